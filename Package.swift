@@ -1,0 +1,52 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// One library target per pipeline stage of SPEC §2; the `slac` executable is a thin
+/// ArgumentParser front end over `SLACTool`.
+let package = Package(
+    name: "slac",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "slac", targets: ["slac"]),
+        .library(name: "SLACTool", targets: ["SLACTool"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // Exact arithmetic shared by the checker and the evaluator (big integers, rationals).
+        .target(name: "SLACExact"),
+        // Stage 1: source text -> AST with spans and diagnostics.
+        .target(name: "SLACSyntax"),
+        // Stage 2: AST -> checked contract (units, names, types).
+        .target(name: "SLACChecker", dependencies: ["SLACSyntax", "SLACExact"]),
+        // Stage 3: checked contract -> serialisable monitor plan.
+        .target(name: "SLACMonitor", dependencies: ["SLACChecker", "SLACExact"]),
+        // Trace readers: bytes -> records (only the fields a plan needs).
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "SLACTrace", dependencies: ["CZlib"]),
+        // Stage 4: monitor plan + records -> verdicts (mergeable monitor state).
+        .target(name: "SLACEvaluator", dependencies: ["SLACMonitor", "SLACTrace", "SLACExact"]),
+        // Stage 5: verdicts -> XML / JUnit reports.
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .target(name: "SLACReport", dependencies: ["SLACEvaluator", "CLibXML2"]),
+        // Command implementations (testable); the executable only parses arguments.
+        .target(name: "SLACTool", dependencies: [
+            "SLACSyntax", "SLACChecker", "SLACMonitor", "SLACTrace", "SLACEvaluator", "SLACReport",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .executableTarget(name: "slac", dependencies: [
+            "SLACTool",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "SLACSyntaxTests", dependencies: ["SLACSyntax"]),
+        .testTarget(name: "SLACCheckerTests", dependencies: ["SLACChecker", "SLACSyntax", "SLACExact"],
+                    resources: [.copy("Golden")]),
+        .testTarget(name: "SLACTraceTests", dependencies: ["SLACTrace"]),
+        .testTarget(name: "SLACEvaluatorTests", dependencies: ["SLACEvaluator", "SLACTool", "SLACChecker", "SLACSyntax", "SLACMonitor", "SLACTrace"]),
+        .testTarget(name: "SLACReportTests", dependencies: ["SLACReport", "SLACTool", "CLibXML2"]),
+        .testTarget(name: "SLACToolTests", dependencies: ["SLACTool"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

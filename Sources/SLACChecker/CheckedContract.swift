@@ -1,0 +1,171 @@
+import Foundation
+import SLACExact
+import SLACSyntax
+
+/// A metric of SPEC §5.2: a value derived from one record, with a dimension.
+public enum Metric: String, Sendable, Hashable, CaseIterable {
+    case ttft, e2e
+    case inputTokens = "input_tokens"
+    case outputTokens = "output_tokens"
+    case totalTokens = "total_tokens"
+    case tpot
+    case decodeTPS = "decode_tps"
+    case e2eTPS = "e2e_tps"
+    case itl
+    case energy
+
+    public var dimension: Dimension {
+        switch self {
+        case .ttft, .e2e, .tpot, .itl: .duration
+        case .inputTokens, .outputTokens, .totalTokens: .tokens
+        case .decodeTPS, .e2eTPS: .tokenRate
+        case .energy: .energy
+        }
+    }
+
+    /// `itl` is a list per record (the gaps between chunks); aggregates pool it.
+    public var isList: Bool { self == .itl }
+}
+
+/// The text fields every canonical record has; any other name used as a text field is a custom field.
+public let canonicalTextFields: [String] = ["id", "tenant", "model", "region", "status"]
+
+/// A checked condition over one record, with bounds in canonical units. Three-valued at evaluation
+/// time (SPEC §5.2): a comparison with an undefined metric or absent field is unknown.
+public indirect enum CheckedPredicate: Sendable, Hashable {
+    case and(CheckedPredicate, CheckedPredicate)
+    case or(CheckedPredicate, CheckedPredicate)
+    case not(CheckedPredicate)
+    /// metric OP bound (bound in the metric's canonical unit).
+    case metric(Metric, ComparisonOperator, Rational)
+    /// field = value / field != value.
+    case text(field: String, equal: Bool, value: String)
+    /// field in [...] / field not in [...].
+    case textIn(field: String, values: [String], negated: Bool)
+}
+
+/// A checked aggregate (SPEC §3 `require`).
+public enum CheckedAggregate: Sendable, Hashable {
+    /// Nearest-rank percentile; `q` in (0, 100].
+    case percentile(Metric, q: Rational)
+    case mean(Metric)
+    case min(Metric)
+    case max(Metric)
+    case sum(Metric)
+    case count
+    case share(CheckedPredicate)
+
+    /// The dimension of the aggregate's value.
+    public var dimension: Dimension {
+        switch self {
+        case .percentile(let m, _), .mean(let m), .min(let m), .max(let m), .sum(let m): m.dimension
+        case .count: .requests
+        case .share: .ratio
+        }
+    }
+
+    /// The metric aggregated, if any (not for `count` and `share`).
+    public var metric: Metric? {
+        switch self {
+        case .percentile(let m, _), .mean(let m), .min(let m), .max(let m), .sum(let m): m
+        case .count, .share: nil
+        }
+    }
+}
+
+/// Window kinds of SPEC §5.4.
+public enum CheckedWindow: Sendable, Hashable {
+    /// `[k·L, (k+1)·L)` on the epoch timeline, L in nanoseconds.
+    case fixed(nanoseconds: Int64)
+    case calendarDay, calendarWeek, calendarMonth
+    /// One window spanning the whole term.
+    case term
+}
+
+/// The objective of a clause: a fraction of windows, per calendar month or per term.
+public struct CheckedObjective: Sendable, Hashable {
+    public enum Period: String, Sendable, Hashable { case calendarMonth = "calendar-month", term }
+    /// In [0, 1].
+    public var fraction: Rational
+    public var period: Period
+}
+
+/// A credit tier: `percent` of the monthly fee when attainment < `threshold`.
+public struct CheckedCredit: Sendable, Hashable {
+    /// Percent of the fee, in [0, 100].
+    public var percent: Rational
+    /// Attainment threshold as a fraction in [0, 1].
+    public var threshold: Rational
+}
+
+/// A maintenance interval `[start, end)` in nanoseconds since the epoch.
+public struct MaintenanceInterval: Sendable, Hashable {
+    public var start: Int64
+    public var end: Int64
+}
+
+/// Exclusions of a contract or clause (SPEC §5.3).
+public struct CheckedExclusions: Sendable, Hashable {
+    public var maintenance: [MaintenanceInterval] = []
+    public var requests: [CheckedPredicate] = []
+    public var isEmpty: Bool { maintenance.isEmpty && requests.isEmpty }
+}
+
+/// Source spans kept for tools that point at the text, ignored by equality so that two contracts
+/// that differ only in layout compare equal (what `slac fmt` must preserve).
+public struct SourceAnchor: Sendable, Hashable {
+    public var span: Span
+    public static func == (lhs: SourceAnchor, rhs: SourceAnchor) -> Bool { true }
+    public func hash(into hasher: inout Hasher) {}
+}
+
+/// A checked clause in canonical units.
+public struct CheckedClause: Sendable, Hashable {
+    public let ref: String
+    public let name: String
+    /// The legal wording; empty when the clause has none.
+    public let text: String
+    /// The requirement as written (`p99(ttft) <= 800 ms`), for reports.
+    public let requirementText: String
+    public let scope: CheckedPredicate?
+    public let window: CheckedWindow
+    public let groupBy: [String]
+    public let aggregate: CheckedAggregate
+    public let comparison: ComparisonOperator
+    /// The bound in the aggregate's canonical unit (a fraction for ratios).
+    public let bound: Rational
+    /// Windows with fewer in-scope records are insufficient.
+    public let minimumRequests: Int
+    public let objective: CheckedObjective
+    /// Tiers sorted by threshold ascending.
+    public let credits: [CheckedCredit]
+    public let exclusions: CheckedExclusions
+    public let anchor: SourceAnchor
+}
+
+/// The monthly fee.
+public struct Fee: Sendable, Hashable {
+    public var amount: Decimal
+    public var currency: String
+    public var minorUnitDigits: Int
+}
+
+/// The checker's output: a contract whose names, units and types are valid, in canonical units.
+///
+/// Its initialiser is internal: only `Checker` constructs one, so an unchecked contract can never
+/// reach the monitor compiler (SPEC §2).
+public struct CheckedContract: Sendable, Hashable {
+    public let name: String
+    public let id: String?
+    public let version: String?
+    public let provider: String?
+    public let customer: String?
+    /// Effective term `[start, end)` in nanoseconds since the epoch.
+    public let termStart: Int64
+    public let termEnd: Int64
+    /// IANA time zone identifier.
+    public let timezone: String
+    public let fee: Fee?
+    public let exclusions: CheckedExclusions
+    public let clauses: [CheckedClause]
+}

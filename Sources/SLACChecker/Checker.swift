@@ -1,0 +1,786 @@
+import Foundation
+import SLACExact
+import SLACSyntax
+
+/// The result of checking: the checked contract when there are no errors, and every diagnostic.
+public struct CheckResult: Sendable {
+    public var contract: CheckedContract?
+    public var diagnostics: [Diagnostic]
+}
+
+/// Stage 2 of the pipeline: resolves names, units and dimensions (SPEC §4) and produces a
+/// `CheckedContract` in canonical units. Reports every error it finds, never only the first.
+public struct Checker {
+    private let source: SourceFile
+    private var diagnostics: [Diagnostic] = []
+
+    private init(source: SourceFile) { self.source = source }
+
+    /// Parses and checks a source file in one call.
+    public static func check(_ source: SourceFile) -> CheckResult {
+        check(Parser.parse(source))
+    }
+
+    /// Checks a parsed contract. Syntax errors are kept; checking goes on over what parsed, so one
+    /// run reports all the file's errors.
+    public static func check(_ parsed: ParsedContract) -> CheckResult {
+        var checker = Checker(source: parsed.source)
+        checker.diagnostics = parsed.diagnostics
+        guard let syntax = parsed.syntax else { return CheckResult(contract: nil, diagnostics: checker.diagnostics.sortedForDisplay) }
+        let contract = checker.checkContract(syntax)
+        let all = checker.diagnostics.sortedForDisplay
+        return CheckResult(contract: all.containsErrors ? nil : contract, diagnostics: all)
+    }
+
+    private mutating func error(_ code: DiagnosticCode, _ span: Span, _ message: String, help: String? = nil, notes: [DiagnosticNote] = []) {
+        diagnostics.append(.error(code, at: span, message, help: help, notes: notes))
+    }
+
+    // MARK: contract
+
+    private mutating func checkContract(_ syntax: ContractSyntax) -> CheckedContract? {
+        var texts: [String: (String, Span)] = [:]
+        var effective: (from: TimePointSyntax, to: TimePointSyntax, span: Span)?
+        var fee: Fee?
+        var feeSpan: Span?
+        var contractExclusionSyntax: [ExclusionSyntax] = []
+        var clauseSyntax: [ClauseSyntax] = []
+
+        for item in syntax.items {
+            switch item {
+            case .header(.text(let keyword, let value, let span)):
+                if let first = texts[keyword.name] {
+                    error("SLA0313", keyword.span, "`\(keyword.name)` is given twice",
+                          help: "keep one `\(keyword.name)` line", notes: [DiagnosticNote(span: first.1, message: "first given here")])
+                } else {
+                    texts[keyword.name] = (value.value, span)
+                }
+            case .header(.effective(let from, let to, let span)):
+                if let first = effective {
+                    error("SLA0313", span, "`effective` is given twice", help: "keep one `effective` line",
+                          notes: [DiagnosticNote(span: first.span, message: "first given here")])
+                } else {
+                    effective = (from, to, span)
+                }
+            case .header(.fee(let amount, let currency, let span)):
+                if let first = feeSpan {
+                    error("SLA0313", span, "`fee` is given twice", help: "keep one `fee` line",
+                          notes: [DiagnosticNote(span: first, message: "first given here")])
+                    continue
+                }
+                feeSpan = span
+                fee = checkFee(amount: amount, currency: currency)
+            case .exclusion(let e):
+                contractExclusionSyntax.append(e)
+            case .clause(let c):
+                clauseSyntax.append(c)
+            }
+        }
+
+        // Time zone first: dates in the term and in exclusions depend on it.
+        var zone = ZoneRules(identifier: "UTC")
+        if let (tzName, tzSpan) = texts["timezone"] {
+            if let z = ZoneRules(identifier: tzName) { zone = z } else {
+                let suggestion = Spelling.closest(to: tzName, among: TimeZone.knownTimeZoneIdentifiers)
+                error("SLA0311", tzSpan, "unknown time zone `\(tzName)`",
+                      help: suggestion.map { "did you mean `\($0)`?" } ?? "write an IANA name such as `Europe/Berlin` or `UTC`")
+            }
+        }
+
+        var termStart: Int64?
+        var termEnd: Int64?
+        if let effective {
+            termStart = timePoint(effective.from, zone: zone)
+            termEnd = timePoint(effective.to, zone: zone)
+            if let s = termStart, let e = termEnd, e <= s {
+                error("SLA0306", effective.span, "the effective term is empty",
+                      help: "the term is half-open `[start, end)`: its end must come after its start")
+            }
+        } else {
+            error("SLA0314", syntax.name.span, "contract `\(syntax.name.value)` has no effective term",
+                  help: "add `effective 2026-01-01 to 2027-01-01` to the header")
+        }
+        let term = (termStart != nil && termEnd != nil) ? (termStart ?? 0, termEnd ?? 0) : nil
+
+        let exclusions = checkExclusions(contractExclusionSyntax, zone: zone, term: term)
+
+        var clauses: [CheckedClause] = []
+        var names: [String: Span] = [:]
+        if clauseSyntax.isEmpty {
+            error("SLA0312", syntax.name.span, "contract `\(syntax.name.value)` has no clause",
+                  help: "add a `clause \"REF\" name { ... }` with a `require`")
+        }
+        for c in clauseSyntax {
+            if let first = names[c.name.name] {
+                error("SLA0210", c.name.span, "clause name `\(c.name.name)` is already used",
+                      help: "give each clause a unique name", notes: [DiagnosticNote(span: first, message: "first used here")])
+            } else {
+                names[c.name.name] = c.name.span
+            }
+            if let checked = checkClause(c, zone: zone, term: term, hasFee: fee != nil) { clauses.append(checked) }
+        }
+
+        guard let term, let zone else { return nil }
+        return CheckedContract(name: syntax.name.value, id: texts["id"]?.0, version: texts["version"]?.0,
+                               provider: texts["provider"]?.0, customer: texts["customer"]?.0,
+                               termStart: term.0, termEnd: term.1, timezone: zone.identifier, fee: fee,
+                               exclusions: exclusions, clauses: clauses)
+    }
+
+    private mutating func checkFee(amount: NumberLiteral, currency: Identifier) -> Fee? {
+        guard currency.name.count == 3, currency.name.allSatisfy({ $0.isASCII && $0.isUppercase }) else {
+            error("SLA0315", currency.span, "`\(currency.name)` is not a currency code",
+                  help: "write an ISO 4217 code such as `USD` or `EUR`")
+            return nil
+        }
+        guard let value = number(amount), value.signum >= 0, let decimal = Decimal(string: Rational.fixed(value, fractionDigits: 6)) else {
+            error("SLA0204", amount.span, "fee amount `\(amount.digits)` is not a valid amount", help: "write the monthly fee, e.g. `120000.00`")
+            return nil
+        }
+        let digits = CurrencyTable.minorUnitDigits(currency.name)
+        if value.roundedHalfEven(fractionDigits: digits) != value {
+            error("SLA0315", amount.span, "fee `\(amount.digits)` has more decimals than `\(currency.name)` allows",
+                  help: "`\(currency.name)` has \(digits) decimal place\(digits == 1 ? "" : "s")")
+        }
+        return Fee(amount: decimal, currency: currency.name, minorUnitDigits: digits)
+    }
+
+    /// A date is local midnight in the contract time zone; an instant carries its own offset.
+    private mutating func timePoint(_ t: TimePointSyntax, zone: ZoneRules?) -> Int64? {
+        switch t.kind {
+        case .date:
+            guard let d = CivilTime.parseDate(t.text) else {
+                error("SLA0310", t.span, "`\(t.text)` is not a valid date", help: "write a date as `YYYY-MM-DD`, e.g. `2026-01-01`")
+                return nil
+            }
+            let day = CivilTime.days(year: d.year, month: d.month, day: d.day)
+            return (zone ?? ZoneRules(identifier: "UTC"))?.startOfDay(day)
+        case .instant:
+            guard let v = CivilTime.parseInstant(t.text) else {
+                let help = t.text.count == 19 ? "add a UTC offset, e.g. `\(t.text)Z`" : "write an instant as `2026-03-14T02:00:00Z` or with an offset such as `+01:00`"
+                error("SLA0310", t.span, "`\(t.text)` is not a valid instant", help: help)
+                return nil
+            }
+            return v
+        }
+    }
+
+    private mutating func checkExclusions(_ items: [ExclusionSyntax], zone: ZoneRules?, term: (Int64, Int64)?) -> CheckedExclusions {
+        var result = CheckedExclusions()
+        for item in items {
+            switch item {
+            case .maintenance(let from, let to, let span):
+                guard let s = timePoint(from, zone: zone), let e = timePoint(to, zone: zone) else { continue }
+                if e <= s {
+                    error("SLA0317", span, "maintenance window is empty", help: "its end must come after its start")
+                    continue
+                }
+                if let term, s < term.0 || e > term.1 {
+                    error("SLA0305", span, "maintenance window lies outside the effective term",
+                          help: "the term is \(CivilTime.format(term.0)) to \(CivilTime.format(term.1)); move the window inside it")
+                    continue
+                }
+                result.maintenance.append(MaintenanceInterval(start: s, end: e))
+            case .requests(let p, _):
+                if let checked = checkPredicate(p, context: .exclusion) { result.requests.append(checked) }
+            }
+        }
+        return result
+    }
+
+    // MARK: clauses
+
+    private mutating func checkClause(_ c: ClauseSyntax, zone: ZoneRules?, term: (Int64, Int64)?, hasFee: Bool) -> CheckedClause? {
+        var text: (String, Span)?
+        var scope: (PredicateSyntax, Span)?
+        var window: WindowClauseSyntax?
+        var require: RequireSyntax?
+        var minimum: (QuantitySyntax, Span)?
+        var objective: ObjectiveSyntax?
+        var credits: [CreditSyntax] = []
+        var exclusionSyntax: [ExclusionSyntax] = []
+
+        func duplicate(_ what: String, _ span: Span, first: Span) -> Diagnostic {
+            .error("SLA0313", at: span, "clause `\(c.name.name)` has more than one `\(what)`",
+                   help: what == "require" ? "a clause has one `require`; split the requirements into separate clauses" : "keep one `\(what)`",
+                   notes: [DiagnosticNote(span: first, message: "first given here")])
+        }
+        for item in c.items {
+            switch item {
+            case .text(let t, let span):
+                if let first = text { diagnostics.append(duplicate("text", span, first: first.1)) } else { text = (t.value, span) }
+            case .scope(let p, let span):
+                if let first = scope { diagnostics.append(duplicate("scope", span, first: first.1)) } else { scope = (p, span) }
+            case .window(let w):
+                if let first = window { diagnostics.append(duplicate("every", w.span, first: first.span)) } else { window = w }
+            case .require(let r):
+                if let first = require { diagnostics.append(duplicate("require", r.span, first: first.span)) } else { require = r }
+            case .minimum(let q, let span):
+                if let first = minimum { diagnostics.append(duplicate("minimum", span, first: first.1)) } else { minimum = (q, span) }
+            case .objective(let o):
+                if let first = objective { diagnostics.append(duplicate("objective", o.span, first: first.span)) } else { objective = o }
+            case .credit(let cr):
+                credits.append(cr)
+            case .exclusion(let e):
+                exclusionSyntax.append(e)
+            }
+        }
+
+        let checkedScope = scope.flatMap { checkPredicate($0.0, context: .scope) }
+        let exclusions = checkExclusions(exclusionSyntax, zone: zone, term: term)
+
+        // Window.
+        var checkedWindow: CheckedWindow?
+        var groupBy: [String] = []
+        if let window {
+            checkedWindow = checkWindow(window.window)
+            var seen: [String: Span] = [:]
+            for g in window.groupBy {
+                if let first = seen[g.name] {
+                    error("SLA0213", g.span, "`\(g.name)` appears twice after `per`", help: "group by each field once",
+                          notes: [DiagnosticNote(span: first, message: "first used here")])
+                    continue
+                }
+                seen[g.name] = g.span
+                if g.name == "tps" {
+                    error("SLA0202", g.span, "`tps` is ambiguous", help: "group by a text field such as `tenant`, `model` or `region`")
+                } else if let m = Metric(rawValue: g.name) {
+                    error("SLA0213", g.span, "cannot group by the metric `\(m.rawValue)`",
+                          help: "group by a text field such as `tenant`, `model` or `region`")
+                } else if let typo = typoOfKnownName(g.name) {
+                    diagnostics.append(.warning("SLA0401", at: g.span, "`\(g.name)` is not a canonical field; it is read as a custom trace field",
+                                                help: "did you mean `\(typo)`? if `\(g.name)` is a field of your traces, ignore this warning"))
+                    groupBy.append(g.name)
+                } else {
+                    groupBy.append(g.name)
+                }
+            }
+        } else {
+            error("SLA0312", c.name.span, "clause `\(c.name.name)` has no window",
+                  help: "add `every 5 minutes`, `every calendar month` or `over term`")
+        }
+
+        // Requirement.
+        var aggregate: CheckedAggregate?
+        var bound: Rational?
+        if let require {
+            aggregate = checkAggregate(require.aggregate)
+            if let aggregate {
+                bound = checkBound(require.bound, for: aggregate, window: checkedWindow)
+            }
+        } else {
+            error("SLA0312", c.name.span, "clause `\(c.name.name)` has no `require`",
+                  help: "add a requirement such as `require p99(ttft) <= 800 ms`")
+        }
+
+        // Minimum.
+        var minimumRequests = 0
+        if let (q, _) = minimum {
+            if let v = number(q.number) {
+                if let unit = q.unit, UnitTable.units[unit.text]?.dimension != .requests {
+                    error("SLA0204", unit.span, "`minimum` counts requests, not `\(unit.text)`", help: "write `minimum \(q.number.digits) requests`")
+                } else if !v.isInteger || v.signum < 0 || (v.numerator.intValue ?? Int.max) > 1_000_000_000 {
+                    error("SLA0318", q.span, "`minimum` must be a whole number of requests",
+                          help: "write a whole number such as `minimum 20 requests`")
+                } else {
+                    minimumRequests = v.numerator.intValue ?? 0
+                }
+            }
+        }
+
+        // Objective.
+        var checkedObjective = CheckedObjective(fraction: .one, period: .term)
+        if let objective {
+            if let f = percentage(objective.percent, what: "objective", code: "SLA0302") {
+                checkedObjective = CheckedObjective(fraction: f, period: objective.period == .calendarMonth ? .calendarMonth : .term)
+            }
+            if objective.period == .calendarMonth, let w = checkedWindow {
+                let tooLong: Bool
+                switch w {
+                case .term: tooLong = true
+                case .fixed(let ns): tooLong = ns > 28 * CivilTime.nanosPerDay
+                default: tooLong = false
+                }
+                if tooLong {
+                    error("SLA0309", objective.periodSpan ?? objective.span, "objective period `per calendar month` is shorter than the clause's window",
+                          help: "use `per term`, or a window of at most a calendar month")
+                }
+            }
+        }
+
+        // Credits.
+        var checkedCredits: [CheckedCredit] = []
+        if !credits.isEmpty {
+            if objective?.period != .calendarMonth {
+                error("SLA0307", credits[0].span, "credits need a monthly objective",
+                      help: "add `objective 99.5% of windows per calendar month` to clause `\(c.name.name)`")
+            }
+            if !hasFee {
+                error("SLA0308", credits[0].span, "credits are a percentage of the fee, but the contract has no `fee`",
+                      help: "add `fee 120000.00 USD per month` to the contract header")
+            }
+            var bySpan: [(CheckedCredit, Span)] = []
+            for cr in credits {
+                guard let p = percentage(cr.percent, what: "credit", code: "SLA0303"),
+                      let t = percentage(cr.threshold, what: "credit threshold", code: "SLA0303") else { continue }
+                bySpan.append((CheckedCredit(percent: p * Rational(100), threshold: t), cr.span))
+            }
+            bySpan.sort { $0.0.threshold < $1.0.threshold }
+            for i in bySpan.indices.dropFirst() {
+                let (lower, lowerSpan) = bySpan[i - 1], (higher, higherSpan) = bySpan[i]
+                if lower.threshold == higher.threshold {
+                    error("SLA0316", higherSpan, "two credit tiers apply below the same attainment",
+                          help: "give each tier a different threshold", notes: [DiagnosticNote(span: lowerSpan, message: "the other tier")])
+                } else if lower.percent < higher.percent {
+                    error("SLA0304", lowerSpan, "credit tiers are not monotone",
+                          help: "a lower attainment must never earn a smaller credit: this tier applies below a lower attainment than the other but pays less",
+                          notes: [DiagnosticNote(span: higherSpan, message: "the tier that pays more at a higher attainment")])
+                }
+            }
+            checkedCredits = bySpan.map(\.0)
+        }
+
+        guard let checkedWindow, let aggregate, let bound, let require else { return nil }
+        let requirementText = source.slice(Span(require.aggregate.span.start, require.bound.span.end))
+        return CheckedClause(ref: c.ref.value, name: c.name.name, text: text?.0 ?? "", requirementText: requirementText,
+                             scope: checkedScope, window: checkedWindow, groupBy: groupBy, aggregate: aggregate,
+                             comparison: require.comparison, bound: bound, minimumRequests: minimumRequests,
+                             objective: checkedObjective, credits: checkedCredits, exclusions: exclusions,
+                             anchor: SourceAnchor(span: c.span))
+    }
+
+    private mutating func checkWindow(_ w: WindowSyntax) -> CheckedWindow? {
+        switch w {
+        case .term: return .term
+        case .calendar(let unit):
+            switch unit.name {
+            case "day": return .calendarDay
+            case "week": return .calendarWeek
+            case "month": return .calendarMonth
+            default: return nil  // reported by the parser
+            }
+        case .fixed(let q):
+            guard let value = quantity(q, expecting: .duration, role: "window length") else { return nil }
+            let nanos = value * Rational(1_000_000)
+            guard nanos.signum > 0 else {
+                error("SLA0301", q.span, "window length must be positive", help: "write a positive duration such as `5 minutes`")
+                return nil
+            }
+            guard nanos.isInteger, let ns = nanos.numerator.intValue, ns <= 366 * Int(CivilTime.nanosPerDay) * 100 else {
+                error("SLA0301", q.span, "window length `\(source.slice(q.span))` is not a whole number of nanoseconds or is too long",
+                      help: "write a duration between `1 ns` and a few years")
+                return nil
+            }
+            return .fixed(nanoseconds: Int64(ns))
+        }
+    }
+
+    // MARK: numbers and units
+
+    private mutating func number(_ n: NumberLiteral) -> Rational? {
+        guard let base = Rational(decimal: n.digits) else {
+            error("SLA0104", n.span, "`\(n.digits)` is not a number")
+            return nil
+        }
+        switch n.suffix {
+        case "k": return base * Rational(1000)
+        case "M": return base * Rational(1_000_000)
+        case "B": return base * Rational(1_000_000_000)
+        default: return base
+        }
+    }
+
+    /// A percentage quantity (`99.5%`) as a fraction in [0, 1].
+    private mutating func percentage(_ q: QuantitySyntax, what: String, code: DiagnosticCode) -> Rational? {
+        guard let v = number(q.number) else { return nil }
+        guard let unit = q.unit, unit.text == "%" else {
+            error("SLA0203", q.span, "\(what) `\(q.number.digits)` has no `%`", help: "write `\(q.number.digits)%`")
+            return nil
+        }
+        let f = v * UnitTable.units["%", default: UnitDefinition(dimension: .ratio, factor: Rational(1, 100))].factor
+        if f.signum < 0 || f > .one {
+            error(code, q.span, "\(what) `\(source.slice(q.span))` is outside 0% to 100%", help: "write a percentage between `0%` and `100%`")
+            return nil
+        }
+        return f
+    }
+
+    /// A quantity converted to the canonical unit of `dimension`.
+    private mutating func quantity(_ q: QuantitySyntax, expecting dimension: Dimension, role: String) -> Rational? {
+        guard let v = number(q.number) else { return nil }
+        guard let unit = q.unit else {
+            if dimension == .tokens || dimension == .requests { return v }
+            error("SLA0203", q.span, "\(role) `\(q.number.digits)` has no unit",
+                  help: "write `\(source.slice(q.span)) \(dimension.exampleUnit)`")
+            return nil
+        }
+        guard let def = UnitTable.units[unit.text] else {
+            reportUnknownUnit(unit, expecting: dimension)
+            return nil
+        }
+        guard def.dimension == dimension else {
+            error("SLA0204", unit.span, "\(role) is a \(dimension.rawValue), but `\(unit.text)` is a \(def.dimension.rawValue) unit",
+                  help: "write a \(dimension.rawValue) such as `\(q.number.digits) \(dimension.exampleUnit)`")
+            return nil
+        }
+        return v * def.factor
+    }
+
+    private mutating func reportUnknownUnit(_ unit: UnitSyntax, expecting dimension: Dimension?) {
+        if let s = Spelling.closest(to: unit.text, among: UnitTable.spellings) {
+            error("SLA0205", unit.span, "unknown unit `\(unit.text)`", help: "did you mean `\(s)`?")
+        } else {
+            let examples = dimension.map { "a \($0.rawValue) unit such as `\($0.exampleUnit)`" } ?? "a unit such as `ms`, `tokens` or `%`"
+            error("SLA0205", unit.span, "unknown unit `\(unit.text)`", help: "write \(examples)")
+        }
+    }
+
+    // MARK: names
+
+    private static let knownNames: [String] = Metric.allCases.map(\.rawValue) + canonicalTextFields
+
+    /// A name that is probably a misspelling of a metric or canonical field.
+    private func typoOfKnownName(_ name: String) -> String? {
+        if Checker.knownNames.contains(name) { return nil }
+        if name.hasSuffix("_ms"), let m = Metric(rawValue: String(name.dropLast(3))) { return m.rawValue }
+        return Spelling.closest(to: name, among: Checker.knownNames)
+    }
+
+    private enum NameKind {
+        case metric(Metric)
+        case textField(String)
+    }
+
+    /// Resolves a name used in a condition or aggregate; reports `tps` and likely typos.
+    /// `valueIsText`: the name is compared with strings, so an unknown name is a custom trace field
+    /// (SPEC §5.1: "any other field by name"); a near-miss of a known name is then only a warning.
+    private mutating func resolveName(_ id: Identifier, allowText: Bool, valueIsText: Bool = false) -> NameKind? {
+        if id.name == "tps" {
+            error("SLA0202", id.span, "`tps` is ambiguous",
+                  help: "write `decode_tps` (output tokens after the first per second of decoding) or `e2e_tps` (output tokens per second of the whole request)")
+            return nil
+        }
+        if let m = Metric(rawValue: id.name) { return .metric(m) }
+        if canonicalTextFields.contains(id.name) { return .textField(id.name) }
+        if let typo = typoOfKnownName(id.name) {
+            if allowText && valueIsText {
+                diagnostics.append(.warning("SLA0401", at: id.span, "`\(id.name)` is not a canonical field; it is read as a custom trace field",
+                                            help: "did you mean `\(typo)`? if `\(id.name)` is a field of your traces, ignore this warning"))
+                return .textField(id.name)
+            }
+            error("SLA0201", id.span, "unknown metric or field `\(id.name)`", help: "did you mean `\(typo)`?")
+            return nil
+        }
+        if allowText { return .textField(id.name) }
+        error("SLA0201", id.span, "unknown metric `\(id.name)`",
+              help: "metrics are " + Metric.allCases.map { "`\($0.rawValue)`" }.joined(separator: ", "))
+        return nil
+    }
+
+    // MARK: predicates
+
+    private enum PredicateContext {
+        case scope, exclusion, share
+        var name: String {
+            switch self {
+            case .scope: "`scope`"
+            case .exclusion: "`exclude requests where`"
+            case .share: "`share`"
+            }
+        }
+    }
+
+    private mutating func checkPredicate(_ p: PredicateSyntax, context: PredicateContext) -> CheckedPredicate? {
+        switch p {
+        case .and(let a, let b, _):
+            let x = checkPredicate(a, context: context), y = checkPredicate(b, context: context)
+            guard let x, let y else { return nil }
+            return .and(x, y)
+        case .or(let a, let b, _):
+            let x = checkPredicate(a, context: context), y = checkPredicate(b, context: context)
+            guard let x, let y else { return nil }
+            return .or(x, y)
+        case .not(let a, _):
+            return checkPredicate(a, context: context).map { .not($0) }
+        case .parenthesized(let a, _):
+            return checkPredicate(a, context: context)
+        case .missing:
+            return nil
+        case .operand(let o):
+            if case .name(let id) = o, id.name == "itl" {
+                error("SLA0209", id.span, "`itl` is a list of gaps per request and cannot be used as a condition",
+                      help: "aggregate it, e.g. `require p99(itl) <= 120 ms`")
+            } else if context == .share {
+                error("SLA0207", o.span, "`share` needs a condition, but `\(source.slice(o.span))` is not one",
+                      help: "write a condition such as `share(\(source.slice(o.span)) <= 800 ms)` or `share(status = \"ok\")`")
+            } else {
+                error("SLA0214", o.span, "`\(source.slice(o.span))` is not a condition",
+                      help: "write a comparison such as `status = \"ok\"`")
+            }
+            return nil
+        case .membership(let lhs, let negated, let values, let span):
+            guard case .name(let id) = lhs else {
+                error("SLA0214", lhs.span, "the left side of `in` must be a field", help: "write e.g. `model in [\"a\", \"b\"]`")
+                return nil
+            }
+            let allStrings = !values.isEmpty && values.allSatisfy { if case .string = $0 { true } else { false } }
+            guard let kind = resolveName(id, allowText: true, valueIsText: allStrings) else { return nil }
+            switch kind {
+            case .textField(let field):
+                var strings: [String] = []
+                for v in values {
+                    guard case .string(let s) = v else {
+                        error("SLA0212", v.span, "`\(field)` is text, but `\(source.slice(v.span))` is not a string",
+                              help: "quote the value: `\"\(source.slice(v.span))\"`")
+                        return nil
+                    }
+                    strings.append(s.value)
+                }
+                if strings.isEmpty {
+                    error("SLA0214", span, "the list after `in` is empty", help: "list at least one value")
+                    return nil
+                }
+                return .textIn(field: field, values: strings, negated: negated)
+            case .metric(let m):
+                if m.isList { listMisuse(id, context: context); return nil }
+                var result: CheckedPredicate?
+                for v in values {
+                    guard let b = metricBound(v, metric: m) else { return nil }
+                    let eq = CheckedPredicate.metric(m, .equal, b)
+                    result = result.map { .or($0, eq) } ?? eq
+                }
+                guard let r = result else {
+                    error("SLA0214", span, "the list after `in` is empty", help: "list at least one value")
+                    return nil
+                }
+                return negated ? .not(r) : r
+            }
+        case .comparison(let lhs, let op, let rhs, let opSpan, _):
+            var name: Identifier
+            var value: OperandSyntax
+            var op = op
+            switch (lhs, rhs) {
+            case (.name(let id), _):
+                if case .name(let other) = rhs, resolveLiteralName(other) == nil {
+                    error("SLA0214", opSpan, "a condition compares a field with a value, not two fields",
+                          help: "compare `\(id.name)` with a string or a number")
+                    return nil
+                }
+                name = id; value = rhs
+            case (_, .name(let id)):
+                name = id; value = lhs; op = op.flipped
+            default:
+                error("SLA0214", lhs.span.union(rhs.span), "a condition must compare a field or metric",
+                      help: "write e.g. `status = \"ok\"` or `ttft <= 800 ms`")
+                return nil
+            }
+            let valueIsText: Bool
+            if case .string = value { valueIsText = true } else { valueIsText = false }
+            guard let kind = resolveName(name, allowText: true, valueIsText: valueIsText) else { return nil }
+            switch kind {
+            case .textField(let field):
+                guard case .string(let s) = value else {
+                    if case .missing = value { return nil }
+                    error("SLA0212", value.span, "`\(field)` is text, but `\(source.slice(value.span))` is not a string",
+                          help: canonicalTextFields.contains(field) ? "quote the value: `\"\(source.slice(value.span))\"`"
+                              : "`\(field)` is not a metric; metrics are " + Metric.allCases.map { "`\($0.rawValue)`" }.joined(separator: ", "))
+                    return nil
+                }
+                guard op == .equal || op == .notEqual else {
+                    error("SLA0212", opSpan, "text can only be compared with `=` and `!=`", help: "use `=`, `!=`, `in` or `not in` with `\(field)`")
+                    return nil
+                }
+                return .text(field: field, equal: op == .equal, value: s.value)
+            case .metric(let m):
+                if m.isList { listMisuse(name, context: context); return nil }
+                guard let b = metricBound(value, metric: m) else { return nil }
+                return .metric(m, op, b)
+            }
+        }
+    }
+
+    /// `status = ok` written without quotes parses as two names; recognise the right side as a value.
+    private func resolveLiteralName(_ id: Identifier) -> String? {
+        Metric(rawValue: id.name) != nil || canonicalTextFields.contains(id.name) ? id.name : nil
+    }
+
+    private mutating func listMisuse(_ id: Identifier, context: PredicateContext) {
+        error("SLA0209", id.span, "`itl` is a list of gaps per request and cannot be used in \(context.name)",
+              help: "aggregate it in `require`, e.g. `require p99(itl) <= 120 ms`")
+    }
+
+    private mutating func metricBound(_ value: OperandSyntax, metric: Metric) -> Rational? {
+        switch value {
+        case .quantity(let q):
+            return quantity(q, expecting: metric.dimension, role: "`\(metric.rawValue)`'s bound")
+        case .string(let s):
+            error("SLA0204", s.span, "`\(metric.rawValue)` is a \(metric.dimension.rawValue), but `\"\(s.value)\"` is text",
+                  help: "compare with a number such as `\(metric.dimension == .duration ? "800 ms" : "30 \(metric.dimension.exampleUnit)")`")
+            return nil
+        case .name(let id):
+            error("SLA0214", id.span, "a condition compares a metric with a value, not with `\(id.name)`",
+                  help: "write a number with its unit, e.g. `\(metric.rawValue) <= 800 \(metric.dimension.exampleUnit)`")
+            return nil
+        case .missing:
+            return nil
+        }
+    }
+
+    // MARK: aggregates
+
+    private static let aggregateNames = ["percentile", "mean", "min", "max", "sum", "count", "share", "p50", "p90", "p95", "p99", "p99.9"]
+
+    private mutating func checkAggregate(_ a: AggregateSyntax) -> CheckedAggregate? {
+        let f = a.function.name
+        let args = a.arguments ?? []
+
+        func metricArgument(_ arg: AggregateArgumentSyntax?) -> Metric? {
+            guard let arg else {
+                error("SLA0211", a.span, "`\(f)` needs a metric", help: "write e.g. `\(f)(ttft)`")
+                return nil
+            }
+            guard case .operand(.name(let id)) = arg else {
+                if case .predicate = arg {
+                    error("SLA0211", arg.span, "`\(f)` aggregates a metric, not a condition",
+                          help: "to count the records where a condition holds, write `share(\(source.slice(arg.span)))`")
+                } else {
+                    error("SLA0211", arg.span, "`\(f)` needs a metric such as `ttft`, not `\(source.slice(arg.span))`")
+                }
+                return nil
+            }
+            guard let kind = resolveName(id, allowText: false) else { return nil }
+            switch kind {
+            case .metric(let m): return m
+            case .textField(let field):
+                error("SLA0211", id.span, "`\(field)` is a text field and cannot be aggregated by `\(f)`",
+                      help: "aggregate a metric such as `ttft`, or use `share(\(field) = \"...\")`")
+                return nil
+            }
+        }
+
+        func expectArity(_ n: Int) -> Bool {
+            if args.count != n {
+                error("SLA0211", a.span, "`\(f)` takes \(n) argument\(n == 1 ? "" : "s"), but \(args.count) \(args.count == 1 ? "is" : "are") given",
+                      help: n == 1 ? "write `\(f)(METRIC)`" : "write `percentile(METRIC, Q)`, e.g. `percentile(ttft, 95)`")
+                return false
+            }
+            return true
+        }
+
+        // pQ(x)
+        if f.count > 1, f.first == "p", let q = Rational(decimal: f.dropFirst()), f.dropFirst().allSatisfy({ $0.isNumber || $0 == "." }) {
+            guard a.arguments != nil, expectArity(1) else {
+                if a.arguments == nil { error("SLA0211", a.span, "`\(f)` needs a metric", help: "write `\(f)(ttft)`") }
+                return nil
+            }
+            let m = metricArgument(args.first)
+            guard checkPercentileRank(q, span: a.function.span) else { return nil }
+            return m.map { .percentile($0, q: q) }
+        }
+        switch f {
+        case "count":
+            if let args = a.arguments, !args.isEmpty {
+                error("SLA0211", a.span, "`count` takes no argument", help: "write `count` to count in-scope requests, or `share(...)` for a fraction")
+                return nil
+            }
+            return .count
+        case "share":
+            guard expectArity(1), let arg = args.first else { return nil }
+            switch arg {
+            case .predicate(let p):
+                return checkPredicate(p, context: .share).map { .share($0) }
+            case .operand(let o):
+                if case .name(let id) = o, id.name == "itl" {
+                    listMisuse(id, context: .share)
+                } else {
+                    error("SLA0207", o.span, "`share` needs a condition, but `\(source.slice(o.span))` is not one",
+                          help: "write a condition such as `share(status = \"ok\")` or `share(decode_tps >= 30 tokens/s)`")
+                }
+                return nil
+            }
+        case "percentile":
+            guard expectArity(2) else { return nil }
+            let m = metricArgument(args[0])
+            guard case .operand(.quantity(let qs)) = args[1], let q = number(qs.number) else {
+                error("SLA0211", args[1].span, "the second argument of `percentile` must be a number such as `95`")
+                return nil
+            }
+            if let unit = qs.unit, unit.text != "%" {
+                error("SLA0204", unit.span, "a percentile rank has no unit `\(unit.text)`", help: "write `percentile(\(m?.rawValue ?? "ttft"), \(qs.number.digits))`")
+                return nil
+            }
+            guard checkPercentileRank(q, span: qs.span) else { return nil }
+            return m.map { .percentile($0, q: q) }
+        case "mean", "min", "max", "sum":
+            guard a.arguments != nil else {
+                error("SLA0211", a.span, "`\(f)` needs a metric", help: "write `\(f)(ttft)`")
+                return nil
+            }
+            guard expectArity(1), let m = metricArgument(args.first) else { return nil }
+            switch f {
+            case "mean": return .mean(m)
+            case "min": return .min(m)
+            case "max": return .max(m)
+            default: return .sum(m)
+            }
+        default:
+            let aliases = ["avg": "mean", "average": "mean", "median": "p50", "total": "sum", "ratio": "share", "fraction": "share"]
+            let suggestion = aliases[f] ?? Spelling.closest(to: f, among: Checker.aggregateNames)
+            error("SLA0206", a.function.span, "unknown aggregate `\(f)`",
+                  help: suggestion.map { "did you mean `\($0)`?" } ?? "aggregates are `pQ(x)`, `percentile(x, q)`, `mean`, `min`, `max`, `sum`, `count` and `share`")
+            return nil
+        }
+    }
+
+    private mutating func checkPercentileRank(_ q: Rational, span: Span) -> Bool {
+        if q.signum <= 0 || q > Rational(100) {
+            error("SLA0208", span, "percentile `\(q.decimalString())` is outside (0, 100]", help: "a percentile is above 0 and at most 100, e.g. `p99` or `p99.9`")
+            return false
+        }
+        return true
+    }
+
+    /// The bound of `require` in the aggregate's canonical unit. A rate bound on `count` or a token
+    /// `sum` over fixed windows is converted to a count per window (`1k requests/min` over 5-minute
+    /// windows is 5000 requests).
+    private mutating func checkBound(_ bound: OperandSyntax, for aggregate: CheckedAggregate, window: CheckedWindow?) -> Rational? {
+        let dimension = aggregate.dimension
+        switch bound {
+        case .quantity(let q):
+            if dimension == .ratio {
+                guard let unit = q.unit else {
+                    error("SLA0203", q.span, "bound `\(q.number.digits)` has no unit", help: "a share is a percentage: write `\(q.number.digits)%`")
+                    return nil
+                }
+                guard unit.text == "%" else {
+                    error("SLA0204", unit.span, "`share` is a ratio, but `\(unit.text)` is not a percentage",
+                          help: "write a percentage such as `99.9%`")
+                    return nil
+                }
+                guard let v = number(q.number) else { return nil }
+                return v * Rational(1, 100)
+            }
+            // Rates of counts over fixed windows.
+            if let unit = q.unit, let def = UnitTable.units[unit.text],
+               (def.dimension == .requestRate && dimension == .requests) || (def.dimension == .tokenRate && dimension == .tokens && aggregate.metric.map { if case .sum = aggregate { return $0.dimension == .tokens } else { return false } } == true) {
+                guard case .fixed(let ns)? = window, let v = number(q.number) else {
+                    error("SLA0204", unit.span, "a rate bound `\(unit.text)` needs a fixed window such as `every 1 minute`",
+                          help: "write the bound as a count per window, e.g. `\(q.number.digits) \(dimension.rawValue)`")
+                    return nil
+                }
+                // rate (per second) × window length (seconds)
+                return v * def.factor * Rational(BigInt(Int(ns)), BigInt(1_000_000_000))
+            }
+            return quantity(q, expecting: dimension, role: "bound")
+        case .string(let s):
+            error("SLA0204", s.span, "the requirement compares a \(dimension.rawValue) with text `\"\(s.value)\"`",
+                  help: "write a number with a unit, e.g. `\(dimension == .duration ? "800 ms" : "100 \(dimension.exampleUnit)")`")
+            return nil
+        case .name(let id):
+            error("SLA0214", id.span, "the bound must be a number, not `\(id.name)`", help: "write a number with its unit, e.g. `800 ms`")
+            return nil
+        case .missing:
+            return nil
+        }
+    }
+}

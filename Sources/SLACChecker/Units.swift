@@ -1,0 +1,97 @@
+import SLACExact
+
+/// The dimension of a metric, aggregate or literal (SPEC §4). Two values can be compared only when
+/// their dimensions agree; units within a dimension convert automatically.
+public enum Dimension: String, Sendable, Hashable, CaseIterable {
+    case duration, tokens, requests
+    case tokenRate = "token rate"
+    case requestRate = "request rate"
+    case ratio, money, energy, text, instant, boolean
+
+    /// The canonical unit that checked values and reports use.
+    public var canonicalUnit: String {
+        switch self {
+        case .duration: "ms"
+        case .tokens: "tokens"
+        case .requests: "requests"
+        case .tokenRate: "tokens/s"
+        case .requestRate: "requests/s"
+        case .ratio: "ratio"
+        case .money: "money"
+        case .energy: "J"
+        case .text: "text"
+        case .instant: "instant"
+        case .boolean: "boolean"
+        }
+    }
+
+    /// A unit to suggest in help text (`write \`800 ms\``).
+    public var exampleUnit: String {
+        switch self {
+        case .duration: "ms"
+        case .tokens: "tokens"
+        case .requests: "requests"
+        case .tokenRate: "tokens/s"
+        case .requestRate: "requests/min"
+        case .ratio: "%"
+        case .money: "USD"
+        case .energy: "kWh"
+        default: ""
+        }
+    }
+}
+
+/// A unit spelling and its exact factor to the dimension's canonical unit.
+public struct UnitDefinition: Sendable, Hashable {
+    public var dimension: Dimension
+    /// canonical value = written value × factor.
+    public var factor: Rational
+}
+
+/// Every unit spelling of SPEC §3, resolved exactly.
+public enum UnitTable {
+    private static let second = Rational(1000)
+    private static let minute = Rational(60_000)
+    private static let hour = Rational(3_600_000)
+    private static let day = Rational(86_400_000)
+
+    public static let units: [String: UnitDefinition] = {
+        var table: [String: UnitDefinition] = [:]
+        func add(_ names: [String], _ dimension: Dimension, _ factor: Rational) {
+            for n in names { table[n] = UnitDefinition(dimension: dimension, factor: factor) }
+        }
+        add(["ns"], .duration, Rational(1, 1_000_000))
+        add(["us"], .duration, Rational(1, 1000))
+        add(["ms"], .duration, .one)
+        add(["s", "second", "seconds"], .duration, second)
+        add(["min", "minute", "minutes"], .duration, minute)
+        add(["h", "hour", "hours"], .duration, hour)
+        add(["day", "days"], .duration, day)
+        add(["token", "tokens"], .tokens, .one)
+        add(["request", "requests"], .requests, .one)
+        add(["tokens/s", "token/s"], .tokenRate, .one)
+        add(["tokens/min", "token/min"], .tokenRate, Rational(1, 60))
+        add(["tokens/h", "token/h"], .tokenRate, Rational(1, 3600))
+        add(["requests/s", "request/s"], .requestRate, .one)
+        add(["requests/min", "request/min"], .requestRate, Rational(1, 60))
+        add(["requests/h", "request/h"], .requestRate, Rational(1, 3600))
+        add(["%"], .ratio, Rational(1, 100))
+        add(["J"], .energy, .one)
+        add(["kJ"], .energy, Rational(1000))
+        add(["Wh"], .energy, Rational(3600))
+        add(["kWh"], .energy, Rational(3_600_000))
+        return table
+    }()
+
+    /// Spellings in a stable order, for did-you-mean suggestions.
+    public static var spellings: [String] { units.keys.sorted() }
+}
+
+/// Minor-unit digits of ISO 4217 currencies that differ from the usual two.
+enum CurrencyTable {
+    static let minorUnits: [String: Int] = [
+        "BHD": 3, "CLP": 0, "IQD": 3, "ISK": 0, "JOD": 3, "JPY": 0, "KRW": 0, "KWD": 3, "LYD": 3, "OMR": 3,
+        "PYG": 0, "TND": 3, "UGX": 0, "VND": 0, "XAF": 0, "XOF": 0,
+    ]
+    static func minorUnitDigits(_ code: String) -> Int { minorUnits[code] ?? 2 }
+}

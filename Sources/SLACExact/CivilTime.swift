@@ -1,0 +1,167 @@
+import Foundation
+
+/// Calendar arithmetic on the proleptic Gregorian calendar and IANA time zones, in nanoseconds
+/// since the Unix epoch. Shared by the checker (effective terms, maintenance windows) and the
+/// evaluator (calendar windows, objective periods), so both agree on every boundary.
+public enum CivilTime {
+    public static let nanosPerSecond: Int64 = 1_000_000_000
+    public static let nanosPerDay: Int64 = 86_400 * 1_000_000_000
+
+    /// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
+    public static func days(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    /// The civil date of a day number.
+    public static func civil(days z0: Int) -> (year: Int, month: Int, day: Int) {
+        let z = z0 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    }
+
+    public static func daysInMonth(year: Int, month: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// Floor division for negative instants.
+    public static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
+        let q = a / b
+        return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
+    }
+
+    /// Parses `YYYY-MM-DD`.
+    public static func parseDate(_ text: String) -> (year: Int, month: Int, day: Int)? {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
+              (1...12).contains(m), d >= 1, d <= daysInMonth(year: y, month: m) else { return nil }
+        return (y, m, d)
+    }
+
+    /// Parses an RFC 3339 instant with its offset (`Z` or `±hh:mm`) to nanoseconds since the epoch.
+    public static func parseInstant(_ text: String) -> Int64? {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 20, bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: "t"),
+              let date = parseDate(String(decoding: bytes[0..<10], as: UTF8.self)) else { return nil }
+        func two(_ i: Int) -> Int? {
+            guard i + 1 < bytes.count, (48...57).contains(bytes[i]), (48...57).contains(bytes[i + 1]) else { return nil }
+            return Int(bytes[i] - 48) * 10 + Int(bytes[i + 1] - 48)
+        }
+        guard let hh = two(11), bytes[13] == UInt8(ascii: ":"), let mm = two(14), bytes[16] == UInt8(ascii: ":"), let ss = two(17),
+              hh < 24, mm < 60, ss < 60 else { return nil }
+        var i = 19
+        var fraction: Int64 = 0
+        if i < bytes.count && bytes[i] == UInt8(ascii: ".") {
+            i += 1
+            var digits = 0
+            while i < bytes.count, (48...57).contains(bytes[i]) {
+                if digits < 9 { fraction = fraction * 10 + Int64(bytes[i] - 48) }
+                digits += 1
+                i += 1
+            }
+            guard digits > 0 else { return nil }
+            for _ in 0..<max(0, 9 - digits) { fraction *= 10 }
+        }
+        guard i < bytes.count else { return nil }
+        var offsetSeconds = 0
+        if bytes[i] == UInt8(ascii: "Z") || bytes[i] == UInt8(ascii: "z") {
+            i += 1
+        } else if bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") {
+            let sign = bytes[i] == UInt8(ascii: "-") ? -1 : 1
+            guard let oh = two(i + 1), i + 3 < bytes.count, bytes[i + 3] == UInt8(ascii: ":"), let om = two(i + 4), oh < 24, om < 60 else { return nil }
+            offsetSeconds = sign * (oh * 3600 + om * 60)
+            i += 6
+        } else {
+            return nil
+        }
+        guard i == bytes.count else { return nil }
+        let seconds = Int64(days(year: date.year, month: date.month, day: date.day)) * 86_400 + Int64(hh * 3600 + mm * 60 + ss) - Int64(offsetSeconds)
+        return seconds * nanosPerSecond + fraction
+    }
+
+    /// RFC 3339 in UTC with `Z`; fractional seconds only when present (trimmed), as reports print instants.
+    public static func format(_ nanos: Int64) -> String {
+        let seconds = floorDiv(nanos, nanosPerSecond)
+        let fraction = nanos - seconds * nanosPerSecond
+        let day = Int(floorDiv(seconds, 86_400))
+        let secondOfDay = Int(seconds - Int64(day) * 86_400)
+        let (y, m, d) = civil(days: day)
+        func pad(_ v: Int, _ n: Int) -> String { let s = String(v); return String(repeating: "0", count: max(0, n - s.count)) + s }
+        var text = "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2))"
+        if fraction != 0 {
+            var f = pad(Int(fraction), 9)
+            while f.hasSuffix("0") { f.removeLast() }
+            text += "." + f
+        }
+        return text + "Z"
+    }
+}
+
+/// An IANA time zone with the two operations calendar windows need. Wraps Foundation's `TimeZone`
+/// (the tz database) and caches nothing itself: callers cache window boundaries.
+public struct ZoneRules: Sendable, Hashable {
+    public let identifier: String
+    private let zone: TimeZone
+
+    public init?(identifier: String) {
+        if identifier == "UTC" || identifier == "Etc/UTC" {
+            guard let utc = TimeZone(identifier: "UTC") else { return nil }
+            self.zone = utc
+        } else {
+            guard let z = TimeZone(identifier: identifier), z.identifier == identifier || TimeZone.knownTimeZoneIdentifiers.contains(identifier) else { return nil }
+            self.zone = z
+        }
+        self.identifier = identifier
+    }
+
+    /// UTC offset in seconds at an instant.
+    public func offsetSeconds(atNanos nanos: Int64) -> Int {
+        zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(CivilTime.floorDiv(nanos, CivilTime.nanosPerSecond))))
+    }
+
+    /// The civil day (days since 1970-01-01 in local time) containing an instant.
+    public func localDay(atNanos nanos: Int64) -> Int {
+        let local = CivilTime.floorDiv(nanos, CivilTime.nanosPerSecond) + Int64(offsetSeconds(atNanos: nanos))
+        return Int(CivilTime.floorDiv(local, 86_400))
+    }
+
+    /// The first instant of a local civil day: local midnight, or the end of a DST gap covering it.
+    public func startOfDay(_ day: Int) -> Int64 {
+        let localMidnight = Int64(day) * 86_400
+        // Two fixed-point iterations find the instant whose local time is midnight.
+        var guess = localMidnight - Int64(offsetSeconds(atNanos: localMidnight * CivilTime.nanosPerSecond))
+        for _ in 0..<3 {
+            let candidate = localMidnight - Int64(offsetSeconds(atNanos: guess * CivilTime.nanosPerSecond))
+            if candidate == guess { break }
+            guess = candidate
+        }
+        // If midnight falls in a gap, the day starts at the first instant whose local day is `day`.
+        var instant = guess * CivilTime.nanosPerSecond
+        if localDay(atNanos: instant) < day {
+            var step: Int64 = 3600 * CivilTime.nanosPerSecond
+            while localDay(atNanos: instant) < day { instant += step }
+            while step > CivilTime.nanosPerSecond {
+                step /= 2
+                if localDay(atNanos: instant - step) >= day { instant -= step }
+            }
+            while localDay(atNanos: instant - CivilTime.nanosPerSecond) >= day { instant -= CivilTime.nanosPerSecond }
+        }
+        return instant
+    }
+}

@@ -1,0 +1,197 @@
+/// An exact rational number in lowest terms (denominator > 0).
+///
+/// Bounds, percentages, shares and attainments are exact fractions in slac (SPEC §5.5): `0.8 s`
+/// is exactly 800 ms and `10 tokens/min` is exactly 1/6 token/s, which no decimal or binary
+/// floating-point type can hold.
+public struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public let numerator: BigInt
+    public let denominator: BigInt
+
+    public init(_ numerator: BigInt, _ denominator: BigInt = .one) {
+        precondition(!denominator.isZero, "zero denominator")
+        var n = numerator, d = denominator
+        if d.isNegative { n = -n; d = -d }
+        let g = Rational.gcd(n.magnitude, d)
+        if g != .one {
+            n = n.floorDivided(by: g).quotient
+            d = d.floorDivided(by: g).quotient
+        }
+        self.numerator = n
+        self.denominator = d
+    }
+
+    public init(_ value: Int) { self.init(BigInt(value)) }
+    public init(_ numerator: Int, _ denominator: Int) { self.init(BigInt(numerator), BigInt(denominator)) }
+
+    /// The exact value of a finite double.
+    public init(exactly value: Double) {
+        precondition(value.isFinite, "non-finite double has no exact rational value")
+        if value == 0 { self.init(0); return }
+        let exponentBits = Int(value.exponentBitPattern)
+        var mantissa = value.significandBitPattern
+        let exponent: Int
+        if exponentBits == 0 { exponent = -1074 } else { mantissa |= 1 << 52; exponent = exponentBits - 1075 }
+        let m = value.sign == .minus ? -BigInt(mantissa) : BigInt(mantissa)
+        if exponent >= 0 { self.init(m.shiftedLeft(exponent)) } else { self.init(m, BigInt.one.shiftedLeft(-exponent)) }
+    }
+
+    /// Parses a decimal literal such as `800`, `0.8`, `99.95` or `1e-3` exactly.
+    public init?(decimal text: some StringProtocol) {
+        var s = Substring(text)
+        var exponent = 0
+        if let e = s.firstIndex(where: { $0 == "e" || $0 == "E" }) {
+            guard let x = Int(s[s.index(after: e)...]), abs(x) < 10_000 else { return nil }
+            exponent = x
+            s = s[..<e]
+        }
+        var digits = String(s)
+        if let dot = s.firstIndex(of: ".") {
+            let fraction = s[s.index(after: dot)...]
+            exponent -= fraction.count
+            digits = String(s[..<dot]) + fraction
+        }
+        guard let integer = BigInt(decimal: digits) else { return nil }
+        if exponent >= 0 { self.init(integer * BigInt.powerOfTen(exponent)) } else { self.init(integer, BigInt.powerOfTen(-exponent)) }
+    }
+
+    public static let zero = Rational(0)
+    public static let one = Rational(1)
+
+    private static func gcd(_ a: BigInt, _ b: BigInt) -> BigInt {
+        var x = a, y = b
+        if let xi = x.intValue, let yi = y.intValue {
+            var p = xi.magnitude, q = yi.magnitude
+            while q != 0 { (p, q) = (q, p % q) }
+            return p == 0 ? .one : BigInt(UInt64(p))
+        }
+        while !y.isZero { (x, y) = (y, x.floorDivided(by: y).remainder) }
+        return x.isZero ? .one : x
+    }
+
+    public var isInteger: Bool { denominator == .one }
+    public var signum: Int { numerator.signum }
+
+    public static func + (a: Rational, b: Rational) -> Rational {
+        Rational(a.numerator * b.denominator + b.numerator * a.denominator, a.denominator * b.denominator)
+    }
+    public static func - (a: Rational, b: Rational) -> Rational { a + Rational(-b.numerator, b.denominator) }
+    public static func * (a: Rational, b: Rational) -> Rational {
+        Rational(a.numerator * b.numerator, a.denominator * b.denominator)
+    }
+    public static func / (a: Rational, b: Rational) -> Rational {
+        precondition(!b.numerator.isZero, "division by zero")
+        return Rational(a.numerator * b.denominator, a.denominator * b.numerator)
+    }
+
+    public static func < (a: Rational, b: Rational) -> Bool {
+        a.numerator * b.denominator < b.numerator * a.denominator
+    }
+
+    /// -1, 0 or 1 as the exact value of `value` is below, equal to or above `self`.
+    public func compare(double value: Double) -> Int {
+        if value == .infinity { return 1 }
+        if value == -.infinity { return -1 }
+        let x = Rational(exactly: value)
+        return x < self ? -1 : (x == self ? 0 : 1)
+    }
+
+    /// The largest double <= self and the smallest double >= self (equal when self is a double).
+    ///
+    /// With these a per-record comparison `x >= bound` is exactly `x >= bracket.upper`, one
+    /// floating-point comparison with no rounding error.
+    public var doubleBracket: (lower: Double, upper: Double) {
+        var approx = Double(numerator.description).flatMap { n in Double(denominator.description).map { n / $0 } } ?? .nan
+        if !approx.isFinite {
+            approx = signum < 0 ? -Double.greatestFiniteMagnitude : Double.greatestFiniteMagnitude
+        }
+        var lower = approx
+        while lower.isFinite && compare(double: lower) > 0 { lower = lower.nextDown }
+        while lower.nextUp.isFinite && compare(double: lower.nextUp) <= 0 { lower = lower.nextUp }
+        if compare(double: lower) == 0 { return (lower, lower) }
+        if compare(double: lower) > 0 { return (-.infinity, lower) }
+        return (lower, lower.nextUp)
+    }
+
+    /// The nearest double (ties to even are not needed here: used for display and charts only).
+    public var approximateDouble: Double {
+        let (l, u) = doubleBracket
+        if l == u { return l }
+        let dl = self - Rational(exactly: l.isFinite ? l : -Double.greatestFiniteMagnitude)
+        let du = Rational(exactly: u.isFinite ? u : Double.greatestFiniteMagnitude) - self
+        return dl <= du ? l : u
+    }
+
+    /// Exact decimal text when the expansion terminates within `maxFractionDigits`; otherwise
+    /// rounded half-to-even to `significantDigits` significant digits.
+    public func decimalString(significantDigits: Int = 12, maxFractionDigits: Int = 40) -> String {
+        // Terminating expansion: denominator of the form 2^a 5^b.
+        var d = denominator
+        var twos = 0, fives = 0
+        while d.floorDivided(by: BigInt(2)).remainder.isZero && !d.isZero && d != .one { d = d.floorDivided(by: BigInt(2)).quotient; twos += 1 }
+        while d.floorDivided(by: BigInt(5)).remainder.isZero && d != .one { d = d.floorDivided(by: BigInt(5)).quotient; fives += 1 }
+        if d == .one && max(twos, fives) <= maxFractionDigits {
+            return Rational.fixed(self, fractionDigits: max(twos, fives))
+        }
+        // Round to significant digits: find the decimal exponent of the magnitude.
+        let magnitude = Rational(numerator.magnitude, denominator)
+        var exponent = 0  // magnitude in [10^exponent, 10^(exponent+1))
+        let approx = magnitude.approximateDouble
+        if approx > 0 { exponent = Int((approx.log10Approx).rounded(.down)) }
+        while magnitude < Rational.tenToThe(exponent) { exponent -= 1 }
+        while magnitude >= Rational.tenToThe(exponent + 1) { exponent += 1 }
+        let fractionDigits = max(0, significantDigits - 1 - exponent)
+        var text = Rational.fixed(self, fractionDigits: fractionDigits)
+        if text.contains(".") {
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+        }
+        return text
+    }
+
+    private static func tenToThe(_ n: Int) -> Rational {
+        n >= 0 ? Rational(BigInt.powerOfTen(n)) : Rational(.one, BigInt.powerOfTen(-n))
+    }
+
+    /// Rounds half-to-even to `fractionDigits` decimals and prints without exponent.
+    public static func fixed(_ value: Rational, fractionDigits: Int) -> String {
+        let scaled = value.numerator * BigInt.powerOfTen(fractionDigits)
+        var (q, r) = scaled.floorDivided(by: value.denominator)
+        // half-to-even on the floor quotient
+        let twice = r.shiftedLeft(1)
+        if twice > value.denominator || (twice == value.denominator && q.floorDivided(by: BigInt(2)).remainder != .zero) {
+            q = q + .one
+        }
+        let negative = q.isNegative
+        var digits = q.magnitude.description
+        if fractionDigits > 0 {
+            if digits.count <= fractionDigits { digits = String(repeating: "0", count: fractionDigits - digits.count + 1) + digits }
+            digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -fractionDigits))
+        }
+        return negative ? "-" + digits : digits
+    }
+
+    /// Rounded half-to-even to an integer number of units of 10^-fractionDigits, as a rational.
+    public func roundedHalfEven(fractionDigits: Int) -> Rational {
+        Rational(decimal: Rational.fixed(self, fractionDigits: fractionDigits)) ?? self
+    }
+
+    /// Smallest integer >= self.
+    public var ceiling: BigInt {
+        let (q, r) = numerator.floorDivided(by: denominator)
+        return r.isZero ? q : q + .one
+    }
+
+    /// Largest integer <= self.
+    public var floor: BigInt { numerator.floorDivided(by: denominator).quotient }
+
+    public var description: String {
+        denominator == .one ? numerator.description : "\(numerator)/\(denominator)"
+    }
+}
+
+extension Double {
+    fileprivate var log10Approx: Double {
+        // Avoids Foundation: log10 via the binary exponent is close enough for a starting guess.
+        Double(self.exponent) * 0.30102999566398120
+    }
+}

@@ -1,0 +1,92 @@
+/// A half-open byte range `[start, end)` in a source file.
+///
+/// Spans are byte offsets so that every stage can carry them cheaply; line and column are computed
+/// only when a diagnostic is displayed (`SourceFile.location(of:)`).
+public struct Span: Sendable, Hashable, Codable, CustomStringConvertible {
+    public var start: Int
+    public var end: Int
+
+    public init(_ start: Int, _ end: Int) {
+        precondition(start <= end, "span start after end")
+        self.start = start
+        self.end = end
+    }
+
+    /// The smallest span covering both.
+    public func union(_ other: Span) -> Span { Span(min(start, other.start), max(end, other.end)) }
+    public var isEmpty: Bool { start == end }
+    public var description: String { "\(start)..<\(end)" }
+}
+
+/// How bad a diagnostic is: errors make `slac check` exit 2, warnings do not.
+public enum Severity: String, Sendable, Hashable, Codable {
+    case error
+    case warning
+    case note
+}
+
+/// A stable diagnostic code such as `SLA0203`.
+///
+/// Codes never change meaning once published: tools, CI filters and documentation refer to them.
+/// Ranges: `SLA00xx` input files, `SLA01xx` syntax, `SLA02xx` names and types, `SLA03xx` contract
+/// semantics (term, objectives, credits), `SLA04xx` analysis warnings.
+public struct DiagnosticCode: Sendable, Hashable, Codable, CustomStringConvertible, ExpressibleByStringLiteral {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+    public init(stringLiteral value: String) { self.rawValue = value }
+    public var description: String { rawValue }
+}
+
+/// A secondary location that explains a diagnostic (e.g. the first declaration of a duplicate).
+public struct DiagnosticNote: Sendable, Hashable, Codable {
+    public var span: Span
+    public var message: String
+    public init(span: Span, message: String) {
+        self.span = span
+        self.message = message
+    }
+}
+
+/// A diagnostic as a value: what went wrong, where, and how to fix it. Rendering is separate
+/// (`DiagnosticRenderer`), so tools get the same facts as JSON.
+///
+/// House style (after cedar's guide): the message is lowercase, has no final period, puts user
+/// text in backticks and never names internal types; the fix goes in `help`, not the message.
+public struct Diagnostic: Sendable, Hashable, Codable {
+    public var code: DiagnosticCode
+    public var severity: Severity
+    public var span: Span
+    public var message: String
+    public var help: String?
+    public var notes: [DiagnosticNote]
+
+    public init(_ code: DiagnosticCode, _ severity: Severity = .error, at span: Span, _ message: String,
+                help: String? = nil, notes: [DiagnosticNote] = []) {
+        self.code = code
+        self.severity = severity
+        self.span = span
+        self.message = message
+        self.help = help
+        self.notes = notes
+    }
+
+    public static func error(_ code: DiagnosticCode, at span: Span, _ message: String, help: String? = nil,
+                             notes: [DiagnosticNote] = []) -> Diagnostic {
+        Diagnostic(code, .error, at: span, message, help: help, notes: notes)
+    }
+
+    public static func warning(_ code: DiagnosticCode, at span: Span, _ message: String, help: String? = nil,
+                               notes: [DiagnosticNote] = []) -> Diagnostic {
+        Diagnostic(code, .warning, at: span, message, help: help, notes: notes)
+    }
+}
+
+extension Array where Element == Diagnostic {
+    /// True when any diagnostic is an error.
+    public var containsErrors: Bool { contains { $0.severity == .error } }
+
+    /// In source order, then by code, so output is stable however the stages found them.
+    public var sortedForDisplay: [Diagnostic] {
+        sorted { ($0.span.start, $0.span.end, $0.code.rawValue) < ($1.span.start, $1.span.end, $1.code.rawValue) }
+    }
+}

@@ -1,0 +1,318 @@
+/// The kinds of token in a contract file. Keywords are contextual: the lexer yields identifiers and
+/// the parser decides, so a trace field may be called `model` or `region` without quoting.
+public enum TokenKind: Sendable, Hashable {
+    case identifier
+    /// A `"..."` string; `Token.value` holds the decoded text.
+    case string
+    /// A `"""` block; `Token.value` holds the text with the closing delimiter's indentation stripped.
+    case textBlock
+    /// A decimal number, possibly with a magnitude suffix `k`, `M` or `B` (kept in `Token.suffix`).
+    case number
+    /// `YYYY-MM-DD`.
+    case date
+    /// `YYYY-MM-DDThh:mm:ss[.fff](Z|±hh:mm)`.
+    case instant
+    case leftBrace, rightBrace, leftParen, rightParen, leftBracket, rightBracket
+    case comma, percent, slash
+    case equal, notEqual, less, lessEqual, greater, greaterEqual
+    case endOfFile
+    /// Bytes that form no token; the lexer has already reported them.
+    case invalid
+}
+
+/// A token with its span; `value` is the decoded text for strings and blocks, else the source text.
+public struct Token: Sendable, Hashable {
+    public var kind: TokenKind
+    public var span: Span
+    public var value: String
+    /// Magnitude suffix of a number (`k`, `M`, `B`), if any.
+    public var suffix: Character?
+
+    public init(kind: TokenKind, span: Span, value: String, suffix: Character? = nil) {
+        self.kind = kind
+        self.span = span
+        self.value = value
+        self.suffix = suffix
+    }
+}
+
+/// A `//` comment, kept so that `slac fmt` can preserve it.
+public struct Comment: Sendable, Hashable {
+    public var span: Span
+    public var text: String
+}
+
+/// Turns contract bytes into tokens. Never fails: bad bytes become diagnostics and `.invalid`
+/// tokens, so the parser can go on and report every error of the file in one run.
+public struct Lexer {
+    private let bytes: [UInt8]
+    private var position = 0
+    public private(set) var diagnostics: [Diagnostic] = []
+    public private(set) var comments: [Comment] = []
+
+    public init(_ text: String) { self.bytes = Array(text.utf8) }
+
+    public static func tokenize(_ text: String) -> (tokens: [Token], comments: [Comment], diagnostics: [Diagnostic]) {
+        var lexer = Lexer(text)
+        var tokens: [Token] = []
+        while true {
+            let token = lexer.next()
+            tokens.append(token)
+            if token.kind == .endOfFile { break }
+        }
+        return (tokens, lexer.comments, lexer.diagnostics)
+    }
+
+    private func peek(_ offset: Int = 0) -> UInt8? {
+        let i = position + offset
+        return i < bytes.count ? bytes[i] : nil
+    }
+
+    private static func isDigit(_ b: UInt8?) -> Bool { b.map { $0 >= 48 && $0 <= 57 } ?? false }
+    private static func isIdentifierStart(_ b: UInt8?) -> Bool {
+        guard let b else { return false }
+        return (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || b == UInt8(ascii: "_")
+    }
+    private static func isIdentifierContinue(_ b: UInt8?) -> Bool { isIdentifierStart(b) || isDigit(b) }
+
+    private func text(_ start: Int, _ end: Int) -> String { String(decoding: bytes[start..<end], as: UTF8.self) }
+
+    public mutating func next() -> Token {
+        skipTrivia()
+        guard let byte = peek() else {
+            return Token(kind: .endOfFile, span: Span(bytes.count, bytes.count), value: "")
+        }
+        let start = position
+        func single(_ kind: TokenKind, _ length: Int = 1) -> Token {
+            position += length
+            return Token(kind: kind, span: Span(start, position), value: text(start, position))
+        }
+        switch byte {
+        case UInt8(ascii: "{"): return single(.leftBrace)
+        case UInt8(ascii: "}"): return single(.rightBrace)
+        case UInt8(ascii: "("): return single(.leftParen)
+        case UInt8(ascii: ")"): return single(.rightParen)
+        case UInt8(ascii: "["): return single(.leftBracket)
+        case UInt8(ascii: "]"): return single(.rightBracket)
+        case UInt8(ascii: ","): return single(.comma)
+        case UInt8(ascii: "%"): return single(.percent)
+        case UInt8(ascii: "/"): return single(.slash)
+        case UInt8(ascii: "="):
+            if peek(1) == UInt8(ascii: "=") {
+                diagnostics.append(.error("SLA0107", at: Span(start, start + 2), "`==` is not an operator",
+                                          help: "write `=` to compare for equality"))
+                return single(.equal, 2)
+            }
+            return single(.equal)
+        case UInt8(ascii: "!"):
+            if peek(1) == UInt8(ascii: "=") { return single(.notEqual, 2) }
+            diagnostics.append(.error("SLA0101", at: Span(start, start + 1), "unexpected character `!`",
+                                      help: "write `!=` for inequality or `not` to negate a condition"))
+            return single(.invalid)
+        case UInt8(ascii: "<"):
+            if peek(1) == UInt8(ascii: "=") { return single(.lessEqual, 2) }
+            return single(.less)
+        case UInt8(ascii: ">"):
+            if peek(1) == UInt8(ascii: "=") { return single(.greaterEqual, 2) }
+            return single(.greater)
+        case UInt8(ascii: "\""):
+            if peek(1) == UInt8(ascii: "\"") && peek(2) == UInt8(ascii: "\"") { return lexTextBlock() }
+            return lexString()
+        default:
+            if Lexer.isDigit(byte) { return lexNumberOrTime() }
+            if Lexer.isIdentifierStart(byte) { return lexIdentifier() }
+            return lexInvalid()
+        }
+    }
+
+    private mutating func skipTrivia() {
+        while let b = peek() {
+            if b == UInt8(ascii: " ") || b == UInt8(ascii: "\t") || b == UInt8(ascii: "\n") || b == UInt8(ascii: "\r") {
+                position += 1
+            } else if b == UInt8(ascii: "/") && peek(1) == UInt8(ascii: "/") {
+                let start = position
+                while let c = peek(), c != UInt8(ascii: "\n") { position += 1 }
+                var end = position
+                if end > start && bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+                comments.append(Comment(span: Span(start, end), text: text(start, end)))
+            } else {
+                return
+            }
+        }
+    }
+
+    private mutating func lexInvalid() -> Token {
+        let start = position
+        // Consume one whole UTF-8 sequence so the message shows the character.
+        position += 1
+        while let b = peek(), b & 0xC0 == 0x80 { position += 1 }
+        let shown = text(start, position)
+        let printable = shown.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value != 0x7F }
+        let display = printable ? "`\(shown)`" : "U+" + String(shown.unicodeScalars.first?.value ?? 0, radix: 16, uppercase: true)
+        diagnostics.append(.error("SLA0101", at: Span(start, position), "unexpected character \(display)",
+                                  help: "contract text outside strings uses letters, digits, operators and `//` comments"))
+        return Token(kind: .invalid, span: Span(start, position), value: shown)
+    }
+
+    private mutating func lexIdentifier() -> Token {
+        let start = position
+        while Lexer.isIdentifierContinue(peek()) { position += 1 }
+        // Dotted field names (`gen_ai.request.model`) and percentile names (`p99.9`).
+        while peek() == UInt8(ascii: ".") {
+            let word = text(start, position)
+            let isPercentileName = word.count > 1 && word.first == "p" && word.dropFirst().allSatisfy(\.isNumber) && !word.contains(".")
+            if isPercentileName && Lexer.isDigit(peek(1)) {
+                position += 1
+                while Lexer.isDigit(peek()) { position += 1 }
+            } else if Lexer.isIdentifierStart(peek(1)) {
+                position += 1
+                while Lexer.isIdentifierContinue(peek()) { position += 1 }
+            } else {
+                break
+            }
+        }
+        return Token(kind: .identifier, span: Span(start, position), value: text(start, position))
+    }
+
+    private mutating func lexNumberOrTime() -> Token {
+        let start = position
+        // Dates and instants start with four digits and a dash.
+        if (0..<4).allSatisfy({ Lexer.isDigit(peek($0)) }) && peek(4) == UInt8(ascii: "-") && Lexer.isDigit(peek(5)) {
+            return lexTime()
+        }
+        while Lexer.isDigit(peek()) { position += 1 }
+        if peek() == UInt8(ascii: ".") && Lexer.isDigit(peek(1)) {
+            position += 1
+            while Lexer.isDigit(peek()) { position += 1 }
+        }
+        let numberEnd = position
+        var suffix: Character?
+        if let b = peek(), b == UInt8(ascii: "k") || b == UInt8(ascii: "M") || b == UInt8(ascii: "B"),
+           !Lexer.isIdentifierContinue(peek(1)) {
+            suffix = Character(Unicode.Scalar(b))
+            position += 1
+        }
+        if Lexer.isIdentifierStart(peek()) {
+            // `800ms`: a unit glued to its number.
+            let unitStart = position
+            while Lexer.isIdentifierContinue(peek()) { position += 1 }
+            let unit = text(unitStart, position)
+            diagnostics.append(.error("SLA0104", at: Span(start, position), "number `\(text(start, position))` runs into `\(unit)`",
+                                      help: "put a space between the number and its unit: `\(text(start, unitStart)) \(unit)`"))
+            position = unitStart
+        }
+        return Token(kind: .number, span: Span(start, position), value: text(start, numberEnd), suffix: suffix)
+    }
+
+    private mutating func lexTime() -> Token {
+        let start = position
+        while let b = peek(), Lexer.isDigit(b) || b == UInt8(ascii: "-") || b == UInt8(ascii: ":") || b == UInt8(ascii: ".")
+                || b == UInt8(ascii: "T") || b == UInt8(ascii: "Z") || b == UInt8(ascii: "+") {
+            position += 1
+        }
+        let value = text(start, position)
+        let kind: TokenKind = value.contains("T") ? .instant : .date
+        return Token(kind: kind, span: Span(start, position), value: value)
+    }
+
+    private mutating func lexString() -> Token {
+        let start = position
+        position += 1
+        var value: [UInt8] = []
+        while true {
+            guard let b = peek(), b != UInt8(ascii: "\n") else {
+                diagnostics.append(.error("SLA0102", at: Span(start, position), "unterminated string",
+                                          help: "close the string with `\"` on the same line, or use a `\"\"\"` block for several lines"))
+                return Token(kind: .string, span: Span(start, position), value: String(decoding: value, as: UTF8.self))
+            }
+            position += 1
+            if b == UInt8(ascii: "\"") { break }
+            if b == UInt8(ascii: "\\") {
+                if let decoded = lexEscape(escapeStart: position - 1) { value.append(contentsOf: decoded) }
+            } else {
+                value.append(b)
+            }
+        }
+        return Token(kind: .string, span: Span(start, position), value: String(decoding: value, as: UTF8.self))
+    }
+
+    /// Decodes the escape after a backslash; reports unknown escapes.
+    private mutating func lexEscape(escapeStart: Int) -> [UInt8]? {
+        guard let e = peek() else { return nil }
+        position += 1
+        switch e {
+        case UInt8(ascii: "\""): return [e]
+        case UInt8(ascii: "\\"): return [e]
+        case UInt8(ascii: "n"): return [10]
+        case UInt8(ascii: "t"): return [9]
+        default:
+            diagnostics.append(.error("SLA0103", at: Span(escapeStart, position), "unknown escape `\\\(Character(Unicode.Scalar(e)))`",
+                                      help: "strings know `\\\"`, `\\\\`, `\\n` and `\\t`"))
+            return nil
+        }
+    }
+
+    /// A `"""` block: the opening delimiter ends its line; the closing delimiter stands on a line
+    /// of its own, and its indentation is removed from every line (as in Swift).
+    private mutating func lexTextBlock() -> Token {
+        let start = position
+        position += 3
+        // Rest of the opening line must be blank.
+        while let b = peek(), b == UInt8(ascii: " ") || b == UInt8(ascii: "\t") { position += 1 }
+        if peek() == UInt8(ascii: "\r") { position += 1 }
+        guard peek() == UInt8(ascii: "\n") else {
+            let lineEnd = bytes[position...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+            diagnostics.append(.error("SLA0105", at: Span(start, start + 3), "text after the opening `\"\"\"` of a text block",
+                                      help: "start the block's text on the line after `\"\"\"`"))
+            position = lineEnd
+            return Token(kind: .textBlock, span: Span(start, position), value: "")
+        }
+        position += 1
+        var lines: [(start: Int, end: Int)] = []
+        while true {
+            let lineStart = position
+            while let b = peek(), b != UInt8(ascii: "\n") { position += 1 }
+            var lineEnd = position
+            if lineEnd > lineStart && bytes[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
+            // Closing delimiter: only whitespace, then `"""`.
+            var k = lineStart
+            while k < lineEnd && (bytes[k] == UInt8(ascii: " ") || bytes[k] == UInt8(ascii: "\t")) { k += 1 }
+            if k + 3 <= lineEnd && bytes[k] == UInt8(ascii: "\"") && bytes[k + 1] == UInt8(ascii: "\"") && bytes[k + 2] == UInt8(ascii: "\"") {
+                position = k + 3
+                let indentation = Array(bytes[lineStart..<k])
+                return Token(kind: .textBlock, span: Span(start, position), value: stripIndentation(lines, indentation))
+            }
+            lines.append((lineStart, lineEnd))
+            if peek() == nil {
+                diagnostics.append(.error("SLA0105", at: Span(start, start + 3), "unterminated text block",
+                                          help: "close the block with `\"\"\"` on a line of its own"))
+                return Token(kind: .textBlock, span: Span(start, position), value: stripIndentation(lines, []))
+            }
+            position += 1
+        }
+    }
+
+    private mutating func stripIndentation(_ lines: [(start: Int, end: Int)], _ indentation: [UInt8]) -> String {
+        var out: [String] = []
+        for line in lines {
+            let content = Array(bytes[line.start..<line.end])
+            if content.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) {
+                out.append("")
+            } else if content.starts(with: indentation) {
+                out.append(String(decoding: content[indentation.count...], as: UTF8.self))
+            } else {
+                diagnostics.append(.error("SLA0106", at: Span(line.start, line.end),
+                                          "line in a text block is indented less than its closing `\"\"\"`",
+                                          help: "indent every line of the block at least as far as the closing delimiter"))
+                out.append(String(decoding: content, as: UTF8.self).trimmingLeadingBlanks)
+            }
+        }
+        return out.joined(separator: "\n")
+    }
+}
+
+extension String {
+    fileprivate var trimmingLeadingBlanks: String {
+        String(drop(while: { $0 == " " || $0 == "\t" }))
+    }
+}

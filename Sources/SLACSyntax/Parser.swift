@@ -1,0 +1,592 @@
+/// Recursive-descent parser for the grammar in `Grammar/slac.ebnf`.
+///
+/// Error recovery: when an item does not parse, the parser reports it and skips to the next token
+/// that begins a line and can begin an item (or to a closing brace), so one mistake does not hide
+/// the rest of the file.
+public struct Parser {
+    private let source: SourceFile
+    private var tokens: [Token]
+    private var index = 0
+    private var diagnostics: [Diagnostic] = []
+    private let lineStartTokens: Set<Int>
+
+    static let contractKeywords: [String] = ["id", "version", "provider", "customer", "effective", "timezone", "fee", "exclude", "clause"]
+    static let clauseKeywords: [String] = ["text", "scope", "every", "over", "require", "minimum", "objective", "credit", "exclude"]
+
+    public static func parse(_ source: SourceFile) -> ParsedContract {
+        let lexed = Lexer.tokenize(source.text)
+        var parser = Parser(source: source, tokens: lexed.tokens)
+        parser.diagnostics = lexed.diagnostics
+        let syntax = parser.parseFile()
+        return ParsedContract(source: source, syntax: syntax, comments: lexed.comments, diagnostics: parser.diagnostics)
+    }
+
+    private init(source: SourceFile, tokens: [Token]) {
+        self.source = source
+        // Invalid tokens were reported by the lexer; the parser does not see them.
+        self.tokens = tokens.filter { $0.kind != .invalid }
+        let bytes = Array(source.text.utf8)
+        var starts = Set<Int>()
+        for (i, t) in self.tokens.enumerated() {
+            var k = t.span.start - 1
+            while k >= 0 && (bytes[k] == UInt8(ascii: " ") || bytes[k] == UInt8(ascii: "\t")) { k -= 1 }
+            if k < 0 || bytes[k] == UInt8(ascii: "\n") || bytes[k] == UInt8(ascii: "\r") { starts.insert(i) }
+        }
+        self.lineStartTokens = starts
+    }
+
+    // MARK: token helpers
+
+    private var current: Token { tokens[index] }
+    private func peek(_ offset: Int = 1) -> Token { tokens[min(index + offset, tokens.count - 1)] }
+    private var atEnd: Bool { current.kind == .endOfFile }
+
+    @discardableResult
+    private mutating func advance() -> Token {
+        let t = current
+        if index < tokens.count - 1 { index += 1 }
+        return t
+    }
+
+    private func isKeyword(_ word: String) -> Bool { current.kind == .identifier && current.value == word }
+
+    private static func describe(_ token: Token) -> String {
+        switch token.kind {
+        case .endOfFile: return "end of file"
+        case .string: return "string `\"\(token.value.prefix(40))\"`"
+        case .textBlock: return "text block"
+        default: return "`\(token.value.prefix(40))`"
+        }
+    }
+
+    private mutating func expected(_ what: String, help: String? = nil) {
+        diagnostics.append(.error("SLA0110", at: current.span, "expected \(what), found \(Parser.describe(current))", help: help))
+    }
+
+    /// Consumes the keyword or reports it and returns false.
+    private mutating func expectKeyword(_ word: String, help: String? = nil) -> Bool {
+        if isKeyword(word) { advance(); return true }
+        expected("`\(word)`", help: help)
+        return false
+    }
+
+    private mutating func expect(_ kind: TokenKind, _ what: String, help: String? = nil) -> Token? {
+        if current.kind == kind { return advance() }
+        expected(what, help: help)
+        return nil
+    }
+
+    /// Skips to a line-starting keyword from `keywords` or a closing brace at the current level.
+    private mutating func recover(to keywords: [String]) {
+        var depth = 0
+        if !atEnd { advance() }
+        while !atEnd {
+            if depth == 0 && lineStartTokens.contains(index) && current.kind == .identifier && keywords.contains(current.value) { return }
+            switch current.kind {
+            case .leftBrace: depth += 1
+            case .rightBrace:
+                if depth == 0 { return }
+                depth -= 1
+            default: break
+            }
+            advance()
+        }
+    }
+
+    private func lastSpanEnd() -> Int { index > 0 ? tokens[index - 1].span.end : 0 }
+
+    // MARK: file and contract
+
+    private mutating func parseFile() -> ContractSyntax? {
+        if atEnd {
+            diagnostics.append(.error("SLA0113", at: Span(0, 0), "the file holds no contract",
+                                      help: "a contract file starts with `contract \"NAME\" {`"))
+            return nil
+        }
+        guard isKeyword("contract") else {
+            expected("`contract`", help: "a contract file starts with `contract \"NAME\" {`")
+            // Try to find a `contract` keyword later in the file.
+            while !atEnd && !isKeyword("contract") { advance() }
+            if atEnd { return nil }
+            return parseFile()
+        }
+        let contract = parseContract()
+        if !atEnd {
+            diagnostics.append(.error("SLA0114", at: current.span, "unexpected \(Parser.describe(current)) after the end of the contract",
+                                      help: "a file holds one contract; check that its braces are balanced"))
+        }
+        return contract
+    }
+
+    private mutating func parseContract() -> ContractSyntax {
+        let start = advance().span.start  // `contract`
+        let name = parseStringLiteral(what: "the contract's name in quotes") ?? StringLiteral("", span: current.span)
+        var items: [ContractItemSyntax] = []
+        guard expect(.leftBrace, "`{`") != nil else {
+            return ContractSyntax(name: name, items: items, span: Span(start, lastSpanEnd()))
+        }
+        while !atEnd && current.kind != .rightBrace {
+            let before = index
+            if let item = parseContractItem() { items.append(item) }
+            if index == before { recover(to: Parser.contractKeywords) }
+        }
+        if current.kind == .rightBrace { advance() } else {
+            diagnostics.append(.error("SLA0110", at: Span(start, start + 8), "contract is not closed",
+                                      help: "add `}` at the end of the contract"))
+        }
+        return ContractSyntax(name: name, items: items, span: Span(start, lastSpanEnd()))
+    }
+
+    private mutating func parseContractItem() -> ContractItemSyntax? {
+        guard current.kind == .identifier else {
+            expected("a contract item such as `clause`, `exclude` or `effective`")
+            return nil
+        }
+        let keyword = Identifier(current.value, span: current.span)
+        switch keyword.name {
+        case "id", "version", "provider", "customer", "timezone":
+            advance()
+            guard let value = parseStringLiteral(what: "a string after `\(keyword.name)`") else { recover(to: Parser.contractKeywords); return nil }
+            return .header(.text(keyword: keyword, value: value, span: keyword.span.union(value.span)))
+        case "effective":
+            advance()
+            guard let from = parseTimePoint(), expectKeyword("to", help: "write `effective START to END`"), let to = parseTimePoint() else {
+                recover(to: Parser.contractKeywords); return nil
+            }
+            return .header(.effective(from: from, to: to, span: keyword.span.union(to.span)))
+        case "fee":
+            advance()
+            guard let amountToken = expect(.number, "an amount after `fee`", help: "write e.g. `fee 120000.00 USD per month`") else {
+                recover(to: Parser.contractKeywords); return nil
+            }
+            let amount = NumberLiteral(digits: amountToken.value, suffix: amountToken.suffix, span: amountToken.span)
+            guard let currencyToken = expect(.identifier, "a currency code", help: "write an ISO 4217 code such as `USD` or `EUR`") else {
+                recover(to: Parser.contractKeywords); return nil
+            }
+            guard expectKeyword("per", help: "fees are monthly: write `per month`"),
+                  expectKeyword("month", help: "fees are monthly: write `per month`") else {
+                recover(to: Parser.contractKeywords); return nil
+            }
+            return .header(.fee(amount: amount, currency: Identifier(currencyToken.value, span: currencyToken.span),
+                                span: keyword.span.union(tokens[index - 1].span)))
+        case "exclude":
+            guard let e = parseExclusion(recoverTo: Parser.contractKeywords) else { return nil }
+            return .exclusion(e)
+        case "clause":
+            guard let c = parseClause() else { return nil }
+            return .clause(c)
+        default:
+            let suggestion = Spelling.closest(to: keyword.name, among: Parser.contractKeywords + Parser.clauseKeywords.filter { $0 != "exclude" })
+            var help = "a contract holds header items (`id`, `version`, `provider`, `customer`, `effective`, `timezone`, `fee`), `exclude` and `clause`"
+            if let s = suggestion { help = "did you mean `\(s)`?" }
+            if Parser.clauseKeywords.contains(keyword.name) {
+                help = "`\(keyword.name)` belongs inside a `clause { ... }`"
+            }
+            diagnostics.append(.error("SLA0112", at: keyword.span, "unknown contract item `\(keyword.name)`", help: help))
+            recover(to: Parser.contractKeywords)
+            return nil
+        }
+    }
+
+    private mutating func parseStringLiteral(what: String) -> StringLiteral? {
+        if current.kind == .string { let t = advance(); return StringLiteral(t.value, span: t.span) }
+        if current.kind == .textBlock { let t = advance(); return StringLiteral(t.value, span: t.span, isBlock: true) }
+        expected(what)
+        return nil
+    }
+
+    private mutating func parseTimePoint() -> TimePointSyntax? {
+        switch current.kind {
+        case .date: let t = advance(); return TimePointSyntax(kind: .date, text: t.value, span: t.span)
+        case .instant: let t = advance(); return TimePointSyntax(kind: .instant, text: t.value, span: t.span)
+        default:
+            expected("a date or an instant", help: "write a date `2026-01-01` or an instant `2026-03-14T02:00:00Z`")
+            return nil
+        }
+    }
+
+    private mutating func parseExclusion(recoverTo keywords: [String]) -> ExclusionSyntax? {
+        let start = advance().span.start  // `exclude`
+        if isKeyword("maintenance") {
+            advance()
+            guard expectKeyword("from", help: "write `exclude maintenance from START to END`"), let from = parseTimePoint(),
+                  expectKeyword("to", help: "write `exclude maintenance from START to END`"), let to = parseTimePoint() else {
+                recover(to: keywords); return nil
+            }
+            return .maintenance(from: from, to: to, span: Span(start, to.span.end))
+        }
+        if isKeyword("requests") || isKeyword("request") {
+            advance()
+            guard expectKeyword("where", help: "write `exclude requests where CONDITION`") else { recover(to: keywords); return nil }
+            let predicate = parsePredicate()
+            return .requests(predicate, span: Span(start, predicate.span.end))
+        }
+        expected("`maintenance` or `requests` after `exclude`")
+        recover(to: keywords)
+        return nil
+    }
+
+    // MARK: clauses
+
+    private mutating func parseClause() -> ClauseSyntax? {
+        let start = advance().span.start  // `clause`
+        guard let ref = parseStringLiteral(what: "the clause's reference in quotes, e.g. `\"4.1\"`") else {
+            recover(to: Parser.contractKeywords); return nil
+        }
+        guard current.kind == .identifier else {
+            expected("the clause's name", help: "write `clause \"\(ref.value)\" some_name {`")
+            recover(to: Parser.contractKeywords); return nil
+        }
+        let nameToken = advance()
+        let name = Identifier(nameToken.value, span: nameToken.span)
+        guard expect(.leftBrace, "`{` to open the clause") != nil else { recover(to: Parser.contractKeywords); return nil }
+        var items: [ClauseItemSyntax] = []
+        while !atEnd && current.kind != .rightBrace {
+            if isKeyword("clause") && lineStartTokens.contains(index) {
+                diagnostics.append(.error("SLA0110", at: Span(start, nameToken.span.end), "clause `\(name.name)` is not closed",
+                                          help: "add `}` before the next clause"))
+                return ClauseSyntax(ref: ref, name: name, items: items, span: Span(start, lastSpanEnd()))
+            }
+            let before = index
+            if let item = parseClauseItem() { items.append(item) }
+            if index == before { recover(to: Parser.clauseKeywords + ["clause"]) }
+        }
+        if current.kind == .rightBrace { advance() } else {
+            diagnostics.append(.error("SLA0110", at: Span(start, nameToken.span.end), "clause `\(name.name)` is not closed",
+                                      help: "add `}` at the end of the clause"))
+        }
+        return ClauseSyntax(ref: ref, name: name, items: items, span: Span(start, lastSpanEnd()))
+    }
+
+    private mutating func parseClauseItem() -> ClauseItemSyntax? {
+        let sync = Parser.clauseKeywords + ["clause"]
+        guard current.kind == .identifier else {
+            expected("a clause item such as `require`, `every` or `scope`")
+            return nil
+        }
+        let keyword = current
+        switch keyword.value {
+        case "text":
+            advance()
+            guard let text = parseStringLiteral(what: "the clause's legal text as a string or `\"\"\"` block") else { recover(to: sync); return nil }
+            return .text(text, span: keyword.span.union(text.span))
+        case "scope":
+            advance()
+            let predicate = parsePredicate()
+            return .scope(predicate, span: keyword.span.union(predicate.span))
+        case "every", "over":
+            return parseWindowClause().map { .window($0) }
+        case "require":
+            return parseRequire().map { .require($0) }
+        case "minimum":
+            advance()
+            guard let q = parseQuantity(what: "a number of requests after `minimum`") else { recover(to: sync); return nil }
+            return .minimum(q, span: keyword.span.union(q.span))
+        case "objective":
+            return parseObjective().map { .objective($0) }
+        case "credit":
+            return parseCredit().map { .credit($0) }
+        case "exclude":
+            return parseExclusion(recoverTo: sync).map { .exclusion($0) }
+        default:
+            var help = "a clause holds `text`, `scope`, `every` or `over term`, `require`, `minimum`, `objective`, `credit` and `exclude`"
+            if let s = Spelling.closest(to: keyword.value, among: Parser.clauseKeywords) { help = "did you mean `\(s)`?" }
+            if Parser.contractKeywords.contains(keyword.value) && keyword.value != "exclude" {
+                help = "`\(keyword.value)` belongs in the contract header, outside the clause"
+            }
+            diagnostics.append(.error("SLA0111", at: keyword.span, "unknown clause item `\(keyword.value)`", help: help))
+            recover(to: sync)
+            return nil
+        }
+    }
+
+    private mutating func parseWindowClause() -> WindowClauseSyntax? {
+        let sync = Parser.clauseKeywords + ["clause"]
+        let keyword = advance()
+        let window: WindowSyntax
+        if keyword.value == "over" {
+            guard isKeyword("term") else {
+                expected("`term` after `over`", help: "write `over term` for one window spanning the whole term")
+                recover(to: sync); return nil
+            }
+            window = .term(keyword.span.union(advance().span))
+        } else if isKeyword("calendar") {
+            let c = advance()
+            guard current.kind == .identifier else {
+                expected("`day`, `week` or `month` after `calendar`"); recover(to: sync); return nil
+            }
+            let unit = advance()
+            if !["day", "week", "month"].contains(unit.value) {
+                diagnostics.append(.error("SLA0115", at: unit.span, "unknown calendar window `\(unit.value)`",
+                                          help: "calendar windows are `calendar day`, `calendar week` and `calendar month`"))
+            }
+            window = .calendar(Identifier(unit.value, span: c.span.union(unit.span)))
+        } else {
+            guard let q = parseQuantity(what: "a window length such as `5 minutes` or `calendar day`") else { recover(to: sync); return nil }
+            window = .fixed(q)
+        }
+        var groups: [Identifier] = []
+        if isKeyword("per") {
+            advance()
+            repeat {
+                if current.kind == .comma { advance() }
+                guard current.kind == .identifier else { expected("a field name after `per`"); break }
+                let t = advance()
+                groups.append(Identifier(t.value, span: t.span))
+            } while current.kind == .comma
+        }
+        return WindowClauseSyntax(window: window, groupBy: groups, span: keyword.span.union(tokens[index - 1].span))
+    }
+
+    private mutating func parseRequire() -> RequireSyntax? {
+        let sync = Parser.clauseKeywords + ["clause"]
+        let keyword = advance()
+        guard let aggregate = parseAggregate() else { recover(to: sync); return nil }
+        guard let (op, opSpan) = parseComparisonOperator() else {
+            expected("a comparison such as `<=` after `\(source.slice(aggregate.span))`")
+            recover(to: sync); return nil
+        }
+        let bound = parseOperand()
+        if case .missing = bound { recover(to: sync); return nil }
+        return RequireSyntax(aggregate: aggregate, comparison: op, operatorSpan: opSpan, bound: bound,
+                             span: keyword.span.union(bound.span))
+    }
+
+    private mutating func parseAggregate() -> AggregateSyntax? {
+        guard current.kind == .identifier else {
+            expected("an aggregate such as `p99(ttft)`, `share(...)` or `count`")
+            return nil
+        }
+        let nameToken = advance()
+        let function = Identifier(nameToken.value, span: nameToken.span)
+        guard current.kind == .leftParen else {
+            return AggregateSyntax(function: function, arguments: nil, span: function.span)
+        }
+        advance()
+        var arguments: [AggregateArgumentSyntax] = []
+        if current.kind != .rightParen {
+            repeat {
+                if current.kind == .comma { advance() }
+                // `share` takes a condition; other aggregates take operands.
+                let predicate = parsePredicate()
+                if case .operand(let o) = predicate { arguments.append(.operand(o)) } else { arguments.append(.predicate(predicate)) }
+            } while current.kind == .comma
+        }
+        guard let close = expect(.rightParen, "`)`") else { return nil }
+        return AggregateSyntax(function: function, arguments: arguments, span: function.span.union(close.span))
+    }
+
+    private mutating func parseObjective() -> ObjectiveSyntax? {
+        let sync = Parser.clauseKeywords + ["clause"]
+        let keyword = advance()
+        guard let percent = parseQuantity(what: "a percentage such as `99.5%`") else { recover(to: sync); return nil }
+        guard expectKeyword("of", help: "write `objective 99.5% of windows`"), expectKeyword("windows", help: "write `objective 99.5% of windows`") else {
+            recover(to: sync); return nil
+        }
+        var period: ObjectiveSyntax.Period?
+        var periodSpan: Span?
+        if isKeyword("per") {
+            let per = advance()
+            if isKeyword("calendar") {
+                advance()
+                guard isKeyword("month") else {
+                    expected("`month`", help: "objective periods are `per calendar month` or `per term`")
+                    recover(to: sync); return nil
+                }
+                period = .calendarMonth
+                periodSpan = per.span.union(advance().span)
+            } else if isKeyword("term") {
+                period = .term
+                periodSpan = per.span.union(advance().span)
+            } else {
+                expected("`calendar month` or `term` after `per`", help: "objective periods are `per calendar month` or `per term`")
+                recover(to: sync); return nil
+            }
+        }
+        return ObjectiveSyntax(percent: percent, period: period, periodSpan: periodSpan, span: keyword.span.union(tokens[index - 1].span))
+    }
+
+    private mutating func parseCredit() -> CreditSyntax? {
+        let sync = Parser.clauseKeywords + ["clause"]
+        let keyword = advance()
+        let shape = "write `credit 10% of fee when attainment < 99.5%`"
+        guard let percent = parseQuantity(what: "a percentage of the fee"),
+              expectKeyword("of", help: shape), expectKeyword("fee", help: shape), expectKeyword("when", help: shape),
+              expectKeyword("attainment", help: shape) else { recover(to: sync); return nil }
+        guard current.kind == .less else { expected("`<`", help: shape); recover(to: sync); return nil }
+        advance()
+        guard let threshold = parseQuantity(what: "an attainment percentage") else { recover(to: sync); return nil }
+        return CreditSyntax(percent: percent, threshold: threshold, span: keyword.span.union(threshold.span))
+    }
+
+    // MARK: quantities and operands
+
+    /// NUMBER [unit]. Units: `%`, or an identifier optionally followed by `/ identifier`.
+    private mutating func parseQuantity(what: String) -> QuantitySyntax? {
+        guard current.kind == .number else { expected(what); return nil }
+        let n = advance()
+        let number = NumberLiteral(digits: n.value, suffix: n.suffix, span: n.span)
+        let unit = parseUnit()
+        return QuantitySyntax(number: number, unit: unit, span: unit.map { n.span.union($0.span) } ?? n.span)
+    }
+
+    private mutating func parseUnit() -> UnitSyntax? {
+        if current.kind == .percent { let t = advance(); return UnitSyntax("%", span: t.span) }
+        guard current.kind == .identifier else { return nil }
+        let word = current.value
+        // Keywords that may follow a quantity are not units.
+        if ["per", "of", "and", "or", "to", "when", "in", "not"].contains(word) { return nil }
+        // An identifier directly after a number on the same line is its unit; the checker validates it.
+        if lineStartTokens.contains(index) { return nil }
+        if Parser.clauseKeywords.contains(word) || Parser.contractKeywords.contains(word) { return nil }
+        let first = advance()
+        if current.kind == .slash, peek().kind == .identifier {
+            advance()
+            let second = advance()
+            return UnitSyntax("\(first.value)/\(second.value)", span: first.span.union(second.span))
+        }
+        return UnitSyntax(first.value, span: first.span)
+    }
+
+    private mutating func parseOperand() -> OperandSyntax {
+        switch current.kind {
+        case .identifier:
+            let t = advance()
+            return .name(Identifier(t.value, span: t.span))
+        case .string:
+            let t = advance()
+            return .string(StringLiteral(t.value, span: t.span))
+        case .number:
+            if let q = parseQuantity(what: "a number") { return .quantity(q) }
+            return .missing(current.span)
+        default:
+            expected("a field, a string or a number")
+            return .missing(Span(current.span.start, current.span.start))
+        }
+    }
+
+    private mutating func parseComparisonOperator() -> (ComparisonOperator, Span)? {
+        let op: ComparisonOperator
+        switch current.kind {
+        case .equal: op = .equal
+        case .notEqual: op = .notEqual
+        case .less: op = .less
+        case .lessEqual: op = .lessEqual
+        case .greater: op = .greater
+        case .greaterEqual: op = .greaterEqual
+        default: return nil
+        }
+        return (op, advance().span)
+    }
+
+    // MARK: predicates
+
+    /// Nesting limit: deeper input is reported instead of exhausting the stack.
+    private static let maxDepth = 200
+    private var depth = 0
+
+    public mutating func parsePredicate() -> PredicateSyntax {
+        depth += 1
+        defer { depth -= 1 }
+        if depth > Parser.maxDepth {
+            diagnostics.append(.error("SLA0116", at: current.span, "condition is nested too deeply",
+                                      help: "conditions may nest at most \(Parser.maxDepth) levels"))
+            // Skip the rest of this line of nesting.
+            var d = 0
+            while !atEnd {
+                if current.kind == .leftParen { d += 1 }
+                if current.kind == .rightParen { if d == 0 { break }; d -= 1 }
+                advance()
+            }
+            return .missing(current.span)
+        }
+        var left = parseAnd()
+        while isKeyword("or") {
+            advance()
+            let right = parseAnd()
+            left = .or(left, right, span: left.span.union(right.span))
+        }
+        return left
+    }
+
+    private mutating func parseAnd() -> PredicateSyntax {
+        var left = parseNot()
+        while isKeyword("and") {
+            advance()
+            let right = parseNot()
+            left = .and(left, right, span: left.span.union(right.span))
+        }
+        return left
+    }
+
+    private mutating func parseNot() -> PredicateSyntax {
+        if isKeyword("not") {
+            let keyword = advance()
+            depth += 1
+            defer { depth -= 1 }
+            if depth > Parser.maxDepth { return parsePredicate() }
+            let inner = parseNot()
+            return .not(inner, span: keyword.span.union(inner.span))
+        }
+        return parsePrimary()
+    }
+
+    private mutating func parsePrimary() -> PredicateSyntax {
+        if current.kind == .leftParen {
+            let open = advance()
+            let inner = parsePredicate()
+            guard let close = expect(.rightParen, "`)`") else { return .parenthesized(inner, span: open.span.union(inner.span)) }
+            return .parenthesized(inner, span: open.span.union(close.span))
+        }
+        let lhs = parseOperand()
+        if case .missing(let s) = lhs { return .missing(s) }
+        if isKeyword("in") || (isKeyword("not") && peek().kind == .identifier && peek().value == "in") {
+            var negated = false
+            if isKeyword("not") { advance(); negated = true }
+            advance()  // in
+            guard expect(.leftBracket, "`[` to start a list") != nil else { return .missing(lhs.span) }
+            var values: [OperandSyntax] = []
+            while current.kind != .rightBracket && !atEnd {
+                let v = parseOperand()
+                if case .missing = v { break }
+                values.append(v)
+                if current.kind == .comma { advance() } else { break }
+            }
+            guard let close = expect(.rightBracket, "`]` to end the list") else { return .membership(lhs, negated: negated, values, span: lhs.span) }
+            return .membership(lhs, negated: negated, values, span: lhs.span.union(close.span))
+        }
+        guard let (op, opSpan) = parseComparisonOperator() else { return .operand(lhs) }
+        let rhs = parseOperand()
+        return .comparison(lhs, op, rhs, operatorSpan: opSpan, span: lhs.span.union(rhs.span))
+    }
+}
+
+/// Did-you-mean suggestions by edit distance.
+public enum Spelling {
+    /// The candidate closest to `word` when it is close enough to be a plausible typo.
+    public static func closest(to word: String, among candidates: [String]) -> String? {
+        var best: (String, Int)?
+        for c in candidates where c != word {
+            let d = distance(word.lowercased(), c.lowercased())
+            guard d <= max(1, min(word.count, c.count) / 3) else { continue }
+            if let b = best, b.1 <= d { continue }
+            best = (c, d)
+        }
+        return best?.0
+    }
+
+    static func distance(_ a: String, _ b: String) -> Int {
+        let x = Array(a), y = Array(b)
+        if x.isEmpty { return y.count }
+        if y.isEmpty { return x.count }
+        var previous = Array(0...y.count)
+        for i in 1...x.count {
+            var row = [i] + Array(repeating: 0, count: y.count)
+            for j in 1...y.count {
+                row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
+            }
+            previous = row
+        }
+        return previous[y.count]
+    }
+}

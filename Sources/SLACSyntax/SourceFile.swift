@@ -1,0 +1,55 @@
+/// A contract source: its name for display, its bytes, and a line table built lazily for display.
+public struct SourceFile: Sendable, Hashable {
+    /// The path as the user gave it (used in `file:line:col`).
+    public let path: String
+    /// The UTF-8 text.
+    public let text: String
+    /// Byte offset of the start of each line.
+    public let lineStarts: [Int]
+
+    public init(path: String, text: String) {
+        self.path = path
+        self.text = text
+        var starts = [0]
+        var offset = 0
+        for byte in text.utf8 {
+            offset += 1
+            if byte == UInt8(ascii: "\n") { starts.append(offset) }
+        }
+        self.lineStarts = starts
+    }
+
+    public var utf8: String.UTF8View { text.utf8 }
+
+    /// 1-based line and column of a byte offset; the column counts Unicode scalars, as editors do.
+    public func location(of offset: Int) -> (line: Int, column: Int) {
+        var low = 0, high = lineStarts.count - 1
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if lineStarts[mid] <= offset { low = mid } else { high = mid - 1 }
+        }
+        let lineStart = lineStarts[low]
+        let bytes = Array(text.utf8)
+        let clamped = min(max(offset, lineStart), bytes.count)
+        let prefix = bytes[lineStart..<clamped]
+        let column = String(decoding: prefix, as: UTF8.self).unicodeScalars.count + 1
+        return (low + 1, column)
+    }
+
+    /// The text of a 1-based line without its terminator.
+    public func line(_ number: Int) -> String {
+        guard number >= 1 && number <= lineStarts.count else { return "" }
+        let bytes = Array(text.utf8)
+        let start = lineStarts[number - 1]
+        var end = number < lineStarts.count ? lineStarts[number] : bytes.count
+        while end > start && (bytes[end - 1] == UInt8(ascii: "\n") || bytes[end - 1] == UInt8(ascii: "\r")) { end -= 1 }
+        return String(decoding: bytes[start..<end], as: UTF8.self)
+    }
+
+    /// The source text of a span.
+    public func slice(_ span: Span) -> String {
+        let bytes = Array(text.utf8)
+        let s = min(max(span.start, 0), bytes.count), e = min(max(span.end, s), bytes.count)
+        return String(decoding: bytes[s..<e], as: UTF8.self)
+    }
+}

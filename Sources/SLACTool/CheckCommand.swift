@@ -1,0 +1,124 @@
+import Foundation
+import SLACChecker
+import SLACSyntax
+
+/// What a command printed and how it exits; the executable writes these out. Keeping commands as
+/// functions from arguments to output makes their output testable with golden files.
+public struct CommandOutput: Sendable, Equatable {
+    public var standardOutput: String = ""
+    public var standardError: String = ""
+    public var exitCode: Int32 = 0
+    public init(standardOutput: String = "", standardError: String = "", exitCode: Int32 = 0) {
+        self.standardOutput = standardOutput
+        self.standardError = standardError
+        self.exitCode = exitCode
+    }
+}
+
+/// Exit codes of SPEC §7.
+public enum ExitCode {
+    public static let compliant: Int32 = 0
+    public static let breached: Int32 = 1
+    public static let invalidContract: Int32 = 2
+    public static let unreadableInput: Int32 = 3
+}
+
+/// `slac check FILE...`.
+public enum CheckCommand {
+    public enum Format: String, Sendable, CaseIterable { case text, json }
+
+    /// One file's outcome: the source when it could be read, and its diagnostics.
+    struct FileOutcome {
+        var path: String
+        var source: SourceFile?
+        var diagnostics: [Diagnostic]
+        var inputProblem: InputProblem?
+    }
+
+    public static func run(paths: [String], format: Format, colored: Bool) -> CommandOutput {
+        var outcomes: [FileOutcome] = []
+        for path in paths {
+            switch ContractLoading.load(path: path) {
+            case .failure(let problem):
+                outcomes.append(FileOutcome(path: path, source: nil, diagnostics: [problem.diagnostic], inputProblem: problem))
+            case .success(let source):
+                let result = Checker.check(source)
+                outcomes.append(FileOutcome(path: path, source: source, diagnostics: result.diagnostics, inputProblem: nil))
+            }
+        }
+        let failed = outcomes.contains { $0.diagnostics.containsErrors }
+        var output = CommandOutput(exitCode: failed ? ExitCode.invalidContract : 0)
+        switch format {
+        case .json:
+            output.standardOutput = renderJSON(outcomes)
+        case .text:
+            let renderer = DiagnosticRenderer(colored: colored)
+            var text = ""
+            for outcome in outcomes {
+                if let problem = outcome.inputProblem {
+                    text += renderInputProblem(problem, colored: colored)
+                } else if let source = outcome.source, !outcome.diagnostics.isEmpty {
+                    text += renderer.render(outcome.diagnostics, in: source)
+                }
+            }
+            output.standardError = text
+            let ok = outcomes.filter { !$0.diagnostics.containsErrors }.count
+            output.standardOutput = failed
+                ? ""
+                : "checked \(ok) contract\(ok == 1 ? "" : "s"): no errors\n"
+        }
+        return output
+    }
+
+    static func renderInputProblem(_ p: InputProblem, colored: Bool) -> String {
+        let d = p.diagnostic
+        let head = colored ? "\u{1B}[1;31merror[\(d.code)]\u{1B}[0m\u{1B}[1m: \(d.message)\u{1B}[0m" : "error[\(d.code)]: \(d.message)"
+        var location = p.path
+        if let line = p.line, let column = p.column { location += ":\(line):\(column)" }
+        var out = head + "\n  --> \(location)\n"
+        if let help = d.help { out += "   = help: \(help)\n" }
+        return out
+    }
+
+    struct JSONDiagnostic: Encodable {
+        var file: String
+        var code: String
+        var severity: String
+        var message: String
+        var help: String?
+        var line: Int?
+        var column: Int?
+        var endLine: Int?
+        var endColumn: Int?
+        var byteOffset: Int
+        var byteLength: Int
+        var notes: [JSONNote]
+    }
+    struct JSONNote: Encodable {
+        var message: String
+        var line: Int
+        var column: Int
+    }
+
+    static func renderJSON(_ outcomes: [FileOutcome]) -> String {
+        var all: [JSONDiagnostic] = []
+        for o in outcomes {
+            for d in o.diagnostics {
+                var jd = JSONDiagnostic(file: o.path, code: d.code.rawValue, severity: d.severity.rawValue, message: d.message, help: d.help,
+                                        byteOffset: d.span.start, byteLength: d.span.end - d.span.start, notes: [])
+                if let s = o.source {
+                    let start = s.location(of: d.span.start), end = s.location(of: d.span.end)
+                    jd.line = start.line; jd.column = start.column; jd.endLine = end.line; jd.endColumn = end.column
+                    jd.notes = d.notes.map { n in let l = s.location(of: n.span.start); return JSONNote(message: n.message, line: l.line, column: l.column) }
+                } else if let p = o.inputProblem {
+                    jd.line = p.line; jd.column = p.column
+                }
+                all.append(jd)
+            }
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(all) else { return "[]\n" }
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}

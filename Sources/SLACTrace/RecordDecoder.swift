@@ -1,0 +1,672 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+private let quote = UInt8(ascii: "\"")
+private let backslash = UInt8(ascii: "\\")
+
+/// The hot loop's state for one `scan` call: raw pointers, the key table, the text cache and
+/// scratch memory, all in manually managed memory owned by this value (freed by `deallocate`).
+/// It decodes one line (JSON) or row (CSV) at a time into a reused `TraceRecord`.
+struct RecordDecoder {
+    let base: UnsafePointer<UInt8>
+    /// End of the readable buffer (the whole input, not just the scanned range), for word loads.
+    let readable: Int
+    var keys: KeyTable
+    let texts: TextCache
+    var scratch: UnsafeMutablePointer<UInt8>
+    var scratchCapacity: Int
+    var generation: UInt32 = 0
+    let timestampIndex: Int
+    let statusTextSlot: Int
+    let numericCount: Int
+    let textCount: Int
+    let listCount: Int
+    var spareLists: [[Double]]
+    /// Start of the current line, for column numbers in syntax errors.
+    var lineStart = 0
+    var timestampSet = false
+    /// Unknown keys of the current line when the key table is full (hostile input only).
+    var overflowKeys: [Range<Int>] = []
+
+    init(base: UnsafePointer<UInt8>, readable: Int, table: FieldTable, request: TraceFieldRequest) {
+        self.base = base
+        self.readable = readable
+        self.keys = KeyTable(table)
+        self.texts = TextCache(slots: request.textFields.count)
+        self.scratchCapacity = 256
+        self.scratch = .allocate(capacity: 256)
+        self.timestampIndex = table.timestampIndex
+        self.statusTextSlot = table.statusTextSlot
+        self.numericCount = request.numericFields.count
+        self.textCount = request.textFields.count
+        self.listCount = request.listFields.count
+        self.spareLists = Array(repeating: [], count: request.listFields.count)
+    }
+
+    func deallocate() {
+        keys.deallocate()
+        texts.deallocate()
+        scratch.deallocate()
+    }
+
+    // MARK: - record slots
+
+    @inline(__always)
+    mutating func resetRecord(_ rec: inout TraceRecord) {
+        var i = 0
+        while i < numericCount {
+            rec.numbers[i] = .nan
+            i += 1
+        }
+        i = 0
+        while i < textCount {
+            rec.texts[i] = nil
+            i += 1
+        }
+        i = 0
+        while i < listCount {
+            if rec.lists[i] != nil {
+                swap(&spareLists[i], &rec.lists[i]!)
+                rec.lists[i] = nil
+            }
+            i += 1
+        }
+        timestampSet = false
+        generation &+= 1
+        if generation == 0 {
+            // Wrapped: clear the marks so that an old mark cannot look like this line's.
+            for e in 0..<keys.count { keys.entries[e].seen = 0 }
+            generation = 1
+        }
+    }
+
+    /// Checks done after all fields of a line were read (missing `ts`, default `status`).
+    @inline(__always)
+    func finishRecord(_ rec: inout TraceRecord) throws(LineError) {
+        guard timestampSet else { throw LineError(reason: "missing `ts`") }
+        rec.timestamp = pendingTimestamp
+        if statusTextSlot >= 0 && rec.texts[statusTextSlot] == nil { rec.texts[statusTextSlot] = "ok" }
+    }
+
+    mutating func ensureScratch(_ n: Int) {
+        if n > scratchCapacity {
+            scratch.deallocate()
+            scratchCapacity = max(n, scratchCapacity * 2)
+            scratch = .allocate(capacity: scratchCapacity)
+        }
+    }
+
+    // MARK: - errors
+
+    func syntaxError(_ p: Int, _ end: Int) -> LineError {
+        if p >= end { return LineError(reason: "invalid JSON: unexpected end of line") }
+        return LineError(reason: "invalid JSON at column \(p - lineStart + 1): unexpected \(describeByte(base[p]))")
+    }
+
+    func notANumber(_ e: Int, _ s: Int, _ t: Int) -> LineError {
+        LineError(reason: "`\(keys.name(e))` is not a number: \(quoted(base, s, t))")
+    }
+
+    func notAList(_ e: Int) -> LineError {
+        LineError(reason: "`\(keys.name(e))` is not an array of numbers")
+    }
+
+    func badTimestampType() -> LineError {
+        LineError(reason: "`ts` must be an RFC 3339 string or a number of epoch milliseconds")
+    }
+
+    // MARK: - JSON lexing
+
+    @inline(__always)
+    func skipWhitespace(_ p: inout Int, _ end: Int) {
+        while p < end {
+            let c = base[p]
+            if c != 0x20 && c != 0x09 && c != 0x0D && c != 0x0A { return }
+            p += 1
+        }
+    }
+
+    /// Finds the closing quote of a JSON string whose content starts at `start`, validating escapes
+    /// and rejecting raw control characters; sets `escaped` when a backslash occurs.
+    @inline(__always)
+    func scanString(_ start: Int, _ end: Int, _ escaped: inout Bool) throws(LineError) -> Int {
+        var i = start
+        // Eight bytes at a time: find the first `"`, `\` or byte < 0x20.
+        while i + 8 <= end {
+            let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let highs: UInt64 = 0x8080_8080_8080_8080
+            let q = w ^ (ones &* 0x22)
+            let b = w ^ (ones &* 0x5C)
+            let special = ((q &- ones) & ~q) | ((b &- ones) & ~b) | ((w &- ones &* 0x20) & ~w)
+            let hit = special & highs
+            if hit == 0 {
+                i += 8
+                continue
+            }
+            i += hit.trailingZeroBitCount >> 3
+            break
+        }
+        while i < end {
+            let c = base[i]
+            if c == quote { return i }
+            if c == backslash {
+                escaped = true
+                i += 1
+                guard i < end else { break }
+                switch base[i] {
+                case quote, backslash, UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+                     UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                    i += 1
+                case UInt8(ascii: "u"):
+                    guard i + 4 < end, hexValue(base[i + 1]) >= 0, hexValue(base[i + 2]) >= 0,
+                          hexValue(base[i + 3]) >= 0, hexValue(base[i + 4]) >= 0 else {
+                        throw LineError(reason: "invalid JSON at column \(i - lineStart): invalid `\\u` escape")
+                    }
+                    i += 5
+                default:
+                    throw LineError(reason: "invalid JSON at column \(i - lineStart): invalid escape `\\\(String(UnicodeScalar(base[i])))`")
+                }
+                // Continue with the fast loop after an escape.
+                while i + 8 <= end {
+                    let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                    let ones: UInt64 = 0x0101_0101_0101_0101
+                    let q = w ^ (ones &* 0x22)
+                    let b = w ^ (ones &* 0x5C)
+                    let hit = (((q &- ones) & ~q) | ((b &- ones) & ~b) | ((w &- ones &* 0x20) & ~w)) & 0x8080_8080_8080_8080
+                    if hit == 0 {
+                        i += 8
+                        continue
+                    }
+                    i += hit.trailingZeroBitCount >> 3
+                    break
+                }
+                continue
+            }
+            if c < 0x20 {
+                throw LineError(reason: "invalid JSON at column \(i - lineStart + 1): control character \(describeByte(c)) in a string")
+            }
+            i += 1
+        }
+        throw LineError(reason: "invalid JSON: unterminated string")
+    }
+
+    @inline(__always)
+    func hexValue(_ c: UInt8) -> Int {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return Int(c - UInt8(ascii: "0"))
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return Int(c - UInt8(ascii: "a") + 10)
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return Int(c - UInt8(ascii: "A") + 10)
+        default: return -1
+        }
+    }
+
+    /// Decodes the escapes of a (validated) JSON string into `scratch`; returns the byte count.
+    /// Unpaired surrogates become U+FFFD.
+    mutating func unescape(_ start: Int, _ end: Int) -> Int {
+        ensureScratch(end - start + 4)
+        var i = start
+        var o = 0
+        while i < end {
+            let c = base[i]
+            if c != backslash {
+                scratch[o] = c
+                o += 1
+                i += 1
+                continue
+            }
+            let e = base[i + 1]
+            i += 2
+            switch e {
+            case UInt8(ascii: "b"): scratch[o] = 0x08; o += 1
+            case UInt8(ascii: "f"): scratch[o] = 0x0C; o += 1
+            case UInt8(ascii: "n"): scratch[o] = 0x0A; o += 1
+            case UInt8(ascii: "r"): scratch[o] = 0x0D; o += 1
+            case UInt8(ascii: "t"): scratch[o] = 0x09; o += 1
+            case UInt8(ascii: "u"):
+                var scalar = UInt32(hex4(i))
+                i += 4
+                if scalar >= 0xD800 && scalar < 0xDC00 {
+                    if i + 6 <= end && base[i] == backslash && base[i + 1] == UInt8(ascii: "u") {
+                        let low = UInt32(hex4(i + 2))
+                        if low >= 0xDC00 && low < 0xE000 {
+                            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                            i += 6
+                        } else {
+                            scalar = 0xFFFD
+                        }
+                    } else {
+                        scalar = 0xFFFD
+                    }
+                } else if scalar >= 0xDC00 && scalar < 0xE000 {
+                    scalar = 0xFFFD
+                }
+                o += encodeUTF8(scalar, scratch + o)
+            default: scratch[o] = e; o += 1  // " \ /
+            }
+        }
+        return o
+    }
+
+    @inline(__always)
+    func hex4(_ i: Int) -> Int {
+        (hexValue(base[i]) << 12) | (hexValue(base[i + 1]) << 8) | (hexValue(base[i + 2]) << 4) | hexValue(base[i + 3])
+    }
+
+    func encodeUTF8(_ s: UInt32, _ out: UnsafeMutablePointer<UInt8>) -> Int {
+        if s < 0x80 {
+            out[0] = UInt8(s)
+            return 1
+        } else if s < 0x800 {
+            out[0] = UInt8(0xC0 | (s >> 6))
+            out[1] = UInt8(0x80 | (s & 0x3F))
+            return 2
+        } else if s < 0x10000 {
+            out[0] = UInt8(0xE0 | (s >> 12))
+            out[1] = UInt8(0x80 | ((s >> 6) & 0x3F))
+            out[2] = UInt8(0x80 | (s & 0x3F))
+            return 3
+        }
+        out[0] = UInt8(0xF0 | (s >> 18))
+        out[1] = UInt8(0x80 | ((s >> 12) & 0x3F))
+        out[2] = UInt8(0x80 | ((s >> 6) & 0x3F))
+        out[3] = UInt8(0x80 | (s & 0x3F))
+        return 4
+    }
+
+    @inline(__always)
+    func expectLiteral(_ p: inout Int, _ end: Int, _ word: StaticString) throws(LineError) {
+        let n = word.utf8CodeUnitCount
+        guard p + n <= end, memcmp(base + p, word.utf8Start, n) == 0 else { throw syntaxError(p, end) }
+        p += n
+    }
+
+    /// Skips one JSON value, validating its structure (nesting limited to keep the stack bounded).
+    func skipValue(_ p: inout Int, _ end: Int, depth: Int) throws(LineError) {
+        guard p < end else { throw syntaxError(p, end) }
+        switch base[p] {
+        case quote:
+            var escaped = false
+            p = try scanString(p + 1, end, &escaped) + 1
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            guard let n = NumberParsing.scan(base, p, end) else { throw syntaxError(p + 1, end) }
+            p = n.end
+        case UInt8(ascii: "t"): try expectLiteral(&p, end, "true")
+        case UInt8(ascii: "f"): try expectLiteral(&p, end, "false")
+        case UInt8(ascii: "n"): try expectLiteral(&p, end, "null")
+        case UInt8(ascii: "{"):
+            guard depth < 200 else { throw LineError(reason: "invalid JSON: nesting too deep") }
+            p += 1
+            skipWhitespace(&p, end)
+            if p < end && base[p] == UInt8(ascii: "}") {
+                p += 1
+                return
+            }
+            while true {
+                guard p < end, base[p] == quote else { throw syntaxError(p, end) }
+                var escaped = false
+                p = try scanString(p + 1, end, &escaped) + 1
+                skipWhitespace(&p, end)
+                guard p < end, base[p] == UInt8(ascii: ":") else { throw syntaxError(p, end) }
+                p += 1
+                skipWhitespace(&p, end)
+                try skipValue(&p, end, depth: depth + 1)
+                skipWhitespace(&p, end)
+                guard p < end else { throw syntaxError(p, end) }
+                if base[p] == UInt8(ascii: ",") {
+                    p += 1
+                    skipWhitespace(&p, end)
+                    continue
+                }
+                if base[p] == UInt8(ascii: "}") {
+                    p += 1
+                    return
+                }
+                throw syntaxError(p, end)
+            }
+        case UInt8(ascii: "["):
+            guard depth < 200 else { throw LineError(reason: "invalid JSON: nesting too deep") }
+            p += 1
+            skipWhitespace(&p, end)
+            if p < end && base[p] == UInt8(ascii: "]") {
+                p += 1
+                return
+            }
+            while true {
+                try skipValue(&p, end, depth: depth + 1)
+                skipWhitespace(&p, end)
+                guard p < end else { throw syntaxError(p, end) }
+                if base[p] == UInt8(ascii: ",") {
+                    p += 1
+                    skipWhitespace(&p, end)
+                    continue
+                }
+                if base[p] == UInt8(ascii: "]") {
+                    p += 1
+                    return
+                }
+                throw syntaxError(p, end)
+            }
+        default:
+            throw syntaxError(p, end)
+        }
+    }
+
+    // MARK: - JSON lines
+
+    /// Decodes one line into `rec`. Returns false for a blank line; throws the reject reason.
+    @inline(__always)
+    mutating func decodeJSONLine(_ start: Int, _ end: Int, _ rec: inout TraceRecord) throws(LineError) -> Bool {
+        var p = start
+        skipWhitespace(&p, end)
+        if p == end { return false }
+        lineStart = start
+        guard base[p] == UInt8(ascii: "{") else {
+            var q = p
+            if (try? skipValue(&q, end, depth: 0)) != nil {
+                skipWhitespace(&q, end)
+                if q == end { throw LineError(reason: "not a JSON object") }
+            }
+            throw syntaxError(p, end)
+        }
+        p += 1
+        resetRecord(&rec)
+        if !overflowKeys.isEmpty { overflowKeys.removeAll(keepingCapacity: true) }
+        skipWhitespace(&p, end)
+        if p < end && base[p] == UInt8(ascii: "}") {
+            p += 1
+        } else {
+            var previous: Int = -1
+            while true {
+                guard p < end, base[p] == quote else { throw syntaxError(p, end) }
+                p += 1
+                // Key: first try the key that followed the previous one last time.
+                let predicted = Int(previous < 0 ? keys.firstNext : keys.entries[previous].next)
+                var index: Int
+                if predicted >= 0 && keys.matches(predicted, base, p, end) {
+                    index = predicted
+                    p += Int(keys.entries[predicted].nameLength) + 1
+                } else {
+                    index = try lookupKey(&p, end)
+                    if index >= 0 {
+                        if previous < 0 { keys.firstNext = Int32(index) } else { keys.entries[previous].next = Int32(index) }
+                    }
+                }
+                skipWhitespace(&p, end)
+                guard p < end, base[p] == UInt8(ascii: ":") else { throw syntaxError(p, end) }
+                p += 1
+                skipWhitespace(&p, end)
+                if index >= 0 {
+                    try decodeValue(index, &p, end, &rec)
+                    previous = index
+                } else {
+                    try skipValue(&p, end, depth: 0)
+                }
+                skipWhitespace(&p, end)
+                guard p < end else { throw syntaxError(p, end) }
+                let c = base[p]
+                p += 1
+                if c == UInt8(ascii: ",") {
+                    skipWhitespace(&p, end)
+                    continue
+                }
+                if c == UInt8(ascii: "}") { break }
+                throw syntaxError(p - 1, end)
+            }
+        }
+        skipWhitespace(&p, end)
+        if p != end {
+            throw LineError(reason: "invalid JSON at column \(p - lineStart + 1): unexpected \(describeByte(base[p])) after the object")
+        }
+        try finishRecord(&rec)
+        return true
+    }
+
+    /// Reads a key that was not predicted (p after the opening quote): finds it in the table or
+    /// learns it; marks it seen for duplicate detection. Returns -1 for an unknown key that could
+    /// not be learned (table full), which is then only checked for duplicates.
+    mutating func lookupKey(_ p: inout Int, _ end: Int) throws(LineError) -> Int {
+        var escaped = false
+        let start = p
+        let close = try scanString(start, end, &escaped)
+        p = close + 1
+        var index: Int
+        if escaped {
+            let n = unescape(start, close)
+            let s = UnsafePointer(scratch)
+            index = keys.find(s, 0, n)
+            if index < 0 { index = keys.insert(s, 0, n) }
+            if index < 0 {
+                let name = String(decoding: UnsafeBufferPointer(start: s, count: n), as: UTF8.self)
+                try checkOverflowKey(start, close, name: name)
+                return -1
+            }
+        } else {
+            index = keys.find(base, start, close)
+            if index < 0 { index = keys.insert(base, start, close) }
+            if index < 0 {
+                let name = String(decoding: UnsafeBufferPointer(start: base + start, count: close - start), as: UTF8.self)
+                try checkOverflowKey(start, close, name: name)
+                return -1
+            }
+        }
+        return index
+    }
+
+    mutating func checkOverflowKey(_ start: Int, _ end: Int, name: String) throws(LineError) {
+        for r in overflowKeys where r.count == end - start && memcmp(base + r.lowerBound, base + start, r.count) == 0 {
+            throw LineError(reason: "duplicate key `\(name)`")
+        }
+        overflowKeys.append(start..<end)
+    }
+
+    /// Decodes the value of known key `index` (p at its first byte).
+    @inline(__always)
+    mutating func decodeValue(_ index: Int, _ p: inout Int, _ end: Int, _ rec: inout TraceRecord) throws(LineError) {
+        let e = keys.entries[index]
+        if e.seen == generation { throw LineError(reason: "duplicate key `\(keys.name(index))`") }
+        keys.entries[index].seen = generation
+        if e.flags == 0 && e.numericSlot < 0 && e.textSlot < 0 && e.listSlot < 0 {
+            try skipValue(&p, end, depth: 0)
+            return
+        }
+        guard p < end else { throw syntaxError(p, end) }
+        let flags = FieldFlags(rawValue: e.flags)
+        switch base[p] {
+        case quote:
+            let s = p + 1
+            var escaped = false
+            let close = try scanString(s, end, &escaped)
+            p = close + 1
+            if flags.contains(.timestamp) || flags.contains(.metric) || e.numericSlot >= 0
+                || flags.contains(.chunkGaps) || e.listSlot >= 0 || escaped {
+                try storeJSONString(index, e, s, close, escaped, &rec)
+            } else if e.textSlot >= 0 {
+                rec.texts[Int(e.textSlot)] = texts.string(slot: Int(e.textSlot), base, s, close, readable: readable)
+            }
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            guard let n = NumberParsing.scan(base, p, end) else { throw syntaxError(p + 1, end) }
+            p = n.end
+            try storeNumber(index, e, n, &rec)
+        case UInt8(ascii: "t"):
+            try expectLiteral(&p, end, "true")
+            try storeBool(index, e, p - 4, p, &rec)
+        case UInt8(ascii: "f"):
+            try expectLiteral(&p, end, "false")
+            try storeBool(index, e, p - 5, p, &rec)
+        case UInt8(ascii: "n"):
+            try expectLiteral(&p, end, "null")
+        case UInt8(ascii: "["):
+            if flags.contains(.chunkGaps) || e.listSlot >= 0 {
+                try decodeList(index, e, &p, end, &rec)
+            } else {
+                let s = p
+                try skipValue(&p, end, depth: 0)
+                try rejectContainer(index, e, s, p)
+            }
+        case UInt8(ascii: "{"):
+            let s = p
+            try skipValue(&p, end, depth: 0)
+            try rejectContainer(index, e, s, p)
+        default:
+            throw syntaxError(p, end)
+        }
+    }
+
+    func rejectContainer(_ index: Int, _ e: KeyTable.Entry, _ s: Int, _ t: Int) throws(LineError) {
+        let flags = FieldFlags(rawValue: e.flags)
+        if flags.contains(.timestamp) { throw badTimestampType() }
+        if flags.contains(.metric) || e.numericSlot >= 0 { throw notANumber(index, s, t) }
+        if flags.contains(.chunkGaps) || e.listSlot >= 0 { throw notAList(index) }
+        if flags.contains(.canonicalText) || e.textSlot >= 0 {
+            throw LineError(reason: "`\(keys.name(index))` is not a string")
+        }
+    }
+
+    mutating func storeJSONString(_ index: Int, _ e: KeyTable.Entry, _ s: Int, _ close: Int, _ escaped: Bool,
+                                  _ rec: inout TraceRecord) throws(LineError) {
+        let flags = FieldFlags(rawValue: e.flags)
+        if flags.contains(.metric) || e.numericSlot >= 0 && !flags.contains(.timestamp) {
+            throw notANumber(index, s - 1, close + 1)
+        }
+        if flags.contains(.chunkGaps) || e.listSlot >= 0 { throw notAList(index) }
+        if escaped {
+            let n = unescape(s, close)
+            let text = UnsafePointer(scratch)
+            if flags.contains(.timestamp) { try storeTimestampText(text, 0, n) }
+            if e.textSlot >= 0 {
+                rec.texts[Int(e.textSlot)] = String(decoding: UnsafeBufferPointer(start: text, count: n), as: UTF8.self)
+            }
+        } else {
+            if flags.contains(.timestamp) { try storeTimestampText(base, s, close) }
+            if e.textSlot >= 0 {
+                rec.texts[Int(e.textSlot)] = texts.string(slot: Int(e.textSlot), base, s, close, readable: readable)
+            }
+        }
+        if flags.contains(.timestamp) && e.numericSlot >= 0 {
+            rec.numbers[Int(e.numericSlot)] = Double(pendingTimestamp) / 1e6
+        }
+    }
+
+    /// Parses an RFC 3339 `ts` text into `rec.timestamp` (through `pendingTimestamp`).
+    @inline(__always)
+    mutating func storeTimestampText(_ p: UnsafePointer<UInt8>, _ s: Int, _ t: Int) throws(LineError) {
+        switch RFC3339.parse(p, s, t) {
+        case .ok(let ns):
+            pendingTimestamp = ns
+            timestampSet = true
+        case .noOffset:
+            throw LineError(reason: "timestamp \(quoted(p, s, t)) has no UTC offset")
+        case .malformed:
+            throw LineError(reason: "timestamp \(quoted(p, s, t)) is not an RFC 3339 date-time")
+        case .invalidDate:
+            throw LineError(reason: "timestamp \(quoted(p, s, t)) is not a valid date and time")
+        case .outOfRange:
+            throw LineError(reason: "timestamp \(quoted(p, s, t)) is out of range")
+        }
+    }
+
+    var pendingTimestamp: Int64 = 0
+
+    @inline(__always)
+    mutating func storeNumber(_ index: Int, _ e: KeyTable.Entry, _ n: ScannedNumber, _ rec: inout TraceRecord) throws(LineError) {
+        try storeNumber(index, e, n, base, readable, &rec)
+    }
+
+    /// Validates and stores a number read from `src` (the input, or scratch for unescaped CSV cells).
+    @inline(__always)
+    mutating func storeNumber(_ index: Int, _ e: KeyTable.Entry, _ n: ScannedNumber, _ src: UnsafePointer<UInt8>,
+                              _ readable: Int, _ rec: inout TraceRecord) throws(LineError) {
+        let base = src
+        let flags = FieldFlags(rawValue: e.flags)
+        if flags.contains(.timestamp) {
+            guard let ns = NumberParsing.epochMillisecondsToNanoseconds(n) else {
+                throw LineError(reason: "timestamp \(quoted(base, n.start, n.end)) is out of range")
+            }
+            pendingTimestamp = ns
+            timestampSet = true
+            if e.numericSlot >= 0 { rec.numbers[Int(e.numericSlot)] = NumberParsing.double(n, base) ?? .nan }
+        } else {
+            if flags.contains(.chunkGaps) || e.listSlot >= 0 { throw notAList(index) }
+            if flags.contains(.metric) || e.numericSlot >= 0 {
+                guard var v = NumberParsing.double(n, base) else {
+                    throw LineError(reason: "number \(quoted(base, n.start, n.end)) in `\(keys.name(index))` is out of range")
+                }
+                if flags.contains(.metric) {
+                    if v < 0 {
+                        throw LineError(reason: "`\(keys.name(index))` is negative: \(quoted(base, n.start, n.end))")
+                    }
+                    v += 0  // -0 reads as 0
+                    if flags.contains(.whole) && v.rounded(.towardZero) != v {
+                        throw LineError(reason: "`\(keys.name(index))` is not a whole number: \(quoted(base, n.start, n.end))")
+                    }
+                }
+                if e.numericSlot >= 0 { rec.numbers[Int(e.numericSlot)] = v }
+            }
+        }
+        if e.textSlot >= 0 {
+            rec.texts[Int(e.textSlot)] = texts.string(slot: Int(e.textSlot), base, n.start, n.end, readable: readable)
+        }
+    }
+
+    mutating func storeBool(_ index: Int, _ e: KeyTable.Entry, _ s: Int, _ t: Int, _ rec: inout TraceRecord) throws(LineError) {
+        let flags = FieldFlags(rawValue: e.flags)
+        if flags.contains(.timestamp) { throw badTimestampType() }
+        if flags.contains(.metric) || e.numericSlot >= 0 { throw notANumber(index, s, t) }
+        if flags.contains(.chunkGaps) || e.listSlot >= 0 { throw notAList(index) }
+        if e.textSlot >= 0 { rec.texts[Int(e.textSlot)] = t - s == 4 ? "true" : "false" }
+    }
+
+    /// Decodes an array of numbers (p at `[`) for `itl_ms` or a requested list field.
+    mutating func decodeList(_ index: Int, _ e: KeyTable.Entry, _ p: inout Int, _ end: Int, _ rec: inout TraceRecord) throws(LineError) {
+        let nonNegative = FieldFlags(rawValue: e.flags).contains(.chunkGaps)
+        let slot = Int(e.listSlot)
+        var values: [Double] = []
+        if slot >= 0 {
+            swap(&values, &spareLists[slot])
+            values.removeAll(keepingCapacity: true)
+        }
+        p += 1
+        skipWhitespace(&p, end)
+        if p < end && base[p] == UInt8(ascii: "]") {
+            p += 1
+        } else {
+            while true {
+                guard p < end else { throw syntaxError(p, end) }
+                let c = base[p]
+                guard c == UInt8(ascii: "-") || (c &- 48) <= 9 else {
+                    // Validate the rest for a precise reason: syntax errors win over type errors.
+                    var q = p
+                    try skipValue(&q, end, depth: 1)
+                    throw notAList(index)
+                }
+                guard let n = NumberParsing.scan(base, p, end) else { throw syntaxError(p + 1, end) }
+                p = n.end
+                guard var v = NumberParsing.double(n, base) else {
+                    throw LineError(reason: "number \(quoted(base, n.start, n.end)) in `\(keys.name(index))` is out of range")
+                }
+                if nonNegative {
+                    if v < 0 {
+                        throw LineError(reason: "`\(keys.name(index))` has a negative value: \(quoted(base, n.start, n.end))")
+                    }
+                    v += 0
+                }
+                if slot >= 0 { values.append(v) }
+                skipWhitespace(&p, end)
+                guard p < end else { throw syntaxError(p, end) }
+                let d = base[p]
+                p += 1
+                if d == UInt8(ascii: ",") {
+                    skipWhitespace(&p, end)
+                    continue
+                }
+                if d == UInt8(ascii: "]") { break }
+                throw syntaxError(p - 1, end)
+            }
+        }
+        if slot >= 0 { rec.lists[slot] = values }
+    }
+}

@@ -1,0 +1,245 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A reject reason raised while decoding one line (built only on the error path).
+struct LineError: Error {
+    var reason: String
+}
+
+/// Per-scan key table in manually managed memory: the known fields plus keys learned from the
+/// input (unknown keys), with a predictor of which key follows which, so that a file with a stable
+/// key order (the normal case) matches each key with one short compare and no hashing.
+struct KeyTable {
+    struct Entry {
+        var nameOffset: Int32
+        var nameLength: Int32
+        var numericSlot: Int32
+        var textSlot: Int32
+        var listSlot: Int32
+        var flags: UInt16
+        /// Line generation in which this key was last seen (duplicate detection without a reset).
+        var seen: UInt32
+        /// Predicted index of the key that follows this one (-1: none yet).
+        var next: Int32
+    }
+
+    static let capacity = 256
+    static let arenaCapacity = 16_384
+    static let hashSize = 1024
+
+    let entries: UnsafeMutablePointer<Entry>
+    /// Key names, each followed by a `"` so that a prediction check compares name and closing quote.
+    let arena: UnsafeMutablePointer<UInt8>
+    let hashSlots: UnsafeMutablePointer<Int16>
+    var count = 0
+    var arenaUsed = 0
+    /// Predicted first key of an object.
+    var firstNext: Int32 = -1
+
+    init(_ table: FieldTable) {
+        entries = .allocate(capacity: KeyTable.capacity)
+        arena = .allocate(capacity: KeyTable.arenaCapacity + 16)
+        arena.initialize(repeating: 0, count: KeyTable.arenaCapacity + 16)
+        hashSlots = .allocate(capacity: KeyTable.hashSize)
+        hashSlots.initialize(repeating: -1, count: KeyTable.hashSize)
+        var previous: Int32 = -1
+        for spec in table.specs {
+            let bytes = Array(spec.name.utf8)
+            let flags = spec.flags.rawValue
+            let inserted = bytes.withUnsafeBufferPointer { b -> Int in
+                guard let base = b.baseAddress else { return -1 }
+                return insert(base, 0, b.count, numericSlot: spec.numericSlot, textSlot: spec.textSlot,
+                              listSlot: spec.listSlot, flags: flags)
+            }
+            // Seed the predictor with the canonical order (the first canonical keys).
+            if inserted >= 0 && inserted < FieldTable.canonicalOrder.count - 2 {
+                if previous < 0 { firstNext = Int32(inserted) } else { entries[Int(previous)].next = Int32(inserted) }
+                previous = Int32(inserted)
+            }
+        }
+    }
+
+    func deallocate() {
+        entries.deallocate()
+        arena.deallocate()
+        hashSlots.deallocate()
+    }
+
+    @inline(__always)
+    static func hash(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> UInt32 {
+        var h: UInt32 = 2_166_136_261
+        var i = start
+        while i < end {
+            h = (h ^ UInt32(p[i])) &* 16_777_619
+            i += 1
+        }
+        return h
+    }
+
+    /// Adds a key; returns its index, or -1 when the table is full.
+    mutating func insert(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, numericSlot: Int = -1,
+                         textSlot: Int = -1, listSlot: Int = -1, flags: UInt16 = 0) -> Int {
+        let length = end - start
+        guard count < KeyTable.capacity, arenaUsed + length + 1 <= KeyTable.arenaCapacity else { return -1 }
+        let offset = arenaUsed
+        (arena + offset).update(from: p + start, count: length)
+        arena[offset + length] = UInt8(ascii: "\"")
+        arenaUsed += length + 1
+        let index = count
+        entries[index] = Entry(nameOffset: Int32(offset), nameLength: Int32(length), numericSlot: Int32(numericSlot),
+                               textSlot: Int32(textSlot), listSlot: Int32(listSlot), flags: flags, seen: 0, next: -1)
+        count += 1
+        var h = Int(KeyTable.hash(p, start, end)) & (KeyTable.hashSize - 1)
+        while hashSlots[h] >= 0 { h = (h + 1) & (KeyTable.hashSize - 1) }
+        hashSlots[h] = Int16(index)
+        return index
+    }
+
+    /// Index of the key with exactly the bytes `p[start..<end]`, or -1.
+    @inline(__always)
+    func find(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Int {
+        let length = end - start
+        var h = Int(KeyTable.hash(p, start, end)) & (KeyTable.hashSize - 1)
+        while true {
+            let e = Int(hashSlots[h])
+            if e < 0 { return -1 }
+            let entry = entries[e]
+            if Int(entry.nameLength) == length && memcmp(arena + Int(entry.nameOffset), p + start, length) == 0 {
+                return e
+            }
+            h = (h + 1) & (KeyTable.hashSize - 1)
+        }
+    }
+
+    /// Whether the bytes at `p[at...]` are the name of entry `e` followed by its closing quote;
+    /// the caller guarantees that `limit` (≥ at + name length + 1) is readable.
+    @inline(__always)
+    func matches(_ e: Int, _ p: UnsafePointer<UInt8>, _ at: Int, _ limit: Int) -> Bool {
+        let entry = entries[e]
+        var n = Int(entry.nameLength) + 1
+        guard at + n <= limit else { return false }
+        var a = UnsafeRawPointer(arena + Int(entry.nameOffset))
+        var b = UnsafeRawPointer(p + at)
+        while n >= 8 {
+            if a.loadUnaligned(as: UInt64.self) != b.loadUnaligned(as: UInt64.self) { return false }
+            a += 8
+            b += 8
+            n -= 8
+        }
+        while n > 0 {
+            if a.load(as: UInt8.self) != b.load(as: UInt8.self) { return false }
+            a += 1
+            b += 1
+            n -= 1
+        }
+        return true
+    }
+
+    func name(_ e: Int) -> String {
+        let entry = entries[e]
+        return String(decoding: UnsafeBufferPointer(start: arena + Int(entry.nameOffset), count: Int(entry.nameLength)),
+                      as: UTF8.self)
+    }
+}
+
+/// A small direct-mapped cache from short byte strings (≤ 16 bytes) to `String`s per text slot:
+/// tenant, model, region and status repeat across records, so most lookups reuse an existing
+/// `String` instead of validating and building a new one.
+struct TextCache {
+    struct Entry {
+        var w0: UInt64 = 0
+        var w1: UInt64 = 0
+        var length = -1
+        var value = ""
+    }
+
+    static let ways = 128
+    let entries: UnsafeMutablePointer<Entry>
+    let slots: Int
+    /// Per slot: lookups and hits, to stop caching slots whose values do not repeat (ids).
+    let lookups: UnsafeMutablePointer<Int>
+    let hits: UnsafeMutablePointer<Int>
+
+    init(slots: Int) {
+        self.slots = slots
+        entries = .allocate(capacity: max(1, slots * TextCache.ways))
+        entries.initialize(repeating: Entry(), count: max(1, slots * TextCache.ways))
+        lookups = .allocate(capacity: max(1, slots))
+        lookups.initialize(repeating: 0, count: max(1, slots))
+        hits = .allocate(capacity: max(1, slots))
+        hits.initialize(repeating: 0, count: max(1, slots))
+    }
+
+    func deallocate() {
+        entries.deinitialize(count: max(1, slots * TextCache.ways))
+        entries.deallocate()
+        lookups.deallocate()
+        hits.deallocate()
+    }
+
+    /// The string for `p[start..<end]` (no escapes), via the cache when it pays.
+    /// `readable` is the end of the readable buffer, to allow whole-word loads.
+    @inline(__always)
+    func string(slot: Int, _ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, readable: Int) -> String {
+        let length = end - start
+        let n = lookups[slot]
+        if length > 16 || (n >= 4096 && hits[slot] < n / 4) {
+            return String(decoding: UnsafeBufferPointer(start: p + start, count: length), as: UTF8.self)
+        }
+        lookups[slot] = n &+ 1
+        var w0: UInt64 = 0
+        var w1: UInt64 = 0
+        if start + 16 <= readable {
+            let raw = UnsafeRawPointer(p + start)
+            w0 = raw.loadUnaligned(as: UInt64.self)
+            w1 = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+            if length < 8 {
+                w0 &= length == 0 ? 0 : (UInt64.max >> UInt64(64 - 8 * length))
+                w1 = 0
+            } else if length < 16 {
+                w1 &= length == 8 ? 0 : (UInt64.max >> UInt64(128 - 8 * length))
+            }
+        } else {
+            var i = 0
+            while i < length {
+                let b = UInt64(p[start + i])
+                if i < 8 { w0 |= b << UInt64(8 * i) } else { w1 |= b << UInt64(8 * (i - 8)) }
+                i += 1
+            }
+        }
+        let h = Int(truncatingIfNeeded: ((w0 &* 0x9E37_79B9_7F4A_7C15) ^ (w1 &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(length)) >> 57)
+        let e = entries + (slot * TextCache.ways + (h & (TextCache.ways - 1)))
+        if e.pointee.length == length && e.pointee.w0 == w0 && e.pointee.w1 == w1 {
+            hits[slot] &+= 1
+            return e.pointee.value
+        }
+        let s = String(decoding: UnsafeBufferPointer(start: p + start, count: length), as: UTF8.self)
+        e.pointee.w0 = w0
+        e.pointee.w1 = w1
+        e.pointee.length = length
+        e.pointee.value = s
+        return s
+    }
+}
+
+/// Truncates user text for a reject reason (reasons are listed in reports, so keep them short).
+func quoted(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> String {
+    let limit = 64
+    if end - start <= limit {
+        return "`" + String(decoding: UnsafeBufferPointer(start: p + start, count: end - start), as: UTF8.self) + "`"
+    }
+    var cut = start + limit
+    // Do not cut inside a UTF-8 sequence.
+    while cut > start && (p[cut] & 0xC0) == 0x80 { cut -= 1 }
+    return "`" + String(decoding: UnsafeBufferPointer(start: p + start, count: cut - start), as: UTF8.self) + "…`"
+}
+
+/// Describes the byte at `p[i]` for a syntax error.
+func describeByte(_ b: UInt8) -> String {
+    if b >= 0x20 && b < 0x7f { return "`" + String(UnicodeScalar(b)) + "`" }
+    let hex = String(b, radix: 16)
+    return "byte 0x" + (hex.count < 2 ? "0" + hex : hex)
+}
