@@ -37,7 +37,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .executableTarget(name: "slac", dependencies: [
-            "SLACTool",
+            "SLACTool", "SLACReport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "SLACSyntaxTests", dependencies: ["SLACSyntax"]),

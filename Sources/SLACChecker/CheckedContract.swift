@@ -3,7 +3,7 @@ import SLACExact
 import SLACSyntax
 
 /// A metric of SPEC §5.2: a value derived from one record, with a dimension.
-public enum Metric: String, Sendable, Hashable, CaseIterable {
+public enum Metric: String, Sendable, Hashable, CaseIterable, Codable {
     case ttft, e2e
     case inputTokens = "input_tokens"
     case outputTokens = "output_tokens"
@@ -32,7 +32,7 @@ public let canonicalTextFields: [String] = ["id", "tenant", "model", "region", "
 
 /// A checked condition over one record, with bounds in canonical units. Three-valued at evaluation
 /// time (SPEC §5.2): a comparison with an undefined metric or absent field is unknown.
-public indirect enum CheckedPredicate: Sendable, Hashable {
+public indirect enum CheckedPredicate: Sendable, Hashable, Codable {
     case and(CheckedPredicate, CheckedPredicate)
     case or(CheckedPredicate, CheckedPredicate)
     case not(CheckedPredicate)
@@ -45,7 +45,7 @@ public indirect enum CheckedPredicate: Sendable, Hashable {
 }
 
 /// A checked aggregate (SPEC §3 `require`).
-public enum CheckedAggregate: Sendable, Hashable {
+public enum CheckedAggregate: Sendable, Hashable, Codable {
     /// Nearest-rank percentile; `q` in (0, 100].
     case percentile(Metric, q: Rational)
     case mean(Metric)
@@ -74,7 +74,7 @@ public enum CheckedAggregate: Sendable, Hashable {
 }
 
 /// Window kinds of SPEC §5.4.
-public enum CheckedWindow: Sendable, Hashable {
+public enum CheckedWindow: Sendable, Hashable, Codable {
     /// `[k·L, (k+1)·L)` on the epoch timeline, L in nanoseconds.
     case fixed(nanoseconds: Int64)
     case calendarDay, calendarWeek, calendarMonth
@@ -83,15 +83,15 @@ public enum CheckedWindow: Sendable, Hashable {
 }
 
 /// The objective of a clause: a fraction of windows, per calendar month or per term.
-public struct CheckedObjective: Sendable, Hashable {
-    public enum Period: String, Sendable, Hashable { case calendarMonth = "calendar-month", term }
+public struct CheckedObjective: Sendable, Hashable, Codable {
+    public enum Period: String, Sendable, Hashable, Codable { case calendarMonth = "calendar-month", term }
     /// In [0, 1].
     public var fraction: Rational
     public var period: Period
 }
 
 /// A credit tier: `percent` of the monthly fee when attainment < `threshold`.
-public struct CheckedCredit: Sendable, Hashable {
+public struct CheckedCredit: Sendable, Hashable, Codable {
     /// Percent of the fee, in [0, 100].
     public var percent: Rational
     /// Attainment threshold as a fraction in [0, 1].
@@ -99,13 +99,13 @@ public struct CheckedCredit: Sendable, Hashable {
 }
 
 /// A maintenance interval `[start, end)` in nanoseconds since the epoch.
-public struct MaintenanceInterval: Sendable, Hashable {
+public struct MaintenanceInterval: Sendable, Hashable, Codable {
     public var start: Int64
     public var end: Int64
 }
 
 /// Exclusions of a contract or clause (SPEC §5.3).
-public struct CheckedExclusions: Sendable, Hashable {
+public struct CheckedExclusions: Sendable, Hashable, Codable {
     public var maintenance: [MaintenanceInterval] = []
     public var requests: [CheckedPredicate] = []
     public var isEmpty: Bool { maintenance.isEmpty && requests.isEmpty }

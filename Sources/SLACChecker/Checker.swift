@@ -13,6 +13,8 @@ public struct CheckResult: Sendable {
 public struct Checker {
     private let source: SourceFile
     private var diagnostics: [Diagnostic] = []
+    /// Spans of syntax errors: an item that failed to parse is not reported again as missing.
+    private var syntaxErrorSpans: [Span] = []
 
     private init(source: SourceFile) { self.source = source }
 
@@ -26,10 +28,18 @@ public struct Checker {
     public static func check(_ parsed: ParsedContract) -> CheckResult {
         var checker = Checker(source: parsed.source)
         checker.diagnostics = parsed.diagnostics
+        checker.syntaxErrorSpans = parsed.diagnostics.filter { $0.severity == .error }.map(\.span)
         guard let syntax = parsed.syntax else { return CheckResult(contract: nil, diagnostics: checker.diagnostics.sortedForDisplay) }
         let contract = checker.checkContract(syntax)
         let all = checker.diagnostics.sortedForDisplay
         return CheckResult(contract: all.containsErrors ? nil : contract, diagnostics: all)
+    }
+
+    /// True when a syntax error lies in `span` (and, with `outside`, in none of those spans).
+    private func hasSyntaxError(in span: Span, outside excluded: [Span] = []) -> Bool {
+        syntaxErrorSpans.contains { e in
+            e.start >= span.start && e.start <= span.end && !excluded.contains { e.start >= $0.start && e.start < $0.end }
+        }
     }
 
     private mutating func error(_ code: DiagnosticCode, _ span: Span, _ message: String, help: String? = nil, notes: [DiagnosticNote] = []) {
@@ -96,7 +106,7 @@ public struct Checker {
                 error("SLA0306", effective.span, "the effective term is empty",
                       help: "the term is half-open `[start, end)`: its end must come after its start")
             }
-        } else {
+        } else if !hasSyntaxError(in: syntax.span, outside: clauseSyntax.map(\.span)) {
             error("SLA0314", syntax.name.span, "contract `\(syntax.name.value)` has no effective term",
                   help: "add `effective 2026-01-01 to 2027-01-01` to the header")
         }
@@ -106,7 +116,7 @@ public struct Checker {
 
         var clauses: [CheckedClause] = []
         var names: [String: Span] = [:]
-        if clauseSyntax.isEmpty {
+        if clauseSyntax.isEmpty && !hasSyntaxError(in: syntax.span) {
             error("SLA0312", syntax.name.span, "contract `\(syntax.name.value)` has no clause",
                   help: "add a `clause \"REF\" name { ... }` with a `require`")
         }
@@ -255,7 +265,7 @@ public struct Checker {
                     groupBy.append(g.name)
                 }
             }
-        } else {
+        } else if !hasSyntaxError(in: c.span) {
             error("SLA0312", c.name.span, "clause `\(c.name.name)` has no window",
                   help: "add `every 5 minutes`, `every calendar month` or `over term`")
         }
@@ -268,7 +278,7 @@ public struct Checker {
             if let aggregate {
                 bound = checkBound(require.bound, for: aggregate, window: checkedWindow)
             }
-        } else {
+        } else if !hasSyntaxError(in: c.span) {
             error("SLA0312", c.name.span, "clause `\(c.name.name)` has no `require`",
                   help: "add a requirement such as `require p99(ttft) <= 800 ms`")
         }
@@ -278,7 +288,7 @@ public struct Checker {
         if let (q, _) = minimum {
             if let v = number(q.number) {
                 if let unit = q.unit, UnitTable.units[unit.text]?.dimension != .requests {
-                    error("SLA0204", unit.span, "`minimum` counts requests, not `\(unit.text)`", help: "write `minimum \(q.number.digits) requests`")
+                    error("SLA0204", unit.span, "`minimum` counts requests, not `\(unit.text)`", help: "write `minimum \(source.slice(q.number.span)) requests`")
                 } else if !v.isInteger || v.signum < 0 || (v.numerator.intValue ?? Int.max) > 1_000_000_000 {
                     error("SLA0318", q.span, "`minimum` must be a whole number of requests",
                           help: "write a whole number such as `minimum 20 requests`")
@@ -360,7 +370,7 @@ public struct Checker {
             default: return nil  // reported by the parser
             }
         case .fixed(let q):
-            guard let value = quantity(q, expecting: .duration, role: "window length") else { return nil }
+            guard let value = quantity(q, expecting: .duration, role: "the window length") else { return nil }
             let nanos = value * Rational(1_000_000)
             guard nanos.signum > 0 else {
                 error("SLA0301", q.span, "window length must be positive", help: "write a positive duration such as `5 minutes`")
@@ -379,7 +389,7 @@ public struct Checker {
 
     private mutating func number(_ n: NumberLiteral) -> Rational? {
         guard let base = Rational(decimal: n.digits) else {
-            error("SLA0104", n.span, "`\(n.digits)` is not a number")
+            error("SLA0104", n.span, "`\(n.digits)` is not a number", help: "write a decimal number such as `800` or `0.8`")
             return nil
         }
         switch n.suffix {
@@ -394,7 +404,7 @@ public struct Checker {
     private mutating func percentage(_ q: QuantitySyntax, what: String, code: DiagnosticCode) -> Rational? {
         guard let v = number(q.number) else { return nil }
         guard let unit = q.unit, unit.text == "%" else {
-            error("SLA0203", q.span, "\(what) `\(q.number.digits)` has no `%`", help: "write `\(q.number.digits)%`")
+            error("SLA0203", q.span, "\(what) `\(source.slice(q.span))` has no `%`", help: "write `\(source.slice(q.number.span))%`")
             return nil
         }
         let f = v * UnitTable.units["%", default: UnitDefinition(dimension: .ratio, factor: Rational(1, 100))].factor
@@ -410,7 +420,7 @@ public struct Checker {
         guard let v = number(q.number) else { return nil }
         guard let unit = q.unit else {
             if dimension == .tokens || dimension == .requests { return v }
-            error("SLA0203", q.span, "\(role) `\(q.number.digits)` has no unit",
+            error("SLA0203", q.span, "\(role) has no unit",
                   help: "write `\(source.slice(q.span)) \(dimension.exampleUnit)`")
             return nil
         }
@@ -419,18 +429,31 @@ public struct Checker {
             return nil
         }
         guard def.dimension == dimension else {
-            error("SLA0204", unit.span, "\(role) is a \(dimension.rawValue), but `\(unit.text)` is a \(def.dimension.rawValue) unit",
-                  help: "write a \(dimension.rawValue) such as `\(q.number.digits) \(dimension.exampleUnit)`")
+            error("SLA0204", unit.span, "\(role) must be \(dimension.phrase), but `\(unit.text)` is a unit of \(def.dimension.rawValue)",
+                  help: "write \(dimension.phrase) such as `\(source.slice(q.number.span)) \(dimension.exampleUnit)`")
             return nil
         }
         return v * def.factor
     }
 
+    /// Spellings people write that are not units of the language, and the unit they mean.
+    private static let unitAliases: [String: String] = [
+        "msec": "ms", "msecs": "ms", "millisecond": "ms", "milliseconds": "ms", "usec": "us", "microsecond": "us",
+        "microseconds": "us", "nanosecond": "ns", "nanoseconds": "ns", "sec": "s", "secs": "s", "mins": "min",
+        "hr": "h", "hrs": "h", "tok": "tokens", "toks": "tokens", "req": "requests", "reqs": "requests",
+        "kwh": "kWh", "KWh": "kWh", "j": "J", "wh": "Wh", "percent": "%",
+    ]
+
     private mutating func reportUnknownUnit(_ unit: UnitSyntax, expecting dimension: Dimension?) {
-        if let s = Spelling.closest(to: unit.text, among: UnitTable.spellings) {
+        // `tokens/sec`: resolve each side of a rate separately.
+        let parts = unit.text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        let aliased = parts.map { Checker.unitAliases[$0] ?? $0 }.joined(separator: "/")
+        if aliased != unit.text, UnitTable.units[aliased] != nil {
+            error("SLA0205", unit.span, "unknown unit `\(unit.text)`", help: "did you mean `\(aliased)`?")
+        } else if let s = Spelling.closest(to: unit.text, among: UnitTable.spellings) {
             error("SLA0205", unit.span, "unknown unit `\(unit.text)`", help: "did you mean `\(s)`?")
         } else {
-            let examples = dimension.map { "a \($0.rawValue) unit such as `\($0.exampleUnit)`" } ?? "a unit such as `ms`, `tokens` or `%`"
+            let examples = dimension.map { "a unit of \($0.rawValue) such as `\($0.exampleUnit)`" } ?? "a unit such as `ms`, `tokens` or `%`"
             error("SLA0205", unit.span, "unknown unit `\(unit.text)`", help: "write \(examples)")
         }
     }
@@ -612,9 +635,9 @@ public struct Checker {
     private mutating func metricBound(_ value: OperandSyntax, metric: Metric) -> Rational? {
         switch value {
         case .quantity(let q):
-            return quantity(q, expecting: metric.dimension, role: "`\(metric.rawValue)`'s bound")
+            return quantity(q, expecting: metric.dimension, role: "the bound for `\(metric.rawValue)`")
         case .string(let s):
-            error("SLA0204", s.span, "`\(metric.rawValue)` is a \(metric.dimension.rawValue), but `\"\(s.value)\"` is text",
+            error("SLA0204", s.span, "`\(metric.rawValue)` is \(metric.dimension.phrase), but `\"\(s.value)\"` is text",
                   help: "compare with a number such as `\(metric.dimension == .duration ? "800 ms" : "30 \(metric.dimension.exampleUnit)")`")
             return nil
         case .name(let id):
@@ -644,7 +667,8 @@ public struct Checker {
                     error("SLA0211", arg.span, "`\(f)` aggregates a metric, not a condition",
                           help: "to count the records where a condition holds, write `share(\(source.slice(arg.span)))`")
                 } else {
-                    error("SLA0211", arg.span, "`\(f)` needs a metric such as `ttft`, not `\(source.slice(arg.span))`")
+                    error("SLA0211", arg.span, "`\(f)` needs a metric such as `ttft`, not `\(source.slice(arg.span))`",
+                          help: "metrics are " + Metric.allCases.map { "`\($0.rawValue)`" }.joined(separator: ", "))
                 }
                 return nil
             }
@@ -702,11 +726,13 @@ public struct Checker {
             guard expectArity(2) else { return nil }
             let m = metricArgument(args[0])
             guard case .operand(.quantity(let qs)) = args[1], let q = number(qs.number) else {
-                error("SLA0211", args[1].span, "the second argument of `percentile` must be a number such as `95`")
+                error("SLA0211", args[1].span, "the second argument of `percentile` must be a number such as `95`",
+                      help: "write `percentile(METRIC, Q)` with Q in (0, 100], e.g. `percentile(ttft, 95)`")
                 return nil
             }
             if let unit = qs.unit, unit.text != "%" {
-                error("SLA0204", unit.span, "a percentile rank has no unit `\(unit.text)`", help: "write `percentile(\(m?.rawValue ?? "ttft"), \(qs.number.digits))`")
+                error("SLA0204", unit.span, "a percentile rank takes no unit, but `\(unit.text)` is given",
+                      help: "write `percentile(\(m?.rawValue ?? "ttft"), \(source.slice(qs.number.span)))`")
                 return nil
             }
             guard checkPercentileRank(q, span: qs.span) else { return nil }
@@ -749,7 +775,7 @@ public struct Checker {
         case .quantity(let q):
             if dimension == .ratio {
                 guard let unit = q.unit else {
-                    error("SLA0203", q.span, "bound `\(q.number.digits)` has no unit", help: "a share is a percentage: write `\(q.number.digits)%`")
+                    error("SLA0203", q.span, "the bound has no unit", help: "a share is a percentage: write `\(source.slice(q.span))%`")
                     return nil
                 }
                 guard unit.text == "%" else {
@@ -765,15 +791,15 @@ public struct Checker {
                (def.dimension == .requestRate && dimension == .requests) || (def.dimension == .tokenRate && dimension == .tokens && aggregate.metric.map { if case .sum = aggregate { return $0.dimension == .tokens } else { return false } } == true) {
                 guard case .fixed(let ns)? = window, let v = number(q.number) else {
                     error("SLA0204", unit.span, "a rate bound `\(unit.text)` needs a fixed window such as `every 1 minute`",
-                          help: "write the bound as a count per window, e.g. `\(q.number.digits) \(dimension.rawValue)`")
+                          help: "write the bound as a count per window, e.g. `\(source.slice(q.number.span)) \(dimension.exampleUnit)`")
                     return nil
                 }
                 // rate (per second) × window length (seconds)
                 return v * def.factor * Rational(BigInt(Int(ns)), BigInt(1_000_000_000))
             }
-            return quantity(q, expecting: dimension, role: "bound")
+            return quantity(q, expecting: dimension, role: "the bound")
         case .string(let s):
-            error("SLA0204", s.span, "the requirement compares a \(dimension.rawValue) with text `\"\(s.value)\"`",
+            error("SLA0204", s.span, "the requirement compares \(dimension.phrase) with text `\"\(s.value)\"`",
                   help: "write a number with a unit, e.g. `\(dimension == .duration ? "800 ms" : "100 \(dimension.exampleUnit)")`")
             return nil
         case .name(let id):

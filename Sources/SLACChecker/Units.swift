@@ -25,6 +25,23 @@ public enum Dimension: String, Sendable, Hashable, CaseIterable {
         }
     }
 
+    /// The dimension with its article, for messages (`the bound must be a token count`).
+    public var phrase: String {
+        switch self {
+        case .duration: "a duration"
+        case .tokens: "a token count"
+        case .requests: "a request count"
+        case .tokenRate: "a token rate"
+        case .requestRate: "a request rate"
+        case .ratio: "a ratio"
+        case .money: "an amount of money"
+        case .energy: "an amount of energy"
+        case .text: "text"
+        case .instant: "an instant"
+        case .boolean: "a condition"
+        }
+    }
+
     /// A unit to suggest in help text (`write \`800 ms\``).
     public var exampleUnit: String {
         switch self {

@@ -195,3 +195,21 @@ extension Double {
         Double(self.exponent) * 0.30102999566398120
     }
 }
+
+/// Fractions serialise as `"n/d"` (or `"n"`), exactly, in monitor plans.
+extension Rational: Codable {
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        let parts = text.split(separator: "/")
+        guard let n = parts.first.flatMap({ BigInt(decimal: $0) }),
+              let d = parts.count == 2 ? BigInt(decimal: parts[1]) : BigInt.one, !d.isZero else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a fraction: \(text)"))
+        }
+        self.init(n, d)
+    }
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(description)
+    }
+}
+

@@ -109,6 +109,13 @@ public struct Lexer {
             diagnostics.append(.error("SLA0101", at: Span(start, start + 1), "unexpected character `!`",
                                       help: "write `!=` for inequality or `not` to negate a condition"))
             return single(.invalid)
+        case UInt8(ascii: "&") where peek(1) == UInt8(ascii: "&"), UInt8(ascii: "|") where peek(1) == UInt8(ascii: "|"):
+            // `&&` and `||`: report once, then read them as `and` / `or` so parsing goes on.
+            let word = byte == UInt8(ascii: "&") ? "and" : "or"
+            diagnostics.append(.error("SLA0101", at: Span(start, start + 2), "unexpected `\(text(start, start + 2))`",
+                                      help: "write `\(word)` to combine conditions"))
+            position += 2
+            return Token(kind: .identifier, span: Span(start, position), value: word)
         case UInt8(ascii: "<"):
             if peek(1) == UInt8(ascii: "=") { return single(.lessEqual, 2) }
             return single(.less)
@@ -259,16 +266,35 @@ public struct Lexer {
         position += 3
         // Rest of the opening line must be blank.
         while let b = peek(), b == UInt8(ascii: " ") || b == UInt8(ascii: "\t") { position += 1 }
-        if peek() == UInt8(ascii: "\r") { position += 1 }
-        guard peek() == UInt8(ascii: "\n") else {
-            let lineEnd = bytes[position...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
-            diagnostics.append(.error("SLA0105", at: Span(start, start + 3), "text after the opening `\"\"\"` of a text block",
-                                      help: "start the block's text on the line after `\"\"\"`"))
-            position = lineEnd
+        if peek() == UInt8(ascii: "\r") && peek(1) == UInt8(ascii: "\n") { position += 1 }
+        var firstLine: String?
+        var lines: [(start: Int, end: Int)] = []
+        if peek() == nil {
+            diagnostics.append(.error("SLA0105", at: Span(start, start + 3), "unterminated text block",
+                                      help: "close the block with `\"\"\"` on a line of its own"))
             return Token(kind: .textBlock, span: Span(start, position), value: "")
         }
+        if peek() != UInt8(ascii: "\n") {
+            // Report, then read the rest of the line as the block's first line and go on, so the
+            // closing `"""` still ends the block.
+            diagnostics.append(.error("SLA0105", at: Span(start, start + 3), "text after the opening `\"\"\"` of a text block",
+                                      help: "start the block's text on the line after `\"\"\"`"))
+            let lineEnd = bytes[position...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+            let quote = UInt8(ascii: "\"")
+            if let q = (position..<max(position, lineEnd - 2)).first(where: { bytes[$0] == quote && bytes[$0 + 1] == quote && bytes[$0 + 2] == quote }) {
+                // `"""one line"""`: the block closes on its opening line.
+                position = q + 3
+                return Token(kind: .textBlock, span: Span(start, position), value: text(start + 3, q))
+            }
+            firstLine = text(position, lineEnd)
+            position = lineEnd
+            if peek() == nil {
+                diagnostics.append(.error("SLA0105", at: Span(start, start + 3), "unterminated text block",
+                                          help: "close the block with `\"\"\"` on a line of its own"))
+                return Token(kind: .textBlock, span: Span(start, position), value: firstLine ?? "")
+            }
+        }
         position += 1
-        var lines: [(start: Int, end: Int)] = []
         while true {
             let lineStart = position
             while let b = peek(), b != UInt8(ascii: "\n") { position += 1 }
@@ -280,16 +306,21 @@ public struct Lexer {
             if k + 3 <= lineEnd && bytes[k] == UInt8(ascii: "\"") && bytes[k + 1] == UInt8(ascii: "\"") && bytes[k + 2] == UInt8(ascii: "\"") {
                 position = k + 3
                 let indentation = Array(bytes[lineStart..<k])
-                return Token(kind: .textBlock, span: Span(start, position), value: stripIndentation(lines, indentation))
+                return Token(kind: .textBlock, span: Span(start, position), value: joined(firstLine, stripIndentation(lines, indentation)))
             }
             lines.append((lineStart, lineEnd))
             if peek() == nil {
                 diagnostics.append(.error("SLA0105", at: Span(start, start + 3), "unterminated text block",
                                           help: "close the block with `\"\"\"` on a line of its own"))
-                return Token(kind: .textBlock, span: Span(start, position), value: stripIndentation(lines, []))
+                return Token(kind: .textBlock, span: Span(start, position), value: joined(firstLine, stripIndentation(lines, [])))
             }
             position += 1
         }
+    }
+
+    private func joined(_ first: String?, _ rest: String) -> String {
+        guard let first else { return rest }
+        return rest.isEmpty ? first : first + "\n" + rest
     }
 
     private mutating func stripIndentation(_ lines: [(start: Int, end: Int)], _ indentation: [UInt8]) -> String {

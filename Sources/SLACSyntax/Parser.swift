@@ -9,6 +9,9 @@ public struct Parser {
     private var index = 0
     private var diagnostics: [Diagnostic] = []
     private let lineStartTokens: Set<Int>
+    /// True when an unterminated `"""` block ran to the end of the file: the braces it swallowed
+    /// are not reported again as unclosed.
+    private var blockRanToEnd = false
 
     static let contractKeywords: [String] = ["id", "version", "provider", "customer", "effective", "timezone", "fee", "exclude", "clause"]
     static let clauseKeywords: [String] = ["text", "scope", "every", "over", "require", "minimum", "objective", "credit", "exclude"]
@@ -17,6 +20,10 @@ public struct Parser {
         let lexed = Lexer.tokenize(source.text)
         var parser = Parser(source: source, tokens: lexed.tokens)
         parser.diagnostics = lexed.diagnostics
+        let lastToken = lexed.tokens.last { $0.kind != .endOfFile }
+        parser.blockRanToEnd = lastToken.map { t in
+            t.kind == .textBlock && lexed.diagnostics.contains { $0.code == "SLA0105" && $0.span.start == t.span.start && t.span.end == source.utf8.count }
+        } ?? false
         let syntax = parser.parseFile()
         return ParsedContract(source: source, syntax: syntax, comments: lexed.comments, diagnostics: parser.diagnostics)
     }
@@ -120,9 +127,9 @@ public struct Parser {
 
     private mutating func parseContract() -> ContractSyntax {
         let start = advance().span.start  // `contract`
-        let name = parseStringLiteral(what: "the contract's name in quotes") ?? StringLiteral("", span: current.span)
+        let name = parseStringLiteral(what: "the contract's name in quotes", help: "a contract file starts with `contract \"NAME\" {`") ?? StringLiteral("", span: current.span)
         var items: [ContractItemSyntax] = []
-        guard expect(.leftBrace, "`{`") != nil else {
+        guard expect(.leftBrace, "`{`", help: "a contract file starts with `contract \"NAME\" {`") != nil else {
             return ContractSyntax(name: name, items: items, span: Span(start, lastSpanEnd()))
         }
         while !atEnd && current.kind != .rightBrace {
@@ -130,7 +137,7 @@ public struct Parser {
             if let item = parseContractItem() { items.append(item) }
             if index == before { recover(to: Parser.contractKeywords) }
         }
-        if current.kind == .rightBrace { advance() } else {
+        if current.kind == .rightBrace { advance() } else if !blockRanToEnd {
             diagnostics.append(.error("SLA0110", at: Span(start, start + 8), "contract is not closed",
                                       help: "add `}` at the end of the contract"))
         }
@@ -139,14 +146,15 @@ public struct Parser {
 
     private mutating func parseContractItem() -> ContractItemSyntax? {
         guard current.kind == .identifier else {
-            expected("a contract item such as `clause`, `exclude` or `effective`")
+            expected("a contract item such as `clause`, `exclude` or `effective`",
+                     help: "a contract holds header items (`id`, `version`, `provider`, `customer`, `effective`, `timezone`, `fee`), `exclude` and `clause`")
             return nil
         }
         let keyword = Identifier(current.value, span: current.span)
         switch keyword.name {
         case "id", "version", "provider", "customer", "timezone":
             advance()
-            guard let value = parseStringLiteral(what: "a string after `\(keyword.name)`") else { recover(to: Parser.contractKeywords); return nil }
+            guard let value = parseStringLiteral(what: "a string after `\(keyword.name)`", help: "write the value in quotes, e.g. `\(keyword.name) \"...\"`") else { recover(to: Parser.contractKeywords); return nil }
             return .header(.text(keyword: keyword, value: value, span: keyword.span.union(value.span)))
         case "effective":
             advance()
@@ -188,10 +196,10 @@ public struct Parser {
         }
     }
 
-    private mutating func parseStringLiteral(what: String) -> StringLiteral? {
+    private mutating func parseStringLiteral(what: String, help: String) -> StringLiteral? {
         if current.kind == .string { let t = advance(); return StringLiteral(t.value, span: t.span) }
         if current.kind == .textBlock { let t = advance(); return StringLiteral(t.value, span: t.span, isBlock: true) }
-        expected(what)
+        expected(what, help: help)
         return nil
     }
 
@@ -221,7 +229,8 @@ public struct Parser {
             let predicate = parsePredicate()
             return .requests(predicate, span: Span(start, predicate.span.end))
         }
-        expected("`maintenance` or `requests` after `exclude`")
+        expected("`maintenance` or `requests` after `exclude`",
+                 help: "write `exclude maintenance from START to END` or `exclude requests where CONDITION`")
         recover(to: keywords)
         return nil
     }
@@ -230,7 +239,7 @@ public struct Parser {
 
     private mutating func parseClause() -> ClauseSyntax? {
         let start = advance().span.start  // `clause`
-        guard let ref = parseStringLiteral(what: "the clause's reference in quotes, e.g. `\"4.1\"`") else {
+        guard let ref = parseStringLiteral(what: "the clause's reference in quotes, e.g. `\"4.1\"`", help: "write `clause \"4.1\" some_name {`") else {
             recover(to: Parser.contractKeywords); return nil
         }
         guard current.kind == .identifier else {
@@ -239,7 +248,7 @@ public struct Parser {
         }
         let nameToken = advance()
         let name = Identifier(nameToken.value, span: nameToken.span)
-        guard expect(.leftBrace, "`{` to open the clause") != nil else { recover(to: Parser.contractKeywords); return nil }
+        guard expect(.leftBrace, "`{` to open the clause", help: "write `clause \"\(ref.value)\" \(name.name) {`") != nil else { recover(to: Parser.contractKeywords); return nil }
         var items: [ClauseItemSyntax] = []
         while !atEnd && current.kind != .rightBrace {
             if isKeyword("clause") && lineStartTokens.contains(index) {
@@ -251,7 +260,7 @@ public struct Parser {
             if let item = parseClauseItem() { items.append(item) }
             if index == before { recover(to: Parser.clauseKeywords + ["clause"]) }
         }
-        if current.kind == .rightBrace { advance() } else {
+        if current.kind == .rightBrace { advance() } else if !blockRanToEnd {
             diagnostics.append(.error("SLA0110", at: Span(start, nameToken.span.end), "clause `\(name.name)` is not closed",
                                       help: "add `}` at the end of the clause"))
         }
@@ -261,14 +270,16 @@ public struct Parser {
     private mutating func parseClauseItem() -> ClauseItemSyntax? {
         let sync = Parser.clauseKeywords + ["clause"]
         guard current.kind == .identifier else {
-            expected("a clause item such as `require`, `every` or `scope`")
+            expected("a clause item such as `require`, `every` or `scope`",
+                     help: "a clause holds `text`, `scope`, `every` or `over term`, `require`, `minimum`, `objective`, `credit` and `exclude`")
             return nil
         }
         let keyword = current
         switch keyword.value {
         case "text":
             advance()
-            guard let text = parseStringLiteral(what: "the clause's legal text as a string or `\"\"\"` block") else { recover(to: sync); return nil }
+            guard let text = parseStringLiteral(what: "the clause's legal text as a string or `\"\"\"` block",
+                                                 help: "write `text \"...\"`, or `text \"\"\"` followed by the wording on the next lines") else { recover(to: sync); return nil }
             return .text(text, span: keyword.span.union(text.span))
         case "scope":
             advance()
@@ -280,7 +291,7 @@ public struct Parser {
             return parseRequire().map { .require($0) }
         case "minimum":
             advance()
-            guard let q = parseQuantity(what: "a number of requests after `minimum`") else { recover(to: sync); return nil }
+            guard let q = parseQuantity(what: "a number of requests after `minimum`", help: "write e.g. `minimum 20 requests`") else { recover(to: sync); return nil }
             return .minimum(q, span: keyword.span.union(q.span))
         case "objective":
             return parseObjective().map { .objective($0) }
@@ -313,7 +324,7 @@ public struct Parser {
         } else if isKeyword("calendar") {
             let c = advance()
             guard current.kind == .identifier else {
-                expected("`day`, `week` or `month` after `calendar`"); recover(to: sync); return nil
+                expected("`day`, `week` or `month` after `calendar`", help: "calendar windows are `calendar day`, `calendar week` and `calendar month`"); recover(to: sync); return nil
             }
             let unit = advance()
             if !["day", "week", "month"].contains(unit.value) {
@@ -322,7 +333,8 @@ public struct Parser {
             }
             window = .calendar(Identifier(unit.value, span: c.span.union(unit.span)))
         } else {
-            guard let q = parseQuantity(what: "a window length such as `5 minutes` or `calendar day`") else { recover(to: sync); return nil }
+            guard let q = parseQuantity(what: "a window length such as `5 minutes` or `calendar day`",
+                                        help: "write `every 5 minutes`, `every calendar month` or `over term`") else { recover(to: sync); return nil }
             window = .fixed(q)
         }
         var groups: [Identifier] = []
@@ -330,7 +342,7 @@ public struct Parser {
             advance()
             repeat {
                 if current.kind == .comma { advance() }
-                guard current.kind == .identifier else { expected("a field name after `per`"); break }
+                guard current.kind == .identifier else { expected("a field name after `per`", help: "write e.g. `per tenant` or `per tenant, model`"); break }
                 let t = advance()
                 groups.append(Identifier(t.value, span: t.span))
             } while current.kind == .comma
@@ -343,7 +355,8 @@ public struct Parser {
         let keyword = advance()
         guard let aggregate = parseAggregate() else { recover(to: sync); return nil }
         guard let (op, opSpan) = parseComparisonOperator() else {
-            expected("a comparison such as `<=` after `\(source.slice(aggregate.span))`")
+            expected("a comparison such as `<=` after `\(source.slice(aggregate.span))`",
+                     help: "write e.g. `require \(source.slice(aggregate.span)) <= BOUND`")
             recover(to: sync); return nil
         }
         let bound = parseOperand()
@@ -354,7 +367,8 @@ public struct Parser {
 
     private mutating func parseAggregate() -> AggregateSyntax? {
         guard current.kind == .identifier else {
-            expected("an aggregate such as `p99(ttft)`, `share(...)` or `count`")
+            expected("an aggregate such as `p99(ttft)`, `share(...)` or `count`",
+                     help: "aggregates are `pQ(x)`, `percentile(x, q)`, `mean`, `min`, `max`, `sum`, `count` and `share`")
             return nil
         }
         let nameToken = advance()
@@ -372,14 +386,14 @@ public struct Parser {
                 if case .operand(let o) = predicate { arguments.append(.operand(o)) } else { arguments.append(.predicate(predicate)) }
             } while current.kind == .comma
         }
-        guard let close = expect(.rightParen, "`)`") else { return nil }
+        guard let close = expect(.rightParen, "`)`", help: "close the `(` after `\(function.name)`") else { return nil }
         return AggregateSyntax(function: function, arguments: arguments, span: function.span.union(close.span))
     }
 
     private mutating func parseObjective() -> ObjectiveSyntax? {
         let sync = Parser.clauseKeywords + ["clause"]
         let keyword = advance()
-        guard let percent = parseQuantity(what: "a percentage such as `99.5%`") else { recover(to: sync); return nil }
+        guard let percent = parseQuantity(what: "a percentage such as `99.5%`", help: "write `objective 99.5% of windows`") else { recover(to: sync); return nil }
         guard expectKeyword("of", help: "write `objective 99.5% of windows`"), expectKeyword("windows", help: "write `objective 99.5% of windows`") else {
             recover(to: sync); return nil
         }
@@ -410,20 +424,20 @@ public struct Parser {
         let sync = Parser.clauseKeywords + ["clause"]
         let keyword = advance()
         let shape = "write `credit 10% of fee when attainment < 99.5%`"
-        guard let percent = parseQuantity(what: "a percentage of the fee"),
+        guard let percent = parseQuantity(what: "a percentage of the fee", help: shape),
               expectKeyword("of", help: shape), expectKeyword("fee", help: shape), expectKeyword("when", help: shape),
               expectKeyword("attainment", help: shape) else { recover(to: sync); return nil }
         guard current.kind == .less else { expected("`<`", help: shape); recover(to: sync); return nil }
         advance()
-        guard let threshold = parseQuantity(what: "an attainment percentage") else { recover(to: sync); return nil }
+        guard let threshold = parseQuantity(what: "an attainment percentage", help: shape) else { recover(to: sync); return nil }
         return CreditSyntax(percent: percent, threshold: threshold, span: keyword.span.union(threshold.span))
     }
 
     // MARK: quantities and operands
 
     /// NUMBER [unit]. Units: `%`, or an identifier optionally followed by `/ identifier`.
-    private mutating func parseQuantity(what: String) -> QuantitySyntax? {
-        guard current.kind == .number else { expected(what); return nil }
+    private mutating func parseQuantity(what: String, help: String) -> QuantitySyntax? {
+        guard current.kind == .number else { expected(what, help: help); return nil }
         let n = advance()
         let number = NumberLiteral(digits: n.value, suffix: n.suffix, span: n.span)
         let unit = parseUnit()
@@ -457,10 +471,10 @@ public struct Parser {
             let t = advance()
             return .string(StringLiteral(t.value, span: t.span))
         case .number:
-            if let q = parseQuantity(what: "a number") { return .quantity(q) }
+            if let q = parseQuantity(what: "a number", help: "write a number such as `800`") { return .quantity(q) }
             return .missing(current.span)
         default:
-            expected("a field, a string or a number")
+            expected("a field, a string or a number", help: "write e.g. `status = \"ok\"` or `ttft <= 800 ms`")
             return .missing(Span(current.span.start, current.span.start))
         }
     }
@@ -535,7 +549,7 @@ public struct Parser {
         if current.kind == .leftParen {
             let open = advance()
             let inner = parsePredicate()
-            guard let close = expect(.rightParen, "`)`") else { return .parenthesized(inner, span: open.span.union(inner.span)) }
+            guard let close = expect(.rightParen, "`)`", help: "close the `(` opened at line \(source.location(of: open.span.start).line)") else { return .parenthesized(inner, span: open.span.union(inner.span)) }
             return .parenthesized(inner, span: open.span.union(close.span))
         }
         let lhs = parseOperand()
@@ -544,7 +558,7 @@ public struct Parser {
             var negated = false
             if isKeyword("not") { advance(); negated = true }
             advance()  // in
-            guard expect(.leftBracket, "`[` to start a list") != nil else { return .missing(lhs.span) }
+            guard expect(.leftBracket, "`[` to start a list", help: "write e.g. `model in [\"a\", \"b\"]`") != nil else { return .missing(lhs.span) }
             var values: [OperandSyntax] = []
             while current.kind != .rightBracket && !atEnd {
                 let v = parseOperand()
@@ -552,7 +566,7 @@ public struct Parser {
                 values.append(v)
                 if current.kind == .comma { advance() } else { break }
             }
-            guard let close = expect(.rightBracket, "`]` to end the list") else { return .membership(lhs, negated: negated, values, span: lhs.span) }
+            guard let close = expect(.rightBracket, "`]` to end the list", help: "separate values with `,` and end the list with `]`") else { return .membership(lhs, negated: negated, values, span: lhs.span) }
             return .membership(lhs, negated: negated, values, span: lhs.span.union(close.span))
         }
         guard let (op, opSpan) = parseComparisonOperator() else { return .operand(lhs) }
@@ -566,9 +580,15 @@ public enum Spelling {
     /// The candidate closest to `word` when it is close enough to be a plausible typo.
     public static func closest(to word: String, among candidates: [String]) -> String? {
         var best: (String, Int)?
+        let lowered = word.lowercased()
+        let length = lowered.count
         for c in candidates where c != word {
-            let d = distance(word.lowercased(), c.lowercased())
-            guard d <= max(1, min(word.count, c.count) / 3) else { continue }
+            let allowed = max(1, min(length, c.count) / 3)
+            // The distance is at least the difference in length: skip hopeless candidates cheaply
+            // (a 100k-character name must not cost a quadratic comparison with every time zone).
+            guard abs(length - c.count) <= allowed else { continue }
+            let d = distance(lowered, c.lowercased())
+            guard d <= allowed else { continue }
             if let b = best, b.1 <= d { continue }
             best = (c, d)
         }

@@ -4,7 +4,7 @@ import SLACSyntax
 
 /// What a command printed and how it exits; the executable writes these out. Keeping commands as
 /// functions from arguments to output makes their output testable with golden files.
-public struct CommandOutput: Sendable, Equatable {
+public struct CommandOutput: Error, Sendable, Equatable {
     public var standardOutput: String = ""
     public var standardError: String = ""
     public var exitCode: Int32 = 0

@@ -85,7 +85,7 @@ struct RecordDecoder {
 
     /// Checks done after all fields of a line were read (missing `ts`, default `status`).
     @inline(__always)
-    func finishRecord(_ rec: inout TraceRecord) throws(LineError) {
+    mutating func finishRecord(_ rec: inout TraceRecord) throws(LineError) {
         guard timestampSet else { throw LineError(reason: "missing `ts`") }
         rec.timestamp = pendingTimestamp
         if statusTextSlot >= 0 && rec.texts[statusTextSlot] == nil { rec.texts[statusTextSlot] = "ok" }
@@ -121,7 +121,7 @@ struct RecordDecoder {
     // MARK: - JSON lexing
 
     @inline(__always)
-    func skipWhitespace(_ p: inout Int, _ end: Int) {
+    mutating func skipWhitespace(_ p: inout Int, _ end: Int) {
         while p < end {
             let c = base[p]
             if c != 0x20 && c != 0x09 && c != 0x0D && c != 0x0A { return }
@@ -132,7 +132,7 @@ struct RecordDecoder {
     /// Finds the closing quote of a JSON string whose content starts at `start`, validating escapes
     /// and rejecting raw control characters; sets `escaped` when a backslash occurs.
     @inline(__always)
-    func scanString(_ start: Int, _ end: Int, _ escaped: inout Bool) throws(LineError) -> Int {
+    mutating func scanString(_ start: Int, _ end: Int, _ escaped: inout Bool) throws(LineError) -> Int {
         var i = start
         // Eight bytes at a time: find the first `"`, `\` or byte < 0x20.
         while i + 8 <= end {
@@ -278,14 +278,14 @@ struct RecordDecoder {
     }
 
     @inline(__always)
-    func expectLiteral(_ p: inout Int, _ end: Int, _ word: StaticString) throws(LineError) {
+    mutating func expectLiteral(_ p: inout Int, _ end: Int, _ word: StaticString) throws(LineError) {
         let n = word.utf8CodeUnitCount
         guard p + n <= end, memcmp(base + p, word.utf8Start, n) == 0 else { throw syntaxError(p, end) }
         p += n
     }
 
     /// Skips one JSON value, validating its structure (nesting limited to keep the stack bounded).
-    func skipValue(_ p: inout Int, _ end: Int, depth: Int) throws(LineError) {
+    mutating func skipValue(_ p: inout Int, _ end: Int, depth: Int) throws(LineError) {
         guard p < end else { throw syntaxError(p, end) }
         switch base[p] {
         case quote:
@@ -516,7 +516,7 @@ struct RecordDecoder {
         }
     }
 
-    func rejectContainer(_ index: Int, _ e: KeyTable.Entry, _ s: Int, _ t: Int) throws(LineError) {
+    mutating func rejectContainer(_ index: Int, _ e: KeyTable.Entry, _ s: Int, _ t: Int) throws(LineError) {
         let flags = FieldFlags(rawValue: e.flags)
         if flags.contains(.timestamp) { throw badTimestampType() }
         if flags.contains(.metric) || e.numericSlot >= 0 { throw notANumber(index, s, t) }
@@ -600,7 +600,7 @@ struct RecordDecoder {
                         throw LineError(reason: "`\(keys.name(index))` is negative: \(quoted(base, n.start, n.end))")
                     }
                     v += 0  // -0 reads as 0
-                    if flags.contains(.whole) && v.rounded(.towardZero) != v {
+                    if flags.contains(.whole) && n.hasFractionOrExponent && !isWhole(v) {
                         throw LineError(reason: "`\(keys.name(index))` is not a whole number: \(quoted(base, n.start, n.end))")
                     }
                 }
@@ -610,6 +610,12 @@ struct RecordDecoder {
         if e.textSlot >= 0 {
             rec.texts[Int(e.textSlot)] = texts.string(slot: Int(e.textSlot), base, n.start, n.end, readable: readable)
         }
+    }
+
+    /// Whether a finite non-negative value has no fractional part (without a libm call).
+    @inline(__always)
+    func isWhole(_ v: Double) -> Bool {
+        v >= 4_503_599_627_370_496 || Double(UInt64(v)) == v
     }
 
     mutating func storeBool(_ index: Int, _ e: KeyTable.Entry, _ s: Int, _ t: Int, _ rec: inout TraceRecord) throws(LineError) {

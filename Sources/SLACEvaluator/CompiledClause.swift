@@ -1,0 +1,355 @@
+import SLACChecker
+import SLACExact
+import SLACMonitor
+import SLACSyntax
+import SLACTrace
+
+/// One clause of a plan compiled for evaluation: filter, window assigner, group key, aggregator
+/// and verdict rule (SPEC §5.3–§5.8).
+struct CompiledClause: Sendable {
+    let plan: PlanClause
+    let exclusions: CompiledExclusions
+    let scope: CompiledPredicate?
+    let assigner: WindowAssigner
+    let groupSlots: [Int]
+    let sharePredicate: CompiledPredicate?
+    /// Metric ranked for evidence, and whether larger values are worse.
+    let evidenceMetric: Metric?
+    let largerIsWorse: Bool
+    let idSlot: Int
+    let zone: ZoneRules
+    let termStart: Int64
+    let termEnd: Int64
+    let fee: Rational?
+    let feeCurrency: String?
+    let feeMinorDigits: Int
+
+    init(_ c: PlanClause, slots: FieldSlots, zone: ZoneRules, plan: MonitorPlan) {
+        self.plan = c
+        exclusions = CompiledExclusions(c.exclusions, slots)
+        scope = c.scope.map { CompiledPredicate($0, slots) }
+        assigner = WindowAssigner(window: c.window, zone: zone, termStart: plan.contract.termStart, termEnd: plan.contract.termEnd)
+        groupSlots = c.groupBy.map { slots.textSlot($0) }
+        idSlot = slots.textSlot("id")
+        self.zone = zone
+        termStart = plan.contract.termStart
+        termEnd = plan.contract.termEnd
+        fee = plan.contract.feeAmount.flatMap { Rational(decimal: $0) }
+        feeCurrency = plan.contract.feeCurrency
+        feeMinorDigits = plan.contract.feeMinorUnitDigits ?? 2
+        if case .share(let p) = c.aggregate {
+            let compiled = CompiledPredicate(p, slots)
+            sharePredicate = compiled
+            if let (m, op) = compiled.firstMetricComparison {
+                evidenceMetric = m
+                // Records failing `x >= b` have small x: smaller is worse.
+                largerIsWorse = !op.largerIsWorse
+            } else {
+                evidenceMetric = nil
+                largerIsWorse = true
+            }
+        } else {
+            sharePredicate = nil
+            evidenceMetric = c.aggregate.metric
+            largerIsWorse = c.comparison.largerIsWorse
+        }
+    }
+
+    /// Group key of a record: one string, so that lookups do not allocate for short values.
+    @inline(__always)
+    func groupKey(_ r: TraceRecord) -> String {
+        if groupSlots.isEmpty { return "" }
+        if groupSlots.count == 1 {
+            guard let v = r.texts[groupSlots[0]] else { return "\u{1}" }
+            return "\u{2}" + v
+        }
+        var key = ""
+        for (i, s) in groupSlots.enumerated() {
+            if i > 0 { key += "\u{0}" }
+            if let v = r.texts[s] { key += "\u{2}" + v } else { key += "\u{1}" }
+        }
+        return key
+    }
+
+    @inline(__always)
+    func observe(_ r: TraceRecord, slots: FieldSlots, assigner: inout WindowAssigner, state: inout ClauseState) {
+        if !exclusions.isEmpty && exclusions.excludes(r, slots) { return }
+        if let scope, scope.evaluate(r, slots) != .trueValue { return }
+        let (start, end) = assigner.assign(r.timestamp)
+        let key = WindowKey(start: start, group: groupKey(r))
+        if state.windows[key] == nil {
+            state.windows[key] = WindowState(end: end)
+            if state.groupParts[key.group] == nil { state.groupParts[key.group] = groupSlots.map { r.texts[$0] } }
+        }
+        update(&state.windows[key, default: WindowState(end: end)], r, slots)
+    }
+
+    @inline(__always)
+    private func update(_ w: inout WindowState, _ r: TraceRecord, _ slots: FieldSlots) {
+        w.count += 1
+        switch plan.aggregate {
+        case .count:
+            return
+        case .share:
+            guard let p = sharePredicate else { return }
+            switch p.evaluate(r, slots) {
+            case .trueValue: w.shareTrue += 1; w.shareKnown += 1
+            case .falseValue:
+                w.shareKnown += 1
+                let v = evidenceMetric.map { slots.value($0, r) } ?? 0
+                addEvidence(&w, r, value: v.isNaN ? 0 : v)
+            case .unknown: break
+            }
+        case .percentile(let m, _), .mean(let m), .min(let m), .max(let m), .sum(let m):
+            if m.isList {
+                guard let gaps = slots.list(r), !gaps.isEmpty else { return }
+                var worst = gaps[0]
+                for g in gaps {
+                    accumulate(&w, g)
+                    if largerIsWorse ? g > worst : g < worst { worst = g }
+                }
+                addEvidence(&w, r, value: worst)
+            } else {
+                let v = slots.value(m, r)
+                if v.isNaN || v.isInfinite { return }
+                accumulate(&w, v)
+                addEvidence(&w, r, value: v)
+            }
+        }
+    }
+
+    @inline(__always)
+    private func accumulate(_ w: inout WindowState, _ v: Double) {
+        switch plan.aggregate {
+        case .percentile: w.values.append(v)
+        case .mean, .sum: w.sum.add(v); w.defined += 1
+        case .min: if w.minimum.isNaN || v < w.minimum { w.minimum = v }; w.defined += 1
+        case .max: if w.maximum.isNaN || v > w.maximum { w.maximum = v }; w.defined += 1
+        default: break
+        }
+    }
+
+    @inline(__always)
+    private func addEvidence(_ w: inout WindowState, _ r: TraceRecord, value: Double) {
+        let score = largerIsWorse ? value : -value
+        if w.evidence.count == WindowState.evidenceLimit, let last = w.evidence.last, last.score > score { return }
+        w.addEvidence(Evidence(score: score, value: value, id: r.texts[idSlot] ?? ""))
+    }
+
+    // MARK: verdicts
+
+    /// An observed aggregate: exact value for comparison, and its printed form.
+    enum Observed {
+        case double(Double)
+        case exact(Rational)
+    }
+
+    func observedValue(_ w: WindowState) -> Observed? {
+        switch plan.aggregate {
+        case .count:
+            return .exact(Rational(w.count))
+        case .share:
+            guard w.shareKnown > 0 else { return nil }
+            return .exact(Rational(w.shareTrue, w.shareKnown))
+        case .percentile(_, let q):
+            let n = w.values.count
+            guard n > 0 else { return nil }
+            // Nearest rank ⌈q·n/100⌉ in exact arithmetic (0.99 × 200 is exactly 198).
+            let rank = (q * Rational(n) / Rational(100)).ceiling.intValue ?? n
+            let k = min(max(rank, 1), n) - 1
+            var values = w.values
+            return .double(NthElement.select(&values, k))
+        case .min:
+            return w.minimum.isNaN ? nil : .double(w.minimum)
+        case .max:
+            return w.maximum.isNaN ? nil : .double(w.maximum)
+        case .sum:
+            guard w.defined > 0, let s = w.sum.exactValue else { return nil }
+            return .exact(s)
+        case .mean:
+            guard w.defined > 0, let s = w.sum.exactValue else { return nil }
+            return .exact(s / Rational(w.defined))
+        }
+    }
+
+    func holds(_ o: Observed) -> Bool {
+        let c: Int
+        switch o {
+        case .double(let d): c = plan.bound.compare(double: d)
+        case .exact(let r): c = r < plan.bound ? -1 : (r == plan.bound ? 0 : 1)
+        }
+        switch plan.comparison {
+        case .less: return c < 0
+        case .lessEqual: return c <= 0
+        case .greater: return c > 0
+        case .greaterEqual: return c >= 0
+        case .equal: return c == 0
+        case .notEqual: return c != 0
+        }
+    }
+
+    func format(_ o: Observed) -> ObservedValue {
+        switch o {
+        case .double(let d):
+            return ObservedValue(text: NumberFormatting.shortest(d), unit: plan.unit, approximate: d)
+        case .exact(let r):
+            let text = r.isInteger ? r.numerator.description : r.decimalString(significantDigits: 15, maxFractionDigits: 15)
+            return ObservedValue(text: text, unit: plan.unit, approximate: r.approximateDouble)
+        }
+    }
+
+    func finish(_ state: ClauseState) -> ClauseResult {
+        var windows: [WindowResult] = []
+        windows.reserveCapacity(state.windows.count)
+        var met = 0, breached = 0, insufficient = 0
+        // (period start, group) -> (period end, met, breached)
+        var periods: [WindowKey: (end: Int64, met: Int, breached: Int)] = [:]
+        for (key, w) in state.windows {
+            let parts = state.groupParts[key.group] ?? []
+            let keyParts = zip(plan.groupBy, parts).map { GroupKeyPart(field: $0, value: $1) }
+            var verdict = WindowVerdict.insufficient
+            var observed: ObservedValue?
+            var evidence: [EvidenceRecord] = []
+            if let o = observedValue(w) {
+                observed = format(o)
+                if w.count >= plan.minimumRequests {
+                    verdict = holds(o) ? .met : .breached
+                }
+            }
+            if verdict == .breached {
+                evidence = w.evidence.map { EvidenceRecord(id: $0.id, value: NumberFormatting.shortest($0.value)) }
+            }
+            switch verdict {
+            case .met: met += 1
+            case .breached: breached += 1
+            case .insufficient: insufficient += 1
+            }
+            if verdict != .insufficient {
+                let (ps, pe) = periodBounds(windowStart: key.start)
+                let pk = WindowKey(start: ps, group: key.group)
+                var p = periods[pk] ?? (pe, 0, 0)
+                if verdict == .met { p.met += 1 } else { p.breached += 1 }
+                periods[pk] = p
+            }
+            windows.append(WindowResult(start: key.start, end: w.end, key: keyParts, count: w.count, observed: observed,
+                                        verdict: verdict, evidence: evidence))
+        }
+        windows.sort { a, b in
+            if a.start != b.start { return a.start < b.start }
+            return GroupOrdering.less(a.key, b.key)
+        }
+
+        var periodResults: [PeriodResult] = []
+        let objective = plan.objective.fraction
+        for (pk, p) in periods {
+            let parts = state.groupParts[pk.group] ?? []
+            let keyParts = zip(plan.groupBy, parts).map { GroupKeyPart(field: $0, value: $1) }
+            let attainment = Rational(p.met, p.met + p.breached)
+            periodResults.append(PeriodResult(start: pk.start, end: p.end, key: keyParts, met: p.met, breached: p.breached,
+                                              attainment: attainment, attainmentText: attainment.decimalString(significantDigits: 12),
+                                              objectiveText: objective.decimalString(significantDigits: 12),
+                                              verdict: attainment >= objective ? .compliant : .breached))
+        }
+        periodResults.sort { a, b in
+            if a.start != b.start { return a.start < b.start }
+            return GroupOrdering.less(a.key, b.key)
+        }
+        let verdict: ClauseVerdict = periodResults.isEmpty ? .noData
+            : (periodResults.contains { $0.verdict == .breached } ? .breached : .compliant)
+        return ClauseResult(ref: plan.ref, name: plan.name, text: plan.text, requirement: plan.requirement, verdict: verdict,
+                            windowsMet: met, windowsBreached: breached, windowsInsufficient: insufficient,
+                            periods: periodResults, credits: credits(periodResults), windows: windows)
+    }
+
+    /// The objective period containing a window start (SPEC §5.7).
+    func periodBounds(windowStart: Int64) -> (Int64, Int64) {
+        switch plan.objective.period {
+        case .term: return (termStart, termEnd)
+        case .calendarMonth: return CalendarWindows.bounds(.calendarMonth, zone: zone, containing: windowStart)
+        }
+    }
+
+    /// Credits per calendar month (SPEC §5.8): the tier that applies to the month's lowest
+    /// attainment; of the tiers that apply, the one with the lowest threshold.
+    func credits(_ periods: [PeriodResult]) -> [CreditResult] {
+        guard plan.objective.period == .calendarMonth, !plan.credits.isEmpty, let fee, let currency = feeCurrency else { return [] }
+        var lowest: [Int64: (end: Int64, attainment: Rational)] = [:]
+        for p in periods {
+            guard let a = p.attainment else { continue }
+            if let current = lowest[p.start], current.attainment <= a { continue }
+            lowest[p.start] = (p.end, a)
+        }
+        var result: [CreditResult] = []
+        for (start, entry) in lowest.sorted(by: { $0.key < $1.key }) {
+            let applicable = plan.credits.filter { entry.attainment < $0.threshold }
+            guard let tier = applicable.min(by: { $0.threshold < $1.threshold }) else { continue }
+            let amount = fee * tier.percent / Rational(100)
+            result.append(CreditResult(start: start, end: entry.end, percentText: tier.percent.decimalString(significantDigits: 12),
+                                       amountText: Rational.fixed(amount, fractionDigits: feeMinorDigits), currency: currency))
+        }
+        return result
+    }
+}
+
+/// Orders group keys: by each part's value, an absent value first.
+enum GroupOrdering {
+    static func less(_ a: [GroupKeyPart], _ b: [GroupKeyPart]) -> Bool {
+        for (x, y) in zip(a, b) where x.value != y.value {
+            guard let xv = x.value else { return true }
+            guard let yv = y.value else { return false }
+            return Array(xv.utf8).lexicographicallyPrecedes(Array(yv.utf8))
+        }
+        return a.count < b.count
+    }
+}
+
+/// Quickselect: the k-th smallest value (0-based), the same value a full sort would put at k.
+enum NthElement {
+    static func select(_ values: inout [Double], _ k: Int) -> Double {
+        precondition(k >= 0 && k < values.count, "rank outside the values")
+        var low = 0, high = values.count - 1
+        while low < high {
+            let pivot = values[(low + high) / 2]
+            var i = low, j = high
+            while i <= j {
+                while values[i] < pivot { i += 1 }
+                while values[j] > pivot { j -= 1 }
+                if i <= j { values.swapAt(i, j); i += 1; j -= 1 }
+            }
+            if k <= j { high = j } else if k >= i { low = i } else { return values[k] }
+        }
+        return values[k]
+    }
+}
+
+/// How reports print binary64 values: the shortest decimal that reads back as the same double,
+/// without exponent notation (`812.4`, `800`, `0.000012`).
+public enum NumberFormatting {
+    public static func shortest(_ d: Double) -> String {
+        if d == 0 { return "0" }
+        let s = "\(d)"
+        guard let e = s.firstIndex(where: { $0 == "e" || $0 == "E" }) else {
+            return s.hasSuffix(".0") ? String(s.dropLast(2)) : s
+        }
+        let exponent = Int(s[s.index(after: e)...]) ?? 0
+        var mantissa = String(s[..<e])
+        let negative = mantissa.hasPrefix("-")
+        if negative { mantissa.removeFirst() }
+        let parts = mantissa.split(separator: ".", omittingEmptySubsequences: false)
+        let intPart = String(parts[0])
+        var frac = parts.count > 1 ? String(parts[1]) : ""
+        if frac == "0" { frac = "" }
+        let digits = intPart + frac
+        let pointPosition = intPart.count + exponent
+        var result: String
+        if pointPosition <= 0 {
+            result = "0." + String(repeating: "0", count: -pointPosition) + digits
+        } else if pointPosition >= digits.count {
+            result = digits + String(repeating: "0", count: pointPosition - digits.count)
+        } else {
+            let idx = digits.index(digits.startIndex, offsetBy: pointPosition)
+            result = String(digits[..<idx]) + "." + String(digits[idx...])
+        }
+        return negative ? "-" + result : result
+    }
+}

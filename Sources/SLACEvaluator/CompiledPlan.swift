@@ -1,0 +1,272 @@
+import SLACChecker
+import SLACExact
+import SLACMonitor
+import SLACSyntax
+import SLACTrace
+
+/// Three-valued truth (SPEC §5.2): comparisons with an undefined metric or absent field are unknown.
+enum Truth: Int8 {
+    case falseValue = 0
+    case trueValue = 1
+    case unknown = 2
+
+    static func and(_ a: Truth, _ b: Truth) -> Truth {
+        if a == .falseValue || b == .falseValue { return .falseValue }
+        if a == .unknown || b == .unknown { return .unknown }
+        return .trueValue
+    }
+    static func or(_ a: Truth, _ b: Truth) -> Truth {
+        if a == .trueValue || b == .trueValue { return .trueValue }
+        if a == .unknown || b == .unknown { return .unknown }
+        return .falseValue
+    }
+    static func not(_ a: Truth) -> Truth {
+        switch a {
+        case .trueValue: .falseValue
+        case .falseValue: .trueValue
+        case .unknown: .unknown
+        }
+    }
+}
+
+/// An exact bound turned into the two doubles that bracket it, so that a per-record comparison of
+/// a binary64 value with the exact decimal bound is one floating-point comparison (SPEC §5.5).
+struct DoubleBound: Sendable {
+    let op: ComparisonOperator
+    let lower: Double
+    let upper: Double
+
+    init(_ op: ComparisonOperator, _ bound: Rational) {
+        self.op = op
+        (lower, upper) = bound.doubleBracket
+    }
+
+    /// Exact: `x OP bound` for a finite x.
+    @inline(__always)
+    func holds(_ x: Double) -> Bool {
+        switch op {
+        case .less: x < upper
+        case .lessEqual: x <= lower
+        case .greater: x > lower
+        case .greaterEqual: x >= upper
+        case .equal: lower == upper && x == lower
+        case .notEqual: !(lower == upper && x == lower)
+        }
+    }
+}
+
+/// Where each needed field sits in a `TraceRecord`.
+struct FieldSlots: Sendable {
+    var ttft = -1, e2e = -1, input = -1, output = -1, energy = -1, itl = -1
+    var text: [String: Int] = [:]
+
+    init(_ request: TraceFieldRequest) {
+        for (i, f) in request.numericFields.enumerated() {
+            switch f {
+            case "ttft_ms": ttft = i
+            case "e2e_ms": e2e = i
+            case "input_tokens": input = i
+            case "output_tokens": output = i
+            case "energy_j": energy = i
+            default: break
+            }
+        }
+        for (i, f) in request.listFields.enumerated() where f == "itl_ms" { itl = i }
+        for (i, f) in request.textFields.enumerated() { text[f] = i }
+    }
+
+    @inline(__always)
+    private func number(_ slot: Int, _ r: TraceRecord) -> Double { slot >= 0 ? r.numbers[slot] : .nan }
+
+    /// The value of a scalar metric, NaN when absent or undefined (SPEC §5.2, order of §5.5).
+    @inline(__always)
+    func value(_ metric: Metric, _ r: TraceRecord) -> Double {
+        switch metric {
+        case .ttft: return number(ttft, r)
+        case .e2e: return number(e2e, r)
+        case .inputTokens: return number(input, r)
+        case .outputTokens: return number(output, r)
+        case .totalTokens: return number(input, r) + number(output, r)
+        case .energy: return number(energy, r)
+        case .tpot:
+            let o = number(output, r)
+            guard o > 1 else { return .nan }
+            return (number(e2e, r) - number(ttft, r)) / (o - 1)
+        case .decodeTPS:
+            let o = number(output, r), e = number(e2e, r), t = number(ttft, r)
+            guard o > 1, e > t else { return .nan }
+            return (o - 1) / ((e - t) / 1000)
+        case .e2eTPS:
+            let o = number(output, r), e = number(e2e, r)
+            guard e > 0 else { return .nan }
+            return o / (e / 1000)
+        case .itl:
+            return .nan
+        }
+    }
+
+    @inline(__always)
+    func list(_ r: TraceRecord) -> [Double]? { itl >= 0 ? r.lists[itl] : nil }
+
+    func textSlot(_ field: String) -> Int {
+        guard let s = text[field] else { preconditionFailure("plan field `\(field)` was not requested") }
+        return s
+    }
+}
+
+/// A predicate compiled against field slots and double brackets.
+indirect enum CompiledPredicate: Sendable {
+    case and(CompiledPredicate, CompiledPredicate)
+    case or(CompiledPredicate, CompiledPredicate)
+    case not(CompiledPredicate)
+    case metric(Metric, DoubleBound)
+    case text(slot: Int, equal: Bool, value: String)
+    case textIn(slot: Int, values: Set<String>, negated: Bool)
+
+    init(_ p: CheckedPredicate, _ slots: FieldSlots) {
+        switch p {
+        case .and(let a, let b): self = .and(CompiledPredicate(a, slots), CompiledPredicate(b, slots))
+        case .or(let a, let b): self = .or(CompiledPredicate(a, slots), CompiledPredicate(b, slots))
+        case .not(let a): self = .not(CompiledPredicate(a, slots))
+        case .metric(let m, let op, let bound): self = .metric(m, DoubleBound(op, bound))
+        case .text(let f, let equal, let value): self = .text(slot: slots.textSlot(f), equal: equal, value: value)
+        case .textIn(let f, let values, let negated): self = .textIn(slot: slots.textSlot(f), values: Set(values), negated: negated)
+        }
+    }
+
+    func evaluate(_ r: TraceRecord, _ slots: FieldSlots) -> Truth {
+        switch self {
+        case .and(let a, let b):
+            let x = a.evaluate(r, slots)
+            if x == .falseValue { return .falseValue }
+            return Truth.and(x, b.evaluate(r, slots))
+        case .or(let a, let b):
+            let x = a.evaluate(r, slots)
+            if x == .trueValue { return .trueValue }
+            return Truth.or(x, b.evaluate(r, slots))
+        case .not(let a):
+            return Truth.not(a.evaluate(r, slots))
+        case .metric(let m, let bound):
+            let v = slots.value(m, r)
+            if v.isNaN { return .unknown }
+            return bound.holds(v) ? .trueValue : .falseValue
+        case .text(let slot, let equal, let value):
+            guard let t = r.texts[slot] else { return .unknown }
+            return (t == value) == equal ? .trueValue : .falseValue
+        case .textIn(let slot, let values, let negated):
+            guard let t = r.texts[slot] else { return .unknown }
+            return values.contains(t) != negated ? .trueValue : .falseValue
+        }
+    }
+
+    /// The first metric comparison inside, used to rank evidence of `share` windows.
+    var firstMetricComparison: (Metric, ComparisonOperator)? {
+        switch self {
+        case .and(let a, let b), .or(let a, let b): a.firstMetricComparison ?? b.firstMetricComparison
+        case .not(let a): a.firstMetricComparison.map { ($0.0, $0.1.negated) }
+        case .metric(let m, let bound): (m, bound.op)
+        case .text, .textIn: nil
+        }
+    }
+}
+
+extension ComparisonOperator {
+    /// The operator of the negated comparison (`not (a < b)` is `a >= b`).
+    var negated: ComparisonOperator {
+        switch self {
+        case .equal: .notEqual
+        case .notEqual: .equal
+        case .less: .greaterEqual
+        case .lessEqual: .greater
+        case .greater: .lessEqual
+        case .greaterEqual: .less
+        }
+    }
+
+    /// True when larger observed values are the bad ones (upper bounds).
+    var largerIsWorse: Bool {
+        switch self {
+        case .less, .lessEqual, .equal, .notEqual: true
+        case .greater, .greaterEqual: false
+        }
+    }
+}
+
+/// Compiled exclusions: maintenance intervals and request predicates.
+struct CompiledExclusions: Sendable {
+    let maintenance: [MaintenanceInterval]
+    let requests: [CompiledPredicate]
+
+    init(_ e: CheckedExclusions, _ slots: FieldSlots) {
+        maintenance = e.maintenance
+        requests = e.requests.map { CompiledPredicate($0, slots) }
+    }
+
+    var isEmpty: Bool { maintenance.isEmpty && requests.isEmpty }
+
+    @inline(__always)
+    func excludes(_ r: TraceRecord, _ slots: FieldSlots) -> Bool {
+        for m in maintenance where r.timestamp >= m.start && r.timestamp < m.end { return true }
+        for p in requests where p.evaluate(r, slots) == .trueValue { return true }
+        return false
+    }
+}
+
+/// Assigns instants to windows (SPEC §5.4), caching the last calendar window because traces are
+/// nearly sorted and time-zone lookups are slow.
+struct WindowAssigner: Sendable {
+    let window: CheckedWindow
+    let zone: ZoneRules
+    let termStart: Int64
+    let termEnd: Int64
+    private var cachedStart: Int64 = 1
+    private var cachedEnd: Int64 = 0
+
+    init(window: CheckedWindow, zone: ZoneRules, termStart: Int64, termEnd: Int64) {
+        self.window = window
+        self.zone = zone
+        self.termStart = termStart
+        self.termEnd = termEnd
+    }
+
+    @inline(__always)
+    mutating func assign(_ ts: Int64) -> (start: Int64, end: Int64) {
+        switch window {
+        case .fixed(let length):
+            let k = CivilTime.floorDiv(ts, length)
+            return (k &* length, k &* length &+ length)
+        case .term:
+            return (termStart, termEnd)
+        default:
+            if ts >= cachedStart && ts < cachedEnd { return (cachedStart, cachedEnd) }
+            let (s, e) = CalendarWindows.bounds(window, zone: zone, containing: ts)
+            cachedStart = s
+            cachedEnd = e
+            return (s, e)
+        }
+    }
+}
+
+/// Calendar day, ISO week (Monday start) and month boundaries in a time zone.
+enum CalendarWindows {
+    static func bounds(_ window: CheckedWindow, zone: ZoneRules, containing ts: Int64) -> (Int64, Int64) {
+        let day = zone.localDay(atNanos: ts)
+        switch window {
+        case .calendarDay:
+            return (zone.startOfDay(day), zone.startOfDay(day + 1))
+        case .calendarWeek:
+            let weekday = ((day + 3) % 7 + 7) % 7  // 0 = Monday
+            let monday = day - weekday
+            return (zone.startOfDay(monday), zone.startOfDay(monday + 7))
+        default:
+            let (y, m, _) = CivilTime.civil(days: day)
+            return monthBounds(year: y, month: m, zone: zone)
+        }
+    }
+
+    static func monthBounds(year: Int, month: Int, zone: ZoneRules) -> (Int64, Int64) {
+        let first = CivilTime.days(year: year, month: month, day: 1)
+        let next = month == 12 ? CivilTime.days(year: year + 1, month: 1, day: 1) : CivilTime.days(year: year, month: month + 1, day: 1)
+        return (zone.startOfDay(first), zone.startOfDay(next))
+    }
+}

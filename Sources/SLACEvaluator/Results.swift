@@ -1,0 +1,164 @@
+import SLACExact
+
+/// The verdict of one window (SPEC §5.6).
+public enum WindowVerdict: String, Sendable, Hashable, Codable {
+    case met, breached, insufficient
+}
+
+/// The verdict of a clause or of the contract (SPEC §5.7).
+public enum ClauseVerdict: String, Sendable, Hashable, Codable {
+    case compliant, breached
+    case noData = "no-data"
+}
+
+/// One `per` field value of a group; windows, periods and credits are keyed by these.
+public struct GroupKeyPart: Sendable, Hashable, Codable {
+    public var field: String
+    /// nil when the record lacked the field (it then forms its own group).
+    public var value: String?
+    public init(field: String, value: String?) {
+        self.field = field
+        self.value = value
+    }
+}
+
+/// An observed aggregate value, kept exact; `text` is how reports print it (SPEC §7).
+public struct ObservedValue: Sendable, Hashable, Codable {
+    /// Printed form: a percentile/min/max as the record's value (shortest round-trip decimal), a sum
+    /// or count as an integer when integral, a ratio or mean with at least 12 significant digits.
+    public var text: String
+    /// Canonical unit: `ms`, `tokens`, `requests`, `tokens/s`, `ratio`, `J`.
+    public var unit: String
+    /// A double close to the value, for charts only (never for verdicts).
+    public var approximate: Double
+    public init(text: String, unit: String, approximate: Double) {
+        self.text = text
+        self.unit = unit
+        self.approximate = approximate
+    }
+}
+
+/// A record cited as evidence for a breached window: its id and its value of the clause's metric.
+public struct EvidenceRecord: Sendable, Hashable, Codable {
+    public var id: String
+    public var value: String
+    public init(id: String, value: String) {
+        self.id = id
+        self.value = value
+    }
+}
+
+/// One evaluated window of a clause.
+public struct WindowResult: Sendable, Hashable, Codable {
+    /// `[start, end)` in nanoseconds since the epoch.
+    public var start: Int64
+    public var end: Int64
+    public var key: [GroupKeyPart]
+    /// In-scope records in the window.
+    public var count: Int
+    /// nil when no value is defined (the window is then insufficient).
+    public var observed: ObservedValue?
+    public var verdict: WindowVerdict
+    /// Up to five worst records, worst first (breached windows only).
+    public var evidence: [EvidenceRecord]
+}
+
+/// Attainment of one (objective period, group) pair.
+public struct PeriodResult: Sendable, Hashable, Codable {
+    public var start: Int64
+    public var end: Int64
+    public var key: [GroupKeyPart]
+    public var met: Int
+    public var breached: Int
+    /// met / (met + breached), exact; nil when no window was judged.
+    public var attainment: Rational?
+    public var attainmentText: String?
+    /// Objective as a fraction in [0, 1] and its printed form.
+    public var objectiveText: String
+    public var verdict: ClauseVerdict
+}
+
+/// Credit due for one calendar month.
+public struct CreditResult: Sendable, Hashable, Codable {
+    public var start: Int64
+    public var end: Int64
+    /// Percent of the fee as written in the tier (e.g. `10`).
+    public var percentText: String
+    /// Amount in the currency's minor unit, rounded half-to-even (e.g. `12000.00`).
+    public var amountText: String
+    public var currency: String
+}
+
+/// Everything evaluated for one clause.
+public struct ClauseResult: Sendable, Hashable, Codable {
+    public var ref: String
+    public var name: String
+    public var text: String
+    public var requirement: String
+    public var verdict: ClauseVerdict
+    public var windowsMet: Int
+    public var windowsBreached: Int
+    public var windowsInsufficient: Int
+    public var periods: [PeriodResult]
+    public var credits: [CreditResult]
+    /// Every window, sorted by start then group key; reports filter by `--windows`.
+    public var windows: [WindowResult]
+}
+
+/// Record accounting of one trace input (SPEC §5.9): read = accepted + rejected + outsideTerm.
+public struct TraceAccounting: Sendable, Hashable, Codable {
+    public var path: String
+    public var format: String
+    public var sha256: String
+    public var read: Int
+    public var accepted: Int
+    public var rejected: Int
+    public var outsideTerm: Int
+    /// Accepted records excluded by contract-level exclusions.
+    public var excluded: Int
+    public init(path: String, format: String, sha256: String, read: Int = 0, accepted: Int = 0, rejected: Int = 0, outsideTerm: Int = 0, excluded: Int = 0) {
+        self.path = path
+        self.format = format
+        self.sha256 = sha256
+        self.read = read
+        self.accepted = accepted
+        self.rejected = rejected
+        self.outsideTerm = outsideTerm
+        self.excluded = excluded
+    }
+}
+
+/// A rejected input line (SPEC §6).
+public struct RejectedRecord: Sendable, Hashable, Codable {
+    public var path: String
+    public var line: Int
+    public var reason: String
+    public init(path: String, line: Int, reason: String) {
+        self.path = path
+        self.line = line
+        self.reason = reason
+    }
+}
+
+/// Identity of the evaluated contract.
+public struct ContractIdentity: Sendable, Hashable, Codable {
+    public var name: String
+    public var id: String?
+    public var version: String?
+    public var sha256: String
+    public var timezone: String
+    public var termStart: Int64
+    public var termEnd: Int64
+}
+
+/// The evaluator's output, everything the reports print (SPEC §7).
+public struct EvaluationResult: Sendable, Hashable, Codable {
+    public var toolVersion: String
+    public var contract: ContractIdentity
+    public var traces: [TraceAccounting]
+    public var clauses: [ClauseResult]
+    /// The first 100 rejected records over all traces, in input order.
+    public var rejected: [RejectedRecord]
+    public var rejectedTotal: Int
+    public var verdict: ClauseVerdict
+}

@@ -1,0 +1,149 @@
+import Foundation
+import SLACChecker
+import SLACExact
+import SLACSyntax
+
+/// Stage 3's output: everything the evaluator needs, serialisable, so that `slac verify --plan`
+/// runs without the contract source and a plan can be shipped to other machines (SPEC §2, §11).
+///
+/// Per clause: the record filter (exclusions, then scope), the window assigner, the group key,
+/// the aggregator and the verdict rule; and, for the whole plan, the trace fields it reads, so
+/// readers parse only those.
+public struct MonitorPlan: Sendable, Hashable, Codable {
+    /// Bumped on any incompatible change; `decode` refuses other versions.
+    public static let currentFormatVersion = 1
+
+    public var format: String
+    public var formatVersion: Int
+    public var toolVersion: String
+    public var contract: PlanContract
+    public var fields: PlanFields
+    /// Contract-level exclusions (counted in the trace accounting).
+    public var exclusions: CheckedExclusions
+    public var clauses: [PlanClause]
+
+    /// Reads a plan written by `encoded()`; refuses other formats and versions.
+    public static func decode(_ data: Data) throws -> MonitorPlan {
+        let plan = try JSONDecoder().decode(MonitorPlan.self, from: data)
+        guard plan.format == "slac-monitor-plan" else { throw PlanError.notAPlan }
+        guard plan.formatVersion == currentFormatVersion else { throw PlanError.unsupportedVersion(plan.formatVersion) }
+        return plan
+    }
+
+    /// Deterministic JSON (sorted keys).
+    public func encoded() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(self)
+    }
+}
+
+public enum PlanError: Error, CustomStringConvertible, Equatable {
+    case notAPlan
+    case unsupportedVersion(Int)
+    public var description: String {
+        switch self {
+        case .notAPlan: "the file is not a slac monitor plan"
+        case .unsupportedVersion(let v): "monitor plan format version \(v) is not supported (this slac reads version \(MonitorPlan.currentFormatVersion))"
+        }
+    }
+}
+
+/// Contract identity and the facts the evaluator needs from the header.
+public struct PlanContract: Sendable, Hashable, Codable {
+    public var name: String
+    public var id: String?
+    public var version: String?
+    /// SHA-256 of the contract source, hex.
+    public var sha256: String
+    public var timezone: String
+    public var termStart: Int64
+    public var termEnd: Int64
+    /// Monthly fee as a decimal string, if any.
+    public var feeAmount: String?
+    public var feeCurrency: String?
+    public var feeMinorUnitDigits: Int?
+}
+
+/// The trace fields a plan reads, by kind. `ts` is always read.
+public struct PlanFields: Sendable, Hashable, Codable {
+    public var numeric: [String]
+    public var text: [String]
+    public var list: [String]
+}
+
+/// One clause, ready to evaluate.
+public struct PlanClause: Sendable, Hashable, Codable {
+    public var ref: String
+    public var name: String
+    public var text: String
+    public var requirement: String
+    /// Clause-level exclusions, applied after the contract's.
+    public var exclusions: CheckedExclusions
+    public var scope: CheckedPredicate?
+    public var window: CheckedWindow
+    public var groupBy: [String]
+    public var aggregate: CheckedAggregate
+    public var comparison: ComparisonOperator
+    /// Exact bound in the aggregate's canonical unit.
+    public var bound: Rational
+    /// Canonical unit of the observed value (`ms`, `tokens`, `requests`, `tokens/s`, `ratio`, `J`).
+    public var unit: String
+    public var minimumRequests: Int
+    public var objective: CheckedObjective
+    public var credits: [CheckedCredit]
+}
+
+/// Stage 3: checked contract → monitor plan.
+public enum MonitorCompiler {
+    public static func compile(_ contract: CheckedContract, sourceSHA256: String, toolVersion: String) -> MonitorPlan {
+        var numeric = Set<String>(), text = Set<String>(), list = Set<String>()
+        func need(_ metric: Metric) {
+            switch metric {
+            case .ttft: numeric.insert("ttft_ms")
+            case .e2e: numeric.insert("e2e_ms")
+            case .inputTokens: numeric.insert("input_tokens")
+            case .outputTokens: numeric.insert("output_tokens")
+            case .totalTokens: numeric.formUnion(["input_tokens", "output_tokens"])
+            case .tpot, .decodeTPS: numeric.formUnion(["ttft_ms", "e2e_ms", "output_tokens"])
+            case .e2eTPS: numeric.formUnion(["e2e_ms", "output_tokens"])
+            case .itl: list.insert("itl_ms")
+            case .energy: numeric.insert("energy_j")
+            }
+        }
+        func need(_ p: CheckedPredicate) {
+            switch p {
+            case .and(let a, let b), .or(let a, let b): need(a); need(b)
+            case .not(let a): need(a)
+            case .metric(let m, _, _): need(m)
+            case .text(let f, _, _), .textIn(let f, _, _): text.insert(f)
+            }
+        }
+        contract.exclusions.requests.forEach(need)
+        var clauses: [PlanClause] = []
+        for c in contract.clauses {
+            c.exclusions.requests.forEach(need)
+            c.scope.map(need)
+            c.groupBy.forEach { text.insert($0) }
+            switch c.aggregate {
+            case .share(let p): need(p)
+            case .count: break
+            case .percentile(let m, _), .mean(let m), .min(let m), .max(let m), .sum(let m): need(m)
+            }
+            // Evidence cites record ids.
+            text.insert("id")
+            clauses.append(PlanClause(ref: c.ref, name: c.name, text: c.text, requirement: c.requirementText, exclusions: c.exclusions,
+                                      scope: c.scope, window: c.window, groupBy: c.groupBy, aggregate: c.aggregate, comparison: c.comparison,
+                                      bound: c.bound, unit: c.aggregate.dimension.canonicalUnit, minimumRequests: c.minimumRequests,
+                                      objective: c.objective, credits: c.credits))
+        }
+        let fee = contract.fee
+        return MonitorPlan(
+            format: "slac-monitor-plan", formatVersion: MonitorPlan.currentFormatVersion, toolVersion: toolVersion,
+            contract: PlanContract(name: contract.name, id: contract.id, version: contract.version, sha256: sourceSHA256,
+                                   timezone: contract.timezone, termStart: contract.termStart, termEnd: contract.termEnd,
+                                   feeAmount: fee.map { "\($0.amount)" }, feeCurrency: fee?.currency, feeMinorUnitDigits: fee?.minorUnitDigits),
+            fields: PlanFields(numeric: numeric.sorted(), text: text.sorted(), list: list.sorted()),
+            exclusions: contract.exclusions, clauses: clauses)
+    }
+}

@@ -1,0 +1,245 @@
+// Generated from Schemas/slac-report-1.xsd; do not edit. After changing the schema run
+// `SLAC_RECORD=1 swift test --filter SLACReportTests`, which rewrites this file; the tests check
+// that the two stay identical byte for byte.
+
+/// The report XSD, embedded so that the CLI and the tests reach it without SwiftPM resources.
+enum ReportSchema {
+    static let xsd = #"""
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  slac compliance report, version 1 (SPEC §7).
+
+  Strict on the core elements and attributes that tools and auditors read; every element also
+  accepts extra attributes (lax), so later versions can add information without breaking readers.
+  Only `report` is declared globally, so lax wildcards never validate stray elements against
+  the core declarations. An optional trailing `integrity` element (digest, signature) has lax
+  content.
+
+  Sources/SLACReport/ReportSchema.swift embeds this file byte for byte; after editing it, run
+  `SLAC_RECORD=1 swift test --filter SLACReportTests` to regenerate the embedded copy.
+-->
+<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"
+           xmlns:r="urn:slac:report:1"
+           targetNamespace="urn:slac:report:1"
+           elementFormDefault="qualified"
+           attributeFormDefault="unqualified"
+           version="1">
+
+  <!-- Simple types -->
+
+  <xs:simpleType name="instant">
+    <xs:annotation><xs:documentation>An instant in UTC (RFC 3339 with Z).</xs:documentation></xs:annotation>
+    <xs:restriction base="xs:dateTime">
+      <xs:pattern value=".+Z"/>
+    </xs:restriction>
+  </xs:simpleType>
+
+  <xs:simpleType name="sha256">
+    <xs:restriction base="xs:string">
+      <xs:pattern value="[0-9a-fA-F]{64}"/>
+    </xs:restriction>
+  </xs:simpleType>
+
+  <xs:simpleType name="nonEmptyString">
+    <xs:restriction base="xs:string">
+      <xs:minLength value="1"/>
+    </xs:restriction>
+  </xs:simpleType>
+
+  <xs:simpleType name="clauseVerdict">
+    <xs:restriction base="xs:string">
+      <xs:enumeration value="compliant"/>
+      <xs:enumeration value="breached"/>
+      <xs:enumeration value="no-data"/>
+    </xs:restriction>
+  </xs:simpleType>
+
+  <xs:simpleType name="windowVerdict">
+    <xs:restriction base="xs:string">
+      <xs:enumeration value="met"/>
+      <xs:enumeration value="breached"/>
+      <xs:enumeration value="insufficient"/>
+    </xs:restriction>
+  </xs:simpleType>
+
+  <xs:simpleType name="windowSelection">
+    <xs:restriction base="xs:string">
+      <xs:enumeration value="all"/>
+      <xs:enumeration value="breached"/>
+      <xs:enumeration value="none"/>
+    </xs:restriction>
+  </xs:simpleType>
+
+  <xs:simpleType name="fraction">
+    <xs:annotation><xs:documentation>A decimal in [0, 1] (attainment, objective).</xs:documentation></xs:annotation>
+    <xs:restriction base="xs:decimal">
+      <xs:minInclusive value="0"/>
+      <xs:maxInclusive value="1"/>
+    </xs:restriction>
+  </xs:simpleType>
+
+  <xs:simpleType name="percent">
+    <xs:restriction base="xs:decimal">
+      <xs:minInclusive value="0"/>
+      <xs:maxInclusive value="100"/>
+    </xs:restriction>
+  </xs:simpleType>
+
+  <xs:simpleType name="money">
+    <xs:restriction base="xs:decimal">
+      <xs:minInclusive value="0"/>
+    </xs:restriction>
+  </xs:simpleType>
+
+  <xs:simpleType name="currency">
+    <xs:annotation><xs:documentation>An ISO 4217 code.</xs:documentation></xs:annotation>
+    <xs:restriction base="xs:string">
+      <xs:pattern value="[A-Z]{3}"/>
+    </xs:restriction>
+  </xs:simpleType>
+
+  <xs:simpleType name="number">
+    <xs:annotation><xs:documentation>An observed or evidence value: a decimal, or a shortest
+      round-trip binary64 form that may carry an exponent.</xs:documentation></xs:annotation>
+    <xs:union memberTypes="xs:decimal xs:double"/>
+  </xs:simpleType>
+
+  <!-- Shared complex types -->
+
+  <xs:complexType name="key">
+    <xs:annotation><xs:documentation>One `per` field of a group; `value` is absent when the
+      records lacked the field.</xs:documentation></xs:annotation>
+    <xs:attribute name="field" type="r:nonEmptyString" use="required"/>
+    <xs:attribute name="value" type="xs:string"/>
+    <xs:anyAttribute processContents="lax"/>
+  </xs:complexType>
+
+  <!-- The report -->
+
+  <xs:element name="report">
+    <xs:complexType>
+      <xs:sequence>
+        <xs:element name="contract">
+          <xs:complexType>
+            <xs:attribute name="name" type="xs:string" use="required"/>
+            <xs:attribute name="id" type="xs:string"/>
+            <xs:attribute name="version" type="xs:string"/>
+            <xs:attribute name="sha256" type="r:sha256" use="required"/>
+            <xs:attribute name="timezone" type="r:nonEmptyString"/>
+            <xs:attribute name="term-start" type="r:instant"/>
+            <xs:attribute name="term-end" type="r:instant"/>
+            <xs:anyAttribute processContents="lax"/>
+          </xs:complexType>
+        </xs:element>
+
+        <xs:element name="trace" minOccurs="0" maxOccurs="unbounded">
+          <xs:complexType>
+            <xs:attribute name="path" type="xs:string" use="required"/>
+            <xs:attribute name="format" type="r:nonEmptyString" use="required"/>
+            <xs:attribute name="sha256" type="r:sha256" use="required"/>
+            <xs:attribute name="read" type="xs:nonNegativeInteger" use="required"/>
+            <xs:attribute name="accepted" type="xs:nonNegativeInteger" use="required"/>
+            <xs:attribute name="rejected" type="xs:nonNegativeInteger" use="required"/>
+            <xs:attribute name="outside-term" type="xs:nonNegativeInteger" use="required"/>
+            <xs:attribute name="excluded" type="xs:nonNegativeInteger" use="required"/>
+            <xs:anyAttribute processContents="lax"/>
+          </xs:complexType>
+        </xs:element>
+
+        <xs:element name="clause" minOccurs="0" maxOccurs="unbounded">
+          <xs:complexType>
+            <xs:sequence>
+              <xs:element name="text" type="xs:string"/>
+              <xs:element name="requirement" type="xs:string"/>
+
+              <xs:element name="period" minOccurs="0" maxOccurs="unbounded">
+                <xs:complexType>
+                  <xs:sequence>
+                    <xs:element name="key" type="r:key" minOccurs="0" maxOccurs="unbounded"/>
+                  </xs:sequence>
+                  <xs:attribute name="start" type="r:instant" use="required"/>
+                  <xs:attribute name="end" type="r:instant" use="required"/>
+                  <xs:attribute name="attainment" type="r:fraction"/>
+                  <xs:attribute name="objective" type="r:fraction" use="required"/>
+                  <xs:attribute name="verdict" type="r:clauseVerdict" use="required"/>
+                  <xs:attribute name="windows-met" type="xs:nonNegativeInteger"/>
+                  <xs:attribute name="windows-breached" type="xs:nonNegativeInteger"/>
+                  <xs:anyAttribute processContents="lax"/>
+                </xs:complexType>
+              </xs:element>
+
+              <xs:element name="credit" minOccurs="0" maxOccurs="unbounded">
+                <xs:complexType>
+                  <xs:attribute name="start" type="r:instant" use="required"/>
+                  <xs:attribute name="end" type="r:instant" use="required"/>
+                  <xs:attribute name="percent" type="r:percent" use="required"/>
+                  <xs:attribute name="amount" type="r:money" use="required"/>
+                  <xs:attribute name="currency" type="r:currency" use="required"/>
+                  <xs:anyAttribute processContents="lax"/>
+                </xs:complexType>
+              </xs:element>
+
+              <xs:element name="window" minOccurs="0" maxOccurs="unbounded">
+                <xs:complexType>
+                  <xs:sequence>
+                    <xs:element name="key" type="r:key" minOccurs="0" maxOccurs="unbounded"/>
+                    <xs:element name="evidence" minOccurs="0" maxOccurs="unbounded">
+                      <xs:complexType>
+                        <xs:attribute name="id" type="xs:string" use="required"/>
+                        <xs:attribute name="value" type="r:number" use="required"/>
+                        <xs:anyAttribute processContents="lax"/>
+                      </xs:complexType>
+                    </xs:element>
+                  </xs:sequence>
+                  <xs:attribute name="start" type="r:instant" use="required"/>
+                  <xs:attribute name="end" type="r:instant" use="required"/>
+                  <xs:attribute name="count" type="xs:nonNegativeInteger" use="required"/>
+                  <xs:attribute name="observed" type="r:number"/>
+                  <xs:attribute name="unit" type="r:nonEmptyString"/>
+                  <xs:attribute name="verdict" type="r:windowVerdict" use="required"/>
+                  <xs:anyAttribute processContents="lax"/>
+                </xs:complexType>
+              </xs:element>
+            </xs:sequence>
+            <xs:attribute name="ref" type="xs:string" use="required"/>
+            <xs:attribute name="name" type="r:nonEmptyString" use="required"/>
+            <xs:attribute name="verdict" type="r:clauseVerdict" use="required"/>
+            <xs:attribute name="windows-met" type="xs:nonNegativeInteger" use="required"/>
+            <xs:attribute name="windows-breached" type="xs:nonNegativeInteger" use="required"/>
+            <xs:attribute name="windows-insufficient" type="xs:nonNegativeInteger" use="required"/>
+            <xs:anyAttribute processContents="lax"/>
+          </xs:complexType>
+        </xs:element>
+
+        <xs:element name="rejected" minOccurs="0" maxOccurs="unbounded">
+          <xs:complexType>
+            <xs:attribute name="path" type="xs:string" use="required"/>
+            <xs:attribute name="line" type="xs:positiveInteger" use="required"/>
+            <xs:attribute name="reason" type="xs:string" use="required"/>
+            <xs:anyAttribute processContents="lax"/>
+          </xs:complexType>
+        </xs:element>
+
+        <xs:element name="integrity" minOccurs="0">
+          <xs:annotation><xs:documentation>Reserved for the report's digest and signature;
+            any content.</xs:documentation></xs:annotation>
+          <xs:complexType mixed="true">
+            <xs:sequence>
+              <xs:any namespace="##any" processContents="lax" minOccurs="0" maxOccurs="unbounded"/>
+            </xs:sequence>
+            <xs:anyAttribute processContents="lax"/>
+          </xs:complexType>
+        </xs:element>
+      </xs:sequence>
+      <xs:attribute name="tool-version" type="r:nonEmptyString" use="required"/>
+      <xs:attribute name="verdict" type="r:clauseVerdict" use="required"/>
+      <xs:attribute name="windows" type="r:windowSelection"/>
+      <xs:attribute name="rejected-total" type="xs:nonNegativeInteger"/>
+      <xs:attribute name="generated" type="r:instant"/>
+      <xs:anyAttribute processContents="lax"/>
+    </xs:complexType>
+  </xs:element>
+</xs:schema>
+
+"""#
+}

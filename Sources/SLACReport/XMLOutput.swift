@@ -1,0 +1,93 @@
+import CLibXML2
+
+/// Why writing a report failed; libxml2 only fails on allocation or internal errors, so these are
+/// rare, but a report must never be silently truncated.
+public enum ReportWriteError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// A libxml2 call returned an error code; `operation` names the step.
+    case libxml2(operation: String)
+
+    public var description: String {
+        switch self {
+        case .libxml2(let operation): return "libxml2 failed while writing a report (\(operation))"
+        }
+    }
+}
+
+/// Characters that XML 1.0 cannot carry (C0 controls other than tab, LF and CR; U+FFFE; U+FFFF)
+/// become U+FFFD: xmlTextWriter would write them raw and produce a document no parser accepts.
+/// NUL is replaced too, since C strings would otherwise cut the text short.
+func xmlSafe(_ text: String) -> String {
+    func allowed(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x09, 0x0A, 0x0D: return true
+        case 0x00...0x1F, 0xFFFE, 0xFFFF: return false
+        default: return true
+        }
+    }
+    if text.unicodeScalars.allSatisfy(allowed) { return text }
+    var scalars = String.UnicodeScalarView()
+    for scalar in text.unicodeScalars {
+        scalars.append(allowed(scalar) ? scalar : "\u{FFFD}")
+    }
+    return String(scalars)
+}
+
+/// A thin, throwing view of one xmlTextWriter; it exists only inside `XMLOutput.document`, which
+/// owns the writer and its buffer, so no libxml2 pointer escapes.
+struct XMLOutput {
+    private let writer: OpaquePointer
+
+    private init(writer: OpaquePointer) { self.writer = writer }
+
+    /// Runs `body` against a fresh in-memory writer and returns the finished document bytes.
+    /// The writer writes to an xmlBuffer (not a file) because a file is complete only after the
+    /// writer is freed, and callers want bytes to hash, sign or write atomically.
+    static func document(_ body: (XMLOutput) throws -> Void) throws -> [UInt8] {
+        guard let buffer = xmlBufferCreate() else { throw ReportWriteError.libxml2(operation: "xmlBufferCreate") }
+        defer { xmlBufferFree(buffer) }
+        guard let writer = xmlNewTextWriterMemory(buffer, 0) else {
+            throw ReportWriteError.libxml2(operation: "xmlNewTextWriterMemory")
+        }
+        var writerFreed = false
+        defer { if !writerFreed { xmlFreeTextWriter(writer) } }
+        let output = XMLOutput(writer: writer)
+        try output.check(xmlTextWriterSetIndent(writer, 1), "xmlTextWriterSetIndent")
+        try output.check(xmlTextWriterSetIndentString(writer, "  "), "xmlTextWriterSetIndentString")
+        try output.check(xmlTextWriterStartDocument(writer, "1.0", "UTF-8", nil), "xmlTextWriterStartDocument")
+        try body(output)
+        try output.check(xmlTextWriterEndDocument(writer), "xmlTextWriterEndDocument")
+        try output.check(xmlTextWriterFlush(writer), "xmlTextWriterFlush")
+        xmlFreeTextWriter(writer)
+        writerFreed = true
+        let length = Int(xmlBufferLength(buffer))
+        guard length > 0, let content = xmlBufferContent(buffer) else {
+            throw ReportWriteError.libxml2(operation: "xmlBufferContent")
+        }
+        return Array(UnsafeBufferPointer(start: content, count: length))
+    }
+
+    private func check(_ code: Int32, _ operation: String) throws {
+        if code < 0 { throw ReportWriteError.libxml2(operation: operation) }
+    }
+
+    /// Writes `<name attributes…>`, then `content`, then the end tag (or `/>` when empty).
+    /// Attributes are written in the order given; nil values are omitted.
+    func element(_ name: String, _ attributes: KeyValuePairs<String, String?> = [:],
+                 content: () throws -> Void = {}) throws {
+        try check(xmlTextWriterStartElement(writer, name), "start <\(name)>")
+        for (attribute, value) in attributes {
+            guard let value else { continue }
+            try check(xmlTextWriterWriteAttribute(writer, attribute, xmlSafe(value)), "attribute \(attribute)")
+        }
+        try content()
+        try check(xmlTextWriterEndElement(writer), "end <\(name)>")
+    }
+
+    /// Writes `<name attributes…>text</name>`; the text is escaped by libxml2 after forbidden
+    /// characters are replaced.
+    func textElement(_ name: String, _ attributes: KeyValuePairs<String, String?> = [:], text: String) throws {
+        try element(name, attributes) {
+            try check(xmlTextWriterWriteString(writer, xmlSafe(text)), "text of <\(name)>")
+        }
+    }
+}

@@ -1,0 +1,148 @@
+import SLACEvaluator
+import SLACExact
+
+/// Which windows a report lists (`--windows`). Listing every window of a year-long trace makes
+/// reports huge, so the default keeps only the breached ones an auditor has to look at; the
+/// per-clause counts always cover every window.
+public enum WindowSelection: String, Sendable, CaseIterable {
+    case all, breached, none
+
+    /// Whether a window with this verdict appears in the report.
+    public func includes(_ verdict: WindowVerdict) -> Bool {
+        switch self {
+        case .all: return true
+        case .breached: return verdict == .breached
+        case .none: return false
+        }
+    }
+}
+
+/// Writes the XML compliance report of SPEC §7 (namespace `urn:slac:report:1`,
+/// `Schemas/slac-report-1.xsd`). Auditors reproduce and sign reports, so the output is a pure
+/// function of the evaluation result: same result, same bytes.
+public struct XMLReportWriter: Sendable {
+    /// The report namespace; version 1 of the format.
+    public static let namespace = "urn:slac:report:1"
+
+    /// Which windows to list.
+    public var windows: WindowSelection
+    /// When set, the report carries a `generated` instant; off by default so that reports stay
+    /// byte-identical across runs (SPEC §7: the generation time only when asked).
+    public var generatedAt: Int64?
+
+    /// A writer listing the windows selected by `windows`.
+    public init(windows: WindowSelection = .breached, generatedAt: Int64? = nil) {
+        self.windows = windows
+        self.generatedAt = generatedAt
+    }
+
+    /// The UTF-8 report document, with XML declaration, indented by two spaces.
+    public func write(_ result: EvaluationResult) throws -> [UInt8] {
+        try XMLOutput.document { out in
+            try out.element("report", [
+                "xmlns": Self.namespace,
+                "tool-version": result.toolVersion,
+                "verdict": result.verdict.rawValue,
+                "windows": windows.rawValue,
+                "rejected-total": String(result.rejectedTotal),
+                "generated": generatedAt.map(CivilTime.format),
+            ]) {
+                try writeContract(result.contract, to: out)
+                for trace in result.traces { try writeTrace(trace, to: out) }
+                for clause in result.clauses { try writeClause(clause, to: out) }
+                for rejected in result.rejected {
+                    try out.element("rejected", [
+                        "path": rejected.path,
+                        "line": String(rejected.line),
+                        "reason": rejected.reason,
+                    ])
+                }
+            }
+        }
+    }
+
+    private func writeContract(_ contract: ContractIdentity, to out: XMLOutput) throws {
+        try out.element("contract", [
+            "name": contract.name,
+            "id": contract.id,
+            "version": contract.version,
+            "sha256": contract.sha256,
+            "timezone": contract.timezone,
+            "term-start": CivilTime.format(contract.termStart),
+            "term-end": CivilTime.format(contract.termEnd),
+        ])
+    }
+
+    private func writeTrace(_ trace: TraceAccounting, to out: XMLOutput) throws {
+        try out.element("trace", [
+            "path": trace.path,
+            "format": trace.format,
+            "sha256": trace.sha256,
+            "read": String(trace.read),
+            "accepted": String(trace.accepted),
+            "rejected": String(trace.rejected),
+            "outside-term": String(trace.outsideTerm),
+            "excluded": String(trace.excluded),
+        ])
+    }
+
+    private func writeClause(_ clause: ClauseResult, to out: XMLOutput) throws {
+        try out.element("clause", [
+            "ref": clause.ref,
+            "name": clause.name,
+            "verdict": clause.verdict.rawValue,
+            "windows-met": String(clause.windowsMet),
+            "windows-breached": String(clause.windowsBreached),
+            "windows-insufficient": String(clause.windowsInsufficient),
+        ]) {
+            try out.textElement("text", text: clause.text)
+            try out.textElement("requirement", text: clause.requirement)
+            for period in clause.periods {
+                try out.element("period", [
+                    "start": CivilTime.format(period.start),
+                    "end": CivilTime.format(period.end),
+                    "attainment": period.attainmentText,
+                    "objective": period.objectiveText,
+                    "verdict": period.verdict.rawValue,
+                    "windows-met": String(period.met),
+                    "windows-breached": String(period.breached),
+                ]) {
+                    try writeKey(period.key, to: out)
+                }
+            }
+            for credit in clause.credits {
+                try out.element("credit", [
+                    "start": CivilTime.format(credit.start),
+                    "end": CivilTime.format(credit.end),
+                    "percent": credit.percentText,
+                    "amount": credit.amountText,
+                    "currency": credit.currency,
+                ])
+            }
+            for window in clause.windows where windows.includes(window.verdict) {
+                try out.element("window", [
+                    "start": CivilTime.format(window.start),
+                    "end": CivilTime.format(window.end),
+                    "count": String(window.count),
+                    "observed": window.observed?.text,
+                    "unit": window.observed?.unit,
+                    "verdict": window.verdict.rawValue,
+                ]) {
+                    try writeKey(window.key, to: out)
+                    // Evidence explains a breach; for other windows it would only be noise.
+                    if window.verdict == .breached {
+                        for record in window.evidence {
+                            try out.element("evidence", ["id": record.id, "value": record.value])
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private func writeKey(_ key: [GroupKeyPart], to out: XMLOutput) throws {
+        for part in key {
+            try out.element("key", ["field": part.field, "value": part.value])
+        }
+    }
+}

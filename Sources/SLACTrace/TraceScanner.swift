@@ -1,0 +1,352 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The header row of a CSV trace, parsed once per file and shared by the scanners of all chunks.
+public struct CSVHeader: Sendable, Equatable, Hashable {
+    /// Column names in file order (surrounding blanks trimmed).
+    public var columns: [String]
+    /// Byte offset just past the header row's line break: where data rows start.
+    public var endOffset: Int
+    /// Physical lines up to and including the header row (1 unless blank lines precede it), so a
+    /// scan from offset 0 numbers the first data row correctly.
+    public var lineCount: Int
+
+    /// Creates a header from known values (for adapters and tests).
+    public init(columns: [String], endOffset: Int, lineCount: Int) {
+        self.columns = columns
+        self.endOffset = endOffset
+        self.lineCount = lineCount
+    }
+
+    /// Parses the header row at the start of `bytes` (after an optional UTF-8 byte order mark and
+    /// blank lines). An empty input yields a header with no columns (a trace with no records).
+    /// Throws when the header has no `ts` column, repeats a column, or is malformed, because then
+    /// no row could be read.
+    public init(bytes: UnsafeRawBufferPointer, path: String = "") throws(TraceInputError) {
+        guard let raw = bytes.baseAddress, bytes.count > 0 else {
+            self.init(columns: [], endOffset: 0, lineCount: 0)
+            return
+        }
+        let base = raw.assumingMemoryBound(to: UInt8.self)
+        let n = bytes.count
+        var pos = hasByteOrderMark(base, n) ? 3 : 0
+        var lines = 0
+        while pos < n {
+            let row = CSVRows.rowEnd(base, pos, n)
+            lines += 1 + row.inner
+            var contentEnd = row.end
+            if contentEnd > pos && base[contentEnd - 1] == 0x0D { contentEnd -= 1 }
+            var k = pos
+            while k < contentEnd && (base[k] == 0x20 || base[k] == 0x09 || base[k] == 0x0D) { k += 1 }
+            let next = min(row.end + 1, n)
+            if k == contentEnd {
+                pos = next
+                continue
+            }
+            switch CSVRows.splitHeader(base, pos, contentEnd) {
+            case .failure(let e):
+                throw TraceInputError(path: path, message: "csv header is malformed: " + e.reason)
+            case .success(let names):
+                var seen = Set<String>()
+                for name in names where !seen.insert(name).inserted {
+                    throw TraceInputError(path: path, message: "csv header has duplicate column `\(name)`")
+                }
+                guard seen.contains("ts") else {
+                    throw TraceInputError(path: path, message: "csv header has no `ts` column")
+                }
+                self.init(columns: names, endOffset: next, lineCount: lines)
+                return
+            }
+        }
+        self.init(columns: [], endOffset: n, lineCount: lines)
+    }
+}
+
+@inline(__always)
+func hasByteOrderMark(_ base: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+    n >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF
+}
+
+/// Chooses the format of a trace input (§6: `--format` or detected; the report names it).
+public enum TraceFormatDetection {
+    /// Detects the format from the content, with the path's extension as a tie-breaker.
+    ///
+    /// The first non-blank byte (after a UTF-8 byte order mark) `{` means JSON Lines; a first line
+    /// that is a CSV header with a `ts` column means CSV. Otherwise (empty input, or neither) the
+    /// extension decides (`.jsonl`, `.ndjson`, `.csv`, also under `.gz`), then a comma in the first
+    /// line (CSV), else JSON Lines, whose per-line reasons explain best what is wrong.
+    public static func detect(bytes: UnsafeRawBufferPointer, path: String) -> TraceFormat {
+        var name = path.lowercased()
+        if name.hasSuffix(".gz") { name.removeLast(3) }
+        let byExtension: TraceFormat? = name.hasSuffix(".csv") ? .csv
+            : (name.hasSuffix(".jsonl") || name.hasSuffix(".ndjson") || name.hasSuffix(".json")) ? .jsonl : nil
+        guard let raw = bytes.baseAddress, bytes.count > 0 else { return byExtension ?? .jsonl }
+        let base = raw.assumingMemoryBound(to: UInt8.self)
+        let n = bytes.count
+        var i = hasByteOrderMark(base, n) ? 3 : 0
+        while i < n && (base[i] == 0x20 || base[i] == 0x09 || base[i] == 0x0A || base[i] == 0x0D) { i += 1 }
+        if i >= n { return byExtension ?? .jsonl }
+        if base[i] == UInt8(ascii: "{") { return .jsonl }
+        let lineEnd = memchr(base + i, 0x0A, n - i).map { UnsafeRawPointer($0) - raw } ?? n
+        if case .success(let names) = CSVRows.splitHeader(base, i, lineEnd > i && base[lineEnd - 1] == 0x0D ? lineEnd - 1 : lineEnd),
+           names.contains("ts") {
+            return .csv
+        }
+        if let byExtension { return byExtension }
+        return memchr(base + i, Int32(UInt8(ascii: ",")), lineEnd - i) != nil ? .csv : .jsonl
+    }
+}
+
+/// Scans byte ranges of one trace into records: the reader's hot path.
+///
+/// A scanner is an immutable value, built once per input (for CSV from its header) and shared by
+/// the threads that scan the chunks of `chunkBoundaries`; all mutable state of a scan lives inside
+/// `scan`, so concurrent scans do not interfere.
+public struct TraceScanner: Sendable {
+    /// The format of the bytes.
+    public let format: TraceFormat
+    /// The fields the records carry.
+    public let request: TraceFieldRequest
+    /// The CSV header (nil for JSON Lines).
+    public let header: CSVHeader?
+    let table: FieldTable
+    /// For CSV: per column, the index of its field in `table.specs`, or -1 when the column is not
+    /// a known field (skipped).
+    let columnFields: [Int]
+    /// Slots requested twice: (first slot, duplicate slot) pairs copied after each record.
+    let numericAliases: [(Int, Int)]
+    let textAliases: [(Int, Int)]
+    let listAliases: [(Int, Int)]
+
+    /// Creates a scanner for `bytes` in `format`; for CSV it reads the header from `bytes`.
+    /// `path` only labels errors.
+    public init(format: TraceFormat, request: TraceFieldRequest, bytes: UnsafeRawBufferPointer, path: String = "") throws(TraceInputError) {
+        let header: CSVHeader? = format == .csv ? try CSVHeader(bytes: bytes, path: path) : nil
+        self.init(format: format, request: request, header: header)
+    }
+
+    /// Creates a scanner with an already parsed CSV header (nil or ignored for JSON Lines), so the
+    /// header is parsed once and the scanner is built once for all chunks.
+    public init(format: TraceFormat, request: TraceFieldRequest, header: CSVHeader?) {
+        self.format = format
+        self.request = request
+        self.header = format == .csv ? (header ?? CSVHeader(columns: [], endOffset: 0, lineCount: 0)) : nil
+        let table = FieldTable(request: request)
+        self.table = table
+        if let h = self.header {
+            columnFields = h.columns.map { table.index(of: $0) ?? -1 }
+        } else {
+            columnFields = []
+        }
+        func aliases(_ names: [String]) -> [(Int, Int)] {
+            var first: [String: Int] = [:]
+            var result: [(Int, Int)] = []
+            for (i, n) in names.enumerated() {
+                if let f = first[n] { result.append((f, i)) } else { first[n] = i }
+            }
+            return result
+        }
+        numericAliases = aliases(request.numericFields)
+        textAliases = aliases(request.textFields)
+        listAliases = aliases(request.listFields)
+    }
+
+    /// Splits `bytes` into at most `count` contiguous, non-empty ranges that start at line starts,
+    /// of roughly equal size, for scanning on several cores. The format is detected from the content
+    /// (quoted CSV line breaks need the CSV rule); see `chunkBoundaries(bytes:count:format:)`.
+    public static func chunkBoundaries(bytes: UnsafeRawBufferPointer, count: Int) -> [Range<Int>] {
+        chunkBoundaries(bytes: bytes, count: count, format: TraceFormatDetection.detect(bytes: bytes, path: ""))
+    }
+
+    /// Splits `bytes` into at most `count` contiguous, non-empty ranges covering all bytes (one
+    /// empty range for empty input), each starting at a line start; for CSV never inside a quoted
+    /// cell (by quote parity from the start of the input, the rule the row splitter uses), so that
+    /// scanning the chunks gives exactly the records of one sequential scan.
+    public static func chunkBoundaries(bytes: UnsafeRawBufferPointer, count: Int, format: TraceFormat) -> [Range<Int>] {
+        let n = bytes.count
+        guard let raw = bytes.baseAddress, n > 0 else { return [0..<0] }
+        let base = raw.assumingMemoryBound(to: UInt8.self)
+        let k = max(1, count)
+        let quoteAware = format == .csv && memchr(base, Int32(UInt8(ascii: "\"")), n) != nil
+        var starts = [0]
+        var parityFrom = 0       // quotes counted in [0, parityFrom)
+        var inQuotes = false
+        for i in 1..<k {
+            let target = max(Int((Double(n) * Double(i) / Double(k)).rounded(.down)), (starts.last ?? 0) + 1)
+            if target >= n { break }
+            var from = target - 1
+            if quoteAware {
+                var q = parityFrom
+                while q < from {
+                    if base[q] == UInt8(ascii: "\"") { inQuotes.toggle() }
+                    q += 1
+                }
+                parityFrom = from
+            }
+            var boundary = -1
+            while from < n {
+                guard let hit = memchr(base + from, 0x0A, n - from) else { break }
+                let nl = UnsafeRawPointer(hit) - raw
+                if quoteAware {
+                    var q = from
+                    while q < nl {
+                        if base[q] == UInt8(ascii: "\"") { inQuotes.toggle() }
+                        q += 1
+                    }
+                    parityFrom = nl + 1
+                    if inQuotes {
+                        from = nl + 1
+                        continue
+                    }
+                }
+                boundary = nl + 1
+                break
+            }
+            if boundary < 0 || boundary >= n { break }
+            if boundary > (starts.last ?? 0) { starts.append(boundary) }
+        }
+        var ranges: [Range<Int>] = []
+        for (i, s) in starts.enumerated() {
+            ranges.append(s..<(i + 1 < starts.count ? starts[i + 1] : n))
+        }
+        return ranges
+    }
+
+    /// Scans `range` of `bytes` (it must start at a line start, e.g. a range from
+    /// `chunkBoundaries`, and `bytes` must be the whole input this scanner was made for).
+    ///
+    /// `firstLine` is the 1-based number of the range's first line; a caller scanning chunks in
+    /// parallel may pass 1 and shift the line numbers afterwards by the `lines` of earlier chunks.
+    /// A range starting at offset 0 skips a UTF-8 byte order mark and, for CSV, the header (which
+    /// counts as a line). `accept` gets every valid record: the same `TraceRecord` instance,
+    /// overwritten for each line and passed without a copy, so copy out what you keep. `reject`
+    /// gets every bad line. Blank lines are skipped and are not records.
+    /// Returns the number of physical lines in the range and the number of records
+    /// (accepted + rejected).
+    public func scan(_ bytes: UnsafeRawBufferPointer, range: Range<Int>, firstLine: Int,
+                     accept: (TraceRecord) -> Void,
+                     reject: (RejectedLine) -> Void) -> (lines: Int, records: Int) {
+        guard let raw = bytes.baseAddress, !range.isEmpty else { return (0, 0) }
+        precondition(range.lowerBound >= 0 && range.upperBound <= bytes.count, "range outside the input")
+        let base = raw.assumingMemoryBound(to: UInt8.self)
+        var decoder = RecordDecoder(base: base, readable: bytes.count, table: table, request: request)
+        defer { decoder.deallocate() }
+        var record = TraceRecord(request: request)
+        switch format {
+        case .jsonl:
+            return scanJSONLines(&decoder, &record, range, firstLine, accept, reject)
+        case .csv:
+            return scanCSV(&decoder, &record, range, firstLine, accept, reject)
+        }
+    }
+
+    /// Copies duplicate-slot values (a field requested twice in one list).
+    @inline(__always)
+    func applyAliases(_ rec: inout TraceRecord) {
+        for (a, b) in numericAliases { rec.numbers[b] = rec.numbers[a] }
+        for (a, b) in textAliases { rec.texts[b] = rec.texts[a] }
+        for (a, b) in listAliases { rec.lists[b] = rec.lists[a] }
+    }
+
+    private func scanJSONLines(_ decoder: inout RecordDecoder, _ record: inout TraceRecord, _ range: Range<Int>,
+                               _ firstLine: Int, _ accept: (TraceRecord) -> Void,
+                               _ reject: (RejectedLine) -> Void) -> (lines: Int, records: Int) {
+        let base = decoder.base
+        let end = range.upperBound
+        var pos = range.lowerBound
+        if pos == 0 && hasByteOrderMark(base, end) { pos = 3 }
+        var line = firstLine - 1
+        var records = 0
+        let hasAliases = !(numericAliases.isEmpty && textAliases.isEmpty && listAliases.isEmpty)
+        while pos < end {
+            let lineEnd = memchr(base + pos, 0x0A, end - pos).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? end
+            line += 1
+            do {
+                if try decoder.decodeJSONLine(pos, lineEnd, &record) {
+                    records += 1
+                    record.line = line
+                    if hasAliases { applyAliases(&record) }
+                    accept(record)
+                }
+            } catch {
+                records += 1
+                reject(RejectedLine(line: line, reason: error.reason))
+            }
+            pos = lineEnd + 1
+        }
+        return (line - (firstLine - 1), records)
+    }
+
+    private func scanCSV(_ decoder: inout RecordDecoder, _ record: inout TraceRecord, _ range: Range<Int>,
+                         _ firstLine: Int, _ accept: (TraceRecord) -> Void,
+                         _ reject: (RejectedLine) -> Void) -> (lines: Int, records: Int) {
+        let base = decoder.base
+        let end = range.upperBound
+        var pos = range.lowerBound
+        var line = firstLine - 1
+        var records = 0
+        let header = self.header ?? CSVHeader(columns: [], endOffset: 0, lineCount: 0)
+        if pos == 0 {
+            if header.endOffset >= end {
+                // Only the header (and blank lines): count the lines of the range.
+                var lines = 0
+                var p = 0
+                while p < end {
+                    let row = CSVRows.rowEnd(base, p, end)
+                    lines += 1 + row.inner
+                    p = row.end + 1
+                }
+                return (lines, 0)
+            }
+            pos = header.endOffset
+            line += header.lineCount
+        }
+        let columns = header.columns.count
+        let cells = UnsafeMutablePointer<CSVCell>.allocate(capacity: max(1, columns))
+        cells.initialize(repeating: CSVCell(), count: max(1, columns))
+        defer { cells.deallocate() }
+        let columnEntries = UnsafeMutablePointer<Int>.allocate(capacity: max(1, columns))
+        defer { columnEntries.deallocate() }
+        for c in 0..<columns { columnEntries[c] = columnFields[c] }
+        let hasAliases = !(numericAliases.isEmpty && textAliases.isEmpty && listAliases.isEmpty)
+        while pos < end {
+            let row = CSVRows.rowEnd(base, pos, end)
+            line += 1
+            let rowLine = line
+            line += row.inner
+            var contentEnd = row.end
+            if contentEnd > pos && base[contentEnd - 1] == 0x0D { contentEnd -= 1 }
+            var k = pos
+            while k < contentEnd && (base[k] == 0x20 || base[k] == 0x09 || base[k] == 0x0D) { k += 1 }
+            if k < contentEnd {
+                records += 1
+                do throws(LineError) {
+                    decoder.lineStart = pos
+                    decoder.resetRecord(&record)
+                    if row.hasQuotes {
+                        var inQuotes = false
+                        var q = pos
+                        while q < contentEnd {
+                            if base[q] == UInt8(ascii: "\"") { inQuotes.toggle() }
+                            q += 1
+                        }
+                        if inQuotes { throw LineError(reason: "unterminated quoted cell") }
+                    }
+                    try decoder.splitRow(pos, contentEnd, hasQuotes: row.hasQuotes, cells, columns)
+                    try decoder.decodeCSVCells(cells, columnEntries, columns, &record)
+                    try decoder.finishRecord(&record)
+                    record.line = rowLine
+                    if hasAliases { applyAliases(&record) }
+                    accept(record)
+                } catch {
+                    reject(RejectedLine(line: rowLine, reason: error.reason))
+                }
+            }
+            pos = row.end + 1
+        }
+        return (line - (firstLine - 1), records)
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+@testable import SLACTrace
+
+@Suite("Chunks and generated traces")
+struct ChunkAndRealFileTests {
+    /// A mix of good, bad, blank, CRLF and quoted-newline lines, without a final newline.
+    static let mixedJSONL = (0..<500).map { i -> String in
+        switch i % 9 {
+        case 0: return ""
+        case 1: return #"{"ts":"2026-03-01T00:00:00Z","ttft_ms":-1}"#
+        case 2: return #"{"ts":"2026-03-01T00:00:0\#(i % 10)+01:00","tenant":"t\#(i % 5)","itl_ms":[\#(i),1]}"# + "\r"
+        case 3: return "   "
+        default: return #"{"id":"r\#(i)","ts":\#(1_772_323_200_000 + i),"input_tokens":\#(i),"ttft_ms":\#(i).5,"tenant":"t\#(i % 3)"}"#
+        }
+    }.joined(separator: "\n")
+
+    static let mixedCSV = "id,ts,tenant,ttft_ms,itl_ms\n" + (0..<500).map { i -> String in
+        switch i % 7 {
+        case 0: return ""
+        case 1: return "r\(i),2026-03-01T00:00:00Z,\"multi\nline \"\"\(i)\"\"\",\(i),\"[1,2]\""
+        case 2: return "r\(i),2026-03-01T00:00:00Z,t,-1,"
+        case 3: return "r\(i),2026-03-01T00:00:00Z,t\r"
+        default: return "r\(i),\(1_772_323_200_000 + i),\"t\(i % 4)\",\(i).25,"
+        }
+    }.joined(separator: "\n")
+
+    @Test(arguments: [TraceFormat.jsonl, .csv])
+    func chunkedScansEqualOneScan(_ format: TraceFormat) throws {
+        let text = format == .jsonl ? Self.mixedJSONL : Self.mixedCSV
+        let bytes = Array(text.utf8)
+        try bytes.withUnsafeBytes { raw in
+            let whole = try scanChunked(bytes: raw, format: format, request: fullRequest, chunks: 1)
+            #expect(whole.records.count > 100 && whole.rejects.count > 50)
+            for chunks in [2, 3, 4, 7, 16, 64, 1000, 100_000] {
+                let ranges = TraceScanner.chunkBoundaries(bytes: raw, count: chunks, format: format)
+                #expect(ranges.first?.lowerBound == 0 && ranges.last?.upperBound == raw.count)
+                #expect(ranges.count <= chunks)
+                #expect(zip(ranges, ranges.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound && !$0.isEmpty })
+                let r = try scanChunked(bytes: raw, format: format, request: fullRequest, chunks: chunks)
+                #expect(sameRecords(r.records, whole.records), "\(chunks) chunks")
+                #expect(r.rejects == whole.rejects)
+                #expect(r.lines == whole.lines && r.count == whole.count)
+            }
+            // The detecting overload agrees with the explicit one.
+            #expect(TraceScanner.chunkBoundaries(bytes: raw, count: 5) == TraceScanner.chunkBoundaries(bytes: raw, count: 5, format: format))
+        }
+    }
+
+    static func generate(_ format: String, into dir: TemporaryDirectory) throws -> String {
+        let path = dir.path("gen.\(format)")
+        let status = try run("/usr/bin/env", ["python3", "/work/shared/bench/gen_traces.py", "--records", "2000", "--tenants", "5",
+                                              "--seed", "1", "--format", format, "--out", path])
+        #expect(status == 0)
+        return path
+    }
+
+    static let generatorAvailable = FileManager.default.fileExists(atPath: "/work/shared/bench/gen_traces.py")
+
+    @Test(.enabled(if: generatorAvailable))
+    func generatedJSONLMatchesFoundation() throws {
+        let dir = try TemporaryDirectory()
+        let path = try Self.generate("jsonl", into: dir)
+        let input = try TraceInput(path: path)
+        #expect(TraceFormatDetection.detect(bytes: input.bytes, path: path) == .jsonl)
+        let scanner = try TraceScanner(format: .jsonl, request: fullRequest, bytes: input.bytes)
+        var records: [TraceRecord] = []
+        var rejects: [RejectedLine] = []
+        let r = scanner.scan(input.bytes, range: 0..<input.bytes.count, firstLine: 1,
+                             accept: { records.append($0) }, reject: { rejects.append($0) })
+        #expect(rejects.isEmpty)
+        #expect(r.lines == 2000 && r.records == 2000 && records.count == 2000)
+
+        // Independent parse: JSONSerialization, ISO8601DateFormatter and Double(String) on the number text.
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        for (i, line) in text.split(separator: "\n").enumerated() {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let rec = records[i]
+            #expect(rec.line == i + 1)
+            #expect(rec.texts[0] == object["id"] as? String)
+            #expect(rec.texts[1] == object["tenant"] as? String)
+            #expect(rec.texts[2] == object["status"] as? String)
+            #expect(rec.texts[3] == object["model"] as? String)
+            #expect(rec.texts[4] == object["region"] as? String)
+            let date = try #require(formatter.date(from: try #require(object["ts"] as? String)))
+            #expect(rec.timestamp / 1_000_000 == Int64((date.timeIntervalSince1970 * 1000).rounded()))
+            for (slot, key) in fullRequest.numericFields.enumerated() {
+                let number = try #require(object[key] as? NSNumber)
+                #expect(rec.numbers[slot] == number.doubleValue, "line \(i + 1) \(key)")
+            }
+        }
+    }
+
+    @Test(.enabled(if: generatorAvailable))
+    func generatedCSVMatchesJSONL() throws {
+        let dir = try TemporaryDirectory()
+        let jsonPath = try Self.generate("jsonl", into: dir)
+        let csvPath = try Self.generate("csv", into: dir)
+        let json = try TraceInput(path: jsonPath)
+        let csv = try TraceInput(path: csvPath)
+        #expect(TraceFormatDetection.detect(bytes: csv.bytes, path: csvPath) == .csv)
+        let a = try scanChunked(bytes: json.bytes, format: .jsonl, request: fullRequest, chunks: 3)
+        let b = try scanChunked(bytes: csv.bytes, format: .csv, request: fullRequest, chunks: 3)
+        #expect(a.rejects.isEmpty && b.rejects.isEmpty)
+        #expect(a.records.count == 2000 && b.records.count == 2000)
+        // Same values; CSV line numbers are one higher (header).
+        let shifted = b.records.map { var r = $0; r.line -= 1; return r }
+        #expect(sameRecords(a.records, shifted))
+    }
+}
