@@ -84,7 +84,8 @@ struct ChunkAndRealFileTests {
             #expect(rec.texts[2] == object["status"] as? String)
             #expect(rec.texts[3] == object["model"] as? String)
             #expect(rec.texts[4] == object["region"] as? String)
-            let date = try #require(formatter.date(from: try #require(object["ts"] as? String)))
+            let tsText = try #require(object["ts"] as? String)
+            let date = try #require(formatter.date(from: tsText))
             #expect(rec.timestamp / 1_000_000 == Int64((date.timeIntervalSince1970 * 1000).rounded()))
             for (slot, key) in fullRequest.numericFields.enumerated() {
                 let number = try #require(object[key] as? NSNumber)

@@ -92,7 +92,7 @@ struct InputTests {
     @Test func emptyFile() throws {
         let dir = try TemporaryDirectory()
         let path = dir.path("empty.jsonl")
-        FileManager.default.createFile(atPath: path, contents: Data())
+        #expect(FileManager.default.createFile(atPath: path, contents: Data()))
         let input = try TraceInput(path: path)
         #expect(input.bytes.count == 0)
         let scanner = try TraceScanner(format: .jsonl, request: fullRequest, bytes: input.bytes)

@@ -67,7 +67,7 @@ struct JSONLinesTests {
     @Test func absentAndNullValues() throws {
         let r = try scan(#"{"ts":"2026-03-01T00:00:00Z","ttft_ms":null,"tenant":null,"itl_ms":null}"#)
         let rec = try #require(r.records.first)
-        #expect(rec.numbers.allSatisfy(\.isNaN))
+        #expect(rec.numbers.allSatisfy { $0.isNaN })
         #expect(rec.texts[1] == nil && rec.texts[0] == nil)
         #expect(rec.lists == [nil])
     }
