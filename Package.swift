@@ -31,9 +31,11 @@ let package = Package(
         // Stage 5: verdicts -> XML / JUnit reports.
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .target(name: "SLACReport", dependencies: ["SLACEvaluator", "CLibXML2"]),
+        // Legal-ops tools over the AST and the checked contract: fmt, explain, diff, analysis.
+        .target(name: "SLACLegalOps", dependencies: ["SLACSyntax", "SLACChecker", "SLACExact"]),
         // Command implementations (testable); the executable only parses arguments.
         .target(name: "SLACTool", dependencies: [
-            "SLACSyntax", "SLACChecker", "SLACMonitor", "SLACTrace", "SLACEvaluator", "SLACReport",
+            "SLACSyntax", "SLACChecker", "SLACMonitor", "SLACTrace", "SLACEvaluator", "SLACReport", "SLACLegalOps",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .executableTarget(name: "slac", dependencies: [
@@ -45,8 +47,9 @@ let package = Package(
                     resources: [.copy("Golden")]),
         .testTarget(name: "SLACTraceTests", dependencies: ["SLACTrace"]),
         .testTarget(name: "SLACEvaluatorTests", dependencies: ["SLACEvaluator", "SLACTool", "SLACChecker", "SLACSyntax", "SLACMonitor", "SLACTrace"]),
-        .testTarget(name: "SLACReportTests", dependencies: ["SLACReport", "SLACTool", "CLibXML2"]),
+        .testTarget(name: "SLACReportTests", dependencies: ["SLACReport", "SLACTool", "CLibXML2"], exclude: ["Golden"]),
         .testTarget(name: "SLACToolTests", dependencies: ["SLACTool"]),
+        .testTarget(name: "SLACLegalOpsTests", dependencies: ["SLACLegalOps", "SLACSyntax", "SLACChecker", "SLACTool"]),
     ],
     swiftLanguageModes: [.v6]
 )

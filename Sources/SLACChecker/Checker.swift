@@ -775,7 +775,11 @@ public struct Checker {
         case .quantity(let q):
             if dimension == .ratio {
                 guard let unit = q.unit else {
-                    error("SLA0203", q.span, "the bound has no unit", help: "a share is a percentage: write `\(source.slice(q.span))%`")
+                    // `0.999` is most likely meant as a fraction: suggest the percentage it stands for.
+                    let fraction = Rational(decimal: q.number.digits).flatMap { $0.signum > 0 && $0 <= .one && q.number.suffix == nil ? $0 : nil }
+                    error("SLA0203", q.span, "the bound has no unit",
+                          help: fraction.map { "a share is a percentage: write `\(($0 * Rational(100)).decimalString())%` for the fraction \(q.number.digits)" }
+                              ?? "a share is a percentage: write `\(source.slice(q.span))%`")
                     return nil
                 }
                 guard unit.text == "%" else {

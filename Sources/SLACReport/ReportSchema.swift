@@ -15,8 +15,8 @@ enum ReportSchema {
   the core declarations. An optional trailing `integrity` element (digest, signature) has lax
   content.
 
-  Sources/SLACReport/ReportSchema.swift embeds this file byte for byte; after editing it, run
-  `SLAC_RECORD=1 swift test --filter SLACReportTests` to regenerate the embedded copy.
+  Sources/SLACReport/ReportSchema.swift embeds this file byte for byte; after editing it, run the
+  SLACReportTests with SLAC_RECORD=1 in the environment to regenerate the embedded copy.
 -->
 <xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"
            xmlns:r="urn:slac:report:1"

@@ -5,6 +5,7 @@ public enum SchemaError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The XSD bytes are not a usable schema; `messages` are libxml2's, with line numbers.
     case invalidSchema(messages: [String])
 
+    /// One line for the CLI's error output, with every libxml2 message.
     public var description: String {
         switch self {
         case .invalidSchema(let messages):

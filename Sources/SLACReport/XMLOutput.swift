@@ -6,6 +6,7 @@ public enum ReportWriteError: Error, Sendable, Equatable, CustomStringConvertibl
     /// A libxml2 call returned an error code; `operation` names the step.
     case libxml2(operation: String)
 
+    /// One line for the CLI's error output.
     public var description: String {
         switch self {
         case .libxml2(let operation): return "libxml2 failed while writing a report (\(operation))"

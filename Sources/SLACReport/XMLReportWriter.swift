@@ -5,7 +5,12 @@ import SLACExact
 /// reports huge, so the default keeps only the breached ones an auditor has to look at; the
 /// per-clause counts always cover every window.
 public enum WindowSelection: String, Sendable, CaseIterable {
-    case all, breached, none
+    /// Every window, for auditors who recompute attainment themselves.
+    case all
+    /// Only breached windows (the default): what an auditor has to look at.
+    case breached
+    /// No window elements; clause counts, periods and credits only.
+    case none
 
     /// Whether a window with this verdict appears in the report.
     public func includes(_ verdict: WindowVerdict) -> Bool {

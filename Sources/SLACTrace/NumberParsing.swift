@@ -47,7 +47,7 @@ enum NumberParsing {
 
     /// Scans a number with the strict JSON grammar `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`
     /// starting at `p`. Returns nil when the bytes do not form a number (the caller reports where).
-    @inline(__always)
+    @inline(always)
     static func scan(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int, allowPlus: Bool = false) -> ScannedNumber? {
         var n = ScannedNumber()
         n.start = start
@@ -131,7 +131,7 @@ enum NumberParsing {
     /// infinity. Fast path: mantissa ≤ 2^53 and |exponent| ≤ 22 need one exact-operand multiply or
     /// divide, which IEEE-754 rounds correctly; everything else goes to the C library's `strtod`
     /// (correctly rounded in glibc) in the C locale.
-    @inline(__always)
+    @inline(always)
     static func double(_ n: ScannedNumber, _ base: UnsafePointer<UInt8>) -> Double? {
         if n.mantissa == 0 && !n.droppedNonZero { return n.negative ? -0.0 : 0.0 }
         if !n.droppedNonZero && n.mantissa <= (1 << 53) && n.exponent >= -22 && n.exponent <= 22 {

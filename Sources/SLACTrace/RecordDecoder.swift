@@ -386,7 +386,7 @@ struct RecordDecoder {
                 // Key: first try the key that followed the previous one last time.
                 let predicted = Int(previous < 0 ? keys.firstNext : keys.entries[previous].next)
                 var index: Int
-                if predicted >= 0 && keys.matches(predicted, base, p, end) {
+                if predicted >= 0 && keys.matches(predicted, base, p, end, readable: readable) {
                     index = predicted
                     p += Int(keys.entries[predicted].nameLength) + 1
                 } else {
@@ -571,13 +571,13 @@ struct RecordDecoder {
 
     var pendingTimestamp: Int64 = 0
 
-    @inline(__always)
+    @inline(always)
     mutating func storeNumber(_ index: Int, _ e: KeyTable.Entry, _ n: ScannedNumber, _ rec: inout TraceRecord) throws(LineError) {
         try storeNumber(index, e, n, base, readable, &rec)
     }
 
     /// Validates and stores a number read from `src` (the input, or scratch for unescaped CSV cells).
-    @inline(__always)
+    @inline(always)
     mutating func storeNumber(_ index: Int, _ e: KeyTable.Entry, _ n: ScannedNumber, _ src: UnsafePointer<UInt8>,
                               _ readable: Int, _ rec: inout TraceRecord) throws(LineError) {
         let base = src

@@ -116,24 +116,30 @@ struct KeyTable {
 
     /// Whether the bytes at `p[at...]` are the name of entry `e` followed by its closing quote;
     /// the caller guarantees that `limit` (≥ at + name length + 1) is readable.
-    @inline(__always)
-    func matches(_ e: Int, _ p: UnsafePointer<UInt8>, _ at: Int, _ limit: Int) -> Bool {
+    @inline(always)
+    func matches(_ e: Int, _ p: UnsafePointer<UInt8>, _ at: Int, _ limit: Int, readable: Int) -> Bool {
         let entry = entries[e]
-        var n = Int(entry.nameLength) + 1
+        let n = Int(entry.nameLength) + 1
         guard at + n <= limit else { return false }
-        var a = UnsafeRawPointer(arena + Int(entry.nameOffset))
-        var b = UnsafeRawPointer(p + at)
-        while n >= 8 {
-            if a.loadUnaligned(as: UInt64.self) != b.loadUnaligned(as: UInt64.self) { return false }
-            a += 8
-            b += 8
-            n -= 8
+        let a = UnsafeRawPointer(arena + Int(entry.nameOffset))
+        let b = UnsafeRawPointer(p + at)
+        var off = 0
+        while off + 8 <= n {
+            if a.loadUnaligned(fromByteOffset: off, as: UInt64.self) != b.loadUnaligned(fromByteOffset: off, as: UInt64.self) {
+                return false
+            }
+            off += 8
         }
-        while n > 0 {
-            if a.load(as: UInt8.self) != b.load(as: UInt8.self) { return false }
-            a += 1
-            b += 1
-            n -= 1
+        let rest = n - off
+        if rest == 0 { return true }
+        if at + off + 8 <= readable {
+            // Compare the tail with one masked word load (the arena is padded).
+            let mask = UInt64.max >> UInt64(64 - 8 * rest)
+            return (a.loadUnaligned(fromByteOffset: off, as: UInt64.self) ^ b.loadUnaligned(fromByteOffset: off, as: UInt64.self)) & mask == 0
+        }
+        while off < n {
+            if a.load(fromByteOffset: off, as: UInt8.self) != b.load(fromByteOffset: off, as: UInt8.self) { return false }
+            off += 1
         }
         return true
     }

@@ -38,7 +38,9 @@ struct InputTests {
         // Gzip detected by magic bytes, whatever the name.
         let misnamed = dir.path("trace.data")
         try member.write(to: URL(fileURLWithPath: misnamed))
-        #expect(Array(try TraceInput(path: misnamed).bytes) == Array(Self.lines.utf8))
+        let detected = try TraceInput(path: misnamed)
+        #expect(detected.isGzip)
+        #expect(Array(detected.bytes) == Array(Self.lines.utf8))
     }
 
     @Test func gzipErrors() throws {

@@ -89,14 +89,14 @@ struct NumberTests {
             var s = ""
             for i in 0..<digits { s.append(String(Int.random(in: (i == 0 ? 1 : 0)...9, using: &generator))) }
             let point = Int.random(in: 0...digits, using: &generator)
-            if point < digits { s.insert(".", at: s.index(s.startIndex, offsetBy: max(1, point))) }
+            if max(1, point) < digits { s.insert(".", at: s.index(s.startIndex, offsetBy: max(1, point))) }
             if Bool.random(using: &generator) { s += "e\(Int.random(in: -330...310, using: &generator))" }
             texts.append(s)
         }
         // Random doubles printed shortest-round-trip and with 17 digits.
         for _ in 0..<5000 {
             let d = Double(bitPattern: UInt64.random(in: 0...0x7FEF_FFFF_FFFF_FFFF, using: &generator))
-            texts.append("\(d)".replacingOccurrences(of: "inf", with: "1"))
+            texts.append("\(d)")
             texts.append(String(format: "%.16e", d))
         }
         let request = TraceFieldRequest(numericFields: ["x"])

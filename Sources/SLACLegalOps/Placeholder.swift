@@ -1,0 +1,1 @@
+// Legal-ops tools land here.

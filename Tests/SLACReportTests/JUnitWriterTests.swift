@@ -1,0 +1,83 @@
+@testable import SLACEvaluator
+@testable import SLACReport
+import Testing
+
+@Suite struct JUnitWriterTests {
+    @Test func breachedContractHasOneFailurePerBreachedClause() throws {
+        let bytes = try JUnitWriter().write(breachedResult())
+        #expect(bytes == (try JUnitWriter().write(breachedResult())))
+        let root = try parseXML(bytes)
+        #expect(root.name == "testsuites")
+        let suites = root.children(named: "testsuite")
+        #expect(suites.count == 1)
+        let suite = suites[0]
+        #expect(suite.attributes["name"] == "Acme Enterprise Inference Agreement")
+        #expect(suite.attributes["tests"] == "3")
+        #expect(suite.attributes["failures"] == "1")
+        #expect(suite.attributes["skipped"] == "1")
+        let cases = suite.children(named: "testcase")
+        #expect(cases.map { $0.attributes["name"] } == ["4.1 interactive_ttft", "4.2 decode_floor", "5.2 availability"])
+        #expect(cases.allSatisfy { $0.attributes["classname"] == "ACME-MSA-2026-014" })
+        #expect(cases[1].children.isEmpty)
+        #expect(cases[2].children(named: "skipped").first?.attributes["message"] == "no data")
+
+        let failure = try #require(cases[0].children(named: "failure").first)
+        #expect(failure.attributes["type"] == "breached")
+        #expect(failure.attributes["message"] == "clause 4.1 interactive_ttft breached: 12 of 14 judged windows breached, 2 periods below objective")
+        let lines = failure.text.split(separator: "\n").map(String.init)
+        #expect(lines.first == "requirement: p99(ttft) <= 800 ms")
+        #expect(lines.contains("worst 10 of 12 breached windows:"))
+        let windowLines = lines.filter { $0.contains(" ms vs ") }
+        #expect(windowLines.count == 10)
+        // Worst first: observed values descend for a `<=` bound.
+        let observed = windowLines.compactMap { line -> Double? in
+            guard let range = line.range(of: "observed ") else { return nil }
+            return Double(line[range.upperBound...].prefix { $0 != " " })
+        }
+        #expect(observed.count == 10)
+        #expect(observed == observed.sorted(by: >))
+        #expect(windowLines[0].contains("tenant=") && windowLines[0].contains(" ms vs p99(ttft) <= 800 ms (") && windowLines[0].contains("evidence r-1"))
+        #expect(lines.contains("periods below objective:"))
+        #expect(lines.contains("  2026-03-01T00:00:00Z .. 2026-04-01T00:00:00Z tenant=acme: attainment 0.142857142857 < objective 0.995 (1 met, 6 breached)"))
+        #expect(lines.contains("  2026-03-01T00:00:00Z .. 2026-04-01T00:00:00Z: 25% of fee = 30000.00 USD"))
+    }
+
+    @Test func compliantContractHasNoFailures() throws {
+        let root = try parseXML(try JUnitWriter().write(compliantResult()))
+        let suite = try #require(root.children(named: "testsuite").first)
+        #expect(suite.attributes["failures"] == "0")
+        // Without a contract id the class name is the contract name.
+        #expect(suite.children(named: "testcase").first?.attributes["classname"] == "Acme Enterprise Inference Agreement")
+        #expect(root.descendants(named: "failure").isEmpty)
+        #expect(root.descendants(named: "skipped").isEmpty)
+    }
+
+    @Test func hostileStringsStayWellFormed() throws {
+        let bytes = try JUnitWriter().write(hostileResult())
+        #expect(!bytes.contains { $0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D })
+        let root = try parseXML(bytes)
+        #expect(root.descendants(named: "testsuite").first?.attributes["name"] == "name " + hostileSanitized)
+        #expect(root.descendants(named: "failure").count == 1)
+    }
+
+    @Test(arguments: [
+        ("p99(ttft) <= 800 ms", JUnitWriter.Badness.higher),
+        ("sum(total_tokens) < 50M tokens", .higher),
+        ("share(decode_tps >= 30 tokens/s) >= 90%", .lower),
+        ("share(status = \"<\") > 99.9%", .lower),
+        ("mean(e2e_tps) >= 40 tokens/s", .lower),
+        ("count = 5 requests", .unknown),
+        ("count != 5 requests", .unknown),
+    ])
+    func readsTheBoundDirection(requirement: String, expected: JUnitWriter.Badness) {
+        #expect(JUnitWriter.badness(of: requirement) == expected)
+    }
+
+    @Test func lowerIsWorseForFloors() {
+        func window(_ text: String) -> WindowResult {
+            WindowResult(start: 0, end: 1, key: [], count: 1, observed: ObservedValue(text: text, unit: "ratio", approximate: 0), verdict: .breached, evidence: [])
+        }
+        let ordered = JUnitWriter.worstFirst([window("0.8"), window("0.5"), window("0.85"), window("0.5")], requirement: "share(x >= 1) >= 90%")
+        #expect(ordered.compactMap { $0.observed?.text } == ["0.5", "0.5", "0.8", "0.85"])
+    }
+}
