@@ -1,0 +1,191 @@
+#!/usr/bin/env python3
+"""slac against DuckDB and polars on the same trace, in the same run (issue 4).
+
+Generates the benchmark trace with ../shared/bench/gen_traces.py (or reuses it), checks that
+slac's figures equal the peers' table (../shared/bench/peers/README.md), then times the tools
+alternating, and prints medians, MB/s, peak memory and ratios of medians.
+
+usage: python3 Benchmarks/run_benchmark.py [--records 5000000] [--trace FILE] [--runs 5]
+           [--threads 1,2] [--slac PATH] [--skip-polars] [--memory-check]
+"""
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+SHARED = os.environ.get("SLAC_SHARED_BENCH", os.path.normpath(os.path.join(ROOT, "..", "shared", "bench")))
+NS = "{urn:slac:report:1}"
+
+
+def sh(cmd, env=None, capture=True):
+    return subprocess.run(cmd, env=env, capture_output=capture, text=True)
+
+
+def ensure_python_packages():
+    try:
+        import duckdb  # noqa: F401
+        import polars  # noqa: F401
+    except ImportError:
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "duckdb", "polars"], check=True)
+
+
+def ensure_trace(path, records):
+    if os.path.exists(path):
+        return
+    print(f"generating {path} ({records} records)...", flush=True)
+    subprocess.run([sys.executable, os.path.join(SHARED, "gen_traces.py"), "--records", str(records),
+                    "--tenants", "50", "--seed", "42", "--out", path], check=True)
+
+
+def timed(cmd, env=None):
+    """Wall seconds and peak RSS (KiB) via GNU time."""
+    r = subprocess.run(["/usr/bin/time", "-f", "%e %M"] + cmd, env=env, capture_output=True, text=True)
+    last = r.stderr.strip().splitlines()[-1]
+    wall, rss = last.split()
+    return float(wall), int(rss), r
+
+
+def slac_table(report_path):
+    """The peers' table computed from a `--windows all` report."""
+    root = ET.parse(report_path).getroot()
+    rows = {}
+
+    def row(t):
+        return rows.setdefault(t, [0] * 13)
+
+    for clause in root.iter(NS + "clause"):
+        name = clause.get("name")
+        for w in clause.iter(NS + "window"):
+            key = w.find(NS + "key")
+            t = key.get("value")
+            a = row(t)
+            v = w.get("verdict")
+            if name == "ttft_windows":
+                p99 = float(w.get("observed"))
+                x10 = int(round(p99 * 10))
+                a[0] += 1
+                a[1] += v == "breached"
+                a[2] += int(w.get("count"))
+                a[3] += x10
+                a[4] = max(a[4], x10)
+            elif name == "daily_tokens":
+                tok = int(w.get("observed"))
+                a[5] += 1
+                a[6] += v == "breached"
+                a[7] += tok
+                a[8] = max(a[8], tok)
+            elif name == "hourly_decode" and v != "insufficient":
+                a[9] += 1
+                a[10] += v == "breached"
+                a[11] += int(w.get("denominator"))
+                a[12] += int(w.get("numerator"))
+    header = ("tenant\twindows\twin_breach\tok_n\tp99_sum_x10\tp99_max_x10\tdays\tday_breach"
+              "\ttokens\ttok_max_day\thours\thour_below\ttps_def\ttps_fast")
+    lines = [header]
+    total = [0] * 13
+    for t in sorted(rows, key=lambda s: s.encode()):
+        a = rows[t]
+        lines.append("\t".join([t] + [str(x) for x in a]))
+        for i, x in enumerate(a):
+            total[i] = max(total[i], x) if i in (4, 8) else total[i] + x
+    lines.append("\t".join(["TOTAL"] + [str(x) for x in total]))
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--records", type=int, default=5_000_000)
+    ap.add_argument("--trace", default=None)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--threads", default="1,2")
+    ap.add_argument("--slac", default=os.path.join(ROOT, ".build", "release", "slac"))
+    ap.add_argument("--skip-polars", action="store_true")
+    ap.add_argument("--memory-check", action="store_true",
+                    help="also compare peak memory of a percentile-free contract on 1M vs --records records")
+    args = ap.parse_args()
+
+    if not os.path.isdir(SHARED):
+        sys.exit(f"{SHARED} not found: set SLAC_SHARED_BENCH to the shared bench/ folder")
+    trace = args.trace or f"/tmp/slac_bench_{args.records}.jsonl"
+    ensure_python_packages()
+    ensure_trace(trace, args.records)
+    if not os.path.exists(args.slac):
+        subprocess.run(["swift", "build", "-c", "release", "--product", "slac"], cwd=ROOT, check=True)
+    contract = os.path.join(HERE, "peers-evaluation.sla")
+    size_mb = os.path.getsize(trace) / 1e6
+    threads = [int(x) for x in args.threads.split(",")]
+
+    # 1. Agreement: slac's figures equal the peers' table.
+    with tempfile.TemporaryDirectory() as tmp:
+        report = os.path.join(tmp, "all.xml")
+        r = sh([args.slac, "verify", "--contract", contract, trace, "--windows", "all", "--report", report, "--quiet"])
+        if r.returncode not in (0, 1):
+            sys.exit(f"slac failed: {r.stderr}")
+        ours = slac_table(report)
+        r = sh([sys.executable, os.path.join(SHARED, "peers", "eval_duckdb.py"), trace])
+        if r.returncode != 0:
+            sys.exit(f"eval_duckdb.py failed: {r.stderr}")
+        duck = r.stdout
+        if ours != duck:
+            open(os.path.join(HERE, "slac_table.tsv"), "w").write(ours)
+            open(os.path.join(HERE, "duckdb_table.tsv"), "w").write(duck)
+            sys.exit("MISMATCH: slac's table differs from DuckDB's (written to Benchmarks/*_table.tsv)")
+        print("agreement: slac's table equals eval_duckdb.py's, byte for byte")
+        print("TOTAL row: " + ours.strip().splitlines()[-1])
+        reports = {}
+        for j in threads:
+            p = os.path.join(tmp, f"r{j}.xml")
+            sh([args.slac, "verify", "--contract", contract, trace, "--jobs", str(j), "--report", p, "--quiet"])
+            reports[j] = open(p, "rb").read()
+        same = len(set(reports.values())) == 1
+        print(f"report bytes identical for --jobs {args.threads}: {same}")
+        if not same:
+            sys.exit("MISMATCH: report bytes depend on --jobs")
+
+    # 2. Timings, alternating tools, medians.
+    tools = []
+    for j in threads:
+        tools.append((f"slac --jobs {j}", j, [args.slac, "verify", "--contract", contract, trace, "--jobs", str(j),
+                                               "--report", "/tmp/slac_bench_report.xml", "--quiet"], None))
+        tools.append((f"duckdb --threads {j}", j, [sys.executable, os.path.join(SHARED, "peers", "eval_duckdb.py"), trace,
+                                                    "--threads", str(j)], None))
+        if not args.skip_polars:
+            env = dict(os.environ, POLARS_MAX_THREADS=str(j))
+            tools.append((f"polars {j} threads", j, [sys.executable, os.path.join(SHARED, "peers", "eval_polars.py"), trace], env))
+    times = {name: [] for name, *_ in tools}
+    rss = {name: 0 for name, *_ in tools}
+    for run in range(args.runs):
+        for name, _, cmd, env in tools:
+            wall, peak, _ = timed(cmd, env)
+            times[name].append(wall)
+            rss[name] = max(rss[name], peak)
+        print(f"run {run + 1}/{args.runs} done", flush=True)
+
+    print()
+    print(f"file: {trace} ({size_mb:.0f} MB), runs: {args.runs}, medians")
+    print(f"{'tool':<22}{'wall s':>9}{'MB/s':>9}{'peak MiB':>10}{'vs duckdb same threads':>25}")
+    for name, j, *_ in tools:
+        med = statistics.median(times[name])
+        duck = statistics.median(times[f"duckdb --threads {j}"])
+        print(f"{name:<22}{med:>9.3f}{size_mb / med:>9.0f}{rss[name] / 1024:>10.0f}{med / duck:>24.2f}x")
+    if len(threads) >= 2:
+        a, b = threads[0], threads[-1]
+        speedup = statistics.median(times[f"slac --jobs {a}"]) / statistics.median(times[f"slac --jobs {b}"])
+        print(f"slac --jobs {b} speedup over --jobs {a}: {speedup:.2f}x")
+
+    if args.memory_check:
+        small = "/tmp/slac_bench_1000000.jsonl"
+        ensure_trace(small, 1_000_000)
+        no_pct = os.path.join(HERE, "peers-no-percentiles.sla")
+        for path in (small, trace):
+            _, peak, _ = timed([args.slac, "verify", "--contract", no_pct, path, "--quiet", "--report", "/tmp/slac_mem.xml"])
+            print(f"peak memory, contract without percentiles, {os.path.basename(path)}: {peak / 1024:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
