@@ -142,6 +142,8 @@ struct CompiledClause: Sendable {
     enum Observed {
         case double(Double)
         case exact(Rational)
+        /// A share: true records over known records.
+        case fraction(Int, Int)
     }
 
     func observedValue(_ w: WindowState) -> Observed? {
@@ -150,7 +152,7 @@ struct CompiledClause: Sendable {
             return .exact(Rational(w.count))
         case .share:
             guard w.shareKnown > 0 else { return nil }
-            return .exact(Rational(w.shareTrue, w.shareKnown))
+            return .fraction(w.shareTrue, w.shareKnown)
         case .percentile(_, let q):
             let n = w.values.count
             guard n > 0 else { return nil }
@@ -177,6 +179,9 @@ struct CompiledClause: Sendable {
         switch o {
         case .double(let d): c = plan.bound.compare(double: d)
         case .exact(let r): c = r < plan.bound ? -1 : (r == plan.bound ? 0 : 1)
+        case .fraction(let n, let d):
+            let r = Rational(n, d)
+            c = r < plan.bound ? -1 : (r == plan.bound ? 0 : 1)
         }
         switch plan.comparison {
         case .less: return c < 0
@@ -195,6 +200,10 @@ struct CompiledClause: Sendable {
         case .exact(let r):
             let text = r.isInteger ? r.numerator.description : r.decimalString(significantDigits: 15, maxFractionDigits: 15)
             return ObservedValue(text: text, unit: plan.unit, approximate: r.approximateDouble)
+        case .fraction(let n, let d):
+            let r = Rational(n, d)
+            let text = r.isInteger ? r.numerator.description : r.decimalString(significantDigits: 15, maxFractionDigits: 15)
+            return ObservedValue(text: text, unit: plan.unit, approximate: r.approximateDouble, numerator: n, denominator: d)
         }
     }
 

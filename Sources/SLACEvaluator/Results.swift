@@ -31,10 +31,16 @@ public struct ObservedValue: Sendable, Hashable, Codable {
     public var unit: String
     /// A double close to the value, for charts only (never for verdicts).
     public var approximate: Double
-    public init(text: String, unit: String, approximate: Double) {
+    /// For `share`: records where the condition held, and where it was true or false (the exact
+    /// fraction behind `text`, so an auditor can recompute it).
+    public var numerator: Int?
+    public var denominator: Int?
+    public init(text: String, unit: String, approximate: Double, numerator: Int? = nil, denominator: Int? = nil) {
         self.text = text
         self.unit = unit
         self.approximate = approximate
+        self.numerator = numerator
+        self.denominator = denominator
     }
 }
 

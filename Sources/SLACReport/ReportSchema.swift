@@ -196,6 +196,8 @@ enum ReportSchema {
                   <xs:attribute name="count" type="xs:nonNegativeInteger" use="required"/>
                   <xs:attribute name="observed" type="r:number"/>
                   <xs:attribute name="unit" type="r:nonEmptyString"/>
+                  <xs:attribute name="numerator" type="xs:nonNegativeInteger"/>
+                  <xs:attribute name="denominator" type="xs:positiveInteger"/>
                   <xs:attribute name="verdict" type="r:windowVerdict" use="required"/>
                   <xs:anyAttribute processContents="lax"/>
                 </xs:complexType>

@@ -131,6 +131,8 @@ public struct XMLReportWriter: Sendable {
                     "count": String(window.count),
                     "observed": window.observed?.text,
                     "unit": window.observed?.unit,
+                    "numerator": window.observed?.numerator.map(String.init),
+                    "denominator": window.observed?.denominator.map(String.init),
                     "verdict": window.verdict.rawValue,
                 ]) {
                     try writeKey(window.key, to: out)

@@ -105,6 +105,20 @@ extension RecordDecoder {
         var i = start
         if !hasQuotes {
             var cellStart = i
+            // Eight bytes at a time: exact per-byte comma test (no borrow between bytes).
+            let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+            while i + 8 <= end {
+                let x = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) ^ 0x2C2C_2C2C_2C2C_2C2C
+                var commas = ~(((x & low7) &+ low7) | x | low7)
+                while commas != 0 {
+                    let at = i + (commas.trailingZeroBitCount >> 3)
+                    if col < columns { cells[col] = CSVCell(start: cellStart, end: at) }
+                    col += 1
+                    cellStart = at + 1
+                    commas &= commas &- 1
+                }
+                i += 8
+            }
             while i < end {
                 if base[i] == UInt8(ascii: ",") {
                     if col < columns { cells[col] = CSVCell(start: cellStart, end: i) }

@@ -150,9 +150,15 @@ enum NumberParsing {
     nonisolated(unsafe) static let cLocale: locale_t? = newlocale(Int32(1) << LC_NUMERIC, "C", nil)
 
     /// `strtod` on a NUL-terminated copy of the number's text, in the C locale (so that a
-    /// process-wide `setlocale` cannot change the decimal point).
+    /// process-wide `setlocale` cannot change the decimal point). Texts longer than 800 bytes are
+    /// first shortened to 780 significant digits plus a sticky digit, which rounds identically
+    /// (binary64 needs at most 767 significant digits) and keeps hostile inputs linear.
     @inline(never)
     static func slowDouble(_ p: UnsafePointer<UInt8>, _ count: Int) -> Double? {
+        if count > 800 { return shortened(p, count).withUnsafeBufferPointer { b in
+            guard let base = b.baseAddress else { return nil }
+            return slowDouble(base, b.count)
+        } }
         let value: Double = withUnsafeTemporaryAllocation(of: CChar.self, capacity: count + 1) { buf in
             guard let b = buf.baseAddress else { return .nan }
             UnsafeMutableRawPointer(b).copyMemory(from: p, byteCount: count)
@@ -162,6 +168,55 @@ enum NumberParsing {
             return strtod(b, nil)
         }
         return value.isFinite ? value : nil
+    }
+
+    /// Rewrites a (grammatical) long number as `[-]0.DIGITS[1]eEXP` with at most 780 significant
+    /// digits; the trailing `1` stands for any dropped non-zero digits.
+    static func shortened(_ p: UnsafePointer<UInt8>, _ count: Int) -> [UInt8] {
+        var digits: [UInt8] = []
+        digits.reserveCapacity(782)
+        var exponent = 0          // value = 0.DIGITS × 10^exponent
+        var sticky = false
+        var i = 0
+        var negative = false
+        if i < count && (p[i] == UInt8(ascii: "-") || p[i] == UInt8(ascii: "+")) {
+            negative = p[i] == UInt8(ascii: "-")
+            i += 1
+        }
+        var seenPoint = false
+        while i < count {
+            let c = p[i]
+            if c == UInt8(ascii: ".") {
+                seenPoint = true
+            } else if c &- 48 <= 9 {
+                if digits.isEmpty && c == UInt8(ascii: "0") {
+                    if seenPoint { exponent -= 1 }
+                } else {
+                    if digits.count < 780 { digits.append(c) } else if c != UInt8(ascii: "0") { sticky = true }
+                    if !seenPoint { exponent += 1 }
+                }
+            } else {
+                break
+            }
+            i += 1
+        }
+        var e = 0
+        if i < count && (p[i] | 0x20) == UInt8(ascii: "e") {
+            i += 1
+            var eneg = false
+            if i < count && (p[i] == UInt8(ascii: "+") || p[i] == UInt8(ascii: "-")) {
+                eneg = p[i] == UInt8(ascii: "-")
+                i += 1
+            }
+            while i < count && p[i] &- 48 <= 9 {
+                if e < 100_000_000 { e = e * 10 + Int(p[i] &- 48) }
+                i += 1
+            }
+            if eneg { e = -e }
+        }
+        if digits.isEmpty { return Array((negative ? "-0" : "0").utf8) }
+        if sticky { digits.append(UInt8(ascii: "1")) }
+        return Array((negative ? "-0." : "0.").utf8) + digits + Array("e\(exponent + e)".utf8)
     }
 
     /// Epoch milliseconds (exact decimal) to nanoseconds, rounding toward negative infinity below

@@ -68,9 +68,10 @@ struct RecordDecoder {
         }
         i = 0
         while i < listCount {
-            if rec.lists[i] != nil {
-                swap(&spareLists[i], &rec.lists[i]!)
+            if let list = rec.lists[i] {
+                // Keep the buffer for the next list (reused when the visitor did not keep it).
                 rec.lists[i] = nil
+                spareLists[i] = list
             }
             i += 1
         }
@@ -464,7 +465,7 @@ struct RecordDecoder {
     }
 
     /// Decodes the value of known key `index` (p at its first byte).
-    @inline(__always)
+    @inline(always)
     mutating func decodeValue(_ index: Int, _ p: inout Int, _ end: Int, _ rec: inout TraceRecord) throws(LineError) {
         let e = keys.entries[index]
         if e.seen == generation { throw LineError(reason: "duplicate key `\(keys.name(index))`") }
@@ -554,7 +555,7 @@ struct RecordDecoder {
     /// Parses an RFC 3339 `ts` text into `rec.timestamp` (through `pendingTimestamp`).
     @inline(__always)
     mutating func storeTimestampText(_ p: UnsafePointer<UInt8>, _ s: Int, _ t: Int) throws(LineError) {
-        switch RFC3339.parse(p, s, t) {
+        switch RFC3339.parse(p, s, t, cache: &minuteCache) {
         case .ok(let ns):
             pendingTimestamp = ns
             timestampSet = true
@@ -570,6 +571,7 @@ struct RecordDecoder {
     }
 
     var pendingTimestamp: Int64 = 0
+    var minuteCache = RFC3339.MinuteCache()
 
     @inline(always)
     mutating func storeNumber(_ index: Int, _ e: KeyTable.Entry, _ n: ScannedNumber, _ rec: inout TraceRecord) throws(LineError) {

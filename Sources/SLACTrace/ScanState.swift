@@ -192,10 +192,11 @@ struct TextCache {
     func string(slot: Int, _ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, readable: Int) -> String {
         let length = end - start
         let n = lookups[slot]
-        if length > 16 || (n >= 4096 && hits[slot] < n / 4) {
+        if length > TextCache.maxLength || (n >= 4096 && hits[slot] < n / 4) {
             return String(decoding: UnsafeBufferPointer(start: p + start, count: length), as: UTF8.self)
         }
         lookups[slot] = n &+ 1
+        if length > 16 { return longString(slot: slot, p, start, end) }
         var w0: UInt64 = 0
         var w1: UInt64 = 0
         if start + 16 <= readable {
@@ -229,18 +230,58 @@ struct TextCache {
         e.pointee.value = s
         return s
     }
+
+    /// Longest text that is cached (longer values are rarely repeated labels).
+    static let maxLength = 96
+
+    /// Cache path for 17…96 bytes (long model names, UUID tenants): keyed by a hash, verified
+    /// against the cached string's UTF-8 bytes.
+    @inline(never)
+    func longString(slot: Int, _ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> String {
+        let length = end - start
+        let h64 = KeyTable.hash(p, start, end)
+        let hash = UInt64(h64) | (UInt64(length) << 32)
+        let e = entries + (slot * TextCache.ways + Int((hash &* 0x9E37_79B9_7F4A_7C15) >> 57) & (TextCache.ways - 1))
+        if e.pointee.length == length && e.pointee.w0 == hash {
+            let same = e.pointee.value.utf8.withContiguousStorageIfAvailable { stored -> Bool in
+                guard let b = stored.baseAddress, stored.count == length else { return false }
+                return memcmp(b, p + start, length) == 0
+            } ?? false
+            if same {
+                hits[slot] &+= 1
+                return e.pointee.value
+            }
+        }
+        let s = String(decoding: UnsafeBufferPointer(start: p + start, count: length), as: UTF8.self)
+        e.pointee.w0 = hash
+        e.pointee.w1 = 0
+        e.pointee.length = length
+        e.pointee.value = s
+        return s
+    }
 }
 
-/// Truncates user text for a reject reason (reasons are listed in reports, so keep them short).
+/// Quotes user text for a reject reason: in backticks, cut after 64 bytes (reasons are listed in
+/// reports, so keep them short), control characters shown as `\u{…}` escapes so that the reason
+/// stays printable and XML-safe.
 func quoted(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> String {
     let limit = 64
-    if end - start <= limit {
-        return "`" + String(decoding: UnsafeBufferPointer(start: p + start, count: end - start), as: UTF8.self) + "`"
+    var cut = end
+    if end - start > limit {
+        cut = start + limit
+        // Do not cut inside a UTF-8 sequence.
+        while cut > start && (p[cut] & 0xC0) == 0x80 { cut -= 1 }
     }
-    var cut = start + limit
-    // Do not cut inside a UTF-8 sequence.
-    while cut > start && (p[cut] & 0xC0) == 0x80 { cut -= 1 }
-    return "`" + String(decoding: UnsafeBufferPointer(start: p + start, count: cut - start), as: UTF8.self) + "…`"
+    let text = String(decoding: UnsafeBufferPointer(start: p + start, count: cut - start), as: UTF8.self)
+    var out = "`"
+    for scalar in text.unicodeScalars {
+        if scalar.value < 0x20 || scalar.value == 0x7F || (scalar.value >= 0x80 && scalar.value < 0xA0) {
+            out += "\\u{" + String(scalar.value, radix: 16) + "}"
+        } else {
+            out.unicodeScalars.append(scalar)
+        }
+    }
+    return out + (cut < end ? "…`" : "`")
 }
 
 /// Describes the byte at `p[i]` for a syntax error.

@@ -38,27 +38,54 @@ enum RFC3339 {
         }
     }
 
+    /// The last validated `YYYY-MM-DDTHH:MM` prefix (16 bytes as two words) and its seconds since
+    /// the epoch: consecutive records mostly share the minute, so the date part is parsed once.
+    struct MinuteCache {
+        var w0: UInt64 = 0
+        var w1: UInt64 = 0
+        var seconds: Int64 = 0
+        var valid = false
+    }
+
     /// Parses `YYYY-MM-DD(T|t| )HH:MM:SS[.fraction](Z|z|±HH:MM|±HHMM)` to nanoseconds since the
     /// epoch. Fractions of any length are accepted; digits beyond nanoseconds are truncated.
     /// Leap second `:60` is rejected as an invalid time (as Go and most log tools do).
-    
-    static func parse(_ b: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Result {
+    static func parse(_ b: UnsafePointer<UInt8>, _ start: Int, _ end: Int, cache: inout MinuteCache) -> Result {
         let n = end - start
         guard n >= 19 else { return .malformed }
         let p = b + start
+        let w0 = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)
+        let w1 = UnsafeRawPointer(p).loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+        if cache.valid && w0 == cache.w0 && w1 == cache.w1 {
+            return parseSeconds(p, n, minuteSeconds: cache.seconds)
+        }
         @inline(__always) func d(_ i: Int) -> Int { Int(p[i] &- 48) }
         @inline(__always) func isDigit(_ i: Int) -> Bool { p[i] &- 48 <= 9 }
         guard isDigit(0), isDigit(1), isDigit(2), isDigit(3), p[4] == UInt8(ascii: "-"),
               isDigit(5), isDigit(6), p[7] == UInt8(ascii: "-"), isDigit(8), isDigit(9),
               p[10] == UInt8(ascii: "T") || p[10] == UInt8(ascii: "t") || p[10] == UInt8(ascii: " "),
-              isDigit(11), isDigit(12), p[13] == UInt8(ascii: ":"), isDigit(14), isDigit(15),
-              p[16] == UInt8(ascii: ":"), isDigit(17), isDigit(18)
+              isDigit(11), isDigit(12), p[13] == UInt8(ascii: ":"), isDigit(14), isDigit(15)
         else { return .malformed }
         let year = d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3)
         let month = d(5) * 10 + d(6)
         let day = d(8) * 10 + d(9)
         let hour = d(11) * 10 + d(12)
         let minute = d(14) * 10 + d(15)
+        guard month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) && hour <= 23 && minute <= 59 else {
+            return .invalidDate
+        }
+        let seconds = Int64(daysFromCivil(year, month, day)) * 86_400 + Int64(hour * 3600 + minute * 60)
+        cache = MinuteCache(w0: w0, w1: w1, seconds: seconds, valid: true)
+        return parseSeconds(p, n, minuteSeconds: seconds)
+    }
+
+    /// Parses `:SS[.fraction]offset` from index 16 of a timestamp whose first 16 bytes are a valid
+    /// `YYYY-MM-DDTHH:MM` worth `minuteSeconds`.
+    @inline(__always)
+    static func parseSeconds(_ p: UnsafePointer<UInt8>, _ n: Int, minuteSeconds: Int64) -> Result {
+        @inline(__always) func d(_ i: Int) -> Int { Int(p[i] &- 48) }
+        @inline(__always) func isDigit(_ i: Int) -> Bool { p[i] &- 48 <= 9 }
+        guard p[16] == UInt8(ascii: ":"), isDigit(17), isDigit(18) else { return .malformed }
         let second = d(17) * 10 + d(18)
         var i = 19
         var fraction = 0
@@ -80,7 +107,7 @@ enum RFC3339 {
             }
         }
         var offsetSeconds = 0
-        if i == n { return validFields(year, month, day, hour, minute, second) ? .noOffset : .invalidDate }
+        if i == n { return second <= 59 ? .noOffset : .invalidDate }
         let c = p[i]
         if c == UInt8(ascii: "Z") || c == UInt8(ascii: "z") {
             i += 1
@@ -101,19 +128,12 @@ enum RFC3339 {
             return .malformed
         }
         guard i == n else { return .malformed }
-        guard validFields(year, month, day, hour, minute, second) else { return .invalidDate }
-        let days = daysFromCivil(year, month, day)
-        let seconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second - offsetSeconds)
+        guard second <= 59 else { return .invalidDate }
+        let seconds = minuteSeconds + Int64(second - offsetSeconds)
         let (ns, o1) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
         if o1 { return .outOfRange }
         let (total, o2) = ns.addingReportingOverflow(Int64(fraction))
         if o2 { return .outOfRange }
         return .ok(total)
-    }
-
-    @inline(__always)
-    static func validFields(_ year: Int, _ month: Int, _ day: Int, _ hour: Int, _ minute: Int, _ second: Int) -> Bool {
-        month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month)
-            && hour <= 23 && minute <= 59 && second <= 59
     }
 }

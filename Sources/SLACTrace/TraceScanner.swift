@@ -10,8 +10,8 @@ public struct CSVHeader: Sendable, Equatable, Hashable {
     public var columns: [String]
     /// Byte offset just past the header row's line break: where data rows start.
     public var endOffset: Int
-    /// Physical lines up to and including the header row (1 unless blank lines precede it), so a
-    /// scan from offset 0 numbers the first data row correctly.
+    /// Physical lines up to and including the header row (1 unless blank lines precede it), for
+    /// callers that number lines themselves.
     public var lineCount: Int
 
     /// Creates a header from known values (for adapters and tests).
@@ -105,6 +105,30 @@ public enum TraceFormatDetection {
 /// A scanner is an immutable value, built once per input (for CSV from its header) and shared by
 /// the threads that scan the chunks of `chunkBoundaries`; all mutable state of a scan lives inside
 /// `scan`, so concurrent scans do not interfere.
+///
+/// Reading rules (§6, §5.5), the same for JSON Lines and CSV:
+/// - `ts` is an RFC 3339 date-time with an offset (`Z`, `±HH:MM`, also `±HHMM`; `T`, `t` or a space
+///   between date and time; any number of fractional digits, truncated below 1 ns; second 60 is
+///   invalid) or a number of epoch milliseconds (JSON number or numeric CSV cell; below 1 ns rounded
+///   toward the past). Instants outside the Int64 nanosecond range (years 1677–2262) are rejected.
+/// - Numbers are read as the nearest binary64 (correctly rounded; NaN, infinities and overflow are
+///   rejected). The canonical metrics `input_tokens`, `output_tokens`, `ttft_ms`, `e2e_ms`,
+///   `energy_j` must be non-negative numbers when present and not null (`-0` reads as 0), token
+///   counts whole (`76.0` is 76), `itl_ms` an array of non-negative numbers: checked whether or not
+///   the fields are requested, so that the accounting does not depend on the contract. Other
+///   requested numeric fields must be numbers (negative allowed); unrequested unknown fields are
+///   only checked to be well-formed JSON.
+/// - A requested text field takes a string; a number or boolean gives its literal text (`76.0`,
+///   `true`); an object or array is rejected (also for the canonical text fields). `status` absent
+///   or null reads as `"ok"`. Invalid UTF-8 is not rejected: it becomes U+FFFD in the text, as do
+///   unpaired `\u` surrogates.
+/// - JSON Lines: a line is one object; keys must not repeat (top level); a UTF-8 byte order mark at
+///   the start is skipped; lines with only blanks are skipped and are not records.
+/// - CSV (RFC 4180): a header names the fields; `""` escapes; CRLF or LF; an unquoted empty cell is
+///   absent (a quoted empty cell is an empty text); blanks around numbers and timestamps are
+///   ignored, a leading `+` is allowed; rows must have as many cells as the header; `itl_ms` cells
+///   hold a JSON array. Rows end at the first line break outside quotes by quote parity, which keeps
+///   chunked scans identical to one scan; a stray quote inside an unquoted cell is rejected.
 public struct TraceScanner: Sendable {
     /// The format of the bytes.
     public let format: TraceFormat
@@ -289,20 +313,17 @@ public struct TraceScanner: Sendable {
         var line = firstLine - 1
         var records = 0
         let header = self.header ?? CSVHeader(columns: [], endOffset: 0, lineCount: 0)
-        if pos == 0 {
-            if header.endOffset >= end {
-                // Only the header (and blank lines): count the lines of the range.
-                var lines = 0
-                var p = 0
-                while p < end {
-                    let row = CSVRows.rowEnd(base, p, end)
-                    lines += 1 + row.inner
-                    p = row.end + 1
-                }
-                return (lines, 0)
+        if pos < header.endOffset {
+            // The header row (and blank lines or a byte order mark before it) count as lines only.
+            let stop = min(header.endOffset, end)
+            var p = pos
+            while p < stop {
+                let row = CSVRows.rowEnd(base, p, stop)
+                line += 1 + row.inner
+                p = row.end + 1
             }
             pos = header.endOffset
-            line += header.lineCount
+            if pos >= end { return (line - (firstLine - 1), 0) }
         }
         let columns = header.columns.count
         let cells = UnsafeMutablePointer<CSVCell>.allocate(capacity: max(1, columns))
@@ -310,7 +331,14 @@ public struct TraceScanner: Sendable {
         defer { cells.deallocate() }
         let columnEntries = UnsafeMutablePointer<Int>.allocate(capacity: max(1, columns))
         defer { columnEntries.deallocate() }
-        for c in 0..<columns { columnEntries[c] = columnFields[c] }
+        for c in 0..<columns {
+            // Columns with nothing to store or check are not even looked at (a CSV cell is always a
+            // scalar, so the canonical text check cannot fail).
+            let f = columnFields[c]
+            let idle = f < 0 || (table.specs[f].numericSlot < 0 && table.specs[f].textSlot < 0 && table.specs[f].listSlot < 0
+                && table.specs[f].flags.isSubset(of: [.canonicalText, .status]))
+            columnEntries[c] = idle ? -1 : f
+        }
         let hasAliases = !(numericAliases.isEmpty && textAliases.isEmpty && listAliases.isEmpty)
         while pos < end {
             let row = CSVRows.rowEnd(base, pos, end)

@@ -121,4 +121,20 @@ struct CSVTests {
         #expect(r.records.first?.texts[1] == "a")
         #expect(r.records.first?.numbers[2] == 3)
     }
+
+    @Test func blankLinesBeforeTheHeaderAndTinyChunks() throws {
+        let text = "\n\r\nts,ttft_ms\n2026-03-01T00:00:00Z,1\n\n2026-03-01T00:00:00Z,2"
+        let bytes = Array(text.utf8)
+        try bytes.withUnsafeBytes { raw in
+            let header = try CSVHeader(bytes: raw)
+            #expect(header.columns == ["ts", "ttft_ms"] && header.lineCount == 3)
+            for chunks in 1...12 {
+                let r = try scanChunked(bytes: raw, format: .csv, request: fullRequest, chunks: chunks)
+                #expect(r.rejects.isEmpty)
+                #expect(r.records.map(\.line) == [4, 6], "\(chunks) chunks")
+                #expect(r.records.map { $0.numbers[2] } == [1, 2])
+                #expect(r.lines == 6 && r.count == 2)
+            }
+        }
+    }
 }

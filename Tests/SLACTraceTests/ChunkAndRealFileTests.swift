@@ -110,4 +110,39 @@ struct ChunkAndRealFileTests {
         let shifted = b.records.map { var r = $0; r.line -= 1; return r }
         #expect(sameRecords(a.records, shifted))
     }
+
+    /// Deterministic mutations of valid input (bytes flipped, inserted, deleted): the scanner must
+    /// neither crash nor hang, account for every non-blank line, and agree with itself chunked.
+    @Test(arguments: [TraceFormat.jsonl, .csv])
+    func mutatedInputIsHandled(_ format: TraceFormat) throws {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int(truncatingIfNeeded: state >> 33)
+        }
+        let alphabet = Array("{}[]\",:\\-+.eE0123456789 \t\r\nabtnuxZT\u{0}\u{ff}".utf8)
+        let original = Array((format == .jsonl ? Self.mixedJSONL : Self.mixedCSV).utf8)
+        for _ in 0..<40 {
+            var bytes = original
+            for _ in 0..<60 {
+                let at = next() % bytes.count
+                switch next() % 3 {
+                case 0: bytes[at] = alphabet[next() % alphabet.count]
+                case 1: bytes.insert(alphabet[next() % alphabet.count], at: at)
+                default: bytes.remove(at: at)
+                }
+            }
+            try bytes.withUnsafeBytes { raw in
+                guard let scanner = try? TraceScanner(format: format, request: fullRequest, bytes: raw) else { return }
+                _ = scanner
+                let whole = try scanChunked(bytes: raw, format: format, request: fullRequest, chunks: 1)
+                #expect(whole.records.count + whole.rejects.count == whole.count)
+                let split = try scanChunked(bytes: raw, format: format, request: fullRequest, chunks: 5)
+                #expect(sameRecords(split.records, whole.records))
+                #expect(split.rejects == whole.rejects)
+                #expect(split.lines == whole.lines)
+                #expect(whole.lines == bytes.split(separator: 10, omittingEmptySubsequences: false).count - (bytes.last == 10 ? 1 : 0))
+            }
+        }
+    }
 }

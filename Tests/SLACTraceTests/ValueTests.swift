@@ -118,3 +118,39 @@ struct NumberTests {
         #expect(mismatches == 0)
     }
 }
+
+@Suite("Long numbers")
+struct LongNumberTests {
+    /// 2^-1075 written out exactly: half the smallest subnormal, a rounding tie.
+    static let halfMinSubnormalDigits = "2.4703282292062327208828439643411068618252990130716238221279284125033775363510437593264991818081799618989828234772285886546332835517796989819938739800539093906315035659515570226392290858392449105184435931802849936536152500319370457678249219365623669863658480757001585769269903706311928279558551332927834338409351978015531246597263579574622766465272827220056374006485499977096599470454020828166226237857393450736339007967761930577506740176324673600968951340535537458516661134223766678604162159680461914467291840300530057530849048765391711386591646239524912623653881879636239373280423891018672348497668235089863388587925628302755995657524455507255189313690836254779186948667994968324049705821028513185451396213837722826145437693412532098591327667236328125"
+
+    static var texts: [String] {
+        let zeros = String(repeating: "0", count: 1200)
+        let half = halfMinSubnormalDigits
+        return [
+            half + "e-324",
+            half + zeros + "e-324",                 // a tie: rounds to even (0)
+            half + zeros + "1e-324",                // just above the tie: 5e-324
+            "1." + zeros + "1",
+            "0." + zeros + "123e1203",
+            "-" + String(repeating: "7", count: 900) + "e-600",
+            String(repeating: "1", count: 300) + "." + String(repeating: "2", count: 1000),
+        ]
+    }
+
+    @Test func longTextsMatchSwiftParser() throws {
+        let request = TraceFieldRequest(numericFields: ["x"])
+        for text in Self.texts {
+            let r = try scan(#"{"ts":"2026-03-01T00:00:00Z","x":\#(text)}"#, request: request)
+            let expected = try #require(Double(text))
+            #expect(r.records.first?.numbers.first?.bitPattern == expected.bitPattern, "\(text.prefix(40))…")
+        }
+        let huge = try scan(#"{"ts":"2026-03-01T00:00:00Z","x":\#(String(repeating: "9", count: 2000))}"#, request: request)
+        #expect(huge.rejects.first?.reason.hasSuffix("in `x` is out of range") == true)
+    }
+
+    @Test func controlCharactersInReasonsAreEscaped() throws {
+        let r = try scan("ts,ttft_ms\n2026-03-01T00:00:00Z,\"a\u{1}b\"\n", format: .csv)
+        #expect(r.rejects.first?.reason == "`ttft_ms` is not a number: `a\\u{1}b`")
+    }
+}
