@@ -6,7 +6,7 @@ import SLACTrace
 
 /// One clause of a plan compiled for evaluation: filter, window assigner, group key, aggregator
 /// and verdict rule (SPEC §5.3–§5.8).
-struct CompiledClause: Sendable {
+final class CompiledClause: Sendable {
     let plan: PlanClause
     let exclusions: CompiledExclusions
     let scope: CompiledPredicate?
@@ -23,22 +23,48 @@ struct CompiledClause: Sendable {
     let fee: Rational?
     let feeCurrency: String?
     let feeMinorDigits: Int
+    /// What a record adds to its window; derived from the aggregate once, so the per-record
+    /// switch is on a plain enum (switching on the plan's aggregate retained its payload).
+    enum Accumulation { case count, share, values, sum, minimum, maximum }
+    let accumulation: Accumulation
+    /// The aggregated metric (`ttft` as a placeholder for `count` and `share`).
+    let metric: Metric
+    /// The bound as a double bracket: exact comparisons of double observations without big numbers.
+    let doubleBound: DoubleBound
+    /// The percentile q as an integer fraction (for the nearest rank), when it fits.
+    let percentileFraction: (numerator: Int, denominator: Int)?
 
-    init(_ c: PlanClause, slots: FieldSlots, zone: ZoneRules, plan: MonitorPlan) {
+    init(_ c: PlanClause, request: TraceFieldRequest, zone: ZoneRules, plan: MonitorPlan) {
         self.plan = c
-        exclusions = CompiledExclusions(c.exclusions, slots)
-        scope = c.scope.map { CompiledPredicate($0, slots) }
+        exclusions = CompiledExclusions(c.exclusions, request)
+        scope = c.scope.map { CompiledPredicate($0, request) }
         assigner = WindowAssigner(window: c.window, zone: zone, termStart: plan.contract.termStart, termEnd: plan.contract.termEnd)
-        groupSlots = c.groupBy.map { slots.textSlot($0) }
-        idSlot = slots.textSlot("id")
+        groupSlots = c.groupBy.map { FieldSlots.textSlot($0, request) }
+        idSlot = FieldSlots.textSlot("id", request)
         self.zone = zone
         termStart = plan.contract.termStart
         termEnd = plan.contract.termEnd
         fee = plan.contract.feeAmount.flatMap { Rational(decimal: $0) }
         feeCurrency = plan.contract.feeCurrency
         feeMinorDigits = plan.contract.feeMinorUnitDigits ?? 2
+        doubleBound = DoubleBound(c.comparison, c.bound)
+        switch c.aggregate {
+        case .count: accumulation = .count
+        case .share: accumulation = .share
+        case .percentile: accumulation = .values
+        case .mean, .sum: accumulation = .sum
+        case .min: accumulation = .minimum
+        case .max: accumulation = .maximum
+        }
+        metric = c.aggregate.metric ?? .ttft
+        if case .percentile(_, let q) = c.aggregate, let n = q.numerator.intValue, let d = q.denominator.intValue,
+           n < 1 << 20, d < 1 << 20 {
+            percentileFraction = (n, d)
+        } else {
+            percentileFraction = nil
+        }
         if case .share(let p) = c.aggregate {
-            let compiled = CompiledPredicate(p, slots)
+            let compiled = CompiledPredicate(p, request)
             sharePredicate = compiled
             if let (m, op) = compiled.firstMetricComparison {
                 evidenceMetric = m
@@ -55,39 +81,20 @@ struct CompiledClause: Sendable {
         }
     }
 
-    /// Group key of a record: one string, so that lookups do not allocate for short values.
+    /// Feeds one record (already past the contract's exclusions) to the clause.
     @inline(__always)
-    func groupKey(_ r: TraceRecord) -> String {
-        if groupSlots.isEmpty { return "" }
-        if groupSlots.count == 1 {
-            guard let v = r.texts[groupSlots[0]] else { return "\u{1}" }
-            return "\u{2}" + v
-        }
-        var key = ""
-        for (i, s) in groupSlots.enumerated() {
-            if i > 0 { key += "\u{0}" }
-            if let v = r.texts[s] { key += "\u{2}" + v } else { key += "\u{1}" }
-        }
-        return key
-    }
-
-    @inline(__always)
-    func observe(_ r: TraceRecord, slots: FieldSlots, assigner: inout WindowAssigner, state: inout ClauseState) {
+    func observe(_ r: TraceRecord, slots: FieldSlots, group: Int32, assigner: inout WindowAssigner, state: inout ClauseState) {
         if !exclusions.isEmpty && exclusions.excludes(r, slots) { return }
         if let scope, scope.evaluate(r, slots) != .trueValue { return }
         let (start, end) = assigner.assign(r.timestamp)
-        let key = WindowKey(start: start, group: groupKey(r))
-        if state.windows[key] == nil {
-            state.windows[key] = WindowState(end: end)
-            if state.groupParts[key.group] == nil { state.groupParts[key.group] = groupSlots.map { r.texts[$0] } }
-        }
-        update(&state.windows[key, default: WindowState(end: end)], r, slots)
+        let index = state.window(start: start, end: end, group: group)
+        update(&state.windows[index], r, slots)
     }
 
     @inline(__always)
     private func update(_ w: inout WindowState, _ r: TraceRecord, _ slots: FieldSlots) {
         w.count += 1
-        switch plan.aggregate {
+        switch accumulation {
         case .count:
             return
         case .share:
@@ -100,7 +107,8 @@ struct CompiledClause: Sendable {
                 addEvidence(&w, r, value: v.isNaN ? 0 : v)
             case .unknown: break
             }
-        case .percentile(let m, _), .mean(let m), .min(let m), .max(let m), .sum(let m):
+        case .values, .sum, .minimum, .maximum:
+            let m = metric
             if m.isList {
                 guard let gaps = slots.list(r), !gaps.isEmpty else { return }
                 var worst = gaps[0]
@@ -120,19 +128,19 @@ struct CompiledClause: Sendable {
 
     @inline(__always)
     private func accumulate(_ w: inout WindowState, _ v: Double) {
-        switch plan.aggregate {
-        case .percentile: w.values.append(v)
-        case .mean, .sum: w.sum.add(v); w.defined += 1
-        case .min: if w.minimum.isNaN || v < w.minimum { w.minimum = v }; w.defined += 1
-        case .max: if w.maximum.isNaN || v > w.maximum { w.maximum = v }; w.defined += 1
-        default: break
+        switch accumulation {
+        case .values: w.values.append(v)
+        case .sum: w.sum.add(v); w.defined += 1
+        case .minimum: if w.minimum.isNaN || v < w.minimum { w.minimum = v }; w.defined += 1
+        case .maximum: if w.maximum.isNaN || v > w.maximum { w.maximum = v }; w.defined += 1
+        case .count, .share: break
         }
     }
 
     @inline(__always)
     private func addEvidence(_ w: inout WindowState, _ r: TraceRecord, value: Double) {
         let score = largerIsWorse ? value : -value
-        if w.evidence.count == WindowState.evidenceLimit, let last = w.evidence.last, last.score > score { return }
+        guard w.admitsEvidence(score: score) else { return }
         w.addEvidence(Evidence(score: score, value: value, id: r.texts[idSlot] ?? ""))
     }
 
@@ -157,7 +165,13 @@ struct CompiledClause: Sendable {
             let n = w.values.count
             guard n > 0 else { return nil }
             // Nearest rank ⌈q·n/100⌉ in exact arithmetic (0.99 × 200 is exactly 198).
-            let rank = (q * Rational(n) / Rational(100)).ceiling.intValue ?? n
+            let rank: Int
+            if let (qn, qd) = percentileFraction, n < 1 << 40 {
+                let scaled = qn * n, divisor = qd * 100
+                rank = (scaled + divisor - 1) / divisor
+            } else {
+                rank = (q * Rational(n) / Rational(100)).ceiling.intValue ?? n
+            }
             let k = min(max(rank, 1), n) - 1
             var values = w.values
             return .double(NthElement.select(&values, k))
@@ -177,7 +191,7 @@ struct CompiledClause: Sendable {
     func holds(_ o: Observed) -> Bool {
         let c: Int
         switch o {
-        case .double(let d): c = plan.bound.compare(double: d)
+        case .double(let d): return doubleBound.holds(d)
         case .exact(let r): c = r < plan.bound ? -1 : (r == plan.bound ? 0 : 1)
         case .fraction(let n, let d):
             let r = Rational(n, d)
@@ -212,9 +226,9 @@ struct CompiledClause: Sendable {
         windows.reserveCapacity(state.windows.count)
         var met = 0, breached = 0, insufficient = 0
         // (period start, group) -> (period end, met, breached)
-        var periods: [WindowKey: (end: Int64, met: Int, breached: Int)] = [:]
-        for (key, w) in state.windows {
-            let parts = state.groupParts[key.group] ?? []
+        var periods: [PeriodKey: (end: Int64, met: Int, breached: Int)] = [:]
+        for (start, parts, w) in state.entries {
+            let key = (start: start, parts: parts)
             let keyParts = zip(plan.groupBy, parts).map { GroupKeyPart(field: $0, value: $1) }
             var verdict = WindowVerdict.insufficient
             var observed: ObservedValue?
@@ -235,7 +249,7 @@ struct CompiledClause: Sendable {
             }
             if verdict != .insufficient {
                 let (ps, pe) = periodBounds(windowStart: key.start)
-                let pk = WindowKey(start: ps, group: key.group)
+                let pk = PeriodKey(start: ps, parts: parts)
                 var p = periods[pk] ?? (pe, 0, 0)
                 if verdict == .met { p.met += 1 } else { p.breached += 1 }
                 periods[pk] = p
@@ -251,7 +265,7 @@ struct CompiledClause: Sendable {
         var periodResults: [PeriodResult] = []
         let objective = plan.objective.fraction
         for (pk, p) in periods {
-            let parts = state.groupParts[pk.group] ?? []
+            let parts = pk.parts
             let keyParts = zip(plan.groupBy, parts).map { GroupKeyPart(field: $0, value: $1) }
             let attainment = Rational(p.met, p.met + p.breached)
             periodResults.append(PeriodResult(start: pk.start, end: p.end, key: keyParts, met: p.met, breached: p.breached,
@@ -298,6 +312,12 @@ struct CompiledClause: Sendable {
         }
         return result
     }
+}
+
+/// An objective period of one group.
+struct PeriodKey: Hashable {
+    var start: Int64
+    var parts: [String?]
 }
 
 /// Orders group keys: by each part's value, an absent value first.

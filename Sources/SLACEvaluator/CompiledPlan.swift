@@ -56,10 +56,11 @@ struct DoubleBound: Sendable {
 }
 
 /// Where each needed field sits in a `TraceRecord`.
+///
+/// Only integers, so passing it per record costs no reference counting (a dictionary here showed
+/// up as retain/release on every record under perf).
 struct FieldSlots: Sendable {
     var ttft = -1, e2e = -1, input = -1, output = -1, energy = -1, itl = -1
-    var text: [String: Int] = [:]
-
     init(_ request: TraceFieldRequest) {
         for (i, f) in request.numericFields.enumerated() {
             switch f {
@@ -72,7 +73,6 @@ struct FieldSlots: Sendable {
             }
         }
         for (i, f) in request.listFields.enumerated() where f == "itl_ms" { itl = i }
-        for (i, f) in request.textFields.enumerated() { text[f] = i }
     }
 
     @inline(__always)
@@ -108,8 +108,9 @@ struct FieldSlots: Sendable {
     @inline(__always)
     func list(_ r: TraceRecord) -> [Double]? { itl >= 0 ? r.lists[itl] : nil }
 
-    func textSlot(_ field: String) -> Int {
-        guard let s = text[field] else { preconditionFailure("plan field `\(field)` was not requested") }
+    /// The slot of a text field of the request (compile time only).
+    static func textSlot(_ field: String, _ request: TraceFieldRequest) -> Int {
+        guard let s = request.textFields.firstIndex(of: field) else { preconditionFailure("plan field `\(field)` was not requested") }
         return s
     }
 }
@@ -123,14 +124,14 @@ indirect enum CompiledPredicate: Sendable {
     case text(slot: Int, equal: Bool, value: String)
     case textIn(slot: Int, values: Set<String>, negated: Bool)
 
-    init(_ p: CheckedPredicate, _ slots: FieldSlots) {
+    init(_ p: CheckedPredicate, _ request: TraceFieldRequest) {
         switch p {
-        case .and(let a, let b): self = .and(CompiledPredicate(a, slots), CompiledPredicate(b, slots))
-        case .or(let a, let b): self = .or(CompiledPredicate(a, slots), CompiledPredicate(b, slots))
-        case .not(let a): self = .not(CompiledPredicate(a, slots))
+        case .and(let a, let b): self = .and(CompiledPredicate(a, request), CompiledPredicate(b, request))
+        case .or(let a, let b): self = .or(CompiledPredicate(a, request), CompiledPredicate(b, request))
+        case .not(let a): self = .not(CompiledPredicate(a, request))
         case .metric(let m, let op, let bound): self = .metric(m, DoubleBound(op, bound))
-        case .text(let f, let equal, let value): self = .text(slot: slots.textSlot(f), equal: equal, value: value)
-        case .textIn(let f, let values, let negated): self = .textIn(slot: slots.textSlot(f), values: Set(values), negated: negated)
+        case .text(let f, let equal, let value): self = .text(slot: FieldSlots.textSlot(f, request), equal: equal, value: value)
+        case .textIn(let f, let values, let negated): self = .textIn(slot: FieldSlots.textSlot(f, request), values: Set(values), negated: negated)
         }
     }
 
@@ -197,9 +198,9 @@ struct CompiledExclusions: Sendable {
     let maintenance: [MaintenanceInterval]
     let requests: [CompiledPredicate]
 
-    init(_ e: CheckedExclusions, _ slots: FieldSlots) {
+    init(_ e: CheckedExclusions, _ request: TraceFieldRequest) {
         maintenance = e.maintenance
-        requests = e.requests.map { CompiledPredicate($0, slots) }
+        requests = e.requests.map { CompiledPredicate($0, request) }
     }
 
     var isEmpty: Bool { maintenance.isEmpty && requests.isEmpty }

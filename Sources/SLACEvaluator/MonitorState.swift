@@ -36,6 +36,12 @@ struct WindowState: Sendable {
 
     init(end: Int64) { self.end = end }
 
+    /// Whether a candidate with this score could enter the evidence list.
+    @inline(__always)
+    func admitsEvidence(score: Double) -> Bool {
+        evidence.count < WindowState.evidenceLimit || (evidence.last.map { score >= $0.score } ?? true)
+    }
+
     @inline(__always)
     mutating func addEvidence(_ e: Evidence) {
         if evidence.count == WindowState.evidenceLimit {
@@ -60,28 +66,98 @@ struct WindowState: Sendable {
     }
 }
 
-/// Identifies a window of a clause: its start and its group.
-struct WindowKey: Sendable, Hashable {
-    var start: Int64
-    var group: String
-}
-
-/// All windows of one clause.
+/// All windows of one clause, stored densely and found by (window start, group id).
+///
+/// Group ids are local to the state (each chunk interns its own); `merge` maps them through the
+/// group's field values. A per-group cache of the last window makes the common case (records of a
+/// group arrive nearly in time order) one array access.
 struct ClauseState: Sendable {
-    var windows: [WindowKey: WindowState] = [:]
-    /// The `per` field values of each group key seen.
-    var groupParts: [String: [String?]] = [:]
+    /// Mutated in place by the clause (`windows[i]`); never reordered.
+    var windows: [WindowState] = []
+    private(set) var starts: [Int64] = []
+    private(set) var groupOfWindow: [Int32] = []
+    /// Field values of each group id.
+    private(set) var groupParts: [[String?]] = []
+    private var groupIndex: [[String?]: Int32] = [:]
+    private var buckets: [Int32] = Array(repeating: -1, count: 256)
+    private var lastStart: [Int64] = []
+    private var lastWindow: [Int32] = []
+
+    @inline(__always)
+    private static func hash(_ start: Int64, _ group: Int32) -> Int {
+        let h = UInt64(bitPattern: start) &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(UInt32(bitPattern: group)) &* 0xC2B2_AE3D_27D4_EB4F
+        return Int(truncatingIfNeeded: h ^ (h >> 31))
+    }
+
+    /// Index of the window (start, group), created with `end` when new.
+    @inline(__always)
+    mutating func window(start: Int64, end: Int64, group: Int32) -> Int {
+        let g = Int(group)
+        if g < lastStart.count && lastStart[g] == start { return Int(lastWindow[g]) }
+        let mask = buckets.count - 1
+        var i = ClauseState.hash(start, group) & mask
+        var found = -1
+        while true {
+            let b = buckets[i]
+            if b < 0 { break }
+            if starts[Int(b)] == start && groupOfWindow[Int(b)] == group { found = Int(b); break }
+            i = (i + 1) & mask
+        }
+        if found < 0 {
+            found = windows.count
+            windows.append(WindowState(end: end))
+            starts.append(start)
+            groupOfWindow.append(group)
+            buckets[i] = Int32(found)
+            if windows.count * 2 > buckets.count { rehash() }
+        }
+        while lastStart.count <= g {
+            lastStart.append(Int64.min)
+            lastWindow.append(-1)
+        }
+        lastStart[g] = start
+        lastWindow[g] = Int32(found)
+        return found
+    }
+
+    private mutating func rehash() {
+        let size = buckets.count * 2
+        buckets = Array(repeating: -1, count: size)
+        let mask = size - 1
+        for k in windows.indices {
+            var i = ClauseState.hash(starts[k], groupOfWindow[k]) & mask
+            while buckets[i] >= 0 { i = (i + 1) & mask }
+            buckets[i] = Int32(k)
+        }
+    }
+
+    /// Records the field values of the chunk's group ids (from its interner).
+    mutating func adoptGroups(_ parts: [[String?]]) {
+        groupParts = parts
+        groupIndex = [:]
+        for (i, p) in parts.enumerated() { groupIndex[p] = Int32(i) }
+    }
+
+    private mutating func groupID(_ parts: [String?]) -> Int32 {
+        if let g = groupIndex[parts] { return g }
+        let g = Int32(groupParts.count)
+        groupParts.append(parts)
+        groupIndex[parts] = g
+        return g
+    }
 
     mutating func merge(_ other: ClauseState) {
-        for (k, v) in other.windows {
-            if var mine = windows[k] {
-                mine.merge(v)
-                windows[k] = mine
-            } else {
-                windows[k] = v
-            }
+        let map = other.groupParts.map { groupID($0) }
+        for k in other.windows.indices {
+            let w = other.windows[k]
+            let index = window(start: other.starts[k], end: w.end, group: map[Int(other.groupOfWindow[k])])
+            windows[index].merge(w)
         }
-        groupParts.merge(other.groupParts) { a, _ in a }
+    }
+
+    /// Every window with its start and group's field values.
+    var entries: [(start: Int64, parts: [String?], state: WindowState)] {
+        windows.indices.map { (starts[$0], groupParts[Int(groupOfWindow[$0])], windows[$0]) }
     }
 }
 

@@ -15,6 +15,22 @@ public enum Digest {
     public static func sha256Hex(_ bytes: [UInt8]) -> String {
         bytes.withUnsafeBytes { sha256Hex($0) }
     }
+
+    /// SHA-256 of a trace, block by block, releasing each block's pages after hashing it so
+    /// that digesting a large memory-mapped file does not grow the resident set.
+    @Sendable public static func sha256Hex(_ input: TraceInput) -> String {
+        var hasher = SHA256()
+        let bytes = input.bytes
+        let block = 8 << 20
+        var offset = 0
+        while offset < bytes.count {
+            let end = min(bytes.count, offset + block)
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: bytes[offset..<end]))
+            input.releasePages(offset..<end)
+            offset = end
+        }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
 }
 
 /// Loads a contract and runs it through parse → check → compile, or returns the rendered errors.
@@ -120,7 +136,7 @@ public enum VerifyCommand {
             do {
                 let input = try TraceInput(path: path)
                 let format = formatOverride ?? TraceFormatDetection.detect(bytes: input.bytes, path: path)
-                sources.append(TraceSource(input: input, format: format, sha256: Digest.sha256Hex(input.bytes),
+                sources.append(TraceSource(input: input, format: format, digest: Digest.sha256Hex,
                                            displayPath: path == "-" ? "<stdin>" : path))
             } catch {
                 return CommandOutput(standardError: "error: cannot read trace `\(path)`: \(error.message)\n", exitCode: ExitCode.unreadableInput)

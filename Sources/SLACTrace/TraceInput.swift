@@ -87,6 +87,20 @@ public final class TraceInput: @unchecked Sendable {
 
     deinit { TraceInput.release(storage) }
 
+    /// Tells the kernel this process is done with `range` of a memory-mapped file, so those pages
+    /// leave its resident set (they stay in the page cache, and a later read faults them back in).
+    /// Keeps peak memory flat in the file size when the scan proceeds block by block (issue 4:
+    /// without it, mapping the 1 GB benchmark trace made the resident set 1.1 GiB).
+    /// A no-op for inflated or standard-input content, which lives in the heap.
+    public func releasePages(_ range: Range<Int>) {
+        guard case .mapped(let p, let n) = storage else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = (range.lowerBound + page - 1) / page * page
+        let end = range.upperBound >= n ? n : range.upperBound / page * page
+        guard end > start else { return }
+        _ = madvise(p + start, end - start, Int32(MADV_DONTNEED))
+    }
+
     private static func release(_ s: Storage) {
         switch s {
         case .empty: break
