@@ -31,11 +31,17 @@ let package = Package(
         // Stage 5: verdicts -> XML / JUnit reports.
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .target(name: "SLACReport", dependencies: ["SLACEvaluator", "CLibXML2"]),
+        // Auditor's view: HTML rendering (libxslt), integrity digest and signature, safe report reading.
+        .systemLibrary(name: "CLibXSLT", pkgConfig: "libxslt", providers: [.apt(["libxslt1-dev"])]),
+        .target(name: "SLACAudit", dependencies: [
+            "SLACReport", "SLACEvaluator", "SLACChecker", "SLACExact", "CLibXML2", "CLibXSLT",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], exclude: ["report.xsl"]),
         // Legal-ops tools over the AST and the checked contract: fmt, explain, diff, analysis.
         .target(name: "SLACLegalOps", dependencies: ["SLACSyntax", "SLACChecker", "SLACExact"]),
         // Command implementations (testable); the executable only parses arguments.
         .target(name: "SLACTool", dependencies: [
-            "SLACSyntax", "SLACChecker", "SLACMonitor", "SLACTrace", "SLACEvaluator", "SLACReport", "SLACLegalOps",
+            "SLACSyntax", "SLACChecker", "SLACMonitor", "SLACTrace", "SLACEvaluator", "SLACReport", "SLACLegalOps", "SLACAudit",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .executableTarget(name: "slac", dependencies: [
@@ -46,10 +52,16 @@ let package = Package(
         .testTarget(name: "SLACCheckerTests", dependencies: ["SLACChecker", "SLACSyntax", "SLACExact"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "SLACTraceTests", dependencies: ["SLACTrace"]),
-        .testTarget(name: "SLACEvaluatorTests", dependencies: ["SLACEvaluator", "SLACTool", "SLACChecker", "SLACSyntax", "SLACMonitor", "SLACTrace"]),
+        .testTarget(name: "SLACEvaluatorTests", dependencies: ["SLACEvaluator", "SLACTool", "SLACChecker", "SLACSyntax", "SLACMonitor", "SLACTrace"],
+                    exclude: ["Golden"]),
         .testTarget(name: "SLACReportTests", dependencies: ["SLACReport", "SLACTool", "CLibXML2"], exclude: ["Golden"]),
+        .testTarget(name: "SLACAuditTests", dependencies: ["SLACAudit", "SLACReport", "SLACTool", "CLibXML2", "CLibXSLT",
+                                                           .product(name: "Crypto", package: "swift-crypto")],
+                    exclude: ["Golden"]),
         .testTarget(name: "SLACToolTests", dependencies: ["SLACTool"]),
-        .testTarget(name: "SLACLegalOpsTests", dependencies: ["SLACLegalOps", "SLACSyntax", "SLACChecker", "SLACTool"]),
+        .testTarget(name: "SLACLegalOpsTests", dependencies: ["SLACLegalOps", "SLACSyntax", "SLACChecker", "SLACTool"],
+                    exclude: ["Golden", "Fixtures"]),
+        .testTarget(name: "SLACAdapterTests", dependencies: ["SLACTrace", "SLACTool", "SLACEvaluator"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

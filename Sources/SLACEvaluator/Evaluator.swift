@@ -65,7 +65,10 @@ public struct Evaluator: Sendable {
     public var fieldRequest: TraceFieldRequest { request }
 
     /// Evaluates all traces with `jobs` parallel chunks per trace.
-    public func evaluate(_ traces: [TraceSource], jobs: Int = 1) throws -> EvaluationResult {
+    /// `progress` is called from worker threads after each scanned block with the bytes and
+    /// records of that block (for a progress bar); it must be thread-safe.
+    public func evaluate(_ traces: [TraceSource], jobs: Int = 1,
+                         progress: (@Sendable (_ bytes: Int, _ records: Int) -> Void)? = nil) throws -> EvaluationResult {
         var total = MonitorState(clauseCount: clauses.count, traceCount: traces.count)
         var digests: [String] = []
         for (t, trace) in traces.enumerated() {
@@ -95,7 +98,7 @@ public struct Evaluator: Sendable {
                 }
                 let i = task - firstChunkTask
                 let state = self.scanChunk(scanner: scanner, input: input, format: format, range: ranges[i], traceIndex: t,
-                                           traceCount: traceCount, path: path)
+                                           traceCount: traceCount, path: path, progress: progress)
                 states.set(i, state)
             }
             if hashInParallel { digest = digestBox.value }
@@ -110,7 +113,7 @@ public struct Evaluator: Sendable {
 
     /// Scans one chunk into a fresh state. Hot path: state lives in locals, not class properties.
     func scanChunk(scanner: TraceScanner, input: TraceInput, format: TraceFormat, range: Range<Int>, traceIndex t: Int,
-                   traceCount: Int, path: String) -> MonitorState {
+                   traceCount: Int, path: String, progress: (@Sendable (Int, Int) -> Void)? = nil) -> MonitorState {
         let bytes = input.bytes
         var state = MonitorState(clauseCount: clauses.count, traceCount: traceCount)
         var counts = TraceCounts()
@@ -168,6 +171,7 @@ public struct Evaluator: Sendable {
         lines += result.lines
         records += result.records
         input.releasePages(block)
+        progress?(block.count, result.records)
         }
         counts.lines = lines
         counts.records = records

@@ -505,32 +505,54 @@ public struct Parser {
         if depth > Parser.maxDepth {
             diagnostics.append(.error("SLA0116", at: current.span, "condition is nested too deeply",
                                       help: "conditions may nest at most \(Parser.maxDepth) levels"))
-            // Skip the rest of this line of nesting.
+            // Skip the rest of this nesting: to the unmatched `)`, or to the next item or `}`.
             var d = 0
             while !atEnd {
                 if current.kind == .leftParen { d += 1 }
                 if current.kind == .rightParen { if d == 0 { break }; d -= 1 }
+                if d == 0 && (current.kind == .rightBrace || startsItem) { break }
                 advance()
             }
             return .missing(current.span)
         }
-        var left = parseAnd()
-        while isKeyword("or") {
-            advance()
-            let right = parseAnd()
-            left = .or(left, right, span: left.span.union(right.span))
+        return parseChain("or") { $0.parseAnd() }
+    }
+
+    private mutating func parseAnd() -> PredicateSyntax {
+        parseChain("and") { $0.parseNot() }
+    }
+
+    /// `operand (word operand)*`, left-associative. Each link deepens the tree by one level, so a
+    /// chain counts towards the nesting limit like parentheses do (every later stage walks the tree
+    /// recursively); past the limit the rest of the chain is read, reported once, and dropped.
+    private mutating func parseChain(_ word: String, _ operand: (inout Parser) -> PredicateSyntax) -> PredicateSyntax {
+        var left = operand(&self)
+        let outer = depth
+        defer { depth = outer }
+        while isKeyword(word) {
+            let keyword = advance()
+            depth += 1
+            if depth > Parser.maxDepth {
+                diagnostics.append(.error("SLA0116", at: keyword.span, "condition is too long",
+                                          help: "a condition may join at most \(Parser.maxDepth) parts with `and`, `or` and parentheses; use `in [...]` for lists of values"))
+                depth = outer
+                while true {
+                    _ = operand(&self)
+                    guard isKeyword(word) else { break }
+                    advance()
+                }
+                return left
+            }
+            let right = operand(&self)
+            left = word == "or" ? .or(left, right, span: left.span.union(right.span)) : .and(left, right, span: left.span.union(right.span))
         }
         return left
     }
 
-    private mutating func parseAnd() -> PredicateSyntax {
-        var left = parseNot()
-        while isKeyword("and") {
-            advance()
-            let right = parseNot()
-            left = .and(left, right, span: left.span.union(right.span))
-        }
-        return left
+    /// True when the current token begins a line and a contract or clause item.
+    private var startsItem: Bool {
+        lineStartTokens.contains(index) && current.kind == .identifier
+            && (Parser.clauseKeywords.contains(current.value) || Parser.contractKeywords.contains(current.value))
     }
 
     private mutating func parseNot() -> PredicateSyntax {

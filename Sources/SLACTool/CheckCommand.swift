@@ -1,5 +1,6 @@
 import Foundation
 import SLACChecker
+import SLACLegalOps
 import SLACSyntax
 
 /// What a command printed and how it exits; the executable writes these out. Keeping commands as
@@ -25,7 +26,7 @@ public enum ExitCode {
 
 /// `slac check FILE...`.
 public enum CheckCommand {
-    public enum Format: String, Sendable, CaseIterable { case text, json }
+    public enum Format: String, Sendable, CaseIterable { case text, json, sarif }
 
     /// One file's outcome: the source when it could be read, and its diagnostics.
     struct FileOutcome {
@@ -42,8 +43,11 @@ public enum CheckCommand {
             case .failure(let problem):
                 outcomes.append(FileOutcome(path: path, source: nil, diagnostics: [problem.diagnostic], inputProblem: problem))
             case .success(let source):
-                let result = Checker.check(source)
-                outcomes.append(FileOutcome(path: path, source: source, diagnostics: result.diagnostics, inputProblem: nil))
+                let parsed = Parser.parse(source)
+                let result = Checker.check(parsed)
+                // Analysis warnings (SLA041x) for contracts that checked without errors.
+                let warnings = result.contract.map { ContractAnalysis.warnings(for: $0, syntax: parsed.syntax) } ?? []
+                outcomes.append(FileOutcome(path: path, source: source, diagnostics: (result.diagnostics + warnings).sortedForDisplay, inputProblem: nil))
             }
         }
         let failed = outcomes.contains { $0.diagnostics.containsErrors }
@@ -51,6 +55,8 @@ public enum CheckCommand {
         switch format {
         case .json:
             output.standardOutput = renderJSON(outcomes)
+        case .sarif:
+            output.standardOutput = renderSARIF(outcomes)
         case .text:
             let renderer = DiagnosticRenderer(colored: colored)
             var text = ""

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import SLACAudit
 import SLACChecker
 import SLACEvaluator
 import SLACMonitor
@@ -90,11 +91,20 @@ public enum VerifyCommand {
         public var traces: [String]
         public var reportPath: String?
         public var junitPath: String?
+        /// `--html FILE`: the auditor's HTML page, rendered from the sealed report.
+        public var htmlPath: String?
+        /// `--sign-key KEY`: sign the report's digest with this Ed25519 key (`slac keygen`).
+        public var signKeyPath: String?
         public var format: String?
+        /// `--epoch INSTANT`: where relative timestamps start (Mooncake traces count ms from the
+        /// trace start); an RFC 3339 instant with offset, or a date meaning midnight UTC.
+        public var epoch: String?
         public var windows: WindowSelection = .breached
         public var strict = false
         public var jobs = 1
         public var quiet = false
+        /// Draw a progress bar on standard error (the CLI sets this only on a terminal).
+        public var showProgress = false
         public init(contractPath: String? = nil, planPath: String? = nil, traces: [String]) {
             self.contractPath = contractPath
             self.planPath = planPath
@@ -103,6 +113,26 @@ public enum VerifyCommand {
     }
 
     public static func run(_ options: Options, colored: Bool) -> CommandOutput {
+        run(options, colored: colored, capture: nil)
+    }
+
+    /// The evaluation path of `run` without writing anything: parse, check and compile the
+    /// contract (or load the plan), read the traces, evaluate. `slac verify-report --recompute`
+    /// uses it so a reproduction goes through exactly the code that made the report.
+    public static func evaluate(_ options: Options, colored: Bool) -> Result<EvaluationResult, CommandOutput> {
+        var captured: EvaluationResult?
+        let output = run(options, colored: colored) { captured = $0 }
+        return captured.map { .success($0) } ?? .failure(output)
+    }
+
+    private static func run(_ options: Options, colored: Bool, capture: ((EvaluationResult) -> Void)?) -> CommandOutput {
+        // A bad key is a usage error, found before any trace is read.
+        var signingKey: ReportSigningKey?
+        if capture == nil, let path = options.signKeyPath {
+            do { signingKey = try ReportSigningKey.load(path: path) } catch {
+                return CommandOutput(standardError: "error: \(error.description)\n", exitCode: ExitCode.invalidContract)
+            }
+        }
         let planResult: Result<MonitorPlan, CommandOutput>
         switch (options.contractPath, options.planPath) {
         case (let c?, nil): planResult = PlanBuilding.plan(contractPath: c, colored: colored)
@@ -126,6 +156,14 @@ public enum VerifyCommand {
             }
             formatOverride = parsed
         }
+        var epoch: Int64?
+        if let e = options.epoch {
+            guard let instant = AdapterOptions.parseInstant(e) else {
+                return CommandOutput(standardError: "error: `--epoch` is not an instant: `\(e)`\n   = help: write an RFC 3339 instant with an offset, e.g. `2024-05-01T00:00:00Z`, or a date (midnight UTC)\n",
+                                     exitCode: ExitCode.invalidContract)
+            }
+            epoch = instant
+        }
 
         let evaluator: Evaluator
         do { evaluator = try Evaluator(plan: plan) } catch {
@@ -136,22 +174,52 @@ public enum VerifyCommand {
             do {
                 let input = try TraceInput(path: path)
                 let format = formatOverride ?? TraceFormatDetection.detect(bytes: input.bytes, path: path)
+                if formatOverride == nil, format == .jsonl || format == .csv, let summary = TraceFormatDetection.summaryKind(bytes: input.bytes) {
+                    return CommandOutput(standardError: "error: trace `\(path)` is \(summary.what)\n   = help: \(summary.help)\n",
+                                         exitCode: ExitCode.unreadableInput)
+                }
                 sources.append(TraceSource(input: input, format: format, digest: Digest.sha256Hex,
                                            displayPath: path == "-" ? "<stdin>" : path))
             } catch {
                 return CommandOutput(standardError: "error: cannot read trace `\(path)`: \(error.message)\n", exitCode: ExitCode.unreadableInput)
             }
         }
+        // Missing information is an input error before evaluation, never a silently empty result.
+        let problems = FormatRequirements.problems(plan: plan, sources: sources.map { ($0.displayPath, $0.format) }, epochGiven: epoch != nil)
+        if !problems.isEmpty {
+            return CommandOutput(standardError: problems.joined(), exitCode: ExitCode.unreadableInput)
+        }
+        // Records of formats without timestamps are placed at the term start (the check above
+        // admits them only when every clause has one window over the whole term).
+        let adapterOptions = AdapterOptions(epoch: epoch, undatedTimestamp: plan.contract.termStart)
         let result: EvaluationResult
-        do { result = try evaluator.evaluate(sources, jobs: max(1, options.jobs)) } catch {
+        let bar = options.showProgress ? ProgressBar(totalBytes: sources.reduce(0) { $0 + $1.input.bytes.count }) : nil
+        do {
+            var progress: (@Sendable (Int, Int) -> Void)?
+            if let bar { progress = { bytes, records in bar.advance(bytes: bytes, records: records) } }
+            result = try AdapterOptions.$current.withValue(adapterOptions) {
+                try evaluator.evaluate(sources, jobs: max(1, options.jobs), progress: progress)
+            }
+            bar?.finish()
+        } catch {
             return CommandOutput(standardError: "error: \(error)\n", exitCode: ExitCode.unreadableInput)
+        }
+
+        if let capture {
+            capture(result)
+            return CommandOutput()
         }
 
         var output = CommandOutput()
         do {
-            let xml = try XMLReportWriter(windows: options.windows).write(result)
+            // The report carries its digest (and signature); the HTML page is rendered from the
+            // sealed bytes, exactly as `slac render` would render the file.
+            let xml = try ReportIntegrity.seal(try XMLReportWriter(windows: options.windows).write(result), signingKey: signingKey)
             if let reportPath = options.reportPath {
                 try Data(xml).write(to: URL(fileURLWithPath: reportPath))
+            }
+            if let htmlPath = options.htmlPath {
+                try Data(try HTMLReportRenderer.render(xml).html).write(to: URL(fileURLWithPath: htmlPath))
             }
             if let junit = options.junitPath {
                 try Data(try JUnitWriter().write(result)).write(to: URL(fileURLWithPath: junit))
@@ -186,5 +254,140 @@ enum Summary {
             out += "\n"
         }
         return out
+    }
+}
+
+/// A progress line on standard error for long runs: bytes done, records/s and ETA, redrawn at
+/// most ten times a second. Only used when standard error is a terminal.
+final class ProgressBar: @unchecked Sendable {
+    private let totalBytes: Int
+    private var bytes = 0
+    private var records = 0
+    private let started = DispatchTime.now().uptimeNanoseconds
+    private var lastDraw: UInt64 = 0
+    private let lock = NSLock()
+
+    init(totalBytes: Int) { self.totalBytes = max(1, totalBytes) }
+
+    func advance(bytes b: Int, records r: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        bytes += b
+        records += r
+        let now = DispatchTime.now().uptimeNanoseconds
+        guard now - lastDraw > 100_000_000 else { return }
+        lastDraw = now
+        draw(now: now)
+    }
+
+    private func draw(now: UInt64) {
+        let seconds = max(0.001, Double(now - started) / 1e9)
+        let fraction = min(1, Double(bytes) / Double(totalBytes))
+        let width = 30
+        let filled = Int(fraction * Double(width))
+        let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+        let rate = Double(records) / seconds
+        let eta = fraction > 0 ? seconds * (1 - fraction) / fraction : 0
+        let line = String(format: "\r[%@] %5.1f%%  %.0f MB  %.0f records/s  ETA %.0f s ", bar, fraction * 100, Double(bytes) / 1e6, rate, eta)
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    func finish() {
+        lock.lock()
+        defer { lock.unlock() }
+        FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
+    }
+}
+
+/// The check of SPEC §6 "missing information": a clause needing a field that a trace's format
+/// does not carry (TTFT in a token-only trace, a time window over records without timestamps)
+/// stops the run with an input error naming the clause, the field and the format.
+enum FormatRequirements {
+    /// The fields a metric reads (as the monitor compiler requests them).
+    static func fields(_ metric: Metric) -> [String] {
+        switch metric {
+        case .ttft: ["ttft_ms"]
+        case .e2e: ["e2e_ms"]
+        case .inputTokens: ["input_tokens"]
+        case .outputTokens: ["output_tokens"]
+        case .totalTokens: ["input_tokens", "output_tokens"]
+        case .tpot, .decodeTPS: ["ttft_ms", "e2e_ms", "output_tokens"]
+        case .e2eTPS: ["e2e_ms", "output_tokens"]
+        case .itl: ["itl_ms"]
+        case .energy: ["energy_j"]
+        }
+    }
+
+    static func fields(_ p: CheckedPredicate) -> [String] {
+        switch p {
+        case .and(let a, let b), .or(let a, let b): fields(a) + fields(b)
+        case .not(let a): fields(a)
+        case .metric(let m, _, _): fields(m)
+        case .text(let f, _, _), .textIn(let f, _, _): [f]
+        }
+    }
+
+    /// The fields of a clause, in the order they appear (scope, groups, aggregate, exclusions).
+    static func fields(_ c: PlanClause) -> [String] {
+        var out: [String] = []
+        if let scope = c.scope { out += fields(scope) }
+        out += c.groupBy
+        switch c.aggregate {
+        case .share(let p): out += fields(p)
+        case .count: break
+        case .percentile(let m, _), .mean(let m), .min(let m), .max(let m), .sum(let m): out += fields(m)
+        }
+        for e in c.exclusions.requests { out += fields(e) }
+        var seen = Set<String>()
+        return out.filter { seen.insert($0).inserted }
+    }
+
+    /// One message per (trace format, clause, missing field), in the house style.
+    static func problems(plan: MonitorPlan, sources: [(path: String, format: TraceFormat)], epochGiven: Bool) -> [String] {
+        var out: [String] = []
+        var checked = Set<String>()
+        for source in sources where source.format.isAdapter {
+            let d = source.format.formatDescription
+            let name = source.format.rawValue
+            if d.needsEpoch && !epochGiven {
+                out.append("error: `\(source.path)` is a `\(name)` trace, whose timestamps are milliseconds since the trace start\n"
+                    + "   = help: pass `--epoch INSTANT` with the instant the trace started, e.g. `--epoch 2024-05-01T00:00:00Z`\n")
+            }
+            guard checked.insert(name).inserted else { continue }
+            var missing: [String] = []
+            if !d.hasTimestamps && !plan.exclusions.maintenance.isEmpty {
+                missing.append("error: the contract's maintenance exclusions need `ts`, which `\(name)` traces do not carry\n")
+            }
+            for e in plan.exclusions.requests {
+                for f in fields(e) where !d.provides(f) {
+                    missing.append("error: the contract's `exclude requests` needs `\(f)`, which `\(name)` traces do not carry\n")
+                }
+            }
+            for c in plan.clauses {
+                if !d.hasTimestamps {
+                    if c.window != .term {
+                        missing.append("error: clause `\(c.ref)` (\(c.name)) needs `ts` for its time windows, which `\(name)` traces do not carry\n"
+                            + "   = help: `\(name)` records have no timestamps; only clauses with `over term` can run on them\n")
+                    } else if !c.exclusions.maintenance.isEmpty {
+                        missing.append("error: clause `\(c.ref)` (\(c.name)) needs `ts` for its maintenance exclusion, which `\(name)` traces do not carry\n")
+                    }
+                }
+                for f in fields(c) where !d.provides(f) {
+                    missing.append("error: clause `\(c.ref)` (\(c.name)) needs `\(f)`, which `\(name)` traces do not carry\n")
+                }
+            }
+            if !missing.isEmpty {
+                out += missing
+                out.append("   = note: `\(source.path)` was read as `\(name)`; `slac formats` lists what each format carries\n")
+            }
+        }
+        return out
+    }
+}
+
+/// `slac formats`: the trace formats and how each maps to the canonical record.
+public enum FormatsCommand {
+    public static func run() -> CommandOutput {
+        CommandOutput(standardOutput: FormatCatalog.render())
     }
 }

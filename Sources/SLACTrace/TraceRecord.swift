@@ -76,10 +76,31 @@ public struct RejectedLine: Sendable, Equatable, Hashable {
     }
 }
 
-/// The trace formats the reader understands natively; the report names the one used (§6).
+/// The trace formats the reader understands; the report names the one used (§6).
+///
+/// `jsonl` and `csv` are canonical and read by the byte-level scanner; the others are adapters
+/// for files that real inference tools write (`Adapters/`, `docs/formats.md`), parsed whole and
+/// converted to canonical records with explicit units.
 public enum TraceFormat: String, Sendable, CaseIterable {
     /// Canonical JSON Lines: one JSON object per line.
     case jsonl
     /// RFC 4180 CSV with a header row naming the canonical fields.
     case csv
+    /// LLMPerf per-request JSON (a JSON array of request objects).
+    case llmperf
+    /// AIPerf / GenAI-Perf `profile_export.jsonl`.
+    case aiperf
+    /// LMBench (LMCache benchmark) per-request CSV.
+    case lmbench
+    /// OpenTelemetry GenAI spans in OTLP/JSON.
+    case otlp
+    /// Langfuse trace exports (GENERATION observations).
+    case langfuse
+    /// Azure LLM inference trace CSV (token counts only).
+    case azure
+    /// Mooncake JSONL arrival traces (token counts, timestamps relative to the trace start).
+    case mooncake
+
+    /// Whether an adapter reads this format (parsed whole, off the canonical hot path).
+    public var isAdapter: Bool { self != .jsonl && self != .csv }
 }

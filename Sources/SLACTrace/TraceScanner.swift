@@ -72,29 +72,37 @@ func hasByteOrderMark(_ base: UnsafePointer<UInt8>, _ n: Int) -> Bool {
 
 /// Chooses the format of a trace input (§6: `--format` or detected; the report names it).
 public enum TraceFormatDetection {
-    /// Detects the format from the content, with the path's extension as a tie-breaker.
+    /// Detects the format from the content, with the path's name as a tie-breaker.
     ///
-    /// The first non-blank byte (after a UTF-8 byte order mark) `{` means JSON Lines; a first line
-    /// that is a CSV header with a `ts` column means CSV. Otherwise (empty input, or neither) the
-    /// extension decides (`.jsonl`, `.ndjson`, `.csv`, also under `.gz`), then a comma in the first
-    /// line (CSV), else JSON Lines, whose per-line reasons explain best what is wrong.
+    /// The first non-blank byte (after a UTF-8 byte order mark) `{` means JSON Lines, unless the
+    /// first line (or first key) is an adapter format's (`resourceSpans` → OTLP, `observations` →
+    /// Langfuse, `metadata`+`metrics` → AIPerf, `timestamp`+`input_length` → Mooncake); `[` with
+    /// LLMPerf, OTLP or Langfuse keys means that format; a first line that is a CSV header with a
+    /// `ts` column means CSV, with Azure's or LMBench's columns that format. Otherwise (empty
+    /// input, or neither) well-known file names (`AzureLLMInferenceTrace*`, `LMBench_*`,
+    /// `profile_export*.jsonl`), then the extension decide (`.jsonl`, `.ndjson`, `.csv`, also under
+    /// `.gz`), then a comma in the first line (CSV), else JSON Lines, whose per-line reasons
+    /// explain best what is wrong.
     public static func detect(bytes: UnsafeRawBufferPointer, path: String) -> TraceFormat {
         var name = path.lowercased()
         if name.hasSuffix(".gz") { name.removeLast(3) }
         let byExtension: TraceFormat? = name.hasSuffix(".csv") ? .csv
             : (name.hasSuffix(".jsonl") || name.hasSuffix(".ndjson") || name.hasSuffix(".json")) ? .jsonl : nil
-        guard let raw = bytes.baseAddress, bytes.count > 0 else { return byExtension ?? .jsonl }
+        guard let raw = bytes.baseAddress, bytes.count > 0 else { return AdapterDetection.byName(path) ?? byExtension ?? .jsonl }
         let base = raw.assumingMemoryBound(to: UInt8.self)
         let n = bytes.count
         var i = hasByteOrderMark(base, n) ? 3 : 0
         while i < n && (base[i] == 0x20 || base[i] == 0x09 || base[i] == 0x0A || base[i] == 0x0D) { i += 1 }
-        if i >= n { return byExtension ?? .jsonl }
-        if base[i] == UInt8(ascii: "{") { return .jsonl }
+        if i >= n { return AdapterDetection.byName(path) ?? byExtension ?? .jsonl }
         let lineEnd = memchr(base + i, 0x0A, n - i).map { UnsafeRawPointer($0) - raw } ?? n
-        if case .success(let names) = CSVRows.splitHeader(base, i, lineEnd > i && base[lineEnd - 1] == 0x0D ? lineEnd - 1 : lineEnd),
-           names.contains("ts") {
-            return .csv
+        // Adapter formats are recognised from the first line (or the first key of a document).
+        if base[i] == UInt8(ascii: "{") { return AdapterDetection.object(bytes, start: i, lineEnd: lineEnd) ?? .jsonl }
+        if base[i] == UInt8(ascii: "["), let adapted = AdapterDetection.array(bytes, start: i) { return adapted }
+        if case .success(let names) = CSVRows.splitHeader(base, i, lineEnd > i && base[lineEnd - 1] == 0x0D ? lineEnd - 1 : lineEnd) {
+            if names.contains("ts") { return .csv }
+            if let adapted = AdapterDetection.csvHeader(names) { return adapted }
         }
+        if let named = AdapterDetection.byName(path) { return named }
         if let byExtension { return byExtension }
         return memchr(base + i, Int32(UInt8(ascii: ",")), lineEnd - i) != nil ? .csv : .jsonl
     }
@@ -144,10 +152,22 @@ public struct TraceScanner: Sendable {
     let numericAliases: [(Int, Int)]
     let textAliases: [(Int, Int)]
     let listAliases: [(Int, Int)]
+    /// For adapter formats: the whole input, parsed and converted at creation (nil when created
+    /// from a header only; `scan` then parses the bytes it is given).
+    let adapted: AdaptedTrace?
+    /// Adapter settings captured at creation (the task-local value, or the caller's).
+    let adapterOptions: AdapterOptions
 
-    /// Creates a scanner for `bytes` in `format`; for CSV it reads the header from `bytes`.
-    /// `path` only labels errors.
-    public init(format: TraceFormat, request: TraceFieldRequest, bytes: UnsafeRawBufferPointer, path: String = "") throws(TraceInputError) {
+    /// Creates a scanner for `bytes` in `format`; for CSV it reads the header from `bytes`, for an
+    /// adapter format it parses the whole input (throwing when it cannot be read at all).
+    /// `path` only labels errors; `options` default to the task-local `AdapterOptions.current`.
+    public init(format: TraceFormat, request: TraceFieldRequest, bytes: UnsafeRawBufferPointer, path: String = "",
+                options: AdapterOptions = AdapterOptions.current) throws(TraceInputError) {
+        if format.isAdapter {
+            let trace = try AdaptedTrace.parse(bytes, format: format, options: options, path: path)
+            self.init(format: format, request: request, header: nil, adapted: trace, options: options)
+            return
+        }
         let header: CSVHeader? = format == .csv ? try CSVHeader(bytes: bytes, path: path) : nil
         self.init(format: format, request: request, header: header)
     }
@@ -155,6 +175,12 @@ public struct TraceScanner: Sendable {
     /// Creates a scanner with an already parsed CSV header (nil or ignored for JSON Lines), so the
     /// header is parsed once and the scanner is built once for all chunks.
     public init(format: TraceFormat, request: TraceFieldRequest, header: CSVHeader?) {
+        self.init(format: format, request: request, header: header, adapted: nil, options: AdapterOptions.current)
+    }
+
+    init(format: TraceFormat, request: TraceFieldRequest, header: CSVHeader?, adapted: AdaptedTrace?, options: AdapterOptions) {
+        self.adapted = adapted
+        self.adapterOptions = options
         self.format = format
         self.request = request
         self.header = format == .csv ? (header ?? CSVHeader(columns: [], endOffset: 0, lineCount: 0)) : nil
@@ -192,6 +218,8 @@ public struct TraceScanner: Sendable {
     public static func chunkBoundaries(bytes: UnsafeRawBufferPointer, count: Int, format: TraceFormat) -> [Range<Int>] {
         let n = bytes.count
         guard let raw = bytes.baseAddress, n > 0 else { return [0..<0] }
+        // Adapter formats are parsed whole (a JSON document cannot be split at line starts).
+        if format.isAdapter { return [0..<n] }
         let base = raw.assumingMemoryBound(to: UInt8.self)
         let k = max(1, count)
         let quoteAware = format == .csv && memchr(base, Int32(UInt8(ascii: "\"")), n) != nil
@@ -255,16 +283,30 @@ public struct TraceScanner: Sendable {
                      reject: (RejectedLine) -> Void) -> (lines: Int, records: Int) {
         guard let raw = bytes.baseAddress, !range.isEmpty else { return (0, 0) }
         precondition(range.lowerBound >= 0 && range.upperBound <= bytes.count, "range outside the input")
+        if format.isAdapter { return scanAdapted(bytes, range: range, firstLine: firstLine, accept: accept, reject: reject) }
         let base = raw.assumingMemoryBound(to: UInt8.self)
         var decoder = RecordDecoder(base: base, readable: bytes.count, table: table, request: request)
         defer { decoder.deallocate() }
         var record = TraceRecord(request: request)
-        switch format {
-        case .jsonl:
-            return scanJSONLines(&decoder, &record, range, firstLine, accept, reject)
-        case .csv:
-            return scanCSV(&decoder, &record, range, firstLine, accept, reject)
+        if format == .csv { return scanCSV(&decoder, &record, range, firstLine, accept, reject) }
+        return scanJSONLines(&decoder, &record, range, firstLine, accept, reject)
+    }
+
+    /// Adapter formats: the records parsed at creation (or, for a scanner made from a header only,
+    /// parsed now from `range`, whose unreadable input then becomes one rejection at line 1).
+    func scanAdapted(_ bytes: UnsafeRawBufferPointer, range: Range<Int>, firstLine: Int,
+                     accept: (TraceRecord) -> Void, reject: (RejectedLine) -> Void) -> (lines: Int, records: Int) {
+        let trace: AdaptedTrace
+        if let adapted, range == 0..<bytes.count {
+            trace = adapted
+        } else {
+            do throws(TraceInputError) { trace = try AdaptedTrace.parse(UnsafeRawBufferPointer(rebasing: bytes[range]), format: format, options: adapterOptions) } catch {
+                reject(RejectedLine(line: firstLine, reason: error.message))
+                return (1, 1)
+            }
         }
+        return trace.feed(request: request, firstLine: firstLine, undatedTimestamp: adapterOptions.undatedTimestamp,
+                          formatName: format.rawValue, accept: accept, reject: reject)
     }
 
     /// Copies duplicate-slot values (a field requested twice in one list).

@@ -10,7 +10,8 @@ struct Slac: ParsableCommand {
         commandName: "slac",
         abstract: "Compile service-level agreements for LLM inference and verify traces against them.",
         version: SlacVersion.current,
-        subcommands: [Check.self, Compile.self, Verify.self]
+        subcommands: [Check.self, Compile.self, Verify.self, Fmt.self, Explain.self, Diff.self, Formats.self,
+                      Render.self, Keygen.self, VerifyReport.self]
     )
 }
 
@@ -30,7 +31,7 @@ extension CheckCommand.Format: ExpressibleByArgument {}
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Parse and type-check contract files; exit 2 on any error.")
 
-    @Option(help: "Output format: text (for people) or json (for tools).")
+    @Option(help: "Output format: text (for people), json (for tools) or sarif (for code scanning).")
     var format: CheckCommand.Format = .text
 
     @Argument(help: "Contract files (.sla).")
@@ -74,8 +75,17 @@ struct Verify: ParsableCommand {
     @Option(help: "Write a JUnit XML report here.")
     var junit: String?
 
-    @Option(help: "Trace format (detected from the content when omitted): jsonl, csv.")
+    @Option(help: "Write the auditor's HTML page (verdict, accounting, charts, evidence) here.")
+    var html: String?
+
+    @Option(help: "Sign the report's digest with this Ed25519 private key (from `slac keygen`).")
+    var signKey: String?
+
+    @Option(help: "Trace format (detected from the content when omitted): jsonl, csv, llmperf, aiperf, lmbench, otlp, langfuse, azure, mooncake; see `slac formats`.")
     var format: String?
+
+    @Option(help: "Start of relative timestamps (Mooncake traces): an RFC 3339 instant, e.g. 2024-05-01T00:00:00Z, or a date (midnight UTC).")
+    var epoch: String?
 
     @Option(help: "Windows listed in the report: all, breached or none.")
     var windows: WindowSelection = .breached
@@ -96,11 +106,143 @@ struct Verify: ParsableCommand {
         var options = VerifyCommand.Options(contractPath: contract, planPath: plan, traces: traces)
         options.reportPath = report
         options.junitPath = junit
+        options.htmlPath = html
+        options.signKeyPath = signKey
         options.format = format
+        options.epoch = epoch
         options.windows = windows
         options.strict = strict
         options.jobs = jobs
         options.quiet = quiet
+        options.showProgress = !quiet && isatty(2) == 1
         emit(VerifyCommand.run(options, colored: useColor(2)))
+    }
+}
+
+struct Fmt: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Rewrite contract files in the canonical layout.",
+        discussion: "Exit codes: 0 done (or already formatted), 1 with --check when a file is not formatted, 2 on unreadable files or syntax errors.")
+
+    @Flag(help: "Change nothing; list the files that are not formatted and exit 1 if there are any.")
+    var check = false
+
+    @Argument(help: "Contract files (.sla).")
+    var files: [String]
+
+    func run() throws {
+        emit(FmtCommand.run(paths: files, check: check, colored: useColor(2)))
+    }
+}
+
+extension ExplainCommand.Format: ExpressibleByArgument {}
+
+struct Explain: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Explain each clause in plain English next to its legal text.")
+
+    @Option(help: "Explain only this clause (its name or reference).")
+    var clause: String?
+
+    @Option(help: "Output format: markdown or html (a self-contained page).")
+    var format: ExplainCommand.Format = .markdown
+
+    @Argument(help: "The contract file (.sla).")
+    var file: String
+
+    func run() throws {
+        emit(ExplainCommand.run(path: file, clause: clause, format: format, colored: useColor(2)))
+    }
+}
+
+struct Diff: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show the difference in meaning between two versions of a contract.",
+        discussion: "Exit codes: 0 equivalent, 1 different, 2 invalid contract or usage.")
+
+    @Argument(help: "The old version (.sla).")
+    var old: String
+
+    @Argument(help: "The new version (.sla).")
+    var new: String
+
+    func run() throws {
+        emit(DiffCommand.run(oldPath: old, newPath: new, colored: useColor(2)))
+    }
+}
+
+struct Formats: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List the trace formats `slac verify` reads and how each maps to the canonical record.")
+
+    func run() throws {
+        emit(FormatsCommand.run())
+    }
+}
+
+struct Render: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Render a compliance report as one self-contained HTML page for auditors.",
+        discussion: "The report is untrusted input: parsed without network or entities, checked against the schema. Exit codes: 0 written, 2 malformed report or unwritable output.")
+
+    @Option(name: .shortAndLong, help: "Write the page here instead of standard output.")
+    var output: String?
+
+    @Argument(help: "The XML compliance report.")
+    var report: String
+
+    func run() throws {
+        emit(RenderCommand.run(reportPath: report, outputPath: output))
+    }
+}
+
+struct Keygen: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create an Ed25519 key pair for signing reports: PREFIX.key (private, mode 0600) and PREFIX.pub.",
+        discussion: "Existing files are never overwritten. Exit codes: 0 written, 2 on errors.")
+
+    @Option(help: "Path prefix of the two key files.")
+    var out: String
+
+    func run() throws {
+        emit(KeygenCommand.run(prefix: out))
+    }
+}
+
+struct VerifyReport: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify-report",
+        abstract: "Check a report's digest and signature and, with --recompute, reproduce its figures from the inputs.",
+        discussion: "Exit codes: 0 the report holds, 1 altered, signature or key mismatch, or figures differ, 2 malformed report or usage, 3 unreadable trace.")
+
+    @Option(help: "The signer's public key as you obtained it (a PEM file from `slac keygen`, or base64); without it a signature is checked against the key the report embeds, which is not independently trusted.")
+    var publicKey: String?
+
+    @Flag(help: "Re-run the evaluation on --contract and the traces and compare every verdict and figure.")
+    var recompute = false
+
+    @Option(help: "With --recompute: the contract file (.sla) the report was made from.")
+    var contract: String?
+
+    @Option(help: "With --recompute: the trace format, when it cannot be detected.")
+    var format: String?
+
+    @Option(help: "With --recompute: parallel jobs (default: the number of cores).")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Argument(help: "The XML compliance report, then (with --recompute) the trace files.")
+    var files: [String]
+
+    func run() throws {
+        guard let report = files.first else {
+            emit(CommandOutput(standardError: "error: give the report to check\n", exitCode: 2))
+        }
+        var options = VerifyReportCommand.Options(reportPath: report)
+        options.publicKey = publicKey
+        options.recompute = recompute
+        options.contractPath = contract
+        options.traces = Array(files.dropFirst())
+        options.format = format
+        options.jobs = max(1, jobs)
+        emit(VerifyReportCommand.run(options, colored: useColor(2)))
     }
 }

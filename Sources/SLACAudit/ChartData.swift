@@ -1,0 +1,253 @@
+import Foundation
+import SLACExact
+
+/// One listed window as the chart sees it.
+struct ChartWindow {
+    enum Kind: Int { case met = 0, breached = 1, insufficient = 2 }
+    var start: Int64
+    var end: Int64
+    var value: Double?
+    var kind: Kind
+}
+
+/// The chart of one clause, pre-computed in Swift so that the stylesheet only draws: the windows
+/// are aggregated into at most `maximumColumns` time columns (min/max observed and counts per
+/// verdict), whatever the number of windows, so a report with hundreds of thousands of windows
+/// still gives a page with a few hundred SVG elements per clause.
+struct ChartData {
+    // Geometry of the SVG, in user units (the stylesheet reads them back from attributes).
+    static let width = 960.0
+    static let height = 286.0
+    static let plotLeft = 78.0
+    static let plotTop = 18.0
+    static let plotWidth = 862.0
+    static let plotHeight = 196.0
+    static let breachedStripY = 222.0
+    static let insufficientStripY = 234.0
+    static let stripHeight = 8.0
+    static let xLabelY = 262.0
+    /// At most one column per two pixels.
+    static let maximumColumns = 431
+
+    /// A drawn column: its pixel extent and the hover text.
+    struct Column { var x: Double; var width: Double; var title: String }
+    /// A tick: its pixel position and label.
+    struct Tick { var position: Double; var label: String }
+
+    var listed = 0
+    var valued = 0
+    var columns = 0
+    var windowsPerColumn = 0
+    var firstStart: Int64 = 0
+    var lastEnd: Int64 = 0
+    var unit = ""
+    var boundY: Double?
+    var boundLabel: String?
+    var clipped = 0
+    var clippedAbove: String?
+    var clippedMaximum: String?
+    var yTicks: [Tick] = []
+    var xTicks: [Tick] = []
+    /// SVG path data per layer: met, breached, insufficient bars, the two strips, clip markers.
+    var paths: [(layer: String, d: String)] = []
+    var hover: [Column] = []
+
+    /// Aggregates `windows` (in any order) against `bound`.
+    init(windows: [ChartWindow], unit: String, bound: RequirementBound?) {
+        self.unit = unit
+        listed = windows.count
+        guard let first = windows.min(by: { $0.start < $1.start }), let last = windows.max(by: { $0.end < $1.end }) else { return }
+        firstStart = first.start
+        lastEnd = max(last.end, first.start + 1)
+        let span = Double(lastEnd - firstStart)
+        let shortest = windows.lazy.map { max(1, $0.end - $0.start) }.min() ?? 1
+        columns = max(1, min(Self.maximumColumns, Int((span / Double(shortest)).rounded(.up))))
+        let columnWidth = Self.plotWidth / Double(columns)
+
+        // Value range: every observed value and the bound; extreme outliers are clipped so the
+        // bound and the bulk of the windows stay readable.
+        var values = windows.compactMap(\.value).filter(\.isFinite)
+        valued = values.count
+        let boundValue = bound.flatMap { b in (b.unit == nil || b.unit == unit) && b.value.isFinite ? b.value : nil }
+        values.sort()
+        var low = min(values.first ?? boundValue ?? 0, boundValue ?? .infinity)
+        var high = max(values.last ?? boundValue ?? 1, boundValue ?? -.infinity)
+        if let top = values.last, values.count >= 20 {
+            let p98 = values[min(values.count - 1, Int(Double(values.count) * 0.98))]
+            let cap = max(p98, boundValue ?? p98) * 1.25
+            if cap > 0, top > cap * 2 {
+                high = cap
+                clipped = values.count - (values.lastIndex { $0 <= cap }.map { $0 + 1 } ?? 0)
+                clippedMaximum = Self.format(top, unit: unit, step: 0)
+            }
+        }
+        if unit == "ratio" {
+            let pad = max((high - low) * 0.1, 0.005)
+            low = max(0, low - pad)
+            high = min(1, high + pad)
+        } else {
+            low = min(0, low)
+            high += (high - low) * 0.06
+        }
+        if !(high > low) { high = low + 1 }
+        let step = Self.niceStep((high - low) / 5)
+        low = (low / step).rounded(.down) * step
+        high = (high / step).rounded(.up) * step
+        if unit == "ratio" { high = min(high, max(1, low + step)) }
+        if clipped > 0 { clippedAbove = Self.format(high, unit: unit, step: step) }
+        let yLow = low, yHigh = high
+        func y(_ v: Double) -> Double { Self.plotTop + Self.plotHeight * (1 - (min(max(v, yLow), yHigh) - yLow) / (yHigh - yLow)) }
+        var tick = low
+        while tick <= high + step / 2 {
+            // The unit is written once above the axis; ratios keep their percent sign.
+            yTicks.append(Tick(position: y(tick), label: Self.format(tick, unit: unit == "ratio" ? unit : "", step: step)))
+            tick += step
+        }
+        if let boundValue, let bound {
+            boundY = y(boundValue)
+            let symbol = ["<=": "≤", ">=": "≥", "!=": "≠"][bound.comparison] ?? bound.comparison
+            boundLabel = "bound \(symbol) \(bound.writtenBound)"
+        }
+
+        // Columns: per verdict, the min and max observed value and counts.
+        struct Bucket {
+            var low = [Double](repeating: .infinity, count: 3)
+            var high = [Double](repeating: -.infinity, count: 3)
+            var counts = [0, 0, 0]
+            var valueless = 0
+            var start = Int64.max
+            var end = Int64.min
+        }
+        var buckets = [Bucket](repeating: Bucket(), count: columns)
+        for window in windows {
+            // The small nudge keeps a window that starts exactly on a column edge in that column
+            // despite rounding (windows are usually aligned with the columns).
+            let offset = Double(window.start - firstStart) / span
+            let index = min(columns - 1, max(0, Int(offset * Double(columns) + 1e-6)))
+            let k = window.kind.rawValue
+            buckets[index].counts[k] += 1
+            buckets[index].start = min(buckets[index].start, window.start)
+            buckets[index].end = max(buckets[index].end, window.end)
+            if let v = window.value, v.isFinite {
+                buckets[index].low[k] = min(buckets[index].low[k], v)
+                buckets[index].high[k] = max(buckets[index].high[k], v)
+            } else {
+                buckets[index].valueless += 1
+            }
+        }
+        windowsPerColumn = buckets.map { $0.counts.reduce(0, +) }.max() ?? 0
+
+        var bars = ["", "", ""]
+        var breachedStrip = "", insufficientStrip = "", clipMarks = ""
+        let barWidth = max(1, columnWidth * 0.72)
+        for (index, bucket) in buckets.enumerated() where bucket.counts.reduce(0, +) > 0 {
+            let x = Self.plotLeft + Double(index) * columnWidth
+            let barX = x + (columnWidth - barWidth) / 2
+            for k in 0..<3 where bucket.high[k] >= bucket.low[k] {
+                var top = y(bucket.high[k]), bottom = y(bucket.low[k])
+                if bottom - top < 2.5 { let mid = (top + bottom) / 2; top = mid - 1.25; bottom = mid + 1.25 }
+                bars[k] += "M\(Self.px(barX)) \(Self.px(top))h\(Self.px(barWidth))v\(Self.px(bottom - top))h-\(Self.px(barWidth))z"
+                if bucket.high[k] > yHigh {
+                    let cx = barX + barWidth / 2
+                    clipMarks += "M\(Self.px(cx - 3.5)) \(Self.px(Self.plotTop + 1))l3.5 -6l3.5 6z"
+                }
+            }
+            if bucket.counts[1] > 0 {
+                breachedStrip += "M\(Self.px(barX)) \(Self.px(Self.breachedStripY))h\(Self.px(barWidth))v\(Self.px(Self.stripHeight))h-\(Self.px(barWidth))z"
+            }
+            if bucket.counts[2] > 0 {
+                insufficientStrip += "M\(Self.px(barX)) \(Self.px(Self.insufficientStripY))h\(Self.px(barWidth))v\(Self.px(Self.stripHeight))h-\(Self.px(barWidth))z"
+            }
+            hover.append(Column(x: x, width: columnWidth, title: Self.title(bucket.start, bucket.end, counts: bucket.counts,
+                                                                           valueless: bucket.valueless,
+                                                                           low: bucket.low, high: bucket.high, unit: unit)))
+        }
+        paths = [("insufficient", bars[2]), ("met", bars[0]), ("breached", bars[1]),
+                 ("strip-breached", breachedStrip), ("strip-insufficient", insufficientStrip), ("clipped", clipMarks)]
+            .filter { !$0.1.isEmpty }
+        xTicks = Self.timeTicks(from: firstStart, to: lastEnd)
+    }
+
+    /// The hover text of a column: its time range, counts per verdict and value range.
+    private static func title(_ start: Int64, _ end: Int64, counts: [Int], valueless: Int, low: [Double], high: [Double], unit: String) -> String {
+        let total = counts.reduce(0, +)
+        var parts = ["\(shortInstant(start)) – \(shortInstant(end)) UTC", "\(total) window\(total == 1 ? "" : "s")"]
+        let names = ["met", "breached", "insufficient"]
+        for k in [1, 0, 2] where counts[k] > 0 { parts.append("\(counts[k]) \(names[k])") }
+        let lo = low.min() ?? .infinity, hi = high.max() ?? -.infinity
+        if hi >= lo {
+            parts.append(lo == hi ? "observed \(format(lo, unit: unit, step: 0))"
+                                  : "observed \(format(lo, unit: unit, step: 0)) to \(format(hi, unit: unit, step: 0))")
+        }
+        if valueless > 0 { parts.append("\(valueless) without a value") }
+        return parts.joined(separator: " · ")
+    }
+
+    /// Up to about eight time ticks at round UTC instants.
+    static func timeTicks(from start: Int64, to end: Int64) -> [Tick] {
+        let second: Int64 = 1_000_000_000
+        let minute = 60 * second, hour = 60 * minute, day = 24 * hour
+        let steps: [Int64] = [second, 5 * second, 15 * second, 30 * second, minute, 5 * minute, 15 * minute, 30 * minute,
+                              hour, 2 * hour, 3 * hour, 6 * hour, 12 * hour, day, 2 * day, 7 * day, 14 * day, 28 * day,
+                              91 * day, 182 * day, 364 * day]
+        let span = end - start
+        let step = steps.first { span / $0 <= 8 } ?? (span / 8 / day + 1) * day
+        var tick = CivilTime.floorDiv(start, step) * step
+        if tick < start { tick += step }
+        var ticks: [Tick] = []
+        while tick <= end {
+            let x = plotLeft + plotWidth * Double(tick - start) / Double(max(1, span))
+            let text = CivilTime.format(tick)  // 2026-03-14T02:00:00Z
+            let date = String(text.prefix(10)), time = String(text.dropFirst(11).prefix(step < minute ? 8 : 5))
+            let label: String
+            if step >= day { label = date } else if span <= day { label = time } else { label = String(date.dropFirst(5)) + " " + time }
+            ticks.append(Tick(position: x, label: label))
+            tick += step
+        }
+        return ticks
+    }
+
+    /// `2026-03-14 02:05` (seconds only when not zero).
+    static func shortInstant(_ nanos: Int64) -> String {
+        let text = CivilTime.format(nanos)
+        let date = text.prefix(10), time = text.dropFirst(11).prefix(8)
+        return "\(date) \(time.hasSuffix(":00") ? String(time.prefix(5)) : String(time))"
+    }
+
+    /// A value for an axis or a hover text: ratios as percentages, others in their unit, with as
+    /// many decimals as `step` needs (or up to six significant digits when `step` is 0).
+    static func format(_ value: Double, unit: String, step: Double) -> String {
+        let shown = unit == "ratio" ? value * 100 : value
+        let shownStep = unit == "ratio" ? step * 100 : step
+        var text: String
+        if shownStep > 0 {
+            let decimals = max(0, min(6, Int((-log10(shownStep)).rounded(.up))))
+            text = String(format: "%.\(decimals)f", shown)
+        } else {
+            text = String(format: "%.6g", shown)
+            if text.contains("e") == false && text.contains(".") {
+                while text.hasSuffix("0") { text.removeLast() }
+                if text.hasSuffix(".") { text.removeLast() }
+            }
+        }
+        if text == "-0" { text = "0" }
+        return unit == "ratio" ? text + "%" : text + (unit.isEmpty ? "" : " " + unit)
+    }
+
+    /// 1, 2 or 5 times a power of ten, at least `raw`.
+    static func niceStep(_ raw: Double) -> Double {
+        guard raw > 0, raw.isFinite else { return 1 }
+        let exponent = (log10(raw)).rounded(.down)
+        let base = pow(10, exponent)
+        let fraction = raw / base
+        return (fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10) * base
+    }
+
+    /// A coordinate with at most one decimal, no trailing `.0`.
+    static func px(_ value: Double) -> String {
+        let tenths = (value * 10).rounded()
+        let whole = Int(tenths) / 10, fraction = abs(Int(tenths) % 10)
+        if fraction == 0 { return String(whole) }
+        return (tenths < 0 && whole == 0 ? "-" : "") + "\(whole).\(fraction)"
+    }
+}

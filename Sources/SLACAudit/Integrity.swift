@@ -1,0 +1,257 @@
+import CLibXML2
+import Crypto
+import Foundation
+import SLACReport
+
+/// Why a report could not be sealed.
+public enum SealError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The report already ends with an integrity element.
+    case alreadySealed
+    /// libxml2 could not canonicalise the document.
+    case canonicalisation
+    /// The bytes are not a report slac can seal.
+    case unreadable(ReportReadError)
+    /// The signature could not be computed.
+    case signing(String)
+
+    /// One line for the CLI's error output.
+    public var description: String {
+        switch self {
+        case .alreadySealed: return "the report already carries an integrity element"
+        case .canonicalisation: return "libxml2 could not canonicalise the report"
+        case .unreadable(let error): return error.description
+        case .signing(let reason): return "cannot sign the report: \(reason)"
+        }
+    }
+}
+
+/// The outcome of checking a report's `<integrity>` element (SPEC §7): what was recomputed, what
+/// the report claims, and whether the two agree. A value, so commands and the HTML page can show
+/// the same account.
+public struct IntegrityCheck: Sendable, Equatable {
+    /// How the digest compared.
+    public enum DigestStatus: Sendable, Equatable {
+        /// The recorded digest equals the recomputed one.
+        case matches
+        /// The content was changed after sealing.
+        case differs
+        /// The report has no integrity element.
+        case absent
+        /// The integrity element names an algorithm slac does not know.
+        case unsupported(algorithm: String)
+        /// The integrity element lacks a usable `digest`.
+        case incomplete
+    }
+
+    /// How the signature checked out.
+    public enum SignatureStatus: Sendable, Equatable {
+        /// The report is not signed.
+        case absent
+        /// Valid for `publicKey`; `trusted` when that key was given by the verifier (`--public-key`)
+        /// rather than only read from the report itself.
+        case valid(publicKey: String, trusted: Bool)
+        /// The signature does not verify with `publicKey` (altered digest, signature or key).
+        case invalid(publicKey: String)
+        /// The report was signed with `embedded`, not with the key the verifier trusts.
+        case wrongKey(embedded: String, expected: String)
+        /// The verifier gave a key, but the report is not signed.
+        case missing(expected: String)
+        /// Signature attributes are present but unusable; `reason` says which.
+        case malformed(reason: String)
+    }
+
+    /// The SHA-256 (hex) of the exclusive canonical form without the integrity element.
+    public var computedDigest: String
+    /// The digest the report records, if any.
+    public var recordedDigest: String?
+    /// The digest comparison.
+    public var digest: DigestStatus
+    /// The signature check.
+    public var signature: SignatureStatus
+
+    /// Whether the report is intact and, if signed or a key was given, the signature holds.
+    public var holds: Bool {
+        guard digest == .matches else { return false }
+        switch signature {
+        case .absent, .valid: return true
+        case .invalid, .wrongKey, .missing, .malformed: return false
+        }
+    }
+}
+
+/// Digest and signature of reports: `seal` adds the trailing `<integrity>` element, `check`
+/// recomputes and compares it.
+///
+/// The digest is SHA-256 over the exclusive XML canonical form (C14N 1.0 exclusive, without
+/// comments, libxml2 `xmlC14NDocDumpMemory`) of the report with the integrity element and the
+/// whitespace-only text node right before it removed, so it is independent of the XML
+/// declaration, attribute quoting and order, and empty-element syntax, but changes with any
+/// value. The signature is Ed25519 over the 32 raw digest bytes.
+public enum ReportIntegrity {
+    /// The `algorithm` attribute value.
+    public static let algorithm = "sha256-exc-c14n"
+    /// The `signature-algorithm` attribute value.
+    public static let signatureAlgorithm = "ed25519"
+
+    /// Returns `xml` (a report without integrity element, e.g. from `XMLReportWriter`) with
+    /// `<integrity algorithm digest [signature-algorithm public-key signature]/>` as the last
+    /// child of the root. The rest of the bytes are unchanged.
+    public static func seal(_ xml: [UInt8], signingKey: ReportSigningKey? = nil) throws(SealError) -> [UInt8] {
+        let document: ParsedXML
+        do { document = try SafeXML.parse(xml) } catch { throw .unreadable(error) }
+        guard let root = document.root, root.isReport("report") else {
+            throw .unreadable(.notAReport(found: document.root.map { "<\($0.name)>" } ?? "missing"))
+        }
+        if trailingIntegrity(of: root) != nil { throw .alreadySealed }
+        guard let digest = canonicalDigest(document) else { throw .canonicalisation }
+        var element = "<integrity algorithm=\"\(algorithm)\" digest=\"\(hex(digest))\""
+        if let signingKey {
+            let signature: Data
+            do { signature = try signingKey.signature(for: Data(digest)) } catch { throw .signing("\(error)") }
+            element += " signature-algorithm=\"\(signatureAlgorithm)\" public-key=\"\(signingKey.publicKey.base64)\" signature=\"\(signature.base64EncodedString())\""
+        }
+        element += "/>"
+        let closing = Array("</report>".utf8)
+        guard let at = lastIndex(of: closing, in: xml) else { throw .unreadable(.notAReport(found: "an empty <report/>")) }
+        // Keep the writer's layout: the element on its own line, indented like the others.
+        let insertion = at > 0 && xml[at - 1] == UInt8(ascii: "\n") ? "  " + element + "\n" : "\n  " + element
+        return Array(xml[..<at]) + Array(insertion.utf8) + Array(xml[at...])
+    }
+
+    /// Checks a report's integrity element. `trustedKey` is the verifier's own copy of the
+    /// signer's public key; without it a signature is checked against the key the report embeds,
+    /// which proves only that whoever holds that key signed it.
+    public static func check(_ xml: [UInt8], trustedKey: ReportPublicKey? = nil) throws(ReportReadError) -> IntegrityCheck {
+        let document = try SafeXML.parseReport(xml)
+        guard let result = check(document, trustedKey: trustedKey) else {
+            throw .notWellFormed(message: "libxml2 could not canonicalise the report")
+        }
+        return result
+    }
+
+    /// Checks a parsed report; the integrity element is detached while the digest is computed
+    /// and appended again afterwards (the whitespace before it is dropped). nil when libxml2
+    /// cannot canonicalise the document.
+    static func check(_ document: ParsedXML, trustedKey: ReportPublicKey?) -> IntegrityCheck? {
+        guard let root = document.root else { return nil }
+        let integrity = trailingIntegrity(of: root)
+        if let integrity {
+            if let previous = integrity.pointer.pointee.prev, previous.pointee.type == XML_TEXT_NODE,
+               xmlIsBlankNode(previous) != 0 {
+                xmlUnlinkNode(previous)
+                xmlFreeNode(previous)
+            }
+            xmlUnlinkNode(integrity.pointer)
+        }
+        let digest = canonicalDigest(document)
+        if let integrity { xmlAddChild(root.pointer, integrity.pointer) }
+        guard let digest else { return nil }
+        let computed = hex(digest)
+        guard let integrity else {
+            return IntegrityCheck(computedDigest: computed, recordedDigest: nil, digest: .absent,
+                                  signature: trustedKey.map { .missing(expected: $0.base64) } ?? .absent)
+        }
+        let recorded = integrity.attribute("digest")
+        let digestStatus: IntegrityCheck.DigestStatus
+        let declared = integrity.attribute("algorithm") ?? ""
+        if declared != algorithm {
+            digestStatus = .unsupported(algorithm: declared)
+        } else if let recorded, recorded.count == 64, recorded.allSatisfy(\.isHexDigit) {
+            digestStatus = recorded.lowercased() == computed ? .matches : .differs
+        } else {
+            digestStatus = .incomplete
+        }
+        return IntegrityCheck(computedDigest: computed, recordedDigest: recorded, digest: digestStatus,
+                              signature: signatureStatus(integrity, recordedDigest: recorded, trustedKey: trustedKey))
+    }
+
+    /// Checks the signature over the digest the report records (so a signature that holds over a
+    /// digest that no longer matches the content shows the content was changed after signing).
+    private static func signatureStatus(_ integrity: ElementView, recordedDigest: String?, trustedKey: ReportPublicKey?) -> IntegrityCheck.SignatureStatus {
+        let signatureText = integrity.attribute("signature")
+        let keyText = integrity.attribute("public-key")
+        let declared = integrity.attribute("signature-algorithm")
+        if signatureText == nil && keyText == nil && declared == nil {
+            return trustedKey.map { .missing(expected: $0.base64) } ?? .absent
+        }
+        guard declared == signatureAlgorithm else {
+            return .malformed(reason: "unknown signature algorithm `\(declared ?? "")`")
+        }
+        guard let keyText, let embedded = ReportPublicKey(base64: keyText) else {
+            return .malformed(reason: "the embedded public key is missing or not a base64 Ed25519 key")
+        }
+        guard let signatureText, let signature = Data(base64Encoded: signatureText), signature.count == 64 else {
+            return .malformed(reason: "the signature is missing or not 64 bytes of base64")
+        }
+        guard let recordedDigest, let digest = bytes(hex: recordedDigest), digest.count == 32 else {
+            return .malformed(reason: "there is no digest to check the signature against")
+        }
+        if let trustedKey, trustedKey != embedded {
+            return .wrongKey(embedded: embedded.base64, expected: trustedKey.base64)
+        }
+        let key = trustedKey ?? embedded
+        return key.isValidSignature(signature, for: Data(digest))
+            ? .valid(publicKey: key.base64, trusted: trustedKey != nil)
+            : .invalid(publicKey: key.base64)
+    }
+
+    /// The report's trailing `<integrity>` element, if its last element child is one.
+    static func trailingIntegrity(of root: ElementView) -> ElementView? {
+        var node = root.pointer.pointee.last
+        while let current = node, current.pointee.type != XML_ELEMENT_NODE { node = current.pointee.prev }
+        guard let node else { return nil }
+        let element = ElementView(pointer: node)
+        return element.isReport("integrity") ? element : nil
+    }
+
+    /// SHA-256 of the document's exclusive canonical form.
+    static func canonicalDigest(_ document: ParsedXML) -> [UInt8]? {
+        var output: UnsafeMutablePointer<xmlChar>?
+        let length = xmlC14NDocDumpMemory(document.pointer, nil, Int32(XML_C14N_EXCLUSIVE_1_0.rawValue), nil, 0, &output)
+        guard length >= 0, let output else { return nil }
+        defer { slac_xmlFree(output) }
+        return Array(SHA256.hash(data: UnsafeRawBufferPointer(start: output, count: Int(length))))
+    }
+
+    static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count * 2)
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func bytes(hex: String) -> [UInt8]? {
+        let utf8 = Array(hex.utf8)
+        guard utf8.count % 2 == 0 else { return nil }
+        func nibble(_ c: UInt8) -> UInt8? {
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+        }
+        var out: [UInt8] = []
+        var index = 0
+        while index < utf8.count {
+            guard let high = nibble(utf8[index]), let low = nibble(utf8[index + 1]) else { return nil }
+            out.append(high << 4 | low)
+            index += 2
+        }
+        return out
+    }
+
+    private static func lastIndex(of needle: [UInt8], in haystack: [UInt8]) -> Int? {
+        guard haystack.count >= needle.count else { return nil }
+        var index = haystack.count - needle.count
+        while index >= 0 {
+            if haystack[index] == needle[0] && Array(haystack[index..<index + needle.count]) == needle { return index }
+            index -= 1
+        }
+        return nil
+    }
+}

@@ -1,0 +1,173 @@
+import SLACReport
+
+/// One way a report differs from what its inputs give.
+public struct ReportDifference: Sendable, Equatable, CustomStringConvertible {
+    /// Where: `clause 4.1 › window 2026-03-14T02:05:00Z tenant=acme`.
+    public var location: String
+    /// What: `observed is 812.5 in the report; the inputs give 812.4`.
+    public var detail: String
+
+    /// `location: detail`.
+    public var description: String { "\(location): \(detail)" }
+}
+
+/// The result of comparing a report with the report its inputs give (`verify-report
+/// --recompute`): the first differences in document order, and notes on what was deliberately
+/// not compared (trace paths, tool version, generation time), so the auditor sees why.
+public struct ReportComparison: Sendable, Equatable {
+    /// The first differences found, at most the limit given to `compare`.
+    public var differences: [ReportDifference]
+    /// Whether the search stopped at the limit (there may be more).
+    public var truncated: Bool
+    /// Things that differ but are not figures (paths the traces were given under, tool version).
+    public var notes: [String]
+    /// Number of windows compared (listed in both).
+    public var windowsCompared: Int
+    /// Number of clauses compared.
+    public var clausesCompared: Int
+
+    /// Whether every verdict and figure agrees.
+    public var matches: Bool { differences.isEmpty }
+
+    /// The window selection a report was written with (`windows`; `breached` when absent, the
+    /// writer's default), so the recomputed report lists the same windows.
+    public static func windowSelection(of report: [UInt8]) throws(ReportReadError) -> WindowSelection {
+        let document = try SafeXML.parseReport(report, validate: false)
+        return document.root?.attribute("windows").flatMap(WindowSelection.init(rawValue:)) ?? .breached
+    }
+
+    /// Compares `report` (untrusted; its integrity element is ignored) with `expected`, the
+    /// report the inputs give. Element by element in document order: every attribute and text,
+    /// except `path` on traces and rejected records (the inputs may be given under other paths;
+    /// their digests are compared), `tool-version` and `generated` (noted when they differ).
+    public static func compare(report: [UInt8], expected: [UInt8], limit: Int = 20) throws(ReportReadError) -> ReportComparison {
+        let left = try SafeXML.parseReport(report)
+        let right = try SafeXML.parseReport(expected, validate: false)
+        var comparer = Comparer(limit: limit)
+        if let a = left.root, let b = right.root { comparer.compareRoot(a, b) }
+        return ReportComparison(differences: comparer.differences, truncated: comparer.truncated, notes: comparer.notes,
+                                windowsCompared: comparer.windows, clausesCompared: comparer.clauses)
+    }
+}
+
+/// The walk behind `ReportComparison.compare`.
+private struct Comparer {
+    let limit: Int
+    var differences: [ReportDifference] = []
+    var truncated = false
+    var notes: [String] = []
+    var windows = 0
+    var clauses = 0
+
+    init(limit: Int) { self.limit = max(1, limit) }
+
+    var full: Bool { differences.count >= limit }
+
+    mutating func add(_ location: String, _ detail: String) {
+        if full { truncated = true; return }
+        differences.append(ReportDifference(location: location, detail: detail))
+    }
+
+    mutating func compareRoot(_ a: ElementView, _ b: ElementView) {
+        let reportVersion = a.attribute("tool-version"), inputsVersion = b.attribute("tool-version")
+        if reportVersion != inputsVersion {
+            notes.append("the report was written by slac \(reportVersion ?? "?"), this is slac \(inputsVersion ?? "?")")
+        }
+        // Digests first: with another contract or other traces nothing else is meaningful.
+        let contractA = a.firstChild("contract")?.attribute("sha256"), contractB = b.firstChild("contract")?.attribute("sha256")
+        if contractA != contractB {
+            add("contract", "the report was made from a contract with SHA-256 \(contractA ?? "absent"); the given contract has \(contractB ?? "absent")")
+        }
+        let tracesA = a.children.filter { $0.isReport("trace") }, tracesB = b.children.filter { $0.isReport("trace") }
+        for (index, pair) in zip(tracesA, tracesB).enumerated() {
+            let digestA = pair.0.attribute("sha256"), digestB = pair.1.attribute("sha256")
+            if digestA != digestB {
+                add("trace \(index + 1) (\(pair.0.attribute("path") ?? "?"))",
+                    "the report's trace has SHA-256 \(digestA ?? "absent"); the given trace `\(pair.1.attribute("path") ?? "?")` has \(digestB ?? "absent")")
+            }
+            if pair.0.attribute("path") != pair.1.attribute("path") {
+                notes.append("trace \(index + 1) is `\(pair.0.attribute("path") ?? "")` in the report and was given as `\(pair.1.attribute("path") ?? "")` (paths are not compared; digests are)")
+            }
+        }
+        if tracesA.count != tracesB.count {
+            add("report", "the report lists \(tracesA.count) trace(s); \(tracesB.count) were given")
+        }
+        if !differences.isEmpty { return }
+        compare(a, b, location: "report")
+    }
+
+    mutating func compare(_ a: ElementView, _ b: ElementView, location: String) {
+        if full { truncated = true; return }
+        let name = a.name
+        if name == "window" { windows += 1 }
+        if name == "clause" { clauses += 1 }
+        var ignored: Set<String> = []
+        switch name {
+        case "report": ignored = ["tool-version", "generated"]
+        case "trace", "rejected": ignored = ["path"]
+        default: break
+        }
+        let attributesA = a.attributes, attributesB = b.attributes
+        var valuesB: [String: String] = [:]
+        for (key, value) in attributesB { valuesB[key] = value }
+        var seen: Set<String> = []
+        for (key, value) in attributesA where !ignored.contains(key) {
+            seen.insert(key)
+            let other = valuesB[key]
+            if other != value {
+                add(location, "\(key) is \(quoted(value)) in the report; the inputs give \(other.map(quoted) ?? "no \(key)")")
+            }
+        }
+        for (key, value) in attributesB where !ignored.contains(key) && !seen.contains(key) {
+            add(location, "the report has no \(key); the inputs give \(quoted(value))")
+        }
+        let childrenA = a.children.filter { !($0.isReport("integrity") && name == "report") }
+        let childrenB = b.children
+        if childrenA.isEmpty && childrenB.isEmpty {
+            if a.text != b.text { add(location, "the text is \(quoted(clip(a.text))) in the report; the inputs give \(quoted(clip(b.text)))") }
+            return
+        }
+        var order: [String] = []
+        var groupsA: [String: [ElementView]] = [:], groupsB: [String: [ElementView]] = [:]
+        for child in childrenA {
+            if groupsA[child.name] == nil && groupsB[child.name] == nil { order.append(child.name) }
+            groupsA[child.name, default: []].append(child)
+        }
+        for child in childrenB {
+            if groupsA[child.name] == nil && groupsB[child.name] == nil { order.append(child.name) }
+            groupsB[child.name, default: []].append(child)
+        }
+        // Counts before contents, so a dropped or added element is named first.
+        for child in order {
+            let countA = groupsA[child]?.count ?? 0, countB = groupsB[child]?.count ?? 0
+            if countA != countB {
+                add(location, "the report lists \(countA) <\(child)> element\(countA == 1 ? "" : "s"); the inputs give \(countB)")
+            }
+        }
+        for child in order {
+            for (index, pair) in zip(groupsA[child] ?? [], groupsB[child] ?? []).enumerated() {
+                if full { truncated = true; return }
+                compare(pair.0, pair.1, location: location == "report" ? label(pair.0, index) : location + " › " + label(pair.0, index))
+            }
+        }
+    }
+
+    /// How an element is named in a location: by its identifying attributes.
+    func label(_ element: ElementView, _ index: Int) -> String {
+        func keys() -> String {
+            let parts = element.children.filter { $0.isReport("key") }.map { "\($0.attribute("field") ?? "")=\($0.attribute("value") ?? "(absent)")" }
+            return parts.isEmpty ? "" : " " + parts.joined(separator: ",")
+        }
+        switch element.name {
+        case "clause": return "clause \(element.attribute("ref") ?? String(index + 1))"
+        case "window", "period": return "\(element.name) \(element.attribute("start") ?? "#\(index + 1)")\(keys())"
+        case "credit": return "credit \(element.attribute("start") ?? "#\(index + 1)")"
+        case "contract", "text", "requirement": return element.name
+        default: return "\(element.name) \(index + 1)"
+        }
+    }
+
+    func quoted(_ text: String) -> String { "`\(text)`" }
+
+    func clip(_ text: String) -> String { text.count > 80 ? String(text.prefix(77)) + "…" : text }
+}

@@ -1,0 +1,763 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  slac compliance report (urn:slac:report:1) to one self-contained HTML page for auditors
+  (SPEC §7). No scripts, no external resources; inline SVG charts; prints on A4 or Letter.
+
+  slac runs this through libxslt on a transient copy of the report to which it has added, in the
+  namespace urn:slac:render:1 (prefix v), what XSLT 1.0 would compute slowly: per clause the
+  chart aggregated into at most a few hundred time columns, copies of the worst breached windows,
+  exact percentages, verdict counts, credit totals and the integrity check done while rendering.
+  The stylesheet only lays these out; it never walks every window of a clause.
+
+  Sources/SLACAudit/ReportStylesheet.swift embeds this file byte for byte and
+  Schemas/slac-report-html.xsl is a copy for auditors; after editing it, run the SLACAuditTests
+  with SLAC_RECORD=1 in the environment to regenerate both.
+-->
+<xsl:stylesheet version="1.0"
+                xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+                xmlns:r="urn:slac:report:1"
+                xmlns:v="urn:slac:render:1"
+                exclude-result-prefixes="r v">
+
+  <xsl:output method="html" encoding="UTF-8" indent="yes"/>
+
+  <xsl:template match="/">
+    <xsl:text disable-output-escaping="yes">&lt;!DOCTYPE html&gt;&#10;</xsl:text>
+    <xsl:apply-templates select="r:report"/>
+  </xsl:template>
+
+  <!-- ============================================================ page -->
+
+  <xsl:template match="r:report">
+    <html lang="en">
+      <head>
+        <meta name="viewport" content="width=device-width, initial-scale=1"/>
+        <meta name="generator" content="slac {@tool-version}"/>
+        <title>
+          <xsl:call-template name="verdict-word"><xsl:with-param name="verdict" select="@verdict"/></xsl:call-template>
+          <xsl:text> · </xsl:text>
+          <xsl:value-of select="r:contract/@name"/>
+          <xsl:text> · slac compliance report</xsl:text>
+        </title>
+        <style><xsl:call-template name="css"/></style>
+      </head>
+      <body>
+        <xsl:call-template name="banner"/>
+        <main>
+          <xsl:call-template name="clause-overview"/>
+          <xsl:call-template name="identity"/>
+          <xsl:apply-templates select="r:clause"/>
+          <xsl:call-template name="rejected"/>
+          <xsl:call-template name="integrity"/>
+        </main>
+        <footer>
+          <p>
+            <xsl:text>Rendered by slac from the XML compliance report (namespace urn:slac:report:1), which is the record;
+              this page is a view of it. Charts aggregate windows into time columns; every figure in the tables is copied
+              from the report. Times are UTC.</xsl:text>
+          </p>
+        </footer>
+      </body>
+    </html>
+  </xsl:template>
+
+  <!-- ============================================================ verdict banner -->
+
+  <xsl:template name="banner">
+    <xsl:variable name="summary" select="v:summary"/>
+    <header class="banner verdict-{@verdict}">
+      <div class="verdict-line">
+        <span class="verdict-word">
+          <xsl:call-template name="verdict-word"><xsl:with-param name="verdict" select="@verdict"/></xsl:call-template>
+        </span>
+        <span class="verdict-counts">
+          <xsl:value-of select="$summary/@breached"/>
+          <xsl:text> of </xsl:text>
+          <xsl:value-of select="$summary/@clauses"/>
+          <xsl:text> clause</xsl:text>
+          <xsl:if test="$summary/@clauses != 1">s</xsl:if>
+          <xsl:text> breached · </xsl:text>
+          <xsl:value-of select="$summary/@compliant"/>
+          <xsl:text> compliant · </xsl:text>
+          <xsl:value-of select="$summary/@no-data"/>
+          <xsl:text> without data</xsl:text>
+        </span>
+      </div>
+      <h1><xsl:value-of select="r:contract/@name"/></h1>
+      <p class="subtitle">
+        <xsl:if test="r:contract/@id">
+          <xsl:value-of select="r:contract/@id"/>
+        </xsl:if>
+        <xsl:if test="r:contract/@version">
+          <xsl:text> · version </xsl:text>
+          <xsl:value-of select="r:contract/@version"/>
+        </xsl:if>
+        <xsl:if test="r:contract/@term-start">
+          <xsl:text> · term </xsl:text>
+          <xsl:call-template name="instant"><xsl:with-param name="t" select="r:contract/@term-start"/></xsl:call-template>
+          <xsl:text> to </xsl:text>
+          <xsl:call-template name="instant"><xsl:with-param name="t" select="r:contract/@term-end"/></xsl:call-template>
+        </xsl:if>
+      </p>
+      <dl class="headline">
+        <div>
+          <dt>Service credits due</dt>
+          <dd>
+            <xsl:choose>
+              <xsl:when test="$summary/v:credit-total">
+                <xsl:for-each select="$summary/v:credit-total">
+                  <xsl:if test="position() &gt; 1"><xsl:text> + </xsl:text></xsl:if>
+                  <strong><xsl:value-of select="@amount"/><xsl:text> </xsl:text><xsl:value-of select="@currency"/></strong>
+                </xsl:for-each>
+              </xsl:when>
+              <xsl:otherwise>none</xsl:otherwise>
+            </xsl:choose>
+          </dd>
+        </div>
+        <div>
+          <dt>Records</dt>
+          <dd>
+            <xsl:value-of select="format-number(sum(r:trace/@read), '#,##0')"/>
+            <xsl:text> read in </xsl:text>
+            <xsl:value-of select="count(r:trace)"/>
+            <xsl:text> trace</xsl:text>
+            <xsl:if test="count(r:trace) != 1">s</xsl:if>
+            <xsl:text>, </xsl:text>
+            <xsl:value-of select="format-number(sum(r:trace/@rejected), '#,##0')"/>
+            <xsl:text> rejected</xsl:text>
+          </dd>
+        </div>
+        <div>
+          <dt>Integrity</dt>
+          <dd><xsl:call-template name="integrity-short"/></dd>
+        </div>
+        <div>
+          <dt>Report</dt>
+          <dd>
+            <xsl:text>slac </xsl:text>
+            <xsl:value-of select="@tool-version"/>
+            <xsl:if test="@generated">
+              <xsl:text> · generated </xsl:text>
+              <xsl:call-template name="instant"><xsl:with-param name="t" select="@generated"/></xsl:call-template>
+            </xsl:if>
+            <xsl:text> · lists </xsl:text>
+            <xsl:call-template name="window-selection"/>
+          </dd>
+        </div>
+      </dl>
+    </header>
+  </xsl:template>
+
+  <xsl:template name="integrity-short">
+    <xsl:variable name="check" select="v:integrity-check"/>
+    <xsl:choose>
+      <xsl:when test="not($check) or $check/@digest = 'absent'">
+        <span class="warn">not sealed</span><xsl:text> (no digest in the report)</xsl:text>
+      </xsl:when>
+      <xsl:when test="$check/@holds = 'yes' and $check/@signature = 'valid'">
+        <span class="ok">digest matches, signature valid</span><xsl:text> (embedded key)</xsl:text>
+      </xsl:when>
+      <xsl:when test="$check/@holds = 'yes'">
+        <span class="ok">digest matches</span><xsl:text> (not signed)</xsl:text>
+      </xsl:when>
+      <xsl:otherwise>
+        <span class="bad">FAILED: the report was changed after it was sealed</span>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- ============================================================ overview of clauses -->
+
+  <xsl:template name="clause-overview">
+    <section id="clauses" class="overview">
+      <h2>Clauses</h2>
+      <table class="data">
+        <thead>
+          <tr>
+            <th>Clause</th><th>Requirement</th><th>Verdict</th>
+            <th class="num">Windows met</th><th class="num">breached</th><th class="num">insufficient</th>
+            <th class="num">Worst attainment</th><th class="num">Credit due</th>
+          </tr>
+        </thead>
+        <tbody>
+          <xsl:for-each select="r:clause">
+            <tr>
+              <td class="clause"><a href="#clause-{position()}"><xsl:value-of select="@ref"/><xsl:text> </xsl:text><xsl:value-of select="@name"/></a></td>
+              <td><code><xsl:value-of select="r:requirement"/></code></td>
+              <td><xsl:call-template name="badge"><xsl:with-param name="verdict" select="@verdict"/></xsl:call-template></td>
+              <td class="num"><xsl:value-of select="format-number(@windows-met, '#,##0')"/></td>
+              <td class="num"><xsl:value-of select="format-number(@windows-breached, '#,##0')"/></td>
+              <td class="num"><xsl:value-of select="format-number(@windows-insufficient, '#,##0')"/></td>
+              <td class="num">
+                <xsl:for-each select="r:period[@attainment]">
+                  <xsl:sort select="@attainment" data-type="number" order="ascending"/>
+                  <xsl:if test="position() = 1"><xsl:value-of select="@v:attainment-percent"/>%</xsl:if>
+                </xsl:for-each>
+                <xsl:if test="not(r:period[@attainment])">—</xsl:if>
+              </td>
+              <td class="num">
+                <xsl:for-each select="r:credit">
+                  <xsl:if test="position() &gt; 1"><br/></xsl:if>
+                  <xsl:value-of select="@amount"/><xsl:text> </xsl:text><xsl:value-of select="@currency"/>
+                </xsl:for-each>
+                <xsl:if test="not(r:credit)">—</xsl:if>
+              </td>
+            </tr>
+          </xsl:for-each>
+        </tbody>
+      </table>
+    </section>
+  </xsl:template>
+
+  <!-- ============================================================ identity and accounting -->
+
+  <xsl:template name="identity">
+    <section id="inputs">
+      <h2>Contract and inputs</h2>
+      <table class="kv">
+        <tr><th>Contract</th><td><xsl:value-of select="r:contract/@name"/></td></tr>
+        <xsl:if test="r:contract/@id"><tr><th>Identifier</th><td><xsl:value-of select="r:contract/@id"/></td></tr></xsl:if>
+        <xsl:if test="r:contract/@version"><tr><th>Version</th><td><xsl:value-of select="r:contract/@version"/></td></tr></xsl:if>
+        <tr><th>Contract source SHA-256</th><td><code class="digest"><xsl:value-of select="r:contract/@sha256"/></code></td></tr>
+        <xsl:if test="r:contract/@timezone"><tr><th>Time zone (calendar windows)</th><td><xsl:value-of select="r:contract/@timezone"/></td></tr></xsl:if>
+        <xsl:if test="r:contract/@term-start">
+          <tr>
+            <th>Term</th>
+            <td>
+              <xsl:call-template name="instant"><xsl:with-param name="t" select="r:contract/@term-start"/></xsl:call-template>
+              <xsl:text> to </xsl:text>
+              <xsl:call-template name="instant"><xsl:with-param name="t" select="r:contract/@term-end"/></xsl:call-template>
+              <xsl:text> (end excluded)</xsl:text>
+            </td>
+          </tr>
+        </xsl:if>
+      </table>
+
+      <h3>Record accounting</h3>
+      <p class="note">Every record read is accepted, rejected (malformed) or outside the contract term; excluded records
+        were accepted but removed by the contract's exclusions (maintenance, status codes).</p>
+      <table class="data accounting">
+        <thead>
+          <tr>
+            <th>Trace</th><th>Format</th><th>SHA-256</th>
+            <th class="num">Read</th><th class="num">Accepted</th><th class="num">Rejected</th>
+            <th class="num">Outside term</th><th class="num">Excluded</th>
+          </tr>
+        </thead>
+        <tbody>
+          <xsl:for-each select="r:trace">
+            <tr>
+              <td class="path"><xsl:value-of select="@path"/></td>
+              <td><xsl:value-of select="@format"/></td>
+              <td><code class="digest"><xsl:value-of select="@sha256"/></code></td>
+              <td class="num"><xsl:value-of select="format-number(@read, '#,##0')"/></td>
+              <td class="num"><xsl:value-of select="format-number(@accepted, '#,##0')"/></td>
+              <td class="num"><xsl:value-of select="format-number(@rejected, '#,##0')"/></td>
+              <td class="num"><xsl:value-of select="format-number(@outside-term, '#,##0')"/></td>
+              <td class="num"><xsl:value-of select="format-number(@excluded, '#,##0')"/></td>
+            </tr>
+          </xsl:for-each>
+        </tbody>
+        <xsl:if test="count(r:trace) &gt; 1">
+          <tfoot>
+            <tr>
+              <th colspan="3">All traces</th>
+              <td class="num"><xsl:value-of select="format-number(sum(r:trace/@read), '#,##0')"/></td>
+              <td class="num"><xsl:value-of select="format-number(sum(r:trace/@accepted), '#,##0')"/></td>
+              <td class="num"><xsl:value-of select="format-number(sum(r:trace/@rejected), '#,##0')"/></td>
+              <td class="num"><xsl:value-of select="format-number(sum(r:trace/@outside-term), '#,##0')"/></td>
+              <td class="num"><xsl:value-of select="format-number(sum(r:trace/@excluded), '#,##0')"/></td>
+            </tr>
+          </tfoot>
+        </xsl:if>
+      </table>
+    </section>
+  </xsl:template>
+
+  <!-- ============================================================ one clause -->
+
+  <xsl:template match="r:clause">
+    <section class="clause verdict-{@verdict}" id="clause-{position()}">
+      <h2>
+        <span class="ref"><xsl:value-of select="@ref"/></span>
+        <xsl:text> </xsl:text>
+        <xsl:value-of select="@name"/>
+        <xsl:text> </xsl:text>
+        <xsl:call-template name="badge"><xsl:with-param name="verdict" select="@verdict"/></xsl:call-template>
+      </h2>
+      <xsl:choose>
+        <xsl:when test="normalize-space(r:text) != ''">
+          <blockquote class="legal"><xsl:value-of select="r:text"/></blockquote>
+        </xsl:when>
+        <xsl:otherwise><p class="note">The contract gives no legal text for this clause.</p></xsl:otherwise>
+      </xsl:choose>
+      <p class="requirement">
+        <span class="label">Requirement</span>
+        <code><xsl:value-of select="r:requirement"/></code>
+        <span class="label">per window</span>
+      </p>
+      <p class="counts">
+        <xsl:text>Windows judged: </xsl:text>
+        <strong><xsl:value-of select="format-number(@windows-met, '#,##0')"/></strong><xsl:text> met, </xsl:text>
+        <strong class="bad"><xsl:value-of select="format-number(@windows-breached, '#,##0')"/></strong><xsl:text> breached; </xsl:text>
+        <strong><xsl:value-of select="format-number(@windows-insufficient, '#,##0')"/></strong>
+        <xsl:text> insufficient (too few requests or no value; not judged).</xsl:text>
+      </p>
+
+      <h3>Attainment per objective period</h3>
+      <xsl:choose>
+        <xsl:when test="r:period">
+          <table class="data">
+            <thead>
+              <tr>
+                <th>Period</th><th>Group</th>
+                <th class="num">Windows met</th><th class="num">breached</th>
+                <th class="num">Attainment</th><th class="num">Objective</th><th>Verdict</th>
+              </tr>
+            </thead>
+            <tbody>
+              <xsl:for-each select="r:period">
+                <tr>
+                  <td class="when"><xsl:call-template name="range"/></td>
+                  <td class="group"><xsl:call-template name="group"/></td>
+                  <td class="num"><xsl:value-of select="@windows-met"/></td>
+                  <td class="num"><xsl:value-of select="@windows-breached"/></td>
+                  <td class="num">
+                    <xsl:choose>
+                      <xsl:when test="@attainment">
+                        <span title="{@attainment}"><xsl:value-of select="@v:attainment-percent"/>%</span>
+                      </xsl:when>
+                      <xsl:otherwise>—</xsl:otherwise>
+                    </xsl:choose>
+                  </td>
+                  <td class="num"><span title="{@objective}"><xsl:value-of select="@v:objective-percent"/>%</span></td>
+                  <td><xsl:call-template name="badge"><xsl:with-param name="verdict" select="@verdict"/></xsl:call-template></td>
+                </tr>
+              </xsl:for-each>
+            </tbody>
+          </table>
+        </xsl:when>
+        <xsl:otherwise><p class="note">No objective period.</p></xsl:otherwise>
+      </xsl:choose>
+
+      <h3>Service credits</h3>
+      <xsl:choose>
+        <xsl:when test="r:credit">
+          <table class="data">
+            <thead><tr><th>Month</th><th class="num">Percent of fee</th><th class="num">Amount</th></tr></thead>
+            <tbody>
+              <xsl:for-each select="r:credit">
+                <tr>
+                  <td class="when"><xsl:call-template name="range"/></td>
+                  <td class="num"><xsl:value-of select="@percent"/>%</td>
+                  <td class="num"><strong><xsl:value-of select="@amount"/><xsl:text> </xsl:text><xsl:value-of select="@currency"/></strong></td>
+                </tr>
+              </xsl:for-each>
+            </tbody>
+          </table>
+        </xsl:when>
+        <xsl:otherwise><p class="note">No service credit is due under this clause.</p></xsl:otherwise>
+      </xsl:choose>
+
+      <h3>Observed value per window</h3>
+      <xsl:apply-templates select="v:chart"/>
+
+      <h3>Worst breached windows and their evidence</h3>
+      <xsl:apply-templates select="v:worst"/>
+    </section>
+  </xsl:template>
+
+  <!-- ============================================================ chart -->
+
+  <xsl:template match="v:chart">
+    <xsl:variable name="selection" select="/r:report/@windows"/>
+    <xsl:choose>
+      <xsl:when test="@listed = 0">
+        <p class="note chart-empty">
+          <xsl:choose>
+            <xsl:when test="$selection = 'none'">The report lists no windows (<code>--windows none</code>); only the counts above are recorded.</xsl:when>
+            <xsl:when test="$selection = 'breached' or not($selection)">No window is drawn: the report lists only breached windows (<code>--windows breached</code>) and this clause has none.</xsl:when>
+            <xsl:otherwise>No window of this clause was evaluated.</xsl:otherwise>
+          </xsl:choose>
+        </p>
+      </xsl:when>
+      <xsl:otherwise>
+        <figure class="chart">
+          <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {@width} {@height}" width="100%" role="img" class="chart">
+            <title>
+              <xsl:text>Observed value per window of clause </xsl:text>
+              <xsl:value-of select="../@ref"/>
+              <xsl:text>, against the bound</xsl:text>
+            </title>
+            <rect x="{@plot-left}" y="{@plot-top}" width="{@plot-width}" height="{@plot-height}" class="plot"/>
+            <xsl:for-each select="v:ytick">
+              <line x1="{../@plot-left}" x2="{../@plot-right}" y1="{@y}" y2="{@y}" class="grid"/>
+              <text x="{../@plot-left - 6}" y="{@y + 3.5}" class="tick" text-anchor="end"><xsl:value-of select="@label"/></text>
+            </xsl:for-each>
+            <xsl:for-each select="v:xtick">
+              <line x1="{@x}" x2="{@x}" y1="{../@plot-top}" y2="{../@plot-bottom}" class="grid"/>
+              <line x1="{@x}" x2="{@x}" y1="{../@plot-bottom}" y2="{../@strip-insufficient-y + ../@strip-height + 4}" class="axis"/>
+              <text x="{@x}" y="{../@x-label-y}" class="tick" text-anchor="middle"><xsl:value-of select="@label"/></text>
+            </xsl:for-each>
+            <xsl:for-each select="v:path">
+              <path d="{@d}" class="layer-{@layer}"/>
+            </xsl:for-each>
+            <xsl:if test="@bound-y">
+              <line x1="{@plot-left}" x2="{@plot-right}" y1="{@bound-y}" y2="{@bound-y}" class="bound"/>
+              <text x="{@plot-right - 4}" y="{@bound-y - 5}" class="bound-label" text-anchor="end"><xsl:value-of select="@bound-label"/></text>
+            </xsl:if>
+            <text x="{@plot-left - 6}" y="{@strip-breached-y + 7}" class="strip-label" text-anchor="end">breached</text>
+            <text x="{@plot-left - 6}" y="{@strip-insufficient-y + 7}" class="strip-label" text-anchor="end">insufficient</text>
+            <text x="{@plot-left - 6}" y="{@plot-top - 6}" class="tick" text-anchor="end"><xsl:value-of select="@axis-unit"/></text>
+            <xsl:for-each select="v:column">
+              <rect x="{@x}" y="{../@plot-top}" width="{@width}" height="{../@strip-insufficient-y + ../@strip-height - ../@plot-top}" class="hover">
+                <title><xsl:value-of select="@title"/></title>
+              </rect>
+            </xsl:for-each>
+          </svg>
+          <figcaption>
+            <span class="key"><span class="swatch met"></span>met</span>
+            <span class="key"><span class="swatch breached"></span>breached</span>
+            <span class="key"><span class="swatch insufficient"></span>insufficient (not judged)</span>
+            <xsl:if test="@bound-y"><span class="key"><span class="swatch bound"></span>bound</span></xsl:if>
+            <br/>
+            <xsl:text>Each bar spans the lowest to the highest observed value</xsl:text>
+            <xsl:if test="@aggregate">
+              <xsl:text> of </xsl:text><code><xsl:value-of select="@aggregate"/></code>
+            </xsl:if>
+            <xsl:text> among the windows starting in its time column, over all groups; </xsl:text>
+            <xsl:value-of select="format-number(@listed, '#,##0')"/>
+            <xsl:text> window</xsl:text><xsl:if test="@listed != 1">s</xsl:if>
+            <xsl:text> in </xsl:text>
+            <xsl:value-of select="@columns"/>
+            <xsl:text> column</xsl:text><xsl:if test="@columns != 1">s</xsl:if>
+            <xsl:text> (at most </xsl:text>
+            <xsl:value-of select="@windows-per-column"/>
+            <xsl:text> per column), </xsl:text>
+            <xsl:call-template name="instant"><xsl:with-param name="t" select="@from"/></xsl:call-template>
+            <xsl:text> to </xsl:text>
+            <xsl:call-template name="instant"><xsl:with-param name="t" select="@to"/></xsl:call-template>
+            <xsl:text> UTC. The strips below the plot mark columns holding breached and insufficient windows.</xsl:text>
+            <xsl:if test="@valued != @listed">
+              <xsl:text> </xsl:text>
+              <xsl:value-of select="format-number(@listed - @valued, '#,##0')"/>
+              <xsl:text> listed window</xsl:text><xsl:if test="@listed - @valued != 1">s have</xsl:if><xsl:if test="@listed - @valued = 1"> has</xsl:if>
+              <xsl:text> no observed value and appear only in the strips.</xsl:text>
+            </xsl:if>
+            <xsl:if test="@clipped &gt; 0">
+              <xsl:text> </xsl:text>
+              <xsl:value-of select="format-number(@clipped, '#,##0')"/>
+              <xsl:text> value</xsl:text><xsl:if test="@clipped != 1">s</xsl:if>
+              <xsl:text> above </xsl:text><xsl:value-of select="@clipped-above"/>
+              <xsl:text> (up to </xsl:text><xsl:value-of select="@clipped-maximum"/>
+              <xsl:text>) are cut at the top edge, marked ▲.</xsl:text>
+            </xsl:if>
+            <xsl:if test="not(@bound-y)"><xsl:text> The bound could not be read from the requirement, so no bound line is drawn.</xsl:text></xsl:if>
+            <xsl:choose>
+              <xsl:when test="/r:report/@windows = 'breached' or not(/r:report/@windows)">
+                <strong><xsl:text> This report lists only breached windows (</xsl:text><code>--windows breached</code><xsl:text>): met and insufficient windows are counted above but not drawn.</xsl:text></strong>
+              </xsl:when>
+            </xsl:choose>
+          </figcaption>
+        </figure>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- ============================================================ evidence -->
+
+  <xsl:template match="v:worst">
+    <xsl:choose>
+      <xsl:when test="r:window">
+        <p class="note">
+          <xsl:text>The </xsl:text>
+          <xsl:value-of select="count(r:window)"/>
+          <xsl:text> breached window</xsl:text><xsl:if test="count(r:window) != 1">s</xsl:if>
+          <xsl:text> furthest beyond the bound</xsl:text>
+          <xsl:if test="@breached &gt; count(r:window)">
+            <xsl:text> (of </xsl:text><xsl:value-of select="format-number(@breached, '#,##0')"/><xsl:text>)</xsl:text>
+          </xsl:if>
+          <xsl:text>, with the ids and values of their worst records.</xsl:text>
+        </p>
+        <table class="data evidence">
+          <thead>
+            <tr>
+              <th class="num">#</th><th>Window (UTC)</th><th>Group</th><th class="num">Requests</th>
+              <th class="num">Observed</th><th class="num">Beyond bound</th><th>Worst records (id: value)</th>
+            </tr>
+          </thead>
+          <tbody>
+            <xsl:for-each select="r:window">
+              <xsl:sort select="@v:rank" data-type="number"/>
+              <tr>
+                <td class="num"><xsl:value-of select="@v:rank"/></td>
+                <td class="when"><xsl:call-template name="range"/></td>
+                <td class="group"><xsl:call-template name="group"/></td>
+                <td class="num"><xsl:value-of select="format-number(@count, '#,##0')"/></td>
+                <td class="num bad">
+                  <xsl:value-of select="@v:observed-display"/>
+                  <xsl:if test="@numerator">
+                    <span class="fraction"><xsl:text> (</xsl:text><xsl:value-of select="@numerator"/>/<xsl:value-of select="@denominator"/><xsl:text>)</xsl:text></span>
+                  </xsl:if>
+                </td>
+                <td class="num"><xsl:value-of select="@v:beyond-bound"/></td>
+                <td class="records">
+                  <xsl:for-each select="r:evidence">
+                    <xsl:if test="position() &gt; 1"><xsl:text>, </xsl:text></xsl:if>
+                    <code><xsl:value-of select="@id"/></code><xsl:text>: </xsl:text><xsl:value-of select="@value"/>
+                  </xsl:for-each>
+                  <xsl:if test="not(r:evidence)">—</xsl:if>
+                </td>
+              </tr>
+            </xsl:for-each>
+          </tbody>
+        </table>
+      </xsl:when>
+      <xsl:when test="@breached &gt; 0">
+        <p class="note">The clause has <xsl:value-of select="format-number(@breached, '#,##0')"/> breached windows, but the report does not list them (<code>--windows none</code>).</p>
+      </xsl:when>
+      <xsl:otherwise><p class="note">No window was breached.</p></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- ============================================================ rejected records -->
+
+  <xsl:template name="rejected">
+    <section id="rejected">
+      <h2>Rejected records</h2>
+      <xsl:choose>
+        <xsl:when test="r:rejected">
+          <p class="note">
+            <xsl:value-of select="format-number(@rejected-total, '#,##0')"/>
+            <xsl:text> record</xsl:text><xsl:if test="@rejected-total != 1">s were</xsl:if><xsl:if test="@rejected-total = 1"> was</xsl:if>
+            <xsl:text> rejected; the report lists the first </xsl:text>
+            <xsl:value-of select="count(r:rejected)"/>
+            <xsl:text>.</xsl:text>
+          </p>
+          <table class="data">
+            <thead><tr><th>Trace</th><th class="num">Line</th><th>Reason</th></tr></thead>
+            <tbody>
+              <xsl:for-each select="r:rejected">
+                <tr>
+                  <td class="path"><xsl:value-of select="@path"/></td>
+                  <td class="num"><xsl:value-of select="@line"/></td>
+                  <td><xsl:value-of select="@reason"/></td>
+                </tr>
+              </xsl:for-each>
+            </tbody>
+          </table>
+        </xsl:when>
+        <xsl:otherwise><p class="note">No record was rejected.</p></xsl:otherwise>
+      </xsl:choose>
+    </section>
+  </xsl:template>
+
+  <!-- ============================================================ integrity -->
+
+  <xsl:template name="integrity">
+    <xsl:variable name="seal" select="r:integrity"/>
+    <xsl:variable name="check" select="v:integrity-check"/>
+    <section id="integrity">
+      <h2>Integrity</h2>
+      <xsl:choose>
+        <xsl:when test="not($seal)">
+          <p>The report carries no digest, so this page cannot show whether it was changed. The SHA-256 of its canonical
+            form, computed while rendering, is <code class="digest"><xsl:value-of select="$check/@computed"/></code>.</p>
+        </xsl:when>
+        <xsl:otherwise>
+          <table class="kv">
+            <tr><th>Algorithm</th><td><code><xsl:value-of select="$seal/@algorithm"/></code> (SHA-256 of the exclusive XML canonical form, without the integrity element)</td></tr>
+            <tr><th>Recorded digest</th><td><code class="digest"><xsl:value-of select="$seal/@digest"/></code></td></tr>
+            <tr>
+              <th>Digest at rendering</th>
+              <td>
+                <code class="digest"><xsl:value-of select="$check/@computed"/></code>
+                <xsl:text> </xsl:text>
+                <xsl:choose>
+                  <xsl:when test="$check/@digest = 'matches'"><span class="ok">matches</span></xsl:when>
+                  <xsl:otherwise><span class="bad">DOES NOT MATCH: the content was changed after sealing</span></xsl:otherwise>
+                </xsl:choose>
+              </td>
+            </tr>
+            <xsl:choose>
+              <xsl:when test="$seal/@signature">
+                <tr><th>Signature</th><td><xsl:value-of select="$seal/@signature-algorithm"/><xsl:text> </xsl:text>
+                  <xsl:choose>
+                    <xsl:when test="$check/@signature = 'valid'"><span class="ok">valid for the embedded key</span></xsl:when>
+                    <xsl:otherwise><span class="bad">INVALID</span></xsl:otherwise>
+                  </xsl:choose>
+                </td></tr>
+                <tr><th>Signer's public key</th><td><code class="digest"><xsl:value-of select="$seal/@public-key"/></code></td></tr>
+              </xsl:when>
+              <xsl:otherwise><tr><th>Signature</th><td>not signed</td></tr></xsl:otherwise>
+            </xsl:choose>
+          </table>
+        </xsl:otherwise>
+      </xsl:choose>
+      <p class="note">This page can be edited like any file; it shows the check made when it was rendered. To rely on the
+        report, run <code>slac verify-report REPORT.xml --public-key SIGNER.pub</code> with the signer's key obtained
+        independently, and <code>--recompute --contract CONTRACT.sla TRACE…</code> to reproduce every figure.</p>
+    </section>
+  </xsl:template>
+
+  <!-- ============================================================ small parts -->
+
+  <xsl:template name="verdict-word">
+    <xsl:param name="verdict"/>
+    <xsl:choose>
+      <xsl:when test="$verdict = 'compliant'">COMPLIANT</xsl:when>
+      <xsl:when test="$verdict = 'breached'">BREACHED</xsl:when>
+      <xsl:when test="$verdict = 'no-data'">NO DATA</xsl:when>
+      <xsl:otherwise><xsl:value-of select="$verdict"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="badge">
+    <xsl:param name="verdict"/>
+    <span class="badge verdict-{$verdict}">
+      <xsl:call-template name="verdict-word"><xsl:with-param name="verdict" select="$verdict"/></xsl:call-template>
+    </span>
+  </xsl:template>
+
+  <xsl:template name="window-selection">
+    <xsl:choose>
+      <xsl:when test="@windows = 'all'">all windows</xsl:when>
+      <xsl:when test="@windows = 'none'">no windows (counts only)</xsl:when>
+      <xsl:otherwise>breached windows only</xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- 2026-03-14T02:05:00Z as 2026-03-14 02:05 (seconds kept when not zero). -->
+  <xsl:template name="instant">
+    <xsl:param name="t"/>
+    <xsl:variable name="time" select="substring-before(substring-after($t, 'T'), 'Z')"/>
+    <xsl:value-of select="substring-before($t, 'T')"/>
+    <xsl:text> </xsl:text>
+    <xsl:choose>
+      <xsl:when test="string-length($time) = 8 and substring($time, 6) = ':00'"><xsl:value-of select="substring($time, 1, 5)"/></xsl:when>
+      <xsl:otherwise><xsl:value-of select="$time"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="range">
+    <xsl:call-template name="instant"><xsl:with-param name="t" select="@start"/></xsl:call-template>
+    <xsl:text> – </xsl:text>
+    <xsl:choose>
+      <xsl:when test="substring-before(@start, 'T') = substring-before(@end, 'T')">
+        <xsl:variable name="time" select="substring-before(substring-after(@end, 'T'), 'Z')"/>
+        <xsl:choose>
+          <xsl:when test="substring($time, 6) = ':00'"><xsl:value-of select="substring($time, 1, 5)"/></xsl:when>
+          <xsl:otherwise><xsl:value-of select="$time"/></xsl:otherwise>
+        </xsl:choose>
+      </xsl:when>
+      <xsl:otherwise><xsl:call-template name="instant"><xsl:with-param name="t" select="@end"/></xsl:call-template></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="group">
+    <xsl:for-each select="r:key">
+      <xsl:if test="position() &gt; 1"><xsl:text>, </xsl:text></xsl:if>
+      <xsl:value-of select="@field"/>
+      <xsl:text> = </xsl:text>
+      <xsl:choose>
+        <xsl:when test="@value"><xsl:value-of select="@value"/></xsl:when>
+        <xsl:otherwise><em>absent</em></xsl:otherwise>
+      </xsl:choose>
+    </xsl:for-each>
+    <xsl:if test="not(r:key)">—</xsl:if>
+  </xsl:template>
+
+  <!-- ============================================================ style -->
+
+  <xsl:template name="css">
+    <xsl:text>
+:root { --ink: #1c1c1c; --muted: #5f6368; --rule: #d5d7db; --bad: #b3261e; --ok: #1e7b34; --nodata: #6b6b6b;
+        --met: #3366aa; --insufficient: #b9bcc2; --paper: #ffffff; --tint: #f5f6f8; }
+* { box-sizing: border-box; }
+html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+body { margin: 0; color: var(--ink); background: var(--paper); font: 14px/1.45 "Helvetica Neue", Helvetica, Arial, sans-serif; }
+main, footer { max-width: 1040px; margin: 0 auto; padding: 0 24px; }
+h1 { font-size: 22px; margin: 10px 0 2px; }
+h2 { font-size: 18px; margin: 28px 0 8px; padding-bottom: 4px; border-bottom: 1px solid var(--rule); }
+h3 { font-size: 14px; margin: 18px 0 6px; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); }
+code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 12.5px; }
+code.digest { word-break: break-all; font-size: 11.5px; }
+.banner { padding: 20px 24px 14px; border-bottom: 4px solid var(--nodata); background: var(--tint); }
+.banner > * { max-width: 992px; margin-left: auto; margin-right: auto; }
+.banner.verdict-breached { border-color: var(--bad); background: #fbeeed; }
+.banner.verdict-compliant { border-color: var(--ok); background: #edf6ef; }
+.verdict-line { display: flex; align-items: baseline; gap: 16px; flex-wrap: wrap; }
+.verdict-word { font-size: 34px; font-weight: 800; letter-spacing: .06em; color: var(--nodata); }
+.verdict-breached .verdict-word { color: var(--bad); }
+.verdict-compliant .verdict-word { color: var(--ok); }
+.verdict-counts { font-size: 16px; }
+.banner > .subtitle { margin-top: 0; margin-bottom: 10px; color: var(--muted); }
+dl.headline { display: grid; grid-template-columns: repeat(4, 1fr); gap: 8px 20px; margin: 8px auto 0; }
+dl.headline dt { font-size: 11px; text-transform: uppercase; letter-spacing: .05em; color: var(--muted); }
+dl.headline dd { margin: 0; }
+table { border-collapse: collapse; width: 100%; margin: 4px 0 8px; }
+th, td { text-align: left; vertical-align: top; padding: 4px 8px; border-bottom: 1px solid var(--rule); }
+thead th { font-size: 12px; color: var(--muted); font-weight: 600; border-bottom: 1.5px solid #9aa0a6; }
+tfoot th, tfoot td { border-top: 1.5px solid #9aa0a6; font-weight: 600; }
+.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+table.kv th { width: 230px; font-weight: 600; color: var(--muted); }
+td.path { word-break: break-all; }
+td.when, td.group, td.clause { white-space: nowrap; }
+.evidence td.records { font-size: 12.5px; }
+.fraction { color: var(--muted); font-size: 12px; }
+.badge { display: inline-block; padding: 1px 7px; border-radius: 3px; font-size: 11px; font-weight: 700; letter-spacing: .05em;
+         color: #fff; background: var(--nodata); vertical-align: middle; white-space: nowrap; }
+.badge.verdict-breached { background: var(--bad); }
+.badge.verdict-compliant { background: var(--ok); }
+.bad { color: var(--bad); }
+.ok { color: var(--ok); font-weight: 600; }
+.warn { color: #8a5a00; font-weight: 600; }
+span.bad { font-weight: 700; }
+.note { color: var(--muted); margin: 4px 0 8px; }
+section.clause { margin-top: 34px; }
+section.clause h2 .ref { color: var(--muted); margin-right: 4px; }
+section.clause.verdict-breached h2 { border-bottom-color: var(--bad); }
+blockquote.legal { margin: 8px 0; padding: 8px 14px; border-left: 4px solid #9aa0a6; background: var(--tint);
+                   white-space: pre-line; font-family: Georgia, "Times New Roman", serif; font-size: 15px; }
+p.requirement { margin: 8px 0; }
+p.requirement code { font-size: 14px; padding: 2px 6px; background: var(--tint); border: 1px solid var(--rule); border-radius: 3px; margin: 0 6px; }
+p.requirement .label { color: var(--muted); font-size: 12px; }
+figure.chart { margin: 6px 0 10px; }
+svg.chart { display: block; max-width: 960px; height: auto; font-family: inherit; }
+svg .plot { fill: #fcfcfd; stroke: #9aa0a6; stroke-width: 1; }
+svg .grid { stroke: #e4e6e9; stroke-width: 1; }
+svg .axis { stroke: #9aa0a6; stroke-width: 1; }
+svg .tick { font-size: 11px; fill: var(--muted); }
+svg .strip-label { font-size: 10px; fill: var(--muted); }
+svg .layer-met { fill: var(--met); }
+svg .layer-breached { fill: var(--bad); }
+svg .layer-insufficient { fill: var(--insufficient); }
+svg .layer-strip-breached { fill: var(--bad); }
+svg .layer-strip-insufficient { fill: var(--insufficient); }
+svg .layer-clipped { fill: var(--ink); }
+svg .bound { stroke: var(--ink); stroke-width: 1.5; stroke-dasharray: 6 4; }
+svg .bound-label { font-size: 11px; font-weight: 700; fill: var(--ink); paint-order: stroke; stroke: #fff; stroke-width: 3px; }
+svg .hover { fill: transparent; }
+svg .hover:hover { fill: rgba(0, 0, 0, .06); }
+figcaption { font-size: 12.5px; color: var(--muted); margin-top: 4px; }
+figcaption .key { margin-right: 14px; color: var(--ink); white-space: nowrap; }
+.swatch { display: inline-block; width: 12px; height: 10px; margin-right: 5px; vertical-align: -1px; }
+.swatch.met { background: var(--met); }
+.swatch.breached { background: var(--bad); }
+.swatch.insufficient { background: var(--insufficient); }
+.swatch.bound { height: 0; border-top: 2px dashed var(--ink); vertical-align: 3px; }
+footer { margin-top: 36px; padding-bottom: 30px; color: var(--muted); font-size: 12px; border-top: 1px solid var(--rule); }
+@media print {
+  body { font-size: 11px; }
+  main, footer { max-width: none; padding: 0; }
+  .banner { padding: 10px 0; }
+  section.clause { break-before: page; }
+  figure.chart, tr, blockquote.legal { break-inside: avoid; }
+  h2, h3 { break-after: avoid; }
+  a { color: inherit; text-decoration: none; }
+  svg .hover { display: none; }
+}
+@page { margin: 14mm 12mm; }
+</xsl:text>
+  </xsl:template>
+</xsl:stylesheet>

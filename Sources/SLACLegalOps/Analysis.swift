@@ -1,0 +1,347 @@
+import SLACChecker
+import SLACExact
+import SLACSyntax
+
+/// Checks beyond types: a contract can be well-typed and still promise something impossible,
+/// promise the same thing twice, measure nothing, or owe credits while compliant. These are
+/// warnings (`slac check` still exits 0): the file may mean what the parties signed, but a reader
+/// should look again. Each warning points at the text and, with a note, at the other clause.
+///
+/// Codes (stable, SPEC §4 house style):
+/// - `SLA0410` two requirements that can never both be met on the same windows
+/// - `SLA0411` a clause implied by another (redundant)
+/// - `SLA0412` a condition no request can satisfy (scope, `share`, exclusion)
+/// - `SLA0413` a credit tier that can never apply
+/// - `SLA0414` a credit tier that applies while the clause meets its objective
+/// - `SLA0415` maintenance exclusions that cover the whole term
+/// - `SLA0416` a quota below what a per-window minimum adds up to when traffic is continuous
+public enum ContractAnalysis {
+    /// The analysis warnings of a checked contract, in source order.
+    public static func warnings(for contract: CheckedContract, syntax: ContractSyntax?) -> [Diagnostic] {
+        guard let syntax else { return [] }
+        var analysis = Run(contract: contract, syntax: syntax)
+        analysis.run()
+        return analysis.warnings.sortedForDisplay
+    }
+
+    /// The analysis warnings of a loaded document.
+    public static func warnings(for document: ContractDocument) -> [Diagnostic] {
+        warnings(for: document.contract, syntax: document.syntax)
+    }
+}
+
+/// One clause with the syntax pieces the warnings point at.
+private struct AnalysedClause {
+    var checked: CheckedClause
+    var parts: ClauseParts
+    var span: Span
+    var requireSpan: Span { parts.require?.span ?? span }
+    var name: String { checked.name }
+}
+
+private struct Run {
+    let contract: CheckedContract
+    let syntax: ContractSyntax
+    let contractParts: ContractParts
+    var clauses: [AnalysedClause] = []
+    var warnings: [Diagnostic] = []
+
+    init(contract: CheckedContract, syntax: ContractSyntax) {
+        self.contract = contract
+        self.syntax = syntax
+        self.contractParts = ContractParts(syntax)
+        for c in contract.clauses {
+            let clauseSyntax = contractParts.clauses.first { $0.span == c.anchor.span }
+            clauses.append(AnalysedClause(checked: c, parts: ClauseParts(clauseSyntax), span: clauseSyntax?.name.span ?? c.anchor.span))
+        }
+    }
+
+    mutating func run() {
+        conditions()
+        credits()
+        maintenance()
+        for i in clauses.indices {
+            for j in clauses.indices where j > i {
+                pair(clauses[i], clauses[j])
+            }
+        }
+    }
+
+    private mutating func warn(_ code: DiagnosticCode, _ span: Span, _ message: String, help: String, notes: [DiagnosticNote] = []) {
+        warnings.append(.warning(code, at: span, message, help: help, notes: notes))
+    }
+
+    // MARK: SLA0412 conditions that never hold
+
+    private mutating func conditions() {
+        for (i, p) in contract.exclusions.requests.enumerated() {
+            let s = i < contractParts.requestExclusions.count ? contractParts.requestExclusions[i] : nil
+            unsatisfiable(p, syntax: s?.predicate, span: s?.span, what: "the exclusion `\(Wording.slac(p))`",
+                          consequence: "it never excludes a request; check the condition against the contract text")
+        }
+        for c in clauses {
+            if let scope = c.checked.scope {
+                unsatisfiable(scope, syntax: c.parts.scope, span: c.parts.scope?.span ?? c.span, what: "the scope of clause `\(c.name)`",
+                              consequence: "the clause never measures a request, so every window is missing and it can never be breached or met")
+            }
+            if case .share(let p) = c.checked.aggregate {
+                var shareSyntax: PredicateSyntax?
+                if case .predicate(let s)? = c.parts.require?.aggregate.arguments?.first { shareSyntax = s }
+                unsatisfiable(p, syntax: shareSyntax, span: shareSyntax?.span ?? c.requireSpan, what: "the condition of `share` in clause `\(c.name)`",
+                              consequence: "the share is 0% in every window")
+            }
+            for (i, p) in c.checked.exclusions.requests.enumerated() {
+                let s = i < c.parts.requestExclusions.count ? c.parts.requestExclusions[i] : nil
+                unsatisfiable(p, syntax: s?.predicate, span: s?.span ?? c.span, what: "the exclusion `\(Wording.slac(p))` of clause `\(c.name)`",
+                              consequence: "it never excludes a request; check the condition against the contract text")
+            }
+        }
+    }
+
+    private mutating func unsatisfiable(_ p: CheckedPredicate, syntax: PredicateSyntax?, span: Span?, what: String, consequence: String) {
+        let spanned = SpannedPredicate(p, syntax: syntax)
+        guard let conflict = PredicateLogic.contradiction(spanned) else { return }
+        let primary = syntax?.span ?? span ?? Span(0, 0)
+        let leaves = conflict.map { "`\(Wording.slac($0.leaf))`" }
+        let reason: String
+        if conflict.count == 1, case .metric(let m, _, _) = conflict[0].leaf, PredicateLogic.isNonNegative(m) {
+            reason = "\(leaves[0]) can never hold: `\(m.rawValue)` is never negative"
+        } else if conflict.count == 1 {
+            reason = "\(leaves[0]) can never hold"
+        } else if conflict.count == 2 {
+            reason = "\(leaves[0]) and \(leaves[1]) cannot both hold for one request"
+        } else {
+            reason = leaves.joined(separator: ", ") + " cannot all hold for one request"
+        }
+        var notes: [DiagnosticNote] = []
+        if conflict.count == 2 {
+            for (k, l) in conflict.enumerated() {
+                if let s = l.span, s != primary { notes.append(DiagnosticNote(span: s, message: k == 0 ? "this condition" : "conflicts with this condition")) }
+            }
+        }
+        warn("SLA0412", primary, "\(what) can never be true", help: "\(reason); \(consequence)", notes: notes)
+    }
+
+    // MARK: SLA0413, SLA0414 credits
+
+    private mutating func credits() {
+        for c in clauses where !c.checked.credits.isEmpty {
+            for credit in c.parts.credits {
+                guard let threshold = literalValue(credit.threshold.number).map({ $0 / Rational(100) }) else { continue }
+                if threshold.signum == 0 {
+                    warn("SLA0413", credit.span, "credit tier of clause `\(c.name)` can never apply",
+                         help: "attainment is never below 0%, so this tier is never due; give it the threshold the contract text states")
+                    continue
+                }
+                let objective = c.checked.objective.fraction
+                if threshold > objective {
+                    let notes = c.parts.objective.map { [DiagnosticNote(span: $0.span, message: "the objective is \(Wording.percent(objective))")] } ?? []
+                    warn("SLA0414", credit.span, "clause `\(c.name)` owes a credit while it meets its objective",
+                         help: "this tier applies when attainment < \(Wording.percent(threshold)), but the clause is compliant from \(Wording.percent(objective)): in a month with attainment from \(Wording.percent(objective)) up to \(Wording.percent(threshold)) a credit is due on a compliant clause; align the threshold with the objective",
+                         notes: notes)
+                }
+            }
+        }
+    }
+
+    // MARK: SLA0415 maintenance covering the term
+
+    private func covers(_ intervals: [MaintenanceInterval]) -> Bool {
+        var reached = contract.termStart
+        for i in intervals.sorted(by: { $0.start < $1.start }) {
+            if i.start > reached { return false }
+            reached = max(reached, i.end)
+            if reached >= contract.termEnd { return true }
+        }
+        return reached >= contract.termEnd
+    }
+
+    private mutating func maintenance() {
+        let effectiveNote = contractParts.effective.map { [DiagnosticNote(span: $0.span, message: "the term is \(Wording.instant(contract.termStart)) to \(Wording.instant(contract.termEnd))")] } ?? []
+        if covers(contract.exclusions.maintenance) {
+            warn("SLA0415", contractParts.maintenanceSpans.first ?? syntax.name.span, "maintenance exclusions cover the whole term",
+                 help: "every request of the term falls in a maintenance window, so no clause ever measures anything; check the dates against the contract text",
+                 notes: effectiveNote)
+            return
+        }
+        for c in clauses where !c.checked.exclusions.maintenance.isEmpty {
+            if covers(contract.exclusions.maintenance + c.checked.exclusions.maintenance) {
+                warn("SLA0415", c.parts.maintenanceSpans.first ?? c.span, "maintenance exclusions of clause `\(c.name)` cover the whole term",
+                     help: "with the contract's own maintenance windows, every request of the term is excluded from this clause, so it never measures anything",
+                     notes: effectiveNote)
+            }
+        }
+    }
+
+    // MARK: SLA0410, SLA0411, SLA0416 pairs of clauses
+
+    private enum Side { case upper, lower }
+
+    /// The bounds a requirement puts on its statistic (`=` bounds it on both sides).
+    private static func sides(_ op: ComparisonOperator) -> [(Side, strict: Bool)] {
+        switch op {
+        case .less: [(.upper, true)]
+        case .lessEqual: [(.upper, false)]
+        case .greater: [(.lower, true)]
+        case .greaterEqual: [(.lower, false)]
+        case .equal: [(.upper, false), (.lower, false)]
+        case .notEqual: []
+        }
+    }
+
+    /// Same requests: equivalent scopes and the same clause exclusions.
+    private func sameRequests(_ a: CheckedClause, _ b: CheckedClause) -> Bool {
+        a.exclusions == b.exclusions && PredicateLogic.equivalent(a.scope, b.scope)
+    }
+
+    private mutating func pair(_ x: AnalysedClause, _ y: AnalysedClause) {
+        let a = x.checked, b = y.checked
+        guard sameRequests(a, b), Set(a.groupBy) == Set(b.groupBy) else { return }
+        if a.window == b.window {
+            if contradiction(x, y) || contradiction(y, x) { return }
+            if !redundancy(implying: x, implied: y) { _ = redundancy(implying: y, implied: x) }
+        } else {
+            volume(x, y)
+        }
+    }
+
+    /// `lowerClause` keeps a statistic L at least `a`, `upperClause` keeps U at most `b`, and L is
+    /// never above U: impossible when `a` exceeds `b`.
+    private mutating func contradiction(_ lowerClause: AnalysedClause, _ upperClause: AnalysedClause) -> Bool {
+        let l = lowerClause.checked, u = upperClause.checked
+        let statisticsMatch: Bool
+        switch (l.aggregate, u.aggregate) {
+        case (.share(let p), .share(let q)): statisticsMatch = PredicateLogic.equivalent(p, q)
+        default: statisticsMatch = StatisticOrder.atMost(l.aggregate, u.aggregate)
+        }
+        guard statisticsMatch else { return false }
+        for (side1, strict1) in Run.sides(l.comparison) where side1 == .lower {
+            for (side2, strict2) in Run.sides(u.comparison) where side2 == .upper {
+                guard l.bound > u.bound || (l.bound == u.bound && (strict1 || strict2)) else { continue }
+                let lowerText = lowerClause.parts.require.map(SyntaxPrinter.requirement) ?? l.requirementText
+                let upperText = upperClause.parts.require.map(SyntaxPrinter.requirement) ?? u.requirementText
+                let order: String
+                if l.aggregate == u.aggregate {
+                    order = "the same statistic cannot be both"
+                } else {
+                    order = "\(Wording.statisticShort(l.aggregate).plainText) is never above \(Wording.statisticShort(u.aggregate).plainText), so they cannot be both"
+                }
+                let (first, second) = lowerClause.span.start > upperClause.span.start ? (lowerClause, upperClause) : (upperClause, lowerClause)
+                warn("SLA0410", first.requireSpan, "clauses `\(second.name)` and `\(first.name)` can never both be met",
+                     help: "on the same requests, windows and groups, `\(lowerText)` and `\(upperText)` conflict: \(order) \(Wording.comparison(l.comparison)) \(WrittenUnit(clause: l, require: lowerClause.parts.require).format(l.bound)) and \(Wording.comparison(u.comparison)) \(WrittenUnit(clause: u, require: upperClause.parts.require).format(u.bound)); every judged window breaches one of them",
+                     notes: [DiagnosticNote(span: second.requireSpan, message: "conflicts with this requirement of clause `\(second.name)`")])
+                return true
+            }
+        }
+        return false
+    }
+
+    /// Every window that meets `implying` meets `implied`, both judge the same windows, and
+    /// `implied` adds no credit: `implied` can only fail when `implying` does.
+    private mutating func redundancy(implying x: AnalysedClause, implied y: AnalysedClause) -> Bool {
+        let a = x.checked, b = y.checked
+        guard b.credits.isEmpty else { return false }
+        let judged = a.minimumRequests <= b.minimumRequests
+        let attainment = a.objective.fraction == .one
+            || (a.minimumRequests == b.minimumRequests && a.objective.period == b.objective.period && b.objective.fraction <= a.objective.fraction)
+        guard judged && attainment else { return false }
+        var implied = false
+        for (sa, strictA) in Run.sides(a.comparison) {
+            for (sb, strictB) in Run.sides(b.comparison) where sa == sb {
+                let order: Bool
+                switch (a.aggregate, b.aggregate) {
+                case (.share(let p), .share(let q)): order = PredicateLogic.equivalent(p, q)
+                default: order = sa == .upper ? StatisticOrder.atMost(b.aggregate, a.aggregate) : StatisticOrder.atMost(a.aggregate, b.aggregate)
+                }
+                guard order else { continue }
+                let boundOK = sa == .upper
+                    ? (a.bound < b.bound || (a.bound == b.bound && (!strictB || strictA)))
+                    : (a.bound > b.bound || (a.bound == b.bound && (!strictB || strictA)))
+                if boundOK && Run.sides(b.comparison).count == 1 { implied = true }
+            }
+        }
+        guard implied else { return false }
+        let aText = x.parts.require.map(SyntaxPrinter.requirement) ?? a.requirementText
+        let bText = y.parts.require.map(SyntaxPrinter.requirement) ?? b.requirementText
+        warn("SLA0411", y.requireSpan, "clause `\(y.name)` is implied by clause `\(x.name)`",
+             help: "on the same requests, windows and groups, every window that meets `\(aText)` also meets `\(bText)`, so clause `\(y.name)` can only be breached when clause `\(x.name)` is; remove it, or check its bound against the contract text",
+             notes: [DiagnosticNote(span: x.requireSpan, message: "implied by this requirement of clause `\(x.name)`")])
+        return true
+    }
+
+    // MARK: windows of different lengths
+
+    /// The shortest and longest a window can be, in nanoseconds, and whether its boundaries fall
+    /// on every boundary of a fixed window that divides 15 minutes (time zone offsets are whole
+    /// quarter hours, so calendar windows are aligned to such windows).
+    private func extent(_ w: CheckedWindow) -> (min: Int64, max: Int64, calendar: Bool)? {
+        let hour: Int64 = 3_600_000_000_000, day = CivilTime.nanosPerDay
+        let shifts: Int64 = contract.timezone == "UTC" || contract.timezone == "Etc/UTC" ? 0 : hour
+        switch w {
+        case .fixed(let ns): return (ns, ns, false)
+        case .calendarDay: return (day - shifts, day + shifts, true)
+        case .calendarWeek: return (7 * day - shifts, 7 * day + shifts, true)
+        case .calendarMonth: return (28 * day - shifts, 31 * day + shifts, true)
+        case .term: return (contract.termEnd - contract.termStart, contract.termEnd - contract.termStart, true)
+        }
+    }
+
+    /// How many whole short windows (length `s`) always lie inside a long window, and how many
+    /// short windows can overlap one.
+    private func windowCounts(short s: Int64, long: CheckedWindow) -> (inside: Int64, overlapping: Int64)? {
+        guard let e = extent(long), s > 0, s < e.min else { return nil }
+        let aligned: Bool
+        switch long {
+        case .fixed(let l): aligned = l % s == 0
+        case .term: aligned = false
+        default: aligned = (15 * 60_000_000_000) % s == 0
+        }
+        let inside = aligned ? e.min / s : max(0, e.min / s - 1)
+        let overlapping = aligned ? (e.max + s - 1) / s : (e.max + s - 1) / s + 1
+        return (inside, overlapping)
+    }
+
+    /// A per-short-window minimum against a per-long-window maximum of the same volume (`sum` of
+    /// a non-negative metric, or `count`), and the reverse.
+    private mutating func volume(_ x: AnalysedClause, _ y: AnalysedClause) {
+        let a = x.checked, b = y.checked
+        guard a.aggregate == b.aggregate else { return }
+        switch a.aggregate {
+        case .count: break
+        case .sum(let m) where PredicateLogic.isNonNegative(m): break
+        default: return
+        }
+        for (short, long) in [(x, y), (y, x)] {
+            guard case .fixed(let s) = short.checked.window, let counts = windowCounts(short: s, long: long.checked.window) else { continue }
+            for (shortSide, shortStrict) in Run.sides(short.checked.comparison) {
+                for (longSide, longStrict) in Run.sides(long.checked.comparison) where shortSide != longSide {
+                    let sb = short.checked.bound, lb = long.checked.bound
+                    let shortText = short.parts.require.map(SyntaxPrinter.requirement) ?? short.checked.requirementText
+                    let longText = long.parts.require.map(SyntaxPrinter.requirement) ?? long.checked.requirementText
+                    let shortUnit = WrittenUnit(clause: short.checked, require: short.parts.require)
+                    let longUnit = WrittenUnit(clause: long.checked, require: long.parts.require)
+                    let longName = long.checked.window == .term ? "term" : Wording.windowShort(long.checked.window).replacingOccurrences(of: "every ", with: "")
+                    let (first, second) = short.span.start > long.span.start ? (short, long) : (long, short)
+                    if shortSide == .lower {
+                        // Continuous traffic: the long window holds at least `inside` short windows.
+                        let implied = sb * Rational(BigInt(Int(counts.inside)))
+                        guard counts.inside > 0, implied > lb || (implied == lb && (shortStrict || longStrict)) else { continue }
+                        warn("SLA0416", first.requireSpan, "clauses `\(second.name)` and `\(first.name)` conflict whenever traffic is continuous",
+                             help: "`\(shortText)` in each of the \(Wording.number(Rational(BigInt(Int(counts.inside))))) windows of \(Wording.duration(nanoseconds: s)) in a \(longName) adds up to at least \(longUnit.format(implied)), but `\(longText)` allows at most \(longUnit.format(lb)); one of them is breached whenever traffic is continuous",
+                             notes: [DiagnosticNote(span: second.requireSpan, message: "conflicts with this requirement of clause `\(second.name)`")])
+                        return
+                    } else {
+                        // Each short window holds at most `sb`; the long window overlaps at most
+                        // `overlapping` of them. Hard only when every short window is judged.
+                        let most = sb * Rational(BigInt(Int(counts.overlapping)))
+                        guard short.checked.minimumRequests <= 1, most < lb || (most == lb && (shortStrict || longStrict)) else { continue }
+                        warn("SLA0410", first.requireSpan, "clauses `\(second.name)` and `\(first.name)` can never both be met",
+                             help: "`\(shortText)` allows at most \(shortUnit.format(sb)) in each window of \(Wording.duration(nanoseconds: s)), at most \(longUnit.format(most)) in a \(longName), but `\(longText)` requires at least \(longUnit.format(lb)); every judged \(longName) breaches one of them",
+                             notes: [DiagnosticNote(span: second.requireSpan, message: "conflicts with this requirement of clause `\(second.name)`")])
+                        return
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,318 @@
+import SLACChecker
+import SLACExact
+import SLACSyntax
+
+/// What `slac explain` says about a contract: for each clause its legal text and, next to it, what
+/// slac will check, in plain English, so a lawyer can compare the two line by line.
+public struct Explanation: Sendable, Hashable {
+    /// One labelled statement, optionally with a list under it.
+    public struct Fact: Sendable, Hashable {
+        public var label: String
+        public var body: Prose
+        public var items: [Prose]
+        init(_ label: String, _ body: Prose, items: [Prose] = []) {
+            self.label = label
+            self.body = body
+            self.items = items
+        }
+    }
+
+    /// One clause: its reference, name, legal wording and the facts about it.
+    public struct Clause: Sendable, Hashable {
+        public var ref: String
+        public var name: String
+        public var legalText: String
+        public var facts: [Fact]
+    }
+
+    public var title: String
+    /// Facts about the whole contract (empty when one clause was asked for).
+    public var facts: [Fact]
+    public var clauses: [Clause]
+}
+
+/// Builds explanations from checked contracts and renders them as Markdown or HTML.
+///
+/// Everything it states comes from the checked contract (what slac will actually evaluate); the
+/// syntax is used only to quote what was written, so a mismatch between the two is visible.
+public enum ContractExplainer {
+    /// The explanation of the whole contract, or of the clause named `clause` (its name or ref).
+    public static func explain(_ document: ContractDocument, clause: String? = nil) -> Explanation {
+        let contract = document.contract
+        let parts = ContractParts(document.syntax)
+        var clauses = contract.clauses
+        if let clause { clauses = clauses.filter { $0.name == clause || $0.ref == clause } }
+        return Explanation(title: contract.name,
+                           facts: clause == nil ? contractFacts(contract, parts: parts) : [],
+                           clauses: clauses.map { explainClause($0, document: document, parts: parts) })
+    }
+
+    // MARK: contract
+
+    private static func contractFacts(_ c: CheckedContract, parts: ContractParts) -> [Explanation.Fact] {
+        var facts: [Explanation.Fact] = []
+        var ident: [Prose] = []
+        if let id = c.id { ident.append("identifier \(code: id)") }
+        if let version = c.version { ident.append("version \(code: version)") }
+        if !ident.isEmpty { facts.append(.init("Identification", Prose.list(ident, conjunction: "and"))) }
+        var parties: [Prose] = []
+        if let p = c.provider { parties.append("\(p) (provider)") }
+        if let cu = c.customer { parties.append("\(cu) (customer)") }
+        if !parties.isEmpty { facts.append(.init("Parties", Prose.list(parties, conjunction: "and"))) }
+        var term: Prose = "from \(Wording.instant(c.termStart)) (included) to \(Wording.instant(c.termEnd)) (excluded)"
+        if let e = parts.effective {
+            term = term + ", written \(code: "effective " + e.from.text + " to " + e.to.text)"
+            if e.from.kind == .date || e.to.kind == .date { term = term + " (a date means midnight in the contract time zone)" }
+        }
+        facts.append(.init("Term", term))
+        facts.append(.init("Time zone", "\(code: c.timezone): calendar days, weeks and months and the months of objectives and credits are taken in it; fixed-length windows are not"))
+        if let fee = c.fee, let amount = Wording.feeAmount(fee) {
+            facts.append(.init("Fee", "\(Wording.money(amount, currency: fee.currency, minorUnitDigits: fee.minorUnitDigits)) per month; service credits are percentages of it"))
+        } else {
+            facts.append(.init("Fee", "none stated, so no clause can carry service credits"))
+        }
+        let exclusions = exclusionItems(c.exclusions, syntax: parts.exclusions, contract: c)
+        facts.append(.init("Excluded from every clause", exclusions.isEmpty ? "nothing" : "before any clause looks at a request, these are set aside (and counted as excluded):", items: exclusions))
+        facts.append(.init("Clauses", "\(String(c.clauses.count)) clause\(c.clauses.count == 1 ? "" : "s"), explained below"))
+        return facts
+    }
+
+    private static func exclusionItems(_ e: CheckedExclusions, syntax: [ExclusionSyntax], contract: CheckedContract) -> [Prose] {
+        var items: [Prose] = []
+        let maintenanceSyntax = syntax.compactMap { s -> ExclusionSyntax? in if case .maintenance = s { return s } else { return nil } }
+        let requestSyntax = syntax.compactMap { s -> ExclusionSyntax? in if case .requests = s { return s } else { return nil } }
+        for (i, m) in e.maintenance.enumerated() {
+            var item: Prose = "requests arriving during maintenance from \(Wording.instant(m.start)) (included) to \(Wording.instant(m.end)) (excluded)"
+            if i < maintenanceSyntax.count { item = item + ", written \(code: "exclude " + SyntaxPrinter.exclusion(maintenanceSyntax[i]))" }
+            items.append(item)
+        }
+        for (i, p) in e.requests.enumerated() {
+            var item: Prose = "requests where " + Wording.predicate(p)
+            if i < requestSyntax.count { item = item + ", written \(code: "exclude " + SyntaxPrinter.exclusion(requestSyntax[i]))" }
+            items.append(item)
+        }
+        return items
+    }
+
+    // MARK: clauses
+
+    private static func explainClause(_ clause: CheckedClause, document: ContractDocument, parts: ContractParts) -> Explanation.Clause {
+        let contract = document.contract
+        let syntax = ClauseParts(document.syntax(of: clause))
+        var facts: [Explanation.Fact] = []
+        facts.append(.init("Requirement as written", "\(code: clause.requirementText)"))
+
+        // What is measured.
+        switch clause.aggregate {
+        case .count: facts.append(.init("Measured", "the number of requests"))
+        case .share(let p): facts.append(.init("Measured", "for each request, whether \(code: Wording.slac(p)) holds: " + Wording.predicate(p)))
+        default:
+            if let m = clause.aggregate.metric {
+                facts.append(.init("Measured", Wording.metric(m) + ". A request for which it is absent or undefined contributes no value (it still counts toward the minimum sample)"))
+            }
+        }
+
+        // Which requests.
+        if let scope = clause.scope {
+            let written = syntax.scope.map(SyntaxPrinter.predicate) ?? Wording.slac(scope)
+            facts.append(.init("Requests in scope", "those for which the scope \(code: written) holds: " + Wording.predicate(scope)
+                                + ". A request for which the scope cannot be decided (a field absent or a metric undefined) is not in scope"))
+        } else {
+            facts.append(.init("Requests in scope", "every request that is not excluded (the clause has no scope)"))
+        }
+        let contractWide = exclusionItems(contract.exclusions, syntax: parts.exclusions, contract: contract).map { "(whole contract) " + $0 }
+        let own = exclusionItems(clause.exclusions, syntax: syntax.exclusions, contract: contract).map { "(this clause only) " + $0 }
+        if contractWide.isEmpty && own.isEmpty {
+            facts.append(.init("Excluded first", "nothing"))
+        } else {
+            facts.append(.init("Excluded first", "before the scope is applied, these requests are set aside:", items: contractWide + own))
+        }
+
+        // Windows and groups.
+        facts.append(.init("Windows", Wording.window(clause.window, contract: contract) + ", " + Wording.groups(clause.groupBy)
+                            + ". A window exists only when it holds at least one in-scope request"))
+
+        // Statistic and bound.
+        facts.append(.init("Statistic", Wording.statistic(clause.aggregate)))
+        let unit = WrittenUnit(clause: clause, require: syntax.require)
+        let asWritten = syntax.require.map { SyntaxPrinter.operand($0.bound) } ?? unit.format(clause.bound)
+        let canonical: String
+        switch clause.aggregate.dimension {
+        case .ratio: canonical = "the fraction \(Wording.number(clause.bound))"
+        case .requests, .tokens:
+            canonical = Wording.canonical(clause.bound, clause.aggregate.dimension) + (unit.perWindow ? " per window" : "")
+        default: canonical = Wording.canonical(clause.bound, clause.aggregate.dimension)
+        }
+        facts.append(.init("Bound", "the statistic must be \(Wording.comparison(clause.comparison)) \(unit.format(clause.bound)) (written \(code: asWritten); in canonical units \(canonical)). A judged window where this holds is met; otherwise it is breached"))
+
+        // Minimum sample.
+        var minimum: Prose = clause.minimumRequests > 0
+            ? "a window with fewer than \(Wording.number(Rational(clause.minimumRequests))) in-scope requests is insufficient and is not judged"
+            : "none: every window with an in-scope request is judged"
+        if clause.aggregate.metric != nil { minimum = minimum + "; a window where no request has a defined value is insufficient as well" }
+        facts.append(.init("Minimum sample", minimum))
+
+        // Objective.
+        let who: Prose = clause.groupBy.isEmpty ? "" : " and " + Wording.groups(clause.groupBy)
+        let objective: Prose
+        switch (clause.objective.period, syntax.objective == nil) {
+        case (_, true):
+            objective = "none written, so every judged window over the whole term must be met (an objective of 100% of windows per term); attainment is met windows ÷ judged windows"
+        case (.calendarMonth, false):
+            objective = "attainment (met windows ÷ judged windows) is computed for each calendar month in \(code: contract.timezone)\(who); the clause is compliant when every such attainment is at least \(Wording.percent(clause.objective.fraction)) (a window belongs to the month in which it starts)"
+        case (.term, false):
+            objective = "attainment (met windows ÷ judged windows) is computed over the whole term\(who); the clause is compliant when it is at least \(Wording.percent(clause.objective.fraction))"
+        }
+        facts.append(.init("Objective", objective))
+
+        // Credits.
+        if !clause.credits.isEmpty {
+            var items: [Prose] = []
+            for tier in clause.credits.sorted(by: { $0.threshold > $1.threshold }) {
+                var item: Prose = "attainment below \(Wording.percent(tier.threshold)): \(Wording.number(tier.percent))% of the monthly fee"
+                if let fee = contract.fee, let amount = Wording.creditAmount(percent: tier.percent, fee: fee) { item = item + " = \(amount)" }
+                items.append(item)
+            }
+            facts.append(.init("Service credits", "for each calendar month, the lowest attainment among the month's groups selects one tier; the tiers do not add up (when several apply, only the one with the lowest threshold counts); amounts are rounded half-to-even to the currency's minor unit:", items: items))
+        } else {
+            facts.append(.init("Service credits", "none"))
+        }
+        return Explanation.Clause(ref: clause.ref, name: clause.name, legalText: clause.text, facts: facts)
+    }
+
+    // MARK: Markdown
+
+    /// GitHub-flavoured Markdown: a section per clause, the legal text quoted above the facts.
+    public static func markdown(_ e: Explanation) -> String {
+        var out = "# " + escapeMarkdown(e.title) + "\n"
+        if !e.facts.isEmpty {
+            out += "\n" + e.facts.map(markdownFact).joined()
+        }
+        for c in e.clauses {
+            out += "\n## Clause " + escapeMarkdown(c.ref) + " " + markdownCode(c.name) + "\n\n"
+            out += "**Contract text**\n\n"
+            if c.legalText.isEmpty {
+                out += "> *(the clause has no text)*\n"
+            } else {
+                for line in c.legalText.split(separator: "\n", omittingEmptySubsequences: false) {
+                    out += line.isEmpty ? ">\n" : "> " + escapeMarkdown(String(line)) + "\n"
+                }
+            }
+            out += "\n**What slac checks**\n\n"
+            out += c.facts.map(markdownFact).joined()
+        }
+        return out
+    }
+
+    /// A fact's body as a sentence: a final period unless it introduces a list.
+    private static func sentence(_ p: Prose) -> Prose {
+        guard case .text(let last)? = p.parts.last, last.hasSuffix(":") || last.hasSuffix(".") else { return p + "." }
+        return p
+    }
+
+    private static func markdownFact(_ f: Explanation.Fact) -> String {
+        var out = "- **" + escapeMarkdown(f.label) + ":** " + markdown(sentence(f.body)) + "\n"
+        for item in f.items { out += "  - " + markdown(item) + "\n" }
+        return out
+    }
+
+    private static func markdown(_ p: Prose) -> String {
+        p.parts.map { part in
+            switch part {
+            case .text(let t): escapeMarkdown(t)
+            case .code(let c): markdownCode(c)
+            }
+        }.joined()
+    }
+
+    /// Backslash-escapes the characters Markdown would read as formatting.
+    static func escapeMarkdown(_ text: String) -> String {
+        var out = ""
+        for c in text {
+            if "\\`*_[]<>|#".contains(c) { out.append("\\") }
+            out.append(c)
+        }
+        return out
+    }
+
+    /// A code span whose fence is longer than any run of backticks inside.
+    static func markdownCode(_ code: String) -> String {
+        var longest = 0, run = 0
+        for c in code { run = c == "`" ? run + 1 : 0; longest = max(longest, run) }
+        let fence = String(repeating: "`", count: longest + 1)
+        let pad = code.hasPrefix("`") || code.hasSuffix("`") ? " " : ""
+        return fence + pad + code.replacingOccurrences(of: "\n", with: " ") + pad + fence
+    }
+
+    // MARK: HTML
+
+    /// A self-contained HTML page (inline style, no scripts): the legal text and the facts side by side.
+    public static func html(_ e: Explanation) -> String {
+        var out = """
+            <!DOCTYPE html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <title>\(escapeHTML(e.title))</title>
+            <style>
+            body { font-family: Georgia, serif; max-width: 72rem; margin: 2rem auto; padding: 0 1rem; color: #222; }
+            code { font-family: Menlo, Consolas, monospace; font-size: 0.9em; background: #f3f3f3; padding: 0 0.2em; }
+            .clause { display: grid; grid-template-columns: 1fr 1fr; gap: 2rem; border-top: 1px solid #ccc; padding-top: 1rem; }
+            .clause h2 { grid-column: 1 / 3; margin: 0; }
+            blockquote { white-space: pre-wrap; margin: 0; padding-left: 1rem; border-left: 3px solid #888; }
+            dt { font-weight: bold; margin-top: 0.6rem; }
+            dd { margin-left: 1rem; }
+            </style>
+            </head>
+            <body>
+            <h1>\(escapeHTML(e.title))</h1>
+
+            """
+        if !e.facts.isEmpty {
+            out += "<dl>\n" + e.facts.map(htmlFact).joined() + "</dl>\n"
+        }
+        for c in e.clauses {
+            out += "<section class=\"clause\" id=\"clause-\(escapeHTML(c.name))\">\n"
+            out += "<h2>Clause \(escapeHTML(c.ref)) <code>\(escapeHTML(c.name))</code></h2>\n"
+            out += "<div>\n<h3>Contract text</h3>\n"
+            out += c.legalText.isEmpty ? "<p><em>(the clause has no text)</em></p>\n" : "<blockquote>\(escapeHTML(c.legalText))</blockquote>\n"
+            out += "</div>\n<div>\n<h3>What slac checks</h3>\n<dl>\n" + c.facts.map(htmlFact).joined() + "</dl>\n</div>\n</section>\n"
+        }
+        return out + "</body>\n</html>\n"
+    }
+
+    private static func htmlFact(_ f: Explanation.Fact) -> String {
+        var out = "<dt>\(escapeHTML(f.label))</dt>\n<dd>\(html(sentence(f.body)))"
+        if !f.items.isEmpty {
+            out += "\n<ul>\n" + f.items.map { "<li>\(html($0))</li>\n" }.joined() + "</ul>\n"
+        }
+        return out + "</dd>\n"
+    }
+
+    private static func html(_ p: Prose) -> String {
+        p.parts.map { part in
+            switch part {
+            case .text(let t): escapeHTML(t)
+            case .code(let c): "<code>" + escapeHTML(c) + "</code>"
+            }
+        }.joined()
+    }
+
+    /// Escapes text for element content and quoted attributes; control characters become U+FFFD.
+    static func escapeHTML(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            case "\n", "\t": out.unicodeScalars.append(scalar)
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F { out += "\u{FFFD}" } else { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out
+    }
+}

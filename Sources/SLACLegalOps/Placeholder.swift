@@ -1,1 +1,0 @@
-// Legal-ops tools land here.

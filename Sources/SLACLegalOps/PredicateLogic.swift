@@ -1,0 +1,251 @@
+import SLACChecker
+import SLACExact
+import SLACSyntax
+
+/// A leaf of a condition (a comparison, an equality or a list membership) with the span of the
+/// text it came from, when known.
+struct SpannedLeaf: Hashable {
+    var leaf: CheckedPredicate
+    var span: Span?
+}
+
+/// A checked condition whose leaves carry the spans of the syntax they came from, so that the
+/// analysis can point at the two comparisons that contradict each other.
+indirect enum SpannedPredicate: Hashable {
+    case and(SpannedPredicate, SpannedPredicate)
+    case or(SpannedPredicate, SpannedPredicate)
+    case not(SpannedPredicate)
+    case leaf(SpannedLeaf)
+
+    /// Pairs the checked condition with its syntax. The checker drops parentheses and turns a
+    /// metric list (`x in [1, 2]`) into `or`s; where the shapes differ, the leaves get the span of
+    /// the nearest syntax node that still corresponds.
+    init(_ checked: CheckedPredicate, syntax: PredicateSyntax?, fallback: Span? = nil) {
+        var s = syntax
+        while case .parenthesized(let inner, _)? = s { s = inner }
+        let here = s?.span ?? fallback
+        switch (checked, s) {
+        case (.and(let a, let b), .and(let x, let y, _)?):
+            self = .and(SpannedPredicate(a, syntax: x), SpannedPredicate(b, syntax: y))
+        case (.or(let a, let b), .or(let x, let y, _)?):
+            self = .or(SpannedPredicate(a, syntax: x), SpannedPredicate(b, syntax: y))
+        case (.not(let a), .not(let x, _)?):
+            self = .not(SpannedPredicate(a, syntax: x))
+        case (.and(let a, let b), _):
+            self = .and(SpannedPredicate(a, syntax: nil, fallback: here), SpannedPredicate(b, syntax: nil, fallback: here))
+        case (.or(let a, let b), _):
+            self = .or(SpannedPredicate(a, syntax: nil, fallback: here), SpannedPredicate(b, syntax: nil, fallback: here))
+        case (.not(let a), _):
+            self = .not(SpannedPredicate(a, syntax: nil, fallback: here))
+        default:
+            self = .leaf(SpannedLeaf(leaf: checked, span: here))
+        }
+    }
+}
+
+/// Reasoning about conditions under the three-valued logic of SPEC §5.2: a condition *holds* for
+/// a record only when it is true (not false, not unknown). Kleene logic keeps De Morgan's laws, so
+/// negations can be pushed to the leaves, where `not (ttft < 100 ms)` becomes `ttft >= 100 ms`.
+enum PredicateLogic {
+    /// Disjunctive normal forms larger than this are not analysed (no warning rather than a slow check).
+    static let maxConjunctions = 256
+
+    /// A leaf with the opposite truth value (both need the field or metric defined).
+    static func negated(_ leaf: CheckedPredicate) -> CheckedPredicate {
+        switch leaf {
+        case .metric(let m, let op, let v):
+            let flipped: ComparisonOperator
+            switch op {
+            case .less: flipped = .greaterEqual
+            case .lessEqual: flipped = .greater
+            case .greater: flipped = .lessEqual
+            case .greaterEqual: flipped = .less
+            case .equal: flipped = .notEqual
+            case .notEqual: flipped = .equal
+            }
+            return .metric(m, flipped, v)
+        case .text(let f, let equal, let v): return .text(field: f, equal: !equal, value: v)
+        case .textIn(let f, let values, let n): return .textIn(field: f, values: values, negated: !n)
+        case .not(let p): return p
+        case .and(let a, let b): return .or(.not(a), .not(b))
+        case .or(let a, let b): return .and(.not(a), .not(b))
+        }
+    }
+
+    /// The conjunctions whose union is the condition (`nil` when too large to analyse).
+    static func disjunctiveNormalForm(_ p: SpannedPredicate, negate: Bool = false) -> [[SpannedLeaf]]? {
+        switch (p, negate) {
+        case (.leaf(let l), false): return [[l]]
+        case (.leaf(let l), true): return [[SpannedLeaf(leaf: negated(l.leaf), span: l.span)]]
+        case (.not(let a), _): return disjunctiveNormalForm(a, negate: !negate)
+        case (.or(let a, let b), false), (.and(let a, let b), true):
+            guard let x = disjunctiveNormalForm(a, negate: negate), let y = disjunctiveNormalForm(b, negate: negate),
+                  x.count + y.count <= maxConjunctions else { return nil }
+            return x + y
+        case (.and(let a, let b), false), (.or(let a, let b), true):
+            guard let x = disjunctiveNormalForm(a, negate: negate), let y = disjunctiveNormalForm(b, negate: negate),
+                  x.count * y.count <= maxConjunctions else { return nil }
+            return x.flatMap { c in y.map { c + $0 } }
+        }
+    }
+
+    /// Metrics that are never negative: the trace rejects negative raw values (SPEC §6) and these
+    /// are raw values or quotients of them.
+    static func isNonNegative(_ m: Metric) -> Bool {
+        switch m {
+        case .ttft, .e2e, .inputTokens, .outputTokens, .totalTokens, .energy, .itl, .e2eTPS, .decodeTPS: true
+        case .tpot: false
+        }
+    }
+
+    /// Token counts are whole numbers.
+    static func isWhole(_ m: Metric) -> Bool { m == .inputTokens || m == .outputTokens || m == .totalTokens }
+
+    /// The field or metric a leaf constrains.
+    static func subject(_ leaf: CheckedPredicate) -> String? {
+        switch leaf {
+        case .metric(let m, _, _): "metric:" + m.rawValue
+        case .text(let f, _, _), .textIn(let f, _, _): "field:" + f
+        default: nil
+        }
+    }
+
+    /// True when some record makes every leaf true (leaves on different subjects are independent).
+    static func isSatisfiable(_ leaves: [CheckedPredicate]) -> Bool {
+        var bySubject: [String: [CheckedPredicate]] = [:]
+        for l in leaves {
+            guard let s = subject(l) else { return true }
+            bySubject[s, default: []].append(l)
+        }
+        return bySubject.values.allSatisfy { group in
+            if case .metric(let m, _, _) = group[0] { return metricSatisfiable(m, group) }
+            return textSatisfiable(group)
+        }
+    }
+
+    private static func textSatisfiable(_ leaves: [CheckedPredicate]) -> Bool {
+        var allowed: Set<String>?
+        var excluded: Set<String> = []
+        for l in leaves {
+            switch l {
+            case .text(_, true, let v): allowed = (allowed ?? [v]).intersection([v])
+            case .text(_, false, let v): excluded.insert(v)
+            case .textIn(_, let values, false): allowed = (allowed ?? Set(values)).intersection(values)
+            case .textIn(_, let values, true): excluded.formUnion(values)
+            default: break
+            }
+        }
+        guard let allowed else { return true }
+        return !allowed.subtracting(excluded).isEmpty
+    }
+
+    private static func metricSatisfiable(_ metric: Metric, _ leaves: [CheckedPredicate]) -> Bool {
+        var low: (value: Rational, strict: Bool)? = isNonNegative(metric) ? (.zero, false) : nil
+        var high: (value: Rational, strict: Bool)?
+        var points: Set<Rational> = []
+        var holes: Set<Rational> = []
+        func raise(_ v: Rational, _ strict: Bool) {
+            if let l = low, l.value > v || (l.value == v && l.strict) { return }
+            low = (v, strict)
+        }
+        func lower(_ v: Rational, _ strict: Bool) {
+            if let h = high, h.value < v || (h.value == v && h.strict) { return }
+            high = (v, strict)
+        }
+        for l in leaves {
+            guard case .metric(_, let op, let v) = l else { continue }
+            switch op {
+            case .less: lower(v, true)
+            case .lessEqual: lower(v, false)
+            case .greater: raise(v, true)
+            case .greaterEqual: raise(v, false)
+            case .equal: points.insert(v)
+            case .notEqual: holes.insert(v)
+            }
+        }
+        func inside(_ v: Rational) -> Bool {
+            if let l = low, v < l.value || (v == l.value && l.strict) { return false }
+            if let h = high, v > h.value || (v == h.value && h.strict) { return false }
+            if isWhole(metric) && !v.isInteger { return false }
+            return !holes.contains(v)
+        }
+        if points.count > 1 { return false }
+        if let p = points.first { return inside(p) }
+        guard let l = low, let h = high else { return true }
+        if isWhole(metric) {
+            // Whole numbers in [lo, hi]: more of them than holes.
+            let first = l.strict ? l.value.floor + .one : l.value.ceiling
+            let last = h.strict ? h.value.ceiling - .one : h.value.floor
+            if last < first { return false }
+            let count = last - first + .one
+            let holesInside = holes.filter { $0.isInteger && $0 >= Rational(first) && $0 <= Rational(last) }.count
+            return count > BigInt(holesInside)
+        }
+        if l.value < h.value { return true }
+        return l.value == h.value && !l.strict && !h.strict && !holes.contains(l.value)
+    }
+
+    /// For an unsatisfiable conjunction, a smallest set of its leaves (one or two) that is already
+    /// unsatisfiable, to show the reader; the whole conjunction if no small set is.
+    static func conflict(in conjunction: [SpannedLeaf]) -> [SpannedLeaf] {
+        for l in conjunction where !isSatisfiable([l.leaf]) { return [l] }
+        for i in conjunction.indices {
+            for j in conjunction.indices where j > i && !isSatisfiable([conjunction[i].leaf, conjunction[j].leaf]) {
+                return [conjunction[i], conjunction[j]]
+            }
+        }
+        return conjunction
+    }
+
+    /// When no record satisfies the condition: the leaves that conflict in its first conjunction.
+    /// `nil` when the condition can hold (or is too large to tell).
+    static func contradiction(_ p: SpannedPredicate) -> [SpannedLeaf]? {
+        guard let dnf = disjunctiveNormalForm(p), !dnf.isEmpty else { return nil }
+        guard dnf.allSatisfy({ !isSatisfiable($0.map(\.leaf)) }) else { return nil }
+        return conflict(in: dnf[0])
+    }
+
+    /// The fields and metrics a condition mentions.
+    static func subjects(_ p: CheckedPredicate) -> Set<String> {
+        switch p {
+        case .and(let a, let b), .or(let a, let b): subjects(a).union(subjects(b))
+        case .not(let a): subjects(a)
+        default: subject(p).map { [$0] } ?? []
+        }
+    }
+
+    /// True when every record for which `p` holds also satisfies `q` (`nil` is the condition that
+    /// always holds). Proved by refuting `p and not q`; sound under three-valued logic because `q`
+    /// mentions only fields that `p` needs defined.
+    static func implies(_ p: CheckedPredicate?, _ q: CheckedPredicate?) -> Bool {
+        guard let q else { return true }
+        guard let p else { return false }
+        if p == q { return true }
+        guard subjects(q).isSubset(of: subjects(p)) && !mentionsOrUnderNegation(p) else { return false }
+        let test = SpannedPredicate.and(SpannedPredicate(p, syntax: nil), .not(SpannedPredicate(q, syntax: nil)))
+        guard let dnf = disjunctiveNormalForm(test) else { return false }
+        return dnf.allSatisfy { !isSatisfiable($0.map(\.leaf)) }
+    }
+
+    /// `p` needs every field it mentions only when it is a conjunction of leaves; with `or` a
+    /// record may satisfy it without some field, so implication is proved only for conjunctions.
+    private static func mentionsOrUnderNegation(_ p: CheckedPredicate) -> Bool {
+        switch p {
+        case .and(let a, let b): mentionsOrUnderNegation(a) || mentionsOrUnderNegation(b)
+        case .or, .not: true
+        default: false
+        }
+    }
+
+    /// Two conditions that select the same records.
+    static func equivalent(_ p: CheckedPredicate?, _ q: CheckedPredicate?) -> Bool {
+        p == q || (implies(p, q) && implies(q, p))
+    }
+
+    /// The top-level conjuncts of a condition (`a and (b or c)` gives `a`, `b or c`).
+    static func conjuncts(_ p: CheckedPredicate?) -> [CheckedPredicate] {
+        guard let p else { return [] }
+        if case .and(let a, let b) = p { return conjuncts(a) + conjuncts(b) }
+        return [p]
+    }
+}

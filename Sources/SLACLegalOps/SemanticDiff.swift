@@ -1,0 +1,325 @@
+import SLACChecker
+import SLACExact
+import SLACSyntax
+
+/// One difference in meaning between two versions of a contract.
+public struct ContractChange: Sendable, Hashable {
+    /// The kinds of change `slac diff` reports; tests and tools match on them, so they are stable.
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
+        case headerChanged, termChanged, timezoneChanged, feeChanged
+        case exclusionAdded, exclusionRemoved
+        case clauseAdded, clauseRemoved, clauseRenamed, clauseRefChanged
+        case textChanged
+        case requirementChanged, comparisonChanged, boundTightened, boundLoosened, boundChanged
+        case scopeNarrowed, scopeWidened, scopeChanged
+        case windowChanged, groupsChanged, minimumChanged
+        case objectiveTightened, objectiveLoosened, objectivePeriodChanged
+        case creditTierAdded, creditTierRemoved, creditTierChanged
+    }
+
+    /// `contract`, or the clause as `clause 4.1 `name`` (the new version's ref and name).
+    public var subject: String
+    public var kind: Kind
+    public var message: String
+}
+
+/// `slac diff`: compares two checked contracts, so that layout, comments, unit spellings
+/// (`0.8 s` vs `800 ms`) and item order make no difference, and reports each change in meaning
+/// in the clause's own units.
+public enum ContractDiff {
+    /// Every change from `old` to `new`: contract header and exclusions first, then clauses in the
+    /// new order, then removed clauses.
+    public static func compare(_ old: ContractDocument, _ new: ContractDocument) -> [ContractChange] {
+        var changes = compareHeader(old.contract, new.contract)
+        changes += compareExclusions(old.contract.exclusions, new.contract.exclusions, subject: "contract")
+
+        var unmatchedOld = old.contract.clauses
+        var pairs: [(CheckedClause?, CheckedClause)] = []
+        for n in new.contract.clauses {
+            if let i = unmatchedOld.firstIndex(where: { $0.name == n.name }) {
+                pairs.append((unmatchedOld.remove(at: i), n))
+            } else {
+                pairs.append((nil, n))
+            }
+        }
+        for (k, pair) in pairs.enumerated() where pair.0 == nil {
+            if let i = unmatchedOld.firstIndex(where: { $0.ref == pair.1.ref }) { pairs[k].0 = unmatchedOld.remove(at: i) }
+        }
+        for (o, n) in pairs {
+            let subject = "clause \(n.ref) `\(n.name)`"
+            guard let o else {
+                changes.append(ContractChange(subject: subject, kind: .clauseAdded,
+                                              message: "clause added: `\(n.requirementText)` \(Wording.windowShort(n.window))"))
+                continue
+            }
+            changes += compareClause(o, n, old: old, new: new, subject: subject)
+        }
+        for o in unmatchedOld {
+            changes.append(ContractChange(subject: "clause \(o.ref) `\(o.name)`", kind: .clauseRemoved,
+                                          message: "clause removed: it required `\(o.requirementText)` \(Wording.windowShort(o.window))"))
+        }
+        return changes
+    }
+
+    /// The changes as text, grouped by subject; "no semantic difference" when there are none.
+    public static func render(_ changes: [ContractChange], oldPath: String, newPath: String) -> String {
+        guard !changes.isEmpty else { return "no semantic difference between \(oldPath) and \(newPath)\n" }
+        var out = "--- \(oldPath)\n+++ \(newPath)\n"
+        var subjects: [String] = []
+        for c in changes where !subjects.contains(c.subject) { subjects.append(c.subject) }
+        for s in subjects {
+            out += s + ":\n"
+            for c in changes where c.subject == s { out += "  - " + c.message + "\n" }
+        }
+        out += "\(changes.count) change\(changes.count == 1 ? "" : "s")\n"
+        return out
+    }
+
+    // MARK: header
+
+    private static func compareHeader(_ o: CheckedContract, _ n: CheckedContract) -> [ContractChange] {
+        var changes: [ContractChange] = []
+        func text(_ label: String, _ a: String?, _ b: String?) {
+            guard a != b else { return }
+            let message: String
+            switch (a, b) {
+            case (let x?, let y?): message = "\(label) changed from \(SyntaxPrinter.quoted(x)) to \(SyntaxPrinter.quoted(y))"
+            case (nil, let y?): message = "\(label) added: \(SyntaxPrinter.quoted(y))"
+            case (let x?, nil): message = "\(label) removed (was \(SyntaxPrinter.quoted(x)))"
+            default: return
+            }
+            changes.append(ContractChange(subject: "contract", kind: .headerChanged, message: message))
+        }
+        text("name", o.name, n.name)
+        text("`id`", o.id, n.id)
+        text("`version`", o.version, n.version)
+        text("`provider`", o.provider, n.provider)
+        text("`customer`", o.customer, n.customer)
+        func days(_ nanos: Int64) -> String {
+            let d = Rational(BigInt(Int(nanos)), BigInt(Int(CivilTime.nanosPerDay)))
+            return Wording.number(d) + (d == .one ? " day" : " days")
+        }
+        if o.termStart != n.termStart {
+            let delta = n.termStart - o.termStart
+            changes.append(ContractChange(subject: "contract", kind: .termChanged,
+                                          message: "term start moved from \(Wording.instant(o.termStart)) to \(Wording.instant(n.termStart)) (term \(delta < 0 ? "extended" : "shortened") by \(days(abs(delta))))"))
+        }
+        if o.termEnd != n.termEnd {
+            let delta = n.termEnd - o.termEnd
+            changes.append(ContractChange(subject: "contract", kind: .termChanged,
+                                          message: "term end moved from \(Wording.instant(o.termEnd)) to \(Wording.instant(n.termEnd)) (term \(delta > 0 ? "extended" : "shortened") by \(days(abs(delta))))"))
+        }
+        if o.timezone != n.timezone {
+            changes.append(ContractChange(subject: "contract", kind: .timezoneChanged,
+                                          message: "time zone changed from `\(o.timezone)` to `\(n.timezone)`: calendar windows, objective months and dates in the term move with it"))
+        }
+        switch (o.fee, n.fee) {
+        case (let a?, let b?) where a != b:
+            if a.currency != b.currency, let x = Wording.feeAmount(a), let y = Wording.feeAmount(b) {
+                changes.append(ContractChange(subject: "contract", kind: .feeChanged,
+                                              message: "fee changed from \(Wording.money(x, currency: a.currency, minorUnitDigits: a.minorUnitDigits)) to \(Wording.money(y, currency: b.currency, minorUnitDigits: b.minorUnitDigits)) per month"))
+            } else if let x = Wording.feeAmount(a), let y = Wording.feeAmount(b) {
+                let delta = y - x
+                let sign = delta.signum < 0 ? "−" : "+"
+                let magnitude = delta.signum < 0 ? Rational.zero - delta : delta
+                changes.append(ContractChange(subject: "contract", kind: .feeChanged,
+                                              message: "fee \(y > x ? "raised" : "lowered") from \(Wording.money(x, currency: a.currency, minorUnitDigits: a.minorUnitDigits)) to \(Wording.money(y, currency: b.currency, minorUnitDigits: b.minorUnitDigits)) per month (\(sign)\(Wording.money(magnitude, currency: b.currency, minorUnitDigits: b.minorUnitDigits))); every credit amount changes with it"))
+            }
+        case (nil, let b?):
+            let amount = Wording.feeAmount(b).map { Wording.money($0, currency: b.currency, minorUnitDigits: b.minorUnitDigits) } ?? b.currency
+            changes.append(ContractChange(subject: "contract", kind: .feeChanged, message: "fee added: \(amount) per month"))
+        case (let a?, nil):
+            let amount = Wording.feeAmount(a).map { Wording.money($0, currency: a.currency, minorUnitDigits: a.minorUnitDigits) } ?? a.currency
+            changes.append(ContractChange(subject: "contract", kind: .feeChanged, message: "fee removed (was \(amount) per month)"))
+        default: break
+        }
+        return changes
+    }
+
+    private static func compareExclusions(_ o: CheckedExclusions, _ n: CheckedExclusions, subject: String) -> [ContractChange] {
+        var changes: [ContractChange] = []
+        for m in n.maintenance where !o.maintenance.contains(m) {
+            changes.append(ContractChange(subject: subject, kind: .exclusionAdded,
+                                          message: "maintenance exclusion added: \(Wording.instant(m.start)) to \(Wording.instant(m.end))"))
+        }
+        for m in o.maintenance where !n.maintenance.contains(m) {
+            changes.append(ContractChange(subject: subject, kind: .exclusionRemoved,
+                                          message: "maintenance exclusion removed: \(Wording.instant(m.start)) to \(Wording.instant(m.end))"))
+        }
+        for p in n.requests where !o.requests.contains(where: { PredicateLogic.equivalent($0, p) }) {
+            changes.append(ContractChange(subject: subject, kind: .exclusionAdded,
+                                          message: "exclusion added: requests where `\(Wording.slac(p))`"))
+        }
+        for p in o.requests where !n.requests.contains(where: { PredicateLogic.equivalent($0, p) }) {
+            changes.append(ContractChange(subject: subject, kind: .exclusionRemoved,
+                                          message: "exclusion removed: requests where `\(Wording.slac(p))`"))
+        }
+        return changes
+    }
+
+    // MARK: clauses
+
+    private static func compareClause(_ o: CheckedClause, _ n: CheckedClause, old: ContractDocument, new: ContractDocument,
+                                      subject: String) -> [ContractChange] {
+        var changes: [ContractChange] = []
+        func add(_ kind: ContractChange.Kind, _ message: String) { changes.append(ContractChange(subject: subject, kind: kind, message: message)) }
+        let oldSyntax = ClauseParts(old.syntax(of: o)), newSyntax = ClauseParts(new.syntax(of: n))
+
+        if o.name != n.name { add(.clauseRenamed, "renamed from `\(o.name)` to `\(n.name)`") }
+        if o.ref != n.ref { add(.clauseRefChanged, "reference changed from \(o.ref) to \(n.ref)") }
+        if o.text != n.text { add(.textChanged, "legal text changed: " + textDifference(o.text, n.text)) }
+
+        changes += compareRequirement(o, n, oldSyntax: oldSyntax, newSyntax: newSyntax, subject: subject)
+        if let scope = compareScope(o.scope, n.scope, oldText: oldSyntax.scope.map(SyntaxPrinter.predicate), newText: newSyntax.scope.map(SyntaxPrinter.predicate)) {
+            add(scope.0, scope.1)
+        }
+        if o.window != n.window { add(.windowChanged, "window changed from \(Wording.windowShort(o.window)) to \(Wording.windowShort(n.window))") }
+        if Set(o.groupBy) != Set(n.groupBy) {
+            func per(_ g: [String]) -> String { g.isEmpty ? "no grouping" : "per " + g.joined(separator: ", ") }
+            var detail: [String] = []
+            let added = n.groupBy.filter { !o.groupBy.contains($0) }, removed = o.groupBy.filter { !n.groupBy.contains($0) }
+            if !added.isEmpty { detail.append("now separately for each " + added.map { "`\($0)`" }.joined(separator: ", ")) }
+            if !removed.isEmpty { detail.append("no longer separately for each " + removed.map { "`\($0)`" }.joined(separator: ", ")) }
+            add(.groupsChanged, "grouping changed from \(per(o.groupBy)) to \(per(n.groupBy)) (\(detail.joined(separator: "; ")))")
+        }
+        if o.minimumRequests != n.minimumRequests {
+            add(.minimumChanged, "minimum sample \(n.minimumRequests > o.minimumRequests ? "raised" : "lowered") from \(Wording.number(Rational(o.minimumRequests))) to \(Wording.number(Rational(n.minimumRequests))) requests per window")
+        }
+        if o.objective.fraction != n.objective.fraction {
+            let up = n.objective.fraction > o.objective.fraction
+            add(up ? .objectiveTightened : .objectiveLoosened,
+                "objective \(up ? "raised" : "lowered") from \(Wording.percent(o.objective.fraction)) to \(Wording.percent(n.objective.fraction)) of windows (\(up ? "stricter" : "more lenient"))")
+        }
+        if o.objective.period != n.objective.period {
+            func period(_ p: CheckedObjective.Period) -> String { p == .calendarMonth ? "per calendar month" : "per term" }
+            add(.objectivePeriodChanged, "objective period changed from \(period(o.objective.period)) to \(period(n.objective.period))")
+        }
+        changes += compareCredits(o.credits, n.credits, oldFee: old.contract.fee, newFee: new.contract.fee, subject: subject)
+        changes += compareExclusions(o.exclusions, n.exclusions, subject: subject)
+        return changes
+    }
+
+    private static func compareRequirement(_ o: CheckedClause, _ n: CheckedClause, oldSyntax: ClauseParts, newSyntax: ClauseParts,
+                                           subject: String) -> [ContractChange] {
+        var changes: [ContractChange] = []
+        func add(_ kind: ContractChange.Kind, _ message: String) { changes.append(ContractChange(subject: subject, kind: kind, message: message)) }
+        let oldText = oldSyntax.require.map(SyntaxPrinter.requirement) ?? o.requirementText
+        let newText = newSyntax.require.map(SyntaxPrinter.requirement) ?? n.requirementText
+        guard o.aggregate.dimension == n.aggregate.dimension else {
+            add(.requirementChanged, "requirement changed from `\(oldText)` to `\(newText)`")
+            return changes
+        }
+        let oldUnit = WrittenUnit(clause: o, require: oldSyntax.require), newUnit = WrittenUnit(clause: n, require: newSyntax.require)
+        let upper: Set<ComparisonOperator> = [.less, .lessEqual], lower: Set<ComparisonOperator> = [.greater, .greaterEqual]
+        let sameDirection = (upper.contains(o.comparison) && upper.contains(n.comparison)) || (lower.contains(o.comparison) && lower.contains(n.comparison))
+
+        if o.aggregate != n.aggregate {
+            var message = "statistic changed from \(Wording.statisticShort(o.aggregate).plainText) to \(Wording.statisticShort(n.aggregate).plainText)"
+            if sameDirection && o.bound == n.bound && o.comparison == n.comparison {
+                let up = upper.contains(n.comparison)
+                if StatisticOrder.atMost(n.aggregate, o.aggregate) && StatisticOrder.atMost(o.aggregate, n.aggregate) == false {
+                    message += up ? " (looser: the new statistic is never above the old one)" : " (stricter: the new statistic is never above the old one)"
+                } else if StatisticOrder.atMost(o.aggregate, n.aggregate) {
+                    message += up ? " (stricter: the new statistic is never below the old one)" : " (looser: the new statistic is never below the old one)"
+                }
+            }
+            add(.requirementChanged, message + "; requirement was `\(oldText)`, now `\(newText)`")
+            if o.comparison == n.comparison && o.bound == n.bound { return changes }
+        }
+        if o.comparison != n.comparison {
+            var message = "comparison changed from `\(o.comparison.rawValue)` to `\(n.comparison.rawValue)`"
+            if sameDirection && o.bound == n.bound {
+                let strictNow = n.comparison == .less || n.comparison == .greater
+                message += strictNow ? " (stricter: the bound itself no longer meets the requirement)" : " (looser: the bound itself now meets the requirement)"
+            } else if !sameDirection {
+                message += "; requirement was `\(oldText)`, now `\(newText)`"
+            }
+            add(.comparisonChanged, message)
+        }
+        guard o.bound != n.bound else { return changes }
+        let window = o.window == n.window || (!oldUnit.perWindow && !newUnit.perWindow)
+        let delta = window ? " (\(newUnit.format(n.bound - o.bound, signed: true)))" : ""
+        let from = oldUnit.format(o.bound), to = newUnit.format(n.bound)
+        if sameDirection && o.aggregate == n.aggregate {
+            let tighter = upper.contains(n.comparison) ? n.bound < o.bound : n.bound > o.bound
+            add(tighter ? .boundTightened : .boundLoosened, "bound \(tighter ? "tightened" : "loosened") from \(from) to \(to)\(delta)")
+        } else {
+            add(.boundChanged, "bound changed from \(from) to \(to)\(delta)")
+        }
+        return changes
+    }
+
+    /// Narrowed when the new scope implies the old one, widened when the old implies the new.
+    static func compareScope(_ o: CheckedPredicate?, _ n: CheckedPredicate?, oldText: String?, newText: String?) -> (ContractChange.Kind, String)? {
+        if PredicateLogic.equivalent(o, n) { return nil }
+        let shown = { (t: String?, p: CheckedPredicate?) -> String in t.map { "`\($0)`" } ?? (p.map { "`\(Wording.slac($0))`" } ?? "every request") }
+        let from = shown(oldText, o), to = shown(newText, n)
+        var details: [String] = []
+        let oc = PredicateLogic.conjuncts(o), nc = PredicateLogic.conjuncts(n)
+        // List changes of the same field.
+        for case .textIn(let f, let newValues, let negated) in nc {
+            guard let oldValues = oc.lazy.compactMap({ c -> [String]? in
+                if case .textIn(f, let v, negated) = c { return v } else { return nil }
+            }).first, oldValues != newValues else { continue }
+            let gained = newValues.filter { !oldValues.contains($0) }, lost = oldValues.filter { !newValues.contains($0) }
+            let list = negated ? "`\(f) not in` list" : "`\(f)` list"
+            if !gained.isEmpty { details.append("\(list) gained " + gained.map(SyntaxPrinter.quoted).joined(separator: ", ")) }
+            if !lost.isEmpty { details.append("\(list) lost " + lost.map(SyntaxPrinter.quoted).joined(separator: ", ")) }
+        }
+        let listFields = Set(nc.compactMap { c -> String? in if case .textIn(let f, _, _) = c { return f } else { return nil } })
+        for c in nc where !oc.contains(c) {
+            if case .textIn(let f, _, _) = c, oc.contains(where: { if case .textIn(f, _, _) = $0 { true } else { false } }) { continue }
+            details.append("now also requires `\(Wording.slac(c))`")
+        }
+        for c in oc where !nc.contains(c) {
+            if case .textIn(let f, _, _) = c, listFields.contains(f) { continue }
+            details.append("no longer requires `\(Wording.slac(c))`")
+        }
+        let suffix = details.isEmpty ? "" : " (" + details.joined(separator: "; ") + ")"
+        if PredicateLogic.implies(n, o) { return (.scopeNarrowed, "scope narrowed from \(from) to \(to)\(suffix)") }
+        if PredicateLogic.implies(o, n) { return (.scopeWidened, "scope widened from \(from) to \(to)\(suffix)") }
+        return (.scopeChanged, "scope changed from \(from) to \(to)\(suffix)")
+    }
+
+    private static func compareCredits(_ o: [CheckedCredit], _ n: [CheckedCredit], oldFee: Fee?, newFee: Fee?, subject: String) -> [ContractChange] {
+        var changes: [ContractChange] = []
+        func amount(_ percent: Rational, _ fee: Fee?) -> String {
+            guard let fee, let a = Wording.creditAmount(percent: percent, fee: fee) else { return "" }
+            return " (\(a))"
+        }
+        for tier in n.sorted(by: { $0.threshold > $1.threshold }) {
+            if let before = o.first(where: { $0.threshold == tier.threshold }) {
+                guard before.percent != tier.percent else { continue }
+                changes.append(ContractChange(subject: subject, kind: .creditTierChanged,
+                                              message: "credit when attainment < \(Wording.percent(tier.threshold)) \(tier.percent > before.percent ? "raised" : "lowered") from \(Wording.number(before.percent))% of fee\(amount(before.percent, oldFee)) to \(Wording.number(tier.percent))% of fee\(amount(tier.percent, newFee))"))
+            } else {
+                changes.append(ContractChange(subject: subject, kind: .creditTierAdded,
+                                              message: "credit tier added: \(Wording.number(tier.percent))% of fee\(amount(tier.percent, newFee)) when attainment < \(Wording.percent(tier.threshold))"))
+            }
+        }
+        for tier in o.sorted(by: { $0.threshold > $1.threshold }) where !n.contains(where: { $0.threshold == tier.threshold }) {
+            changes.append(ContractChange(subject: subject, kind: .creditTierRemoved,
+                                          message: "credit tier removed: \(Wording.number(tier.percent))% of fee\(amount(tier.percent, oldFee)) when attainment < \(Wording.percent(tier.threshold))"))
+        }
+        return changes
+    }
+
+    /// The first line where two texts differ, shortened, for a one-line summary.
+    private static func textDifference(_ a: String, _ b: String) -> String {
+        let x = a.split(separator: "\n", omittingEmptySubsequences: false), y = b.split(separator: "\n", omittingEmptySubsequences: false)
+        var i = 0
+        while i < x.count && i < y.count && x[i] == y[i] { i += 1 }
+        func clip(_ s: Substring?) -> String {
+            guard let s else { return "(nothing)" }
+            let t = s.trimmingBlanks
+            return "“" + (t.count > 70 ? String(t.prefix(69)) + "…" : t) + "”"
+        }
+        return "line \(i + 1) was \(clip(i < x.count ? x[i] : nil)), now \(clip(i < y.count ? y[i] : nil))"
+    }
+}
+
+extension Substring {
+    fileprivate var trimmingBlanks: String {
+        String(drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
+    }
+}

@@ -1,0 +1,183 @@
+import Foundation
+import SLACAudit
+import SLACEvaluator
+import SLACReport
+
+/// `slac render REPORT.xml [-o FILE.html]`: the auditor's HTML page of a report.
+public enum RenderCommand {
+    /// Renders `reportPath` (untrusted) to `outputPath`, or to standard output without one.
+    /// Exit 0 when written, 2 when the report is malformed or the page cannot be written.
+    public static func run(reportPath: String, outputPath: String?) -> CommandOutput {
+        let bytes: [UInt8]
+        do { bytes = try SafeXML.readFile(path: reportPath) } catch {
+            return CommandOutput(standardError: "error: \(error.description)\n", exitCode: ExitCode.invalidContract)
+        }
+        let rendered: RenderedReport
+        do { rendered = try HTMLReportRenderer.render(bytes) } catch {
+            return CommandOutput(standardError: "error: `\(reportPath)`: \(error.description)\n", exitCode: ExitCode.invalidContract)
+        }
+        var output = CommandOutput()
+        if let check = rendered.integrity, check.digest != .absent, !check.holds {
+            output.standardError += "warning: `\(reportPath)` fails its integrity check (the page says so); run `slac verify-report` for details\n"
+        }
+        if let outputPath {
+            do { try Data(rendered.html).write(to: URL(fileURLWithPath: outputPath)) } catch {
+                return CommandOutput(standardError: "error: cannot write `\(outputPath)`: \(error.localizedDescription)\n", exitCode: ExitCode.invalidContract)
+            }
+        } else {
+            output.standardOutput = String(decoding: rendered.html, as: UTF8.self)
+        }
+        return output
+    }
+}
+
+/// `slac keygen --out PREFIX`: an Ed25519 key pair for signing reports.
+public enum KeygenCommand {
+    /// Writes `PREFIX.key` (mode 0600) and `PREFIX.pub`; exit 2 when either exists or cannot be written.
+    public static func run(prefix: String) -> CommandOutput {
+        do {
+            let written = try KeyGeneration.generate(prefix: prefix)
+            return CommandOutput(standardOutput: """
+                wrote \(written.privatePath) (private key, mode 0600; keep it secret) and \(written.publicPath) (public key; give it to auditors)
+                public key: \(written.publicKey.base64)
+
+                """)
+        } catch {
+            return CommandOutput(standardError: "error: \(error.description)\n", exitCode: ExitCode.invalidContract)
+        }
+    }
+}
+
+/// `slac verify-report REPORT.xml [--public-key KEY] [--recompute --contract C TRACE...]`.
+///
+/// Exit 0 when the digest (and the signature, when there is one or a key is given) holds and,
+/// with `--recompute`, every verdict and figure is reproduced; 1 when the report was altered,
+/// the signature or key does not match, or the figures differ; 2 on a malformed report or usage
+/// errors; 3 when a trace cannot be read.
+public enum VerifyReportCommand {
+    /// What to check.
+    public struct Options: Sendable {
+        /// The report to check.
+        public var reportPath: String
+        /// The signer's public key as the auditor obtained it (a file or base64).
+        public var publicKey: String?
+        /// Re-run the evaluation and compare.
+        public var recompute = false
+        /// For `--recompute`: the contract and the traces.
+        public var contractPath: String?
+        public var traces: [String] = []
+        /// For `--recompute`: trace format override and parallelism.
+        public var format: String?
+        public var jobs = 1
+
+        /// Options for checking `reportPath`'s integrity only.
+        public init(reportPath: String) { self.reportPath = reportPath }
+    }
+
+    /// Runs the checks and prints one line per check.
+    public static func run(_ options: Options, colored: Bool) -> CommandOutput {
+        func usage(_ message: String) -> CommandOutput {
+            CommandOutput(standardError: "error: \(message)\n", exitCode: ExitCode.invalidContract)
+        }
+        if options.recompute && (options.contractPath == nil || options.traces.isEmpty) {
+            return usage("`--recompute` needs `--contract FILE` and the trace files the report was made from")
+        }
+        if !options.recompute && (options.contractPath != nil || !options.traces.isEmpty) {
+            return usage("a contract and traces are only used with `--recompute`")
+        }
+        let bytes: [UInt8]
+        do { bytes = try SafeXML.readFile(path: options.reportPath) } catch { return usage(error.description) }
+        var trustedKey: ReportPublicKey?
+        if let argument = options.publicKey {
+            do { trustedKey = try ReportPublicKey.load(argument) } catch { return usage(error.description) }
+        }
+        let check: IntegrityCheck
+        do { check = try ReportIntegrity.check(bytes, trustedKey: trustedKey) } catch {
+            return CommandOutput(standardError: "error: `\(options.reportPath)`: \(error.description)\n", exitCode: ExitCode.invalidContract)
+        }
+
+        var out = "report     \(options.reportPath)\n"
+        var failed = false
+        let short = { (text: String) in text.count > 16 ? String(text.prefix(16)) + "…" : text }
+        switch check.digest {
+        case .matches:
+            out += "digest     ok    \(ReportIntegrity.algorithm) \(check.computedDigest) matches the content\n"
+        case .differs:
+            failed = true
+            out += "digest     FAIL  the report records \(check.recordedDigest ?? "?") but its content gives \(check.computedDigest): it was changed after sealing\n"
+        case .absent:
+            if !options.recompute { failed = true }
+            out += "digest     \(options.recompute ? "none" : "FAIL")  the report carries no integrity element; its content gives \(check.computedDigest)\n"
+        case .unsupported(let algorithm):
+            failed = true
+            out += "digest     FAIL  unknown digest algorithm `\(algorithm)`\n"
+        case .incomplete:
+            failed = true
+            out += "digest     FAIL  the integrity element has no usable digest\n"
+        }
+        switch check.signature {
+        case .absent:
+            out += "signature  none  the report is not signed: the digest shows it is unchanged since sealing, but anyone can recompute a digest\n"
+        case .valid(let key, let trusted):
+            out += "signature  ok    ed25519 by key \(key)"
+            out += trusted ? " (the key you gave)\n"
+                : " embedded in the report; this key is NOT independently trusted (anyone can re-sign with their own key); pass --public-key with the signer's key\n"
+        case .invalid(let key):
+            failed = true
+            out += "signature  FAIL  the ed25519 signature does not verify with key \(short(key)) (signature, digest or key altered)\n"
+        case .wrongKey(let embedded, let expected):
+            failed = true
+            out += "signature  FAIL  the report was signed with key \(embedded), not with the key you gave (\(expected))\n"
+        case .missing(let expected):
+            failed = true
+            out += "signature  FAIL  the report is not signed, but you expected a signature by \(short(expected))\n"
+        case .malformed(let reason):
+            failed = true
+            out += "signature  FAIL  \(reason)\n"
+        }
+
+        var exitCode = failed ? ExitCode.breached : ExitCode.compliant
+        if options.recompute, let contract = options.contractPath {
+            switch recompute(bytes, contract: contract, options: options, colored: colored) {
+            case .failure(let output):
+                // An unusable contract or trace: the report could not be checked (exit 2 or 3).
+                return CommandOutput(standardOutput: out, standardError: output.standardError, exitCode: output.exitCode)
+            case .success(let comparison):
+                for note in comparison.notes { out += "note       \(note)\n" }
+                if comparison.matches {
+                    out += "recompute  ok    contract and \(options.traces.count) trace(s) match the report's digests; every verdict and figure of \(comparison.clausesCompared) clause(s) and \(comparison.windowsCompared) listed window(s) is reproduced exactly\n"
+                } else {
+                    exitCode = ExitCode.breached
+                    out += "recompute  FAIL  the report's figures are not what the inputs give; first differences:\n"
+                    for difference in comparison.differences.prefix(10) { out += "  - \(difference)\n" }
+                    if comparison.differences.count > 10 || comparison.truncated { out += "  - …\n" }
+                }
+            }
+        }
+        out += exitCode == ExitCode.compliant ? "result     the report holds\n" : "result     the report does NOT hold\n"
+        return CommandOutput(standardOutput: out, exitCode: exitCode)
+    }
+
+    /// Re-evaluates the inputs with the report's window selection and compares.
+    private static func recompute(_ report: [UInt8], contract: String, options: Options, colored: Bool) -> Result<ReportComparison, CommandOutput> {
+        let selection: WindowSelection
+        do { selection = try ReportComparison.windowSelection(of: report) } catch {
+            return .failure(CommandOutput(standardError: "error: \(error.description)\n", exitCode: ExitCode.invalidContract))
+        }
+        var verify = VerifyCommand.Options(contractPath: contract, traces: options.traces)
+        verify.format = options.format
+        verify.jobs = options.jobs
+        verify.windows = selection
+        let result: EvaluationResult
+        switch VerifyCommand.evaluate(verify, colored: colored) {
+        case .failure(let output): return .failure(output)
+        case .success(let evaluated): result = evaluated
+        }
+        do {
+            let expected = try XMLReportWriter(windows: selection).write(result)
+            return .success(try ReportComparison.compare(report: report, expected: expected))
+        } catch {
+            return .failure(CommandOutput(standardError: "error: \(error)\n", exitCode: ExitCode.invalidContract))
+        }
+    }
+}

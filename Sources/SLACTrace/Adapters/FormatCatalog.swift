@@ -1,0 +1,234 @@
+/// One source field of a format and the canonical field it becomes.
+public struct FieldMapping: Sendable, Equatable {
+    /// The field as the tool writes it (a JSON path, CSV column or OTLP attribute).
+    public var source: String
+    /// The canonical field (SPEC §6), or `—` when the source is dropped.
+    public var canonical: String
+    /// The unit conversion or rule, e.g. `s → ms (× 1000, exact decimal)`.
+    public var conversion: String
+
+    public init(_ source: String, _ canonical: String, _ conversion: String) {
+        self.source = source
+        self.canonical = canonical
+        self.conversion = conversion
+    }
+}
+
+/// What a trace format carries, so that a contract needing a field the format lacks is an input
+/// error before evaluation (not a silently empty result), and so that `slac formats` and
+/// `docs/formats.md` describe every mapping from one source.
+public struct FormatDescription: Sendable, Equatable {
+    /// How a record's `line` counts.
+    public enum PositionUnit: String, Sendable {
+        case line, element, span, observation
+    }
+
+    public var format: TraceFormat
+    /// The tool or dataset that writes it.
+    public var title: String
+    /// File layout in one line.
+    public var layout: String
+    /// What `line` in a rejection or record means.
+    public var positionUnit: PositionUnit
+    /// Canonical and extra fields the format can provide; nil: any field (canonical formats).
+    public var fields: Set<String>?
+    /// Whether any attribute of the source is also a text field by its own name (OTLP).
+    public var attributeFields: Bool
+    /// Whether records carry `ts`.
+    public var hasTimestamps: Bool
+    /// Whether `ts` needs `--epoch` (relative timestamps).
+    public var needsEpoch: Bool
+    /// How detection recognises it.
+    public var detection: String
+    public var mappings: [FieldMapping]
+    /// Source data that has no canonical field and is not read.
+    public var dropped: [String]
+
+    /// Whether records of this format can carry `field` (`ts` included).
+    public func provides(_ field: String) -> Bool {
+        if field == "ts" { return hasTimestamps }
+        guard let fields else { return true }
+        if fields.contains(field) { return true }
+        return attributeFields && !FormatDescription.canonicalFields.contains(field)
+    }
+
+    /// The canonical record fields of SPEC §6.
+    public static let canonicalFields: Set<String> = ["id", "ts", "tenant", "model", "region", "status", "input_tokens",
+                                                      "output_tokens", "ttft_ms", "e2e_ms", "itl_ms", "energy_j"]
+}
+
+extension TraceFormat {
+    /// The description of this format (fields, conversions, detection).
+    public var formatDescription: FormatDescription { FormatCatalog.description(of: self) }
+}
+
+/// The descriptions of all formats, in `TraceFormat.allCases` order.
+public enum FormatCatalog {
+    public static var all: [FormatDescription] { TraceFormat.allCases.map(description(of:)) }
+
+    public static func description(of format: TraceFormat) -> FormatDescription {
+        switch format {
+        case .jsonl:
+            return FormatDescription(
+                format: .jsonl, title: "canonical JSON Lines (SPEC §6)", layout: "one JSON object per line",
+                positionUnit: .line, fields: nil, attributeFields: false, hasTimestamps: true, needsEpoch: false,
+                detection: "first non-blank byte `{` (and no adapter's keys)",
+                mappings: [FieldMapping("any key", "same name", "none: canonical units (`ts` RFC 3339 or epoch ms)")], dropped: [])
+        case .csv:
+            return FormatDescription(
+                format: .csv, title: "canonical CSV (SPEC §6)", layout: "RFC 4180 CSV, header row naming the fields",
+                positionUnit: .line, fields: nil, attributeFields: false, hasTimestamps: true, needsEpoch: false,
+                detection: "a header row with a `ts` column",
+                mappings: [FieldMapping("any column", "same name", "none: canonical units")], dropped: [])
+        case .llmperf:
+            return FormatDescription(
+                format: .llmperf, title: "LLMPerf per-request results", layout: "a JSON array of request objects",
+                positionUnit: .element,
+                fields: ["id", "status", "input_tokens", "output_tokens", "ttft_ms", "e2e_ms"], attributeFields: false,
+                hasTimestamps: false, needsEpoch: false,
+                detection: "a JSON array whose objects have `ttft_s` / `end_to_end_latency_s`",
+                mappings: [
+                    FieldMapping("(element index)", "id", "`element N` (LLMPerf has no request id)"),
+                    FieldMapping("error_code", "status", "null or empty → `ok`; else `error:<code>` (`429.0` → `error:429`)"),
+                    FieldMapping("ttft_s", "ttft_ms", "s → ms (exact decimal × 1000); in failed rows 0 is a placeholder → absent"),
+                    FieldMapping("end_to_end_latency_s", "e2e_ms", "s → ms; in failed rows 0 is a placeholder → absent"),
+                    FieldMapping("number_input_tokens", "input_tokens", "whole tokens (client-side tokenizer)"),
+                    FieldMapping("number_output_tokens", "output_tokens", "whole tokens; absent in failed rows that never completed (placeholder `1`)"),
+                    FieldMapping("(none)", "ts", "no timestamps: only `over term` clauses can run; records are placed at the term start"),
+                ],
+                dropped: ["inter_token_latency_s (a per-request mean, not chunk gaps)", "request_output_throughput_token_per_s (derivable: use `e2e_tps`)",
+                          "number_total_tokens (derivable: `total_tokens`)", "error_msg", "GEN_TEXT"])
+        case .aiperf:
+            return FormatDescription(
+                format: .aiperf, title: "AIPerf / GenAI-Perf `profile_export.jsonl`", layout: "one JSON object per line (`metadata`, `metrics`, `error`)",
+                positionUnit: .line,
+                fields: ["id", "status", "input_tokens", "output_tokens", "ttft_ms", "e2e_ms", "itl_ms",
+                         "conversation_id", "turn_index", "worker_id", "credit_phase"], attributeFields: false,
+                hasTimestamps: true, needsEpoch: false,
+                detection: "first line an object with `metadata` and `metrics`",
+                mappings: [
+                    FieldMapping("metadata.timestamp_ns", "ts", "epoch ns, exact (Int64)"),
+                    FieldMapping("metadata.x_request_id", "id", "as is"),
+                    FieldMapping("error", "status", "null → `ok`; else `error:<code>` (e.g. `error:499`)"),
+                    FieldMapping("metrics.ttft", "ttft_ms", "by its `unit` (ms as is; ns, us, s converted exactly)"),
+                    FieldMapping("metrics.request_latency", "e2e_ms", "by its `unit`"),
+                    FieldMapping("metrics.inter_chunk_latency", "itl_ms", "list, by its `unit` (chunk gaps from the 2nd chunk on)"),
+                    FieldMapping("metrics.input_sequence_length", "input_tokens", "whole tokens"),
+                    FieldMapping("metrics.output_sequence_length", "output_tokens", "whole tokens, answer + reasoning (else `output_token_count` + `reasoning_token_count`)"),
+                    FieldMapping("metadata.conversation_id, turn_index, worker_id, credit_phase", "same names", "text, for `per` and `exclude requests where credit_phase = \"warmup\"`"),
+                ],
+                dropped: ["metrics.ttst, inter_token_latency, output_token_throughput_per_user (derivable)", "metrics.reasoning_token_count (inside output_tokens)",
+                          "metrics.min_request_timestamp, max_response_timestamp", "error.message", "metadata.x_correlation_id, record_processor_id"])
+        case .lmbench:
+            return FormatDescription(
+                format: .lmbench, title: "LMBench (LMCache benchmark) per-request CSV", layout: "CSV with a header row",
+                positionUnit: .line,
+                fields: ["id", "input_tokens", "output_tokens", "ttft_ms", "e2e_ms", "user_id", "question_id"], attributeFields: false,
+                hasTimestamps: true, needsEpoch: false,
+                detection: "a CSV header with `prompt_tokens`, `generation_tokens`, `ttft`, `generation_time`",
+                mappings: [
+                    FieldMapping("launch_time", "ts", "float epoch s → ns (exact decimal, below 1 ns toward the past)"),
+                    FieldMapping("(line number)", "id", "`line N` (no request id)"),
+                    FieldMapping("ttft", "ttft_ms", "s → ms (exact decimal)"),
+                    FieldMapping("ttft + generation_time", "e2e_ms", "s → ms, summed exactly (generation time runs from first to last token)"),
+                    FieldMapping("prompt_tokens", "input_tokens", "whole tokens (`76.0` is 76)"),
+                    FieldMapping("generation_tokens", "output_tokens", "whole tokens"),
+                    FieldMapping("user_id, question_id", "same names", "text (multi-round files only)"),
+                ],
+                dropped: ["finish_time (= launch_time + e2e)", "status: LMBench writes finished requests only; no status is carried"])
+        case .otlp:
+            return FormatDescription(
+                format: .otlp, title: "OpenTelemetry GenAI spans (OTLP/JSON)", layout: "`resourceSpans` → `scopeSpans` → `spans`, one or more export requests",
+                positionUnit: .span,
+                fields: ["id", "tenant", "model", "region", "status", "input_tokens", "output_tokens", "ttft_ms", "e2e_ms", "itl_ms"], attributeFields: true,
+                hasTimestamps: true, needsEpoch: false,
+                detection: "an object with `resourceSpans`",
+                mappings: [
+                    FieldMapping("startTimeUnixNano", "ts", "decimal string of ns → Int64, exact"),
+                    FieldMapping("gen_ai.latency.e2e (vLLM)", "e2e_ms", "s → ms; else endTimeUnixNano − startTimeUnixNano (ns → ms)"),
+                    FieldMapping("gen_ai.latency.time_to_first_token (vLLM)", "ttft_ms", "s → ms; else gen_ai.response.time_to_first_chunk (s); else first chunk event − span start"),
+                    FieldMapping("events named gen_ai.content.completion.chunk", "itl_ms", "gaps between consecutive chunk times (ns → ms)"),
+                    FieldMapping("gen_ai.usage.input_tokens (or prompt_tokens)", "input_tokens", "`intValue` string or number, whole"),
+                    FieldMapping("gen_ai.usage.output_tokens (or completion_tokens)", "output_tokens", "`intValue` string or number, whole"),
+                    FieldMapping("status.code", "status", "2 / `STATUS_CODE_ERROR` → `error:<error.type>` (or `error`); else `ok`"),
+                    FieldMapping("gen_ai.response.id / gen_ai.request.id / spanId", "id", "first present"),
+                    FieldMapping("gen_ai.response.model / gen_ai.request.model", "model", "first present"),
+                    FieldMapping("cloud.region (span or resource)", "region", "as is"),
+                    FieldMapping("tenant (span or resource attribute)", "tenant", "as is, when an instrumentation sets it (the conventions define no tenant)"),
+                    FieldMapping("any other span or resource attribute", "its key", "text (e.g. `per gen_ai.system`)"),
+                ],
+                dropped: ["non-GenAI spans (no `gen_ai.*` attribute): not requests, not counted",
+                          "a client span joined to its server span (same request) is merged, not counted twice",
+                          "other events, links, array attributes beyond their text"])
+        case .langfuse:
+            return FormatDescription(
+                format: .langfuse, title: "Langfuse trace export", layout: "`{trace, observations}`, an array of those, or an array of observations",
+                positionUnit: .observation,
+                fields: ["id", "model", "status", "input_tokens", "output_tokens", "ttft_ms", "e2e_ms",
+                         "trace_id", "name", "environment", "level", "user_id", "session_id"], attributeFields: false,
+                hasTimestamps: true, needsEpoch: false,
+                detection: "an object with `observations` (or first key `trace`)",
+                mappings: [
+                    FieldMapping("observations[type=GENERATION]", "(record)", "other observation types are not requests and are not counted"),
+                    FieldMapping("startTime", "ts", "RFC 3339 → ns"),
+                    FieldMapping("endTime − startTime", "e2e_ms", "ns → ms (the `latency` field is s in some exports, ms in others: not used)"),
+                    FieldMapping("completionStartTime − startTime", "ttft_ms", "ns → ms; null → absent"),
+                    FieldMapping("usageDetails.input", "input_tokens", "whole tokens; without `usageDetails`: `usage.input` or `inputUsage`"),
+                    FieldMapping("usageDetails.output", "output_tokens", "whole tokens; absent when `usageDetails` lacks it (`outputUsage: 0` is not a count then)"),
+                    FieldMapping("level", "status", "`ERROR` → `error`; else `ok`"),
+                    FieldMapping("id", "id", "observation id"),
+                    FieldMapping("model", "model", "as is"),
+                    FieldMapping("traceId, name, environment, level, trace.userId, trace.sessionId", "trace_id, name, environment, level, user_id, session_id", "text"),
+                ],
+                dropped: ["latency, timeToFirstToken (unit differs between exports; recomputed from times)", "costDetails and *Cost (money is not a trace metric)",
+                          "input, output, metadata, modelParameters", "trace.latency"])
+        case .azure:
+            return FormatDescription(
+                format: .azure, title: "Azure LLM inference trace (Azure Public Dataset)", layout: "CSV `TIMESTAMP,ContextTokens,GeneratedTokens`",
+                positionUnit: .line,
+                fields: ["id", "input_tokens", "output_tokens"], attributeFields: false,
+                hasTimestamps: true, needsEpoch: false,
+                detection: "a CSV header `TIMESTAMP,ContextTokens,GeneratedTokens`",
+                mappings: [
+                    FieldMapping("TIMESTAMP", "ts", "`YYYY-MM-DD HH:MM:SS.fffffff` without offset → UTC, 100 ns kept exactly"),
+                    FieldMapping("(line number)", "id", "`line N` (no request id)"),
+                    FieldMapping("ContextTokens", "input_tokens", "whole tokens"),
+                    FieldMapping("GeneratedTokens", "output_tokens", "whole tokens"),
+                ],
+                dropped: ["nothing: the trace has no latencies, status, tenant or model (clauses on them are input errors)"])
+        case .mooncake:
+            return FormatDescription(
+                format: .mooncake, title: "Mooncake / Kimi arrival trace (FAST'25)", layout: "one JSON object per line",
+                positionUnit: .line,
+                fields: ["id", "input_tokens", "output_tokens"], attributeFields: false,
+                hasTimestamps: true, needsEpoch: true,
+                detection: "first line an object with `timestamp`, `input_length`, `output_length`",
+                mappings: [
+                    FieldMapping("timestamp", "ts", "ms since the trace start + `--epoch INSTANT` (required) → ns"),
+                    FieldMapping("(line number)", "id", "`line N` (no request id)"),
+                    FieldMapping("input_length", "input_tokens", "whole tokens"),
+                    FieldMapping("output_length", "output_tokens", "whole tokens"),
+                ],
+                dropped: ["hash_ids (prefix-cache blocks of 512 tokens)"])
+        }
+    }
+
+    /// The text `slac formats` prints: per format, its layout, detection and field mappings.
+    public static func render() -> String {
+        var out = ""
+        for d in all {
+            out += "\(d.format.rawValue) — \(d.title)\n"
+            out += "  layout:    \(d.layout) (record position: \(d.positionUnit.rawValue))\n"
+            out += "  detected:  \(d.detection)\n"
+            if !d.hasTimestamps { out += "  note:      records have no timestamps; only `over term` clauses can run\n" }
+            if d.needsEpoch { out += "  note:      needs `--epoch INSTANT` (timestamps are relative to the trace start)\n" }
+            let width = d.mappings.map { $0.source.count }.max() ?? 0
+            for m in d.mappings {
+                out += "  " + m.source + String(repeating: " ", count: max(1, width - m.source.count + 1)) + "→ \(m.canonical): \(m.conversion)\n"
+            }
+            for x in d.dropped { out += "  dropped:   \(x)\n" }
+            out += "\n"
+        }
+        return out
+    }
+}

@@ -1,0 +1,196 @@
+import Foundation
+import SLACChecker
+import SLACLegalOps
+import SLACSyntax
+import SLACTool
+import Testing
+
+/// `slac diff`: goldens, and one test per kind of change.
+@Suite struct DiffTests {
+    static let contracts = Paths.contractNames
+
+    /// Each example against the next one (cyclically): whole contracts that differ in everything.
+    @Test(arguments: contracts)
+    func goldenAgainstNextContract(_ name: String) throws {
+        let names = DiffTests.contracts
+        guard let i = names.firstIndex(of: name) else { return }
+        let next = names[(i + 1) % names.count]
+        let old = try document(Paths.contract(name)), new = try document(Paths.contract(next))
+        let text = ContractDiff.render(ContractDiff.compare(old, new), oldPath: "Contracts/" + name, newPath: "Contracts/" + next)
+        Golden.check(text, "diff/" + String(name.dropLast(4)) + ".txt")
+    }
+
+    @Test(arguments: contracts)
+    func contractEqualsItselfAndItsRelayout(_ name: String) throws {
+        let d = try document(Paths.contract(name))
+        #expect(ContractDiff.compare(d, d).isEmpty)
+        let relaid = try document(SourceFile(path: name, text: Relayout.relayout(Paths.contract(name), seed: 99)))
+        #expect(ContractDiff.compare(d, relaid).isEmpty)
+    }
+
+    @Test func fixturePairGolden() throws {
+        let old = try document(Paths.fixture("acme-v3.2.sla")), new = try document(Paths.fixture("acme-v3.3.sla"))
+        let changes = ContractDiff.compare(old, new)
+        let text = ContractDiff.render(changes, oldPath: "acme-v3.2.sla", newPath: "acme-v3.3.sla")
+        Golden.check(text, "diff/acme-v3.2-to-v3.3.txt")
+        #expect(text.contains("bound tightened from 800 ms to 750 ms (−50 ms)"))
+    }
+
+    // MARK: one test per kind of change
+
+    static let base = """
+        contract "D" {
+            id        "D-1"
+            version   "1"
+            provider  "P"
+            customer  "C"
+            effective 2026-01-01 to 2027-01-01
+            timezone  "UTC"
+            fee       1000.00 USD per month
+
+            exclude maintenance from 2026-03-01T00:00:00Z to 2026-03-01T02:00:00Z
+            exclude requests where status = "error:429"
+
+            clause "1" latency {
+                text      "Latency."
+                scope     status = "ok" and model in ["a", "b"]
+                every     5 minutes per tenant
+                require   p99(ttft) <= 800 ms
+                minimum   20 requests
+                objective 99.5% of windows per calendar month
+                credit    10% of fee when attainment < 99.5%
+                credit    25% of fee when attainment < 99%
+            }
+
+            clause "2" floor {
+                every     1 hour
+                require   share(decode_tps >= 30 tokens/s) >= 90%
+                objective 99% of windows per term
+            }
+        }
+        """
+
+    /// The changes from `base` to `base` with `edits` applied (each `(old, new)` must occur).
+    private func changes(_ edits: [(String, String)], sourceLocation: SourceLocation = #_sourceLocation) throws -> [ContractChange] {
+        var text = DiffTests.base
+        for (a, b) in edits {
+            #expect(text.contains(a), "edit target `\(a)` not found", sourceLocation: sourceLocation)
+            text = text.replacingOccurrences(of: a, with: b)
+        }
+        return ContractDiff.compare(try document(DiffTests.base), try document(text, path: "new.sla"))
+    }
+
+    private func only(_ kind: ContractChange.Kind, _ edits: [(String, String)], message: String? = nil,
+                      sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let found = try changes(edits, sourceLocation: sourceLocation)
+        #expect(found.map(\.kind) == [kind], "\(found.map(\.message))", sourceLocation: sourceLocation)
+        if let message { #expect(found.first?.message == message, sourceLocation: sourceLocation) }
+    }
+
+    @Test func formattingAndUnitSpellingMakeNoDifference() throws {
+        #expect(try changes([("p99(ttft) <= 800 ms", "p99( ttft )<=0.8 s"), ("every     5 minutes", "every 300 seconds"),
+                             ("model in [\"a\", \"b\"]", "model in [\"b\", \"a\"]"), ("per tenant", "per tenant")]).isEmpty)
+        // Same items in another order, with comments.
+        #expect(try changes([("        minimum   20 requests\n", ""), ("        text      \"Latency.\"\n", "        minimum 20 requests // moved\n        text \"Latency.\"\n")]).isEmpty)
+    }
+
+    @Test func boundTightenedAndLoosened() throws {
+        try only(.boundTightened, [("<= 800 ms", "<= 750 ms")], message: "bound tightened from 800 ms to 750 ms (−50 ms)")
+        try only(.boundLoosened, [("<= 800 ms", "<= 0.9 s")], message: "bound loosened from 800 ms to 0.9 s (+0.1 s)")
+        // For `>=` a higher bound is tighter.
+        try only(.boundTightened, [(">= 90%", ">= 92.5%")], message: "bound tightened from 90% to 92.5% (+2.5%)")
+        try only(.boundLoosened, [(">= 90%", ">= 85%")], message: "bound loosened from 90% to 85% (−5%)")
+    }
+
+    @Test func comparisonAndStatisticChanges() throws {
+        try only(.comparisonChanged, [("<= 800 ms", "< 800 ms")])
+        let stat = try changes([("p99(ttft)", "p95(ttft)")])
+        #expect(stat.map(\.kind) == [.requirementChanged])
+        #expect(stat.first?.message.contains("looser") == true)
+        let turned = try changes([("p99(ttft) <= 800 ms", "p99(ttft) >= 800 ms")])
+        #expect(turned.map(\.kind) == [.comparisonChanged])
+        let other = try changes([("p99(ttft) <= 800 ms", "sum(total_tokens) <= 800 tokens")])
+        #expect(other.map(\.kind) == [.requirementChanged])
+    }
+
+    @Test func scopeNarrowedWidenedChanged() throws {
+        try only(.scopeNarrowed, [("model in [\"a\", \"b\"]", "model in [\"a\"]")])
+        try only(.scopeWidened, [("model in [\"a\", \"b\"]", "model in [\"a\", \"b\", \"c\"]")])
+        try only(.scopeNarrowed, [("model in [\"a\", \"b\"]", "model in [\"a\", \"b\"] and region = \"eu\"")])
+        try only(.scopeWidened, [("status = \"ok\" and model in [\"a\", \"b\"]", "model in [\"a\", \"b\"]")])
+        try only(.scopeChanged, [("model in [\"a\", \"b\"]", "model in [\"c\"]")])
+        try only(.scopeNarrowed, [("        every     1 hour\n", "        scope     status = \"ok\"\n        every     1 hour\n")])
+        let lost = try changes([("model in [\"a\", \"b\"]", "model in [\"a\"]")])
+        #expect(lost.first?.message.contains("`model` list lost \"b\"") == true)
+    }
+
+    @Test func windowsGroupsAndMinimum() throws {
+        try only(.windowChanged, [("5 minutes per tenant", "10 minutes per tenant")], message: "window changed from every 5 minutes to every 10 minutes")
+        try only(.windowChanged, [("every     1 hour", "every     calendar day")])
+        try only(.groupsChanged, [("per tenant", "per tenant, model")])
+        try only(.minimumChanged, [("minimum   20 requests", "minimum   50 requests")], message: "minimum sample raised from 20 to 50 requests per window")
+    }
+
+    @Test func objectivesAndCredits() throws {
+        try only(.objectiveTightened, [("objective 99% of windows per term", "objective 99.9% of windows per term")])
+        try only(.objectiveLoosened, [("objective 99% of windows per term", "objective 98% of windows per term")])
+        try only(.objectivePeriodChanged, [("objective 99% of windows per term", "objective 99% of windows per calendar month")])
+        try only(.creditTierAdded, [("        credit    25% of fee when attainment < 99%\n", "        credit    25% of fee when attainment < 99%\n        credit    50% of fee when attainment < 95%\n")],
+                 message: "credit tier added: 50% of fee (500.00 USD) when attainment < 95%")
+        try only(.creditTierRemoved, [("        credit    25% of fee when attainment < 99%\n", "")])
+        try only(.creditTierChanged, [("25% of fee", "30% of fee")],
+                 message: "credit when attainment < 99% raised from 25% of fee (250.00 USD) to 30% of fee (300.00 USD)")
+    }
+
+    @Test func exclusions() throws {
+        try only(.exclusionAdded, [("    exclude requests where status = \"error:429\"\n", "    exclude requests where status = \"error:429\"\n    exclude requests where tenant = \"test\"\n")])
+        try only(.exclusionRemoved, [("    exclude requests where status = \"error:429\"\n", "")])
+        try only(.exclusionAdded, [("to 2026-03-01T02:00:00Z\n", "to 2026-03-01T02:00:00Z\n    exclude maintenance from 2026-04-01T00:00:00Z to 2026-04-01T01:00:00Z\n")])
+        let clauseLevel = try changes([("        text      \"Latency.\"\n", "        text      \"Latency.\"\n        exclude requests where region = \"us\"\n")])
+        #expect(clauseLevel.map(\.kind) == [.exclusionAdded])
+        #expect(clauseLevel.first?.subject == "clause 1 `latency`")
+    }
+
+    @Test func headerChanges() throws {
+        try only(.headerChanged, [("version   \"1\"", "version   \"2\"")], message: "`version` changed from \"1\" to \"2\"")
+        try only(.headerChanged, [("    customer  \"C\"\n", "")])
+        try only(.termChanged, [("to 2027-01-01", "to 2027-07-01")])
+        try only(.timezoneChanged, [("\"UTC\"", "\"Europe/Berlin\"")].map { ($0.0, $0.1) } + [("effective 2026-01-01 to 2027-01-01", "effective 2026-01-01T00:00:00Z to 2027-01-01T00:00:00Z")])
+        try only(.feeChanged, [("1000.00 USD", "1250.00 USD")], message: "fee raised from 1,000.00 USD to 1,250.00 USD per month (+250.00 USD); every credit amount changes with it")
+    }
+
+    @Test func clausesAddedRemovedRenamed() throws {
+        try only(.clauseRenamed, [("\"2\" floor", "\"2\" decode_floor")])
+        try only(.clauseRefChanged, [("\"2\" floor", "\"2.1\" floor")])
+        try only(.textChanged, [("\"Latency.\"", "\"Latency, as amended.\"")])
+        let added = try changes([("    clause \"2\" floor {", "    clause \"3\" extra {\n        every 1 day\n        require count <= 5 requests\n    }\n\n    clause \"2\" floor {")])
+        #expect(added.map(\.kind) == [.clauseAdded])
+        let removed = try changes([("    clause \"2\" floor {\n        every     1 hour\n        require   share(decode_tps >= 30 tokens/s) >= 90%\n        objective 99% of windows per term\n    }\n", "")])
+        #expect(removed.map(\.kind) == [.clauseRemoved])
+        // A different name and a different ref: one removed, one added.
+        let replaced = try changes([("\"2\" floor", "\"9\" other")])
+        #expect(Set(replaced.map(\.kind)) == [.clauseAdded, .clauseRemoved])
+    }
+
+    @Test func everyKindIsCovered() {
+        // Keeps this suite honest when a kind is added.
+        #expect(ContractChange.Kind.allCases.count == 28)
+    }
+
+    // MARK: the command
+
+    @Test func commandExitCodes() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("slac-diff-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let a = dir.appendingPathComponent("a.sla"), b = dir.appendingPathComponent("b.sla"), bad = dir.appendingPathComponent("bad.sla")
+        try Data(DiffTests.base.utf8).write(to: a)
+        try Data(DiffTests.base.replacingOccurrences(of: "<= 800 ms", with: "<= 750 ms").utf8).write(to: b)
+        try Data("contract \"X\" {".utf8).write(to: bad)
+        let same = DiffCommand.run(oldPath: a.path, newPath: a.path, colored: false)
+        #expect(same.exitCode == 0 && same.standardOutput.hasPrefix("no semantic difference"))
+        let differ = DiffCommand.run(oldPath: a.path, newPath: b.path, colored: false)
+        #expect(differ.exitCode == 1 && differ.standardOutput.contains("bound tightened from 800 ms to 750 ms (−50 ms)"))
+        let invalid = DiffCommand.run(oldPath: a.path, newPath: bad.path, colored: false)
+        #expect(invalid.exitCode == 2 && invalid.standardError.contains("error["))
+    }
+}
