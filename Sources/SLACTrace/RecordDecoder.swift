@@ -605,6 +605,11 @@ struct RecordDecoder {
                     if flags.contains(.whole) && n.hasFractionOrExponent && !isWhole(v) {
                         throw LineError(reason: "`\(keys.name(index))` is not a whole number: \(quoted(base, n.start, n.end))")
                     }
+                    // Counts above 2^53 are not whole numbers a double can hold exactly, and
+                    // their sums overflow: reject rather than let `total_tokens` become infinite.
+                    if flags.contains(.whole) && v > 9_007_199_254_740_992 {
+                        throw LineError(reason: "`\(keys.name(index))` is too large to be a token count: \(quoted(base, n.start, n.end))")
+                    }
                 }
                 if e.numericSlot >= 0 { rec.numbers[Int(e.numericSlot)] = v }
             }

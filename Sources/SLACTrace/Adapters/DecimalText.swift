@@ -1,7 +1,7 @@
 /// An exact decimal number read from a trace's text, for unit conversions without rounding.
 ///
 /// Adapters convert seconds to milliseconds and epoch seconds to nanoseconds. Multiplying a
-/// binary64 value by 1000 rounds twice (`0.29 * 1000` is `289.99999999999994`), which can move a
+/// binary64 value by 1000 rounds twice (`1.005 * 1000` is `1004.9999999999999`), which can move a
 /// value across a contract bound; shifting the decimal exponent of the text and rounding once
 /// gives the binary64 value nearest to the exact converted quantity (SPEC §5.5).
 public struct DecimalText: Sendable, Equatable {

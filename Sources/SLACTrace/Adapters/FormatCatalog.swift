@@ -7,6 +7,7 @@ public struct FieldMapping: Sendable, Equatable {
     /// The unit conversion or rule, e.g. `s → ms (× 1000, exact decimal)`.
     public var conversion: String
 
+    /// Creates a mapping row (source, canonical field, conversion), as the tables list them.
     public init(_ source: String, _ canonical: String, _ conversion: String) {
         self.source = source
         self.canonical = canonical
@@ -23,6 +24,7 @@ public struct FormatDescription: Sendable, Equatable {
         case line, element, span, observation
     }
 
+    /// The format described.
     public var format: TraceFormat
     /// The tool or dataset that writes it.
     public var title: String
@@ -40,6 +42,7 @@ public struct FormatDescription: Sendable, Equatable {
     public var needsEpoch: Bool
     /// How detection recognises it.
     public var detection: String
+    /// Source field → canonical field, with the conversion, in table order.
     public var mappings: [FieldMapping]
     /// Source data that has no canonical field and is not read.
     public var dropped: [String]
@@ -64,8 +67,11 @@ extension TraceFormat {
 
 /// The descriptions of all formats, in `TraceFormat.allCases` order.
 public enum FormatCatalog {
+    /// Every format's description, for `slac formats` and the docs.
     public static var all: [FormatDescription] { TraceFormat.allCases.map(description(of:)) }
 
+    /// The description of `format`: one place for what it carries and how it converts, so that
+    /// the missing-information check, `slac formats` and `docs/formats.md` cannot disagree.
     public static func description(of format: TraceFormat) -> FormatDescription {
         switch format {
         case .jsonl:

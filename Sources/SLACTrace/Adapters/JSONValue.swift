@@ -1,6 +1,6 @@
 /// A JSON document as the adapters see it: numbers keep their literal text.
 ///
-/// Adapters convert units exactly (`0.29` seconds is exactly 290 ms), which needs the decimal
+/// Adapters convert units exactly (`1.005` seconds is exactly 1005 ms), which needs the decimal
 /// text of a number, not a binary64 value that a general-purpose parser (Foundation's
 /// `JSONSerialization`) would round first; OTLP span times also exceed binary64 precision.
 /// Adapters are off the hot path (their files are small), so a plain tree is fine here.
@@ -59,7 +59,9 @@ public enum JSONValue: Sendable, Equatable {
 /// Why a JSON text could not be parsed: a byte offset (0-based, from the start of the parsed range)
 /// and a message in the house style.
 public struct JSONParseError: Error, Sendable, Equatable {
+    /// Byte offset of the problem from the start of the parsed range (0-based).
     public var offset: Int
+    /// What is wrong, lowercase, no final period.
     public var message: String
 }
 

@@ -1,0 +1,109 @@
+import Foundation
+import SLACChecker
+import SLACEvaluator
+import SLACExact
+import SLACMonitor
+import SLACTrace
+import Testing
+
+/// The seeds of the property tests and their trace sizes.
+let propertySeeds: [(seed: UInt64, records: Int)] = [
+    (1, 500), (2, 1200), (3, 2500), (4, 5000), (5, 800), (6, 3000), (7, 1800), (8, 4000),
+    (9, 1000), (10, 2000), (11, 600), (12, 3500),
+]
+
+@Suite("Evaluator agrees with the reference on random contracts and traces")
+struct PropertyTests {
+    @Test("random contract and JSON Lines trace", arguments: propertySeeds.map(\.seed))
+    func randomAgainstReference(seed: UInt64) throws {
+        let size = propertySeeds.first { $0.seed == seed }!.records
+        let dir = TempDir()
+        let records = TraceGenerator.records(seed: seed, count: size, badLines: seed % 2 == 0)
+        let text = TraceGenerator.jsonl(records, crlfEvery: seed % 3 == 0 ? 7 : 0, blankEvery: seed % 4 == 0 ? 50 : 0)
+        let path = try dir.file("trace-\(seed).jsonl", text)
+
+        let generated = ContractGenerator.contract(seed: seed, clauseCount: 6)
+        let contract = try checkContract(generated.text)
+        // The checker's reading of the generated text: bounds, scopes and share conditions.
+        for (c, g) in zip(contract.clauses, generated.clauses) {
+            #expect(c.bound == g.expectedBound, "clause \(c.ref): bound \(c.bound), expected \(g.expectedBound)\n\(g.text)")
+            #expect(c.scope == g.expectedScope, "clause \(c.ref): scope\n\(g.text)")
+            #expect(c.aggregate == g.expectedAggregate, "clause \(c.ref): aggregate\n\(g.text)")
+            #expect(c.window == g.expectedWindow, "clause \(c.ref): window\n\(g.text)")
+            #expect(c.groupBy == g.expectedGroupBy, "clause \(c.ref): per\n\(g.text)")
+            #expect(c.minimumRequests == g.expectedMinimum, "clause \(c.ref): minimum\n\(g.text)")
+            #expect(c.objective.fraction == g.expectedObjective.0 && c.objective.period == g.expectedObjective.1, "clause \(c.ref): objective\n\(g.text)")
+            #expect(c.credits.map(\.percent) == g.expectedCredits.map(\.0) && c.credits.map(\.threshold) == g.expectedCredits.map(\.1),
+                    "clause \(c.ref): credits\n\(g.text)")
+        }
+        let plan = makePlan(contract)
+        #expect(try MonitorPlan.decode(plan.encoded()) == plan)
+
+        let reference = ReferenceEvaluator(contract: contract).evaluate([RefReader.jsonl(try Data(contentsOf: URL(fileURLWithPath: path)))])
+        let result = try runEvaluator(plan, [(path, .jsonl)], jobs: 1)
+        let diffs = differences(result, reference, contract: contract)
+        #expect(diffs.isEmpty, Testing.Comment(rawValue: "seed \(seed), \(diffs.count) differences:\n" + diffs.prefix(25).joined(separator: "\n") + "\n\n" + generated.text))
+
+        if ProcessInfo.processInfo.environment["SLAC_STATS"] == "1" {
+            for c in result.clauses {
+                print("STATS seed \(seed) \(c.ref) \(c.requirement) | windows \(c.windows.count) met \(c.windowsMet) breached \(c.windowsBreached) insufficient \(c.windowsInsufficient) periods \(c.periods.count) credits \(c.credits.count) \(c.verdict.rawValue)")
+            }
+            print("STATS seed \(seed) accounting \(result.traces[0])")
+        }
+        // Any number of jobs gives the same result.
+        for jobs in [2, 3, 7] {
+            let r = try runEvaluator(plan, [(path, .jsonl)], jobs: jobs)
+            #expect(r == result, "seed \(seed): jobs \(jobs) differs from jobs 1")
+        }
+
+        // Input order does not matter: the same lines shuffled.
+        var g = SeededGenerator(seed: seed &+ 99)
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if lines.last == "" { lines.removeLast() }
+        lines.shuffle(using: &g)
+        let shuffledPath = try dir.file("trace-\(seed).jsonl", lines.joined(separator: "\n") + "\n")
+        var shuffled = try runEvaluator(plan, [(shuffledPath, .jsonl)], jobs: 2)
+        #expect(shuffled.rejected.map(\.reason).sorted() == result.rejected.map(\.reason).sorted())
+        var expected = result
+        for i in expected.traces.indices { expected.traces[i].sha256 = ""; shuffled.traces[i].sha256 = "" }
+        expected.rejected = []
+        shuffled.rejected = []
+        #expect(shuffled == expected, "seed \(seed): shuffled input gives a different result")
+    }
+
+    @Test("random contract and CSV trace", arguments: [UInt64(21), 22, 23, 24])
+    func randomCSVAgainstReference(seed: UInt64) throws {
+        let dir = TempDir()
+        let records = TraceGenerator.records(seed: seed, count: 1500 + Int(seed) * 100, badLines: true)
+        let path = try dir.file("trace-\(seed).csv", TraceGenerator.csv(records))
+        let generated = ContractGenerator.contract(seed: seed, clauseCount: 5)
+        let contract = try checkContract(generated.text)
+        let plan = makePlan(contract)
+        let reference = ReferenceEvaluator(contract: contract).evaluate([RefReader.csv(try Data(contentsOf: URL(fileURLWithPath: path)))])
+        let result = try runEvaluator(plan, [(path, .csv)], jobs: 1)
+        let diffs = differences(result, reference, contract: contract)
+        #expect(diffs.isEmpty, Testing.Comment(rawValue: "seed \(seed), \(diffs.count) differences:\n" + diffs.prefix(25).joined(separator: "\n") + "\n\n" + generated.text))
+        for jobs in [2, 3, 7] {
+            #expect(try runEvaluator(plan, [(path, .csv)], jobs: jobs) == result, "seed \(seed): jobs \(jobs) differs")
+        }
+    }
+
+    @Test("several traces in one run are accounted separately and pooled for windows")
+    func twoTraces() throws {
+        let dir = TempDir()
+        let a = TraceGenerator.records(seed: 31, count: 900, badLines: true)
+        let b = TraceGenerator.records(seed: 32, count: 700, badLines: true)
+        let pa = try dir.file("a.jsonl", TraceGenerator.jsonl(a))
+        let pb = try dir.file("b.csv", TraceGenerator.csv(b))
+        let generated = ContractGenerator.contract(seed: 31, clauseCount: 6)
+        let contract = try checkContract(generated.text)
+        let plan = makePlan(contract)
+        let reference = ReferenceEvaluator(contract: contract).evaluate([
+            RefReader.jsonl(try Data(contentsOf: URL(fileURLWithPath: pa))), RefReader.csv(try Data(contentsOf: URL(fileURLWithPath: pb))),
+        ])
+        let result = try runEvaluator(plan, [(pa, .jsonl), (pb, .csv)], jobs: 3)
+        let diffs = differences(result, reference, contract: contract)
+        #expect(diffs.isEmpty, Testing.Comment(rawValue: "\(diffs.count) differences:\n" + diffs.prefix(25).joined(separator: "\n") + "\n\n" + generated.text))
+        #expect(result.rejected.map(\.path) == Array(repeating: "a.jsonl", count: 7) + Array(repeating: "b.csv", count: 7))
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import SLACChecker
+import SLACEvaluator
+import SLACExact
+import SLACMonitor
+import SLACSyntax
+import SLACTrace
+import Testing
+
+/// The package root, found from this file's path.
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+var recordingGoldens: Bool { ProcessInfo.processInfo.environment["SLAC_RECORD"] == "1" }
+
+/// SplitMix64: a tiny seeded generator, so that every property test is reproducible from its seed.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) {
+        // Mix the seed first, so that neighbouring seeds do not give shifted copies of one sequence.
+        var z = seed &+ 0x1234_5678_9ABC_DEF1
+        z = (z ^ (z >> 33)) &* 0xFF51_AFD7_ED55_8CCD
+        z = (z ^ (z >> 33)) &* 0xC4CE_B9FE_1A85_EC53
+        state = z ^ (z >> 33)
+    }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &self) }
+    mutating func chance(_ p: Double) -> Bool { Double.random(in: 0..<1, using: &self) < p }
+    mutating func pick<T>(_ xs: [T]) -> T { xs[Int.random(in: 0..<xs.count, using: &self)] }
+    mutating func double(_ range: Range<Double>) -> Double { Double.random(in: range, using: &self) }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ d: String) { description = d }
+}
+
+/// A scratch directory removed by the caller.
+final class TempDir {
+    let url: URL
+    init() {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("slac-eval-tests-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+    func file(_ name: String, _ contents: String) throws -> String {
+        let p = url.appendingPathComponent(name).path
+        try Data(contents.utf8).write(to: URL(fileURLWithPath: p))
+        return p
+    }
+    func file(_ name: String, bytes: [UInt8]) throws -> String {
+        let p = url.appendingPathComponent(name).path
+        try Data(bytes).write(to: URL(fileURLWithPath: p))
+        return p
+    }
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+    deinit { try? FileManager.default.removeItem(at: url) }
+}
+
+/// Checks a contract text, failing with the rendered diagnostics.
+func checkContract(_ text: String, path: String = "gen.sla") throws -> CheckedContract {
+    let source = SourceFile(path: path, text: text)
+    let result = Checker.check(source)
+    guard let c = result.contract else {
+        throw TestFailure("contract does not check:\n" + DiagnosticRenderer(colored: false).render(result.diagnostics, in: source) + "\n" + text)
+    }
+    return c
+}
+
+func makePlan(_ contract: CheckedContract) -> MonitorPlan {
+    MonitorCompiler.compile(contract, sourceSHA256: String(repeating: "0", count: 64), toolVersion: "test")
+}
+
+/// Runs the real evaluator on files.
+func runEvaluator(_ plan: MonitorPlan, _ files: [(path: String, format: TraceFormat)], jobs: Int) throws -> EvaluationResult {
+    let evaluator = try Evaluator(plan: plan)
+    var sources: [TraceSource] = []
+    for f in files {
+        let input = try TraceInput(path: f.path)
+        sources.append(TraceSource(input: input, format: f.format, sha256: "sha-\(URL(fileURLWithPath: f.path).lastPathComponent)",
+                                   displayPath: URL(fileURLWithPath: f.path).lastPathComponent))
+    }
+    return try evaluator.evaluate(sources, jobs: jobs)
+}
+
+/// Parses `YYYY-MM-DDTHH:MM:SSZ` for hand-written expectations (via Foundation, not the code under test).
+func utc(_ text: String) -> Int64 {
+    let f = ISO8601DateFormatter()
+    f.formatOptions = [.withInternetDateTime]
+    guard let d = f.date(from: text) else { fatalError("bad instant \(text)") }
+    return Int64(d.timeIntervalSince1970.rounded()) * 1_000_000_000
+}
+
+func isoUTC(_ ns: Int64) -> String {
+    let s = ns >= 0 ? ns / 1_000_000_000 : (ns - 999_999_999) / 1_000_000_000
+    let f = ISO8601DateFormatter()
+    f.formatOptions = [.withInternetDateTime]
+    let frac = ns - s * 1_000_000_000
+    return f.string(from: Date(timeIntervalSince1970: TimeInterval(s))) + (frac != 0 ? "+\(frac)ns" : "")
+}
