@@ -31,7 +31,6 @@
   <xsl:template match="r:report">
     <html lang="en">
       <head>
-        <meta charset="utf-8"/>
         <meta name="viewport" content="width=device-width, initial-scale=1"/>
         <meta name="generator" content="slac {@tool-version}"/>
         <title>
@@ -141,7 +140,7 @@
               <xsl:text> · generated </xsl:text>
               <xsl:call-template name="instant"><xsl:with-param name="t" select="@generated"/></xsl:call-template>
             </xsl:if>
-            <xsl:text> · windows listed: </xsl:text>
+            <xsl:text> · lists </xsl:text>
             <xsl:call-template name="window-selection"/>
           </dd>
         </div>
@@ -183,7 +182,7 @@
         <tbody>
           <xsl:for-each select="r:clause">
             <tr>
-              <td><a href="#clause-{position()}"><xsl:value-of select="@ref"/><xsl:text> </xsl:text><xsl:value-of select="@name"/></a></td>
+              <td class="clause"><a href="#clause-{position()}"><xsl:value-of select="@ref"/><xsl:text> </xsl:text><xsl:value-of select="@name"/></a></td>
               <td><code><xsl:value-of select="r:requirement"/></code></td>
               <td><xsl:call-template name="badge"><xsl:with-param name="verdict" select="@verdict"/></xsl:call-template></td>
               <td class="num"><xsl:value-of select="format-number(@windows-met, '#,##0')"/></td>
@@ -319,8 +318,8 @@
             <tbody>
               <xsl:for-each select="r:period">
                 <tr>
-                  <td><xsl:call-template name="range"/></td>
-                  <td><xsl:call-template name="group"/></td>
+                  <td class="when"><xsl:call-template name="range"/></td>
+                  <td class="group"><xsl:call-template name="group"/></td>
                   <td class="num"><xsl:value-of select="@windows-met"/></td>
                   <td class="num"><xsl:value-of select="@windows-breached"/></td>
                   <td class="num">
@@ -349,7 +348,7 @@
             <tbody>
               <xsl:for-each select="r:credit">
                 <tr>
-                  <td><xsl:call-template name="range"/></td>
+                  <td class="when"><xsl:call-template name="range"/></td>
                   <td class="num"><xsl:value-of select="@percent"/>%</td>
                   <td class="num"><strong><xsl:value-of select="@amount"/><xsl:text> </xsl:text><xsl:value-of select="@currency"/></strong></td>
                 </tr>
@@ -422,9 +421,11 @@
             <span class="key"><span class="swatch insufficient"></span>insufficient (not judged)</span>
             <xsl:if test="@bound-y"><span class="key"><span class="swatch bound"></span>bound</span></xsl:if>
             <br/>
-            <xsl:text>Each bar spans the lowest to the highest observed value (</xsl:text>
-            <xsl:value-of select="../r:requirement"/>
-            <xsl:text>, left of the comparison) among the windows starting in its time column, over all groups; </xsl:text>
+            <xsl:text>Each bar spans the lowest to the highest observed value</xsl:text>
+            <xsl:if test="@aggregate">
+              <xsl:text> of </xsl:text><code><xsl:value-of select="@aggregate"/></code>
+            </xsl:if>
+            <xsl:text> among the windows starting in its time column, over all groups; </xsl:text>
             <xsl:value-of select="format-number(@listed, '#,##0')"/>
             <xsl:text> window</xsl:text><xsl:if test="@listed != 1">s</xsl:if>
             <xsl:text> in </xsl:text>
@@ -490,8 +491,8 @@
               <xsl:sort select="@v:rank" data-type="number"/>
               <tr>
                 <td class="num"><xsl:value-of select="@v:rank"/></td>
-                <td><xsl:call-template name="range"/></td>
-                <td><xsl:call-template name="group"/></td>
+                <td class="when"><xsl:call-template name="range"/></td>
+                <td class="group"><xsl:call-template name="group"/></td>
                 <td class="num"><xsl:value-of select="format-number(@count, '#,##0')"/></td>
                 <td class="num bad">
                   <xsl:value-of select="@v:observed-display"/>
@@ -621,7 +622,7 @@
   <xsl:template name="window-selection">
     <xsl:choose>
       <xsl:when test="@windows = 'all'">all windows</xsl:when>
-      <xsl:when test="@windows = 'none'">none (counts only)</xsl:when>
+      <xsl:when test="@windows = 'none'">no windows (counts only)</xsl:when>
       <xsl:otherwise>breached windows only</xsl:otherwise>
     </xsl:choose>
   </xsl:template>
@@ -690,7 +691,7 @@ code.digest { word-break: break-all; font-size: 11.5px; }
 .verdict-breached .verdict-word { color: var(--bad); }
 .verdict-compliant .verdict-word { color: var(--ok); }
 .verdict-counts { font-size: 16px; }
-.subtitle { margin: 0 0 10px; color: var(--muted); }
+.banner > .subtitle { margin-top: 0; margin-bottom: 10px; color: var(--muted); }
 dl.headline { display: grid; grid-template-columns: repeat(4, 1fr); gap: 8px 20px; margin: 8px auto 0; }
 dl.headline dt { font-size: 11px; text-transform: uppercase; letter-spacing: .05em; color: var(--muted); }
 dl.headline dd { margin: 0; }
@@ -701,6 +702,7 @@ tfoot th, tfoot td { border-top: 1.5px solid #9aa0a6; font-weight: 600; }
 .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 table.kv th { width: 230px; font-weight: 600; color: var(--muted); }
 td.path { word-break: break-all; }
+td.when, td.group, td.clause { white-space: nowrap; }
 .evidence td.records { font-size: 12.5px; }
 .fraction { color: var(--muted); font-size: 12px; }
 .badge { display: inline-block; padding: 1px 7px; border-radius: 3px; font-size: 11px; font-weight: 700; letter-spacing: .05em;

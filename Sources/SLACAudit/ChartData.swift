@@ -183,15 +183,14 @@ struct ChartData {
         return parts.joined(separator: " · ")
     }
 
-    /// Up to about eight time ticks at round UTC instants.
+    /// Up to about eight time ticks at round UTC instants (month starts for long spans).
     static func timeTicks(from start: Int64, to end: Int64) -> [Tick] {
         let second: Int64 = 1_000_000_000
         let minute = 60 * second, hour = 60 * minute, day = 24 * hour
         let steps: [Int64] = [second, 5 * second, 15 * second, 30 * second, minute, 5 * minute, 15 * minute, 30 * minute,
-                              hour, 2 * hour, 3 * hour, 6 * hour, 12 * hour, day, 2 * day, 7 * day, 14 * day, 28 * day,
-                              91 * day, 182 * day, 364 * day]
+                              hour, 2 * hour, 3 * hour, 6 * hour, 12 * hour, day, 2 * day, 7 * day, 14 * day]
         let span = end - start
-        let step = steps.first { span / $0 <= 8 } ?? (span / 8 / day + 1) * day
+        guard let step = steps.first(where: { span / $0 <= 8 }) else { return monthTicks(from: start, to: end) }
         var tick = CivilTime.floorDiv(start, step) * step
         if tick < start { tick += step }
         var ticks: [Tick] = []
@@ -203,6 +202,31 @@ struct ChartData {
             if step >= day { label = date } else if span <= day { label = time } else { label = String(date.dropFirst(5)) + " " + time }
             ticks.append(Tick(position: x, label: label))
             tick += step
+        }
+        return ticks
+    }
+
+    /// Ticks at the first of every 1, 2, 3, 6 or 12 months (or more years), at most about eight.
+    static func monthTicks(from start: Int64, to end: Int64) -> [Tick] {
+        let day = CivilTime.nanosPerDay
+        let first = CivilTime.civil(days: Int(CivilTime.floorDiv(start, day)))
+        let last = CivilTime.civil(days: Int(CivilTime.floorDiv(end, day)))
+        let months = (last.year - first.year) * 12 + (last.month - first.month) + 1
+        let step = [1, 2, 3, 6, 12, 24, 60, 120].first { months / $0 <= 8 } ?? (months / 8 + 1)
+        let span = Double(max(1, end - start))
+        var ticks: [Tick] = []
+        // Month index counted from year 0, rounded up to a multiple of the step.
+        var index = first.year * 12 + (first.month - 1)
+        index = (index + step - 1) / step * step
+        while true {
+            let year = index / 12, month = index % 12 + 1
+            let instant = Int64(CivilTime.days(year: year, month: month, day: 1)) * day
+            if instant > end { break }
+            if instant >= start {
+                let label = String(CivilTime.format(instant).prefix(step >= 12 ? 4 : 7))
+                ticks.append(Tick(position: plotLeft + plotWidth * Double(instant - start) / span, label: label))
+            }
+            index += step
         }
         return ticks
     }

@@ -72,8 +72,9 @@ private func locked<T>(_ body: () throws(RenderError) -> T) throws(RenderError) 
     return try body()
 }
 
-/// Collects libxslt's messages, which arrive in pieces through the shim's C callback.
-private final class MessageBuffer {
+/// Collects libxslt's and libxml2's generic messages, which arrive in pieces through the shim's
+/// C callback.
+final class MessageBuffer {
     var text = ""
     /// Complete messages, one per line, without empty lines.
     var messages: [String] {
@@ -82,7 +83,7 @@ private final class MessageBuffer {
 }
 
 /// The shim's non-variadic sink: appends a formatted piece to the `MessageBuffer` behind `user`.
-private let appendMessage: slac_xslt_message_sink = { user, text in
+let appendMessage: slac_xslt_message_sink = { user, text in
     guard let user, let text else { return }
     let buffer = Unmanaged<MessageBuffer>.fromOpaque(user).takeUnretainedValue()
     if buffer.text.utf8.count < 64 << 10 { buffer.text += String(cString: text) }

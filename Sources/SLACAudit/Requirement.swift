@@ -1,4 +1,5 @@
 import SLACChecker
+import SLACExact
 
 /// The bound of a clause as far as a chart needs it, read back from the report's
 /// `<requirement>` text (`p99(ttft) <= 800 ms`, `share(status = "ok") >= 99.9%`). The report
@@ -70,16 +71,16 @@ struct RequirementBound: Sendable, Equatable {
         var digits = ""
         var rest = Substring(text)
         while let c = rest.first, c.isASCII, c.isNumber || c == "." { digits.append(c); rest = rest.dropFirst() }
-        guard !digits.isEmpty, let number = Double(digits) else { return nil }
-        var value = number
+        // Exact until the end (99.9% is 0.999, not 99.9 × 0.01), like the checker.
+        guard !digits.isEmpty, var value = Rational(decimal: digits) else { return nil }
         if let suffix = rest.first, "kMB".contains(suffix), rest.dropFirst().first.map({ !($0.isLetter || $0 == "_") }) ?? true {
-            value *= suffix == "k" ? 1e3 : suffix == "M" ? 1e6 : 1e9
+            value = value * Rational(suffix == "k" ? 1000 : suffix == "M" ? 1_000_000 : 1_000_000_000)
             rest = rest.dropFirst()
         }
         let unitText = String(rest).trimmingSpaces
-        if unitText.isEmpty { return (value, nil) }
+        if unitText.isEmpty { return (value.approximateDouble, nil) }
         guard let unit = UnitTable.units[unitText] else { return nil }
-        return (value * unit.factor.approximateDouble, unit.dimension.canonicalUnit)
+        return ((value * unit.factor).approximateDouble, unit.dimension.canonicalUnit)
     }
 }
 

@@ -1,4 +1,5 @@
 import CLibXML2
+import CLibXSLT
 import Foundation
 import SLACReport
 
@@ -94,10 +95,20 @@ public enum SafeXML {
         defer { xmlFreeParserCtxt(context) }
         // Stop at the document type declaration, before any entity declaration is read.
         context.pointee.sax.pointee.internalSubset = stopAtDocumentType
-        let document = bytes.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress.flatMap { base in
-                base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { chars in
-                    xmlCtxtReadMemory(context, chars, Int32(buffer.count), nil, nil, options)
+        // Some libxml2 errors (encodings, I/O) bypass the parser context and go to the generic
+        // handler, which prints to stderr; collect them instead (the handler is per thread).
+        let generic = MessageBuffer()
+        let document: xmlDocPtr? = withExtendedLifetime(generic) {
+            var target = slac_xslt_error_target(sink: appendMessage, user: Unmanaged.passUnretained(generic).toOpaque())
+            return withUnsafeMutablePointer(to: &target) { pointer in
+                slac_xml_set_generic_error_target(pointer)
+                defer { slac_xml_set_generic_error_target(nil) }
+                return bytes.withUnsafeBufferPointer { buffer in
+                    buffer.baseAddress.flatMap { base in
+                        base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { chars in
+                            xmlCtxtReadMemory(context, chars, Int32(buffer.count), nil, nil, options)
+                        }
+                    }
                 }
             }
         }
@@ -110,12 +121,12 @@ public enum SafeXML {
         if let document { xmlFreeDoc(document) }
         if stoppedAtDocumentType { throw .documentType }
         if let error = xmlCtxtGetLastError(context) { throw .notWellFormed(message: describeError(error.pointee)) }
-        throw .notWellFormed(message: "the document is not well-formed")
+        throw .notWellFormed(message: generic.messages.first ?? "the document is not well-formed")
     }
 
     /// Parses a report: `parse`, then the root must be `<report>` in the report namespace, and the
-    /// document must be valid against the bundled XSD (the schema check re-reads the same bytes
-    /// through SLACReport's validator, which uses the same locked-down options).
+    /// document must be valid against the bundled XSD (`Schemas/slac-report-1.xsd`, the schema
+    /// SLACReport's validator uses), checked on the parsed document rather than re-read.
     static func parseReport(_ bytes: [UInt8], validate: Bool = true) throws(ReportReadError) -> ParsedXML {
         let document = try parse(bytes)
         guard let root = document.root else { throw .notAReport(found: "missing") }
@@ -125,14 +136,16 @@ public enum SafeXML {
             throw .notAReport(found: "<\(name)>" + (namespace.map { " in namespace \($0)" } ?? " without a namespace"))
         }
         if validate {
-            let messages: [String]
-            do { messages = try SchemaValidator.bundled().validate(bytes) } catch {
-                messages = ["the bundled report schema cannot be compiled: \(error)"]
-            }
+            guard let schema = compiledReportSchema else { throw .invalid(messages: ["the bundled report schema cannot be compiled"]) }
+            let messages = schema.validate(document)
             if !messages.isEmpty { throw .invalid(messages: messages) }
         }
         return document
     }
+
+    /// The bundled report XSD, compiled once per process (a compiled libxml2 schema is read-only
+    /// and may be shared by validation contexts on several threads).
+    static let compiledReportSchema: CompiledSchema? = CompiledSchema(SchemaValidator.bundledSchema)
 
     /// `line N: message` (libxml2's message without its trailing newline).
     static func describeError(_ error: xmlError) -> String {
@@ -140,6 +153,52 @@ public enum SafeXML {
         while let last = message.last, last.isWhitespace { message.removeLast() }
         return error.line > 0 ? "line \(error.line): \(message)" : message
     }
+}
+
+/// A compiled XSD and the schema document it points into, freed together.
+final class CompiledSchema: @unchecked Sendable {
+    private let schema: xmlSchemaPtr
+    private let document: ParsedXML
+
+    init?(_ xsd: [UInt8]) {
+        guard let document = try? SafeXML.parse(xsd), let context = xmlSchemaNewDocParserCtxt(document.pointer) else { return nil }
+        defer { xmlSchemaFreeParserCtxt(context) }
+        let collector = SchemaMessages()
+        let schema: xmlSchemaPtr? = withExtendedLifetime(collector) {
+            xmlSchemaSetParserStructuredErrors(context, collectSchemaError, Unmanaged.passUnretained(collector).toOpaque())
+            return xmlSchemaParse(context)
+        }
+        guard let schema else { return nil }
+        self.schema = schema
+        self.document = document
+    }
+
+    deinit { xmlSchemaFree(schema) }
+
+    /// Schema errors (`line N: message`) of a parsed document; empty when valid.
+    func validate(_ target: ParsedXML) -> [String] {
+        guard let context = xmlSchemaNewValidCtxt(schema) else { return ["cannot create a schema validation context"] }
+        defer { xmlSchemaFreeValidCtxt(context) }
+        let collector = SchemaMessages()
+        let status: Int32 = withExtendedLifetime((collector, document)) {
+            xmlSchemaSetValidStructuredErrors(context, collectSchemaError, Unmanaged.passUnretained(collector).toOpaque())
+            return xmlSchemaValidateDoc(context, target.pointer)
+        }
+        if status != 0 && collector.messages.isEmpty { return ["the document is not valid (libxml2 status \(status))"] }
+        return collector.messages
+    }
+}
+
+/// Schema messages, appended to by `collectSchemaError`; at most 100 are kept.
+private final class SchemaMessages {
+    var messages: [String] = []
+}
+
+/// libxml2's structured error callback for schema parsing and validation.
+private let collectSchemaError: xmlStructuredErrorFunc = { user, error in
+    guard let user, let error else { return }
+    let collector = Unmanaged<SchemaMessages>.fromOpaque(user).takeUnretainedValue()
+    if collector.messages.count < 100 { collector.messages.append(SafeXML.describeError(error.pointee)) }
 }
 
 /// The external-entity loader: refuses every URL (returns no input), whatever the caller's options.
@@ -183,11 +242,23 @@ struct ElementView {
         return xmlStrEqual(pointer.pointee.name, local) != 0 && xmlStrEqual(href, XMLReportWriter.namespace) != 0
     }
 
-    /// The value of an unqualified attribute.
+    /// The value of an unqualified attribute. Reads the attribute's text node directly when it
+    /// has exactly one (always, for parsed documents), without libxml2's copy.
     func attribute(_ name: String) -> String? {
-        guard let value = xmlGetNoNsProp(pointer, name) else { return nil }
-        defer { slac_xmlFree(value) }
-        return String(cString: value)
+        var property = pointer.pointee.properties
+        while let current = property {
+            if current.pointee.ns == nil, xmlStrEqual(current.pointee.name, name) != 0 {
+                if let child = current.pointee.children, child.pointee.next == nil, child.pointee.type == XML_TEXT_NODE,
+                   let content = child.pointee.content {
+                    return String(cString: content)
+                }
+                guard let value = xmlGetNoNsProp(pointer, name) else { return "" }
+                defer { slac_xmlFree(value) }
+                return String(cString: value)
+            }
+            property = current.pointee.next
+        }
+        return nil
     }
 
     /// Attribute names and values, in document order (unqualified attributes only, which is all

@@ -111,6 +111,13 @@ public struct CheckedExclusions: Sendable, Hashable, Codable {
     public var isEmpty: Bool { maintenance.isEmpty && requests.isEmpty }
 }
 
+/// Text kept for display only, ignored by equality (like `SourceAnchor`).
+public struct WrittenText: Sendable, Hashable {
+    public var text: String
+    public static func == (lhs: WrittenText, rhs: WrittenText) -> Bool { true }
+    public func hash(into hasher: inout Hasher) {}
+}
+
 /// Source spans kept for tools that point at the text, ignored by equality so that two contracts
 /// that differ only in layout compare equal (what `slac fmt` must preserve).
 public struct SourceAnchor: Sendable, Hashable {
@@ -126,7 +133,10 @@ public struct CheckedClause: Sendable, Hashable {
     /// The legal wording; empty when the clause has none.
     public let text: String
     /// The requirement as written (`p99(ttft) <= 800 ms`), for reports.
-    public let requirementText: String
+    public var requirementText: String { writtenRequirement.text }
+    /// Ignored by equality: its meaning is in `aggregate`, `comparison` and `bound`, and its
+    /// spelling may change under `slac fmt`.
+    let writtenRequirement: WrittenText
     public let scope: CheckedPredicate?
     public let window: CheckedWindow
     public let groupBy: [String]

@@ -187,7 +187,7 @@ public struct Checker {
                 }
                 if let term, s < term.0 || e > term.1 {
                     error("SLA0305", span, "maintenance window lies outside the effective term",
-                          help: "the term is \(CivilTime.format(term.0)) to \(CivilTime.format(term.1)); move the window inside it")
+                          help: "the term is `\(CivilTime.format(term.0))` to `\(CivilTime.format(term.1))`; move the window inside it")
                     continue
                 }
                 result.maintenance.append(MaintenanceInterval(start: s, end: e))
@@ -211,9 +211,14 @@ public struct Checker {
         var exclusionSyntax: [ExclusionSyntax] = []
 
         func duplicate(_ what: String, _ span: Span, first: Span) -> Diagnostic {
-            .error("SLA0313", at: span, "clause `\(c.name.name)` has more than one `\(what)`",
-                   help: what == "require" ? "a clause has one `require`; split the requirements into separate clauses" : "keep one `\(what)`",
-                   notes: [DiagnosticNote(span: first, message: "first given here")])
+            if what == "window" {
+                return .error("SLA0313", at: span, "clause `\(c.name.name)` has more than one window",
+                              help: "a clause has one `every ...` or `over term`; keep one",
+                              notes: [DiagnosticNote(span: first, message: "first given here")])
+            }
+            return .error("SLA0313", at: span, "clause `\(c.name.name)` has more than one `\(what)`",
+                          help: what == "require" ? "a clause has one `require`; split the requirements into separate clauses" : "keep one `\(what)`",
+                          notes: [DiagnosticNote(span: first, message: "first given here")])
         }
         for item in c.items {
             switch item {
@@ -222,7 +227,7 @@ public struct Checker {
             case .scope(let p, let span):
                 if let first = scope { diagnostics.append(duplicate("scope", span, first: first.1)) } else { scope = (p, span) }
             case .window(let w):
-                if let first = window { diagnostics.append(duplicate("every", w.span, first: first.span)) } else { window = w }
+                if let first = window { diagnostics.append(duplicate("window", w.span, first: first.span)) } else { window = w }
             case .require(let r):
                 if let first = require { diagnostics.append(duplicate("require", r.span, first: first.span)) } else { require = r }
             case .minimum(let q, let span):
@@ -352,7 +357,7 @@ public struct Checker {
 
         guard let checkedWindow, let aggregate, let bound, let require else { return nil }
         let requirementText = source.slice(Span(require.aggregate.span.start, require.bound.span.end))
-        return CheckedClause(ref: c.ref.value, name: c.name.name, text: text?.0 ?? "", requirementText: requirementText,
+        return CheckedClause(ref: c.ref.value, name: c.name.name, text: text?.0 ?? "", writtenRequirement: WrittenText(text: requirementText),
                              scope: checkedScope, window: checkedWindow, groupBy: groupBy, aggregate: aggregate,
                              comparison: require.comparison, bound: bound, minimumRequests: minimumRequests,
                              objective: checkedObjective, credits: checkedCredits, exclusions: exclusions,
@@ -387,7 +392,16 @@ public struct Checker {
 
     // MARK: numbers and units
 
+    /// Longest number literal, in digits: more is never meant, and exact arithmetic on a
+    /// 100,000-digit literal would take minutes (SPEC §10).
+    static let maxDigits = 30
+
     private mutating func number(_ n: NumberLiteral) -> Rational? {
+        if n.digits.count(where: \.isNumber) > Checker.maxDigits {
+            error("SLA0104", n.span, "number `\(n.digits.prefix(12))…` has more than \(Checker.maxDigits) digits",
+                  help: "write a number with at most \(Checker.maxDigits) digits, using `k`, `M` or `B` for large ones")
+            return nil
+        }
         guard let base = Rational(decimal: n.digits) else {
             error("SLA0104", n.span, "`\(n.digits)` is not a number", help: "write a decimal number such as `800` or `0.8`")
             return nil
@@ -692,7 +706,8 @@ public struct Checker {
         }
 
         // pQ(x)
-        if f.count > 1, f.first == "p", let q = Rational(decimal: f.dropFirst()), f.dropFirst().allSatisfy({ $0.isNumber || $0 == "." }) {
+        if f.count > 1, f.count <= Checker.maxDigits + 2, f.first == "p", f.dropFirst().allSatisfy({ $0.isNumber || $0 == "." }),
+           let q = Rational(decimal: f.dropFirst()) {
             guard a.arguments != nil, expectArity(1) else {
                 if a.arguments == nil { error("SLA0211", a.span, "`\(f)` needs a metric", help: "write `\(f)(ttft)`") }
                 return nil
@@ -776,9 +791,9 @@ public struct Checker {
             if dimension == .ratio {
                 guard let unit = q.unit else {
                     // `0.999` is most likely meant as a fraction: suggest the percentage it stands for.
-                    let fraction = Rational(decimal: q.number.digits).flatMap { $0.signum > 0 && $0 <= .one && q.number.suffix == nil ? $0 : nil }
+                    let fraction = (q.number.digits.count > Checker.maxDigits ? nil : Rational(decimal: q.number.digits)).flatMap { $0.signum > 0 && $0 <= .one && q.number.suffix == nil ? $0 : nil }
                     error("SLA0203", q.span, "the bound has no unit",
-                          help: fraction.map { "a share is a percentage: write `\(($0 * Rational(100)).decimalString())%` for the fraction \(q.number.digits)" }
+                          help: fraction.map { "a share is a percentage: write `\(($0 * Rational(100)).decimalString())%` for the fraction `\(q.number.digits)`" }
                               ?? "a share is a percentage: write `\(source.slice(q.span))%`")
                     return nil
                 }

@@ -13,17 +13,21 @@ public struct DiagnosticRenderer: Sendable {
     public func render(_ diagnostic: Diagnostic, in source: SourceFile) -> String {
         let (line, column) = source.location(of: diagnostic.span.start)
         let severityColor = diagnostic.severity == .error ? "1;31" : (diagnostic.severity == .warning ? "1;33" : "1;36")
+        // The arrow and the help line align with the gutter, as in rustc's output.
+        let noteLines = diagnostic.notes.map { source.location(of: $0.span.start).line }
+        let gutterWidth = String(([line] + noteLines).max() ?? line).count
+        let indent = String(repeating: " ", count: gutterWidth)
         var out = paint("\(diagnostic.severity.rawValue)[\(diagnostic.code)]", severityColor) + paint(": \(diagnostic.message)", "1") + "\n"
-        out += "  --> \(source.path):\(line):\(column)\n"
-        out += snippet(span: diagnostic.span, in: source, label: nil, color: severityColor)
+        out += "\(indent)--> \(source.path):\(line):\(column)\n"
+        out += snippet(span: diagnostic.span, in: source, label: nil, color: severityColor, gutterWidth: gutterWidth)
         for note in diagnostic.notes {
             let (nl, nc) = source.location(of: note.span.start)
             out += paint("note", "1;36") + ": \(note.message)\n"
-            out += "  --> \(source.path):\(nl):\(nc)\n"
-            out += snippet(span: note.span, in: source, label: nil, color: "1;36")
+            out += "\(indent)--> \(source.path):\(nl):\(nc)\n"
+            out += snippet(span: note.span, in: source, label: nil, color: "1;36", gutterWidth: gutterWidth)
         }
         if let help = diagnostic.help {
-            out += "   = " + paint("help", "1") + ": \(help)\n"
+            out += "\(indent) = " + paint("help", "1") + ": \(help)\n"
         }
         return out
     }
@@ -43,11 +47,12 @@ public struct DiagnosticRenderer: Sendable {
         return out
     }
 
-    private func snippet(span: Span, in source: SourceFile, label: String?, color: String) -> String {
+    private func snippet(span: Span, in source: SourceFile, label: String?, color: String, gutterWidth: Int) -> String {
         let (line, column) = source.location(of: span.start)
         let (endLine, endColumn) = source.location(of: span.end)
         let text = source.line(line).replacingTabs
-        let gutter = String(line)
+        let number = String(line)
+        let gutter = String(repeating: " ", count: max(0, gutterWidth - number.count)) + number
         let pad = String(repeating: " ", count: gutter.count)
         let lineLength = text.unicodeScalars.count
         let width: Int

@@ -148,15 +148,32 @@ public struct Lexer {
         }
     }
 
+    /// Whether `b` can begin a token (or trivia), so that a run of invalid characters stops there.
+    private static func beginsToken(_ b: UInt8) -> Bool {
+        isDigit(b) || isIdentifierStart(b) || " \t\r\n{}()[],%/=!<>\"&|".utf8.contains(b)
+    }
+
     private mutating func lexInvalid() -> Token {
         let start = position
-        // Consume one whole UTF-8 sequence so the message shows the character.
-        position += 1
-        while let b = peek(), b & 0xC0 == 0x80 { position += 1 }
+        // Consume whole UTF-8 sequences so the message shows the characters; a run of invalid
+        // characters (`@@@`, a pasted binary blob) is one diagnostic, not one per character.
+        var count = 0
+        repeat {
+            position += 1
+            while let b = peek(), b & 0xC0 == 0x80 { position += 1 }
+            count += 1
+        } while peek().map { !Lexer.beginsToken($0) } ?? false
         let shown = text(start, position)
-        let printable = shown.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value != 0x7F }
-        let display = printable ? "`\(shown)`" : "U+" + String(shown.unicodeScalars.first?.value ?? 0, radix: 16, uppercase: true)
-        diagnostics.append(.error("SLA0101", at: Span(start, position), "unexpected character \(display)",
+        let printable = shown.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value != 0x7F && $0.value != 0xFFFD }
+        let display: String
+        if printable {
+            display = "`\(shown.unicodeScalars.count > 24 ? String(shown.unicodeScalars.prefix(24)) + "…" : shown)`"
+        } else {
+            let scalar = shown.unicodeScalars.first { $0.value < 0x20 || $0.value == 0x7F || $0.value == 0xFFFD } ?? " "
+            let hex = String(scalar.value, radix: 16, uppercase: true)
+            display = "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+        }
+        diagnostics.append(.error("SLA0101", at: Span(start, position), "unexpected character\(count > 1 && printable ? "s" : "") \(display)",
                                   help: "contract text outside strings uses letters, digits, operators and `//` comments"))
         return Token(kind: .invalid, span: Span(start, position), value: shown)
     }
@@ -327,7 +344,9 @@ public struct Lexer {
         var out: [String] = []
         for line in lines {
             let content = Array(bytes[line.start..<line.end])
-            if content.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) {
+            // As in Swift: an empty line stays empty; every other line, even one of blanks only,
+            // must start with the closing delimiter's indentation, which is removed.
+            if content.isEmpty {
                 out.append("")
             } else if content.starts(with: indentation) {
                 out.append(String(decoding: content[indentation.count...], as: UTF8.self))

@@ -342,7 +342,11 @@ public struct Parser {
             advance()
             repeat {
                 if current.kind == .comma { advance() }
-                guard current.kind == .identifier else { expected("a field name after `per`", help: "write e.g. `per tenant` or `per tenant, model`"); break }
+                guard current.kind == .identifier else {
+                    expected("a field name after `per`", help: "write e.g. `per tenant` or `per tenant, model`")
+                    recover(to: sync)
+                    break
+                }
                 let t = advance()
                 groups.append(Identifier(t.value, span: t.span))
             } while current.kind == .comma
@@ -498,19 +502,25 @@ public struct Parser {
     /// Nesting limit: deeper input is reported instead of exhausting the stack.
     private static let maxDepth = 200
     private var depth = 0
+    /// Set when a too-deep condition was skipped: the enclosing levels do not report their
+    /// missing `)` again. Cleared when the outermost condition ends.
+    private var abandonedNesting = false
 
     public mutating func parsePredicate() -> PredicateSyntax {
         depth += 1
-        defer { depth -= 1 }
+        defer {
+            if depth == 1 { abandonedNesting = false }
+            depth -= 1
+        }
         if depth > Parser.maxDepth {
             diagnostics.append(.error("SLA0116", at: current.span, "condition is nested too deeply",
                                       help: "conditions may nest at most \(Parser.maxDepth) levels"))
+            abandonedNesting = true
             // Skip the rest of this nesting: to the unmatched `)`, or to the next item or `}`.
             var d = 0
-            while !atEnd {
+            while !atEnd && current.kind != .rightBrace && !startsItem {
                 if current.kind == .leftParen { d += 1 }
                 if current.kind == .rightParen { if d == 0 { break }; d -= 1 }
-                if d == 0 && (current.kind == .rightBrace || startsItem) { break }
                 advance()
             }
             return .missing(current.span)
@@ -571,6 +581,7 @@ public struct Parser {
         if current.kind == .leftParen {
             let open = advance()
             let inner = parsePredicate()
+            if abandonedNesting && current.kind != .rightParen { return .parenthesized(inner, span: open.span.union(inner.span)) }
             guard let close = expect(.rightParen, "`)`", help: "close the `(` opened at line \(source.location(of: open.span.start).line)") else { return .parenthesized(inner, span: open.span.union(inner.span)) }
             return .parenthesized(inner, span: open.span.union(close.span))
         }

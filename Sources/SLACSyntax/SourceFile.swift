@@ -6,6 +6,8 @@ public struct SourceFile: Sendable, Hashable {
     public let text: String
     /// Byte offset of the start of each line.
     public let lineStarts: [Int]
+    /// The UTF-8 bytes, kept so that locating a diagnostic does not copy the file.
+    private let bytes: [UInt8]
 
     public init(path: String, text: String) {
         self.path = path
@@ -17,6 +19,7 @@ public struct SourceFile: Sendable, Hashable {
             if byte == UInt8(ascii: "\n") { starts.append(offset) }
         }
         self.lineStarts = starts
+        self.bytes = Array(text.utf8)
     }
 
     public var utf8: String.UTF8View { text.utf8 }
@@ -29,7 +32,6 @@ public struct SourceFile: Sendable, Hashable {
             if lineStarts[mid] <= offset { low = mid } else { high = mid - 1 }
         }
         let lineStart = lineStarts[low]
-        let bytes = Array(text.utf8)
         let clamped = min(max(offset, lineStart), bytes.count)
         let prefix = bytes[lineStart..<clamped]
         let column = String(decoding: prefix, as: UTF8.self).unicodeScalars.count + 1
@@ -39,7 +41,6 @@ public struct SourceFile: Sendable, Hashable {
     /// The text of a 1-based line without its terminator.
     public func line(_ number: Int) -> String {
         guard number >= 1 && number <= lineStarts.count else { return "" }
-        let bytes = Array(text.utf8)
         let start = lineStarts[number - 1]
         var end = number < lineStarts.count ? lineStarts[number] : bytes.count
         while end > start && (bytes[end - 1] == UInt8(ascii: "\n") || bytes[end - 1] == UInt8(ascii: "\r")) { end -= 1 }
@@ -48,7 +49,6 @@ public struct SourceFile: Sendable, Hashable {
 
     /// The source text of a span.
     public func slice(_ span: Span) -> String {
-        let bytes = Array(text.utf8)
         let s = min(max(span.start, 0), bytes.count), e = min(max(span.end, s), bytes.count)
         return String(decoding: bytes[s..<e], as: UTF8.self)
     }

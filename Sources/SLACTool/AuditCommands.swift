@@ -63,11 +63,13 @@ public enum VerifyReportCommand {
         public var publicKey: String?
         /// Re-run the evaluation and compare.
         public var recompute = false
-        /// For `--recompute`: the contract and the traces.
+        /// For `--recompute`: the contract the report was made from.
         public var contractPath: String?
+        /// For `--recompute`: the traces the report was made from, in the report's order.
         public var traces: [String] = []
-        /// For `--recompute`: trace format override and parallelism.
+        /// For `--recompute`: the trace format when it cannot be detected.
         public var format: String?
+        /// For `--recompute`: parallel jobs (results do not depend on it).
         public var jobs = 1
 
         /// Options for checking `reportPath`'s integrity only.

@@ -1,0 +1,159 @@
+import Foundation
+@testable import SLACAudit
+import SLACReport
+import SLACTool
+import Testing
+
+@Suite("HTML rendering")
+struct HTMLRenderingTests {
+    let stylesheetSource = packageRoot.appendingPathComponent("Sources/SLACAudit/report.xsl")
+    let stylesheetCopy = packageRoot.appendingPathComponent("Schemas/slac-report-html.xsl")
+    let embedding = packageRoot.appendingPathComponent("Sources/SLACAudit/ReportStylesheet.swift")
+    let golden = packageRoot.appendingPathComponent("Tests/SLACAuditTests/Golden/sample.html")
+
+    /// The Swift source that embeds the stylesheet; regenerated under SLAC_RECORD=1.
+    static func embeddingSource(_ xsl: String) -> String {
+        """
+        // Generated from Sources/SLACAudit/report.xsl; do not edit. After changing the stylesheet run
+        // `SLAC_RECORD=1 swift test --filter SLACAuditTests`, which rewrites this file and
+        // Schemas/slac-report-html.xsl; the tests check that the three stay identical byte for byte.
+
+        /// The HTML stylesheet, embedded so that the CLI needs no resource bundle.
+        enum ReportStylesheet {
+            static let xsl = #\"\"\"
+        \(xsl)
+        \"\"\"#
+        }
+
+        """
+    }
+
+    @Test("the embedded stylesheet and Schemas/slac-report-html.xsl equal Sources/SLACAudit/report.xsl")
+    func embeddedStylesheetIsCurrent() throws {
+        let source = try String(contentsOf: stylesheetSource, encoding: .utf8)
+        if recording {
+            try Data(Self.embeddingSource(source).utf8).write(to: embedding)
+            try Data(source.utf8).write(to: stylesheetCopy)
+            return
+        }
+        #expect(ReportStylesheet.xsl == source, "ReportStylesheet.swift is stale: run SLAC_RECORD=1 swift test --filter SLACAuditTests")
+        #expect(try String(contentsOf: stylesheetCopy, encoding: .utf8) == source,
+                "Schemas/slac-report-html.xsl is stale: run SLAC_RECORD=1 swift test --filter SLACAuditTests")
+    }
+
+    @Test("golden page of the sample report (--windows all)")
+    func goldenSample() throws {
+        let html = text(try HTMLReportRenderer.render(try sampleReport()).html)
+        if recording || !FileManager.default.fileExists(atPath: golden.path) {
+            try FileManager.default.createDirectory(at: golden.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(html.utf8).write(to: golden)
+            if !recording { Issue.record("Golden/sample.html was missing and has been recorded; review it") }
+            return
+        }
+        let expected = try String(contentsOf: golden, encoding: .utf8)
+        if let difference = firstDifference(expected: expected, actual: html) {
+            Issue.record("the page differs from Golden/sample.html (re-record with SLAC_RECORD=1): \(difference)")
+        }
+    }
+
+    @Test("rendering is deterministic")
+    func deterministic() throws {
+        let report = try sampleReport()
+        #expect(try HTMLReportRenderer.render(report).html == HTMLReportRenderer.render(report).html)
+    }
+
+    @Test("the page is self-contained: no script, no external resource, only namespace URLs")
+    func selfContained() throws {
+        for windows in WindowSelection.allCases {
+            let html = text(try HTMLReportRenderer.render(try sampleReport(windows: windows)).html)
+            #expect(!html.lowercased().contains("<script"))
+            #expect(!html.lowercased().contains("javascript:"))
+            #expect(!html.contains("<link"))
+            #expect(!html.contains("<img"))
+            #expect(!html.contains("@import"))
+            #expect(!html.contains("url("))
+            var rest = html
+            for allowed in ["http://www.w3.org/2000/svg", "http://www.w3.org/1999/xhtml"] {
+                rest = rest.replacingOccurrences(of: allowed, with: "")
+            }
+            #expect(!rest.contains("http://") && !rest.contains("https://"), "external reference in the page for --windows \(windows)")
+        }
+    }
+
+    @Test("the page shows the verdict first, identity, accounting, every clause with chart and evidence")
+    func content() throws {
+        let html = text(try HTMLReportRenderer.render(try sampleReport()).html)
+        let verdict = try #require(html.range(of: "BREACHED"))
+        let clauses = try #require(html.range(of: "id=\"clauses\""))
+        #expect(verdict.lowerBound < clauses.lowerBound)
+        for expected in ["Acme Enterprise Inference Agreement", "ACME-MSA-2026-014", "Record accounting", sampleDisplayPath,
+                         "interactive_ttft", "decode_floor", "daily_quota", "availability",
+                         "p99(ttft) &lt;= 800 ms", "The 99th percentile Time to First Token", "30000.00 USD",
+                         "bound ≤ 800 ms", "digest matches", "Worst breached windows"] {
+            #expect(html.contains(expected), "missing: \(expected)")
+        }
+        // One chart per clause with listed windows (all four list windows with --windows all).
+        #expect(occurrences(of: "<svg", in: html) == 4)
+        // The evidence of the worst ttft window (2119.5 ms) is cited.
+        #expect(html.contains("2119.5 ms"))
+    }
+
+    @Test("with the default --windows breached the page says which windows are drawn")
+    func breachedOnlyNote() throws {
+        let html = text(try HTMLReportRenderer.render(try sampleReport(windows: .breached)).html)
+        #expect(html.contains("This report lists only breached windows"))
+        // daily_quota has no breached window: no chart, and the page says why.
+        #expect(html.contains("the report lists only breached windows (<code>--windows breached</code>) and this clause has none"))
+        #expect(occurrences(of: "<svg", in: html) == 3)
+    }
+
+    @Test("hostile strings in a report come out as text")
+    func hostileStrings() throws {
+        var xml = unsealed(text(try sampleReport()))
+        xml = xml.replacingOccurrences(of: "name=\"Acme Enterprise Inference Agreement\"",
+                                       with: "name=\"&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;x&quot;\"")
+        let html = text(try HTMLReportRenderer.render(Array(xml.utf8)).html)
+        #expect(!html.contains("<script>"))
+        #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+    }
+
+    @Test("a malformed or foreign document is refused with a clear error")
+    func malformed() throws {
+        guard case .unreadable(.notWellFormed(let message)) = renderError(Array("<report xmlns=\"urn:slac:report:1\">".utf8)) else {
+            Issue.record("a truncated report was rendered or gave another error")
+            return
+        }
+        #expect(message.hasPrefix("line 1: "))
+        #expect(renderError(Array("<html/>".utf8)) == .unreadable(.notAReport(found: "<html> without a namespace")))
+        let invalid = text(try sampleReport()).replacingOccurrences(of: "verdict=\"breached\"", with: "verdict=\"failed\"")
+        guard case .unreadable(.invalid(let messages)) = renderError(Array(invalid.utf8)) else {
+            Issue.record("an invalid report was rendered or gave another error")
+            return
+        }
+        #expect(messages.first?.contains("verdict") == true)
+    }
+
+    @Test("the requirement's bound is read back for the chart")
+    func requirementBound() {
+        let ttft = RequirementBound.parse("p99(ttft) <= 800 ms")
+        #expect(ttft?.value == 800 && ttft?.unit == "ms" && ttft?.direction == .upper && ttft?.aggregate == "p99(ttft)")
+        let share = RequirementBound.parse("share(decode_tps >= 30 tokens/s) >= 90%")
+        #expect(share?.value == 0.9 && share?.unit == "ratio" && share?.direction == .lower)
+        #expect(RequirementBound.parse("sum(total_tokens) <= 50M tokens")?.value == 50_000_000)
+        #expect(RequirementBound.parse("percentile(ttft, 95) <= 1.5 s")?.value == 1500)
+        #expect(RequirementBound.parse("p50(decode_tps) >= 2.4k tokens/min")?.value == 40)
+        #expect(RequirementBound.parse("share(status = \"a >= b\") >= 99.9%")?.value == 0.999)
+        #expect(RequirementBound.parse("count <= many") == nil)
+        #expect(RequirementBound.parse("") == nil)
+    }
+
+    @Test("exact percentages from decimal fractions")
+    func percentages() {
+        #expect(RenderAnnotation.percentText("0.9931") == "99.31")
+        #expect(RenderAnnotation.percentText("1") == "100")
+        #expect(RenderAnnotation.percentText("0") == "0")
+        #expect(RenderAnnotation.percentText("0.5") == "50")
+        #expect(RenderAnnotation.percentText("0.142857142857") == "14.2857142857")
+        #expect(RenderAnnotation.percentText("1e-5") == nil)
+    }
+}
