@@ -222,14 +222,27 @@ final class CompiledClause: Sendable {
     }
 
     func finish(_ state: ClauseState) -> ClauseResult {
+        // Groups are ranked once by their field values; windows and periods then sort by
+        // (start, rank) as integers (sorting by the key strings took 8% of a benchmark run).
+        let parts = state.groupParts
+        let groupOrder = parts.indices.sorted { GroupOrdering.less(parts[$0], parts[$1]) }
+        var rank = [Int](repeating: 0, count: parts.count)
+        for (r, g) in groupOrder.enumerated() { rank[g] = r }
+        let keyParts = parts.map { values in zip(plan.groupBy, values).map { GroupKeyPart(field: $0, value: $1) } }
+        let starts = state.starts, groupOf = state.groupOfWindow
+        let windowOrder = state.windows.indices.sorted { a, b in
+            starts[a] != starts[b] ? starts[a] < starts[b] : rank[Int(groupOf[a])] < rank[Int(groupOf[b])]
+        }
+
         var windows: [WindowResult] = []
         windows.reserveCapacity(state.windows.count)
         var met = 0, breached = 0, insufficient = 0
         // (period start, group) -> (period end, met, breached)
         var periods: [PeriodKey: (end: Int64, met: Int, breached: Int)] = [:]
-        for (start, parts, w) in state.entries {
-            let key = (start: start, parts: parts)
-            let keyParts = zip(plan.groupBy, parts).map { GroupKeyPart(field: $0, value: $1) }
+        var cachedPeriod: (start: Int64, end: Int64) = (1, 0)
+        for i in windowOrder {
+            let w = state.windows[i]
+            let start = starts[i], group = groupOf[i]
             var verdict = WindowVerdict.insufficient
             var observed: ObservedValue?
             var evidence: [EvidenceRecord] = []
@@ -248,34 +261,31 @@ final class CompiledClause: Sendable {
             case .insufficient: insufficient += 1
             }
             if verdict != .insufficient {
-                let (ps, pe) = periodBounds(windowStart: key.start)
-                let pk = PeriodKey(start: ps, parts: parts)
-                var p = periods[pk] ?? (pe, 0, 0)
+                // Windows arrive in time order, so the month of the previous one usually holds.
+                if !(start >= cachedPeriod.start && start < cachedPeriod.end) {
+                    let (ps, pe) = periodBounds(windowStart: start)
+                    cachedPeriod = (ps, pe)
+                }
+                let pk = PeriodKey(start: cachedPeriod.start, group: group)
+                var p = periods[pk] ?? (cachedPeriod.end, 0, 0)
                 if verdict == .met { p.met += 1 } else { p.breached += 1 }
                 periods[pk] = p
             }
-            windows.append(WindowResult(start: key.start, end: w.end, key: keyParts, count: w.count, observed: observed,
+            windows.append(WindowResult(start: start, end: w.end, key: keyParts[Int(group)], count: w.count, observed: observed,
                                         verdict: verdict, evidence: evidence))
-        }
-        windows.sort { a, b in
-            if a.start != b.start { return a.start < b.start }
-            return GroupOrdering.less(a.key, b.key)
         }
 
         var periodResults: [PeriodResult] = []
         let objective = plan.objective.fraction
-        for (pk, p) in periods {
-            let parts = pk.parts
-            let keyParts = zip(plan.groupBy, parts).map { GroupKeyPart(field: $0, value: $1) }
+        let objectiveText = objective.decimalString(significantDigits: 12)
+        let periodOrder = periods.keys.sorted { a, b in a.start != b.start ? a.start < b.start : rank[Int(a.group)] < rank[Int(b.group)] }
+        for pk in periodOrder {
+            guard let p = periods[pk] else { continue }
             let attainment = Rational(p.met, p.met + p.breached)
-            periodResults.append(PeriodResult(start: pk.start, end: p.end, key: keyParts, met: p.met, breached: p.breached,
+            periodResults.append(PeriodResult(start: pk.start, end: p.end, key: keyParts[Int(pk.group)], met: p.met, breached: p.breached,
                                               attainment: attainment, attainmentText: attainment.decimalString(significantDigits: 12),
-                                              objectiveText: objective.decimalString(significantDigits: 12),
+                                              objectiveText: objectiveText,
                                               verdict: attainment >= objective ? .compliant : .breached))
-        }
-        periodResults.sort { a, b in
-            if a.start != b.start { return a.start < b.start }
-            return GroupOrdering.less(a.key, b.key)
         }
         let verdict: ClauseVerdict = periodResults.isEmpty ? .noData
             : (periodResults.contains { $0.verdict == .breached } ? .breached : .compliant)
@@ -317,16 +327,16 @@ final class CompiledClause: Sendable {
 /// An objective period of one group.
 struct PeriodKey: Hashable {
     var start: Int64
-    var parts: [String?]
+    var group: Int32
 }
 
-/// Orders group keys: by each part's value, an absent value first.
+/// Orders group keys: by each field's value as UTF-8 bytes, an absent value first.
 enum GroupOrdering {
-    static func less(_ a: [GroupKeyPart], _ b: [GroupKeyPart]) -> Bool {
-        for (x, y) in zip(a, b) where x.value != y.value {
-            guard let xv = x.value else { return true }
-            guard let yv = y.value else { return false }
-            return Array(xv.utf8).lexicographicallyPrecedes(Array(yv.utf8))
+    static func less(_ a: [String?], _ b: [String?]) -> Bool {
+        for (x, y) in zip(a, b) where x != y {
+            guard let xv = x else { return true }
+            guard let yv = y else { return false }
+            return xv.utf8.lexicographicallyPrecedes(yv.utf8)
         }
         return a.count < b.count
     }

@@ -79,7 +79,9 @@ public struct Evaluator: Sendable {
             } catch {
                 throw EvaluationError(message: error.description)
             }
-            let ranges = TraceScanner.chunkBoundaries(bytes: bytes, count: max(1, jobs), format: trace.format)
+            // With several jobs, four chunks per job balance the load (the digest task runs beside
+            // them, and chunks of a nearly sorted trace differ in cost); merging is cheap.
+            let ranges = TraceScanner.chunkBoundaries(bytes: bytes, count: jobs > 1 ? jobs * 4 : 1, format: trace.format)
             let states = ChunkResults(count: ranges.count)
             let traceCount = traces.count
             let path = trace.displayPath
@@ -105,7 +107,7 @@ public struct Evaluator: Sendable {
             digests.append(digest)
             for s in states.all() { total.merge(s, rejectedLimit: Evaluator.rejectedListLimit) }
         }
-        return finish(total, traces: traces, digests: digests)
+        return finish(total, traces: traces, digests: digests, parallel: jobs > 1)
     }
 
     /// Blocks of this many bytes are scanned and then released from memory (`releasePages`).
@@ -184,7 +186,7 @@ public struct Evaluator: Sendable {
 
     // MARK: finishing
 
-    func finish(_ state: MonitorState, traces: [TraceSource], digests: [String]) -> EvaluationResult {
+    func finish(_ state: MonitorState, traces: [TraceSource], digests: [String], parallel: Bool) -> EvaluationResult {
         var accounting: [TraceAccounting] = []
         var rejected: [RejectedRecord] = []
         var rejectedTotal = 0
@@ -197,7 +199,18 @@ public struct Evaluator: Sendable {
             rejectedTotal += c.rejected
             for r in state.rejected[t] where rejected.count < Evaluator.rejectedListLimit { rejected.append(r) }
         }
-        let clauseResults = clauses.indices.map { clauses[$0].finish(state.clauses[$0]) }
+        // Clauses finish independently (sorting and formatting their windows): in parallel when
+        // several jobs are allowed.
+        let clauseResults: [ClauseResult]
+        if parallel {
+            let finished = ClauseResults(count: clauses.count)
+            DispatchQueue.concurrentPerform(iterations: clauses.count) { c in
+                finished.set(c, clauses[c].finish(state.clauses[c]))
+            }
+            clauseResults = finished.all()
+        } else {
+            clauseResults = clauses.indices.map { clauses[$0].finish(state.clauses[$0]) }
+        }
         let verdict: ClauseVerdict = clauseResults.contains { $0.verdict == .breached } ? .breached : .compliant
         let contract = ContractIdentity(name: plan.contract.name, id: plan.contract.id, version: plan.contract.version,
                                         sha256: plan.contract.sha256, timezone: plan.contract.timezone,
@@ -215,6 +228,19 @@ final class DigestBox: @unchecked Sendable {
         get { lock.wait(); defer { lock.signal() }; return stored }
         set { lock.wait(); stored = newValue; lock.signal() }
     }
+}
+
+/// Collects finished clauses from concurrent workers.
+final class ClauseResults: @unchecked Sendable {
+    private var results: [ClauseResult?]
+    private let lock = DispatchSemaphore(value: 1)
+    init(count: Int) { results = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ r: ClauseResult) {
+        lock.wait()
+        results[i] = r
+        lock.signal()
+    }
+    func all() -> [ClauseResult] { results.compactMap { $0 } }
 }
 
 /// Collects per-chunk states from concurrent workers.
