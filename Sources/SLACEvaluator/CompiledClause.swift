@@ -213,11 +213,13 @@ final class CompiledClause: Sendable {
             return ObservedValue(text: NumberFormatting.shortest(d), unit: plan.unit, approximate: d)
         case .exact(let r):
             let text = r.isInteger ? r.numerator.description : r.decimalString(significantDigits: 15, maxFractionDigits: 15)
-            return ObservedValue(text: text, unit: plan.unit, approximate: r.approximateDouble)
+            // The approximation is for charts only; integers (sums, counts) need no big numbers.
+            let approximate = r.isInteger ? (r.numerator.intValue.map(Double.init) ?? r.approximateDouble) : r.approximateDouble
+            return ObservedValue(text: text, unit: plan.unit, approximate: approximate)
         case .fraction(let n, let d):
             let r = Rational(n, d)
             let text = r.isInteger ? r.numerator.description : r.decimalString(significantDigits: 15, maxFractionDigits: 15)
-            return ObservedValue(text: text, unit: plan.unit, approximate: r.approximateDouble, numerator: n, denominator: d)
+            return ObservedValue(text: text, unit: plan.unit, approximate: Double(n) / Double(d), numerator: n, denominator: d)
         }
     }
 

@@ -1,9 +1,16 @@
 import Dispatch
+import Foundation
 import SLACChecker
 import SLACExact
 import SLACMonitor
 import SLACSyntax
 import SLACTrace
+
+/// A digest computed block by block (SHA-256 in the tool; injected to keep crypto out of here).
+public protocol TraceDigester: AnyObject, Sendable {
+    func update(_ bytes: UnsafeRawBufferPointer)
+    func finalize() -> String
+}
 
 /// One trace input to evaluate: its bytes, its format, and how to digest it.
 public struct TraceSource: Sendable {
@@ -15,11 +22,17 @@ public struct TraceSource: Sendable {
     public var digest: @Sendable (TraceInput) -> String
     /// Path as shown in reports.
     public var displayPath: String
-    public init(input: TraceInput, format: TraceFormat, digest: @escaping @Sendable (TraceInput) -> String, displayPath: String) {
+    /// An incremental form of `digest`: with one job, each block is hashed right before it is
+    /// scanned, so its pages are read once (hashing the whole file first, then scanning it,
+    /// faulted every page in twice).
+    public var makeDigester: (@Sendable () -> any TraceDigester)?
+    public init(input: TraceInput, format: TraceFormat, digest: @escaping @Sendable (TraceInput) -> String, displayPath: String,
+                makeDigester: (@Sendable () -> any TraceDigester)? = nil) {
         self.input = input
         self.format = format
         self.digest = digest
         self.displayPath = displayPath
+        self.makeDigester = makeDigester
     }
 
     /// A source whose digest is already known.
@@ -69,6 +82,8 @@ public struct Evaluator: Sendable {
     /// records of that block (for a progress bar); it must be thread-safe.
     public func evaluate(_ traces: [TraceSource], jobs: Int = 1,
                          progress: (@Sendable (_ bytes: Int, _ records: Int) -> Void)? = nil) throws -> EvaluationResult {
+        let timing = PhaseTiming()
+        defer { timing.report() }
         var total = MonitorState(clauseCount: clauses.count, traceCount: traces.count)
         var digests: [String] = []
         for (t, trace) in traces.enumerated() {
@@ -89,7 +104,9 @@ public struct Evaluator: Sendable {
             let format = trace.format
             // With one job, digest then scan on this thread; with more, the digest is one more task.
             let hashInParallel = jobs > 1
-            var digest = hashInParallel ? "" : trace.digest(input)
+            // With one job and an incremental digester, blocks are hashed as they are scanned.
+            let digester: (any TraceDigester)? = hashInParallel ? nil : trace.makeDigester?()
+            var digest = hashInParallel || digester != nil ? "" : trace.digest(input)
             let digestBox = DigestBox()
             // The digest is task 0 so that it starts first; chunk tasks follow.
             let firstChunkTask = hashInParallel ? 1 : 0
@@ -100,13 +117,17 @@ public struct Evaluator: Sendable {
                 }
                 let i = task - firstChunkTask
                 let state = self.scanChunk(scanner: scanner, input: input, format: format, range: ranges[i], traceIndex: t,
-                                           traceCount: traceCount, path: path, progress: progress)
+                                           traceCount: traceCount, path: path, progress: progress, digester: digester)
                 states.set(i, state)
             }
             if hashInParallel { digest = digestBox.value }
+            if let digester { digest = digester.finalize() }
             digests.append(digest)
+            timing.mark("scan")
             for s in states.all() { total.merge(s, rejectedLimit: Evaluator.rejectedListLimit) }
+            timing.mark("merge")
         }
+        defer { timing.mark("finish") }
         return finish(total, traces: traces, digests: digests, parallel: jobs > 1)
     }
 
@@ -115,7 +136,8 @@ public struct Evaluator: Sendable {
 
     /// Scans one chunk into a fresh state. Hot path: state lives in locals, not class properties.
     func scanChunk(scanner: TraceScanner, input: TraceInput, format: TraceFormat, range: Range<Int>, traceIndex t: Int,
-                   traceCount: Int, path: String, progress: (@Sendable (Int, Int) -> Void)? = nil) -> MonitorState {
+                   traceCount: Int, path: String, progress: (@Sendable (Int, Int) -> Void)? = nil,
+                   digester: (any TraceDigester)? = nil) -> MonitorState {
         let bytes = input.bytes
         var state = MonitorState(clauseCount: clauses.count, traceCount: traceCount)
         var counts = TraceCounts()
@@ -146,6 +168,7 @@ public struct Evaluator: Sendable {
             .map { ($0.lowerBound + range.lowerBound)..<($0.upperBound + range.lowerBound) }
         var lines = 0, records = 0
         for block in blocks {
+        digester?.update(UnsafeRawBufferPointer(rebasing: bytes[block]))
         let result = clauseList.withUnsafeBufferPointer { clauseBuffer in
           scanner.scan(bytes, range: block, firstLine: lines + 1, accept: { record in
             if record.timestamp < termStart || record.timestamp >= termEnd {
@@ -217,6 +240,27 @@ public struct Evaluator: Sendable {
                                         termStart: plan.contract.termStart, termEnd: plan.contract.termEnd)
         return EvaluationResult(toolVersion: plan.toolVersion, contract: contract, traces: accounting, clauses: clauseResults,
                                 rejected: rejected, rejectedTotal: rejectedTotal, verdict: verdict)
+    }
+}
+
+/// Phase times on standard error when `SLAC_TIMING` is set: where a run's time goes, without
+/// a profiler.
+final class PhaseTiming: @unchecked Sendable {
+    private let enabled = getenv("SLAC_TIMING") != nil
+    private var last = DispatchTime.now().uptimeNanoseconds
+    private var phases: [(String, Double)] = []
+
+    func mark(_ name: String) {
+        guard enabled else { return }
+        let now = DispatchTime.now().uptimeNanoseconds
+        phases.append((name, Double(now - last) / 1e9))
+        last = now
+    }
+
+    func report() {
+        guard enabled else { return }
+        let text = phases.map { "\($0.0) \(String(format: "%.3f", $0.1)) s" }.joined(separator: ", ")
+        FileHandle.standardError.write(Data("timing: \(text)\n".utf8))
     }
 }
 

@@ -34,6 +34,13 @@ public enum Digest {
     }
 }
 
+/// SHA-256 fed block by block by the evaluator.
+final class SHA256Digester: TraceDigester, @unchecked Sendable {
+    private var hasher = SHA256()
+    func update(_ bytes: UnsafeRawBufferPointer) { hasher.update(bufferPointer: bytes) }
+    func finalize() -> String { hasher.finalize().map { String(format: "%02x", $0) }.joined() }
+}
+
 /// Loads a contract and runs it through parse → check → compile, or returns the rendered errors.
 public enum PlanBuilding {
     public static func plan(contractPath: String, colored: Bool) -> Result<MonitorPlan, CommandOutput> {
@@ -179,7 +186,7 @@ public enum VerifyCommand {
                                          exitCode: ExitCode.unreadableInput)
                 }
                 sources.append(TraceSource(input: input, format: format, digest: Digest.sha256Hex,
-                                           displayPath: path == "-" ? "<stdin>" : path))
+                                           displayPath: path == "-" ? "<stdin>" : path, makeDigester: { SHA256Digester() }))
             } catch {
                 return CommandOutput(standardError: "error: cannot read trace `\(path)`: \(error.message)\n", exitCode: ExitCode.unreadableInput)
             }
