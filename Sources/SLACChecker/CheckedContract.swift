@@ -32,7 +32,7 @@ public let canonicalTextFields: [String] = ["id", "tenant", "model", "region", "
 
 /// A checked condition over one record, with bounds in canonical units. Three-valued at evaluation
 /// time (SPEC §5.2): a comparison with an undefined metric or absent field is unknown.
-public indirect enum CheckedPredicate: Sendable, Hashable, Codable {
+public indirect enum CheckedPredicate: Sendable, Hashable {
     case and(CheckedPredicate, CheckedPredicate)
     case or(CheckedPredicate, CheckedPredicate)
     case not(CheckedPredicate)
@@ -45,7 +45,7 @@ public indirect enum CheckedPredicate: Sendable, Hashable, Codable {
 }
 
 /// A checked aggregate (SPEC §3 `require`).
-public enum CheckedAggregate: Sendable, Hashable, Codable {
+public enum CheckedAggregate: Sendable, Hashable {
     /// Nearest-rank percentile; `q` in (0, 100].
     case percentile(Metric, q: Rational)
     case mean(Metric)

@@ -97,7 +97,7 @@ public struct Evaluator: Sendable {
             // With several jobs, four chunks per job balance the load (the digest task runs beside
             // them, and chunks of a nearly sorted trace differ in cost); merging is cheap.
             let ranges = TraceScanner.chunkBoundaries(bytes: bytes, count: jobs > 1 ? jobs * 4 : 1, format: trace.format)
-            let states = ChunkResults(count: ranges.count)
+            let states = ConcurrentSlots<MonitorState>(count: ranges.count)
             let traceCount = traces.count
             let path = trace.displayPath
             let input = trace.input  // keeps the mapping alive; its bytes are read-only
@@ -107,12 +107,12 @@ public struct Evaluator: Sendable {
             // With one job and an incremental digester, blocks are hashed as they are scanned.
             let digester: (any TraceDigester)? = hashInParallel ? nil : trace.makeDigester?()
             var digest = hashInParallel || digester != nil ? "" : trace.digest(input)
-            let digestBox = DigestBox()
+            let digestBox = ConcurrentSlots<String>(count: 1)
             // The digest is task 0 so that it starts first; chunk tasks follow.
             let firstChunkTask = hashInParallel ? 1 : 0
             DispatchQueue.concurrentPerform(iterations: ranges.count + firstChunkTask) { task in
                 if hashInParallel && task == 0 {
-                    digestBox.value = trace.digest(input)
+                    digestBox.set(0, trace.digest(input))
                     return
                 }
                 let i = task - firstChunkTask
@@ -120,7 +120,7 @@ public struct Evaluator: Sendable {
                                            traceCount: traceCount, path: path, progress: progress, digester: digester)
                 states.set(i, state)
             }
-            if hashInParallel { digest = digestBox.value }
+            if hashInParallel { digest = digestBox.all().first ?? "" }
             if let digester { digest = digester.finalize() }
             digests.append(digest)
             timing.mark("scan")
@@ -226,7 +226,7 @@ public struct Evaluator: Sendable {
         // several jobs are allowed.
         let clauseResults: [ClauseResult]
         if parallel {
-            let finished = ClauseResults(count: clauses.count)
+            let finished = ConcurrentSlots<ClauseResult>(count: clauses.count)
             DispatchQueue.concurrentPerform(iterations: clauses.count) { c in
                 finished.set(c, clauses[c].finish(state.clauses[c]))
             }
@@ -264,38 +264,16 @@ final class PhaseTiming: @unchecked Sendable {
     }
 }
 
-/// The digest computed by a concurrent task.
-final class DigestBox: @unchecked Sendable {
-    private var stored = ""
+/// Results of concurrent workers, one slot per task, read back in task order (so merging
+/// follows file order whatever order the workers finished in).
+final class ConcurrentSlots<Value>: @unchecked Sendable {
+    private var slots: [Value?]
     private let lock = DispatchSemaphore(value: 1)
-    var value: String {
-        get { lock.wait(); defer { lock.signal() }; return stored }
-        set { lock.wait(); stored = newValue; lock.signal() }
-    }
-}
-
-/// Collects finished clauses from concurrent workers.
-final class ClauseResults: @unchecked Sendable {
-    private var results: [ClauseResult?]
-    private let lock = DispatchSemaphore(value: 1)
-    init(count: Int) { results = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ r: ClauseResult) {
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ value: Value) {
         lock.wait()
-        results[i] = r
+        slots[i] = value
         lock.signal()
     }
-    func all() -> [ClauseResult] { results.compactMap { $0 } }
-}
-
-/// Collects per-chunk states from concurrent workers.
-final class ChunkResults: @unchecked Sendable {
-    private var states: [MonitorState?]
-    private let lock = DispatchSemaphore(value: 1)
-    init(count: Int) { states = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ s: MonitorState) {
-        lock.wait()
-        states[i] = s
-        lock.signal()
-    }
-    func all() -> [MonitorState] { states.compactMap { $0 } }
+    func all() -> [Value] { slots.compactMap { $0 } }
 }
