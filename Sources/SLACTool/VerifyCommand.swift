@@ -221,7 +221,16 @@ public enum VerifyCommand {
         do {
             // The report carries its digest (and signature); the HTML page is rendered from the
             // sealed bytes, exactly as `slac render` would render the file.
-            let xml = try ReportIntegrity.seal(try XMLReportWriter(windows: options.windows).write(result), signingKey: signingKey)
+            let started = DispatchTime.now().uptimeNanoseconds
+            let written = try XMLReportWriter(windows: options.windows).write(result)
+            let writtenAt = DispatchTime.now().uptimeNanoseconds
+            let xml = try ReportIntegrity.seal(written, signingKey: signingKey)
+            if getenv("SLAC_TIMING") != nil {
+                let sealedAt = DispatchTime.now().uptimeNanoseconds
+                let line = String(format: "timing: report %.3f s, seal %.3f s (%d bytes)\n",
+                                  Double(writtenAt - started) / 1e9, Double(sealedAt - writtenAt) / 1e9, xml.count)
+                FileHandle.standardError.write(Data(line.utf8))
+            }
             if let reportPath = options.reportPath {
                 try Data(xml).write(to: URL(fileURLWithPath: reportPath))
             }
