@@ -131,8 +131,9 @@ public struct Evaluator: Sendable {
         return finish(total, traces: traces, digests: digests, parallel: jobs > 1)
     }
 
-    /// Blocks of this many bytes are scanned and then released from memory (`releasePages`).
-    static let blockSize = 32 << 20
+    /// Blocks of about this many bytes are scanned and then released from memory
+    /// (`releasePages`); settable so that tests exercise many blocks on small traces.
+    public var blockSize = 32 << 20
 
     /// Scans one chunk into a fresh state. Hot path: state lives in locals, not class properties.
     func scanChunk(scanner: TraceScanner, input: TraceInput, format: TraceFormat, range: Range<Int>, traceIndex t: Int,
@@ -164,7 +165,7 @@ public struct Evaluator: Sendable {
         // retained its fields) per record, 40% of the time under perf on the benchmark trace.
         // The chunk is scanned in blocks (at line boundaries) so that its pages can be released.
         let chunk = UnsafeRawBufferPointer(rebasing: bytes[range])
-        let blocks = TraceScanner.chunkBoundaries(bytes: chunk, count: max(1, range.count / Evaluator.blockSize), format: format)
+        let blocks = TraceScanner.chunkBoundaries(bytes: chunk, count: max(1, range.count / max(1, blockSize)), format: format)
             .map { ($0.lowerBound + range.lowerBound)..<($0.upperBound + range.lowerBound) }
         var lines = 0, records = 0
         for block in blocks {

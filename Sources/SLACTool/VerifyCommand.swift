@@ -11,7 +11,11 @@ import SLACTrace
 /// Hex SHA-256, used for contract sources and trace files in reports and plans.
 public enum Digest {
     public static func sha256Hex(_ bytes: UnsafeRawBufferPointer) -> String {
-        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        hex(SHA256.hash(data: bytes))
+    }
+
+    static func hex(_ digest: some Sequence<UInt8>) -> String {
+        digest.map { String(format: "%02x", $0) }.joined()
     }
     public static func sha256Hex(_ bytes: [UInt8]) -> String {
         bytes.withUnsafeBytes { sha256Hex($0) }
@@ -20,17 +24,17 @@ public enum Digest {
     /// SHA-256 of a trace, block by block, releasing each block's pages after hashing it so
     /// that digesting a large memory-mapped file does not grow the resident set.
     @Sendable public static func sha256Hex(_ input: TraceInput) -> String {
-        var hasher = SHA256()
+        let digester = SHA256Digester()
         let bytes = input.bytes
         let block = 8 << 20
         var offset = 0
         while offset < bytes.count {
             let end = min(bytes.count, offset + block)
-            hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: bytes[offset..<end]))
+            digester.update(UnsafeRawBufferPointer(rebasing: bytes[offset..<end]))
             input.releasePages(offset..<end)
             offset = end
         }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return digester.finalize()
     }
 }
 
@@ -38,7 +42,7 @@ public enum Digest {
 final class SHA256Digester: TraceDigester, @unchecked Sendable {
     private var hasher = SHA256()
     func update(_ bytes: UnsafeRawBufferPointer) { hasher.update(bufferPointer: bytes) }
-    func finalize() -> String { hasher.finalize().map { String(format: "%02x", $0) }.joined() }
+    func finalize() -> String { Digest.hex(hasher.finalize()) }
 }
 
 /// Loads a contract and runs it through parse → check → compile, or returns the rendered errors.

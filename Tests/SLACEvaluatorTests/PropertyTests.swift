@@ -55,6 +55,8 @@ struct PropertyTests {
             let r = try runEvaluator(plan, [(path, .jsonl)], jobs: jobs)
             #expect(r == result, "seed \(seed): jobs \(jobs) differs from jobs 1")
         }
+        // Many small blocks per chunk (the scan releases pages block by block on large files).
+        #expect(try runEvaluator(plan, [(path, .jsonl)], jobs: 2, blockSize: 1009) == result, "seed \(seed): small blocks differ")
 
         // Input order does not matter: the same lines shuffled.
         var g = SeededGenerator(seed: seed &+ 99)
@@ -85,6 +87,10 @@ struct PropertyTests {
         #expect(diffs.isEmpty, Testing.Comment(rawValue: "seed \(seed), \(diffs.count) differences:\n" + diffs.prefix(25).joined(separator: "\n") + "\n\n" + generated.text))
         for jobs in [2, 3, 7] {
             #expect(try runEvaluator(plan, [(path, .csv)], jobs: jobs) == result, "seed \(seed): jobs \(jobs) differs")
+        }
+        // Many small blocks per chunk (the scan releases pages block by block on large files).
+        for jobs in [1, 3] {
+            #expect(try runEvaluator(plan, [(path, .csv)], jobs: jobs, blockSize: 997) == result, "seed \(seed): small blocks, jobs \(jobs) differ")
         }
     }
 

@@ -76,8 +76,10 @@ func makePlan(_ contract: CheckedContract) -> MonitorPlan {
 }
 
 /// Runs the real evaluator on files.
-func runEvaluator(_ plan: MonitorPlan, _ files: [(path: String, format: TraceFormat)], jobs: Int) throws -> EvaluationResult {
-    let evaluator = try Evaluator(plan: plan)
+func runEvaluator(_ plan: MonitorPlan, _ files: [(path: String, format: TraceFormat)], jobs: Int,
+                  blockSize: Int? = nil) throws -> EvaluationResult {
+    var evaluator = try Evaluator(plan: plan)
+    if let blockSize { evaluator.blockSize = blockSize }
     var sources: [TraceSource] = []
     for f in files {
         let input = try TraceInput(path: f.path)
