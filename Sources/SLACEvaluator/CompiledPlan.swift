@@ -116,10 +116,13 @@ struct FieldSlots: Sendable {
 }
 
 /// A predicate compiled against field slots and double brackets.
-indirect enum CompiledPredicate: Sendable {
-    case and(CompiledPredicate, CompiledPredicate)
-    case or(CompiledPredicate, CompiledPredicate)
-    case not(CompiledPredicate)
+///
+/// Only the recursive cases are boxed, so the common leaf conditions (`status = "ok"`,
+/// `decode_tps >= 30 tokens/s`) are read without reference counting on every record.
+enum CompiledPredicate: Sendable {
+    indirect case and(CompiledPredicate, CompiledPredicate)
+    indirect case or(CompiledPredicate, CompiledPredicate)
+    indirect case not(CompiledPredicate)
     case metric(Metric, DoubleBound)
     case text(slot: Int, equal: Bool, value: String)
     case textIn(slot: Int, values: Set<String>, negated: Bool)
