@@ -344,6 +344,8 @@ private struct Layout {
         case .scope(let p, _): return padded("scope") + SyntaxPrinter.predicate(p)
         case .window(let w):
             let (keyword, rest) = SyntaxPrinter.window(w)
+            // `over term` reads as one phrase: it is not split by the keyword column.
+            if case .term = w.window { return keyword + " " + rest }
             return padded(keyword) + rest
         case .require(let r): return padded("require") + SyntaxPrinter.requirement(r)
         case .minimum(let q, _): return padded("minimum") + SyntaxPrinter.quantity(q)
