@@ -66,6 +66,20 @@ public struct Evaluator: Sendable {
             throw EvaluationError(message: "unknown time zone `\(plan.contract.timezone)` in the monitor plan")
         }
         self.zone = zone
+        // A plan file may have been edited by hand: refuse one whose field list misses a field
+        // its clauses read (the reader would not parse it, and values would silently be absent).
+        let needed = PlanFields.needed(exclusions: plan.exclusions, clauses: plan.clauses)
+        guard plan.fields.covers(needed) else {
+            throw EvaluationError(message: "the monitor plan is inconsistent: its `fields` do not list every field its clauses read (recompile it with `slac compile`)")
+        }
+        for c in plan.clauses {
+            if case .fixed(let length) = c.window, length <= 0 {
+                throw EvaluationError(message: "the monitor plan is inconsistent: clause `\(c.ref)` has a window of \(length) ns")
+            }
+            if case .percentile(_, let q) = c.aggregate, q.signum <= 0 || q > Rational(100) {
+                throw EvaluationError(message: "the monitor plan is inconsistent: clause `\(c.ref)` asks for percentile \(q)")
+            }
+        }
         let request = TraceFieldRequest(numericFields: plan.fields.numeric, textFields: plan.fields.text, listFields: plan.fields.list)
         self.request = request
         let slots = FieldSlots(request)

@@ -70,6 +70,52 @@ public struct PlanFields: Sendable, Hashable, Codable {
     public var numeric: [String]
     public var text: [String]
     public var list: [String]
+
+    /// The fields that exclusions and clauses read (sorted). The compiler writes these into the
+    /// plan; the evaluator recomputes them to refuse a plan whose field list was edited.
+    public static func needed(exclusions: CheckedExclusions, clauses: [PlanClause]) -> PlanFields {
+        var numeric = Set<String>(), text = Set<String>(), list = Set<String>()
+        func need(_ metric: Metric) {
+            switch metric {
+            case .ttft: numeric.insert("ttft_ms")
+            case .e2e: numeric.insert("e2e_ms")
+            case .inputTokens: numeric.insert("input_tokens")
+            case .outputTokens: numeric.insert("output_tokens")
+            case .totalTokens: numeric.formUnion(["input_tokens", "output_tokens"])
+            case .tpot, .decodeTPS: numeric.formUnion(["ttft_ms", "e2e_ms", "output_tokens"])
+            case .e2eTPS: numeric.formUnion(["e2e_ms", "output_tokens"])
+            case .itl: list.insert("itl_ms")
+            case .energy: numeric.insert("energy_j")
+            }
+        }
+        func need(_ p: CheckedPredicate) {
+            switch p {
+            case .and(let a, let b), .or(let a, let b): need(a); need(b)
+            case .not(let a): need(a)
+            case .metric(let m, _, _): need(m)
+            case .text(let f, _, _), .textIn(let f, _, _): text.insert(f)
+            }
+        }
+        exclusions.requests.forEach(need)
+        for c in clauses {
+            c.exclusions.requests.forEach(need)
+            c.scope.map(need)
+            c.groupBy.forEach { text.insert($0) }
+            switch c.aggregate {
+            case .share(let p): need(p)
+            case .count: break
+            case .percentile(let m, _), .mean(let m), .min(let m), .max(let m), .sum(let m): need(m)
+            }
+            // Evidence cites record ids.
+            text.insert("id")
+        }
+        return PlanFields(numeric: numeric.sorted(), text: text.sorted(), list: list.sorted())
+    }
+
+    /// True when every field in `other` is listed here.
+    public func covers(_ other: PlanFields) -> Bool {
+        Set(other.numeric).isSubset(of: numeric) && Set(other.text).isSubset(of: text) && Set(other.list).isSubset(of: list)
+    }
 }
 
 /// One clause, ready to evaluate.
@@ -97,53 +143,20 @@ public struct PlanClause: Sendable, Hashable, Codable {
 /// Stage 3: checked contract → monitor plan.
 public enum MonitorCompiler {
     public static func compile(_ contract: CheckedContract, sourceSHA256: String, toolVersion: String) -> MonitorPlan {
-        var numeric = Set<String>(), text = Set<String>(), list = Set<String>()
-        func need(_ metric: Metric) {
-            switch metric {
-            case .ttft: numeric.insert("ttft_ms")
-            case .e2e: numeric.insert("e2e_ms")
-            case .inputTokens: numeric.insert("input_tokens")
-            case .outputTokens: numeric.insert("output_tokens")
-            case .totalTokens: numeric.formUnion(["input_tokens", "output_tokens"])
-            case .tpot, .decodeTPS: numeric.formUnion(["ttft_ms", "e2e_ms", "output_tokens"])
-            case .e2eTPS: numeric.formUnion(["e2e_ms", "output_tokens"])
-            case .itl: list.insert("itl_ms")
-            case .energy: numeric.insert("energy_j")
-            }
+        let clauses = contract.clauses.map { c in
+            PlanClause(ref: c.ref, name: c.name, text: c.text, requirement: c.requirementText, exclusions: c.exclusions,
+                       scope: c.scope, window: c.window, groupBy: c.groupBy, aggregate: c.aggregate, comparison: c.comparison,
+                       bound: c.bound, unit: c.aggregate.dimension.canonicalUnit, minimumRequests: c.minimumRequests,
+                       objective: c.objective, credits: c.credits)
         }
-        func need(_ p: CheckedPredicate) {
-            switch p {
-            case .and(let a, let b), .or(let a, let b): need(a); need(b)
-            case .not(let a): need(a)
-            case .metric(let m, _, _): need(m)
-            case .text(let f, _, _), .textIn(let f, _, _): text.insert(f)
-            }
-        }
-        contract.exclusions.requests.forEach(need)
-        var clauses: [PlanClause] = []
-        for c in contract.clauses {
-            c.exclusions.requests.forEach(need)
-            c.scope.map(need)
-            c.groupBy.forEach { text.insert($0) }
-            switch c.aggregate {
-            case .share(let p): need(p)
-            case .count: break
-            case .percentile(let m, _), .mean(let m), .min(let m), .max(let m), .sum(let m): need(m)
-            }
-            // Evidence cites record ids.
-            text.insert("id")
-            clauses.append(PlanClause(ref: c.ref, name: c.name, text: c.text, requirement: c.requirementText, exclusions: c.exclusions,
-                                      scope: c.scope, window: c.window, groupBy: c.groupBy, aggregate: c.aggregate, comparison: c.comparison,
-                                      bound: c.bound, unit: c.aggregate.dimension.canonicalUnit, minimumRequests: c.minimumRequests,
-                                      objective: c.objective, credits: c.credits))
-        }
+        let fields = PlanFields.needed(exclusions: contract.exclusions, clauses: clauses)
         let fee = contract.fee
         return MonitorPlan(
             format: "slac-monitor-plan", formatVersion: MonitorPlan.currentFormatVersion, toolVersion: toolVersion,
             contract: PlanContract(name: contract.name, id: contract.id, version: contract.version, sha256: sourceSHA256,
                                    timezone: contract.timezone, termStart: contract.termStart, termEnd: contract.termEnd,
                                    feeAmount: fee.map { "\($0.amount)" }, feeCurrency: fee?.currency, feeMinorUnitDigits: fee?.minorUnitDigits),
-            fields: PlanFields(numeric: numeric.sorted(), text: text.sorted(), list: list.sorted()),
+            fields: fields,
             exclusions: contract.exclusions, clauses: clauses)
     }
 }
