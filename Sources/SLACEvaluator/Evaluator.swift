@@ -138,7 +138,14 @@ public struct Evaluator: Sendable {
             if let digester { digest = digester.finalize() }
             digests.append(digest)
             timing.mark("scan")
-            for s in states.all() { total.merge(s, rejectedLimit: Evaluator.rejectedListLimit) }
+            let chunkStates = states.all()
+            let overLimit = EvaluationError(message: "the contract's windows and groups exceed \(windowLimit) on this trace; "
+                + "check the window length and the `per` fields (a `per` over a unique field such as `id` makes one group per record)")
+            if chunkStates.contains(where: \.overLimit) { throw overLimit }
+            for s in chunkStates {
+                total.merge(s, rejectedLimit: Evaluator.rejectedListLimit)
+                if total.clauses.reduce(0, { $0 + $1.windows.count }) > windowLimit { throw overLimit }
+            }
             timing.mark("merge")
         }
         defer { timing.mark("finish") }
@@ -148,6 +155,10 @@ public struct Evaluator: Sendable {
     /// Blocks of about this many bytes are scanned and then released from memory
     /// (`releasePages`); settable so that tests exercise many blocks on small traces.
     public var blockSize = 32 << 20
+
+    /// At most this many (window, group) states per chunk; more is almost always a contract
+    /// mistake (`every 1 ms per id`) and would exhaust memory. Settable for tests.
+    public var windowLimit = 5_000_000
 
     /// Scans one chunk into a fresh state. Hot path: state lives in locals, not class properties.
     func scanChunk(scanner: TraceScanner, input: TraceInput, format: TraceFormat, range: Range<Int>, traceIndex t: Int,
@@ -212,6 +223,11 @@ public struct Evaluator: Sendable {
         records += result.records
         input.releasePages(block)
         progress?(block.count, result.records)
+        // Resource limit (SPEC §10): stop with a clear error rather than exhaust memory.
+        if clauseStates.reduce(0, { $0 + $1.windows.count }) > windowLimit {
+            state.overLimit = true
+            break
+        }
         }
         counts.lines = lines
         counts.records = records

@@ -186,6 +186,8 @@ public struct MonitorState: Sendable {
     var counts: [TraceCounts]
     /// Rejected lines in input order (line numbers relative to the chunk until merged).
     var rejected: [[RejectedRecord]]
+    /// Set when a chunk stopped at the window limit.
+    var overLimit = false
 
     init(clauseCount: Int, traceCount: Int) {
         clauses = Array(repeating: ClauseState(), count: clauseCount)

@@ -1,0 +1,37 @@
+import Foundation
+import SLACEvaluator
+import SLACMonitor
+import SLACTrace
+import Testing
+
+/// SPEC §10: too many (window, group) states give a clear error, not exhausted memory.
+@Suite struct ResourceLimitTests {
+    @Test func windowLimitStopsWithAClearError() throws {
+        let dir = TempDir()
+        var lines: [String] = []
+        for i in 0..<200 { lines.append("{\"id\":\"r\(i)\",\"ts\":\"2026-03-14T05:00:\(String(format: "%02d", i % 60)).\(i)Z\"}") }
+        let path = try dir.file("t.jsonl", lines.joined(separator: "\n") + "\n")
+        let contract = try checkContract("""
+            contract "x" {
+                effective 2026-01-01 to 2027-01-01
+                clause "1" c {
+                    every   1 ms per id
+                    require count >= 0 requests
+                }
+            }
+            """)
+        var evaluator = try Evaluator(plan: makePlan(contract))
+        let source = TraceSource(input: try TraceInput(path: path), format: .jsonl, sha256: "x", displayPath: "t.jsonl")
+        // Under the limit the run completes with one window per record.
+        evaluator.windowLimit = 1000
+        #expect(try evaluator.evaluate([source], jobs: 1).clauses[0].windows.count == 200)
+        // Over it, the run stops with an error that names the likely cause.
+        evaluator.windowLimit = 50
+        evaluator.blockSize = 256
+        #expect {
+            _ = try evaluator.evaluate([source], jobs: 2)
+        } throws: { error in
+            "\(error)".contains("exceed 50") && "\(error)".contains("`per`")
+        }
+    }
+}
