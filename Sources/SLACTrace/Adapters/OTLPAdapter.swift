@@ -133,8 +133,11 @@ enum OTLPAdapter {
                 out[key] = v
             } else if let arr = any["arrayValue"]?["values"]?.arrayValue {
                 // Keep scalar arrays as a comma-separated text (e.g. finish reasons).
-                let parts = arr.compactMap { $0.objectValue.flatMap { o in o["stringValue"] ?? o["intValue"] ?? o["doubleValue"] ?? o["boolValue"] } }
-                    .compactMap(Convert.text)
+                let parts = arr.compactMap { element -> JSONValue? in
+                    guard let o = element.objectValue else { return nil }
+                    if let v = o["stringValue"] ?? o["intValue"] { return v }
+                    return o["doubleValue"] ?? o["boolValue"]
+                }.compactMap(Convert.text)
                 out[key] = .string(parts.joined(separator: ","))
             }
         }
