@@ -23,8 +23,8 @@ final class CompiledClause: Sendable {
     let fee: Rational?
     let feeCurrency: String?
     let feeMinorDigits: Int
-    /// What a record adds to its window; derived from the aggregate once, so the per-record
-    /// switch is on a plain enum (switching on the plan's aggregate retained its payload).
+    /// What a record adds to its window, derived from the aggregate once so that the per-record
+    /// switch is on a plain enum rather than on the plan's aggregate with its payloads.
     enum Accumulation { case count, share, values, sum, minimum, maximum }
     let accumulation: Accumulation
     /// The aggregated metric (`ttft` as a placeholder for `count` and `share`).

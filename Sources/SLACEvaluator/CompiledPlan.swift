@@ -57,8 +57,7 @@ struct DoubleBound: Sendable {
 
 /// Where each needed field sits in a `TraceRecord`.
 ///
-/// Only integers, so passing it per record costs no reference counting (a dictionary here showed
-/// up as retain/release on every record under perf).
+/// Only integers, so that passing it per record needs no reference counting.
 struct FieldSlots: Sendable {
     var ttft = -1, e2e = -1, input = -1, output = -1, energy = -1, itl = -1
     init(_ request: TraceFieldRequest) {
@@ -117,8 +116,7 @@ struct FieldSlots: Sendable {
 
 /// A predicate compiled against field slots and double brackets.
 ///
-/// Only the recursive cases are boxed, so the common leaf conditions (`status = "ok"`,
-/// `decode_tps >= 30 tokens/s`) are read without reference counting on every record.
+/// Only the recursive cases are boxed; leaf conditions (`status = "ok"`) are stored inline.
 enum CompiledPredicate: Sendable {
     indirect case and(CompiledPredicate, CompiledPredicate)
     indirect case or(CompiledPredicate, CompiledPredicate)

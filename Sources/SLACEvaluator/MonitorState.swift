@@ -154,11 +154,6 @@ struct ClauseState: Sendable {
             windows[index].merge(w)
         }
     }
-
-    /// Every window with its start and group's field values.
-    var entries: [(start: Int64, parts: [String?], state: WindowState)] {
-        windows.indices.map { (starts[$0], groupParts[Int(groupOfWindow[$0])], windows[$0]) }
-    }
 }
 
 /// Record counts of one trace (SPEC §5.9).

@@ -225,16 +225,12 @@ public enum VerifyCommand {
         do {
             // The report carries its digest (and signature); the HTML page is rendered from the
             // sealed bytes, exactly as `slac render` would render the file.
-            let started = DispatchTime.now().uptimeNanoseconds
+            let timing = PhaseTiming()
             let written = try XMLReportWriter(windows: options.windows).write(result)
-            let writtenAt = DispatchTime.now().uptimeNanoseconds
+            timing.mark("report")
             let xml = try ReportIntegrity.seal(written, signingKey: signingKey)
-            if getenv("SLAC_TIMING") != nil {
-                let sealedAt = DispatchTime.now().uptimeNanoseconds
-                let line = String(format: "timing: report %.3f s, seal %.3f s (%d bytes)\n",
-                                  Double(writtenAt - started) / 1e9, Double(sealedAt - writtenAt) / 1e9, xml.count)
-                FileHandle.standardError.write(Data(line.utf8))
-            }
+            timing.mark("seal")
+            timing.report()
             if let reportPath = options.reportPath {
                 try Data(xml).write(to: URL(fileURLWithPath: reportPath))
             }

@@ -121,6 +121,22 @@ struct RecordDecoder {
 
     // MARK: - JSON lexing
 
+    /// After an object member or array element: consumes `,` (false: another element follows) or
+    /// the closing bracket (true); anything else is a syntax error.
+    @inline(__always)
+    mutating func closesAfterElement(_ p: inout Int, _ end: Int, close: UInt8) throws(LineError) -> Bool {
+        skipWhitespace(&p, end)
+        guard p < end else { throw syntaxError(p, end) }
+        if base[p] == UInt8(ascii: ",") {
+            p += 1
+            skipWhitespace(&p, end)
+            return false
+        }
+        guard base[p] == close else { throw syntaxError(p, end) }
+        p += 1
+        return true
+    }
+
     @inline(__always)
     mutating func skipWhitespace(_ p: inout Int, _ end: Int) {
         while p < end {
@@ -315,18 +331,7 @@ struct RecordDecoder {
                 p += 1
                 skipWhitespace(&p, end)
                 try skipValue(&p, end, depth: depth + 1)
-                skipWhitespace(&p, end)
-                guard p < end else { throw syntaxError(p, end) }
-                if base[p] == UInt8(ascii: ",") {
-                    p += 1
-                    skipWhitespace(&p, end)
-                    continue
-                }
-                if base[p] == UInt8(ascii: "}") {
-                    p += 1
-                    return
-                }
-                throw syntaxError(p, end)
+                if try closesAfterElement(&p, end, close: UInt8(ascii: "}")) { return }
             }
         case UInt8(ascii: "["):
             guard depth < 200 else { throw LineError(reason: "invalid JSON: nesting too deep") }
@@ -338,18 +343,7 @@ struct RecordDecoder {
             }
             while true {
                 try skipValue(&p, end, depth: depth + 1)
-                skipWhitespace(&p, end)
-                guard p < end else { throw syntaxError(p, end) }
-                if base[p] == UInt8(ascii: ",") {
-                    p += 1
-                    skipWhitespace(&p, end)
-                    continue
-                }
-                if base[p] == UInt8(ascii: "]") {
-                    p += 1
-                    return
-                }
-                throw syntaxError(p, end)
+                if try closesAfterElement(&p, end, close: UInt8(ascii: "]")) { return }
             }
         default:
             throw syntaxError(p, end)
