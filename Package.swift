@@ -55,7 +55,7 @@ let package = Package(
         .testTarget(name: "SLACEvaluatorTests", dependencies: ["SLACEvaluator", "SLACTool", "SLACChecker", "SLACSyntax", "SLACMonitor", "SLACTrace"],
                     exclude: ["Golden"]),
         .testTarget(name: "SLACReportTests", dependencies: ["SLACReport", "SLACTool", "CLibXML2"], exclude: ["Golden"]),
-        .testTarget(name: "SLACAuditTests", dependencies: ["SLACAudit", "SLACReport", "SLACTool", "CLibXML2", "CLibXSLT",
+        .testTarget(name: "SLACAuditTests", dependencies: ["SLACAudit", "SLACReport", "SLACTool", "SLACEvaluator", "SLACExact", "CLibXML2", "CLibXSLT",
                                                            .product(name: "Crypto", package: "swift-crypto")],
                     exclude: ["Golden"]),
         .testTarget(name: "SLACToolTests", dependencies: ["SLACTool"]),

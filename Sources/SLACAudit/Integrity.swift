@@ -97,13 +97,20 @@ public enum ReportIntegrity {
     /// `<integrity algorithm digest [signature-algorithm public-key signature]/>` as the last
     /// child of the root. The rest of the bytes are unchanged.
     public static func seal(_ xml: [UInt8], signingKey: ReportSigningKey? = nil) throws(SealError) -> [UInt8] {
-        let document: ParsedXML
-        do { document = try SafeXML.parse(xml) } catch { throw .unreadable(error) }
-        guard let root = document.root, root.isReport("report") else {
-            throw .unreadable(.notAReport(found: document.root.map { "<\($0.name)>" } ?? "missing"))
+        let digest: [UInt8]
+        if xml.count <= SafeXML.maximumSize, let canonical = WriterCanonicalForm.canonical(xml) {
+            // The writer's own output: canonical form in one pass (see `WriterCanonicalForm`).
+            digest = Array(SHA256.hash(data: canonical))
+        } else {
+            let document: ParsedXML
+            do { document = try SafeXML.parse(xml) } catch { throw .unreadable(error) }
+            guard let root = document.root, root.isReport("report") else {
+                throw .unreadable(.notAReport(found: document.root.map { "<\($0.name)>" } ?? "missing"))
+            }
+            if trailingIntegrity(of: root) != nil { throw .alreadySealed }
+            guard let libxml2Digest = canonicalDigest(document) else { throw .canonicalisation }
+            digest = libxml2Digest
         }
-        if trailingIntegrity(of: root) != nil { throw .alreadySealed }
-        guard let digest = canonicalDigest(document) else { throw .canonicalisation }
         var element = "<integrity algorithm=\"\(algorithm)\" digest=\"\(hex(digest))\""
         if let signingKey {
             let signature: Data
@@ -204,7 +211,7 @@ public enum ReportIntegrity {
         return element.isReport("integrity") ? element : nil
     }
 
-    /// SHA-256 of the document's exclusive canonical form.
+    /// SHA-256 of the document's exclusive canonical form, by libxml2.
     static func canonicalDigest(_ document: ParsedXML) -> [UInt8]? {
         var output: UnsafeMutablePointer<xmlChar>?
         let length = xmlC14NDocDumpMemory(document.pointer, nil, Int32(XML_C14N_EXCLUSIVE_1_0.rawValue), nil, 0, &output)
