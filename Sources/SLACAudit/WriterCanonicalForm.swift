@@ -203,8 +203,14 @@ enum WriterCanonicalForm {
                     value.append(contentsOf: p[i..<(i + length)])
                     i += length
                 default:
-                    value.append(b)
-                    i += 1
+                    var end = i + 1
+                    while end < p.count {
+                        let c = p[end]
+                        if c < 0x20 || c >= 0x80 || c == UInt8(ascii: "\"") || c == UInt8(ascii: "<") || c == UInt8(ascii: "&") { break }
+                        end += 1
+                    }
+                    value.append(contentsOf: p[i..<end])
+                    i = end
                 }
             }
             return nil
@@ -217,6 +223,16 @@ enum WriterCanonicalForm {
                 switch b {
                 case UInt8(ascii: "<"):
                     return true
+                case 0x20...0x7F where b != UInt8(ascii: "&") && b != UInt8(ascii: ">"):
+                    // A run of plain ASCII (most of a report) is copied in one piece.
+                    var end = i + 1
+                    while end < p.count {
+                        let c = p[end]
+                        if c < 0x20 || c > 0x7F || c == UInt8(ascii: "<") || c == UInt8(ascii: "&") || c == UInt8(ascii: ">") { break }
+                        end += 1
+                    }
+                    out.append(contentsOf: p[i..<end])
+                    i = end
                 case UInt8(ascii: "&"):
                     guard let scalar = reference() else { return false }
                     switch scalar {
