@@ -139,10 +139,8 @@ public struct Evaluator: Sendable {
             let overLimit = EvaluationError(message: "the contract's windows and groups exceed \(windowLimit) on this trace; "
                 + "check the window length and the `per` fields (a `per` over a unique field such as `id` makes one group per record)")
             if chunkStates.contains(where: \.overLimit) { throw overLimit }
-            for s in chunkStates {
-                total.merge(s, rejectedLimit: Evaluator.rejectedListLimit)
-                if total.clauses.reduce(0, { $0 + $1.windows.count }) > windowLimit { throw overLimit }
-            }
+            total.merge(chunkStates, rejectedLimit: Evaluator.rejectedListLimit, parallel: jobs > 1)
+            if total.clauses.reduce(0, { $0 + $1.windows.count }) > windowLimit { throw overLimit }
             timing.mark("merge")
         }
         defer { timing.mark("finish") }

@@ -1,3 +1,4 @@
+import Dispatch
 import SLACChecker
 import SLACExact
 
@@ -193,6 +194,31 @@ public struct MonitorState: Sendable {
     /// Merges the state of a later chunk of the same trace(s) into this one.
     mutating func merge(_ other: MonitorState, rejectedLimit: Int) {
         for i in clauses.indices { clauses[i].merge(other.clauses[i]) }
+        mergeAccounting(other, rejectedLimit: rejectedLimit)
+    }
+
+    /// Merges the states of consecutive chunks, in order, into this one. Clauses are independent,
+    /// so with `parallel` each clause's merge runs as its own task (the merge is serial work after
+    /// the parallel scan: 0.09 s of a 1 GB benchmark run with one task).
+    mutating func merge(_ others: [MonitorState], rejectedLimit: Int, parallel: Bool) {
+        if parallel && clauses.count > 1 {
+            let merged = ConcurrentSlots<ClauseState>(count: clauses.count)
+            let base = clauses
+            DispatchQueue.concurrentPerform(iterations: clauses.count) { c in
+                var state = base[c]
+                for other in others { state.merge(other.clauses[c]) }
+                merged.set(c, state)
+            }
+            clauses = merged.all()
+        } else {
+            for other in others {
+                for i in clauses.indices { clauses[i].merge(other.clauses[i]) }
+            }
+        }
+        for other in others { mergeAccounting(other, rejectedLimit: rejectedLimit) }
+    }
+
+    private mutating func mergeAccounting(_ other: MonitorState, rejectedLimit: Int) {
         for t in counts.indices {
             let offset = counts[t].lines
             for r in other.rejected[t] where rejected[t].count < rejectedLimit {
