@@ -135,10 +135,13 @@ public struct Evaluator: Sendable {
             if let digester { digest = digester.finalize() }
             digests.append(digest)
             timing.mark("scan")
-            let chunkStates = states.all()
+            var chunkStates = states.all()
             let overLimit = EvaluationError(message: "the contract's windows and groups exceed \(windowLimit) on this trace; "
                 + "check the window length and the `per` fields (a `per` over a unique field such as `id` makes one group per record)")
             if chunkStates.contains(where: \.overLimit) { throw overLimit }
+            // The first chunk of the first trace becomes the total as it is (with one job, the
+            // merge phase took 0.08 s of a 1 GB benchmark run copying the only chunk).
+            if total.isEmpty, !chunkStates.isEmpty { total = chunkStates.removeFirst() }
             total.merge(chunkStates, rejectedLimit: Evaluator.rejectedListLimit, parallel: jobs > 1)
             if total.clauses.reduce(0, { $0 + $1.windows.count }) > windowLimit { throw overLimit }
             timing.mark("merge")

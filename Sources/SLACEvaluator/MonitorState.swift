@@ -152,7 +152,10 @@ struct ClauseState: Sendable {
         for k in other.windows.indices {
             let w = other.windows[k]
             let index = window(start: other.starts[k], end: w.end, group: map[Int(other.groupOfWindow[k])])
-            windows[index].merge(w)
+            // A window new to this state (every stored window has count ≥ 1) takes the other's
+            // state as it is, sharing its buffers instead of copying its values: chunks of a
+            // time-ordered trace share only their boundary windows.
+            if windows[index].count == 0 { windows[index] = w } else { windows[index].merge(w) }
         }
     }
 }
@@ -198,24 +201,28 @@ public struct MonitorState: Sendable {
     }
 
     /// Merges the states of consecutive chunks, in order, into this one. Clauses are independent,
-    /// so with `parallel` each clause's merge runs as its own task (the merge is serial work after
-    /// the parallel scan: 0.09 s of a 1 GB benchmark run with one task).
+    /// so with `parallel` each clause's merge runs as its own task, on clause states this value
+    /// owns uniquely (a shared copy would be copied whole on the first write).
     mutating func merge(_ others: [MonitorState], rejectedLimit: Int, parallel: Bool) {
         if parallel && clauses.count > 1 {
-            let merged = ConcurrentSlots<ClauseState>(count: clauses.count)
-            let base = clauses
-            DispatchQueue.concurrentPerform(iterations: clauses.count) { c in
-                var state = base[c]
-                for other in others { state.merge(other.clauses[c]) }
-                merged.set(c, state)
+            let owned = OwnedClauseStates(clauses)
+            clauses = []
+            DispatchQueue.concurrentPerform(iterations: owned.count) { c in
+                for other in others { owned.pointer[c].merge(other.clauses[c]) }
             }
-            clauses = merged.all()
+            clauses = owned.release()
         } else {
             for other in others {
                 for i in clauses.indices { clauses[i].merge(other.clauses[i]) }
             }
         }
         for other in others { mergeAccounting(other, rejectedLimit: rejectedLimit) }
+    }
+
+    /// Whether nothing has been merged into this state yet (a fresh state of `init`).
+    var isEmpty: Bool {
+        clauses.allSatisfy { $0.windows.isEmpty && $0.groupParts.isEmpty }
+            && counts.allSatisfy { $0.lines == 0 && $0.records == 0 } && rejected.allSatisfy(\.isEmpty)
     }
 
     private mutating func mergeAccounting(_ other: MonitorState, rejectedLimit: Int) {
@@ -226,5 +233,26 @@ public struct MonitorState: Sendable {
             }
             counts[t].merge(other.counts[t])
         }
+    }
+}
+
+/// Clause states moved into manually managed memory, so that parallel merge tasks each mutate
+/// their own element in place (distinct memory, no shared array buffer).
+private final class OwnedClauseStates: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<ClauseState>
+    let count: Int
+
+    init(_ states: [ClauseState]) {
+        count = states.count
+        pointer = .allocate(capacity: max(1, states.count))
+        pointer.initialize(from: states, count: states.count)
+    }
+
+    /// Moves the states back out; the memory is freed.
+    func release() -> [ClauseState] {
+        let states = Array(UnsafeBufferPointer(start: pointer, count: count))
+        pointer.deinitialize(count: count)
+        pointer.deallocate()
+        return states
     }
 }
