@@ -103,7 +103,7 @@ def main():
     ap.add_argument("--trace", default=None)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--threads", default="1,2")
-    ap.add_argument("--slac", default=os.path.join(ROOT, ".build", "release", "slac"))
+    ap.add_argument("--slac", default=None, help="a slac binary (default: build .build/release/slac first)")
     ap.add_argument("--skip-polars", action="store_true")
     ap.add_argument("--memory-check", action="store_true",
                     help="also compare peak memory of a percentile-free contract on 1M vs --records records")
@@ -114,8 +114,10 @@ def main():
     trace = args.trace or f"/tmp/slac_bench_{args.records}.jsonl"
     ensure_python_packages()
     ensure_trace(trace, args.records)
-    if not os.path.exists(args.slac):
+    if args.slac is None:
+        # Always (re)build: a stale binary would time old code. Up to date, this takes a second.
         subprocess.run(["swift", "build", "-c", "release", "--product", "slac"], cwd=ROOT, check=True)
+        args.slac = os.path.join(ROOT, ".build", "release", "slac")
     contract = os.path.join(HERE, "peers-evaluation.sla")
     size_mb = os.path.getsize(trace) / 1e6
     threads = [int(x) for x in args.threads.split(",")]
