@@ -24,9 +24,33 @@ struct TextInterner: Sendable {
         }
     }
 
+    /// Ids of recently seen `String` values, keyed by the value's two machine words: equal words
+    /// mean the same string (the same small-string bytes, or the same storage object, which the
+    /// entry keeps alive so its address cannot be reused). The reader hands out the same `String`
+    /// for a repeated label, so most records hit without hashing their bytes.
+    private struct RecentEntry {
+        var low: UInt64 = 0
+        var high: UInt64 = 0
+        var id: Int32 = -1
+        var value = ""
+    }
+
+    private var recent = Array(repeating: RecentEntry(), count: 64)
+
     /// The id of `s`, assigning the next id on first sight.
     @inline(__always)
     mutating func id(_ s: String) -> Int32 {
+        precondition(MemoryLayout<String>.size == 16, "a String is two machine words")
+        let words = unsafeBitCast(s, to: (UInt64, UInt64).self)
+        let slot = Int(truncatingIfNeeded: ((words.0 &* 0x9E37_79B9_7F4A_7C15) ^ (words.1 &* 0xC2B2_AE3D_27D4_EB4F)) >> 58)
+        if recent[slot].id >= 0 && recent[slot].low == words.0 && recent[slot].high == words.1 { return recent[slot].id }
+        let id = lookup(s)
+        recent[slot] = RecentEntry(low: words.0, high: words.1, id: id, value: s)
+        return id
+    }
+
+    /// The id of `s` by hashing its bytes, assigning the next id on first sight.
+    private mutating func lookup(_ s: String) -> Int32 {
         var i = TextInterner.hash(s) & mask
         while true {
             let b = buckets[i]
