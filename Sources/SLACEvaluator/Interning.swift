@@ -35,14 +35,14 @@ struct TextInterner: Sendable {
         var value = ""
     }
 
-    private var recent = Array(repeating: RecentEntry(), count: 64)
+    private var recent = Array(repeating: RecentEntry(), count: 256)
 
     /// The id of `s`, assigning the next id on first sight.
     @inline(__always)
     mutating func id(_ s: String) -> Int32 {
         precondition(MemoryLayout<String>.size == 16, "a String is two machine words")
         let words = unsafeBitCast(s, to: (UInt64, UInt64).self)
-        let slot = Int(truncatingIfNeeded: ((words.0 &* 0x9E37_79B9_7F4A_7C15) ^ (words.1 &* 0xC2B2_AE3D_27D4_EB4F)) >> 58)
+        let slot = Int(truncatingIfNeeded: ((words.0 &* 0x9E37_79B9_7F4A_7C15) ^ (words.1 &* 0xC2B2_AE3D_27D4_EB4F)) >> 56)
         if recent[slot].id >= 0 && recent[slot].low == words.0 && recent[slot].high == words.1 { return recent[slot].id }
         let id = lookup(s)
         recent[slot] = RecentEntry(low: words.0, high: words.1, id: id, value: s)
