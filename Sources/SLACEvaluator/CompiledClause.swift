@@ -33,6 +33,13 @@ final class CompiledClause: Sendable {
     let doubleBound: DoubleBound
     /// The percentile q as an integer fraction (for the nearest rank), when it fits.
     let percentileFraction: (numerator: Int, denominator: Int)?
+    /// The bound as an integer fraction p/q (q > 0) when both fit in 31 bits, so that a share
+    /// n/d compares as n·q against p·d without big numbers.
+    var smallBound: (numerator: Int, denominator: Int)? {
+        guard let p = plan.bound.numerator.intValue, let q = plan.bound.denominator.intValue, q > 0,
+              p.magnitude < 1 << 31, q < 1 << 31 else { return nil }
+        return (p, q)
+    }
 
     init(_ c: PlanClause, request: TraceFieldRequest, zone: ZoneRules, plan: MonitorPlan) {
         self.plan = c
@@ -194,8 +201,15 @@ final class CompiledClause: Sendable {
         case .double(let d): return doubleBound.holds(d)
         case .exact(let r): c = r < plan.bound ? -1 : (r == plan.bound ? 0 : 1)
         case .fraction(let n, let d):
-            let r = Rational(n, d)
-            c = r < plan.bound ? -1 : (r == plan.bound ? 0 : 1)
+            if let (p, q) = smallBound, n >= 0, d > 0, n < 1 << 31, d < 1 << 31 {
+                // n/d against p/q with positive denominators: compare n·q with p·d (no overflow
+                // below 2^62).
+                let left = n * q, right = p * d
+                c = left < right ? -1 : (left == right ? 0 : 1)
+            } else {
+                let r = Rational(n, d)
+                c = r < plan.bound ? -1 : (r == plan.bound ? 0 : 1)
+            }
         }
         switch plan.comparison {
         case .less: return c < 0
@@ -217,8 +231,8 @@ final class CompiledClause: Sendable {
             let approximate = r.isInteger ? (r.numerator.intValue.map(Double.init) ?? r.approximateDouble) : r.approximateDouble
             return ObservedValue(text: text, unit: plan.unit, approximate: approximate)
         case .fraction(let n, let d):
-            let r = Rational(n, d)
-            let text = r.isInteger ? r.numerator.description : r.decimalString(significantDigits: 15, maxFractionDigits: 15)
+            let text = SmallFractionText.decimalString(numerator: n, denominator: d, significantDigits: 15, maxFractionDigits: 15)
+                ?? Rational(n, d).decimalString(significantDigits: 15, maxFractionDigits: 15)
             return ObservedValue(text: text, unit: plan.unit, approximate: Double(n) / Double(d), numerator: n, denominator: d)
         }
     }
