@@ -1,3 +1,4 @@
+import Dispatch
 import SLACChecker
 import SLACExact
 import SLACMonitor
@@ -237,7 +238,36 @@ final class CompiledClause: Sendable {
         }
     }
 
-    func finish(_ state: ClauseState) -> ClauseResult {
+    /// The observed value and verdict of one window, before windows are put in report order.
+    struct Judgement {
+        var observed: ObservedValue?
+        var verdict: WindowVerdict
+    }
+
+    /// Judges the windows at storage indices `range`: the costly part of finishing (exact
+    /// percentile selection and shortest round-trip formatting).
+    func judge(_ state: ClauseState, _ range: Range<Int>) -> [Judgement] {
+        var out: [Judgement] = []
+        out.reserveCapacity(range.count)
+        for i in range {
+            let w = state.windows[i]
+            guard let o = observedValue(w) else {
+                out.append(Judgement(observed: nil, verdict: .insufficient))
+                continue
+            }
+            let verdict: WindowVerdict = w.count >= plan.minimumRequests ? (holds(o) ? .met : .breached) : .insufficient
+            out.append(Judgement(observed: format(o), verdict: verdict))
+        }
+        return out
+    }
+
+    /// Builds the clause's result from its final state; `judgements` are the windows' judgements
+    /// in storage order when the caller computed them (in parallel slices), else they are
+    /// computed here.
+    func finish(_ state: ClauseState, judgements: [Judgement]? = nil) -> ClauseResult {
+        let count = state.windows.count
+        let judged = judgements ?? judge(state, 0..<count)
+        precondition(judged.count == count, "every window is judged once")
         // Groups are ranked once by their field values; windows and periods then sort by
         // (start, rank) as integers (sorting by the key strings took 8% of a benchmark run).
         let parts = state.groupParts
@@ -257,19 +287,11 @@ final class CompiledClause: Sendable {
         var periods: [PeriodKey: (end: Int64, met: Int, breached: Int)] = [:]
         var cachedPeriod: (start: Int64, end: Int64) = (1, 0)
         for i in windowOrder {
-            let w = state.windows[i]
             let start = starts[i], group = groupOf[i]
-            var verdict = WindowVerdict.insufficient
-            var observed: ObservedValue?
+            let verdict = judged[i].verdict
             var evidence: [EvidenceRecord] = []
-            if let o = observedValue(w) {
-                observed = format(o)
-                if w.count >= plan.minimumRequests {
-                    verdict = holds(o) ? .met : .breached
-                }
-            }
             if verdict == .breached {
-                evidence = w.evidence.map { EvidenceRecord(id: $0.id, value: NumberFormatting.shortest($0.value)) }
+                evidence = state.windows[i].evidence.map { EvidenceRecord(id: $0.id, value: NumberFormatting.shortest($0.value)) }
             }
             switch verdict {
             case .met: met += 1
@@ -287,7 +309,8 @@ final class CompiledClause: Sendable {
                 if verdict == .met { p.met += 1 } else { p.breached += 1 }
                 periods[pk] = p
             }
-            windows.append(WindowResult(start: start, end: w.end, key: keyParts[Int(group)], count: w.count, observed: observed,
+            windows.append(WindowResult(start: start, end: state.windows[i].end, key: keyParts[Int(group)], count: state.windows[i].count,
+                                        observed: judged[i].observed,
                                         verdict: verdict, evidence: evidence))
         }
 

@@ -268,9 +268,28 @@ public struct Evaluator: Sendable {
         // several jobs are allowed.
         let clauseResults: [ClauseResult]
         if parallel {
+            // Judging windows (exact percentile selection, formatting) is most of the work, and
+            // one clause may hold most windows: judge slices of every clause as one flat set of
+            // tasks, then assemble each clause's result.
+            var sliceList: [(clause: Int, range: Range<Int>)] = []
+            for c in clauses.indices {
+                let count = state.clauses[c].windows.count
+                let parts = count >= 16_384 ? 8 : 1
+                for k in 0..<parts { sliceList.append((c, (count * k / parts)..<(count * (k + 1) / parts))) }
+            }
+            let slices = sliceList
+            let judged = ConcurrentSlots<[CompiledClause.Judgement]>(count: slices.count)
+            DispatchQueue.concurrentPerform(iterations: slices.count) { k in
+                let (c, range) = slices[k]
+                judged.set(k, clauses[c].judge(state.clauses[c], range))
+            }
+            let judgedSlices = judged.all()
+            var joined = Array(repeating: [CompiledClause.Judgement](), count: clauses.count)
+            for (k, slice) in slices.enumerated() { joined[slice.clause].append(contentsOf: judgedSlices[k]) }
+            let judgements = joined
             let finished = ConcurrentSlots<ClauseResult>(count: clauses.count)
             DispatchQueue.concurrentPerform(iterations: clauses.count) { c in
-                finished.set(c, clauses[c].finish(state.clauses[c]))
+                finished.set(c, clauses[c].finish(state.clauses[c], judgements: judgements[c]))
             }
             clauseResults = finished.all()
         } else {
