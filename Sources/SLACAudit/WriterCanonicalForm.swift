@@ -99,11 +99,21 @@ enum WriterCanonicalForm {
             return start..<i
         }
 
+        /// Decoded attribute values of the current start tag, and the tag's attributes (name in
+        /// the input, value in `values`): reused from tag to tag, so a tag allocates nothing.
+        var values: [UInt8] = []
+        var attributes: [(name: Range<Int>, value: Range<Int>)] = []
+
+        mutating func literal(_ text: StaticString) {
+            out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        }
+
         mutating func startTag(root: Bool) -> Bool {
             i += 1  // "<"
             guard let element = name() else { return false }
             if equals(element, "report") != root { return false }
-            var attributes: [(name: Range<Int>, value: [UInt8])] = []
+            values.removeAll(keepingCapacity: true)
+            attributes.removeAll(keepingCapacity: true)
             var sawNamespace = false
             var empty = false
             while true {
@@ -122,34 +132,37 @@ enum WriterCanonicalForm {
                 i += 2
                 guard let value = attributeValue() else { return false }
                 if equals(attribute, "xmlns") {
-                    guard root, value == Scanner.namespace, !sawNamespace else { return false }
+                    guard root, values[value].elementsEqual(Scanner.namespace), !sawNamespace else { return false }
                     sawNamespace = true
                     continue
                 }
-                if attributes.contains(where: { same($0.name, attribute) }) { return false }
-                attributes.append((attribute, value))
+                // Insertion in name order (tags have a handful of attributes); a repeat is an error.
+                var k = attributes.count
+                while k > 0 && p[attribute].lexicographicallyPrecedes(p[attributes[k - 1].name]) { k -= 1 }
+                if k > 0 && same(attributes[k - 1].name, attribute) { return false }
+                attributes.insert((attribute, value), at: k)
             }
             if root && !sawNamespace { return false }
-            attributes.sort { p[$0.name].lexicographicallyPrecedes(p[$1.name]) }
             out.append(UInt8(ascii: "<"))
             out.append(contentsOf: p[element])
             if root {
-                out.append(contentsOf: Array(" xmlns=\"".utf8))
+                literal(" xmlns=\"")
                 out.append(contentsOf: Scanner.namespace)
                 out.append(UInt8(ascii: "\""))
             }
             for (attribute, value) in attributes {
                 out.append(0x20)
                 out.append(contentsOf: p[attribute])
-                out.append(contentsOf: [UInt8(ascii: "="), UInt8(ascii: "\"")])
-                for b in value {
+                literal("=\"")
+                for k in value {
+                    let b = values[k]
                     switch b {
-                    case UInt8(ascii: "&"): out.append(contentsOf: Array("&amp;".utf8))
-                    case UInt8(ascii: "<"): out.append(contentsOf: Array("&lt;".utf8))
-                    case UInt8(ascii: "\""): out.append(contentsOf: Array("&quot;".utf8))
-                    case 0x09: out.append(contentsOf: Array("&#x9;".utf8))
-                    case 0x0A: out.append(contentsOf: Array("&#xA;".utf8))
-                    case 0x0D: out.append(contentsOf: Array("&#xD;".utf8))
+                    case UInt8(ascii: "&"): literal("&amp;")
+                    case UInt8(ascii: "<"): literal("&lt;")
+                    case UInt8(ascii: "\""): literal("&quot;")
+                    case 0x09: literal("&#x9;")
+                    case 0x0A: literal("&#xA;")
+                    case 0x0D: literal("&#xD;")
                     default: out.append(b)
                     }
                 }
@@ -165,7 +178,7 @@ enum WriterCanonicalForm {
         }
 
         mutating func closed(_ element: Range<Int>) {
-            out.append(contentsOf: [UInt8(ascii: "<"), UInt8(ascii: "/")])
+            literal("</")
             out.append(contentsOf: p[element])
             out.append(UInt8(ascii: ">"))
             if open.count == 1 { lastRootChild = element }
@@ -181,26 +194,27 @@ enum WriterCanonicalForm {
             return true
         }
 
-        /// A double-quoted attribute value after its opening quote, decoded; nil for anything
-        /// attribute-value normalisation would change (raw tab, line feed, carriage return).
-        mutating func attributeValue() -> [UInt8]? {
-            var value: [UInt8] = []
+        /// A double-quoted attribute value after its opening quote, decoded into `values` (the
+        /// returned range); nil for anything attribute-value normalisation would change (raw tab,
+        /// line feed, carriage return).
+        mutating func attributeValue() -> Range<Int>? {
+            let start = values.count
             while i < p.count {
                 let b = p[i]
                 switch b {
                 case UInt8(ascii: "\""):
                     i += 1
-                    return value
+                    return start..<values.count
                 case UInt8(ascii: "<"):
                     return nil
                 case UInt8(ascii: "&"):
                     guard let scalar = reference() else { return nil }
-                    Scanner.append(scalar, to: &value)
+                    Scanner.append(scalar, to: &values)
                 case 0x00..<0x20:
                     return nil
                 case 0x80...:
                     guard let length = multibyteLength() else { return nil }
-                    value.append(contentsOf: p[i..<(i + length)])
+                    values.append(contentsOf: p[i..<(i + length)])
                     i += length
                 default:
                     var end = i + 1
@@ -209,7 +223,7 @@ enum WriterCanonicalForm {
                         if c < 0x20 || c >= 0x80 || c == UInt8(ascii: "\"") || c == UInt8(ascii: "<") || c == UInt8(ascii: "&") { break }
                         end += 1
                     }
-                    value.append(contentsOf: p[i..<end])
+                    values.append(contentsOf: p[i..<end])
                     i = end
                 }
             }
@@ -236,16 +250,16 @@ enum WriterCanonicalForm {
                 case UInt8(ascii: "&"):
                     guard let scalar = reference() else { return false }
                     switch scalar {
-                    case 0x26: out.append(contentsOf: Array("&amp;".utf8))
-                    case 0x3C: out.append(contentsOf: Array("&lt;".utf8))
-                    case 0x3E: out.append(contentsOf: Array("&gt;".utf8))
-                    case 0x0D: out.append(contentsOf: Array("&#xD;".utf8))
+                    case 0x26: literal("&amp;")
+                    case 0x3C: literal("&lt;")
+                    case 0x3E: literal("&gt;")
+                    case 0x0D: literal("&#xD;")
                     default: Scanner.append(scalar, to: &out)
                     }
                 case UInt8(ascii: ">"):
                     // `]]>` may not appear in character data.
                     if i >= 2 && p[i - 1] == UInt8(ascii: "]") && p[i - 2] == UInt8(ascii: "]") { return false }
-                    out.append(contentsOf: Array("&gt;".utf8))
+                    literal("&gt;")
                     i += 1
                 case 0x09, 0x0A:
                     out.append(b)
