@@ -98,6 +98,41 @@ public enum CivilTime {
     /// RFC 3339 in UTC with `Z`; fractional seconds only when present (trimmed), as reports print instants.
     public static func format(_ nanos: Int64) -> String {
         let seconds = floorDiv(nanos, nanosPerSecond)
+        let fraction = Int(nanos - seconds * nanosPerSecond)
+        let day = Int(floorDiv(seconds, 86_400))
+        let secondOfDay = Int(seconds - Int64(day) * 86_400)
+        let (y, m, d) = civil(days: day)
+        guard (0...9999).contains(y) else { return paddedFormat(nanos) }
+        // Digits written into one small buffer: reports format two instants per window, and
+        // building the text from padded pieces allocated a string per piece.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(30)
+        func digits(_ v: Int, _ n: Int) {
+            var divisor = 1
+            for _ in 1..<n { divisor *= 10 }
+            var rest = v
+            while divisor > 0 {
+                bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor))
+                rest %= divisor
+                divisor /= 10
+            }
+        }
+        digits(y, 4); bytes.append(UInt8(ascii: "-")); digits(m, 2); bytes.append(UInt8(ascii: "-")); digits(d, 2)
+        bytes.append(UInt8(ascii: "T")); digits(secondOfDay / 3600, 2); bytes.append(UInt8(ascii: ":"))
+        digits(secondOfDay / 60 % 60, 2); bytes.append(UInt8(ascii: ":")); digits(secondOfDay % 60, 2)
+        if fraction != 0 {
+            var f = fraction, width = 9
+            while f % 10 == 0 { f /= 10; width -= 1 }
+            bytes.append(UInt8(ascii: "."))
+            digits(f, width)
+        }
+        bytes.append(UInt8(ascii: "Z"))
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `format` built from padded pieces: any year (the fast path covers 0000–9999).
+    static func paddedFormat(_ nanos: Int64) -> String {
+        let seconds = floorDiv(nanos, nanosPerSecond)
         let fraction = nanos - seconds * nanosPerSecond
         let day = Int(floorDiv(seconds, 86_400))
         let secondOfDay = Int(seconds - Int64(day) * 86_400)

@@ -18,6 +18,18 @@ public enum ReportWriteError: Error, Sendable, Equatable, CustomStringConvertibl
 /// become U+FFFD: xmlTextWriter would write them raw and produce a document no parser accepts.
 /// NUL is replaced too, since C strings would otherwise cut the text short.
 func xmlSafe(_ text: String) -> String {
+    // Fast path over UTF-8 bytes: no control characters below 0x20 other than tab, LF, CR, and no
+    // 0xEF 0xBF 0xBE/0xBF (U+FFFE, U+FFFF); reports write hundreds of thousands of values.
+    var clean = true
+    var previous: (UInt8, UInt8) = (0, 0)
+    for b in text.utf8 {
+        if (b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D) || (previous == (0xEF, 0xBF) && (b == 0xBE || b == 0xBF)) {
+            clean = false
+            break
+        }
+        previous = (previous.1, b)
+    }
+    if clean { return text }
     func allowed(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x09, 0x0A, 0x0D: return true
