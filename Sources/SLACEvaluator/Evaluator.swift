@@ -14,7 +14,21 @@ public protocol TraceDigester: AnyObject, Sendable {
 
 /// One trace input to evaluate: its bytes, its format, and how to digest it.
 public struct TraceSource: Sendable {
-    public var input: TraceInput
+    /// Where a trace's bytes come from.
+    public enum Content: Sendable {
+        /// The whole content, memory-mapped or in memory: split into chunks for several cores.
+        case whole(TraceInput)
+        /// Read front to back in blocks of whole lines (gzip files, standard input, pipes), so
+        /// that memory stays flat in the trace length.
+        case stream(LineBlockReader)
+    }
+
+    public var content: Content
+    /// The whole input, when the trace is not streamed.
+    public var input: TraceInput? {
+        if case .whole(let input) = content { return input }
+        return nil
+    }
     public var format: TraceFormat
     /// Computes the trace's SHA-256 (hex). Run by the evaluator as one more task beside the scan
     /// when there are several jobs, so that hashing overlaps scanning; injected so that the
@@ -28,9 +42,21 @@ public struct TraceSource: Sendable {
     public var makeDigester: (@Sendable () -> any TraceDigester)?
     public init(input: TraceInput, format: TraceFormat, digest: @escaping @Sendable (TraceInput) -> String, displayPath: String,
                 makeDigester: (@Sendable () -> any TraceDigester)? = nil) {
-        self.input = input
+        self.content = .whole(input)
         self.format = format
         self.digest = digest
+        self.displayPath = displayPath
+        self.makeDigester = makeDigester
+    }
+
+    /// A streamed source (its format decided from `reader.prefix()`); the digest is computed
+    /// block by block with `makeDigester`.
+    public init(stream reader: LineBlockReader, format: TraceFormat, displayPath: String,
+                makeDigester: @escaping @Sendable () -> any TraceDigester) {
+        reader.setFormat(format)
+        self.content = .stream(reader)
+        self.format = format
+        self.digest = { _ in "" }
         self.displayPath = displayPath
         self.makeDigester = makeDigester
     }
@@ -98,46 +124,26 @@ public struct Evaluator: Sendable {
         var total = MonitorState(clauseCount: clauses.count, traceCount: traces.count)
         var digests: [String] = []
         for (t, trace) in traces.enumerated() {
-            let bytes = trace.input.bytes
-            let scanner: TraceScanner
-            do {
-                scanner = try TraceScanner(format: trace.format, request: request, bytes: bytes, path: trace.displayPath)
-            } catch {
-                throw EvaluationError(message: error.description)
-            }
-            // With several jobs, six chunks per job balance the load (the digest task runs beside
-            // them, and chunks of a nearly sorted trace differ in cost); merging is cheap. Measured
-            // on the 1 GB benchmark with two jobs: 4 per job 1.59–1.67 s, 6 per job 1.51–1.55 s
-            // (peak 189–202 MB), 8 per job 1.49–1.52 s but peak 233–251 MB.
-            let ranges = TraceScanner.chunkBoundaries(bytes: bytes, count: jobs > 1 ? jobs * 6 : 1, format: trace.format)
-            let states = ConcurrentSlots<MonitorState>(count: ranges.count)
-            let traceCount = traces.count
-            let path = trace.displayPath
-            let input = trace.input  // keeps the mapping alive; its bytes are read-only
-            let format = trace.format
-            // With one job, digest then scan on this thread; with more, the digest is one more task.
-            let hashInParallel = jobs > 1
-            // With one job and an incremental digester, blocks are hashed as they are scanned.
-            let digester: (any TraceDigester)? = hashInParallel ? nil : trace.makeDigester?()
-            var digest = hashInParallel || digester != nil ? "" : trace.digest(input)
-            let digestBox = ConcurrentSlots<String>(count: 1)
-            // The digest is task 0 so that it starts first; chunk tasks follow.
-            let firstChunkTask = hashInParallel ? 1 : 0
-            DispatchQueue.concurrentPerform(iterations: ranges.count + firstChunkTask) { task in
-                if hashInParallel && task == 0 {
-                    digestBox.set(0, trace.digest(input))
-                    return
+            var chunkStates: [MonitorState]
+            switch trace.content {
+            case .whole(let input):
+                let (states, digest) = try scanWhole(trace, input, traceIndex: t, traceCount: traces.count, jobs: jobs, progress: progress)
+                chunkStates = states
+                digests.append(digest)
+            case .stream(let reader):
+                let scanner: TraceScanner
+                do {
+                    let prefix = try reader.prefix()
+                    scanner = try TraceScanner(format: trace.format, request: request, bytes: prefix, path: trace.displayPath)
+                } catch {
+                    throw EvaluationError(message: error.description)
                 }
-                let i = task - firstChunkTask
-                let state = self.scanChunk(scanner: scanner, input: input, format: format, range: ranges[i], traceIndex: t,
-                                           traceCount: traceCount, path: path, progress: progress, digester: digester)
-                states.set(i, state)
+                let (state, digest) = try scanStream(trace, reader, scanner: scanner, traceIndex: t, traceCount: traces.count,
+                                                     jobs: jobs, progress: progress)
+                chunkStates = [state]
+                digests.append(digest)
             }
-            if hashInParallel { digest = digestBox.all().first ?? "" }
-            if let digester { digest = digester.finalize() }
-            digests.append(digest)
             timing.mark("scan")
-            var chunkStates = states.all()
             let overLimit = EvaluationError(message: "the contract's windows and groups exceed \(windowLimit) on this trace; "
                 + "check the window length and the `per` fields (a `per` over a unique field such as `id` makes one group per record)")
             if chunkStates.contains(where: \.overLimit) { throw overLimit }
@@ -152,6 +158,48 @@ public struct Evaluator: Sendable {
         return finish(total, traces: traces, digests: digests, parallel: jobs > 1)
     }
 
+    /// Scans a whole (mapped or loaded) input in chunks, several at a time, and digests it; returns
+    /// the chunks' states in file order and the digest.
+    func scanWhole(_ trace: TraceSource, _ input: TraceInput, traceIndex t: Int, traceCount: Int, jobs: Int,
+                   progress: (@Sendable (Int, Int) -> Void)?) throws -> ([MonitorState], String) {
+        let bytes = input.bytes
+        let scanner: TraceScanner
+        do {
+            scanner = try TraceScanner(format: trace.format, request: request, bytes: bytes, path: trace.displayPath)
+        } catch {
+            throw EvaluationError(message: error.description)
+        }
+        // With several jobs, six chunks per job balance the load (the digest task runs beside
+        // them, and chunks of a nearly sorted trace differ in cost); merging is cheap. Measured
+        // on the 1 GB benchmark with two jobs: 4 per job 1.59–1.67 s, 6 per job 1.51–1.55 s
+        // (peak 189–202 MB), 8 per job 1.49–1.52 s but peak 233–251 MB.
+        let ranges = TraceScanner.chunkBoundaries(bytes: bytes, count: jobs > 1 ? jobs * 6 : 1, format: trace.format)
+        let states = ConcurrentSlots<MonitorState>(count: ranges.count)
+        let path = trace.displayPath
+        let format = trace.format
+        // With one job, digest then scan on this thread; with more, the digest is one more task.
+        let hashInParallel = jobs > 1
+        // With one job and an incremental digester, blocks are hashed as they are scanned.
+        let digester: (any TraceDigester)? = hashInParallel ? nil : trace.makeDigester?()
+        var digest = hashInParallel || digester != nil ? "" : trace.digest(input)
+        let digestBox = ConcurrentSlots<String>(count: 1)
+        // The digest is task 0 so that it starts first; chunk tasks follow.
+        let firstChunkTask = hashInParallel ? 1 : 0
+        DispatchQueue.concurrentPerform(iterations: ranges.count + firstChunkTask) { task in
+            if hashInParallel && task == 0 {
+                digestBox.set(0, trace.digest(input))
+                return
+            }
+            let i = task - firstChunkTask
+            let state = self.scanChunk(scanner: scanner, input: input, format: format, range: ranges[i], traceIndex: t,
+                                       traceCount: traceCount, path: path, progress: progress, digester: digester)
+            states.set(i, state)
+        }
+        if hashInParallel { digest = digestBox.all().first ?? "" }
+        if let digester { digest = digester.finalize() }
+        return (states.all(), digest)
+    }
+
     /// Blocks of about this many bytes are scanned and then released from memory
     /// (`releasePages`); settable so that tests exercise many blocks on small traces.
     /// 8 MB keeps the pages in flight small next to window state: with 32 MB blocks, the peak of a
@@ -163,90 +211,74 @@ public struct Evaluator: Sendable {
     /// mistake (`every 1 ms per id`) and would exhaust memory. Settable for tests.
     public var windowLimit = 5_000_000
 
-    /// Scans one chunk into a fresh state. Hot path: state lives in locals, not class properties.
+    /// Scans one chunk of a whole input into a fresh state, block by block, releasing each block's
+    /// pages after it is scanned.
     func scanChunk(scanner: TraceScanner, input: TraceInput, format: TraceFormat, range: Range<Int>, traceIndex t: Int,
                    traceCount: Int, path: String, progress: (@Sendable (Int, Int) -> Void)? = nil,
                    digester: (any TraceDigester)? = nil) -> MonitorState {
         let bytes = input.bytes
-        var state = MonitorState(clauseCount: clauses.count, traceCount: traceCount)
-        var counts = TraceCounts()
-        var rejected: [RejectedRecord] = []
-        var assigners = clauses.map(\.assigner)
-        var clauseStates = state.clauses
-        // One interner per distinct `per` field list; clauses sharing it share the group id.
-        var groupSpecs: [[Int]] = []
-        var interners: [GroupInterner] = []
-        var internerOfClause: [Int] = []
-        for c in clauses {
-            if let i = groupSpecs.firstIndex(of: c.groupSlots) { internerOfClause.append(i) } else {
-                groupSpecs.append(c.groupSlots)
-                interners.append(GroupInterner(slots: c.groupSlots))
-                internerOfClause.append(interners.count - 1)
-            }
-        }
-        var groupOfRecord = Array(repeating: Int32(0), count: interners.count)
-        let clauseList = clauses  // keeps the clause objects alive while `clauseRefs` is used
-        let termStart = plan.contract.termStart, termEnd = plan.contract.termEnd
-        let slots = self.slots
-        let contractExclusions = self.contractExclusions
-        // Clauses are final-class instances read through a buffer pointer: as structs indexed from
-        // an array, each was copied per record, and retain/release took 41% of perf's samples.
-        // They are reached as unretained references: the chunks of all jobs share these objects, and
-        // retaining them per record made the cores fight over their reference counts (with two
-        // jobs, swift_retain took 20% of perf's samples; with one job, 4%). `clauses` keeps them
-        // alive for the whole scan.
-        let clauseRefs = clauses.map { Unmanaged.passUnretained($0) }
+        var chunk = ChunkScan(self, traceIndex: t, traceCount: traceCount, path: path)
         // The chunk is scanned in blocks (at line boundaries) so that its pages can be released.
-        let chunk = UnsafeRawBufferPointer(rebasing: bytes[range])
-        let blocks = TraceScanner.chunkBoundaries(bytes: chunk, count: max(1, range.count / max(1, blockSize)), format: format)
+        let part = UnsafeRawBufferPointer(rebasing: bytes[range])
+        let blocks = TraceScanner.chunkBoundaries(bytes: part, count: max(1, range.count / max(1, blockSize)), format: format)
             .map { ($0.lowerBound + range.lowerBound)..<($0.upperBound + range.lowerBound) }
-        var lines = 0, records = 0
         for block in blocks {
-        digester?.update(UnsafeRawBufferPointer(rebasing: bytes[block]))
-        let result = clauseRefs.withUnsafeBufferPointer { clauseBuffer in
-          scanner.scan(bytes, range: block, firstLine: lines + 1, accept: { record in
-            if record.timestamp < termStart || record.timestamp >= termEnd {
-                counts.outsideTerm += 1
-                return
+            digester?.update(UnsafeRawBufferPointer(rebasing: bytes[block]))
+            let records = chunk.scan(scanner, bytes, range: block, atInputStart: nil)
+            input.releasePages(block)
+            progress?(block.count, records)
+            // Resource limit (SPEC §10): stop with a clear error rather than exhaust memory.
+            if chunk.windowCount > windowLimit {
+                chunk.overLimit = true
+                break
             }
-            counts.accepted += 1
-            if !contractExclusions.isEmpty && contractExclusions.excludes(record, slots) {
-                counts.excluded += 1
-                return
-            }
-            for i in interners.indices { groupOfRecord[i] = interners[i].group(record.texts) }
-            guard let clauseBase = clauseBuffer.baseAddress else { return }
-            for c in 0..<clauseBuffer.count {
-                let group = groupOfRecord[internerOfClause[c]]
-                clauseBase[c]._withUnsafeGuaranteedRef {
-                    $0.observe(record, slots: slots, group: group, assigner: &assigners[c], state: &clauseStates[c])
-                }
-            }
-          }, reject: { line in
-            counts.rejected += 1
-            if rejected.count < Evaluator.rejectedListLimit {
-                rejected.append(RejectedRecord(path: path, line: line.line, reason: line.reason))
-            }
-          })
         }
-        lines += result.lines
-        records += result.records
-        withExtendedLifetime(clauseList) {}
-        input.releasePages(block)
-        progress?(block.count, result.records)
-        // Resource limit (SPEC §10): stop with a clear error rather than exhaust memory.
-        if clauseStates.reduce(0, { $0 + $1.windows.count }) > windowLimit {
-            state.overLimit = true
-            break
+        return chunk.finish()
+    }
+
+    /// Scans a streamed input (gzip, standard input, a pipe) block by block into one state, with
+    /// its digest. With one job everything runs on this thread; with more, one thread reads (and
+    /// inflates) the next block while this one digests and scans the current one.
+    func scanStream(_ trace: TraceSource, _ reader: LineBlockReader, scanner: TraceScanner, traceIndex t: Int, traceCount: Int,
+                    jobs: Int, progress: (@Sendable (Int, Int) -> Void)?) throws -> (MonitorState, String) {
+        guard let digester = trace.makeDigester?() else {
+            throw EvaluationError(message: "a streamed trace needs an incremental digest")
         }
+        var chunk = ChunkScan(self, traceIndex: t, traceCount: traceCount, path: trace.displayPath)
+        func consume(_ block: UnsafeRawBufferPointer, first: Bool) -> Bool {
+            digester.update(block)
+            let records = chunk.scan(scanner, block, range: 0..<block.count, atInputStart: first)
+            progress?(block.count, records)
+            if chunk.windowCount > windowLimit {
+                chunk.overLimit = true
+                return false
+            }
+            return true
         }
-        counts.lines = lines
-        counts.records = records
-        for c in clauseStates.indices { clauseStates[c].adoptGroups(interners[internerOfClause[c]].parts) }
-        state.clauses = clauseStates
-        state.counts[t] = counts
-        state.rejected[t] = rejected
-        return state
+        if jobs <= 1 {
+            var first = true
+            while let block = try Evaluator.nextBlock(reader) {
+                if !consume(block, first: first) { break }
+                first = false
+            }
+        } else {
+            let pipe = BlockPipe(reader: reader)
+            defer {
+                pipe.stop()
+                pipe.join()
+            }
+            var first = true
+            while let block = try pipe.next() {
+                let more = block.withUnsafeBytes { consume($0, first: first) }
+                first = false
+                if !more { break }
+            }
+        }
+        return (chunk.finish(), digester.finalize())
+    }
+
+    static func nextBlock(_ reader: LineBlockReader) throws -> UnsafeRawBufferPointer? {
+        do { return try reader.next() } catch { throw EvaluationError(message: error.description) }
     }
 
     // MARK: finishing

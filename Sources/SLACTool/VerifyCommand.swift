@@ -182,15 +182,35 @@ public enum VerifyCommand {
         }
         var sources: [TraceSource] = []
         for path in options.traces {
-            do {
-                let input = try TraceInput(path: path)
-                let format = formatOverride ?? TraceFormatDetection.detect(bytes: input.bytes, path: path)
-                if formatOverride == nil, format == .jsonl || format == .csv, let summary = TraceFormatDetection.summaryKind(bytes: input.bytes) {
+            do throws(TraceInputError) {
+                let displayPath = path == "-" ? "<stdin>" : path
+                // Gzip files, standard input and pipes are read as streams (memory flat in the
+                // trace length); plain files are mapped and split into chunks.
+                let stream: LineBlockReader? = TraceStream.shouldStream(path: path)
+                    ? LineBlockReader(stream: try TraceStream(path: path), blockSize: evaluator.blockSize) : nil
+                let start = try stream?.prefix()
+                let input = stream == nil ? try TraceInput(path: path) : nil
+                let head = start ?? input?.bytes ?? UnsafeRawBufferPointer(start: nil, count: 0)
+                let format = formatOverride ?? TraceFormatDetection.detect(bytes: head, path: path)
+                if formatOverride == nil, format == .jsonl || format == .csv, let summary = TraceFormatDetection.summaryKind(bytes: head) {
                     return CommandOutput(standardError: "error: trace `\(path)` is \(summary.what)\n   = help: \(summary.help)\n",
                                          exitCode: ExitCode.unreadableInput)
                 }
-                sources.append(TraceSource(input: input, format: format, digest: Digest.sha256Hex,
-                                           displayPath: path == "-" ? "<stdin>" : path, makeDigester: { SHA256Digester() }))
+                if let stream, !format.isAdapter {
+                    sources.append(TraceSource(stream: stream, format: format, displayPath: displayPath, makeDigester: { SHA256Digester() }))
+                } else {
+                    // Adapter formats are parsed as whole documents.
+                    let whole: TraceInput
+                    if let input {
+                        whole = input
+                    } else if let stream {
+                        whole = try TraceInput(path: path, collecting: stream)
+                    } else {
+                        whole = try TraceInput(path: path)
+                    }
+                    sources.append(TraceSource(input: whole, format: format, digest: Digest.sha256Hex,
+                                               displayPath: displayPath, makeDigester: { SHA256Digester() }))
+                }
             } catch {
                 return CommandOutput(standardError: "error: cannot read trace `\(path)`: \(error.message)\n", exitCode: ExitCode.unreadableInput)
             }
@@ -204,7 +224,9 @@ public enum VerifyCommand {
         // admits them only when every clause has one window over the whole term).
         let adapterOptions = AdapterOptions(epoch: epoch, undatedTimestamp: plan.contract.termStart)
         let result: EvaluationResult
-        let bar = options.showProgress ? ProgressBar(totalBytes: sources.reduce(0) { $0 + $1.input.bytes.count }) : nil
+        // Streamed traces have no known size: the bar then shows bytes and records without a percentage.
+        let bar = options.showProgress ? ProgressBar(totalBytes: sources.contains { $0.input == nil } ? nil
+                                                        : sources.reduce(0) { $0 + ($1.input?.bytes.count ?? 0) }) : nil
         do {
             var progress: (@Sendable (Int, Int) -> Void)?
             if let bar { progress = { bytes, records in bar.advance(bytes: bytes, records: records) } }
@@ -276,14 +298,14 @@ enum Summary {
 /// A progress line on standard error for long runs: bytes done, records/s and ETA, redrawn at
 /// most ten times a second. Only used when standard error is a terminal.
 final class ProgressBar: @unchecked Sendable {
-    private let totalBytes: Int
+    private let totalBytes: Int?
     private var bytes = 0
     private var records = 0
     private let started = DispatchTime.now().uptimeNanoseconds
     private var lastDraw: UInt64 = 0
     private let lock = NSLock()
 
-    init(totalBytes: Int) { self.totalBytes = max(1, totalBytes) }
+    init(totalBytes: Int?) { self.totalBytes = totalBytes.map { max(1, $0) } }
 
     func advance(bytes b: Int, records r: Int) {
         lock.lock()
@@ -298,6 +320,11 @@ final class ProgressBar: @unchecked Sendable {
 
     private func draw(now: UInt64) {
         let seconds = max(0.001, Double(now - started) / 1e9)
+        guard let totalBytes else {
+            let line = String(format: "\r%.0f MB  %.0f records/s ", Double(bytes) / 1e6, Double(records) / seconds)
+            FileHandle.standardError.write(Data(line.utf8))
+            return
+        }
         let fraction = min(1, Double(bytes) / Double(totalBytes))
         let width = 30
         let filled = Int(fraction * Double(width))

@@ -85,6 +85,38 @@ public final class TraceInput: @unchecked Sendable {
         }
     }
 
+    /// Reads the whole content of a streamed input into memory: for formats that are parsed as
+    /// one document (adapters) when the input came compressed or through a pipe.
+    public init(path: String, collecting reader: LineBlockReader) throws(TraceInputError) {
+        self.path = path
+        isGzip = reader.stream.isGzip
+        var capacity = 1 << 16
+        var count = 0
+        guard var buffer = malloc(capacity) else { throw TraceInputError(path: path, message: "out of memory") }
+        do throws(TraceInputError) {
+            while let block = try reader.next() {
+                if count + block.count > capacity {
+                    while count + block.count > capacity { capacity *= 2 }
+                    guard let grown = realloc(buffer, capacity) else {
+                        throw TraceInputError(path: path, message: "out of memory")
+                    }
+                    buffer = grown
+                }
+                if let from = block.baseAddress { (buffer + count).copyMemory(from: from, byteCount: block.count) }
+                count += block.count
+            }
+        } catch {
+            free(buffer)
+            throw error
+        }
+        if count == 0 {
+            free(buffer)
+            storage = .empty
+        } else {
+            storage = .allocated(buffer, count)
+        }
+    }
+
     deinit { TraceInput.release(storage) }
 
     /// Tells the kernel this process is done with `range` of a memory-mapped file, so those pages

@@ -278,7 +278,11 @@ public struct TraceScanner: Sendable {
     /// gets every bad line. Blank lines are skipped and are not records.
     /// Returns the number of physical lines in the range and the number of records
     /// (accepted + rejected).
-    public func scan(_ bytes: UnsafeRawBufferPointer, range: Range<Int>, firstLine: Int,
+    ///
+    /// `atInputStart` says whether the range begins the input (byte order mark, CSV header); by
+    /// default, whether it starts at offset 0. Blocks of a `LineBlockReader` each start at 0 of
+    /// their own buffer, so only the first one passes true.
+    public func scan(_ bytes: UnsafeRawBufferPointer, range: Range<Int>, firstLine: Int, atInputStart: Bool? = nil,
                      accept: (TraceRecord) -> Void,
                      reject: (RejectedLine) -> Void) -> (lines: Int, records: Int) {
         guard let raw = bytes.baseAddress, !range.isEmpty else { return (0, 0) }
@@ -288,8 +292,9 @@ public struct TraceScanner: Sendable {
         var decoder = RecordDecoder(base: base, readable: bytes.count, table: table, request: request)
         defer { decoder.deallocate() }
         var record = TraceRecord(request: request)
-        if format == .csv { return scanCSV(&decoder, &record, range, firstLine, accept, reject) }
-        return scanJSONLines(&decoder, &record, range, firstLine, accept, reject)
+        let atStart = atInputStart ?? (range.lowerBound == 0)
+        if format == .csv { return scanCSV(&decoder, &record, range, firstLine, atStart, accept, reject) }
+        return scanJSONLines(&decoder, &record, range, firstLine, atStart, accept, reject)
     }
 
     /// Adapter formats: the records parsed at creation (or, for a scanner made from a header only,
@@ -318,12 +323,12 @@ public struct TraceScanner: Sendable {
     }
 
     private func scanJSONLines(_ decoder: inout RecordDecoder, _ record: inout TraceRecord, _ range: Range<Int>,
-                               _ firstLine: Int, _ accept: (TraceRecord) -> Void,
+                               _ firstLine: Int, _ atStart: Bool, _ accept: (TraceRecord) -> Void,
                                _ reject: (RejectedLine) -> Void) -> (lines: Int, records: Int) {
         let base = decoder.base
         let end = range.upperBound
         var pos = range.lowerBound
-        if pos == 0 && hasByteOrderMark(base, end) { pos = 3 }
+        if atStart && hasByteOrderMark(base + pos, end - pos) { pos += 3 }
         var line = firstLine - 1
         var records = 0
         let hasAliases = !(numericAliases.isEmpty && textAliases.isEmpty && listAliases.isEmpty)
@@ -347,7 +352,7 @@ public struct TraceScanner: Sendable {
     }
 
     private func scanCSV(_ decoder: inout RecordDecoder, _ record: inout TraceRecord, _ range: Range<Int>,
-                         _ firstLine: Int, _ accept: (TraceRecord) -> Void,
+                         _ firstLine: Int, _ atStart: Bool, _ accept: (TraceRecord) -> Void,
                          _ reject: (RejectedLine) -> Void) -> (lines: Int, records: Int) {
         let base = decoder.base
         let end = range.upperBound
@@ -355,7 +360,7 @@ public struct TraceScanner: Sendable {
         var line = firstLine - 1
         var records = 0
         let header = self.header ?? CSVHeader(columns: [], endOffset: 0, lineCount: 0)
-        if pos < header.endOffset {
+        if atStart && pos < header.endOffset {
             // The header row (and blank lines or a byte order mark before it) count as lines only.
             let stop = min(header.endOffset, end)
             var p = pos

@@ -57,6 +57,12 @@ struct PropertyTests {
         }
         // Many small blocks per chunk (the scan releases pages block by block on large files).
         #expect(try runEvaluator(plan, [(path, .jsonl)], jobs: 2, blockSize: 1009) == result, "seed \(seed): small blocks differ")
+        // Streamed from gzip in small blocks, on one thread and with a reading thread.
+        let compressed = try gzip(path)
+        for jobs in [1, 2] {
+            #expect(try runEvaluatorStreamed(plan, [(compressed, .jsonl, path)], jobs: jobs, blockSize: 977 + Int(seed) * 13) == result,
+                    "seed \(seed): streamed with \(jobs) jobs differs")
+        }
 
         // Input order does not matter: the same lines shuffled.
         var g = SeededGenerator(seed: seed &+ 99)
@@ -87,6 +93,11 @@ struct PropertyTests {
         #expect(diffs.isEmpty, Testing.Comment(rawValue: "seed \(seed), \(diffs.count) differences:\n" + diffs.prefix(25).joined(separator: "\n") + "\n\n" + generated.text))
         for jobs in [2, 3, 7] {
             #expect(try runEvaluator(plan, [(path, .csv)], jobs: jobs) == result, "seed \(seed): jobs \(jobs) differs")
+        }
+        let compressed = try gzip(path)
+        for jobs in [1, 2] {
+            #expect(try runEvaluatorStreamed(plan, [(compressed, .csv, path)], jobs: jobs, blockSize: 500 + Int(seed)) == result,
+                    "seed \(seed): streamed CSV with \(jobs) jobs differs")
         }
         // Many small blocks per chunk (the scan releases pages block by block on large files).
         for jobs in [1, 3] {

@@ -1,0 +1,331 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CZlib
+
+/// read(2), named apart from `TraceStream.read(into:capacity:)`.
+private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
+    read(fd, buffer, count)
+}
+
+/// The content of a trace read front to back: gzip files inflated as they are read, standard
+/// input, pipes. Nothing is held whole, so memory stays flat in the trace length (SPEC §9): a
+/// month of gzip-compressed traces is tens of GB once inflated, more than a CI machine has.
+///
+/// Plain regular files are memory-mapped by `TraceInput` instead (they can be split into chunks
+/// for several cores); `shouldStream(path:)` tells the two apart. Errors are the same as
+/// `TraceInput`'s: `no such file`, `is a directory`, `not a valid gzip stream: …`.
+public final class TraceStream: @unchecked Sendable {
+    // Used by one thread at a time (the reader of a trace); not shared concurrently.
+
+    /// The path as given (`-` for standard input).
+    public let path: String
+    /// Whether the content is gzip-compressed (known after the first read).
+    public private(set) var isGzip = false
+
+    private let fd: Int32
+    private let ownsDescriptor: Bool
+    private let raw: UnsafeMutablePointer<UInt8>
+    private static let rawCapacity = 1 << 20
+    private var rawCount = 0
+    private var rawEnded = false
+    private var started = false
+    private var finished = false
+    /// Plain content: bytes of `raw` not yet handed out (read while sniffing for gzip).
+    private var plainOffset = 0
+    private var zstream = z_stream()
+    private var zlibReady = false
+    private var memberEnded = false
+
+    /// Whether `path` is read as a stream: standard input, anything that is not a regular file, or
+    /// a regular file that starts with the gzip magic bytes. Unreadable paths answer false, so that
+    /// `TraceInput` reports the error.
+    public static func shouldStream(path: String) -> Bool {
+        if path == "-" { return true }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { return false }
+        defer { close(fd) }
+        var st = stat()
+        if fstat(fd, &st) != 0 { return false }
+        let mode = st.st_mode & S_IFMT
+        if mode == S_IFDIR { return false }
+        if mode != S_IFREG { return true }
+        var magic: (UInt8, UInt8) = (0, 0)
+        let n = withUnsafeMutableBytes(of: &magic) { pread(fd, $0.baseAddress, 2, 0) }
+        return n == 2 && magic.0 == 0x1f && magic.1 == 0x8b
+    }
+
+    /// Opens `path` (`-` is standard input) for reading.
+    public init(path: String) throws(TraceInputError) {
+        self.path = path
+        if path == "-" {
+            fd = 0
+            ownsDescriptor = false
+        } else {
+            let opened = open(path, O_RDONLY | O_CLOEXEC)
+            if opened < 0 { throw TraceInputError(path: path, message: TraceStream.systemMessage(errno)) }
+            var st = stat()
+            if fstat(opened, &st) == 0 && st.st_mode & S_IFMT == S_IFDIR {
+                close(opened)
+                throw TraceInputError(path: path, message: "is a directory")
+            }
+            fd = opened
+            ownsDescriptor = true
+        }
+        raw = .allocate(capacity: TraceStream.rawCapacity)
+    }
+
+    deinit {
+        if zlibReady { inflateEnd(&zstream) }
+        if ownsDescriptor { close(fd) }
+        raw.deallocate()
+    }
+
+    private func fail(_ message: String) -> TraceInputError {
+        TraceInputError(path: path, message: "not a valid gzip stream: " + message)
+    }
+
+    /// Reads more raw bytes into `raw` (replacing what zlib has consumed); false at the end.
+    private func refill() throws(TraceInputError) -> Bool {
+        if rawEnded { return false }
+        while true {
+            let n = systemRead(fd, raw, TraceStream.rawCapacity)
+            if n > 0 {
+                rawCount = n
+                zstream.next_in = raw
+                zstream.avail_in = uInt(n)
+                return true
+            }
+            if n == 0 {
+                rawEnded = true
+                return false
+            }
+            let e = errno
+            if e == EINTR { continue }
+            if e == EISDIR { throw TraceInputError(path: path, message: "is a directory") }
+            throw TraceInputError(path: path, message: "read error: " + TraceStream.systemMessage(e))
+        }
+    }
+
+    /// Reads the first bytes and decides between gzip and plain content.
+    private func start() throws(TraceInputError) {
+        started = true
+        rawCount = 0
+        // Two bytes decide; a pipe may deliver them in separate reads.
+        while rawCount < 2 && !rawEnded {
+            let n = systemRead(fd, raw + rawCount, TraceStream.rawCapacity - rawCount)
+            if n > 0 { rawCount += n; continue }
+            if n == 0 { rawEnded = true; break }
+            let e = errno
+            if e == EINTR { continue }
+            if e == EISDIR { throw TraceInputError(path: path, message: "is a directory") }
+            throw TraceInputError(path: path, message: "read error: " + TraceStream.systemMessage(e))
+        }
+        if rawCount >= 2 && raw[0] == 0x1f && raw[1] == 0x8b {
+            isGzip = true
+            let rc = inflateInit2_(&zstream, 15 + 32, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
+            guard rc == Z_OK else { throw TraceInputError(path: path, message: "cannot initialise zlib (\(rc))") }
+            zlibReady = true
+            zstream.next_in = raw
+            zstream.avail_in = uInt(rawCount)
+        } else if path.hasSuffix(".gz") && rawCount > 0 {
+            throw fail("missing gzip header")
+        }
+    }
+
+    /// Reads up to `capacity` bytes of content into `buffer`; 0 means the content has ended.
+    public func read(into buffer: UnsafeMutableRawPointer, capacity: Int) throws(TraceInputError) -> Int {
+        precondition(capacity > 0, "a read needs room")
+        if !started { try start() }
+        if finished { return 0 }
+        if !isGzip {
+            if plainOffset < rawCount {
+                let n = min(capacity, rawCount - plainOffset)
+                buffer.copyMemory(from: raw + plainOffset, byteCount: n)
+                plainOffset += n
+                return n
+            }
+            while true {
+                let n = systemRead(fd, buffer, capacity)
+                if n > 0 { return n }
+                if n == 0 { finished = true; return 0 }
+                let e = errno
+                if e == EINTR { continue }
+                throw TraceInputError(path: path, message: "read error: " + TraceStream.systemMessage(e))
+            }
+        }
+        while true {
+            if memberEnded {
+                try nextMember()
+                if finished { return 0 }
+            }
+            if zstream.avail_in == 0 {
+                guard try refill() else { throw fail("unexpected end of data (truncated file)") }
+            }
+            zstream.next_out = buffer.assumingMemoryBound(to: Bytef.self)
+            zstream.avail_out = uInt(min(capacity, 1 << 30))
+            let rc = CZlib.inflate(&zstream, Z_NO_FLUSH)
+            let produced = min(capacity, 1 << 30) - Int(zstream.avail_out)
+            switch rc {
+            case Z_OK, Z_BUF_ERROR:
+                if produced > 0 { return produced }
+            case Z_STREAM_END:
+                memberEnded = true
+                if produced > 0 { return produced }
+            case Z_MEM_ERROR:
+                throw TraceInputError(path: path, message: "out of memory while inflating")
+            default:
+                let detail = zstream.msg.map { String(cString: $0) } ?? "error \(rc)"
+                throw fail(detail.lowercased())
+            }
+        }
+    }
+
+    /// After a gzip member: the end of the content (zero padding is tolerated), or another member
+    /// (concatenated gzip, as `cat a.gz b.gz` makes); anything else is an error.
+    private func nextMember() throws(TraceInputError) {
+        var sawPadding = false
+        while true {
+            if zstream.avail_in == 0 {
+                guard try refill() else {
+                    finished = true
+                    return
+                }
+            }
+            guard let next = zstream.next_in else { throw fail("internal state") }
+            if next[0] != 0 { break }
+            sawPadding = true
+            zstream.next_in = next + 1
+            zstream.avail_in -= 1
+        }
+        guard !sawPadding, let next = zstream.next_in, next[0] == 0x1f else { throw fail("trailing data after gzip member") }
+        let rc = inflateReset(&zstream)
+        if rc != Z_OK { throw fail("cannot reset zlib (\(rc))") }
+        memberEnded = false
+    }
+
+    private static func systemMessage(_ code: Int32) -> String {
+        switch code {
+        case ENOENT: return "no such file"
+        case EISDIR: return "is a directory"
+        case EACCES, EPERM: return "permission denied"
+        case ENOTDIR: return "no such file (a parent is not a directory)"
+        default:
+            guard let s = strerror(code) else { return "error \(code)" }
+            return String(cString: s).lowercased()
+        }
+    }
+}
+
+/// Cuts a `TraceStream` into blocks of whole lines (for CSV, whole rows: a line break inside a
+/// quoted cell does not end a row), so that each block can be scanned on its own and the blocks
+/// together give exactly the records of one scan of the whole content.
+///
+/// A block is about `blockSize` bytes; a line longer than that grows the buffer. The bytes of a
+/// block are valid until the next call to `next()`.
+public final class LineBlockReader: @unchecked Sendable {
+    // Used by one thread at a time.
+
+    /// The stream being read.
+    public let stream: TraceStream
+    private var buffer: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private var filled = 0
+    /// Length of the block handed out last (removed from the front on the next call).
+    private var served = 0
+    private var ended = false
+    private var format = TraceFormat.jsonl
+    /// CSV: bytes of `buffer` whose quotes have been counted, the parity there, and the end of
+    /// the last row break found outside quotes (0: none yet).
+    private var parityScanned = 0
+    private var inQuotes = false
+    private var lastRowEnd = 0
+    /// Blocks handed out so far.
+    public private(set) var blockCount = 0
+
+    /// A reader handing out blocks of about `blockSize` bytes.
+    public init(stream: TraceStream, blockSize: Int = 8 << 20) {
+        self.stream = stream
+        capacity = max(64, blockSize)
+        buffer = .allocate(capacity: capacity + 1)
+    }
+
+    deinit { buffer.deallocate() }
+
+    /// Sets how rows end (CSV rows may contain quoted line breaks); call before `next()`.
+    public func setFormat(_ format: TraceFormat) { self.format = format }
+
+    /// The first bytes of the content (up to one block, and at least one whole line unless the
+    /// content ends first), for format detection and the CSV header; nothing is consumed.
+    public func prefix() throws(TraceInputError) -> UnsafeRawBufferPointer {
+        precondition(blockCount == 0 && served == 0, "the prefix is read before the first block")
+        while !ended {
+            if filled == capacity {
+                if memchr(buffer, 0x0A, filled) != nil { break }
+                grow()
+            }
+            let n = try stream.read(into: buffer + filled, capacity: capacity - filled)
+            if n == 0 { ended = true } else { filled += n }
+        }
+        return UnsafeRawBufferPointer(start: buffer, count: filled)
+    }
+
+    /// The next block of whole lines (the last one may lack a final line break), or nil at the end.
+    public func next() throws(TraceInputError) -> UnsafeRawBufferPointer? {
+        if served > 0 {
+            let rest = filled - served
+            if rest > 0 { (buffer).update(from: buffer + served, count: rest) }
+            filled = rest
+            parityScanned = max(0, parityScanned - served)
+            lastRowEnd = 0
+            served = 0
+        }
+        while true {
+            if !ended && filled < capacity {
+                let n = try stream.read(into: buffer + filled, capacity: capacity - filled)
+                if n == 0 { ended = true } else { filled += n }
+                continue
+            }
+            if ended {
+                guard filled > 0 else { return nil }
+                return serve(filled)
+            }
+            let cut = cutPoint()
+            if cut > 0 { return serve(cut) }
+            grow()  // one line longer than the buffer
+        }
+    }
+
+    private func serve(_ count: Int) -> UnsafeRawBufferPointer {
+        served = count
+        blockCount += 1
+        return UnsafeRawBufferPointer(start: buffer, count: count)
+    }
+
+    /// The end of the last whole line (row) in the buffer, 0 when there is none.
+    private func cutPoint() -> Int {
+        if format != .csv {
+            var k = filled - 1
+            while k >= 0 && buffer[k] != 0x0A { k -= 1 }
+            return k + 1
+        }
+        var k = parityScanned
+        while k < filled {
+            let b = buffer[k]
+            if b == UInt8(ascii: "\"") { inQuotes.toggle() } else if b == 0x0A && !inQuotes { lastRowEnd = k + 1 }
+            k += 1
+        }
+        parityScanned = filled
+        return lastRowEnd
+    }
+
+    private func grow() {
+        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2 + 1)
+        bigger.update(from: buffer, count: filled)
+        buffer.deallocate()
+        buffer = bigger
+        capacity *= 2
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import SLACTool
+import Testing
+
+/// `slac verify` reads gzip files as streams (memory flat in the trace length, SPEC §9); the report
+/// is the same as for the uncompressed file, whatever the number of jobs, and the trace's digest
+/// is that of its content.
+@Suite struct StreamedInputTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized
+    static let contract = root.appendingPathComponent("Contracts/acme-schedule-b.sla").path
+    static let sample = root.appendingPathComponent("Contracts/samples/acme-2026-03-14").path
+
+    let dir: TemporaryDirectory
+    init() throws { dir = try TemporaryDirectory() }
+
+    func gzip(_ path: String) throws -> String {
+        let target = dir.url.appendingPathComponent(URL(fileURLWithPath: path).lastPathComponent + ".gz").path
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", "gzip -c \"$0\" > \"$1\"", path, target]
+        try p.run()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        return target
+    }
+
+    /// The report of `trace`, without the trace's path and the seal (which covers the path).
+    func report(_ contract: String, _ trace: String, jobs: Int) throws -> (exit: Int32, body: String, trace: String) {
+        let out = dir.url.appendingPathComponent("r-\(UUID().uuidString).xml").path
+        var options = VerifyCommand.Options(contractPath: contract, traces: [trace])
+        options.reportPath = out
+        options.quiet = true
+        options.jobs = jobs
+        options.windows = .all
+        let result = VerifyCommand.run(options, colored: false)
+        let xml = try String(contentsOfFile: out, encoding: .utf8)
+        let lines = xml.split(separator: "\n", omittingEmptySubsequences: false)
+        let traceLine = lines.first { $0.contains("<trace ") }.map(String.init) ?? ""
+        let body = lines.filter { !$0.contains("<trace ") && !$0.contains("<integrity ") }.joined(separator: "\n")
+        return (result.exitCode, body, traceLine)
+    }
+
+    @Test("gzip JSON Lines and CSV give the uncompressed file's report", arguments: ["jsonl", "csv"])
+    func gzipMatchesPlain(ext: String) throws {
+        let plain = Self.sample + "." + ext
+        let compressed = try gzip(plain)
+        let expected = try report(Self.contract, plain, jobs: 2)
+        #expect(expected.exit == 1)
+        for jobs in [1, 2] {
+            let streamed = try report(Self.contract, compressed, jobs: jobs)
+            #expect(streamed.exit == expected.exit)
+            #expect(streamed.body == expected.body, "jobs \(jobs)")
+            // Same content digest and accounting; only the path differs.
+            #expect(streamed.trace.replacingOccurrences(of: compressed, with: plain) == expected.trace)
+        }
+    }
+
+    @Test("an adapter format read compressed is parsed whole, as uncompressed")
+    func compressedAdapter() throws {
+        let llmperf = Self.root.appendingPathComponent("../shared/traces/llmperf-leaderboard/individual").standardized.path
+        guard let name = try? FileManager.default.contentsOfDirectory(atPath: llmperf).sorted().first(where: { $0.hasSuffix(".json") }) else {
+            return  // the shared traces are not present on this machine
+        }
+        let plain = llmperf + "/" + name
+        let contract = Self.root.appendingPathComponent("Contracts/formats/llmperf.sla").path
+        let expected = try report(contract, plain, jobs: 1)
+        let streamed = try report(contract, try gzip(plain), jobs: 2)
+        #expect(streamed.body == expected.body)
+        #expect(streamed.trace.contains("format=\"llmperf\""))
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+@testable import SLACTrace
+
+/// Streamed inputs (gzip, pipes): the same bytes and errors as whole inputs, cut into blocks of
+/// whole lines (whole CSV rows) whatever the block size.
+@Suite("Streamed inputs")
+struct StreamTests {
+    /// All content of a stream through a reader with blocks of `blockSize`, and the blocks.
+    func blocks(_ path: String, blockSize: Int, format: TraceFormat = .jsonl) throws -> [[UInt8]] {
+        let reader = LineBlockReader(stream: try TraceStream(path: path), blockSize: blockSize)
+        reader.setFormat(format)
+        var out: [[UInt8]] = []
+        while let block = try reader.next() { out.append(Array(block)) }
+        return out
+    }
+
+    @Test("gzip and plain streams give the content; blocks end at line ends", arguments: [64, 100, 4096, 1 << 20])
+    func contentAndCuts(blockSize: Int) throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("trace.jsonl")
+        // Lines of varied length, some longer than the smallest block, and no final line break.
+        var text = ""
+        for k in 0..<400 { text += #"{"id":"r-\#(k)","note":"\#(String(repeating: "x", count: (k * 37) % 150))"}"# + "\n" }
+        text += #"{"id":"last"}"#
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        _ = try run("/usr/bin/gzip", ["-k", "-6", path])
+        let member = try Data(contentsOf: URL(fileURLWithPath: path + ".gz"))
+        let double = dir.path("double.gz")
+        try (member + member + Data([0, 0, 0])).write(to: URL(fileURLWithPath: double))  // two members, zero padding
+        for (file, expected) in [(path, text), (path + ".gz", text), (double, text + text)] {
+            #expect(TraceStream.shouldStream(path: file) == file.hasSuffix(".gz"))
+            let parts = try blocks(file, blockSize: blockSize)
+            #expect(parts.flatMap { $0 } == Array(expected.utf8), "\(file) at \(blockSize)")
+            for part in parts.dropLast() { #expect(part.last == 0x0A, "a block ends at a line end") }
+        }
+    }
+
+    @Test("CSV rows with quoted line breaks are never cut", arguments: [16, 33, 70])
+    func csvRows(blockSize: Int) throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("trace.csv")
+        var text = "ts,id,note\r\n"
+        for k in 0..<200 {
+            let note = k % 3 == 0 ? "\"line one\nline \"\"two\"\"\r\nthree\"" : "plain \(k)"
+            text += "2026-03-01T00:00:00Z,r-\(k),\(note)\r\n"
+        }
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        _ = try run("/usr/bin/gzip", ["-k", path])
+        let parts = try blocks(path + ".gz", blockSize: blockSize, format: .csv)
+        #expect(parts.flatMap { $0 } == Array(text.utf8))
+        var inQuotes = false
+        for part in parts {
+            for b in part where b == UInt8(ascii: "\"") { inQuotes.toggle() }
+            #expect(!inQuotes, "a block ends outside quotes")
+            #expect(part.last == 0x0A)
+        }
+    }
+
+    @Test("gzip errors are the whole-input errors")
+    func errors() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("trace.jsonl")
+        try String(repeating: #"{"id":"r","ts":"2026-03-01T00:00:00Z"}"# + "\n", count: 2_000).write(toFile: path, atomically: true, encoding: .utf8)
+        _ = try run("/usr/bin/gzip", ["-9", path])
+        let member = try Data(contentsOf: URL(fileURLWithPath: path + ".gz"))
+        let truncated = dir.path("truncated.gz")
+        try member.prefix(member.count / 2).write(to: URL(fileURLWithPath: truncated))
+        #expect(throws: TraceInputError(path: truncated, message: "not a valid gzip stream: unexpected end of data (truncated file)")) {
+            _ = try blocks(truncated, blockSize: 256)
+        }
+        let trailing = dir.path("trailing.gz")
+        try (member + Data("junk".utf8)).write(to: URL(fileURLWithPath: trailing))
+        #expect(throws: TraceInputError(path: trailing, message: "not a valid gzip stream: trailing data after gzip member")) {
+            _ = try blocks(trailing, blockSize: 256)
+        }
+        let padded = dir.path("padded.gz")
+        try (member + Data([0, 0]) + member).write(to: URL(fileURLWithPath: padded))
+        #expect(throws: TraceInputError(path: padded, message: "not a valid gzip stream: trailing data after gzip member")) {
+            _ = try blocks(padded, blockSize: 256)
+        }
+        var corruptBytes = member
+        for i in 20..<60 { corruptBytes[i] ^= 0x5A }
+        let corrupt = dir.path("corrupt.gz")
+        try corruptBytes.write(to: URL(fileURLWithPath: corrupt))
+        do {
+            _ = try blocks(corrupt, blockSize: 256)
+            Issue.record("corrupt gzip was accepted")
+        } catch let error as TraceInputError {
+            #expect(error.message.hasPrefix("not a valid gzip stream: "))
+        }
+        let notGzip = dir.path("plain.jsonl.gz")
+        try "{}\n".write(toFile: notGzip, atomically: true, encoding: .utf8)
+        #expect(throws: TraceInputError(path: notGzip, message: "not a valid gzip stream: missing gzip header")) {
+            _ = try blocks(notGzip, blockSize: 256)
+        }
+        #expect(throws: TraceInputError(path: dir.path("missing.gz"), message: "no such file")) {
+            _ = try TraceStream(path: dir.path("missing.gz"))
+        }
+        #expect(throws: TraceInputError(path: dir.url.path, message: "is a directory")) { _ = try TraceStream(path: dir.url.path) }
+    }
+
+    @Test("the prefix is the start of the content and is not consumed")
+    func prefix() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("trace.jsonl")
+        let text = String(repeating: #"{"id":"r","ts":"2026-03-01T00:00:00Z"}"# + "\n", count: 100)
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        _ = try run("/usr/bin/gzip", [path])
+        let reader = LineBlockReader(stream: try TraceStream(path: path + ".gz"), blockSize: 128)
+        let head = Array(try reader.prefix())
+        #expect(head.count >= 128 && Array(text.utf8).starts(with: head))
+        var all: [UInt8] = []
+        while let block = try reader.next() { all += Array(block) }
+        #expect(all == Array(text.utf8))
+    }
+}
