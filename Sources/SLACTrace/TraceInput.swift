@@ -141,7 +141,8 @@ public final class TraceInput: @unchecked Sendable {
         }
     }
 
-    private static func systemMessage(_ code: Int32) -> String {
+    /// The user-facing reason for an `errno` (shared with `TraceStream`).
+    static func systemMessage(_ code: Int32) -> String {
         switch code {
         case ENOENT: return "no such file"
         case EISDIR: return "is a directory"

@@ -65,7 +65,7 @@ public final class TraceStream: @unchecked Sendable {
             ownsDescriptor = false
         } else {
             let opened = open(path, O_RDONLY | O_CLOEXEC)
-            if opened < 0 { throw TraceInputError(path: path, message: TraceStream.systemMessage(errno)) }
+            if opened < 0 { throw TraceInputError(path: path, message: TraceInput.systemMessage(errno)) }
             var st = stat()
             if fstat(opened, &st) == 0 && st.st_mode & S_IFMT == S_IFDIR {
                 close(opened)
@@ -105,7 +105,7 @@ public final class TraceStream: @unchecked Sendable {
             let e = errno
             if e == EINTR { continue }
             if e == EISDIR { throw TraceInputError(path: path, message: "is a directory") }
-            throw TraceInputError(path: path, message: "read error: " + TraceStream.systemMessage(e))
+            throw TraceInputError(path: path, message: "read error: " + TraceInput.systemMessage(e))
         }
     }
 
@@ -121,7 +121,7 @@ public final class TraceStream: @unchecked Sendable {
             let e = errno
             if e == EINTR { continue }
             if e == EISDIR { throw TraceInputError(path: path, message: "is a directory") }
-            throw TraceInputError(path: path, message: "read error: " + TraceStream.systemMessage(e))
+            throw TraceInputError(path: path, message: "read error: " + TraceInput.systemMessage(e))
         }
         if rawCount >= 2 && raw[0] == 0x1f && raw[1] == 0x8b {
             isGzip = true
@@ -153,7 +153,7 @@ public final class TraceStream: @unchecked Sendable {
                 if n == 0 { finished = true; return 0 }
                 let e = errno
                 if e == EINTR { continue }
-                throw TraceInputError(path: path, message: "read error: " + TraceStream.systemMessage(e))
+                throw TraceInputError(path: path, message: "read error: " + TraceInput.systemMessage(e))
             }
         }
         while true {
@@ -204,18 +204,6 @@ public final class TraceStream: @unchecked Sendable {
         let rc = inflateReset(&zstream)
         if rc != Z_OK { throw fail("cannot reset zlib (\(rc))") }
         memberEnded = false
-    }
-
-    private static func systemMessage(_ code: Int32) -> String {
-        switch code {
-        case ENOENT: return "no such file"
-        case EISDIR: return "is a directory"
-        case EACCES, EPERM: return "permission denied"
-        case ENOTDIR: return "no such file (a parent is not a directory)"
-        default:
-            guard let s = strerror(code) else { return "error \(code)" }
-            return String(cString: s).lowercased()
-        }
     }
 }
 
