@@ -34,13 +34,17 @@ struct WindowState: Sendable {
     var shareTrue = 0
     var shareKnown = 0
     var evidence: [Evidence] = []
+    /// The score a candidate needs to be considered for `evidence`: -∞ until the list is full,
+    /// then the score of its least bad entry, so that the per-record check reads one number
+    /// instead of copying the list's last entry (no speed difference measured on the benchmark).
+    var evidenceThreshold = -Double.infinity
 
     init(end: Int64) { self.end = end }
 
     /// Whether a candidate with this score could enter the evidence list.
     @inline(__always)
     func admitsEvidence(score: Double) -> Bool {
-        evidence.count < WindowState.evidenceLimit || (evidence.last.map { score >= $0.score } ?? true)
+        score >= evidenceThreshold
     }
 
     @inline(__always)
@@ -52,6 +56,7 @@ struct WindowState: Sendable {
         var i = evidence.count
         while i > 0 && Evidence.worse(e, evidence[i - 1]) { i -= 1 }
         evidence.insert(e, at: i)
+        if evidence.count == WindowState.evidenceLimit, let last = evidence.last { evidenceThreshold = last.score }
     }
 
     mutating func merge(_ other: WindowState) {
