@@ -142,9 +142,11 @@ struct ChunkScan {
 /// reading and inflating overlap scanning. Blocks are copied out of the reader's buffer (which the
 /// next read overwrites); at most two are in flight, so memory stays two blocks.
 final class BlockPipe: @unchecked Sendable {
-    // The queue is guarded by `lock`; `slots` counts free places, `filled` queued blocks.
-    private let lock = DispatchSemaphore(value: 1)
-    private let slots = DispatchSemaphore(value: 2)
+    // The queue is guarded by `lock`; `slots` counts free places, `filled` queued blocks. The
+    // semaphores start at 0 and are signalled up to their capacity: libdispatch stops the process
+    // when a semaphore is freed below its initial value, which `slots` is after an early stop.
+    private let lock = DispatchSemaphore(value: 0)
+    private let slots = DispatchSemaphore(value: 0)
     private let filled = DispatchSemaphore(value: 0)
     private var queue: [[UInt8]] = []
     private var ended = false
@@ -153,6 +155,9 @@ final class BlockPipe: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
 
     init(reader: LineBlockReader) {
+        lock.signal()
+        slots.signal()
+        slots.signal()
         Thread.detachNewThread { [self] in
             produce(reader)
             done.signal()

@@ -33,5 +33,17 @@ import Testing
         } throws: { error in
             "\(error)".contains("exceed 50") && "\(error)".contains("`per`")
         }
+        // A streamed (gzip) trace stops the same way, also with a reading thread that must be
+        // told to stop.
+        let compressed = try gzip(path)
+        for jobs in [1, 2] {
+            let reader = LineBlockReader(stream: try TraceStream(path: compressed), blockSize: 256)
+            let streamed = TraceSource(stream: reader, format: .jsonl, displayPath: "t.jsonl.gz", makeDigester: { CountingDigester() })
+            #expect {
+                _ = try evaluator.evaluate([streamed], jobs: jobs)
+            } throws: { error in
+                "\(error)".contains("exceed 50")
+            }
+        }
     }
 }
