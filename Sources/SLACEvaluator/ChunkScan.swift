@@ -138,8 +138,8 @@ struct ChunkScan {
     }
 }
 
-/// Reads the blocks of a stream on a thread of its own, one block ahead of the consumer, so that
-/// reading and inflating overlap scanning. Blocks are copied out of the reader's buffer (which the
+/// Reads (and digests) the blocks of a stream on a thread of its own, one block ahead of the
+/// consumer, so that reading, inflating and hashing overlap scanning. Blocks are copied out of the reader's buffer (which the
 /// next read overwrites); at most two are in flight, so memory stays two blocks.
 final class BlockPipe: @unchecked Sendable {
     // The queue is guarded by `lock`; `slots` counts free places, `filled` queued blocks. The
@@ -154,17 +154,19 @@ final class BlockPipe: @unchecked Sendable {
     private var stopped = false
     private let done = DispatchSemaphore(value: 0)
 
-    init(reader: LineBlockReader) {
+    /// Starts reading `reader` on a thread of its own; each block is fed to `digester` (in order)
+    /// before it is queued.
+    init(reader: LineBlockReader, digester: any TraceDigester) {
         lock.signal()
         slots.signal()
         slots.signal()
         Thread.detachNewThread { [self] in
-            produce(reader)
+            produce(reader, digester)
             done.signal()
         }
     }
 
-    private func produce(_ reader: LineBlockReader) {
+    private func produce(_ reader: LineBlockReader, _ digester: any TraceDigester) {
         while true {
             slots.wait()
             lock.wait()
@@ -180,6 +182,7 @@ final class BlockPipe: @unchecked Sendable {
                 filled.signal()
                 return
             }
+            if let block { digester.update(block) }
             lock.wait()
             if let block { queue.append(Array(block)) } else { ended = true }
             lock.signal()
