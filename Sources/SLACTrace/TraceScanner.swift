@@ -292,9 +292,11 @@ public struct TraceScanner: Sendable {
         var decoder = RecordDecoder(base: base, readable: bytes.count, table: table, request: request)
         defer { decoder.deallocate() }
         var record = TraceRecord(request: request)
-        let atStart = atInputStart ?? (range.lowerBound == 0)
-        if format == .csv { return scanCSV(&decoder, &record, range, firstLine, atStart, accept, reject) }
-        return scanJSONLines(&decoder, &record, range, firstLine, atStart, accept, reject)
+        // A range of a whole input may start inside the blank lines before a CSV header (chunks
+        // split at any line), so by default the header is skipped wherever the range overlaps it;
+        // blocks of a stream say explicitly whether they begin the input.
+        if format == .csv { return scanCSV(&decoder, &record, range, firstLine, atInputStart ?? true, accept, reject) }
+        return scanJSONLines(&decoder, &record, range, firstLine, atInputStart ?? (range.lowerBound == 0), accept, reject)
     }
 
     /// Adapter formats: the records parsed at creation (or, for a scanner made from a header only,

@@ -245,19 +245,29 @@ public final class LineBlockReader: @unchecked Sendable {
     /// Sets how rows end (CSV rows may contain quoted line breaks); call before `next()`.
     public func setFormat(_ format: TraceFormat) { self.format = format }
 
-    /// The first bytes of the content (up to one block, and at least one whole line unless the
-    /// content ends first), for format detection and the CSV header; nothing is consumed.
+    /// The first bytes of the content (at least one block, and at least through the end of the
+    /// first non-blank line unless the content ends first), for format detection and the CSV
+    /// header; nothing is consumed. The first block handed out then contains the whole header
+    /// row, however many blank lines precede it.
     public func prefix() throws(TraceInputError) -> UnsafeRawBufferPointer {
         precondition(blockCount == 0 && served == 0, "the prefix is read before the first block")
         while !ended {
             if filled == capacity {
-                if memchr(buffer, 0x0A, filled) != nil { break }
+                if firstLineComplete() { break }
                 grow()
             }
             let n = try stream.read(into: buffer + filled, capacity: capacity - filled)
             if n == 0 { ended = true } else { filled += n }
         }
         return UnsafeRawBufferPointer(start: buffer, count: filled)
+    }
+
+    /// Whether the buffer holds a line break after its first non-blank byte (a UTF-8 byte order
+    /// mark counts as blank).
+    private func firstLineComplete() -> Bool {
+        var k = filled >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF ? 3 : 0
+        while k < filled && (buffer[k] == 0x20 || buffer[k] == 0x09 || buffer[k] == 0x0D || buffer[k] == 0x0A) { k += 1 }
+        return k < filled && memchr(buffer + k, 0x0A, filled - k) != nil
     }
 
     /// The next block of whole lines (the last one may lack a final line break), or nil at the end.

@@ -146,3 +146,50 @@ struct ChunkAndRealFileTests {
         }
     }
 }
+
+/// Blank lines (and a byte order mark) before a CSV header: a chunk or block may start among them,
+/// and the header must still be skipped, never read as a data row.
+@Suite("CSV header after blank lines")
+struct CSVPreambleTests {
+    static func text(blankLines: Int, bom: Bool) -> String {
+        (bom ? "\u{FEFF}" : "") + String(repeating: "\n", count: blankLines) + "ts,ttft_ms\n"
+            + (0..<40).map { "2026-03-01T00:00:\(String(format: "%02d", $0))Z,\($0).5" }.joined(separator: "\n") + "\n"
+    }
+
+    @Test("chunked scans equal one scan", arguments: [0, 1, 10, 300])
+    func chunked(blankLines: Int) throws {
+        for bom in [false, true] {
+            let bytes = Array(Self.text(blankLines: blankLines, bom: bom).utf8)
+            try bytes.withUnsafeBytes { raw in
+                let whole = try scanChunked(bytes: raw, format: .csv, request: fullRequest, chunks: 1)
+                #expect(whole.records.count == 40 && whole.rejects.isEmpty)
+                for chunks in [2, 3, 7, 16, 100] {
+                    let r = try scanChunked(bytes: raw, format: .csv, request: fullRequest, chunks: chunks)
+                    #expect(sameRecords(r.records, whole.records) && r.rejects == whole.rejects, "\(chunks) chunks, \(blankLines) blank lines")
+                    #expect(r.lines == whole.lines)
+                }
+            }
+        }
+    }
+
+    @Test("a stream's first block holds the header, however many blank lines precede it", arguments: [0, 10, 300])
+    func streamed(blankLines: Int) throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("t.csv")
+        try Self.text(blankLines: blankLines, bom: true).write(toFile: path, atomically: true, encoding: .utf8)
+        let reader = LineBlockReader(stream: try TraceStream(path: path), blockSize: 64)
+        let head = try reader.prefix()
+        let scanner = try TraceScanner(format: .csv, request: fullRequest, bytes: head)
+        #expect(scanner.header?.columns == ["ts", "ttft_ms"])
+        reader.setFormat(.csv)
+        var records = 0, rejects = 0, lines = 0, first = true
+        while let block = try reader.next() {
+            let r = scanner.scan(block, range: 0..<block.count, firstLine: lines + 1, atInputStart: first,
+                                 accept: { _ in records += 1 }, reject: { _ in rejects += 1 })
+            lines += r.lines
+            first = false
+        }
+        #expect(records == 40 && rejects == 0)
+        #expect(lines == blankLines + 41)
+    }
+}
