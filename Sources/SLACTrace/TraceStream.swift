@@ -44,14 +44,15 @@ public final class TraceStream: @unchecked Sendable {
     /// `TraceInput` reports the error.
     public static func shouldStream(path: String) -> Bool {
         if path == "-" { return true }
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 { return false }
-        defer { close(fd) }
+        // `stat` first: opening a named pipe here and closing it again would cut off its writer.
         var st = stat()
-        if fstat(fd, &st) != 0 { return false }
+        if stat(path, &st) != 0 { return false }
         let mode = st.st_mode & S_IFMT
         if mode == S_IFDIR { return false }
         if mode != S_IFREG { return true }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { return false }
+        defer { close(fd) }
         var magic: (UInt8, UInt8) = (0, 0)
         let n = withUnsafeMutableBytes(of: &magic) { pread(fd, $0.baseAddress, 2, 0) }
         return n == 2 && magic.0 == 0x1f && magic.1 == 0x8b
@@ -183,6 +184,28 @@ public final class TraceStream: @unchecked Sendable {
         }
     }
 
+    /// Whether at least `count` unconsumed input bytes can be had, reading more (after moving the
+    /// ones zlib has not consumed to the front of `raw`) when fewer are buffered.
+    private func available(_ count: Int) throws(TraceInputError) -> Bool {
+        while Int(zstream.avail_in) < count {
+            let held = Int(zstream.avail_in)
+            if held > 0, let next = zstream.next_in, next != raw { raw.update(from: next, count: held) }
+            if rawEnded { return false }
+            let n = systemRead(fd, raw + held, TraceStream.rawCapacity - held)
+            if n > 0 {
+                zstream.next_in = raw
+                zstream.avail_in = uInt(held + n)
+                rawCount = held + n
+                continue
+            }
+            if n == 0 { rawEnded = true; return false }
+            let e = errno
+            if e == EINTR { continue }
+            throw TraceInputError(path: path, message: "read error: " + TraceInput.systemMessage(e))
+        }
+        return true
+    }
+
     /// After a gzip member: the end of the content (zero padding is tolerated), or another member
     /// (concatenated gzip, as `cat a.gz b.gz` makes); anything else is an error.
     private func nextMember() throws(TraceInputError) {
@@ -200,7 +223,10 @@ public final class TraceStream: @unchecked Sendable {
             zstream.next_in = next + 1
             zstream.avail_in -= 1
         }
-        guard !sawPadding, let next = zstream.next_in, next[0] == 0x1f else { throw fail("trailing data after gzip member") }
+        // Another member starts with the gzip magic bytes 1f 8b (as the whole-input reader requires).
+        guard !sawPadding, try available(2), let next = zstream.next_in, next[0] == 0x1f, next[1] == 0x8b else {
+            throw fail("trailing data after gzip member")
+        }
         let rc = inflateReset(&zstream)
         if rc != Z_OK { throw fail("cannot reset zlib (\(rc))") }
         memberEnded = false

@@ -74,6 +74,17 @@ struct StreamTests {
         #expect(throws: TraceInputError(path: trailing, message: "not a valid gzip stream: trailing data after gzip member")) {
             _ = try blocks(trailing, blockSize: 256)
         }
+        // After a member, anything but another member's magic bytes 1f 8b (or zero padding to the end).
+        for (name, tail) in [("lone.gz", Data([0x1f])), ("notmagic.gz", Data([0x1f, 0x41, 0x00])), ("method.gz", Data([0x1f, 0x00]))] {
+            let file = dir.path(name)
+            try (member + tail).write(to: URL(fileURLWithPath: file))
+            #expect(throws: TraceInputError(path: file, message: "not a valid gzip stream: trailing data after gzip member")) {
+                _ = try blocks(file, blockSize: 256)
+            }
+            #expect(throws: TraceInputError(path: file, message: "not a valid gzip stream: trailing data after gzip member")) {
+                _ = try TraceInput(path: file)
+            }
+        }
         let padded = dir.path("padded.gz")
         try (member + Data([0, 0]) + member).write(to: URL(fileURLWithPath: padded))
         #expect(throws: TraceInputError(path: padded, message: "not a valid gzip stream: trailing data after gzip member")) {
@@ -98,6 +109,25 @@ struct StreamTests {
             _ = try TraceStream(path: dir.path("missing.gz"))
         }
         #expect(throws: TraceInputError(path: dir.url.path, message: "is a directory")) { _ = try TraceStream(path: dir.url.path) }
+    }
+
+    @Test("a named pipe is read as a stream, and its writer is not cut off")
+    func namedPipe() throws {
+        let dir = try TemporaryDirectory()
+        let source = dir.path("trace.jsonl")
+        let text = String(repeating: #"{"id":"r","ts":"2026-03-01T00:00:00Z"}"# + "\n", count: 5_000)
+        try text.write(toFile: source, atomically: true, encoding: .utf8)
+        let fifo = dir.path("pipe")
+        #expect(mkfifo(fifo, 0o600) == 0)
+        #expect(TraceStream.shouldStream(path: fifo))
+        let writer = Process()
+        writer.executableURL = URL(fileURLWithPath: "/bin/sh")
+        writer.arguments = ["-c", "cat \"$0\" > \"$1\"", source, fifo]
+        try writer.run()
+        let parts = try blocks(fifo, blockSize: 4096)
+        writer.waitUntilExit()
+        #expect(writer.terminationStatus == 0)
+        #expect(parts.flatMap { $0 } == Array(text.utf8))
     }
 
     @Test("the prefix is the start of the content and is not consumed")
