@@ -176,7 +176,7 @@ final class BlockPipe: @unchecked Sendable {
             let block: UnsafeRawBufferPointer?
             do { block = try reader.next() } catch {
                 lock.wait()
-                failure = EvaluationError(message: error.description)
+                failure = EvaluationError(readFailure: error)
                 ended = true
                 lock.signal()
                 filled.signal()

@@ -70,6 +70,14 @@ public struct TraceSource: Sendable {
 public struct EvaluationError: Error, Sendable, CustomStringConvertible {
     public var message: String
     public var description: String { message }
+
+    init(message: String) { self.message = message }
+
+    /// A trace that failed while being read (a stream found corrupt after its first block), worded
+    /// like a trace that cannot be opened.
+    init(readFailure error: TraceInputError) {
+        message = "cannot read trace `\(error.path)`: \(error.message)"
+    }
 }
 
 /// Stage 4: runs a monitor plan over traces (SPEC §5).
@@ -136,7 +144,7 @@ public struct Evaluator: Sendable {
                     let prefix = try reader.prefix()
                     scanner = try TraceScanner(format: trace.format, request: request, bytes: prefix, path: trace.displayPath)
                 } catch {
-                    throw EvaluationError(message: error.description)
+                    throw EvaluationError(readFailure: error)
                 }
                 let (state, digest) = try scanStream(trace, reader, scanner: scanner, traceIndex: t, traceCount: traces.count,
                                                      jobs: jobs, progress: progress)
@@ -266,6 +274,8 @@ public struct Evaluator: Sendable {
             // take about as long as scanning. Measured on the 1 GB benchmark trace gzip-compressed,
             // two jobs: 2.24 s with the digest on the scanning thread.
             let pipe = BlockPipe(reader: reader, digester: digester)
+            // Runs when this block ends: the reading thread has stopped before the digest is
+            // finalised below (it updates the same digester).
             defer {
                 pipe.stop()
                 pipe.join()
@@ -281,7 +291,7 @@ public struct Evaluator: Sendable {
     }
 
     static func nextBlock(_ reader: LineBlockReader) throws -> UnsafeRawBufferPointer? {
-        do { return try reader.next() } catch { throw EvaluationError(message: error.description) }
+        do { return try reader.next() } catch { throw EvaluationError(readFailure: error) }
     }
 
     // MARK: finishing
