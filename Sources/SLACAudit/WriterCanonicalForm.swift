@@ -39,6 +39,12 @@ enum WriterCanonicalForm {
         }
 
         static let declaration = Array("<?xml version=\"1.0\" encoding=\"UTF-8\"?>".utf8)
+        /// Below libxml2's default parser limits (nesting 256, names 50,000 bytes, text nodes and
+        /// attribute values 10,000,000 bytes), so that whatever this path seals, libxml2 can read
+        /// back and verify; past them it declines and sealing goes through libxml2, which refuses.
+        static let maximumDepth = 200
+        static let maximumName = 40_000
+        static let maximumValue = 9_000_000
         static let namespace = Array(ReportNamespace.value.utf8)
 
         mutating func document() -> [UInt8]? {
@@ -96,6 +102,7 @@ enum WriterCanonicalForm {
                 if !ok { break }
                 i += 1
             }
+            guard i - start <= Scanner.maximumName else { return nil }
             return start..<i
         }
 
@@ -173,6 +180,7 @@ enum WriterCanonicalForm {
                 closed(element)
             } else {
                 open.append(element)
+                if open.count > Scanner.maximumDepth { return false }
             }
             return true
         }
@@ -199,12 +207,13 @@ enum WriterCanonicalForm {
         /// line feed, carriage return).
         mutating func attributeValue() -> Range<Int>? {
             let start = values.count
+            let valueStart = i
             while i < p.count {
                 let b = p[i]
                 switch b {
                 case UInt8(ascii: "\""):
                     i += 1
-                    return start..<values.count
+                    return i - valueStart <= Scanner.maximumValue ? start..<values.count : nil
                 case UInt8(ascii: "<"):
                     return nil
                 case UInt8(ascii: "&"):
@@ -232,11 +241,12 @@ enum WriterCanonicalForm {
 
         /// Character data up to the next `<`, written in canonical escaping.
         mutating func text() -> Bool {
+            let textStart = i
             while i < p.count {
                 let b = p[i]
                 switch b {
                 case UInt8(ascii: "<"):
-                    return true
+                    return i - textStart <= Scanner.maximumValue
                 case 0x20...0x7F where b != UInt8(ascii: "&") && b != UInt8(ascii: ">"):
                     // A run of plain ASCII (most of a report) is copied in one piece.
                     var end = i + 1

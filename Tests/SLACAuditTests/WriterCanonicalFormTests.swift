@@ -118,6 +118,24 @@ struct WriterCanonicalFormTests {
         }
     }
 
+    @Test("documents near libxml2's parser limits are left to libxml2")
+    func parserLimits() throws {
+        let head = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<report xmlns=\"urn:slac:report:1\""
+        // Values up to 9,000,000 bytes: accepted, and libxml2 reads them to the same canonical form.
+        let large = Array((head + " a=\"" + String(repeating: "x", count: 8_000_000) + "\">" + String(repeating: "y", count: 8_000_000) + "</report>\n").utf8)
+        let fast = try #require(WriterCanonicalForm.canonical(large))
+        #expect(fast == libxml2Canonical(large))
+        // Past that, or nested deeper than 200 elements: declined.
+        let longValue = Array((head + " a=\"" + String(repeating: "x", count: 9_500_000) + "\"/>\n").utf8)
+        #expect(WriterCanonicalForm.canonical(longValue) == nil)
+        let longText = Array((head + ">" + String(repeating: "y", count: 9_500_000) + "</report>\n").utf8)
+        #expect(WriterCanonicalForm.canonical(longText) == nil)
+        let deep = Array((head + ">" + String(repeating: "<a>", count: 210) + String(repeating: "</a>", count: 210) + "</report>\n").utf8)
+        #expect(WriterCanonicalForm.canonical(deep) == nil)
+        let shallow = Array((head + ">" + String(repeating: "<a>", count: 150) + String(repeating: "</a>", count: 150) + "</report>\n").utf8)
+        #expect(WriterCanonicalForm.canonical(shallow) == libxml2Canonical(shallow))
+    }
+
     @Test("an already sealed report is refused, as before")
     func sealedTwice() throws {
         let sealed = try sampleReport()
