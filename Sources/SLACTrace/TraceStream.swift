@@ -260,9 +260,16 @@ public final class LineBlockReader: @unchecked Sendable {
     public private(set) var blockCount = 0
 
     /// A reader handing out blocks of about `blockSize` bytes.
-    public init(stream: TraceStream, blockSize: Int = 8 << 20) {
+    /// The longest line (CSV row) a stream may hold, so that hostile input gives a clear error
+    /// instead of exhausting memory (SPEC §10). An unmatched quote early in a CSV makes the rest of
+    /// the file one row; a mapped file needs no such limit, as it is never copied.
+    public let maximumLine: Int
+
+    /// A reader handing out blocks of about `blockSize` bytes, with lines of at most `maximumLine`.
+    public init(stream: TraceStream, blockSize: Int = 8 << 20, maximumLine: Int = 256 << 20) {
         self.stream = stream
         capacity = max(64, blockSize)
+        self.maximumLine = max(capacity, maximumLine)
         buffer = .allocate(capacity: capacity + 1)
     }
 
@@ -280,7 +287,7 @@ public final class LineBlockReader: @unchecked Sendable {
         while !ended {
             if filled == capacity {
                 if firstLineComplete() { break }
-                grow()
+                try grow()
             }
             let n = try stream.read(into: buffer + filled, capacity: capacity - filled)
             if n == 0 { ended = true } else { filled += n }
@@ -318,7 +325,7 @@ public final class LineBlockReader: @unchecked Sendable {
             }
             let cut = cutPoint()
             if cut > 0 { return serve(cut) }
-            grow()  // one line longer than the buffer
+            try grow()  // one line longer than the buffer
         }
     }
 
@@ -345,7 +352,12 @@ public final class LineBlockReader: @unchecked Sendable {
         return lastRowEnd
     }
 
-    private func grow() {
+    private func grow() throws(TraceInputError) {
+        guard capacity < maximumLine else {
+            let limit = maximumLine >= 1 << 20 ? "\(maximumLine >> 20) MB" : "\(maximumLine) bytes"
+            throw TraceInputError(path: stream.path, message: "a line is longer than \(limit)"
+                + (format == .csv ? " (in CSV, an unmatched quote makes the rest of the file one row)" : ""))
+        }
         let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2 + 1)
         bigger.update(from: buffer, count: filled)
         buffer.deallocate()
