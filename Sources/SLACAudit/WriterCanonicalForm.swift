@@ -45,7 +45,7 @@ enum WriterCanonicalForm {
         static let maximumDepth = 200
         static let maximumName = 40_000
         static let maximumValue = 9_000_000
-        static let namespace = Array(ReportNamespace.value.utf8)
+        static let namespace = Array(XMLReportWriter.namespace.utf8)
 
         mutating func document() -> [UInt8]? {
             guard p.count >= Scanner.declaration.count,
@@ -376,9 +376,4 @@ enum WriterCanonicalForm {
             return length
         }
     }
-}
-
-/// The report namespace as the audit stage spells it (the writer's constant).
-enum ReportNamespace {
-    static let value = XMLReportWriter.namespace
 }

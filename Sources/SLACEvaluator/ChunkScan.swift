@@ -24,7 +24,7 @@ struct ChunkScan {
     private let path: String
     private let internerOfClause: [Int]
 
-    private var state: MonitorState
+    private let traceCount: Int
     private var counts = TraceCounts()
     private var rejected: [RejectedRecord] = []
     private var assigners: [WindowAssigner]
@@ -45,9 +45,9 @@ struct ChunkScan {
         termEnd = evaluator.plan.contract.termEnd
         self.traceIndex = traceIndex
         self.path = path
-        state = MonitorState(clauseCount: evaluator.clauses.count, traceCount: traceCount)
+        self.traceCount = traceCount
         assigners = evaluator.clauses.map(\.assigner)
-        clauseStates = state.clauses
+        clauseStates = Array(repeating: ClauseState(), count: evaluator.clauses.count)
         // One interner per distinct `per` field list; clauses sharing it share the group id.
         var groupSpecs: [[Int]] = []
         var interners: [GroupInterner] = []
@@ -130,6 +130,7 @@ struct ChunkScan {
         counts.lines = lines
         counts.records = records
         for c in clauseStates.indices { clauseStates[c].adoptGroups(interners[internerOfClause[c]].parts) }
+        var state = MonitorState(clauseCount: 0, traceCount: traceCount)
         state.clauses = clauseStates
         state.counts[traceIndex] = counts
         state.rejected[traceIndex] = rejected
@@ -149,7 +150,6 @@ final class BlockPipe: @unchecked Sendable {
     private let slots = DispatchSemaphore(value: 0)
     private let filled = DispatchSemaphore(value: 0)
     private var queue: [[UInt8]] = []
-    private var ended = false
     private var failure: EvaluationError?
     private var stopped = false
     private let done = DispatchSemaphore(value: 0)
@@ -177,17 +177,19 @@ final class BlockPipe: @unchecked Sendable {
             do { block = try reader.next() } catch {
                 lock.wait()
                 failure = EvaluationError(readFailure: error)
-                ended = true
                 lock.signal()
                 filled.signal()
                 return
             }
-            if let block { digester.update(block) }
+            guard let block else {
+                filled.signal()  // the end: `next()` finds the queue empty
+                return
+            }
+            digester.update(block)
             lock.wait()
-            if let block { queue.append(Array(block)) } else { ended = true }
+            queue.append(Array(block))
             lock.signal()
             filled.signal()
-            if block == nil { return }
         }
     }
 

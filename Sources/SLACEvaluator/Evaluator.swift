@@ -30,41 +30,46 @@ public struct TraceSource: Sendable {
         return nil
     }
     public var format: TraceFormat
-    /// Computes the trace's SHA-256 (hex). Run by the evaluator as one more task beside the scan
-    /// when there are several jobs, so that hashing overlaps scanning; injected so that the
-    /// evaluator does not depend on a crypto library.
-    public var digest: @Sendable (TraceInput) -> String
     /// Path as shown in reports.
     public var displayPath: String
-    /// An incremental form of `digest`: with one job, each block is hashed right before it is
-    /// scanned, so its pages are faulted in once rather than twice. Measured with `SLAC_TIMING` on
-    /// the 1 GB benchmark trace, 3 runs each: scan phase 2.23–2.30 s with it, 2.40–2.42 s without.
-    public var makeDigester: (@Sendable () -> any TraceDigester)?
-    public init(input: TraceInput, format: TraceFormat, digest: @escaping @Sendable (TraceInput) -> String, displayPath: String,
-                makeDigester: (@Sendable () -> any TraceDigester)? = nil) {
+    /// Makes the trace's digest, fed the content block by block (SHA-256 in the tool; injected so
+    /// that the evaluator does not depend on a crypto library). With one job each block is hashed
+    /// right before it is scanned, so its pages are faulted in once rather than twice (measured
+    /// with `SLAC_TIMING` on the 1 GB benchmark trace, 3 runs each: scan phase 2.23–2.30 s with it,
+    /// 2.40–2.42 s without); with several jobs hashing is one more task beside the scan; a stream
+    /// is hashed as it is read.
+    public var makeDigester: @Sendable () -> any TraceDigester
+
+    /// A whole (mapped or loaded) input.
+    public init(input: TraceInput, format: TraceFormat, displayPath: String, makeDigester: @escaping @Sendable () -> any TraceDigester) {
         self.content = .whole(input)
         self.format = format
-        self.digest = digest
         self.displayPath = displayPath
         self.makeDigester = makeDigester
     }
 
-    /// A streamed source (its format decided from `reader.prefix()`); the digest is computed
-    /// block by block with `makeDigester`.
+    /// A streamed source (its format decided from `reader.prefix()`).
     public init(stream reader: LineBlockReader, format: TraceFormat, displayPath: String,
                 makeDigester: @escaping @Sendable () -> any TraceDigester) {
         reader.setFormat(format)
         self.content = .stream(reader)
         self.format = format
-        self.digest = { _ in "" }
         self.displayPath = displayPath
         self.makeDigester = makeDigester
     }
 
-    /// A source whose digest is already known.
+    /// A source whose digest is already known (the evaluator then does not hash it).
     public init(input: TraceInput, format: TraceFormat, sha256: String, displayPath: String) {
-        self.init(input: input, format: format, digest: { _ in sha256 }, displayPath: displayPath)
+        self.init(input: input, format: format, displayPath: displayPath, makeDigester: { KnownDigest(sha256) })
     }
+}
+
+/// A digest given in advance: ignores the content.
+private final class KnownDigest: TraceDigester {
+    let value: String
+    init(_ value: String) { self.value = value }
+    func update(_ bytes: UnsafeRawBufferPointer) {}
+    func finalize() -> String { value }
 }
 
 public struct EvaluationError: Error, Sendable, CustomStringConvertible {
@@ -185,27 +190,32 @@ public struct Evaluator: Sendable {
         let states = ConcurrentSlots<MonitorState>(count: ranges.count)
         let path = trace.displayPath
         let format = trace.format
-        // With one job, digest then scan on this thread; with more, the digest is one more task.
+        // With one job, each block is hashed right before it is scanned; with more, hashing is one
+        // more task, task 0, so that it starts first.
         let hashInParallel = jobs > 1
-        // With one job and an incremental digester, blocks are hashed as they are scanned.
-        let digester: (any TraceDigester)? = hashInParallel ? nil : trace.makeDigester?()
-        var digest = hashInParallel || digester != nil ? "" : trace.digest(input)
-        let digestBox = ConcurrentSlots<String>(count: 1)
-        // The digest is task 0 so that it starts first; chunk tasks follow.
+        let digester = trace.makeDigester()
         let firstChunkTask = hashInParallel ? 1 : 0
+        let blockSize = self.blockSize
         DispatchQueue.concurrentPerform(iterations: ranges.count + firstChunkTask) { task in
             if hashInParallel && task == 0 {
-                digestBox.set(0, trace.digest(input))
+                // Block by block, releasing each block's pages, so the resident set stays flat.
+                let bytes = input.bytes
+                var offset = 0
+                while offset < bytes.count {
+                    let end = min(bytes.count, offset + blockSize)
+                    digester.update(UnsafeRawBufferPointer(rebasing: bytes[offset..<end]))
+                    input.releasePages(offset..<end)
+                    offset = end
+                }
                 return
             }
             let i = task - firstChunkTask
             let state = self.scanChunk(scanner: scanner, input: input, format: format, range: ranges[i], traceIndex: t,
-                                       traceCount: traceCount, path: path, progress: progress, digester: digester)
+                                       traceCount: traceCount, path: path, progress: progress,
+                                       digester: hashInParallel ? nil : digester)
             states.set(i, state)
         }
-        if hashInParallel { digest = digestBox.all().first ?? "" }
-        if let digester { digest = digester.finalize() }
-        return (states.all(), digest)
+        return (states.all(), digester.finalize())
     }
 
     /// Blocks of about this many bytes are scanned and then released from memory
@@ -249,9 +259,7 @@ public struct Evaluator: Sendable {
     /// inflates) and digests the next block while this one scans the current one.
     func scanStream(_ trace: TraceSource, _ reader: LineBlockReader, scanner: TraceScanner, traceIndex t: Int, traceCount: Int,
                     jobs: Int, progress: (@Sendable (Int, Int) -> Void)?) throws -> (MonitorState, String) {
-        guard let digester = trace.makeDigester?() else {
-            throw EvaluationError(message: "a streamed trace needs an incremental digest")
-        }
+        let digester = trace.makeDigester()
         var chunk = ChunkScan(self, traceIndex: t, traceCount: traceCount, path: trace.displayPath)
         func consume(_ block: UnsafeRawBufferPointer, first: Bool) -> Bool {
             let records = chunk.scan(scanner, block, range: 0..<block.count, atInputStart: first)

@@ -199,12 +199,6 @@ public struct MonitorState: Sendable {
         rejected = Array(repeating: [], count: traceCount)
     }
 
-    /// Merges the state of a later chunk of the same trace(s) into this one.
-    mutating func merge(_ other: MonitorState, rejectedLimit: Int) {
-        for i in clauses.indices { clauses[i].merge(other.clauses[i]) }
-        mergeAccounting(other, rejectedLimit: rejectedLimit)
-    }
-
     /// Merges the states of consecutive chunks, in order, into this one. Clauses are independent,
     /// so with `parallel` each clause's merge runs as its own task, on clause states this value
     /// owns uniquely (a shared copy would be copied whole on the first write).

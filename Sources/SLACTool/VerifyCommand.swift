@@ -20,22 +20,6 @@ public enum Digest {
     public static func sha256Hex(_ bytes: [UInt8]) -> String {
         bytes.withUnsafeBytes { sha256Hex($0) }
     }
-
-    /// SHA-256 of a trace, block by block, releasing each block's pages after hashing it so
-    /// that digesting a large memory-mapped file does not grow the resident set.
-    @Sendable public static func sha256Hex(_ input: TraceInput) -> String {
-        let digester = SHA256Digester()
-        let bytes = input.bytes
-        let block = 8 << 20
-        var offset = 0
-        while offset < bytes.count {
-            let end = min(bytes.count, offset + block)
-            digester.update(UnsafeRawBufferPointer(rebasing: bytes[offset..<end]))
-            input.releasePages(offset..<end)
-            offset = end
-        }
-        return digester.finalize()
-    }
 }
 
 /// SHA-256 fed block by block by the evaluator.
@@ -208,8 +192,7 @@ public enum VerifyCommand {
                     } else {
                         whole = try TraceInput(path: path)
                     }
-                    sources.append(TraceSource(input: whole, format: format, digest: Digest.sha256Hex,
-                                               displayPath: displayPath, makeDigester: { SHA256Digester() }))
+                    sources.append(TraceSource(input: whole, format: format, displayPath: displayPath, makeDigester: { SHA256Digester() }))
                 }
             } catch {
                 return CommandOutput(standardError: "error: cannot read trace `\(path)`: \(error.message)\n", exitCode: ExitCode.unreadableInput)

@@ -88,21 +88,11 @@ public final class TraceStream: @unchecked Sendable {
         TraceInputError(path: path, message: "not a valid gzip stream: " + message)
     }
 
-    /// Reads more raw bytes into `raw` (replacing what zlib has consumed); false at the end.
-    private func refill() throws(TraceInputError) -> Bool {
-        if rawEnded { return false }
+    /// read(2) into `buffer`, retrying when interrupted; 0 at the end of the input.
+    private func readSome(into buffer: UnsafeMutableRawPointer, capacity: Int) throws(TraceInputError) -> Int {
         while true {
-            let n = systemRead(fd, raw, TraceStream.rawCapacity)
-            if n > 0 {
-                rawCount = n
-                zstream.next_in = raw
-                zstream.avail_in = uInt(n)
-                return true
-            }
-            if n == 0 {
-                rawEnded = true
-                return false
-            }
+            let n = systemRead(fd, buffer, capacity)
+            if n >= 0 { return n }
             let e = errno
             if e == EINTR { continue }
             if e == EISDIR { throw TraceInputError(path: path, message: "is a directory") }
@@ -116,13 +106,8 @@ public final class TraceStream: @unchecked Sendable {
         rawCount = 0
         // Two bytes decide; a pipe may deliver them in separate reads.
         while rawCount < 2 && !rawEnded {
-            let n = systemRead(fd, raw + rawCount, TraceStream.rawCapacity - rawCount)
-            if n > 0 { rawCount += n; continue }
-            if n == 0 { rawEnded = true; break }
-            let e = errno
-            if e == EINTR { continue }
-            if e == EISDIR { throw TraceInputError(path: path, message: "is a directory") }
-            throw TraceInputError(path: path, message: "read error: " + TraceInput.systemMessage(e))
+            let n = try readSome(into: raw + rawCount, capacity: TraceStream.rawCapacity - rawCount)
+            if n == 0 { rawEnded = true } else { rawCount += n }
         }
         if rawCount >= 2 && raw[0] == 0x1f && raw[1] == 0x8b {
             isGzip = true
@@ -148,14 +133,9 @@ public final class TraceStream: @unchecked Sendable {
                 plainOffset += n
                 return n
             }
-            while true {
-                let n = systemRead(fd, buffer, capacity)
-                if n > 0 { return n }
-                if n == 0 { finished = true; return 0 }
-                let e = errno
-                if e == EINTR { continue }
-                throw TraceInputError(path: path, message: "read error: " + TraceInput.systemMessage(e))
-            }
+            let n = try readSome(into: buffer, capacity: capacity)
+            if n == 0 { finished = true }
+            return n
         }
         while true {
             if memberEnded {
@@ -163,7 +143,7 @@ public final class TraceStream: @unchecked Sendable {
                 if finished { return 0 }
             }
             if zstream.avail_in == 0 {
-                guard try refill() else { throw fail("unexpected end of data (truncated file)") }
+                guard try available(1) else { throw fail("unexpected end of data (truncated file)") }
             }
             zstream.next_out = buffer.assumingMemoryBound(to: Bytef.self)
             zstream.avail_out = uInt(min(capacity, 1 << 30))
@@ -184,24 +164,21 @@ public final class TraceStream: @unchecked Sendable {
         }
     }
 
-    /// Whether at least `count` unconsumed input bytes can be had, reading more (after moving the
-    /// ones zlib has not consumed to the front of `raw`) when fewer are buffered.
+    /// Whether at least `count` unconsumed compressed bytes can be had, reading more (after moving
+    /// the ones zlib has not consumed to the front of `raw`) when fewer are buffered.
     private func available(_ count: Int) throws(TraceInputError) -> Bool {
         while Int(zstream.avail_in) < count {
             let held = Int(zstream.avail_in)
             if held > 0, let next = zstream.next_in, next != raw { raw.update(from: next, count: held) }
             if rawEnded { return false }
-            let n = systemRead(fd, raw + held, TraceStream.rawCapacity - held)
-            if n > 0 {
-                zstream.next_in = raw
-                zstream.avail_in = uInt(held + n)
-                rawCount = held + n
-                continue
+            let n = try readSome(into: raw + held, capacity: TraceStream.rawCapacity - held)
+            if n == 0 {
+                rawEnded = true
+                return false
             }
-            if n == 0 { rawEnded = true; return false }
-            let e = errno
-            if e == EINTR { continue }
-            throw TraceInputError(path: path, message: "read error: " + TraceInput.systemMessage(e))
+            zstream.next_in = raw
+            zstream.avail_in = uInt(held + n)
+            rawCount = held + n
         }
         return true
     }
@@ -212,7 +189,7 @@ public final class TraceStream: @unchecked Sendable {
         var sawPadding = false
         while true {
             if zstream.avail_in == 0 {
-                guard try refill() else {
+                guard try available(1) else {
                     finished = true
                     return
                 }

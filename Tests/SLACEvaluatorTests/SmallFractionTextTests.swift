@@ -1,5 +1,4 @@
 import SLACExact
-@testable import SLACEvaluator
 import Testing
 
 /// The machine-integer path for share values prints exactly what the exact `Rational` path prints.
