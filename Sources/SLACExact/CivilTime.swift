@@ -97,12 +97,15 @@ public enum CivilTime {
 
     /// RFC 3339 in UTC with `Z`; fractional seconds only when present (trimmed), as reports print instants.
     public static func format(_ nanos: Int64) -> String {
-        let seconds = floorDiv(nanos, nanosPerSecond)
-        let fraction = Int(nanos - seconds * nanosPerSecond)
+        // The remainder first: `floorDiv(nanos, 10^9) * 10^9` overflows near Int64.min.
+        let remainder = nanos % nanosPerSecond
+        let fraction = Int(remainder < 0 ? remainder + nanosPerSecond : remainder)
+        let seconds = nanos / nanosPerSecond - (remainder < 0 ? 1 : 0)
         let day = Int(floorDiv(seconds, 86_400))
         let secondOfDay = Int(seconds - Int64(day) * 86_400)
         let (y, m, d) = civil(days: day)
-        guard (0...9999).contains(y) else { return paddedFormat(nanos) }
+        // Int64 nanoseconds span the years 1677–2262: always four digits.
+        precondition((0...9999).contains(y), "a year of four digits")
         // Digits written into one small buffer: reports format two instants per window, and
         // building the text from padded pieces allocated a string per piece.
         var bytes: [UInt8] = []
@@ -128,23 +131,6 @@ public enum CivilTime {
         }
         bytes.append(UInt8(ascii: "Z"))
         return String(decoding: bytes, as: UTF8.self)
-    }
-
-    /// `format` built from padded pieces: any year (the fast path covers 0000–9999).
-    static func paddedFormat(_ nanos: Int64) -> String {
-        let seconds = floorDiv(nanos, nanosPerSecond)
-        let fraction = nanos - seconds * nanosPerSecond
-        let day = Int(floorDiv(seconds, 86_400))
-        let secondOfDay = Int(seconds - Int64(day) * 86_400)
-        let (y, m, d) = civil(days: day)
-        func pad(_ v: Int, _ n: Int) -> String { let s = String(v); return String(repeating: "0", count: max(0, n - s.count)) + s }
-        var text = "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2))"
-        if fraction != 0 {
-            var f = pad(Int(fraction), 9)
-            while f.hasSuffix("0") { f.removeLast() }
-            text += "." + f
-        }
-        return text + "Z"
     }
 }
 
