@@ -233,8 +233,8 @@ public final class LineBlockReader: @unchecked Sendable {
     private var parityScanned = 0
     private var inQuotes = false
     private var lastRowEnd = 0
-    /// Blocks handed out so far.
-    public private(set) var blockCount = 0
+    /// Blocks handed out so far (the prefix must be read before the first).
+    private var blockCount = 0
 
     /// A reader handing out blocks of about `blockSize` bytes.
     /// The longest line (CSV row) a stream may hold, so that hostile input gives a clear error
