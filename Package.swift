@@ -55,6 +55,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "SLACSyntaxTests", dependencies: ["SLACSyntax"]),
+        .testTarget(name: "SLACExactTests", dependencies: ["SLACExact"]),
         .testTarget(name: "SLACCheckerTests", dependencies: ["SLACChecker", "SLACSyntax", "SLACExact"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "SLACTraceTests", dependencies: ["SLACTrace"]),

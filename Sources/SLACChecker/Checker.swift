@@ -163,9 +163,15 @@ public struct Checker {
                 error("SLA0310", t.span, "`\(t.text)` is not a valid date", help: "write a date as `YYYY-MM-DD`, e.g. `2026-01-01`")
                 return nil
             }
+            guard CivilTime.supportedYears.contains(d.year) else {
+                outOfRange(t); return nil
+            }
             let day = CivilTime.days(year: d.year, month: d.month, day: d.day)
             return (zone ?? ZoneRules(identifier: "UTC"))?.startOfDay(day)
         case .instant:
+            if let year = Int(t.text.prefix(4)), t.text.count >= 4, !CivilTime.supportedYears.contains(year) {
+                outOfRange(t); return nil
+            }
             guard let v = CivilTime.parseInstant(t.text) else {
                 let help = t.text.count == 19 ? "add a UTC offset, e.g. `\(t.text)Z`" : "write an instant as `2026-03-14T02:00:00Z` or with an offset such as `+01:00`"
                 error("SLA0310", t.span, "`\(t.text)` is not a valid instant", help: help)
@@ -175,12 +181,19 @@ public struct Checker {
         }
     }
 
+    private mutating func outOfRange(_ t: TimePointSyntax) {
+        let years = CivilTime.supportedYears
+        error("SLA0319", t.span, "`\(t.text)` is outside the supported range of dates",
+              help: "slac reads dates and instants from \(years.lowerBound)-01-01 to \(years.upperBound)-12-31")
+    }
+
     private mutating func checkExclusions(_ items: [ExclusionSyntax], zone: ZoneRules?, term: (Int64, Int64)?) -> CheckedExclusions {
         var result = CheckedExclusions()
         for item in items {
             switch item {
             case .maintenance(let from, let to, let span):
-                guard let s = timePoint(from, zone: zone), let e = timePoint(to, zone: zone) else { continue }
+                let start = timePoint(from, zone: zone), end = timePoint(to, zone: zone)
+                guard let s = start, let e = end else { continue }
                 if e <= s {
                     error("SLA0317", span, "maintenance window is empty", help: "its end must come after its start")
                     continue

@@ -120,7 +120,7 @@ final class CompiledClause: Sendable {
             if m.isList {
                 guard let gaps = slots.list(r), !gaps.isEmpty else { return }
                 var worst = gaps[0]
-                for g in gaps {
+                for g in gaps where g.isFinite {
                     accumulate(&w, g)
                     if largerIsWorse ? g > worst : g < worst { worst = g }
                 }
@@ -188,11 +188,11 @@ final class CompiledClause: Sendable {
         case .max:
             return w.maximum.isNaN ? nil : .double(w.maximum)
         case .sum:
-            guard w.defined > 0, let s = w.sum.exactValue else { return nil }
-            return .exact(s)
+            guard w.defined > 0 else { return nil }
+            return .exact(w.sum.exactValue)
         case .mean:
-            guard w.defined > 0, let s = w.sum.exactValue else { return nil }
-            return .exact(s / Rational(w.defined))
+            guard w.defined > 0 else { return nil }
+            return .exact(w.sum.exactValue / Rational(w.defined))
         }
     }
 

@@ -7,6 +7,13 @@ public enum CivilTime {
     public static let nanosPerSecond: Int64 = 1_000_000_000
     public static let nanosPerDay: Int64 = 86_400 * 1_000_000_000
 
+    /// The years a contract's dates and instants may name (docs/language.md, "Dates and instants").
+    ///
+    /// Instants are nanoseconds in an Int64, which spans 1677-09-21 to 2262-04-11; calendar windows
+    /// and periods reach a year past a term's end. Whole centuries well inside that range keep
+    /// every derived boundary representable, and no agreement needs more.
+    public static let supportedYears: ClosedRange<Int> = 1900...2199
+
     /// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
     public static func days(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
@@ -92,7 +99,11 @@ public enum CivilTime {
         }
         guard i == bytes.count else { return nil }
         let seconds = Int64(days(year: date.year, month: date.month, day: date.day)) * 86_400 + Int64(hh * 3600 + mm * 60 + ss) - Int64(offsetSeconds)
-        return seconds * nanosPerSecond + fraction
+        // Four-digit years reach beyond the nanosecond range of Int64 (1677–2262): not an instant here.
+        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: nanosPerSecond)
+        guard !overflow else { return nil }
+        let (nanos, overflow2) = scaled.addingReportingOverflow(fraction)
+        return overflow2 ? nil : nanos
     }
 
     /// RFC 3339 in UTC with `Z`; fractional seconds only when present (trimmed), as reports print instants.

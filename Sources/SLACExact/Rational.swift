@@ -13,8 +13,15 @@ public struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible 
         if d.isNegative { n = -n; d = -d }
         let g = Rational.gcd(n.magnitude, d)
         if g != .one {
-            n = n.floorDivided(by: g).quotient
-            d = d.floorDivided(by: g).quotient
+            let twos = g.trailingZeroBitCount
+            if twos == g.bitWidth - 1 {
+                // A power of two, as for every sum of doubles: a shift, not a long division.
+                n = n.shiftedRight(twos)
+                d = d.shiftedRight(twos)
+            } else {
+                n = n.floorDivided(by: g).quotient
+                d = d.floorDivided(by: g).quotient
+            }
         }
         self.numerator = n
         self.denominator = d
@@ -58,14 +65,13 @@ public struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible 
     public static let one = Rational(1)
 
     private static func gcd(_ a: BigInt, _ b: BigInt) -> BigInt {
-        var x = a, y = b
-        if let xi = x.intValue, let yi = y.intValue {
+        if let xi = a.intValue, let yi = b.intValue {
             var p = xi.magnitude, q = yi.magnitude
             while q != 0 { (p, q) = (q, p % q) }
             return p == 0 ? .one : BigInt(UInt64(p))
         }
-        while !y.isZero { (x, y) = (y, x.floorDivided(by: y).remainder) }
-        return x.isZero ? .one : x
+        let g = BigInt.greatestCommonDivisor(a, b)
+        return g.isZero ? .one : g
     }
 
     public var isInteger: Bool { denominator == .one }
@@ -100,16 +106,38 @@ public struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible 
     /// With these a per-record comparison `x >= bound` is exactly `x >= bracket.upper`, one
     /// floating-point comparison with no rounding error.
     public var doubleBracket: (lower: Double, upper: Double) {
-        var approx = Double(numerator.description).flatMap { n in Double(denominator.description).map { n / $0 } } ?? .nan
+        var approx = nearbyDouble
         if !approx.isFinite {
             approx = signum < 0 ? -Double.greatestFiniteMagnitude : Double.greatestFiniteMagnitude
         }
+        // `nearbyDouble` is within a few units in the last place, so each walk takes a step or two.
         var lower = approx
         while lower.isFinite && compare(double: lower) > 0 { lower = lower.nextDown }
         while lower.nextUp.isFinite && compare(double: lower.nextUp) <= 0 { lower = lower.nextUp }
         if compare(double: lower) == 0 { return (lower, lower) }
         if compare(double: lower) > 0 { return (-.infinity, lower) }
         return (lower, lower.nextUp)
+    }
+
+    /// A double within a few units in the last place of the value (infinite beyond the finite range).
+    ///
+    /// Computed from a 55-bit integer quotient and the binary exponent, never from decimal text:
+    /// dividing two decimal conversions overflowed for values near `Double.greatestFiniteMagnitude`
+    /// (0.5 + 1e308 has a numerator above the double range), and the bracket then walked one unit in
+    /// the last place at a time from the largest double: about 10^15 steps, a hang.
+    var nearbyDouble: Double {
+        if numerator.isZero { return 0 }
+        let magnitude = numerator.magnitude
+        // q = floor(|n| * 2^shift / d) has 55 or 56 significant bits.
+        let shift = 55 - (magnitude.bitWidth - denominator.bitWidth)
+        let quotient = shift >= 0
+            ? magnitude.shiftedLeft(shift).floorDivided(by: denominator).quotient
+            : magnitude.floorDivided(by: denominator.shiftedLeft(-shift)).quotient
+        guard let q = quotient.intValue else { return numerator.isNegative ? -.infinity : .infinity }
+        // Scaling by a power of two is exact in the normal range; it saturates to 0 or infinity
+        // outside it, which the bracket's walk then corrects.
+        let value = Double(sign: .plus, exponent: -shift, significand: Double(q))
+        return numerator.isNegative ? -value : value
     }
 
     /// The nearest double (ties to even are not needed here: used for display and charts only).

@@ -32,10 +32,18 @@ public struct DiagnosticRenderer: Sendable {
         return out
     }
 
+    /// How many diagnostics of one file are drawn; the rest are counted. A file with thousands of
+    /// errors is almost always not a contract at all, and the first ones say so.
+    public static let limitPerFile = 50
+
     /// All diagnostics in source order, separated by blank lines, then a summary line.
     public func render(_ diagnostics: [Diagnostic], in source: SourceFile) -> String {
         let sorted = diagnostics.sortedForDisplay
-        var out = sorted.map { render($0, in: source) }.joined(separator: "\n")
+        var out = sorted.prefix(DiagnosticRenderer.limitPerFile).map { render($0, in: source) }.joined(separator: "\n")
+        if sorted.count > DiagnosticRenderer.limitPerFile {
+            let rest = sorted.count - DiagnosticRenderer.limitPerFile
+            out += "\n" + paint("note", "1;36") + ": \(rest) more diagnostic\(rest == 1 ? "" : "s") not shown; fix the ones above first\n"
+        }
         let errors = sorted.filter { $0.severity == .error }.count
         let warnings = sorted.filter { $0.severity == .warning }.count
         if errors + warnings > 0 {
@@ -47,19 +55,38 @@ public struct DiagnosticRenderer: Sendable {
         return out
     }
 
+    /// Lines longer than this many characters are cut around the caret.
+    static let maximumLineWidth = 120
+    static let contextBefore = 40
+
     private func snippet(span: Span, in source: SourceFile, label: String?, color: String, gutterWidth: Int) -> String {
         let (line, column) = source.location(of: span.start)
         let (endLine, endColumn) = source.location(of: span.end)
-        let text = source.line(line).replacingTabs
+        var text = source.line(line).replacingTabs
         let number = String(line)
         let gutter = String(repeating: " ", count: max(0, gutterWidth - number.count)) + number
         let pad = String(repeating: " ", count: gutter.count)
-        let lineLength = text.unicodeScalars.count
-        let width: Int
+        var lineLength = text.unicodeScalars.count
+        var width: Int
         if endLine == line { width = max(1, endColumn - column) } else { width = max(1, lineLength - column + 1) }
+        var caretColumn = column
+        // A long line is shown as a window around the caret, so output stays proportional to the
+        // number of diagnostics, not to their product with the line's length.
+        if lineLength > DiagnosticRenderer.maximumLineWidth {
+            let scalars = Array(text.unicodeScalars)
+            let first = max(0, min(column - 1 - DiagnosticRenderer.contextBefore, lineLength - DiagnosticRenderer.maximumLineWidth))
+            let last = min(lineLength, first + DiagnosticRenderer.maximumLineWidth)
+            var window = String(String.UnicodeScalarView(scalars[first..<last]))
+            caretColumn = column - first
+            if first > 0 { window = "…" + window; caretColumn += 1 }
+            if last < lineLength { window += "…" }
+            text = window
+            lineLength = window.unicodeScalars.count
+            width = min(width, max(1, lineLength - caretColumn + 1))
+        }
         var out = "\(pad) |\n"
         out += "\(gutter) | \(text)\n"
-        out += "\(pad) | " + String(repeating: " ", count: max(0, column - 1)) + paint(String(repeating: "^", count: width), color)
+        out += "\(pad) | " + String(repeating: " ", count: max(0, caretColumn - 1)) + paint(String(repeating: "^", count: width), color)
         if let label { out += " " + label }
         out += "\n"
         return out

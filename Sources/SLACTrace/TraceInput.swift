@@ -155,7 +155,7 @@ public final class TraceInput: @unchecked Sendable {
     }
 
     private static func load(path: String) throws(TraceInputError) -> Storage {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = PatientOpen.open(path)
         if fd < 0 { throw TraceInputError(path: path, message: systemMessage(errno)) }
         defer { close(fd) }
         var st = stat()

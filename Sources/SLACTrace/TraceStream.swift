@@ -65,7 +65,7 @@ public final class TraceStream: @unchecked Sendable {
             fd = 0
             ownsDescriptor = false
         } else {
-            let opened = open(path, O_RDONLY | O_CLOEXEC)
+            let opened = PatientOpen.open(path)
             if opened < 0 { throw TraceInputError(path: path, message: TraceInput.systemMessage(errno)) }
             var st = stat()
             if fstat(opened, &st) == 0 && st.st_mode & S_IFMT == S_IFDIR {

@@ -88,11 +88,18 @@ import Testing
     }
 
     @Test func aRunOfInvalidCharactersIsOneDiagnostic() {
-        assertDiagnostics(contract(body: "id \"x\" 1️⃣@@@@@@@@ 2️⃣\u{1}\u{2} 3️⃣é\n version \"1\""),
+        assertDiagnostics(contract(body: "id \"x\" 1️⃣@@@@@@@@\n 2️⃣\u{1}\u{2}\n 3️⃣é\n version \"1\""),
                           [("SLA0101", marker: "1️⃣"), ("SLA0101", marker: "2️⃣"), ("SLA0101", marker: "3️⃣")])
-        let messages = parse(contract(body: "id \"x\" @@@ \u{0} " + String(repeating: "#", count: 100))).diagnostics.map(\.message)
+        let messages = parse(contract(body: "id \"x\" @@@\n \u{0}\n " + String(repeating: "#", count: 100))).diagnostics.map(\.message)
         #expect(messages == ["unexpected characters `@@@`", "unexpected character U+0000",
                              "unexpected characters `" + String(repeating: "#", count: 24) + "…`"])
+    }
+
+    /// After one report of invalid characters, the rest of that line is not reported again: a
+    /// line of `a:a:a:…` is one mistake, and reporting each `:` reprinted the line thousands of times.
+    @Test func invalidCharactersAreReportedOncePerLine() {
+        assertDiagnostics(contract(body: "id \"x\" 1️⃣@@@ \u{0} ###\n version 2️⃣@\"1\""),
+                          [("SLA0101", marker: "1️⃣"), ("SLA0101", marker: "2️⃣")])
     }
 
     @Test func numberGluedToItsUnit() {
