@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import SLACTrace
 
@@ -168,5 +169,46 @@ struct StreamTests {
         var all: [UInt8] = []
         while let block = try reader.next() { all += Array(block) }
         #expect(all == Array(text.utf8))
+    }
+}
+
+/// A named pipe that nobody writes to blocked `verify` silently until killed; now it says why.
+@Suite struct PatientOpenTests {
+    @Test("opening a named pipe without a writer says so after a second", .timeLimit(.minutes(1)))
+    func announcesTheWait() throws {
+        let dir = try TemporaryDirectory()
+        let fifo = dir.path("pipe")
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let said = Mutex<[String]>([])
+        let opened = Mutex<Int32>(-2)
+        let reader = Thread {
+            let fd = PatientOpen.open(fifo) { text in said.withLock { $0.append(text) } }
+            opened.withLock { $0 = fd }
+        }
+        reader.start()
+        Thread.sleep(forTimeInterval: 1.6)
+        #expect(said.withLock { $0 }.count == 1)
+        #expect(said.withLock { $0 }.first?.contains("waiting for a writer on the named pipe") == true)
+        #expect(opened.withLock { $0 } == -2, "still waiting")
+        let writer = open(fifo, O_WRONLY)
+        #expect(writer >= 0)
+        while opened.withLock({ $0 }) == -2 { Thread.sleep(forTimeInterval: 0.01) }
+        let fd = opened.withLock { $0 }
+        #expect(fd >= 0)
+        close(writer)
+        close(fd)
+    }
+
+    @Test("a regular file opens without a word")
+    func regularFileIsQuiet() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path("t.jsonl")
+        try "x\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let said = Mutex<[String]>([])
+        let fd = PatientOpen.open(path) { text in said.withLock { $0.append(text) } }
+        #expect(fd >= 0)
+        close(fd)
+        Thread.sleep(forTimeInterval: 1.2)
+        #expect(said.withLock { $0 }.isEmpty)
     }
 }
