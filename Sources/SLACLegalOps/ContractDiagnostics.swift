@@ -13,6 +13,8 @@ public enum ContractDiagnostics {
         public var parsed: ParsedContract
         public var contract: CheckedContract?
         public var diagnostics: [Diagnostic]
+        /// The contract with its syntax when it checked without errors (what `explain` needs).
+        public var document: ContractDocument?
     }
 
     /// Parses, checks and analyses `source`.
@@ -20,6 +22,11 @@ public enum ContractDiagnostics {
         let parsed = Parser.parse(source)
         let result = Checker.check(parsed)
         let warnings = result.contract.map { ContractAnalysis.warnings(for: $0, syntax: parsed.syntax) } ?? []
-        return Outcome(parsed: parsed, contract: result.contract, diagnostics: (result.diagnostics + warnings).sortedForDisplay)
+        var document: ContractDocument?
+        if let contract = result.contract, let syntax = parsed.syntax, !result.diagnostics.containsErrors {
+            document = ContractDocument(source: source, syntax: syntax, contract: contract, diagnostics: result.diagnostics)
+        }
+        return Outcome(parsed: parsed, contract: result.contract, diagnostics: (result.diagnostics + warnings).sortedForDisplay,
+                       document: document)
     }
 }
