@@ -67,7 +67,7 @@ enum HoverProvider {
                 // Without the contract's title (one clause asked for: no contract facts): the hover is about this clause.
                 var markdown = ContractExplainer.markdown(explanation)
                 if let body = markdown.range(of: "\n## ") { markdown = String(markdown[body.upperBound...]) }
-                return "**Clause** " + markdown
+                return "### " + markdown
             }
         }
         var text = "**Clause \(clause.ref.value) `\(clause.name.name)`**"
@@ -128,7 +128,7 @@ enum HoverProvider {
         text += zone.isDaylightSavingTime(for: now) ? ", daylight-saving time" : ""
         if let change = zone.nextDaylightSavingTimeTransition(after: now) {
             let after = zone.secondsFromGMT(for: change)
-            text += ".\n\nNext change: \(utcString(change)), to UTC\(formatOffset(after))"
+            text += ".\n\nNext change: \(utcString(change)), to UTC\(formatOffset(after))."
         } else {
             text += ".\n\nNo daylight-saving change ahead."
         }

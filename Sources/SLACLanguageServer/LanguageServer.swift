@@ -31,6 +31,9 @@ public struct LanguageServer: Sendable {
         self.now = now
     }
 
+    /// The current text of an open document (what the edits so far produced), for tests and tools.
+    public func text(of uri: String) -> String? { documents[uri]?.text }
+
     /// The exit code once the client sent `exit`.
     public var exitCode: Int32? {
         if case .exited(let code) = state { return code }
@@ -119,27 +122,27 @@ public struct LanguageServer: Sendable {
             return LanguageServer.response(id: id, result: JSONValue.null)
         case "textDocument/hover":
             let p = try params.decode(TextDocumentPositionParams.self)
-            return LanguageServer.response(id: id, result: try document(p.textDocument.uri).map { HoverProvider.hover(in: $0, at: p.position, now: now()) } ?? nil)
+            return LanguageServer.response(id: id, result: document(p.textDocument.uri).map { HoverProvider.hover(in: $0, at: p.position, now: now()) } ?? nil)
         case "textDocument/completion":
             let p = try params.decode(TextDocumentPositionParams.self)
-            let items = try document(p.textDocument.uri).map { CompletionProvider.items(in: $0, at: p.position) } ?? []
+            let items = document(p.textDocument.uri).map { CompletionProvider.items(in: $0, at: p.position) } ?? []
             return LanguageServer.response(id: id, result: CompletionList(isIncomplete: false, items: items))
         case "textDocument/formatting":
             let p = try params.decode(DocumentParams.self)
-            return LanguageServer.response(id: id, result: try document(p.textDocument.uri).map(DocumentFeatures.formatting) ?? [])
+            return LanguageServer.response(id: id, result: document(p.textDocument.uri).map(DocumentFeatures.formatting) ?? [])
         case "textDocument/documentSymbol":
             let p = try params.decode(DocumentParams.self)
-            return LanguageServer.response(id: id, result: try document(p.textDocument.uri).map(DocumentFeatures.symbols) ?? [])
+            return LanguageServer.response(id: id, result: document(p.textDocument.uri).map(DocumentFeatures.symbols) ?? [])
         case "textDocument/codeAction":
             let p = try params.decode(CodeActionParams.self)
-            return LanguageServer.response(id: id, result: try document(p.textDocument.uri).map { DocumentFeatures.codeActions(in: $0, range: p.range) } ?? [])
+            return LanguageServer.response(id: id, result: document(p.textDocument.uri).map { DocumentFeatures.codeActions(in: $0, range: p.range) } ?? [])
         default:
             throw ResponseError(code: ErrorCode.methodNotFound, message: "unknown method `\(method)`")
         }
     }
 
     /// The open document at `uri`; nil (an empty answer) for one the client never opened.
-    private func document(_ uri: String) throws -> OpenDocument? { documents[uri] }
+    private func document(_ uri: String) -> OpenDocument? { documents[uri] }
 
     private var capabilities: ServerCapabilities {
         ServerCapabilities(
