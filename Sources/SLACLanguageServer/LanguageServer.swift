@@ -46,7 +46,9 @@ public struct LanguageServer: Sendable {
     /// before it in the same batch (which is then answered with -32800) — the stdio loop passes
     /// everything that is waiting, so a cancel that overtook its request's processing takes effect.
     public mutating func handle(batch: [Data]) -> [Data] {
-        for message in batch {
+        // Only messages that can be cancels are decoded twice (a slash may be written `\/` in JSON).
+        let marker = Data("cancelRequest".utf8)
+        for message in batch where message.range(of: marker) != nil {
             guard let value = try? JSONDecoder().decode(JSONValue.self, from: message),
                   value["method"]?.stringValue == "$/cancelRequest",
                   let id = value["params"]?["id"].flatMap(RequestID.init) else { continue }

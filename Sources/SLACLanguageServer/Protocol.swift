@@ -81,15 +81,18 @@ public struct TextRange: Sendable, Hashable, Codable {
     }
 }
 
+/// A range in a document: where a note of a diagnostic points.
 public struct Location: Sendable, Hashable, Codable {
     public var uri: String
     public var range: TextRange
 }
 
+/// Names a document by URI; the server keys open documents by it.
 public struct TextDocumentIdentifier: Sendable, Hashable, Codable {
     public var uri: String
 }
 
+/// A document as `didOpen` sends it: the full text and its version.
 public struct TextDocumentItem: Sendable, Hashable, Codable {
     public var uri: String
     public var languageId: String?
@@ -97,6 +100,7 @@ public struct TextDocumentItem: Sendable, Hashable, Codable {
     public var text: String
 }
 
+/// A document and the version a change produces (echoed in the published diagnostics, so a client can drop stale ones).
 public struct VersionedTextDocumentIdentifier: Sendable, Hashable, Codable {
     public var uri: String
     public var version: Int?
@@ -108,28 +112,34 @@ public struct TextDocumentContentChangeEvent: Sendable, Hashable, Codable {
     public var text: String
 }
 
+/// `textDocument/didOpen`.
 public struct DidOpenParams: Sendable, Codable {
     public var textDocument: TextDocumentItem
 }
 
+/// `textDocument/didChange`: the events apply in order.
 public struct DidChangeParams: Sendable, Codable {
     public var textDocument: VersionedTextDocumentIdentifier
     public var contentChanges: [TextDocumentContentChangeEvent]
 }
 
+/// `textDocument/didClose`: the server forgets the text and clears its diagnostics.
 public struct DidCloseParams: Sendable, Codable {
     public var textDocument: TextDocumentIdentifier
 }
 
+/// Hover and completion: a document and a position in it.
 public struct TextDocumentPositionParams: Sendable, Codable {
     public var textDocument: TextDocumentIdentifier
     public var position: Position
 }
 
+/// Formatting and document symbols: a whole document (formatting options are ignored: the layout is canonical).
 public struct DocumentParams: Sendable, Codable {
     public var textDocument: TextDocumentIdentifier
 }
 
+/// `$/cancelRequest`.
 public struct CancelParams: Sendable, Codable {
     public var id: RequestID
 }
@@ -145,6 +155,7 @@ public struct InitializeParams: Sendable, Codable {
     public var capabilities: Capabilities?
 }
 
+/// A note of a diagnostic (e.g. where a duplicate was first given).
 public struct DiagnosticRelatedInformation: Sendable, Hashable, Codable {
     public var location: Location
     public var message: String
@@ -169,22 +180,26 @@ public struct FixData: Sendable, Hashable, Codable {
     public var newText: String
 }
 
+/// `textDocument/publishDiagnostics`: all diagnostics of one document version, replacing the previous ones.
 public struct PublishDiagnosticsParams: Sendable, Codable {
     public var uri: String
     public var version: Int?
     public var diagnostics: [LSPDiagnostic]
 }
 
+/// A replacement of a range, for formatting and quick fixes.
 public struct TextEdit: Sendable, Hashable, Codable {
     public var range: TextRange
     public var newText: String
 }
 
+/// Hover text; always Markdown, the format `slac explain` writes.
 public struct MarkupContent: Sendable, Hashable, Codable {
     public var kind: String
     public var value: String
 }
 
+/// A hover answer and the range it describes (the client highlights it).
 public struct Hover: Sendable, Hashable, Codable {
     public var contents: MarkupContent
     public var range: TextRange?
@@ -213,11 +228,13 @@ public struct CompletionItem: Sendable, Hashable, Codable {
     }
 }
 
+/// Completion answer; complete, so the client filters as the user types without asking again.
 public struct CompletionList: Sendable, Hashable, Codable {
     public var isIncomplete: Bool
     public var items: [CompletionItem]
 }
 
+/// An outline entry: the contract, its clauses as children.
 public struct DocumentSymbol: Sendable, Hashable, Codable {
     public var name: String
     public var detail: String?
@@ -228,6 +245,7 @@ public struct DocumentSymbol: Sendable, Hashable, Codable {
     public var children: [DocumentSymbol]?
 }
 
+/// `textDocument/codeAction`: the range the user is at; the server uses its own diagnostics for it.
 public struct CodeActionParams: Sendable, Codable {
     public struct Context: Sendable, Codable {
         public var diagnostics: [LSPDiagnostic]
@@ -237,10 +255,12 @@ public struct CodeActionParams: Sendable, Codable {
     public var context: Context
 }
 
+/// The edits of a quick fix, by document URI.
 public struct WorkspaceEdit: Sendable, Hashable, Codable {
     public var changes: [String: [TextEdit]]
 }
 
+/// A quick fix the editor offers on a diagnostic.
 public struct CodeAction: Sendable, Hashable, Codable {
     public var title: String
     public var kind: String
@@ -271,11 +291,13 @@ public struct ServerCapabilities: Sendable, Codable {
     public var codeActionProvider: CodeActionOptions
 }
 
+/// The server's name and version, shown by clients in logs.
 public struct ServerInfo: Sendable, Codable {
     public var name: String
     public var version: String
 }
 
+/// The answer to `initialize`.
 public struct InitializeResult: Sendable, Codable {
     public var capabilities: ServerCapabilities
     public var serverInfo: ServerInfo

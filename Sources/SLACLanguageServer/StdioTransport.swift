@@ -16,6 +16,8 @@ public enum StdioTransport {
     /// `shutdown` then `exit`, as LSP specifies).
     public static func run(_ server: LanguageServer = LanguageServer(), input: Int32 = 0, output: FileHandle = .standardOutput) -> Int32 {
         var server = server
+        // A client that goes away must not kill the server mid-write with SIGPIPE; the write fails instead.
+        signal(SIGPIPE, SIG_IGN)
         let inbox = Inbox()
         let reader = Thread { inbox.read(from: input) }
         reader.start()
@@ -33,7 +35,11 @@ public enum StdioTransport {
                 }
             }
             replies += server.handle(batch: batch)
-            for reply in replies { output.write(MessageFramer.frame(reply)) }
+            do {
+                for reply in replies { try output.write(contentsOf: MessageFramer.frame(reply)) }
+            } catch {
+                return 1  // The client closed its end: nobody is left to serve.
+            }
             if let code = server.exitCode { return code }
             if closed && frames.isEmpty { return 1 }
         }

@@ -254,6 +254,9 @@ struct LSP: ParsableCommand {
         abstract: "Run the Language Server Protocol server on standard input and output (for editors).",
         discussion: "Diagnostics, hover, completion, formatting, document symbols and quick fixes; see docs/editors.md. Exit codes: 0 after `shutdown` and `exit`, 1 when the input ends or `exit` comes without `shutdown`.")
 
+    @Flag(help: "Accepted and ignored: some editors' clients add it; standard input and output are the only transport.")
+    var stdio = false
+
     func run() throws {
         Foundation.exit(StdioTransport.run())
     }
