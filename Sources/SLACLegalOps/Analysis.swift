@@ -31,12 +31,20 @@ public enum ContractAnalysis {
 }
 
 /// One clause with the syntax pieces the warnings point at.
-private struct AnalysedClause {
-    var checked: CheckedClause
-    var parts: ClauseParts
-    var span: Span
+///
+/// A class: every pair of clauses is compared, and copying the struct's many fields for each of
+/// the n² pairs cost more than the comparisons themselves on long contracts.
+private final class AnalysedClause {
+    let checked: CheckedClause
+    let parts: ClauseParts
+    let span: Span
     var requireSpan: Span { parts.require?.span ?? span }
     var name: String { checked.name }
+    init(checked: CheckedClause, parts: ClauseParts, span: Span) {
+        self.checked = checked
+        self.parts = parts
+        self.span = span
+    }
 }
 
 private struct Run {
