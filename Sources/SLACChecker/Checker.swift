@@ -269,7 +269,8 @@ public struct Checker {
                           help: "group by a text field such as `tenant`, `model` or `region`")
                 } else if let typo = typoOfKnownName(g.name) {
                     diagnostics.append(.warning("SLA0401", at: g.span, "`\(g.name)` is not a canonical field; it is read as a custom trace field",
-                                                help: "did you mean `\(typo)`? if `\(g.name)` is a field of your traces, ignore this warning"))
+                                                help: "did you mean `\(typo)`? if `\(g.name)` is a field of your traces, ignore this warning",
+                                                fix: DiagnosticFix(span: g.span, replacement: typo)))
                     groupBy.append(g.name)
                 } else {
                     groupBy.append(g.name)
@@ -298,7 +299,8 @@ public struct Checker {
         if let (q, _) = minimum {
             if let v = number(q.number) {
                 if let unit = q.unit, UnitTable.units[unit.text]?.dimension != .requests {
-                    error("SLA0204", unit.span, "`minimum` counts requests, not `\(unit.text)`", help: "write `minimum \(source.slice(q.number.span)) requests`")
+                    error("SLA0204", unit.span, "`minimum` counts requests, not `\(unit.text)`", help: "write `minimum \(source.slice(q.number.span)) requests`",
+                          fix: DiagnosticFix(span: unit.span, replacement: "requests"))
                 } else if !v.isInteger || v.signum < 0 || (v.numerator.intValue ?? Int.max) > 1_000_000_000 {
                     error("SLA0318", q.span, "`minimum` must be a whole number of requests",
                           help: "write a whole number such as `minimum 20 requests`")
@@ -511,7 +513,8 @@ public struct Checker {
         if let typo = typoOfKnownName(id.name) {
             if allowText && valueIsText {
                 diagnostics.append(.warning("SLA0401", at: id.span, "`\(id.name)` is not a canonical field; it is read as a custom trace field",
-                                            help: "did you mean `\(typo)`? if `\(id.name)` is a field of your traces, ignore this warning"))
+                                            help: "did you mean `\(typo)`? if `\(id.name)` is a field of your traces, ignore this warning",
+                                            fix: DiagnosticFix(span: id.span, replacement: typo)))
                 return .textField(id.name)
             }
             error("SLA0201", id.span, "unknown metric or field `\(id.name)`", help: "did you mean `\(typo)`?",

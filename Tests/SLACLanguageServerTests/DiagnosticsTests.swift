@@ -1,4 +1,6 @@
 import Foundation
+import SLACLegalOps
+import SLACSyntax
 import SLACTool
 import Testing
 
@@ -83,5 +85,30 @@ struct CheckedDiagnostic: Decodable {
         let related = duplicate?["relatedInformation"] as? [[String: Any]]
         #expect(related?.first?["message"] as? String == "first given here")
         #expect(flatRange((related?.first?["location"] as? [String: Any])?["range"]) == [1, 4, 1, 10])
+    }
+}
+
+/// The structured fixes behind the quick fixes: each names what its help line says, and applying
+/// it removes its diagnostic (checked on every invalid contract of the checker's golden tests).
+@Suite struct FixTests {
+    static let files = Paths.contracts(in: Paths.invalidContracts, relative: "Tests/SLACCheckerTests/Golden/invalid")
+
+    @Test func everyFixIsNamedByItsHelpAndRemovesItsDiagnostic() {
+        var fixes = 0
+        for path in FixTests.files {
+            let source = SourceFile(path: path, text: Paths.text(path))
+            for d in ContractDiagnostics.check(source).diagnostics {
+                guard let fix = d.fix else { continue }
+                fixes += 1
+                let named = fix.replacement.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+                #expect(d.help?.contains("`\(named)`") == true || d.help?.contains("\(named)`") == true, "\(path) \(d.code): \(d.help ?? "")")
+                var bytes = Array(source.text.utf8)
+                bytes.replaceSubrange(fix.span.start..<fix.span.end, with: Array(fix.replacement.utf8))
+                let fixed = SourceFile(path: path, text: String(decoding: bytes, as: UTF8.self))
+                let after = ContractDiagnostics.check(fixed).diagnostics
+                #expect(!after.contains { $0.code == d.code && $0.span.start == d.span.start }, "\(path) \(d.code) still reported after its fix")
+            }
+        }
+        #expect(fixes >= 5)
     }
 }
