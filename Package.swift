@@ -45,13 +45,15 @@ let package = Package(
         ], exclude: ["report.xsl"]),
         // Legal-ops tools over the AST and the checked contract: fmt, explain, diff, analysis.
         .target(name: "SLACLegalOps", dependencies: ["SLACSyntax", "SLACChecker", "SLACExact"]),
+        // `slac lsp`: a Language Server Protocol server over the front end and the legal-ops tools.
+        .target(name: "SLACLanguageServer", dependencies: ["SLACSyntax", "SLACChecker", "SLACLegalOps", "SLACExact"]),
         // Command implementations (testable); the executable only parses arguments.
         .target(name: "SLACTool", dependencies: [
             "SLACSyntax", "SLACChecker", "SLACMonitor", "SLACTrace", "SLACEvaluator", "SLACReport", "SLACLegalOps", "SLACAudit",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .executableTarget(name: "slac", dependencies: [
-            "SLACTool", "SLACReport",
+            "SLACTool", "SLACReport", "SLACLanguageServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "SLACSyntaxTests", dependencies: ["SLACSyntax"]),
@@ -67,6 +69,8 @@ let package = Package(
                     exclude: ["Golden"]),
         .testTarget(name: "SLACToolTests", dependencies: ["SLACTool"]),
         .testTarget(name: "SLACLegalOpsTests", dependencies: ["SLACLegalOps", "SLACSyntax", "SLACChecker", "SLACTool"],
+                    exclude: ["Golden", "Fixtures"]),
+        .testTarget(name: "SLACLanguageServerTests", dependencies: ["SLACLanguageServer", "SLACLegalOps", "SLACSyntax", "SLACTool"],
                     exclude: ["Golden", "Fixtures"]),
         .testTarget(name: "SLACAdapterTests", dependencies: ["SLACTrace", "SLACTool", "SLACEvaluator"], exclude: ["Fixtures"]),
     ],

@@ -42,8 +42,9 @@ public struct Checker {
         }
     }
 
-    private mutating func error(_ code: DiagnosticCode, _ span: Span, _ message: String, help: String? = nil, notes: [DiagnosticNote] = []) {
-        diagnostics.append(.error(code, at: span, message, help: help, notes: notes))
+    private mutating func error(_ code: DiagnosticCode, _ span: Span, _ message: String, help: String? = nil, notes: [DiagnosticNote] = [],
+                                fix: DiagnosticFix? = nil) {
+        diagnostics.append(.error(code, at: span, message, help: help, notes: notes, fix: fix))
     }
 
     // MARK: contract
@@ -54,6 +55,8 @@ public struct Checker {
         var fee: Fee?
         var feeSpan: Span?
         var contractExclusionSyntax: [ExclusionSyntax] = []
+        // Where each header's quoted value is, for fixes that rewrite only the value.
+        var valueSpans: [String: Span] = [:]
         var clauseSyntax: [ClauseSyntax] = []
 
         for item in syntax.items {
@@ -64,6 +67,7 @@ public struct Checker {
                           help: "keep one `\(keyword.name)` line", notes: [DiagnosticNote(span: first.1, message: "first given here")])
                 } else {
                     texts[keyword.name] = (value.value, span)
+                    valueSpans[keyword.name] = value.span
                 }
             case .header(.effective(let from, let to, let span)):
                 if let first = effective {
@@ -93,7 +97,8 @@ public struct Checker {
             if let z = ZoneRules(identifier: tzName) { zone = z } else {
                 let suggestion = Spelling.closest(to: tzName, among: TimeZone.knownTimeZoneIdentifiers)
                 error("SLA0311", tzSpan, "unknown time zone `\(tzName)`",
-                      help: suggestion.map { "did you mean `\($0)`?" } ?? "write an IANA name such as `Europe/Berlin` or `UTC`")
+                      help: suggestion.map { "did you mean `\($0)`?" } ?? "write an IANA name such as `Europe/Berlin` or `UTC`",
+                      fix: suggestion.map { DiagnosticFix(span: valueSpans["timezone"] ?? tzSpan, replacement: "\"\($0)\"") })
             }
         }
 
@@ -277,7 +282,8 @@ public struct Checker {
                           help: "group by a text field such as `tenant`, `model` or `region`")
                 } else if let typo = typoOfKnownName(g.name) {
                     diagnostics.append(.warning("SLA0401", at: g.span, "`\(g.name)` is not a canonical field; it is read as a custom trace field",
-                                                help: "did you mean `\(typo)`? if `\(g.name)` is a field of your traces, ignore this warning"))
+                                                help: "did you mean `\(typo)`? if `\(g.name)` is a field of your traces, ignore this warning",
+                                                fix: DiagnosticFix(span: g.span, replacement: typo)))
                     groupBy.append(g.name)
                 } else {
                     groupBy.append(g.name)
@@ -306,7 +312,8 @@ public struct Checker {
         if let (q, _) = minimum {
             if let v = number(q.number) {
                 if let unit = q.unit, UnitTable.units[unit.text]?.dimension != .requests {
-                    error("SLA0204", unit.span, "`minimum` counts requests, not `\(unit.text)`", help: "write `minimum \(source.slice(q.number.span)) requests`")
+                    error("SLA0204", unit.span, "`minimum` counts requests, not `\(unit.text)`", help: "write `minimum \(source.slice(q.number.span)) requests`",
+                          fix: DiagnosticFix(span: unit.span, replacement: "requests"))
                 } else if !v.isInteger || v.signum < 0 || (v.numerator.intValue ?? Int.max) > 1_000_000_000 {
                     error("SLA0318", q.span, "`minimum` must be a whole number of requests",
                           help: "write a whole number such as `minimum 20 requests`")
@@ -431,7 +438,8 @@ public struct Checker {
     private mutating func percentage(_ q: QuantitySyntax, what: String, code: DiagnosticCode) -> Rational? {
         guard let v = number(q.number) else { return nil }
         guard let unit = q.unit, unit.text == "%" else {
-            error("SLA0203", q.span, "\(what) `\(source.slice(q.span))` has no `%`", help: "write `\(source.slice(q.number.span))%`")
+            error("SLA0203", q.span, "\(what) `\(source.slice(q.span))` has no `%`", help: "write `\(source.slice(q.number.span))%`",
+                  fix: DiagnosticFix(span: q.span, replacement: source.slice(q.number.span) + "%"))
             return nil
         }
         let f = v * UnitTable.units["%", default: UnitDefinition(dimension: .ratio, factor: Rational(1, 100))].factor
@@ -448,7 +456,8 @@ public struct Checker {
         guard let unit = q.unit else {
             if dimension == .tokens || dimension == .requests { return v }
             error("SLA0203", q.span, "\(role) has no unit",
-                  help: "write `\(source.slice(q.span)) \(dimension.exampleUnit)`")
+                  help: "write `\(source.slice(q.span)) \(dimension.exampleUnit)`",
+                  fix: DiagnosticFix(span: q.span, replacement: source.slice(q.span) + " " + dimension.exampleUnit))
             return nil
         }
         guard let def = UnitTable.units[unit.text] else {
@@ -476,9 +485,11 @@ public struct Checker {
         let parts = unit.text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         let aliased = parts.map { Checker.unitAliases[$0] ?? $0 }.joined(separator: "/")
         if aliased != unit.text, UnitTable.units[aliased] != nil {
-            error("SLA0205", unit.span, "unknown unit `\(unit.text)`", help: "did you mean `\(aliased)`?")
+            error("SLA0205", unit.span, "unknown unit `\(unit.text)`", help: "did you mean `\(aliased)`?",
+                  fix: DiagnosticFix(span: unit.span, replacement: aliased))
         } else if let s = Spelling.closest(to: unit.text, among: UnitTable.spellings) {
-            error("SLA0205", unit.span, "unknown unit `\(unit.text)`", help: "did you mean `\(s)`?")
+            error("SLA0205", unit.span, "unknown unit `\(unit.text)`", help: "did you mean `\(s)`?",
+                  fix: DiagnosticFix(span: unit.span, replacement: s))
         } else {
             let examples = dimension.map { "a unit of \($0.rawValue) such as `\($0.exampleUnit)`" } ?? "a unit such as `ms`, `tokens` or `%`"
             error("SLA0205", unit.span, "unknown unit `\(unit.text)`", help: "write \(examples)")
@@ -515,10 +526,12 @@ public struct Checker {
         if let typo = typoOfKnownName(id.name) {
             if allowText && valueIsText {
                 diagnostics.append(.warning("SLA0401", at: id.span, "`\(id.name)` is not a canonical field; it is read as a custom trace field",
-                                            help: "did you mean `\(typo)`? if `\(id.name)` is a field of your traces, ignore this warning"))
+                                            help: "did you mean `\(typo)`? if `\(id.name)` is a field of your traces, ignore this warning",
+                                            fix: DiagnosticFix(span: id.span, replacement: typo)))
                 return .textField(id.name)
             }
-            error("SLA0201", id.span, "unknown metric or field `\(id.name)`", help: "did you mean `\(typo)`?")
+            error("SLA0201", id.span, "unknown metric or field `\(id.name)`", help: "did you mean `\(typo)`?",
+                  fix: DiagnosticFix(span: id.span, replacement: typo))
             return nil
         }
         if allowText { return .textField(id.name) }

@@ -216,7 +216,7 @@ public enum ContractExplainer {
         return out
     }
 
-    private static func markdown(_ p: Prose) -> String {
+    static func markdown(_ p: Prose) -> String {
         p.parts.map { part in
             switch part {
             case .text(let t): escapeMarkdown(t)

@@ -47,6 +47,22 @@ public struct DiagnosticNote: Sendable, Hashable, Codable {
     }
 }
 
+/// A mechanical fix for a diagnostic: replace the text of `span` with `replacement`.
+///
+/// Only attached where the help line names the exact text to write (`write \`800 ms\``, `did you
+/// mean \`ms\`?`), so that editors can offer it as a one-click action without parsing the help
+/// prose, whose wording may change. Rendered output does not show it: the help line already does.
+public struct DiagnosticFix: Sendable, Hashable, Codable {
+    /// The text to replace (may be empty, for an insertion).
+    public var span: Span
+    /// What to write instead.
+    public var replacement: String
+    public init(span: Span, replacement: String) {
+        self.span = span
+        self.replacement = replacement
+    }
+}
+
 /// A diagnostic as a value: what went wrong, where, and how to fix it. Rendering is separate
 /// (`DiagnosticRenderer`), so tools get the same facts as JSON.
 ///
@@ -59,25 +75,28 @@ public struct Diagnostic: Sendable, Hashable, Codable {
     public var message: String
     public var help: String?
     public var notes: [DiagnosticNote]
+    /// The edit the help line describes, when it is exact (for editors' quick fixes).
+    public var fix: DiagnosticFix?
 
     public init(_ code: DiagnosticCode, _ severity: Severity = .error, at span: Span, _ message: String,
-                help: String? = nil, notes: [DiagnosticNote] = []) {
+                help: String? = nil, notes: [DiagnosticNote] = [], fix: DiagnosticFix? = nil) {
         self.code = code
         self.severity = severity
         self.span = span
         self.message = message
         self.help = help
         self.notes = notes
+        self.fix = fix
     }
 
     public static func error(_ code: DiagnosticCode, at span: Span, _ message: String, help: String? = nil,
-                             notes: [DiagnosticNote] = []) -> Diagnostic {
-        Diagnostic(code, .error, at: span, message, help: help, notes: notes)
+                             notes: [DiagnosticNote] = [], fix: DiagnosticFix? = nil) -> Diagnostic {
+        Diagnostic(code, .error, at: span, message, help: help, notes: notes, fix: fix)
     }
 
     public static func warning(_ code: DiagnosticCode, at span: Span, _ message: String, help: String? = nil,
-                               notes: [DiagnosticNote] = []) -> Diagnostic {
-        Diagnostic(code, .warning, at: span, message, help: help, notes: notes)
+                               notes: [DiagnosticNote] = [], fix: DiagnosticFix? = nil) -> Diagnostic {
+        Diagnostic(code, .warning, at: span, message, help: help, notes: notes, fix: fix)
     }
 }
 

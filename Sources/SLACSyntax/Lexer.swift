@@ -102,7 +102,8 @@ public struct Lexer {
         case UInt8(ascii: "="):
             if peek(1) == UInt8(ascii: "=") {
                 diagnostics.append(.error("SLA0107", at: Span(start, start + 2), "`==` is not an operator",
-                                          help: "write `=` to compare for equality"))
+                                          help: "write `=` to compare for equality",
+                                          fix: DiagnosticFix(span: Span(start, start + 2), replacement: "=")))
                 return single(.equal, 2)
             }
             return single(.equal)
@@ -115,7 +116,8 @@ public struct Lexer {
             // `&&` and `||`: report once, then read them as `and` / `or` so parsing goes on.
             let word = byte == UInt8(ascii: "&") ? "and" : "or"
             diagnostics.append(.error("SLA0101", at: Span(start, start + 2), "unexpected `\(text(start, start + 2))`",
-                                      help: "write `\(word)` to combine conditions"))
+                                      help: "write `\(word)` to combine conditions",
+                                      fix: DiagnosticFix(span: Span(start, start + 2), replacement: word)))
             position += 2
             return Token(kind: .identifier, span: Span(start, position), value: word)
         case UInt8(ascii: "<"):

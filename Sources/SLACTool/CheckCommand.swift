@@ -43,11 +43,8 @@ public enum CheckCommand {
             case .failure(let problem):
                 outcomes.append(FileOutcome(path: path, source: nil, diagnostics: [problem.diagnostic], inputProblem: problem))
             case .success(let source):
-                let parsed = Parser.parse(source)
-                let result = Checker.check(parsed)
-                // Analysis warnings (SLA041x) for contracts that checked without errors.
-                let warnings = result.contract.map { ContractAnalysis.warnings(for: $0, syntax: parsed.syntax) } ?? []
-                outcomes.append(FileOutcome(path: path, source: source, diagnostics: (result.diagnostics + warnings).sortedForDisplay, inputProblem: nil))
+                // Parser, checker and analysis warnings (SLA041x), as the language server reports them.
+                outcomes.append(FileOutcome(path: path, source: source, diagnostics: ContractDiagnostics.check(source).diagnostics, inputProblem: nil))
             }
         }
         let failed = outcomes.contains { $0.diagnostics.containsErrors }

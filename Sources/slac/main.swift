@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SLACLanguageServer
 import SLACReport
 import SLACTool
 
@@ -11,7 +12,7 @@ struct Slac: ParsableCommand {
         abstract: "Compile service-level agreements for LLM inference and verify traces against them.",
         version: SlacVersion.current,
         subcommands: [Check.self, Compile.self, Verify.self, Fmt.self, Explain.self, Diff.self, Formats.self,
-                      Render.self, Keygen.self, VerifyReport.self]
+                      Render.self, Keygen.self, VerifyReport.self, LSP.self]
     )
 }
 
@@ -244,5 +245,19 @@ struct VerifyReport: ParsableCommand {
         options.format = format
         options.jobs = max(1, jobs)
         emit(VerifyReportCommand.run(options, colored: useColor(2)))
+    }
+}
+
+struct LSP: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lsp",
+        abstract: "Run the Language Server Protocol server on standard input and output (for editors).",
+        discussion: "Diagnostics, hover, completion, formatting, document symbols and quick fixes; see docs/editors.md. Exit codes: 0 after `shutdown` and `exit`, 1 when the input ends or `exit` comes without `shutdown`.")
+
+    @Flag(help: "Accepted and ignored: some editors' clients add it; standard input and output are the only transport.")
+    var stdio = false
+
+    func run() throws {
+        Foundation.exit(StdioTransport.run())
     }
 }

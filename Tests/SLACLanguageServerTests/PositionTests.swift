@@ -1,0 +1,66 @@
+import SLACLanguageServer
+import SLACSyntax
+import Testing
+
+/// UTF-8 byte offsets (the spans) against LSP positions in UTF-16 and UTF-8.
+@Suite struct PositionTests {
+    // "ü" is 2 bytes / 1 UTF-16 unit, "日" 3 / 1, "😀" 4 / 2 (a surrogate pair).
+    let text = "a\nxü日😀z\r\nlast"
+
+    @Test func utf16PositionsOfEveryCharacter() {
+        let p = TextPositions(text: text, encoding: .utf16)
+        // line 1 starts at byte 2: x(2) ü(3..4) 日(5..7) 😀(8..11) z(12) \r(13) \n(14)
+        #expect(p.position(of: 2) == Position(line: 1, character: 0))
+        #expect(p.position(of: 3) == Position(line: 1, character: 1))
+        #expect(p.position(of: 5) == Position(line: 1, character: 2))
+        #expect(p.position(of: 8) == Position(line: 1, character: 3))
+        #expect(p.position(of: 12) == Position(line: 1, character: 5))
+        #expect(p.position(of: 15) == Position(line: 2, character: 0))
+        #expect(p.endPosition == Position(line: 2, character: 4))
+        for offset in [2, 3, 5, 8, 12, 13, 15, 19] {
+            #expect(p.offset(of: p.position(of: offset)) == offset, "round trip of byte \(offset)")
+        }
+    }
+
+    @Test func utf8PositionsAreByteColumns() {
+        let p = TextPositions(text: text, encoding: .utf8)
+        #expect(p.position(of: 12) == Position(line: 1, character: 10))
+        #expect(p.offset(of: Position(line: 1, character: 6)) == 8)
+        // Inside 日: back to its first byte.
+        #expect(p.offset(of: Position(line: 1, character: 4)) == 5)
+    }
+
+    @Test func positionsInsideASurrogatePairOrACharacterClamp() {
+        let p = TextPositions(text: text, encoding: .utf16)
+        // Character 4 is between the two halves of 😀: its start.
+        #expect(p.offset(of: Position(line: 1, character: 4)) == 8)
+        // A byte offset inside 日 counts as 日's start.
+        #expect(p.position(of: 6) == Position(line: 1, character: 2))
+    }
+
+    @Test func positionsPastTheEndClamp() {
+        let p = TextPositions(text: text, encoding: .utf16)
+        // Past the end of line 1: before its `\r\n`.
+        #expect(p.offset(of: Position(line: 1, character: 99)) == 13)
+        #expect(p.offset(of: Position(line: 9, character: 0)) == text.utf8.count)
+        #expect(p.offset(of: Position(line: -1, character: 3)) == 0)
+    }
+
+    @Test func negotiation() {
+        #expect(PositionEncoding.negotiate(offered: nil) == .utf16)
+        #expect(PositionEncoding.negotiate(offered: ["utf-16"]) == .utf16)
+        #expect(PositionEncoding.negotiate(offered: ["utf-32", "utf-8", "utf-16"]) == .utf8)
+    }
+
+    @Test func agreesWithSwiftUTF16ViewOnEveryOffsetOfAMixedText() {
+        let mixed = "contract \"Prüfung\" {\n    // 日本語のコメント 🇩🇪 👩‍👩‍👧\n    id \"ü\"\n}\n"
+        let p = TextPositions(text: mixed, encoding: .utf16)
+        var offset = 0
+        for scalar in mixed.unicodeScalars {
+            let expected = utf16Position(of: offset, in: mixed)
+            #expect(p.position(of: offset) == Position(line: expected.line, character: expected.character))
+            #expect(p.offset(of: p.position(of: offset)) == offset)
+            offset += String(scalar).utf8.count
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import SLACLanguageServer
+import Testing
+
+/// JSON-RPC robustness and the lifecycle: nothing a client sends stops the server.
+@Suite struct ProtocolTests {
+    func code(_ reply: [String: Any]?) -> Int? { (reply?["error"] as? [String: Any])?["code"] as? Int }
+
+    @Test func malformedMessagesGetErrorsAndTheServerKeepsServing() {
+        var client = ScriptedClient()
+        let cases: [(String, Int)] = [
+            ("{not json", -32700),
+            ("", -32700),
+            ("[1, 2]", -32600),
+            ("42", -32600),
+            (#"{"jsonrpc": "2.0", "id": 7}"#, -32600),
+            (#"{"jsonrpc": "1.0", "id": 8, "method": "shutdown"}"#, -32600),
+            (#"{"jsonrpc": "2.0", "id": {"a": 1}, "method": "shutdown"}"#, -32600),
+            (#"{"jsonrpc": "2.0", "id": 9, "method": "textDocument/unknownThing", "params": {}}"#, -32601),
+            (#"{"jsonrpc": "2.0", "id": 10, "method": "textDocument/hover", "params": {"textDocument": 3}}"#, -32602),
+        ]
+        for (raw, expected) in cases {
+            let replies = client.send(raw: Data(raw.utf8))
+            #expect(replies.count == 1, "\(raw)")
+            #expect(code(replies.first) == expected, "\(raw)")
+        }
+        // Invalid JSON gets a null id; a request whose id was readable gets its id back.
+        #expect(client.send(raw: Data("{".utf8)).first?["id"] is NSNull)
+        #expect(client.send(raw: Data(#"{"jsonrpc": "2.0", "id": 9, "method": "nope"}"#.utf8)).first?["id"] as? Int == 9)
+        // Malformed notifications are not answered.
+        #expect(client.send(raw: Data(#"{"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"x": 1}}"#.utf8)).isEmpty)
+        // And the next request still works.
+        _ = client.open("file:///tmp/a.sla", Paths.text("Contracts/acme-schedule-b.sla"))
+        let symbols = client.request("textDocument/documentSymbol", ["textDocument": ["uri": "file:///tmp/a.sla"]])
+        #expect((symbols["result"] as? [Any])?.count == 1)
+    }
+
+    @Test func cancelledRequestGetsRequestCancelled() {
+        var server = LanguageServer()
+        _ = server.handle(ScriptedClient.data(["jsonrpc": "2.0", "id": 1, "method": "initialize", "params": ["capabilities": [:] as [String: Any]]]))
+        let hover = ScriptedClient.data(["jsonrpc": "2.0", "id": 2, "method": "textDocument/hover",
+                                         "params": ["textDocument": ["uri": "file:///x.sla"], "position": ["line": 0, "character": 0]]])
+        let cancel = ScriptedClient.data(["jsonrpc": "2.0", "method": "$/cancelRequest", "params": ["id": 2]])
+        let symbols = ScriptedClient.data(["jsonrpc": "2.0", "id": 3, "method": "textDocument/documentSymbol", "params": ["textDocument": ["uri": "file:///x.sla"]]])
+        let replies = server.handle(batch: [hover, cancel, symbols]).map(ScriptedClient.object)
+        #expect(replies.count == 2)
+        #expect(replies[0]["id"] as? Int == 2 && code(replies[0]) == -32800)
+        #expect(replies[1]["id"] as? Int == 3 && replies[1]["result"] is [Any])
+        // A cancel for an answered request changes nothing.
+        #expect(server.handle(batch: [cancel]).isEmpty)
+    }
+
+    @Test func lifecycle() {
+        var server = LanguageServer()
+        let early = server.handle(ScriptedClient.data(["jsonrpc": "2.0", "id": 1, "method": "textDocument/documentSymbol", "params": ["textDocument": ["uri": "x"]]]))
+        #expect(code(early.first.map(ScriptedClient.object)) == -32002)
+        _ = server.handle(ScriptedClient.data(["jsonrpc": "2.0", "id": 2, "method": "initialize", "params": [:] as [String: Any]]))
+        #expect(server.state == .running)
+        let shutdown = server.handle(ScriptedClient.data(["jsonrpc": "2.0", "id": 3, "method": "shutdown"])).map(ScriptedClient.object)
+        #expect(shutdown.first?["result"] is NSNull && shutdown.first?.keys.contains("result") == true)
+        let after = server.handle(ScriptedClient.data(["jsonrpc": "2.0", "id": 4, "method": "textDocument/hover", "params": [:] as [String: Any]]))
+        #expect(code(after.first.map(ScriptedClient.object)) == -32600)
+        _ = server.handle(ScriptedClient.data(["jsonrpc": "2.0", "method": "exit"]))
+        #expect(server.exitCode == 0)
+
+        var abrupt = LanguageServer()
+        _ = abrupt.handle(ScriptedClient.data(["jsonrpc": "2.0", "method": "exit"]))
+        #expect(abrupt.exitCode == 1)
+    }
+
+    @Test func framingCutsMessagesFromPieces() {
+        var framer = MessageFramer()
+        let body = Data(#"{"jsonrpc":"2.0","method":"initialized","params":{"ü":"日本"}}"#.utf8)
+        let framed = MessageFramer.frame(body) + Data("Content-Type: x\r\n\r\n".utf8) + MessageFramer.frame(body)
+        var frames: [MessageFramer.Frame] = []
+        for byte in framed {
+            framer.append([byte])
+            while let frame = framer.next() { frames.append(frame) }
+        }
+        #expect(frames == [.message(body), .malformedHeader("the header has no valid Content-Length"), .message(body)])
+        var other = MessageFramer()
+        other.append(Data("content-length:  2\r\nContent-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n{}".utf8))
+        #expect(other.next() == .message(Data("{}".utf8)))
+        #expect(other.next() == nil)
+    }
+}
