@@ -91,6 +91,8 @@ struct ChunkScan {
           scanner.scan(bytes, range: range, firstLine: lines + 1, atInputStart: atInputStart, accept: { record in
             if record.timestamp < termStart || record.timestamp >= termEnd {
                 counts.outsideTerm += 1
+                counts.outsideFirst = min(counts.outsideFirst, record.timestamp)
+                counts.outsideLast = max(counts.outsideLast, record.timestamp)
                 return
             }
             counts.accepted += 1

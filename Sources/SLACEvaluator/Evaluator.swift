@@ -313,6 +313,7 @@ public struct Evaluator: Sendable {
             accounting.append(TraceAccounting(path: trace.displayPath, format: trace.format.rawValue, sha256: digests[t],
                                               read: c.records, accepted: c.accepted, rejected: c.rejected,
                                               outsideTerm: c.outsideTerm, excluded: c.excluded))
+            if c.outsideFirst <= c.outsideLast { accounting[accounting.count - 1].outsideTermRange = c.outsideFirst...c.outsideLast }
             precondition(c.records == c.accepted + c.rejected + c.outsideTerm, "record accounting does not add up")
             rejectedTotal += c.rejected
             for r in state.rejected[t] where rejected.count < Evaluator.rejectedListLimit { rejected.append(r) }

@@ -173,8 +173,14 @@ struct TraceCounts: Sendable {
     var rejected = 0
     var outsideTerm = 0
     var excluded = 0
+    /// The earliest and latest instants of the records outside the term (Int64.max / Int64.min
+    /// when there are none), so that a trace entirely outside the term can say where it lies.
+    var outsideFirst = Int64.max
+    var outsideLast = Int64.min
 
     mutating func merge(_ o: TraceCounts) {
+        outsideFirst = min(outsideFirst, o.outsideFirst)
+        outsideLast = max(outsideLast, o.outsideLast)
         lines += o.lines
         records += o.records
         accepted += o.accepted

@@ -122,6 +122,9 @@ public struct TraceAccounting: Sendable, Hashable, Codable {
     public var outsideTerm: Int
     /// Accepted records excluded by contract-level exclusions.
     public var excluded: Int
+    /// The earliest and latest instants of the records outside the term, when there are any
+    /// (nanoseconds since the epoch): what a trace wholly outside the term is told.
+    public var outsideTermRange: ClosedRange<Int64>?
     public init(path: String, format: String, sha256: String, read: Int = 0, accepted: Int = 0, rejected: Int = 0, outsideTerm: Int = 0, excluded: Int = 0) {
         self.path = path
         self.format = format

@@ -52,6 +52,21 @@ public struct JUnitWriter: Sendable {
         }
     }
 
+    /// A JUnit document for a run that judged nothing because its input was unusable (exit 3) or
+    /// its contract invalid (exit 2): one test case holding an `<error>`, so that CI shows a red
+    /// build naming the problem instead of a stale or empty file that reads as green.
+    public func writeError(suite: String, message: String, details: String) throws -> [UInt8] {
+        try XMLOutput.document { out in
+            try out.element("testsuites", ["name": "slac", "tests": "1", "failures": "0", "errors": "1", "skipped": "0"]) {
+                try out.element("testsuite", ["name": suite, "tests": "1", "failures": "0", "errors": "1", "skipped": "0"]) {
+                    try out.element("testcase", ["classname": suite, "name": "input"]) {
+                        try out.textElement("error", ["message": message, "type": "input-error"], text: details)
+                    }
+                }
+            }
+        }
+    }
+
     static func failureMessage(_ clause: ClauseResult) -> String {
         let judged = clause.windowsMet + clause.windowsBreached
         var message = "clause \(clause.ref) \(clause.name) breached: \(clause.windowsBreached) of \(judged) judged windows breached"

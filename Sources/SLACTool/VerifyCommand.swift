@@ -3,6 +3,7 @@ import Foundation
 import SLACAudit
 import SLACChecker
 import SLACEvaluator
+import SLACExact
 import SLACMonitor
 import SLACReport
 import SLACSyntax
@@ -96,6 +97,8 @@ public enum VerifyCommand {
         public var epoch: String?
         public var windows: WindowSelection = .breached
         public var strict = false
+        /// `--allow-empty`: a trace with no accepted record is expected (exit by the verdict, not 3).
+        public var allowEmpty = false
         public var jobs = 1
         public var quiet = false
         /// Draw a progress bar on standard error (the CLI sets this only on a terminal).
@@ -108,7 +111,72 @@ public enum VerifyCommand {
     }
 
     public static func run(_ options: Options, colored: Bool) -> CommandOutput {
-        run(options, colored: colored, capture: nil)
+        let output = run(options, colored: colored, capture: nil)
+        guard output.exitCode == ExitCode.invalidContract || output.exitCode == ExitCode.unreadableInput else { return output }
+        return withoutStaleOutputs(output, options: options)
+    }
+
+    /// When nothing was judged (exit 2 or 3), no report or page may be left at the requested paths
+    /// looking current, and the JUnit file holds the error: a broken pipeline never turns green.
+    private static func withoutStaleOutputs(_ output: CommandOutput, options: Options) -> CommandOutput {
+        var output = output
+        for path in [options.reportPath, options.htmlPath].compactMap({ $0 }) where FileManager.default.fileExists(atPath: path) {
+            do { try FileManager.default.removeItem(atPath: path) } catch {
+                output.standardError += "error: cannot remove the earlier report `\(path)`: \(error.localizedDescription)\n"
+            }
+        }
+        if let junit = options.junitPath {
+            let lines = output.standardError.split(separator: "\n").map(String.init)
+            let first = lines.first { $0.hasPrefix("error") } ?? lines.first ?? "slac verify could not judge its input"
+            let message = first.hasPrefix("error: ") ? String(first.dropFirst(7)) : first
+            let kind = output.exitCode == ExitCode.unreadableInput ? "input error" : "invalid contract, plan or usage"
+            let suite = options.contractPath ?? options.planPath ?? "slac"
+            do {
+                let document = try JUnitWriter().writeError(suite: suite, message: "\(kind): \(message)", details: output.standardError)
+                try Data(document).write(to: URL(fileURLWithPath: junit))
+            } catch {
+                output.standardError += "error: cannot write the JUnit file `\(junit)`: \(error)\n"
+            }
+        }
+        return output
+    }
+
+    /// Why a run with no accepted record in some trace judged nothing (exit 3 unless `--allow-empty`).
+    static func emptyTraceProblems(_ result: EvaluationResult, termStart: Int64, termEnd: Int64) -> [String] {
+        var problems: [String] = []
+        for trace in result.traces where trace.accepted == 0 {
+            if trace.read == 0 {
+                problems.append("error: trace `\(trace.path)` holds no records (an empty file, or a header without rows)\n"
+                    + "   = help: pass `--allow-empty` if an empty trace is expected\n")
+                continue
+            }
+            var parts: [String] = []
+            if trace.rejected > 0 {
+                let listed = result.rejected.filter { $0.path == trace.path }
+                var counts: [String: Int] = [:]
+                for r in listed { counts[r.reason, default: 0] += 1 }
+                let common = counts.max { a, b in a.value != b.value ? a.value < b.value : a.key > b.key }
+                var text = "\(trace.rejected) rejected"
+                if let common, let example = listed.first(where: { $0.reason == common.key }) {
+                    let share = listed.count == trace.rejected ? "\(common.value) of them" : "\(common.value) of the first \(listed.count)"
+                    text += " (most often: \(common.key); \(share), first on line \(example.line))"
+                }
+                parts.append(text)
+            }
+            if trace.outsideTerm > 0 {
+                var text = "\(trace.outsideTerm) outside the term \(CivilTime.format(termStart)) to \(CivilTime.format(termEnd))"
+                if let range = trace.outsideTermRange {
+                    text += " (the trace runs from \(CivilTime.format(range.lowerBound)) to \(CivilTime.format(range.upperBound)))"
+                }
+                parts.append(text)
+            }
+            let help = trace.rejected == trace.read
+                ? "check that this is a trace and its format (`slac formats`; `--format` forces one): `ts` is RFC 3339 or epoch milliseconds"
+                : "pass the traces of the contract's term, or `--allow-empty` if that is expected"
+            problems.append("error: no record of trace `\(trace.path)` was accepted: of \(trace.read) read, " + parts.joined(separator: ", ") + "\n"
+                + "   = help: \(help)\n")
+        }
+        return problems
     }
 
     /// The evaluation path of `run` without writing anything: parse, check and compile the
@@ -226,6 +294,18 @@ public enum VerifyCommand {
             return CommandOutput()
         }
 
+        // Nothing judged is never green: a trace with no accepted record is an input error.
+        var inputProblems = options.allowEmpty ? [] : emptyTraceProblems(result, termStart: plan.contract.termStart, termEnd: plan.contract.termEnd)
+        if options.strict && result.rejectedTotal > 0 {
+            var text = "error: \(result.rejectedTotal) record\(result.rejectedTotal == 1 ? " was" : "s were") rejected and `--strict` is set\n"
+            for r in result.rejected.prefix(10) { text += "  \(r.path):\(r.line): \(r.reason)\n" }
+            inputProblems.append(text)
+        }
+        if !inputProblems.isEmpty {
+            return CommandOutput(standardOutput: options.quiet ? "" : Summary.render(result, verdict: "input error"),
+                                 standardError: inputProblems.joined(), exitCode: ExitCode.unreadableInput)
+        }
+
         var output = CommandOutput()
         do {
             // The report carries its digest (and signature); the HTML page is rendered from the
@@ -246,15 +326,10 @@ public enum VerifyCommand {
                 try Data(try JUnitWriter().write(result)).write(to: URL(fileURLWithPath: junit))
             }
         } catch {
-            return CommandOutput(standardError: "error: cannot write the report: \(error)\n", exitCode: ExitCode.invalidContract)
+            // An unwritable output is an input/output error (3), not an invalid contract.
+            return CommandOutput(standardError: "error: cannot write the report: \(error)\n", exitCode: ExitCode.unreadableInput)
         }
         if !options.quiet { output.standardOutput = Summary.render(result) }
-        if options.strict && result.rejectedTotal > 0 {
-            output.standardError += "error: \(result.rejectedTotal) record\(result.rejectedTotal == 1 ? " was" : "s were") rejected and `--strict` is set\n"
-            for r in result.rejected.prefix(10) { output.standardError += "  \(r.path):\(r.line): \(r.reason)\n" }
-            output.exitCode = ExitCode.unreadableInput
-            return output
-        }
         output.exitCode = result.verdict == .breached ? ExitCode.breached : ExitCode.compliant
         return output
     }
@@ -262,8 +337,9 @@ public enum VerifyCommand {
 
 /// The short text summary `slac verify` prints for people; the XML report is the record.
 enum Summary {
-    static func render(_ r: EvaluationResult) -> String {
-        var out = "contract \(r.contract.name)\(r.contract.id.map { " (\($0))" } ?? ""): \(r.verdict.rawValue)\n"
+    /// The summary; `verdict` replaces the contract's verdict when the run judged nothing.
+    static func render(_ r: EvaluationResult, verdict: String? = nil) -> String {
+        var out = "contract \(r.contract.name)\(r.contract.id.map { " (\($0))" } ?? ""): \(verdict ?? r.verdict.rawValue)\n"
         for t in r.traces {
             out += "  trace \(t.path) [\(t.format)]: read \(t.read), accepted \(t.accepted), rejected \(t.rejected), outside term \(t.outsideTerm), excluded \(t.excluded)\n"
         }

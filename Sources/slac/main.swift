@@ -14,6 +14,36 @@ struct Slac: ParsableCommand {
         subcommands: [Check.self, Compile.self, Verify.self, Fmt.self, Explain.self, Diff.self, Formats.self,
                       Render.self, Keygen.self, VerifyReport.self, LSP.self]
     )
+
+    /// Parses and runs like `ParsableCommand.main()`, but usage errors exit 2 in the house style
+    /// (docs/ci.md): CI tells an invalid invocation from a failed check by the exit code, and
+    /// ArgumentParser's own code for them (64) means nothing to it.
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        let names = configuration.subcommands.map { $0._commandName }
+        if let first = arguments.first, !first.hasPrefix("-"), first != "help", !names.contains(first) {
+            FileHandle.standardError.write(Data(UsageErrorText.unknownCommand(first, among: names).utf8))
+            Foundation.exit(SLACTool.ExitCode.invalidContract)
+        }
+        let commandName = arguments.first.flatMap { names.contains($0) ? $0 : nil }
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            if code == .validationFailure {
+                FileHandle.standardError.write(Data(UsageErrorText.render(message(for: error), command: commandName).utf8))
+                Foundation.exit(SLACTool.ExitCode.invalidContract)
+            }
+            let text = message(for: error)
+            if !text.isEmpty { FileHandle.standardError.write(Data("error: \(text)\n".utf8)) }
+            Foundation.exit(code.rawValue)
+        }
+    }
 }
 
 /// Colour only on a terminal and never when NO_COLOR is set.
@@ -62,7 +92,7 @@ extension WindowSelection: ExpressibleByArgument {}
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Verify traces against a contract and write the compliance report.",
-        discussion: "Exit codes: 0 compliant, 1 a clause breached, 2 invalid contract or usage, 3 unreadable trace (or rejected records with --strict).")
+        discussion: "Exit codes: 0 compliant, 1 a clause breached, 2 invalid contract, plan or usage, 3 input error: an unreadable trace or output, a trace with no accepted record (unless --allow-empty), or rejected records with --strict.")
 
     @Option(help: "The contract file (.sla).")
     var contract: String?
@@ -94,6 +124,9 @@ struct Verify: ParsableCommand {
     @Flag(help: "Treat any rejected record as an input error (exit 3).")
     var strict = false
 
+    @Flag(help: "Accept a trace with no accepted record (empty, all rejected or all outside the term) instead of exiting 3.")
+    var allowEmpty = false
+
     @Option(help: "Parallel jobs (default: the number of cores).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
@@ -113,6 +146,7 @@ struct Verify: ParsableCommand {
         options.epoch = epoch
         options.windows = windows
         options.strict = strict
+        options.allowEmpty = allowEmpty
         options.jobs = jobs
         options.quiet = quiet
         options.showProgress = !quiet && isatty(2) == 1

@@ -1,0 +1,70 @@
+import SLACSyntax
+
+/// Command-line usage errors in the house style of every other slac error: a lowercase message
+/// with user text in backticks, no final period, and a help line (docs/ci.md: they exit 2).
+///
+/// ArgumentParser words its errors as sentences with quotes ("Unknown option '--contrat'. Did you
+/// mean '--contract'?"); this rewrites them so that a CI log reads the same for every error.
+public enum UsageErrorText {
+    /// `slac verfy`: an unknown subcommand, with the closest known one.
+    public static func unknownCommand(_ word: String, among commands: [String]) -> String {
+        var out = "error: unknown command `\(word)`\n"
+        if let suggestion = Spelling.closest(to: word, among: commands) {
+            out += "   = help: did you mean `\(suggestion)`?\n"
+        } else {
+            out += "   = help: the commands are " + commands.map { "`\($0)`" }.joined(separator: ", ") + "; `slac --help` describes them\n"
+        }
+        return out
+    }
+
+    /// An ArgumentParser validation message (first line used) for `slac COMMAND`.
+    public static func render(_ message: String, command: String?) -> String {
+        let firstLine = message.split(separator: "\n").first.map(String.init) ?? message
+        var text = backticked(firstLine).trimmingTrailing()
+        var help: String?
+        // "… . Did you mean `x`?" becomes the help line.
+        // A second sentence ("… . Did you mean `x`?", "… . Please provide one of …") becomes the help line.
+        if let range = text.range(of: ". ") {
+            var rest = String(text[range.upperBound...])
+            if rest.hasPrefix("Please ") { rest.removeFirst(7) }
+            if let first = rest.first { rest = first.lowercased() + rest.dropFirst() }
+            help = rest
+            text = String(text[..<range.lowerBound])
+        }
+        if text.hasPrefix("Error: ") { text.removeFirst(7) }
+        if let first = text.first, first.isUppercase, !(text.dropFirst().first?.isUppercase ?? false) {
+            text = first.lowercased() + text.dropFirst()
+        }
+        while text.hasSuffix(".") { text.removeLast() }
+        let invocation = command.map { "slac \($0)" } ?? "slac"
+        let usage = "`\(invocation) --help` lists the arguments and options"
+        return "error: \(text)\n   = help: " + (help.map { "\($0) (\(usage))" } ?? usage) + "\n"
+    }
+
+    /// 'x' and "x" quoting becomes `x`.
+    static func backticked(_ text: String) -> String {
+        var out = ""
+        var inQuote: Character?
+        for c in text {
+            if let q = inQuote {
+                if c == q { out.append("`"); inQuote = nil } else { out.append(c) }
+            } else if c == "'" || c == "\"" {
+                // An apostrophe inside a word (don't) is not a quote.
+                if c == "'", let last = out.last, last.isLetter { out.append(c); continue }
+                out.append("`"); inQuote = c
+            } else {
+                out.append(c)
+            }
+        }
+        if inQuote != nil { return text }
+        return out
+    }
+}
+
+extension String {
+    fileprivate func trimmingTrailing() -> String {
+        var s = self
+        while let last = s.last, last.isWhitespace { s.removeLast() }
+        return s
+    }
+}

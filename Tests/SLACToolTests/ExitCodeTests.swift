@@ -1,0 +1,165 @@
+import Foundation
+import SLACTool
+import Testing
+
+/// The exit code is the whole contract with CI (docs/ci.md): usage errors are 2 for every
+/// subcommand, and a run that judged nothing is 3, never a green 0.
+@Suite struct ExitCodeTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized
+    static let contract = root.appendingPathComponent("Contracts/acme-schedule-b.sla").path
+    static let sample = root.appendingPathComponent("Contracts/samples/acme-2026-03-14.jsonl").path
+
+    /// The `slac` executable that `swift build` / `swift test` built next to the tests.
+    static func executable() throws -> URL {
+        let candidates = ["debug", "release"].map { root.appendingPathComponent(".build/\($0)/slac") }
+        return try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) },
+                            "the slac executable is built by `swift build` (and `swift test`)")
+    }
+
+    struct Run { var status: Int32; var stdout: String; var stderr: String }
+
+    static func slac(_ arguments: [String]) throws -> Run {
+        let process = Process()
+        process.executableURL = try executable()
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    static let usageErrors: [[String]] = [
+        ["verfy"],
+        ["verify", "--contrat", "x.sla", "t.jsonl"],
+        ["verify", "--windows", "some", "--contract", "x.sla", "t.jsonl"],
+        ["verify", "--jobs", "many", "--contract", "x.sla", "t.jsonl"],
+        ["check"], ["check", "--format", "yaml", "x.sla"],
+        ["compile"], ["compile", "--bogus", "x.sla"],
+        ["fmt"], ["fmt", "--chek", "x.sla"],
+        ["explain"], ["explain", "--format", "pdf", "x.sla"],
+        ["diff", "a.sla"],
+        ["formats", "extra"],
+        ["render"], ["keygen", "--bogus"],
+        ["verify-report"],
+        ["lsp", "--bogus"],
+        ["--bogus"],
+    ]
+
+    @Test(arguments: usageErrors)
+    func usageErrorsExitTwoInTheHouseStyle(_ arguments: [String]) throws {
+        let run = try Self.slac(arguments)
+        #expect(run.status == 2, "slac \(arguments.joined(separator: " ")): \(run.stderr)")
+        #expect(run.stderr.hasPrefix("error: "), "\(run.stderr)")
+        #expect(run.stderr.contains("\n   = help: "), "\(run.stderr)")
+        let message = run.stderr.dropFirst(7).prefix { $0 != "\n" }
+        #expect(message.first?.isLowercase == true && !message.hasSuffix("."), "\(message)")
+        #expect(!run.stderr.contains("'"), "quotes become backticks: \(run.stderr)")
+    }
+
+    @Test func unknownCommandSuggestsTheClosest() throws {
+        let run = try Self.slac(["verfy", "--contract", Self.contract])
+        #expect(run.stderr == "error: unknown command `verfy`\n   = help: did you mean `verify`?\n")
+    }
+
+    @Test func helpAndVersionStillSucceed() throws {
+        #expect(try Self.slac(["--help"]).status == 0)
+        #expect(try Self.slac(["verify", "--help"]).stdout.contains("--allow-empty"))
+        #expect(try Self.slac(["--version"]).status == 0)
+    }
+
+    // MARK: runs that judged nothing
+
+    static func verify(_ trace: String, _ extra: [String] = [], contract: String = ExitCodeTests.contract) throws -> Run {
+        try slac(["verify", "--contract", contract, "--quiet"] + extra + [trace])
+    }
+
+    @Test func zeroByteTraceIsAnInputError() throws {
+        let dir = try TemporaryDirectory()
+        let run = try Self.verify(try dir.write("empty.jsonl", ""))
+        #expect(run.status == 3)
+        #expect(run.stderr.contains("holds no records"), "\(run.stderr)")
+        #expect(try Self.verify(try dir.write("empty2.jsonl", ""), ["--allow-empty"]).status != 3)
+    }
+
+    @Test func headerOnlyCSVAndEmptyArrayAreInputErrors() throws {
+        let dir = try TemporaryDirectory()
+        let csv = try dir.write("h.csv", "id,ts,tenant,status,ttft_ms\n")
+        let run = try Self.verify(csv)
+        #expect(run.status == 3, "\(run.stderr)")
+        let array = try dir.write("a.json", "[]\n")
+        #expect(try Self.verify(array).status == 3)
+    }
+
+    @Test func aFileThatIsNotATraceIsAnInputError() throws {
+        for name in ["README.md", "Package.swift"] {
+            let run = try Self.verify(Self.root.appendingPathComponent(name).path)
+            #expect(run.status == 3, "\(name): \(run.stderr)")
+        }
+        #expect(try Self.verify(Self.contract).status == 3)
+        let run = try Self.verify(Self.root.appendingPathComponent("README.md").path)
+        #expect(run.stderr.contains("rejected (most often: "), "\(run.stderr)")
+    }
+
+    @Test func nanosecondTimestampsAreAnInputError() throws {
+        let dir = try TemporaryDirectory()
+        let lines = (0..<50).map { i in
+            "{\"id\":\"r\(i)\",\"ts\":\(1_773_446_400_000_000_000 + i * 1_000_000_000),\"status\":\"ok\",\"ttft_ms\":100}"
+        }
+        let run = try Self.verify(try dir.write("ns.jsonl", lines.joined(separator: "\n") + "\n"))
+        #expect(run.status == 3, "\(run.stderr)")
+        #expect(run.stderr.contains("no record of trace"), "\(run.stderr)")
+    }
+
+    @Test func aTraceOutsideTheTermSaysWhereItLies() throws {
+        let dir = try TemporaryDirectory()
+        let old = try dir.write("old.sla", (try String(contentsOfFile: Self.contract, encoding: .utf8))
+            .replacingOccurrences(of: "effective 2026-01-01 to 2027-01-01", with: "effective 2023-01-01 to 2024-01-01")
+            .replacingOccurrences(of: "2026-03-14T02:00:00Z", with: "2023-03-14T02:00:00Z")
+            .replacingOccurrences(of: "2026-03-14T04:00:00Z", with: "2023-03-14T04:00:00Z"))
+        let run = try Self.verify(Self.sample, contract: old)
+        #expect(run.status == 3, "\(run.stderr)")
+        #expect(run.stderr.contains("outside the term 2023-01-01T00:00:00Z to 2024-01-01T00:00:00Z"), "\(run.stderr)")
+        #expect(run.stderr.contains("the trace runs from 2026-03-14T"), "\(run.stderr)")
+    }
+
+    @Test func exitThreeLeavesNoStaleReportAndAJUnitError() throws {
+        let dir = try TemporaryDirectory()
+        let report = dir.url.appendingPathComponent("r.xml").path
+        let junit = dir.url.appendingPathComponent("j.xml").path
+        // A good run first: both files exist and say breached.
+        let good = try Self.verify(Self.sample, ["--report", report, "--junit", junit])
+        #expect(good.status == 1)
+        #expect(FileManager.default.fileExists(atPath: report))
+        // Then a run on an empty trace at the same paths.
+        let bad = try Self.verify(try dir.write("empty.jsonl", ""), ["--report", report, "--junit", junit])
+        #expect(bad.status == 3)
+        #expect(!FileManager.default.fileExists(atPath: report), "an earlier report must not look current")
+        let junitText = try String(contentsOfFile: junit, encoding: .utf8)
+        #expect(junitText.contains("errors=\"1\""))
+        #expect(junitText.contains("<error message=\"input error: trace"), "\(junitText)")
+    }
+
+    @Test func strictSaysInputErrorEverywhere() throws {
+        let dir = try TemporaryDirectory()
+        let junit = dir.url.appendingPathComponent("j.xml").path
+        let text = try String(contentsOfFile: Self.sample, encoding: .utf8) + "not json\n"
+        let trace = try dir.write("t.jsonl", text)
+        let run = try Self.slac(["verify", "--contract", Self.contract, "--strict", "--junit", junit, trace])
+        #expect(run.status == 3)
+        #expect(run.stdout.hasPrefix("contract Acme Enterprise Inference Agreement (ACME-MSA-2026-014): input error\n"), "\(run.stdout)")
+        let junitText = try String(contentsOfFile: junit, encoding: .utf8)
+        #expect(junitText.contains("errors=\"1\"") && !junitText.contains("errors=\"0\""), "\(junitText)")
+    }
+
+    @Test func houseStyleOfArgumentParserMessages() {
+        #expect(UsageErrorText.render("Unknown option '--contrat'. Did you mean '--contract'?", command: "verify")
+            == "error: unknown option `--contrat`\n   = help: did you mean `--contract`? (`slac verify --help` lists the arguments and options)\n")
+        #expect(UsageErrorText.render("Missing expected argument '<file>'", command: nil)
+            == "error: missing expected argument `<file>`\n   = help: `slac --help` lists the arguments and options\n")
+    }
+}
