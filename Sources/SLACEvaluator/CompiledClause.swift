@@ -14,6 +14,9 @@ final class CompiledClause: Sendable {
     let assigner: WindowAssigner
     let groupSlots: [Int]
     let sharePredicate: CompiledPredicate?
+    /// For `share(P)`: whether the records that breach are those where P is true (the share must
+    /// stay low, `share(P) <= 1%`) rather than those where it is false (`share(P) >= 99%`).
+    let shareEvidenceWhenTrue: Bool
     /// Metric ranked for evidence, and whether larger values are worse.
     let evidenceMetric: Metric?
     let largerIsWorse: Bool
@@ -74,16 +77,24 @@ final class CompiledClause: Sendable {
         if case .share(let p) = c.aggregate {
             let compiled = CompiledPredicate(p, request)
             sharePredicate = compiled
+            // Evidence is the records that pull the share the wrong way: those where P is false
+            // when the share must be high, those where it is true when it must be low.
+            let mustBeLow = c.comparison == .less || c.comparison == .lessEqual
+            shareEvidenceWhenTrue = mustBeLow
             if let (m, op) = compiled.firstMetricComparison {
                 evidenceMetric = m
-                // Records failing `x >= b` have small x: smaller is worse.
-                largerIsWorse = !op.largerIsWorse
+                // Worst first means farthest from passing (docs/language.md, "Evidence"). Records
+                // failing `x >= b` have small x, so smaller is worse; records satisfying it have
+                // large x, so when the share must be low, larger is worse.
+                let smallFails = op == .greater || op == .greaterEqual
+                largerIsWorse = mustBeLow ? smallFails : !smallFails
             } else {
                 evidenceMetric = nil
                 largerIsWorse = true
             }
         } else {
             sharePredicate = nil
+            shareEvidenceWhenTrue = false
             evidenceMetric = c.aggregate.metric
             largerIsWorse = c.comparison.largerIsWorse
         }
@@ -107,13 +118,15 @@ final class CompiledClause: Sendable {
             return
         case .share:
             guard let p = sharePredicate else { return }
-            switch p.evaluate(r, slots) {
+            let truth = p.evaluate(r, slots)
+            switch truth {
             case .trueValue: w.shareTrue += 1; w.shareKnown += 1
-            case .falseValue:
-                w.shareKnown += 1
+            case .falseValue: w.shareKnown += 1
+            case .unknown: return
+            }
+            if (truth == .trueValue) == shareEvidenceWhenTrue {
                 let v = evidenceMetric.map { slots.value($0, r) } ?? 0
                 addEvidence(&w, r, value: v.isNaN ? 0 : v)
-            case .unknown: break
             }
         case .values, .sum, .minimum, .maximum:
             let m = metric

@@ -115,10 +115,9 @@ func differences(_ actual: EvaluationResult, _ ref: RefResult, contract: Checked
             if w.evidence.count > 5 { out.append("\(where_): more than 5 evidence records") }
             if w.verdict == .breached && rw.verdict == "breached" {
                 if case .share = c.aggregate {
-                    let ids = w.evidence.map(\.id)
-                    if ids.count != min(5, rw.falseIDs.count) || !ids.allSatisfy(rw.falseIDs.contains) {
-                        out.append("\(where_): share evidence \(ids) is not \(min(5, rw.falseIDs.count)) records where the condition is false")
-                    }
+                    let want = rw.shareEvidence.prefix(5).map { "\($0.id)=\($0.value)" }
+                    let got = w.evidence.map { "\($0.id)=\(Double($0.value).map { "\($0)" } ?? $0.value)" }
+                    if got != want { out.append("\(where_): share evidence \(got), expected the records farthest from passing \(want)") }
                 } else if c.aggregate != .count {
                     let want = rw.candidates.prefix(5).map { "\($0.id)=\($0.value)" }
                     let got = w.evidence.map { "\($0.id)=\(Double($0.value).map { "\($0)" } ?? $0.value)" }

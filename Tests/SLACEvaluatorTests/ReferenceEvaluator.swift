@@ -332,8 +332,10 @@ struct RefWindow {
     var verdict: String  // met | breached | insufficient
     /// Evidence candidates of a metric aggregate: (record id, the record's value; for `itl` its worst gap).
     var candidates: [(id: String, value: Double)] = []
-    /// For `share(P)`: ids of the records where P is false.
-    var falseIDs: Set<String> = []
+    /// For `share(P)`: the records that pull the share the wrong way (P false when the share must
+    /// be high, P true when it must be low), worst first: farthest from passing by the first
+    /// metric comparison in P (0 without one), ties by id.
+    var shareEvidence: [(id: String, value: Double)] = []
 }
 
 struct RefPeriod {
@@ -412,6 +414,21 @@ struct ReferenceEvaluator {
     func text(_ field: String, _ r: RefRecord) -> String? { r.texts[field] }
 
     /// Three-valued logic as Swift `Bool?` (nil = unknown).
+    /// The first metric comparison of a predicate, reading `and`/`or` left to right and turning
+    /// the operator round under `not`.
+    func firstComparison(_ p: CheckedPredicate) -> (metric: Metric, op: ComparisonOperator)? {
+        switch p {
+        case .and(let a, let b), .or(let a, let b): return firstComparison(a) ?? firstComparison(b)
+        case .not(let a):
+            guard let (m, op) = firstComparison(a) else { return nil }
+            let flipped: [ComparisonOperator: ComparisonOperator] = [.less: .greaterEqual, .lessEqual: .greater, .greater: .lessEqual,
+                                                                     .greaterEqual: .less, .equal: .notEqual, .notEqual: .equal]
+            return (m, flipped[op] ?? op)
+        case .metric(let m, let op, _): return (m, op)
+        case .text, .textIn: return nil
+        }
+    }
+
     func truth(_ p: CheckedPredicate, _ r: RefRecord) -> Bool? {
         switch p {
         case .and(let a, let b):
@@ -528,7 +545,17 @@ struct ReferenceEvaluator {
             if verdict == "breached" {
                 switch c.aggregate {
                 case .share(let p):
-                    w.falseIDs = Set(content.records.filter { truth(p, $0) == false }.map { $0.texts["id"] ?? "" })
+                    let mustBeLow = c.comparison == .less || c.comparison == .lessEqual
+                    let compared = firstComparison(p)
+                    for r in content.records where truth(p, r) == mustBeLow {
+                        let v = compared.flatMap { value($0.metric, r) } ?? 0
+                        w.shareEvidence.append((r.texts["id"] ?? "", v))
+                    }
+                    // Records with `x >= b` false have small x; with it true (a share that must be
+                    // low), large x. Either way the one farthest from passing comes first.
+                    let lowerBoundInP = compared.map { $0.op == .greater || $0.op == .greaterEqual } ?? false
+                    let largerFirst = compared == nil ? true : (mustBeLow ? lowerBoundInP : !lowerBoundInP)
+                    w.shareEvidence.sort { a, b in a.value != b.value ? (largerFirst ? a.value > b.value : a.value < b.value) : a.id < b.id }
                 case .count: break
                 case .percentile(let m, _), .mean(let m), .min(let m), .max(let m), .sum(let m):
                     let upper = [ComparisonOperator.less, .lessEqual, .equal, .notEqual].contains(c.comparison)
