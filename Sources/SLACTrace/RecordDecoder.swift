@@ -8,9 +8,10 @@ private let quote = UInt8(ascii: "\"")
 private let backslash = UInt8(ascii: "\\")
 
 /// The hot loop's state for one `scan` call: raw pointers, the key table, the text cache and
-/// scratch memory, all in manually managed memory owned by this value (freed by `deallocate`).
+/// scratch memory, all in manually managed memory owned by this value (freed when it ends).
 /// It decodes one line (JSON) or row (CSV) at a time into a reused `TraceRecord`.
-struct RecordDecoder {
+/// Not copyable: a copy would free the same memory twice.
+struct RecordDecoder: ~Copyable {
     let base: UnsafePointer<UInt8>
     /// End of the readable buffer (the whole input, not just the scanned range), for word loads.
     let readable: Int
@@ -46,9 +47,7 @@ struct RecordDecoder {
         self.spareLists = Array(repeating: [], count: request.listFields.count)
     }
 
-    func deallocate() {
-        keys.deallocate()
-        texts.deallocate()
+    deinit {
         scratch.deallocate()
     }
 

@@ -12,7 +12,8 @@ struct LineError: Error {
 /// Per-scan key table in manually managed memory: the known fields plus keys learned from the
 /// input (unknown keys), with a predictor of which key follows which, so that a file with a stable
 /// key order (the normal case) matches each key with one short compare and no hashing.
-struct KeyTable {
+/// Not copyable: it owns its memory and frees it when it ends.
+struct KeyTable: ~Copyable {
     struct Entry {
         var nameOffset: Int32
         var nameLength: Int32
@@ -62,7 +63,7 @@ struct KeyTable {
         }
     }
 
-    func deallocate() {
+    deinit {
         entries.deallocate()
         arena.deallocate()
         hashSlots.deallocate()
@@ -154,7 +155,8 @@ struct KeyTable {
 /// A small direct-mapped cache from short byte strings (≤ 16 bytes) to `String`s per text slot:
 /// tenant, model, region and status repeat across records, so most lookups reuse an existing
 /// `String` instead of validating and building a new one.
-struct TextCache {
+/// Not copyable: it owns its memory and frees it when it ends.
+struct TextCache: ~Copyable {
     struct Entry {
         var w0: UInt64 = 0
         var w1: UInt64 = 0
@@ -179,7 +181,7 @@ struct TextCache {
         hits.initialize(repeating: 0, count: max(1, slots))
     }
 
-    func deallocate() {
+    deinit {
         entries.deinitialize(count: max(1, slots * TextCache.ways))
         entries.deallocate()
         lookups.deallocate()

@@ -290,7 +290,6 @@ public struct TraceScanner: Sendable {
         if format.isAdapter { return scanAdapted(bytes, range: range, firstLine: firstLine, accept: accept, reject: reject) }
         let base = raw.assumingMemoryBound(to: UInt8.self)
         var decoder = RecordDecoder(base: base, readable: bytes.count, table: table, request: request)
-        defer { decoder.deallocate() }
         var record = TraceRecord(request: request)
         // A range of a whole input may start inside the blank lines before a CSV header (chunks
         // split at any line), so by default the header is skipped wherever the range overlaps it;

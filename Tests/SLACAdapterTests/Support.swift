@@ -10,12 +10,11 @@ import Testing
 /// The package root, found from this file's path.
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-/// The shared real traces (PROVENANCE.md): next to the package (`../shared/traces`), else the
-/// absolute path of the workplace.
+/// The shared real traces (PROVENANCE.md): `$SLAC_SHARED_DIR/traces` when set, else next to the
+/// package (`../shared/traces`). No machine's absolute path is named here.
 let tracesRoot: String = {
-    let relative = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/traces").path
-    if FileManager.default.fileExists(atPath: relative) { return relative }
-    return "/work/shared/traces"
+    if let shared = ProcessInfo.processInfo.environment["SLAC_SHARED_DIR"], !shared.isEmpty { return shared + "/traces" }
+    return packageRoot.deletingLastPathComponent().appendingPathComponent("shared/traces").path
 }()
 
 /// Whether the real traces are present; tests that need them are skipped with this reason otherwise.

@@ -38,7 +38,7 @@ struct CheckedDiagnostic: Decodable {
         if expected.contains(where: { $0.code.hasPrefix("SLA00") }) { return }
 
         var client = ScriptedClient()
-        let published = client.open("file:///work/\(path)", text)
+        let published = client.open("file:///contracts/\(path)", text)
         #expect(published.count == expected.count, "\(path): \(published.map { $0["code"] ?? "" }) vs \(expected.map(\.code))")
         for (lsp, check) in zip(published, expected) {
             #expect(lsp["code"] as? String == check.code)

@@ -49,13 +49,16 @@ struct ChunkAndRealFileTests {
 
     static func generate(_ format: String, into dir: TemporaryDirectory) throws -> String {
         let path = dir.path("gen.\(format)")
-        let status = try run("/usr/bin/env", ["python3", "/work/shared/bench/gen_traces.py", "--records", "2000", "--tenants", "5",
+        let status = try run("/usr/bin/env", ["python3", ChunkAndRealFileTests.generator, "--records", "2000", "--tenants", "5",
                                               "--seed", "1", "--format", format, "--out", path])
         #expect(status == 0)
         return path
     }
 
-    static let generatorAvailable = FileManager.default.fileExists(atPath: "/work/shared/bench/gen_traces.py")
+    /// The shared bench generator, found relative to the package root (`../shared/bench`).
+    static let generator = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../../shared/bench/gen_traces.py").standardized.path
+    static let generatorAvailable = FileManager.default.fileExists(atPath: generator)
 
     @Test(.enabled(if: generatorAvailable))
     func generatedJSONLMatchesFoundation() throws {
