@@ -141,6 +141,16 @@ public enum VerifyCommand {
         return output
     }
 
+    /// The first two non-empty traces with one content digest, and the digest.
+    static func duplicateTraces(_ result: EvaluationResult) -> (String, String, String)? {
+        var seen: [String: String] = [:]
+        for trace in result.traces where trace.read > 0 {
+            if let first = seen[trace.sha256] { return (first, trace.path, trace.sha256) }
+            seen[trace.sha256] = trace.path
+        }
+        return nil
+    }
+
     /// Why a run with no accepted record in some trace judged nothing (exit 3 unless `--allow-empty`).
     static func emptyTraceProblems(_ result: EvaluationResult, termStart: Int64, termEnd: Int64) -> [String] {
         var problems: [String] = []
@@ -287,6 +297,13 @@ public enum VerifyCommand {
             bar?.finish()
         } catch {
             return CommandOutput(standardError: "error: \(error)\n", exitCode: ExitCode.unreadableInput)
+        }
+
+        // The same content twice pools its records twice (a copy flipped a verdict): a usage error.
+        if let duplicate = duplicateTraces(result) {
+            return CommandOutput(standardError: "error: the same trace twice: `\(duplicate.0)` and `\(duplicate.1)` have the same content (sha256 \(duplicate.2.prefix(16))…)\n"
+                + "   = help: pass each trace once; a compressed copy of a trace has the same content digest as the trace\n",
+                                 exitCode: ExitCode.invalidContract)
         }
 
         if let capture {

@@ -156,6 +156,25 @@ import Testing
         #expect(junitText.contains("errors=\"1\"") && !junitText.contains("errors=\"0\""), "\(junitText)")
     }
 
+    @Test func theSameTraceTwiceIsAUsageError() throws {
+        let dir = try TemporaryDirectory()
+        let copy = try dir.write("copy.jsonl", try String(contentsOfFile: Self.sample, encoding: .utf8))
+        let run = try Self.verify(copy, [Self.sample])
+        #expect(run.status == 2, "\(run.stderr)")
+        #expect(run.stderr.hasPrefix("error: the same trace twice: "), "\(run.stderr)")
+        // Its gzip copy has the same content digest.
+        let gz = dir.url.appendingPathComponent("copy.jsonl.gz").path
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/bin/sh")
+        gzip.arguments = ["-c", "gzip -c \"$0\" > \"$1\"", Self.sample, gz]
+        try gzip.run()
+        gzip.waitUntilExit()
+        #expect(try Self.verify(gz, [Self.sample]).status == 2)
+        // Two empty traces are not "the same trace": that is exit 3 for each being empty.
+        let e1 = try dir.write("e1.jsonl", ""), e2 = try dir.write("e2.jsonl", "")
+        #expect(try Self.verify(e1, [e2]).status == 3)
+    }
+
     @Test func houseStyleOfArgumentParserMessages() {
         #expect(UsageErrorText.render("Unknown option '--contrat'. Did you mean '--contract'?", command: "verify")
             == "error: unknown option `--contrat`\n   = help: did you mean `--contract`? (`slac verify --help` lists the arguments and options)\n")
