@@ -1,3 +1,4 @@
+import Foundation
 import SLACEvaluator
 import SLACExact
 
@@ -16,7 +17,9 @@ public struct JUnitWriter: Sendable {
         let clauses = result.clauses
         let failures = clauses.filter { $0.verdict == .breached }.count
         let skipped = clauses.filter { $0.verdict == .noData }.count
-        let className = result.contract.id ?? result.contract.name
+        // The traces are part of each test's identity: CI systems key test history on
+        // classname + name, and nineteen runs over nineteen files must not share one id.
+        let className = (result.contract.id ?? result.contract.name) + " [\(Self.traceLabel(result.traces))]"
         return try XMLOutput.document { out in
             try out.element("testsuites", [
                 "name": "slac",
@@ -32,13 +35,18 @@ public struct JUnitWriter: Sendable {
                     "errors": "0",
                     "skipped": String(skipped),
                 ]) {
+                    try out.element("properties") {
+                        for trace in result.traces {
+                            try out.element("property", ["name": "trace", "value": "\(trace.path) sha256:\(trace.sha256)"])
+                        }
+                    }
                     for clause in clauses {
                         try out.element("testcase", ["classname": className, "name": "\(clause.ref) \(clause.name)"]) {
                             switch clause.verdict {
                             case .compliant:
                                 break
                             case .noData:
-                                try out.element("skipped", ["message": "no data"])
+                                try out.element("skipped", ["message": Self.noDataMessage(clause)])
                             case .breached:
                                 try out.textElement("failure", [
                                     "message": Self.failureMessage(clause),
@@ -67,6 +75,32 @@ public struct JUnitWriter: Sendable {
         }
     }
 
+    /// The traces of a run in a few words: the path of one, or the first names of several.
+    static func traceLabel(_ traces: [TraceAccounting]) -> String {
+        let names = traces.map(\.path)
+        if names.count <= 3 { return names.joined(separator: ", ") }
+        return names.prefix(3).joined(separator: ", ") + " and \(names.count - 3) more"
+    }
+
+    /// Why a clause judged nothing, with the counts.
+    static func noDataMessage(_ clause: ClauseResult) -> String {
+        if clause.windowsInsufficient == 0 { return "no data: no in-scope record" }
+        let n = clause.windowsInsufficient
+        return "insufficient data: \(n) window\(n == 1 ? "" : "s") had in-scope records, none enough to judge (fewer than the clause's minimum, or no defined value)"
+    }
+
+    /// An observed value for people, with the exact figure beside it where rounding hides digits:
+    /// a ratio as a percentage (`35.3% (0.353333333333333)`), other units as written.
+    static func people(_ observed: ObservedValue) -> String {
+        guard observed.unit == "ratio", observed.approximate.isFinite else { return "\(observed.text) \(observed.unit)" }
+        let percent = observed.approximate * 100
+        let rounded = (percent * 10).rounded() / 10
+        var text = rounded == rounded.rounded() ? String(Int(rounded)) : String(format: "%.1f", rounded)
+        text += "%"
+        if Double(observed.text).map({ $0 * 100 }) != rounded { text += " (\(observed.text))" }
+        return text
+    }
+
     static func failureMessage(_ clause: ClauseResult) -> String {
         let judged = clause.windowsMet + clause.windowsBreached
         var message = "clause \(clause.ref) \(clause.name) breached: \(clause.windowsBreached) of \(judged) judged windows breached"
@@ -87,7 +121,7 @@ public struct JUnitWriter: Sendable {
                 var line = "  \(CivilTime.format(window.start)) .. \(CivilTime.format(window.end))"
                 if !window.key.isEmpty { line += " " + describe(window.key) }
                 if let observed = window.observed {
-                    line += ": observed \(observed.text) \(observed.unit)"
+                    line += ": observed \(people(observed))"
                 } else {
                     line += ": no observed value"
                 }

@@ -17,9 +17,15 @@ import Testing
         #expect(suite.attributes["skipped"] == "1")
         let cases = suite.children(named: "testcase")
         #expect(cases.map { $0.attributes["name"] } == ["4.1 interactive_ttft", "4.2 decode_floor", "5.2 availability"])
-        #expect(cases.allSatisfy { $0.attributes["classname"] == "ACME-MSA-2026-014" })
+        // The trace is part of each test's id, so runs over different files never share one.
+        let traces = breachedResult().traces
+        #expect(traces.count == 2)
+        let label = traces.map(\.path).joined(separator: ", ")
+        #expect(cases.allSatisfy { $0.attributes["classname"] == "ACME-MSA-2026-014 [\(label)]" })
+        let properties = suite.children(named: "properties").first?.children(named: "property") ?? []
+        #expect(properties.map { $0.attributes["value"] } == traces.map { "\($0.path) sha256:\($0.sha256)" })
         #expect(cases[1].children.isEmpty)
-        #expect(cases[2].children(named: "skipped").first?.attributes["message"] == "no data")
+        #expect(cases[2].children(named: "skipped").first?.attributes["message"] == "no data: no in-scope record")
 
         let failure = try #require(cases[0].children(named: "failure").first)
         #expect(failure.attributes["type"] == "breached")
@@ -47,9 +53,25 @@ import Testing
         let suite = try #require(root.children(named: "testsuite").first)
         #expect(suite.attributes["failures"] == "0")
         // Without a contract id the class name is the contract name.
-        #expect(suite.children(named: "testcase").first?.attributes["classname"] == "Acme Enterprise Inference Agreement")
+        #expect(suite.children(named: "testcase").first?.attributes["classname"] == "Acme Enterprise Inference Agreement [traces/run.jsonl]")
         #expect(root.descendants(named: "failure").isEmpty)
         #expect(root.descendants(named: "skipped").isEmpty)
+    }
+
+    @Test func noDataSaysWhyWithCounts() {
+        var clause = breachedResult().clauses[2]
+        clause.windowsInsufficient = 3
+        #expect(JUnitWriter.noDataMessage(clause).hasPrefix("insufficient data: 3 windows had in-scope records"))
+        clause.windowsInsufficient = 0
+        #expect(JUnitWriter.noDataMessage(clause) == "no data: no in-scope record")
+    }
+
+    @Test func ratiosReadAsPercentagesWithTheExactValueBeside() {
+        #expect(JUnitWriter.people(ObservedValue(text: "0.353333333333333", unit: "ratio", approximate: 0.353333333333333)) == "35.3% (0.353333333333333)")
+        #expect(JUnitWriter.people(ObservedValue(text: "0.5", unit: "ratio", approximate: 0.5)) == "50%")
+        #expect(JUnitWriter.people(ObservedValue(text: "812.4", unit: "ms", approximate: 812.4)) == "812.4 ms")
+        let labels = (1...5).map { TraceAccounting(path: "t\($0).jsonl", format: "jsonl", sha256: "") }
+        #expect(JUnitWriter.traceLabel(labels) == "t1.jsonl, t2.jsonl, t3.jsonl and 2 more")
     }
 
     @Test func hostileStringsStayWellFormed() throws {
