@@ -135,8 +135,10 @@ public struct JUnitWriter: Sendable {
         }
         let below = clause.periods.filter { $0.verdict == .breached }
         if !below.isEmpty {
-            lines.append("periods below objective:")
-            for period in below {
+            lines.append(below.count > maximumListedWindows
+                ? "periods below objective (the first \(maximumListedWindows) of \(below.count)):"
+                : "periods below objective:")
+            for period in below.prefix(maximumListedWindows) {
                 var line = "  \(CivilTime.format(period.start)) .. \(CivilTime.format(period.end))"
                 if !period.key.isEmpty { line += " " + describe(period.key) }
                 line += ": attainment \(period.attainmentText ?? "none") < objective \(period.objectiveText)"

@@ -209,6 +209,10 @@ enum ReportSchema {
             <xs:attribute name="windows-met" type="xs:nonNegativeInteger" use="required"/>
             <xs:attribute name="windows-breached" type="xs:nonNegativeInteger" use="required"/>
             <xs:attribute name="windows-insufficient" type="xs:nonNegativeInteger" use="required"/>
+            <!-- Windows selected by `windows` but not listed (more than 100,000 in one clause). -->
+            <xs:attribute name="windows-omitted" type="xs:positiveInteger"/>
+            <!-- Periods (period × group) not listed (more than 100,000 in one clause). -->
+            <xs:attribute name="periods-omitted" type="xs:positiveInteger"/>
             <xs:anyAttribute processContents="lax"/>
           </xs:complexType>
         </xs:element>

@@ -91,7 +91,17 @@ public struct XMLReportWriter: Sendable {
         ])
     }
 
+    /// At most this many `<window>` (and `<period>`) elements per clause. A million tenants with every window
+    /// breached made a 399 MB report that nothing downstream could read; past the cap the report
+    /// still states every verdict and count, lists the first windows in order, and says how many
+    /// it left out (`windows-omitted`), so it stays readable and honest.
+    public static let maximumListedWindowsPerClause = 100_000
+
     private func writeClause(_ clause: ClauseResult, to out: XMLOutput) throws {
+        let selected = clause.windows.lazy.filter { windows.includes($0.verdict) }
+        let selectedCount = selected.count
+        let omitted = max(0, selectedCount - XMLReportWriter.maximumListedWindowsPerClause)
+        let periodsOmitted = max(0, clause.periods.count - XMLReportWriter.maximumListedWindowsPerClause)
         try out.element("clause", [
             "ref": clause.ref,
             "name": clause.name,
@@ -99,10 +109,12 @@ public struct XMLReportWriter: Sendable {
             "windows-met": String(clause.windowsMet),
             "windows-breached": String(clause.windowsBreached),
             "windows-insufficient": String(clause.windowsInsufficient),
+            "windows-omitted": omitted > 0 ? String(omitted) : nil,
+            "periods-omitted": periodsOmitted > 0 ? String(periodsOmitted) : nil,
         ]) {
             try out.textElement("text", text: clause.text)
             try out.textElement("requirement", text: clause.requirement)
-            for period in clause.periods {
+            for period in clause.periods.prefix(XMLReportWriter.maximumListedWindowsPerClause) {
                 try out.element("period", [
                     "start": CivilTime.format(period.start),
                     "end": CivilTime.format(period.end),
@@ -124,7 +136,7 @@ public struct XMLReportWriter: Sendable {
                     "currency": credit.currency,
                 ])
             }
-            for window in clause.windows where windows.includes(window.verdict) {
+            for window in selected.prefix(XMLReportWriter.maximumListedWindowsPerClause) {
                 try out.element("window", [
                     "start": CivilTime.format(window.start),
                     "end": CivilTime.format(window.end),

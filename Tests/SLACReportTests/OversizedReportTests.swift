@@ -1,0 +1,31 @@
+import Foundation
+import SLACEvaluator
+@testable import SLACReport
+import Testing
+
+/// A million groups with every window breached once made a 399 MB report that was refused; now
+/// the listed windows are capped per clause and the report says how many it left out.
+@Suite struct OversizedReportTests {
+    @Test func windowsPastTheCapAreCountedNotListed() throws {
+        var result = breachedResult()
+        let template = try #require(result.clauses[0].windows.first { $0.verdict == .breached })
+        let cap = XMLReportWriter.maximumListedWindowsPerClause
+        result.clauses[0].windows = (0..<(cap + 7)).map { i in
+            var w = template
+            w.key = [GroupKeyPart(field: "tenant", value: "t\(i)")]
+            return w
+        }
+        result.clauses[0].windowsBreached = cap + 7
+        let bytes = try XMLReportWriter(windows: .breached).write(result)
+        #expect(try SchemaValidator.bundled().validate(bytes) == [])
+        let root = try parseXML(bytes)
+        let clause = try #require(root.children(named: "clause").first)
+        #expect(clause.attributes["windows-omitted"] == "7")
+        #expect(clause.attributes["windows-breached"] == String(cap + 7))
+        #expect(clause.children(named: "window").count == cap)
+        #expect(clause.attributes["periods-omitted"] == nil)
+        // Below the cap nothing is said.
+        let small = try parseXML(try XMLReportWriter(windows: .breached).write(breachedResult()))
+        #expect(small.children(named: "clause").allSatisfy { $0.attributes["windows-omitted"] == nil })
+    }
+}
