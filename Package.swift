@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(name: "SLACAuditTests", dependencies: ["SLACAudit", "SLACReport", "SLACTool", "SLACEvaluator", "SLACExact", "CLibXML2", "CLibXSLT",
                                                            .product(name: "Crypto", package: "swift-crypto")],
                     exclude: ["Golden"]),
-        .testTarget(name: "SLACToolTests", dependencies: ["SLACTool"]),
+        .testTarget(name: "SLACToolTests", dependencies: ["SLACTool", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "SLACLegalOpsTests", dependencies: ["SLACLegalOps", "SLACSyntax", "SLACChecker", "SLACTool"],
                     exclude: ["Golden", "Fixtures"]),
         .testTarget(name: "SLACLanguageServerTests", dependencies: ["SLACLanguageServer", "SLACLegalOps", "SLACSyntax", "SLACTool"],

@@ -249,7 +249,13 @@
             <tr>
               <td class="path"><xsl:value-of select="@path"/></td>
               <td><xsl:value-of select="@format"/></td>
-              <td><code class="digest"><xsl:value-of select="@sha256"/></code></td>
+              <td>
+                <code class="digest"><xsl:value-of select="@sha256"/></code>
+                <xsl:if test="@file-sha256">
+                  <br/><span class="label">of the content (inflated); of the compressed file as stored, which <code>sha256sum</code> prints:</span>
+                  <br/><code class="digest"><xsl:value-of select="@file-sha256"/></code>
+                </xsl:if>
+              </td>
               <td class="num"><xsl:value-of select="format-number(@read, '#,##0')"/></td>
               <td class="num"><xsl:value-of select="format-number(@accepted, '#,##0')"/></td>
               <td class="num"><xsl:value-of select="format-number(@rejected, '#,##0')"/></td>

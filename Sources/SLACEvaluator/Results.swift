@@ -125,6 +125,8 @@ public struct TraceAccounting: Sendable, Hashable, Codable {
     /// The earliest and latest instants of the records outside the term, when there are any
     /// (nanoseconds since the epoch): what a trace wholly outside the term is told.
     public var outsideTermRange: ClosedRange<Int64>?
+    /// For a compressed trace: the SHA-256 of the file as stored (`sha256` is of its content).
+    public var fileSHA256: String?
     public init(path: String, format: String, sha256: String, read: Int = 0, accepted: Int = 0, rejected: Int = 0, outsideTerm: Int = 0, excluded: Int = 0) {
         self.path = path
         self.format = format

@@ -137,6 +137,8 @@ enum ReportSchema {
             <xs:attribute name="path" type="xs:string" use="required"/>
             <xs:attribute name="format" type="r:nonEmptyString" use="required"/>
             <xs:attribute name="sha256" type="r:sha256" use="required"/>
+            <!-- Compressed traces only: the digest of the file as stored; `sha256` is of the content. -->
+            <xs:attribute name="file-sha256" type="r:sha256"/>
             <xs:attribute name="read" type="xs:nonNegativeInteger" use="required"/>
             <xs:attribute name="accepted" type="xs:nonNegativeInteger" use="required"/>
             <xs:attribute name="rejected" type="xs:nonNegativeInteger" use="required"/>

@@ -83,6 +83,7 @@ public struct XMLReportWriter: Sendable {
             "path": trace.path,
             "format": trace.format,
             "sha256": trace.sha256,
+            "file-sha256": trace.fileSHA256,
             "read": String(trace.read),
             "accepted": String(trace.accepted),
             "rejected": String(trace.rejected),

@@ -243,13 +243,21 @@ public enum VerifyCommand {
             return CommandOutput(standardError: "error: \(error)\n", exitCode: ExitCode.invalidContract)
         }
         var sources: [TraceSource] = []
+        // Per trace read as a stream: the digest of its stored bytes, kept when it was compressed.
+        var storedDigests: [(trace: Int, stream: TraceStream, digester: SHA256Digester)] = []
         for path in options.traces {
             do throws(TraceInputError) {
                 let displayPath = path == "-" ? "<stdin>" : path
                 // Gzip files, standard input and pipes are read as streams (memory flat in the
                 // trace length); plain files are mapped and split into chunks.
-                let stream: LineBlockReader? = TraceStream.shouldStream(path: path)
-                    ? LineBlockReader(stream: try TraceStream(path: path), blockSize: evaluator.blockSize) : nil
+                var stream: LineBlockReader?
+                if TraceStream.shouldStream(path: path) {
+                    let raw = try TraceStream(path: path)
+                    let digester = SHA256Digester()
+                    raw.storedBytes = { digester.update($0) }
+                    storedDigests.append((sources.count, raw, digester))
+                    stream = LineBlockReader(stream: raw, blockSize: evaluator.blockSize)
+                }
                 let start = try stream?.prefix()
                 let input = stream == nil ? try TraceInput(path: path) : nil
                 let head = start ?? input?.bytes ?? UnsafeRawBufferPointer(start: nil, count: 0)
@@ -284,7 +292,7 @@ public enum VerifyCommand {
         // Records of formats without timestamps are placed at the term start (the check above
         // admits them only when every clause has one window over the whole term).
         let adapterOptions = AdapterOptions(epoch: epoch, undatedTimestamp: plan.contract.termStart)
-        let result: EvaluationResult
+        var result: EvaluationResult
         // Streamed traces have no known size: the bar then shows bytes and records without a percentage.
         let bar = options.showProgress ? ProgressBar(totalBytes: sources.contains { $0.input == nil } ? nil
                                                         : sources.reduce(0) { $0 + ($1.input?.bytes.count ?? 0) }) : nil
@@ -297,6 +305,10 @@ public enum VerifyCommand {
             bar?.finish()
         } catch {
             return CommandOutput(standardError: "error: \(error)\n", exitCode: ExitCode.unreadableInput)
+        }
+
+        for stored in storedDigests where stored.stream.isGzip && stored.trace < result.traces.count {
+            result.traces[stored.trace].fileSHA256 = stored.digester.finalize()
         }
 
         // The same content twice pools its records twice (a copy flipped a verdict): a usage error.

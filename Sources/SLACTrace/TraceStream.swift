@@ -88,10 +88,15 @@ public final class TraceStream: @unchecked Sendable {
         TraceInputError(path: path, message: "not a valid gzip stream: " + message)
     }
 
+    /// Sees every byte as stored, before inflating, in order (on the reading thread): the
+    /// `file-sha256` of a compressed trace, which `sha256sum trace.jsonl.gz` reproduces.
+    public var storedBytes: ((UnsafeRawBufferPointer) -> Void)?
+
     /// read(2) into `buffer`, retrying when interrupted; 0 at the end of the input.
     private func readSome(into buffer: UnsafeMutableRawPointer, capacity: Int) throws(TraceInputError) -> Int {
         while true {
             let n = systemRead(fd, buffer, capacity)
+            if n > 0, let storedBytes { storedBytes(UnsafeRawBufferPointer(start: buffer, count: n)) }
             if n >= 0 { return n }
             let e = errno
             if e == EINTR { continue }
