@@ -69,7 +69,7 @@ struct FuzzReplayTests {
         let known = input.split(separator: "/").last?.hasPrefix("known-") == true
         let replay = {
             await #expect(processExitsWith: .success) { [input] in
-                alarm(60)
+                alarm(20)
                 let parts = input.split(separator: "/", maxSplits: 1).map(String.init)
                 guard parts.count == 2, let target = FuzzTarget(rawValue: parts[0]),
                       let data = FileManager.default.contents(atPath: packageRoot.appendingPathComponent("Tests/Fuzz/regressions/\(input)").path) else {
