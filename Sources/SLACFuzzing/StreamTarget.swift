@@ -28,7 +28,7 @@ enum StreamTarget {
         case 2: file = gzip(Array(payload[..<(payload.count / 2)])) + gzip(Array(payload[(payload.count / 2)...]))
         default:
             file = gzip(payload)
-            if mode & 0x80 != 0 { file.removeLast(min(4, file.count)) } else { file[file.count / 2] ^= 0x55 }
+            if mode & 0x80 != 0 { file.removeLast(min(4, file.count)) } else if !file.isEmpty { file[file.count / 2] ^= 0x55 }
         }
         let csv = mode & 4 != 0
         let blockSize = 64 << Int((mode >> 3) & 7)

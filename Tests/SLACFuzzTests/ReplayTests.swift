@@ -67,8 +67,8 @@ struct FuzzReplayTests {
     @Test("saved crashing and hanging inputs no longer crash or hang", arguments: regressionInputs)
     func regression(input: String) async {
         let known = input.split(separator: "/").last?.hasPrefix("known-") == true
-        let replay = {
-            await #expect(processExitsWith: .success) { [input] in
+        let replay = { () async -> Void in
+            _ = await #expect(processExitsWith: .success) { [input] in
                 alarm(20)
                 let parts = input.split(separator: "/", maxSplits: 1).map(String.init)
                 guard parts.count == 2, let target = FuzzTarget(rawValue: parts[0]),
