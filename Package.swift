@@ -1,5 +1,6 @@
 // swift-tools-version:6.3
 // 6.3: the reader's hot loops use `@inline(always)`, new in Swift 6.3.
+import Foundation
 import PackageDescription
 
 /// One library target per pipeline stage of SPEC §2; the `slac` executable is a thin
@@ -51,6 +52,11 @@ let package = Package(
             "SLACSyntax", "SLACChecker", "SLACMonitor", "SLACTrace", "SLACEvaluator", "SLACReport", "SLACLegalOps", "SLACAudit",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // libFuzzer harness bodies (issue 15): plain functions over bytes, built and tested in the
+        // normal build; `scripts/fuzz.sh` links them into the fuzzer (see `fuzzerTargets` below).
+        .target(name: "SLACFuzzing", dependencies: [
+            "SLACSyntax", "SLACChecker", "SLACMonitor", "SLACEvaluator", "SLACTrace", "SLACAudit", "CZlib",
+        ]),
         .executableTarget(name: "slac", dependencies: [
             "SLACTool", "SLACReport", "SLACLanguageServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -71,7 +77,17 @@ let package = Package(
                     exclude: ["Golden", "Fixtures"]),
         .testTarget(name: "SLACLanguageServerTests", dependencies: ["SLACLanguageServer", "SLACLegalOps", "SLACSyntax", "SLACTool"],
                     exclude: ["Golden", "Fixtures"]),
+        .testTarget(name: "SLACFuzzTests", dependencies: ["SLACFuzzing"]),
         .testTarget(name: "SLACAdapterTests", dependencies: ["SLACTrace", "SLACTool", "SLACEvaluator"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )
+
+/// The libFuzzer executable exists only when `scripts/fuzz.sh` asks for it (`SLAC_LIBFUZZER=1`,
+/// scratch path `.build-fuzz`): libFuzzer supplies `main`, so the target cannot link in a plain
+/// `swift build` or `swift test`, which never see it.
+if ProcessInfo.processInfo.environment["SLAC_LIBFUZZER"] == "1" {
+    package.targets.append(.executableTarget(name: "slac-fuzz", dependencies: ["SLACFuzzing"], path: "Fuzz/Entry",
+                                             swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+    package.products.append(.executable(name: "slac-fuzz", targets: ["slac-fuzz"]))
+}

@@ -384,8 +384,12 @@ struct RecordDecoder: ~Copyable {
                     index = predicted
                     p += Int(keys.entries[predicted].nameLength) + 1
                 } else {
-                    index = try lookupKey(&p, end)
-                    if index >= 0 {
+                    var escapedKey = false
+                    index = try lookupKey(&p, end, escaped: &escapedKey)
+                    // A key written with escapes is not predicted: `matches` compares the raw bytes
+                    // with the unescaped name, so a name holding `"` or `\` would match other text,
+                    // e.g. `{"""` as the key `"` (found by fuzzing, issue 15).
+                    if index >= 0 && !escapedKey {
                         if previous < 0 { keys.firstNext = Int32(index) } else { keys.entries[previous].next = Int32(index) }
                     }
                 }
@@ -422,8 +426,9 @@ struct RecordDecoder: ~Copyable {
     /// Reads a key that was not predicted (p after the opening quote): finds it in the table or
     /// learns it; marks it seen for duplicate detection. Returns -1 for an unknown key that could
     /// not be learned (table full), which is then only checked for duplicates.
-    mutating func lookupKey(_ p: inout Int, _ end: Int) throws(LineError) -> Int {
-        var escaped = false
+    /// `escaped` tells whether the key was written with escapes.
+    mutating func lookupKey(_ p: inout Int, _ end: Int, escaped: inout Bool) throws(LineError) -> Int {
+        escaped = false
         let start = p
         let close = try scanString(start, end, &escaped)
         p = close + 1

@@ -167,4 +167,27 @@ struct JSONLinesTests {
         #expect(r.records.isEmpty)
         #expect(r.rejects.first?.reason == "invalid JSON: nesting too deep")
     }
+
+    /// Issue 15 (found by the `jsonl` fuzz target): a key written with escapes was learned by the
+    /// key predictor, which compares raw bytes with the unescaped name; a name holding `"` then
+    /// matched the text of later lines, so how a line was read depended on earlier lines (and the
+    /// rejection reasons on `--jobs`).
+    @Test func escapedKeysAreNotPredicted() throws {
+        let learned = #"{"ts\":1,\"ttft_ms":1,"ts":"2026-03-01T00:00:00Z"}"#
+        let valid = #"{"ts":1,"ttft_ms":312.5}"#
+        let r = try scan(learned + "\n" + valid + "\n")
+        #expect(r.rejects.isEmpty)
+        let rec = try #require(r.records.last)
+        #expect(rec.line == 2)
+        #expect(rec.timestamp == 1_000_000)
+        #expect(rec.numbers[2] == 312.5)
+
+        // The minimised fuzz input: the same rejections in one scan and in two chunks.
+        let bytes = Array("{\"\\\"\"\n{\"\"\"\n".utf8)  // {"\""  and  {"""
+        #expect(bytes.count == 11)
+        let whole = try scan(bytes: bytes)
+        let chunked = try bytes.withUnsafeBytes { try scanChunked(bytes: $0, format: .jsonl, request: fullRequest, chunks: 2) }
+        #expect(whole.rejects == chunked.rejects)
+        #expect(whole.rejects.last?.reason == "invalid JSON at column 4: unexpected `\"`")
+    }
 }
