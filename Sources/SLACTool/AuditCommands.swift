@@ -71,6 +71,9 @@ public enum VerifyReportCommand {
         public var format: String?
         /// For `--recompute`: parallel jobs (results do not depend on it).
         public var jobs = 1
+        /// `--require-signature`: an unsigned report fails (exit 1) instead of passing on its
+        /// digest alone, which anyone who changed it could recompute.
+        public var requireSignature = false
 
         /// Options for checking `reportPath`'s integrity only.
         public init(reportPath: String) { self.reportPath = reportPath }
@@ -119,7 +122,12 @@ public enum VerifyReportCommand {
         }
         switch check.signature {
         case .absent:
-            out += "signature  none  the report is not signed: the digest shows it is unchanged since sealing, but anyone can recompute a digest\n"
+            if options.requireSignature {
+                failed = true
+                out += "signature  FAIL  the report is not signed, and `--require-signature` asks for a signature\n"
+            } else {
+                out += "signature  none  the report is not signed: the digest shows it is unchanged since sealing, but anyone can recompute a digest\n"
+            }
         case .valid(let key, let trusted):
             out += "signature  ok    ed25519 by key \(key)"
             out += trusted ? " (the key you gave)"

@@ -255,6 +255,9 @@ struct VerifyReport: ParsableCommand {
     @Flag(help: "Re-run the evaluation on --contract and the traces and compare every verdict and figure.")
     var recompute = false
 
+    @Flag(help: "Fail (exit 1) when the report is not signed.")
+    var requireSignature = false
+
     @Option(help: "With --recompute: the contract file (.sla) the report was made from.")
     var contract: String?
 
@@ -274,6 +277,7 @@ struct VerifyReport: ParsableCommand {
         var options = VerifyReportCommand.Options(reportPath: report)
         options.publicKey = publicKey
         options.recompute = recompute
+        options.requireSignature = requireSignature
         options.contractPath = contract
         options.traces = Array(files.dropFirst())
         options.format = format

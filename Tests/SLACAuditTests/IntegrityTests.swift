@@ -211,6 +211,24 @@ struct IntegrityTests {
         // A bad signing key is a usage error before any trace is read.
         options.signKeyPath = dir.path("k.pub")
         #expect(VerifyCommand.run(options, colored: false).exitCode == 2)
+
+        // --require-signature: an unsigned report fails; a signed one passes.
+        options.signKeyPath = nil
+        options.reportPath = dir.path("unsigned.xml")
+        #expect(VerifyCommand.run(options, colored: false).exitCode == 1)
+        var required = VerifyReportCommand.Options(reportPath: dir.path("unsigned.xml"))
+        #expect(VerifyReportCommand.run(required, colored: false).exitCode == 0)
+        required.requireSignature = true
+        let unsigned = VerifyReportCommand.run(required, colored: false)
+        #expect(unsigned.exitCode == 1)
+        #expect(unsigned.standardOutput.contains("signature  FAIL  the report is not signed"))
+        // (The failed run above removed report.xml: exit 2 leaves no stale report behind.)
+        #expect(!FileManager.default.fileExists(atPath: dir.path("report.xml")))
+        options.signKeyPath = dir.path("k.key")
+        options.reportPath = dir.path("signed.xml")
+        #expect(VerifyCommand.run(options, colored: false).exitCode == 1)
+        required.reportPath = dir.path("signed.xml")
+        #expect(VerifyReportCommand.run(required, colored: false).exitCode == 0)
     }
 
     @Test("slac render writes the page; exit 2 on a malformed report; warns on a failed integrity check")
