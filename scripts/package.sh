@@ -6,7 +6,7 @@
 # holding one top-level folder slac-VERSION-linux-x86_64/ with
 #
 #   bin/slac                                        release build, Swift runtime and Foundation linked statically
-#   share/man/man1/slac.1, slac-*.1                 man pages (swift-argument-parser's generate-manual plugin)
+#   share/man/man1/slac.1, slac.*.1                 man pages (swift-argument-parser's generate-manual plugin)
 #   share/bash-completion/completions/slac          shell completions (slac --generate-completion-script)
 #   share/zsh/site-functions/_slac
 #   share/fish/vendor_completions.d/slac.fish
@@ -19,8 +19,9 @@
 # ReportSchema.swift, Sources/SLACAudit/ReportStylesheet.swift), so bin/slac needs no data files.
 #
 # What stays dynamic: the C library and a few Debian system libraries (ldd, printed below):
-#   libxml2 (libxml2), libxslt + libexslt (libxslt1.1), zlib (zlib1g), libstdc++ (libstdc++6),
-#   libgcc_s (libgcc-s1), glibc (libc6) and, through libxml2, liblzma and libicu.
+#   libxslt (libxslt1.1), libxml2 (libxml2), zlib (zlib1g), libstdc++ (libstdc++6),
+#   libgcc_s (libgcc-s1), libc and libm (libc6, symbols up to GLIBC_2.35) and, through libxml2,
+#   liblzma (liblzma5) and libicuuc/libicudata (libicu72 on Debian 12).
 # The script fails when ldd reports a library as "not found", or one under the Swift toolchain.
 #
 # The version is SlacVersion.current (Sources/SLACTool/Version.swift); the git revision is
@@ -62,13 +63,15 @@ enum BuildRevision {
 }
 EOF
 
-# --- man pages: the generate-manual plugin builds the package in release mode (dynamically
-# linked, same scratch folder) and runs `slac --experimental-dump-help`. It runs before the
-# static build below so that the static link is the last one in the scratch folder.
+# --- man pages: swift-argument-parser's generate-manual plugin builds the package (a debug
+# build in a scratch folder of its own: sharing the release one would make the two builds
+# overwrite each other's objects) and turns `slac --experimental-dump-help` into one page per
+# command, dated by the commit.
 echo "== man pages (swift package plugin generate-manual)"
-swift package --scratch-path "$scratch" plugin generate-manual --multi-page --date "$day" \
-  --authors "the slac authors" >/dev/null
-man_dir="$scratch/plugins/GenerateManual/outputs/slac"
+manual_scratch="$scratch-manual"
+swift package --scratch-path "$manual_scratch" plugin generate-manual --configuration debug \
+  --multi-page --date "$day" --authors "the slac authors" >/dev/null
+man_dir="$manual_scratch/plugins/GenerateManual/outputs/slac"
 ls "$man_dir"/slac.1 >/dev/null
 
 # --- the binary
@@ -135,7 +138,7 @@ traces against them, writing XML, JUnit and HTML compliance reports.
 
 ## Runtime libraries
 
-bin/slac carries its Swift runtime; it needs glibc 2.36 or later and these system libraries. On
+bin/slac carries its Swift runtime; it needs glibc 2.35 or later and these system libraries. On
 Debian 12 (bookworm) or Ubuntu 22.04 and later:
 
     sudo apt-get install libxml2 libxslt1.1 zlib1g libstdc++6 libgcc-s1
@@ -161,7 +164,7 @@ Copy bin/ and share/ under a prefix, e.g. /usr/local:
 
     sudo cp -r bin share /usr/local/
 
-That puts slac on PATH, \`man slac\` (and \`man slac-verify\` etc.) in the manual, and the bash, zsh
+That puts slac on PATH, \`man slac\` (and \`man slac.verify\` etc., one page per command) in the manual, and the bash, zsh
 and fish completions where those shells look. Or use it in place: \`export PATH=\$PWD/bin:\$PATH\`.
 
 ## Contents

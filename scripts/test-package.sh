@@ -23,7 +23,7 @@ fail() { echo "test-package.sh: FAIL: $*" >&2; exit 1; }
 # Runs a command in the unpacked folder with nothing of this shell's environment.
 bare() { (cd "$top" && env -i PATH=/usr/bin:/bin HOME="$HOME" "$@"); }
 
-for f in bin/slac share/man/man1/slac.1 share/man/man1/slac-verify.1 \
+for f in bin/slac share/man/man1/slac.1 share/man/man1/slac.verify.1 \
          share/bash-completion/completions/slac share/zsh/site-functions/_slac \
          share/fish/vendor_completions.d/slac.fish share/slac/schemas/slac-report-1.xsd \
          README.md THIRD-PARTY-NOTICES.md Contracts/acme-schedule-b.sla; do
@@ -80,9 +80,9 @@ echo "== completions and man page"
 bash -n "$top/share/bash-completion/completions/slac" || fail "bash completion is not valid bash"
 grep -q 'verify' "$top/share/fish/vendor_completions.d/slac.fish" || fail "fish completion lacks verify"
 if command -v man >/dev/null 2>&1; then
-  MANPATH="$top/share/man" man -P cat slac-verify 2>/dev/null | grep -q -- '--contract' || fail "man slac-verify lacks --contract"
+  MANPATH="$top/share/man" man -P cat slac.verify 2>/dev/null | grep -q -- '--contract' || fail "man slac.verify lacks --contract"
 else
-  grep -q 'contract' "$top/share/man/man1/slac-verify.1" || fail "slac-verify.1 lacks --contract"
+  grep -q 'contract' "$top/share/man/man1/slac.verify.1" || fail "slac.verify.1 lacks --contract"
 fi
 
 echo "test-package.sh: OK ($(du -h "$archive" | cut -f1) archive)"
