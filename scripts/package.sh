@@ -143,7 +143,7 @@ Debian 12 (bookworm) or Ubuntu 22.04 and later:
 
     sudo apt-get install libxml2 libxslt1.1 zlib1g libstdc++6 libgcc-s1
 
-(On Fedora or RHEL: \`dnf install libxml2 libxslt zlib libstdc++\`.) If one is missing, the
+Other distributions: the same libraries under their names there. If one is missing, the
 dynamic linker says so before slac starts, e.g. "error while loading shared libraries:
 libxslt.so.1"; \`ldd bin/slac\` lists what it needs.
 
