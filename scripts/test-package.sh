@@ -79,6 +79,13 @@ set -e
 echo "== completions and man page"
 bash -n "$top/share/bash-completion/completions/slac" || fail "bash completion is not valid bash"
 grep -q 'verify' "$top/share/fish/vendor_completions.d/slac.fish" || fail "fish completion lacks verify"
+if command -v zsh >/dev/null 2>&1; then zsh -n "$top/share/zsh/site-functions/_slac" || fail "zsh completion is not valid zsh"; fi
+if command -v fish >/dev/null 2>&1; then fish -n "$top/share/fish/vendor_completions.d/slac.fish" || fail "fish completion is not valid fish"; fi
+# bash: `slac verify --al<TAB>` offers --allow-empty (the function's arguments are command, word, previous word).
+reply=$(cd "$top" && PATH="$top/bin:/usr/bin:/bin" bash -c 'source share/bash-completion/completions/slac
+  COMP_WORDS=(slac verify --al); COMP_CWORD=2; COMP_LINE="slac verify --al"; COMP_POINT=${#COMP_LINE}
+  _slac slac --al verify; echo "${COMPREPLY[*]}"')
+[ "$reply" = "--allow-empty" ] || fail "bash completion of 'slac verify --al' gave '$reply'"
 if command -v man >/dev/null 2>&1; then
   MANPATH="$top/share/man" man -P cat slac.verify 2>/dev/null | grep -q -- '--contract' || fail "man slac.verify lacks --contract"
 else
