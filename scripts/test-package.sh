@@ -36,7 +36,8 @@ grep -q "not found" "$work/ldd.txt" && fail "a library is not found"
 grep -Eq "swift" "$work/ldd.txt" && fail "a Swift library is loaded"
 
 echo "== bin/slac --version"
-bare bin/slac --version
+bare bin/slac --version | tee "$work/version.txt"
+grep -Eqx "$version \(git [0-9a-f]{7}(-dirty)?\)" "$work/version.txt" || fail "--version names no git revision"
 
 # The README's first command (the archive's README runs it as bin/slac from the unpacked folder).
 first=$(grep -m1 -E '^    bin/slac verify ' "$top/README.md" | sed 's/^ *//')
