@@ -10,7 +10,7 @@ struct Slac: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "slac",
         abstract: "Compile service-level agreements for LLM inference and verify traces against them.",
-        version: SlacVersion.current,
+        version: SlacVersion.display,
         subcommands: [Check.self, Compile.self, Verify.self, Fmt.self, Explain.self, Diff.self, Formats.self,
                       Render.self, Keygen.self, VerifyReport.self, LSP.self]
     )

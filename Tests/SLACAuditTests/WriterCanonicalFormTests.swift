@@ -4,6 +4,7 @@ import Foundation
 @testable import SLACEvaluator
 import SLACExact
 import SLACReport
+import SLACTool
 import Testing
 
 /// The one-pass canonical form used when sealing must equal libxml2's exclusive C14N, which
@@ -92,7 +93,7 @@ struct WriterCanonicalFormTests {
     static let outsideSubset: [(String, String)] = [
         ("<contract ", "<!-- a comment --><contract "),
         ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>", "<?xml version=\"1.0\"?>"),
-        ("tool-version=\"0.1.0\"", "tool-version='0.1.0'"),
+        ("tool-version=\"\(SlacVersion.current)\"", "tool-version='\(SlacVersion.current)'"),
         ("<text>", "<text><![CDATA[<x>]]>"),
         ("<text>", "<text>a\r\nb "),
         ("<text>", "<text>&#x1;"),

@@ -72,6 +72,24 @@ import Testing
         #expect(try Self.slac(["--version"]).status == 0)
     }
 
+    /// `slac --version` is the report's tool-version plus the git revision; a plain `swift build`
+    /// says `unknown`, scripts/package.sh writes the commit (scripts/test-package.sh checks that).
+    @Test func versionNamesTheRevision() throws {
+        let run = try Self.slac(["--version"])
+        #expect(run.stdout == "\(SlacVersion.current) (git \(SlacVersion.revision))\n")
+        #expect(SlacVersion.display.hasPrefix(SlacVersion.current + " (git "))
+        let revision = SlacVersion.revision
+        #expect(revision == "unknown" || revision.range(of: "^[0-9a-f]{7,}(-dirty)?$", options: .regularExpression) != nil, "\(revision)")
+    }
+
+    @Test func completionScriptsAreGenerated() throws {
+        for shell in ["bash", "zsh", "fish"] {
+            let run = try Self.slac(["--generate-completion-script", shell])
+            #expect(run.status == 0 && run.stdout.contains("verify-report"), "\(shell): \(run.stderr)")
+        }
+        #expect(try Self.slac(["--generate-completion-script", "tcsh"]).status == 2)
+    }
+
     // MARK: runs that judged nothing
 
     static func verify(_ trace: String, _ extra: [String] = [], contract: String = ExitCodeTests.contract) throws -> Run {
