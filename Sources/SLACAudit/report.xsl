@@ -309,7 +309,7 @@
         <strong><xsl:value-of select="format-number(@windows-insufficient, '#,##0')"/></strong>
         <xsl:text> insufficient (too few requests or no value; not judged).</xsl:text>
         <xsl:if test="@windows-omitted">
-          <xsl:text> The report lists the first 100,000 windows of this clause; </xsl:text>
+          <xsl:text> The report lists only the first windows of this clause; </xsl:text>
           <strong><xsl:value-of select="format-number(@windows-omitted, '#,##0')"/></strong>
           <xsl:text> more are counted above but not listed.</xsl:text>
         </xsl:if>
@@ -318,7 +318,7 @@
       <h3>Attainment per objective period</h3>
       <xsl:if test="@periods-omitted">
         <p class="note">
-          <xsl:text>The report lists the first 100,000 periods of this clause (period × group); </xsl:text>
+          <xsl:text>The report lists only the first periods of this clause (period × group); </xsl:text>
           <xsl:value-of select="format-number(@periods-omitted, '#,##0')"/>
           <xsl:text> more were judged but are not listed.</xsl:text>
         </p>

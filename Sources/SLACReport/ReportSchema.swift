@@ -211,9 +211,9 @@ enum ReportSchema {
             <xs:attribute name="windows-met" type="xs:nonNegativeInteger" use="required"/>
             <xs:attribute name="windows-breached" type="xs:nonNegativeInteger" use="required"/>
             <xs:attribute name="windows-insufficient" type="xs:nonNegativeInteger" use="required"/>
-            <!-- Windows selected by `windows` but not listed (more than 100,000 in one clause). -->
+            <!-- Windows selected by `windows` but not listed (past the writer's limit, 500,000 by default). -->
             <xs:attribute name="windows-omitted" type="xs:positiveInteger"/>
-            <!-- Periods (period × group) not listed (more than 100,000 in one clause). -->
+            <!-- Periods (period × group) not listed (past the same limit). -->
             <xs:attribute name="periods-omitted" type="xs:positiveInteger"/>
             <xs:anyAttribute processContents="lax"/>
           </xs:complexType>

@@ -34,11 +34,15 @@ public struct XMLReportWriter: Sendable {
     /// When set, the report carries a `generated` instant; off by default so that reports stay
     /// byte-identical across runs (SPEC §7: the generation time only when asked).
     public var generatedAt: Int64?
+    /// At most this many `<window>` (and `<period>`) elements per clause; see `defaultListLimit`.
+    public var listLimit: Int
 
     /// A writer listing the windows selected by `windows`.
-    public init(windows: WindowSelection = .breached, generatedAt: Int64? = nil) {
+    public init(windows: WindowSelection = .breached, generatedAt: Int64? = nil, listLimit: Int = XMLReportWriter.defaultListLimit) {
+        precondition(listLimit > 0, "a report lists at least one window")
         self.windows = windows
         self.generatedAt = generatedAt
+        self.listLimit = listLimit
     }
 
     /// The UTF-8 report document, with XML declaration, indented by two spaces.
@@ -92,17 +96,18 @@ public struct XMLReportWriter: Sendable {
         ])
     }
 
-    /// At most this many `<window>` (and `<period>`) elements per clause. A million tenants with every window
-    /// breached made a 399 MB report that nothing downstream could read; past the cap the report
-    /// still states every verdict and count, lists the first windows in order, and says how many
-    /// it left out (`windows-omitted`), so it stays readable and honest.
-    public static let maximumListedWindowsPerClause = 100_000
+    /// The default of `listLimit`. A million tenants with every window breached made a 399 MB
+    /// report that was refused; past the limit the report still states every verdict and count,
+    /// lists the first windows in order, and says how many it left out (`windows-omitted`), so it
+    /// stays readable and honest. 500,000 covers a month of five-minute windows for 50 groups
+    /// (432,000) with `--windows all`.
+    public static let defaultListLimit = 500_000
 
     private func writeClause(_ clause: ClauseResult, to out: XMLOutput) throws {
         let selected = clause.windows.lazy.filter { windows.includes($0.verdict) }
         let selectedCount = selected.count
-        let omitted = max(0, selectedCount - XMLReportWriter.maximumListedWindowsPerClause)
-        let periodsOmitted = max(0, clause.periods.count - XMLReportWriter.maximumListedWindowsPerClause)
+        let omitted = max(0, selectedCount - listLimit)
+        let periodsOmitted = max(0, clause.periods.count - listLimit)
         try out.element("clause", [
             "ref": clause.ref,
             "name": clause.name,
@@ -115,7 +120,7 @@ public struct XMLReportWriter: Sendable {
         ]) {
             try out.textElement("text", text: clause.text)
             try out.textElement("requirement", text: clause.requirement)
-            for period in clause.periods.prefix(XMLReportWriter.maximumListedWindowsPerClause) {
+            for period in clause.periods.prefix(listLimit) {
                 try out.element("period", [
                     "start": CivilTime.format(period.start),
                     "end": CivilTime.format(period.end),
@@ -137,7 +142,7 @@ public struct XMLReportWriter: Sendable {
                     "currency": credit.currency,
                 ])
             }
-            for window in selected.prefix(XMLReportWriter.maximumListedWindowsPerClause) {
+            for window in selected.prefix(listLimit) {
                 try out.element("window", [
                     "start": CivilTime.format(window.start),
                     "end": CivilTime.format(window.end),
