@@ -257,9 +257,10 @@ enum ReportStylesheet {
               <td class="path"><xsl:value-of select="@path"/></td>
               <td><xsl:value-of select="@format"/></td>
               <td>
+                <xsl:if test="@file-sha256"><span class="label">content (inflated):</span><br/></xsl:if>
                 <code class="digest"><xsl:value-of select="@sha256"/></code>
                 <xsl:if test="@file-sha256">
-                  <br/><span class="label">of the content (inflated); of the compressed file as stored, which <code>sha256sum</code> prints:</span>
+                  <br/><span class="label">compressed file as stored (what <code>sha256sum</code> prints):</span>
                   <br/><code class="digest"><xsl:value-of select="@file-sha256"/></code>
                 </xsl:if>
               </td>
