@@ -238,17 +238,38 @@ final class CompiledClause: Sendable {
     func format(_ o: Observed) -> ObservedValue {
         switch o {
         case .double(let d):
-            return ObservedValue(text: NumberFormatting.shortest(d), unit: plan.unit, approximate: d)
+            let text = distinguishedFromBound(NumberFormatting.shortest(d), approximate: d) { Rational(exactly: d) }
+            return ObservedValue(text: text, unit: plan.unit, approximate: d)
         case .exact(let r):
-            let text = r.isInteger ? r.numerator.description : r.decimalString(significantDigits: 15, maxFractionDigits: 15)
+            var text = r.isInteger ? r.numerator.description : r.decimalString(significantDigits: 15, maxFractionDigits: 15)
             // The approximation is for charts only; integers (sums, counts) need no big numbers.
             let approximate = r.isInteger ? (r.numerator.intValue.map(Double.init) ?? r.approximateDouble) : r.approximateDouble
+            text = distinguishedFromBound(text, approximate: approximate) { r }
             return ObservedValue(text: text, unit: plan.unit, approximate: approximate)
         case .fraction(let n, let d):
-            let text = SmallFractionText.decimalString(numerator: n, denominator: d, significantDigits: 15, maxFractionDigits: 15)
+            var text = SmallFractionText.decimalString(numerator: n, denominator: d, significantDigits: 15, maxFractionDigits: 15)
                 ?? Rational(n, d).decimalString(significantDigits: 15, maxFractionDigits: 15)
+            text = distinguishedFromBound(text, approximate: Double(n) / Double(d)) { Rational(n, d) }
             return ObservedValue(text: text, unit: plan.unit, approximate: Double(n) / Double(d), numerator: n, denominator: d)
         }
+    }
+
+    /// `text`, or more digits of the exact value when `text` would read as equal to the bound
+    /// while the exact value is not: `sum(ttft)` of 0.1 + 0.2 printed `0.3` beside a breached
+    /// `<= 0.3 ms` (the exact sum is 0.3000000000000000166…). Past 60 significant digits the
+    /// value is printed as its exact fraction. Only values within 1e-9 of the bound are looked at.
+    private func distinguishedFromBound(_ text: String, approximate: Double, exact: () -> Rational) -> String {
+        let bound = plan.bound
+        let boundApproximate = bound.approximateDouble
+        guard approximate.isFinite, abs(approximate - boundApproximate) <= 1e-9 * max(1, abs(boundApproximate)),
+              Rational(decimal: text) == bound else { return text }
+        let value = exact()
+        if value == bound { return text }
+        for digits in [17, 20, 25, 30, 40, 60] {
+            let longer = value.decimalString(significantDigits: digits, maxFractionDigits: 0)
+            if let shown = Rational(decimal: longer), shown != bound { return longer }
+        }
+        return value.description
     }
 
     /// The observed value and verdict of one window, before windows are put in report order.

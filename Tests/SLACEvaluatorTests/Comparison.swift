@@ -45,9 +45,14 @@ func tenTo(_ n: Int) -> Rational {
 
 /// SPEC §7: a percentile, min or max prints as the record's value: the shortest decimal that
 /// reads back as the same binary64 number, without exponent.
-func doubleTextProblem(_ text: String, _ value: Double) -> String? {
+func doubleTextProblem(_ text: String, _ value: Double, bound: Rational? = nil) -> String? {
     guard let p = parsePlainDecimal(text) else { return "printed `\(text)` for \(value): not a plain decimal" }
     guard Double(text) == value else { return "printed `\(text)`, expected the value \(value)" }
+    // Where the shortest form would read as the bound while the value is not the bound, more
+    // digits are printed (any number, as long as they show the side).
+    if let bound, parsePlainDecimal("\(value)")?.value == bound, Rational(exactly: value) != bound {
+        return p.value == bound ? "printed `\(text)`, which reads as the bound \(bound) though the value is not" : nil
+    }
     // Shortest: as many significant digits as Swift's shortest round-trip description.
     var d = "\(value)"
     if let e = d.firstIndex(where: { $0 == "e" || $0 == "E" }) { d = String(d[..<e]) }
@@ -107,9 +112,12 @@ func differences(_ actual: EvaluationResult, _ ref: RefResult, contract: Checked
             case (let o?, nil): out.append("\(where_): evaluator observed \(o.text), reference has no value")
             case (nil, let ro?): out.append("\(where_): evaluator has no value, reference \(ro)")
             case (let o?, .double(let d)?):
-                if let p = doubleTextProblem(o.text, d) { out.append("\(where_): \(p)") }
+                if let p = doubleTextProblem(o.text, d, bound: c.bound) { out.append("\(where_): \(p)") }
             case (let o?, .exact(let q)?):
                 if let p = exactTextProblem(o.text, q) { out.append("\(where_): \(p)") }
+                if q != c.bound, parsePlainDecimal(o.text)?.value == c.bound {
+                    out.append("\(where_): printed `\(o.text)`, which reads as the bound though the exact value \(q) is not")
+                }
             }
             if w.verdict != .breached && !w.evidence.isEmpty { out.append("\(where_): evidence on a window that is not breached") }
             if w.evidence.count > 5 { out.append("\(where_): more than 5 evidence records") }

@@ -31,3 +31,34 @@ extension EdgeCaseTests {
         #expect(big.clauses[0].windows.map(\.verdict) == [.breached])
     }
 }
+
+/// An observed value never reads as equal to the bound while the exact value decides the other way.
+extension EdgeCaseTests {
+    @Test("0.1 + 0.2 is not printed as 0.3 beside a breached `<= 0.3 ms`")
+    func observedValueShowsItsSideOfTheBound() throws {
+        let header = "effective 2026-01-01 to 2027-01-01"
+        let (sum, sumDiffs) = try run(header, "clause \"1\" s { every 1 day\n require sum(ttft) <= 0.3 ms }", [
+            "{\"id\":\"a\",\"ts\":\"2026-03-01T00:00:00Z\",\"ttft_ms\":0.1}",
+            "{\"id\":\"b\",\"ts\":\"2026-03-01T00:00:01Z\",\"ttft_ms\":0.2}",
+        ])
+        #expect(sumDiffs.isEmpty, Testing.Comment(rawValue: sumDiffs.joined(separator: "\n")))
+        let window = try #require(sum.clauses[0].windows.first)
+        #expect(window.verdict == .breached)
+        #expect(window.observed?.text == "0.30000000000000002", "\(String(describing: window.observed))")
+
+        // A single record's value: the shortest form of 0.1 reads as the bound `0.1 ms`, the double is above it.
+        let (maxRun, maxDiffs) = try run(header, "clause \"1\" m { every 1 day\n require max(ttft) <= 0.1 ms }", [
+            "{\"id\":\"a\",\"ts\":\"2026-03-01T00:00:00Z\",\"ttft_ms\":0.1}",
+        ])
+        #expect(maxDiffs.isEmpty, Testing.Comment(rawValue: maxDiffs.joined(separator: "\n")))
+        let w = try #require(maxRun.clauses[0].windows.first)
+        #expect(w.verdict == .breached)
+        #expect(w.observed?.text == "0.10000000000000001", "\(String(describing: w.observed))")
+
+        // Far from the bound nothing changes.
+        let (far, _) = try run(header, "clause \"1\" f { every 1 day\n require max(ttft) <= 5 ms }", [
+            "{\"id\":\"a\",\"ts\":\"2026-03-01T00:00:00Z\",\"ttft_ms\":0.1}",
+        ])
+        #expect(far.clauses[0].windows.first?.observed?.text == "0.1")
+    }
+}
