@@ -174,7 +174,7 @@ public struct Checker {
             let day = CivilTime.days(year: d.year, month: d.month, day: d.day)
             return (zone ?? ZoneRules(identifier: "UTC"))?.startOfDay(day)
         case .instant:
-            if let year = Int(t.text.prefix(4)), t.text.count >= 4, !CivilTime.supportedYears.contains(year) {
+            if t.text.count >= 4, let year = Int(t.text.prefix(4)), !CivilTime.supportedYears.contains(year) {
                 outOfRange(t); return nil
             }
             guard let v = CivilTime.parseInstant(t.text) else {

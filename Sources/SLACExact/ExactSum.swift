@@ -52,8 +52,8 @@ public struct ExactSum: Sendable, Equatable {
             if abs(x) < abs(y) { swap(&x, &y) }
             let hi = x + y
             let lo = y - (hi - x)
-            // Both operands are below 2^1023 / 2 in magnitude sums of at most 2^63 terms; an
-            // infinite `hi` would make the sum wrong, never just imprecise.
+            // Each list's values are far enough below the double range (see above) that `hi` is
+            // finite; were it not, the sum would be wrong, not just imprecise.
             precondition(hi.isFinite, "exact sum out of range")
             if lo != 0 { partials[i] = lo; i += 1 }
             x = hi

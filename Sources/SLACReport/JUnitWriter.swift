@@ -93,12 +93,12 @@ public struct JUnitWriter: Sendable {
     /// a ratio as a percentage (`35.3% (0.353333333333333)`), other units as written.
     static func people(_ observed: ObservedValue) -> String {
         guard observed.unit == "ratio", observed.approximate.isFinite else { return "\(observed.text) \(observed.unit)" }
-        let percent = observed.approximate * 100
-        let rounded = (percent * 10).rounded() / 10
-        var text = rounded == rounded.rounded() ? String(Int(rounded)) : String(format: "%.1f", rounded)
-        text += "%"
-        if Double(observed.text).map({ $0 * 100 }) != rounded { text += " (\(observed.text))" }
-        return text
+        let rounded = (observed.approximate * 1000).rounded() / 10
+        let percent = rounded == rounded.rounded() ? String(Int(rounded)) : String(format: "%.1f", rounded)
+        // The exact value goes beside the percentage unless the percentage is exactly it.
+        let exact = Rational(decimal: observed.text)
+        if let exact, let shown = Rational(decimal: percent), exact * Rational(100) == shown { return percent + "%" }
+        return percent + "% (\(observed.text))"
     }
 
     static func failureMessage(_ clause: ClauseResult) -> String {

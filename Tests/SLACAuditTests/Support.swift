@@ -3,6 +3,7 @@ import Foundation
 import SLACReport
 import SLACTool
 import Testing
+import SLACTestSupport
 
 /// The package root, found from this file's path (tests run without resources).
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -100,7 +101,7 @@ func syntheticReport(windows count: Int) -> [UInt8] {
     xml.reserveCapacity(count * 200)
     let start: Int64 = 1_735_689_600  // 2025-01-01T00:00:00Z
     var met = 0, breached = 0, insufficient = 0
-    var generator = SplitMix(seed: 42)
+    var generator = SeededGenerator(seed: 42)
     for index in 0..<count {
         let slot = Int64(index / 2)
         let tenant = index % 2 == 0 ? "acme" : "globex"
@@ -140,19 +141,6 @@ enum CivilTimeText {
         let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
         func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
         return "\(y)-\(two(m))-\(two(d))T\(two(rest / 3600)):\(two(rest / 60 % 60)):\(two(rest % 60))Z"
-    }
-}
-
-/// A small deterministic random generator for synthetic data.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

@@ -6,6 +6,7 @@ import SLACExact
 import SLACReport
 import SLACTool
 import Testing
+import SLACTestSupport
 
 /// The one-pass canonical form used when sealing must equal libxml2's exclusive C14N, which
 /// `verify-report` uses; where the two could differ, the fast path must decline.
@@ -26,14 +27,14 @@ struct WriterCanonicalFormTests {
                          "\u{7F}", "\u{85}", "é", "Zürich", "—", "≤", "🚀", "\u{FFFE}", "\u{FFFF}", "\u{FFFD}", "&amp;", "&#10;",
                          "%", "=", "/>", "<!--", "-->", "<![CDATA[", "?>", "xmlns=\"x\"", "\u{2028}", "\u{E000}"]
 
-    static func randomText(_ rng: inout SplitMix) -> String {
+    static func randomText(_ rng: inout SeededGenerator) -> String {
         var s = ""
         for _ in 0..<Int(rng.next() % 7) { s += pieces[Int(rng.next() % UInt64(pieces.count))] }
         return s
     }
 
     static func randomResult(_ seed: UInt64) -> EvaluationResult {
-        var rng = SplitMix(seed: seed)
+        var rng = SeededGenerator(seed: seed)
         func t() -> String { randomText(&rng) }
         func key() -> [GroupKeyPart] {
             (0..<Int(rng.next() % 3)).map { _ in GroupKeyPart(field: t(), value: rng.next() % 4 == 0 ? nil : t()) }
@@ -146,7 +147,7 @@ struct WriterCanonicalFormTests {
 
     @Test("mutated reports: whenever the fast path accepts, libxml2 agrees", arguments: 0..<20)
     func mutations(seed: Int) throws {
-        var rng = SplitMix(seed: UInt64(seed) &+ 77)
+        var rng = SeededGenerator(seed: UInt64(seed) &+ 77)
         let xml = try XMLReportWriter(windows: .all).write(Self.randomResult(UInt64(seed)))
         let alphabet = Array("<>&\"'/=; \t\r\n#x0a;é]!?-:".utf8) + [0x00, 0x80, 0xC3, 0xFF]
         var accepted = 0

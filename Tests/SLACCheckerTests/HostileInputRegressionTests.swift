@@ -76,12 +76,11 @@ import Testing
     }
 
     /// The caret of a long line's window still points at the offending text.
-    @Test func caretInALongLineWindow() {
+    @Test func caretInALongLineWindow() throws {
         let text = "contract \"x\" {\n    id \"" + String(repeating: "y", count: 500) + "\" @\n}\n"
         let file = SourceFile(path: "caret.sla", text: text)
         let diagnostics = Checker.check(file).diagnostics.filter { $0.code.rawValue == "SLA0101" }
-        let d = try? #require(diagnostics.first)
-        guard let d else { return }
+        let d = try #require(diagnostics.first)
         let rendered = DiagnosticRenderer().render(d, in: file)
         let lines = rendered.split(separator: "\n", omittingEmptySubsequences: false)
         guard let sourceLine = lines.first(where: { $0.hasPrefix("2 | ") }),

@@ -2,19 +2,7 @@ import Foundation
 import SLACChecker
 import SLACSyntax
 import Testing
-
-/// SplitMix64: a small deterministic generator, so that a failing mutation can be replayed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import SLACTestSupport
 
 /// Mutations of a valid contract: token and byte edits, garbage, and pathological shapes.
 struct Mutator {
@@ -36,14 +24,14 @@ struct Mutator {
         "!", "&&", "\\", "\u{0}", "é", "\u{FEFF}", "9999999999999999999999999", "1e5", "-", "@", "#",
     ]
 
-    func randomByteRange(_ rng: inout SplitMix64, maxLength: Int = 64) -> Range<Int> {
+    func randomByteRange(_ rng: inout SeededGenerator, maxLength: Int = 64) -> Range<Int> {
         let start = Int.random(in: 0...original.count, using: &rng)
         let length = Int.random(in: 0...maxLength, using: &rng)
         return start..<min(original.count, start + length)
     }
 
     /// One mutated file for mutation number `n`.
-    func mutate(_ n: Int, _ rng: inout SplitMix64) -> [UInt8] {
+    func mutate(_ n: Int, _ rng: inout SeededGenerator) -> [UInt8] {
         var bytes = original
         let token = tokens[Int.random(in: 0..<tokens.count, using: &rng)]
         let range = token.start..<token.end
@@ -91,7 +79,7 @@ struct Mutator {
     }
 
     /// Pathological inputs: very long lines, very deep nesting.
-    func pathological(_ rng: inout SplitMix64) -> [(String, [UInt8])] {
+    func pathological(_ rng: inout SeededGenerator) -> [(String, [UInt8])] {
         func insert(_ text: String, afterToken word: String) -> [UInt8] {
             // After the first `scope` or `require` when there is one, else at a random token.
             let source = String(decoding: original, as: UTF8.self)
@@ -163,7 +151,7 @@ struct Mutator {
     @Test(.timeLimit(.minutes(2)), arguments: ExampleContracts.names)
     func mutatedContracts(_ name: String) throws {
         let mutator = Mutator(try ExampleContracts.text(name))
-        var rng = SplitMix64(seed: UInt64(truncatingIfNeeded: name.utf8.reduce(5381) { ($0 &* 33) &+ Int($1) }))
+        var rng = SeededGenerator(seed: UInt64(truncatingIfNeeded: name.utf8.reduce(5381) { ($0 &* 33) &+ Int($1) }))
         for n in 0..<Self.mutationsPerContract {
             let bytes = mutator.mutate(n, &rng)
             Self.verify(bytes, label: "\(name) mutation \(n)")
@@ -173,7 +161,7 @@ struct Mutator {
     @Test(.timeLimit(.minutes(2)), arguments: ExampleContracts.names)
     func pathologicalContracts(_ name: String) throws {
         let mutator = Mutator(try ExampleContracts.text(name))
-        var rng = SplitMix64(seed: 42)
+        var rng = SeededGenerator(seed: 42)
         for (label, bytes) in mutator.pathological(&rng) {
             Self.verify(bytes, label: "\(name) \(label)")
         }
@@ -184,7 +172,7 @@ struct Mutator {
     }
 
     @Test func randomGarbageFiles() {
-        var rng = SplitMix64(seed: 7)
+        var rng = SeededGenerator(seed: 7)
         for n in 0..<300 {
             let length = Int.random(in: 0...300, using: &rng)
             let ascii = n % 2 == 0

@@ -1,6 +1,7 @@
 import Foundation
 import SLACExact
 import Testing
+import SLACTestSupport
 
 /// Reports print instants with `CivilTime.format`; it must print what Foundation's ISO 8601
 /// formatter prints for the seconds, followed by the nanoseconds without trailing zeros.
@@ -8,7 +9,7 @@ import Testing
 struct CivilTimeFormatTests {
     @Test("agrees with Foundation over the whole Int64 nanosecond range", arguments: 0..<4)
     func agrees(seed: Int) {
-        var rng = SeededGenerator(seed: UInt64(seed) &+ 99)
+        var rng = SeededGenerator(mixing: UInt64(seed) &+ 99)
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
         formatter.timeZone = TimeZone(identifier: "UTC")

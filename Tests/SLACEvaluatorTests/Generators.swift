@@ -2,6 +2,7 @@ import Foundation
 import SLACChecker
 import SLACExact
 import SLACSyntax
+import SLACTestSupport
 
 // MARK: - traces
 
@@ -49,7 +50,7 @@ enum TraceGenerator {
     ]
 
     static func records(seed: UInt64, count: Int, badLines: Bool) -> [GenRecord] {
-        var g = SeededGenerator(seed: seed)
+        var g = SeededGenerator(mixing: seed)
         var out: [GenRecord] = []
         out.reserveCapacity(count + 64)
         let burstRanges = bursts.map { (utc($0.0), utc($0.1)) }
@@ -381,7 +382,7 @@ enum ContractGenerator {
     static let fees = ["fee 1234.56 USD per month", "fee 1002.00 USD per month", "fee 100000 JPY per month", "fee 999.99 EUR per month"]
 
     static func contract(seed: UInt64, clauseCount: Int) -> GenContract {
-        var g = SeededGenerator(seed: seed ^ 0xC0FFEE)
+        var g = SeededGenerator(mixing: seed ^ 0xC0FFEE)
         var text = "// generated, seed \(seed)\ncontract \"Generated \(seed)\" {\n"
         text += "    id \"GEN-\(seed)\"\n"
         text += "    \(g.pick(terms))\n"

@@ -5,6 +5,7 @@ import SLACExact
 import SLACMonitor
 import SLACTrace
 import Testing
+import SLACTestSupport
 
 /// The seeds of the property tests and their trace sizes.
 let propertySeeds: [(seed: UInt64, records: Int)] = [
@@ -65,7 +66,7 @@ struct PropertyTests {
         }
 
         // Input order does not matter: the same lines shuffled.
-        var g = SeededGenerator(seed: seed &+ 99)
+        var g = SeededGenerator(mixing: seed &+ 99)
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if lines.last == "" { lines.removeLast() }
         lines.shuffle(using: &g)

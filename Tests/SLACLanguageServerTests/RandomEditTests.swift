@@ -1,23 +1,12 @@
 import Foundation
 import SLACLanguageServer
 import Testing
+import SLACTestSupport
 
 /// Random incremental edits (inserting and deleting umlauts, CJK, emoji and newlines at random
 /// character boundaries) against a model that edits through `String.UTF16View`, and random
 /// requests at arbitrary, also invalid, positions: the texts agree and nothing traps.
 @Suite struct RandomEditTests {
-    /// SplitMix64, so a failure reproduces from the seed.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// The UTF-16 position of a UTF-16 offset in `text`.
     func position(ofUTF16 offset: Int, in text: String) -> (Int, Int) {
         let units = Array(text.utf16)
@@ -28,7 +17,7 @@ import Testing
 
     @Test(arguments: [1, 2, 3] as [UInt64])
     func randomEditsKeepTheTextInStep(seed: UInt64) {
-        var random = Generator(state: seed)
+        var random = SeededGenerator(seed: seed)
         var client = ScriptedClient()
         let uri = "file:///tmp/random.sla"
         var model = Paths.text("Contracts/acme-schedule-b.sla")

@@ -1,6 +1,7 @@
 import Foundation
 import SLACLanguageServer
 import Testing
+import SLACTestSupport
 
 /// Where the repository and this test target live, found from this file's path so that tests run
 /// from any working directory and golden files are re-recorded into the source tree.
@@ -25,21 +26,10 @@ enum Paths {
 
 /// Golden files: compared byte for byte; re-recorded with `SLAC_RECORD=1 swift test --filter SLACLanguageServerTests`.
 enum Golden {
-    static var recording: Bool { ProcessInfo.processInfo.environment["SLAC_RECORD"] == "1" }
+    static var recording: Bool { GoldenFile.recording }
 
     static func check(_ actual: String, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) {
-        let url = Paths.golden.appendingPathComponent(name)
-        if recording {
-            try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try? Data(actual.utf8).write(to: url)
-            return
-        }
-        guard let expected = FileManager.default.contents(atPath: url.path) else {
-            Issue.record("missing golden file \(name); record it with SLAC_RECORD=1", sourceLocation: sourceLocation)
-            return
-        }
-        #expect(Data(actual.utf8) == expected, "output differs from Golden/\(name); re-record with SLAC_RECORD=1 and review the diff",
-                sourceLocation: sourceLocation)
+        GoldenFile.check(actual, name, in: Paths.golden, sourceLocation: sourceLocation)
     }
 }
 

@@ -4,6 +4,7 @@ import SLACLegalOps
 import SLACSyntax
 import SLACTool
 import Testing
+import SLACTestSupport
 
 /// `slac fmt`: canonical layout, idempotence, meaning preservation, comments.
 @Suite struct FormatterTests {

@@ -3,6 +3,7 @@ import SLACChecker
 import SLACLegalOps
 import SLACSyntax
 import Testing
+import SLACTestSupport
 
 /// Where the repository and this test target live, found from this file's path so that tests
 /// run from any working directory and golden files are re-recorded into the source tree.
@@ -31,21 +32,10 @@ enum Paths {
 
 /// Golden files: compared byte for byte; re-recorded with `SLAC_RECORD=1 swift test --filter SLACLegalOpsTests`.
 enum Golden {
-    static var recording: Bool { ProcessInfo.processInfo.environment["SLAC_RECORD"] == "1" }
+    static var recording: Bool { GoldenFile.recording }
 
     static func check(_ actual: String, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) {
-        let url = Paths.golden.appendingPathComponent(name)
-        if recording {
-            try? FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try? Data(actual.utf8).write(to: url)
-            return
-        }
-        guard let expected = FileManager.default.contents(atPath: url.path) else {
-            Issue.record("missing golden file \(name); record it with SLAC_RECORD=1", sourceLocation: sourceLocation)
-            return
-        }
-        #expect(Data(actual.utf8) == expected, "output differs from Golden/\(name); re-record with SLAC_RECORD=1 and review the diff",
-                sourceLocation: sourceLocation)
+        GoldenFile.check(actual, name, in: Paths.golden, sourceLocation: sourceLocation)
     }
 }
 
@@ -71,19 +61,6 @@ func formatted(_ source: SourceFile, sourceLocation: SourceLocation = #_sourceLo
     case .failure(let invalid):
         Issue.record("syntax errors:\n\(DiagnosticRenderer().render(invalid.diagnostics, in: source))", sourceLocation: sourceLocation)
         return ""
-    }
-}
-
-/// SplitMix64: a small seeded generator, so a failing generated contract can be reproduced.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

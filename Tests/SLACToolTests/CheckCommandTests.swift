@@ -18,6 +18,18 @@ final class TemporaryDirectory {
     }
 
     func write(_ name: String, _ text: String) throws -> String { try write(name, Array(text.utf8)) }
+
+    /// A `gzip -c` copy of `path` in this directory, named after it with `.gz`.
+    func gzipCopy(of path: String) throws -> String {
+        let target = url.appendingPathComponent(URL(fileURLWithPath: path).lastPathComponent + ".gz").path
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", "gzip -c \"$0\" > \"$1\"", path, target]
+        try p.run()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        return target
+    }
 }
 
 enum Examples {

@@ -16,12 +16,7 @@ import Testing
     @Test func gzipTraceHasBothDigests() throws {
         let dir = try TemporaryDirectory()
         let plain = try Data(contentsOf: URL(fileURLWithPath: ExitCodeTests.sample))
-        let gz = dir.url.appendingPathComponent("t.jsonl.gz").path
-        let gzip = Process()
-        gzip.executableURL = URL(fileURLWithPath: "/bin/sh")
-        gzip.arguments = ["-c", "gzip -c \"$0\" > \"$1\"", ExitCodeTests.sample, gz]
-        try gzip.run()
-        gzip.waitUntilExit()
+        let gz = try dir.gzipCopy(of: ExitCodeTests.sample)
         let stored = try Data(contentsOf: URL(fileURLWithPath: gz))
 
         for jobs in [1, 2] {

@@ -181,12 +181,7 @@ import Testing
         #expect(run.status == 2, "\(run.stderr)")
         #expect(run.stderr.hasPrefix("error: the same trace twice: "), "\(run.stderr)")
         // Its gzip copy has the same content digest.
-        let gz = dir.url.appendingPathComponent("copy.jsonl.gz").path
-        let gzip = Process()
-        gzip.executableURL = URL(fileURLWithPath: "/bin/sh")
-        gzip.arguments = ["-c", "gzip -c \"$0\" > \"$1\"", Self.sample, gz]
-        try gzip.run()
-        gzip.waitUntilExit()
+        let gz = try dir.gzipCopy(of: Self.sample)
         #expect(try Self.verify(gz, [Self.sample]).status == 2)
         // Two empty traces are not "the same trace": that is exit 3 for each being empty.
         let e1 = try dir.write("e1.jsonl", ""), e2 = try dir.write("e2.jsonl", "")

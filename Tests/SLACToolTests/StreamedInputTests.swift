@@ -13,16 +13,7 @@ import Testing
     let dir: TemporaryDirectory
     init() throws { dir = try TemporaryDirectory() }
 
-    func gzip(_ path: String) throws -> String {
-        let target = dir.url.appendingPathComponent(URL(fileURLWithPath: path).lastPathComponent + ".gz").path
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", "gzip -c \"$0\" > \"$1\"", path, target]
-        try p.run()
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0)
-        return target
-    }
+    func gzip(_ path: String) throws -> String { try dir.gzipCopy(of: path) }
 
     /// The report of `trace`, without the trace's path and the seal (which covers the path).
     func report(_ contract: String, _ trace: String, jobs: Int) throws -> (exit: Int32, body: String, trace: String) {
