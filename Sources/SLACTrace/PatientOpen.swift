@@ -26,13 +26,31 @@ public enum PatientOpen {
         guard stat(path, &st) == 0, st.st_mode & S_IFMT == S_IFIFO else {
             return systemOpen(path)
         }
-        let announcement = DispatchWorkItem {
+        // A thread of its own, not a dispatch queue: a busy global queue delayed the message
+        // indefinitely (seen while tests ran in parallel).
+        let watch = Watch {
             announce("slac: waiting for a writer on the named pipe `\(path)` (nothing has opened it for writing yet)\n")
         }
-        DispatchQueue.global().asyncAfter(deadline: .now() + announceAfter, execute: announcement)
+        var thread = pthread_t()
+        let context = Unmanaged.passRetained(watch)
+        let started = pthread_create(&thread, nil, { context in
+            guard let context else { return nil }
+            let watch = Unmanaged<Watch>.fromOpaque(context).takeRetainedValue()
+            if watch.opened.wait(timeout: .now() + PatientOpen.announceAfter) == .timedOut { watch.announce() }
+            return nil
+        }, context.toOpaque()) == 0
+        if !started { context.release() }  // no thread, no message: the open itself is unaffected
         let fd = systemOpen(path)
-        announcement.cancel()
+        watch.opened.signal()
+        if started { pthread_join(thread, nil) }
         return fd
+    }
+
+    /// What the watching thread shares with the opening one.
+    private final class Watch: @unchecked Sendable {
+        let opened = DispatchSemaphore(value: 0)
+        let announce: () -> Void
+        init(_ announce: @escaping () -> Void) { self.announce = announce }
     }
 
     /// The default announcement: straight to file descriptor 2, unbuffered.

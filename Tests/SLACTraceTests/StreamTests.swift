@@ -186,7 +186,8 @@ struct StreamTests {
             opened.withLock { $0 = fd }
         }
         reader.start()
-        Thread.sleep(forTimeInterval: 1.6)
+        // One second, give or take a loaded machine.
+        for _ in 0..<300 where said.withLock({ $0 }).isEmpty { Thread.sleep(forTimeInterval: 0.1) }
         #expect(said.withLock { $0 }.count == 1)
         #expect(said.withLock { $0 }.first?.contains("waiting for a writer on the named pipe") == true)
         #expect(opened.withLock { $0 } == -2, "still waiting")
