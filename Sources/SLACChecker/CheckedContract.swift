@@ -73,29 +73,108 @@ public enum CheckedAggregate: Sendable, Hashable {
     }
 }
 
-/// Window kinds of SPEC §5.4.
+/// Window kinds (docs/language.md, "Windows").
 public enum CheckedWindow: Sendable, Hashable, Codable {
     /// `[k·L, (k+1)·L)` on the epoch timeline, L in nanoseconds.
     case fixed(nanoseconds: Int64)
-    case calendarDay, calendarWeek, calendarMonth
+    case calendarDay, calendarWeek, calendarMonth, calendarQuarter, calendarYear
     /// One window spanning the whole term.
     case term
 }
 
-/// The objective of a clause: a fraction of windows, per calendar month or per term.
-public struct CheckedObjective: Sendable, Hashable, Codable {
-    public enum Period: String, Sendable, Hashable, Codable { case calendarMonth = "calendar-month", term }
-    /// In [0, 1].
+/// The objective of a clause: its measure per period must satisfy `comparison bound`.
+///
+/// For the short form `objective P% of windows` the measure is window attainment and the
+/// comparison `>=`. The period is the measure's period (`measure … per calendar month`).
+public struct CheckedObjective: Sendable, Hashable {
+    public enum Period: String, Sendable, Hashable, Codable {
+        case calendarMonth = "calendar-month", calendarQuarter = "calendar-quarter", calendarYear = "calendar-year", term
+    }
+    /// The bound in the measure's canonical unit: a fraction in [0, 1] for attainment and uptime.
     public var fraction: Rational
     public var period: Period
+    /// How the measure compares with the bound; `>=` for the short form.
+    public var comparison: ComparisonOperator
+    public init(fraction: Rational, period: Period, comparison: ComparisonOperator = .greaterEqual) {
+        self.fraction = fraction
+        self.period = period
+        self.comparison = comparison
+    }
 }
 
-/// A credit tier: `percent` of the monthly fee when attainment < `threshold`.
-public struct CheckedCredit: Sendable, Hashable, Codable {
-    /// Percent of the fee, in [0, 100].
+/// A credit tier: `percent` of the monthly fee (or of the group's charges) when the measure
+/// compares with `threshold` as `comparison` says (`attainment < 99%` in the short form).
+public struct CheckedCredit: Sendable, Hashable {
+    public enum Base: String, Sendable, Hashable, Codable { case fee, charges }
+    /// Percent of the fee or charges, in [0, 100].
     public var percent: Rational
-    /// Attainment threshold as a fraction in [0, 1].
+    /// The measure's bound, in its canonical unit (a fraction in [0, 1] for attainment and uptime).
     public var threshold: Rational
+    /// `<`, `<=`, `>` or `>=`: the tier applies when `measure comparison threshold`.
+    public var comparison: ComparisonOperator
+    public var base: Base
+    public init(percent: Rational, threshold: Rational, comparison: ComparisonOperator = .less, base: Base = .fee) {
+        self.percent = percent
+        self.threshold = threshold
+        self.comparison = comparison
+        self.base = base
+    }
+
+    /// Whether the tier applies to a measure.
+    public func applies(to measure: Rational) -> Bool {
+        switch comparison {
+        case .less: measure < threshold
+        case .lessEqual: measure <= threshold
+        case .greater: measure > threshold
+        case .greaterEqual: measure >= threshold
+        case .equal, .notEqual: false
+        }
+    }
+
+    /// True when a lower measure is the worse one (tiers written with `<` or `<=`).
+    public var lowerIsWorse: Bool { comparison == .less || comparison == .lessEqual }
+}
+
+/// What an interval without a judged value or verdict counts as (`empty …`).
+public enum CheckedEmpty: Sendable, Hashable {
+    /// A value, in the value's canonical unit (for `measure mean`).
+    case value(Rational)
+    case met, breached
+}
+
+/// A period measure other than plain window attainment (docs/language.md, "Period measures").
+public struct CheckedMeasure: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable, Codable { case attainment, mean, uptime }
+    public var kind: Kind
+    /// nil when the clause has no `empty` (uptime then counts such intervals as met).
+    public var empty: CheckedEmpty?
+    /// For uptime: only runs of at least this many consecutive breached intervals are down.
+    public var downtimeAfter: Int
+    public init(kind: Kind, empty: CheckedEmpty?, downtimeAfter: Int = 1) {
+        self.kind = kind
+        self.empty = empty
+        self.downtimeAfter = downtimeAfter
+    }
+}
+
+/// `price AMOUNT CUR per N FIELD`: usage charges per token of a token field.
+public struct CheckedPrice: Sendable, Hashable, Codable {
+    /// `input_tokens`, `output_tokens` or `total_tokens`.
+    public var field: Metric
+    /// The price of one token, exact (`0.60 USD per 1M` is 0.0000006).
+    public var perToken: Rational
+    /// As written, for reports and `explain`: `0.60 USD per 1M input_tokens`.
+    public var text: String
+    /// ISO 4217 code, and the digits of its minor unit (charges are rounded to it).
+    public var currency: String
+    public var minorUnitDigits: Int
+    public init(field: Metric, perToken: Rational, text: String, currency: String, minorUnitDigits: Int) {
+        self.field = field
+        self.perToken = perToken
+        self.text = text
+        self.currency = currency
+        self.minorUnitDigits = minorUnitDigits
+    }
 }
 
 /// A maintenance interval `[start, end)` in nanoseconds since the epoch.
@@ -147,8 +226,15 @@ public struct CheckedClause: Sendable, Hashable {
     /// Windows with fewer in-scope records are insufficient.
     public let minimumRequests: Int
     public let objective: CheckedObjective
-    /// Tiers sorted by threshold ascending.
+    /// Tiers with the worst bound first: by threshold ascending for `<` tiers, descending for
+    /// `>` tiers.
     public let credits: [CheckedCredit]
+    /// The period measure, when it is not plain window attainment (nil for the short forms, so
+    /// that they keep their meaning and report bytes).
+    public let measure: CheckedMeasure?
+    /// True for a `value` clause: windows get a value, not a verdict, and `comparison`/`bound`
+    /// are unused (`>=` 0).
+    public let windowsAreValued: Bool
     public let exclusions: CheckedExclusions
     public let anchor: SourceAnchor
 }
@@ -176,6 +262,8 @@ public struct CheckedContract: Sendable, Hashable {
     /// IANA time zone identifier.
     public let timezone: String
     public let fee: Fee?
+    /// Usage prices (`price` lines), in the fee's currency.
+    public let prices: [CheckedPrice]
     public let exclusions: CheckedExclusions
     public let clauses: [CheckedClause]
 }

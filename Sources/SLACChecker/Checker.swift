@@ -58,6 +58,7 @@ public struct Checker {
         // Where each header's quoted value is, for fixes that rewrite only the value.
         var valueSpans: [String: Span] = [:]
         var clauseSyntax: [ClauseSyntax] = []
+        var priceSyntax: [(NumberLiteral, Identifier, NumberLiteral, Identifier, Span)] = []
 
         for item in syntax.items {
             switch item {
@@ -84,12 +85,15 @@ public struct Checker {
                 }
                 feeSpan = span
                 fee = checkFee(amount: amount, currency: currency)
+            case .header(.price(let amount, let currency, let per, let field, let span)):
+                priceSyntax.append((amount, currency, per, field, span))
             case .exclusion(let e):
                 contractExclusionSyntax.append(e)
             case .clause(let c):
                 clauseSyntax.append(c)
             }
         }
+        let prices = checkPrices(priceSyntax, fee: fee)
 
         // Time zone first: dates in the term and in exclusions depend on it.
         var zone = ZoneRules(identifier: "UTC")
@@ -132,13 +136,13 @@ public struct Checker {
             } else {
                 names[c.name.name] = c.name.span
             }
-            if let checked = checkClause(c, zone: zone, term: term, hasFee: fee != nil) { clauses.append(checked) }
+            if let checked = checkClause(c, zone: zone, term: term, hasFee: fee != nil, hasPrices: !prices.isEmpty || !priceSyntax.isEmpty) { clauses.append(checked) }
         }
 
         guard let term, let zone else { return nil }
         return CheckedContract(name: syntax.name.value, id: texts["id"]?.0, version: texts["version"]?.0,
                                provider: texts["provider"]?.0, customer: texts["customer"]?.0,
-                               termStart: term.0, termEnd: term.1, timezone: zone.identifier, fee: fee,
+                               termStart: term.0, termEnd: term.1, timezone: zone.identifier, fee: fee, prices: prices,
                                exclusions: exclusions, clauses: clauses)
     }
 
@@ -158,6 +162,55 @@ public struct Checker {
                   help: "`\(currency.name)` has \(digits) decimal place\(digits == 1 ? "" : "s")")
         }
         return Fee(amount: decimal, currency: currency.name, minorUnitDigits: digits)
+    }
+
+    /// `price AMOUNT CUR per N FIELD` lines: token fields only, each once, `total_tokens` alone,
+    /// in one currency (the fee's when there is a fee).
+    private mutating func checkPrices(_ items: [(NumberLiteral, Identifier, NumberLiteral, Identifier, Span)], fee: Fee?) -> [CheckedPrice] {
+        var result: [CheckedPrice] = []
+        var seen: [Metric: Span] = [:]
+        let tokenFields: [Metric] = [.inputTokens, .outputTokens, .totalTokens]
+        for (amount, currency, per, field, span) in items {
+            guard let metric = Metric(rawValue: field.name), tokenFields.contains(metric) else {
+                let suggestion = Spelling.closest(to: field.name, among: tokenFields.map(\.rawValue))
+                error("SLA0328", field.span, "`\(field.name)` is not a token field", help: suggestion.map { "did you mean `\($0)`?" }
+                      ?? "prices are per `input_tokens`, `output_tokens` or `total_tokens`")
+                continue
+            }
+            if let first = seen[metric] {
+                error("SLA0328", field.span, "`\(field.name)` has two prices", help: "keep one `price` line per field",
+                      notes: [DiagnosticNote(span: first, message: "first priced here")])
+                continue
+            }
+            if metric == .totalTokens ? !seen.isEmpty : seen[.totalTokens] != nil {
+                error("SLA0328", field.span, "`total_tokens` is priced together with `input_tokens` or `output_tokens`",
+                      help: "price `total_tokens` alone, or `input_tokens` and `output_tokens` separately (a token would be charged twice)")
+                continue
+            }
+            seen[metric] = field.span
+            guard currency.name.count == 3, currency.name.allSatisfy({ $0.isASCII && $0.isUppercase }) else {
+                error("SLA0315", currency.span, "`\(currency.name)` is not a currency code", help: "write an ISO 4217 code such as `USD` or `EUR`")
+                continue
+            }
+            let expected = fee?.currency ?? result.first?.currency
+            if let expected, expected != currency.name {
+                error("SLA0328", currency.span, "the price is in `\(currency.name)`, but \(fee != nil ? "the fee" : "another price") is in `\(expected)`",
+                      help: "write every price in `\(expected)`")
+                continue
+            }
+            guard let value = number(amount), value.signum >= 0 else {
+                error("SLA0204", amount.span, "price `\(amount.digits)` is not a valid amount", help: "write e.g. `price 0.60 USD per 1M input_tokens`")
+                continue
+            }
+            guard let n = number(per), n.isInteger, n.signum > 0 else {
+                error("SLA0328", per.span, "a price is per a whole number of tokens", help: "write e.g. `per 1M input_tokens` or `per 1000 input_tokens`")
+                continue
+            }
+            let text = source.slice(span).split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).dropFirst().joined(separator: " ")
+            result.append(CheckedPrice(field: metric, perToken: value / n, text: text, currency: currency.name,
+                                       minorUnitDigits: CurrencyTable.minorUnitDigits(currency.name)))
+        }
+        return result
     }
 
     /// A date is local midnight in the contract time zone; an instant carries its own offset.
@@ -218,7 +271,7 @@ public struct Checker {
 
     // MARK: clauses
 
-    private mutating func checkClause(_ c: ClauseSyntax, zone: ZoneRules?, term: (Int64, Int64)?, hasFee: Bool) -> CheckedClause? {
+    private mutating func checkClause(_ c: ClauseSyntax, zone: ZoneRules?, term: (Int64, Int64)?, hasFee: Bool, hasPrices: Bool) -> CheckedClause? {
         var text: (String, Span)?
         var scope: (PredicateSyntax, Span)?
         var window: WindowClauseSyntax?
@@ -227,6 +280,10 @@ public struct Checker {
         var objective: ObjectiveSyntax?
         var credits: [CreditSyntax] = []
         var exclusionSyntax: [ExclusionSyntax] = []
+        var value: ValueSyntax?
+        var empty: EmptySyntax?
+        var measure: MeasureSyntax?
+        var downtime: DowntimeSyntax?
 
         func duplicate(_ what: String, _ span: Span, first: Span) -> Diagnostic {
             if what == "window" {
@@ -256,6 +313,14 @@ public struct Checker {
                 credits.append(cr)
             case .exclusion(let e):
                 exclusionSyntax.append(e)
+            case .value(let v):
+                if let first = value { diagnostics.append(duplicate("value", v.span, first: first.span)) } else { value = v }
+            case .empty(let e):
+                if let first = empty { diagnostics.append(duplicate("empty", e.span, first: first.span)) } else { empty = e }
+            case .measure(let m):
+                if let first = measure { diagnostics.append(duplicate("measure", m.span, first: first.span)) } else { measure = m }
+            case .downtime(let d):
+                if let first = downtime { diagnostics.append(duplicate("downtime", d.span, first: first.span)) } else { downtime = d }
             }
         }
 
@@ -294,18 +359,27 @@ public struct Checker {
                   help: "add `every 5 minutes`, `every calendar month` or `over term`")
         }
 
-        // Requirement.
+        // Requirement, or value.
         var aggregate: CheckedAggregate?
         var bound: Rational?
         if let require {
             aggregate = checkAggregate(require.aggregate)
             if let aggregate {
                 bound = checkBound(require.bound, for: aggregate, window: checkedWindow)
+                if let bound { checkBoundIsMeaningful(bound, require: require, aggregate: aggregate) }
             }
+            if let value {
+                error("SLA0320", value.span, "clause `\(c.name.name)` has both `require` and `value`",
+                      help: "a window is either judged (`require`) or given a value (`value` with `measure mean`); keep one")
+            }
+        } else if let value {
+            aggregate = checkAggregate(value.aggregate)
+            bound = .zero
         } else if !hasSyntaxError(in: c.span) {
-            error("SLA0312", c.name.span, "clause `\(c.name.name)` has no `require`",
-                  help: "add a requirement such as `require p99(ttft) <= 800 ms`")
+            error("SLA0312", c.name.name == "" ? c.span : c.name.span, "clause `\(c.name.name)` has no `require`",
+                  help: "add a requirement such as `require p99(ttft) <= 800 ms`, or `value …` with `measure mean`")
         }
+        let windowsAreValued = require == nil && value != nil
 
         // Minimum.
         var minimumRequests = 0
@@ -323,65 +397,293 @@ public struct Checker {
             }
         }
 
+        // Measure: its kind, period and what an empty interval counts as.
+        let kind: CheckedMeasure.Kind?
+        switch measure?.kind.name {
+        case nil: kind = (value != nil ? .mean : .attainment)
+        case "attainment": kind = .attainment
+        case "mean": kind = .mean
+        case "uptime": kind = .uptime
+        default: kind = nil  // reported by the parser
+        }
+        if let measure, let kind {
+            if kind == .mean && value == nil && require != nil {
+                error("SLA0321", measure.kind.span, "`measure mean` needs a `value`",
+                      help: "the mean is over the windows' values: replace `require …` with `value AGGREGATE` (e.g. `value share(status = \"ok\")`)")
+            } else if kind == .mean && value == nil {
+                error("SLA0321", measure.kind.span, "`measure mean` needs a `value`", help: "add e.g. `value share(status = \"ok\")`")
+            }
+            if kind != .mean && require == nil && value != nil {
+                error("SLA0321", value?.span ?? measure.span, "a `value` is averaged: it needs `measure mean`",
+                      help: "write `measure mean per calendar month`, or judge windows with `require` for `measure \(kind.rawValue)`")
+            } else if kind != .mean && require == nil && !hasSyntaxError(in: c.span) {
+                error("SLA0322", measure.kind.span, "`measure \(kind.rawValue)` needs a `require`",
+                      help: "\(kind.rawValue) counts judged windows: add a requirement such as `require share(status = \"ok\") >= 95%`")
+            }
+        }
+        if let downtime, kind != .uptime {
+            error("SLA0323", downtime.span, "`downtime` needs `measure uptime`",
+                  help: "downtime runs are part of uptime: add `measure uptime per calendar month`")
+        }
+        var downtimeAfter = 1
+        if let downtime, let n = number(downtime.count) {
+            if let i = n.numerator.intValue, n.isInteger, i >= 1, i <= 1_000_000 { downtimeAfter = i } else {
+                error("SLA0323", downtime.count.span, "`downtime after` needs a whole number of windows from 1 to 1000000",
+                      help: "write e.g. `downtime after 5 consecutive breached windows`")
+            }
+        }
+        var checkedEmpty: CheckedEmpty?
+        if let empty, let kind {
+            switch empty.value {
+            case .met(let span), .breached(let span):
+                if kind == .mean {
+                    error("SLA0324", span, "`empty met` and `empty breached` give verdicts, but `measure mean` averages values",
+                          help: "give an empty interval a value, e.g. `empty 100%`")
+                } else {
+                    if case .met = empty.value { checkedEmpty = .met } else { checkedEmpty = .breached }
+                }
+            case .quantity(let q):
+                if kind != .mean {
+                    error("SLA0324", q.span, "`measure \(kind.rawValue)` counts verdicts, so an empty interval is `met` or `breached`",
+                          help: "write `empty met` or `empty breached`")
+                } else if let aggregate, let v = measureQuantity(q, dimension: aggregate.dimension, role: "the `empty` value") {
+                    checkedEmpty = .value(v)
+                }
+            }
+        }
+        let measureDimension: Dimension = kind == .mean ? (aggregate?.dimension ?? .ratio) : .ratio
+        let usesMeasure = measure != nil || value != nil || empty != nil || objective?.measureComparison != nil
+
         // Objective.
         var checkedObjective = CheckedObjective(fraction: .one, period: .term)
+        var period: CheckedObjective.Period = .term
+        if let p = measure?.period ?? objective?.period { period = Checker.period(p) }
         if let objective {
-            if let f = percentage(objective.percent, what: "objective", code: "SLA0302") {
-                checkedObjective = CheckedObjective(fraction: f, period: objective.period == .calendarMonth ? .calendarMonth : .term)
-            }
-            if objective.period == .calendarMonth, let w = checkedWindow {
-                let tooLong: Bool
-                switch w {
-                case .term: tooLong = true
-                case .fixed(let ns): tooLong = ns > 28 * CivilTime.nanosPerDay
-                default: tooLong = false
+            if let op = objective.measureComparison {
+                if op == .equal || op == .notEqual {
+                    error("SLA0326", objective.measureOperatorSpan ?? objective.span, "an objective compares with `>=`, `>`, `<=` or `<`, not `\(op.rawValue)`",
+                          help: "write e.g. `objective measure >= 99.9%`")
+                } else if let b = measureQuantity(objective.percent, dimension: measureDimension, role: "the objective") {
+                    checkedObjective = CheckedObjective(fraction: b, period: period, comparison: op)
                 }
-                if tooLong {
-                    error("SLA0309", objective.periodSpan ?? objective.span, "objective period `per calendar month` is shorter than the clause's window",
-                          help: "use `per term`, or a window of at most a calendar month")
+            } else {
+                if let kind, kind != .attainment {
+                    error("SLA0325", objective.percent.span, "`objective … of windows` is about window attainment, but the clause measures \(kind.rawValue)",
+                          help: "write `objective measure >= \(source.slice(objective.percent.span))`")
+                }
+                if let f = percentage(objective.percent, what: "objective", code: "SLA0302") {
+                    checkedObjective = CheckedObjective(fraction: f, period: period)
+                }
+                if let mp = measure?.period, let op = objective.period, mp != op {
+                    error("SLA0325", objective.periodSpan ?? objective.span, "the objective's period differs from the measure's",
+                          help: "give the period once, on the `measure` line")
                 }
             }
+        } else if (measure != nil || value != nil) && !hasSyntaxError(in: c.span) {
+            error("SLA0325", measure?.span ?? value?.span ?? c.name.span, "clause `\(c.name.name)` has a measure but no objective",
+                  help: kind == .mean || kind == .uptime ? "add e.g. `objective measure >= 99.9%`" : "add e.g. `objective measure >= 99.5%`")
+        }
+        if period != .term, let w = checkedWindow, Checker.window(w, isLongerThan: period) {
+            let written = objective?.periodSpan ?? measure?.periodSpan ?? objective?.span ?? c.name.span
+            error("SLA0309", written, "\(measure?.periodSpan != nil ? "measure" : "objective") period `per \(Checker.periodName(period))` is shorter than the clause's window",
+                  help: "use `per term`, or a window of at most a calendar \(Checker.periodName(period).replacingOccurrences(of: "calendar ", with: ""))")
         }
 
         // Credits.
         var checkedCredits: [CheckedCredit] = []
         if !credits.isEmpty {
-            if objective?.period != .calendarMonth {
-                error("SLA0307", credits[0].span, "credits need a monthly objective",
-                      help: "add `objective 99.5% of windows per calendar month` to clause `\(c.name.name)`")
+            let bases = Set(credits.map(\.base))
+            if bases.contains(.fee) && period != .calendarMonth {
+                error("SLA0307", credits.first { $0.base == .fee }?.span ?? credits[0].span,
+                      usesMeasure ? "credits of the fee need monthly periods" : "credits need a monthly objective",
+                      help: usesMeasure ? "the fee is monthly: write `measure \(kind?.rawValue ?? "attainment") per calendar month`, or credit a share of the charges"
+                          : "add `objective 99.5% of windows per calendar month` to clause `\(c.name.name)`")
             }
-            if !hasFee {
+            if bases.contains(.fee) && !hasFee {
                 error("SLA0308", credits[0].span, "credits are a percentage of the fee, but the contract has no `fee`",
                       help: "add `fee 120000.00 USD per month` to the contract header")
             }
+            if bases.contains(.charges) && !hasPrices {
+                error("SLA0327", credits.first { $0.base == .charges }?.baseSpan ?? credits[0].span, "credits of the charges need a `price`",
+                      help: "add e.g. `price 0.60 USD per 1M input_tokens` to the contract header")
+            }
+            if bases.count > 1 {
+                error("SLA0326", credits.first { $0.base == .charges }?.baseSpan ?? credits[0].span, "the credit tiers of a clause mix the fee and the charges",
+                      help: "credit the same base in every tier of a clause")
+            }
+            // Tiers point the opposite way to the objective (`measure >= 99.9%` → `measure < …`).
+            let objectiveOp = checkedObjective.comparison
+            let expectLower = objectiveOp == .greaterEqual || objectiveOp == .greater
             var bySpan: [(CheckedCredit, Span)] = []
             for cr in credits {
-                guard let p = percentage(cr.percent, what: "credit", code: "SLA0303"),
-                      let t = percentage(cr.threshold, what: "credit threshold", code: "SLA0303") else { continue }
-                bySpan.append((CheckedCredit(percent: p * Rational(100), threshold: t), cr.span))
+                if cr.onMeasure == false, let kind, kind != .attainment {
+                    error("SLA0325", cr.operatorSpan, "`when attainment` is about window attainment, but the clause measures \(kind.rawValue)",
+                          help: "write `when measure \(cr.comparison.rawValue) \(source.slice(cr.threshold.span))`")
+                    continue
+                }
+                if cr.comparison == .equal || cr.comparison == .notEqual {
+                    error("SLA0326", cr.operatorSpan, "a credit tier compares with `<`, `<=`, `>` or `>=`, not `\(cr.comparison.rawValue)`",
+                          help: "write e.g. `when measure < 99.9%`")
+                    continue
+                }
+                let lower = cr.comparison == .less || cr.comparison == .lessEqual
+                if lower != expectLower {
+                    error("SLA0326", cr.operatorSpan, "credit tiers point the same way as the objective",
+                          help: expectLower ? "the objective asks for a high measure (`\(objectiveOp.rawValue)`): a credit applies when the measure is low, e.g. `when measure < …`"
+                              : "the objective asks for a low measure (`\(objectiveOp.rawValue)`): a credit applies when the measure is high, e.g. `when measure > …`")
+                    continue
+                }
+                guard let p = percentage(cr.percent, what: "credit", code: "SLA0303") else { continue }
+                let t: Rational?
+                if cr.onMeasure {
+                    t = measureQuantity(cr.threshold, dimension: measureDimension, role: "the credit threshold")
+                } else {
+                    t = percentage(cr.threshold, what: "credit threshold", code: "SLA0303")
+                }
+                guard let t else { continue }
+                bySpan.append((CheckedCredit(percent: p * Rational(100), threshold: t, comparison: cr.comparison,
+                                             base: cr.base == .fee ? .fee : .charges), cr.span))
             }
-            bySpan.sort { $0.0.threshold < $1.0.threshold }
+            // Worst bound first: ascending thresholds for `<` tiers, descending for `>` tiers.
+            bySpan.sort { expectLower ? $0.0.threshold < $1.0.threshold : $0.0.threshold > $1.0.threshold }
+            // The short forms keep their historical wording.
+            let onAttainment = !usesMeasure
             for i in bySpan.indices.dropFirst() {
-                let (lower, lowerSpan) = bySpan[i - 1], (higher, higherSpan) = bySpan[i]
-                if lower.threshold == higher.threshold {
-                    error("SLA0316", higherSpan, "two credit tiers apply below the same attainment",
-                          help: "give each tier a different threshold", notes: [DiagnosticNote(span: lowerSpan, message: "the other tier")])
-                } else if lower.percent < higher.percent {
-                    error("SLA0304", lowerSpan, "credit tiers are not monotone",
-                          help: "a lower attainment must never earn a smaller credit: this tier applies below a lower attainment than the other but pays less",
-                          notes: [DiagnosticNote(span: higherSpan, message: "the tier that pays more at a higher attainment")])
+                let (worse, worseSpan) = bySpan[i - 1], (milder, milderSpan) = bySpan[i]
+                if worse.threshold == milder.threshold {
+                    error("SLA0316", milderSpan, onAttainment ? "two credit tiers apply below the same attainment" : "two credit tiers apply at the same bound",
+                          help: "give each tier a different threshold", notes: [DiagnosticNote(span: worseSpan, message: "the other tier")])
+                } else if worse.percent < milder.percent {
+                    error("SLA0304", worseSpan, "credit tiers are not monotone",
+                          help: onAttainment ? "a lower attainment must never earn a smaller credit: this tier applies below a lower attainment than the other but pays less"
+                              : "a worse measure must never earn a smaller credit: this tier applies to a worse measure than the other but pays less",
+                          notes: [DiagnosticNote(span: milderSpan, message: onAttainment ? "the tier that pays more at a higher attainment" : "the tier that pays more for a better measure")])
                 }
             }
             checkedCredits = bySpan.map(\.0)
+            if measureDimension == .ratio {
+                for (tier, span) in bySpan where !Checker.canApply(tier) {
+                    diagnostics.append(.warning("SLA0402", at: span, "this credit tier can never apply",
+                                                help: "a share lies between 0% and 100%; no measure is \(tier.comparison.rawValue) \((tier.threshold * Rational(100)).decimalString())%"))
+                }
+            }
+            if (kind == nil || kind == .attainment) && checkedEmpty == nil, let w = checkedWindow, !checkedCredits.isEmpty,
+               Checker.window(w, fills: period) {
+                diagnostics.append(.warning("SLA0403", at: credits[0].span,
+                                            "each period holds one window per group, so its attainment is 0% or 100% and a breach pays the largest tier",
+                                            help: "to credit a share of good time or of good requests, use `every 5 minutes` with `measure mean` or `measure uptime per calendar month`"))
+            }
         }
 
-        guard let checkedWindow, let aggregate, let bound, let require else { return nil }
-        let requirementText = source.slice(Span(require.aggregate.span.start, require.bound.span.end))
+        guard let checkedWindow, let aggregate, let bound else { return nil }
+        guard require != nil || value != nil else { return nil }
+        let requirementText: String
+        if let require {
+            requirementText = source.slice(Span(require.aggregate.span.start, require.bound.span.end))
+        } else if let value {
+            requirementText = "value " + source.slice(value.aggregate.span)
+        } else {
+            return nil
+        }
+        var checkedMeasure: CheckedMeasure?
+        if let kind, !(kind == .attainment && checkedEmpty == nil) {
+            checkedMeasure = CheckedMeasure(kind: kind, empty: checkedEmpty, downtimeAfter: downtimeAfter)
+        }
         return CheckedClause(ref: c.ref.value, name: c.name.name, text: text?.0 ?? "", writtenRequirement: WrittenText(text: requirementText),
                              scope: checkedScope, window: checkedWindow, groupBy: groupBy, aggregate: aggregate,
-                             comparison: require.comparison, bound: bound, minimumRequests: minimumRequests,
-                             objective: checkedObjective, credits: checkedCredits, exclusions: exclusions,
+                             comparison: require?.comparison ?? .greaterEqual, bound: bound, minimumRequests: minimumRequests,
+                             objective: checkedObjective, credits: checkedCredits, measure: checkedMeasure,
+                             windowsAreValued: windowsAreValued, exclusions: exclusions,
                              anchor: SourceAnchor(span: c.span))
+    }
+
+    static func period(_ p: PeriodSyntax) -> CheckedObjective.Period {
+        switch p {
+        case .calendarMonth: .calendarMonth
+        case .calendarQuarter: .calendarQuarter
+        case .calendarYear: .calendarYear
+        case .term: .term
+        }
+    }
+
+    static func periodName(_ p: CheckedObjective.Period) -> String {
+        switch p {
+        case .calendarMonth: "calendar month"
+        case .calendarQuarter: "calendar quarter"
+        case .calendarYear: "calendar year"
+        case .term: "term"
+        }
+    }
+
+    /// Whether a window can be longer than the shortest period of its kind (a window that
+    /// starts in one period may end in the next; more than one period is a mistake).
+    static func window(_ w: CheckedWindow, isLongerThan period: CheckedObjective.Period) -> Bool {
+        let day = CivilTime.nanosPerDay
+        let shortest: Int64
+        switch period {
+        case .term: return false
+        case .calendarMonth: shortest = 28 * day
+        case .calendarQuarter: shortest = 90 * day
+        case .calendarYear: shortest = 365 * day
+        }
+        switch w {
+        case .term: return true
+        case .fixed(let ns): return ns > shortest
+        case .calendarDay, .calendarWeek: return false
+        case .calendarMonth: return period == .calendarMonth ? false : false
+        case .calendarQuarter: return period == .calendarMonth
+        case .calendarYear: return period != .calendarYear
+        }
+    }
+
+    /// Whether each period holds at most one window per group (window attainment is then 0% or 100%).
+    static func window(_ w: CheckedWindow, fills period: CheckedObjective.Period) -> Bool {
+        switch (w, period) {
+        case (.term, _): return true
+        case (.calendarMonth, .calendarMonth), (.calendarQuarter, .calendarMonth), (.calendarQuarter, .calendarQuarter),
+             (.calendarYear, _): return true
+        case (.fixed(let ns), .calendarMonth): return ns >= 28 * CivilTime.nanosPerDay
+        default: return false
+        }
+    }
+
+    /// Whether a tier on a ratio measure (in [0, 1]) can ever apply.
+    static func canApply(_ tier: CheckedCredit) -> Bool {
+        switch tier.comparison {
+        case .less: tier.threshold.signum > 0
+        case .lessEqual: tier.threshold.signum >= 0
+        case .greater: tier.threshold < .one
+        case .greaterEqual: tier.threshold <= .one
+        case .equal, .notEqual: true
+        }
+    }
+
+    /// A measure's bound, `empty` value or credit threshold in the measure's canonical unit: a
+    /// percentage for ratios (attainment, uptime, a mean of shares), else a quantity with a unit.
+    private mutating func measureQuantity(_ q: QuantitySyntax, dimension: Dimension, role: String) -> Rational? {
+        if dimension == .ratio { return percentage(q, what: role, code: "SLA0303") }
+        return quantity(q, expecting: dimension, role: role)
+    }
+
+    /// A bound that no value can meet, or that every value meets, is a mistake in the contract
+    /// (`share(…) >= 150%`, `p50(ttft) < 0 ms`). Values are at least 0; shares at most 100%.
+    private mutating func checkBoundIsMeaningful(_ bound: Rational, require: RequireSyntax, aggregate: CheckedAggregate) {
+        let upper: Rational? = aggregate.dimension == .ratio ? .one : nil
+        let op = require.comparison
+        var never = false, always = false
+        switch op {
+        case .less: never = bound.signum <= 0; always = upper.map { bound > $0 } ?? false
+        case .lessEqual: never = bound.signum < 0; always = upper.map { bound >= $0 } ?? false
+        case .greater: never = upper.map { bound >= $0 } ?? false; always = bound.signum < 0
+        case .greaterEqual: never = upper.map { bound > $0 } ?? false; always = bound.signum <= 0
+        case .equal: never = bound.signum < 0 || (upper.map { bound > $0 } ?? false)
+        case .notEqual: always = bound.signum < 0 || (upper.map { bound > $0 } ?? false)
+        }
+        guard never || always else { return }
+        let range = upper == nil ? "a value is never below 0" : "a share lies between 0% and 100%"
+        let written = source.slice(Span(require.aggregate.span.start, require.bound.span.end))
+        error("SLA0330", require.bound.span, never ? "no window can meet `\(written)`" : "every window meets `\(written)`",
+              help: "\(range); check the bound and the comparison")
     }
 
     private mutating func checkWindow(_ w: WindowSyntax) -> CheckedWindow? {
@@ -392,6 +694,8 @@ public struct Checker {
             case "day": return .calendarDay
             case "week": return .calendarWeek
             case "month": return .calendarMonth
+            case "quarter": return .calendarQuarter
+            case "year": return .calendarYear
             default: return nil  // reported by the parser
             }
         case .fixed(let q):

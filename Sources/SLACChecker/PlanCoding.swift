@@ -108,3 +108,76 @@ extension CheckedAggregate: Codable {
         }
     }
 }
+
+/// `{"fraction": "0.995", "period": "calendar-month"}`, with `"comparison"` only when it is not
+/// `>=`, so that plans of contracts without period measures keep their bytes.
+extension CheckedObjective: Codable {
+    private enum Key: String, CodingKey { case fraction, period, comparison }
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Key.self)
+        self.init(fraction: try c.decode(Rational.self, forKey: .fraction), period: try c.decode(Period.self, forKey: .period),
+                  comparison: try c.decodeIfPresent(ComparisonOperator.self, forKey: .comparison) ?? .greaterEqual)
+    }
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Key.self)
+        try c.encode(fraction, forKey: .fraction)
+        try c.encode(period, forKey: .period)
+        if comparison != .greaterEqual { try c.encode(comparison, forKey: .comparison) }
+    }
+}
+
+/// `{"percent": "10", "threshold": "0.995"}`, with `"comparison"` when not `<` and `"base"` when
+/// not `fee`.
+extension CheckedCredit: Codable {
+    private enum Key: String, CodingKey { case percent, threshold, comparison, base }
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Key.self)
+        self.init(percent: try c.decode(Rational.self, forKey: .percent), threshold: try c.decode(Rational.self, forKey: .threshold),
+                  comparison: try c.decodeIfPresent(ComparisonOperator.self, forKey: .comparison) ?? .less,
+                  base: try c.decodeIfPresent(Base.self, forKey: .base) ?? .fee)
+    }
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Key.self)
+        try c.encode(percent, forKey: .percent)
+        try c.encode(threshold, forKey: .threshold)
+        if comparison != .less { try c.encode(comparison, forKey: .comparison) }
+        if base != .fee { try c.encode(base, forKey: .base) }
+    }
+}
+
+/// `{"kind": "mean", "empty": {"value": "1"}, "downtimeAfter": 1}`; `empty` is `{"value": V}`,
+/// `"met"` or `"breached"`.
+extension CheckedMeasure: Codable {
+    private enum Key: String, CodingKey { case kind, empty, downtimeAfter }
+    private enum EmptyKey: String, CodingKey { case value }
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Key.self)
+        let kind = try c.decode(Kind.self, forKey: .kind)
+        var empty: CheckedEmpty?
+        if let word = try? c.decode(String.self, forKey: .empty) {
+            switch word {
+            case "met": empty = .met
+            case "breached": empty = .breached
+            default:
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "`empty` is `met`, `breached` or a value"))
+            }
+        } else if c.contains(.empty) {
+            let v = try c.nestedContainer(keyedBy: EmptyKey.self, forKey: .empty)
+            empty = .value(try v.decode(Rational.self, forKey: .value))
+        }
+        self.init(kind: kind, empty: empty, downtimeAfter: try c.decodeIfPresent(Int.self, forKey: .downtimeAfter) ?? 1)
+    }
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Key.self)
+        try c.encode(kind, forKey: .kind)
+        switch empty {
+        case .none: break
+        case .met: try c.encode("met", forKey: .empty)
+        case .breached: try c.encode("breached", forKey: .empty)
+        case .value(let v):
+            var n = c.nestedContainer(keyedBy: EmptyKey.self, forKey: .empty)
+            try n.encode(v, forKey: .value)
+        }
+        try c.encode(downtimeAfter, forKey: .downtimeAfter)
+    }
+}

@@ -107,7 +107,7 @@ public struct Evaluator: Sendable {
         self.zone = zone
         // A plan file may have been edited by hand: refuse one whose field list misses a field
         // its clauses read (the reader would not parse it, and values would silently be absent).
-        let needed = PlanFields.needed(exclusions: plan.exclusions, clauses: plan.clauses)
+        let needed = PlanFields.needed(exclusions: plan.exclusions, clauses: plan.clauses, prices: plan.contract.prices ?? [])
         guard plan.fields.covers(needed) else {
             throw EvaluationError(message: "the monitor plan is inconsistent: its `fields` do not list every field its clauses read (recompile it with `slac compile`)")
         }

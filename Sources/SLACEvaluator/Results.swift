@@ -3,6 +3,8 @@ import SLACExact
 /// The verdict of one window (SPEC §5.6).
 public enum WindowVerdict: String, Sendable, Hashable, Codable {
     case met, breached, insufficient
+    /// A window of a `value` clause with a value (it is averaged, not judged).
+    case valued
 }
 
 /// The verdict of a clause or of the contract (SPEC §5.7).
@@ -69,22 +71,56 @@ public struct WindowResult: Sendable, Hashable, Codable {
     public var evidence: [EvidenceRecord]
 }
 
-/// Attainment of one (objective period, group) pair.
+/// Attainment, or another period measure, of one (period, group) pair.
 public struct PeriodResult: Sendable, Hashable, Codable {
     public var start: Int64
     public var end: Int64
     public var key: [GroupKeyPart]
     public var met: Int
     public var breached: Int
-    /// met / (met + breached), exact; nil when no window was judged.
+    /// met / (met + breached), exact; nil when no window was judged. For a clause with a period
+    /// measure (`measure` or `empty`), the measure, whatever its kind.
     public var attainment: Rational?
     public var attainmentText: String?
     /// Objective as a fraction in [0, 1] and its printed form.
     public var objectiveText: String
     public var verdict: ClauseVerdict
+    /// Set when the clause has a period measure (docs/language.md, "Period measures"); nil for
+    /// plain window attainment, whose report is unchanged.
+    public var measure: PeriodMeasure?
+    /// The group's usage charges in the period, rounded to the currency's minor unit, for a
+    /// clause with credits of the charges.
+    public var chargesText: String?
 }
 
-/// Credit due for one calendar month.
+/// The measure of one (period, group) of a clause with `measure` or `empty`.
+public struct PeriodMeasure: Sendable, Hashable, Codable {
+    /// `attainment`, `mean` or `uptime`.
+    public var kind: String
+    /// Canonical unit of the measure (`ratio` for attainment and uptime).
+    public var unit: String
+    /// Intervals of the period's grid, those without a judged value or verdict, and those down
+    /// (uptime only; 0 otherwise).
+    public var intervals: Int
+    public var empty: Int
+    public var down: Int
+    /// The grid's bounds when the term clips the period (nil when the grid is the whole period).
+    public var gridStart: Int64?
+    public var gridEnd: Int64?
+    /// For uptime: the grid's time and the time down, in nanoseconds.
+    public var gridNanoseconds: Int64?
+    public var downNanoseconds: Int64?
+    public init(kind: String, unit: String, intervals: Int, empty: Int, down: Int) {
+        self.kind = kind
+        self.unit = unit
+        self.intervals = intervals
+        self.empty = empty
+        self.down = down
+    }
+}
+
+/// Credit due for one period: of the fee (one per calendar month, `key` nil), or of one group's
+/// charges (`key` set).
 public struct CreditResult: Sendable, Hashable, Codable {
     public var start: Int64
     public var end: Int64
@@ -93,6 +129,20 @@ public struct CreditResult: Sendable, Hashable, Codable {
     /// Amount in the currency's minor unit, rounded half-to-even (e.g. `12000.00`).
     public var amountText: String
     public var currency: String
+    /// The group, for a credit of the charges.
+    public var key: [GroupKeyPart]?
+    /// The charges the percentage applies to, for a credit of the charges.
+    public var chargesText: String?
+    public init(start: Int64, end: Int64, percentText: String, amountText: String, currency: String,
+                key: [GroupKeyPart]? = nil, chargesText: String? = nil) {
+        self.start = start
+        self.end = end
+        self.percentText = percentText
+        self.amountText = amountText
+        self.currency = currency
+        self.key = key
+        self.chargesText = chargesText
+    }
 }
 
 /// Everything evaluated for one clause.

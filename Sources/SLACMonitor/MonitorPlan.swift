@@ -11,7 +11,7 @@ import SLACSyntax
 /// readers parse only those.
 public struct MonitorPlan: Sendable, Hashable, Codable {
     /// Bumped on any incompatible change; `decode` refuses other versions.
-    public static let currentFormatVersion = 1
+    public static let currentFormatVersion = 2
 
     public var format: String
     public var formatVersion: Int
@@ -22,11 +22,17 @@ public struct MonitorPlan: Sendable, Hashable, Codable {
     public var exclusions: CheckedExclusions
     public var clauses: [PlanClause]
 
+    /// Plans of contracts without period measures, prices or calendar quarters and years are
+    /// still written as version 1, byte for byte as before, so earlier slac releases read them;
+    /// any of those features makes a version 2 plan, which earlier releases refuse rather than
+    /// misread.
+    public static let baseFormatVersion = 1
+
     /// Reads a plan written by `encoded()`; refuses other formats and versions.
     public static func decode(_ data: Data) throws -> MonitorPlan {
         let plan = try JSONDecoder().decode(MonitorPlan.self, from: data)
         guard plan.format == "slac-monitor-plan" else { throw PlanError.notAPlan }
-        guard plan.formatVersion == currentFormatVersion else { throw PlanError.unsupportedVersion(plan.formatVersion) }
+        guard (baseFormatVersion...currentFormatVersion).contains(plan.formatVersion) else { throw PlanError.unsupportedVersion(plan.formatVersion) }
         return plan
     }
 
@@ -63,6 +69,8 @@ public struct PlanContract: Sendable, Hashable, Codable {
     public var feeAmount: String?
     public var feeCurrency: String?
     public var feeMinorUnitDigits: Int?
+    /// Usage prices; nil when the contract has none.
+    public var prices: [CheckedPrice]?
 }
 
 /// The trace fields a plan reads, by kind. `ts` is always read.
@@ -73,7 +81,7 @@ public struct PlanFields: Sendable, Hashable, Codable {
 
     /// The fields that exclusions and clauses read (sorted). The compiler writes these into the
     /// plan; the evaluator recomputes them to refuse a plan whose field list was edited.
-    public static func needed(exclusions: CheckedExclusions, clauses: [PlanClause]) -> PlanFields {
+    public static func needed(exclusions: CheckedExclusions, clauses: [PlanClause], prices: [CheckedPrice] = []) -> PlanFields {
         var numeric = Set<String>(), text = Set<String>(), list = Set<String>()
         func need(_ metric: Metric) {
             switch metric {
@@ -108,6 +116,8 @@ public struct PlanFields: Sendable, Hashable, Codable {
             }
             // Evidence cites record ids.
             text.insert("id")
+            // Credits of the charges read the priced token fields.
+            if c.credits.contains(where: { $0.base == .charges }) { prices.forEach { need($0.field) } }
         }
         return PlanFields(numeric: numeric.sorted(), text: text.sorted(), list: list.sorted())
     }
@@ -138,6 +148,24 @@ public struct PlanClause: Sendable, Hashable, Codable {
     public var minimumRequests: Int
     public var objective: CheckedObjective
     public var credits: [CheckedCredit]
+    /// The period measure; nil for plain window attainment.
+    public var measure: CheckedMeasure?
+    /// True for a `value` clause (windows are valued, not judged); nil otherwise.
+    public var valued: Bool?
+
+    /// Whether the clause needs a version 2 plan.
+    var usesVersion2: Bool {
+        if measure != nil || valued != nil || credits.contains(where: { $0.base != .fee || $0.comparison != .less }) { return true }
+        if objective.comparison != .greaterEqual { return true }
+        switch objective.period {
+        case .calendarQuarter, .calendarYear: return true
+        case .calendarMonth, .term: break
+        }
+        switch window {
+        case .calendarQuarter, .calendarYear: return true
+        default: return false
+        }
+    }
 }
 
 /// Stage 3: checked contract → monitor plan.
@@ -147,15 +175,17 @@ public enum MonitorCompiler {
             PlanClause(ref: c.ref, name: c.name, text: c.text, requirement: c.requirementText, exclusions: c.exclusions,
                        scope: c.scope, window: c.window, groupBy: c.groupBy, aggregate: c.aggregate, comparison: c.comparison,
                        bound: c.bound, unit: c.aggregate.dimension.canonicalUnit, minimumRequests: c.minimumRequests,
-                       objective: c.objective, credits: c.credits)
+                       objective: c.objective, credits: c.credits, measure: c.measure, valued: c.windowsAreValued ? true : nil)
         }
-        let fields = PlanFields.needed(exclusions: contract.exclusions, clauses: clauses)
+        let prices = contract.prices.isEmpty ? nil : contract.prices
+        let fields = PlanFields.needed(exclusions: contract.exclusions, clauses: clauses, prices: prices ?? [])
+        let version = prices != nil || clauses.contains(where: \.usesVersion2) ? MonitorPlan.currentFormatVersion : MonitorPlan.baseFormatVersion
         let fee = contract.fee
         return MonitorPlan(
-            format: "slac-monitor-plan", formatVersion: MonitorPlan.currentFormatVersion, toolVersion: toolVersion,
+            format: "slac-monitor-plan", formatVersion: version, toolVersion: toolVersion,
             contract: PlanContract(name: contract.name, id: contract.id, version: contract.version, sha256: sourceSHA256,
                                    timezone: contract.timezone, termStart: contract.termStart, termEnd: contract.termEnd,
-                                   feeAmount: fee.map { "\($0.amount)" }, feeCurrency: fee?.currency, feeMinorUnitDigits: fee?.minorUnitDigits),
+                                   feeAmount: fee.map { "\($0.amount)" }, feeCurrency: fee?.currency, feeMinorUnitDigits: fee?.minorUnitDigits, prices: prices),
             fields: fields,
             exclusions: contract.exclusions, clauses: clauses)
     }

@@ -200,20 +200,90 @@ public enum ExclusionSyntax: Sendable, Hashable {
     }
 }
 
-/// `objective P% of windows [per calendar month | per term]`.
+/// A measurement period: `per calendar month|quarter|year` or `per term`.
+public enum PeriodSyntax: Sendable, Hashable {
+    case calendarMonth, calendarQuarter, calendarYear, term
+}
+
+/// `objective P% of windows [per PERIOD]` (the short form, on window attainment) or
+/// `objective measure OP BOUND` (on the clause's `measure`).
 public struct ObjectiveSyntax: Sendable, Hashable {
-    public enum Period: Sendable, Hashable { case calendarMonth, term }
+    public typealias Period = PeriodSyntax
+    /// The percentage of windows, or the bound of the measure form.
     public var percent: QuantitySyntax
-    /// nil when not written (the default is the whole term).
+    /// nil when not written (the default is the whole term); always nil in the measure form.
     public var period: Period?
+    public var periodSpan: Span?
+    /// The comparison of the measure form (`objective measure >= 99.9%`); nil for the short form.
+    public var measureComparison: ComparisonOperator?
+    public var measureOperatorSpan: Span?
+    public var span: Span
+    public init(percent: QuantitySyntax, period: Period?, periodSpan: Span?, measureComparison: ComparisonOperator? = nil,
+                measureOperatorSpan: Span? = nil, span: Span) {
+        self.percent = percent
+        self.period = period
+        self.periodSpan = periodSpan
+        self.measureComparison = measureComparison
+        self.measureOperatorSpan = measureOperatorSpan
+        self.span = span
+    }
+}
+
+/// `credit P% of fee|charges when attainment < Q%` or `... when measure OP Q`.
+public struct CreditSyntax: Sendable, Hashable {
+    /// What the percentage is of: the monthly fee, or the period's usage charges of the group.
+    public enum Base: String, Sendable, Hashable { case fee, charges }
+    public var percent: QuantitySyntax
+    public var base: Base
+    public var baseSpan: Span
+    /// True when written `when measure OP Q`; false for the short form `when attainment < Q`.
+    public var onMeasure: Bool
+    public var comparison: ComparisonOperator
+    public var operatorSpan: Span
+    public var threshold: QuantitySyntax
+    public var span: Span
+    public init(percent: QuantitySyntax, base: Base = .fee, baseSpan: Span, onMeasure: Bool = false,
+                comparison: ComparisonOperator = .less, operatorSpan: Span, threshold: QuantitySyntax, span: Span) {
+        self.percent = percent
+        self.base = base
+        self.baseSpan = baseSpan
+        self.onMeasure = onMeasure
+        self.comparison = comparison
+        self.operatorSpan = operatorSpan
+        self.threshold = threshold
+        self.span = span
+    }
+}
+
+/// `measure attainment|mean|uptime [per PERIOD]`.
+public struct MeasureSyntax: Sendable, Hashable {
+    /// `attainment`, `mean` or `uptime` as written (the checker validates it).
+    public var kind: Identifier
+    public var period: PeriodSyntax?
     public var periodSpan: Span?
     public var span: Span
 }
 
-/// `credit P% of fee when attainment < Q%`.
-public struct CreditSyntax: Sendable, Hashable {
-    public var percent: QuantitySyntax
-    public var threshold: QuantitySyntax
+/// `empty VALUE | met | breached`: what an interval without a judged value or verdict counts as.
+public struct EmptySyntax: Sendable, Hashable {
+    public enum Value: Sendable, Hashable {
+        case quantity(QuantitySyntax)
+        case met(Span)
+        case breached(Span)
+    }
+    public var value: Value
+    public var span: Span
+}
+
+/// `downtime after N consecutive breached windows`.
+public struct DowntimeSyntax: Sendable, Hashable {
+    public var count: NumberLiteral
+    public var span: Span
+}
+
+/// `value AGGREGATE`: each window gets a value instead of a verdict.
+public struct ValueSyntax: Sendable, Hashable {
+    public var aggregate: AggregateSyntax
     public var span: Span
 }
 
@@ -227,6 +297,10 @@ public enum ClauseItemSyntax: Sendable, Hashable {
     case objective(ObjectiveSyntax)
     case credit(CreditSyntax)
     case exclusion(ExclusionSyntax)
+    case value(ValueSyntax)
+    case empty(EmptySyntax)
+    case measure(MeasureSyntax)
+    case downtime(DowntimeSyntax)
 
     public var span: Span {
         switch self {
@@ -236,6 +310,10 @@ public enum ClauseItemSyntax: Sendable, Hashable {
         case .objective(let o): o.span
         case .credit(let c): c.span
         case .exclusion(let e): e.span
+        case .value(let v): v.span
+        case .empty(let e): e.span
+        case .measure(let m): m.span
+        case .downtime(let d): d.span
         }
     }
 }
@@ -248,15 +326,18 @@ public struct ClauseSyntax: Sendable, Hashable {
     public var span: Span
 }
 
-/// A header line of the contract (`id`, `version`, `provider`, `customer`, `timezone`, `effective`, `fee`).
+/// A header line of the contract (`id`, `version`, `provider`, `customer`, `timezone`, `effective`, `fee`, `price`).
 public enum HeaderSyntax: Sendable, Hashable {
     case text(keyword: Identifier, value: StringLiteral, span: Span)
     case effective(from: TimePointSyntax, to: TimePointSyntax, span: Span)
     case fee(amount: NumberLiteral, currency: Identifier, span: Span)
+    /// `price AMOUNT CUR per N FIELD`: usage charges per N tokens of a token field.
+    case price(amount: NumberLiteral, currency: Identifier, per: NumberLiteral, field: Identifier, span: Span)
 
     public var span: Span {
         switch self {
         case .text(_, _, let s), .effective(_, _, let s), .fee(_, _, let s): s
+        case .price(_, _, _, _, let s): s
         }
     }
 }

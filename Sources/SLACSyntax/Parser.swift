@@ -13,8 +13,9 @@ public struct Parser {
     /// are not reported again as unclosed.
     private var blockRanToEnd = false
 
-    static let contractKeywords: [String] = ["id", "version", "provider", "customer", "effective", "timezone", "fee", "exclude", "clause"]
-    static let clauseKeywords: [String] = ["text", "scope", "every", "over", "require", "minimum", "objective", "credit", "exclude"]
+    static let contractKeywords: [String] = ["id", "version", "provider", "customer", "effective", "timezone", "fee", "price", "exclude", "clause"]
+    static let clauseKeywords: [String] = ["text", "scope", "every", "over", "require", "value", "minimum", "empty", "measure", "downtime",
+                                           "objective", "credit", "exclude"]
 
     public static func parse(_ source: SourceFile) -> ParsedContract {
         let lexed = Lexer.tokenize(source.text)
@@ -147,7 +148,7 @@ public struct Parser {
     private mutating func parseContractItem() -> ContractItemSyntax? {
         guard current.kind == .identifier else {
             expected("a contract item such as `clause`, `exclude` or `effective`",
-                     help: "a contract holds header items (`id`, `version`, `provider`, `customer`, `effective`, `timezone`, `fee`), `exclude` and `clause`")
+                     help: "a contract holds header items (`id`, `version`, `provider`, `customer`, `effective`, `timezone`, `fee`, `price`), `exclude` and `clause`")
             return nil
         }
         let keyword = Identifier(current.value, span: current.span)
@@ -177,6 +178,25 @@ public struct Parser {
             }
             return .header(.fee(amount: amount, currency: Identifier(currencyToken.value, span: currencyToken.span),
                                 span: keyword.span.union(tokens[index - 1].span)))
+        case "price":
+            advance()
+            let shape = "write e.g. `price 0.60 USD per 1M input_tokens`"
+            guard let amountToken = expect(.number, "an amount after `price`", help: shape) else {
+                recover(to: Parser.contractKeywords); return nil
+            }
+            let amount = NumberLiteral(digits: amountToken.value, suffix: amountToken.suffix, span: amountToken.span)
+            guard let currencyToken = expect(.identifier, "a currency code", help: "write an ISO 4217 code such as `USD` or `EUR`") else {
+                recover(to: Parser.contractKeywords); return nil
+            }
+            guard expectKeyword("per", help: shape), let perToken = expect(.number, "a number of tokens after `per`", help: shape) else {
+                recover(to: Parser.contractKeywords); return nil
+            }
+            guard let fieldToken = expect(.identifier, "a token field after the number", help: shape) else {
+                recover(to: Parser.contractKeywords); return nil
+            }
+            let per = NumberLiteral(digits: perToken.value, suffix: perToken.suffix, span: perToken.span)
+            return .header(.price(amount: amount, currency: Identifier(currencyToken.value, span: currencyToken.span), per: per,
+                                  field: Identifier(fieldToken.value, span: fieldToken.span), span: keyword.span.union(fieldToken.span)))
         case "exclude":
             guard let e = parseExclusion(recoverTo: Parser.contractKeywords) else { return nil }
             return .exclusion(e)
@@ -185,7 +205,7 @@ public struct Parser {
             return .clause(c)
         default:
             let suggestion = Spelling.closest(to: keyword.name, among: Parser.contractKeywords + Parser.clauseKeywords.filter { $0 != "exclude" })
-            var help = "a contract holds header items (`id`, `version`, `provider`, `customer`, `effective`, `timezone`, `fee`), `exclude` and `clause`"
+            var help = "a contract holds header items (`id`, `version`, `provider`, `customer`, `effective`, `timezone`, `fee`, `price`), `exclude` and `clause`"
             if let s = suggestion { help = "did you mean `\(s)`?" }
             if Parser.clauseKeywords.contains(keyword.name) {
                 help = "`\(keyword.name)` belongs inside a `clause { ... }`"
@@ -271,7 +291,7 @@ public struct Parser {
         let sync = Parser.clauseKeywords + ["clause"]
         guard current.kind == .identifier else {
             expected("a clause item such as `require`, `every` or `scope`",
-                     help: "a clause holds `text`, `scope`, `every` or `over term`, `require`, `minimum`, `objective`, `credit` and `exclude`")
+                     help: "a clause holds `text`, `scope`, `every` or `over term`, `require` or `value`, `minimum`, `empty`, `measure`, `downtime`, `objective`, `credit` and `exclude`")
             return nil
         }
         let keyword = current
@@ -289,6 +309,50 @@ public struct Parser {
             return parseWindowClause().map { .window($0) }
         case "require":
             return parseRequire().map { .require($0) }
+        case "value":
+            advance()
+            guard let aggregate = parseAggregate() else { recover(to: sync); return nil }
+            return .value(ValueSyntax(aggregate: aggregate, span: keyword.span.union(aggregate.span)))
+        case "empty":
+            advance()
+            let shape = "write `empty 100%`, `empty met` or `empty breached`"
+            if isKeyword("met") || isKeyword("breached") {
+                let word = advance()
+                let value: EmptySyntax.Value = word.value == "met" ? .met(word.span) : .breached(word.span)
+                return .empty(EmptySyntax(value: value, span: keyword.span.union(word.span)))
+            }
+            guard let q = parseQuantity(what: "a value, `met` or `breached` after `empty`", help: shape) else { recover(to: sync); return nil }
+            return .empty(EmptySyntax(value: .quantity(q), span: keyword.span.union(q.span)))
+        case "measure":
+            advance()
+            let shape = "write `measure mean per calendar month`, `measure uptime per calendar month` or `measure attainment per term`"
+            guard current.kind == .identifier else { expected("`attainment`, `mean` or `uptime` after `measure`", help: shape); recover(to: sync); return nil }
+            let kindToken = advance()
+            let kind = Identifier(kindToken.value, span: kindToken.span)
+            if !["attainment", "mean", "uptime"].contains(kind.name) {
+                var help = "a measure is `attainment`, `mean` or `uptime`"
+                if let s = Spelling.closest(to: kind.name, among: ["attainment", "mean", "uptime"]) { help = "did you mean `\(s)`?" }
+                diagnostics.append(.error("SLA0117", at: kind.span, "unknown measure `\(kind.name)`", help: help))
+            }
+            var period: PeriodSyntax?
+            var periodSpan: Span?
+            if isKeyword("per") {
+                guard let (p, span) = parsePeriod(help: "measure periods are `per calendar month`, `per calendar quarter`, `per calendar year` or `per term`") else {
+                    recover(to: sync); return nil
+                }
+                period = p
+                periodSpan = span
+            }
+            return .measure(MeasureSyntax(kind: kind, period: period, periodSpan: periodSpan, span: keyword.span.union(tokens[index - 1].span)))
+        case "downtime":
+            advance()
+            let shape = "write `downtime after 5 consecutive breached windows`"
+            guard expectKeyword("after", help: shape), let n = expect(.number, "a number of windows after `after`", help: shape),
+                  expectKeyword("consecutive", help: shape), expectKeyword("breached", help: shape), expectKeyword("windows", help: shape) else {
+                recover(to: sync); return nil
+            }
+            return .downtime(DowntimeSyntax(count: NumberLiteral(digits: n.value, suffix: n.suffix, span: n.span),
+                                            span: keyword.span.union(tokens[index - 1].span)))
         case "minimum":
             advance()
             guard let q = parseQuantity(what: "a number of requests after `minimum`", help: "write e.g. `minimum 20 requests`") else { recover(to: sync); return nil }
@@ -300,7 +364,7 @@ public struct Parser {
         case "exclude":
             return parseExclusion(recoverTo: sync).map { .exclusion($0) }
         default:
-            var help = "a clause holds `text`, `scope`, `every` or `over term`, `require`, `minimum`, `objective`, `credit` and `exclude`"
+            var help = "a clause holds `text`, `scope`, `every` or `over term`, `require` or `value`, `minimum`, `empty`, `measure`, `downtime`, `objective`, `credit` and `exclude`"
             if let s = Spelling.closest(to: keyword.value, among: Parser.clauseKeywords) { help = "did you mean `\(s)`?" }
             if Parser.contractKeywords.contains(keyword.value) && keyword.value != "exclude" {
                 help = "`\(keyword.value)` belongs in the contract header, outside the clause"
@@ -324,12 +388,13 @@ public struct Parser {
         } else if isKeyword("calendar") {
             let c = advance()
             guard current.kind == .identifier else {
-                expected("`day`, `week` or `month` after `calendar`", help: "calendar windows are `calendar day`, `calendar week` and `calendar month`"); recover(to: sync); return nil
+                expected("`day`, `week`, `month`, `quarter` or `year` after `calendar`", help: Parser.calendarWindowsHelp); recover(to: sync); return nil
             }
             let unit = advance()
-            if !["day", "week", "month"].contains(unit.value) {
-                diagnostics.append(.error("SLA0115", at: unit.span, "unknown calendar window `\(unit.value)`",
-                                          help: "calendar windows are `calendar day`, `calendar week` and `calendar month`"))
+            if !["day", "week", "month", "quarter", "year"].contains(unit.value) {
+                var help = Parser.calendarWindowsHelp
+                if let s = Spelling.closest(to: unit.value, among: ["day", "week", "month", "quarter", "year"]) { help = "did you mean `calendar \(s)`?" }
+                diagnostics.append(.error("SLA0115", at: unit.span, "unknown calendar window `\(unit.value)`", help: help))
             }
             window = .calendar(Identifier(unit.value, span: c.span.union(unit.span)))
         } else {
@@ -394,32 +459,51 @@ public struct Parser {
         return AggregateSyntax(function: function, arguments: arguments, span: function.span.union(close.span))
     }
 
+    static let calendarWindowsHelp = "calendar windows are `calendar day`, `calendar week`, `calendar month`, `calendar quarter` and `calendar year`"
+
+    /// `per calendar month|quarter|year` or `per term`, at `per`.
+    private mutating func parsePeriod(help: String) -> (PeriodSyntax, Span)? {
+        let per = advance()
+        if isKeyword("calendar") {
+            advance()
+            let period: PeriodSyntax
+            if isKeyword("month") { period = .calendarMonth } else if isKeyword("quarter") { period = .calendarQuarter } else if isKeyword("year") {
+                period = .calendarYear
+            } else {
+                expected("`month`, `quarter` or `year` after `calendar`", help: help)
+                return nil
+            }
+            return (period, per.span.union(advance().span))
+        }
+        if isKeyword("term") { return (.term, per.span.union(advance().span)) }
+        expected("`calendar month`, `calendar quarter`, `calendar year` or `term` after `per`", help: help)
+        return nil
+    }
+
     private mutating func parseObjective() -> ObjectiveSyntax? {
         let sync = Parser.clauseKeywords + ["clause"]
         let keyword = advance()
-        guard let percent = parseQuantity(what: "a percentage such as `99.5%`", help: "write `objective 99.5% of windows`") else { recover(to: sync); return nil }
+        if isKeyword("measure") {
+            let shape = "write e.g. `objective measure >= 99.9%`"
+            advance()
+            guard let (op, opSpan) = parseComparisonOperator() else { expected("a comparison such as `>=` after `measure`", help: shape); recover(to: sync); return nil }
+            guard let bound = parseQuantity(what: "the objective's bound, e.g. `99.9%`", help: shape) else { recover(to: sync); return nil }
+            return ObjectiveSyntax(percent: bound, period: nil, periodSpan: nil, measureComparison: op, measureOperatorSpan: opSpan,
+                                   span: keyword.span.union(bound.span))
+        }
+        guard let percent = parseQuantity(what: "a percentage such as `99.5%`, or `measure`",
+                                          help: "write `objective 99.5% of windows` or `objective measure >= 99.9%`") else { recover(to: sync); return nil }
         guard expectKeyword("of", help: "write `objective 99.5% of windows`"), expectKeyword("windows", help: "write `objective 99.5% of windows`") else {
             recover(to: sync); return nil
         }
         var period: ObjectiveSyntax.Period?
         var periodSpan: Span?
         if isKeyword("per") {
-            let per = advance()
-            if isKeyword("calendar") {
-                advance()
-                guard isKeyword("month") else {
-                    expected("`month`", help: "objective periods are `per calendar month` or `per term`")
-                    recover(to: sync); return nil
-                }
-                period = .calendarMonth
-                periodSpan = per.span.union(advance().span)
-            } else if isKeyword("term") {
-                period = .term
-                periodSpan = per.span.union(advance().span)
-            } else {
-                expected("`calendar month` or `term` after `per`", help: "objective periods are `per calendar month` or `per term`")
+            guard let (p, span) = parsePeriod(help: "objective periods are `per calendar month`, `per calendar quarter`, `per calendar year` or `per term`") else {
                 recover(to: sync); return nil
             }
+            period = p
+            periodSpan = span
         }
         return ObjectiveSyntax(percent: percent, period: period, periodSpan: periodSpan, span: keyword.span.union(tokens[index - 1].span))
     }
@@ -427,14 +511,26 @@ public struct Parser {
     private mutating func parseCredit() -> CreditSyntax? {
         let sync = Parser.clauseKeywords + ["clause"]
         let keyword = advance()
-        let shape = "write `credit 10% of fee when attainment < 99.5%`"
-        guard let percent = parseQuantity(what: "a percentage of the fee", help: shape),
-              expectKeyword("of", help: shape), expectKeyword("fee", help: shape), expectKeyword("when", help: shape),
-              expectKeyword("attainment", help: shape) else { recover(to: sync); return nil }
-        guard current.kind == .less else { expected("`<`", help: shape); recover(to: sync); return nil }
+        let shape = "write `credit 10% of fee when attainment < 99.5%` or `credit 10% of charges when measure < 99.9%`"
+        guard let percent = parseQuantity(what: "a percentage of the fee or of the charges", help: shape),
+              expectKeyword("of", help: shape) else { recover(to: sync); return nil }
+        guard isKeyword("fee") || isKeyword("charges") else { expected("`fee` or `charges`", help: shape); recover(to: sync); return nil }
+        let baseToken = advance()
+        let base: CreditSyntax.Base = baseToken.value == "fee" ? .fee : .charges
+        guard expectKeyword("when", help: shape) else { recover(to: sync); return nil }
+        let onMeasure: Bool
+        if isKeyword("measure") { onMeasure = true } else if isKeyword("attainment") { onMeasure = false } else {
+            expected("`attainment` or `measure` after `when`", help: shape); recover(to: sync); return nil
+        }
         advance()
-        guard let threshold = parseQuantity(what: "an attainment percentage", help: shape) else { recover(to: sync); return nil }
-        return CreditSyntax(percent: percent, threshold: threshold, span: keyword.span.union(threshold.span))
+        guard let (op, opSpan) = parseComparisonOperator() else { expected("a comparison such as `<`", help: shape); recover(to: sync); return nil }
+        if !onMeasure && op != .less {
+            diagnostics.append(.error("SLA0326", at: opSpan, "the short form `when attainment` takes `<`",
+                                      help: "write `when attainment < 99.5%`, or `when measure \(op.rawValue) ...` with a `measure`"))
+        }
+        guard let threshold = parseQuantity(what: onMeasure ? "the measure's bound" : "an attainment percentage", help: shape) else { recover(to: sync); return nil }
+        return CreditSyntax(percent: percent, base: base, baseSpan: baseToken.span, onMeasure: onMeasure, comparison: op, operatorSpan: opSpan,
+                            threshold: threshold, span: keyword.span.union(threshold.span))
     }
 
     // MARK: quantities and operands
