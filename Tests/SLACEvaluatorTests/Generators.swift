@@ -418,7 +418,7 @@ enum ContractGenerator {
         let agg: String
         var boundText: String
         var bound: Rational
-        let op = g.pick(["<=", "<=", "<", ">=", ">", "=", "!="])
+        var op = g.pick(["<=", "<=", "<", ">=", ">", "=", "!="])
         switch g.int(0...11) {
         case 0...5:
             let kind = g.pick(["p50", "p99", "p99.9", "percentile95", "percentile33.3", "percentile100", "mean", "min", "max", "sum"])
@@ -469,6 +469,10 @@ enum ContractGenerator {
             expectedAggregate = .share(p.checked)
             let b = g.pick(ratioBounds)
             boundText = b.0; bound = r(b.1)
+            // A share is in [0%, 100%]: `<= 100%` always holds and `> 100%` never does, which the
+            // checker rejects (SLA0330); at the ends use the comparisons that can go either way.
+            if b.0 == "100%" && (op == "<=" || op == ">") { op = ">=" }
+            if b.0 == "0%" && (op == ">=" || op == "<") { op = "<=" }
         }
         body += "        require \(agg) \(op) \(boundText)\n"
         var minimum = 0

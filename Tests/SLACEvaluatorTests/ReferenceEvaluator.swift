@@ -483,6 +483,8 @@ struct ReferenceEvaluator {
         case .calendarDay: return calendarInterval(.day, containing: ts)
         case .calendarWeek: return calendarInterval(.weekOfYear, containing: ts)
         case .calendarMonth: return calendarInterval(.month, containing: ts)
+        case .calendarQuarter: return calendarInterval(.quarter, containing: ts)
+        case .calendarYear: return calendarInterval(.year, containing: ts)
         }
     }
 

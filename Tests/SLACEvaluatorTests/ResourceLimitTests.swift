@@ -16,7 +16,7 @@ import Testing
                 effective 2026-01-01 to 2027-01-01
                 clause "1" c {
                     every   1 ms per id
-                    require count >= 0 requests
+                    require count >= 1 requests
                 }
             }
             """)
