@@ -4,7 +4,7 @@ import SLACExact
 import SLACSyntax
 import Testing
 
-/// Units convert exactly to canonical units (SPEC §4): durations to ms, rates to per second,
+/// Units convert exactly to canonical units (docs/language.md, "Units and numbers"): durations to ms, rates to per second,
 /// percentages to fractions, energy to J, windows to nanoseconds, money to Decimal.
 @Suite struct UnitArithmeticTests {
     func bound(_ require: String, every window: String = "every 5 minutes") throws -> Rational {

@@ -3,7 +3,8 @@ import SLACChecker
 import SLACExact
 import SLACSyntax
 
-// A deliberately naive reference implementation of SPEC §5, written from the spec and not from
+// A deliberately naive reference implementation of the semantics in docs/language.md, written from
+// that description and not from
 // Sources/SLACEvaluator: it loads every record into memory (JSONSerialization + JSONDecoder for JSON Lines, a
 // plain split for CSV), keeps every in-scope record of every window, and computes each aggregate
 // the slow obvious way (full sort, exact rational sums, Foundation Calendar for calendar windows,
@@ -66,7 +67,7 @@ enum RefReader {
 
     /// A JSON value decoded with `JSONDecoder`. (Foundation's `JSONSerialization` on Linux does not
     /// round 17-digit numbers to the nearest binary64 value, e.g. `124.69999999999999` reads as
-    /// 124.7, which SPEC §5.5 forbids; `JSONDecoder` reads them correctly.)
+    /// 124.7, which docs/language.md, "Exactness", forbids; `JSONDecoder` reads them correctly.)
     enum JSONValue: Decodable {
         case null, bool(Bool), number(Double), string(String), array([JSONValue]), object([String: JSONValue])
         init(from decoder: any Decoder) throws {
@@ -385,7 +386,7 @@ struct ReferenceEvaluator {
         self.calendar = cal
     }
 
-    // Metrics of §5.2 in the binary64 order of §5.5; nil when absent or undefined.
+    // Metrics (docs/language.md, "Metrics") in the binary64 order of "Exactness"; nil when absent or undefined.
     func value(_ m: Metric, _ r: RefRecord) -> Double? {
         let n = r.numbers
         switch m {
@@ -596,7 +597,7 @@ struct ReferenceEvaluator {
         periods.sort { a, b in a.start != b.start ? a.start < b.start : keyLess(a.key, b.key) }
         let verdict = periods.isEmpty ? "no-data" : (periods.contains { $0.verdict == "breached" } ? "breached" : "compliant")
 
-        // Credits (§5.8): per month, the tier for the lowest attainment; of the applicable tiers the
+        // Credits (docs/language.md, "Credits"): per month, the tier for the lowest attainment; of the applicable tiers the
         // one with the lowest threshold; percentage of the fee in decimal, half-to-even.
         var credits: [RefCredit] = []
         if c.objective.period == .calendarMonth, let fee = contract.fee, !c.credits.isEmpty {

@@ -4,7 +4,7 @@ import SLACMonitor
 import SLACTrace
 import Testing
 
-/// SPEC §10: too many (window, group) states give a clear error, not exhausted memory.
+/// docs/fuzzing.md: too many (window, group) states give a clear error, not exhausted memory.
 @Suite struct ResourceLimitTests {
     @Test func windowLimitStopsWithAClearError() throws {
         let dir = TempDir()

@@ -3,7 +3,7 @@ import Testing
 
 /// The shape of the syntax tree: what the parser hands to the checker and the formatter.
 @Suite struct ASTShapeTests {
-    /// SPEC §3's normative example, verbatim.
+    /// The first example of docs/language.md ("Two complete contracts"), verbatim.
     static let specExample = #"""
         // Acme / Nimbus inference agreement, schedule B
         contract "Acme Enterprise Inference Agreement" {
