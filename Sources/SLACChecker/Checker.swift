@@ -606,7 +606,8 @@ public struct Checker {
         }
     }
 
-    static func periodName(_ p: CheckedObjective.Period) -> String {
+    /// `calendar month`, `calendar quarter`, `calendar year` or `term`.
+    public static func periodName(_ p: CheckedObjective.Period) -> String {
         switch p {
         case .calendarMonth: "calendar month"
         case .calendarQuarter: "calendar quarter"
