@@ -618,7 +618,7 @@ public struct Checker {
 
     /// Whether a window can be longer than the shortest period of its kind (a window that
     /// starts in one period may end in the next; more than one period is a mistake).
-    static func window(_ w: CheckedWindow, isLongerThan period: CheckedObjective.Period) -> Bool {
+    public static func window(_ w: CheckedWindow, isLongerThan period: CheckedObjective.Period) -> Bool {
         let day = CivilTime.nanosPerDay
         let shortest: Int64
         switch period {
@@ -631,7 +631,7 @@ public struct Checker {
         case .term: return true
         case .fixed(let ns): return ns > shortest
         case .calendarDay, .calendarWeek: return false
-        case .calendarMonth: return period == .calendarMonth ? false : false
+        case .calendarMonth: return false
         case .calendarQuarter: return period == .calendarMonth
         case .calendarYear: return period != .calendarYear
         }
