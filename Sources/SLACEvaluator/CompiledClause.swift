@@ -431,7 +431,7 @@ final class CompiledClause: Sendable {
                                   windowsMet: met, windowsBreached: breached, windowsInsufficient: insufficient,
                                   periods: periodResults, credits: credits(periodResults), windows: windows)
         if valued { result.windowsValued = valuedCount }
-        if measure != nil { result.objectiveComparison = plan.objective.comparison.rawValue }
+        if measure != nil || plan.objective.comparison != .greaterEqual { result.objectiveComparison = plan.objective.comparison.rawValue }
         if let price = prices.first { result.chargesCurrency = price.currency }
         return result
     }

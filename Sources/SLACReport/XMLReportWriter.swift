@@ -153,6 +153,8 @@ public struct XMLReportWriter: Sendable {
                     "end": CivilTime.format(period.end),
                     "attainment": period.attainmentText,
                     "objective": period.objectiveText,
+                    // Only when not `>=` (a strict `objective measure > 99%`): older reports stay as they were.
+                    "objective-comparison": clause.objectiveComparison,
                     "verdict": period.verdict.rawValue,
                     "windows-met": String(period.met),
                     "windows-breached": String(period.breached),
