@@ -419,10 +419,13 @@ final class CompiledClause: Sendable {
             for pk in periodOrder {
                 guard let p = periods[pk] else { continue }
                 let attainment = Rational(p.met, p.met + p.breached)
-                periodResults.append(PeriodResult(start: pk.start, end: p.end, key: keyParts[Int(pk.group)], met: p.met, breached: p.breached,
-                                                  attainment: attainment, attainmentText: attainment.decimalString(significantDigits: 12),
-                                                  objectiveText: objectiveText,
-                                                  verdict: meetsObjective(attainment) ? .compliant : .breached))
+                var period = PeriodResult(start: pk.start, end: p.end, key: keyParts[Int(pk.group)], met: p.met, breached: p.breached,
+                                          attainment: attainment, attainmentText: attainment.decimalString(significantDigits: 12),
+                                          objectiveText: objectiveText,
+                                          verdict: meetsObjective(attainment) ? .compliant : .breached)
+                // Credits of the charges on window attainment need the group's charges too.
+                if !prices.isEmpty { period.chargesText = charges(state.tokenSums[pk]) }
+                periodResults.append(period)
             }
         }
         let verdict: ClauseVerdict = periodResults.isEmpty ? .noData

@@ -158,6 +158,8 @@ public struct XMLReportWriter: Sendable {
                     "verdict": period.verdict.rawValue,
                     "windows-met": String(period.met),
                     "windows-breached": String(period.breached),
+                    "charges": period.chargesText,
+                    "currency": period.chargesText == nil ? nil : clause.chargesCurrency,
                 ]) {
                     try writeKey(period.key, to: out)
                 }
