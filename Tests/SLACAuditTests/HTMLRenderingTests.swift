@@ -2,6 +2,7 @@ import Foundation
 @testable import SLACAudit
 import SLACReport
 import SLACTool
+import SLACTestSupport
 import Testing
 
 @Suite("HTML rendering")

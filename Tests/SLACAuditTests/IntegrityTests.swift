@@ -3,6 +3,7 @@ import Foundation
 @testable import SLACAudit
 import SLACReport
 import SLACTool
+import SLACTestSupport
 import Testing
 
 @Suite("Integrity: digest, signature, keys")

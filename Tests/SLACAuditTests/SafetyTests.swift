@@ -2,6 +2,7 @@ import CLibXML2
 import Foundation
 @testable import SLACAudit
 import SLACReport
+import SLACTestSupport
 import Testing
 
 @Suite("Reading untrusted reports")

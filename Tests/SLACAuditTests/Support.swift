@@ -28,16 +28,8 @@ func relativeToWorkingDirectory(_ target: String) -> String {
     return (ups + to[common...]).joined(separator: "/")
 }
 
-/// A temporary directory removed when the value is deinitialised.
-final class TempDir {
-    let url: URL
-    init() {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("slac-audit-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-    deinit { try? FileManager.default.removeItem(at: url) }
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-}
+/// The audit tests' name for the shared scratch directory.
+typealias TempDir = TemporaryDirectory
 
 func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
 
@@ -66,18 +58,6 @@ func sampleReport(windows: WindowSelection = .all, signingKey: ReportSigningKey?
         return try ReportIntegrity.seal(Array(xml.utf8), signingKey: signingKey)
     }
     return Array(xml.utf8)
-}
-
-/// A readable account of the first difference between two texts, for golden-file failures.
-func firstDifference(expected: String, actual: String) -> String? {
-    guard expected != actual else { return nil }
-    let e = expected.components(separatedBy: "\n"), a = actual.components(separatedBy: "\n")
-    for index in 0..<max(e.count, a.count) {
-        let left = index < e.count ? e[index] : "<end of file>"
-        let right = index < a.count ? a[index] : "<end of file>"
-        if left != right { return "first difference at line \(index + 1):\n- \(left)\n+ \(right)" }
-    }
-    return "the texts differ only in line endings"
 }
 
 /// Counts occurrences of `needle` in `haystack`.

@@ -1,6 +1,7 @@
 import Foundation
 import SLACChecker
 import SLACSyntax
+import SLACTestSupport
 import Testing
 
 /// One invalid contract of `Golden/invalid`: its name and where its first error must be.
@@ -150,7 +151,7 @@ struct GoldenCase: Sendable, CustomTestStringConvertible {
             try rendered.write(to: url, atomically: true, encoding: .utf8)
         } else {
             let expected = try String(contentsOf: directory.appendingPathComponent("\(golden.name).expected"), encoding: .utf8)
-            #expect(rendered == expected, "\(firstDifference(rendered, expected))")
+            #expect(rendered == expected, "\(firstDifference(expected: expected, actual: rendered) ?? "")")
         }
     }
 }
@@ -178,12 +179,3 @@ func expectHouseStyle(_ d: Diagnostic, in source: SourceFile, sourceLocation: So
     }
 }
 
-/// The first line where two renderings differ, for a readable failure.
-func firstDifference(_ actual: String, _ expected: String) -> String {
-    let a = actual.components(separatedBy: "\n"), e = expected.components(separatedBy: "\n")
-    for i in 0..<max(a.count, e.count) {
-        let x = i < a.count ? a[i] : "<end>", y = i < e.count ? e[i] : "<end>"
-        if x != y { return "line \(i + 1): got `\(x)`, expected `\(y)`" }
-    }
-    return "identical"
-}

@@ -1,6 +1,7 @@
 import Foundation
 import SLACChecker
 import SLACSyntax
+import SLACTestSupport
 import Testing
 
 /// The repository's example contracts (`Contracts/*.sla`), found from this file's path.
@@ -14,29 +15,6 @@ enum ExampleContracts {
 
     static func text(_ name: String) throws -> String {
         try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)
-    }
-}
-
-/// Source text with position markers (`1️⃣`, ...): the marker stands where a diagnostic must start.
-struct MarkedSource {
-    var text: String
-    var markers: [String: Int]
-
-    init(_ marked: String) {
-        var text = ""
-        var markers: [String: Int] = [:]
-        var offset = 0
-        for character in marked {
-            let scalars = Array(character.unicodeScalars)
-            if scalars.count == 3, ("0"..."9").contains(Character(scalars[0])), scalars[1].value == 0xFE0F, scalars[2].value == 0x20E3 {
-                markers[String(character)] = offset
-            } else {
-                text.append(character)
-                offset += character.utf8.count
-            }
-        }
-        self.text = text
-        self.markers = markers
     }
 }
 

@@ -4,6 +4,7 @@ import SLACEvaluator
 import SLACMonitor
 import SLACTool
 import SLACTrace
+import SLACTestSupport
 import Testing
 
 /// Record accounting (docs/language.md, "Record accounting"; docs/formats.md, "Bad records") with malformed input, JSON Lines and CSV.

@@ -3,6 +3,7 @@ import SLACChecker
 import SLACEvaluator
 import SLACMonitor
 import SLACTrace
+import SLACTestSupport
 import Testing
 
 /// Calendar windows across daylight-saving changes, against UTC instants computed by hand.

@@ -2,6 +2,7 @@ import Foundation
 import SLACChecker
 import SLACEvaluator
 import SLACTrace
+import SLACTestSupport
 import Testing
 
 /// Hand-made inputs at the edges of docs/language.md and docs/fuzzing.md, each compared with the reference too.

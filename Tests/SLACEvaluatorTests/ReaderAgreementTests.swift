@@ -1,5 +1,6 @@
 import Foundation
 import SLACTrace
+import SLACTestSupport
 import Testing
 
 /// The trace reader and the reference (Foundation's JSONSerialization) read the same numbers:

@@ -2,6 +2,7 @@ import Foundation
 import SLACEvaluator
 import SLACMonitor
 import SLACTrace
+import SLACTestSupport
 import Testing
 
 /// docs/fuzzing.md: too many (window, group) states give a clear error, not exhausted memory.

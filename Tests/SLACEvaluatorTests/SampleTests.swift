@@ -5,6 +5,7 @@ import SLACMonitor
 import SLACReport
 import SLACTool
 import SLACTrace
+import SLACTestSupport
 import Testing
 
 let sampleContract = packageRoot.appendingPathComponent("Contracts/acme-schedule-b.sla").path

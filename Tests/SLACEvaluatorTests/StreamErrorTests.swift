@@ -1,6 +1,7 @@
 import Foundation
 import SLACEvaluator
 import SLACTrace
+import SLACTestSupport
 import Testing
 
 /// A streamed trace found corrupt after its first block fails like one that cannot be opened:

@@ -26,26 +26,8 @@ struct TestFailure: Error, CustomStringConvertible {
     init(_ d: String) { description = d }
 }
 
-/// A scratch directory removed by the caller.
-final class TempDir {
-    let url: URL
-    init() {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("slac-eval-tests-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-    func file(_ name: String, _ contents: String) throws -> String {
-        let p = url.appendingPathComponent(name).path
-        try Data(contents.utf8).write(to: URL(fileURLWithPath: p))
-        return p
-    }
-    func file(_ name: String, bytes: [UInt8]) throws -> String {
-        let p = url.appendingPathComponent(name).path
-        try Data(bytes).write(to: URL(fileURLWithPath: p))
-        return p
-    }
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-    deinit { try? FileManager.default.removeItem(at: url) }
-}
+/// The evaluator tests' name for the shared scratch directory.
+typealias TempDir = TemporaryDirectory
 
 /// Checks a contract text, failing with the rendered diagnostics.
 func checkContract(_ text: String, path: String = "gen.sla") throws -> CheckedContract {

@@ -73,21 +73,6 @@ func readBytes(_ url: URL) throws -> [UInt8] { Array(try Data(contentsOf: url)) 
 
 var recording: Bool { ProcessInfo.processInfo.environment["SLAC_RECORD"] == "1" }
 
-/// A readable account of the first difference between two texts, for golden-file failures.
-func firstDifference(expected: [UInt8], actual: [UInt8]) -> String? {
-    guard expected != actual else { return nil }
-    let e = String(decoding: expected, as: UTF8.self).components(separatedBy: "\n")
-    let a = String(decoding: actual, as: UTF8.self).components(separatedBy: "\n")
-    for index in 0..<max(e.count, a.count) {
-        let left = index < e.count ? e[index] : "<end of file>"
-        let right = index < a.count ? a[index] : "<end of file>"
-        if left != right {
-            return "first difference at line \(index + 1) (expected \(e.count) lines, got \(a.count)):\n- \(left)\n+ \(right)"
-        }
-    }
-    return "the files differ only in line endings or a trailing newline"
-}
-
 // MARK: - Fixtures
 
 func instant(_ text: String) -> Int64 { CivilTime.parseInstant(text)! }

@@ -1,6 +1,7 @@
 import Foundation
 import SLACEvaluator
 @testable import SLACReport
+import SLACTestSupport
 import Testing
 
 @Suite struct XMLReportWriterTests {

@@ -1,4 +1,5 @@
 import SLACSyntax
+import SLACTestSupport
 import Testing
 
 /// Syntax diagnostics pinned to their exact position with markers (`1️⃣`): the marker stands

@@ -1,37 +1,6 @@
 import SLACSyntax
+import SLACTestSupport
 import Testing
-
-/// Source text with position markers (`1️⃣`, `2️⃣`, ...) in the style of swift-syntax's `assertParse`.
-struct MarkedSource {
-    /// The text without its markers.
-    var text: String
-    /// Byte offset in `text` of each marker.
-    var markers: [String: Int]
-
-    init(_ marked: String) {
-        var text = ""
-        var markers: [String: Int] = [:]
-        var offset = 0
-        for character in marked {
-            if MarkedSource.isMarker(character) {
-                let name = String(character)
-                precondition(markers[name] == nil, "marker \(name) used twice")
-                markers[name] = offset
-            } else {
-                text.append(character)
-                offset += character.utf8.count
-            }
-        }
-        self.text = text
-        self.markers = markers
-    }
-
-    /// A keycap emoji: a digit, U+FE0F, U+20E3.
-    static func isMarker(_ c: Character) -> Bool {
-        let scalars = Array(c.unicodeScalars)
-        return scalars.count == 3 && ("0"..."9").contains(Character(scalars[0])) && scalars[1].value == 0xFE0F && scalars[2].value == 0x20E3
-    }
-}
 
 /// Wraps clause items into a minimal contract (markers survive the wrapping).
 func contract(clause body: String) -> String {

@@ -1,24 +1,9 @@
 import Foundation
 import SLACTool
+import SLACTestSupport
 import Testing
 
-/// Temporary files for one test, removed at the end.
-final class TemporaryDirectory {
-    let url: URL
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("slac-tool-tests-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-    deinit { try? FileManager.default.removeItem(at: url) }
-
-    func write(_ name: String, _ bytes: [UInt8]) throws -> String {
-        let file = url.appendingPathComponent(name)
-        try Data(bytes).write(to: file)
-        return file.path
-    }
-
-    func write(_ name: String, _ text: String) throws -> String { try write(name, Array(text.utf8)) }
-
+extension TemporaryDirectory {
     /// A `gzip -c` copy of `path` in this directory, named after it with `.gz`.
     func gzipCopy(of path: String) throws -> String {
         let target = url.appendingPathComponent(URL(fileURLWithPath: path).lastPathComponent + ".gz").path
@@ -69,7 +54,7 @@ enum Examples {
     }
 
     @Test func invalidContractExitsTwoWithRenderedDiagnostics() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory()
         let path = try dir.write("bad.sla", Self.invalid)
         let output = CheckCommand.run(paths: [path], format: .text, colored: false)
         #expect(output.exitCode == 2)
@@ -91,7 +76,7 @@ enum Examples {
     }
 
     @Test func oneInvalidFileAmongValidOnesFailsTheRun() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory()
         let bad = try dir.write("bad.sla", Self.invalid)
         let output = CheckCommand.run(paths: Examples.paths + [bad], format: .text, colored: false)
         #expect(output.exitCode == 2)
@@ -100,7 +85,7 @@ enum Examples {
     }
 
     @Test func missingFile() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory()
         let path = dir.url.appendingPathComponent("nope.sla").path
         let output = CheckCommand.run(paths: [path], format: .text, colored: false)
         #expect(output.exitCode == 2)
@@ -109,7 +94,7 @@ enum Examples {
     }
 
     @Test func directory() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory()
         let output = CheckCommand.run(paths: [dir.url.path], format: .text, colored: false)
         #expect(output.exitCode == 2)
         #expect(output.standardError.hasPrefix("error[SLA0002]: "))
@@ -118,7 +103,7 @@ enum Examples {
 
     @Test(arguments: ["", "   \n\t\r\n"])
     func emptyFile(_ content: String) throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory()
         let path = try dir.write("empty.sla", content)
         let output = CheckCommand.run(paths: [path], format: .text, colored: false)
         #expect(output.exitCode == 2)
@@ -126,7 +111,7 @@ enum Examples {
     }
 
     @Test func jsonOutputParses() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory()
         let bad = try dir.write("bad.sla", Self.invalid)
         let missing = dir.url.appendingPathComponent("missing.sla").path
         let output = CheckCommand.run(paths: [bad, missing], format: .json, colored: false)
@@ -161,7 +146,7 @@ enum Examples {
     }
 
     @Test func jsonNotesCarryLocations() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory()
         let path = try dir.write("dup.sla", """
             contract "D" {
                 effective 2026-01-01 to 2027-01-01

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import SLACTool
+import SLACTestSupport
 import Testing
 
 /// A compressed trace carries two digests: `sha256` of its content and `file-sha256` of the file
@@ -14,7 +15,7 @@ import Testing
     }
 
     @Test func gzipTraceHasBothDigests() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory()
         let plain = try Data(contentsOf: URL(fileURLWithPath: ExitCodeTests.sample))
         let gz = try dir.gzipCopy(of: ExitCodeTests.sample)
         let stored = try Data(contentsOf: URL(fileURLWithPath: gz))

@@ -1,5 +1,6 @@
 import Foundation
 import SLACTool
+import SLACTestSupport
 import Testing
 
 /// Bytes that are not a contract's UTF-8 text are reported with their byte offset before parsing
@@ -8,7 +9,7 @@ import Testing
     static let valid = Array("contract \"T\" {\n    id \"x\"\n}\n".utf8)
 
     func load(_ bytes: [UInt8]) throws -> Result<String, InputProblem> {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory()
         let path = try dir.write("c.sla", bytes)
         return ContractLoading.load(path: path).map { $0.text }
     }
@@ -78,7 +79,7 @@ import Testing
     }
 
     @Test func checkCommandReportsLoadingProblemsWithLocation() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory()
         let path = try dir.write("bad.sla", Array("contract \"T\" {\n  ".utf8) + [0xFF])
         let output = CheckCommand.run(paths: [path], format: .text, colored: false)
         #expect(output.exitCode == 2)
@@ -93,7 +94,7 @@ import Testing
 
     /// Random bytes through the loader and the checker: never a crash, always a verdict.
     @Test func randomBytesThroughTheTool() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory()
         var state: UInt64 = 0x5EED
         func next() -> UInt8 {
             state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407

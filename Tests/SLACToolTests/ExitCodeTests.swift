@@ -1,5 +1,6 @@
 import Foundation
 import SLACTool
+import SLACTestSupport
 import Testing
 
 /// The exit code is the whole contract with CI (docs/ci.md): usage errors are 2 for every
@@ -97,7 +98,7 @@ import Testing
     }
 
     @Test func zeroByteTraceIsAnInputError() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory()
         let run = try Self.verify(try dir.write("empty.jsonl", ""))
         #expect(run.status == 3)
         #expect(run.stderr.contains("holds no records"), "\(run.stderr)")
@@ -105,7 +106,7 @@ import Testing
     }
 
     @Test func headerOnlyCSVAndEmptyArrayAreInputErrors() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory()
         let csv = try dir.write("h.csv", "id,ts,tenant,status,ttft_ms\n")
         let run = try Self.verify(csv)
         #expect(run.status == 3, "\(run.stderr)")
@@ -124,7 +125,7 @@ import Testing
     }
 
     @Test func nanosecondTimestampsAreAnInputError() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory()
         let lines = (0..<50).map { i in
             "{\"id\":\"r\(i)\",\"ts\":\(1_773_446_400_000_000_000 + i * 1_000_000_000),\"status\":\"ok\",\"ttft_ms\":100}"
         }
@@ -134,7 +135,7 @@ import Testing
     }
 
     @Test func aTraceOutsideTheTermSaysWhereItLies() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory()
         let old = try dir.write("old.sla", (try String(contentsOfFile: Self.contract, encoding: .utf8))
             .replacingOccurrences(of: "effective 2026-01-01 to 2027-01-01", with: "effective 2023-01-01 to 2024-01-01")
             .replacingOccurrences(of: "2026-03-14T02:00:00Z", with: "2023-03-14T02:00:00Z")
@@ -146,7 +147,7 @@ import Testing
     }
 
     @Test func exitThreeLeavesNoStaleReportAndAJUnitError() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory()
         let report = dir.url.appendingPathComponent("r.xml").path
         let junit = dir.url.appendingPathComponent("j.xml").path
         // A good run first: both files exist and say breached.
@@ -163,7 +164,7 @@ import Testing
     }
 
     @Test func strictSaysInputErrorEverywhere() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory()
         let junit = dir.url.appendingPathComponent("j.xml").path
         let text = try String(contentsOfFile: Self.sample, encoding: .utf8) + "not json\n"
         let trace = try dir.write("t.jsonl", text)
@@ -175,7 +176,7 @@ import Testing
     }
 
     @Test func theSameTraceTwiceIsAUsageError() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory()
         let copy = try dir.write("copy.jsonl", try String(contentsOfFile: Self.sample, encoding: .utf8))
         let run = try Self.verify(copy, [Self.sample])
         #expect(run.status == 2, "\(run.stderr)")

@@ -1,5 +1,6 @@
 import Foundation
 import SLACTool
+import SLACTestSupport
 import Testing
 
 /// A plan file is input like any other (docs/fuzzing.md): an edited or inconsistent plan is refused with
@@ -12,7 +13,7 @@ import Testing
     /// Lives as long as the test (each test gets its own suite value).
     let dir: TemporaryDirectory
 
-    init() throws { dir = try TemporaryDirectory() }
+    init() throws { dir = TemporaryDirectory() }
 
     func plan(editedBy edit: (inout [String: Any]) -> Void) throws -> String {
         let planPath = try dir.write("plan.json", [])

@@ -1,5 +1,6 @@
 import Foundation
 import SLACTool
+import SLACTestSupport
 import Testing
 
 /// `slac verify` reads gzip files as streams (memory flat in the trace length, README.md, "Commands"); the report
@@ -11,7 +12,7 @@ import Testing
     static let sample = root.appendingPathComponent("Contracts/samples/acme-2026-03-14").path
 
     let dir: TemporaryDirectory
-    init() throws { dir = try TemporaryDirectory() }
+    init() throws { dir = TemporaryDirectory() }
 
     func gzip(_ path: String) throws -> String { try dir.gzipCopy(of: path) }
 

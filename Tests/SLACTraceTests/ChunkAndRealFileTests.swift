@@ -1,4 +1,5 @@
 import Foundation
+import SLACTestSupport
 import Testing
 @testable import SLACTrace
 
@@ -62,7 +63,7 @@ struct ChunkAndRealFileTests {
 
     @Test(.enabled(if: generatorAvailable))
     func generatedJSONLMatchesFoundation() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory()
         let path = try Self.generate("jsonl", into: dir)
         let input = try TraceInput(path: path)
         #expect(TraceFormatDetection.detect(bytes: input.bytes, path: path) == .jsonl)
@@ -99,7 +100,7 @@ struct ChunkAndRealFileTests {
 
     @Test(.enabled(if: generatorAvailable))
     func generatedCSVMatchesJSONL() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory()
         let jsonPath = try Self.generate("jsonl", into: dir)
         let csvPath = try Self.generate("csv", into: dir)
         let json = try TraceInput(path: jsonPath)
@@ -177,7 +178,7 @@ struct CSVPreambleTests {
 
     @Test("a stream's first block holds the header, however many blank lines precede it", arguments: [0, 10, 300])
     func streamed(blankLines: Int) throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory()
         let path = dir.path("t.csv")
         try Self.text(blankLines: blankLines, bom: true).write(toFile: path, atomically: true, encoding: .utf8)
         let reader = LineBlockReader(stream: try TraceStream(path: path), blockSize: 64)

@@ -1,4 +1,5 @@
 import Foundation
+import SLACTestSupport
 import Testing
 @testable import SLACTrace
 
@@ -9,7 +10,7 @@ struct InputTests {
     }.joined(separator: "\n") + "\n"
 
     @Test func mappedFile() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory()
         let path = dir.path("trace.jsonl")
         try Self.lines.write(toFile: path, atomically: true, encoding: .utf8)
         let input = try TraceInput(path: path)
@@ -19,7 +20,7 @@ struct InputTests {
     }
 
     @Test func gzipRoundTripAndConcatenatedMembers() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory()
         let path = dir.path("trace.jsonl")
         try Self.lines.write(toFile: path, atomically: true, encoding: .utf8)
         try run("/usr/bin/gzip", ["-k", "-9", path])
@@ -44,7 +45,7 @@ struct InputTests {
     }
 
     @Test func gzipErrors() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory()
         let path = dir.path("trace.jsonl")
         try Self.lines.write(toFile: path, atomically: true, encoding: .utf8)
         try run("/usr/bin/gzip", ["-9", path])
@@ -78,7 +79,7 @@ struct InputTests {
     }
 
     @Test func fileErrors() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory()
         let missing = dir.path("missing.jsonl")
         #expect(throws: TraceInputError(path: missing, message: "no such file")) { _ = try TraceInput(path: missing) }
         #expect(throws: TraceInputError(path: dir.url.path, message: "is a directory")) { _ = try TraceInput(path: dir.url.path) }
@@ -92,7 +93,7 @@ struct InputTests {
     }
 
     @Test func emptyFile() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory()
         let path = dir.path("empty.jsonl")
         #expect(FileManager.default.createFile(atPath: path, contents: Data()))
         let input = try TraceInput(path: path)
@@ -104,7 +105,7 @@ struct InputTests {
     }
 
     @Test func pipeIsReadToTheEnd() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory()
         let path = dir.path("trace.jsonl")
         try Self.lines.write(toFile: path, atomically: true, encoding: .utf8)
         // A FIFO is not a regular file: it is read, not mapped.

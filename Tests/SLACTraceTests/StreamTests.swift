@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import SLACTestSupport
 import Testing
 @testable import SLACTrace
 
@@ -18,7 +19,7 @@ struct StreamTests {
 
     @Test("gzip and plain streams give the content; blocks end at line ends", arguments: [64, 100, 4096, 1 << 20])
     func contentAndCuts(blockSize: Int) throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory()
         let path = dir.path("trace.jsonl")
         // Lines of varied length, some longer than the smallest block, and no final line break.
         var text = ""
@@ -39,7 +40,7 @@ struct StreamTests {
 
     @Test("CSV rows with quoted line breaks are never cut", arguments: [16, 33, 70])
     func csvRows(blockSize: Int) throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory()
         let path = dir.path("trace.csv")
         var text = "ts,id,note\r\n"
         for k in 0..<200 {
@@ -60,7 +61,7 @@ struct StreamTests {
 
     @Test("gzip errors are the whole-input errors")
     func errors() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory()
         let path = dir.path("trace.jsonl")
         try String(repeating: #"{"id":"r","ts":"2026-03-01T00:00:00Z"}"# + "\n", count: 2_000).write(toFile: path, atomically: true, encoding: .utf8)
         _ = try run("/usr/bin/gzip", ["-9", path])
@@ -114,7 +115,7 @@ struct StreamTests {
 
     @Test("a line longer than the limit is an input error, not exhausted memory")
     func lineLimit() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory()
         let csv = dir.path("t.csv")
         try ("ts,id\n2026-03-01T00:00:00Z,\"unmatched\n" + String(repeating: "2026-03-01T00:00:00Z,r\n", count: 2_000))
             .write(toFile: csv, atomically: true, encoding: .utf8)
@@ -139,7 +140,7 @@ struct StreamTests {
     // open waiting for ever: the time limit turns that hang into a failure.
     @Test("a named pipe is read as a stream, and its writer is not cut off", .timeLimit(.minutes(1)))
     func namedPipe() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory()
         let source = dir.path("trace.jsonl")
         let text = String(repeating: #"{"id":"r","ts":"2026-03-01T00:00:00Z"}"# + "\n", count: 5_000)
         try text.write(toFile: source, atomically: true, encoding: .utf8)
@@ -158,7 +159,7 @@ struct StreamTests {
 
     @Test("the prefix is the start of the content and is not consumed")
     func prefix() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory()
         let path = dir.path("trace.jsonl")
         let text = String(repeating: #"{"id":"r","ts":"2026-03-01T00:00:00Z"}"# + "\n", count: 100)
         try text.write(toFile: path, atomically: true, encoding: .utf8)
@@ -176,7 +177,7 @@ struct StreamTests {
 @Suite struct PatientOpenTests {
     @Test("opening a named pipe without a writer says so after a second", .timeLimit(.minutes(1)))
     func announcesTheWait() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory()
         let fifo = dir.path("pipe")
         #expect(mkfifo(fifo, 0o600) == 0)
         let said = Mutex<[String]>([])
@@ -202,7 +203,7 @@ struct StreamTests {
 
     @Test("a regular file opens without a word")
     func regularFileIsQuiet() throws {
-        let dir = try TemporaryDirectory()
+        let dir = TemporaryDirectory()
         let path = dir.path("t.jsonl")
         try "x\n".write(toFile: path, atomically: true, encoding: .utf8)
         let said = Mutex<[String]>([])

@@ -1,4 +1,5 @@
 import Foundation
+import SLACTestSupport
 @testable import SLACTrace
 
 /// The canonical request used by most tests.
@@ -74,17 +75,6 @@ func sameRecords(_ a: [TraceRecord], _ b: [TraceRecord]) -> Bool {
               zip(x.numbers, y.numbers).allSatisfy({ sameNumber($0, $1) }) else { return false }
     }
     return true
-}
-
-/// A temporary directory removed at deinit.
-final class TemporaryDirectory {
-    let url: URL
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("slactrace-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-    deinit { try? FileManager.default.removeItem(at: url) }
 }
 
 /// Runs a program and returns its exit status.
