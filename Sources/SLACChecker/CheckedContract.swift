@@ -181,6 +181,10 @@ public struct CheckedPrice: Sendable, Hashable, Codable {
 public struct MaintenanceInterval: Sendable, Hashable, Codable {
     public var start: Int64
     public var end: Int64
+    public init(start: Int64, end: Int64) {
+        self.start = start
+        self.end = end
+    }
 }
 
 /// Exclusions of a contract or clause (SPEC §5.3).

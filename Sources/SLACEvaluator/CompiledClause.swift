@@ -27,6 +27,15 @@ final class CompiledClause: Sendable {
     let fee: Rational?
     let feeCurrency: String?
     let feeMinorDigits: Int
+    /// The period measure, when not plain window attainment.
+    let measure: CheckedMeasure?
+    /// True for a `value` clause.
+    let valued: Bool
+    /// Prices read for credits of the charges (empty otherwise: billing costs nothing then).
+    let prices: [CheckedPrice]
+    let periodKind: CheckedObjective.Period
+    /// Maintenance that applies to the clause (the contract's and its own): the grid leaves it out.
+    let maintenance: [MaintenanceInterval]
     /// What a record adds to its window, derived from the aggregate once so that the per-record
     /// switch is on a plain enum rather than on the plan's aggregate with its payloads.
     enum Accumulation { case count, share, values, sum, minimum, maximum }
@@ -58,6 +67,11 @@ final class CompiledClause: Sendable {
         fee = plan.contract.feeAmount.flatMap { Rational(decimal: $0) }
         feeCurrency = plan.contract.feeCurrency
         feeMinorDigits = plan.contract.feeMinorUnitDigits ?? 2
+        measure = c.measure
+        valued = c.valued ?? false
+        prices = c.credits.contains { $0.base == .charges } ? (plan.contract.prices ?? []) : []
+        periodKind = c.objective.period
+        maintenance = plan.exclusions.maintenance + c.exclusions.maintenance
         doubleBound = DoubleBound(c.comparison, c.bound)
         switch c.aggregate {
         case .count: accumulation = .count
@@ -104,10 +118,38 @@ final class CompiledClause: Sendable {
     @inline(__always)
     func observe(_ r: TraceRecord, slots: FieldSlots, group: Int32, assigner: inout WindowAssigner, state: inout ClauseState) {
         if !exclusions.isEmpty && exclusions.excludes(r, slots) { return }
+        if !prices.isEmpty { bill(r, slots: slots, group: group, state: &state) }
         if let scope, scope.evaluate(r, slots) != .trueValue { return }
         let (start, end) = assigner.assign(r.timestamp)
         let index = state.window(start: start, end: end, group: group)
         update(&state.windows[index], r, slots)
+        if measure != nil {
+            let key = PeriodKey(start: period(of: r.timestamp, &state), group: group)
+            if key != state.lastPresence {
+                state.presence.insert(key)
+                state.lastPresence = key
+            }
+        }
+    }
+
+    /// The start of the period containing `ts`, cached in the state (records come nearly sorted).
+    @inline(__always)
+    private func period(of ts: Int64, _ state: inout ClauseState) -> Int64 {
+        if ts >= state.cachedPeriod.start && ts < state.cachedPeriod.end { return state.cachedPeriod.start }
+        let bounds = CalendarWindows.period(periodKind, zone: zone, containing: ts, term: (termStart, termEnd))
+        state.cachedPeriod = bounds
+        return bounds.0
+    }
+
+    /// Adds a record's priced token counts to its (period, group).
+    private func bill(_ r: TraceRecord, slots: FieldSlots, group: Int32, state: inout ClauseState) {
+        let key = PeriodKey(start: period(of: r.timestamp, &state), group: group)
+        var sums = state.tokenSums[key] ?? Array(repeating: ExactSum(), count: prices.count)
+        for (i, price) in prices.enumerated() {
+            let v = slots.value(price.field, r)
+            if v.isFinite { sums[i].add(v) }
+        }
+        state.tokenSums[key] = sums
     }
 
     @inline(__always)
@@ -276,6 +318,17 @@ final class CompiledClause: Sendable {
     struct Judgement {
         var observed: ObservedValue?
         var verdict: WindowVerdict
+        /// The exact value, kept for `measure mean` only.
+        var exact: Rational?
+    }
+
+    /// The exact value of an observation (for means of window values).
+    func exactValue(_ o: Observed) -> Rational {
+        switch o {
+        case .double(let d): Rational(exactly: d)
+        case .exact(let r): r
+        case .fraction(let n, let d): Rational(n, d)
+        }
     }
 
     /// Judges the windows at storage indices `range`: the costly part of finishing (exact
@@ -289,8 +342,10 @@ final class CompiledClause: Sendable {
                 out.append(Judgement(observed: nil, verdict: .insufficient))
                 continue
             }
-            let verdict: WindowVerdict = w.count >= plan.minimumRequests ? (holds(o) ? .met : .breached) : .insufficient
-            out.append(Judgement(observed: format(o), verdict: verdict))
+            let sufficient = w.count >= plan.minimumRequests
+            let verdict: WindowVerdict = valued ? (sufficient ? .valued : .insufficient) : (sufficient ? (holds(o) ? .met : .breached) : .insufficient)
+            let exact = measure?.kind == .mean && verdict == .valued ? exactValue(o) : nil
+            out.append(Judgement(observed: format(o), verdict: verdict, exact: exact))
         }
         return out
     }
@@ -316,7 +371,10 @@ final class CompiledClause: Sendable {
 
         var windows: [WindowResult] = []
         windows.reserveCapacity(state.windows.count)
-        var met = 0, breached = 0, insufficient = 0
+        var met = 0, breached = 0, insufficient = 0, valuedCount = 0
+        // With a period measure: every window with in-scope records, for the grid.
+        var measured: [MeasuredWindow] = []
+        if measure != nil { measured.reserveCapacity(windowOrder.count) }
         // (period start, group) -> (period end, met, breached)
         var periods: [PeriodKey: (end: Int64, met: Int, breached: Int)] = [:]
         var cachedPeriod: (start: Int64, end: Int64) = (1, 0)
@@ -331,8 +389,11 @@ final class CompiledClause: Sendable {
             case .met: met += 1
             case .breached: breached += 1
             case .insufficient: insufficient += 1
+            case .valued: valuedCount += 1
             }
-            if verdict != .insufficient {
+            if measure != nil {
+                measured.append(MeasuredWindow(start: start, group: group, verdict: verdict, value: judged[i].exact))
+            } else if verdict != .insufficient {
                 // Windows arrive in time order, so the month of the previous one usually holds.
                 if !(start >= cachedPeriod.start && start < cachedPeriod.end) {
                     let (ps, pe) = periodBounds(windowStart: start)
@@ -351,44 +412,79 @@ final class CompiledClause: Sendable {
         var periodResults: [PeriodResult] = []
         let objective = plan.objective.fraction
         let objectiveText = objective.decimalString(significantDigits: 12)
-        let periodOrder = periods.keys.sorted { a, b in a.start != b.start ? a.start < b.start : rank[Int(a.group)] < rank[Int(b.group)] }
-        for pk in periodOrder {
-            guard let p = periods[pk] else { continue }
-            let attainment = Rational(p.met, p.met + p.breached)
-            periodResults.append(PeriodResult(start: pk.start, end: p.end, key: keyParts[Int(pk.group)], met: p.met, breached: p.breached,
-                                              attainment: attainment, attainmentText: attainment.decimalString(significantDigits: 12),
-                                              objectiveText: objectiveText,
-                                              verdict: attainment >= objective ? .compliant : .breached))
+        if let measure {
+            periodResults = measuredPeriods(measure, state: state, windows: measured, keyParts: keyParts)
+        } else {
+            let periodOrder = periods.keys.sorted { a, b in a.start != b.start ? a.start < b.start : rank[Int(a.group)] < rank[Int(b.group)] }
+            for pk in periodOrder {
+                guard let p = periods[pk] else { continue }
+                let attainment = Rational(p.met, p.met + p.breached)
+                periodResults.append(PeriodResult(start: pk.start, end: p.end, key: keyParts[Int(pk.group)], met: p.met, breached: p.breached,
+                                                  attainment: attainment, attainmentText: attainment.decimalString(significantDigits: 12),
+                                                  objectiveText: objectiveText,
+                                                  verdict: meetsObjective(attainment) ? .compliant : .breached))
+            }
         }
         let verdict: ClauseVerdict = periodResults.isEmpty ? .noData
             : (periodResults.contains { $0.verdict == .breached } ? .breached : .compliant)
-        return ClauseResult(ref: plan.ref, name: plan.name, text: plan.text, requirement: plan.requirement, verdict: verdict,
-                            windowsMet: met, windowsBreached: breached, windowsInsufficient: insufficient,
-                            periods: periodResults, credits: credits(periodResults), windows: windows)
+        var result = ClauseResult(ref: plan.ref, name: plan.name, text: plan.text, requirement: plan.requirement, verdict: verdict,
+                                  windowsMet: met, windowsBreached: breached, windowsInsufficient: insufficient,
+                                  periods: periodResults, credits: credits(periodResults), windows: windows)
+        if valued { result.windowsValued = valuedCount }
+        if measure != nil { result.objectiveComparison = plan.objective.comparison.rawValue }
+        if let price = prices.first { result.chargesCurrency = price.currency }
+        return result
     }
 
-    /// The objective period containing a window start (SPEC §5.7).
-    func periodBounds(windowStart: Int64) -> (Int64, Int64) {
-        switch plan.objective.period {
-        case .term: return (termStart, termEnd)
-        case .calendarMonth: return CalendarWindows.bounds(.calendarMonth, zone: zone, containing: windowStart)
+    /// Whether a period's measure satisfies the objective.
+    func meetsObjective(_ measure: Rational) -> Bool {
+        let bound = plan.objective.fraction
+        switch plan.objective.comparison {
+        case .greaterEqual: return measure >= bound
+        case .greater: return measure > bound
+        case .lessEqual: return measure <= bound
+        case .less: return measure < bound
+        case .equal: return measure == bound
+        case .notEqual: return measure != bound
         }
     }
 
-    /// Credits per calendar month (SPEC §5.8): the tier that applies to the month's lowest
-    /// attainment; of the tiers that apply, the one with the lowest threshold.
+    /// The objective period containing a window start (docs/language.md, "Attainment").
+    func periodBounds(windowStart: Int64) -> (Int64, Int64) {
+        CalendarWindows.period(plan.objective.period, zone: zone, containing: windowStart, term: (termStart, termEnd))
+    }
+
+    /// Credits (docs/language.md, "Credits"). Of the fee: per calendar month, the tier that applies
+    /// to the worst measure among the month's groups. Of the charges: per (period, group), the
+    /// tier that applies to the group's measure, on its charges. Of the tiers that apply, the
+    /// one with the worst bound (tiers are stored worst first).
     func credits(_ periods: [PeriodResult]) -> [CreditResult] {
-        guard plan.objective.period == .calendarMonth, !plan.credits.isEmpty, let fee, let currency = feeCurrency else { return [] }
-        var lowest: [Int64: (end: Int64, attainment: Rational)] = [:]
+        guard let first = plan.credits.first else { return [] }
+        let lowerIsWorse = first.lowerIsWorse
+        func tier(for measure: Rational) -> CheckedCredit? { plan.credits.first { $0.applies(to: measure) } }
+        if first.base == .charges {
+            guard let price = prices.first else { return [] }
+            var result: [CreditResult] = []
+            for p in periods {
+                guard let m = p.attainment, let tier = tier(for: m), let chargesText = p.chargesText,
+                      let charges = Rational(decimal: chargesText) else { continue }
+                let amount = charges * tier.percent / Rational(100)
+                result.append(CreditResult(start: p.start, end: p.end, percentText: tier.percent.decimalString(significantDigits: 12),
+                                           amountText: Rational.fixed(amount, fractionDigits: price.minorUnitDigits), currency: price.currency,
+                                           key: p.key, chargesText: chargesText))
+            }
+            return result
+        }
+        guard plan.objective.period == .calendarMonth, let fee, let currency = feeCurrency else { return [] }
+        var worst: [Int64: (end: Int64, measure: Rational)] = [:]
         for p in periods {
             guard let a = p.attainment else { continue }
-            if let current = lowest[p.start], current.attainment <= a { continue }
-            lowest[p.start] = (p.end, a)
+            if let current = worst[p.start], lowerIsWorse ? current.measure <= a : current.measure >= a { continue }
+            worst[p.start] = (p.end, a)
         }
         var result: [CreditResult] = []
-        for (start, entry) in lowest.sorted(by: { $0.key < $1.key }) {
-            let applicable = plan.credits.filter { entry.attainment < $0.threshold }
-            guard let tier = applicable.min(by: { $0.threshold < $1.threshold }) else { continue }
+        for (start, entry) in worst.sorted(by: { $0.key < $1.key }) {
+            guard let tier = tier(for: entry.measure) else { continue }
             let amount = fee * tier.percent / Rational(100)
             result.append(CreditResult(start: start, end: entry.end, percentText: tier.percent.decimalString(significantDigits: 12),
                                        amountText: Rational.fixed(amount, fractionDigits: feeMinorDigits), currency: currency))
@@ -398,7 +494,7 @@ final class CompiledClause: Sendable {
 }
 
 /// An objective period of one group.
-struct PeriodKey: Hashable {
+struct PeriodKey: Hashable, Sendable {
     var start: Int64
     var group: Int32
 }

@@ -260,9 +260,28 @@ enum CalendarWindows {
             let weekday = ((day + 3) % 7 + 7) % 7  // 0 = Monday
             let monday = day - weekday
             return (zone.startOfDay(monday), zone.startOfDay(monday + 7))
+        case .calendarQuarter:
+            let (y, m, _) = CivilTime.civil(days: day)
+            let first = (m - 1) / 3 * 3 + 1
+            let start = CivilTime.days(year: y, month: first, day: 1)
+            let next = first == 10 ? CivilTime.days(year: y + 1, month: 1, day: 1) : CivilTime.days(year: y, month: first + 3, day: 1)
+            return (zone.startOfDay(start), zone.startOfDay(next))
+        case .calendarYear:
+            let (y, _, _) = CivilTime.civil(days: day)
+            return (zone.startOfDay(CivilTime.days(year: y, month: 1, day: 1)), zone.startOfDay(CivilTime.days(year: y + 1, month: 1, day: 1)))
         default:
             let (y, m, _) = CivilTime.civil(days: day)
             return monthBounds(year: y, month: m, zone: zone)
+        }
+    }
+
+    /// The calendar period (month, quarter, year) containing an instant; the term for `.term`.
+    static func period(_ period: CheckedObjective.Period, zone: ZoneRules, containing ts: Int64, term: (Int64, Int64)) -> (Int64, Int64) {
+        switch period {
+        case .term: return term
+        case .calendarMonth: return bounds(.calendarMonth, zone: zone, containing: ts)
+        case .calendarQuarter: return bounds(.calendarQuarter, zone: zone, containing: ts)
+        case .calendarYear: return bounds(.calendarYear, zone: zone, containing: ts)
         }
     }
 

@@ -88,6 +88,15 @@ struct ClauseState: Sendable {
     private var buckets: [Int32] = Array(repeating: -1, count: 256)
     private var lastStart: [Int64] = []
     private var lastWindow: [Int32] = []
+    /// For a clause with a period measure: the (period, group) pairs with an in-scope record
+    /// (a group exists in a period when it has one; docs/language.md, "Period measures").
+    var presence: Set<PeriodKey> = []
+    /// For a clause with credits of the charges: the exact sums of each priced token field per
+    /// (period, group), over records past the exclusions (scope does not apply to billing).
+    var tokenSums: [PeriodKey: [ExactSum]] = [:]
+    /// The period of the last record, and the last presence noted (records come nearly sorted).
+    var cachedPeriod: (start: Int64, end: Int64) = (1, 0)
+    var lastPresence = PeriodKey(start: Int64.min, group: -1)
 
     @inline(__always)
     private static func hash(_ start: Int64, _ group: Int32) -> Int {
@@ -162,6 +171,16 @@ struct ClauseState: Sendable {
             // time-ordered trace share only their boundary windows.
             if windows[index].count == 0 { windows[index] = w } else { windows[index].merge(w) }
         }
+        for key in other.presence { presence.insert(PeriodKey(start: key.start, group: map[Int(key.group)])) }
+        for (key, sums) in other.tokenSums {
+            let mapped = PeriodKey(start: key.start, group: map[Int(key.group)])
+            if var mine = tokenSums[mapped] {
+                for i in mine.indices { mine[i].merge(sums[i]) }
+                tokenSums[mapped] = mine
+            } else {
+                tokenSums[mapped] = sums
+            }
+        }
     }
 }
 
@@ -226,7 +245,7 @@ public struct MonitorState: Sendable {
 
     /// Whether nothing has been merged into this state yet (a fresh state of `init`).
     var isEmpty: Bool {
-        clauses.allSatisfy { $0.windows.isEmpty && $0.groupParts.isEmpty }
+        clauses.allSatisfy { $0.windows.isEmpty && $0.groupParts.isEmpty && $0.tokenSums.isEmpty }
             && counts.allSatisfy { $0.lines == 0 && $0.records == 0 } && rejected.allSatisfy(\.isEmpty)
     }
 

@@ -155,6 +155,12 @@ public struct ClauseResult: Sendable, Hashable, Codable {
     public var windowsMet: Int
     public var windowsBreached: Int
     public var windowsInsufficient: Int
+    /// For a `value` clause: windows given a value (they are neither met nor breached).
+    public var windowsValued: Int?
+    /// For a clause with a period measure: how the objective compares the measure (`>=`).
+    public var objectiveComparison: String?
+    /// The currency of the charges, for a clause with credits of the charges.
+    public var chargesCurrency: String?
     public var periods: [PeriodResult]
     public var credits: [CreditResult]
     /// Every window, sorted by start then group key; reports filter by `--windows`.

@@ -305,6 +305,8 @@ private struct Run {
         case .calendarDay: return (day - shifts, day + shifts, true)
         case .calendarWeek: return (7 * day - shifts, 7 * day + shifts, true)
         case .calendarMonth: return (28 * day - shifts, 31 * day + shifts, true)
+        case .calendarQuarter: return (90 * day - shifts, 92 * day + shifts, true)
+        case .calendarYear: return (365 * day - shifts, 366 * day + shifts, true)
         case .term: return (contract.termEnd - contract.termStart, contract.termEnd - contract.termStart, true)
         }
     }

@@ -83,6 +83,10 @@ struct ClauseParts {
     var objective: ObjectiveSyntax?
     var credits: [CreditSyntax] = []
     var exclusions: [ExclusionSyntax] = []
+    var value: ValueSyntax?
+    var empty: EmptySyntax?
+    var measure: MeasureSyntax?
+    var downtime: DowntimeSyntax?
 
     init(_ clause: ClauseSyntax?) {
         guard let clause else { return }
@@ -96,6 +100,10 @@ struct ClauseParts {
             case .objective(let o): if objective == nil { objective = o }
             case .credit(let c): credits.append(c)
             case .exclusion(let e): exclusions.append(e)
+            case .value(let v): if value == nil { value = v }
+            case .empty(let e): if empty == nil { empty = e }
+            case .measure(let m): if measure == nil { measure = m }
+            case .downtime(let d): if downtime == nil { downtime = d }
             }
         }
     }

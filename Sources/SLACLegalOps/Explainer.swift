@@ -71,6 +71,10 @@ public enum ContractExplainer {
         } else {
             facts.append(.init("Fee", "none stated, so no clause can carry service credits"))
         }
+        if !c.prices.isEmpty {
+            let items: [Prose] = c.prices.map { "\(code: "price " + $0.text)" }
+            facts.append(.init("Usage prices", "the usage charges of a group in a period are the exact sum, over its accepted requests in the period that no exclusion removes (scope and minimum do not apply: it is what was billed), of price × token count, rounded once half-to-even to the cent (the currency's minor unit); a request without the field adds nothing:", items: items))
+        }
         let exclusions = exclusionItems(c.exclusions, syntax: parts.exclusions, contract: c)
         facts.append(.init("Excluded from every clause", exclusions.isEmpty ? "nothing" : "before any clause looks at a request, these are set aside (and counted as excluded):", items: exclusions))
         facts.append(.init("Clauses", "\(String(c.clauses.count)) clause\(c.clauses.count == 1 ? "" : "s"), explained below"))
@@ -143,7 +147,11 @@ public enum ContractExplainer {
             canonical = Wording.canonical(clause.bound, clause.aggregate.dimension) + (unit.perWindow ? " per window" : "")
         default: canonical = Wording.canonical(clause.bound, clause.aggregate.dimension)
         }
-        facts.append(.init("Bound", "the statistic must be \(Wording.comparison(clause.comparison)) \(unit.format(clause.bound)) (written \(code: asWritten); in canonical units \(canonical)). A judged window where this holds is met; otherwise it is breached"))
+        if clause.windowsAreValued {
+            facts.append(.init("Window value", "each window with enough in-scope requests gets the statistic as its value; windows are not judged one by one, their values are averaged (see the measure)"))
+        } else {
+            facts.append(.init("Bound", "the statistic must be \(Wording.comparison(clause.comparison)) \(unit.format(clause.bound)) (written \(code: asWritten); in canonical units \(canonical)). A judged window where this holds is met; otherwise it is breached"))
+        }
 
         // Minimum sample.
         var minimum: Prose = clause.minimumRequests > 0
@@ -152,28 +160,72 @@ public enum ContractExplainer {
         if clause.aggregate.metric != nil { minimum = minimum + "; a window where no request has a defined value is insufficient as well" }
         facts.append(.init("Minimum sample", minimum))
 
-        // Objective.
+        // Objective, or the period measure and its objective.
         let who: Prose = clause.groupBy.isEmpty ? "" : " and " + Wording.groups(clause.groupBy)
-        let objective: Prose
-        switch (clause.objective.period, syntax.objective == nil) {
-        case (_, true):
-            objective = "none written, so every judged window over the whole term must be met (an objective of 100% of windows per term); attainment is met windows ÷ judged windows"
-        case (.calendarMonth, false):
-            objective = "attainment (met windows ÷ judged windows) is computed for each calendar month in \(code: contract.timezone)\(who); the clause is compliant when every such attainment is at least \(Wording.percent(clause.objective.fraction)) (a window belongs to the month in which it starts)"
-        case (.term, false):
-            objective = "attainment (met windows ÷ judged windows) is computed over the whole term\(who); the clause is compliant when it is at least \(Wording.percent(clause.objective.fraction))"
+        let period = Wording.period(clause.objective.period, contract: contract)
+        let bound = Wording.measureBound(clause.objective.fraction, clause: clause)
+        let objectiveWords = "\(Wording.comparison(clause.objective.comparison)) \(bound)"
+        if let measure = clause.measure {
+            let interval = Wording.windowShort(clause.window).replacingOccurrences(of: "every ", with: "")
+            let grid: Prose = "the intervals of the grid are every \(interval) interval that starts in the period (or, for the first period, before it) and lies at least partly inside the term and outside maintenance"
+            let measured: Prose
+            switch measure.kind {
+            case .mean:
+                let empty: Prose
+                if case .value(let e)? = measure.empty {
+                    empty = "an interval without a value (no in-scope request\(clause.minimumRequests > 0 ? ", fewer than the minimum" : "") or no defined statistic) counts as \(Wording.measureBound(e, clause: clause))"
+                } else {
+                    empty = "an interval without a value does not count (the mean is over the intervals with one)"
+                }
+                measured = "the mean, over every interval of \(period), of the windows' values; " + empty + "; " + grid
+            case .uptime:
+                let down: Prose = measure.downtimeAfter > 1
+                    ? "a breached interval is down only within a run of at least \(String(measure.downtimeAfter)) consecutive breached intervals (a run continues across period boundaries and ends at a gap in the grid)"
+                    : "every breached interval is down"
+                let empty: Prose = measure.empty == .breached ? "an interval without a verdict counts as breached" : "an interval without a verdict counts as met (up)"
+                measured = "uptime: the share of the grid's time in \(period) that is not down, exactly; " + down + "; " + empty + "; " + grid + ", counted for its time inside the term and outside maintenance"
+            case .attainment:
+                let empty: Prose = measure.empty == .breached ? "breached" : "met"
+                measured = "attainment over every interval of \(period): met intervals ÷ all intervals of the grid, an interval without a verdict counting as \(empty); " + grid
+            }
+            facts.append(.init("Measure", measured + who))
+            facts.append(.init("Objective", "the clause is compliant when the measure of every (period, group) that exists is \(objectiveWords); a group exists in a period when it has an in-scope request there"))
+        } else {
+            let objective: Prose
+            switch (clause.objective.period, syntax.objective == nil) {
+            case (_, true):
+                objective = "none written, so every judged window over the whole term must be met (an objective of 100% of windows per term); attainment is met windows ÷ judged windows"
+            case (.term, false):
+                objective = "attainment (met windows ÷ judged windows) is computed over the whole term\(who); the clause is compliant when it is \(objectiveWords)"
+            default:
+                objective = "attainment (met windows ÷ judged windows) is computed for \(period)\(who); the clause is compliant when every such attainment is \(objectiveWords) (a window belongs to the period in which it starts)"
+            }
+            facts.append(.init("Objective", objective))
         }
-        facts.append(.init("Objective", objective))
 
         // Credits.
         if !clause.credits.isEmpty {
             var items: [Prose] = []
-            for tier in clause.credits.sorted(by: { $0.threshold > $1.threshold }) {
-                var item: Prose = "attainment below \(Wording.percent(tier.threshold)): \(Wording.number(tier.percent))% of the monthly fee"
-                if let fee = contract.fee, let amount = Wording.creditAmount(percent: tier.percent, fee: fee) { item = item + " = \(amount)" }
+            let onMeasure = clause.measure != nil || syntax.credits.contains(where: \.onMeasure)
+            for tier in clause.credits.reversed() {
+                let what: Prose = onMeasure ? "measure \(Wording.comparison(tier.comparison)) \(Wording.measureBound(tier.threshold, clause: clause))"
+                    : "attainment below \(Wording.percent(tier.threshold))"
+                var item: Prose
+                switch tier.base {
+                case .fee:
+                    item = what + ": \(Wording.number(tier.percent))% of the monthly fee"
+                    if let fee = contract.fee, let amount = Wording.creditAmount(percent: tier.percent, fee: fee) { item = item + " = \(amount)" }
+                case .charges:
+                    item = what + ": \(Wording.number(tier.percent))% of the group's usage charges in the period"
+                }
                 items.append(item)
             }
-            facts.append(.init("Service credits", "for each calendar month, the lowest attainment among the month's groups selects one tier; the tiers do not add up (when several apply, only the one with the lowest threshold counts); amounts are rounded half-to-even to the currency's minor unit:", items: items))
+            let worst = clause.credits.first?.lowerIsWorse ?? true ? "lowest" : "highest"
+            if clause.credits.first?.base == .charges {
+                facts.append(.init("Service credits", "for each period and each group, the group's measure selects one tier, paid on that group's usage charges of the period; the tiers do not add up (when several apply, only the one with the worst bound counts); the charges and the credit are each rounded once half-to-even to the currency's minor unit:", items: items))
+            } else {
+                facts.append(.init("Service credits", "for each calendar month, the \(worst) \(onMeasure ? "measure" : "attainment") among the month's groups selects one tier; the tiers do not add up (when several apply, only the one with the \(onMeasure ? "worst bound" : "lowest threshold") counts); amounts are rounded half-to-even to the currency's minor unit:", items: items))
+            }
         } else {
             facts.append(.init("Service credits", "none"))
         }

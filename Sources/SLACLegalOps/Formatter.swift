@@ -281,7 +281,7 @@ private struct Layout {
 
     // MARK: items
 
-    private static let headerOrder = ["id", "version", "provider", "customer", "effective", "timezone", "fee"]
+    private static let headerOrder = ["id", "version", "provider", "customer", "effective", "timezone", "fee", "price"]
 
     private static func headerKeyword(_ node: Node) -> String {
         guard case .header(let h) = node.kind else { return "" }
@@ -289,6 +289,7 @@ private struct Layout {
         case .text(let keyword, _, _): return keyword.name
         case .effective: return "effective"
         case .fee: return "fee"
+        case .price: return "price"
         }
     }
 
@@ -304,6 +305,8 @@ private struct Layout {
         case .text(_, let value, _): return padded + SyntaxPrinter.string(value, indent: 4)
         case .effective(let from, let to, _): return padded + from.text + " to " + to.text
         case .fee(let amount, let currency, _): return padded + SyntaxPrinter.number(amount) + " " + currency.name + " per month"
+        case .price(let amount, let currency, let per, let field, _):
+            return padded + SyntaxPrinter.price(amount: amount, currency: currency, per: per, field: field)
         }
     }
 
@@ -313,11 +316,14 @@ private struct Layout {
         case .text: return 0
         case .scope: return 1
         case .window: return 2
-        case .require: return 3
+        case .require, .value: return 3
         case .minimum: return 4
-        case .objective: return 5
-        case .credit: return 6
-        case .exclusion: return 7
+        case .empty: return 5
+        case .downtime: return 6
+        case .measure: return 7
+        case .objective: return 8
+        case .credit: return 9
+        case .exclusion: return 10
         }
     }
 
@@ -333,6 +339,10 @@ private struct Layout {
         case .objective: return "objective"
         case .credit: return "credit"
         case .exclusion: return "exclude"
+        case .value: return "value"
+        case .empty: return "empty"
+        case .measure: return "measure"
+        case .downtime: return "downtime"
         }
     }
 
@@ -352,6 +362,10 @@ private struct Layout {
         case .objective(let o): return padded("objective") + SyntaxPrinter.objective(o)
         case .credit(let c): return padded("credit") + SyntaxPrinter.credit(c)
         case .exclusion(let e): return padded("exclude") + SyntaxPrinter.exclusion(e)
+        case .value(let v): return padded("value") + SyntaxPrinter.aggregate(v.aggregate)
+        case .empty(let e): return padded("empty") + SyntaxPrinter.empty(e)
+        case .measure(let m): return padded("measure") + SyntaxPrinter.measure(m)
+        case .downtime(let d): return padded("downtime") + SyntaxPrinter.downtime(d)
         }
     }
 

@@ -99,17 +99,47 @@ enum SyntaxPrinter {
         }
     }
 
-    static func objective(_ o: ObjectiveSyntax) -> String {
-        let period: String
-        switch o.period {
-        case .calendarMonth?: period = " per calendar month"
-        case .term?: period = " per term"
-        case nil: period = ""
+    static func period(_ p: PeriodSyntax?) -> String {
+        switch p {
+        case .calendarMonth?: " per calendar month"
+        case .calendarQuarter?: " per calendar quarter"
+        case .calendarYear?: " per calendar year"
+        case .term?: " per term"
+        case nil: ""
         }
-        return quantity(o.percent) + " of windows" + period
+    }
+
+    static func objective(_ o: ObjectiveSyntax) -> String {
+        if let op = o.measureComparison { return "measure " + op.rawValue + " " + quantity(o.percent) }
+        return quantity(o.percent) + " of windows" + period(o.period)
     }
 
     static func credit(_ c: CreditSyntax) -> String {
-        quantity(c.percent) + " of fee when attainment < " + quantity(c.threshold)
+        quantity(c.percent) + " of " + c.base.rawValue + " when " + (c.onMeasure ? "measure " : "attainment ")
+            + c.comparison.rawValue + " " + quantity(c.threshold)
+    }
+
+    /// `mean per calendar month`: a `measure` item without its keyword.
+    static func measure(_ m: MeasureSyntax) -> String {
+        m.kind.name + period(m.period)
+    }
+
+    /// `100%`, `met` or `breached`: an `empty` item without its keyword.
+    static func empty(_ e: EmptySyntax) -> String {
+        switch e.value {
+        case .quantity(let q): quantity(q)
+        case .met: "met"
+        case .breached: "breached"
+        }
+    }
+
+    /// `after 5 consecutive breached windows`: a `downtime` item without its keyword.
+    static func downtime(_ d: DowntimeSyntax) -> String {
+        "after " + number(d.count) + " consecutive breached windows"
+    }
+
+    /// `0.60 USD per 1M input_tokens`: a `price` header without its keyword.
+    static func price(amount: NumberLiteral, currency: Identifier, per: NumberLiteral, field: Identifier) -> String {
+        number(amount) + " " + currency.name + " per " + number(per) + " " + field.name
     }
 }

@@ -256,6 +256,8 @@ enum Wording {
         case .calendarDay: "every calendar day"
         case .calendarWeek: "every calendar week"
         case .calendarMonth: "every calendar month"
+        case .calendarQuarter: "every calendar quarter"
+        case .calendarYear: "every calendar year"
         case .term: "over the term"
         }
     }
@@ -274,9 +276,30 @@ enum Wording {
             return "each ISO calendar week in the contract time zone \(code: zone), from Monday 00:00 to the next Monday 00:00 local time"
         case .calendarMonth:
             return "each calendar month in the contract time zone \(code: zone), from the first day at 00:00 to the first day of the next month at 00:00 local time"
+        case .calendarQuarter:
+            return "each calendar quarter in the contract time zone \(code: zone) (starting 1 January, 1 April, 1 July and 1 October at 00:00 local time)"
+        case .calendarYear:
+            return "each calendar year in the contract time zone \(code: zone), from 1 January at 00:00 to the next 1 January at 00:00 local time"
         case .term:
             return "one window spanning the whole term, \(instant(contract.termStart)) (included) to \(instant(contract.termEnd)) (excluded)"
         }
+    }
+
+    /// `each calendar month in `UTC``, `the whole term`: a measurement period.
+    static func period(_ p: CheckedObjective.Period, contract: CheckedContract) -> Prose {
+        switch p {
+        case .calendarMonth: "each calendar month in \(code: contract.timezone)"
+        case .calendarQuarter: "each calendar quarter in \(code: contract.timezone)"
+        case .calendarYear: "each calendar year in \(code: contract.timezone)"
+        case .term: "the whole term"
+        }
+    }
+
+    /// A measure's bound, `empty` value or credit threshold: a percentage for ratios, else the
+    /// value in the canonical unit of the clause's statistic.
+    static func measureBound(_ value: Rational, clause: CheckedClause) -> String {
+        let dimension: SLACChecker.Dimension = clause.measure?.kind == .mean ? clause.aggregate.dimension : .ratio
+        return dimension == .ratio ? percent(value) : canonical(value, dimension)
     }
 
     /// `separately for each `tenant``.

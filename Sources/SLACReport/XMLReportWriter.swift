@@ -115,12 +115,39 @@ public struct XMLReportWriter: Sendable {
             "windows-met": String(clause.windowsMet),
             "windows-breached": String(clause.windowsBreached),
             "windows-insufficient": String(clause.windowsInsufficient),
+            "windows-valued": clause.windowsValued.map(String.init),
             "windows-omitted": omitted > 0 ? String(omitted) : nil,
             "periods-omitted": periodsOmitted > 0 ? String(periodsOmitted) : nil,
         ]) {
             try out.textElement("text", text: clause.text)
             try out.textElement("requirement", text: clause.requirement)
             for period in clause.periods.prefix(listLimit) {
+                if let m = period.measure {
+                    try out.element("period", [
+                        "start": CivilTime.format(period.start),
+                        "end": CivilTime.format(period.end),
+                        "measure-kind": m.kind,
+                        "measure": period.attainmentText,
+                        "unit": m.unit,
+                        "objective": period.objectiveText,
+                        "objective-comparison": clause.objectiveComparison ?? ">=",
+                        "verdict": period.verdict.rawValue,
+                        "intervals": String(m.intervals),
+                        "empty": String(m.empty),
+                        "down": String(m.down),
+                        "windows-met": String(period.met),
+                        "windows-breached": String(period.breached),
+                        "grid-start": m.gridStart.map(CivilTime.format),
+                        "grid-end": m.gridEnd.map(CivilTime.format),
+                        "grid-seconds": m.gridNanoseconds.map(Self.seconds),
+                        "down-seconds": m.downNanoseconds.map(Self.seconds),
+                        "charges": period.chargesText,
+                        "currency": period.chargesText == nil ? nil : clause.chargesCurrency,
+                    ]) {
+                        try writeKey(period.key, to: out)
+                    }
+                    continue
+                }
                 try out.element("period", [
                     "start": CivilTime.format(period.start),
                     "end": CivilTime.format(period.end),
@@ -140,7 +167,11 @@ public struct XMLReportWriter: Sendable {
                     "percent": credit.percentText,
                     "amount": credit.amountText,
                     "currency": credit.currency,
-                ])
+                    "of": credit.key == nil ? nil : "charges",
+                    "charges": credit.chargesText,
+                ]) {
+                    if let key = credit.key { try writeKey(key, to: out) }
+                }
             }
             for window in selected.prefix(listLimit) {
                 try out.element("window", [
@@ -163,6 +194,11 @@ public struct XMLReportWriter: Sendable {
                 }
             }
         }
+    }
+
+    /// Nanoseconds as exact decimal seconds (`2592000`, `0.5`).
+    static func seconds(_ nanoseconds: Int64) -> String {
+        Rational(Int(nanoseconds), 1_000_000_000).decimalString(significantDigits: 30, maxFractionDigits: 9)
     }
 
     private func writeKey(_ key: [GroupKeyPart], to out: XMLOutput) throws {
