@@ -125,3 +125,71 @@ struct PropertyTests {
         #expect(result.rejected.map(\.path) == Array(repeating: "a.jsonl", count: 7) + Array(repeating: "b.csv", count: 7))
     }
 }
+
+/// The seeds of the period-measure property tests and their trace sizes.
+let measureSeeds: [(seed: UInt64, records: Int)] = [
+    (101, 1500), (102, 2500), (103, 800), (104, 3000), (105, 1200), (106, 2000), (107, 1800), (108, 3500),
+    (109, 1000), (110, 2200), (111, 2800), (112, 1600),
+]
+
+@Suite("Period measures agree with the reference on random contracts and traces")
+struct MeasurePropertyTests {
+    /// The checker's reading of a generated contract with measures.
+    func expectReading(_ contract: CheckedContract, _ generated: GenMeasureContract) {
+        for (c, g) in zip(contract.clauses, generated.clauses) {
+            #expect(c.measure == g.expectedMeasure, "clause \(c.ref): measure \(String(describing: c.measure))\n\(g.text)")
+            #expect(c.window == g.expectedWindow, "clause \(c.ref): window\n\(g.text)")
+            #expect(c.objective.period == g.expectedPeriod && c.objective.comparison == g.expectedComparison
+                        && c.objective.fraction == g.expectedFraction, "clause \(c.ref): objective \(c.objective)\n\(g.text)")
+            #expect(c.windowsAreValued == g.expectedValued, "clause \(c.ref): value\n\(g.text)")
+            let credits = c.credits.map { "\($0.percent) \($0.comparison.rawValue) \($0.threshold) \($0.base)" }
+            let expected = g.expectedCredits.map { "\($0.0) \($0.2.rawValue) \($0.1) \($0.3)" }
+            #expect(credits == expected, "clause \(c.ref): credits\n\(g.text)")
+        }
+        #expect(contract.clauses.count == generated.clauses.count)
+    }
+
+    @Test("random contract with period measures, prices and credits, and a JSON Lines trace", arguments: measureSeeds.map(\.seed))
+    func measuresAgainstReference(seed: UInt64) throws {
+        let size = measureSeeds.first { $0.seed == seed }!.records
+        let dir = TempDir()
+        let records = MeasureGenerator.records(seed: seed, count: size)
+        let text = TraceGenerator.jsonl(records)
+        let path = try dir.file("trace-\(seed).jsonl", text)
+        let generated = MeasureGenerator.contract(seed: seed, clauseCount: 5)
+        let contract = try checkContract(generated.text)
+        expectReading(contract, generated)
+        let plan = makePlan(contract)
+        #expect(try MonitorPlan.decode(plan.encoded()) == plan)
+
+        let reference = ReferenceEvaluator(contract: contract).evaluate([RefReader.jsonl(try Data(contentsOf: URL(fileURLWithPath: path)))])
+        let result = try runEvaluator(plan, [(path, .jsonl)], jobs: 1)
+        let diffs = differences(result, reference, contract: contract)
+        #expect(diffs.isEmpty, Testing.Comment(rawValue: "seed \(seed), \(diffs.count) differences:\n" + diffs.prefix(25).joined(separator: "\n") + "\n\n" + generated.text))
+
+        if ProcessInfo.processInfo.environment["SLAC_STATS"] == "1" {
+            for (c, rc) in zip(result.clauses, reference.clauses) {
+                let down = rc.periods.compactMap(\.measure).filter { $0.down > 0 }.count
+                let credits = rc.credits.map { $0.key == nil ? "fee" : "charges" }
+                print("STATS measure seed \(seed) \(c.ref) \(c.requirement) | windows \(c.windows.count) periods \(c.periods.count) "
+                      + "kinds \(Set(rc.periods.compactMap(\.measure?.kind)).sorted()) down-periods \(down) credits \(credits) \(c.verdict.rawValue)")
+            }
+        }
+        // Any number of jobs, and any input order, give the same result.
+        #expect(try runEvaluator(plan, [(path, .jsonl)], jobs: 3) == result, "seed \(seed): jobs 3 differs from jobs 1")
+        var g = SeededGenerator(mixing: seed &+ 7)
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if lines.last == "" { lines.removeLast() }
+        lines.shuffle(using: &g)
+        let shuffledPath = try dir.file("shuffled-\(seed).jsonl", lines.joined(separator: "\n") + "\n")
+        var shuffled = try runEvaluator(plan, [(shuffledPath, .jsonl)], jobs: 2)
+        var expected = result
+        for i in expected.traces.indices {
+            expected.traces[i].sha256 = ""; shuffled.traces[i].sha256 = ""
+            expected.traces[i].path = ""; shuffled.traces[i].path = ""
+        }
+        expected.rejected = []
+        shuffled.rejected = []
+        #expect(shuffled == expected, "seed \(seed): shuffled input gives a different result")
+    }
+}
