@@ -272,8 +272,8 @@ struct PeriodMeasureTests {
                      verdict: "compliant")
         expectPeriod(r, clause: 0, key: [], start: "2026-04-01T00:00:00Z", measure: Rational(1), kind: "mean", intervals: 5, empty: 5,
                      verdict: "compliant")
-        #expect(r.period(0, start: "2026-01-01T00:00:00Z")?.measure?.gridStart == utc("2026-02-15T00:00:00Z"))
-        #expect(r.period(0, start: "2026-04-01T00:00:00Z")?.measure?.gridEnd == utc("2026-05-10T00:00:00Z"))
+        #expect(r.period(0, start: "2026-01-01T00:00:00Z")?.measure.map { [$0.gridStart, $0.gridEnd] } == [utc("2026-02-15T00:00:00Z"), utc("2026-04-01T00:00:00Z")])
+        #expect(r.period(0, start: "2026-04-01T00:00:00Z")?.measure.map { [$0.gridStart, $0.gridEnd] } == [utc("2026-04-01T00:00:00Z"), utc("2026-05-10T00:00:00Z")])
         expectPeriod(r, clause: 1, key: [], start: "2026-01-01T00:00:00Z", measure: Rational(1, 2), kind: "mean", intervals: 8, empty: 7,
                      verdict: "breached")
         #expect(r.result.clauses[1].periods.count == 1)
@@ -317,5 +317,54 @@ struct PeriodMeasureTests {
         #expect(r.result.clauses[0].credits.map { "\($0.percentText) \($0.amountText) \($0.currency)" } == ["25 250.00 EUR"])
         #expect(r.reference.clauses[0].credits.map { "\($0.amount)" } == ["250"])
         #expect(r.result.clauses[0].verdict == .breached)
+    }
+
+    // MARK: credits of the charges on window attainment
+
+    /// `objective 99% of windows per calendar month` with `credit 10% of charges when attainment
+    /// < 99%` means exactly `measure attainment per calendar month`, `objective measure >= 99%`
+    /// and `credit 10% of charges when measure < 99%` (SPEC §3.1), and credits of the charges work
+    /// with any period: each (period, group) gets its tier's share of its charges. eu: one hour,
+    /// 1 good and 1 failed request (50% < 90%: breached): attainment 0, below 99%; charges 2 ×
+    /// 1000 input tokens at 1 USD per 1k = 2.00 USD; credit 10%: 0.20 USD. Both clauses, short
+    /// and long form, must give it.
+    ///
+    /// KNOWN EVALUATOR BUG (found by the property tests, seeds 102, 107, 108, 109, 112): on a
+    /// clause whose measure is plain window attainment (`CheckedClause.measure == nil`), the
+    /// evaluator reports no charges (`chargesText` nil) and no credit at all, silently dropping a
+    /// credit the contract grants. This test fails until the evaluator is fixed; the reference is
+    /// right here (SPEC §3.1: "Credits `of charges` work with any period").
+    @Test("credits of the charges on window attainment, short and long form")
+    func chargesCreditsOnWindowAttainment() throws {
+        let contract = """
+            contract "Attainment credits" {
+                effective 2026-03-01 to 2026-04-01
+                timezone  "UTC"
+                price     1 USD per 1k input_tokens
+                clause "1" short_form {
+                    every     1 hour per region
+                    require   share(status = "ok") >= 90%
+                    objective 99% of windows per calendar month
+                    credit    10% of charges when attainment < 99%
+                }
+                clause "2" long_form {
+                    every     1 hour per region
+                    require   share(status = "ok") >= 90%
+                    measure   attainment per calendar month
+                    objective measure >= 99%
+                    credit    10% of charges when measure < 99%
+                }
+            }
+            """
+        let t = utc("2026-03-10T12:00:00Z")
+        let r = try run(contract, [F.line("a", t, region: "eu", input: 1000), F.line("b", t + F.minute, region: "eu", status: "error:500", input: 1000)])
+        #expect(r.diffs.isEmpty, Testing.Comment(rawValue: r.diffs.joined(separator: "\n")))
+        for clause in 0..<2 {
+            #expect(r.result.clauses[clause].periods.map { "\($0.attainment.map { "\($0)" } ?? "-") \($0.chargesText ?? "no charges")" } == ["0 2.00"],
+                    "clause \(clause + 1)")
+            #expect(r.result.clauses[clause].credits.map { "\(keyText($0.key?.map(\.value) ?? [])) \($0.percentText)% \($0.amountText) of \($0.chargesText ?? "-")" }
+                        == ["[eu] 10% 0.20 of 2.00"], "clause \(clause + 1)")
+            #expect(r.reference.clauses[clause].credits.map { "\($0.amount)" } == ["0.2"])
+        }
     }
 }

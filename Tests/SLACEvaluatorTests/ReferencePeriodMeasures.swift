@@ -19,7 +19,7 @@ struct RefMeasure: Equatable {
     /// Uptime only: the grid's time and the time down.
     var gridNanoseconds: Int64?
     var downNanoseconds: Int64?
-    /// The term's bounds where it clips the period.
+    /// The period within the term, when the term clips the period at either end.
     var gridStart: Int64?
     var gridEnd: Int64?
 }
@@ -275,12 +275,14 @@ extension ReferenceEvaluator {
                 }
                 guard let value else { continue }  // an undefined measure is not reported
                 let (ps, pe) = periods[p]
+                // The grid's bounds (the period within the term) when the term clips the period.
+                let clipped = contract.termStart > ps || contract.termEnd < pe
                 let m = RefMeasure(kind: measure.kind.rawValue, intervals: grid.count, empty: empty,
                                    down: measure.kind == .uptime ? downCount : 0,
                                    gridNanoseconds: measure.kind == .uptime ? gridTime : nil,
                                    downNanoseconds: measure.kind == .uptime ? downTime : nil,
-                                   gridStart: contract.termStart > ps ? contract.termStart : nil,
-                                   gridEnd: contract.termEnd < pe ? contract.termEnd : nil)
+                                   gridStart: clipped ? max(ps, contract.termStart) : nil,
+                                   gridEnd: clipped ? min(pe, contract.termEnd) : nil)
                 let ok = RefExact.holds(value, c.objective.comparison, c.objective.fraction)
                 out.append(RefPeriod(start: ps, end: pe, key: key, met: met, breached: breached, attainment: value,
                                      verdict: ok ? "compliant" : "breached", measure: m))
