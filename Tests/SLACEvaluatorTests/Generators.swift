@@ -433,7 +433,7 @@ enum ContractGenerator {
         let agg: String
         var boundText: String
         var bound: Rational
-        let op = g.pick(["<=", "<=", "<", ">=", ">", "=", "!="])
+        var op = g.pick(["<=", "<=", "<", ">=", ">", "=", "!="])
         switch g.int(0...11) {
         case 0...5:
             let kind = g.pick(["p50", "p99", "p99.9", "percentile95", "percentile33.3", "percentile100", "mean", "min", "max", "sum"])
@@ -484,6 +484,17 @@ enum ContractGenerator {
             expectedAggregate = .share(p.checked)
             let b = g.pick(ratioBounds)
             boundText = b.0; bound = r(b.1)
+        }
+        // A share lies in [0, 1]: a bound every window meets or none can meet is a checker error
+        // (SLA0330); take the neighbouring operator (no extra draw, so the seeds keep their cases).
+        if case .share = expectedAggregate {
+            switch (op, bound) {
+            case ("<=", Rational(1)): op = "<"
+            case (">", Rational(1)): op = ">="
+            case (">=", Rational(0)): op = ">"
+            case ("<", Rational(0)): op = "<="
+            default: break
+            }
         }
         body += "        require \(agg) \(op) \(boundText)\n"
         var minimum = 0

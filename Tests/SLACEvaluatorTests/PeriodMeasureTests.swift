@@ -319,6 +319,44 @@ struct PeriodMeasureTests {
         #expect(r.result.clauses[0].verdict == .breached)
     }
 
+    // MARK: runs through a period where the group does not exist
+
+    /// Term March to May (UTC), hourly windows, `empty breached`, downtime after 5. g has a good
+    /// request in every hour of March but the last (23:00 on 03-31, failed), none in April, a
+    /// failed request at 05-01 00:00 and good ones in every later hour of May. April's intervals
+    /// count as empty, hence breached, so one run goes from 03-31 23:00 through April to 05-01
+    /// 00:00 (722 intervals): March and May each have 1 of 744 hours down (743/744), and April
+    /// has no period (g does not exist there). Were the run cut at April, neither hour would be down.
+    @Test("a downtime run continues through a period where the group does not exist")
+    func runThroughMissingPeriod() throws {
+        let contract = """
+            contract "Runs" {
+                effective 2026-03-01 to 2026-06-01
+                timezone  "UTC"
+                clause "1" hourly {
+                    every     1 hour per region
+                    require   share(status = "ok") >= 90%
+                    empty     breached
+                    downtime  after 5 consecutive breached windows
+                    measure   uptime per calendar month
+                    objective measure >= 50%
+                }
+            }
+            """
+        let hour: Int64 = 3_600_000_000_000
+        var lines: [String] = []
+        let march = utc("2026-03-01T00:00:00Z"), may = utc("2026-05-01T00:00:00Z")
+        for h in 0..<744 { lines.append(F.line("m\(h)", march + Int64(h) * hour + 60_000_000_000, region: "g", status: h == 743 ? "error:500" : "ok")) }
+        for h in 0..<744 { lines.append(F.line("y\(h)", may + Int64(h) * hour + 60_000_000_000, region: "g", status: h == 0 ? "error:500" : "ok")) }
+        let r = try run(contract, lines)
+        #expect(r.diffs.isEmpty, Testing.Comment(rawValue: r.diffs.joined(separator: "\n")))
+        expectPeriod(r, clause: 0, key: ["g"], start: "2026-03-01T00:00:00Z", measure: Rational(743, 744), kind: "uptime", intervals: 744,
+                     empty: 0, down: 1, verdict: "compliant")
+        expectPeriod(r, clause: 0, key: ["g"], start: "2026-05-01T00:00:00Z", measure: Rational(743, 744), kind: "uptime", intervals: 744,
+                     empty: 0, down: 1, verdict: "compliant")
+        #expect(r.result.clauses[0].periods.count == 2)
+    }
+
     // MARK: credits of the charges on window attainment
 
     /// `objective 99% of windows per calendar month` with `credit 10% of charges when attainment
