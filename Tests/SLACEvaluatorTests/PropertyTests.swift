@@ -193,3 +193,56 @@ struct MeasurePropertyTests {
         #expect(shuffled == expected, "seed \(seed): shuffled input gives a different result")
     }
 }
+
+@Suite("The period-measure property tests cover what they are for")
+struct MeasureCoverageTests {
+    /// Runs the reference alone over every measure seed and records which features of §3.1 and
+    /// §5.9 the generated cases reach, so that a change to the generators cannot quietly make the
+    /// property tests trivial.
+    @Test("the generated contracts and traces reach every kind of measure, period, run and credit")
+    func coverage() throws {
+        var seen = Set<String>()
+        for (seed, size) in measureSeeds {
+            let generated = MeasureGenerator.contract(seed: seed, clauseCount: 5)
+            let contract = try checkContract(generated.text)
+            let trace = RefReader.jsonl(Data(TraceGenerator.jsonl(MeasureGenerator.records(seed: seed, count: size)).utf8))
+            let reference = ReferenceEvaluator(contract: contract).evaluate([trace])
+            if contract.timezone != "UTC" && contract.timezone != "Asia/Kolkata" { seen.insert("zone with DST") }
+            for (c, rc) in zip(contract.clauses, reference.clauses) where !rc.periods.isEmpty {
+                seen.insert("period \(c.objective.period.rawValue)")
+                if let m = c.measure {
+                    seen.insert("measure \(m.kind.rawValue)")
+                    switch m.kind {
+                    case .mean: seen.insert(m.empty == nil ? "mean without empty" : "mean with empty")
+                    case .attainment: seen.insert("attainment with empty \(m.empty.map { "\($0)" } ?? "none")")
+                    case .uptime:
+                        let down = rc.periods.contains { ($0.measure?.down ?? 0) > 0 }
+                        if down { seen.insert(m.downtimeAfter > 1 ? "downtime runs of N > 1" : "downtime after 1") }
+                        if case .fixed(let length) = c.window,
+                           rc.periods.contains(where: { ($0.measure?.gridNanoseconds ?? 0) % length != 0 }) {
+                            seen.insert("uptime over partial intervals")
+                        }
+                    }
+                    if rc.periods.contains(where: { $0.measure?.gridStart != nil }) { seen.insert("grid clipped by the term") }
+                    if rc.periods.contains(where: { $0.verdict == "breached" }) && rc.periods.contains(where: { $0.verdict == "compliant" }) {
+                        seen.insert("measures on both sides of the objective")
+                    }
+                } else {
+                    seen.insert("window attainment")
+                }
+                if rc.credits.contains(where: { $0.key != nil && $0.amount > 0 }) { seen.insert("credit of the charges") }
+                if rc.credits.contains(where: { $0.key == nil }) { seen.insert("credit of the fee") }
+                if let tier = c.credits.first, !tier.lowerIsWorse, !rc.credits.isEmpty { seen.insert("credits on a high measure") }
+                if c.window == .calendarQuarter { seen.insert("quarter windows") }
+            }
+        }
+        let wanted: Set<String> = [
+            "zone with DST", "period calendar-month", "period calendar-quarter", "period calendar-year", "period term",
+            "measure mean", "measure uptime", "measure attainment", "mean without empty", "mean with empty",
+            "attainment with empty met", "attainment with empty breached", "downtime runs of N > 1", "downtime after 1",
+            "uptime over partial intervals", "grid clipped by the term", "measures on both sides of the objective", "window attainment",
+            "credit of the charges", "credit of the fee", "credits on a high measure", "quarter windows",
+        ]
+        #expect(wanted.subtracting(seen).isEmpty, "not reached: \(wanted.subtracting(seen).sorted())")
+    }
+}
