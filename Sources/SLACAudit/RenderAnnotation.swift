@@ -21,14 +21,31 @@ enum RenderAnnotation {
         try root.forEachChild("clause") { clause in
             clauseCount += 1
             counts[clause.attribute("verdict") ?? "", default: 0] += 1
+            // A period measure: shown as a percentage when a ratio, else with its unit; the worst
+            // one (lowest for a `>=`/`>` objective, highest otherwise) goes in the overview.
+            var worstMeasure: (value: Rational, text: String)?
             clause.forEachChild("period") { period in
                 if let text = period.attribute("attainment"), let percent = percentText(text) {
                     setAttribute(period.pointer, ns, "attainment-percent", percent)
                 }
-                if let text = period.attribute("objective"), let percent = percentText(text) {
-                    setAttribute(period.pointer, ns, "objective-percent", percent)
+                let unit = period.attribute("unit")
+                let ratio = unit == nil || unit == "ratio"
+                if let text = period.attribute("objective") {
+                    if ratio, let percent = percentText(text) {
+                        setAttribute(period.pointer, ns, "objective-percent", percent)
+                    } else if let unit {
+                        setAttribute(period.pointer, ns, "objective-percent", text + " " + unit)
+                    }
+                }
+                if let text = period.attribute("measure"), let value = Rational(decimal: text) {
+                    let shown = ratio ? (percentText(text).map { $0 + "%" } ?? text) : text + " " + (unit ?? "")
+                    setAttribute(period.pointer, ns, "measure-display", shown)
+                    let lowIsWorse = (period.attribute("objective-comparison") ?? ">=").hasPrefix(">")
+                    if let current = worstMeasure, lowIsWorse ? current.value <= value : current.value >= value { return }
+                    worstMeasure = (value, shown)
                 }
             }
+            if let worstMeasure { setAttribute(clause.pointer, ns, "worst-measure", worstMeasure.text) }
             clause.forEachChild("credit") { credit in
                 guard let currency = credit.attribute("currency"), let amount = credit.attribute("amount"),
                       let value = Rational(decimal: amount) else { return }

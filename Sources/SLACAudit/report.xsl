@@ -193,7 +193,10 @@
                   <xsl:sort select="@attainment" data-type="number" order="ascending"/>
                   <xsl:if test="position() = 1"><xsl:value-of select="@v:attainment-percent"/>%</xsl:if>
                 </xsl:for-each>
-                <xsl:if test="not(r:period[@attainment])">—</xsl:if>
+                <xsl:if test="@v:worst-measure">
+                  <xsl:value-of select="r:period[@measure-kind][1]/@measure-kind"/><xsl:text> </xsl:text><xsl:value-of select="@v:worst-measure"/>
+                </xsl:if>
+                <xsl:if test="not(r:period[@attainment]) and not(@v:worst-measure)">—</xsl:if>
               </td>
               <td class="num">
                 <xsl:for-each select="r:credit">
@@ -316,7 +319,7 @@
         </xsl:if>
       </p>
 
-      <h3>Attainment per objective period</h3>
+      <h3><xsl:choose><xsl:when test="r:period[@measure-kind]">Measure per period and group</xsl:when><xsl:otherwise>Attainment per objective period</xsl:otherwise></xsl:choose></h3>
       <xsl:if test="@periods-omitted">
         <p class="note">
           <xsl:text>The report lists only the first periods of this clause (period × group); </xsl:text>
@@ -325,6 +328,33 @@
         </p>
       </xsl:if>
       <xsl:choose>
+        <xsl:when test="r:period[@measure-kind]">
+          <table class="data">
+            <thead>
+              <tr>
+                <th>Period</th><th>Group</th><th>Measure</th>
+                <th class="num">Intervals</th><th class="num">without data</th><th class="num">down</th>
+                <th class="num">Value</th><th class="num">Objective</th><th class="num">Charges</th><th>Verdict</th>
+              </tr>
+            </thead>
+            <tbody>
+              <xsl:for-each select="r:period">
+                <tr>
+                  <td class="when"><xsl:call-template name="range"/></td>
+                  <td class="group"><xsl:call-template name="group"/></td>
+                  <td><xsl:value-of select="@measure-kind"/></td>
+                  <td class="num"><xsl:value-of select="format-number(@intervals, '#,##0')"/></td>
+                  <td class="num"><xsl:value-of select="format-number(@empty, '#,##0')"/></td>
+                  <td class="num"><xsl:value-of select="format-number(@down, '#,##0')"/></td>
+                  <td class="num"><span title="{@measure}"><xsl:value-of select="@v:measure-display"/></span></td>
+                  <td class="num"><span title="{@objective}"><xsl:value-of select="@objective-comparison"/><xsl:text> </xsl:text><xsl:value-of select="@v:objective-percent"/><xsl:if test="not(@unit) or @unit = 'ratio'">%</xsl:if></span></td>
+                  <td class="num"><xsl:if test="@charges"><xsl:value-of select="@charges"/><xsl:text> </xsl:text><xsl:value-of select="@currency"/></xsl:if></td>
+                  <td><xsl:call-template name="badge"><xsl:with-param name="verdict" select="@verdict"/></xsl:call-template></td>
+                </tr>
+              </xsl:for-each>
+            </tbody>
+          </table>
+        </xsl:when>
         <xsl:when test="r:period">
           <table class="data">
             <thead>
@@ -361,6 +391,21 @@
 
       <h3>Service credits</h3>
       <xsl:choose>
+        <xsl:when test="r:credit[@of = 'charges']">
+          <table class="data">
+            <thead><tr><th>Period</th><th>Group</th><th class="num">Percent</th><th class="num">Amount</th></tr></thead>
+            <tbody>
+              <xsl:for-each select="r:credit">
+                <tr>
+                  <td class="when"><xsl:call-template name="range"/></td>
+                  <td class="group"><xsl:if test="r:key"><xsl:call-template name="group"/></xsl:if></td>
+                  <td class="num"><xsl:value-of select="@percent"/>%<xsl:choose><xsl:when test="@of = 'charges'"> of charges <xsl:value-of select="@charges"/></xsl:when><xsl:otherwise> of fee</xsl:otherwise></xsl:choose></td>
+                  <td class="num"><strong><xsl:value-of select="@amount"/><xsl:text> </xsl:text><xsl:value-of select="@currency"/></strong></td>
+                </tr>
+              </xsl:for-each>
+            </tbody>
+          </table>
+        </xsl:when>
         <xsl:when test="r:credit">
           <table class="data">
             <thead><tr><th>Month</th><th class="num">Percent of fee</th><th class="num">Amount</th></tr></thead>

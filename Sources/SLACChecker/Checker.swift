@@ -606,7 +606,8 @@ public struct Checker {
         }
     }
 
-    static func periodName(_ p: CheckedObjective.Period) -> String {
+    /// `calendar month`, `calendar quarter`, `calendar year` or `term`.
+    public static func periodName(_ p: CheckedObjective.Period) -> String {
         switch p {
         case .calendarMonth: "calendar month"
         case .calendarQuarter: "calendar quarter"
@@ -617,7 +618,7 @@ public struct Checker {
 
     /// Whether a window can be longer than the shortest period of its kind (a window that
     /// starts in one period may end in the next; more than one period is a mistake).
-    static func window(_ w: CheckedWindow, isLongerThan period: CheckedObjective.Period) -> Bool {
+    public static func window(_ w: CheckedWindow, isLongerThan period: CheckedObjective.Period) -> Bool {
         let day = CivilTime.nanosPerDay
         let shortest: Int64
         switch period {
@@ -630,7 +631,7 @@ public struct Checker {
         case .term: return true
         case .fixed(let ns): return ns > shortest
         case .calendarDay, .calendarWeek: return false
-        case .calendarMonth: return period == .calendarMonth ? false : false
+        case .calendarMonth: return false
         case .calendarQuarter: return period == .calendarMonth
         case .calendarYear: return period != .calendarYear
         }
@@ -699,6 +700,20 @@ public struct Checker {
             default: return nil  // reported by the parser
             }
         case .fixed(let q):
+            // `every 3 months`: months, quarters and years differ in length; calendar windows are meant.
+            if let unit = q.unit, let calendar = Checker.calendarSpellings[unit.text] {
+                let n = q.number.digits
+                var help = "months, quarters and years differ in length: write `every calendar month`, `every calendar quarter` or `every calendar year`, or a fixed duration such as `30 days`"
+                switch (calendar, n) {
+                case ("month", "1"): help = "write `every calendar month`"
+                case ("month", "3"), ("quarter", "1"): help = "write `every calendar quarter`"
+                case ("month", "12"), ("year", "1"): help = "write `every calendar year`"
+                case ("week", "1"): help = "write `every calendar week` (Monday to Monday), or `every 7 days`"
+                default: break
+                }
+                error("SLA0205", unit.span, "`\(unit.text)` is not a fixed duration", help: help)
+                return nil
+            }
             guard let value = quantity(q, expecting: .duration, role: "the window length") else { return nil }
             let nanos = value * Rational(1_000_000)
             guard nanos.signum > 0 else {
@@ -775,6 +790,12 @@ public struct Checker {
         }
         return v * def.factor
     }
+
+    /// Calendar units written as durations (`every 3 months`), and the calendar window they name.
+    private static let calendarSpellings: [String: String] = [
+        "month": "month", "months": "month", "quarter": "quarter", "quarters": "quarter",
+        "year": "year", "years": "year", "week": "week", "weeks": "week",
+    ]
 
     /// Spellings people write that are not units of the language, and the unit they mean.
     private static let unitAliases: [String: String] = [

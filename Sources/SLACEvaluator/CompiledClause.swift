@@ -54,7 +54,7 @@ final class CompiledClause: Sendable {
         return (p, q)
     }
 
-    init(_ c: PlanClause, request: TraceFieldRequest, zone: ZoneRules, plan: MonitorPlan) {
+    init(_ c: PlanClause, request: TraceFieldRequest, zone: ZoneRules, plan: MonitorPlan, fee: Rational?) {
         self.plan = c
         exclusions = CompiledExclusions(c.exclusions, request)
         scope = c.scope.map { CompiledPredicate($0, request) }
@@ -64,7 +64,7 @@ final class CompiledClause: Sendable {
         self.zone = zone
         termStart = plan.contract.termStart
         termEnd = plan.contract.termEnd
-        fee = plan.contract.feeAmount.flatMap { Rational(decimal: $0) }
+        self.fee = fee
         feeCurrency = plan.contract.feeCurrency
         feeMinorDigits = plan.contract.feeMinorUnitDigits ?? 2
         measure = c.measure

@@ -99,32 +99,24 @@ public struct Evaluator: Sendable {
     /// How many rejected records the report lists (all are counted).
     public static let rejectedListLimit = 100
 
+    /// Validates the plan first (`MonitorPlan.validated()`): a plan is a file and may have been
+    /// edited; one a contract could not have produced is refused with the rule it breaks.
     public init(plan: MonitorPlan) throws {
+        let validated: ValidatedPlan
+        do { validated = try plan.validated() } catch { throw EvaluationError(message: error.description) }
+        try self.init(validated: validated)
+    }
+
+    public init(validated: ValidatedPlan) throws {
+        let plan = validated.plan
         self.plan = plan
-        guard let zone = ZoneRules(identifier: plan.contract.timezone) else {
-            throw EvaluationError(message: "unknown time zone `\(plan.contract.timezone)` in the monitor plan")
-        }
-        self.zone = zone
-        // A plan file may have been edited by hand: refuse one whose field list misses a field
-        // its clauses read (the reader would not parse it, and values would silently be absent).
-        let needed = PlanFields.needed(exclusions: plan.exclusions, clauses: plan.clauses, prices: plan.contract.prices ?? [])
-        guard plan.fields.covers(needed) else {
-            throw EvaluationError(message: "the monitor plan is inconsistent: its `fields` do not list every field its clauses read (recompile it with `slac compile`)")
-        }
-        for c in plan.clauses {
-            if case .fixed(let length) = c.window, length <= 0 {
-                throw EvaluationError(message: "the monitor plan is inconsistent: clause `\(c.ref)` has a window of \(length) ns")
-            }
-            if case .percentile(_, let q) = c.aggregate, q.signum <= 0 || q > Rational(100) {
-                throw EvaluationError(message: "the monitor plan is inconsistent: clause `\(c.ref)` asks for percentile \(q)")
-            }
-        }
+        zone = validated.zone
         let request = TraceFieldRequest(numericFields: plan.fields.numeric, textFields: plan.fields.text, listFields: plan.fields.list)
         self.request = request
         let slots = FieldSlots(request)
         self.slots = slots
         contractExclusions = CompiledExclusions(plan.exclusions, request)
-        clauses = plan.clauses.map { CompiledClause($0, request: request, zone: zone, plan: plan) }
+        clauses = plan.clauses.map { CompiledClause($0, request: request, zone: validated.zone, plan: plan, fee: validated.fee) }
     }
 
     /// Evaluates all traces with `jobs` parallel chunks per trace.

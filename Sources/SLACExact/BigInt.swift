@@ -1,6 +1,6 @@
 /// A minimal arbitrary-precision signed integer.
 ///
-/// slac compares observed binary64 values with decimal bounds *exactly* (SPEC §5.5), and the exact
+/// slac compares observed binary64 values with decimal bounds *exactly* (docs/language.md, "Exactness"), and the exact
 /// value of a double or of a sum of doubles can need hundreds of digits. Only what those comparisons
 /// and the report's decimal printing need is implemented; it is not on the per-record hot path
 /// (the evaluator turns bounds into double thresholds once, see `Rational.doubleBracket`).

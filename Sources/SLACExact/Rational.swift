@@ -1,6 +1,6 @@
 /// An exact rational number in lowest terms (denominator > 0).
 ///
-/// Bounds, percentages, shares and attainments are exact fractions in slac (SPEC §5.5): `0.8 s`
+/// Bounds, percentages, shares and attainments are exact fractions in slac (docs/language.md, "Exactness"): `0.8 s`
 /// is exactly 800 ms and `10 tokens/min` is exactly 1/6 token/s, which no decimal or binary
 /// floating-point type can hold.
 public struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible {

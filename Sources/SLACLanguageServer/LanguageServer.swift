@@ -97,7 +97,7 @@ public struct LanguageServer: Sendable {
                 return [LanguageServer.errorResponse(id: id, code: ErrorCode.invalidParams, "invalid params for `\(method)`: \(LanguageServer.describe(error))")]
             }
         }
-        // Notifications are never answered, even when malformed (JSON-RPC 2.0 §4.1).
+        // Notifications are never answered, even when malformed (JSON-RPC 2.0 specification, section 4.1).
         return (try? notification(method, params: params)) ?? []
     }
 

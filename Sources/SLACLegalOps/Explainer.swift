@@ -198,7 +198,7 @@ public enum ContractExplainer {
             case (.term, false):
                 objective = "attainment (met windows ÷ judged windows) is computed over the whole term\(who); the clause is compliant when it is \(objectiveWords)"
             default:
-                objective = "attainment (met windows ÷ judged windows) is computed for \(period)\(who); the clause is compliant when every such attainment is \(objectiveWords) (a window belongs to the period in which it starts)"
+                objective = "attainment (met windows ÷ judged windows) is computed for \(period)\(who); the clause is compliant when every such attainment is \(objectiveWords) (a window belongs to the \(Wording.periodUnit(clause.objective.period)) in which it starts)"
             }
             facts.append(.init("Objective", objective))
         }

@@ -15,6 +15,10 @@ public struct ContractChange: Sendable, Hashable {
         case windowChanged, groupsChanged, minimumChanged
         case objectiveTightened, objectiveLoosened, objectivePeriodChanged
         case creditTierAdded, creditTierRemoved, creditTierChanged
+        /// A `price` line added, removed or changed (it changes every credit of the charges).
+        case priceChanged
+        /// The period measure (kind, `empty`, `downtime after`) or the objective's comparison.
+        case measureChanged
     }
 
     /// `contract`, or the clause as `clause 4.1 `name`` (the new version's ref and name).
@@ -133,6 +137,18 @@ public enum ContractDiff {
             changes.append(ContractChange(subject: "contract", kind: .feeChanged, message: "fee removed (was \(amount) per month)"))
         default: break
         }
+        for price in n.prices {
+            if let before = o.prices.first(where: { $0.field == price.field }) {
+                guard before.perToken != price.perToken || before.currency != price.currency else { continue }
+                changes.append(ContractChange(subject: "contract", kind: .priceChanged,
+                                              message: "price of `\(price.field.rawValue)` changed from `\(before.text)` to `\(price.text)`; every credit of the charges changes with it"))
+            } else {
+                changes.append(ContractChange(subject: "contract", kind: .priceChanged, message: "price added: `\(price.text)`"))
+            }
+        }
+        for price in o.prices where !n.prices.contains(where: { $0.field == price.field }) {
+            changes.append(ContractChange(subject: "contract", kind: .priceChanged, message: "price removed (was `\(price.text)`)"))
+        }
         return changes
     }
 
@@ -185,16 +201,27 @@ public enum ContractDiff {
         if o.minimumRequests != n.minimumRequests {
             add(.minimumChanged, "minimum sample \(n.minimumRequests > o.minimumRequests ? "raised" : "lowered") from \(Wording.number(Rational(o.minimumRequests))) to \(Wording.number(Rational(n.minimumRequests))) requests per window")
         }
-        if o.objective.fraction != n.objective.fraction {
+        if o.measure != n.measure || o.windowsAreValued != n.windowsAreValued {
+            add(.measureChanged, "measure changed from \(measureWords(o)) to \(measureWords(n))")
+        }
+        if o.objective.comparison != n.objective.comparison {
+            add(.measureChanged, "objective changed from \(Wording.comparison(o.objective.comparison)) to \(Wording.comparison(n.objective.comparison))")
+        } else if o.objective.fraction != n.objective.fraction {
             let up = n.objective.fraction > o.objective.fraction
-            add(up ? .objectiveTightened : .objectiveLoosened,
-                "objective \(up ? "raised" : "lowered") from \(Wording.percent(o.objective.fraction)) to \(Wording.percent(n.objective.fraction)) of windows (\(up ? "stricter" : "more lenient"))")
+            let stricter = up == (n.objective.comparison == .greaterEqual || n.objective.comparison == .greater)
+            if o.measure == nil && n.measure == nil {
+                add(up ? .objectiveTightened : .objectiveLoosened,
+                    "objective \(up ? "raised" : "lowered") from \(Wording.percent(o.objective.fraction)) to \(Wording.percent(n.objective.fraction)) of windows (\(up ? "stricter" : "more lenient"))")
+            } else {
+                add(stricter ? .objectiveTightened : .objectiveLoosened,
+                    "objective \(up ? "raised" : "lowered") from \(Wording.measureBound(o.objective.fraction, clause: o)) to \(Wording.measureBound(n.objective.fraction, clause: n)) (\(stricter ? "stricter" : "more lenient"))")
+            }
         }
         if o.objective.period != n.objective.period {
-            func period(_ p: CheckedObjective.Period) -> String { p == .calendarMonth ? "per calendar month" : "per term" }
-            add(.objectivePeriodChanged, "objective period changed from \(period(o.objective.period)) to \(period(n.objective.period))")
+            func period(_ p: CheckedObjective.Period) -> String { "per " + Checker.periodName(p) }
+            add(.objectivePeriodChanged, "\(o.measure == nil && n.measure == nil ? "objective" : "measure") period changed from \(period(o.objective.period)) to \(period(n.objective.period))")
         }
-        changes += compareCredits(o.credits, n.credits, oldFee: old.contract.fee, newFee: new.contract.fee, subject: subject)
+        changes += compareCredits(o, n, oldFee: old.contract.fee, newFee: new.contract.fee, subject: subject)
         changes += compareExclusions(o.exclusions, n.exclusions, subject: subject)
         return changes
     }
@@ -281,30 +308,55 @@ public enum ContractDiff {
         return (.scopeChanged, "scope changed from \(from) to \(to)\(suffix)")
     }
 
-    private static func compareCredits(_ o: [CheckedCredit], _ n: [CheckedCredit], oldFee: Fee?, newFee: Fee?, subject: String) -> [ContractChange] {
+    /// `attainment of windows`, `mean of the window values (empty intervals count as 100%)`, …
+    private static func measureWords(_ c: CheckedClause) -> String {
+        guard let m = c.measure else { return "attainment of windows" }
+        var words: String
+        switch m.kind {
+        case .attainment: words = "attainment over every interval"
+        case .mean: words = "mean of the window values"
+        case .uptime: words = "uptime"
+        }
+        switch m.empty {
+        case .value(let v)?: words += " (an interval without a value counts as \(Wording.measureBound(v, clause: c)))"
+        case .met?: words += " (an interval without a verdict counts as met)"
+        case .breached?: words += " (an interval without a verdict counts as breached)"
+        case nil: break
+        }
+        if m.kind == .uptime && m.downtimeAfter > 1 { words += ", down only after \(m.downtimeAfter) consecutive breached windows" }
+        return words
+    }
+
+    private static func compareCredits(_ oc: CheckedClause, _ nc: CheckedClause, oldFee: Fee?, newFee: Fee?, subject: String) -> [ContractChange] {
+        let o = oc.credits, n = nc.credits
         var changes: [ContractChange] = []
-        func amount(_ percent: Rational, _ fee: Fee?) -> String {
-            guard let fee, let a = Wording.creditAmount(percent: percent, fee: fee) else { return "" }
+        func amount(_ tier: CheckedCredit, _ fee: Fee?) -> String {
+            guard tier.base == .fee, let fee, let a = Wording.creditAmount(percent: tier.percent, fee: fee) else { return "" }
             return " (\(a))"
         }
-        for tier in n.sorted(by: { $0.threshold > $1.threshold }) {
-            if let before = o.first(where: { $0.threshold == tier.threshold }) {
-                guard before.percent != tier.percent else { continue }
+        // The short form keeps its historical wording; measures say what they compare.
+        func when(_ tier: CheckedCredit, _ clause: CheckedClause) -> String {
+            if clause.measure == nil && tier.comparison == .less { return "attainment < \(Wording.percent(tier.threshold))" }
+            return "measure \(tier.comparison.rawValue) \(Wording.measureBound(tier.threshold, clause: clause))"
+        }
+        func same(_ a: CheckedCredit, _ b: CheckedCredit) -> Bool { a.threshold == b.threshold && a.comparison == b.comparison }
+        for tier in nc.credits.reversed() {
+            if let before = o.first(where: { same($0, tier) }) {
+                guard before.percent != tier.percent || before.base != tier.base else { continue }
                 changes.append(ContractChange(subject: subject, kind: .creditTierChanged,
-                                              message: "credit when attainment < \(Wording.percent(tier.threshold)) \(tier.percent > before.percent ? "raised" : "lowered") from \(Wording.number(before.percent))% of fee\(amount(before.percent, oldFee)) to \(Wording.number(tier.percent))% of fee\(amount(tier.percent, newFee))"))
+                                              message: "credit when \(when(tier, nc)) \(tier.percent > before.percent ? "raised" : (tier.percent < before.percent ? "lowered" : "changed")) from \(Wording.number(before.percent))% of \(before.base.rawValue)\(amount(before, oldFee)) to \(Wording.number(tier.percent))% of \(tier.base.rawValue)\(amount(tier, newFee))"))
             } else {
                 changes.append(ContractChange(subject: subject, kind: .creditTierAdded,
-                                              message: "credit tier added: \(Wording.number(tier.percent))% of fee\(amount(tier.percent, newFee)) when attainment < \(Wording.percent(tier.threshold))"))
+                                              message: "credit tier added: \(Wording.number(tier.percent))% of \(tier.base.rawValue)\(amount(tier, newFee)) when \(when(tier, nc))"))
             }
         }
-        for tier in o.sorted(by: { $0.threshold > $1.threshold }) where !n.contains(where: { $0.threshold == tier.threshold }) {
+        for tier in o.reversed() where !n.contains(where: { same($0, tier) }) {
             changes.append(ContractChange(subject: subject, kind: .creditTierRemoved,
-                                          message: "credit tier removed: \(Wording.number(tier.percent))% of fee\(amount(tier.percent, oldFee)) when attainment < \(Wording.percent(tier.threshold))"))
+                                          message: "credit tier removed: \(Wording.number(tier.percent))% of \(tier.base.rawValue)\(amount(tier, oldFee)) when \(when(tier, oc))"))
         }
         return changes
     }
 
-    /// The first line where two texts differ, shortened, for a one-line summary.
     private static func textDifference(_ a: String, _ b: String) -> String {
         let x = a.split(separator: "\n", omittingEmptySubsequences: false), y = b.split(separator: "\n", omittingEmptySubsequences: false)
         var i = 0

@@ -295,6 +295,16 @@ enum Wording {
         }
     }
 
+    /// `month`, `quarter`, `year` or `term`.
+    static func periodUnit(_ p: CheckedObjective.Period) -> String {
+        switch p {
+        case .calendarMonth: "month"
+        case .calendarQuarter: "quarter"
+        case .calendarYear: "year"
+        case .term: "term"
+        }
+    }
+
     /// A measure's bound, `empty` value or credit threshold: a percentage for ratios, else the
     /// value in the canonical unit of the clause's statistic.
     static func measureBound(_ value: Rational, clause: CheckedClause) -> String {

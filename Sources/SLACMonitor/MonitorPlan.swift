@@ -47,10 +47,13 @@ public struct MonitorPlan: Sendable, Hashable, Codable {
 public enum PlanError: Error, CustomStringConvertible, Equatable {
     case notAPlan
     case unsupportedVersion(Int)
+    /// A rule of `MonitorPlan.validated()` is broken (the plan was edited, or made by another tool).
+    case inconsistent(String)
     public var description: String {
         switch self {
         case .notAPlan: "the file is not a slac monitor plan"
-        case .unsupportedVersion(let v): "monitor plan format version \(v) is not supported (this slac reads version \(MonitorPlan.currentFormatVersion))"
+        case .unsupportedVersion(let v): "monitor plan format version \(v) is not supported (this slac reads versions \(MonitorPlan.baseFormatVersion) to \(MonitorPlan.currentFormatVersion))"
+        case .inconsistent(let what): "the monitor plan is inconsistent: \(what) (recompile it with `slac compile`)"
         }
     }
 }

@@ -104,6 +104,7 @@ public struct JUnitWriter: Sendable {
     static func failureMessage(_ clause: ClauseResult) -> String {
         let judged = clause.windowsMet + clause.windowsBreached
         var message = "clause \(clause.ref) \(clause.name) breached: \(clause.windowsBreached) of \(judged) judged windows breached"
+        if let valued = clause.windowsValued { message = "clause \(clause.ref) \(clause.name) breached: \(valued) windows valued" }
         let below = clause.periods.filter { $0.verdict == .breached }.count
         if below > 0 { message += ", \(below) period\(below == 1 ? "" : "s") below objective" }
         return message
@@ -141,15 +142,26 @@ public struct JUnitWriter: Sendable {
             for period in below.prefix(maximumListedWindows) {
                 var line = "  \(CivilTime.format(period.start)) .. \(CivilTime.format(period.end))"
                 if !period.key.isEmpty { line += " " + describe(period.key) }
-                line += ": attainment \(period.attainmentText ?? "none") < objective \(period.objectiveText)"
-                line += " (\(period.met) met, \(period.breached) breached)"
+                if let m = period.measure {
+                    let unit = m.unit == "ratio" ? "" : " " + m.unit
+                    line += ": \(m.kind) \(period.attainmentText ?? "none")\(unit), objective \(clause.objectiveComparison ?? ">=") \(period.objectiveText)\(unit)"
+                    line += " (\(m.intervals) intervals, \(m.empty) empty" + (m.kind == "uptime" ? ", \(m.down) down)" : ")")
+                } else {
+                    line += ": attainment \(period.attainmentText ?? "none") < objective \(period.objectiveText)"
+                    line += " (\(period.met) met, \(period.breached) breached)"
+                }
                 lines.append(line)
             }
         }
         if !clause.credits.isEmpty {
             lines.append("credits due:")
             for credit in clause.credits {
-                lines.append("  \(CivilTime.format(credit.start)) .. \(CivilTime.format(credit.end)): \(credit.percentText)% of fee = \(credit.amountText) \(credit.currency)")
+                if let key = credit.key, let charges = credit.chargesText {
+                    let group = key.isEmpty ? "" : " " + describe(key)
+                    lines.append("  \(CivilTime.format(credit.start)) .. \(CivilTime.format(credit.end))\(group): \(credit.percentText)% of charges \(charges) = \(credit.amountText) \(credit.currency)")
+                } else {
+                    lines.append("  \(CivilTime.format(credit.start)) .. \(CivilTime.format(credit.end)): \(credit.percentText)% of fee = \(credit.amountText) \(credit.currency)")
+                }
             }
         }
         return lines.joined(separator: "\n")

@@ -59,6 +59,8 @@ enum ReportSchema {
       <xs:enumeration value="met"/>
       <xs:enumeration value="breached"/>
       <xs:enumeration value="insufficient"/>
+      <!-- A window of a `value` clause: it has a value, averaged by the period measure. -->
+      <xs:enumeration value="valued"/>
     </xs:restriction>
   </xs:simpleType>
 
@@ -75,6 +77,30 @@ enum ReportSchema {
     <xs:restriction base="xs:decimal">
       <xs:minInclusive value="0"/>
       <xs:maxInclusive value="1"/>
+    </xs:restriction>
+  </xs:simpleType>
+
+  <xs:simpleType name="measureKind">
+    <xs:restriction base="xs:string">
+      <xs:enumeration value="attainment"/>
+      <xs:enumeration value="mean"/>
+      <xs:enumeration value="uptime"/>
+    </xs:restriction>
+  </xs:simpleType>
+
+  <xs:simpleType name="comparison">
+    <xs:restriction base="xs:string">
+      <xs:enumeration value="&lt;"/>
+      <xs:enumeration value="&lt;="/>
+      <xs:enumeration value="&gt;"/>
+      <xs:enumeration value="&gt;="/>
+    </xs:restriction>
+  </xs:simpleType>
+
+  <xs:simpleType name="creditBase">
+    <xs:restriction base="xs:string">
+      <xs:enumeration value="fee"/>
+      <xs:enumeration value="charges"/>
     </xs:restriction>
   </xs:simpleType>
 
@@ -161,22 +187,49 @@ enum ReportSchema {
                   </xs:sequence>
                   <xs:attribute name="start" type="r:instant" use="required"/>
                   <xs:attribute name="end" type="r:instant" use="required"/>
+                  <!-- Window attainment (met / judged windows); absent for a period measure. -->
                   <xs:attribute name="attainment" type="r:fraction"/>
-                  <xs:attribute name="objective" type="r:fraction" use="required"/>
+                  <!-- The objective's bound: a fraction for attainment and uptime, the value's unit for a mean. -->
+                  <xs:attribute name="objective" type="r:number" use="required"/>
                   <xs:attribute name="verdict" type="r:clauseVerdict" use="required"/>
                   <xs:attribute name="windows-met" type="xs:nonNegativeInteger"/>
                   <xs:attribute name="windows-breached" type="xs:nonNegativeInteger"/>
+                  <!-- A period measure (`measure`/`empty`): its kind, exact value in `unit`, how the
+                       objective compares it, the grid's intervals, those without a value or verdict,
+                       those down (uptime), and the grid's bounds where the term clips the period. -->
+                  <xs:attribute name="measure-kind" type="r:measureKind"/>
+                  <xs:attribute name="measure" type="r:number"/>
+                  <xs:attribute name="unit" type="r:nonEmptyString"/>
+                  <xs:attribute name="objective-comparison" type="r:comparison"/>
+                  <xs:attribute name="intervals" type="xs:nonNegativeInteger"/>
+                  <xs:attribute name="empty" type="xs:nonNegativeInteger"/>
+                  <xs:attribute name="down" type="xs:nonNegativeInteger"/>
+                  <xs:attribute name="grid-start" type="r:instant"/>
+                  <xs:attribute name="grid-end" type="r:instant"/>
+                  <!-- Uptime: the grid's time and the time down, in seconds. -->
+                  <xs:attribute name="grid-seconds" type="xs:decimal"/>
+                  <xs:attribute name="down-seconds" type="xs:decimal"/>
+                  <!-- The group's usage charges in the period, for credits of the charges. -->
+                  <xs:attribute name="charges" type="r:money"/>
+                  <xs:attribute name="currency" type="r:currency"/>
                   <xs:anyAttribute processContents="lax"/>
                 </xs:complexType>
               </xs:element>
 
               <xs:element name="credit" minOccurs="0" maxOccurs="unbounded">
                 <xs:complexType>
+                  <!-- A credit of the charges is per group; a credit of the fee has no key. -->
+                  <xs:sequence>
+                    <xs:element name="key" type="r:key" minOccurs="0" maxOccurs="unbounded"/>
+                  </xs:sequence>
                   <xs:attribute name="start" type="r:instant" use="required"/>
                   <xs:attribute name="end" type="r:instant" use="required"/>
                   <xs:attribute name="percent" type="r:percent" use="required"/>
                   <xs:attribute name="amount" type="r:money" use="required"/>
                   <xs:attribute name="currency" type="r:currency" use="required"/>
+                  <!-- `fee` or `charges`, and for the charges the amount the percentage applies to. -->
+                  <xs:attribute name="of" type="r:creditBase"/>
+                  <xs:attribute name="charges" type="r:money"/>
                   <xs:anyAttribute processContents="lax"/>
                 </xs:complexType>
               </xs:element>
@@ -211,6 +264,8 @@ enum ReportSchema {
             <xs:attribute name="windows-met" type="xs:nonNegativeInteger" use="required"/>
             <xs:attribute name="windows-breached" type="xs:nonNegativeInteger" use="required"/>
             <xs:attribute name="windows-insufficient" type="xs:nonNegativeInteger" use="required"/>
+            <!-- A `value` clause: windows given a value. -->
+            <xs:attribute name="windows-valued" type="xs:nonNegativeInteger"/>
             <!-- Windows selected by `windows` but not listed (past the writer's limit, 500,000 by default). -->
             <xs:attribute name="windows-omitted" type="xs:positiveInteger"/>
             <!-- Periods (period × group) not listed (past the same limit). -->

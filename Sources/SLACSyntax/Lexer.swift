@@ -99,6 +99,7 @@ public struct Lexer {
         case UInt8(ascii: ","): return single(.comma)
         case UInt8(ascii: "%"): return single(.percent)
         case UInt8(ascii: "/"): return single(.slash)
+        case UInt8(ascii: "+"), UInt8(ascii: "*"): return lexArithmetic()
         case UInt8(ascii: "="):
             if peek(1) == UInt8(ascii: "=") {
                 diagnostics.append(.error("SLA0107", at: Span(start, start + 2), "`==` is not an operator",
@@ -152,9 +153,39 @@ public struct Lexer {
         }
     }
 
+    /// `a + b` or `a * b`: arithmetic is not part of the language. One error, and the operator
+    /// with its right operand is skipped, so `sum(input_tokens + output_tokens)` does not cascade
+    /// into "expected `)`" errors; the sum of input and output tokens is the metric `total_tokens`.
+    private mutating func lexArithmetic() -> Token {
+        let start = position
+        let op = text(start, start + 1)
+        position += 1
+        // The left operand: the identifier just before, on the same line.
+        var l = start - 1
+        while l >= 0 && (bytes[l] == UInt8(ascii: " ") || bytes[l] == UInt8(ascii: "\t")) { l -= 1 }
+        let leftEnd = l + 1
+        while l >= 0 && Lexer.isIdentifierContinue(bytes[l]) { l -= 1 }
+        let left = text(l + 1, leftEnd)
+        // The right operand is skipped with the operator.
+        while let b = peek(), b == UInt8(ascii: " ") || b == UInt8(ascii: "\t") { position += 1 }
+        let rightStart = position
+        while let b = peek(), Lexer.isIdentifierContinue(b) || b == UInt8(ascii: ".") { position += 1 }
+        let right = text(rightStart, position)
+        let tokens: Set<String> = ["input_tokens", "output_tokens"]
+        if op == "+" && left != right && tokens.contains(left) && tokens.contains(right) {
+            diagnostics.append(.error("SLA0108", at: Span(start, start + 1), "arithmetic is not part of the contract language",
+                                      help: "write `total_tokens`, the metric for input plus output tokens",
+                                      fix: DiagnosticFix(span: Span(l + 1, position), replacement: "total_tokens")))
+        } else {
+            diagnostics.append(.error("SLA0108", at: Span(start, start + 1), "arithmetic is not part of the contract language",
+                                      help: "compare one metric or field with a value; derived values are metrics of their own, such as `total_tokens`, `tpot`, `decode_tps` and `e2e_tps`"))
+        }
+        return Token(kind: .invalid, span: Span(start, position), value: text(start, position))
+    }
+
     /// Whether `b` can begin a token (or trivia), so that a run of invalid characters stops there.
     private static func beginsToken(_ b: UInt8) -> Bool {
-        isDigit(b) || isIdentifierStart(b) || " \t\r\n{}()[],%/=!<>\"&|".utf8.contains(b)
+        isDigit(b) || isIdentifierStart(b) || " \t\r\n{}()[],%/=!<>\"&|+*".utf8.contains(b)
     }
 
     private mutating func lexInvalid() -> Token {

@@ -539,9 +539,22 @@ public struct Parser {
     private mutating func parseQuantity(what: String, help: String) -> QuantitySyntax? {
         guard current.kind == .number else { expected(what, help: help); return nil }
         let n = advance()
-        let number = NumberLiteral(digits: n.value, suffix: n.suffix, span: n.span)
+        var number = NumberLiteral(digits: n.value, suffix: n.suffix, span: n.span)
+        // `0,8 s`: a decimal comma. One error that says so, and the number read as `0.8`.
+        if current.kind == .comma, current.span.start == n.span.end, peek().kind == .number, peek().span.start == current.span.end,
+           n.suffix == nil {
+            advance()
+            let fraction = advance()
+            let written = n.value + "," + fraction.value + (fraction.suffix.map { String($0) } ?? "")
+            let meant = n.value + "." + fraction.value + (fraction.suffix.map { String($0) } ?? "")
+            let nextUnit = current.kind == .identifier && !lineStartTokens.contains(index) ? " " + current.value : ""
+            diagnostics.append(.error("SLA0104", at: n.span.union(fraction.span), "`\(written)` is not a number",
+                                      help: "numbers use a decimal point: write `\(meant)\(nextUnit)`",
+                                      fix: DiagnosticFix(span: n.span.union(fraction.span), replacement: meant)))
+            number = NumberLiteral(digits: n.value + "." + fraction.value, suffix: fraction.suffix, span: n.span.union(fraction.span))
+        }
         let unit = parseUnit()
-        return QuantitySyntax(number: number, unit: unit, span: unit.map { n.span.union($0.span) } ?? n.span)
+        return QuantitySyntax(number: number, unit: unit, span: unit.map { number.span.union($0.span) } ?? number.span)
     }
 
     private mutating func parseUnit() -> UnitSyntax? {

@@ -3,9 +3,9 @@ struct FieldFlags: OptionSet, Sendable, Hashable {
     let rawValue: UInt16
     /// The arrival instant (`ts`).
     static let timestamp = FieldFlags(rawValue: 1)
-    /// A canonical metric: when present and not null it must be a non-negative number (§6).
+    /// A canonical metric: when present and not null it must be a non-negative number (docs/formats.md).
     static let metric = FieldFlags(rawValue: 2)
-    /// A token count: must also be whole (`76.0` is 76, §5.5).
+    /// A token count: must also be whole (`76.0` is 76, docs/language.md, "Exactness").
     static let whole = FieldFlags(rawValue: 4)
     /// `itl_ms`: an array of non-negative numbers.
     static let chunkGaps = FieldFlags(rawValue: 8)
@@ -35,7 +35,7 @@ struct FieldTable: Sendable, Hashable {
     /// The text slot of `status` when requested (filled with `"ok"` when absent), else -1.
     var statusTextSlot: Int
 
-    /// The canonical record fields of §6, in the order the canonical writer emits them, so that the
+    /// The canonical record fields (docs/formats.md), in the order the canonical writer emits them, so that the
     /// key predictor starts out right for canonical files.
     static let canonicalOrder: [(String, FieldFlags)] = [
         ("id", .canonicalText), ("ts", .timestamp), ("tenant", .canonicalText), ("model", .canonicalText),

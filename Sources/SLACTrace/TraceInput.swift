@@ -5,7 +5,7 @@ import Darwin
 #endif
 import CZlib
 
-/// Why a trace input could not be read at all (exit code 3, §7), as opposed to a bad line, which is
+/// Why a trace input could not be read at all (exit code 3, docs/ci.md), as opposed to a bad line, which is
 /// a `RejectedLine`.
 public struct TraceInputError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The path as the user gave it (`-` for standard input).

@@ -1,8 +1,9 @@
 /// Which fields a monitor plan needs.
 ///
 /// The reader parses only these (plus `ts`, which every record needs, and the validation of the
-/// canonical metric fields, which must not depend on the contract so that the accounting of §5.9 is
-/// the same for every plan). Each array's index is the slot of that field in `TraceRecord`.
+/// canonical metric fields, which must not depend on the contract so that the record accounting,
+/// docs/language.md, "Record accounting", is the same for every plan). Each array's index is the
+/// slot of that field in `TraceRecord`.
 public struct TraceFieldRequest: Sendable, Equatable, Hashable {
     /// Fields read as binary64 numbers, e.g. `["input_tokens", "output_tokens", "ttft_ms", "e2e_ms"]`;
     /// field `numericFields[i]` lands in `TraceRecord.numbers[i]`.
@@ -34,10 +35,10 @@ public struct TraceRecord: Sendable {
     /// `ts` in nanoseconds since the Unix epoch (UTC); the arrival instant windows are assigned by.
     public var timestamp: Int64
     /// One value per `TraceFieldRequest.numericFields` slot; `Double.nan` when absent or null, because
-    /// an absent metric contributes no value (§5.2) and NaN never occurs in accepted input.
+    /// an absent metric contributes no value (docs/language.md, "Metrics") and NaN never occurs in accepted input.
     public var numbers: [Double]
     /// One value per `TraceFieldRequest.textFields` slot; `nil` when absent or null (`status` is
-    /// `"ok"` when absent, §6).
+    /// `"ok"` when absent, docs/formats.md).
     public var texts: [String?]
     /// One value per `TraceFieldRequest.listFields` slot; `nil` when absent or null.
     public var lists: [[Double]?]
@@ -61,7 +62,7 @@ public struct TraceRecord: Sendable {
     }
 }
 
-/// A line the reader refused (§6 "bad records"): reported with its line number and reason, never
+/// A line the reader refused (docs/formats.md, "Bad records"): reported with its line number and reason, never
 /// silently dropped.
 public struct RejectedLine: Sendable, Equatable, Hashable {
     /// 1-based physical line number of the rejected line (relative to the `firstLine` given to `scan`).
@@ -76,7 +77,7 @@ public struct RejectedLine: Sendable, Equatable, Hashable {
     }
 }
 
-/// The trace formats the reader understands; the report names the one used (§6).
+/// The trace formats the reader understands; the report names the one used (docs/formats.md).
 ///
 /// `jsonl` and `csv` are canonical and read by the byte-level scanner; the others are adapters
 /// for files that real inference tools write (`Adapters/`, `docs/formats.md`), parsed whole and

@@ -70,7 +70,7 @@ func hasByteOrderMark(_ base: UnsafePointer<UInt8>, _ n: Int) -> Bool {
     n >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF
 }
 
-/// Chooses the format of a trace input (§6: `--format` or detected; the report names it).
+/// Chooses the format of a trace input (docs/formats.md: `--format` or detected; the report names it).
 public enum TraceFormatDetection {
     /// Detects the format from the content, with the path's name as a tie-breaker.
     ///
@@ -114,7 +114,7 @@ public enum TraceFormatDetection {
 /// the threads that scan the chunks of `chunkBoundaries`; all mutable state of a scan lives inside
 /// `scan`, so concurrent scans do not interfere.
 ///
-/// Reading rules (§6, §5.5), the same for JSON Lines and CSV:
+/// Reading rules (docs/formats.md, "Canonical JSON Lines and CSV"), the same for JSON Lines and CSV:
 /// - `ts` is an RFC 3339 date-time with an offset (`Z`, `±HH:MM`, also `±HHMM`; `T`, `t` or a space
 ///   between date and time; any number of fractional digits, truncated below 1 ns; second 60 is
 ///   invalid) or a number of epoch milliseconds (JSON number or numeric CSV cell; below 1 ns rounded

@@ -11,7 +11,7 @@ private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count:
 }
 
 /// The content of a trace read front to back: gzip files inflated as they are read, standard
-/// input, pipes. Nothing is held whole, so memory stays flat in the trace length (SPEC §9): a
+/// input, pipes. Nothing is held whole, so memory stays flat in the trace length (README.md, "Commands"): a
 /// month of gzip-compressed traces is tens of GB once inflated, more than a CI machine has.
 ///
 /// Plain regular files are memory-mapped by `TraceInput` instead (they can be split into chunks
@@ -243,7 +243,7 @@ public final class LineBlockReader: @unchecked Sendable {
 
     /// A reader handing out blocks of about `blockSize` bytes.
     /// The longest line (CSV row) a stream may hold, so that hostile input gives a clear error
-    /// instead of exhausting memory (SPEC §10). An unmatched quote early in a CSV makes the rest of
+    /// instead of exhausting memory (docs/fuzzing.md). An unmatched quote early in a CSV makes the rest of
     /// the file one row; a mapped file needs no such limit, as it is never copied.
     public let maximumLine: Int
 

@@ -29,7 +29,7 @@ struct AIPerfTests {
             let gaps = (value("inter_chunk_latency") as? [Any])?.compactMap(number)
             #expect(rec.lists[0]?.count == gaps?.count)
         }
-        // PROVENANCE §9: output_token_count is missing in 59 of the 89 ok rows; slac still has a count for all 89.
+        // ../shared/traces/PROVENANCE.md, section 9: output_token_count is missing in 59 of the 89 ok rows; slac still has a count for all 89.
         let okRows = rows.filter { $0["error"] == nil || $0["error"] is NSNull }
         #expect(okRows.filter { ($0["metrics"] as? [String: Any])?["output_token_count"] == nil }.count == 59)
         #expect(scan.records.filter { $0.texts[Slot.status] == "ok" && !$0.numbers[Slot.output].isNaN }.count == 89)

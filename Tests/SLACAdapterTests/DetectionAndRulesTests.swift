@@ -54,7 +54,7 @@ struct DetectionTests {
         #expect(bad.output.exitCode == 2 && bad.output.standardError.contains("`mooncake`"))
     }
 
-    /// Every adapter's report is valid against the shipped XSD (SPEC §7).
+    /// Every adapter's report is valid against the shipped XSD (Schemas/slac-report-1.xsd).
     @Test(arguments: [("llmperf", "llmperf-leaderboard/individual/bedrock_70b.json", nil), ("aiperf", "aiperf-example/profile_export.jsonl", nil),
                       ("lmbench", "llm-d-lmbench/k8s/lmbenchmark-llama-3-1-70B/vllm/LMBench_short_input_qps10.csv", nil),
                       ("langfuse", "langfuse-framework-traces/beeai-2025-08-01.json", nil),
@@ -100,7 +100,7 @@ struct BuildingBlockTests {
         #expect(throws: JSONParseError.self) { _ = try JSONParser.parse(#"{"a":1,"a":2}"#) }
         #expect(throws: JSONParseError.self) { _ = try JSONParser.parse("[01]") }
         #expect(throws: JSONParseError.self) { _ = try JSONParser.parse(#"{"a":"\x"}"#) }
-        // Hostile nesting is an error, not a stack overflow (SPEC §10).
+        // Hostile nesting is an error, not a stack overflow (docs/fuzzing.md).
         #expect(throws: JSONParseError.self) { _ = try JSONParser.parse(String(repeating: "[", count: 100_000)) }
         #expect((try? JSONParser.parse(#"{"t":"1759522419154568925","u":"\ud83d\ude00"}"#)) == .object(["t": .string("1759522419154568925"), "u": .string("😀")]))
         #expect((try? JSONParser.parse("1759522419154568925")) == .number("1759522419154568925"))

@@ -35,7 +35,7 @@ struct LLMPerfTests {
     }
 
     @Test func errorCodesAndPlaceholders() throws {
-        // PROVENANCE §1: lepton_* 130/150 rate-limited, bedrock_13b 97 "-100", together_13b one -1.
+        // ../shared/traces/PROVENANCE.md, section 1: lepton_* 130/150 rate-limited, bedrock_13b 97 "-100", together_13b one -1.
         let lepton = try scanFile(Self.path("lepton_7b"))
         #expect(lepton.records.filter { $0.texts[Slot.status] == "error:429" }.count == 130)
         #expect(lepton.records.filter { !$0.numbers[Slot.ttft].isNaN }.count == 20)

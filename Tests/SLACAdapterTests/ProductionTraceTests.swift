@@ -30,7 +30,7 @@ struct LMBenchTests {
         }
         let run = try verify(contract: "lmbench", traces: [trace(file)])
         if csv.rows.isEmpty {
-            // Header only (PROVENANCE §4): nothing judged is an input error, never a green run.
+            // Header only (../shared/traces/PROVENANCE.md, section 4): nothing judged is an input error, never a green run.
             #expect(run.output.exitCode == 3 && run.report == nil)
             #expect(run.output.standardError.contains("holds no records"))
             return
@@ -51,7 +51,7 @@ struct LMBenchTests {
         #expect(first.numbers[Slot.input] == 76 && first.numbers[Slot.output] == 20)
         #expect(csv.rows[0][6] == "1746003449.2946029" && first.timestamp == 1_746_003_449_294_602_900)
         #expect(first.numbers[Slot.ttft] == 106.77886009216309)
-        // Rows are not sorted by launch time (PROVENANCE §9) and that does not matter.
+        // Rows are not sorted by launch time (../shared/traces/PROVENANCE.md, section 9) and that does not matter.
         #expect(zip(scan.records, scan.records.dropFirst()).contains { $0.timestamp > $1.timestamp })
     }
 

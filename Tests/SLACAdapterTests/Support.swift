@@ -170,7 +170,7 @@ func parseReport(_ data: Data) throws -> Report {
                   clauses: clauses, rejected: rejected)
 }
 
-/// Checks the §5.9 accounting of a report's trace element: read = accepted + rejected + outside term.
+/// Checks the record accounting (docs/language.md, "Record accounting") of a report's trace element: read = accepted + rejected + outside term.
 func expectAccounting(_ t: Report.Trace, format: String, read: Int, accepted: Int, rejected: Int = 0,
                       sourceLocation: SourceLocation = #_sourceLocation) {
     let a = t.attributes

@@ -25,7 +25,7 @@ import Testing
         }
     }
 
-    /// The SPEC §3 example (`acme-schedule-b.sla`) means what §5 says.
+    /// The first example of docs/language.md (`acme-schedule-b.sla`) means what the reference says.
     @Test func specExampleMeaning() throws {
         let contract = try checkedContract(try ExampleContracts.text("acme-schedule-b.sla"))
         #expect(contract.clauses.map(\.name) == ["interactive_ttft", "decode_floor", "daily_quota", "availability"])

@@ -155,7 +155,7 @@ struct GoldenCase: Sendable, CustomTestStringConvertible {
     }
 }
 
-/// SPEC §4 house style: lowercase message without a final period, user text in backticks (not
+/// The house style of diagnostics (docs/language.md, "Diagnostics"): lowercase message without a final period, user text in backticks (not
 /// checked: it is a matter of reading), a help line, a span inside the file, a stable code.
 func expectHouseStyle(_ d: Diagnostic, in source: SourceFile, sourceLocation: SourceLocation = #_sourceLocation) {
     let code = d.code.rawValue

@@ -122,7 +122,7 @@ struct Mutator {
     }
 }
 
-/// SPEC §10: no contract text crashes the checker or makes it hang. Every mutation of every
+/// docs/fuzzing.md: no contract text crashes the checker or makes it hang. Every mutation of every
 /// example contract must give either a checked contract or at least one error, with every span
 /// inside the file; rendering the diagnostics must work too.
 @Suite struct RobustnessTests {

@@ -6,7 +6,7 @@ import SLACTool
 import SLACTrace
 import Testing
 
-/// Record accounting of SPEC §5.9 and §6 with malformed input, JSON Lines and CSV.
+/// Record accounting (docs/language.md, "Record accounting"; docs/formats.md, "Bad records") with malformed input, JSON Lines and CSV.
 @Suite("Bad records are counted, listed and never dropped")
 struct BadRecordTests {
     static let contractText = """

@@ -19,7 +19,7 @@ func parsePlainDecimal(_ text: String) -> (value: Rational, significant: Int, fr
     return (v, significant, fraction.count)
 }
 
-/// SPEC §7: a sum or count that is whole prints as an integer; a ratio or mean with at least 12
+/// docs/language.md, "What a report states": a sum or count that is whole prints as an integer; a ratio or mean with at least 12
 /// significant digits (correctly rounded at the last printed digit).
 func exactTextProblem(_ text: String, _ value: Rational) -> String? {
     if value.isInteger {
@@ -43,7 +43,7 @@ func tenTo(_ n: Int) -> Rational {
     n >= 0 ? Rational(BigInt.powerOfTen(n)) : Rational(BigInt.one, BigInt.powerOfTen(-n))
 }
 
-/// SPEC §7: a percentile, min or max prints as the record's value: the shortest decimal that
+/// docs/language.md, "What a report states": a percentile, min or max prints as the record's value: the shortest decimal that
 /// reads back as the same binary64 number, without exponent.
 func doubleTextProblem(_ text: String, _ value: Double, bound: Rational? = nil) -> String? {
     guard let p = parsePlainDecimal(text) else { return "printed `\(text)` for \(value): not a plain decimal" }

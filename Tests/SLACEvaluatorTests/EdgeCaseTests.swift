@@ -4,7 +4,7 @@ import SLACEvaluator
 import SLACTrace
 import Testing
 
-/// Hand-made inputs at the edges of SPEC §5 and §10, each compared with the reference too.
+/// Hand-made inputs at the edges of docs/language.md and docs/fuzzing.md, each compared with the reference too.
 @Suite("Edge cases of windows, groups and values")
 struct EdgeCaseTests {
     func run(_ header: String, _ clauses: String, _ lines: [String], jobs: Int = 2) throws -> (EvaluationResult, [String]) {

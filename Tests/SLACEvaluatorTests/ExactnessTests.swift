@@ -5,7 +5,7 @@ import SLACTrace
 import Testing
 import SLACTestSupport
 
-/// SPEC §5.5 on hand-made inputs: binary64 order of operations, exact bounds, exact ranks.
+/// docs/language.md, "Exactness", on hand-made inputs: binary64 order of operations, exact bounds, exact ranks.
 @Suite("Exact arithmetic at the bounds")
 struct ExactnessTests {
     func run(_ clauses: String, _ lines: [String]) throws -> EvaluationResult {
@@ -28,7 +28,7 @@ struct ExactnessTests {
         "{\"id\":\"\(tenant)-\(i)\",\"ts\":\"2026-03-14T05:00:00Z\",\"tenant\":\"\(tenant)\",\"status\":\"\(status)\",\"input_tokens\":1,\"output_tokens\":\(out),\"ttft_ms\":\(ttft),\"e2e_ms\":\(e2e)}"
     }
 
-    @Test("derived metrics in the order of §5.5, compared exactly with the bound")
+    @Test("derived metrics in the documented binary64 order, compared exactly with the bound")
     func derivedMetricOrder() throws {
         let result = try run("""
                 clause "1" decode { every 1 hour per tenant
@@ -93,7 +93,7 @@ struct ExactnessTests {
                 #expect(w?.observed?.text == String(rank), "\(qs[i].0) over n = \(n)")
             }
         }
-        // The examples of the spec: 0.99 × 200 is exactly 198; p99.9 of 1000 values is the 999th.
+        // The examples of docs/language.md, "Aggregates": 0.99 × 200 is exactly 198; p99.9 of 1000 values is the 999th.
         #expect(result.clauses[1].windows.first { $0.key.first?.value == "n200" }?.observed?.text == "198")
         #expect(result.clauses[2].windows.first { $0.key.first?.value == "n1000" }?.observed?.text == "999")
     }

@@ -484,17 +484,10 @@ enum ContractGenerator {
             expectedAggregate = .share(p.checked)
             let b = g.pick(ratioBounds)
             boundText = b.0; bound = r(b.1)
-        }
-        // A share lies in [0, 1]: a bound every window meets or none can meet is a checker error
-        // (SLA0330); take the neighbouring operator (no extra draw, so the seeds keep their cases).
-        if case .share = expectedAggregate {
-            switch (op, bound) {
-            case ("<=", Rational(1)): op = "<"
-            case (">", Rational(1)): op = ">="
-            case (">=", Rational(0)): op = ">"
-            case ("<", Rational(0)): op = "<="
-            default: break
-            }
+            // A share is in [0%, 100%]: `<= 100%` always holds and `> 100%` never does, which the
+            // checker rejects (SLA0330); at the ends use the comparisons that can go either way.
+            if b.0 == "100%" && (op == "<=" || op == ">") { op = ">=" }
+            if b.0 == "0%" && (op == ">=" || op == "<") { op = "<=" }
         }
         body += "        require \(agg) \(op) \(boundText)\n"
         var minimum = 0
@@ -544,7 +537,7 @@ enum ContractGenerator {
     }
 }
 
-// MARK: - contracts with period measures (SPEC §3.1, §5.9)
+// MARK: - contracts with period measures (docs/language.md, "Period measures")
 
 /// A generated clause with a period measure, prices or the new periods, with the checked form
 /// it must produce.

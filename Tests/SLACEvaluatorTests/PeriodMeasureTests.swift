@@ -4,7 +4,7 @@ import SLACEvaluator
 import SLACExact
 import Testing
 
-/// Period measures (SPEC §3.1, §5.9) on inputs whose results are computed by hand, through the
+/// Period measures (docs/language.md, "Period measures") on inputs whose results are computed by hand, through the
 /// real evaluator and the reference; both must give the hand-computed figures.
 @Suite("Period measures, computed by hand")
 struct PeriodMeasureTests {
@@ -361,7 +361,7 @@ struct PeriodMeasureTests {
 
     /// `objective 99% of windows per calendar month` with `credit 10% of charges when attainment
     /// < 99%` means exactly `measure attainment per calendar month`, `objective measure >= 99%`
-    /// and `credit 10% of charges when measure < 99%` (SPEC §3.1), and credits of the charges work
+    /// and `credit 10% of charges when measure < 99%` (docs/language.md, "Period measures"), and credits of the charges work
     /// with any period: each (period, group) gets its tier's share of its charges. eu: one hour,
     /// 1 good and 1 failed request (50% < 90%: breached): attainment 0, below 99%; charges 2 ×
     /// 1000 input tokens at 1 USD per 1k = 2.00 USD; credit 10%: 0.20 USD. Both clauses, short
@@ -371,7 +371,7 @@ struct PeriodMeasureTests {
     /// clause whose measure is plain window attainment (`CheckedClause.measure == nil`), the
     /// evaluator reports no charges (`chargesText` nil) and no credit at all, silently dropping a
     /// credit the contract grants. This test fails until the evaluator is fixed; the reference is
-    /// right here (SPEC §3.1: "Credits `of charges` work with any period").
+    /// right here (docs/language.md, "Credits of charges": "`credit P% of charges` … works with any period. Each (period, group) gets its own credit").
     @Test("credits of the charges on window attainment, short and long form")
     func chargesCreditsOnWindowAttainment() throws {
         let contract = """

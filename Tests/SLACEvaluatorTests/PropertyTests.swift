@@ -196,8 +196,8 @@ struct MeasurePropertyTests {
 
 @Suite("The period-measure property tests cover what they are for")
 struct MeasureCoverageTests {
-    /// Runs the reference alone over every measure seed and records which features of §3.1 and
-    /// §5.9 the generated cases reach, so that a change to the generators cannot quietly make the
+    /// Runs the reference alone over every measure seed and records which features of
+    /// docs/language.md, "Period measures" and "Credits", the generated cases reach, so that a change to the generators cannot quietly make the
     /// property tests trivial.
     @Test("the generated contracts and traces reach every kind of measure, period, run and credit")
     func coverage() throws {

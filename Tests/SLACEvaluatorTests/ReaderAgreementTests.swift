@@ -3,7 +3,7 @@ import SLACTrace
 import Testing
 
 /// The trace reader and the reference (Foundation's JSONSerialization) read the same numbers:
-/// SPEC §5.5, every number is the nearest binary64 value.
+/// docs/language.md, "Exactness": every number is the nearest binary64 value.
 @Suite("Trace reader numbers agree with Foundation")
 struct ReaderAgreementTests {
     @Test("every generated number reads as the same binary64 value", arguments: [UInt64(3), 10, 40])

@@ -3,7 +3,8 @@ import SLACChecker
 import SLACExact
 import SLACSyntax
 
-// A deliberately naive reference implementation of SPEC §5, written from the spec and not from
+// A deliberately naive reference implementation of the semantics in docs/language.md, written from
+// that description and not from
 // Sources/SLACEvaluator: it loads every record into memory (JSONSerialization + JSONDecoder for JSON Lines, a
 // plain split for CSV), keeps every in-scope record of every window, and computes each aggregate
 // the slow obvious way (full sort, exact rational sums, Foundation Calendar for calendar windows,
@@ -66,7 +67,7 @@ enum RefReader {
 
     /// A JSON value decoded with `JSONDecoder`. (Foundation's `JSONSerialization` on Linux does not
     /// round 17-digit numbers to the nearest binary64 value, e.g. `124.69999999999999` reads as
-    /// 124.7, which SPEC §5.5 forbids; `JSONDecoder` reads them correctly.)
+    /// 124.7, which docs/language.md, "Exactness", forbids; `JSONDecoder` reads them correctly.)
     enum JSONValue: Decodable {
         case null, bool(Bool), number(Double), string(String), array([JSONValue]), object([String: JSONValue])
         init(from decoder: any Decoder) throws {
@@ -347,7 +348,7 @@ struct RefPeriod {
     /// Window attainment, or the period measure (whatever its kind) of a clause with `measure`.
     var attainment: Rational
     var verdict: String
-    /// Set for a clause with a period measure (SPEC §5.9).
+    /// Set for a clause with a period measure (docs/language.md, "Period measures").
     var measure: RefMeasure? = nil
     /// The billed charges (rounded to the minor unit, as a scaled integer), for a clause with
     /// credits of the charges.
@@ -395,7 +396,7 @@ struct ReferenceEvaluator {
         self.calendar = cal
     }
 
-    // Metrics of §5.2 in the binary64 order of §5.5; nil when absent or undefined.
+    // Metrics (docs/language.md, "Metrics") in the binary64 order of "Exactness"; nil when absent or undefined.
     func value(_ m: Metric, _ r: RefRecord) -> Double? {
         let n = r.numbers
         switch m {
@@ -530,7 +531,7 @@ struct ReferenceEvaluator {
         return evaluateAttainment(c, windows: windows, admitted: records)
     }
 
-    /// The clause's windows (SPEC §5.4–5.6), sorted by start then group, and its in-scope records.
+    /// The clause's windows (docs/language.md, "Windows" and "Window verdicts"), sorted by start then group, and its in-scope records.
     func judgedWindows(_ c: CheckedClause, _ records: [RefRecord]) -> ([RefWindow], [RefRecord]) {
         var inScope: [RefRecord] = []
         // Exclusions, then scope; then one bucket per (window, group).
@@ -601,8 +602,8 @@ struct ReferenceEvaluator {
         return (windows, inScope)
     }
 
-    /// Window attainment per (objective period, group) (SPEC §5.7), credits of §5.8 and, for
-    /// credits of the charges, §3.1.
+    /// Window attainment per (objective period, group) (docs/language.md, "Attainment"), its credits ("Credits") and, for
+    /// credits of the charges, "Credits of charges".
     func evaluateAttainment(_ c: CheckedClause, windows: [RefWindow], admitted: [RefRecord]) -> RefClause {
         var periodCounts: [Bucket: (end: Int64, met: Int, breached: Int)] = [:]
         for w in windows where w.verdict != "insufficient" {

@@ -3,13 +3,13 @@ import SLACChecker
 import SLACExact
 import SLACSyntax
 
-// The reference for period measures, usage charges and credits (SPEC §3.1, §5.8, §5.9), written
+// The reference for period measures, usage charges and credits (docs/language.md, "Period measures" and "Credits"), written
 // from the specification and not from Sources/SLACEvaluator. Deliberately naive: every period of
 // the term and every interval of the clause's `every` across the whole term is enumerated
 // explicitly (Foundation `Calendar` for calendar ones), each interval is looked up for each group,
 // and every measure is an exact `Rational` computed from its definition.
 
-/// A period measure of one (period, group) (SPEC §5.9).
+/// A period measure of one (period, group) (docs/language.md, "Period measures").
 struct RefMeasure: Equatable {
     var kind: String  // attainment | mean | uptime
     /// Grid intervals of the period; those without a value or verdict; those down (uptime only).
@@ -331,7 +331,7 @@ extension ReferenceEvaluator {
         Decimal(string: r.numerator.description)! / Decimal(string: r.denominator.description)!
     }
 
-    /// Credits of the clause (§5.8, §5.9); sets the billed charges of each period for credits of
+    /// Credits of the clause (docs/language.md, "Credits"); sets the billed charges of each period for credits of
     /// the charges.
     func credits(_ c: CheckedClause, periods: inout [RefPeriod], admitted: [RefRecord]) -> [RefCredit] {
         guard let base = c.credits.first?.base else { return [] }

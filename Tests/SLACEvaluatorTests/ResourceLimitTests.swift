@@ -4,7 +4,7 @@ import SLACMonitor
 import SLACTrace
 import Testing
 
-/// SPEC §10: too many (window, group) states give a clear error, not exhausted memory.
+/// docs/fuzzing.md: too many (window, group) states give a clear error, not exhausted memory.
 @Suite struct ResourceLimitTests {
     @Test func windowLimitStopsWithAClearError() throws {
         let dir = TempDir()
@@ -16,7 +16,7 @@ import Testing
                 effective 2026-01-01 to 2027-01-01
                 clause "1" c {
                     every   1 ms per id
-                    require count >= 0 requests
+                    require count >= 1 requests
                 }
             }
             """)

@@ -173,8 +173,9 @@ import Testing
     }
 
     @Test func everyKindIsCovered() {
-        // Keeps this suite honest when a kind is added.
-        #expect(ContractChange.Kind.allCases.count == 28)
+        // Keeps this suite honest when a kind is added (`priceChanged` and `measureChanged` are
+        // covered by PeriodMeasureDiffTests).
+        #expect(ContractChange.Kind.allCases.count == 30)
     }
 
     // MARK: the command
@@ -192,5 +193,59 @@ import Testing
         #expect(differ.exitCode == 1 && differ.standardOutput.contains("bound tightened from 800 ms to 750 ms (−50 ms)"))
         let invalid = DiffCommand.run(oldPath: a.path, newPath: bad.path, colored: false)
         #expect(invalid.exitCode == 2 && invalid.standardError.contains("error["))
+    }
+}
+
+/// A changed measure, price or downtime rule is a change of meaning.
+@Suite struct PeriodMeasureDiffTests {
+    static let base = """
+        contract "N" {
+            effective 2026-01-01 to 2027-01-01
+            fee       20000.00 USD per month
+            price     0.60 USD per 1M input_tokens
+            clause "2.1" uptime {
+                every     5 minutes per region
+                value     share(status = "ok")
+                empty     100%
+                measure   mean per calendar month
+                objective measure >= 99.9%
+                credit    10% of charges when measure < 99.9%
+            }
+            clause "2.2" downtime {
+                every     1 minute
+                require   share(status = "ok") >= 95%
+                downtime  after 5 consecutive breached windows
+                measure   uptime per calendar month
+                objective measure >= 99.95%
+            }
+        }
+        """
+
+    func changes(_ edit: (String) -> String) throws -> [ContractChange] {
+        let old = try document(SourceFile(path: "old.sla", text: Self.base))
+        let new = try document(SourceFile(path: "new.sla", text: edit(Self.base)))
+        return ContractDiff.compare(old, new)
+    }
+
+    @Test func priceChange() throws {
+        let c = try changes { $0.replacingOccurrences(of: "0.60 USD", with: "0.75 USD") }
+        #expect(c.map(\.kind) == [.priceChanged])
+    }
+
+    @Test func downtimeRuleChange() throws {
+        let c = try changes { $0.replacingOccurrences(of: "after 5 consecutive", with: "after 10 consecutive") }
+        #expect(c.map(\.kind) == [.measureChanged])
+        #expect(c.first?.message.contains("10 consecutive") == true)
+    }
+
+    @Test func measurePeriodAndEmptyValue() throws {
+        let c = try changes { $0.replacingOccurrences(of: "mean per calendar month", with: "mean per calendar quarter")
+            .replacingOccurrences(of: "empty     100%", with: "empty     99%")
+            .replacingOccurrences(of: "10% of charges when measure < 99.9%", with: "10% of charges when measure < 99.8%") }
+        #expect(Set(c.map(\.kind)) == [.measureChanged, .objectivePeriodChanged, .creditTierAdded, .creditTierRemoved])
+    }
+
+    @Test func layoutIsNoChange() throws {
+        #expect(try changes { $0.replacingOccurrences(of: "    ", with: "  ") }.isEmpty)
     }
 }

@@ -15,7 +15,7 @@ import SLACTestSupport
         #expect(FormatterTests.contracts.contains("acme-schedule-b.sla"))
     }
 
-    /// The SPEC §3 example is already in canonical form.
+    /// The first example of docs/language.md is already in canonical form.
     @Test func specExampleIsCanonical() {
         let source = Paths.contract("acme-schedule-b.sla")
         #expect(formatted(source) == source.text)

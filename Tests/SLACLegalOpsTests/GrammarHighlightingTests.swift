@@ -184,6 +184,101 @@ struct TextMateGrammar {
         #expect(try scope(of: "and model", in: text) == "keyword.operator.logical.slac")
     }
 
+    /// The characters no rule scopes (blanks aside), as `name:line:column`.
+    private func unscoped(_ text: String, name: String) throws -> [String] {
+        let scopes = try grammar().tokenize(text)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { String($0) + "\n" as NSString }
+        var unmatched: [String] = []
+        for (n, (line, lineScopes)) in zip(lines, scopes).enumerated() {
+            for k in 0..<line.length {
+                let c = line.character(at: k)
+                if c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D { continue }
+                if lineScopes[k] == nil { unmatched.append("\(name):\(n + 1):\(k + 1) `\(line.substring(with: NSRange(location: k, length: 1)))`") }
+            }
+        }
+        return unmatched
+    }
+
+    /// Items of period measures and charges (docs/language.md, "Period measures").
+    static let periodMeasures = #"""
+        contract "Nimbus Inference Service Level Agreement" {
+            fee       20000.00 USD per month
+            price     0.60 USD per 1M input_tokens
+            clause "2.1" region_uptime {
+                every     5 minutes per region
+                value     share(status not in ["error:500", "error:503"])
+                empty     100%
+                measure   mean per calendar month
+                objective measure >= 99.9%
+                credit    10% of charges when measure < 99.9%
+            }
+            clause "2.2" downtime {
+                every     calendar quarter
+                require   share(status = "ok") >= 95%
+                empty     met
+                downtime  after 5 consecutive breached windows
+                measure   uptime per calendar year
+                objective measure >= 99.95%
+            }
+        }
+        """#
+
+    @Test func periodMeasureItemsGetTheRightScopes() throws {
+        let text = Self.periodMeasures
+        #expect(try unscoped(text, name: "periodMeasures").isEmpty)
+        #expect(try scope(of: "price", in: text) == "keyword.other.header.slac")
+        #expect(try scope(of: "0.60 USD", in: text) == "meta.quantity.slac")
+        #expect(try scope(of: "USD per 1M", in: text) == "support.constant.currency.slac")
+        #expect(try scope(of: "1M input", in: text) == "meta.quantity.slac")
+        #expect(try scope(of: "input_tokens", in: text) == "support.variable.metric.slac")
+        #expect(try scope(of: "value     share", in: text) == "keyword.control.clause.slac")
+        #expect(try scope(of: "empty     100%", in: text) == "keyword.control.clause.slac")
+        #expect(try scope(of: "100%", in: text) == "meta.quantity.slac")
+        #expect(try scope(of: "measure   mean", in: text) == "keyword.control.clause.slac")
+        #expect(try scope(of: "mean per calendar", in: text) == "keyword.other.slac")
+        #expect(try scope(of: "charges when", in: text) == "keyword.other.slac")
+        #expect(try scope(of: "downtime  after", in: text) == "keyword.control.clause.slac")
+        #expect(try scope(of: "after 5", in: text) == "keyword.other.slac")
+        #expect(try scope(of: "5 consecutive", in: text) == "meta.quantity.slac")
+        #expect(try scope(of: "consecutive breached", in: text) == "keyword.other.slac")
+        #expect(try scope(of: "breached windows", in: text) == "keyword.other.slac")
+        #expect(try scope(of: "uptime per", in: text) == "keyword.other.slac")
+        #expect(try scope(of: "quarter", in: text) == "keyword.other.slac")
+        #expect(try scope(of: "year", in: text) == "keyword.other.slac")
+        // A clause may be called `downtime`; the header rule names it.
+        #expect(try scope(of: "downtime {", in: text) == "meta.clause.header.slac")
+        #expect(try scope(of: "met", in: "        empty     met") == "keyword.other.slac")
+        // `mean` is an aggregate before `(` and a measure elsewhere.
+        #expect(try scope(of: "mean", in: "        require mean(ttft) <= 1 s") == "support.function.aggregate.slac")
+    }
+
+    /// Every complete contract of the language reference (its ```slac blocks) is highlighted too.
+    @Test func everyCharacterOfTheReferenceContractsIsScoped() throws {
+        let url = Paths.root.appendingPathComponent("docs/language.md")
+        let lines = try String(contentsOf: url, encoding: .utf8).components(separatedBy: "\n")
+        var blocks: [(line: Int, text: String)] = []
+        var current: (line: Int, body: [String])?
+        for (i, line) in lines.enumerated() {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if var block = current {
+                if trimmed.hasPrefix("```") {
+                    blocks.append((line: block.line, text: block.body.joined(separator: "\n")))
+                    current = nil
+                } else {
+                    block.body.append(line)
+                    current = block
+                }
+            } else if trimmed == "```slac" {
+                current = (line: i + 1, body: [])
+            }
+        }
+        #expect(blocks.count >= 2)
+        for block in blocks {
+            let unmatched = try unscoped(block.text, name: "docs/language.md block at line \(block.line)")
+            #expect(unmatched.isEmpty, "unscoped text: \(unmatched.prefix(10))")
+        }
+    }
+
     @Test func unknownTextIsReportedAsUnscoped() throws {
         // The coverage test would notice text the grammar does not know.
         let scopes = try grammar().tokenize("contract \"X\" { @ }")

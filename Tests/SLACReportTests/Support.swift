@@ -157,6 +157,7 @@ func breachedResult() -> EvaluationResult {
             case .met: met += 1
             case .breached: breached += 1
             case .insufficient: insufficient += 1
+            case .valued: preconditionFailure("the fixture makes no valued window")
             }
             windows.append(WindowResult(start: start, end: start + fiveMinutes, key: [GroupKeyPart(field: "tenant", value: tenant)],
                                         count: verdict == .insufficient ? 7 : 20 + index, observed: observed, verdict: verdict, evidence: evidence))

@@ -3,7 +3,7 @@ import Testing
 
 /// The shape of the syntax tree: what the parser hands to the checker and the formatter.
 @Suite struct ASTShapeTests {
-    /// SPEC §3's normative example, verbatim.
+    /// The first example of docs/language.md ("Two complete contracts"), verbatim.
     static let specExample = #"""
         // Acme / Nimbus inference agreement, schedule B
         contract "Acme Enterprise Inference Agreement" {
@@ -109,6 +109,8 @@ import Testing
             case .header(.text(let keyword, let value, _)): headers.append("\(keyword.name)=\(value.value)")
             case .header(.effective(let from, let to, _)): headers.append("effective=\(from.text)..\(to.text)")
             case .header(.fee(let amount, let currency, _)): headers.append("fee=\(amount.digits) \(currency.name)")
+            case .header(.price(let amount, let currency, let per, let field, _)):
+                headers.append("price=\(amount.digits) \(currency.name) per \(per.digits)\(per.suffix.map { String($0) } ?? "") \(field.name)")
             case .exclusion: exclusions += 1
             case .clause: break
             }

@@ -104,12 +104,14 @@ enum Snippet: Sendable {
         "File": [.file(specExample)],
         "Contract": [.file("contract \"Empty\" {}"), .file("contract \"\"\"\n    Block name\n    \"\"\" {\n}")],
         "ContractItem": [.contractBody("id \"A-1\"\nexclude requests where status = \"error:429\"\nclause \"1\" c { every 1 hour require count <= 5 }")],
-        "HeaderItem": [.contractBody("version \"3.2\"\neffective 2026-01-01 to 2027-01-01\nfee 120000.00 USD per month")],
+        "HeaderItem": [.contractBody("version \"3.2\"\neffective 2026-01-01 to 2027-01-01\nfee 120000.00 USD per month\nprice 0.60 USD per 1M input_tokens")],
         "TextHeader": [.contractBody("id \"ACME\"\nversion \"3.2\"\nprovider \"Nimbus\"\ncustomer \"Acme\"\ntimezone \"Europe/Berlin\"")],
         "Effective": [.contractBody("effective 2026-01-01 to 2027-01-01"),
                       .contractBody("effective 2026-01-01T00:00:00+01:00 to 2027-01-01T00:00:00+01:00")],
         "TimePoint": [.contractBody("effective 2026-04-01 to 2027-04-01T00:00:00Z")],
         "Fee": [.contractBody("fee 120000.00 USD per month")],
+        "Price": [.contractBody("price 0.60 USD per 1M input_tokens\nprice 2.40 USD per 1M output_tokens"),
+                  .contractBody("price 0.075 USD per 1000 total_tokens")],
         "CurrencyCode": [.contractBody("fee 42000 EUR per month")],
         "Exclusion": [.contractBody("exclude maintenance from 2026-03-14T02:00:00Z to 2026-03-14T04:00:00Z\nexclude requests where status = \"x\""),
                       .clauseBody("exclude requests where finish_reason = \"cancelled\"")],
@@ -125,21 +127,39 @@ enum Snippet: Sendable {
             objective 99.5% of windows per calendar month
             credit 10% of fee when attainment < 99.5%
             exclude maintenance from 2026-11-07T01:00:00Z to 2026-11-07T06:00:00Z
+            """), .clauseBody("""
+            every 1 minute
+            value share(status = "ok")
+            empty 100%
+            measure mean per calendar month
+            downtime after 5 consecutive breached windows
+            objective measure >= 99.9%
+            credit 10% of charges when measure < 99.9%
             """)],
         "TextItem": [.clauseBody("text \"In each hour ...\""), .clauseBody("text \"\"\"\n    Line one\n    \"\"\"")],
         "Scope": [.clauseBody("scope status = \"ok\" and model in [\"a\", \"b\"]")],
         "WindowItem": [.clauseBody("every 5 minutes per tenant"), .clauseBody("over term per model"), .clauseBody("over term")],
         "Window": [.clauseBody("every 1 hour"), .clauseBody("every calendar week")],
-        "CalendarUnit": [.clauseBody("every calendar day"), .clauseBody("every calendar week"), .clauseBody("every calendar month")],
+        "CalendarUnit": [.clauseBody("every calendar day"), .clauseBody("every calendar week"), .clauseBody("every calendar month"),
+                         .clauseBody("every calendar quarter"), .clauseBody("every calendar year")],
         "GroupBy": [.clauseBody("every calendar day per tenant, model, region")],
         "Require": [.clauseBody("require sum(total_tokens) <= 50M tokens")],
+        "Value": [.clauseBody("value share(status not in [\"error:500\", \"error:503\"])"), .clauseBody("value p95(ttft)")],
         "Aggregate": [.clauseBody("require count <= 600 requests"), .clauseBody("require p99.9(ttft) <= 5 seconds"),
                       .clauseBody("require share(status = \"ok\") >= 99.9%"), .clauseBody("require mean(e2e_tps) >= 1.2k tokens/min")],
         "AggregateArguments": [.clauseBody("require percentile(tpot, 90) <= 40000 us")],
         "Minimum": [.clauseBody("minimum 1k requests")],
-        "Objective": [.clauseBody("objective 99% of windows"), .clauseBody("objective 97% of windows per calendar month")],
-        "ObjectivePeriod": [.clauseBody("objective 99% of windows per term"), .clauseBody("objective 99% of windows per calendar month")],
-        "Credit": [.clauseBody("credit 25% of fee when attainment < 99%")],
+        "Empty": [.clauseBody("empty 100%"), .clauseBody("empty 0 ms"), .clauseBody("empty met"), .clauseBody("empty breached")],
+        "Measure": [.clauseBody("measure mean per calendar month"), .clauseBody("measure uptime"), .clauseBody("measure attainment per term")],
+        "Downtime": [.clauseBody("downtime after 5 consecutive breached windows"), .clauseBody("downtime after 1 consecutive breached windows")],
+        "Objective": [.clauseBody("objective 99% of windows"), .clauseBody("objective 97% of windows per calendar month"),
+                      .clauseBody("objective measure >= 99.9%"), .clauseBody("objective measure <= 2 s")],
+        "ObjectivePeriod": [.clauseBody("objective 99% of windows per term"), .clauseBody("objective 99% of windows per calendar month"),
+                            .clauseBody("measure uptime per calendar quarter")],
+        "PeriodUnit": [.clauseBody("measure mean per calendar month"), .clauseBody("measure mean per calendar quarter"),
+                       .clauseBody("objective 99% of windows per calendar year")],
+        "Credit": [.clauseBody("credit 25% of fee when attainment < 99%"), .clauseBody("credit 10% of charges when measure < 99.9%"),
+                   .clauseBody("credit 15% of fee when measure > 4 s"), .clauseBody("credit 5% of charges when attainment < 99%")],
         "Predicate": [.clauseBody("scope status = \"error:429\" or tenant = \"loadtest\"")],
         "Conjunction": [.clauseBody("scope status = \"ok\" and output_tokens > 1 tokens and region = \"eu\"")],
         "Negation": [.clauseBody("scope not (priority = \"a\" or priority = \"b\")"), .clauseBody("scope not not status = \"ok\"")],
@@ -153,7 +173,8 @@ enum Snippet: Sendable {
         "UnitName": [.clauseBody("require mean(tpot) <= 25M ns")],
         "UnitStopWord": [.clauseBody("every 5 minutes per tenant"), .clauseBody("scope input_tokens > 8 and ttft < 1 s or e2e > 2 s"),
                          .clauseBody("scope input_tokens not in [1, 2]"), .clauseBody("credit 10% of fee when attainment < 99%")],
-        "ItemKeyword": [.clauseBody("require count <= 600 minimum 20 requests"), .clauseBody("every 5 minutes\nrequire count <= 5")],
+        "ItemKeyword": [.clauseBody("require count <= 600 minimum 20 requests"), .clauseBody("every 5 minutes\nrequire count <= 5"),
+                        .clauseBody("require count <= 600 measure uptime")],
         "StringLiteral": [.clauseBody("text \"one line\""), .clauseBody("text \"\"\"\n        block\n        \"\"\"")],
         "String": [.contractBody("id \"ACME-MSA-2026-014\"")],
         "Escape": [.contractBody(#"id "quote \" backslash \\ newline \n tab \t""#)],

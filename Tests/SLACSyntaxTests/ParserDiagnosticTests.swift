@@ -116,7 +116,7 @@ import Testing
 
     @Test func unknownCalendarWindow() {
         assertDiagnostics(contract(clause: """
-                every calendar 1️⃣year
+                every calendar 1️⃣fortnight
             """), [("SLA0115", marker: "1️⃣")])
     }
 
@@ -208,6 +208,6 @@ import Testing
     @Test func creditShape() {
         assertDiagnostics(contract(clause: """
                 credit 10% of fee when attainment 1️⃣<= 99%
-            """), [("SLA0110", marker: "1️⃣")])
+            """), [("SLA0326", marker: "1️⃣")])
     }
 }

@@ -41,7 +41,7 @@ enum Examples {
     }
 }
 
-/// `slac check`: exit codes, text and JSON output (SPEC §7, §8).
+/// `slac check`: exit codes, text and JSON output (docs/ci.md; README.md, "Commands"; docs/language.md, "Diagnostics").
 @Suite struct CheckCommandTests {
     static let invalid = """
         contract "Bad" {

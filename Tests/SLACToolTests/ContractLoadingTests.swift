@@ -3,7 +3,7 @@ import SLACTool
 import Testing
 
 /// Bytes that are not a contract's UTF-8 text are reported with their byte offset before parsing
-/// (SPEC §10): invalid UTF-8 is SLA0004, a NUL byte SLA0005.
+/// (docs/fuzzing.md): invalid UTF-8 is SLA0004, a NUL byte SLA0005.
 @Suite struct ContractLoadingTests {
     static let valid = Array("contract \"T\" {\n    id \"x\"\n}\n".utf8)
 

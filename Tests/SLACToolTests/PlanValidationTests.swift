@@ -2,7 +2,7 @@ import Foundation
 import SLACTool
 import Testing
 
-/// A plan file is input like any other (SPEC §10): an edited or inconsistent plan is refused with
+/// A plan file is input like any other (docs/fuzzing.md): an edited or inconsistent plan is refused with
 /// exit 2 and a message, never a crash or a silently different evaluation.
 @Suite struct PlanValidationTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized

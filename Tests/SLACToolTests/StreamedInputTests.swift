@@ -2,7 +2,7 @@ import Foundation
 import SLACTool
 import Testing
 
-/// `slac verify` reads gzip files as streams (memory flat in the trace length, SPEC §9); the report
+/// `slac verify` reads gzip files as streams (memory flat in the trace length, README.md, "Commands"); the report
 /// is the same as for the uncompressed file, whatever the number of jobs, and the trace's digest
 /// is that of its content.
 @Suite struct StreamedInputTests {

@@ -36,7 +36,7 @@ public struct AdapterOptions: Sendable, Equatable {
 /// One record as an adapter produced it: canonical fields by name, in canonical units.
 ///
 /// Kept apart from `TraceRecord` (whose slots depend on the plan) so that a trace is parsed once
-/// and projected onto any field request; field names are those of SPEC §6 plus the extra text
+/// and projected onto any field request; field names are the canonical ones (docs/formats.md) plus the extra text
 /// fields a format documents (e.g. `user_id` for LMBench).
 public struct CanonicalRecord: Sendable, Equatable {
     /// 1-based position in the input: a line number for line-based formats (CSV header = line 1),
@@ -63,7 +63,7 @@ public struct CanonicalRecord: Sendable, Equatable {
 
 /// A whole adapter-format trace, parsed: every record or rejection, in input order.
 public struct AdaptedTrace: Sendable, Equatable {
-    /// One input record: converted, or rejected with its position and reason (SPEC §6: never
+    /// One input record: converted, or rejected with its position and reason (docs/formats.md: never
     /// silently dropped).
     public enum Entry: Sendable, Equatable {
         case record(CanonicalRecord)

@@ -1,4 +1,4 @@
-/// Recognises the adapter formats from the start of a file (SPEC §6: the format is detected when
+/// Recognises the adapter formats from the start of a file (docs/formats.md: the format is detected when
 /// `--format` is not given, and the report names it).
 ///
 /// Only the first line (at most `probeLimit` bytes) is looked at, so detection stays cheap on

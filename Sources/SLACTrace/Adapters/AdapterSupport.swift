@@ -10,7 +10,7 @@ struct FieldError: Error {
 }
 
 /// Conversions shared by the adapters, each raising the reasons of the canonical reader's rules
-/// (SPEC §6: metrics non-negative numbers, token counts whole).
+/// (docs/formats.md: metrics non-negative numbers, token counts whole).
 enum Convert {
     /// The decimal value of a JSON field: nil when absent or null; a JSON number; a string holding
     /// a number only when `allowString` (OTLP writes 64-bit integers as strings).

@@ -3,7 +3,7 @@
 /// Adapters convert seconds to milliseconds and epoch seconds to nanoseconds. Multiplying a
 /// binary64 value by 1000 rounds twice (`1.005 * 1000` is `1004.9999999999999`), which can move a
 /// value across a contract bound; shifting the decimal exponent of the text and rounding once
-/// gives the binary64 value nearest to the exact converted quantity (SPEC §5.5).
+/// gives the binary64 value nearest to the exact converted quantity (docs/language.md, "Exactness").
 public struct DecimalText: Sendable, Equatable {
     /// Whether a minus sign was present.
     public var negative: Bool
@@ -104,7 +104,7 @@ public struct DecimalText: Sendable, Equatable {
     /// Whether the value is zero.
     public var isZero: Bool { digits.isEmpty }
 
-    /// Whether the value is a whole number (`76.0` is; token counts must be, SPEC §5.5).
+    /// Whether the value is a whole number (`76.0` is; token counts must be, docs/language.md, "Exactness").
     public var isWhole: Bool { digits.isEmpty || exponent >= 0 }
 
     /// The binary64 value nearest to this value × 10^`scale` (one correctly rounded conversion);

@@ -2,7 +2,7 @@
 public struct FieldMapping: Sendable, Equatable {
     /// The field as the tool writes it (a JSON path, CSV column or OTLP attribute).
     public var source: String
-    /// The canonical field (SPEC §6), or `—` when the source is dropped.
+    /// The canonical field (docs/formats.md), or `—` when the source is dropped.
     public var canonical: String
     /// The unit conversion or rule, e.g. `s → ms (× 1000, exact decimal)`.
     public var conversion: String
@@ -55,7 +55,7 @@ public struct FormatDescription: Sendable, Equatable {
         return attributeFields && !FormatDescription.canonicalFields.contains(field)
     }
 
-    /// The canonical record fields of SPEC §6.
+    /// The canonical record fields (docs/formats.md).
     public static let canonicalFields: Set<String> = ["id", "ts", "tenant", "model", "region", "status", "input_tokens",
                                                       "output_tokens", "ttft_ms", "e2e_ms", "itl_ms", "energy_j"]
 }

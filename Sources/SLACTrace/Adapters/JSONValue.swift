@@ -67,7 +67,7 @@ public struct JSONParseError: Error, Sendable, Equatable {
 
 /// A strict JSON parser (RFC 8259) over bytes, for the adapters.
 ///
-/// Nesting is limited (hostile input must not exhaust the stack, SPEC §10), object keys must not
+/// Nesting is limited (hostile input must not exhaust the stack, docs/fuzzing.md), object keys must not
 /// repeat (a repeated key would make the record ambiguous), invalid UTF-8 becomes U+FFFD as in the
 /// canonical reader.
 public struct JSONParser {

@@ -1,0 +1,184 @@
+import SLACChecker
+import SLACExact
+import SLACSyntax
+import Testing
+
+/// The checker's rules for period measures, prices and credits of the charges, and the
+/// diagnostics a new user met (docs/language.md, "Diagnostics"), pinned with markers.
+@Suite struct PeriodMeasureDiagnosticTests {
+    static let fee = "    fee 100.00 USD per month"
+    static let price = "    price 0.60 USD per 1M input_tokens"
+
+    @Test func valueAndRequireTogether() {
+        assertDiagnostics(contract(clause: """
+            every 5 minutes
+            require share(status = "ok") >= 99%
+            1️⃣value share(status = "ok")
+            measure mean
+            objective measure >= 99%
+            """), [("SLA0320", marker: "1️⃣")])
+    }
+
+    @Test func meanNeedsValueAndValueNeedsMean() {
+        assertDiagnostics(contract(clause: """
+            every 5 minutes
+            require share(status = "ok") >= 99%
+            measure 1️⃣mean per calendar month
+            objective measure >= 99%
+            """), [("SLA0321", marker: "1️⃣")])
+        assertDiagnostics(contract(clause: """
+            every 5 minutes
+            1️⃣value share(status = "ok")
+            measure uptime
+            objective measure >= 99%
+            """), [("SLA0321", marker: "1️⃣")])
+    }
+
+    @Test func downtimeNeedsUptimeAndAWholeCount() {
+        assertDiagnostics(contract(clause: """
+            every 1 minute
+            require share(status = "ok") >= 95%
+            1️⃣downtime after 5 consecutive breached windows
+            objective 99% of windows
+            """), [("SLA0323", marker: "1️⃣")])
+        assertDiagnostics(contract(clause: """
+            every 1 minute
+            require share(status = "ok") >= 95%
+            downtime after 1️⃣0 consecutive breached windows
+            measure uptime
+            objective measure >= 99%
+            """), [("SLA0323", marker: "1️⃣")])
+    }
+
+    @Test func emptyMustFitTheMeasure() {
+        assertDiagnostics(contract(clause: """
+            every 5 minutes
+            value share(status = "ok")
+            empty 1️⃣met
+            measure mean
+            objective measure >= 99%
+            """), [("SLA0324", marker: "1️⃣")])
+        assertDiagnostics(contract(clause: """
+            every 1 minute
+            require share(status = "ok") >= 95%
+            empty 1️⃣100%
+            measure uptime
+            objective measure >= 99%
+            """), [("SLA0324", marker: "1️⃣")])
+    }
+
+    @Test func measureNeedsAnObjectiveOnIt() {
+        assertDiagnostics(contract(clause: """
+            every 1 minute
+            require share(status = "ok") >= 95%
+            1️⃣measure uptime per calendar month
+            """), [("SLA0325", marker: "1️⃣")])
+        assertDiagnostics(contract(clause: """
+            every 1 minute
+            require share(status = "ok") >= 95%
+            measure uptime per calendar month
+            objective 1️⃣99% of windows
+            """), [("SLA0325", marker: "1️⃣")])
+    }
+
+    @Test func creditDirectionsAndBases() {
+        // Tiers point against the objective; `=` is no tier.
+        assertDiagnostics(contract(clause: """
+            every 1 minute
+            require share(status = "ok") >= 95%
+            measure uptime per calendar month
+            objective measure >= 99%
+            credit 10% of fee when measure 1️⃣> 99%
+            """, header: Self.fee), [("SLA0326", marker: "1️⃣")])
+        // Charges need a price.
+        assertDiagnostics(contract(clause: """
+            every 5 minutes
+            value share(status = "ok")
+            empty 100%
+            measure mean per calendar month
+            objective measure >= 99.9%
+            credit 10% of 1️⃣charges when measure < 99.9%
+            """), [("SLA0327", marker: "1️⃣")])
+        // Credits of the fee need monthly periods.
+        assertDiagnostics(contract(clause: """
+            every 5 minutes
+            value share(status = "ok")
+            empty 100%
+            measure mean per calendar quarter
+            objective measure >= 99.9%
+            1️⃣credit 10% of fee when measure < 99.9%
+            """, header: Self.fee), [("SLA0307", marker: "1️⃣")])
+    }
+
+    @Test func prices() {
+        assertDiagnostics(contract(clause: "every 1 hour\nrequire count <= 5", header: "    price 1 USD per 1M 1️⃣ttft"), [("SLA0328", marker: "1️⃣")])
+        assertDiagnostics(contract(clause: "every 1 hour\nrequire count <= 5",
+                                   header: "    price 1 USD per 1M input_tokens\n    price 2 USD per 1M 1️⃣total_tokens"), [("SLA0328", marker: "1️⃣")])
+        assertDiagnostics(contract(clause: "every 1 hour\nrequire count <= 5",
+                                   header: Self.fee + "\n    price 1 1️⃣EUR per 1M input_tokens"), [("SLA0328", marker: "1️⃣")])
+    }
+
+    @Test func priceIsExactPerToken() throws {
+        let checked = try checkedContract(contract(clause: "every 1 hour\nrequire count <= 5", header: Self.price))
+        #expect(checked.prices.first?.perToken == Rational(6, 10_000_000))
+        #expect(checked.prices.first?.field == .inputTokens)
+    }
+
+    /// `share(...) >= 150%` and `p50(ttft) < 0 ms` passed `check`: no window can meet them.
+    @Test func boundsNoValueCanMeetOrEveryValueMeets() {
+        assertDiagnostics(contract(clause: "every 1 hour\nrequire share(status = \"ok\") >= 1️⃣150%"), [("SLA0330", marker: "1️⃣")])
+        assertDiagnostics(contract(clause: "every 1 hour\nrequire p50(ttft) < 1️⃣0 ms"), [("SLA0330", marker: "1️⃣")])
+        assertDiagnostics(contract(clause: "every 1 hour\nrequire share(status = \"ok\") <= 1️⃣100%"), [("SLA0330", marker: "1️⃣")])
+    }
+
+    /// `0,8 s` said "write `0 ms`"; it is a decimal comma.
+    @Test func decimalComma() {
+        assertDiagnostics(contract(clause: "every 1 hour\nrequire p99(ttft) <= 1️⃣0,8 s"), [("SLA0104", marker: "1️⃣")])
+        let result = Checker.check(SourceFile(path: "t", text: contract(clause: "every 1 hour\nrequire p99(ttft) <= 0,8 s")))
+        #expect(result.diagnostics.first?.help == "numbers use a decimal point: write `0.8 s`")
+    }
+
+    /// `every 3 months` said "write a unit of duration such as `ms`".
+    @Test func monthsAreCalendarWindows() {
+        assertDiagnostics(contract(clause: "every 3 1️⃣months\nrequire count <= 5"), [("SLA0205", marker: "1️⃣")])
+        let result = Checker.check(SourceFile(path: "t", text: contract(clause: "every 3 months\nrequire count <= 5")))
+        #expect(result.diagnostics.first?.help == "write `every calendar quarter`")
+    }
+
+    /// One `+` gave four cascading errors.
+    @Test func arithmeticIsOneError() {
+        assertDiagnostics(contract(clause: "every 1 hour\nrequire sum(input_tokens 1️⃣+ output_tokens) <= 5M tokens"), [("SLA0108", marker: "1️⃣")])
+        let result = Checker.check(SourceFile(path: "t", text: contract(clause: "every 1 hour\nrequire sum(input_tokens + output_tokens) <= 5M tokens")))
+        #expect(result.diagnostics.first?.help?.contains("total_tokens") == true)
+    }
+
+    /// The trap of the issue: monthly windows with credit tiers on window attainment.
+    @Test func monthlyWindowsWithAttainmentCreditsWarn() {
+        assertDiagnostics(contract(clause: """
+            every calendar month
+            require share(status = "ok") >= 99.9%
+            objective 99% of windows per calendar month
+            1️⃣credit 10% of fee when attainment < 99%
+            """, header: Self.fee), [("SLA0403", marker: "1️⃣")])
+    }
+
+    @Test func unreachableTierWarns() {
+        assertDiagnostics(contract(clause: """
+            every 5 minutes
+            value share(status = "ok")
+            empty 100%
+            measure mean per calendar month
+            objective measure >= 99.9%
+            credit 10% of fee when measure < 99.9%
+            1️⃣credit 100% of fee when measure < 0%
+            """, header: Self.fee), [("SLA0402", marker: "1️⃣")])
+    }
+
+    /// The short forms mean exactly attainment with `objective measure >= P%`.
+    @Test func shortFormsNormalise() throws {
+        let short = try checkedClause("every 1 hour\nrequire count <= 5\nobjective 99% of windows per calendar month")
+        let long = try checkedClause("every 1 hour\nrequire count <= 5\nmeasure attainment per calendar month\nobjective measure >= 99%")
+        #expect(short == long)
+        #expect(short.measure == nil)
+    }
+}
