@@ -26,14 +26,15 @@ let package = Package(
         // Stage 1: source text -> AST with spans and diagnostics.
         .target(name: "SLACSyntax"),
         // Stage 2: AST -> checked contract (units, names, types).
-        .target(name: "SLACChecker", dependencies: ["SLACSyntax", "SLACExact"]),
+        .target(name: "SLACFields"),
+        .target(name: "SLACChecker", dependencies: ["SLACSyntax", "SLACExact", "SLACFields"]),
         // Stage 3: checked contract -> serialisable monitor plan.
-        .target(name: "SLACMonitor", dependencies: ["SLACChecker", "SLACExact"]),
+        .target(name: "SLACMonitor", dependencies: ["SLACChecker", "SLACExact", "SLACFields"]),
         // Trace readers: bytes -> records (only the fields a plan needs).
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "SLACTrace", dependencies: ["CZlib"]),
+        .target(name: "SLACTrace", dependencies: ["CZlib", "SLACFields"]),
         // Stage 4: monitor plan + records -> verdicts (mergeable monitor state).
-        .target(name: "SLACEvaluator", dependencies: ["SLACMonitor", "SLACTrace", "SLACExact"]),
+        .target(name: "SLACEvaluator", dependencies: ["SLACMonitor", "SLACTrace", "SLACExact", "SLACFields"]),
         // Stage 5: verdicts -> XML / JUnit reports.
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .target(name: "SLACReport", dependencies: ["SLACEvaluator", "CLibXML2"]),
@@ -44,18 +45,18 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ], exclude: ["report.xsl"]),
         // Legal-ops tools over the AST and the checked contract: fmt, explain, diff, analysis.
-        .target(name: "SLACLegalOps", dependencies: ["SLACSyntax", "SLACChecker", "SLACExact"]),
+        .target(name: "SLACLegalOps", dependencies: ["SLACSyntax", "SLACChecker", "SLACExact", "SLACFields"]),
         // `slac lsp`: a Language Server Protocol server over the front end and the legal-ops tools.
         .target(name: "SLACLanguageServer", dependencies: ["SLACSyntax", "SLACChecker", "SLACLegalOps", "SLACExact"]),
         // Command implementations (testable); the executable only parses arguments.
         .target(name: "SLACTool", dependencies: [
             "SLACSyntax", "SLACChecker", "SLACMonitor", "SLACTrace", "SLACEvaluator", "SLACReport", "SLACLegalOps", "SLACAudit",
-            .product(name: "Crypto", package: "swift-crypto"),
+            "SLACFields", .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // libFuzzer harness bodies (issue 15): plain functions over bytes, built and tested in the
         // normal build; `scripts/fuzz.sh` links them into the fuzzer (see `fuzzerTargets` below).
         .target(name: "SLACFuzzing", dependencies: [
-            "SLACSyntax", "SLACChecker", "SLACMonitor", "SLACEvaluator", "SLACTrace", "SLACAudit", "CZlib",
+            "SLACSyntax", "SLACChecker", "SLACMonitor", "SLACEvaluator", "SLACTrace", "SLACAudit", "CZlib", "SLACFields",
         ]),
         .executableTarget(name: "slac", dependencies: [
             "SLACTool", "SLACReport", "SLACLanguageServer",

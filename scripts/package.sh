@@ -11,7 +11,7 @@
 #   share/zsh/site-functions/_slac
 #   share/fish/vendor_completions.d/slac.fish
 #   share/slac/schemas/                             the report XSD and HTML stylesheet (also built into the binary)
-#   Contracts/                                      example contracts and the sample trace
+#   Contracts/                                      example contracts and their sample traces
 #   README.md                                       install, runtime libraries, first command
 #   THIRD-PARTY-NOTICES.md, licenses/               licences of the code linked into the binary
 #
@@ -107,7 +107,9 @@ cp "$man_dir"/*.1 "$top/share/man/man1/"
 "$top/bin/slac" --generate-completion-script fish > "$top/share/fish/vendor_completions.d/slac.fish"
 cp Schemas/slac-report-1.xsd Schemas/slac-report-html.xsl "$top/share/slac/schemas/"
 cp Contracts/*.sla "$top/Contracts/"
-cp Contracts/samples/README.md Contracts/samples/acme-2026-03-14.jsonl "$top/Contracts/samples/"
+cp Contracts/samples/README.md Contracts/samples/acme-2026-03-14.jsonl Contracts/samples/make_period_samples.py \
+  Contracts/samples/error-rate-uptime-2026-06.jsonl Contracts/samples/downtime-minutes-2026-09.jsonl \
+  Contracts/samples/provisioned-throughput-tps-2026-05.jsonl "$top/Contracts/samples/"
 cp "$scratch/checkouts/swift-argument-parser/LICENSE.txt" "$top/licenses/swift-argument-parser.txt"
 cp "$scratch/checkouts/swift-crypto/LICENSE.txt" "$top/licenses/swift-crypto.txt"
 swift_license=$(dirname "$(dirname "$(command -v swift)")")/share/swift/LICENSE.txt
@@ -173,7 +175,7 @@ and fish completions where those shells look. Or use it in place: \`export PATH=
 - share/man/man1/: man pages
 - share/bash-completion/, share/zsh/, share/fish/: shell completions
 - share/slac/schemas/: the report's XML Schema and the HTML stylesheet (also built into slac)
-- Contracts/: example contracts and a sample trace
+- Contracts/: example contracts and sample traces
 - THIRD-PARTY-NOTICES.md, licenses/
 EOF
 

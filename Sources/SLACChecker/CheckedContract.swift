@@ -1,6 +1,7 @@
 import Foundation
 import SLACExact
 import SLACSyntax
+import SLACFields
 
 /// A metric of SPEC §5.2: a value derived from one record, with a dimension.
 public enum Metric: String, Sendable, Hashable, CaseIterable, Codable {
@@ -25,10 +26,26 @@ public enum Metric: String, Sendable, Hashable, CaseIterable, Codable {
 
     /// `itl` is a list per record (the gaps between chunks); aggregates pool it.
     public var isList: Bool { self == .itl }
+
+    /// The trace fields the metric is computed from (docs/language.md, "Metrics"): what a plan
+    /// asks the reader for, and what a trace format must carry.
+    public var traceFields: [CanonicalField] {
+        switch self {
+        case .ttft: [.ttftMs]
+        case .e2e: [.e2eMs]
+        case .inputTokens: [.inputTokens]
+        case .outputTokens: [.outputTokens]
+        case .totalTokens: [.inputTokens, .outputTokens]
+        case .tpot, .decodeTPS: [.ttftMs, .e2eMs, .outputTokens]
+        case .e2eTPS: [.e2eMs, .outputTokens]
+        case .itl: [.itlMs]
+        case .energy: [.energyJ]
+        }
+    }
 }
 
 /// The text fields every canonical record has; any other name used as a text field is a custom field.
-public let canonicalTextFields: [String] = ["id", "tenant", "model", "region", "status"]
+public let canonicalTextFields: [String] = CanonicalField.textFields.map(\.name)
 
 /// A checked condition over one record, with bounds in canonical units. Three-valued at evaluation
 /// time (SPEC §5.2): a comparison with an undefined metric or absent field is unknown.

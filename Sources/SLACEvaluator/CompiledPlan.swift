@@ -3,6 +3,7 @@ import SLACExact
 import SLACMonitor
 import SLACSyntax
 import SLACTrace
+import SLACFields
 
 /// Three-valued truth (SPEC §5.2): comparisons with an undefined metric or absent field are unknown.
 enum Truth: Int8 {
@@ -63,15 +64,15 @@ struct FieldSlots: Sendable {
     init(_ request: TraceFieldRequest) {
         for (i, f) in request.numericFields.enumerated() {
             switch f {
-            case "ttft_ms": ttft = i
-            case "e2e_ms": e2e = i
-            case "input_tokens": input = i
-            case "output_tokens": output = i
-            case "energy_j": energy = i
+            case CanonicalField.ttftMs.name: ttft = i
+            case CanonicalField.e2eMs.name: e2e = i
+            case CanonicalField.inputTokens.name: input = i
+            case CanonicalField.outputTokens.name: output = i
+            case CanonicalField.energyJ.name: energy = i
             default: break
             }
         }
-        for (i, f) in request.listFields.enumerated() where f == "itl_ms" { itl = i }
+        for (i, f) in request.listFields.enumerated() where f == CanonicalField.itlMs.name { itl = i }
     }
 
     @inline(__always)

@@ -1,4 +1,5 @@
 import SLACTrace
+import SLACFields
 
 /// What a scan produced, compared between a whole scan and a chunked one.
 struct ScanSummary: Equatable {
@@ -23,9 +24,9 @@ struct ScanSummary: Equatable {
 /// Fields requested from the readers: every canonical field, an attribute field, and one
 /// field asked for twice (the scanner's alias slots).
 let fuzzRequest = TraceFieldRequest(
-    numericFields: ["input_tokens", "output_tokens", "ttft_ms", "e2e_ms", "energy_j", "gpu_util", "ttft_ms"],
+    numericFields: [CanonicalField.inputTokens.name, CanonicalField.outputTokens.name, CanonicalField.ttftMs.name, CanonicalField.e2eMs.name, CanonicalField.energyJ.name, "gpu_util", CanonicalField.ttftMs.name],
     textFields: ["id", "tenant", "model", "region", "status", "gen_ai.request.model"],
-    listFields: ["itl_ms"])
+    listFields: [CanonicalField.itlMs.name])
 
 /// `jsonl` and `csv`: the canonical readers, on their own and split into chunks as
 /// `slac verify --jobs N` does; both must give the same records and rejections.

@@ -2,6 +2,7 @@ import Foundation
 import SLACChecker
 import SLACExact
 import SLACSyntax
+import SLACFields
 
 /// Running text with code spans, rendered later as Markdown, HTML or plain text.
 ///
@@ -144,16 +145,16 @@ enum Wording {
     /// The metric's name for a reader, with where it comes from in the trace.
     static func metric(_ m: Metric) -> Prose {
         switch m {
-        case .ttft: "the time to first token (\(code: "ttft"), the trace field \(code: "ttft_ms"), in milliseconds)"
-        case .e2e: "the end-to-end latency of the request (\(code: "e2e"), the trace field \(code: "e2e_ms"), in milliseconds)"
-        case .inputTokens: "the number of input tokens of the request (\(code: "input_tokens"))"
-        case .outputTokens: "the number of output tokens of the request (\(code: "output_tokens"))"
-        case .totalTokens: "the total number of tokens of the request, input plus output (\(code: "total_tokens") = \(code: "input_tokens") + \(code: "output_tokens"))"
-        case .tpot: "the time per output token (\(code: "tpot") = (\(code: "e2e_ms") − \(code: "ttft_ms")) / (\(code: "output_tokens") − 1), in milliseconds; defined only for requests with more than one output token)"
-        case .decodeTPS: "the decode rate (\(code: "decode_tps") = (\(code: "output_tokens") − 1) / ((\(code: "e2e_ms") − \(code: "ttft_ms")) / 1000), in tokens per second; defined only when the request has more than one output token and \(code: "e2e_ms") > \(code: "ttft_ms"))"
-        case .e2eTPS: "the end-to-end throughput (\(code: "e2e_tps") = \(code: "output_tokens") / (\(code: "e2e_ms") / 1000), in tokens per second; defined when \(code: "e2e_ms") > 0)"
-        case .itl: "the inter-token latency (\(code: "itl")): the gaps between consecutive streamed chunks (the trace field \(code: "itl_ms"), in milliseconds); the gaps of all in-scope requests of a window are pooled into one list, and requests without chunk timing add none"
-        case .energy: "the energy metered for the request (\(code: "energy"), the trace field \(code: "energy_j"), in joules)"
+        case .ttft: "the time to first token (\(code: "ttft"), the trace field \(code: CanonicalField.ttftMs.name), in milliseconds)"
+        case .e2e: "the end-to-end latency of the request (\(code: "e2e"), the trace field \(code: CanonicalField.e2eMs.name), in milliseconds)"
+        case .inputTokens: "the number of input tokens of the request (\(code: CanonicalField.inputTokens.name))"
+        case .outputTokens: "the number of output tokens of the request (\(code: CanonicalField.outputTokens.name))"
+        case .totalTokens: "the total number of tokens of the request, input plus output (\(code: "total_tokens") = \(code: CanonicalField.inputTokens.name) + \(code: CanonicalField.outputTokens.name))"
+        case .tpot: "the time per output token (\(code: "tpot") = (\(code: CanonicalField.e2eMs.name) − \(code: CanonicalField.ttftMs.name)) / (\(code: CanonicalField.outputTokens.name) − 1), in milliseconds; defined only for requests with more than one output token)"
+        case .decodeTPS: "the decode rate (\(code: "decode_tps") = (\(code: CanonicalField.outputTokens.name) − 1) / ((\(code: CanonicalField.e2eMs.name) − \(code: CanonicalField.ttftMs.name)) / 1000), in tokens per second; defined only when the request has more than one output token and \(code: CanonicalField.e2eMs.name) > \(code: CanonicalField.ttftMs.name))"
+        case .e2eTPS: "the end-to-end throughput (\(code: "e2e_tps") = \(code: CanonicalField.outputTokens.name) / (\(code: CanonicalField.e2eMs.name) / 1000), in tokens per second; defined when \(code: CanonicalField.e2eMs.name) > 0)"
+        case .itl: "the inter-token latency (\(code: "itl")): the gaps between consecutive streamed chunks (the trace field \(code: CanonicalField.itlMs.name), in milliseconds); the gaps of all in-scope requests of a window are pooled into one list, and requests without chunk timing add none"
+        case .energy: "the energy metered for the request (\(code: "energy"), the trace field \(code: CanonicalField.energyJ.name), in joules)"
         }
     }
 

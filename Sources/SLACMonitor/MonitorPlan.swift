@@ -2,6 +2,7 @@ import Foundation
 import SLACChecker
 import SLACExact
 import SLACSyntax
+import SLACFields
 
 /// Stage 3's output: everything the evaluator needs, serialisable, so that `slac verify --plan`
 /// runs without the contract source and a plan can be shipped to other machines (SPEC §2, §11).
@@ -87,16 +88,8 @@ public struct PlanFields: Sendable, Hashable, Codable {
     public static func needed(exclusions: CheckedExclusions, clauses: [PlanClause], prices: [CheckedPrice] = []) -> PlanFields {
         var numeric = Set<String>(), text = Set<String>(), list = Set<String>()
         func need(_ metric: Metric) {
-            switch metric {
-            case .ttft: numeric.insert("ttft_ms")
-            case .e2e: numeric.insert("e2e_ms")
-            case .inputTokens: numeric.insert("input_tokens")
-            case .outputTokens: numeric.insert("output_tokens")
-            case .totalTokens: numeric.formUnion(["input_tokens", "output_tokens"])
-            case .tpot, .decodeTPS: numeric.formUnion(["ttft_ms", "e2e_ms", "output_tokens"])
-            case .e2eTPS: numeric.formUnion(["e2e_ms", "output_tokens"])
-            case .itl: list.insert("itl_ms")
-            case .energy: numeric.insert("energy_j")
+            for field in metric.traceFields {
+                if field.kind == .gaps { list.insert(field.name) } else { numeric.insert(field.name) }
             }
         }
         func need(_ p: CheckedPredicate) {

@@ -8,6 +8,7 @@ import SLACMonitor
 import SLACReport
 import SLACSyntax
 import SLACTrace
+import SLACFields
 
 /// Hex SHA-256, used for contract sources and trace files in reports and plans.
 public enum Digest {
@@ -435,19 +436,7 @@ final class ProgressBar: @unchecked Sendable {
 /// stops the run with an input error naming the clause, the field and the format.
 enum FormatRequirements {
     /// The fields a metric reads (as the monitor compiler requests them).
-    static func fields(_ metric: Metric) -> [String] {
-        switch metric {
-        case .ttft: ["ttft_ms"]
-        case .e2e: ["e2e_ms"]
-        case .inputTokens: ["input_tokens"]
-        case .outputTokens: ["output_tokens"]
-        case .totalTokens: ["input_tokens", "output_tokens"]
-        case .tpot, .decodeTPS: ["ttft_ms", "e2e_ms", "output_tokens"]
-        case .e2eTPS: ["e2e_ms", "output_tokens"]
-        case .itl: ["itl_ms"]
-        case .energy: ["energy_j"]
-        }
-    }
+    static func fields(_ metric: Metric) -> [String] { metric.traceFields.map(\.name) }
 
     static func fields(_ p: CheckedPredicate) -> [String] {
         switch p {

@@ -1,3 +1,5 @@
+import SLACFields
+
 /// Flags of a known field: which validation applies whether or not the field is requested.
 struct FieldFlags: OptionSet, Sendable, Hashable {
     let rawValue: UInt16
@@ -37,12 +39,17 @@ struct FieldTable: Sendable, Hashable {
 
     /// The canonical record fields (docs/formats.md), in the order the canonical writer emits them, so that the
     /// key predictor starts out right for canonical files.
-    static let canonicalOrder: [(String, FieldFlags)] = [
-        ("id", .canonicalText), ("ts", .timestamp), ("tenant", .canonicalText), ("model", .canonicalText),
-        ("region", .canonicalText), ("status", [.canonicalText, .status]),
-        ("input_tokens", [.metric, .whole]), ("output_tokens", [.metric, .whole]),
-        ("ttft_ms", .metric), ("e2e_ms", .metric), ("energy_j", .metric), ("itl_ms", .chunkGaps),
-    ]
+    static let canonicalOrder: [(String, FieldFlags)] = CanonicalField.allCases.map { field in
+        let flags: FieldFlags
+        switch field.kind {
+        case .text: flags = field == .status ? [.canonicalText, .status] : .canonicalText
+        case .timestamp: flags = .timestamp
+        case .number: flags = .metric
+        case .wholeNumber: flags = [.metric, .whole]
+        case .gaps: flags = .chunkGaps
+        }
+        return (field.name, flags)
+    }
 
     init(request: TraceFieldRequest) {
         var specs: [FieldSpec] = []

@@ -5,7 +5,7 @@
 /// docs/language.md, "Record accounting", is the same for every plan). Each array's index is the
 /// slot of that field in `TraceRecord`.
 public struct TraceFieldRequest: Sendable, Equatable, Hashable {
-    /// Fields read as binary64 numbers, e.g. `["input_tokens", "output_tokens", "ttft_ms", "e2e_ms"]`;
+    /// Fields read as binary64 numbers, e.g. the token counts and `ttft_ms`;
     /// field `numericFields[i]` lands in `TraceRecord.numbers[i]`.
     public var numericFields: [String]
     /// Fields read as text, e.g. `["id", "tenant", "status", "model"]`; field `textFields[i]` lands in

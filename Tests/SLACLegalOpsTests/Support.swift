@@ -66,8 +66,9 @@ func formatted(_ source: SourceFile, sourceLocation: SourceLocation = #_sourceLo
 
 /// Re-lays out a valid contract at random without changing its meaning: random spaces, tabs and
 /// line breaks between tokens wherever the grammar allows them (a unit stays on its number's line,
-/// a comment ends its line), header and clause items shuffled (exclusions and clauses keep their
-/// relative order, which the checked contract records), comments carried along with the items.
+/// a comment ends its line), header and clause items shuffled (exclusions, `price` lines and
+/// clauses keep their relative order, which the checked contract records), comments carried along
+/// with the items.
 enum Relayout {
     private enum Piece {
         case token(Token)
@@ -90,9 +91,11 @@ enum Relayout {
         pieces.sort { $0.span.start < $1.span.start }
         guard let syntax = parsed.syntax else { return source.text }
 
-        /// Kinds whose relative order must stay: 0 free, 1 maintenance, 2 request exclusions, 3 clauses.
+        /// Kinds whose relative order must stay: 0 free, 1 maintenance, 2 request exclusions, 3 clauses,
+        /// 4 prices (the checked contract lists them in source order).
         func kind(_ item: ContractItemSyntax) -> Int {
             switch item {
+            case .header(.price): 4
             case .header: 0
             case .exclusion(.maintenance): 1
             case .exclusion(.requests): 2
@@ -108,7 +111,7 @@ enum Relayout {
         }
         func permutation(_ kinds: [Int]) -> [Int] {
             var order = Array(kinds.indices).shuffled(using: &rng)
-            for k in 1...3 {
+            for k in 1...4 {
                 let slots = order.indices.filter { kinds[order[$0]] == k }
                 let originals = kinds.indices.filter { kinds[$0] == k }
                 for (slot, original) in zip(slots, originals) { order[slot] = original }

@@ -1,3 +1,5 @@
+import SLACFields
+
 /// Settings an adapter needs beyond the bytes of a trace.
 ///
 /// They reach the scanner through a task-local value, because the evaluator builds scanners from
@@ -129,7 +131,7 @@ public struct AdaptedTrace: Sendable, Equatable {
                 record.timestamp = ts
                 for (i, name) in request.numericFields.enumerated() { record.numbers[i] = c.numbers[name] ?? .nan }
                 for (i, name) in request.textFields.enumerated() { record.texts[i] = c.texts[name] }
-                for (i, name) in request.listFields.enumerated() { record.lists[i] = name == "itl_ms" ? c.itl : nil }
+                for (i, name) in request.listFields.enumerated() { record.lists[i] = name == CanonicalField.itlMs.name ? c.itl : nil }
                 accept(record)
             }
         }

@@ -1,3 +1,5 @@
+import SLACFields
+
 /// Column lookup for the CSV adapter formats: required and optional columns by name.
 struct CSVColumns {
     let index: [String: Int]
@@ -83,14 +85,14 @@ enum LMBenchAdapter {
             }
             r.timestamp = ts
             r.texts["id"] = "line \(row.line)"
-            if let d = try c.decimal(row, "prompt_tokens") { r.numbers["input_tokens"] = try Convert.metric(d, "prompt_tokens", whole: true) }
-            if let d = try c.decimal(row, "generation_tokens") { r.numbers["output_tokens"] = try Convert.metric(d, "generation_tokens", whole: true) }
+            if let d = try c.decimal(row, "prompt_tokens") { r.numbers[CanonicalField.inputTokens.name] = try Convert.metric(d, "prompt_tokens", whole: true) }
+            if let d = try c.decimal(row, "generation_tokens") { r.numbers[CanonicalField.outputTokens.name] = try Convert.metric(d, "generation_tokens", whole: true) }
             let ttft = try c.decimal(row, "ttft")
             let generation = try c.decimal(row, "generation_time")
-            if let ttft { r.numbers["ttft_ms"] = try Convert.metric(ttft, "ttft", scale: 3) }
+            if let ttft { r.numbers[CanonicalField.ttftMs.name] = try Convert.metric(ttft, "ttft", scale: 3) }
             if let generation {
                 _ = try Convert.metric(generation, "generation_time", scale: 3)
-                if let ttft { r.numbers["e2e_ms"] = try Convert.metric(ttft + generation, "ttft + generation_time", scale: 3) }
+                if let ttft { r.numbers[CanonicalField.e2eMs.name] = try Convert.metric(ttft + generation, "ttft + generation_time", scale: 3) }
             }
             for extra in ["user_id", "question_id"] {
                 if let v = c.cell(row, extra) { r.texts[extra] = v }
@@ -117,8 +119,8 @@ enum AzureAdapter {
             }
             r.timestamp = ts
             r.texts["id"] = "line \(row.line)"
-            if let d = try c.decimal(row, "ContextTokens") { r.numbers["input_tokens"] = try Convert.metric(d, "ContextTokens", whole: true) }
-            if let d = try c.decimal(row, "GeneratedTokens") { r.numbers["output_tokens"] = try Convert.metric(d, "GeneratedTokens", whole: true) }
+            if let d = try c.decimal(row, "ContextTokens") { r.numbers[CanonicalField.inputTokens.name] = try Convert.metric(d, "ContextTokens", whole: true) }
+            if let d = try c.decimal(row, "GeneratedTokens") { r.numbers[CanonicalField.outputTokens.name] = try Convert.metric(d, "GeneratedTokens", whole: true) }
             return r
         }
     }

@@ -1,3 +1,5 @@
+import SLACFields
+
 /// One source field of a format and the canonical field it becomes.
 public struct FieldMapping: Sendable, Equatable {
     /// The field as the tool writes it (a JSON path, CSV column or OTLP attribute).
@@ -56,8 +58,8 @@ public struct FormatDescription: Sendable, Equatable {
     }
 
     /// The canonical record fields (docs/formats.md).
-    public static let canonicalFields: Set<String> = ["id", "ts", "tenant", "model", "region", "status", "input_tokens",
-                                                      "output_tokens", "ttft_ms", "e2e_ms", "itl_ms", "energy_j"]
+    public static let canonicalFields: Set<String> = ["id", "ts", "tenant", "model", "region", "status", CanonicalField.inputTokens.name,
+                                                      CanonicalField.outputTokens.name, CanonicalField.ttftMs.name, CanonicalField.e2eMs.name, CanonicalField.itlMs.name, CanonicalField.energyJ.name]
 }
 
 extension TraceFormat {
@@ -90,16 +92,16 @@ public enum FormatCatalog {
             return FormatDescription(
                 format: .llmperf, title: "LLMPerf per-request results", layout: "a JSON array of request objects",
                 positionUnit: .element,
-                fields: ["id", "status", "input_tokens", "output_tokens", "ttft_ms", "e2e_ms"], attributeFields: false,
+                fields: ["id", "status", CanonicalField.inputTokens.name, CanonicalField.outputTokens.name, CanonicalField.ttftMs.name, CanonicalField.e2eMs.name], attributeFields: false,
                 hasTimestamps: false, needsEpoch: false,
                 detection: "a JSON array whose objects have `ttft_s` / `end_to_end_latency_s`",
                 mappings: [
                     FieldMapping("(element index)", "id", "`element N` (LLMPerf has no request id)"),
                     FieldMapping("error_code", "status", "null or empty → `ok`; else `error:<code>` (`429.0` → `error:429`)"),
-                    FieldMapping("ttft_s", "ttft_ms", "s → ms (exact decimal × 1000); in failed rows 0 is a placeholder → absent"),
-                    FieldMapping("end_to_end_latency_s", "e2e_ms", "s → ms; in failed rows 0 is a placeholder → absent"),
-                    FieldMapping("number_input_tokens", "input_tokens", "whole tokens (client-side tokenizer)"),
-                    FieldMapping("number_output_tokens", "output_tokens", "whole tokens; absent in failed rows that never completed (placeholder `1`)"),
+                    FieldMapping("ttft_s", CanonicalField.ttftMs.name, "s → ms (exact decimal × 1000); in failed rows 0 is a placeholder → absent"),
+                    FieldMapping("end_to_end_latency_s", CanonicalField.e2eMs.name, "s → ms; in failed rows 0 is a placeholder → absent"),
+                    FieldMapping("number_input_tokens", CanonicalField.inputTokens.name, "whole tokens (client-side tokenizer)"),
+                    FieldMapping("number_output_tokens", CanonicalField.outputTokens.name, "whole tokens; absent in failed rows that never completed (placeholder `1`)"),
                     FieldMapping("(none)", "ts", "no timestamps: only `over term` clauses can run; records are placed at the term start"),
                 ],
                 dropped: ["inter_token_latency_s (a per-request mean, not chunk gaps)", "request_output_throughput_token_per_s (derivable: use `e2e_tps`)",
@@ -108,7 +110,7 @@ public enum FormatCatalog {
             return FormatDescription(
                 format: .aiperf, title: "AIPerf / GenAI-Perf `profile_export.jsonl`", layout: "one JSON object per line (`metadata`, `metrics`, `error`)",
                 positionUnit: .line,
-                fields: ["id", "status", "input_tokens", "output_tokens", "ttft_ms", "e2e_ms", "itl_ms",
+                fields: ["id", "status", CanonicalField.inputTokens.name, CanonicalField.outputTokens.name, CanonicalField.ttftMs.name, CanonicalField.e2eMs.name, CanonicalField.itlMs.name,
                          "conversation_id", "turn_index", "worker_id", "credit_phase"], attributeFields: false,
                 hasTimestamps: true, needsEpoch: false,
                 detection: "first line an object with `metadata` and `metrics`",
@@ -116,11 +118,11 @@ public enum FormatCatalog {
                     FieldMapping("metadata.timestamp_ns", "ts", "epoch ns, exact (Int64)"),
                     FieldMapping("metadata.x_request_id", "id", "as is"),
                     FieldMapping("error", "status", "null → `ok`; else `error:<code>` (e.g. `error:499`)"),
-                    FieldMapping("metrics.ttft", "ttft_ms", "by its `unit` (ms as is; ns, us, s converted exactly)"),
-                    FieldMapping("metrics.request_latency", "e2e_ms", "by its `unit`"),
-                    FieldMapping("metrics.inter_chunk_latency", "itl_ms", "list, by its `unit` (chunk gaps from the 2nd chunk on)"),
-                    FieldMapping("metrics.input_sequence_length", "input_tokens", "whole tokens"),
-                    FieldMapping("metrics.output_sequence_length", "output_tokens", "whole tokens, answer + reasoning (else `output_token_count` + `reasoning_token_count`)"),
+                    FieldMapping("metrics.ttft", CanonicalField.ttftMs.name, "by its `unit` (ms as is; ns, us, s converted exactly)"),
+                    FieldMapping("metrics.request_latency", CanonicalField.e2eMs.name, "by its `unit`"),
+                    FieldMapping("metrics.inter_chunk_latency", CanonicalField.itlMs.name, "list, by its `unit` (chunk gaps from the 2nd chunk on)"),
+                    FieldMapping("metrics.input_sequence_length", CanonicalField.inputTokens.name, "whole tokens"),
+                    FieldMapping("metrics.output_sequence_length", CanonicalField.outputTokens.name, "whole tokens, answer + reasoning (else `output_token_count` + `reasoning_token_count`)"),
                     FieldMapping("metadata.conversation_id, turn_index, worker_id, credit_phase", "same names", "text, for `per` and `exclude requests where credit_phase = \"warmup\"`"),
                 ],
                 dropped: ["metrics.ttst, inter_token_latency, output_token_throughput_per_user (derivable)", "metrics.reasoning_token_count (inside output_tokens)",
@@ -129,16 +131,16 @@ public enum FormatCatalog {
             return FormatDescription(
                 format: .lmbench, title: "LMBench (LMCache benchmark) per-request CSV", layout: "CSV with a header row",
                 positionUnit: .line,
-                fields: ["id", "input_tokens", "output_tokens", "ttft_ms", "e2e_ms", "user_id", "question_id"], attributeFields: false,
+                fields: ["id", CanonicalField.inputTokens.name, CanonicalField.outputTokens.name, CanonicalField.ttftMs.name, CanonicalField.e2eMs.name, "user_id", "question_id"], attributeFields: false,
                 hasTimestamps: true, needsEpoch: false,
                 detection: "a CSV header with `prompt_tokens`, `generation_tokens`, `ttft`, `generation_time`",
                 mappings: [
                     FieldMapping("launch_time", "ts", "float epoch s → ns (exact decimal, below 1 ns toward the past)"),
                     FieldMapping("(line number)", "id", "`line N` (no request id)"),
-                    FieldMapping("ttft", "ttft_ms", "s → ms (exact decimal)"),
-                    FieldMapping("ttft + generation_time", "e2e_ms", "s → ms, summed exactly (generation time runs from first to last token)"),
-                    FieldMapping("prompt_tokens", "input_tokens", "whole tokens (`76.0` is 76)"),
-                    FieldMapping("generation_tokens", "output_tokens", "whole tokens"),
+                    FieldMapping("ttft", CanonicalField.ttftMs.name, "s → ms (exact decimal)"),
+                    FieldMapping("ttft + generation_time", CanonicalField.e2eMs.name, "s → ms, summed exactly (generation time runs from first to last token)"),
+                    FieldMapping("prompt_tokens", CanonicalField.inputTokens.name, "whole tokens (`76.0` is 76)"),
+                    FieldMapping("generation_tokens", CanonicalField.outputTokens.name, "whole tokens"),
                     FieldMapping("user_id, question_id", "same names", "text (multi-round files only)"),
                 ],
                 dropped: ["finish_time (= launch_time + e2e)", "status: LMBench writes finished requests only; no status is carried"])
@@ -146,16 +148,16 @@ public enum FormatCatalog {
             return FormatDescription(
                 format: .otlp, title: "OpenTelemetry GenAI spans (OTLP/JSON)", layout: "`resourceSpans` → `scopeSpans` → `spans`, one or more export requests",
                 positionUnit: .span,
-                fields: ["id", "tenant", "model", "region", "status", "input_tokens", "output_tokens", "ttft_ms", "e2e_ms", "itl_ms"], attributeFields: true,
+                fields: ["id", "tenant", "model", "region", "status", CanonicalField.inputTokens.name, CanonicalField.outputTokens.name, CanonicalField.ttftMs.name, CanonicalField.e2eMs.name, CanonicalField.itlMs.name], attributeFields: true,
                 hasTimestamps: true, needsEpoch: false,
                 detection: "an object with `resourceSpans`",
                 mappings: [
                     FieldMapping("startTimeUnixNano", "ts", "decimal string of ns → Int64, exact"),
-                    FieldMapping("gen_ai.latency.e2e (vLLM)", "e2e_ms", "s → ms; else endTimeUnixNano − startTimeUnixNano (ns → ms)"),
-                    FieldMapping("gen_ai.latency.time_to_first_token (vLLM)", "ttft_ms", "s → ms; else gen_ai.response.time_to_first_chunk (s); else first chunk event − span start"),
-                    FieldMapping("events named gen_ai.content.completion.chunk", "itl_ms", "gaps between consecutive chunk times (ns → ms)"),
-                    FieldMapping("gen_ai.usage.input_tokens (or prompt_tokens)", "input_tokens", "`intValue` string or number, whole"),
-                    FieldMapping("gen_ai.usage.output_tokens (or completion_tokens)", "output_tokens", "`intValue` string or number, whole"),
+                    FieldMapping("gen_ai.latency.e2e (vLLM)", CanonicalField.e2eMs.name, "s → ms; else endTimeUnixNano − startTimeUnixNano (ns → ms)"),
+                    FieldMapping("gen_ai.latency.time_to_first_token (vLLM)", CanonicalField.ttftMs.name, "s → ms; else gen_ai.response.time_to_first_chunk (s); else first chunk event − span start"),
+                    FieldMapping("events named gen_ai.content.completion.chunk", CanonicalField.itlMs.name, "gaps between consecutive chunk times (ns → ms)"),
+                    FieldMapping("gen_ai.usage.input_tokens (or prompt_tokens)", CanonicalField.inputTokens.name, "`intValue` string or number, whole"),
+                    FieldMapping("gen_ai.usage.output_tokens (or completion_tokens)", CanonicalField.outputTokens.name, "`intValue` string or number, whole"),
                     FieldMapping("status.code", "status", "2 / `STATUS_CODE_ERROR` → `error:<error.type>` (or `error`); else `ok`"),
                     FieldMapping("gen_ai.response.id / gen_ai.request.id / spanId", "id", "first present"),
                     FieldMapping("gen_ai.response.model / gen_ai.request.model", "model", "first present"),
@@ -170,17 +172,17 @@ public enum FormatCatalog {
             return FormatDescription(
                 format: .langfuse, title: "Langfuse trace export", layout: "`{trace, observations}`, an array of those, or an array of observations",
                 positionUnit: .observation,
-                fields: ["id", "model", "status", "input_tokens", "output_tokens", "ttft_ms", "e2e_ms",
+                fields: ["id", "model", "status", CanonicalField.inputTokens.name, CanonicalField.outputTokens.name, CanonicalField.ttftMs.name, CanonicalField.e2eMs.name,
                          "trace_id", "name", "environment", "level", "user_id", "session_id"], attributeFields: false,
                 hasTimestamps: true, needsEpoch: false,
                 detection: "an object with `observations` (or first key `trace`)",
                 mappings: [
                     FieldMapping("observations[type=GENERATION]", "(record)", "other observation types are not requests and are not counted"),
                     FieldMapping("startTime", "ts", "RFC 3339 → ns"),
-                    FieldMapping("endTime − startTime", "e2e_ms", "ns → ms (the `latency` field is s in some exports, ms in others: not used)"),
-                    FieldMapping("completionStartTime − startTime", "ttft_ms", "ns → ms; null → absent"),
-                    FieldMapping("usageDetails.input", "input_tokens", "whole tokens; without `usageDetails`: `usage.input` or `inputUsage`"),
-                    FieldMapping("usageDetails.output", "output_tokens", "whole tokens; absent when `usageDetails` lacks it (`outputUsage: 0` is not a count then)"),
+                    FieldMapping("endTime − startTime", CanonicalField.e2eMs.name, "ns → ms (the `latency` field is s in some exports, ms in others: not used)"),
+                    FieldMapping("completionStartTime − startTime", CanonicalField.ttftMs.name, "ns → ms; null → absent"),
+                    FieldMapping("usageDetails.input", CanonicalField.inputTokens.name, "whole tokens; without `usageDetails`: `usage.input` or `inputUsage`"),
+                    FieldMapping("usageDetails.output", CanonicalField.outputTokens.name, "whole tokens; absent when `usageDetails` lacks it (`outputUsage: 0` is not a count then)"),
                     FieldMapping("level", "status", "`ERROR` → `error`; else `ok`"),
                     FieldMapping("id", "id", "observation id"),
                     FieldMapping("model", "model", "as is"),
@@ -192,28 +194,28 @@ public enum FormatCatalog {
             return FormatDescription(
                 format: .azure, title: "Azure LLM inference trace (Azure Public Dataset)", layout: "CSV `TIMESTAMP,ContextTokens,GeneratedTokens`",
                 positionUnit: .line,
-                fields: ["id", "input_tokens", "output_tokens"], attributeFields: false,
+                fields: ["id", CanonicalField.inputTokens.name, CanonicalField.outputTokens.name], attributeFields: false,
                 hasTimestamps: true, needsEpoch: false,
                 detection: "a CSV header `TIMESTAMP,ContextTokens,GeneratedTokens`",
                 mappings: [
                     FieldMapping("TIMESTAMP", "ts", "`YYYY-MM-DD HH:MM:SS.fffffff` without offset → UTC, 100 ns kept exactly"),
                     FieldMapping("(line number)", "id", "`line N` (no request id)"),
-                    FieldMapping("ContextTokens", "input_tokens", "whole tokens"),
-                    FieldMapping("GeneratedTokens", "output_tokens", "whole tokens"),
+                    FieldMapping("ContextTokens", CanonicalField.inputTokens.name, "whole tokens"),
+                    FieldMapping("GeneratedTokens", CanonicalField.outputTokens.name, "whole tokens"),
                 ],
                 dropped: ["nothing: the trace has no latencies, status, tenant or model (clauses on them are input errors)"])
         case .mooncake:
             return FormatDescription(
                 format: .mooncake, title: "Mooncake / Kimi arrival trace (FAST'25)", layout: "one JSON object per line",
                 positionUnit: .line,
-                fields: ["id", "input_tokens", "output_tokens"], attributeFields: false,
+                fields: ["id", CanonicalField.inputTokens.name, CanonicalField.outputTokens.name], attributeFields: false,
                 hasTimestamps: true, needsEpoch: true,
                 detection: "first line an object with `timestamp`, `input_length`, `output_length`",
                 mappings: [
                     FieldMapping("timestamp", "ts", "ms since the trace start + `--epoch INSTANT` (required) → ns"),
                     FieldMapping("(line number)", "id", "`line N` (no request id)"),
-                    FieldMapping("input_length", "input_tokens", "whole tokens"),
-                    FieldMapping("output_length", "output_tokens", "whole tokens"),
+                    FieldMapping("input_length", CanonicalField.inputTokens.name, "whole tokens"),
+                    FieldMapping("output_length", CanonicalField.outputTokens.name, "whole tokens"),
                 ],
                 dropped: ["hash_ids (prefix-cache blocks of 512 tokens)"])
         }

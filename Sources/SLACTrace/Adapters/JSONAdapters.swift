@@ -1,3 +1,5 @@
+import SLACFields
+
 /// Reads a JSON Lines adapter file: each non-blank line is one record, converted by `convert`;
 /// a line that is not a JSON object, or that `convert` refuses, is rejected with its line number.
 func readJSONLinesAdapter(_ bytes: UnsafeRawBufferPointer,
@@ -70,17 +72,17 @@ enum LLMPerfAdapter {
         let e2e = try Convert.metric(o["end_to_end_latency_s"], "end_to_end_latency_s", scale: 3)
         let input = try Convert.metric(o["number_input_tokens"], "number_input_tokens", whole: true)
         let output = try Convert.metric(o["number_output_tokens"], "number_output_tokens", whole: true)
-        r.numbers["input_tokens"] = input
+        r.numbers[CanonicalField.inputTokens.name] = input
         if failure == nil {
-            r.numbers["ttft_ms"] = ttft
-            r.numbers["e2e_ms"] = e2e
-            r.numbers["output_tokens"] = output
+            r.numbers[CanonicalField.ttftMs.name] = ttft
+            r.numbers[CanonicalField.e2eMs.name] = e2e
+            r.numbers[CanonicalField.outputTokens.name] = output
         } else {
             let completed = (e2e ?? 0) > 0
-            if let ttft, ttft > 0 { r.numbers["ttft_ms"] = ttft }
+            if let ttft, ttft > 0 { r.numbers[CanonicalField.ttftMs.name] = ttft }
             if completed {
-                r.numbers["e2e_ms"] = e2e
-                r.numbers["output_tokens"] = output
+                r.numbers[CanonicalField.e2eMs.name] = e2e
+                r.numbers[CanonicalField.outputTokens.name] = output
             }
         }
         return r
@@ -145,13 +147,13 @@ enum AIPerfAdapter {
             guard let e = try entry(name) else { return nil }
             return try Convert.metric(e.value, "metrics.\(name)", whole: true)
         }
-        r.numbers["ttft_ms"] = try duration("ttft")
-        r.numbers["e2e_ms"] = try duration("request_latency")
-        r.numbers["input_tokens"] = try tokens("input_sequence_length")
+        r.numbers[CanonicalField.ttftMs.name] = try duration("ttft")
+        r.numbers[CanonicalField.e2eMs.name] = try duration("request_latency")
+        r.numbers[CanonicalField.inputTokens.name] = try tokens("input_sequence_length")
         if let osl = try tokens("output_sequence_length") {
-            r.numbers["output_tokens"] = osl
+            r.numbers[CanonicalField.outputTokens.name] = osl
         } else if let answer = try tokens("output_token_count") {
-            r.numbers["output_tokens"] = answer + (try tokens("reasoning_token_count") ?? 0)
+            r.numbers[CanonicalField.outputTokens.name] = answer + (try tokens("reasoning_token_count") ?? 0)
         }
         if let e = try entry("inter_chunk_latency") {
             guard let scale = millisecondScale(e.unit) else {
@@ -191,8 +193,8 @@ enum MooncakeAdapter {
             }
             r.timestamp = ts
             r.texts["id"] = "line \(line)"
-            r.numbers["input_tokens"] = try Convert.metric(o["input_length"], "input_length", whole: true)
-            r.numbers["output_tokens"] = try Convert.metric(o["output_length"], "output_length", whole: true)
+            r.numbers[CanonicalField.inputTokens.name] = try Convert.metric(o["input_length"], "input_length", whole: true)
+            r.numbers[CanonicalField.outputTokens.name] = try Convert.metric(o["output_length"], "output_length", whole: true)
             return r
         }
     }
@@ -262,21 +264,21 @@ enum LangfuseAdapter {
         guard let start = try instant(o, "startTime") else { throw FieldError(reason: "missing `startTime`") }
         r.timestamp = start
         if let end = try instant(o, "endTime") {
-            r.numbers["e2e_ms"] = try Convert.milliseconds(from: start, to: end, "`endTime` − `startTime`")
+            r.numbers[CanonicalField.e2eMs.name] = try Convert.milliseconds(from: start, to: end, "`endTime` − `startTime`")
         }
         if let first = try instant(o, "completionStartTime") {
-            r.numbers["ttft_ms"] = try Convert.milliseconds(from: start, to: first, "`completionStartTime` − `startTime`")
+            r.numbers[CanonicalField.ttftMs.name] = try Convert.milliseconds(from: start, to: first, "`completionStartTime` − `startTime`")
         }
         if let details = o["usageDetails"], !details.isNull {
             guard case .object(let d) = details else { throw FieldError(reason: "`usageDetails` is not an object") }
-            r.numbers["input_tokens"] = try Convert.metric(d["input"], "usageDetails.input", whole: true)
-            r.numbers["output_tokens"] = try Convert.metric(d["output"], "usageDetails.output", whole: true)
+            r.numbers[CanonicalField.inputTokens.name] = try Convert.metric(d["input"], "usageDetails.input", whole: true)
+            r.numbers[CanonicalField.outputTokens.name] = try Convert.metric(d["output"], "usageDetails.output", whole: true)
         } else if let usage = o["usage"]?.objectValue {
-            r.numbers["input_tokens"] = try Convert.metric(usage["input"] ?? usage["promptTokens"], "usage.input", whole: true)
-            r.numbers["output_tokens"] = try Convert.metric(usage["output"] ?? usage["completionTokens"], "usage.output", whole: true)
+            r.numbers[CanonicalField.inputTokens.name] = try Convert.metric(usage["input"] ?? usage["promptTokens"], "usage.input", whole: true)
+            r.numbers[CanonicalField.outputTokens.name] = try Convert.metric(usage["output"] ?? usage["completionTokens"], "usage.output", whole: true)
         } else {
-            r.numbers["input_tokens"] = try Convert.metric(o["inputUsage"], "inputUsage", whole: true)
-            r.numbers["output_tokens"] = try Convert.metric(o["outputUsage"], "outputUsage", whole: true)
+            r.numbers[CanonicalField.inputTokens.name] = try Convert.metric(o["inputUsage"], "inputUsage", whole: true)
+            r.numbers[CanonicalField.outputTokens.name] = try Convert.metric(o["outputUsage"], "outputUsage", whole: true)
         }
         r.texts["id"] = Convert.text(o["id"]) ?? "observation \(position)"
         if let model = Convert.text(o["model"]) { r.texts["model"] = model }

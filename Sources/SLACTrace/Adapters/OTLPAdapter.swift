@@ -1,3 +1,5 @@
+import SLACFields
+
 /// OpenTelemetry spans in OTLP/JSON (`resourceSpans` → `scopeSpans` → `spans`) with GenAI
 /// semantic-convention attributes (`gen_ai.*`).
 ///
@@ -162,9 +164,9 @@ enum OTLPAdapter {
         r.timestamp = start
         let end = try nanos(s["endTimeUnixNano"], "endTimeUnixNano")
         if let e2e = try Convert.metric(attrs["gen_ai.latency.e2e"], "gen_ai.latency.e2e", scale: 3, allowString: true) {
-            r.numbers["e2e_ms"] = e2e
+            r.numbers[CanonicalField.e2eMs.name] = e2e
         } else if let end {
-            r.numbers["e2e_ms"] = try Convert.milliseconds(from: start, to: end, "`endTimeUnixNano` − `startTimeUnixNano`")
+            r.numbers[CanonicalField.e2eMs.name] = try Convert.milliseconds(from: start, to: end, "`endTimeUnixNano` − `startTimeUnixNano`")
         }
         var chunkTimes: [Int64] = []
         for event in s["events"]?.arrayValue ?? [] {
@@ -174,11 +176,11 @@ enum OTLPAdapter {
         }
         chunkTimes.sort()
         if let ttft = try Convert.metric(attrs["gen_ai.latency.time_to_first_token"], "gen_ai.latency.time_to_first_token", scale: 3, allowString: true) {
-            r.numbers["ttft_ms"] = ttft
+            r.numbers[CanonicalField.ttftMs.name] = ttft
         } else if let ttfc = try Convert.metric(attrs["gen_ai.response.time_to_first_chunk"], "gen_ai.response.time_to_first_chunk", scale: 3, allowString: true) {
-            r.numbers["ttft_ms"] = ttfc
+            r.numbers[CanonicalField.ttftMs.name] = ttfc
         } else if let first = chunkTimes.first {
-            r.numbers["ttft_ms"] = try Convert.milliseconds(from: start, to: first, "first chunk event − `startTimeUnixNano`")
+            r.numbers[CanonicalField.ttftMs.name] = try Convert.milliseconds(from: start, to: first, "first chunk event − `startTimeUnixNano`")
         }
         if chunkTimes.count >= 2 {
             var gaps: [Double] = []
@@ -187,10 +189,10 @@ enum OTLPAdapter {
             }
             r.itl = gaps
         }
-        r.numbers["input_tokens"] = try Convert.metric(attrs["gen_ai.usage.input_tokens"] ?? attrs["gen_ai.usage.prompt_tokens"],
+        r.numbers[CanonicalField.inputTokens.name] = try Convert.metric(attrs["gen_ai.usage.input_tokens"] ?? attrs["gen_ai.usage.prompt_tokens"],
                                                        attrs["gen_ai.usage.input_tokens"] != nil ? "gen_ai.usage.input_tokens" : "gen_ai.usage.prompt_tokens",
                                                        whole: true, allowString: true)
-        r.numbers["output_tokens"] = try Convert.metric(attrs["gen_ai.usage.output_tokens"] ?? attrs["gen_ai.usage.completion_tokens"],
+        r.numbers[CanonicalField.outputTokens.name] = try Convert.metric(attrs["gen_ai.usage.output_tokens"] ?? attrs["gen_ai.usage.completion_tokens"],
                                                         attrs["gen_ai.usage.output_tokens"] != nil ? "gen_ai.usage.output_tokens" : "gen_ai.usage.completion_tokens",
                                                         whole: true, allowString: true)
         let code: Int
