@@ -210,7 +210,8 @@ public struct Checker {
             result.append(CheckedPrice(field: metric, perToken: value / n, text: text, currency: currency.name,
                                        minorUnitDigits: CurrencyTable.minorUnitDigits(currency.name)))
         }
-        return result
+        // In field order, so that the order of `price` lines is layout, not meaning.
+        return result.sorted { (tokenFields.firstIndex(of: $0.field) ?? 0) < (tokenFields.firstIndex(of: $1.field) ?? 0) }
     }
 
     /// A date is local midnight in the contract time zone; an instant carries its own offset.

@@ -419,10 +419,13 @@ final class CompiledClause: Sendable {
             for pk in periodOrder {
                 guard let p = periods[pk] else { continue }
                 let attainment = Rational(p.met, p.met + p.breached)
-                periodResults.append(PeriodResult(start: pk.start, end: p.end, key: keyParts[Int(pk.group)], met: p.met, breached: p.breached,
-                                                  attainment: attainment, attainmentText: attainment.decimalString(significantDigits: 12),
-                                                  objectiveText: objectiveText,
-                                                  verdict: meetsObjective(attainment) ? .compliant : .breached))
+                var period = PeriodResult(start: pk.start, end: p.end, key: keyParts[Int(pk.group)], met: p.met, breached: p.breached,
+                                          attainment: attainment, attainmentText: attainment.decimalString(significantDigits: 12),
+                                          objectiveText: objectiveText,
+                                          verdict: meetsObjective(attainment) ? .compliant : .breached)
+                // Credits of the charges on window attainment need the group's charges too.
+                if !prices.isEmpty { period.chargesText = charges(state.tokenSums[pk]) }
+                periodResults.append(period)
             }
         }
         let verdict: ClauseVerdict = periodResults.isEmpty ? .noData
@@ -431,7 +434,7 @@ final class CompiledClause: Sendable {
                                   windowsMet: met, windowsBreached: breached, windowsInsufficient: insufficient,
                                   periods: periodResults, credits: credits(periodResults), windows: windows)
         if valued { result.windowsValued = valuedCount }
-        if measure != nil { result.objectiveComparison = plan.objective.comparison.rawValue }
+        if measure != nil || plan.objective.comparison != .greaterEqual { result.objectiveComparison = plan.objective.comparison.rawValue }
         if let price = prices.first { result.chargesCurrency = price.currency }
         return result
     }

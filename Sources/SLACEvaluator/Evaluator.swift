@@ -58,6 +58,9 @@ public struct TraceSource: Sendable {
         self.makeDigester = makeDigester
     }
 
+    /// What adapter formats need beyond the bytes (`--epoch`, the place of undated records).
+    public var adapterOptions = AdapterOptions()
+
     /// A source whose digest is already known (the evaluator then does not hash it).
     public init(input: TraceInput, format: TraceFormat, sha256: String, displayPath: String) {
         self.init(input: input, format: format, displayPath: displayPath, makeDigester: { KnownDigest(sha256) })
@@ -139,7 +142,8 @@ public struct Evaluator: Sendable {
                 let scanner: TraceScanner
                 do {
                     let prefix = try reader.prefix()
-                    scanner = try TraceScanner(format: trace.format, request: request, bytes: prefix, path: trace.displayPath)
+                    scanner = try TraceScanner(format: trace.format, request: request, bytes: prefix, path: trace.displayPath,
+                                              options: trace.adapterOptions)
                 } catch {
                     throw EvaluationError(readFailure: error)
                 }
@@ -170,7 +174,8 @@ public struct Evaluator: Sendable {
         let bytes = input.bytes
         let scanner: TraceScanner
         do {
-            scanner = try TraceScanner(format: trace.format, request: request, bytes: bytes, path: trace.displayPath)
+            scanner = try TraceScanner(format: trace.format, request: request, bytes: bytes, path: trace.displayPath,
+                                       options: trace.adapterOptions)
         } catch {
             throw EvaluationError(message: error.description)
         }

@@ -68,8 +68,10 @@ public enum ContractExplainer {
         facts.append(.init("Time zone", "\(code: c.timezone): calendar days, weeks and months and the months of objectives and credits are taken in it; fixed-length windows are not"))
         if let fee = c.fee, let amount = Wording.feeAmount(fee) {
             facts.append(.init("Fee", "\(Wording.money(amount, currency: fee.currency, minorUnitDigits: fee.minorUnitDigits)) per month; service credits are percentages of it"))
-        } else {
+        } else if c.prices.isEmpty {
             facts.append(.init("Fee", "none stated, so no clause can carry service credits"))
+        } else {
+            facts.append(.init("Fee", "none stated: service credits can only be shares of the usage charges"))
         }
         if !c.prices.isEmpty {
             let items: [Prose] = c.prices.map { "\(code: "price " + $0.text)" }

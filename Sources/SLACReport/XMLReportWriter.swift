@@ -153,9 +153,13 @@ public struct XMLReportWriter: Sendable {
                     "end": CivilTime.format(period.end),
                     "attainment": period.attainmentText,
                     "objective": period.objectiveText,
+                    // Only when not `>=` (a strict `objective measure > 99%`): older reports stay as they were.
+                    "objective-comparison": clause.objectiveComparison,
                     "verdict": period.verdict.rawValue,
                     "windows-met": String(period.met),
                     "windows-breached": String(period.breached),
+                    "charges": period.chargesText,
+                    "currency": period.chargesText == nil ? nil : clause.chargesCurrency,
                 ]) {
                     try writeKey(period.key, to: out)
                 }

@@ -300,9 +300,12 @@ public enum VerifyCommand {
         do {
             var progress: (@Sendable (Int, Int) -> Void)?
             if let bar { progress = { bytes, records in bar.advance(bytes: bytes, records: records) } }
-            result = try AdapterOptions.$current.withValue(adapterOptions) {
-                try evaluator.evaluate(sources, jobs: max(1, options.jobs), progress: progress)
+            let withOptions = sources.map { source -> TraceSource in
+                var source = source
+                source.adapterOptions = adapterOptions
+                return source
             }
+            result = try evaluator.evaluate(withOptions, jobs: max(1, options.jobs), progress: progress)
             bar?.finish()
         } catch {
             return CommandOutput(standardError: "error: \(error)\n", exitCode: ExitCode.unreadableInput)

@@ -160,9 +160,9 @@ public struct TraceScanner: Sendable {
 
     /// Creates a scanner for `bytes` in `format`; for CSV it reads the header from `bytes`, for an
     /// adapter format it parses the whole input (throwing when it cannot be read at all).
-    /// `path` only labels errors; `options` default to the task-local `AdapterOptions.current`.
+    /// `path` only labels errors; `options` matter for adapter formats only.
     public init(format: TraceFormat, request: TraceFieldRequest, bytes: UnsafeRawBufferPointer, path: String = "",
-                options: AdapterOptions = AdapterOptions.current) throws(TraceInputError) {
+                options: AdapterOptions = AdapterOptions()) throws(TraceInputError) {
         if format.isAdapter {
             let trace = try AdaptedTrace.parse(bytes, format: format, options: options, path: path)
             self.init(format: format, request: request, header: nil, adapted: trace, options: options)
@@ -175,7 +175,7 @@ public struct TraceScanner: Sendable {
     /// Creates a scanner with an already parsed CSV header (nil or ignored for JSON Lines), so the
     /// header is parsed once and the scanner is built once for all chunks.
     public init(format: TraceFormat, request: TraceFieldRequest, header: CSVHeader?) {
-        self.init(format: format, request: request, header: header, adapted: nil, options: AdapterOptions.current)
+        self.init(format: format, request: request, header: header, adapted: nil, options: AdapterOptions())
     }
 
     init(format: TraceFormat, request: TraceFieldRequest, header: CSVHeader?, adapted: AdaptedTrace?, options: AdapterOptions) {

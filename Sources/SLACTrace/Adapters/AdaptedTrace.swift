@@ -2,10 +2,9 @@ import SLACFields
 
 /// Settings an adapter needs beyond the bytes of a trace.
 ///
-/// They reach the scanner through a task-local value, because the evaluator builds scanners from
-/// a trace's format, bytes and path only; `slac verify` binds them around the evaluation
-/// (`AdapterOptions.$current.withValue(…)`), and direct callers may pass them to
-/// `TraceScanner.init(format:request:bytes:path:options:)` instead.
+/// They travel with each trace (`TraceSource.adapterOptions`) to the scanner the evaluator builds
+/// for it. (A task-local value was used before: worker threads of the evaluator did not inherit
+/// it and silently read with the defaults.)
 public struct AdapterOptions: Sendable, Equatable {
     /// The instant (ns since the Unix epoch) that relative timestamps count from: Mooncake traces
     /// carry milliseconds since the trace start, so they cannot be placed in time without it
@@ -22,9 +21,6 @@ public struct AdapterOptions: Sendable, Equatable {
         self.epoch = epoch
         self.undatedTimestamp = undatedTimestamp
     }
-
-    /// The options in effect for scanners created in the current task (or thread).
-    @TaskLocal public static var current = AdapterOptions()
 
     /// Parses an `--epoch` argument: an RFC 3339 instant with an offset
     /// (`2024-05-01T00:00:00Z`), or a date (`2024-05-01`), meaning midnight UTC.
