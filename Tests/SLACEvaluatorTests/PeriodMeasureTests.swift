@@ -367,11 +367,9 @@ struct PeriodMeasureTests {
     /// 1000 input tokens at 1 USD per 1k = 2.00 USD; credit 10%: 0.20 USD. Both clauses, short
     /// and long form, must give it.
     ///
-    /// KNOWN EVALUATOR BUG (found by the property tests, seeds 102, 107, 108, 109, 112): on a
-    /// clause whose measure is plain window attainment (`CheckedClause.measure == nil`), the
-    /// evaluator reports no charges (`chargesText` nil) and no credit at all, silently dropping a
-    /// credit the contract grants. This test fails until the evaluator is fixed; the reference is
-    /// right here (docs/language.md, "Credits of charges": "`credit P% of charges` … works with any period. Each (period, group) gets its own credit").
+    /// A regression test: the evaluator once reported no charges and no credit on a clause whose
+    /// measure is plain window attainment (`CheckedClause.measure == nil`), found by the property
+    /// tests (measure seeds 102, 107, 108, 109, 112) and fixed on main in 29d828d.
     @Test("credits of the charges on window attainment, short and long form")
     func chargesCreditsOnWindowAttainment() throws {
         let contract = """

@@ -149,10 +149,8 @@ struct MeasurePropertyTests {
         #expect(contract.clauses.count == generated.clauses.count)
     }
 
-    /// KNOWN EVALUATOR BUG: seeds 102, 107, 108, 109 and 112 fail, every difference being a clause
-    /// that keeps plain window attainment (`objective P% of windows …`, or `measure attainment`
-    /// without `empty`) and has `credit … of charges`: the evaluator reports no charges and no
-    /// credit there. Minimal case and reasoning: PeriodMeasureTests.chargesCreditsOnWindowAttainment.
+    /// Seeds 102, 107, 108, 109 and 112 found credits of the charges missing on plain window
+    /// attainment (PeriodMeasureTests.chargesCreditsOnWindowAttainment; fixed on main in 29d828d).
     @Test("random contract with period measures, prices and credits, and a JSON Lines trace", arguments: measureSeeds.map(\.seed))
     func measuresAgainstReference(seed: UInt64) throws {
         let size = measureSeeds.first { $0.seed == seed }!.records
