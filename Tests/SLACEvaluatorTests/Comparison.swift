@@ -133,29 +133,117 @@ func differences(_ actual: EvaluationResult, _ ref: RefResult, contract: Checked
                 }
             }
         }
-        if a.periods.count != r.periods.count { out.append("\(label): \(a.periods.count) periods, reference \(r.periods.count)") }
-        for (p, rp) in zip(a.periods, r.periods) {
-            let key = p.key.map(\.value)
-            if p.start != rp.start || p.end != rp.end || key != rp.key || p.met != rp.met || p.breached != rp.breached
-                || p.attainment != rp.attainment || p.verdict.rawValue != rp.verdict {
-                out.append("\(label): period evaluator \(isoUTC(p.start))–\(isoUTC(p.end)) \(keyText(key)) \(p.met)/\(p.breached) \(p.verdict.rawValue), reference \(isoUTC(rp.start))–\(isoUTC(rp.end)) \(keyText(rp.key)) \(rp.met)/\(rp.breached) \(rp.verdict)")
-            }
-            if let text = p.attainmentText, let problem = exactTextProblem(text, rp.attainment) {
-                out.append("\(label): attainment text: \(problem)")
+        let valued = r.windows.filter { $0.verdict == "valued" }.count
+        if a.windowsValued != (c.windowsAreValued ? valued : nil) {
+            out.append("\(label): valued windows evaluator \(a.windowsValued.map(String.init) ?? "none"), reference \(c.windowsAreValued ? String(valued) : "none")")
+        }
+        if c.measure != nil && a.objectiveComparison != c.objective.comparison.rawValue {
+            out.append("\(label): objective comparison evaluator \(a.objectiveComparison ?? "none"), expected \(c.objective.comparison.rawValue)")
+        }
+        let creditsCharges = c.credits.first?.base == .charges
+        if creditsCharges && a.chargesCurrency != contract.prices.first?.currency {
+            out.append("\(label): charges currency evaluator \(a.chargesCurrency ?? "none"), expected \(contract.prices.first?.currency ?? "none")")
+        }
+        out += periodDifferences(a, r, clause: c, label: label)
+        out += creditDifferences(a, r, clause: c, contract: contract, label: label)
+    }
+    return out
+}
+
+/// The canonical unit a period measure is printed in.
+func measureUnit(_ c: CheckedClause) -> String {
+    guard c.measure?.kind == .mean else { return "ratio" }
+    switch c.aggregate.dimension {
+    case .duration: return "ms"
+    case .tokens: return "tokens"
+    case .requests: return "requests"
+    case .tokenRate: return "tokens/s"
+    case .energy: return "J"
+    default: return "ratio"
+    }
+}
+
+func measureText(_ m: RefMeasure) -> String {
+    var t = "\(m.kind) intervals \(m.intervals) empty \(m.empty) down \(m.down)"
+    if let g = m.gridNanoseconds { t += " grid \(g) ns" }
+    if let d = m.downNanoseconds { t += " down \(d) ns" }
+    if let s = m.gridStart { t += " grid from \(isoUTC(s))" }
+    if let e = m.gridEnd { t += " grid to \(isoUTC(e))" }
+    return t
+}
+
+/// Periods: bounds, group, counts, the exact attainment or measure, its text, the measure's
+/// counts and the billed charges.
+func periodDifferences(_ a: ClauseResult, _ r: RefClause, clause c: CheckedClause, label: String) -> [String] {
+    var out: [String] = []
+    if a.periods.count != r.periods.count {
+        out.append("\(label): \(a.periods.count) periods, reference \(r.periods.count): evaluator \(a.periods.map { "\(isoUTC($0.start)) \(keyText($0.key.map(\.value)))" }), reference \(r.periods.map { "\(isoUTC($0.start)) \(keyText($0.key))" })")
+    }
+    for (p, rp) in zip(a.periods, r.periods) {
+        let key = p.key.map(\.value)
+        let where_ = "\(label) period \(isoUTC(rp.start)) \(keyText(rp.key))"
+        if p.start != rp.start || p.end != rp.end || key != rp.key || p.met != rp.met || p.breached != rp.breached
+            || p.attainment != rp.attainment || p.verdict.rawValue != rp.verdict {
+            out.append("\(label): period evaluator \(isoUTC(p.start))–\(isoUTC(p.end)) \(keyText(key)) \(p.met)/\(p.breached) \(p.attainment.map { "\($0)" } ?? "none") \(p.verdict.rawValue), reference \(isoUTC(rp.start))–\(isoUTC(rp.end)) \(keyText(rp.key)) \(rp.met)/\(rp.breached) \(rp.attainment) \(rp.verdict)")
+        }
+        if let text = p.attainmentText, let problem = exactTextProblem(text, rp.attainment) {
+            out.append("\(where_): \(rp.measure == nil ? "attainment" : "measure") text: \(problem)")
+        }
+        if rp.measure != nil {
+            if let text = p.attainmentText {
+                if rp.attainment != c.objective.fraction, parsePlainDecimal(text)?.value == c.objective.fraction {
+                    out.append("\(where_): measure printed `\(text)`, which reads as the objective though the exact value \(rp.attainment) is not")
+                }
+            } else {
+                out.append("\(where_): no measure text")
             }
         }
-        if a.credits.count != r.credits.count {
-            out.append("\(label): credits evaluator \(a.credits.map { "\(isoUTC($0.start)) \($0.amountText)" }), reference \(r.credits.map { "\(isoUTC($0.start)) \($0.amount)" })")
-        } else {
-            for (cr, rc) in zip(a.credits, r.credits) {
-                let digits = contract.fee?.minorUnitDigits ?? 2
-                let fractionDigits = cr.amountText.split(separator: ".").dropFirst().first?.count ?? 0
-                if cr.start != rc.start || Decimal(string: cr.amountText) != rc.amount || fractionDigits != digits
-                    || cr.currency != contract.fee?.currency {
-                    out.append("\(label): credit evaluator \(isoUTC(cr.start)) \(cr.amountText) \(cr.currency), reference \(isoUTC(rc.start)) \(rc.amount) (\(digits) decimals)")
-                }
-            }
+        switch (p.measure, rp.measure) {
+        case (nil, nil): break
+        case (let m?, nil): out.append("\(where_): evaluator reports a measure (\(m.kind)) on a clause without one")
+        case (nil, let rm?): out.append("\(where_): evaluator reports no measure, reference \(measureText(rm))")
+        case (let m?, let rm?):
+            let got = RefMeasure(kind: m.kind, intervals: m.intervals, empty: m.empty, down: m.down, gridNanoseconds: m.gridNanoseconds,
+                                 downNanoseconds: m.downNanoseconds, gridStart: m.gridStart, gridEnd: m.gridEnd)
+            if got != rm { out.append("\(where_): measure evaluator \(measureText(got)), reference \(measureText(rm))") }
+            if m.unit != measureUnit(c) { out.append("\(where_): measure unit `\(m.unit)`, expected `\(measureUnit(c))`") }
+        }
+        if p.chargesText != rp.charges?.description {
+            out.append("\(where_): charges evaluator \(p.chargesText ?? "none"), reference \(rp.charges?.description ?? "none")")
         }
     }
     return out
 }
+
+/// Credits: of the fee per month (the worst group's tier), or of each group's charges.
+func creditDifferences(_ a: ClauseResult, _ r: RefClause, clause c: CheckedClause, contract: CheckedContract, label: String) -> [String] {
+    var out: [String] = []
+    let ofCharges = c.credits.first?.base == .charges
+    let digits = ofCharges ? (contract.prices.first?.minorUnitDigits ?? 2) : (contract.fee?.minorUnitDigits ?? 2)
+    let currency = ofCharges ? contract.prices.first?.currency : contract.fee?.currency
+    func describe(_ cr: CreditResult) -> String {
+        "\(isoUTC(cr.start)) \(cr.key.map { keyText($0.map(\.value)) } ?? "") \(cr.percentText)% \(cr.amountText)\(cr.chargesText.map { " of \($0)" } ?? "")"
+    }
+    func describe(_ rc: RefCredit) -> String {
+        "\(isoUTC(rc.start)) \(rc.key.map(keyText) ?? "") \(rc.percent)% \(rc.amount)\(rc.charges.map { " of \($0)" } ?? "")"
+    }
+    guard a.credits.count == r.credits.count else {
+        out.append("\(label): credits evaluator \(a.credits.map(describe)), reference \(r.credits.map(describe))")
+        return out
+    }
+    for (cr, rc) in zip(a.credits, r.credits) {
+        let fractionDigits = cr.amountText.split(separator: ".").dropFirst().first?.count ?? 0
+        var same = cr.start == rc.start && Decimal(string: cr.amountText) == rc.amount && fractionDigits == digits && cr.currency == currency
+            && Rational(decimal: cr.percentText) == rc.percent
+        if let key = rc.key {
+            same = same && cr.key?.map(\.value) == key && cr.end == rc.end && cr.chargesText == rc.charges?.description
+        } else {
+            same = same && cr.key == nil && cr.chargesText == nil
+        }
+        if !same {
+            out.append("\(label): credit evaluator \(describe(cr)) \(cr.currency), reference \(describe(rc)) \(currency ?? "") (\(digits) decimals)")
+        }
+    }
+    return out
+}
+

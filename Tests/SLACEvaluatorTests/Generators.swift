@@ -49,12 +49,14 @@ enum TraceGenerator {
         "2026-03-23T00:00:00Z", "2026-03-22T23:00:00Z", "2026-03-02T05:00:00Z", "2026-03-01T18:30:00Z",
     ]
 
-    static func records(seed: UInt64, count: Int, badLines: Bool) -> [GenRecord] {
+    static func records(seed: UInt64, count: Int, badLines: Bool, bursts: [(String, String)] = bursts,
+                        wide: (String, String) = ("2026-02-20T00:00:00Z", "2026-04-10T00:00:00Z"),
+                        outages: [(String, String)] = []) -> [GenRecord] {
         var g = SeededGenerator(mixing: seed)
         var out: [GenRecord] = []
         out.reserveCapacity(count + 64)
         let burstRanges = bursts.map { (utc($0.0), utc($0.1)) }
-        let wide = (utc("2026-02-20T00:00:00Z"), utc("2026-04-10T00:00:00Z"))
+        let wide = (utc(wide.0), utc(wide.1))
         for i in 0..<count {
             var ts: Int64
             let roll = g.double(0..<1)
@@ -77,6 +79,19 @@ enum TraceGenerator {
             let res = g.pick([1_000_000, 1_000_000, 1_000_000, 1_000_000_000, 100, 1] as [Int64])
             ts = ts - ((ts % res) + res) % res
             out.append(record(index: i + 1, ts: ts, res: res, g: &g))
+        }
+        // Outages: three records a minute, most of them failing with `error:503` (runs of
+        // breached windows for `downtime after N`).
+        for (from, to) in outages {
+            let (s, e) = (utc(from), utc(to))
+            for _ in 0..<(Int((e - s) / 60_000_000_000) * 3) {
+                var ts = Int64.random(in: s..<e, using: &g)
+                ts -= ts % 1_000_000
+                var r = record(index: out.count + 1, ts: ts, res: 1_000_000, g: &g)
+                r.fields.removeAll { $0.0 == "status" }
+                r.fields.append(("status", .string(g.chance(0.6) ? "error:503" : "ok")))
+                out.append(r)
+            }
         }
         if badLines {
             let bad = [
@@ -519,5 +534,269 @@ enum ContractGenerator {
         return GenClause(text: body, expectedBound: bound, expectedScope: expectedScope, expectedAggregate: expectedAggregate,
                          expectedWindow: checkedWindow(windowText, fixedLength), expectedGroupBy: groupBy, expectedMinimum: minimum,
                          expectedObjective: objective, expectedCredits: credits)
+    }
+}
+
+// MARK: - contracts with period measures (docs/language.md, "Period measures")
+
+/// A generated clause with a period measure, prices or the new periods, with the checked form
+/// it must produce.
+struct GenMeasureClause {
+    var text: String
+    var expectedMeasure: CheckedMeasure?
+    var expectedWindow: CheckedWindow
+    var expectedPeriod: CheckedObjective.Period
+    var expectedComparison: ComparisonOperator
+    var expectedFraction: Rational
+    /// (percent, threshold, comparison, base), worst bound first.
+    var expectedCredits: [(Rational, Rational, ComparisonOperator, CheckedCredit.Base)]
+    var expectedValued: Bool
+}
+
+struct GenMeasureContract {
+    var text: String
+    var clauses: [GenMeasureClause]
+}
+
+enum MeasureGenerator {
+    static func r(_ s: String) -> Rational { Rational(decimal: s)! }
+    static func percent(_ text: String) -> Rational { r(String(text.dropLast())) / Rational(100) }
+
+    /// Traffic around the boundaries of months, quarters and years and the DST changes of the
+    /// test zones, with outages (mostly failing minutes) across month ends, maintenance and DST.
+    static let bursts: [(String, String)] = TraceGenerator.bursts + [
+        ("2025-12-31T18:00:00Z", "2026-01-01T08:00:00Z"),
+        ("2026-06-30T18:00:00Z", "2026-07-01T08:00:00Z"),
+        ("2026-10-24T20:00:00Z", "2026-10-25T06:00:00Z"),
+        ("2026-10-31T22:00:00Z", "2026-11-01T10:00:00Z"),
+    ]
+    static let outages: [(String, String)] = [
+        ("2026-02-28T23:55:00Z", "2026-03-01T00:09:00Z"),
+        ("2026-03-08T06:50:00Z", "2026-03-08T07:12:00Z"),
+        ("2026-03-14T03:52:00Z", "2026-03-14T04:31:00Z"),
+        ("2026-03-29T00:05:00Z", "2026-03-29T00:41:00Z"),
+        ("2026-03-31T21:52:00Z", "2026-03-31T22:13:00Z"),
+        ("2026-03-31T23:50:00Z", "2026-04-01T00:20:00Z"),
+        ("2026-04-01T03:50:00Z", "2026-04-01T04:12:00Z"),
+        ("2026-06-30T23:56:00Z", "2026-07-01T00:07:00Z"),
+    ]
+
+    static func records(seed: UInt64, count: Int) -> [GenRecord] {
+        TraceGenerator.records(seed: seed, count: count, badLines: seed % 3 == 0, bursts: bursts,
+                               wide: ("2025-12-20T00:00:00Z", "2026-07-05T00:00:00Z"), outages: outages)
+    }
+
+    /// Terms, and whether 1-minute windows are affordable for the reference over them.
+    static let terms: [(text: String, short: Bool)] = [
+        ("effective 2026-03-01 to 2026-04-01", true),
+        ("effective 2026-02-01 to 2026-05-01", true),
+        ("effective 2026-03-01T06:00:00Z to 2026-04-05T00:00:00+11:00", true),
+        ("effective 2026-02-15T12:02:30Z to 2026-04-02T03:32:30Z", true),
+        ("effective 2025-12-01 to 2026-07-01", false),
+        ("effective 2026-01-01 to 2027-01-01", false),
+    ]
+    static let zones = ["UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe"]
+    static let fees: [(String, String)] = [("fee 20000.00 USD per month", "USD"), ("fee 100000 JPY per month", "JPY"), ("fee 999.99 EUR per month", "EUR")]
+    static let priceSets: [[String]] = [
+        [],
+        ["price 0.60 CUR per 1M input_tokens", "price 2.40 CUR per 1M output_tokens"],
+        ["price 0.075 CUR per 1k total_tokens"],
+        ["price 3 CUR per 7 input_tokens"],
+        ["price 0.015 CUR per 1k output_tokens"],
+    ]
+    static let contractMaintenance = [
+        "exclude maintenance from 2026-03-14T02:00:00Z to 2026-03-14T04:00:00Z",
+        "exclude maintenance from 2026-03-29T00:02:30Z to 2026-03-29T00:17:30Z",
+        "exclude maintenance from 2026-03-08T06:59:30Z to 2026-03-08T07:03:00Z",
+    ]
+    static let clauseMaintenance = [
+        "exclude maintenance from 2026-03-14T03:00:00Z to 2026-03-14T05:07:00Z",
+        "exclude maintenance from 2026-03-08T06:00:00Z to 2026-03-08T07:30:00Z",
+        "exclude maintenance from 2026-03-29T00:20:20Z to 2026-03-29T00:20:40Z",
+        "exclude maintenance from 2026-03-29T00:30:00Z to 2026-03-29T00:31:00Z",
+    ]
+
+    static func contract(seed: UInt64, clauseCount: Int) -> GenMeasureContract {
+        var g = SeededGenerator(mixing: seed ^ 0x5EA5_0E11)
+        let term = g.pick(terms)
+        let (fee, currency) = g.pick(fees)
+        let prices = g.pick(priceSets).map { $0.replacingOccurrences(of: "CUR", with: currency) }
+        var text = "// generated with period measures, seed \(seed)\ncontract \"Measures \(seed)\" {\n"
+        text += "    \(term.text)\n    timezone \"\(g.pick(zones))\"\n    \(fee)\n"
+        for p in prices { text += "    \(p)\n" }
+        for m in contractMaintenance where g.chance(0.35) { text += "    \(m)\n" }
+        if g.chance(0.4) { text += "    exclude requests where status = \"error:429\"\n" }
+        var clauses: [GenMeasureClause] = []
+        for i in 0..<clauseCount {
+            let c = clause(index: i, g: &g, shortTerm: term.short, hasPrices: !prices.isEmpty)
+            text += c.text
+            clauses.append(c)
+        }
+        text += "}\n"
+        return GenMeasureContract(text: text, clauses: clauses)
+    }
+
+    /// What a measure is a measure of: its text and checked form, its unit family, and the
+    /// bounds an objective, a credit tier or an `empty` value may use.
+    struct ValueKind {
+        var aggregate: String
+        var bounds: [(String, Rational)]
+        var empties: [(String, Rational)]
+    }
+
+    static func valueKind(_ g: inout SeededGenerator) -> ValueKind {
+        let ratioBounds = [("99.9%", r("0.999")), ("99%", r("0.99")), ("95%", r("0.95")), ("50%", r("0.5")), ("99.5%", r("0.995")), ("90%", r("0.9"))]
+        let ratioEmpties = [("100%", Rational(1)), ("0%", Rational(0)), ("99.5%", r("0.995"))]
+        switch g.int(0...9) {
+        case 0...4:
+            let p = g.pick([
+                "status not in [\"error:500\", \"error:503\"]", "status = \"ok\"", "ttft <= 800 ms", "decode_tps >= 30 tokens/s",
+            ] + [ContractGenerator.predicate(&g).text])
+            return ValueKind(aggregate: "share(\(p))", bounds: ratioBounds, empties: ratioEmpties)
+        case 5:
+            return ValueKind(aggregate: g.pick(["p99(ttft)", "p50(ttft)", "mean(e2e)", "max(tpot)"]),
+                             bounds: [("800 ms", Rational(800)), ("1.5 s", Rational(1500)), ("193.6 ms", r("193.6"))],
+                             empties: [("0 ms", Rational(0)), ("800 ms", Rational(800))])
+        case 6:
+            return ValueKind(aggregate: "count", bounds: [("5 requests", Rational(5)), ("1 requests", Rational(1)), ("20 requests", Rational(20))],
+                             empties: [("0 requests", Rational(0))])
+        case 7:
+            return ValueKind(aggregate: g.pick(["sum(output_tokens)", "mean(total_tokens)"]),
+                             bounds: [("50k tokens", Rational(50000)), ("1000 tokens", Rational(1000))], empties: [("0 tokens", Rational(0))])
+        default:
+            return ValueKind(aggregate: g.pick(["max(decode_tps)", "p50(e2e_tps)"]),
+                             bounds: [("30 tokens/s", Rational(30)), ("10 tokens/s", Rational(10))], empties: [("0 tokens/s", Rational(0))])
+        }
+    }
+
+    static func clause(index: Int, g: inout SeededGenerator, shortTerm: Bool, hasPrices: Bool) -> GenMeasureClause {
+        var body = "    clause \"\(index + 1)\" m\(index) {\n"
+        if g.chance(0.5) { body += "        text \"Generated measure clause \(index).\"\n" }
+        if g.chance(0.4) { body += "        scope \(ContractGenerator.predicate(&g).text)\n" }
+
+        // Period first: it limits the windows (no window longer than the period).
+        let period = g.pick([CheckedObjective.Period.calendarMonth, .calendarMonth, .calendarQuarter, .calendarYear, .term])
+        var windowChoices: [(String, CheckedWindow)] = [
+            ("every 5 minutes", .fixed(nanoseconds: 300_000_000_000)), ("every 1 hour", .fixed(nanoseconds: 3_600_000_000_000)),
+            ("every 60 minutes", .fixed(nanoseconds: 3_600_000_000_000)), ("every calendar day", .calendarDay), ("every calendar week", .calendarWeek),
+        ]
+        if shortTerm { windowChoices += [("every 1 minute", .fixed(nanoseconds: 60_000_000_000)), ("every 1 minute", .fixed(nanoseconds: 60_000_000_000))] }
+        if period != .calendarMonth { windowChoices.append(("every calendar month", .calendarMonth)) }
+        if period == .calendarYear || period == .term { windowChoices.append(("every calendar quarter", .calendarQuarter)) }
+        if period == .term { windowChoices.append(("over term", .term)) }
+        let (windowText, window) = g.pick(windowChoices)
+        let fine = window == .fixed(nanoseconds: 60_000_000_000) || window == .fixed(nanoseconds: 300_000_000_000)
+        let groups = fine ? g.pick(["", " per region", " per region"]) : g.pick(["", " per region", " per tenant", " per region, delivery", " per model"])
+        body += "        \(windowText)\(groups)\n"
+
+        let periodText: String
+        switch period {
+        case .calendarMonth: periodText = "per calendar month"
+        case .calendarQuarter: periodText = "per calendar quarter"
+        case .calendarYear: periodText = "per calendar year"
+        case .term: periodText = g.chance(0.5) ? "per term" : ""
+        }
+
+        // The measure.
+        var measure: CheckedMeasure?
+        var valued = false
+        var bounds: [(String, Rational)]
+        var lowerIsBetterAllowed = false
+        let kind = g.pick(["mean", "mean", "uptime", "uptime", "attainment", "plain"])
+        // `objective P% of windows [per …]` and `when attainment < Q%`: window attainment.
+        let shortForm = kind == "plain" && g.chance(0.5)
+        switch kind {
+        case "mean":
+            let v = valueKind(&g)
+            valued = true
+            body += "        value \(v.aggregate)\n"
+            var empty: CheckedEmpty?
+            if g.chance(0.7) {
+                let e = g.pick(v.empties)
+                body += "        empty \(e.0)\n"
+                empty = .value(e.1)
+            }
+            body += "        measure mean \(periodText)\n"
+            measure = CheckedMeasure(kind: .mean, empty: empty)
+            bounds = v.bounds
+            lowerIsBetterAllowed = true
+        default:
+            let agg = g.pick([
+                "share(status not in [\"error:500\", \"error:503\"]) >= 95%", "share(status = \"ok\") >= 90%",
+                "share(status = \"ok\") >= 99.9%", "p99(ttft) <= 800 ms", "count >= 3 requests",
+                "share(\(ContractGenerator.predicate(&g).text)) > 50%",
+            ])
+            body += "        require \(agg)\n"
+            bounds = [("99.9%", r("0.999")), ("99%", r("0.99")), ("95%", r("0.95")), ("50%", r("0.5")), ("99.95%", r("0.9995")), ("90%", r("0.9"))]
+            if kind == "uptime" {
+                var empty: CheckedEmpty?
+                if g.chance(0.5) {
+                    let met = g.chance(0.7)
+                    body += "        empty \(met ? "met" : "breached")\n"
+                    empty = met ? .met : .breached
+                }
+                var after = 1
+                if g.chance(0.7) {
+                    after = g.pick([1, 2, 3, 5, 10])
+                    body += "        downtime after \(after) consecutive breached windows\n"
+                }
+                body += "        measure uptime \(periodText)\n"
+                measure = CheckedMeasure(kind: .uptime, empty: empty, downtimeAfter: after)
+            } else if kind == "attainment" {
+                let met = g.chance(0.6)
+                body += "        empty \(met ? "met" : "breached")\n"
+                if !periodText.isEmpty || g.chance(0.5) { body += "        measure attainment \(periodText)\n" }
+                measure = CheckedMeasure(kind: .attainment, empty: met ? .met : .breached)
+            } else if !periodText.isEmpty && !shortForm {
+                // Window attainment without `empty`: the measure stays nil; the new periods,
+                // comparisons and credits of the charges still apply.
+                body += "        measure attainment \(periodText)\n"
+            }
+        }
+        if g.chance(0.4) { body += "        minimum \(g.pick([2, 3, 5])) requests\n" }
+
+        // Objective: mostly a high measure is good; a mean may ask for a low one.
+        let lowIsGood = lowerIsBetterAllowed && g.chance(0.3)
+        let objectiveOp: ComparisonOperator = shortForm ? .greaterEqual
+            : lowIsGood ? g.pick([.lessEqual, .less]) : g.pick([.greaterEqual, .greaterEqual, .greater])
+        var objectiveBound = g.pick(bounds)
+        if shortForm {
+            objectiveBound = g.pick([("95%", r("0.95")), ("90%", r("0.9")), ("99.5%", r("0.995")), ("50%", r("0.5"))])
+            body += "        objective \(objectiveBound.0) of windows \(periodText)\n"
+        } else {
+            body += "        objective measure \(objectiveOp.rawValue) \(objectiveBound.0)\n"
+        }
+
+        // Credits: of the fee (monthly periods only) or of the charges (with prices).
+        var credits: [(Rational, Rational, ComparisonOperator, CheckedCredit.Base)] = []
+        var bases: [CheckedCredit.Base] = []
+        if period == .calendarMonth { bases.append(.fee) }
+        if hasPrices { bases += [.charges, .charges] }
+        if !bases.isEmpty && g.chance(0.75) {
+            let base = g.pick(bases)
+            // Two or three distinct thresholds; the worse bound pays more.
+            var picks = Array(Set((0..<g.int(1...3)).map { _ in g.pick(bounds).0 }))
+            picks.sort { a, b in bounds.first { $0.0 == a }!.1 < bounds.first { $0.0 == b }!.1 }
+            if lowIsGood { picks.reverse() }  // `>` tiers: the highest threshold is the worst
+            let percents = ["100%", "50%", "25%", "10%", "5%", "2.5%"]
+            var start = g.int(0...2)
+            for t in picks {
+                let op: ComparisonOperator = shortForm ? .less : lowIsGood ? g.pick([.greater, .greaterEqual]) : g.pick([.less, .lessEqual])
+                let p = percents[min(start, percents.count - 1)]
+                start += g.int(1...2)
+                body += "        credit \(p) of \(base == .fee ? "fee" : "charges") when \(shortForm ? "attainment" : "measure") \(op.rawValue) \(t)\n"
+                credits.append((r(String(p.dropLast())), bounds.first { $0.0 == t }!.1, op, base))
+            }
+        }
+        switch g.int(0...6) {
+        case 0, 1: body += "        \(g.pick(clauseMaintenance))\n"
+        case 2: body += "        exclude requests where output_tokens < 2 tokens\n"
+        case 3: body += "        exclude requests where region = \"us-east-1\"\n"
+        default: break
+        }
+        body += "    }\n"
+        return GenMeasureClause(text: body, expectedMeasure: measure, expectedWindow: window, expectedPeriod: period,
+                                expectedComparison: objectiveOp, expectedFraction: objectiveBound.1, expectedCredits: credits,
+                                expectedValued: valued)
     }
 }

@@ -330,7 +330,7 @@ struct RefWindow {
     var key: [String?]
     var count: Int
     var observed: RefObserved?
-    var verdict: String  // met | breached | insufficient
+    var verdict: String  // met | breached | insufficient; valued | insufficient for a `value` clause
     /// Evidence candidates of a metric aggregate: (record id, the record's value; for `itl` its worst gap).
     var candidates: [(id: String, value: Double)] = []
     /// For `share(P)`: the records that pull the share the wrong way (P false when the share must
@@ -345,14 +345,24 @@ struct RefPeriod {
     var key: [String?]
     var met: Int
     var breached: Int
+    /// Window attainment, or the period measure (whatever its kind) of a clause with `measure`.
     var attainment: Rational
     var verdict: String
+    /// Set for a clause with a period measure (docs/language.md, "Period measures").
+    var measure: RefMeasure? = nil
+    /// The billed charges (rounded to the minor unit, as a scaled integer), for a clause with
+    /// credits of the charges.
+    var charges: RefMoney? = nil
 }
 
 struct RefCredit {
     var start: Int64
     var amount: Decimal
     var percent: Rational
+    /// For a credit of the charges: the period's end, the group and the billed charges.
+    var end: Int64? = nil
+    var key: [String?]? = nil
+    var charges: RefMoney? = nil
 }
 
 struct RefClause {
@@ -484,8 +494,8 @@ struct ReferenceEvaluator {
         case .calendarDay: return calendarInterval(.day, containing: ts)
         case .calendarWeek: return calendarInterval(.weekOfYear, containing: ts)
         case .calendarMonth: return calendarInterval(.month, containing: ts)
-        case .calendarQuarter: return calendarInterval(.quarter, containing: ts)
-        case .calendarYear: return calendarInterval(.year, containing: ts)
+        case .calendarQuarter: return calendarMonths(3, containing: ts)
+        case .calendarYear: return calendarMonths(12, containing: ts)
         }
     }
 
@@ -514,13 +524,23 @@ struct ReferenceEvaluator {
         return RefResult(accounting: accounting, rejectedLines: traces.map { $0.rejected.map(\.line) }, clauses: clauses, verdict: verdict)
     }
 
+    /// One clause over the records that passed the contract-level exclusions.
     func evaluate(_ c: CheckedClause, _ records: [RefRecord]) -> RefClause {
+        let (windows, inScope) = judgedWindows(c, records)
+        if c.measure != nil { return evaluateMeasure(c, windows: windows, inScope: inScope, admitted: records) }
+        return evaluateAttainment(c, windows: windows, admitted: records)
+    }
+
+    /// The clause's windows (docs/language.md, "Windows" and "Window verdicts"), sorted by start then group, and its in-scope records.
+    func judgedWindows(_ c: CheckedClause, _ records: [RefRecord]) -> ([RefWindow], [RefRecord]) {
+        var inScope: [RefRecord] = []
         // Exclusions, then scope; then one bucket per (window, group).
         var buckets: [Bucket: (end: Int64, records: [RefRecord])] = [:]
         var cache: [(Int64, Int64)] = []
         for r in records {
             if excluded(c.exclusions, r) { continue }
             if let scope = c.scope, truth(scope, r) != true { continue }
+            inScope.append(r)
             var bounds: (Int64, Int64)
             if let hit = cache.first(where: { r.ts >= $0.0 && r.ts < $0.1 }) {
                 bounds = hit
@@ -536,7 +556,9 @@ struct ReferenceEvaluator {
         for (b, content) in buckets {
             let observed = aggregate(c.aggregate, content.records)
             var verdict = "insufficient"
-            if let observed, content.records.count >= c.minimumRequests {
+            if c.windowsAreValued {
+                if observed != nil && content.records.count >= c.minimumRequests { verdict = "valued" }
+            } else if let observed, content.records.count >= c.minimumRequests {
                 let holds: Bool
                 switch observed {
                 case .double(let d): holds = RefExact.holds(d, c.comparison, c.bound)
@@ -577,12 +599,15 @@ struct ReferenceEvaluator {
             windows.append(w)
         }
         windows.sort { a, b in a.start != b.start ? a.start < b.start : keyLess(a.key, b.key) }
+        return (windows, inScope)
+    }
 
-        // Attainment per (objective period, group).
+    /// Window attainment per (objective period, group) (docs/language.md, "Attainment"), its credits ("Credits") and, for
+    /// credits of the charges, "Credits of charges".
+    func evaluateAttainment(_ c: CheckedClause, windows: [RefWindow], admitted: [RefRecord]) -> RefClause {
         var periodCounts: [Bucket: (end: Int64, met: Int, breached: Int)] = [:]
         for w in windows where w.verdict != "insufficient" {
-            let (ps, pe): (Int64, Int64) = c.objective.period == .term
-                ? (contract.termStart, contract.termEnd) : calendarInterval(.month, containing: w.start)
+            let (ps, pe) = periodBounds(c.objective.period, containing: w.start)
             var entry = periodCounts[Bucket(start: ps, key: w.key), default: (pe, 0, 0)]
             if w.verdict == "met" { entry.met += 1 } else { entry.breached += 1 }
             periodCounts[Bucket(start: ps, key: w.key)] = entry
@@ -590,29 +615,14 @@ struct ReferenceEvaluator {
         var periods: [RefPeriod] = []
         for (b, p) in periodCounts {
             let attainment = Rational(p.met, p.met + p.breached)
-            let ok = attainment > c.objective.fraction || attainment == c.objective.fraction
+            let ok = RefExact.holds(attainment, c.objective.comparison, c.objective.fraction)
             periods.append(RefPeriod(start: b.start, end: p.end, key: b.key, met: p.met, breached: p.breached,
                                      attainment: attainment, verdict: ok ? "compliant" : "breached"))
         }
         periods.sort { a, b in a.start != b.start ? a.start < b.start : keyLess(a.key, b.key) }
         let verdict = periods.isEmpty ? "no-data" : (periods.contains { $0.verdict == "breached" } ? "breached" : "compliant")
 
-        // Credits (docs/language.md, "Credits"): per month, the tier for the lowest attainment; of the applicable tiers the
-        // one with the lowest threshold; percentage of the fee in decimal, half-to-even.
-        var credits: [RefCredit] = []
-        if c.objective.period == .calendarMonth, let fee = contract.fee, !c.credits.isEmpty {
-            let months = Set(periods.map(\.start)).sorted()
-            for m in months {
-                let lowest = periods.filter { $0.start == m }.map(\.attainment).min()!
-                let applicable = c.credits.filter { lowest < $0.threshold }
-                guard let tier = applicable.min(by: { $0.threshold < $1.threshold }) else { continue }
-                let percent = Decimal(string: tier.percent.numerator.description)! / Decimal(string: tier.percent.denominator.description)!
-                var raw = fee.amount * percent / 100
-                var rounded = Decimal()
-                NSDecimalRound(&rounded, &raw, fee.minorUnitDigits, .bankers)
-                credits.append(RefCredit(start: m, amount: rounded, percent: tier.percent))
-            }
-        }
+        let credits = self.credits(c, periods: &periods, admitted: admitted)
         return RefClause(windows: windows, periods: periods, credits: credits, verdict: verdict)
     }
 
