@@ -307,11 +307,21 @@
         <span class="label">per window</span>
       </p>
       <p class="counts">
-        <xsl:text>Windows judged: </xsl:text>
-        <strong><xsl:value-of select="format-number(@windows-met, '#,##0')"/></strong><xsl:text> met, </xsl:text>
-        <strong class="bad"><xsl:value-of select="format-number(@windows-breached, '#,##0')"/></strong><xsl:text> breached; </xsl:text>
-        <strong><xsl:value-of select="format-number(@windows-insufficient, '#,##0')"/></strong>
-        <xsl:text> insufficient (too few requests or no value; not judged).</xsl:text>
+        <xsl:choose>
+          <xsl:when test="@windows-valued">
+            <xsl:text>Windows with a value (averaged by the measure, not judged one by one): </xsl:text>
+            <strong><xsl:value-of select="format-number(@windows-valued, '#,##0')"/></strong><xsl:text>; </xsl:text>
+            <strong><xsl:value-of select="format-number(@windows-insufficient, '#,##0')"/></strong>
+            <xsl:text> insufficient (too few requests or no value; they count as empty intervals).</xsl:text>
+          </xsl:when>
+          <xsl:otherwise>
+            <xsl:text>Windows judged: </xsl:text>
+            <strong><xsl:value-of select="format-number(@windows-met, '#,##0')"/></strong><xsl:text> met, </xsl:text>
+            <strong class="bad"><xsl:value-of select="format-number(@windows-breached, '#,##0')"/></strong><xsl:text> breached; </xsl:text>
+            <strong><xsl:value-of select="format-number(@windows-insufficient, '#,##0')"/></strong>
+            <xsl:text> insufficient (too few requests or no value; not judged).</xsl:text>
+          </xsl:otherwise>
+        </xsl:choose>
         <xsl:if test="@windows-omitted">
           <xsl:text> The report lists only the first windows of this clause; </xsl:text>
           <strong><xsl:value-of select="format-number(@windows-omitted, '#,##0')"/></strong>

@@ -377,7 +377,11 @@ enum Summary {
             out += "  trace \(t.path) [\(t.format)]: read \(t.read), accepted \(t.accepted), rejected \(t.rejected), outside term \(t.outsideTerm), excluded \(t.excluded)\n"
         }
         for c in r.clauses {
-            out += "  clause \(c.ref) \(c.name): \(c.verdict.rawValue) — windows met \(c.windowsMet), breached \(c.windowsBreached), insufficient \(c.windowsInsufficient)"
+            if let valued = c.windowsValued {
+                out += "  clause \(c.ref) \(c.name): \(c.verdict.rawValue) — windows valued \(valued), insufficient \(c.windowsInsufficient)"
+            } else {
+                out += "  clause \(c.ref) \(c.name): \(c.verdict.rawValue) — windows met \(c.windowsMet), breached \(c.windowsBreached), insufficient \(c.windowsInsufficient)"
+            }
             if !c.credits.isEmpty {
                 out += "; credits " + c.credits.map { "\($0.amountText) \($0.currency)" }.joined(separator: ", ")
             }
