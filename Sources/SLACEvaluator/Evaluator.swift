@@ -366,27 +366,37 @@ public struct Evaluator: Sendable {
 }
 
 /// Phase times on standard error when `SLAC_TIMING` is set: where a run's time goes, without
-/// a profiler.
+/// a profiler; with each phase, the peak resident set so far (Linux `VmHWM`), so that the phase
+/// where memory peaks shows too (issue 15: 1M groups peaked in the report, not in the scan).
 public final class PhaseTiming: @unchecked Sendable {
     private let enabled = getenv("SLAC_TIMING") != nil
 
     public init() {}
     private var last = DispatchTime.now().uptimeNanoseconds
-    private var phases: [(String, Double)] = []
+    private var phases: [(String, Double, Int?)] = []
 
     /// Ends the current phase under `name`.
     public func mark(_ name: String) {
         guard enabled else { return }
         let now = DispatchTime.now().uptimeNanoseconds
-        phases.append((name, Double(now - last) / 1e9))
+        phases.append((name, Double(now - last) / 1e9, PhaseTiming.peakResidentKiB()))
         last = now
     }
 
     /// Prints the phases (once, at the end of a run).
     public func report() {
         guard enabled else { return }
-        let text = phases.map { "\($0.0) \(String(format: "%.3f", $0.1)) s" }.joined(separator: ", ")
+        let text = phases.map { name, seconds, peak in
+            "\(name) \(String(format: "%.3f", seconds)) s" + (peak.map { " (peak \($0 >> 10) MiB)" } ?? "")
+        }.joined(separator: ", ")
         FileHandle.standardError.write(Data("timing: \(text)\n".utf8))
+    }
+
+    /// The peak resident set of this process in KiB, from /proc/self/status (nil elsewhere).
+    static func peakResidentKiB() -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return nil }
+        return Int(line.dropFirst(6).trimmingCharacters(in: .whitespaces).split(separator: " ").first ?? "")
     }
 }
 
