@@ -127,6 +127,20 @@ struct ChunkScan {
         return result.records
     }
 
+    /// Counts lines a stream's reader consumed without handing them out (`LineBlock.skippedLines`,
+    /// before the next block's lines); the last of them, when `oversized`, is a rejected record,
+    /// as the scan of a mapped file rejects a line longer than the limit (`LineLimit`).
+    mutating func skip(lines skipped: Int, oversized: OversizedLine?) {
+        if let oversized {
+            counts.rejected += 1
+            records += 1
+            if rejected.count < Evaluator.rejectedListLimit {
+                rejected.append(RejectedRecord(path: path, line: lines + skipped - oversized.lines + 1, reason: oversized.reason))
+            }
+        }
+        lines += skipped
+    }
+
     /// The chunk's monitor state (group ids resolved to their field values).
     consuming func finish() -> MonitorState {
         counts.lines = lines
@@ -141,9 +155,17 @@ struct ChunkScan {
     }
 }
 
-/// Reads (and digests) the blocks of a stream on a thread of its own, one block ahead of the
-/// consumer, so that reading, inflating and hashing overlap scanning. Blocks are copied out of the reader's buffer (which the
-/// next read overwrites); at most two are in flight, so memory stays two blocks.
+/// A block of a stream copied out of the reader's buffer (which the next read overwrites).
+struct CopiedBlock {
+    var skippedLines: Int
+    var oversized: OversizedLine?
+    var startsContent: Bool
+    var bytes: [UInt8]
+}
+
+/// Reads the blocks of a stream on a thread of its own, one block ahead of the consumer, so that
+/// reading, inflating and hashing (the reader's content observer) overlap scanning. Blocks are
+/// copied out of the reader's buffer; at most two are in flight, so memory stays two blocks.
 final class BlockPipe: @unchecked Sendable {
     // The queue is guarded by `lock`; `slots` counts free places, `filled` queued blocks. The
     // semaphores start at 0 and are signalled up to their capacity: libdispatch stops the process
@@ -151,31 +173,30 @@ final class BlockPipe: @unchecked Sendable {
     private let lock = DispatchSemaphore(value: 0)
     private let slots = DispatchSemaphore(value: 0)
     private let filled = DispatchSemaphore(value: 0)
-    private var queue: [[UInt8]] = []
+    private var queue: [CopiedBlock] = []
     private var failure: EvaluationError?
     private var stopped = false
     private let done = DispatchSemaphore(value: 0)
 
-    /// Starts reading `reader` on a thread of its own; each block is fed to `digester` (in order)
-    /// before it is queued.
-    init(reader: LineBlockReader, digester: any TraceDigester) {
+    /// Starts reading `reader` on a thread of its own.
+    init(reader: LineBlockReader) {
         lock.signal()
         slots.signal()
         slots.signal()
         Thread.detachNewThread { [self] in
-            produce(reader, digester)
+            produce(reader)
             done.signal()
         }
     }
 
-    private func produce(_ reader: LineBlockReader, _ digester: any TraceDigester) {
+    private func produce(_ reader: LineBlockReader) {
         while true {
             slots.wait()
             lock.wait()
             let stop = stopped
             lock.signal()
             if stop { break }
-            let block: UnsafeRawBufferPointer?
+            let block: LineBlock?
             do { block = try reader.next() } catch {
                 lock.wait()
                 failure = EvaluationError(readFailure: error)
@@ -187,16 +208,17 @@ final class BlockPipe: @unchecked Sendable {
                 filled.signal()  // the end: `next()` finds the queue empty
                 return
             }
-            digester.update(block)
+            let copy = CopiedBlock(skippedLines: block.skippedLines, oversized: block.oversized,
+                                   startsContent: block.startsContent, bytes: Array(block.bytes))
             lock.wait()
-            queue.append(Array(block))
+            queue.append(copy)
             lock.signal()
             filled.signal()
         }
     }
 
     /// The next block, nil at the end; throws the reader's error.
-    func next() throws -> [UInt8]? {
+    func next() throws -> CopiedBlock? {
         filled.wait()
         lock.wait()
         defer { lock.signal() }

@@ -48,14 +48,15 @@ public struct TraceSource: Sendable {
         self.makeDigester = makeDigester
     }
 
-    /// A streamed source (its format decided from `reader.prefix()`).
-    public init(stream reader: LineBlockReader, format: TraceFormat, displayPath: String,
-                makeDigester: @escaping @Sendable () -> any TraceDigester) {
+    /// A streamed source (its format decided from `reader.prefix()`). `digester` must be the
+    /// reader's `contentObserver`, set before its first read: the reader drops leading blank lines
+    /// and skips overlong lines, which no block holds, and the digest is of all the content.
+    public init(stream reader: LineBlockReader, format: TraceFormat, displayPath: String, digester: any TraceDigester) {
         reader.setFormat(format)
         self.content = .stream(reader)
         self.format = format
         self.displayPath = displayPath
-        self.makeDigester = makeDigester
+        self.makeDigester = { digester }
     }
 
     /// What adapter formats need beyond the bytes (`--epoch`, the place of undated records).
@@ -143,7 +144,7 @@ public struct Evaluator: Sendable {
                 do {
                     let prefix = try reader.prefix()
                     scanner = try TraceScanner(format: trace.format, request: request, bytes: prefix, path: trace.displayPath,
-                                              options: trace.adapterOptions)
+                                              options: trace.adapterOptions, maximumLine: reader.maximumLine)
                 } catch {
                     throw EvaluationError(readFailure: error)
                 }
@@ -175,7 +176,7 @@ public struct Evaluator: Sendable {
         let scanner: TraceScanner
         do {
             scanner = try TraceScanner(format: trace.format, request: request, bytes: bytes, path: trace.displayPath,
-                                       options: trace.adapterOptions)
+                                       options: trace.adapterOptions, maximumLine: maximumLine)
         } catch {
             throw EvaluationError(message: error.description)
         }
@@ -222,6 +223,11 @@ public struct Evaluator: Sendable {
     /// chunks are smaller); with 8 MB it is 56 and 49 MiB, at the same speed.
     public var blockSize = 8 << 20
 
+    /// The longest line (CSV row) of a mapped trace read as a record (`LineLimit`); a stream's
+    /// reader has its own (`LineBlockReader.maximumLine`), which `slac verify` sets to this.
+    /// Settable so that tests use small lines.
+    public var maximumLine = LineLimit.standard
+
     /// At most this many (window, group) states per chunk; more is almost always a contract
     /// mistake (`every 1 ms per id`) and would exhaust memory. Settable for tests.
     public var windowLimit = 5_000_000
@@ -253,13 +259,15 @@ public struct Evaluator: Sendable {
 
     /// Scans a streamed input (gzip, standard input, a pipe) block by block into one state, with
     /// its digest. With one job everything runs on this thread; with more, one thread reads (and
-    /// inflates) and digests the next block while this one scans the current one.
+    /// inflates) the next block while this one scans the current one. The reader digests what it
+    /// reads (`TraceSource(stream:…)`), so the digest is made on the reading thread.
     func scanStream(_ trace: TraceSource, _ reader: LineBlockReader, scanner: TraceScanner, traceIndex t: Int, traceCount: Int,
                     jobs: Int, progress: (@Sendable (Int, Int) -> Void)?) throws -> (MonitorState, String) {
         let digester = trace.makeDigester()
         var chunk = ChunkScan(self, traceIndex: t, traceCount: traceCount, path: trace.displayPath)
-        func consume(_ block: UnsafeRawBufferPointer, first: Bool) -> Bool {
-            let records = chunk.scan(scanner, block, range: 0..<block.count, atInputStart: first)
+        func consume(_ block: UnsafeRawBufferPointer, skippedLines: Int, oversized: OversizedLine?, startsContent: Bool) -> Bool {
+            chunk.skip(lines: skippedLines, oversized: oversized)
+            let records = chunk.scan(scanner, block, range: 0..<block.count, atInputStart: startsContent) + (oversized == nil ? 0 : 1)
             progress?(block.count, records)
             if chunk.windowCount > windowLimit {
                 chunk.overLimit = true
@@ -268,34 +276,31 @@ public struct Evaluator: Sendable {
             return true
         }
         if jobs <= 1 {
-            var first = true
             while let block = try Evaluator.nextBlock(reader) {
-                digester.update(block)
-                if !consume(block, first: first) { break }
-                first = false
+                if !consume(block.bytes, skippedLines: block.skippedLines, oversized: block.oversized, startsContent: block.startsContent) { break }
             }
         } else {
             // The reading thread also digests each block: reading (inflating) and hashing then
             // take about as long as scanning. Measured on the 1 GB benchmark trace gzip-compressed,
             // two jobs: 2.24 s with the digest on the scanning thread.
-            let pipe = BlockPipe(reader: reader, digester: digester)
+            let pipe = BlockPipe(reader: reader)
             // Runs when this block ends: the reading thread has stopped before the digest is
             // finalised below (it updates the same digester).
             defer {
                 pipe.stop()
                 pipe.join()
             }
-            var first = true
             while let block = try pipe.next() {
-                let more = block.withUnsafeBytes { consume($0, first: first) }
-                first = false
+                let more = block.bytes.withUnsafeBytes {
+                    consume($0, skippedLines: block.skippedLines, oversized: block.oversized, startsContent: block.startsContent)
+                }
                 if !more { break }
             }
         }
         return (chunk.finish(), digester.finalize())
     }
 
-    static func nextBlock(_ reader: LineBlockReader) throws -> UnsafeRawBufferPointer? {
+    static func nextBlock(_ reader: LineBlockReader) throws -> LineBlock? {
         do { return try reader.next() } catch { throw EvaluationError(readFailure: error) }
     }
 
@@ -356,27 +361,37 @@ public struct Evaluator: Sendable {
 }
 
 /// Phase times on standard error when `SLAC_TIMING` is set: where a run's time goes, without
-/// a profiler.
+/// a profiler; with each phase, the peak resident set so far (Linux `VmHWM`), so that the phase
+/// where memory peaks shows too (issue 15: 1M groups peaked in the report, not in the scan).
 public final class PhaseTiming: @unchecked Sendable {
     private let enabled = getenv("SLAC_TIMING") != nil
 
     public init() {}
     private var last = DispatchTime.now().uptimeNanoseconds
-    private var phases: [(String, Double)] = []
+    private var phases: [(String, Double, Int?)] = []
 
     /// Ends the current phase under `name`.
     public func mark(_ name: String) {
         guard enabled else { return }
         let now = DispatchTime.now().uptimeNanoseconds
-        phases.append((name, Double(now - last) / 1e9))
+        phases.append((name, Double(now - last) / 1e9, PhaseTiming.peakResidentKiB()))
         last = now
     }
 
     /// Prints the phases (once, at the end of a run).
     public func report() {
         guard enabled else { return }
-        let text = phases.map { "\($0.0) \(String(format: "%.3f", $0.1)) s" }.joined(separator: ", ")
+        let text = phases.map { name, seconds, peak in
+            "\(name) \(String(format: "%.3f", seconds)) s" + (peak.map { " (peak \($0 >> 10) MiB)" } ?? "")
+        }.joined(separator: ", ")
         FileHandle.standardError.write(Data("timing: \(text)\n".utf8))
+    }
+
+    /// The peak resident set of this process in KiB, from /proc/self/status (nil elsewhere).
+    static func peakResidentKiB() -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return nil }
+        return Int(line.dropFirst(6).trimmingCharacters(in: .whitespaces).split(separator: " ").first ?? "")
     }
 }
 

@@ -84,7 +84,10 @@ struct ClauseState: Sendable {
     private(set) var groupOfWindow: [Int32] = []
     /// Field values of each group id.
     private(set) var groupParts: [[String?]] = []
-    private var groupIndex: [[String?]: Int32] = [:]
+    /// Group ids by field values, for `merge` only: built on the first merge, not per chunk (with
+    /// one group per record, building it for every clause of every chunk took 40 bytes per group
+    /// and clause, and one job never merges).
+    private var groupIndex: [[String?]: Int32]?
     private var buckets: [Int32] = Array(repeating: -1, count: 256)
     private var lastStart: [Int64] = []
     private var lastWindow: [Int32] = []
@@ -149,15 +152,20 @@ struct ClauseState: Sendable {
     /// Records the field values of the chunk's group ids (from its interner).
     mutating func adoptGroups(_ parts: [[String?]]) {
         groupParts = parts
-        groupIndex = [:]
-        for (i, p) in parts.enumerated() { groupIndex[p] = Int32(i) }
+        groupIndex = nil
     }
 
     private mutating func groupID(_ parts: [String?]) -> Int32 {
-        if let g = groupIndex[parts] { return g }
+        if groupIndex == nil {
+            var index: [[String?]: Int32] = [:]
+            index.reserveCapacity(groupParts.count)
+            for (i, p) in groupParts.enumerated() { index[p] = Int32(i) }
+            groupIndex = index
+        }
+        if let g = groupIndex?[parts] { return g }
         let g = Int32(groupParts.count)
         groupParts.append(parts)
-        groupIndex[parts] = g
+        groupIndex?[parts] = g
         return g
     }
 

@@ -16,9 +16,15 @@ public struct ExactSum: Sendable, Equatable {
     public private(set) var partials: [Double] = []
     /// Non-overlapping partials of the values of magnitude 2^960 or more, each scaled by 2^-100.
     public private(set) var largePartials: [Double] = []
-    /// Fast path: the sum of integral values below 2^53 stays exact in a double.
+    /// Fast path: while every value is integral and the sum stays below 2^53, the sum, exact in
+    /// one double; NaN once the fast path is left (the sum is then all in the partials). NaN
+    /// rather than a separate flag keeps a window's state 8 bytes smaller: 24 bytes instead of 25
+    /// padded to 32, measured with a million groups (issue 15).
     private var integralFast: Double = 0
-    private var fastIsExact = true
+    /// Whether the sum is still on the fast path.
+    private var fastIsExact: Bool { !integralFast.isNaN }
+    /// What the fast path holds: 0 once it is left.
+    private var fastPart: Double { integralFast.isNaN ? 0 : integralFast }
 
     /// Values at or above this magnitude go to `largePartials`.
     private static let largeThreshold = 0x1p960
@@ -33,9 +39,8 @@ public struct ExactSum: Sendable, Equatable {
                 let s = integralFast + value
                 if abs(s) < 9.007199254740992e15 { integralFast = s; return }
             }
-            fastIsExact = false
             if integralFast != 0 { ExactSum.addPartial(integralFast, to: &partials) }
-            integralFast = 0
+            integralFast = .nan
         }
         if abs(value) >= ExactSum.largeThreshold {
             ExactSum.addPartial(value * ExactSum.largeScale, to: &largePartials)
@@ -67,21 +72,27 @@ public struct ExactSum: Sendable, Equatable {
             let s = integralFast + other.integralFast
             if abs(s) < 9.007199254740992e15 { integralFast = s; return }
         }
-        if other.integralFast != 0 { add(other.integralFast) }
+        if other.fastPart != 0 { add(other.fastPart) }
         if !other.fastIsExact || !other.partials.isEmpty || !other.largePartials.isEmpty {
             if fastIsExact {
-                fastIsExact = false
                 if integralFast != 0 { ExactSum.addPartial(integralFast, to: &partials) }
-                integralFast = 0
+                integralFast = .nan
             }
             for p in other.partials { ExactSum.addPartial(p, to: &partials) }
             for p in other.largePartials { ExactSum.addPartial(p, to: &largePartials) }
         }
     }
 
+    /// Equal partials and the same fast-path state (the synthesized `==` would find two sums off the
+    /// fast path unequal, NaN being unequal to itself).
+    public static func == (a: ExactSum, b: ExactSum) -> Bool {
+        a.partials == b.partials && a.largePartials == b.largePartials
+            && (a.integralFast == b.integralFast || (a.integralFast.isNaN && b.integralFast.isNaN))
+    }
+
     /// The exact value.
     public var exactValue: Rational {
-        var total = Rational(exactly: integralFast)
+        var total = Rational(exactly: fastPart)
         for p in partials { total = total + Rational(exactly: p) }
         if !largePartials.isEmpty {
             var large = Rational.zero

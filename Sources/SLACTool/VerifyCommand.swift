@@ -252,34 +252,39 @@ public enum VerifyCommand {
                 // Gzip files, standard input and pipes are read as streams (memory flat in the
                 // trace length); plain files are mapped and split into chunks.
                 var stream: LineBlockReader?
+                // The digest of a stream's content is made as it is read (its reader drops leading
+                // blank lines and skips overlong lines, which no block holds).
+                let contentDigester = SHA256Digester()
                 if TraceStream.shouldStream(path: path) {
                     let raw = try TraceStream(path: path)
                     let digester = SHA256Digester()
                     raw.storedBytes = { digester.update($0) }
                     storedDigests.append((sources.count, raw, digester))
-                    stream = LineBlockReader(stream: raw, blockSize: evaluator.blockSize)
+                    let reader = LineBlockReader(stream: raw, blockSize: evaluator.blockSize, maximumLine: evaluator.maximumLine)
+                    reader.contentObserver = { contentDigester.update($0) }
+                    stream = reader
                 }
                 let start = try stream?.prefix()
                 let input = stream == nil ? try TraceInput(path: path) : nil
                 let head = start ?? input?.bytes ?? UnsafeRawBufferPointer(start: nil, count: 0)
-                let format = formatOverride ?? TraceFormatDetection.detect(bytes: head, path: path)
+                let format = formatOverride ?? TraceFormatDetection.detect(bytes: head, path: path, maximumLine: evaluator.maximumLine)
                 if formatOverride == nil, format == .jsonl || format == .csv, let summary = TraceFormatDetection.summaryKind(bytes: head) {
                     return CommandOutput(standardError: "error: trace `\(path)` is \(summary.what)\n   = help: \(summary.help)\n",
                                          exitCode: ExitCode.unreadableInput)
                 }
                 if let stream, !format.isAdapter {
-                    sources.append(TraceSource(stream: stream, format: format, displayPath: displayPath, makeDigester: { SHA256Digester() }))
+                    sources.append(TraceSource(stream: stream, format: format, displayPath: displayPath, digester: contentDigester))
                 } else {
                     // Adapter formats are parsed as whole documents.
-                    let whole: TraceInput
-                    if let input {
-                        whole = input
-                    } else if let stream {
-                        whole = try TraceInput(path: path, collecting: stream)
+                    if let stream {
+                        // Read whole; the content observer has seen every byte by then.
+                        let whole = try TraceInput(path: path, collecting: stream)
+                        sources.append(TraceSource(input: whole, format: format, sha256: contentDigester.finalize(), displayPath: displayPath))
                     } else {
-                        whole = try TraceInput(path: path)
+                        let whole: TraceInput
+                        if let input { whole = input } else { whole = try TraceInput(path: path) }
+                        sources.append(TraceSource(input: whole, format: format, displayPath: displayPath, makeDigester: { SHA256Digester() }))
                     }
-                    sources.append(TraceSource(input: whole, format: format, displayPath: displayPath, makeDigester: { SHA256Digester() }))
                 }
             } catch {
                 return CommandOutput(standardError: "error: cannot read trace `\(path)`: \(error.message)\n", exitCode: ExitCode.unreadableInput)

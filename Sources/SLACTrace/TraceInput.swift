@@ -86,24 +86,26 @@ public final class TraceInput: @unchecked Sendable {
     }
 
     /// Reads the whole content of a streamed input into memory: for formats that are parsed as
-    /// one document (adapters) when the input came compressed or through a pipe.
+    /// one document (adapters) when the input came compressed or through a pipe. A document has
+    /// no line limit (`LineBlockReader.readAll`).
     public init(path: String, collecting reader: LineBlockReader) throws(TraceInputError) {
         self.path = path
         isGzip = reader.stream.isGzip
         var capacity = 1 << 16
         var count = 0
-        guard var buffer = malloc(capacity) else { throw TraceInputError(path: path, message: "out of memory") }
+        guard let start = malloc(capacity) else { throw TraceInputError(path: path, message: "out of memory") }
+        var buffer = start
         do throws(TraceInputError) {
-            while let block = try reader.next() {
-                if count + block.count > capacity {
-                    while count + block.count > capacity { capacity *= 2 }
+            try reader.readAll { (piece) throws(TraceInputError) in
+                if count + piece.count > capacity {
+                    while count + piece.count > capacity { capacity *= 2 }
                     guard let grown = realloc(buffer, capacity) else {
                         throw TraceInputError(path: path, message: "out of memory")
                     }
                     buffer = grown
                 }
-                if let from = block.baseAddress { (buffer + count).copyMemory(from: from, byteCount: block.count) }
-                count += block.count
+                if let from = piece.baseAddress { (buffer + count).copyMemory(from: from, byteCount: piece.count) }
+                count += piece.count
             }
         } catch {
             free(buffer)

@@ -24,8 +24,10 @@ public struct CSVHeader: Sendable, Equatable, Hashable {
     /// Parses the header row at the start of `bytes` (after an optional UTF-8 byte order mark and
     /// blank lines). An empty input yields a header with no columns (a trace with no records).
     /// Throws when the header has no `ts` column, repeats a column, or is malformed, because then
-    /// no row could be read.
-    public init(bytes: UnsafeRawBufferPointer, path: String = "") throws(TraceInputError) {
+    /// no row could be read; also when it, or a blank row before it, is longer than
+    /// `maximumLine` (`LineLimit`): a stream's prefix holds no more of such a row, so a mapped file
+    /// stops there too.
+    public init(bytes: UnsafeRawBufferPointer, path: String = "", maximumLine: Int = LineLimit.standard) throws(TraceInputError) {
         guard let raw = bytes.baseAddress, bytes.count > 0 else {
             self.init(columns: [], endOffset: 0, lineCount: 0)
             return
@@ -36,6 +38,7 @@ public struct CSVHeader: Sendable, Equatable, Hashable {
         var lines = 0
         while pos < n {
             let row = CSVRows.rowEnd(base, pos, n)
+            if row.end - pos > maximumLine { throw TraceInputError(path: path, message: LineLimit.headerReason(maximumLine)) }
             lines += 1 + row.inner
             var contentEnd = row.end
             if contentEnd > pos && base[contentEnd - 1] == 0x0D { contentEnd -= 1 }
@@ -83,7 +86,12 @@ public enum TraceFormatDetection {
     /// `profile_export*.jsonl`), then the extension decide (`.jsonl`, `.ndjson`, `.csv`, also under
     /// `.gz`), then a comma in the first line (CSV), else JSON Lines, whose per-line reasons
     /// explain best what is wrong.
-    public static func detect(bytes: UnsafeRawBufferPointer, path: String) -> TraceFormat {
+    ///
+    /// Only what a stream's prefix holds decides, so that a trace is detected alike from a file and
+    /// from a pipe or gzip (`LineBlockReader.prefix()`): blank lines are skipped unless one is longer
+    /// than `maximumLine` (detection stops there), and of the first non-blank line only its first
+    /// `maximumLine + 1` bytes are read.
+    public static func detect(bytes: UnsafeRawBufferPointer, path: String, maximumLine: Int = LineLimit.standard) -> TraceFormat {
         var name = path.lowercased()
         if name.hasSuffix(".gz") { name.removeLast(3) }
         let byExtension: TraceFormat? = name.hasSuffix(".csv") ? .csv
@@ -92,9 +100,15 @@ public enum TraceFormatDetection {
         let base = raw.assumingMemoryBound(to: UInt8.self)
         let n = bytes.count
         var i = hasByteOrderMark(base, n) ? 3 : 0
-        while i < n && (base[i] == 0x20 || base[i] == 0x09 || base[i] == 0x0A || base[i] == 0x0D) { i += 1 }
-        if i >= n { return AdapterDetection.byName(path) ?? byExtension ?? .jsonl }
-        let lineEnd = memchr(base + i, 0x0A, n - i).map { UnsafeRawPointer($0) - raw } ?? n
+        var lineStart = i
+        while i < n && (base[i] == 0x20 || base[i] == 0x09 || base[i] == 0x0A || base[i] == 0x0D) {
+            if i - lineStart > maximumLine { i = n; break }
+            i += 1
+            if base[i - 1] == 0x0A { lineStart = i }
+        }
+        if i >= n || i - lineStart > maximumLine { return AdapterDetection.byName(path) ?? byExtension ?? .jsonl }
+        let window = min(n, lineStart + maximumLine + 1)
+        let lineEnd = memchr(base + i, 0x0A, window - i).map { UnsafeRawPointer($0) - raw } ?? window
         // Adapter formats are recognised from the first line (or the first key of a document).
         if base[i] == UInt8(ascii: "{") { return AdapterDetection.object(bytes, start: i, lineEnd: lineEnd) ?? .jsonl }
         if base[i] == UInt8(ascii: "["), let adapted = AdapterDetection.array(bytes, start: i) { return adapted }
@@ -155,21 +169,26 @@ public struct TraceScanner: Sendable {
     /// For adapter formats: the whole input, parsed and converted at creation (nil when created
     /// from a header only; `scan` then parses the bytes it is given).
     let adapted: AdaptedTrace?
-    /// Adapter settings captured at creation (the task-local value, or the caller's).
+    /// Adapter settings given at creation (`TraceSource.adapterOptions`).
     let adapterOptions: AdapterOptions
+    /// The longest line (CSV row) read as a record; a longer one that is not blank is rejected
+    /// (`LineLimit`), as a stream's reader rejects it.
+    public var maximumLine = LineLimit.standard
 
     /// Creates a scanner for `bytes` in `format`; for CSV it reads the header from `bytes`, for an
     /// adapter format it parses the whole input (throwing when it cannot be read at all).
     /// `path` only labels errors; `options` matter for adapter formats only.
+    /// `maximumLine` is the longest line (CSV row) read as a record (`LineLimit`).
     public init(format: TraceFormat, request: TraceFieldRequest, bytes: UnsafeRawBufferPointer, path: String = "",
-                options: AdapterOptions = AdapterOptions()) throws(TraceInputError) {
+                options: AdapterOptions = AdapterOptions(), maximumLine: Int = LineLimit.standard) throws(TraceInputError) {
         if format.isAdapter {
             let trace = try AdaptedTrace.parse(bytes, format: format, options: options, path: path)
             self.init(format: format, request: request, header: nil, adapted: trace, options: options)
             return
         }
-        let header: CSVHeader? = format == .csv ? try CSVHeader(bytes: bytes, path: path) : nil
+        let header: CSVHeader? = format == .csv ? try CSVHeader(bytes: bytes, path: path, maximumLine: maximumLine) : nil
         self.init(format: format, request: request, header: header)
+        self.maximumLine = maximumLine
     }
 
     /// Creates a scanner with an already parsed CSV header (nil or ignored for JSON Lines), so the
@@ -333,9 +352,16 @@ public struct TraceScanner: Sendable {
         var line = firstLine - 1
         var records = 0
         let hasAliases = !(numericAliases.isEmpty && textAliases.isEmpty && listAliases.isEmpty)
+        let maximumLine = self.maximumLine
         while pos < end {
             let lineEnd = memchr(base + pos, 0x0A, end - pos).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? end
             line += 1
+            if lineEnd - pos > maximumLine && !LineLimit.isBlank(base, pos, lineEnd) {
+                records += 1
+                reject(RejectedLine(line: line, reason: LineLimit.reason(maximumLine, csv: false)))
+                pos = lineEnd + 1
+                continue
+            }
             do {
                 if try decoder.decodeJSONLine(pos, lineEnd, &record) {
                     records += 1
@@ -388,6 +414,7 @@ public struct TraceScanner: Sendable {
             columnEntries[c] = idle ? -1 : f
         }
         let hasAliases = !(numericAliases.isEmpty && textAliases.isEmpty && listAliases.isEmpty)
+        let maximumLine = self.maximumLine
         while pos < end {
             let row = CSVRows.rowEnd(base, pos, end)
             line += 1
@@ -397,7 +424,10 @@ public struct TraceScanner: Sendable {
             if contentEnd > pos && base[contentEnd - 1] == 0x0D { contentEnd -= 1 }
             var k = pos
             while k < contentEnd && (base[k] == 0x20 || base[k] == 0x09 || base[k] == 0x0D) { k += 1 }
-            if k < contentEnd {
+            if k < contentEnd && row.end - pos > maximumLine {
+                records += 1
+                reject(RejectedLine(line: rowLine, reason: LineLimit.reason(maximumLine, csv: true)))
+            } else if k < contentEnd {
                 records += 1
                 do throws(LineError) {
                     decoder.lineStart = pos

@@ -11,7 +11,7 @@ private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count:
 }
 
 /// The content of a trace read front to back: gzip files inflated as they are read, standard
-/// input, pipes. Nothing is held whole, so memory stays flat in the trace length (README.md, "Commands"): a
+/// input, pipes. Nothing is held whole, so memory stays flat in the trace length (docs/formats.md): a
 /// month of gzip-compressed traces is tens of GB once inflated, more than a CI machine has.
 ///
 /// Plain regular files are memory-mapped by `TraceInput` instead (they can be split into chunks
@@ -215,19 +215,57 @@ public final class TraceStream: @unchecked Sendable {
     }
 }
 
+/// What `LineBlockReader.next()` hands out: whole lines, after the lines the reader consumed just
+/// before them without handing them out.
+public struct LineBlock {
+    /// Physical lines just before `bytes` that the reader consumed without handing them out: the
+    /// leading blank lines `prefix()` dropped (first block only) and lines longer than the limit.
+    public var skippedLines: Int
+    /// Set when the last of the skipped lines is a line (CSV row) longer than the reader's
+    /// `maximumLine` that is not blank: a rejected record (docs/formats.md, "Line length").
+    public var oversized: OversizedLine?
+    /// Whether `bytes` begins the content (a byte order mark or a CSV header may follow), as the
+    /// first block does unless its first line was skipped.
+    public var startsContent: Bool
+    /// Whole lines (rows); the last block's may lack a final line break. Valid until the next call
+    /// to `next()`.
+    public var bytes: UnsafeRawBufferPointer
+}
+
+/// A line (CSV row) a stream reader skipped because it is longer than the limit.
+public struct OversizedLine: Sendable, Equatable {
+    /// Physical lines it spans: 1, more for a CSV row with quoted line breaks.
+    public var lines: Int
+    /// Why it is rejected (`LineLimit.reason`), the same words a mapped file's scan gives.
+    public var reason: String
+
+    public init(lines: Int, reason: String) {
+        self.lines = lines
+        self.reason = reason
+    }
+}
+
 /// Cuts a `TraceStream` into blocks of whole lines (for CSV, whole rows: a line break inside a
 /// quoted cell does not end a row), so that each block can be scanned on its own and the blocks
 /// together give exactly the records of one scan of the whole content.
 ///
-/// A block is about `blockSize` bytes; a line longer than that grows the buffer. The bytes of a
-/// block are valid until the next call to `next()`.
+/// A block is about `blockSize` bytes; a longer line grows the buffer, up to the size that proves a
+/// line longer than `maximumLine`. Such a line is skipped, not buffered: the block after it says
+/// so (`LineBlock.oversized`) and the scan rejects it as a record, as it rejects the same line in
+/// a mapped file (`LineLimit`). The bytes of a block are valid until the next call to `next()`.
 public final class LineBlockReader: @unchecked Sendable {
     // Used by one thread at a time.
 
     /// The stream being read.
     public let stream: TraceStream
+    /// The longest line (CSV row) handed out as a line; a longer one is skipped and reported.
+    public let maximumLine: Int
     private var buffer: UnsafeMutablePointer<UInt8>
     private var capacity: Int
+    /// The most the buffer grows to: a byte order mark, the line feed `prefix()` keeps and one
+    /// byte more than `maximumLine`, so that a full buffer holding no line end proves that its
+    /// first line is too long, and the prefix holds `maximumLine + 1` bytes of the first line.
+    private let largestCapacity: Int
     private var filled = 0
     /// Length of the block handed out last (removed from the front on the next call).
     private var served = 0
@@ -238,90 +276,182 @@ public final class LineBlockReader: @unchecked Sendable {
     private var parityScanned = 0
     private var inQuotes = false
     private var lastRowEnd = 0
+    /// JSON Lines: bytes of `buffer` known to hold no line feed, so that a line longer than a
+    /// block is searched once, not once per read.
+    private var lineFeedFree = 0
     /// Blocks handed out so far (the prefix must be read before the first).
     private var blockCount = 0
+    /// Whether the buffer still begins the content: nothing served or skipped yet (the blank lines
+    /// `prefix()` drops come after the byte order mark, which stays in place).
+    private var atContentStart = true
+    /// Leading blank lines `prefix()` dropped, reported with the first block.
+    private var droppedLines = 0
+    private var hasRead = false
 
-    /// A reader handing out blocks of about `blockSize` bytes.
-    /// The longest line (CSV row) a stream may hold, so that hostile input gives a clear error
-    /// instead of exhausting memory (docs/fuzzing.md). An unmatched quote early in a CSV makes the rest of
-    /// the file one row; a mapped file needs no such limit, as it is never copied.
-    public let maximumLine: Int
-
-    /// A reader handing out blocks of about `blockSize` bytes, with lines of at most `maximumLine`.
-    public init(stream: TraceStream, blockSize: Int = 8 << 20, maximumLine: Int = 256 << 20) {
-        self.stream = stream
-        capacity = max(64, blockSize)
-        self.maximumLine = max(capacity, maximumLine)
-        buffer = .allocate(capacity: capacity + 1)
+    /// Sees every byte of content once, in order, as it is read from the stream: also the blank
+    /// lines `prefix()` drops and the lines `next()` skips, which no block holds (the content's
+    /// digest). Set it before the first read.
+    public var contentObserver: ((UnsafeRawBufferPointer) -> Void)? {
+        didSet { precondition(!hasRead, "the content observer is set before the first read") }
     }
 
-    deinit { buffer.deallocate() }
+    /// A reader handing out blocks of about `blockSize` bytes, with lines of at most `maximumLine`.
+    public init(stream: TraceStream, blockSize: Int = 8 << 20, maximumLine: Int = LineLimit.standard) {
+        self.stream = stream
+        capacity = max(64, blockSize)
+        self.maximumLine = max(1, maximumLine)
+        largestCapacity = max(capacity, self.maximumLine + 5)
+        buffer = LineBlockReader.reallocate(nil, capacity)
+    }
+
+    deinit { free(buffer) }
 
     /// Sets how rows end (CSV rows may contain quoted line breaks); call before `next()`.
     public func setFormat(_ format: TraceFormat) { self.format = format }
 
+    /// Reads more content into the free room of the buffer; false at the end of the content.
+    private func fill() throws(TraceInputError) -> Bool {
+        let n = try stream.read(into: buffer + filled, capacity: capacity - filled)
+        hasRead = true
+        if n == 0 {
+            ended = true
+            return false
+        }
+        contentObserver?(UnsafeRawBufferPointer(start: buffer + filled, count: n))
+        filled += n
+        return true
+    }
+
+    /// 3 when the buffer begins the content with a UTF-8 byte order mark (not part of the first
+    /// line), else 0.
+    private var byteOrderMark: Int {
+        atContentStart && filled >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF ? 3 : 0
+    }
+
     /// The first bytes of the content (at least one block, and at least through the end of the
-    /// first non-blank line unless the content ends first), for format detection and the CSV
-    /// header; nothing is consumed. The first block handed out then contains the whole header
-    /// row, however many blank lines precede it.
+    /// first non-blank line, for CSV row, unless the content ends first or that line is longer
+    /// than `maximumLine`, of which it then holds `maximumLine + 1` bytes), for format detection and
+    /// the CSV header; nothing is consumed. Called again after `setFormat(.csv)`, it reads on to
+    /// the end of the header row. Leading blank lines (each at most `maximumLine` long) are
+    /// dropped as the buffer fills, so however many there are they take no room; they are
+    /// counted (the first block's `skippedLines`) and one line feed is kept in their place, so the
+    /// byte order mark keeps its place and a line after them does not read as the first.
     public func prefix() throws(TraceInputError) -> UnsafeRawBufferPointer {
         precondition(blockCount == 0 && served == 0, "the prefix is read before the first block")
         while !ended {
             if filled == capacity {
-                if firstLineComplete() { break }
-                try grow()
+                if dropLeadingBlankLines() { continue }
+                if firstLineComplete() || capacity == largestCapacity { break }
+                grow()
             }
-            let n = try stream.read(into: buffer + filled, capacity: capacity - filled)
-            if n == 0 { ended = true } else { filled += n }
+            _ = try fill()
         }
         return UnsafeRawBufferPointer(start: buffer, count: filled)
     }
 
-    /// Whether the buffer holds a line break after its first non-blank byte (a UTF-8 byte order
-    /// mark counts as blank).
-    private func firstLineComplete() -> Bool {
-        var k = filled >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF ? 3 : 0
-        while k < filled && (buffer[k] == 0x20 || buffer[k] == 0x09 || buffer[k] == 0x0D || buffer[k] == 0x0A) { k += 1 }
-        return k < filled && memchr(buffer + k, 0x0A, filled - k) != nil
+    /// Drops the blank lines at the start of the buffer (after a byte order mark) except the line
+    /// feed of the last one; stops at a blank line longer than `maximumLine`, which a mapped file's
+    /// CSV header search and format detection also stop at. Whether anything was dropped.
+    private func dropLeadingBlankLines() -> Bool {
+        let start = byteOrderMark
+        var lineStart = start
+        var keep = -1  // the line feed ending the last droppable line
+        var k = start
+        while k < filled {
+            let b = buffer[k]
+            if b == 0x0A {
+                if k - lineStart > maximumLine { break }
+                keep = k
+                lineStart = k + 1
+            } else if b != 0x20 && b != 0x09 && b != 0x0D {
+                break
+            }
+            k += 1
+        }
+        guard keep > start else { return false }
+        var lines = 0
+        for i in start..<keep where buffer[i] == 0x0A { lines += 1 }
+        (buffer + start).update(from: buffer + keep, count: filled - keep)
+        filled -= keep - start
+        droppedLines += lines
+        return true
     }
 
-    /// The next block of whole lines (the last one may lack a final line break), or nil at the end.
-    public func next() throws(TraceInputError) -> UnsafeRawBufferPointer? {
+    /// Whether the buffer holds the end of the line that holds its first non-blank byte: its line
+    /// feed, for CSV (once `setFormat(.csv)` is called) the first one outside quotes, so that the
+    /// whole header row is there however many quoted line breaks it holds.
+    private func firstLineComplete() -> Bool {
+        var k = byteOrderMark
+        while k < filled && (buffer[k] == 0x20 || buffer[k] == 0x09 || buffer[k] == 0x0D || buffer[k] == 0x0A) { k += 1 }
+        guard k < filled else { return false }
+        if format != .csv { return memchr(buffer + k, 0x0A, filled - k) != nil }
+        var quoted = false
+        while k < filled {
+            let b = buffer[k]
+            if b == UInt8(ascii: "\"") { quoted.toggle() } else if b == 0x0A && !quoted { return true }
+            k += 1
+        }
+        return false
+    }
+
+    /// The next block of whole lines, nil at the end. A block may hold no bytes when lines were
+    /// skipped right before the end or before another skipped line.
+    public func next() throws(TraceInputError) -> LineBlock? {
         if served > 0 {
             let rest = filled - served
-            if rest > 0 { (buffer).update(from: buffer + served, count: rest) }
+            if rest > 0 { buffer.update(from: buffer + served, count: rest) }
             filled = rest
             parityScanned = max(0, parityScanned - served)
             lastRowEnd = 0
+            // A JSON Lines block ends at the last line feed of the buffer.
+            lineFeedFree = format == .csv ? 0 : rest
             served = 0
+            atContentStart = false
         }
+        var skipped = droppedLines
+        droppedLines = 0
+        var oversized: OversizedLine?
         while true {
             if !ended && filled < capacity {
-                let n = try stream.read(into: buffer + filled, capacity: capacity - filled)
-                if n == 0 { ended = true } else { filled += n }
+                _ = try fill()
                 continue
             }
             if ended {
-                guard filled > 0 else { return nil }
-                return serve(filled)
+                if filled == 0 && skipped == 0 { return nil }
+                return serve(filled, skipped, oversized)
             }
             let cut = cutPoint()
-            if cut > 0 { return serve(cut) }
-            try grow()  // one line longer than the buffer
+            if cut > 0 { return serve(cut, skipped, oversized) }
+            if capacity < largestCapacity {
+                grow()  // one line longer than the buffer
+                continue
+            }
+            // A full buffer of the largest size holds no line end: its first line is too long.
+            // One oversized line per block, so that it is the last of the skipped lines.
+            if oversized != nil { return serve(0, skipped, oversized) }
+            let line = try skipLongLine()
+            skipped += line.lines
+            if !line.blank { oversized = OversizedLine(lines: line.lines, reason: LineLimit.reason(maximumLine, csv: format == .csv)) }
         }
     }
 
-    private func serve(_ count: Int) -> UnsafeRawBufferPointer {
+    private func serve(_ count: Int, _ skipped: Int, _ oversized: OversizedLine?) -> LineBlock {
         served = count
         blockCount += 1
-        return UnsafeRawBufferPointer(start: buffer, count: count)
+        return LineBlock(skippedLines: skipped, oversized: oversized, startsContent: atContentStart,
+                         bytes: UnsafeRawBufferPointer(start: buffer, count: count))
     }
 
     /// The end of the last whole line (row) in the buffer, 0 when there is none.
     private func cutPoint() -> Int {
         if format != .csv {
+            // memchr first: a line longer than a block is searched at memchr's speed, once.
+            if lineFeedFree >= filled || memchr(buffer + lineFeedFree, 0x0A, filled - lineFeedFree) == nil {
+                lineFeedFree = filled
+                return 0
+            }
             var k = filled - 1
-            while k >= 0 && buffer[k] != 0x0A { k -= 1 }
+            while buffer[k] != 0x0A { k -= 1 }
             return k + 1
         }
         var k = parityScanned
@@ -334,16 +464,94 @@ public final class LineBlockReader: @unchecked Sendable {
         return lastRowEnd
     }
 
-    private func grow() throws(TraceInputError) {
-        guard capacity < maximumLine else {
-            let limit = maximumLine >= 1 << 20 ? "\(maximumLine >> 20) MB" : "\(maximumLine) bytes"
-            throw TraceInputError(path: stream.path, message: "a line is longer than \(limit)"
-                + (format == .csv ? " (in CSV, an unmatched quote makes the rest of the file one row)" : ""))
+    /// Consumes the first line (row) of a full buffer that holds no end of it, through its end:
+    /// the physical lines it spans and whether it is blank (then it is no record, as in a scan).
+    private func skipLongLine() throws(TraceInputError) -> (lines: Int, blank: Bool) {
+        let csv = format == .csv
+        var blank = LineLimit.isBlank(buffer, byteOrderMark, filled)
+        var lines = 1
+        // CSV: no row ends in the buffer, so each of its line feeds is inside quotes; `inQuotes`
+        // is the parity at its end (`cutPoint` counted every byte).
+        var quoted = inQuotes
+        if csv { for i in 0..<filled where buffer[i] == 0x0A { lines += 1 } }
+        atContentStart = false
+        filled = 0
+        parityScanned = 0
+        inQuotes = false
+        lastRowEnd = 0
+        lineFeedFree = 0
+        while try fill() {
+            var end = -1
+            if csv {
+                var k = 0
+                while k < filled {
+                    let b = buffer[k]
+                    if b == UInt8(ascii: "\"") {
+                        quoted.toggle()
+                    } else if b == 0x0A {
+                        if !quoted {
+                            end = k
+                            break
+                        }
+                        lines += 1
+                    }
+                    k += 1
+                }
+            } else if let hit = memchr(buffer, 0x0A, filled) {
+                end = UnsafeMutableRawPointer(hit) - UnsafeMutableRawPointer(buffer)
+            }
+            if blank { blank = LineLimit.isBlank(buffer, 0, end >= 0 ? end : filled) }
+            if end >= 0 {
+                let rest = filled - end - 1
+                if rest > 0 { buffer.update(from: buffer + end + 1, count: rest) }
+                filled = rest
+                return (lines, blank)
+            }
+            filled = 0
         }
-        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2 + 1)
-        bigger.update(from: buffer, count: filled)
-        buffer.deallocate()
-        buffer = bigger
-        capacity *= 2
+        return (lines, blank)
+    }
+
+    /// Doubles the buffer, or makes it the largest size when doubling twice would pass that (256
+    /// MB to 256 MB + 5 bytes would hold both at once). `realloc` moves a large block by remapping
+    /// its pages, so the old and new buffers are not both in memory (with a copy, a line just over
+    /// the limit peaked at 556 MB; with realloc, at 290 MB).
+    private func grow() {
+        capacity = capacity * 4 > largestCapacity ? largestCapacity : capacity * 2
+        buffer = LineBlockReader.reallocate(buffer, capacity)
+    }
+
+    private static func reallocate(_ buffer: UnsafeMutablePointer<UInt8>?, _ capacity: Int) -> UnsafeMutablePointer<UInt8> {
+        guard let memory = realloc(buffer, capacity) else { fatalError("out of memory for a buffer of \(capacity) bytes") }
+        return memory.assumingMemoryBound(to: UInt8.self)
+    }
+
+    /// Hands out the whole content, not cut into lines, in pieces as it is read: for formats parsed
+    /// as one document (adapters), which have no line limit. Leading blank lines `prefix()` dropped
+    /// come back as bare line feeds (the same lines, so positions do not move; the content observer
+    /// saw the original bytes). Call instead of `next()`.
+    public func readAll(_ body: (UnsafeRawBufferPointer) throws(TraceInputError) -> Void) throws(TraceInputError) {
+        precondition(blockCount == 0 && served == 0, "the whole content is read before any block")
+        let mark = byteOrderMark
+        try body(UnsafeRawBufferPointer(start: buffer, count: mark))
+        if droppedLines > 0 {
+            let feeds = UnsafeMutableRawBufferPointer.allocate(byteCount: min(droppedLines, 1 << 16), alignment: 1)
+            defer { feeds.deallocate() }
+            feeds.initializeMemory(as: UInt8.self, repeating: 0x0A)
+            var left = droppedLines
+            while left > 0 {
+                let n = min(left, feeds.count)
+                try body(UnsafeRawBufferPointer(start: feeds.baseAddress, count: n))
+                left -= n
+            }
+            droppedLines = 0
+        }
+        try body(UnsafeRawBufferPointer(start: buffer + mark, count: filled - mark))
+        filled = 0
+        while try fill() {
+            try body(UnsafeRawBufferPointer(start: buffer, count: filled))
+            filled = 0
+        }
+        blockCount += 1
     }
 }

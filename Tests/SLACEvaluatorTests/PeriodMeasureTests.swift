@@ -2,6 +2,7 @@ import Foundation
 import SLACChecker
 import SLACEvaluator
 import SLACExact
+import SLACTestSupport
 import Testing
 
 /// Period measures (docs/language.md, "Period measures") on inputs whose results are computed by hand, through the

@@ -39,7 +39,7 @@ import Testing
         let compressed = try gzip(path)
         for jobs in [1, 2] {
             let reader = LineBlockReader(stream: try TraceStream(path: compressed), blockSize: 256)
-            let streamed = TraceSource(stream: reader, format: .jsonl, displayPath: "t.jsonl.gz", makeDigester: { CountingDigester() })
+            let streamed = TraceSource(stream: reader, format: .jsonl, displayPath: "t.jsonl.gz", digester: CountingDigester())
             #expect {
                 _ = try evaluator.evaluate([streamed], jobs: jobs)
             } throws: { error in

@@ -28,7 +28,7 @@ import Testing
         let evaluator = try Evaluator(plan: makePlan(contract))
         let reader = LineBlockReader(stream: try TraceStream(path: truncated), blockSize: 512)
         _ = try reader.prefix()
-        let source = TraceSource(stream: reader, format: .jsonl, displayPath: "truncated.jsonl.gz", makeDigester: { CountingDigester() })
+        let source = TraceSource(stream: reader, format: .jsonl, displayPath: "truncated.jsonl.gz", digester: CountingDigester())
         #expect {
             _ = try evaluator.evaluate([source], jobs: jobs)
         } throws: { error in

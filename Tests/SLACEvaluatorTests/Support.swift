@@ -45,9 +45,10 @@ func makePlan(_ contract: CheckedContract) -> MonitorPlan {
 
 /// Runs the real evaluator on files.
 func runEvaluator(_ plan: MonitorPlan, _ files: [(path: String, format: TraceFormat)], jobs: Int,
-                  blockSize: Int? = nil) throws -> EvaluationResult {
+                  blockSize: Int? = nil, maximumLine: Int = LineLimit.standard) throws -> EvaluationResult {
     var evaluator = try Evaluator(plan: plan)
     if let blockSize { evaluator.blockSize = blockSize }
+    evaluator.maximumLine = maximumLine
     var sources: [TraceSource] = []
     for f in files {
         let input = try TraceInput(path: f.path)
@@ -93,14 +94,16 @@ func gzip(_ path: String) throws -> String {
 /// are checked against the uncompressed content of `contentOf` and replaced by the names
 /// `runEvaluator` uses, so that the two results compare equal.
 func runEvaluatorStreamed(_ plan: MonitorPlan, _ files: [(path: String, format: TraceFormat, contentOf: String)], jobs: Int,
-                          blockSize: Int) throws -> EvaluationResult {
+                          blockSize: Int, maximumLine: Int = LineLimit.standard) throws -> EvaluationResult {
     let evaluator = try Evaluator(plan: plan)
     var sources: [TraceSource] = []
     for f in files {
-        let reader = LineBlockReader(stream: try TraceStream(path: f.path), blockSize: blockSize)
+        let reader = LineBlockReader(stream: try TraceStream(path: f.path), blockSize: blockSize, maximumLine: maximumLine)
+        let digester = CountingDigester()
+        reader.contentObserver = { digester.update($0) }
         _ = try reader.prefix()
         sources.append(TraceSource(stream: reader, format: f.format, displayPath: URL(fileURLWithPath: f.contentOf).lastPathComponent,
-                                   makeDigester: { CountingDigester() }))
+                                   digester: digester))
     }
     var result = try evaluator.evaluate(sources, jobs: jobs)
     for (i, f) in files.enumerated() {

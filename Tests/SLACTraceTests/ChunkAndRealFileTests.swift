@@ -186,12 +186,13 @@ struct CSVPreambleTests {
         let scanner = try TraceScanner(format: .csv, request: fullRequest, bytes: head)
         #expect(scanner.header?.columns == ["ts", "ttft_ms"])
         reader.setFormat(.csv)
-        var records = 0, rejects = 0, lines = 0, first = true
+        var records = 0, rejects = 0, lines = 0
         while let block = try reader.next() {
-            let r = scanner.scan(block, range: 0..<block.count, firstLine: lines + 1, atInputStart: first,
+            #expect(block.oversized == nil)
+            lines += block.skippedLines
+            let r = scanner.scan(block.bytes, range: 0..<block.bytes.count, firstLine: lines + 1, atInputStart: block.startsContent,
                                  accept: { _ in records += 1 }, reject: { _ in rejects += 1 })
             lines += r.lines
-            first = false
         }
         #expect(records == 40 && rejects == 0)
         #expect(lines == blankLines + 41)
