@@ -32,7 +32,9 @@ let package = Package(
         .target(name: "SLACMonitor", dependencies: ["SLACChecker", "SLACExact", "SLACFields"]),
         // Trace readers: bytes -> records (only the fields a plan needs).
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "SLACTrace", dependencies: ["CZlib", "SLACFields"]),
+        // zstd for `.zst` traces (detected by content, streamed like gzip).
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .target(name: "SLACTrace", dependencies: ["CZlib", "CZstd", "SLACFields"]),
         // Stage 4: monitor plan + records -> verdicts (mergeable monitor state).
         .target(name: "SLACEvaluator", dependencies: ["SLACMonitor", "SLACTrace", "SLACExact", "SLACFields"]),
         // Stage 5: verdicts -> XML / JUnit reports.
@@ -68,7 +70,7 @@ let package = Package(
         .testTarget(name: "SLACExactTests", dependencies: ["SLACTestSupport", "SLACExact"]),
         .testTarget(name: "SLACCheckerTests", dependencies: ["SLACTestSupport", "SLACChecker", "SLACSyntax", "SLACExact"],
                     resources: [.copy("Golden")]),
-        .testTarget(name: "SLACTraceTests", dependencies: ["SLACTestSupport", "SLACTrace"]),
+        .testTarget(name: "SLACTraceTests", dependencies: ["SLACTestSupport", "SLACTrace", "CZstd"]),
         .testTarget(name: "SLACEvaluatorTests", dependencies: ["SLACTestSupport", "SLACEvaluator", "SLACTool", "SLACChecker", "SLACSyntax", "SLACMonitor", "SLACTrace"],
                     exclude: ["Golden"]),
         .testTarget(name: "SLACReportTests", dependencies: ["SLACTestSupport", "SLACReport", "SLACTool", "CLibXML2"], exclude: ["Golden"]),

@@ -316,7 +316,7 @@ public enum VerifyCommand {
             return CommandOutput(standardError: "error: \(error)\n", exitCode: ExitCode.unreadableInput)
         }
 
-        for stored in storedDigests where stored.stream.isGzip && stored.trace < result.traces.count {
+        for stored in storedDigests where stored.stream.isCompressed && stored.trace < result.traces.count {
             result.traces[stored.trace].fileSHA256 = stored.digester.finalize()
         }
 

@@ -93,7 +93,7 @@ public enum TraceFormatDetection {
     /// `maximumLine + 1` bytes are read.
     public static func detect(bytes: UnsafeRawBufferPointer, path: String, maximumLine: Int = LineLimit.standard) -> TraceFormat {
         var name = path.lowercased()
-        if name.hasSuffix(".gz") { name.removeLast(3) }
+        if name.hasSuffix(".gz") { name.removeLast(3) } else if name.hasSuffix(".zst") { name.removeLast(4) }
         let byExtension: TraceFormat? = name.hasSuffix(".csv") ? .csv
             : (name.hasSuffix(".jsonl") || name.hasSuffix(".ndjson") || name.hasSuffix(".json")) ? .jsonl : nil
         guard let raw = bytes.baseAddress, bytes.count > 0 else { return AdapterDetection.byName(path) ?? byExtension ?? .jsonl }

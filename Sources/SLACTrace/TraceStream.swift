@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import CZlib
+import CZstd
 
 /// read(2), named apart from `TraceStream.read(into:capacity:)`.
 private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
@@ -24,6 +25,10 @@ public final class TraceStream: @unchecked Sendable {
     public let path: String
     /// Whether the content is gzip-compressed (known after the first read).
     public private(set) var isGzip = false
+    /// Whether the content is zstd-compressed (known after the first read).
+    public private(set) var isZstd = false
+    /// Whether the content is compressed (gzip or zstd): its stored bytes are not its content.
+    public var isCompressed: Bool { isGzip || isZstd }
 
     private let fd: Int32
     private let ownsDescriptor: Bool
@@ -38,6 +43,11 @@ public final class TraceStream: @unchecked Sendable {
     private var zstream = z_stream()
     private var zlibReady = false
     private var memberEnded = false
+    /// zstd: the decompression context, the unconsumed input `raw[zstdInput..<rawCount]`, and
+    /// whether the last call ended a frame (the input may end only there).
+    private var zstd: OpaquePointer?
+    private var zstdInput = 0
+    private var zstdFrameEnded = false
 
     /// Whether `path` is read as a stream: standard input, anything that is not a regular file, or
     /// a regular file that starts with the gzip magic bytes. Unreadable paths answer false, so that
@@ -53,9 +63,11 @@ public final class TraceStream: @unchecked Sendable {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 { return false }
         defer { close(fd) }
-        var magic: (UInt8, UInt8) = (0, 0)
-        let n = withUnsafeMutableBytes(of: &magic) { pread(fd, $0.baseAddress, 2, 0) }
-        return n == 2 && magic.0 == 0x1f && magic.1 == 0x8b
+        var magic: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
+        let n = withUnsafeMutableBytes(of: &magic) { pread(fd, $0.baseAddress, 4, 0) }
+        let gzip = n >= 2 && magic.0 == 0x1f && magic.1 == 0x8b
+        let zstd = n == 4 && magic == (0x28, 0xB5, 0x2F, 0xFD)
+        return gzip || zstd
     }
 
     /// Opens `path` (`-` is standard input) for reading.
@@ -80,6 +92,7 @@ public final class TraceStream: @unchecked Sendable {
 
     deinit {
         if zlibReady { inflateEnd(&zstream) }
+        if let zstd { ZSTD_freeDCtx(zstd) }
         if ownsDescriptor { close(fd) }
         raw.deallocate()
     }
@@ -105,12 +118,12 @@ public final class TraceStream: @unchecked Sendable {
         }
     }
 
-    /// Reads the first bytes and decides between gzip and plain content.
+    /// Reads the first bytes and decides between gzip, zstd and plain content.
     private func start() throws(TraceInputError) {
         started = true
         rawCount = 0
-        // Two bytes decide; a pipe may deliver them in separate reads.
-        while rawCount < 2 && !rawEnded {
+        // Four bytes decide; a pipe may deliver them in separate reads.
+        while rawCount < 4 && !rawEnded {
             let n = try readSome(into: raw + rawCount, capacity: TraceStream.rawCapacity - rawCount)
             if n == 0 { rawEnded = true } else { rawCount += n }
         }
@@ -121,8 +134,49 @@ public final class TraceStream: @unchecked Sendable {
             zlibReady = true
             zstream.next_in = raw
             zstream.avail_in = uInt(rawCount)
+        } else if rawCount >= 4 && raw[0] == 0x28 && raw[1] == 0xB5 && raw[2] == 0x2F && raw[3] == 0xFD {
+            isZstd = true
+            guard let context = ZSTD_createDCtx() else { throw TraceInputError(path: path, message: "cannot initialise zstd") }
+            zstd = context
+            zstdInput = 0
         } else if path.hasSuffix(".gz") && rawCount > 0 {
             throw fail("missing gzip header")
+        } else if path.hasSuffix(".zst") && rawCount > 0 {
+            throw TraceInputError(path: path, message: "not a valid zstd stream: missing zstd frame header")
+        }
+    }
+
+    /// Decompresses zstd content into `buffer`; 0 at the end of the content. Concatenated frames
+    /// (`cat a.zst b.zst`) are one content, as with gzip members; the input may end only where a
+    /// frame ends.
+    private func readZstd(into buffer: UnsafeMutableRawPointer, capacity: Int, context: OpaquePointer) throws(TraceInputError) -> Int {
+        while true {
+            if zstdInput >= rawCount {
+                if rawEnded {
+                    guard zstdFrameEnded else {
+                        throw TraceInputError(path: path, message: "not a valid zstd stream: unexpected end of data (truncated file)")
+                    }
+                    finished = true
+                    return 0
+                }
+                let n = try readSome(into: raw, capacity: TraceStream.rawCapacity)
+                zstdInput = 0
+                rawCount = n
+                if n == 0 {
+                    rawEnded = true
+                    continue
+                }
+            }
+            var input = ZSTD_inBuffer(src: raw + zstdInput, size: rawCount - zstdInput, pos: 0)
+            var output = ZSTD_outBuffer(dst: buffer, size: capacity, pos: 0)
+            let rc = ZSTD_decompressStream(context, &output, &input)
+            if ZSTD_isError(rc) != 0 {
+                let message = String(cString: ZSTD_getErrorName(rc)).lowercased()
+                throw TraceInputError(path: path, message: "not a valid zstd stream: " + message)
+            }
+            zstdInput += input.pos
+            zstdFrameEnded = rc == 0
+            if output.pos > 0 { return output.pos }
         }
     }
 
@@ -131,6 +185,7 @@ public final class TraceStream: @unchecked Sendable {
         precondition(capacity > 0, "a read needs room")
         if !started { try start() }
         if finished { return 0 }
+        if let zstd { return try readZstd(into: buffer, capacity: capacity, context: zstd) }
         if !isGzip {
             if plainOffset < rawCount {
                 let n = min(capacity, rawCount - plainOffset)
