@@ -8,7 +8,7 @@
 FROM swift:6.3-bookworm AS build
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      pkg-config libxml2-dev libxslt1-dev zlib1g-dev libzstd-dev \
+      pkg-config libxml2-dev libxslt1-dev zlib1g-dev libzstd-dev libisal-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
@@ -20,11 +20,11 @@ RUN printf 'enum BuildRevision {\n    static let value = "%s"\n}\n' "$SLAC_REVIS
  && strip /out/slac
 
 FROM debian:bookworm-slim
-# The runtime libraries of bin/slac (ldd): libxml2, libxslt1.1 (libxslt, libexslt), zlib1g, libzstd1,
+# The runtime libraries of bin/slac (ldd): libxml2, libxslt1.1 (libxslt, libexslt), zlib1g, libzstd1, libisal2,
 # libstdc++6, libgcc-s1; libc6 is in the base image, liblzma5 and libicu72 come with libxml2.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libxml2 libxslt1.1 zlib1g libzstd1 libstdc++6 libgcc-s1 \
+      libxml2 libxslt1.1 zlib1g libzstd1 libisal2 libstdc++6 libgcc-s1 \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /out/slac /usr/local/bin/slac
 WORKDIR /work

@@ -3,7 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import CZlib
+import CIsal
 import CZstd
 
 /// read(2), named apart from `TraceStream.read(into:capacity:)`.
@@ -40,8 +40,10 @@ public final class TraceStream: @unchecked Sendable {
     private var finished = false
     /// Plain content: bytes of `raw` not yet handed out (read while sniffing for gzip).
     private var plainOffset = 0
-    private var zstream = z_stream()
-    private var zlibReady = false
+    /// gzip: ISA-L's inflate state (large, so allocated once), nil until gzip is detected.
+    /// Measured on the 1 GB benchmark trace (gzip -6, 119 MB): igzip inflates it in 0.73–1.14 s,
+    /// libdeflate (whole-buffer) in 1.7 s, zlib in 3.4 s; zstd -3 decodes its copy in 1.2 s.
+    private var inflater: UnsafeMutablePointer<inflate_state>?
     private var memberEnded = false
     /// zstd: the decompression context, the unconsumed input `raw[zstdInput..<rawCount]`, and
     /// whether the last call ended a frame (the input may end only there).
@@ -91,7 +93,10 @@ public final class TraceStream: @unchecked Sendable {
     }
 
     deinit {
-        if zlibReady { inflateEnd(&zstream) }
+        if let inflater {
+            inflater.deinitialize(count: 1)
+            inflater.deallocate()
+        }
         if let zstd { ZSTD_freeDCtx(zstd) }
         if ownsDescriptor { close(fd) }
         raw.deallocate()
@@ -129,11 +134,13 @@ public final class TraceStream: @unchecked Sendable {
         }
         if rawCount >= 2 && raw[0] == 0x1f && raw[1] == 0x8b {
             isGzip = true
-            let rc = inflateInit2_(&zstream, 15 + 32, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
-            guard rc == Z_OK else { throw TraceInputError(path: path, message: "cannot initialise zlib (\(rc))") }
-            zlibReady = true
-            zstream.next_in = raw
-            zstream.avail_in = uInt(rawCount)
+            let state = UnsafeMutablePointer<inflate_state>.allocate(capacity: 1)
+            state.initialize(to: inflate_state())
+            isal_inflate_init(state)
+            state.pointee.crc_flag = UInt32(ISAL_GZIP)
+            state.pointee.next_in = raw
+            state.pointee.avail_in = UInt32(rawCount)
+            inflater = state
         } else if rawCount >= 4 && raw[0] == 0x28 && raw[1] == 0xB5 && raw[2] == 0x2F && raw[3] == 0xFD {
             isZstd = true
             guard let context = ZSTD_createDCtx() else { throw TraceInputError(path: path, message: "cannot initialise zstd") }
@@ -197,47 +204,55 @@ public final class TraceStream: @unchecked Sendable {
             if n == 0 { finished = true }
             return n
         }
+        guard let state = inflater else { return 0 }
         while true {
             if memberEnded {
                 try nextMember()
                 if finished { return 0 }
             }
-            if zstream.avail_in == 0 {
+            if state.pointee.avail_in == 0 {
                 guard try available(1) else { throw fail("unexpected end of data (truncated file)") }
             }
-            zstream.next_out = buffer.assumingMemoryBound(to: Bytef.self)
-            zstream.avail_out = uInt(min(capacity, 1 << 30))
-            let rc = CZlib.inflate(&zstream, Z_NO_FLUSH)
-            let produced = min(capacity, 1 << 30) - Int(zstream.avail_out)
-            switch rc {
-            case Z_OK, Z_BUF_ERROR:
-                if produced > 0 { return produced }
-            case Z_STREAM_END:
-                memberEnded = true
-                if produced > 0 { return produced }
-            case Z_MEM_ERROR:
-                throw TraceInputError(path: path, message: "out of memory while inflating")
-            default:
-                let detail = zstream.msg.map { String(cString: $0) } ?? "error \(rc)"
-                throw fail(detail.lowercased())
-            }
+            let room = min(capacity, 1 << 30)
+            state.pointee.next_out = buffer.assumingMemoryBound(to: UInt8.self)
+            state.pointee.avail_out = UInt32(room)
+            let rc = isal_inflate(state)
+            let produced = room - Int(state.pointee.avail_out)
+            if rc < 0 || rc == ISAL_NEED_DICT { throw fail(Self.describe(rc)) }
+            if state.pointee.block_state == ISAL_BLOCK_FINISH { memberEnded = true }
+            if produced > 0 { return produced }
+        }
+    }
+
+    /// zlib's wording for ISA-L's error codes, so messages read as before.
+    private static func describe(_ rc: Int32) -> String {
+        switch rc {
+        case ISAL_INVALID_BLOCK: "invalid block type"
+        case ISAL_INVALID_SYMBOL: "invalid code"
+        case ISAL_INVALID_LOOKBACK: "invalid distance too far back"
+        case ISAL_INVALID_WRAPPER: "incorrect header check"
+        case ISAL_UNSUPPORTED_METHOD: "unknown compression method"
+        case ISAL_INCORRECT_CHECKSUM: "incorrect data check"
+        case ISAL_NEED_DICT: "a preset dictionary is needed"
+        default: "error \(rc)"
         }
     }
 
     /// Whether at least `count` unconsumed compressed bytes can be had, reading more (after moving
     /// the ones zlib has not consumed to the front of `raw`) when fewer are buffered.
     private func available(_ count: Int) throws(TraceInputError) -> Bool {
-        while Int(zstream.avail_in) < count {
-            let held = Int(zstream.avail_in)
-            if held > 0, let next = zstream.next_in, next != raw { raw.update(from: next, count: held) }
+        guard let state = inflater else { return false }
+        while Int(state.pointee.avail_in) < count {
+            let held = Int(state.pointee.avail_in)
+            if held > 0, let next = state.pointee.next_in, next != raw { raw.update(from: next, count: held) }
             if rawEnded { return false }
             let n = try readSome(into: raw + held, capacity: TraceStream.rawCapacity - held)
             if n == 0 {
                 rawEnded = true
                 return false
             }
-            zstream.next_in = raw
-            zstream.avail_in = uInt(held + n)
+            state.pointee.next_in = raw
+            state.pointee.avail_in = UInt32(held + n)
             rawCount = held + n
         }
         return true
@@ -246,26 +261,30 @@ public final class TraceStream: @unchecked Sendable {
     /// After a gzip member: the end of the content (zero padding is tolerated), or another member
     /// (concatenated gzip, as `cat a.gz b.gz` makes); anything else is an error.
     private func nextMember() throws(TraceInputError) {
+        guard let state = inflater else { throw fail("internal state") }
         var sawPadding = false
         while true {
-            if zstream.avail_in == 0 {
+            if state.pointee.avail_in == 0 {
                 guard try available(1) else {
                     finished = true
                     return
                 }
             }
-            guard let next = zstream.next_in else { throw fail("internal state") }
+            guard let next = state.pointee.next_in else { throw fail("internal state") }
             if next[0] != 0 { break }
             sawPadding = true
-            zstream.next_in = next + 1
-            zstream.avail_in -= 1
+            state.pointee.next_in = next + 1
+            state.pointee.avail_in -= 1
         }
         // Another member starts with the gzip magic bytes 1f 8b (as the whole-input reader requires).
-        guard !sawPadding, try available(2), let next = zstream.next_in, next[0] == 0x1f, next[1] == 0x8b else {
+        guard !sawPadding, try available(2), let next = state.pointee.next_in, next[0] == 0x1f, next[1] == 0x8b else {
             throw fail("trailing data after gzip member")
         }
-        let rc = inflateReset(&zstream)
-        if rc != Z_OK { throw fail("cannot reset zlib (\(rc))") }
+        let pending = (next, state.pointee.avail_in)
+        isal_inflate_reset(state)
+        state.pointee.crc_flag = UInt32(ISAL_GZIP)
+        state.pointee.next_in = pending.0
+        state.pointee.avail_in = pending.1
         memberEnded = false
     }
 }
