@@ -3,7 +3,7 @@
 import Foundation
 import PackageDescription
 
-/// One library target per pipeline stage of SPEC §2; the `slac` executable is a thin
+/// One library target per pipeline stage (README.md, "Architecture"); the `slac` executable is a thin
 /// ArgumentParser front end over `SLACTool`.
 // No unsafe flags: SwiftPM refuses them in a package used as a dependency, which would make the
 // `SLACTool` library unusable. The benchmark script passes `-align-all-functions=6` itself (see

@@ -175,7 +175,7 @@ def main():
         for j in threads:
             tools.append((f"slac --jobs {j} gzip", j, [args.slac, "verify", "--contract", contract, gz, "--jobs", str(j),
                                                       "--report", "/tmp/slac_bench_report_gz.xml", "--quiet"], None))
-    # The SHA-256 of the trace that every slac report carries (SPEC §7), alone: a floor for slac
+    # The SHA-256 of the trace that every slac report carries (docs/language.md, "What a report states"), alone: a floor for slac
     # with one thread that the peers do not pay (Python's hashlib, OpenSSL underneath).
     sha_cmd = [sys.executable, "-c",
                "import hashlib,sys\nh=hashlib.sha256()\nf=open(sys.argv[1],'rb')\n"

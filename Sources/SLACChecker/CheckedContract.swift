@@ -3,7 +3,7 @@ import SLACExact
 import SLACSyntax
 import SLACFields
 
-/// A metric of SPEC §5.2: a value derived from one record, with a dimension.
+/// A metric (docs/language.md, "Metrics"): a value derived from one record, with a dimension.
 public enum Metric: String, Sendable, Hashable, CaseIterable, Codable {
     case ttft, e2e
     case inputTokens = "input_tokens"
@@ -48,7 +48,7 @@ public enum Metric: String, Sendable, Hashable, CaseIterable, Codable {
 public let canonicalTextFields: [String] = CanonicalField.textFields.map(\.name)
 
 /// A checked condition over one record, with bounds in canonical units. Three-valued at evaluation
-/// time (SPEC §5.2): a comparison with an undefined metric or absent field is unknown.
+/// time (docs/language.md, "Conditions"): a comparison with an undefined metric or absent field is unknown.
 public indirect enum CheckedPredicate: Sendable, Hashable {
     case and(CheckedPredicate, CheckedPredicate)
     case or(CheckedPredicate, CheckedPredicate)
@@ -61,7 +61,7 @@ public indirect enum CheckedPredicate: Sendable, Hashable {
     case textIn(field: String, values: [String], negated: Bool)
 }
 
-/// A checked aggregate (SPEC §3 `require`).
+/// A checked aggregate (docs/language.md, "Aggregates").
 public enum CheckedAggregate: Sendable, Hashable {
     /// Nearest-rank percentile; `q` in (0, 100].
     case percentile(Metric, q: Rational)
@@ -204,7 +204,7 @@ public struct MaintenanceInterval: Sendable, Hashable, Codable {
     }
 }
 
-/// Exclusions of a contract or clause (SPEC §5.3).
+/// Exclusions of a contract or clause (docs/language.md, "Exclusions and classification").
 public struct CheckedExclusions: Sendable, Hashable, Codable {
     public var maintenance: [MaintenanceInterval] = []
     public var requests: [CheckedPredicate] = []
@@ -270,7 +270,7 @@ public struct Fee: Sendable, Hashable {
 /// The checker's output: a contract whose names, units and types are valid, in canonical units.
 ///
 /// Its initialiser is internal: only `Checker` constructs one, so an unchecked contract can never
-/// reach the monitor compiler (SPEC §2).
+/// reach the monitor compiler (README.md, "Architecture").
 public struct CheckedContract: Sendable, Hashable {
     public let name: String
     public let id: String?

@@ -8,7 +8,7 @@ public struct CheckResult: Sendable {
     public var diagnostics: [Diagnostic]
 }
 
-/// Stage 2 of the pipeline: resolves names, units and dimensions (SPEC §4) and produces a
+/// Stage 2 of the pipeline: resolves names, units and dimensions (docs/language.md, "Diagnostics") and produces a
 /// `CheckedContract` in canonical units. Reports every error it finds, never only the first.
 public struct Checker {
     private let source: SourceFile
@@ -733,7 +733,7 @@ public struct Checker {
     // MARK: numbers and units
 
     /// Longest number literal, in digits: more is never meant, and exact arithmetic on a
-    /// 100,000-digit literal would take minutes (SPEC §10).
+    /// 100,000-digit literal would take minutes (docs/fuzzing.md).
     static let maxDigits = 30
 
     private mutating func number(_ n: NumberLiteral) -> Rational? {
@@ -840,7 +840,7 @@ public struct Checker {
 
     /// Resolves a name used in a condition or aggregate; reports `tps` and likely typos.
     /// `valueIsText`: the name is compared with strings, so an unknown name is a custom trace field
-    /// (SPEC §5.1: "any other field by name"); a near-miss of a known name is then only a warning.
+    /// (docs/language.md, "Records and fields": any other field by name); a near-miss of a known name is then only a warning.
     private mutating func resolveName(_ id: Identifier, allowText: Bool, valueIsText: Bool = false) -> NameKind? {
         if id.name == "tps" {
             error("SLA0202", id.span, "`tps` is ambiguous",

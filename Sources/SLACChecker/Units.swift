@@ -1,6 +1,6 @@
 import SLACExact
 
-/// The dimension of a metric, aggregate or literal (SPEC §4). Two values can be compared only when
+/// The dimension of a metric, aggregate or literal (docs/language.md, "Units and numbers"). Two values can be compared only when
 /// their dimensions agree; units within a dimension convert automatically.
 public enum Dimension: String, Sendable, Hashable, CaseIterable {
     case duration, tokens, requests
@@ -65,7 +65,7 @@ public struct UnitDefinition: Sendable, Hashable {
     public var factor: Rational
 }
 
-/// Every unit spelling of SPEC §3, resolved exactly.
+/// Every unit spelling of docs/language.md, "Units and numbers", resolved exactly.
 public enum UnitTable {
     private static let second = Rational(1000)
     private static let minute = Rational(60_000)

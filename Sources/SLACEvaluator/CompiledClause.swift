@@ -6,7 +6,7 @@ import SLACSyntax
 import SLACTrace
 
 /// One clause of a plan compiled for evaluation: filter, window assigner, group key, aggregator
-/// and verdict rule (SPEC §5.3–§5.8).
+/// and verdict rule (docs/language.md, "Exclusions and classification" to "Credits").
 final class CompiledClause: Sendable {
     let plan: PlanClause
     let exclusions: CompiledExclusions

@@ -5,7 +5,7 @@ import SLACSyntax
 import SLACTrace
 import SLACFields
 
-/// Three-valued truth (SPEC §5.2): comparisons with an undefined metric or absent field are unknown.
+/// Three-valued truth (docs/language.md, "Conditions"): comparisons with an undefined metric or absent field are unknown.
 enum Truth: Int8 {
     case falseValue = 0
     case trueValue = 1
@@ -31,7 +31,7 @@ enum Truth: Int8 {
 }
 
 /// An exact bound turned into the two doubles that bracket it, so that a per-record comparison of
-/// a binary64 value with the exact decimal bound is one floating-point comparison (SPEC §5.5).
+/// a binary64 value with the exact decimal bound is one floating-point comparison (docs/language.md, "Exactness").
 struct DoubleBound: Sendable {
     let op: ComparisonOperator
     let lower: Double
@@ -78,7 +78,7 @@ struct FieldSlots: Sendable {
     @inline(__always)
     private func number(_ slot: Int, _ r: TraceRecord) -> Double { slot >= 0 ? r.numbers[slot] : .nan }
 
-    /// The value of a scalar metric, NaN when absent or undefined (SPEC §5.2, order of §5.5).
+    /// The value of a scalar metric, NaN when absent or undefined (docs/language.md, "Metrics" and "Exactness").
     @inline(__always)
     func value(_ metric: Metric, _ r: TraceRecord) -> Double {
         switch metric {
@@ -215,7 +215,7 @@ struct CompiledExclusions: Sendable {
     }
 }
 
-/// Assigns instants to windows (SPEC §5.4), caching the last calendar window because traces are
+/// Assigns instants to windows (docs/language.md, "Windows"), caching the last calendar window because traces are
 /// nearly sorted and time-zone lookups are slow.
 struct WindowAssigner: Sendable {
     let window: CheckedWindow

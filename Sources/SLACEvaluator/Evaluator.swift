@@ -89,7 +89,7 @@ public struct EvaluationError: Error, Sendable, CustomStringConvertible {
     }
 }
 
-/// Stage 4: runs a monitor plan over traces (SPEC §5).
+/// Stage 4: runs a monitor plan over traces (docs/language.md).
 ///
 /// Each trace is split at line boundaries into one chunk per job; every chunk builds its own
 /// `MonitorState`, and the states merge in file order. The result cannot depend on the split.
@@ -248,7 +248,7 @@ public struct Evaluator: Sendable {
             let records = chunk.scan(scanner, bytes, range: block, atInputStart: nil)
             input.releasePages(block)
             progress?(block.count, records)
-            // Resource limit (SPEC §10): stop with a clear error rather than exhaust memory.
+            // Resource limit (docs/fuzzing.md): stop with a clear error rather than exhaust memory.
             if chunk.windowCount > windowLimit {
                 chunk.overLimit = true
                 break

@@ -18,7 +18,7 @@ struct Evidence: Sendable, Hashable {
 
 /// The state of one (window, group): what the clause's aggregate needs, and nothing that depends on
 /// the order records arrived in. `merge` is associative and commutative, which is what makes
-/// chunked, multi-core and multi-machine evaluation give the same answer as one pass (SPEC §2).
+/// chunked, multi-core and multi-machine evaluation give the same answer as one pass (README.md, "Architecture").
 struct WindowState: Sendable {
     static let evidenceLimit = 5
 
@@ -192,7 +192,7 @@ struct ClauseState: Sendable {
     }
 }
 
-/// Record counts of one trace (SPEC §5.9).
+/// Record counts of one trace (docs/language.md, "Record accounting").
 struct TraceCounts: Sendable {
     var lines = 0
     var records = 0

@@ -1,13 +1,13 @@
 import SLACExact
 
-/// The verdict of one window (SPEC §5.6).
+/// The verdict of one window (docs/language.md, "Window verdicts").
 public enum WindowVerdict: String, Sendable, Hashable, Codable {
     case met, breached, insufficient
     /// A window of a `value` clause with a value (it is averaged, not judged).
     case valued
 }
 
-/// The verdict of a clause or of the contract (SPEC §5.7).
+/// The verdict of a clause or of the contract (docs/language.md, "Verdicts").
 public enum ClauseVerdict: String, Sendable, Hashable, Codable {
     case compliant, breached
     case noData = "no-data"
@@ -24,7 +24,7 @@ public struct GroupKeyPart: Sendable, Hashable, Codable {
     }
 }
 
-/// An observed aggregate value, kept exact; `text` is how reports print it (SPEC §7).
+/// An observed aggregate value, kept exact; `text` is how reports print it (docs/language.md, "What a report states").
 public struct ObservedValue: Sendable, Hashable, Codable {
     /// Printed form: a percentile/min/max as the record's value (shortest round-trip decimal), a sum
     /// or count as an integer when integral, a ratio or mean with at least 12 significant digits.
@@ -167,7 +167,7 @@ public struct ClauseResult: Sendable, Hashable, Codable {
     public var windows: [WindowResult]
 }
 
-/// Record accounting of one trace input (SPEC §5.9): read = accepted + rejected + outsideTerm.
+/// Record accounting of one trace input (docs/language.md, "Record accounting"): read = accepted + rejected + outsideTerm.
 public struct TraceAccounting: Sendable, Hashable, Codable {
     public var path: String
     public var format: String
@@ -195,7 +195,7 @@ public struct TraceAccounting: Sendable, Hashable, Codable {
     }
 }
 
-/// A rejected input line (SPEC §6).
+/// A rejected input line (docs/formats.md).
 public struct RejectedRecord: Sendable, Hashable, Codable {
     public var path: String
     public var line: Int
@@ -218,7 +218,7 @@ public struct ContractIdentity: Sendable, Hashable, Codable {
     public var termEnd: Int64
 }
 
-/// The evaluator's output, everything the reports print (SPEC §7).
+/// The evaluator's output, everything the reports print (docs/language.md, "What a report states").
 public struct EvaluationResult: Sendable, Hashable, Codable {
     public var toolVersion: String
     public var contract: ContractIdentity

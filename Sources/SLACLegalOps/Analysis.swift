@@ -7,7 +7,7 @@ import SLACSyntax
 /// warnings (`slac check` still exits 0): the file may mean what the parties signed, but a reader
 /// should look again. Each warning points at the text and, with a note, at the other clause.
 ///
-/// Codes (stable, SPEC §4 house style):
+/// Codes (stable, the house style of docs/language.md, "Diagnostics"):
 /// - `SLA0410` two requirements that can never both be met on the same windows
 /// - `SLA0411` a clause implied by another (redundant)
 /// - `SLA0412` a condition no request can satisfy (scope, `share`, exclusion)

@@ -37,7 +37,7 @@ public struct ContractDocument: Sendable {
 public struct InvalidContract: Error, Sendable {
     /// The file the diagnostics point into.
     public var source: SourceFile
-    /// All of the file's diagnostics, so every error is reported at once (SPEC §4).
+    /// All of the file's diagnostics, so every error is reported at once (docs/language.md, "Diagnostics").
     public var diagnostics: [Diagnostic]
 }
 

@@ -3,7 +3,7 @@ import SLACSyntax
 /// `slac fmt`: prints a contract in its one canonical layout, so that two lawyers' edits of the
 /// same agreement differ only where the agreement does.
 ///
-/// The layout (the SPEC §3 example is in it already):
+/// The layout (the first example of docs/language.md is in it already):
 /// - four spaces per level; one item per line; items in a canonical order: header items (`id`,
 ///   `version`, `provider`, `customer`, `effective`, `timezone`, `fee`), then contract exclusions,
 ///   then clauses; inside a clause `text`, `scope`, `every`/`over`, `require`, `minimum`,

@@ -43,7 +43,7 @@ indirect enum SpannedPredicate: Hashable {
     }
 }
 
-/// Reasoning about conditions under the three-valued logic of SPEC §5.2: a condition *holds* for
+/// Reasoning about conditions under the three-valued logic of docs/language.md, "Conditions": a condition *holds* for
 /// a record only when it is true (not false, not unknown). Kleene logic keeps De Morgan's laws, so
 /// negations can be pushed to the leaves, where `not (ttft < 100 ms)` becomes `ttft >= 100 ms`.
 enum PredicateLogic {
@@ -89,7 +89,7 @@ enum PredicateLogic {
         }
     }
 
-    /// Metrics that are never negative: the trace rejects negative raw values (SPEC §6) and these
+    /// Metrics that are never negative: the trace rejects negative raw values (docs/formats.md) and these
     /// are raw values or quotients of them.
     static func isNonNegative(_ m: Metric) -> Bool {
         switch m {

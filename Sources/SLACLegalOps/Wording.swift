@@ -104,7 +104,7 @@ enum Wording {
     /// The fee as an exact rational.
     static func feeAmount(_ fee: Fee) -> Rational? { Rational(decimal: "\(fee.amount)") }
 
-    /// `12,000.00 USD`: a money amount rounded half-to-even to the currency's minor unit (SPEC §5.8).
+    /// `12,000.00 USD`: a money amount rounded half-to-even to the currency's minor unit (docs/language.md, "Credits").
     static func money(_ amount: Rational, currency: String, minorUnitDigits: Int) -> String {
         group(Rational.fixed(amount, fractionDigits: minorUnitDigits)) + " " + currency
     }
@@ -263,7 +263,7 @@ enum Wording {
         }
     }
 
-    /// The window in full, as the reference semantics define it (SPEC §5.4).
+    /// The window in full, as the reference semantics define it (docs/language.md, "Windows").
     static func window(_ w: CheckedWindow, contract: CheckedContract) -> Prose {
         let zone = contract.timezone
         let shifts = zone != "UTC" && zone != "Etc/UTC"
@@ -347,7 +347,7 @@ enum Wording {
         }
     }
 
-    /// The exact statistic of SPEC §5.5.
+    /// The exact statistic (docs/language.md, "Exactness").
     static func statistic(_ a: CheckedAggregate) -> Prose {
         switch a {
         case .percentile(_, let q) where q == Rational(100):

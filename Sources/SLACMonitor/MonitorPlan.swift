@@ -5,7 +5,7 @@ import SLACSyntax
 import SLACFields
 
 /// Stage 3's output: everything the evaluator needs, serialisable, so that `slac verify --plan`
-/// runs without the contract source and a plan can be shipped to other machines (SPEC §2, §11).
+/// runs without the contract source and a plan can be shipped to other machines (README.md, "Architecture").
 ///
 /// Per clause: the record filter (exclusions, then scope), the window assigner, the group key,
 /// the aggregator and the verdict rule; and, for the whole plan, the trace fields it reads, so

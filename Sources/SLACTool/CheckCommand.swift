@@ -16,7 +16,7 @@ public struct CommandOutput: Error, Sendable, Equatable {
     }
 }
 
-/// Exit codes of SPEC §7.
+/// Exit codes (docs/ci.md).
 public enum ExitCode {
     public static let compliant: Int32 = 0
     public static let breached: Int32 = 1

@@ -18,7 +18,7 @@ private func loadDocument(_ path: String, colored: Bool) -> Result<ContractDocum
     }
 }
 
-/// `slac fmt FILE... [--check]`: rewrites each file in its canonical layout (SPEC §8).
+/// `slac fmt FILE... [--check]`: rewrites each file in its canonical layout (README.md, "Commands").
 public enum FmtCommand {
     /// Formats `paths` in place, or with `check` only reports the files that are not formatted.
     /// Exit 2 when a file cannot be read or has syntax errors (the other files are still done),

@@ -443,7 +443,7 @@ final class ProgressBar: @unchecked Sendable {
     }
 }
 
-/// The check of SPEC §6 "missing information": a clause needing a field that a trace's format
+/// The check for missing information (docs/formats.md): a clause needing a field that a trace's format
 /// does not carry (TTFT in a token-only trace, a time window over records without timestamps)
 /// stops the run with an input error naming the clause, the field and the format.
 enum FormatRequirements {

@@ -78,13 +78,13 @@ public enum FormatCatalog {
         switch format {
         case .jsonl:
             return FormatDescription(
-                format: .jsonl, title: "canonical JSON Lines (SPEC §6)", layout: "one JSON object per line",
+                format: .jsonl, title: "canonical JSON Lines (docs/formats.md)", layout: "one JSON object per line",
                 positionUnit: .line, fields: nil, attributeFields: false, hasTimestamps: true, needsEpoch: false,
                 detection: "first non-blank byte `{` (and no adapter's keys)",
                 mappings: [FieldMapping("any key", "same name", "none: canonical units (`ts` RFC 3339 or epoch ms)")], dropped: [])
         case .csv:
             return FormatDescription(
-                format: .csv, title: "canonical CSV (SPEC §6)", layout: "RFC 4180 CSV, header row naming the fields",
+                format: .csv, title: "canonical CSV (docs/formats.md)", layout: "RFC 4180 CSV, header row naming the fields",
                 positionUnit: .line, fields: nil, attributeFields: false, hasTimestamps: true, needsEpoch: false,
                 detection: "a header row with a `ts` column",
                 mappings: [FieldMapping("any column", "same name", "none: canonical units")], dropped: [])
