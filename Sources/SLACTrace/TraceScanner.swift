@@ -73,6 +73,12 @@ func hasByteOrderMark(_ base: UnsafePointer<UInt8>, _ n: Int) -> Bool {
     n >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF
 }
 
+/// `hasByteOrderMark` of a buffer (the one check of a UTF-8 byte order mark, wherever input starts).
+func hasByteOrderMark(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    guard let base = bytes.baseAddress else { return false }
+    return hasByteOrderMark(base.assumingMemoryBound(to: UInt8.self), bytes.count)
+}
+
 /// Chooses the format of a trace input (docs/formats.md: `--format` or detected; the report names it).
 public enum TraceFormatDetection {
     /// Detects the format from the content, with the path's name as a tie-breaker.

@@ -399,7 +399,7 @@ public final class LineBlockReader: @unchecked Sendable {
     /// 3 when the buffer begins the content with a UTF-8 byte order mark (not part of the first
     /// line), else 0.
     private var byteOrderMark: Int {
-        atContentStart && filled >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF ? 3 : 0
+        atContentStart && hasByteOrderMark(buffer, filled) ? 3 : 0
     }
 
     /// The first bytes of the content (at least one block, and at least through the end of the

@@ -78,7 +78,7 @@ extension TraceFormatDetection {
     public static func summaryKind(bytes: UnsafeRawBufferPointer) -> (what: String, help: String)? {
         guard bytes.count > 0 else { return nil }
         var i = 0
-        if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { i = 3 }
+        if hasByteOrderMark(bytes) { i = 3 }
         while i < bytes.count && (bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0A || bytes[i] == 0x0D) { i += 1 }
         guard i < bytes.count else { return nil }
         if bytes[i] == UInt8(ascii: "{") {

@@ -28,7 +28,7 @@ func readJSONLinesAdapter(_ bytes: UnsafeRawBufferPointer,
 func parseJSONDocument(_ bytes: UnsafeRawBufferPointer, format: String, path: String) throws(TraceInputError) -> JSONValue? {
     if LineSplitter.isBlank(bytes, 0..<bytes.count) { return nil }
     var start = 0
-    if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { start = 3 }
+    if hasByteOrderMark(bytes) { start = 3 }
     do throws(JSONParseError) { return try JSONParser.parse(bytes, range: start..<bytes.count) } catch {
         throw TraceInputError(path: path, message: "not a valid \(format) file: invalid JSON at byte \(start + error.offset + 1): \(error.message)")
     }

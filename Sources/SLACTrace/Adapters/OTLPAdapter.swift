@@ -35,7 +35,7 @@ enum OTLPAdapter {
 
     static func parse(_ bytes: UnsafeRawBufferPointer, path: String) throws(TraceInputError) -> AdaptedTrace {
         var start = 0
-        if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { start = 3 }
+        if hasByteOrderMark(bytes) { start = 3 }
         let documents: [(offset: Int, value: JSONValue)]
         do throws(JSONParseError) { documents = try JSONParser.parseSequence(bytes, range: start..<bytes.count) } catch {
             throw TraceInputError(path: path, message: "not a valid OTLP/JSON file: invalid JSON at byte \(start + error.offset + 1): \(error.message)")
