@@ -168,8 +168,7 @@ public enum ContractExplainer {
         let bound = Wording.measureBound(clause.objective.fraction, clause: clause)
         let objectiveWords = "\(Wording.comparison(clause.objective.comparison)) \(bound)"
         if let measure = clause.measure {
-            let interval = Wording.windowShort(clause.window).replacingOccurrences(of: "every ", with: "")
-            let grid: Prose = "the intervals of the grid are every \(interval) interval that starts in the period (or, for the first period, before it) and lies at least partly inside the term and outside maintenance"
+            let grid: Prose = "the intervals of the grid are the clause's windows (\(Wording.windowShort(clause.window))) that start in the period (or, for the first period, before it) and lie at least partly inside the term and outside maintenance, whether or not they hold a request"
             let measured: Prose
             switch measure.kind {
             case .mean:
@@ -190,7 +189,7 @@ public enum ContractExplainer {
                 let empty: Prose = measure.empty == .breached ? "breached" : "met"
                 measured = "attainment over every interval of \(period): met intervals ÷ all intervals of the grid, an interval without a verdict counting as \(empty); " + grid
             }
-            facts.append(.init("Measure", measured + who))
+            facts.append(.init("Measure", measured + (clause.groupBy.isEmpty ? "" : "; computed " + Wording.groups(clause.groupBy))))
             facts.append(.init("Objective", "the clause is compliant when the measure of every (period, group) that exists is \(objectiveWords); a group exists in a period when it has an in-scope request there"))
         } else {
             let objective: Prose
