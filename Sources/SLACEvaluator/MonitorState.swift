@@ -112,12 +112,18 @@ struct ClauseState: Sendable {
     var cells: Set<PeriodKey> = []
     var lastCell: [Int64] = []
 
-    /// Notes an in-scope record's cell (coverage of clauses with long windows).
+    /// Notes an in-scope record's cell (coverage of clauses with long windows): one comparison
+    /// when the group's previous record lay in the same cell, as nearly sorted records mostly do.
     @inline(__always)
     mutating func noteCell(_ cell: Int64, group: Int32) {
         let g = Int(group)
+        if g < lastCell.count && lastCell[g] == cell { return }
+        noteNewCell(cell, group: group)
+    }
+
+    private mutating func noteNewCell(_ cell: Int64, group: Int32) {
+        let g = Int(group)
         while lastCell.count <= g { lastCell.append(Int64.min) }
-        if lastCell[g] == cell { return }
         lastCell[g] = cell
         cells.insert(PeriodKey(start: cell, group: group))
     }

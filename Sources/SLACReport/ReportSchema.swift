@@ -245,7 +245,8 @@ enum ReportSchema {
                         <xs:attribute name="percent" type="r:percent" use="required"/>
                         <xs:attribute name="of" type="r:creditBase" use="required"/>
                         <xs:attribute name="comparison" type="r:comparison" use="required"/>
-                        <xs:attribute name="threshold" type="r:number" use="required"/>
+                        <!-- Exact: a decimal, or a fraction n/d when the decimal does not end. -->
+                        <xs:attribute name="threshold" type="r:nonEmptyString" use="required"/>
                         <xs:anyAttribute processContents="lax"/>
                       </xs:complexType>
                     </xs:element>
@@ -362,7 +363,7 @@ enum ReportSchema {
                   <xs:attribute name="fee" type="r:money"/>
                   <xs:attribute name="measure" type="r:number"/>
                   <xs:attribute name="tier-comparison" type="r:comparison"/>
-                  <xs:attribute name="tier-threshold" type="r:number"/>
+                  <xs:attribute name="tier-threshold" type="r:nonEmptyString"/>
                   <xs:attribute name="covered-seconds" type="xs:decimal"/>
                   <xs:attribute name="period-seconds" type="xs:decimal"/>
                   <xs:attribute name="coverage" type="r:fraction"/>
