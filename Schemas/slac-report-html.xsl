@@ -458,13 +458,13 @@
       </xsl:if>
       <xsl:choose>
         <xsl:when test="r:period[@measure-kind]">
-          <table class="data">
+          <table class="data compact">
             <thead>
               <tr>
                 <th>Period</th><th>Group</th><th>Measure</th>
                 <th class="num">Intervals</th><th class="num">without data</th><th class="num">down</th>
                 <th class="num">Value</th><th class="num">Objective</th><th class="num">Charges</th><th>Verdict</th>
-                <th class="num">Data in the period</th>
+                <th class="num">Data</th>
               </tr>
             </thead>
             <tbody>
@@ -480,7 +480,7 @@
                   <td class="num"><span title="{@objective}"><xsl:value-of select="@objective-comparison"/><xsl:text> </xsl:text><xsl:value-of select="@v:objective-display"/></span></td>
                   <td class="num fig"><xsl:if test="@charges"><span title="{@charges}"><xsl:value-of select="@v:charges-display"/></span><xsl:text> </xsl:text><xsl:value-of select="@currency"/></xsl:if></td>
                   <td><xsl:call-template name="badge"><xsl:with-param name="verdict" select="@verdict"/></xsl:call-template></td>
-                  <td class="num"><xsl:call-template name="coverage-cell"/></td>
+                  <td class="num"><xsl:call-template name="coverage-cell"><xsl:with-param name="compact" select="true()"/></xsl:call-template></td>
                 </tr>
               </xsl:for-each>
             </tbody>
@@ -898,7 +898,7 @@
           </xsl:choose>
           <xsl:value-of select="@objective-comparison"/><xsl:text> </xsl:text><xsl:value-of select="@v:objective-display"/>
           <xsl:text> per </xsl:text><xsl:value-of select="translate(@period, '-', ' ')"/>
-          <xsl:if test="@empty"><xsl:text>; an interval without data counts as </xsl:text><xsl:value-of select="@empty"/></xsl:if>
+          <xsl:if test="@empty"><xsl:text>; an interval without data counts as </xsl:text><xsl:value-of select="@v:empty-display"/></xsl:if>
           <xsl:if test="@downtime-after"><xsl:text>; down after </xsl:text><xsl:value-of select="@downtime-after"/><xsl:text> breached intervals in a row</xsl:text></xsl:if>
         </td>
       </tr>
@@ -1010,7 +1010,14 @@
 
   <!-- The coverage of a period or credit: `10.4 h of 744 h (1.4%)`, marked when thin. -->
   <xsl:template name="coverage-cell">
+    <xsl:param name="compact" select="false()"/>
     <xsl:choose>
+      <xsl:when test="@v:coverage-display and $compact">
+        <span title="{@v:coverage-display}: {@covered-seconds} s of {@period-seconds} s">
+          <xsl:if test="@v:thin = 'yes'"><xsl:attribute name="class">warn</xsl:attribute></xsl:if>
+          <xsl:value-of select="@v:coverage-percent"/>
+        </span>
+      </xsl:when>
       <xsl:when test="@v:coverage-display">
         <span title="{@covered-seconds} s of {@period-seconds} s">
           <xsl:if test="@v:thin = 'yes'"><xsl:attribute name="class">warn</xsl:attribute></xsl:if>
@@ -1217,6 +1224,8 @@ ol.tiers { margin: 0 0 2px; padding-left: 22px; }
 p.coverage { margin: 6px 0 10px; padding: 6px 10px; background: var(--tint); border-left: 4px solid #9aa0a6; }
 p.coverage.thin { background: #fff6e3; border-left-color: #d9a441; }
 p.coverage .label { color: var(--muted); font-size: 12px; margin-right: 6px; }
+table.compact { font-size: 12.5px; }
+table.compact th, table.compact td { padding: 4px 5px; }
 tr.subrow td { font-size: 12.5px; border-bottom: 1px solid var(--rule); padding-top: 0; }
 .trace-name { color: var(--muted); font-size: 11.5px; }
 .swatch.nodata { background: #e6e8eb; border: 1px solid #c9ccd1; }

@@ -168,6 +168,10 @@ enum RenderAnnotation {
         if let objective = definition.attribute("objective") {
             setAttribute(definition.pointer, ns, "objective-display", exactDisplay(objective, unit: measureUnit))
         }
+        if let empty = definition.attribute("empty") {
+            let word = empty == "met" || empty == "breached"
+            setAttribute(definition.pointer, ns, "empty-display", word ? empty : exactDisplay(empty, unit: unit))
+        }
         definition.forEachChild("tier") { tier in
             if let threshold = tier.attribute("threshold") {
                 setAttribute(tier.pointer, ns, "threshold-display", exactDisplay(threshold, unit: measureUnit))
