@@ -107,6 +107,8 @@ def main():
     ap.add_argument("--skip-polars", action="store_true")
     ap.add_argument("--gzip", action="store_true",
                     help="also time slac on a gzip copy of the trace (read as a stream), made with gzip -1 if missing")
+    ap.add_argument("--check-ids", action="store_true",
+                    help="also time slac with --check-ids (the repeated-id check), alternating with the runs without it")
     ap.add_argument("--memory-check", action="store_true",
                     help="also compare peak memory of a percentile-free contract on 1M vs --records records")
     args = ap.parse_args()
@@ -155,12 +157,24 @@ def main():
         print(f"report bytes identical for --jobs {args.threads}: {same}")
         if not same:
             sys.exit("MISMATCH: report bytes depend on --jobs")
+        if args.check_ids:
+            reports = {}
+            for j in threads:
+                p = os.path.join(tmp, f"ids{j}.xml")
+                sh([args.slac, "verify", "--contract", contract, trace, "--jobs", str(j), "--check-ids", "--report", p, "--quiet"])
+                reports[j] = open(p, "rb").read()
+            if len(set(reports.values())) != 1:
+                sys.exit("MISMATCH: report bytes with --check-ids depend on --jobs")
+            print(f"report bytes with --check-ids identical for --jobs {args.threads}: True")
 
     # 2. Timings, alternating tools, medians.
     tools = []
     for j in threads:
         tools.append((f"slac --jobs {j}", j, [args.slac, "verify", "--contract", contract, trace, "--jobs", str(j),
                                                "--report", "/tmp/slac_bench_report.xml", "--quiet"], None))
+        if args.check_ids:
+            tools.append((f"slac --jobs {j} ids", j, [args.slac, "verify", "--contract", contract, trace, "--jobs", str(j),
+                                                      "--check-ids", "--report", "/tmp/slac_bench_report_ids.xml", "--quiet"], None))
         tools.append((f"duckdb --threads {j}", j, [sys.executable, os.path.join(SHARED, "peers", "eval_duckdb.py"), trace,
                                                     "--threads", str(j)], None))
         if not args.skip_polars:
@@ -198,6 +212,13 @@ def main():
         duck = statistics.median(times[f"duckdb --threads {j}"])
         print(f"{name:<22}{med:>9.3f}{size_mb / med:>9.0f}{rss[name] / 1024:>10.0f}{med / duck:>24.2f}x")
     print("(the sha256 row: hashing the trace alone, which slac's report requires; its ratio is to DuckDB with 1 thread)")
+    if args.check_ids:
+        for j in threads:
+            plain = times[f"slac --jobs {j}"]
+            ids = times[f"slac --jobs {j} ids"]
+            print(f"--check-ids with --jobs {j}: median {statistics.median(ids) / statistics.median(plain):.3f}x "
+                  f"(without: {min(plain):.3f}-{max(plain):.3f} s, with: {min(ids):.3f}-{max(ids):.3f} s; "
+                  f"peak {rss[f'slac --jobs {j}'] / 1024:.0f} vs {rss[f'slac --jobs {j} ids'] / 1024:.0f} MiB)")
     if len(threads) >= 2:
         a, b = threads[0], threads[-1]
         speedup = statistics.median(times[f"slac --jobs {a}"]) / statistics.median(times[f"slac --jobs {b}"])

@@ -4,7 +4,8 @@
 #
 #   scripts/render-report-png.sh REPORT.xml|PAGE.html OUT.png [WIDTHxHEIGHT]
 #
-# A report (.xml) is first rendered with `slac render` (the debug build, or `slac` on PATH).
+# A report (.xml) is first rendered with `slac render`: $SLAC, else the newer of the debug and
+# release builds in .build, else `slac` on PATH.
 # Needs Debian's `chromium` (apt-get install -y chromium). The browser runs with networking
 # disabled; the page has no external resources anyway.
 set -euo pipefail
@@ -32,10 +33,17 @@ case $input in
         cp "$input" "$page"
         ;;
     *)
-        slac=$here/.build/debug/slac
-        [[ -x $slac ]] || slac=$(command -v slac || true)
+        # $SLAC if set; else the newer of the debug and release builds (a release build alone is
+        # enough); else the slac on PATH.
+        slac=${SLAC:-}
         if [[ -z $slac ]]; then
-            echo "error: no slac binary; run \`swift build\` first" >&2
+            for candidate in "$here/.build/debug/slac" "$here/.build/release/slac"; do
+                if [[ -x $candidate ]] && { [[ -z $slac ]] || [[ $candidate -nt $slac ]]; }; then slac=$candidate; fi
+            done
+        fi
+        [[ -n $slac ]] || slac=$(command -v slac || true)
+        if [[ -z $slac || ! -x $slac ]]; then
+            echo "error: no slac binary; run \`swift build\` (or \`swift build -c release\`) first, or set SLAC" >&2
             exit 2
         fi
         page=$work/page.html

@@ -44,6 +44,8 @@ struct ChartData {
     var boundY: Double?
     var boundLabel: String?
     var clipped = 0
+    /// Stretches of the time axis without in-scope records (shaded).
+    var gaps = 0
     var clippedAbove: String?
     var clippedMaximum: String?
     var yTicks: [Tick] = []
@@ -52,13 +54,15 @@ struct ChartData {
     var paths: [(layer: String, d: String)] = []
     var hover: [Column] = []
 
-    /// Aggregates `windows` (in any order) against `bound`.
-    init(windows: [ChartWindow], unit: String, bound: RequirementBound?) {
+    /// Aggregates `windows` (in any order) against `bound`. The time axis spans `range` (the
+    /// data's range) as well as the windows; within it, the time outside the sorted `data`
+    /// intervals (time with in-scope records) is shaded as a gap, when `data` is given.
+    init(windows: [ChartWindow], unit: String, bound: RequirementBound?, range: (Int64, Int64)? = nil, data: [(Int64, Int64)] = []) {
         self.unit = unit
         listed = windows.count
         guard let first = windows.min(by: { $0.start < $1.start }), let last = windows.max(by: { $0.end < $1.end }) else { return }
-        firstStart = first.start
-        lastEnd = max(last.end, first.start + 1)
+        firstStart = min(first.start, range?.0 ?? first.start)
+        lastEnd = max(last.end, first.start + 1, range?.1 ?? last.end)
         let span = Double(lastEnd - firstStart)
         let shortest = windows.lazy.map { max(1, $0.end - $0.start) }.min() ?? 1
         columns = max(1, min(Self.maximumColumns, Int((span / Double(shortest)).rounded(.up))))
@@ -162,7 +166,25 @@ struct ChartData {
                                                                            valueless: bucket.valueless,
                                                                            low: bucket.low, high: bucket.high, unit: unit)))
         }
-        paths = [("insufficient", bars[2]), ("met", bars[0]), ("breached", bars[1]),
+        // Gaps: the complement of the data intervals within the axis.
+        var gapPath = ""
+        if !data.isEmpty {
+            let axisStart = firstStart
+            var cursor = axisStart
+            let xOf = { (t: Int64) in Self.plotLeft + Self.plotWidth * Double(t - axisStart) / span }
+            for (s, e) in data + [(lastEnd, lastEnd)] {
+                if s > cursor {
+                    let x0 = xOf(cursor), x1 = xOf(min(s, lastEnd))
+                    if x1 - x0 >= 0.5 {
+                        gapPath += "M\(Self.px(x0)) \(Self.px(Self.plotTop))h\(Self.px(x1 - x0))v\(Self.px(Self.plotHeight))h-\(Self.px(x1 - x0))z"
+                        gaps += 1
+                    }
+                }
+                cursor = max(cursor, e)
+                if cursor >= lastEnd { break }
+            }
+        }
+        paths = [("nodata", gapPath), ("insufficient", bars[2]), ("met", bars[0]), ("breached", bars[1]),
                  ("strip-breached", breachedStrip), ("strip-insufficient", insufficientStrip), ("clipped", clipMarks)]
             .filter { !$0.1.isEmpty }
         xTicks = Self.timeTicks(from: firstStart, to: lastEnd)

@@ -18,42 +18,74 @@ enum RenderAnnotation {
         var clauseCount = 0
         var listedWindows = 0
         var credits: [String: (sum: Rational, digits: Int)] = [:]
+        var tracePaths: [String] = []
+        root.forEachChild("trace") { trace in tracePaths.append(trace.attribute("path") ?? "") }
+        if let contract = root.firstChild("contract"), let fee = contract.attribute("fee") {
+            setAttribute(contract.pointer, ns, "fee-display", PeopleNumbers.money(fee))
+        }
+        // Verdicts and credits resting on little data: (clause index, the element, its coverage).
+        var thinCoverage: [(clause: Int, clauseElement: ElementView, element: ElementView, coverage: Rational)] = []
         try root.forEachChild("clause") { clause in
             clauseCount += 1
             counts[clause.attribute("verdict") ?? "", default: 0] += 1
+            let definition = clause.firstChild("definition")
+            if let definition { annotateDefinition(definition, ns: ns) }
+            if let coverage = clause.firstChild("coverage") {
+                if let text = coverage.attribute("covered-seconds"), let value = Rational(decimal: text) {
+                    setAttribute(coverage.pointer, ns, "covered-display", PeopleNumbers.duration(seconds: value))
+                }
+                if let text = coverage.attribute("cell-seconds"), let value = Rational(decimal: text) {
+                    setAttribute(coverage.pointer, ns, "cell-display", PeopleNumbers.duration(seconds: value))
+                }
+            }
+            thinCoverage += annotateCoverage(clause, index: clauseCount, definition: definition, ns: ns)
             // A period measure: shown as a percentage when a ratio, else with its unit; the worst
             // one (lowest for a `>=`/`>` objective, highest otherwise) goes in the overview.
             var worstMeasure: (value: Rational, text: String)?
+            var worstAttainment: (value: Rational, text: String, exact: String)?
             clause.forEachChild("period") { period in
+                let objective = period.attribute("objective")
                 if let text = period.attribute("attainment"), let percent = percentText(text) {
                     setAttribute(period.pointer, ns, "attainment-percent", percent)
+                    setAttribute(period.pointer, ns, "attainment-display", PeopleNumbers.display(text, unit: "ratio", bound: objective))
+                    if let value = Rational(decimal: text), worstAttainment.map({ value < $0.value }) ?? true {
+                        worstAttainment = (value, PeopleNumbers.display(text, unit: "ratio", bound: objective), percent + "%")
+                    }
                 }
                 let unit = period.attribute("unit")
                 let ratio = unit == nil || unit == "ratio"
-                if let text = period.attribute("objective") {
+                if let charges = period.attribute("charges") { setAttribute(period.pointer, ns, "charges-display", PeopleNumbers.money(charges)) }
+                if let text = objective {
                     if ratio, let percent = percentText(text) {
                         setAttribute(period.pointer, ns, "objective-percent", percent)
                     } else if let unit {
                         setAttribute(period.pointer, ns, "objective-percent", text + " " + unit)
                     }
+                    setAttribute(period.pointer, ns, "objective-display", exactDisplay(text, unit: ratio ? "ratio" : unit))
                 }
                 if let text = period.attribute("measure"), let value = Rational(decimal: text) {
-                    let shown = ratio ? (percentText(text).map { $0 + "%" } ?? text) : text + " " + (unit ?? "")
+                    let shown = PeopleNumbers.display(text, unit: ratio ? "ratio" : unit, bound: objective)
                     setAttribute(period.pointer, ns, "measure-display", shown)
+                    setAttribute(period.pointer, ns, "measure-exact", ratio ? (percentText(text).map { $0 + "%" } ?? text) : text + " " + (unit ?? ""))
                     let lowIsWorse = (period.attribute("objective-comparison") ?? ">=").hasPrefix(">")
                     if let current = worstMeasure, lowIsWorse ? current.value <= value : current.value >= value { return }
                     worstMeasure = (value, shown)
                 }
             }
             if let worstMeasure { setAttribute(clause.pointer, ns, "worst-measure", worstMeasure.text) }
+            if let worstAttainment {
+                setAttribute(clause.pointer, ns, "worst-attainment", worstAttainment.text)
+                setAttribute(clause.pointer, ns, "worst-attainment-exact", worstAttainment.exact)
+            }
             clause.forEachChild("credit") { credit in
+                annotateCredit(credit, definition: definition, ns: ns)
                 guard let currency = credit.attribute("currency"), let amount = credit.attribute("amount"),
                       let value = Rational(decimal: amount) else { return }
                 let digits = amount.split(separator: ".").dropFirst().first?.count ?? 0
                 let previous = credits[currency] ?? (.zero, 0)
                 credits[currency] = (previous.sum + value, max(previous.digits, digits))
             }
-            listedWindows += try annotateClause(clause, document: document, ns: ns)
+            listedWindows += try annotateClause(clause, document: document, definition: definition, tracePaths: tracePaths, ns: ns)
         }
         let summary = try newChild(root.pointer, ns, "summary")
         setAttribute(summary, nil, "clauses", String(clauseCount))
@@ -64,12 +96,126 @@ enum RenderAnnotation {
             let element = try newChild(summary, ns, "credit-total")
             setAttribute(element, nil, "currency", currency)
             setAttribute(element, nil, "amount", Rational.fixed(total.sum, fractionDigits: total.digits))
+            setAttribute(element, nil, "display", PeopleNumbers.money(Rational.fixed(total.sum, fractionDigits: total.digits)))
+        }
+        try annotateTraces(root, summary: summary, ns: ns)
+        for thin in thinCoverage {
+            let warning = try newChild(summary, ns, "thin-coverage")
+            let e = thin.element
+            setAttribute(warning, nil, "clause", String(thin.clause))
+            setAttribute(warning, nil, "ref", thin.clauseElement.attribute("ref") ?? "")
+            setAttribute(warning, nil, "name", thin.clauseElement.attribute("name") ?? "")
+            setAttribute(warning, nil, "kind", e.name)
+            for name in ["start", "end", "amount", "currency", "verdict"] {
+                if let value = e.attribute(name) { setAttribute(warning, nil, name, value) }
+            }
+            if let amount = e.attribute("amount") { setAttribute(warning, nil, "amount-display", PeopleNumbers.money(amount)) }
+            for name in ["coverage-display", "coverage-percent", "covered-display", "period-display"] {
+                if let value = e.attribute(name, namespace: namespace) { setAttribute(warning, nil, name, value) }
+            }
+            let keys = e.children.filter { $0.isReport("key") }.map { "\($0.attribute("field") ?? "") = \($0.attribute("value") ?? "(absent)")" }
+            if !keys.isEmpty { setAttribute(warning, nil, "group", keys.joined(separator: ", ")) }
         }
         if let integrity { try annotateIntegrity(integrity, root: root.pointer, ns: ns) }
     }
 
+    /// Below this coverage a period's verdict or credit is flagged at the top of the page.
+    static let thinCoverage = Rational(1, 2)
+
+    /// Coverage texts of the clause's periods and credits (`10.4 h of 744 h`, `1.4%`); returns the
+    /// credits, or else the breached periods, whose coverage is thin (the lowest first per clause).
+    private static func annotateCoverage(_ clause: ElementView, index: Int, definition: ElementView?, ns: xmlNsPtr)
+        -> [(clause: Int, clauseElement: ElementView, element: ElementView, coverage: Rational)] {
+        var thinCredits: [(Rational, ElementView)] = []
+        var thinPeriods: [(Rational, ElementView)] = []
+        var lowest: (Rational, String)?
+        for name in ["period", "credit"] {
+            clause.forEachChild(name) { element in
+                guard let coveredText = element.attribute("covered-seconds"), let covered = Rational(decimal: coveredText),
+                      let periodText = element.attribute("period-seconds"), let period = Rational(decimal: periodText),
+                      period.signum > 0 else { return }
+                let coverage = covered / period
+                let percent = PeopleNumbers.percent(coverage)
+                setAttribute(element.pointer, ns, "coverage-percent", percent)
+                setAttribute(element.pointer, ns, "covered-display", PeopleNumbers.duration(seconds: covered))
+                setAttribute(element.pointer, ns, "period-display", PeopleNumbers.duration(seconds: period))
+                setAttribute(element.pointer, ns, "coverage-display",
+                             "\(PeopleNumbers.duration(seconds: covered)) of \(PeopleNumbers.duration(seconds: period)) (\(percent))")
+                if coverage < thinCoverage {
+                    setAttribute(element.pointer, ns, "thin", "yes")
+                    if name == "credit" { thinCredits.append((coverage, element)) }
+                    if name == "period" && element.attribute("verdict") == "breached" { thinPeriods.append((coverage, element)) }
+                }
+                if name == "period", lowest.map({ coverage < $0.0 }) ?? true { lowest = (coverage, percent) }
+            }
+        }
+        if let lowest {
+            setAttribute(clause.pointer, ns, "lowest-coverage", lowest.1)
+            if lowest.0 < thinCoverage { setAttribute(clause.pointer, ns, "thin", "yes") }
+        }
+        let chosen = thinCredits.isEmpty ? Array(thinPeriods.sorted { $0.0 < $1.0 }.prefix(1)) : thinCredits
+        return chosen.map { (index, clause, $0.1, $0.0) }
+    }
+
+    /// People's forms of the definition's bounds: the window bound, the objective and the tiers'
+    /// thresholds (percentages for ratios).
+    private static func annotateDefinition(_ definition: ElementView, ns: xmlNsPtr) {
+        let unit = definition.attribute("unit")
+        if let bound = definition.attribute("bound") {
+            setAttribute(definition.pointer, ns, "bound-display", exactDisplay(bound, unit: unit))
+        }
+        let measureUnit = definition.attribute("measure") == "mean" ? unit : "ratio"
+        if let objective = definition.attribute("objective") {
+            setAttribute(definition.pointer, ns, "objective-display", exactDisplay(objective, unit: measureUnit))
+        }
+        if let empty = definition.attribute("empty") {
+            let word = empty == "met" || empty == "breached"
+            setAttribute(definition.pointer, ns, "empty-display", word ? empty : exactDisplay(empty, unit: unit))
+        }
+        definition.forEachChild("tier") { tier in
+            if let threshold = tier.attribute("threshold") {
+                setAttribute(tier.pointer, ns, "threshold-display", exactDisplay(threshold, unit: measureUnit))
+            }
+        }
+    }
+
+    /// People's forms of a credit's figures: the amount and fee with separators, the measure that
+    /// chose the tier and the tier's threshold (percentages for ratios).
+    private static func annotateCredit(_ credit: ElementView, definition: ElementView?, ns: xmlNsPtr) {
+        if let amount = credit.attribute("amount") { setAttribute(credit.pointer, ns, "amount-display", PeopleNumbers.money(amount)) }
+        if let fee = credit.attribute("fee") { setAttribute(credit.pointer, ns, "fee-display", PeopleNumbers.money(fee)) }
+        if let charges = credit.attribute("charges") { setAttribute(credit.pointer, ns, "charges-display", PeopleNumbers.money(charges)) }
+        let measureKind = definition?.attribute("measure") ?? "attainment"
+        let unit = measureKind == "mean" ? definition?.attribute("unit") : "ratio"
+        let threshold = credit.attribute("tier-threshold")
+        if let measure = credit.attribute("measure") {
+            setAttribute(credit.pointer, ns, "measure-display", PeopleNumbers.display(measure, unit: unit, bound: threshold))
+            setAttribute(credit.pointer, ns, "measure-exact", unit == "ratio" ? (percentText(measure).map { $0 + "%" } ?? measure) : measure)
+        }
+        if let threshold { setAttribute(credit.pointer, ns, "threshold-display", exactDisplay(threshold, unit: unit)) }
+        if let worst = credit.firstChild("worst") {
+            let keys = worst.children.filter { $0.isReport("key") }.map { "\($0.attribute("field") ?? "") \($0.attribute("value") ?? "(absent)")" }
+            if !keys.isEmpty { setAttribute(credit.pointer, ns, "worst-group", keys.joined(separator: ", ")) }
+        }
+    }
+
+    /// The data's range over all traces, for the banner (`2026-03-14 00:00 – 12:21 UTC, 12.4 h`).
+    private static func annotateTraces(_ root: ElementView, summary: xmlNodePtr, ns: xmlNsPtr) throws {
+        var first: Int64?, last: Int64?
+        root.forEachChild("trace") { trace in
+            if let text = trace.attribute("first-record"), let t = CivilTime.parseInstant(text) { first = min(first ?? t, t) }
+            if let text = trace.attribute("last-record"), let t = CivilTime.parseInstant(text) { last = max(last ?? t, t) }
+        }
+        guard let first, let last else { return }
+        let element = try newChild(summary, ns, "data-range")
+        setAttribute(element, nil, "first", CivilTime.format(first))
+        setAttribute(element, nil, "last", CivilTime.format(last))
+        setAttribute(element, nil, "span", PeopleNumbers.duration(seconds: Rational(Int(last - first), 1_000_000_000)))
+    }
+
     /// The chart and the worst windows of one clause; returns the number of listed windows.
-    private static func annotateClause(_ clause: ElementView, document: ParsedXML, ns: xmlNsPtr) throws -> Int {
+    private static func annotateClause(_ clause: ElementView, document: ParsedXML, definition: ElementView?, tracePaths: [String],
+                                       ns: xmlNsPtr) throws -> Int {
         let bound = clause.firstChild("requirement").flatMap { RequirementBound.parse($0.text) }
         var windows: [ChartWindow] = []
         var unit: String?
@@ -96,7 +242,25 @@ enum RenderAnnotation {
             }
         }
         let chartUnit = unit ?? bound?.unit ?? ""
-        let chart = ChartData(windows: windows, unit: chartUnit, bound: bound)
+        // The chart spans the data's range (the covered cells), not only the listed windows, and
+        // shades the time without in-scope records.
+        var dataIntervals: [(Int64, Int64)] = []
+        var dataRange: (Int64, Int64)?
+        if let coverage = clause.firstChild("coverage") {
+            coverage.forEachChild("data") { data in
+                guard let s = data.attribute("start").flatMap(CivilTime.parseInstant),
+                      let e = data.attribute("end").flatMap(CivilTime.parseInstant), e > s else { return }
+                dataIntervals.append((s, e))
+            }
+            let firstRecord = coverage.attribute("first-record").flatMap(CivilTime.parseInstant)
+            let lastRecord = coverage.attribute("last-record").flatMap(CivilTime.parseInstant)
+            if let s = dataIntervals.first?.0 ?? firstRecord, let e = coverage.attribute("intervals-omitted") == nil
+                ? (dataIntervals.last?.1 ?? lastRecord.map { $0 + 1 }) : lastRecord.map({ $0 + 1 }) {
+                dataRange = (s, e)
+            }
+            if coverage.attribute("intervals-omitted") != nil { dataIntervals = [] }
+        }
+        let chart = ChartData(windows: windows, unit: chartUnit, bound: bound, range: dataRange, data: dataIntervals)
         let element = try newChild(clause.pointer, ns, "chart")
         let attributes: [(String, String?)] = [
             ("listed", String(chart.listed)), ("valued", String(chart.valued)), ("columns", String(chart.columns)),
@@ -116,6 +280,7 @@ enum RenderAnnotation {
             ("bound-y", chart.boundY.map(ChartData.px)), ("bound-label", chart.boundLabel),
             ("direction", bound?.direction.rawValue), ("aggregate", bound?.aggregate),
             ("clipped", String(chart.clipped)), ("clipped-above", chart.clippedAbove), ("clipped-maximum", chart.clippedMaximum),
+            ("gaps", chart.gaps > 0 ? String(chart.gaps) : nil),
         ]
         for case let (name, value?) in attributes { setAttribute(element, nil, name, value) }
         for tick in chart.yTicks {
@@ -147,10 +312,22 @@ enum RenderAnnotation {
             let view = ElementView(pointer: copy)
             if let observed = view.attribute("observed") {
                 let windowUnit = view.attribute("unit") ?? chartUnit
-                let display = windowUnit == "ratio" ? (percentText(observed).map { $0 + "%" } ?? observed) : observed + " " + windowUnit
-                setAttribute(copy, ns, "observed-display", display)
+                let exact = windowUnit == "ratio" ? (percentText(observed).map { $0 + "%" } ?? observed) : observed + " " + windowUnit
+                setAttribute(copy, ns, "observed-exact", exact)
+                let sameUnit = definition?.attribute("unit") == windowUnit
+                setAttribute(copy, ns, "observed-display",
+                             PeopleNumbers.display(observed, unit: windowUnit, bound: sameUnit ? definition?.attribute("bound") : nil))
             }
-            if let value = entry.value, let b = bound, b.unit == nil || b.unit == chartUnit, b.direction != .none {
+            annotateEvidence(view, definition: definition, tracePaths: tracePaths, ns: ns)
+            // How far beyond the bound, exactly when the report gives both in one unit.
+            if let observed = view.attribute("observed").flatMap({ Rational(decimal: $0) }),
+               let exactBound = definition?.attribute("bound").flatMap({ Rational(decimal: $0) }),
+               definition?.attribute("unit") == (view.attribute("unit") ?? chartUnit), let b = bound, b.direction != .none {
+                let excess = b.direction == .upper ? observed - exactBound : exactBound - observed
+                let ratio = chartUnit == "ratio"
+                let shown = PeopleNumbers.number(ratio ? excess * Rational(100) : excess, bound: Rational(0), percent: false)
+                setAttribute(copy, ns, "beyond-bound", (b.direction == .upper ? "+" : "−") + shown + (ratio ? " pp" : " " + chartUnit))
+            } else if let value = entry.value, let b = bound, b.unit == nil || b.unit == chartUnit, b.direction != .none {
                 let excess = b.direction == .upper ? value - b.value : b.value - value
                 let text = chartUnit == "ratio"
                     ? ChartData.format(excess * 100, unit: "", step: 0) + " pp"
@@ -160,6 +337,25 @@ enum RenderAnnotation {
         }
         setAttribute(worstElement, nil, "breached", clause.attribute("windows-breached") ?? "0")
         return windows.count
+    }
+
+    /// Each evidence value for people in the metric's unit (exact value and trace path beside it).
+    private static func annotateEvidence(_ window: ElementView, definition: ElementView?, tracePaths: [String], ns: xmlNsPtr) {
+        let unit = definition?.attribute("evidence-unit")
+        let metric = definition?.attribute("evidence-metric")
+        // A record's value is judged against the record condition of a share; against the clause's
+        // bound otherwise, when it has the same unit.
+        let bound = definition?.attribute("evidence-bound")
+            ?? (definition?.attribute("unit") == unit ? definition?.attribute("bound") : nil)
+        window.forEachChild("evidence") { evidence in
+            if metric != nil, let value = evidence.attribute("value") {
+                setAttribute(evidence.pointer, ns, "display", PeopleNumbers.display(value, unit: unit, bound: bound))
+                setAttribute(evidence.pointer, ns, "exact", value + (unit.map { " " + $0 } ?? ""))
+            }
+            if let t = evidence.attribute("trace").flatMap(Int.init), t >= 1, t <= tracePaths.count {
+                setAttribute(evidence.pointer, ns, "trace-path", tracePaths[t - 1])
+            }
+        }
     }
 
     /// How far a breached value lies beyond the bound, in the breaching direction; larger is worse.
@@ -195,6 +391,19 @@ enum RenderAnnotation {
         }
         setAttribute(element, nil, "signature", signature)
         setAttribute(element, nil, "holds", check.holds ? "yes" : "no")
+        // A signature checked against the key the report embeds proves only that whoever holds that
+        // key signed it: the page says it is not independently trusted.
+        if case .valid(_, let trusted) = check.signature { setAttribute(element, nil, "trusted", trusted ? "yes" : "no") }
+        // Sealed but not intact: every figure on the page is untrustworthy.
+        setAttribute(element, nil, "failed", check.digest != .absent && !check.holds ? "yes" : "no")
+    }
+
+    /// A bound the contract states, exactly: a ratio as a percentage (`0.995` → `99.5%`), other
+    /// values with their unit. Contract terms are never rounded.
+    static func exactDisplay(_ text: String, unit: String?) -> String {
+        if unit == "ratio", let percent = percentText(text) { return percent + "%" }
+        guard let unit, !unit.isEmpty, unit != "ratio" else { return text }
+        return text + " " + unit
     }
 
     /// A decimal fraction as a percentage, exactly (`0.9931` → `99.31`); nil for other text.

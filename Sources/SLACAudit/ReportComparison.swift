@@ -36,6 +36,13 @@ public struct ReportComparison: Sendable, Equatable {
         return document.root?.attribute("windows").flatMap(WindowSelection.init(rawValue:)) ?? .breached
     }
 
+    /// Whether the report was made with the repeated-id check (`--check-ids`): its traces carry
+    /// `repeated-ids`, so the recomputed report must count them too.
+    public static func checksRepeatedIDs(_ report: [UInt8]) throws(ReportReadError) -> Bool {
+        let document = try SafeXML.parseReport(report, validate: false)
+        return document.root?.children.contains { $0.isReport("trace") && $0.attribute("repeated-ids") != nil } ?? false
+    }
+
     /// Compares `report` (untrusted; its integrity element is ignored) with `expected`, the
     /// report the inputs give. Element by element in document order: every attribute and text,
     /// except `path` on traces and rejected records (the inputs may be given under other paths;
@@ -73,6 +80,9 @@ private struct Comparer {
         if reportVersion != inputsVersion {
             notes.append("the report was written by slac \(reportVersion ?? "?"), this is slac \(inputsVersion ?? "?")")
         }
+        if let signer = a.attribute("signer") {
+            notes.append("the report names its signer `\(signer)` (a statement of the report, not a figure; the signature check above says whether the key holds)")
+        }
         // Digests first: with another contract or other traces nothing else is meaningful.
         let contractA = a.firstChild("contract")?.attribute("sha256"), contractB = b.firstChild("contract")?.attribute("sha256")
         if contractA != contractB {
@@ -103,7 +113,7 @@ private struct Comparer {
         if name == "clause" { clauses += 1 }
         var ignored: Set<String> = []
         switch name {
-        case "report": ignored = ["tool-version", "generated"]
+        case "report": ignored = ["tool-version", "generated", "signer"]
         case "trace", "rejected": ignored = ["path"]
         default: break
         }

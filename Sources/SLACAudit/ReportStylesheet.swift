@@ -49,6 +49,7 @@ enum ReportStylesheet {
         <style><xsl:call-template name="css"/></style>
       </head>
       <body>
+        <xsl:if test="v:integrity-check/@failed = 'yes'"><xsl:attribute name="class">integrity-failed</xsl:attribute></xsl:if>
         <xsl:call-template name="banner"/>
         <main>
           <xsl:call-template name="clause-overview"/>
@@ -73,6 +74,14 @@ enum ReportStylesheet {
   <xsl:template name="banner">
     <xsl:variable name="summary" select="v:summary"/>
     <header class="banner verdict-{@verdict}">
+      <xsl:if test="v:integrity-check/@failed = 'yes'">
+        <p class="untrusted-notice">
+          <strong>INTEGRITY CHECK FAILED.</strong>
+          <xsl:text> This report was changed after it was sealed (or its signature does not hold): the verdict, credits and
+            every figure below are untrustworthy and shown struck through. Do not rely on them; see </xsl:text>
+          <a href="#integrity">Integrity</a><xsl:text>.</xsl:text>
+        </p>
+      </xsl:if>
       <div class="verdict-line">
         <span class="verdict-word">
           <xsl:call-template name="verdict-word"><xsl:with-param name="verdict" select="@verdict"/></xsl:call-template>
@@ -114,8 +123,11 @@ enum ReportStylesheet {
               <xsl:when test="$summary/v:credit-total">
                 <xsl:for-each select="$summary/v:credit-total">
                   <xsl:if test="position() &gt; 1"><xsl:text> + </xsl:text></xsl:if>
-                  <strong><xsl:value-of select="@amount"/><xsl:text> </xsl:text><xsl:value-of select="@currency"/></strong>
+                  <strong class="fig" title="{@amount} {@currency}"><xsl:value-of select="@display"/><xsl:text> </xsl:text><xsl:value-of select="@currency"/></strong>
                 </xsl:for-each>
+                <xsl:if test="$summary/v:thin-coverage[@kind = 'credit']">
+                  <br/><span class="warn">resting on little data (below)</span>
+                </xsl:if>
               </xsl:when>
               <xsl:otherwise>none</xsl:otherwise>
             </xsl:choose>
@@ -132,6 +144,19 @@ enum ReportStylesheet {
             <xsl:text>, </xsl:text>
             <xsl:value-of select="format-number(sum(r:trace/@rejected), '#,##0')"/>
             <xsl:text> rejected</xsl:text>
+            <xsl:if test="$summary/v:data-range">
+              <br/>
+              <span class="data-range">
+                <xsl:text>data </xsl:text>
+                <xsl:call-template name="instant"><xsl:with-param name="t" select="$summary/v:data-range/@first"/></xsl:call-template>
+                <xsl:text> to </xsl:text>
+                <xsl:call-template name="instant"><xsl:with-param name="t" select="$summary/v:data-range/@last"/></xsl:call-template>
+                <xsl:text> (</xsl:text><xsl:value-of select="$summary/v:data-range/@span"/><xsl:text>)</xsl:text>
+              </span>
+            </xsl:if>
+            <xsl:if test="sum(r:trace/@repeated-ids) &gt; 0">
+              <br/><span class="warn"><xsl:value-of select="format-number(sum(r:trace/@repeated-ids), '#,##0')"/> repeated ids</span>
+            </xsl:if>
           </dd>
         </div>
         <div>
@@ -149,9 +174,47 @@ enum ReportStylesheet {
             </xsl:if>
             <xsl:text> · lists </xsl:text>
             <xsl:call-template name="window-selection"/>
+            <xsl:if test="@signer">
+              <br/><xsl:text>signer named in the report: </xsl:text><xsl:value-of select="@signer"/>
+            </xsl:if>
           </dd>
         </div>
       </dl>
+      <xsl:if test="$summary/v:thin-coverage">
+        <div class="coverage-alert">
+          <p class="coverage-alert-title">Verdicts and credits resting on little data</p>
+          <ul>
+            <xsl:for-each select="$summary/v:thin-coverage">
+              <li>
+                <xsl:text>Clause </xsl:text>
+                <a href="#clause-{@clause}"><xsl:value-of select="@ref"/><xsl:text> </xsl:text><xsl:value-of select="@name"/></a>
+                <xsl:text>: the </xsl:text>
+                <xsl:choose>
+                  <xsl:when test="@kind = 'credit'">
+                    <xsl:text>credit of </xsl:text>
+                    <strong class="fig" title="{@amount} {@currency}"><xsl:value-of select="@amount-display"/><xsl:text> </xsl:text><xsl:value-of select="@currency"/></strong>
+                    <xsl:text> for </xsl:text>
+                  </xsl:when>
+                  <xsl:otherwise>
+                    <xsl:text>breached verdict</xsl:text>
+                    <xsl:if test="@group"><xsl:text> of </xsl:text><xsl:value-of select="@group"/></xsl:if>
+                    <xsl:text> for </xsl:text>
+                  </xsl:otherwise>
+                </xsl:choose>
+                <xsl:call-template name="range"/>
+                <xsl:text> rests on data in </xsl:text>
+                <strong><xsl:value-of select="@covered-display"/></strong>
+                <xsl:text> of the period's </xsl:text>
+                <xsl:value-of select="@period-display"/>
+                <xsl:text>: </xsl:text><strong><xsl:value-of select="@coverage-percent"/></strong><xsl:text> of the period had in-scope records.</xsl:text>
+              </li>
+            </xsl:for-each>
+          </ul>
+          <p class="note">Coverage counts the time, within the contract term, of the clause's windows (or hours, for longer
+            windows) holding at least one in-scope record. A period with little data is still judged on the windows it has;
+            whether that is fair is for the parties to decide.</p>
+        </div>
+      </xsl:if>
     </header>
   </xsl:template>
 
@@ -162,13 +225,16 @@ enum ReportStylesheet {
         <span class="warn">not sealed</span><xsl:text> (no digest in the report)</xsl:text>
       </xsl:when>
       <xsl:when test="$check/@holds = 'yes' and $check/@signature = 'valid'">
-        <span class="ok">digest matches, signature valid</span><xsl:text> (embedded key)</xsl:text>
+        <span class="ok">digest matches</span><xsl:text>; signature valid for the key embedded in the report, </xsl:text>
+        <span class="warn">not independently trusted</span>
+        <xsl:text> (anyone can sign with a key of their own; check it with the signer's key: </xsl:text>
+        <code>slac verify-report --public-key</code><xsl:text>)</xsl:text>
       </xsl:when>
       <xsl:when test="$check/@holds = 'yes'">
         <span class="ok">digest matches</span><xsl:text> (not signed)</xsl:text>
       </xsl:when>
       <xsl:otherwise>
-        <span class="bad">FAILED: the report was changed after it was sealed</span>
+        <span class="bad">FAILED: the report was changed after it was sealed, or its signature does not hold; its figures are untrustworthy</span>
       </xsl:otherwise>
     </xsl:choose>
   </xsl:template>
@@ -183,7 +249,7 @@ enum ReportStylesheet {
           <tr>
             <th>Clause</th><th>Requirement</th><th>Verdict</th>
             <th class="num">Windows met</th><th class="num">breached</th><th class="num">insufficient</th>
-            <th class="num">Worst attainment</th><th class="num">Credit due</th>
+            <th class="num">Worst attainment</th><th class="num">Data in the period</th><th class="num">Credit due</th>
           </tr>
         </thead>
         <tbody>
@@ -195,20 +261,30 @@ enum ReportStylesheet {
               <td class="num"><xsl:value-of select="format-number(@windows-met, '#,##0')"/></td>
               <td class="num"><xsl:value-of select="format-number(@windows-breached, '#,##0')"/></td>
               <td class="num"><xsl:value-of select="format-number(@windows-insufficient, '#,##0')"/></td>
-              <td class="num">
-                <xsl:for-each select="r:period[@attainment]">
-                  <xsl:sort select="@attainment" data-type="number" order="ascending"/>
-                  <xsl:if test="position() = 1"><xsl:value-of select="@v:attainment-percent"/>%</xsl:if>
-                </xsl:for-each>
+              <td class="num fig">
+                <xsl:if test="@v:worst-attainment">
+                  <span title="{@v:worst-attainment-exact}"><xsl:value-of select="@v:worst-attainment"/></span>
+                </xsl:if>
                 <xsl:if test="@v:worst-measure">
                   <xsl:value-of select="r:period[@measure-kind][1]/@measure-kind"/><xsl:text> </xsl:text><xsl:value-of select="@v:worst-measure"/>
                 </xsl:if>
                 <xsl:if test="not(r:period[@attainment]) and not(@v:worst-measure)">—</xsl:if>
               </td>
               <td class="num">
+                <xsl:choose>
+                  <xsl:when test="@v:lowest-coverage">
+                    <span title="the lowest coverage of any period and group of the clause">
+                      <xsl:if test="@v:thin = 'yes'"><xsl:attribute name="class">warn</xsl:attribute></xsl:if>
+                      <xsl:value-of select="@v:lowest-coverage"/>
+                    </span>
+                  </xsl:when>
+                  <xsl:otherwise>—</xsl:otherwise>
+                </xsl:choose>
+              </td>
+              <td class="num fig">
                 <xsl:for-each select="r:credit">
                   <xsl:if test="position() &gt; 1"><br/></xsl:if>
-                  <xsl:value-of select="@amount"/><xsl:text> </xsl:text><xsl:value-of select="@currency"/>
+                  <span title="{@amount} {@currency}"><xsl:value-of select="@v:amount-display"/><xsl:text> </xsl:text><xsl:value-of select="@currency"/></span>
                 </xsl:for-each>
                 <xsl:if test="not(r:credit)">—</xsl:if>
               </td>
@@ -241,7 +317,31 @@ enum ReportStylesheet {
             </td>
           </tr>
         </xsl:if>
+        <xsl:if test="r:contract/@fee">
+          <tr>
+            <th>Fee (the base of credits of the fee)</th>
+            <td><span class="fig" title="{r:contract/@fee}"><xsl:value-of select="r:contract/@v:fee-display"/></span><xsl:text> </xsl:text><xsl:value-of select="r:contract/@fee-currency"/><xsl:text> per month</xsl:text></td>
+          </tr>
+        </xsl:if>
+        <xsl:for-each select="r:contract/r:price">
+          <tr>
+            <th>Price</th>
+            <td><code><xsl:value-of select="@text"/></code><xsl:text> (</xsl:text><xsl:value-of select="@per-token"/><xsl:text> </xsl:text><xsl:value-of select="@currency"/><xsl:text> per token of </xsl:text><code><xsl:value-of select="@field"/></code><xsl:text>)</xsl:text></td>
+          </tr>
+        </xsl:for-each>
       </table>
+
+      <xsl:if test="r:contract/r:exclusion">
+        <h3>Exclusions of the contract (every clause)</h3>
+        <p class="note">Records removed before any clause sees them. Each record is counted under the first exclusion
+          that removes it, in this order, so the counts add up to the excluded records of the accounting below.</p>
+        <table class="data">
+          <thead><tr><th>Exclusion</th><th class="num">Records removed</th></tr></thead>
+          <tbody>
+            <xsl:for-each select="r:contract/r:exclusion"><xsl:call-template name="exclusion-row"/></xsl:for-each>
+          </tbody>
+        </table>
+      </xsl:if>
 
       <h3>Record accounting</h3>
       <p class="note">Every record read is accepted, rejected (malformed) or outside the contract term; excluded records
@@ -273,6 +373,33 @@ enum ReportStylesheet {
               <td class="num"><xsl:value-of select="format-number(@outside-term, '#,##0')"/></td>
               <td class="num"><xsl:value-of select="format-number(@excluded, '#,##0')"/></td>
             </tr>
+            <xsl:if test="@first-record">
+              <tr class="subrow">
+                <td colspan="8">
+                  <xsl:text>Accepted records from </xsl:text>
+                  <xsl:call-template name="instant"><xsl:with-param name="t" select="@first-record"/></xsl:call-template>
+                  <xsl:text> to </xsl:text>
+                  <xsl:call-template name="instant"><xsl:with-param name="t" select="@last-record"/></xsl:call-template>
+                  <xsl:text> UTC.</xsl:text>
+                </td>
+              </tr>
+            </xsl:if>
+            <xsl:if test="@repeated-ids &gt; 0">
+              <tr class="subrow">
+                <td colspan="8">
+                  <span class="warn"><xsl:value-of select="format-number(@repeated-ids, '#,##0')"/> record<xsl:if test="@repeated-ids != 1">s</xsl:if> of this trace repeat an id</span>
+                  <xsl:text> already seen in this run (double-logged requests are counted twice): </xsl:text>
+                  <xsl:for-each select="r:repeated-id">
+                    <xsl:if test="position() &gt; 1"><xsl:text>, </xsl:text></xsl:if>
+                    <code><xsl:value-of select="@id"/></code>
+                  </xsl:for-each>
+                  <xsl:if test="@repeated-ids &gt; count(r:repeated-id)"><xsl:text>, …</xsl:text></xsl:if>
+                </td>
+              </tr>
+            </xsl:if>
+            <xsl:if test="@repeated-ids = 0">
+              <tr class="subrow"><td colspan="8" class="note">No record of this trace repeats an id seen before in this run.</td></tr>
+            </xsl:if>
           </xsl:for-each>
         </tbody>
         <xsl:if test="count(r:trace) &gt; 1">
@@ -313,6 +440,8 @@ enum ReportStylesheet {
         <code><xsl:value-of select="r:requirement"/></code>
         <span class="label">per window</span>
       </p>
+      <xsl:apply-templates select="r:definition"/>
+      <xsl:apply-templates select="r:coverage"/>
       <p class="counts">
         <xsl:choose>
           <xsl:when test="@windows-valued">
@@ -346,12 +475,13 @@ enum ReportStylesheet {
       </xsl:if>
       <xsl:choose>
         <xsl:when test="r:period[@measure-kind]">
-          <table class="data">
+          <table class="data compact">
             <thead>
               <tr>
                 <th>Period</th><th>Group</th><th>Measure</th>
                 <th class="num">Intervals</th><th class="num">without data</th><th class="num">down</th>
                 <th class="num">Value</th><th class="num">Objective</th><th class="num">Charges</th><th>Verdict</th>
+                <th class="num">Data</th>
               </tr>
             </thead>
             <tbody>
@@ -363,10 +493,11 @@ enum ReportStylesheet {
                   <td class="num"><xsl:value-of select="format-number(@intervals, '#,##0')"/></td>
                   <td class="num"><xsl:value-of select="format-number(@empty, '#,##0')"/></td>
                   <td class="num"><xsl:value-of select="format-number(@down, '#,##0')"/></td>
-                  <td class="num"><span title="{@measure}"><xsl:value-of select="@v:measure-display"/></span></td>
-                  <td class="num"><span title="{@objective}"><xsl:value-of select="@objective-comparison"/><xsl:text> </xsl:text><xsl:value-of select="@v:objective-percent"/><xsl:if test="not(@unit) or @unit = 'ratio'">%</xsl:if></span></td>
-                  <td class="num"><xsl:if test="@charges"><xsl:value-of select="@charges"/><xsl:text> </xsl:text><xsl:value-of select="@currency"/></xsl:if></td>
+                  <td class="num fig"><span title="{@v:measure-exact}"><xsl:value-of select="@v:measure-display"/></span></td>
+                  <td class="num"><span title="{@objective}"><xsl:value-of select="@objective-comparison"/><xsl:text> </xsl:text><xsl:value-of select="@v:objective-display"/></span></td>
+                  <td class="num fig"><xsl:if test="@charges"><span title="{@charges}"><xsl:value-of select="@v:charges-display"/></span><xsl:text> </xsl:text><xsl:value-of select="@currency"/></xsl:if></td>
                   <td><xsl:call-template name="badge"><xsl:with-param name="verdict" select="@verdict"/></xsl:call-template></td>
+                  <td class="num"><xsl:call-template name="coverage-cell"><xsl:with-param name="compact" select="true()"/></xsl:call-template></td>
                 </tr>
               </xsl:for-each>
             </tbody>
@@ -379,6 +510,7 @@ enum ReportStylesheet {
                 <th>Period</th><th>Group</th>
                 <th class="num">Windows met</th><th class="num">breached</th>
                 <th class="num">Attainment</th><th class="num">Objective</th><th>Verdict</th>
+                <th class="num">Data in the period</th>
               </tr>
             </thead>
             <tbody>
@@ -388,16 +520,17 @@ enum ReportStylesheet {
                   <td class="group"><xsl:call-template name="group"/></td>
                   <td class="num"><xsl:value-of select="@windows-met"/></td>
                   <td class="num"><xsl:value-of select="@windows-breached"/></td>
-                  <td class="num">
+                  <td class="num fig">
                     <xsl:choose>
                       <xsl:when test="@attainment">
-                        <span title="{@attainment}"><xsl:value-of select="@v:attainment-percent"/>%</span>
+                        <span title="{@v:attainment-percent}% = {@windows-met}/({@windows-met} + {@windows-breached}) = {@attainment}"><xsl:value-of select="@v:attainment-display"/></span>
                       </xsl:when>
                       <xsl:otherwise>—</xsl:otherwise>
                     </xsl:choose>
                   </td>
-                  <td class="num"><span title="{@objective}"><xsl:value-of select="@v:objective-percent"/>%</span></td>
+                  <td class="num"><span title="{@objective}">≥ <xsl:value-of select="@v:objective-display"/></span></td>
                   <td><xsl:call-template name="badge"><xsl:with-param name="verdict" select="@verdict"/></xsl:call-template></td>
+                  <td class="num"><xsl:call-template name="coverage-cell"/></td>
                 </tr>
               </xsl:for-each>
             </tbody>
@@ -410,14 +543,15 @@ enum ReportStylesheet {
       <xsl:choose>
         <xsl:when test="r:credit[@of = 'charges']">
           <table class="data">
-            <thead><tr><th>Period</th><th>Group</th><th class="num">Percent</th><th class="num">Amount</th></tr></thead>
+            <thead><tr><th>Period</th><th>Group</th><th>How the amount follows</th><th class="num">Amount</th><th class="num">Data in the period</th></tr></thead>
             <tbody>
               <xsl:for-each select="r:credit">
                 <tr>
                   <td class="when"><xsl:call-template name="range"/></td>
                   <td class="group"><xsl:if test="r:key"><xsl:call-template name="group"/></xsl:if></td>
-                  <td class="num"><xsl:value-of select="@percent"/>%<xsl:choose><xsl:when test="@of = 'charges'"> of charges <xsl:value-of select="@charges"/></xsl:when><xsl:otherwise> of fee</xsl:otherwise></xsl:choose></td>
-                  <td class="num"><strong><xsl:value-of select="@amount"/><xsl:text> </xsl:text><xsl:value-of select="@currency"/></strong></td>
+                  <td class="fig"><xsl:call-template name="credit-derivation"/></td>
+                  <td class="num"><strong class="fig" title="{@amount} {@currency}"><xsl:value-of select="@v:amount-display"/><xsl:text> </xsl:text><xsl:value-of select="@currency"/></strong></td>
+                  <td class="num"><xsl:call-template name="coverage-cell"/></td>
                 </tr>
               </xsl:for-each>
             </tbody>
@@ -425,13 +559,14 @@ enum ReportStylesheet {
         </xsl:when>
         <xsl:when test="r:credit">
           <table class="data">
-            <thead><tr><th>Month</th><th class="num">Percent of fee</th><th class="num">Amount</th></tr></thead>
+            <thead><tr><th>Month</th><th>How the amount follows</th><th class="num">Amount</th><th class="num">Data in the month</th></tr></thead>
             <tbody>
               <xsl:for-each select="r:credit">
                 <tr>
                   <td class="when"><xsl:call-template name="range"/></td>
-                  <td class="num"><xsl:value-of select="@percent"/>%</td>
-                  <td class="num"><strong><xsl:value-of select="@amount"/><xsl:text> </xsl:text><xsl:value-of select="@currency"/></strong></td>
+                  <td class="fig"><xsl:call-template name="credit-derivation"/></td>
+                  <td class="num"><strong class="fig" title="{@amount} {@currency}"><xsl:value-of select="@v:amount-display"/><xsl:text> </xsl:text><xsl:value-of select="@currency"/></strong></td>
+                  <td class="num"><xsl:call-template name="coverage-cell"/></td>
                 </tr>
               </xsl:for-each>
             </tbody>
@@ -501,6 +636,7 @@ enum ReportStylesheet {
             <span class="key"><span class="swatch breached"></span>breached</span>
             <span class="key"><span class="swatch insufficient"></span>insufficient (not judged)</span>
             <xsl:if test="@bound-y"><span class="key"><span class="swatch bound"></span>bound</span></xsl:if>
+            <xsl:if test="@gaps"><span class="key"><span class="swatch nodata"></span>no in-scope record (a gap in the data)</span></xsl:if>
             <br/>
             <xsl:text>Each bar spans the lowest to the highest observed value</xsl:text>
             <xsl:if test="@aggregate">
@@ -518,7 +654,7 @@ enum ReportStylesheet {
             <xsl:call-template name="instant"><xsl:with-param name="t" select="@from"/></xsl:call-template>
             <xsl:text> to </xsl:text>
             <xsl:call-template name="instant"><xsl:with-param name="t" select="@to"/></xsl:call-template>
-            <xsl:text> UTC. The strips below the plot mark columns holding breached and insufficient windows.</xsl:text>
+            <xsl:text> UTC: the time axis spans the clause's data. The strips below the plot mark columns holding breached and insufficient windows.</xsl:text>
             <xsl:if test="@valued != @listed">
               <xsl:text> </xsl:text>
               <xsl:value-of select="format-number(@listed - @valued, '#,##0')"/>
@@ -558,7 +694,15 @@ enum ReportStylesheet {
           <xsl:if test="@breached &gt; count(r:window)">
             <xsl:text> (of </xsl:text><xsl:value-of select="format-number(@breached, '#,##0')"/><xsl:text>)</xsl:text>
           </xsl:if>
-          <xsl:text>, with the ids and values of their worst records.</xsl:text>
+          <xsl:text>, with the ids and values of their worst records (rounded; hover for the exact value).</xsl:text>
+          <xsl:if test="r:window[@numerator]">
+            <xsl:text> For a share, the requests column counts every in-scope request of the window; the share is taken over
+              those where the condition could be decided (a request without the metric's fields is undecided and not counted),
+              and the records listed are those farthest from passing.</xsl:text>
+          </xsl:if>
+          <xsl:if test="/r:report/r:trace[2]">
+            <xsl:text> Each record names the trace it came from.</xsl:text>
+          </xsl:if>
         </p>
         <table class="data evidence">
           <thead>
@@ -575,17 +719,35 @@ enum ReportStylesheet {
                 <td class="when"><xsl:call-template name="range"/></td>
                 <td class="group"><xsl:call-template name="group"/></td>
                 <td class="num"><xsl:value-of select="format-number(@count, '#,##0')"/></td>
-                <td class="num bad">
-                  <xsl:value-of select="@v:observed-display"/>
+                <td class="num bad fig">
+                  <span title="exact: {@v:observed-exact}"><xsl:value-of select="@v:observed-display"/></span>
                   <xsl:if test="@numerator">
-                    <span class="fraction"><xsl:text> (</xsl:text><xsl:value-of select="@numerator"/>/<xsl:value-of select="@denominator"/><xsl:text>)</xsl:text></span>
+                    <br/>
+                    <span class="fraction">
+                      <xsl:value-of select="format-number(@numerator, '#,##0')"/>
+                      <xsl:text> of </xsl:text>
+                      <xsl:value-of select="format-number(@denominator, '#,##0')"/>
+                      <xsl:text> met the condition</xsl:text>
+                      <xsl:if test="@count &gt; @denominator">
+                        <xsl:text>; </xsl:text>
+                        <xsl:value-of select="format-number(@count - @denominator, '#,##0')"/>
+                        <xsl:text> undecided (no value), not counted</xsl:text>
+                      </xsl:if>
+                    </span>
                   </xsl:if>
                 </td>
-                <td class="num"><xsl:value-of select="@v:beyond-bound"/></td>
+                <td class="num fig"><xsl:value-of select="@v:beyond-bound"/></td>
                 <td class="records">
                   <xsl:for-each select="r:evidence">
                     <xsl:if test="position() &gt; 1"><xsl:text>, </xsl:text></xsl:if>
-                    <code><xsl:value-of select="@id"/></code><xsl:text>: </xsl:text><xsl:value-of select="@value"/>
+                    <code><xsl:value-of select="@id"/></code>
+                    <xsl:if test="@v:display">
+                      <xsl:text>: </xsl:text>
+                      <span class="fig" title="exact: {@v:exact}"><xsl:value-of select="@v:display"/></span>
+                    </xsl:if>
+                    <xsl:if test="@v:trace-path">
+                      <span class="trace-name" title="trace {@trace}: {@v:trace-path}"><xsl:text> [</xsl:text><xsl:value-of select="@v:trace-path"/><xsl:text>]</xsl:text></span>
+                    </xsl:if>
                   </xsl:for-each>
                   <xsl:if test="not(r:evidence)">—</xsl:if>
                 </td>
@@ -664,11 +826,23 @@ enum ReportStylesheet {
               <xsl:when test="$seal/@signature">
                 <tr><th>Signature</th><td><xsl:value-of select="$seal/@signature-algorithm"/><xsl:text> </xsl:text>
                   <xsl:choose>
-                    <xsl:when test="$check/@signature = 'valid'"><span class="ok">valid for the embedded key</span></xsl:when>
+                    <xsl:when test="$check/@signature = 'valid'">
+                      <span class="ok">valid for the key embedded in the report</span><xsl:text>, </xsl:text>
+                      <span class="warn">not independently trusted</span>
+                      <xsl:text>: the page checked the signature against the key the report itself carries, so anyone who changed
+                        the report could have re-signed it with a key of their own. Only a check against the signer's key, obtained
+                        independently, shows who signed it.</xsl:text>
+                    </xsl:when>
                     <xsl:otherwise><span class="bad">INVALID</span></xsl:otherwise>
                   </xsl:choose>
                 </td></tr>
-                <tr><th>Signer's public key</th><td><code class="digest"><xsl:value-of select="$seal/@public-key"/></code></td></tr>
+                <tr><th>Signer's public key</th><td><code class="digest"><xsl:value-of select="$seal/@public-key"/></code> (embedded in the report)</td></tr>
+                <xsl:if test="/r:report/@signer">
+                  <tr><th>Signer</th><td><xsl:value-of select="/r:report/@signer"/><xsl:text> (as the signed part of the report states it)</xsl:text></td></tr>
+                </xsl:if>
+                <xsl:if test="/r:report/@generated">
+                  <tr><th>Written at</th><td><xsl:call-template name="instant"><xsl:with-param name="t" select="/r:report/@generated"/></xsl:call-template><xsl:text> UTC (as the signed part of the report states it)</xsl:text></td></tr>
+                </xsl:if>
               </xsl:when>
               <xsl:otherwise><tr><th>Signature</th><td>not signed</td></tr></xsl:otherwise>
             </xsl:choose>
@@ -679,6 +853,222 @@ enum ReportStylesheet {
         report, run <code>slac verify-report REPORT.xml --public-key SIGNER.pub</code> with the signer's key obtained
         independently, and <code>--recompute --contract CONTRACT.sla TRACE…</code> to reproduce every figure.</p>
     </section>
+  </xsl:template>
+
+  <!-- ============================================================ clause definition and coverage -->
+
+  <xsl:template match="r:definition">
+    <xsl:variable name="clause" select=".."/>
+    <table class="kv definition">
+      <caption>How this clause is judged</caption>
+      <tr>
+        <th>Records in scope</th>
+        <td>
+          <xsl:choose>
+            <xsl:when test="@scope"><code><xsl:value-of select="@scope"/></code></xsl:when>
+            <xsl:otherwise>every record</xsl:otherwise>
+          </xsl:choose>
+          <xsl:text>, after the exclusions</xsl:text>
+        </td>
+      </tr>
+      <tr>
+        <th>Windows</th>
+        <td>
+          <xsl:choose>
+            <xsl:when test="@window = 'term'">one window over the whole term</xsl:when>
+            <xsl:when test="starts-with(@window, 'calendar')">every <xsl:value-of select="@window"/> in <xsl:value-of select="/r:report/r:contract/@timezone"/></xsl:when>
+            <xsl:otherwise>every <xsl:value-of select="@window"/> (on the UTC clock from the epoch)</xsl:otherwise>
+          </xsl:choose>
+          <xsl:choose>
+            <xsl:when test="@per"><xsl:text>, separately per </xsl:text><code><xsl:value-of select="@per"/></code></xsl:when>
+            <xsl:otherwise><xsl:text>, all records together</xsl:text></xsl:otherwise>
+          </xsl:choose>
+        </td>
+      </tr>
+      <tr>
+        <th>Each window</th>
+        <td>
+          <xsl:choose>
+            <xsl:when test="@valued = 'true'">is given the value <code><xsl:value-of select="@aggregate"/></code> (no verdict)</xsl:when>
+            <xsl:otherwise>
+              <xsl:text>is met when </xsl:text><code><xsl:value-of select="@aggregate"/><xsl:text> </xsl:text><xsl:value-of select="@comparison"/><xsl:text> </xsl:text><xsl:value-of select="@bound"/><xsl:if test="@unit != 'ratio'"><xsl:text> </xsl:text><xsl:value-of select="@unit"/></xsl:if></code>
+              <xsl:if test="@unit = 'ratio'"><xsl:text> (a fraction: </xsl:text><xsl:value-of select="@bound"/><xsl:text> is </xsl:text><xsl:value-of select="@v:bound-display"/><xsl:text>)</xsl:text></xsl:if>
+              <xsl:text>, else breached</xsl:text>
+            </xsl:otherwise>
+          </xsl:choose>
+          <xsl:choose>
+            <xsl:when test="@minimum &gt; 0">
+              <xsl:text>; a window with fewer than </xsl:text><xsl:value-of select="@minimum"/><xsl:text> in-scope requests is insufficient and not judged</xsl:text>
+            </xsl:when>
+            <xsl:otherwise><xsl:text>; a window without a value is insufficient and not judged</xsl:text></xsl:otherwise>
+          </xsl:choose>
+        </td>
+      </tr>
+      <tr>
+        <th>Objective</th>
+        <td>
+          <xsl:choose>
+            <xsl:when test="@measure = 'attainment' and not(@empty)">
+              <xsl:text>attainment (met windows ÷ judged windows, per group) </xsl:text>
+            </xsl:when>
+            <xsl:otherwise><xsl:value-of select="@measure"/><xsl:text> </xsl:text></xsl:otherwise>
+          </xsl:choose>
+          <xsl:value-of select="@objective-comparison"/><xsl:text> </xsl:text><xsl:value-of select="@v:objective-display"/>
+          <xsl:text> per </xsl:text><xsl:value-of select="translate(@period, '-', ' ')"/>
+          <xsl:if test="@empty"><xsl:text>; an interval without data counts as </xsl:text><xsl:value-of select="@v:empty-display"/></xsl:if>
+          <xsl:if test="@downtime-after"><xsl:text>; down after </xsl:text><xsl:value-of select="@downtime-after"/><xsl:text> breached intervals in a row</xsl:text></xsl:if>
+        </td>
+      </tr>
+      <tr>
+        <th>Credit tiers</th>
+        <td>
+          <xsl:choose>
+            <xsl:when test="r:tier">
+              <ol class="tiers">
+                <xsl:for-each select="r:tier">
+                  <li>
+                    <strong><xsl:value-of select="@percent"/>%</strong>
+                    <xsl:choose>
+                      <xsl:when test="@of = 'charges'"><xsl:text> of the group's usage charges</xsl:text></xsl:when>
+                      <xsl:otherwise>
+                        <xsl:text> of the fee</xsl:text>
+                        <xsl:if test="/r:report/r:contract/@fee">
+                          <xsl:text> (</xsl:text><span class="fig" title="{/r:report/r:contract/@fee}"><xsl:value-of select="/r:report/r:contract/@v:fee-display"/></span><xsl:text> </xsl:text><xsl:value-of select="/r:report/r:contract/@fee-currency"/><xsl:text> per month)</xsl:text>
+                        </xsl:if>
+                      </xsl:otherwise>
+                    </xsl:choose>
+                    <xsl:text> when the </xsl:text><xsl:value-of select="../@measure"/><xsl:text> is </xsl:text>
+                    <xsl:value-of select="@comparison"/><xsl:text> </xsl:text><span title="{@threshold}"><xsl:value-of select="@v:threshold-display"/></span>
+                  </li>
+                </xsl:for-each>
+              </ol>
+              <span class="note">
+                <xsl:text>The first tier that applies, in this order (worst threshold first), is due</xsl:text>
+                <xsl:choose>
+                  <xsl:when test="r:tier[@of = 'charges']">; per period and group, on that group's charges.</xsl:when>
+                  <xsl:otherwise>; once per calendar month, chosen by the worst group's measure.</xsl:otherwise>
+                </xsl:choose>
+              </span>
+            </xsl:when>
+            <xsl:otherwise>none</xsl:otherwise>
+          </xsl:choose>
+        </td>
+      </tr>
+      <tr>
+        <th>Exclusions</th>
+        <td>
+          <xsl:choose>
+            <xsl:when test="/r:report/r:contract/r:exclusion or r:exclusion">
+              <table class="inner">
+                <xsl:for-each select="/r:report/r:contract/r:exclusion">
+                  <xsl:call-template name="exclusion-row"><xsl:with-param name="level" select="'contract'"/></xsl:call-template>
+                </xsl:for-each>
+                <xsl:for-each select="r:exclusion">
+                  <xsl:call-template name="exclusion-row"><xsl:with-param name="level" select="'clause'"/></xsl:call-template>
+                </xsl:for-each>
+              </table>
+            </xsl:when>
+            <xsl:otherwise>none</xsl:otherwise>
+          </xsl:choose>
+        </td>
+      </tr>
+    </table>
+  </xsl:template>
+
+  <xsl:template name="exclusion-row">
+    <xsl:param name="level"/>
+    <tr>
+      <td>
+        <xsl:choose>
+          <xsl:when test="@kind = 'maintenance'">
+            <xsl:text>maintenance </xsl:text>
+            <xsl:call-template name="instant"><xsl:with-param name="t" select="@start"/></xsl:call-template>
+            <xsl:text> to </xsl:text>
+            <xsl:call-template name="instant"><xsl:with-param name="t" select="@end"/></xsl:call-template>
+            <xsl:text> (end excluded)</xsl:text>
+          </xsl:when>
+          <xsl:otherwise><xsl:text>requests where </xsl:text><code><xsl:value-of select="@where"/></code></xsl:otherwise>
+        </xsl:choose>
+        <xsl:if test="$level = 'contract'"><span class="note"> (contract)</span></xsl:if>
+        <xsl:if test="$level = 'clause'"><span class="note"> (this clause only)</span></xsl:if>
+      </td>
+      <td class="num fig"><xsl:value-of select="format-number(@removed, '#,##0')"/><xsl:text> removed</xsl:text></td>
+    </tr>
+  </xsl:template>
+
+  <xsl:template match="r:coverage">
+    <p class="coverage">
+      <xsl:if test="../@v:thin = 'yes'"><xsl:attribute name="class">coverage thin</xsl:attribute></xsl:if>
+      <span class="label">Data</span>
+      <xsl:choose>
+        <xsl:when test="@records = 0">no in-scope record.</xsl:when>
+        <xsl:otherwise>
+          <strong class="fig"><xsl:value-of select="format-number(@records, '#,##0')"/></strong>
+          <xsl:text> in-scope records from </xsl:text>
+          <xsl:call-template name="instant"><xsl:with-param name="t" select="@first-record"/></xsl:call-template>
+          <xsl:text> to </xsl:text>
+          <xsl:call-template name="instant"><xsl:with-param name="t" select="@last-record"/></xsl:call-template>
+          <xsl:text>; in-scope records in </xsl:text>
+          <strong><xsl:value-of select="@v:covered-display"/></strong>
+          <xsl:text> of the term (counted in cells of </xsl:text><xsl:value-of select="@v:cell-display"/><xsl:text>)</xsl:text>
+          <xsl:if test="r:data">
+            <xsl:text>: </xsl:text>
+            <xsl:for-each select="r:data[position() &lt;= 12]">
+              <xsl:if test="position() &gt; 1"><xsl:text>, </xsl:text></xsl:if>
+              <span class="when"><xsl:call-template name="range"/></span>
+            </xsl:for-each>
+            <xsl:if test="@intervals &gt; 12"><xsl:text>, … (</xsl:text><xsl:value-of select="format-number(@intervals, '#,##0')"/><xsl:text> stretches)</xsl:text></xsl:if>
+          </xsl:if>
+          <xsl:text>.</xsl:text>
+        </xsl:otherwise>
+      </xsl:choose>
+    </p>
+  </xsl:template>
+
+  <!-- The coverage of a period or credit: `10.4 h of 744 h (1.4%)`, marked when thin. -->
+  <xsl:template name="coverage-cell">
+    <xsl:param name="compact" select="false()"/>
+    <xsl:choose>
+      <xsl:when test="@v:coverage-display and $compact">
+        <span title="{@v:coverage-display}: {@covered-seconds} s of {@period-seconds} s">
+          <xsl:if test="@v:thin = 'yes'"><xsl:attribute name="class">warn</xsl:attribute></xsl:if>
+          <xsl:value-of select="@v:coverage-percent"/>
+        </span>
+      </xsl:when>
+      <xsl:when test="@v:coverage-display">
+        <span title="{@covered-seconds} s of {@period-seconds} s">
+          <xsl:if test="@v:thin = 'yes'"><xsl:attribute name="class">warn</xsl:attribute></xsl:if>
+          <xsl:value-of select="@v:coverage-display"/>
+        </span>
+      </xsl:when>
+      <xsl:otherwise>—</xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- How a credit's amount follows from the report: measure, tier, base. -->
+  <xsl:template name="credit-derivation">
+    <xsl:variable name="measure" select="../r:definition/@measure"/>
+    <xsl:if test="@measure">
+      <xsl:value-of select="$measure"/>
+      <xsl:if test="@v:worst-group"><xsl:text> of </xsl:text><xsl:value-of select="@v:worst-group"/><xsl:text> (the worst group)</xsl:text></xsl:if>
+      <xsl:text> </xsl:text>
+      <span title="{@v:measure-exact}"><xsl:value-of select="@v:measure-display"/></span>
+      <xsl:text> </xsl:text><xsl:value-of select="@tier-comparison"/><xsl:text> </xsl:text>
+      <xsl:value-of select="@v:threshold-display"/>
+      <xsl:text> → </xsl:text>
+    </xsl:if>
+    <xsl:value-of select="@percent"/><xsl:text>% × </xsl:text>
+    <xsl:choose>
+      <xsl:when test="@of = 'charges'">
+        <xsl:text>charges </xsl:text><span title="{@charges}"><xsl:value-of select="@v:charges-display"/></span>
+      </xsl:when>
+      <xsl:when test="@fee">
+        <xsl:text>fee </xsl:text><span title="{@fee}"><xsl:value-of select="@v:fee-display"/></span>
+      </xsl:when>
+      <xsl:otherwise>fee</xsl:otherwise>
+    </xsl:choose>
+    <xsl:text> </xsl:text><xsl:value-of select="@currency"/>
+    <xsl:text> = </xsl:text><xsl:value-of select="@v:amount-display"/><xsl:text> </xsl:text><xsl:value-of select="@currency"/>
   </xsl:template>
 
   <!-- ============================================================ small parts -->
@@ -810,6 +1200,7 @@ svg .grid { stroke: #e4e6e9; stroke-width: 1; }
 svg .axis { stroke: #9aa0a6; stroke-width: 1; }
 svg .tick { font-size: 11px; fill: var(--muted); }
 svg .strip-label { font-size: 10px; fill: var(--muted); }
+svg .layer-nodata { fill: #e6e8eb; }
 svg .layer-met { fill: var(--met); }
 svg .layer-breached { fill: var(--bad); }
 svg .layer-insufficient { fill: var(--insufficient); }
@@ -827,6 +1218,34 @@ figcaption .key { margin-right: 14px; color: var(--ink); white-space: nowrap; }
 .swatch.breached { background: var(--bad); }
 .swatch.insufficient { background: var(--insufficient); }
 .swatch.bound { height: 0; border-top: 2px dashed var(--ink); vertical-align: 3px; }
+.untrusted-notice { margin: 0 auto 10px; padding: 8px 12px; background: #5f6368; color: #fff; font-size: 15px; }
+.untrusted-notice a { color: #fff; }
+body.integrity-failed .fig, body.integrity-failed .verdict-word, body.integrity-failed .verdict-counts {
+  text-decoration: line-through; color: var(--muted) !important; font-weight: normal; }
+body.integrity-failed .banner { background: var(--tint); border-color: var(--nodata); }
+body.integrity-failed main > section:not(#integrity) { opacity: .6; }
+body.integrity-failed .badge { background: var(--nodata); text-decoration: line-through; }
+.coverage-alert { margin: 14px auto 0; padding: 8px 14px; border: 1px solid #d9a441; border-left: 6px solid #d9a441; background: #fff6e3; }
+.coverage-alert-title { margin: 0 0 4px; font-weight: 700; color: #7a4b00; font-size: 15px; }
+.coverage-alert ul { margin: 0 0 4px; padding-left: 20px; }
+.coverage-alert li { margin: 2px 0; }
+.coverage-alert .note { margin: 4px 0 0; font-size: 12.5px; }
+.data-range { color: var(--muted); font-size: 12.5px; }
+table.definition { margin: 10px 0; }
+table.definition caption { text-align: left; font-size: 12px; text-transform: uppercase; letter-spacing: .04em; color: var(--muted);
+                           padding: 2px 0 4px; font-weight: 600; }
+table.definition th { width: 150px; }
+table.inner { width: auto; margin: 0; }
+table.inner td { border: none; padding: 0 14px 2px 0; }
+ol.tiers { margin: 0 0 2px; padding-left: 22px; }
+p.coverage { margin: 6px 0 10px; padding: 6px 10px; background: var(--tint); border-left: 4px solid #9aa0a6; }
+p.coverage.thin { background: #fff6e3; border-left-color: #d9a441; }
+p.coverage .label { color: var(--muted); font-size: 12px; margin-right: 6px; }
+table.compact { font-size: 12.5px; }
+table.compact th, table.compact td { padding: 4px 5px; }
+tr.subrow td { font-size: 12.5px; border-bottom: 1px solid var(--rule); padding-top: 0; }
+.trace-name { color: var(--muted); font-size: 11.5px; }
+.swatch.nodata { background: #e6e8eb; border: 1px solid #c9ccd1; }
 footer { margin-top: 36px; padding-bottom: 30px; color: var(--muted); font-size: 12px; border-top: 1px solid var(--rule); }
 @media print {
   body { font-size: 11px; }

@@ -261,6 +261,13 @@ struct ElementView {
         return nil
     }
 
+    /// The value of an attribute in namespace `namespace` (the renderer's own annotations).
+    func attribute(_ name: String, namespace: String) -> String? {
+        guard let value = xmlGetNsProp(pointer, name, namespace) else { return nil }
+        defer { slac_xmlFree(value) }
+        return String(cString: value)
+    }
+
     /// Attribute names and values, in document order (unqualified attributes only, which is all
     /// the report format uses; qualified ones are prefixed with their namespace URI in braces).
     var attributes: [(name: String, value: String)] {

@@ -35,6 +35,11 @@ struct ChunkScan {
     private var records = 0
     /// Set when the scan stopped at the window limit.
     var overLimit = false
+    /// The slot of `id` when the repeated-id check is on, else -1; the ids seen in this chunk,
+    /// and the smallest of those repeated within it.
+    private let idSlot: Int
+    private var ids: Set<String> = []
+    private var repeatedExamples: [String] = []
 
     init(_ evaluator: Evaluator, traceIndex: Int, traceCount: Int, path: String) {
         clauses = evaluator.clauses
@@ -47,7 +52,10 @@ struct ChunkScan {
         self.path = path
         self.traceCount = traceCount
         assigners = evaluator.clauses.map(\.assigner)
-        clauseStates = Array(repeating: ClauseState(), count: evaluator.clauses.count)
+        var clauseState = ClauseState()
+        clauseState.currentTrace = Int32(traceIndex)
+        clauseStates = Array(repeating: clauseState, count: evaluator.clauses.count)
+        idSlot = evaluator.checkRepeatedIDs ? (evaluator.request.textFields.firstIndex(of: "id") ?? -1) : -1
         // One interner per distinct `per` field list; clauses sharing it share the group id.
         var groupSpecs: [[Int]] = []
         var interners: [GroupInterner] = []
@@ -82,6 +90,11 @@ struct ChunkScan {
         swap(&interners, &self.interners)
         var groupOfRecord: [Int32] = []
         swap(&groupOfRecord, &self.groupOfRecord)
+        var ids: Set<String> = []
+        swap(&ids, &self.ids)
+        var repeatedExamples: [String] = []
+        swap(&repeatedExamples, &self.repeatedExamples)
+        let idSlot = self.idSlot
         let internerOfClause = self.internerOfClause
         let termStart = self.termStart, termEnd = self.termEnd
         let slots = self.slots
@@ -96,9 +109,20 @@ struct ChunkScan {
                 return
             }
             counts.accepted += 1
-            if !contractExclusions.isEmpty && contractExclusions.excludes(record, slots) {
-                counts.excluded += 1
-                return
+            if record.timestamp < counts.acceptedFirst { counts.acceptedFirst = record.timestamp }
+            if record.timestamp > counts.acceptedLast { counts.acceptedLast = record.timestamp }
+            if idSlot >= 0, let id = record.texts[idSlot], !ids.insert(id).inserted {
+                counts.repeatedIDs += 1
+                RepeatedIDList.note(id, in: &repeatedExamples)
+            }
+            if !contractExclusions.isEmpty {
+                let e = contractExclusions.firstMatch(record, slots)
+                if e >= 0 {
+                    counts.excluded += 1
+                    while counts.excludedBy.count <= e { counts.excludedBy.append(0) }
+                    counts.excludedBy[e] += 1
+                    return
+                }
             }
             for i in interners.indices { groupOfRecord[i] = interners[i].group(record.texts) }
             guard let clauseBase = clauseBuffer.baseAddress else { return }
@@ -124,6 +148,8 @@ struct ChunkScan {
         swap(&clauseStates, &self.clauseStates)
         swap(&interners, &self.interners)
         swap(&groupOfRecord, &self.groupOfRecord)
+        swap(&ids, &self.ids)
+        swap(&repeatedExamples, &self.repeatedExamples)
         return result.records
     }
 
@@ -151,6 +177,11 @@ struct ChunkScan {
         state.counts[traceIndex] = counts
         state.rejected[traceIndex] = rejected
         state.overLimit = overLimit
+        if idSlot >= 0 {
+            state.ids = ids
+            state.idTrace = traceIndex
+            state.repeatedExamples[traceIndex] = repeatedExamples
+        }
         return state
     }
 }

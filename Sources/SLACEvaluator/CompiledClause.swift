@@ -46,6 +46,14 @@ final class CompiledClause: Sendable {
     let doubleBound: DoubleBound
     /// The percentile q as an integer fraction (for the nearest rank), when it fits.
     let percentileFraction: (numerator: Int, denominator: Int)?
+    /// Coverage cells (docs/reports.md, "Coverage"): the window when it is fixed and at most an
+    /// hour long (the windows are then the cells), else an hour.
+    let cellLength: Int64
+    /// Whether in-scope records note their cell (windows longer than a cell).
+    let tracksCells: Bool
+    /// For `share`: the record condition evidence values are judged by (metric, comparison, bound).
+    let evidenceCondition: (ComparisonOperator, Rational)?
+    static let hour: Int64 = 3_600_000_000_000
     /// The bound as an integer fraction p/q (q > 0) when both fit in 31 bits, so that a share
     /// n/d compares as n·q against p·d without big numbers.
     var smallBound: (numerator: Int, denominator: Int)? {
@@ -88,6 +96,18 @@ final class CompiledClause: Sendable {
         } else {
             percentileFraction = nil
         }
+        if case .fixed(let length) = c.window, length <= CompiledClause.hour {
+            cellLength = length
+            tracksCells = false
+        } else {
+            cellLength = CompiledClause.hour
+            tracksCells = true
+        }
+        if case .share(let p) = c.aggregate, let (_, op, bound) = CompiledClause.firstMetricCondition(p) {
+            evidenceCondition = (op, bound)
+        } else {
+            evidenceCondition = nil
+        }
         if case .share(let p) = c.aggregate {
             let compiled = CompiledPredicate(p, request)
             sharePredicate = compiled
@@ -114,15 +134,40 @@ final class CompiledClause: Sendable {
         }
     }
 
+    /// The first metric comparison of a condition, with its bound (as `firstMetricComparison`).
+    static func firstMetricCondition(_ p: CheckedPredicate) -> (Metric, ComparisonOperator, Rational)? {
+        switch p {
+        case .and(let a, let b), .or(let a, let b): firstMetricCondition(a) ?? firstMetricCondition(b)
+        case .not(let a): firstMetricCondition(a).map { ($0.0, $0.1.negated, $0.2) }
+        case .metric(let m, let op, let bound): (m, op, bound)
+        case .text, .textIn: nil
+        }
+    }
+
     /// Feeds one record (already past the contract's exclusions) to the clause.
     @inline(__always)
     func observe(_ r: TraceRecord, slots: FieldSlots, group: Int32, assigner: inout WindowAssigner, state: inout ClauseState) {
-        if !exclusions.isEmpty && exclusions.excludes(r, slots) { return }
+        if !exclusions.isEmpty {
+            let e = exclusions.firstMatch(r, slots)
+            if e >= 0 {
+                state.noteExcluded(e)
+                return
+            }
+        }
         if !prices.isEmpty { bill(r, slots: slots, group: group, state: &state) }
         if let scope, scope.evaluate(r, slots) != .trueValue { return }
-        let (start, end) = assigner.assign(r.timestamp)
+        let ts = r.timestamp
+        if ts < state.firstRecord { state.firstRecord = ts }
+        if ts > state.lastRecord { state.lastRecord = ts }
+        if tracksCells {
+            // Floor division, inline (the cell of an instant before the epoch starts before it).
+            let q = ts / cellLength
+            state.noteCell((ts < 0 && q &* cellLength != ts ? q &- 1 : q) &* cellLength, group: group)
+        }
+        let (start, end) = assigner.assign(ts)
         let index = state.window(start: start, end: end, group: group)
-        update(&state.windows[index], r, slots)
+        let trace = state.currentTrace
+        update(&state.windows[index], r, slots, trace: trace)
         if measure != nil {
             let key = PeriodKey(start: period(of: r.timestamp, &state), group: group)
             if key != state.lastPresence {
@@ -153,7 +198,7 @@ final class CompiledClause: Sendable {
     }
 
     @inline(__always)
-    private func update(_ w: inout WindowState, _ r: TraceRecord, _ slots: FieldSlots) {
+    private func update(_ w: inout WindowState, _ r: TraceRecord, _ slots: FieldSlots, trace: Int32) {
         w.count += 1
         switch accumulation {
         case .count:
@@ -168,7 +213,7 @@ final class CompiledClause: Sendable {
             }
             if (truth == .trueValue) == shareEvidenceWhenTrue {
                 let v = evidenceMetric.map { slots.value($0, r) } ?? 0
-                addEvidence(&w, r, value: v.isNaN ? 0 : v)
+                addEvidence(&w, r, value: v.isNaN ? 0 : v, trace: trace)
             }
         case .values, .sum, .minimum, .maximum:
             let m = metric
@@ -179,12 +224,12 @@ final class CompiledClause: Sendable {
                     accumulate(&w, g)
                     if largerIsWorse ? g > worst : g < worst { worst = g }
                 }
-                addEvidence(&w, r, value: worst)
+                addEvidence(&w, r, value: worst, trace: trace)
             } else {
                 let v = slots.value(m, r)
                 if v.isNaN || v.isInfinite { return }
                 accumulate(&w, v)
-                addEvidence(&w, r, value: v)
+                addEvidence(&w, r, value: v, trace: trace)
             }
         }
     }
@@ -201,10 +246,10 @@ final class CompiledClause: Sendable {
     }
 
     @inline(__always)
-    private func addEvidence(_ w: inout WindowState, _ r: TraceRecord, value: Double) {
+    private func addEvidence(_ w: inout WindowState, _ r: TraceRecord, value: Double, trace: Int32) {
         let score = largerIsWorse ? value : -value
         guard w.admitsEvidence(score: score) else { return }
-        w.addEvidence(Evidence(score: score, value: value, id: r.texts[idSlot] ?? ""))
+        w.addEvidence(Evidence(score: score, value: value, id: r.texts[idSlot] ?? "", trace: trace))
     }
 
     // MARK: verdicts
@@ -383,7 +428,9 @@ final class CompiledClause: Sendable {
             let verdict = judged[i].verdict
             var evidence: [EvidenceRecord] = []
             if verdict == .breached {
-                evidence = state.windows[i].evidence.map { EvidenceRecord(id: $0.id, value: NumberFormatting.shortest($0.value)) }
+                evidence = state.windows[i].evidence.map {
+                    EvidenceRecord(id: $0.id, value: NumberFormatting.shortest($0.value), trace: Int($0.trace))
+                }
             }
             switch verdict {
             case .met: met += 1
@@ -436,6 +483,9 @@ final class CompiledClause: Sendable {
         if valued { result.windowsValued = valuedCount }
         if measure != nil || plan.objective.comparison != .greaterEqual { result.objectiveComparison = plan.objective.comparison.rawValue }
         if let price = prices.first { result.chargesCurrency = price.currency }
+        result.definition = PlanText.definition(plan, removed: state.excludedBy, evidenceMetric: evidenceMetric,
+                                                evidenceCondition: evidenceCondition)
+        applyCoverage(&result, state: state, keyParts: keyParts)
         return result
     }
 
@@ -472,25 +522,35 @@ final class CompiledClause: Sendable {
                 guard let m = p.attainment, let tier = tier(for: m), let chargesText = p.chargesText,
                       let charges = Rational(decimal: chargesText) else { continue }
                 let amount = charges * tier.percent / Rational(100)
-                result.append(CreditResult(start: p.start, end: p.end, percentText: tier.percent.decimalString(significantDigits: 12),
-                                           amountText: Rational.fixed(amount, fractionDigits: price.minorUnitDigits), currency: price.currency,
-                                           key: p.key, chargesText: chargesText))
+                var credit = CreditResult(start: p.start, end: p.end, percentText: tier.percent.decimalString(significantDigits: 12),
+                                          amountText: Rational.fixed(amount, fractionDigits: price.minorUnitDigits), currency: price.currency,
+                                          key: p.key, chargesText: chargesText)
+                credit.measureText = p.attainmentText
+                credit.tierComparison = tier.comparison.rawValue
+                credit.tierThresholdText = PlanText.number(tier.threshold)
+                result.append(credit)
             }
             return result
         }
         guard plan.objective.period == .calendarMonth, let fee, let currency = feeCurrency else { return [] }
-        var worst: [Int64: (end: Int64, measure: Rational)] = [:]
+        var worst: [Int64: (end: Int64, measure: Rational, text: String?, key: [GroupKeyPart])] = [:]
         for p in periods {
             guard let a = p.attainment else { continue }
             if let current = worst[p.start], lowerIsWorse ? current.measure <= a : current.measure >= a { continue }
-            worst[p.start] = (p.end, a)
+            worst[p.start] = (p.end, a, p.attainmentText, p.key)
         }
         var result: [CreditResult] = []
         for (start, entry) in worst.sorted(by: { $0.key < $1.key }) {
             guard let tier = tier(for: entry.measure) else { continue }
             let amount = fee * tier.percent / Rational(100)
-            result.append(CreditResult(start: start, end: entry.end, percentText: tier.percent.decimalString(significantDigits: 12),
-                                       amountText: Rational.fixed(amount, fractionDigits: feeMinorDigits), currency: currency))
+            var credit = CreditResult(start: start, end: entry.end, percentText: tier.percent.decimalString(significantDigits: 12),
+                                      amountText: Rational.fixed(amount, fractionDigits: feeMinorDigits), currency: currency)
+            credit.measureText = entry.text
+            credit.tierComparison = tier.comparison.rawValue
+            credit.tierThresholdText = PlanText.number(tier.threshold)
+            credit.feeText = Rational.fixed(fee, fractionDigits: feeMinorDigits)
+            credit.worstKey = entry.key
+            result.append(credit)
         }
         return result
     }

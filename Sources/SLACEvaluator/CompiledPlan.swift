@@ -209,9 +209,16 @@ struct CompiledExclusions: Sendable {
 
     @inline(__always)
     func excludes(_ r: TraceRecord, _ slots: FieldSlots) -> Bool {
-        for m in maintenance where r.timestamp >= m.start && r.timestamp < m.end { return true }
-        for p in requests where p.evaluate(r, slots) == .trueValue { return true }
-        return false
+        firstMatch(r, slots) >= 0
+    }
+
+    /// The index of the first exclusion that removes the record (maintenance intervals first, then
+    /// request predicates, each in contract order), or -1: the exclusion it is counted under.
+    @inline(__always)
+    func firstMatch(_ r: TraceRecord, _ slots: FieldSlots) -> Int {
+        for (i, m) in maintenance.enumerated() where r.timestamp >= m.start && r.timestamp < m.end { return i }
+        for (i, p) in requests.enumerated() where p.evaluate(r, slots) == .trueValue { return maintenance.count + i }
+        return -1
     }
 }
 

@@ -102,6 +102,11 @@ public struct Evaluator: Sendable {
     let zone: ZoneRules
     /// How many rejected records the report lists (all are counted).
     public static let rejectedListLimit = 100
+    /// How many repeated ids a trace's accounting lists (all are counted).
+    public static let repeatedIDListLimit = 10
+    /// Count the accepted records whose `id` was already seen in the run (`--check-ids`). Off by
+    /// default: it keeps every id in memory (README, "Benchmarks", has its cost).
+    public var checkRepeatedIDs = false
 
     /// Validates the plan first (`MonitorPlan.validated()`): a plan is a file and may have been
     /// edited; one a contract could not have produced is refused with the rule it breaks.
@@ -316,6 +321,14 @@ public struct Evaluator: Sendable {
                                               read: c.records, accepted: c.accepted, rejected: c.rejected,
                                               outsideTerm: c.outsideTerm, excluded: c.excluded))
             if c.outsideFirst <= c.outsideLast { accounting[accounting.count - 1].outsideTermRange = c.outsideFirst...c.outsideLast }
+            if c.acceptedFirst <= c.acceptedLast {
+                accounting[accounting.count - 1].firstRecord = c.acceptedFirst
+                accounting[accounting.count - 1].lastRecord = c.acceptedLast
+            }
+            if checkRepeatedIDs {
+                accounting[accounting.count - 1].repeatedIDs = c.repeatedIDs
+                accounting[accounting.count - 1].repeatedIDExamples = state.repeatedExamples[t]
+            }
             precondition(c.records == c.accepted + c.rejected + c.outsideTerm, "record accounting does not add up")
             rejectedTotal += c.rejected
             for r in state.rejected[t] where rejected.count < Evaluator.rejectedListLimit { rejected.append(r) }
@@ -352,11 +365,28 @@ public struct Evaluator: Sendable {
             clauseResults = clauses.indices.map { clauses[$0].finish(state.clauses[$0]) }
         }
         let verdict: ClauseVerdict = clauseResults.contains { $0.verdict == .breached } ? .breached : .compliant
-        let contract = ContractIdentity(name: plan.contract.name, id: plan.contract.id, version: plan.contract.version,
+        var contract = ContractIdentity(name: plan.contract.name, id: plan.contract.id, version: plan.contract.version,
                                         sha256: plan.contract.sha256, timezone: plan.contract.timezone,
                                         termStart: plan.contract.termStart, termEnd: plan.contract.termEnd)
-        return EvaluationResult(toolVersion: plan.toolVersion, contract: contract, traces: accounting, clauses: clauseResults,
-                                rejected: rejected, rejectedTotal: rejectedTotal, verdict: verdict)
+        if let fee = plan.contract.feeAmount.flatMap({ Rational(decimal: $0) }), let currency = plan.contract.feeCurrency {
+            contract.feeText = Rational.fixed(fee, fractionDigits: plan.contract.feeMinorUnitDigits ?? 2)
+            contract.feeCurrency = currency
+        }
+        contract.prices = (plan.contract.prices ?? []).map {
+            PriceTerm(field: $0.field.rawValue, perToken: $0.perToken.decimalString(significantDigits: 30, maxFractionDigits: 60),
+                      currency: $0.currency, text: $0.text)
+        }
+        var excludedBy: [Int] = []
+        for c in state.counts {
+            for (i, n) in c.excludedBy.enumerated() {
+                while excludedBy.count <= i { excludedBy.append(0) }
+                excludedBy[i] += n
+            }
+        }
+        var result = EvaluationResult(toolVersion: plan.toolVersion, contract: contract, traces: accounting, clauses: clauseResults,
+                                      rejected: rejected, rejectedTotal: rejectedTotal, verdict: verdict)
+        result.exclusions = PlanText.exclusions(plan.exclusions, removed: excludedBy)
+        return result
     }
 }
 

@@ -8,11 +8,14 @@ struct Evidence: Sendable, Hashable {
     var score: Double
     var value: Double
     var id: String
+    /// The trace the record came from (its index in the run).
+    var trace: Int32
 
-    /// Worse first; ties by id so the choice never depends on input order.
+    /// Worse first; ties by id, then trace, so the choice never depends on input order.
     static func worse(_ a: Evidence, _ b: Evidence) -> Bool {
         if a.score != b.score { return a.score > b.score }
-        return a.id < b.id
+        if a.id != b.id { return a.id < b.id }
+        return a.trace < b.trace
     }
 }
 
@@ -100,6 +103,40 @@ struct ClauseState: Sendable {
     /// The period of the last record, and the last presence noted (records come nearly sorted).
     var cachedPeriod: (start: Int64, end: Int64) = (1, 0)
     var lastPresence = PeriodKey(start: Int64.min, group: -1)
+    /// The trace being scanned (evidence names it); only meaningful while a chunk is scanned.
+    var currentTrace: Int32 = 0
+    /// The first and last instants of in-scope records (Int64.max / Int64.min when none).
+    var firstRecord = Int64.max
+    var lastRecord = Int64.min
+    /// Records removed by each of the clause's own exclusions (by first match, in order).
+    var excludedBy: [Int] = []
+    /// For clauses whose windows are longer than a coverage cell: the (cell start, group) pairs
+    /// with an in-scope record, and the last cell noted per group (records come nearly sorted).
+    var cells: Set<PeriodKey> = []
+    var lastCell: [Int64] = []
+
+    /// Notes an in-scope record's cell (coverage of clauses with long windows): one comparison
+    /// when the group's previous record lay in the same cell, as nearly sorted records mostly do.
+    @inline(__always)
+    mutating func noteCell(_ cell: Int64, group: Int32) {
+        let g = Int(group)
+        if g < lastCell.count && lastCell[g] == cell { return }
+        noteNewCell(cell, group: group)
+    }
+
+    private mutating func noteNewCell(_ cell: Int64, group: Int32) {
+        let g = Int(group)
+        while lastCell.count <= g { lastCell.append(Int64.min) }
+        lastCell[g] = cell
+        cells.insert(PeriodKey(start: cell, group: group))
+    }
+
+    /// Counts a record removed by the clause's exclusion `index`.
+    @inline(__always)
+    mutating func noteExcluded(_ index: Int) {
+        while excludedBy.count <= index { excludedBy.append(0) }
+        excludedBy[index] += 1
+    }
 
     @inline(__always)
     private static func hash(_ start: Int64, _ group: Int32) -> Int {
@@ -180,6 +217,13 @@ struct ClauseState: Sendable {
             if windows[index].count == 0 { windows[index] = w } else { windows[index].merge(w) }
         }
         for key in other.presence { presence.insert(PeriodKey(start: key.start, group: map[Int(key.group)])) }
+        for key in other.cells { cells.insert(PeriodKey(start: key.start, group: map[Int(key.group)])) }
+        firstRecord = min(firstRecord, other.firstRecord)
+        lastRecord = max(lastRecord, other.lastRecord)
+        for (i, n) in other.excludedBy.enumerated() where n > 0 {
+            while excludedBy.count <= i { excludedBy.append(0) }
+            excludedBy[i] += n
+        }
         for (key, sums) in other.tokenSums {
             let mapped = PeriodKey(start: key.start, group: map[Int(key.group)])
             if var mine = tokenSums[mapped] {
@@ -204,10 +248,24 @@ struct TraceCounts: Sendable {
     /// when there are none), so that a trace entirely outside the term can say where it lies.
     var outsideFirst = Int64.max
     var outsideLast = Int64.min
+    /// The earliest and latest instants of the accepted records (Int64.max / Int64.min when none).
+    var acceptedFirst = Int64.max
+    var acceptedLast = Int64.min
+    /// Records removed by each contract-level exclusion (by first match, in order).
+    var excludedBy: [Int] = []
+    /// With the repeated-id check: records whose id was seen before in the run.
+    var repeatedIDs = 0
 
     mutating func merge(_ o: TraceCounts) {
         outsideFirst = min(outsideFirst, o.outsideFirst)
         outsideLast = max(outsideLast, o.outsideLast)
+        acceptedFirst = min(acceptedFirst, o.acceptedFirst)
+        acceptedLast = max(acceptedLast, o.acceptedLast)
+        for (i, n) in o.excludedBy.enumerated() where n > 0 {
+            while excludedBy.count <= i { excludedBy.append(0) }
+            excludedBy[i] += n
+        }
+        repeatedIDs += o.repeatedIDs
         lines += o.lines
         records += o.records
         accepted += o.accepted
@@ -225,11 +283,17 @@ public struct MonitorState: Sendable {
     var rejected: [[RejectedRecord]]
     /// Set when a chunk stopped at the window limit.
     var overLimit = false
+    /// With the repeated-id check: every id seen (nil when the check is off), the trace a chunk's
+    /// ids belong to, and per trace the smallest repeated ids (UTF-8 order).
+    var ids: Set<String>?
+    var idTrace = 0
+    var repeatedExamples: [[String]]
 
     init(clauseCount: Int, traceCount: Int) {
         clauses = Array(repeating: ClauseState(), count: clauseCount)
         counts = Array(repeating: TraceCounts(), count: traceCount)
         rejected = Array(repeating: [], count: traceCount)
+        repeatedExamples = Array(repeating: [], count: traceCount)
     }
 
     /// Merges the states of consecutive chunks, in order, into this one. Clauses are independent,
@@ -249,12 +313,35 @@ public struct MonitorState: Sendable {
             }
         }
         for other in others { mergeAccounting(other, rejectedLimit: rejectedLimit) }
+        for other in others { mergeIDs(other) }
+    }
+
+    /// Merges a later chunk's ids: each id it holds that is already here was repeated in the
+    /// chunk's trace (ids repeated within the chunk were counted while scanning).
+    private mutating func mergeIDs(_ other: MonitorState) {
+        for t in repeatedExamples.indices {
+            for id in other.repeatedExamples[t] { RepeatedIDList.note(id, in: &repeatedExamples[t]) }
+        }
+        guard let theirs = other.ids else { return }
+        guard var mine = ids else {
+            ids = theirs
+            return
+        }
+        ids = nil  // `mine` is then the only reference: inserting does not copy the set
+        let t = other.idTrace
+        var repeats = 0
+        for id in theirs where !mine.insert(id).inserted {
+            repeats += 1
+            RepeatedIDList.note(id, in: &repeatedExamples[t])
+        }
+        ids = mine
+        counts[t].repeatedIDs += repeats
     }
 
     /// Whether nothing has been merged into this state yet (a fresh state of `init`).
     var isEmpty: Bool {
         clauses.allSatisfy { $0.windows.isEmpty && $0.groupParts.isEmpty && $0.tokenSums.isEmpty }
-            && counts.allSatisfy { $0.lines == 0 && $0.records == 0 } && rejected.allSatisfy(\.isEmpty)
+            && counts.allSatisfy { $0.lines == 0 && $0.records == 0 } && rejected.allSatisfy(\.isEmpty) && ids == nil
     }
 
     private mutating func mergeAccounting(_ other: MonitorState, rejectedLimit: Int) {
@@ -265,6 +352,20 @@ public struct MonitorState: Sendable {
             }
             counts[t].merge(other.counts[t])
         }
+    }
+}
+
+/// The first repeated ids in UTF-8 order, at most `Evaluator.repeatedIDListLimit`: a listing
+/// that does not depend on how the trace was split into chunks.
+enum RepeatedIDList {
+    static func note(_ id: String, in list: inout [String]) {
+        let limit = Evaluator.repeatedIDListLimit
+        if list.count == limit, let last = list.last, !id.utf8.lexicographicallyPrecedes(last.utf8) { return }
+        var i = list.count
+        while i > 0 && id.utf8.lexicographicallyPrecedes(list[i - 1].utf8) { i -= 1 }
+        if i > 0 && list[i - 1] == id { return }
+        list.insert(id, at: i)
+        if list.count > limit { list.removeLast() }
     }
 }
 

@@ -50,9 +50,13 @@ public struct ObservedValue: Sendable, Hashable, Codable {
 public struct EvidenceRecord: Sendable, Hashable, Codable {
     public var id: String
     public var value: String
-    public init(id: String, value: String) {
+    /// The index of the trace the record came from (in the order the traces were given); reports
+    /// name it when a run has several traces.
+    public var trace: Int?
+    public init(id: String, value: String, trace: Int? = nil) {
         self.id = id
         self.value = value
+        self.trace = trace
     }
 }
 
@@ -91,6 +95,11 @@ public struct PeriodResult: Sendable, Hashable, Codable {
     /// The group's usage charges in the period, rounded to the currency's minor unit, for a
     /// clause with credits of the charges.
     public var chargesText: String?
+    /// Coverage (docs/reports.md, "Coverage"): the time of the period, within the term, that held
+    /// in-scope records of the group (counted in cells of the clause's window, or of an hour for
+    /// longer windows), and the period's time within the term, in nanoseconds.
+    public var coveredNanoseconds: Int64?
+    public var periodNanoseconds: Int64?
 }
 
 /// The measure of one (period, group) of a clause with `measure` or `empty`.
@@ -133,6 +142,19 @@ public struct CreditResult: Sendable, Hashable, Codable {
     public var key: [GroupKeyPart]?
     /// The charges the percentage applies to, for a credit of the charges.
     public var chargesText: String?
+    /// What the tier was chosen by: the measure (the worst group's, for a credit of the fee), the
+    /// tier's comparison and threshold, and for a credit of the fee the fee as written in the
+    /// currency's minor unit; so that the amount can be recomputed from the report alone.
+    public var measureText: String?
+    public var tierComparison: String?
+    public var tierThresholdText: String?
+    public var feeText: String?
+    /// The group whose measure chose the tier of a credit of the fee.
+    public var worstKey: [GroupKeyPart]?
+    /// Coverage of the credit's period: time with in-scope records of any group, and the period's
+    /// time within the term, in nanoseconds.
+    public var coveredNanoseconds: Int64?
+    public var periodNanoseconds: Int64?
     public init(start: Int64, end: Int64, percentText: String, amountText: String, currency: String,
                 key: [GroupKeyPart]? = nil, chargesText: String? = nil) {
         self.start = start
@@ -165,6 +187,122 @@ public struct ClauseResult: Sendable, Hashable, Codable {
     public var credits: [CreditResult]
     /// Every window, sorted by start then group key; reports filter by `--windows`.
     public var windows: [WindowResult]
+    /// How the clause is judged, in full (docs/reports.md, "Clause definition").
+    public var definition: ClauseDefinition?
+    /// Which records and which time the clause's verdict rests on.
+    public var coverage: ClauseCoverage?
+}
+
+/// An exclusion of the contract or of a clause, and how many records it removed: records it
+/// matched that no exclusion listed before it matched (so the counts add up to the excluded total).
+public struct ExclusionResult: Sendable, Hashable, Codable {
+    /// `maintenance` or `requests`.
+    public var kind: String
+    /// A maintenance interval `[start, end)`, nanoseconds since the epoch.
+    public var start: Int64?
+    public var end: Int64?
+    /// A request predicate as contract text, bounds in canonical units.
+    public var predicate: String?
+    public var removed: Int
+    public init(kind: String, start: Int64? = nil, end: Int64? = nil, predicate: String? = nil, removed: Int = 0) {
+        self.kind = kind
+        self.start = start
+        self.end = end
+        self.predicate = predicate
+        self.removed = removed
+    }
+}
+
+/// A credit tier as the clause states it: `percent` of the fee or of the charges when the
+/// measure compares with `threshold` as `comparison` says.
+public struct CreditTier: Sendable, Hashable, Codable {
+    public var percent: String
+    /// `fee` or `charges`.
+    public var base: String
+    public var comparison: String
+    /// Exact, in the measure's unit (a fraction for attainment and uptime).
+    public var threshold: String
+    public init(percent: String, base: String, comparison: String, threshold: String) {
+        self.percent = percent
+        self.base = base
+        self.comparison = comparison
+        self.threshold = threshold
+    }
+}
+
+/// Everything a clause's verdict and credits are computed from, as the contract states it, with
+/// bounds in canonical units: what a reader needs to recompute them from the report alone.
+public struct ClauseDefinition: Sendable, Hashable, Codable {
+    /// The scope as contract text; nil when every record is in scope.
+    public var scope: String?
+    /// `5 minutes`, `calendar day`, `term`, ...
+    public var window: String
+    /// The window's length in seconds, for fixed windows.
+    public var windowSeconds: String?
+    /// The `per` fields.
+    public var groupBy: [String]
+    /// The requirement's aggregate (`p99(ttft)`), comparison and exact bound in `unit`.
+    public var aggregate: String
+    public var comparison: String
+    public var bound: String
+    public var unit: String
+    /// Windows with fewer in-scope records are insufficient.
+    public var minimumRequests: Int
+    /// The period measure (`attainment` for the short form), the objective's comparison and exact
+    /// bound, and the period (`calendar-month`, ...).
+    public var measure: String
+    public var objectiveComparison: String
+    public var objective: String
+    public var period: String
+    /// `empty` of a period measure (`met`, `breached` or a value), and `downtime after`.
+    public var empty: String?
+    public var downtimeAfter: Int?
+    /// True for a `value` clause.
+    public var valued: Bool
+    public var tiers: [CreditTier]
+    /// The clause's own exclusions (applied after the contract's), with their counts.
+    public var exclusions: [ExclusionResult]
+    /// What evidence values are: the metric and its canonical unit (nil when evidence has no value,
+    /// e.g. `share(status = "ok")`), and for `share` the bound of the record condition.
+    public var evidenceMetric: String?
+    public var evidenceUnit: String?
+    public var evidenceComparison: String?
+    public var evidenceBound: String?
+}
+
+/// The records and time a clause's verdict rests on (docs/reports.md, "Coverage").
+public struct ClauseCoverage: Sendable, Hashable, Codable {
+    /// In-scope records (past the exclusions and the scope).
+    public var records: Int
+    /// The first and last instants of in-scope records (nil when there are none).
+    public var firstRecord: Int64?
+    public var lastRecord: Int64?
+    /// Coverage is counted in cells of this many nanoseconds: the window for fixed windows of an
+    /// hour or less, an hour otherwise.
+    public var cellNanoseconds: Int64
+    /// The time within the term in cells with in-scope records (any group).
+    public var coveredNanoseconds: Int64
+    /// Runs of consecutive cells with in-scope records, `[start, end)`, in time order.
+    public var intervals: [CoveredInterval]
+    public init(records: Int, firstRecord: Int64?, lastRecord: Int64?, cellNanoseconds: Int64, coveredNanoseconds: Int64,
+                intervals: [CoveredInterval]) {
+        self.records = records
+        self.firstRecord = firstRecord
+        self.lastRecord = lastRecord
+        self.cellNanoseconds = cellNanoseconds
+        self.coveredNanoseconds = coveredNanoseconds
+        self.intervals = intervals
+    }
+}
+
+/// A time interval `[start, end)` with data, nanoseconds since the epoch.
+public struct CoveredInterval: Sendable, Hashable, Codable {
+    public var start: Int64
+    public var end: Int64
+    public init(start: Int64, end: Int64) {
+        self.start = start
+        self.end = end
+    }
 }
 
 /// Record accounting of one trace input (docs/language.md, "Record accounting"): read = accepted + rejected + outsideTerm.
@@ -183,6 +321,14 @@ public struct TraceAccounting: Sendable, Hashable, Codable {
     public var outsideTermRange: ClosedRange<Int64>?
     /// For a compressed trace: the SHA-256 of the file as stored (`sha256` is of its content).
     public var fileSHA256: String?
+    /// The earliest and latest instants of the accepted records (nil when none was accepted).
+    public var firstRecord: Int64?
+    public var lastRecord: Int64?
+    /// With the repeated-id check: accepted records of this trace whose `id` was already seen in
+    /// the run (earlier in this trace or in an earlier trace), and the first of those ids in
+    /// UTF-8 order (at most `Evaluator.repeatedIDListLimit`). nil when the check was off.
+    public var repeatedIDs: Int?
+    public var repeatedIDExamples: [String] = []
     public init(path: String, format: String, sha256: String, read: Int = 0, accepted: Int = 0, rejected: Int = 0, outsideTerm: Int = 0, excluded: Int = 0) {
         self.path = path
         self.format = format
@@ -216,6 +362,26 @@ public struct ContractIdentity: Sendable, Hashable, Codable {
     public var timezone: String
     public var termStart: Int64
     public var termEnd: Int64
+    /// The monthly fee in the currency's minor unit (`120000.00`) and its currency.
+    public var feeText: String?
+    public var feeCurrency: String?
+    /// The usage prices, as written and per token.
+    public var prices: [PriceTerm] = []
+}
+
+/// A usage price (`price 0.60 USD per 1M input_tokens`).
+public struct PriceTerm: Sendable, Hashable, Codable {
+    public var field: String
+    /// The price of one token, exact.
+    public var perToken: String
+    public var currency: String
+    public var text: String
+    public init(field: String, perToken: String, currency: String, text: String) {
+        self.field = field
+        self.perToken = perToken
+        self.currency = currency
+        self.text = text
+    }
 }
 
 /// The evaluator's output, everything the reports print (docs/language.md, "What a report states").
@@ -228,4 +394,6 @@ public struct EvaluationResult: Sendable, Hashable, Codable {
     public var rejected: [RejectedRecord]
     public var rejectedTotal: Int
     public var verdict: ClauseVerdict
+    /// The contract's exclusions with the records each removed (over all traces).
+    public var exclusions: [ExclusionResult] = []
 }

@@ -51,7 +51,7 @@ public struct JUnitWriter: Sendable {
                                 try out.textElement("failure", [
                                     "message": Self.failureMessage(clause),
                                     "type": "breached",
-                                ], text: Self.failureText(clause))
+                                ], text: Self.failureText(clause, traces: result.traces))
                             }
                         }
                     }
@@ -110,7 +110,8 @@ public struct JUnitWriter: Sendable {
         return message
     }
 
-    static func failureText(_ clause: ClauseResult) -> String {
+    /// The failure's text; with several traces, each evidence record names the trace it came from.
+    static func failureText(_ clause: ClauseResult, traces: [TraceAccounting] = []) -> String {
         var lines = ["requirement: \(clause.requirement)"]
         let breached = clause.windows.filter { $0.verdict == .breached }
         let worst = worstFirst(breached, requirement: clause.requirement).prefix(maximumListedWindows)
@@ -128,7 +129,10 @@ public struct JUnitWriter: Sendable {
                 }
                 line += " vs \(clause.requirement) (\(window.count) records"
                 if !window.evidence.isEmpty {
-                    line += "; evidence " + window.evidence.map(\.id).joined(separator: ", ")
+                    line += "; evidence " + window.evidence.map { record in
+                        guard traces.count > 1, let t = record.trace, t < traces.count else { return record.id }
+                        return "\(record.id) (\(traces[t].path))"
+                    }.joined(separator: ", ")
                 }
                 line += ")"
                 lines.append(line)

@@ -140,6 +140,32 @@ enum ReportSchema {
     <xs:anyAttribute processContents="lax"/>
   </xs:complexType>
 
+  <xs:complexType name="exclusion">
+    <xs:annotation><xs:documentation>An exclusion of the contract or of a clause: a maintenance
+      interval [start, end) or a request condition (`where`, contract text with bounds in canonical
+      units), and the records it removed that no exclusion listed before it removed (so the counts
+      add up to the records excluded).</xs:documentation></xs:annotation>
+    <xs:attribute name="kind" use="required">
+      <xs:simpleType>
+        <xs:restriction base="xs:string">
+          <xs:enumeration value="maintenance"/>
+          <xs:enumeration value="requests"/>
+        </xs:restriction>
+      </xs:simpleType>
+    </xs:attribute>
+    <xs:attribute name="start" type="r:instant"/>
+    <xs:attribute name="end" type="r:instant"/>
+    <xs:attribute name="where" type="xs:string"/>
+    <xs:attribute name="removed" type="xs:nonNegativeInteger" use="required"/>
+    <xs:anyAttribute processContents="lax"/>
+  </xs:complexType>
+
+  <xs:complexType name="interval">
+    <xs:attribute name="start" type="r:instant" use="required"/>
+    <xs:attribute name="end" type="r:instant" use="required"/>
+    <xs:anyAttribute processContents="lax"/>
+  </xs:complexType>
+
   <!-- The report -->
 
   <xs:element name="report">
@@ -147,6 +173,19 @@ enum ReportSchema {
       <xs:sequence>
         <xs:element name="contract">
           <xs:complexType>
+            <!-- The usage prices and the contract's exclusions with the records each removed. -->
+            <xs:sequence>
+              <xs:element name="price" minOccurs="0" maxOccurs="unbounded">
+                <xs:complexType>
+                  <xs:attribute name="field" type="r:nonEmptyString" use="required"/>
+                  <xs:attribute name="per-token" type="r:number" use="required"/>
+                  <xs:attribute name="currency" type="r:currency" use="required"/>
+                  <xs:attribute name="text" type="xs:string"/>
+                  <xs:anyAttribute processContents="lax"/>
+                </xs:complexType>
+              </xs:element>
+              <xs:element name="exclusion" type="r:exclusion" minOccurs="0" maxOccurs="unbounded"/>
+            </xs:sequence>
             <xs:attribute name="name" type="xs:string" use="required"/>
             <xs:attribute name="id" type="xs:string"/>
             <xs:attribute name="version" type="xs:string"/>
@@ -154,12 +193,24 @@ enum ReportSchema {
             <xs:attribute name="timezone" type="r:nonEmptyString"/>
             <xs:attribute name="term-start" type="r:instant"/>
             <xs:attribute name="term-end" type="r:instant"/>
+            <!-- The monthly fee in the currency's minor unit, and its currency. -->
+            <xs:attribute name="fee" type="r:money"/>
+            <xs:attribute name="fee-currency" type="r:currency"/>
             <xs:anyAttribute processContents="lax"/>
           </xs:complexType>
         </xs:element>
 
         <xs:element name="trace" minOccurs="0" maxOccurs="unbounded">
           <xs:complexType>
+            <!-- With the repeated-id check: the first repeated ids (UTF-8 order). -->
+            <xs:sequence>
+              <xs:element name="repeated-id" minOccurs="0" maxOccurs="unbounded">
+                <xs:complexType>
+                  <xs:attribute name="id" type="xs:string" use="required"/>
+                  <xs:anyAttribute processContents="lax"/>
+                </xs:complexType>
+              </xs:element>
+            </xs:sequence>
             <xs:attribute name="path" type="xs:string" use="required"/>
             <xs:attribute name="format" type="r:nonEmptyString" use="required"/>
             <xs:attribute name="sha256" type="r:sha256" use="required"/>
@@ -170,6 +221,11 @@ enum ReportSchema {
             <xs:attribute name="rejected" type="xs:nonNegativeInteger" use="required"/>
             <xs:attribute name="outside-term" type="xs:nonNegativeInteger" use="required"/>
             <xs:attribute name="excluded" type="xs:nonNegativeInteger" use="required"/>
+            <!-- The first and last instants of the accepted records. -->
+            <xs:attribute name="first-record" type="r:instant"/>
+            <xs:attribute name="last-record" type="r:instant"/>
+            <!-- With the repeated-id check: accepted records whose id was seen before in the run. -->
+            <xs:attribute name="repeated-ids" type="xs:nonNegativeInteger"/>
             <xs:anyAttribute processContents="lax"/>
           </xs:complexType>
         </xs:element>
@@ -179,6 +235,64 @@ enum ReportSchema {
             <xs:sequence>
               <xs:element name="text" type="xs:string"/>
               <xs:element name="requirement" type="xs:string"/>
+
+              <!-- The clause's full definition (docs/reports.md, "Clause definition"). -->
+              <xs:element name="definition" minOccurs="0">
+                <xs:complexType>
+                  <xs:sequence>
+                    <xs:element name="tier" minOccurs="0" maxOccurs="unbounded">
+                      <xs:complexType>
+                        <xs:attribute name="percent" type="r:percent" use="required"/>
+                        <xs:attribute name="of" type="r:creditBase" use="required"/>
+                        <xs:attribute name="comparison" type="r:comparison" use="required"/>
+                        <!-- Exact: a decimal, or a fraction n/d when the decimal does not end. -->
+                        <xs:attribute name="threshold" type="r:nonEmptyString" use="required"/>
+                        <xs:anyAttribute processContents="lax"/>
+                      </xs:complexType>
+                    </xs:element>
+                    <xs:element name="exclusion" type="r:exclusion" minOccurs="0" maxOccurs="unbounded"/>
+                  </xs:sequence>
+                  <xs:attribute name="scope" type="xs:string"/>
+                  <xs:attribute name="window" type="r:nonEmptyString" use="required"/>
+                  <xs:attribute name="window-seconds" type="xs:decimal"/>
+                  <xs:attribute name="per" type="xs:string"/>
+                  <xs:attribute name="aggregate" type="r:nonEmptyString" use="required"/>
+                  <xs:attribute name="comparison" type="xs:string" use="required"/>
+                  <xs:attribute name="bound" type="xs:string" use="required"/>
+                  <xs:attribute name="unit" type="r:nonEmptyString" use="required"/>
+                  <xs:attribute name="minimum" type="xs:nonNegativeInteger" use="required"/>
+                  <xs:attribute name="measure" type="r:measureKind" use="required"/>
+                  <xs:attribute name="objective-comparison" type="r:comparison" use="required"/>
+                  <xs:attribute name="objective" type="xs:string" use="required"/>
+                  <xs:attribute name="period" type="r:nonEmptyString" use="required"/>
+                  <xs:attribute name="empty" type="xs:string"/>
+                  <xs:attribute name="downtime-after" type="xs:positiveInteger"/>
+                  <xs:attribute name="valued" type="xs:boolean"/>
+                  <xs:attribute name="evidence-metric" type="r:nonEmptyString"/>
+                  <xs:attribute name="evidence-unit" type="r:nonEmptyString"/>
+                  <xs:attribute name="evidence-comparison" type="r:comparison"/>
+                  <xs:attribute name="evidence-bound" type="xs:string"/>
+                  <xs:anyAttribute processContents="lax"/>
+                </xs:complexType>
+              </xs:element>
+
+              <!-- In-scope records, their first and last instants, the coverage cell, the covered
+                   time (any group, within the term) and its runs. -->
+              <xs:element name="coverage" minOccurs="0">
+                <xs:complexType>
+                  <xs:sequence>
+                    <xs:element name="data" type="r:interval" minOccurs="0" maxOccurs="unbounded"/>
+                  </xs:sequence>
+                  <xs:attribute name="records" type="xs:nonNegativeInteger" use="required"/>
+                  <xs:attribute name="first-record" type="r:instant"/>
+                  <xs:attribute name="last-record" type="r:instant"/>
+                  <xs:attribute name="cell-seconds" type="xs:decimal" use="required"/>
+                  <xs:attribute name="covered-seconds" type="xs:decimal" use="required"/>
+                  <xs:attribute name="intervals" type="xs:nonNegativeInteger"/>
+                  <xs:attribute name="intervals-omitted" type="xs:positiveInteger"/>
+                  <xs:anyAttribute processContents="lax"/>
+                </xs:complexType>
+              </xs:element>
 
               <xs:element name="period" minOccurs="0" maxOccurs="unbounded">
                 <xs:complexType>
@@ -212,15 +326,29 @@ enum ReportSchema {
                   <!-- The group's usage charges in the period, for credits of the charges. -->
                   <xs:attribute name="charges" type="r:money"/>
                   <xs:attribute name="currency" type="r:currency"/>
+                  <!-- Coverage: the period's time (within the term) with in-scope records of the
+                       group, the period's time within the term, in seconds, and their ratio. -->
+                  <xs:attribute name="covered-seconds" type="xs:decimal"/>
+                  <xs:attribute name="period-seconds" type="xs:decimal"/>
+                  <xs:attribute name="coverage" type="r:fraction"/>
                   <xs:anyAttribute processContents="lax"/>
                 </xs:complexType>
               </xs:element>
 
               <xs:element name="credit" minOccurs="0" maxOccurs="unbounded">
                 <xs:complexType>
-                  <!-- A credit of the charges is per group; a credit of the fee has no key. -->
+                  <!-- A credit of the charges is per group; a credit of the fee has no key, and
+                       `worst` names the group whose measure chose the tier. -->
                   <xs:sequence>
                     <xs:element name="key" type="r:key" minOccurs="0" maxOccurs="unbounded"/>
+                    <xs:element name="worst" minOccurs="0">
+                      <xs:complexType>
+                        <xs:sequence>
+                          <xs:element name="key" type="r:key" minOccurs="0" maxOccurs="unbounded"/>
+                        </xs:sequence>
+                        <xs:anyAttribute processContents="lax"/>
+                      </xs:complexType>
+                    </xs:element>
                   </xs:sequence>
                   <xs:attribute name="start" type="r:instant" use="required"/>
                   <xs:attribute name="end" type="r:instant" use="required"/>
@@ -230,6 +358,15 @@ enum ReportSchema {
                   <!-- `fee` or `charges`, and for the charges the amount the percentage applies to. -->
                   <xs:attribute name="of" type="r:creditBase"/>
                   <xs:attribute name="charges" type="r:money"/>
+                  <!-- How the amount follows: the fee, the measure that chose the tier, the tier's
+                       comparison and threshold; and the coverage of the period (any group). -->
+                  <xs:attribute name="fee" type="r:money"/>
+                  <xs:attribute name="measure" type="r:number"/>
+                  <xs:attribute name="tier-comparison" type="r:comparison"/>
+                  <xs:attribute name="tier-threshold" type="r:nonEmptyString"/>
+                  <xs:attribute name="covered-seconds" type="xs:decimal"/>
+                  <xs:attribute name="period-seconds" type="xs:decimal"/>
+                  <xs:attribute name="coverage" type="r:fraction"/>
                   <xs:anyAttribute processContents="lax"/>
                 </xs:complexType>
               </xs:element>
@@ -242,6 +379,8 @@ enum ReportSchema {
                       <xs:complexType>
                         <xs:attribute name="id" type="xs:string" use="required"/>
                         <xs:attribute name="value" type="r:number" use="required"/>
+                        <!-- With several traces: the trace the record came from (1 is the first listed). -->
+                        <xs:attribute name="trace" type="xs:positiveInteger"/>
                         <xs:anyAttribute processContents="lax"/>
                       </xs:complexType>
                     </xs:element>
@@ -299,6 +438,8 @@ enum ReportSchema {
       <xs:attribute name="windows" type="r:windowSelection"/>
       <xs:attribute name="rejected-total" type="xs:nonNegativeInteger"/>
       <xs:attribute name="generated" type="r:instant"/>
+      <!-- The signer named with the signer option of `slac verify`, inside the part the digest covers. -->
+      <xs:attribute name="signer" type="xs:string"/>
       <xs:anyAttribute processContents="lax"/>
     </xs:complexType>
   </xs:element>

@@ -36,14 +36,22 @@ public struct XMLReportWriter: Sendable {
     public var generatedAt: Int64?
     /// At most this many `<window>` (and `<period>`) elements per clause; see `defaultListLimit`.
     public var listLimit: Int
+    /// `--signer NAME`: who signed the report, recorded in the part the digest and signature cover.
+    public var signer: String?
 
     /// A writer listing the windows selected by `windows`.
-    public init(windows: WindowSelection = .breached, generatedAt: Int64? = nil, listLimit: Int = XMLReportWriter.defaultListLimit) {
+    public init(windows: WindowSelection = .breached, generatedAt: Int64? = nil, listLimit: Int = XMLReportWriter.defaultListLimit,
+                signer: String? = nil) {
         precondition(listLimit > 0, "a report lists at least one window")
         self.windows = windows
         self.generatedAt = generatedAt
         self.listLimit = listLimit
+        self.signer = signer
     }
+
+    /// At most this many covered intervals are listed per clause (`<data>` in `<coverage>`); the
+    /// covered time counts them all.
+    public static let intervalListLimit = 1_000
 
     /// The UTF-8 report document, with XML declaration, indented by two spaces.
     public func write(_ result: EvaluationResult) throws -> [UInt8] {
@@ -55,10 +63,12 @@ public struct XMLReportWriter: Sendable {
                 "windows": windows.rawValue,
                 "rejected-total": String(result.rejectedTotal),
                 "generated": generatedAt.map(CivilTime.format),
+                "signer": signer,
             ]) {
-                try writeContract(result.contract, to: out)
+                try writeContract(result.contract, exclusions: result.exclusions, to: out)
                 for trace in result.traces { try writeTrace(trace, to: out) }
-                for clause in result.clauses { try writeClause(clause, to: out) }
+                let severalTraces = result.traces.count > 1
+                for clause in result.clauses { try writeClause(clause, severalTraces: severalTraces, to: out) }
                 for rejected in result.rejected {
                     try out.element("rejected", [
                         "path": rejected.path,
@@ -70,7 +80,7 @@ public struct XMLReportWriter: Sendable {
         }
     }
 
-    private func writeContract(_ contract: ContractIdentity, to out: XMLOutput) throws {
+    private func writeContract(_ contract: ContractIdentity, exclusions: [ExclusionResult], to out: XMLOutput) throws {
         try out.element("contract", [
             "name": contract.name,
             "id": contract.id,
@@ -79,6 +89,23 @@ public struct XMLReportWriter: Sendable {
             "timezone": contract.timezone,
             "term-start": CivilTime.format(contract.termStart),
             "term-end": CivilTime.format(contract.termEnd),
+            "fee": contract.feeText,
+            "fee-currency": contract.feeCurrency,
+        ]) {
+            for price in contract.prices {
+                try out.element("price", ["field": price.field, "per-token": price.perToken, "currency": price.currency, "text": price.text])
+            }
+            for exclusion in exclusions { try writeExclusion(exclusion, to: out) }
+        }
+    }
+
+    private func writeExclusion(_ exclusion: ExclusionResult, to out: XMLOutput) throws {
+        try out.element("exclusion", [
+            "kind": exclusion.kind,
+            "start": exclusion.start.map(CivilTime.format),
+            "end": exclusion.end.map(CivilTime.format),
+            "where": exclusion.predicate,
+            "removed": String(exclusion.removed),
         ])
     }
 
@@ -93,7 +120,66 @@ public struct XMLReportWriter: Sendable {
             "rejected": String(trace.rejected),
             "outside-term": String(trace.outsideTerm),
             "excluded": String(trace.excluded),
-        ])
+            "first-record": trace.firstRecord.map(CivilTime.format),
+            "last-record": trace.lastRecord.map(CivilTime.format),
+            "repeated-ids": trace.repeatedIDs.map(String.init),
+        ]) {
+            for id in trace.repeatedIDExamples { try out.element("repeated-id", ["id": id]) }
+        }
+    }
+
+    private func writeDefinition(_ d: ClauseDefinition, to out: XMLOutput) throws {
+        try out.element("definition", [
+            "scope": d.scope,
+            "window": d.window,
+            "window-seconds": d.windowSeconds,
+            "per": d.groupBy.isEmpty ? nil : d.groupBy.joined(separator: ", "),
+            "aggregate": d.aggregate,
+            "comparison": d.comparison,
+            "bound": d.bound,
+            "unit": d.unit,
+            "minimum": String(d.minimumRequests),
+            "measure": d.measure,
+            "objective-comparison": d.objectiveComparison,
+            "objective": d.objective,
+            "period": d.period,
+            "empty": d.empty,
+            "downtime-after": d.downtimeAfter.map(String.init),
+            "valued": d.valued ? "true" : nil,
+            "evidence-metric": d.evidenceMetric,
+            "evidence-unit": d.evidenceUnit,
+            "evidence-comparison": d.evidenceComparison,
+            "evidence-bound": d.evidenceBound,
+        ]) {
+            for tier in d.tiers {
+                try out.element("tier", ["percent": tier.percent, "of": tier.base, "comparison": tier.comparison, "threshold": tier.threshold])
+            }
+            for exclusion in d.exclusions { try writeExclusion(exclusion, to: out) }
+        }
+    }
+
+    private func writeCoverage(_ c: ClauseCoverage, to out: XMLOutput) throws {
+        let omitted = max(0, c.intervals.count - Self.intervalListLimit)
+        try out.element("coverage", [
+            "records": String(c.records),
+            "first-record": c.firstRecord.map(CivilTime.format),
+            "last-record": c.lastRecord.map(CivilTime.format),
+            "cell-seconds": Self.seconds(c.cellNanoseconds),
+            "covered-seconds": Self.seconds(c.coveredNanoseconds),
+            "intervals": String(c.intervals.count),
+            "intervals-omitted": omitted > 0 ? String(omitted) : nil,
+        ]) {
+            for interval in c.intervals.prefix(Self.intervalListLimit) {
+                try out.element("data", ["start": CivilTime.format(interval.start), "end": CivilTime.format(interval.end)])
+            }
+        }
+    }
+
+    /// Coverage attributes of a period or credit: covered and total seconds and their ratio.
+    static func coverage(covered: Int64?, period: Int64?) -> (covered: String?, period: String?, ratio: String?) {
+        guard let covered, let period else { return (nil, nil, nil) }
+        let ratio = period > 0 ? Rational(Int(covered), Int(period)).decimalString(significantDigits: 6, maxFractionDigits: 6) : nil
+        return (seconds(covered), seconds(period), ratio)
     }
 
     /// The default of `listLimit`. A million tenants with every window breached made a 399 MB
@@ -103,7 +189,7 @@ public struct XMLReportWriter: Sendable {
     /// (432,000) with `--windows all`.
     public static let defaultListLimit = 500_000
 
-    private func writeClause(_ clause: ClauseResult, to out: XMLOutput) throws {
+    private func writeClause(_ clause: ClauseResult, severalTraces: Bool, to out: XMLOutput) throws {
         let selected = clause.windows.lazy.filter { windows.includes($0.verdict) }
         let selectedCount = selected.count
         let omitted = max(0, selectedCount - listLimit)
@@ -121,7 +207,10 @@ public struct XMLReportWriter: Sendable {
         ]) {
             try out.textElement("text", text: clause.text)
             try out.textElement("requirement", text: clause.requirement)
+            if let definition = clause.definition { try writeDefinition(definition, to: out) }
+            if let coverage = clause.coverage { try writeCoverage(coverage, to: out) }
             for period in clause.periods.prefix(listLimit) {
+                let cover = Self.coverage(covered: period.coveredNanoseconds, period: period.periodNanoseconds)
                 if let m = period.measure {
                     try out.element("period", [
                         "start": CivilTime.format(period.start),
@@ -143,6 +232,9 @@ public struct XMLReportWriter: Sendable {
                         "down-seconds": m.downNanoseconds.map(Self.seconds),
                         "charges": period.chargesText,
                         "currency": period.chargesText == nil ? nil : clause.chargesCurrency,
+                        "covered-seconds": cover.covered,
+                        "period-seconds": cover.period,
+                        "coverage": cover.ratio,
                     ]) {
                         try writeKey(period.key, to: out)
                     }
@@ -160,11 +252,15 @@ public struct XMLReportWriter: Sendable {
                     "windows-breached": String(period.breached),
                     "charges": period.chargesText,
                     "currency": period.chargesText == nil ? nil : clause.chargesCurrency,
+                    "covered-seconds": cover.covered,
+                    "period-seconds": cover.period,
+                    "coverage": cover.ratio,
                 ]) {
                     try writeKey(period.key, to: out)
                 }
             }
             for credit in clause.credits {
+                let cover = Self.coverage(covered: credit.coveredNanoseconds, period: credit.periodNanoseconds)
                 try out.element("credit", [
                     "start": CivilTime.format(credit.start),
                     "end": CivilTime.format(credit.end),
@@ -173,8 +269,18 @@ public struct XMLReportWriter: Sendable {
                     "currency": credit.currency,
                     "of": credit.key == nil ? nil : "charges",
                     "charges": credit.chargesText,
+                    "fee": credit.feeText,
+                    "measure": credit.measureText,
+                    "tier-comparison": credit.tierComparison,
+                    "tier-threshold": credit.tierThresholdText,
+                    "covered-seconds": cover.covered,
+                    "period-seconds": cover.period,
+                    "coverage": cover.ratio,
                 ]) {
                     if let key = credit.key { try writeKey(key, to: out) }
+                    if let worst = credit.worstKey, !worst.isEmpty {
+                        try out.element("worst") { try writeKey(worst, to: out) }
+                    }
                 }
             }
             for window in selected.prefix(listLimit) {
@@ -192,7 +298,11 @@ public struct XMLReportWriter: Sendable {
                     // Evidence explains a breach; for other windows it would only be noise.
                     if window.verdict == .breached {
                         for record in window.evidence {
-                            try out.element("evidence", ["id": record.id, "value": record.value])
+                            try out.element("evidence", [
+                                "id": record.id,
+                                "value": record.value,
+                                "trace": severalTraces ? record.trace.map { String($0 + 1) } : nil,
+                            ])
                         }
                     }
                 }

@@ -172,10 +172,15 @@ public enum VerifyReportCommand {
     /// Re-evaluates the inputs with the report's window selection and compares.
     private static func recompute(_ report: [UInt8], contract: String, options: Options, colored: Bool) -> Result<ReportComparison, CommandOutput> {
         let selection: WindowSelection
-        do { selection = try ReportComparison.windowSelection(of: report) } catch {
+        let checkIDs: Bool
+        do {
+            selection = try ReportComparison.windowSelection(of: report)
+            checkIDs = try ReportComparison.checksRepeatedIDs(report)
+        } catch {
             return .failure(CommandOutput(standardError: "error: \(error.description)\n", exitCode: ExitCode.invalidContract))
         }
         var verify = VerifyCommand.Options(contractPath: contract, traces: options.traces)
+        verify.checkIDs = checkIDs
         verify.format = options.format
         verify.jobs = options.jobs
         verify.windows = selection

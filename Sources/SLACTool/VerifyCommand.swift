@@ -92,6 +92,14 @@ public enum VerifyCommand {
         public var htmlPath: String?
         /// `--sign-key KEY`: sign the report's digest with this Ed25519 key (`slac keygen`).
         public var signKeyPath: String?
+        /// `--signer NAME`: who signs, recorded in the signed part of the report (needs `--sign-key`).
+        public var signer: String?
+        /// `--timestamp`: record the time the report was written (`generated`) in its signed part.
+        public var timestamp = false
+        /// The instant `--timestamp` records; the current time when nil (tests fix it).
+        public var now: Int64?
+        /// `--check-ids`: count records whose `id` repeats within the run (README, "Benchmarks").
+        public var checkIDs = false
         public var format: String?
         /// `--epoch INSTANT`: where relative timestamps start (Mooncake traces count ms from the
         /// trace start); an RFC 3339 instant with offset, or a date meaning midnight UTC.
@@ -140,6 +148,11 @@ public enum VerifyCommand {
             }
         }
         return output
+    }
+
+    /// Now, in nanoseconds since the epoch, to the millisecond (what `--timestamp` records).
+    static func currentInstant() -> Int64 {
+        Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) * 1_000_000
     }
 
     /// The first two non-empty traces with one content digest, and the digest.
@@ -207,6 +220,16 @@ public enum VerifyCommand {
                 return CommandOutput(standardError: "error: \(error.description)\n", exitCode: ExitCode.invalidContract)
             }
         }
+        if let signer = options.signer {
+            if options.signKeyPath == nil {
+                return CommandOutput(standardError: "error: `--signer` names the holder of the signing key, but no `--sign-key` is given\n"
+                    + "   = help: pass `--sign-key KEY` with the key of \(signer), or leave out `--signer`\n", exitCode: ExitCode.invalidContract)
+            }
+            if signer.trimmingCharacters(in: .whitespaces).isEmpty || signer.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+                return CommandOutput(standardError: "error: `--signer` needs a name without control characters, e.g. `--signer \"Jane Doe, Example Audit LLP\"`\n",
+                                     exitCode: ExitCode.invalidContract)
+            }
+        }
         let planResult: Result<MonitorPlan, CommandOutput>
         switch (options.contractPath, options.planPath) {
         case (let c?, nil): planResult = PlanBuilding.plan(contractPath: c, colored: colored)
@@ -239,10 +262,11 @@ public enum VerifyCommand {
             epoch = instant
         }
 
-        let evaluator: Evaluator
+        var evaluator: Evaluator
         do { evaluator = try Evaluator(plan: plan) } catch {
             return CommandOutput(standardError: "error: \(error)\n", exitCode: ExitCode.invalidContract)
         }
+        evaluator.checkRepeatedIDs = options.checkIDs
         var sources: [TraceSource] = []
         // Per trace read as a stream: the digest of its stored bytes, kept when it was compressed.
         var storedDigests: [(trace: Int, stream: TraceStream, digester: SHA256Digester)] = []
@@ -349,7 +373,8 @@ public enum VerifyCommand {
             // The report carries its digest (and signature); the HTML page is rendered from the
             // sealed bytes, exactly as `slac render` would render the file.
             let timing = PhaseTiming()
-            let written = try XMLReportWriter(windows: options.windows).write(result)
+            let generated = options.timestamp ? (options.now ?? Self.currentInstant()) : nil
+            let written = try XMLReportWriter(windows: options.windows, generatedAt: generated, signer: options.signer).write(result)
             timing.mark("report")
             let xml = try ReportIntegrity.seal(written, signingKey: signingKey)
             timing.mark("seal")
@@ -379,7 +404,11 @@ enum Summary {
     static func render(_ r: EvaluationResult, verdict: String? = nil) -> String {
         var out = "contract \(r.contract.name)\(r.contract.id.map { " (\($0))" } ?? ""): \(verdict ?? r.verdict.rawValue)\n"
         for t in r.traces {
-            out += "  trace \(t.path) [\(t.format)]: read \(t.read), accepted \(t.accepted), rejected \(t.rejected), outside term \(t.outsideTerm), excluded \(t.excluded)\n"
+            out += "  trace \(t.path) [\(t.format)]: read \(t.read), accepted \(t.accepted), rejected \(t.rejected), outside term \(t.outsideTerm), excluded \(t.excluded)"
+            if let repeated = t.repeatedIDs, repeated > 0 {
+                out += ", repeated ids \(repeated) (" + t.repeatedIDExamples.prefix(3).joined(separator: ", ") + (repeated > 3 ? ", …)" : ")")
+            }
+            out += "\n"
         }
         for c in r.clauses {
             if let valued = c.windowsValued {

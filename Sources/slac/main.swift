@@ -112,6 +112,15 @@ struct Verify: ParsableCommand {
     @Option(help: "Sign the report's digest with this Ed25519 private key (from `slac keygen`).")
     var signKey: String?
 
+    @Option(help: "Who signs (with --sign-key): recorded in the signed part of the report and shown on the page.")
+    var signer: String?
+
+    @Flag(help: "Record the time the report was written in its signed part (reports are otherwise byte-identical across runs).")
+    var timestamp = false
+
+    @Flag(help: "Count records whose `id` repeats within the run (double-logged requests); keeps every id in memory.")
+    var checkIds = false
+
     @Option(help: "Trace format (detected from the content when omitted): jsonl, csv, llmperf, aiperf, lmbench, otlp, langfuse, azure, mooncake; see `slac formats`.")
     var format: String?
 
@@ -142,6 +151,9 @@ struct Verify: ParsableCommand {
         options.junitPath = junit
         options.htmlPath = html
         options.signKeyPath = signKey
+        options.signer = signer
+        options.timestamp = timestamp
+        options.checkIDs = checkIds
         options.format = format
         options.epoch = epoch
         options.windows = windows

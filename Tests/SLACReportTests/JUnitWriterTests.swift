@@ -66,6 +66,18 @@ import Testing
         #expect(JUnitWriter.noDataMessage(clause) == "no data: no in-scope record")
     }
 
+    /// Issue 13: with several traces the same id can come from each; the failure names the trace.
+    @Test func evidenceNamesItsTraceWhenThereAreSeveral() {
+        var clause = breachedResult().clauses[0]
+        let index = clause.windows.firstIndex { $0.verdict == .breached }!
+        clause.windows[index].evidence = [EvidenceRecord(id: "r-0003346", value: "1161.8", trace: 0),
+                                          EvidenceRecord(id: "r-0003346", value: "1161.8", trace: 1)]
+        let traces = [TraceAccounting(path: "acme.jsonl", format: "jsonl", sha256: ""),
+                      TraceAccounting(path: "acme.csv", format: "csv", sha256: "")]
+        #expect(JUnitWriter.failureText(clause, traces: traces).contains("evidence r-0003346 (acme.jsonl), r-0003346 (acme.csv)"))
+        #expect(JUnitWriter.failureText(clause, traces: [traces[0]]).contains("evidence r-0003346, r-0003346"))
+    }
+
     @Test func ratiosReadAsPercentagesWithTheExactValueBeside() {
         #expect(JUnitWriter.people(ObservedValue(text: "0.353333333333333", unit: "ratio", approximate: 0.353333333333333)) == "35.3% (0.353333333333333)")
         #expect(JUnitWriter.people(ObservedValue(text: "0.5", unit: "ratio", approximate: 0.5)) == "50%")

@@ -1,0 +1,86 @@
+import SLACChecker
+import SLACExact
+
+/// Coverage (docs/reports.md, "Coverage"): which time a clause's verdicts rest on. Time is
+/// counted in cells: the clause's windows when they are fixed and at most an hour long, hours
+/// (on the epoch's grid, like fixed windows) otherwise. A cell is covered for a group when an
+/// in-scope record of the group lies in it; a period's coverage is the covered time within the
+/// period and the term over the period's time within the term.
+extension CompiledClause {
+    /// The covered cells of each group, sorted by start.
+    func coveredCells(_ state: ClauseState) -> [Int32: [Int64]] {
+        var byGroup: [Int32: [Int64]] = [:]
+        if tracksCells {
+            for key in state.cells { byGroup[key.group, default: []].append(key.start) }
+        } else {
+            // Every stored window holds at least one in-scope record.
+            for k in state.windows.indices { byGroup[state.groupOfWindow[k], default: []].append(state.starts[k]) }
+        }
+        for group in Array(byGroup.keys) { byGroup[group]?.sort() }
+        return byGroup
+    }
+
+    /// The time of sorted `cells` inside `[from, to)`.
+    func coveredTime(_ cells: [Int64], from: Int64, to: Int64) -> Int64 {
+        guard from < to, !cells.isEmpty else { return 0 }
+        // The first cell that ends after `from`.
+        var low = 0, high = cells.count
+        let threshold = from &- cellLength
+        while low < high {
+            let mid = (low + high) / 2
+            if cells[mid] <= threshold { low = mid + 1 } else { high = mid }
+        }
+        var total: Int64 = 0
+        var i = low
+        while i < cells.count && cells[i] < to {
+            let start = max(cells[i], from), end = min(cells[i] &+ cellLength, to)
+            if end > start { total += end - start }
+            i += 1
+        }
+        return total
+    }
+
+    /// Sets the coverage of the clause, its periods and its credits.
+    func applyCoverage(_ result: inout ClauseResult, state: ClauseState, keyParts: [[GroupKeyPart]]) {
+        let byGroup = coveredCells(state)
+        var groupOfKey: [[GroupKeyPart]: Int32] = [:]
+        for (g, key) in keyParts.enumerated() { groupOfKey[key] = Int32(g) }
+        var union = Array(Set(byGroup.values.joined()))
+        union.sort()
+        func clipped(_ start: Int64, _ end: Int64) -> (Int64, Int64) { (max(start, termStart), min(end, termEnd)) }
+
+        for i in result.periods.indices {
+            let p = result.periods[i]
+            let (from, to) = clipped(p.start, p.end)
+            let cells = groupOfKey[p.key].flatMap { byGroup[$0] } ?? []
+            result.periods[i].coveredNanoseconds = coveredTime(cells, from: from, to: to)
+            result.periods[i].periodNanoseconds = max(0, to - from)
+        }
+        for i in result.credits.indices {
+            let c = result.credits[i]
+            let (from, to) = clipped(c.start, c.end)
+            let cells = c.key.flatMap { groupOfKey[$0] }.flatMap { byGroup[$0] } ?? union
+            result.credits[i].coveredNanoseconds = coveredTime(cells, from: from, to: to)
+            result.credits[i].periodNanoseconds = max(0, to - from)
+        }
+
+        var intervals: [CoveredInterval] = []
+        for cell in union {
+            let (start, end) = clipped(cell, cell &+ cellLength)
+            guard end > start else { continue }
+            if let last = intervals.last, last.end >= start {
+                intervals[intervals.count - 1].end = max(last.end, end)
+            } else {
+                intervals.append(CoveredInterval(start: start, end: end))
+            }
+        }
+        let records = state.windows.reduce(0) { $0 + $1.count }
+        result.coverage = ClauseCoverage(
+            records: records,
+            firstRecord: state.firstRecord <= state.lastRecord ? state.firstRecord : nil,
+            lastRecord: state.firstRecord <= state.lastRecord ? state.lastRecord : nil,
+            cellNanoseconds: cellLength,
+            coveredNanoseconds: intervals.reduce(0) { $0 + ($1.end - $1.start) },
+            intervals: intervals)
+    }
+}
