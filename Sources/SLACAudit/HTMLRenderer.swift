@@ -24,7 +24,7 @@ public enum RenderError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// Renders a report (SPEC §7) as one self-contained HTML page through libxslt and the bundled
+/// Renders a report (docs/reports.md) as one self-contained HTML page through libxslt and the bundled
 /// stylesheet (`report.xsl`). The report is untrusted: it is read with `SafeXML`, checked against
 /// the report schema, its integrity checked, annotated with pre-computed chart data in a
 /// transient copy, then transformed with every libxslt file and network access forbidden.

@@ -25,7 +25,7 @@ public enum SealError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// The outcome of checking a report's `<integrity>` element (SPEC §7): what was recomputed, what
+/// The outcome of checking a report's `<integrity>` element (docs/reports.md): what was recomputed, what
 /// the report claims, and whether the two agree. A value, so commands and the HTML page can show
 /// the same account.
 public struct IntegrityCheck: Sendable, Equatable {

@@ -4,7 +4,7 @@ import Foundation
 import SLACReport
 
 /// Why a report given to `slac render` or `slac verify-report` could not be read. Reports are
-/// untrusted input (SPEC §10): each problem gets one clear message, with a line where libxml2
+/// untrusted input (docs/fuzzing.md): each problem gets one clear message, with a line where libxml2
 /// gives one, and the CLI maps every case to exit code 2 (a malformed report).
 public enum ReportReadError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The file could not be opened or read.

@@ -1,7 +1,7 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
   slac compliance report (urn:slac:report:1) to one self-contained HTML page for auditors
-  (SPEC §7). No scripts, no external resources; inline SVG charts; prints on A4 or Letter.
+  (docs/reports.md). No scripts, no external resources; inline SVG charts; prints on A4 or Letter.
 
   slac runs this through libxslt on a transient copy of the report to which it has added, in the
   namespace urn:slac:render:1 (prefix v), what XSLT 1.0 would compute slowly: per clause the

@@ -3,7 +3,7 @@ import SLACEvaluator
 import SLACExact
 
 /// Writes JUnit XML (`--junit`) so that any CI system shows breached clauses as failed tests
-/// (SPEC §7): one suite per contract, one test case per clause, a failure listing the worst
+/// (docs/ci.md): one suite per contract, one test case per clause, a failure listing the worst
 /// breached windows and the periods below objective. Deterministic like the XML report.
 public struct JUnitWriter: Sendable {
     /// At most this many windows are listed per failure; CI logs are read by people.

@@ -7,7 +7,7 @@ enum ReportSchema {
     static let xsd = #"""
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
-  slac compliance report, version 1 (SPEC §7).
+  slac compliance report, version 1 (docs/reports.md).
 
   Strict on the core elements and attributes that tools and auditors read; every element also
   accepts extra attributes (lax), so later versions can add information without breaking readers.

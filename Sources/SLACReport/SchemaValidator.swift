@@ -18,7 +18,7 @@ public enum SchemaError: Error, Sendable, Equatable, CustomStringConvertible {
 /// `slac verify-report` and auditors' tooling agree on what a well-formed report is.
 ///
 /// Documents are parsed without network access, entity substitution, DTD loading or XInclude
-/// (SPEC §10), and libxml2's messages are collected instead of being printed to stderr.
+/// (docs/fuzzing.md), and libxml2's messages are collected instead of being printed to stderr.
 public struct SchemaValidator {
     private let storage: Storage
 

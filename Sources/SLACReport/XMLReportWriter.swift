@@ -22,7 +22,7 @@ public enum WindowSelection: String, Sendable, CaseIterable {
     }
 }
 
-/// Writes the XML compliance report of SPEC §7 (namespace `urn:slac:report:1`,
+/// Writes the XML compliance report (docs/reports.md; namespace `urn:slac:report:1`,
 /// `Schemas/slac-report-1.xsd`). Auditors reproduce and sign reports, so the output is a pure
 /// function of the evaluation result: same result, same bytes.
 public struct XMLReportWriter: Sendable {
@@ -32,7 +32,7 @@ public struct XMLReportWriter: Sendable {
     /// Which windows to list.
     public var windows: WindowSelection
     /// When set, the report carries a `generated` instant; off by default so that reports stay
-    /// byte-identical across runs (SPEC §7: the generation time only when asked).
+    /// byte-identical across runs (docs/reports.md: the generation time only when asked).
     public var generatedAt: Int64?
     /// At most this many `<window>` (and `<period>`) elements per clause; see `defaultListLimit`.
     public var listLimit: Int
