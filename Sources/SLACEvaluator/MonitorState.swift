@@ -82,12 +82,12 @@ struct ClauseState: Sendable {
     var windows: [WindowState] = []
     private(set) var starts: [Int64] = []
     private(set) var groupOfWindow: [Int32] = []
-    /// Field values of each group id.
-    private(set) var groupParts: [[String?]] = []
-    /// Group ids by field values, for `merge` only: built on the first merge, not per chunk (with
-    /// one group per record, building it for every clause of every chunk took 40 bytes per group
-    /// and clause, and one job never merges).
-    private var groupIndex: [[String?]: Int32]?
+    /// Field values of each group id, flat, with an index built on the first merge (issue 15: as
+    /// `[[String?]]` with a dictionary index built per clause and chunk they took 152 bytes per
+    /// group and clause with one `per` field; now 16, plus the index when merging).
+    private(set) var groups = GroupTable(width: 0)
+    /// Field values of each group id, made on each access (the clause's `finish` reads them once).
+    var groupParts: [[String?]] { (0..<groups.count).map { groups.parts($0) } }
     private var buckets: [Int32] = Array(repeating: -1, count: 256)
     private var lastStart: [Int64] = []
     private var lastWindow: [Int32] = []
@@ -140,28 +140,14 @@ struct ClauseState: Sendable {
         }
     }
 
-    /// Records the field values of the chunk's group ids (from its interner).
-    mutating func adoptGroups(_ parts: [[String?]]) {
-        groupParts = parts
-        groupIndex = nil
-    }
-
-    private mutating func groupID(_ parts: [String?]) -> Int32 {
-        if groupIndex == nil {
-            var index: [[String?]: Int32] = [:]
-            index.reserveCapacity(groupParts.count)
-            for (i, p) in groupParts.enumerated() { index[p] = Int32(i) }
-            groupIndex = index
-        }
-        if let g = groupIndex?[parts] { return g }
-        let g = Int32(groupParts.count)
-        groupParts.append(parts)
-        groupIndex?[parts] = g
-        return g
+    /// Records the field values of the chunk's group ids (its interner's table).
+    mutating func adoptGroups(_ table: GroupTable) {
+        groups = table
     }
 
     mutating func merge(_ other: ClauseState) {
-        let map = other.groupParts.map { groupID($0) }
+        if groups.count == 0 && groups.width != other.groups.width { groups = GroupTable(width: other.groups.width) }
+        let map = (0..<other.groups.count).map { groups.id(of: other.groups, group: $0) }
         for k in other.windows.indices {
             let w = other.windows[k]
             let index = window(start: other.starts[k], end: w.end, group: map[Int(other.groupOfWindow[k])])
@@ -236,7 +222,7 @@ public struct MonitorState: Sendable {
 
     /// Whether nothing has been merged into this state yet (a fresh state of `init`).
     var isEmpty: Bool {
-        clauses.allSatisfy { $0.windows.isEmpty && $0.groupParts.isEmpty }
+        clauses.allSatisfy { $0.windows.isEmpty && $0.groups.count == 0 }
             && counts.allSatisfy { $0.lines == 0 && $0.records == 0 } && rejected.allSatisfy(\.isEmpty)
     }
 
