@@ -77,6 +77,17 @@ struct WindowState: Sendable {
 /// Group ids are local to the state (each chunk interns its own); `merge` maps them through the
 /// group's field values. A per-group cache of the last window makes the common case (records of a
 /// group arrive nearly in time order) one array access.
+///
+/// Memory per group, measured (issue 15) as the peak resident set after the scan (`SLAC_TIMING=1`,
+/// release build, one job) of 1M distinct tenants, one record each, under `every 1 hour per
+/// tenant` with a p99 and a share clause (two windows per group), less that of 100k, divided by
+/// the 900k groups: 584 bytes before, 437 after (292 and 218 per window and group). Where the 437
+/// go, about: two `WindowState`s of 104 bytes (+5% array slack), starts, group ids and hash buckets
+/// 2 × 20, the last-window cache 2 × 15, the p99 window's value list (48) and evidence list (80),
+/// two heap arrays of one element each, and the group's values (`GroupTable` 16, `TextInterner`
+/// about 36). The 147 saved: the merge index of group values, a dictionary per clause and chunk
+/// built even with one job (2 × 40), now built on the first merge; group values flat, not one
+/// array per group (72 to 16); `ExactSum` 24 bytes instead of 32 (2 × 8).
 struct ClauseState: Sendable {
     /// Mutated in place by the clause (`windows[i]`); never reordered.
     var windows: [WindowState] = []
