@@ -171,7 +171,7 @@ struct ChunkScan {
     consuming func finish() -> MonitorState {
         counts.lines = lines
         counts.records = records
-        for c in clauseStates.indices { clauseStates[c].adoptGroups(interners[internerOfClause[c]].parts) }
+        for c in clauseStates.indices { clauseStates[c].adoptGroups(interners[internerOfClause[c]].table) }
         var state = MonitorState(clauseCount: 0, traceCount: traceCount)
         state.clauses = clauseStates
         state.counts[traceIndex] = counts

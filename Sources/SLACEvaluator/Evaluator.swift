@@ -165,7 +165,7 @@ public struct Evaluator: Sendable {
             // The first chunk of the first trace becomes the total as it is (with one job, the
             // merge phase took 0.08 s of a 1 GB benchmark run copying the only chunk).
             if total.isEmpty, !chunkStates.isEmpty { total = chunkStates.removeFirst() }
-            total.merge(chunkStates, rejectedLimit: Evaluator.rejectedListLimit, parallel: jobs > 1)
+            total.merge(&chunkStates, rejectedLimit: Evaluator.rejectedListLimit, parallel: jobs > 1)
             if total.clauses.reduce(0, { $0 + $1.windows.count }) > windowLimit { throw overLimit }
             timing.mark("merge")
         }

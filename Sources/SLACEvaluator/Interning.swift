@@ -87,12 +87,13 @@ struct GroupInterner: Sendable {
     /// Fallback for keys that do not pack (more than 4 fields or more than 65534 values).
     private var wide: [[Int32]: Int32] = [:]
     /// The field values of each group id.
-    private(set) var parts: [[String?]] = []
+    private(set) var table: GroupTable
     private var singleIDs: [Int32] = []  // text id + 1 -> group id (index 0: absent)
 
     init(slots: [Int]) {
         self.slots = slots
         texts = Array(repeating: TextInterner(), count: slots.count)
+        table = GroupTable(width: slots.count)
     }
 
     // `always`: with `__always` the optimizer outlined it once the record loop grew (callgrind:
@@ -100,7 +101,7 @@ struct GroupInterner: Sendable {
     @inline(always)
     mutating func group(_ texts: [String?]) -> Int32 {
         if slots.isEmpty {
-            if parts.isEmpty { parts.append([]) }
+            if table.count == 0 { table.append(EmptyCollection<String?>()) }
             return 0
         }
         if slots.count == 1 {
@@ -109,8 +110,7 @@ struct GroupInterner: Sendable {
             while singleIDs.count <= code { singleIDs.append(-1) }
             let g = singleIDs[code]
             if g >= 0 { return g }
-            let id = Int32(parts.count)
-            parts.append([t])
+            let id = table.append(CollectionOfOne(t))
             singleIDs[code] = id
             return id
         }
@@ -128,9 +128,101 @@ struct GroupInterner: Sendable {
             for (k, s) in slots.enumerated() { ids.append(texts[s].map { Int32(self.texts[k].id($0)) + 1 } ?? 0) }
             if let g = wide[ids] { return g }
         }
-        let id = Int32(parts.count)
-        parts.append(slots.map { texts[$0] })
+        let id = table.append(slots.lazy.map { texts[$0] })
         if packable { composite[packed] = id } else { wide[ids] = id }
         return id
+    }
+}
+
+/// The field values of each group id of a clause state, flat: `width` values per group in one
+/// array. With one `per` field and a million groups, an array per group (`[[String?]]`) took 72
+/// bytes per group for one value (issue 15); flat, it takes 16. The index from values to ids is
+/// built only when states merge (one job never merges), as open addressing over the ids.
+struct GroupTable: Sendable {
+    /// Values per group (the number of `per` fields).
+    let width: Int
+    /// Groups held; with no `per` field, at most one (with no values).
+    private(set) var count = 0
+    /// Group `g`'s values are `values[g * width ..< (g + 1) * width]`.
+    private(set) var values: [String?] = []
+    /// Group ids + 1 (0: empty), by the hash of their values; nil until the first `id(of:group:)`.
+    private var index: [Int32]?
+
+    init(width: Int) { self.width = width }
+
+    /// The values of group `g` as an array (for the report's group keys).
+    func parts(_ g: Int) -> [String?] { Array(values[g * width ..< (g + 1) * width]) }
+
+    /// Appends a group (its values, `width` of them) and returns its id; the caller knows it is new.
+    @discardableResult
+    mutating func append<Values: Sequence>(_ groupValues: Values) -> Int32 where Values.Element == String? {
+        values.append(contentsOf: groupValues)
+        count += 1
+        precondition(values.count == count * width, "a group has one value per `per` field")
+        if index != nil { insert(count - 1) }
+        return Int32(count - 1)
+    }
+
+    /// The id here of group `g` of `other` (same width), appended when this table lacks it.
+    mutating func id(of other: GroupTable, group g: Int) -> Int32 {
+        if index == nil { buildIndex() }
+        let h = other.hash(g)
+        let found: Int32? = index.flatMap { buckets in
+            let mask = buckets.count - 1
+            var i = h & mask
+            while buckets[i] != 0 {
+                let candidate = Int(buckets[i] - 1)
+                if sameValues(candidate, other, g) { return Int32(candidate) }
+                i = (i + 1) & mask
+            }
+            return nil
+        }
+        if let found { return found }
+        return append(other.values[g * width ..< (g + 1) * width])
+    }
+
+    private func sameValues(_ a: Int, _ other: GroupTable, _ b: Int) -> Bool {
+        for k in 0..<width where values[a * width + k] != other.values[b * width + k] { return false }
+        return true
+    }
+
+    /// FNV-1a over each value's UTF-8 bytes, an absent value and the end of each value marked.
+    private func hash(_ g: Int) -> Int {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for k in 0..<width {
+            if var text = values[g * width + k] {
+                text.withUTF8 { bytes in for b in bytes { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 } }
+                h = (h ^ 0xFF) &* 0x0000_0100_0000_01B3
+            } else {
+                h = (h ^ 0x1FE) &* 0x0000_0100_0000_01B3
+            }
+        }
+        return Int(truncatingIfNeeded: h ^ (h >> 29))
+    }
+
+    private mutating func buildIndex() {
+        var size = 64
+        while size < count * 2 { size *= 2 }
+        index = Array(repeating: 0, count: size)
+        for g in 0..<count { insert(g) }
+    }
+
+    private mutating func insert(_ g: Int) {
+        guard var buckets = index else { return }
+        index = nil  // unique, so the writes below do not copy
+        if count * 2 > buckets.count {
+            let size = buckets.count * 2
+            buckets = Array(repeating: 0, count: size)
+            for earlier in 0..<g { place(earlier, in: &buckets) }
+        }
+        place(g, in: &buckets)
+        index = buckets
+    }
+
+    private func place(_ g: Int, in buckets: inout [Int32]) {
+        let mask = buckets.count - 1
+        var i = hash(g) & mask
+        while buckets[i] != 0 { i = (i + 1) & mask }
+        buckets[i] = Int32(g + 1)
     }
 }

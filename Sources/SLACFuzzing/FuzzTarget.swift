@@ -19,8 +19,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case csv
     /// The adapters; the first byte picks the format (see `AdapterTarget.formats`).
     case adapter
-    /// `TraceStream` + `LineBlockReader` (gzip inflation, line blocking); the first byte picks
-    /// the mode (see `StreamTarget`).
+    /// `TraceStream` + `LineBlockReader` (gzip inflation, line blocking, the line limit); the
+    /// first byte picks the mode (see `StreamTarget`).
     case stream
     /// `slac verify-report`: safe XML reading, the integrity check, the report comparison.
     case report
@@ -33,7 +33,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .jsonl: "canonical JSON Lines -> TraceScanner (whole scan == chunked scan)"
         case .csv: "canonical CSV -> CSVHeader, TraceScanner (whole scan == chunked scan)"
         case .adapter: "byte 0 = format (llmperf aiperf lmbench otlp langfuse azure mooncake), rest -> adapter + scanner"
-        case .stream: "byte 0 = mode (raw/gzip/2 members/truncated, CSV, block size), rest -> TraceStream + LineBlockReader == TraceInput"
+        case .stream: "byte 0 = mode (raw/gzip/2 members/truncated, CSV, block size, line limit), rest -> TraceStream + LineBlockReader == TraceInput, scan of blocks == scan of whole"
         case .report: "report XML -> SafeXML, ReportIntegrity.check, ReportComparison (verify-report)"
         }
     }
