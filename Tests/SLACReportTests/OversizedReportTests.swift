@@ -25,6 +25,15 @@ import Testing
         #expect(clause.children(named: "window").count == cap)
         #expect(clause.attributes["periods-omitted"] == nil)
         #expect(XMLReportWriter.defaultListLimit == 500_000)
+        // The cap is for the whole report: a second clause as large lists nothing and says so.
+        var two = result
+        two.clauses.append(result.clauses[0])
+        let both = try parseXML(try XMLReportWriter(windows: .breached, listLimit: cap).write(two))
+        let clauses = both.children(named: "clause")
+        #expect(clauses.count == result.clauses.count + 1)
+        #expect(clauses[0].children(named: "window").count == cap && clauses[0].attributes["windows-omitted"] == "7")
+        let last = try #require(clauses.last)
+        #expect(last.children(named: "window").isEmpty && last.attributes["windows-omitted"] == String(cap + 7))
         // Below the cap nothing is said.
         let small = try parseXML(try XMLReportWriter(windows: .breached).write(breachedResult()))
         #expect(small.children(named: "clause").allSatisfy { $0.attributes["windows-omitted"] == nil })
