@@ -147,7 +147,7 @@ public struct Checker {
     }
 
     private mutating func checkFee(amount: NumberLiteral, currency: Identifier) -> Fee? {
-        guard currency.name.count == 3, currency.name.allSatisfy({ $0.isASCII && $0.isUppercase }) else {
+        guard CurrencyTable.isCode(currency.name) else {
             error("SLA0315", currency.span, "`\(currency.name)` is not a currency code",
                   help: "write an ISO 4217 code such as `USD` or `EUR`")
             return nil
@@ -188,7 +188,7 @@ public struct Checker {
                 continue
             }
             seen[metric] = field.span
-            guard currency.name.count == 3, currency.name.allSatisfy({ $0.isASCII && $0.isUppercase }) else {
+            guard CurrencyTable.isCode(currency.name) else {
                 error("SLA0315", currency.span, "`\(currency.name)` is not a currency code", help: "write an ISO 4217 code such as `USD` or `EUR`")
                 continue
             }
@@ -377,7 +377,7 @@ public struct Checker {
             aggregate = checkAggregate(value.aggregate)
             bound = .zero
         } else if !hasSyntaxError(in: c.span) {
-            error("SLA0312", c.name.name == "" ? c.span : c.name.span, "clause `\(c.name.name)` has no `require`",
+            error("SLA0312", c.name.span, "clause `\(c.name.name)` has no `require`",
                   help: "add a requirement such as `require p99(ttft) <= 800 ms`, or `value …` with `measure mean`")
         }
         let windowsAreValued = require == nil && value != nil
@@ -408,14 +408,13 @@ public struct Checker {
         default: kind = nil  // reported by the parser
         }
         if let measure, let kind {
-            if kind == .mean && value == nil && require != nil {
+            if kind == .mean && value == nil {
                 error("SLA0321", measure.kind.span, "`measure mean` needs a `value`",
-                      help: "the mean is over the windows' values: replace `require …` with `value AGGREGATE` (e.g. `value share(status = \"ok\")`)")
-            } else if kind == .mean && value == nil {
-                error("SLA0321", measure.kind.span, "`measure mean` needs a `value`", help: "add e.g. `value share(status = \"ok\")`")
+                      help: require != nil ? "the mean is over the windows' values: replace `require …` with `value AGGREGATE` (e.g. `value share(status = \"ok\")`)"
+                          : "add e.g. `value share(status = \"ok\")`")
             }
-            if kind != .mean && require == nil && value != nil {
-                error("SLA0321", value?.span ?? measure.span, "a `value` is averaged: it needs `measure mean`",
+            if kind != .mean && require == nil, let value {
+                error("SLA0321", value.span, "a `value` is averaged: it needs `measure mean`",
                       help: "write `measure mean per calendar month`, or judge windows with `require` for `measure \(kind.rawValue)`")
             } else if kind != .mean && require == nil && !hasSyntaxError(in: c.span) {
                 error("SLA0322", measure.kind.span, "`measure \(kind.rawValue)` needs a `require`",
@@ -631,8 +630,7 @@ public struct Checker {
         switch w {
         case .term: return true
         case .fixed(let ns): return ns > shortest
-        case .calendarDay, .calendarWeek: return false
-        case .calendarMonth: return false
+        case .calendarDay, .calendarWeek, .calendarMonth: return false
         case .calendarQuarter: return period == .calendarMonth
         case .calendarYear: return period != .calendarYear
         }
@@ -642,7 +640,7 @@ public struct Checker {
     static func window(_ w: CheckedWindow, fills period: CheckedObjective.Period) -> Bool {
         switch (w, period) {
         case (.term, _): return true
-        case (.calendarMonth, .calendarMonth), (.calendarQuarter, .calendarMonth), (.calendarQuarter, .calendarQuarter),
+        case (.calendarMonth, .calendarMonth), (.calendarQuarter, .calendarQuarter),
              (.calendarYear, _): return true
         case (.fixed(let ns), .calendarMonth): return ns >= 28 * CivilTime.nanosPerDay
         default: return false

@@ -104,11 +104,16 @@ public enum UnitTable {
     public static var spellings: [String] { units.keys.sorted() }
 }
 
-/// Minor-unit digits of ISO 4217 currencies that differ from the usual two.
-enum CurrencyTable {
+/// ISO 4217 codes: their shape, and the minor-unit digits of those that differ from the usual two.
+public enum CurrencyTable {
+    /// Three uppercase ASCII letters: what the checker and plan validation accept as a currency.
+    public static func isCode(_ code: String) -> Bool {
+        code.count == 3 && code.allSatisfy { $0.isASCII && $0.isUppercase }
+    }
+
     static let minorUnits: [String: Int] = [
         "BHD": 3, "CLP": 0, "IQD": 3, "ISK": 0, "JOD": 3, "JPY": 0, "KRW": 0, "KWD": 3, "LYD": 3, "OMR": 3,
         "PYG": 0, "TND": 3, "UGX": 0, "VND": 0, "XAF": 0, "XOF": 0,
     ]
-    static func minorUnitDigits(_ code: String) -> Int { minorUnits[code] ?? 2 }
+    public static func minorUnitDigits(_ code: String) -> Int { minorUnits[code] ?? 2 }
 }

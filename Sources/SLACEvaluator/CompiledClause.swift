@@ -350,8 +350,14 @@ final class CompiledClause: Sendable {
         let boundApproximate = bound.approximateDouble
         guard approximate.isFinite, abs(approximate - boundApproximate) <= 1e-9 * max(1, abs(boundApproximate)),
               Rational(decimal: text) == bound else { return text }
-        let value = exact()
-        if value == bound { return text }
+        return CompiledClause.distinguished(exact(), from: bound) ?? text
+    }
+
+    /// More digits of `value` than a short form shows, the fewest that do not read as `bound`
+    /// (17, 20, … 60 significant digits, then the exact fraction); nil when `value` is `bound`.
+    /// Observed values and period measures both print through it.
+    static func distinguished(_ value: Rational, from bound: Rational) -> String? {
+        if value == bound { return nil }
         for digits in [17, 20, 25, 30, 40, 60] {
             let longer = value.decimalString(significantDigits: digits, maxFractionDigits: 0)
             if let shown = Rational(decimal: longer), shown != bound { return longer }

@@ -29,12 +29,13 @@ extension CompiledClause {
                                 maintenance: maintenance)
         // The group's windows in grid order (windows arrive sorted by start), and the periods where
         // each group exists: a window of it starts there, or an in-scope record of it lies there.
-        var byGroup: [Int32: [(index: Int, window: MeasuredWindow)]] = [:]
+        var byGroup: [Int32: [(index: Int, period: Int, window: MeasuredWindow)]] = [:]
         var exists: [Int32: Set<Int>] = [:]
         for w in windows {
             guard let index = grid.index(ofIntervalStarting: w.start) else { continue }
-            byGroup[w.group, default: []].append((index, w))
-            exists[w.group, default: []].insert(grid.pieces[grid.pieceIndex(of: index)].period)
+            let period = grid.pieces[grid.pieceIndex(of: index)].period
+            byGroup[w.group, default: []].append((index, period, w))
+            exists[w.group, default: []].insert(period)
         }
         for key in state.presence {
             if let p = grid.periodIndex(startingAt: key.start) { exists[key.group, default: []].insert(p) }
@@ -46,8 +47,7 @@ extension CompiledClause {
         for (group, periods) in exists {
             var tallies: [Int: Tally] = [:]
             let mine = byGroup[group] ?? []
-            for (index, w) in mine {
-                let p = grid.pieces[grid.pieceIndex(of: index)].period
+            for (_, p, w) in mine {
                 var t = tallies[p] ?? Tally()
                 switch w.verdict {
                 case .met: t.met += 1
@@ -133,19 +133,15 @@ extension CompiledClause {
     func measureText(_ value: Rational) -> String {
         let text = value.decimalString(significantDigits: 12, maxFractionDigits: 15)
         let bound = plan.objective.fraction
-        guard Rational(decimal: text) == bound, value != bound else { return text }
-        for digits in [17, 20, 25, 30, 40, 60] {
-            let longer = value.decimalString(significantDigits: digits, maxFractionDigits: 0)
-            if let shown = Rational(decimal: longer), shown != bound { return longer }
-        }
-        return value.description
+        guard Rational(decimal: text) == bound else { return text }
+        return CompiledClause.distinguished(value, from: bound) ?? text
     }
 
     /// Down intervals of one group, reported as (period, count, time) to `body`. A breached
     /// interval is down when it lies in a run of at least `downtimeAfter` consecutive breached
     /// intervals of the grid; intervals without a verdict count as `empty` (met by default); a
     /// gap in the grid ends a run.
-    private func addDowntime(_ measure: CheckedMeasure, grid: IntervalGrid, windows: [(index: Int, window: MeasuredWindow)],
+    private func addDowntime(_ measure: CheckedMeasure, grid: IntervalGrid, windows: [(index: Int, period: Int, window: MeasuredWindow)],
                              _ body: (Int, Int, Int64) -> Void) {
         let n = measure.downtimeAfter
         if measure.empty == .breached {
@@ -166,7 +162,7 @@ extension CompiledClause {
                 }
                 if end - runStart >= n { grid.forEachPeriod(in: runStart...(end - 1), body) }
             }
-            for (index, w) in windows where w.verdict == .met {
+            for (index, _, w) in windows where w.verdict == .met {
                 stretch(upTo: index)
                 cursor = index + 1
             }
@@ -177,7 +173,7 @@ extension CompiledClause {
         func close() {
             if runStart >= 0 && previous - runStart + 1 >= n { grid.forEachPeriod(in: runStart...previous, body) }
         }
-        for (index, w) in windows where w.verdict == .breached {
+        for (index, _, w) in windows where w.verdict == .breached {
             if index == previous + 1 && grid.continues(to: index) {
                 previous = index
             } else {

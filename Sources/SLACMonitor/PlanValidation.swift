@@ -36,7 +36,7 @@ extension MonitorPlan {
         case (nil, nil): break
         case (let amount?, let currency?):
             guard let value = Rational(decimal: amount), value.signum >= 0 else { throw inconsistent("the fee `\(amount)` is not an amount") }
-            guard PlanRules.isCurrencyCode(currency) else { throw inconsistent("the fee's currency `\(currency)` is not a currency code") }
+            guard CurrencyTable.isCode(currency) else { throw inconsistent("the fee's currency `\(currency)` is not a currency code") }
             guard (0...4).contains(contract.feeMinorUnitDigits ?? 2) else { throw inconsistent("the fee's minor unit has \(contract.feeMinorUnitDigits ?? 0) digits") }
             fee = value
         default: throw inconsistent("the fee has an amount without a currency or a currency without an amount")
@@ -46,7 +46,7 @@ extension MonitorPlan {
         for price in prices {
             guard [.inputTokens, .outputTokens, .totalTokens].contains(price.field) else { throw inconsistent("a price is on `\(price.field.rawValue)`, not a token field") }
             guard pricedFields.insert(price.field).inserted else { throw inconsistent("`\(price.field.rawValue)` has two prices") }
-            guard price.perToken.signum >= 0, PlanRules.isCurrencyCode(price.currency), (0...4).contains(price.minorUnitDigits) else {
+            guard price.perToken.signum >= 0, CurrencyTable.isCode(price.currency), (0...4).contains(price.minorUnitDigits) else {
                 throw inconsistent("the price `\(price.text)` is not valid")
             }
             guard price.currency == (contract.feeCurrency ?? prices[0].currency) else { throw inconsistent("prices and fee are in different currencies") }
@@ -106,12 +106,5 @@ extension MonitorPlan {
             }
         }
         return ValidatedPlan(plan: self, zone: zone, fee: fee)
-    }
-}
-
-/// Small rules shared by validation and compilation.
-enum PlanRules {
-    static func isCurrencyCode(_ code: String) -> Bool {
-        code.count == 3 && code.allSatisfy { $0.isASCII && $0.isUppercase }
     }
 }

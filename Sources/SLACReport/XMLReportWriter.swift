@@ -77,7 +77,8 @@ public struct XMLReportWriter: Sendable {
                     let windowsListed = min(windowCount, windowBudget), periodsListed = min(clause.periods.count, periodBudget)
                     windowBudget -= windowsListed
                     periodBudget -= periodsListed
-                    try writeClause(clause, severalTraces: severalTraces, windowsListed: windowsListed, periodsListed: periodsListed, to: out)
+                    try writeClause(clause, severalTraces: severalTraces, windowsSelected: windowCount, windowsListed: windowsListed,
+                                    periodsListed: periodsListed, to: out)
                 }
                 for rejected in result.rejected {
                     try out.element("rejected", [
@@ -200,10 +201,10 @@ public struct XMLReportWriter: Sendable {
     /// windows for 50 groups (432,000) with `--windows all`.
     public static let defaultListLimit = 500_000
 
-    private func writeClause(_ clause: ClauseResult, severalTraces: Bool, windowsListed: Int, periodsListed: Int, to out: XMLOutput) throws {
+    private func writeClause(_ clause: ClauseResult, severalTraces: Bool, windowsSelected: Int, windowsListed: Int, periodsListed: Int,
+                             to out: XMLOutput) throws {
         let selected = clause.windows.lazy.filter { windows.includes($0.verdict) }
-        let selectedCount = selected.count
-        let omitted = max(0, selectedCount - windowsListed)
+        let omitted = max(0, windowsSelected - windowsListed)
         let periodsOmitted = max(0, clause.periods.count - periodsListed)
         try out.element("clause", [
             "ref": clause.ref,
