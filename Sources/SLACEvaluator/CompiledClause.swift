@@ -270,6 +270,7 @@ final class CompiledClause: Sendable {
             guard w.shareKnown > 0 else { return nil }
             return .fraction(w.shareTrue, w.shareKnown)
         case .percentile(_, let q):
+            if let selected = w.selected { return .double(selected) }
             let n = w.values.count
             guard n > 0 else { return nil }
             // Nearest rank ⌈q·n/100⌉ in exact arithmetic (0.99 × 200 is exactly 198).

@@ -30,6 +30,10 @@ struct WindowState: Sendable {
     var count = 0
     /// Defined values (percentiles keep them all: exact nearest rank needs them).
     var values: [Double] = []
+    /// A percentile already selected by whoever accumulated the window (an engine's output, or a
+    /// window closed early): the judging half then uses it instead of `values`, which is empty.
+    /// Such a window never merges with another (docs/engines.md, "Window aggregates").
+    var selected: Double?
     var sum = ExactSum()
     var defined = 0
     var minimum = Double.nan
@@ -63,6 +67,7 @@ struct WindowState: Sendable {
     }
 
     mutating func merge(_ other: WindowState) {
+        precondition(selected == nil && other.selected == nil, "a window whose percentile is selected is final")
         count += other.count
         values.append(contentsOf: other.values)
         sum.merge(other.sum)
