@@ -39,6 +39,8 @@ let package = Package(
         .target(name: "SLACTrace", dependencies: ["CZlib", "CZstd", "CIsal", "SLACFields"]),
         // Stage 4: monitor plan + records -> verdicts (mergeable monitor state).
         .target(name: "SLACEvaluator", dependencies: ["SLACMonitor", "SLACTrace", "SLACExact", "SLACFields"]),
+        // Beyond one machine: the accumulating half as SQL for DuckDB and Apache Spark (docs/engines.md).
+        .target(name: "SLACEngines", dependencies: ["SLACMonitor", "SLACChecker", "SLACEvaluator", "SLACExact", "SLACFields", "SLACSyntax"]),
         // Stage 5: verdicts -> XML / JUnit reports.
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .target(name: "SLACReport", dependencies: ["SLACEvaluator", "CLibXML2"]),
@@ -55,7 +57,7 @@ let package = Package(
         // Command implementations (testable); the executable only parses arguments.
         .target(name: "SLACTool", dependencies: [
             "SLACSyntax", "SLACChecker", "SLACMonitor", "SLACTrace", "SLACEvaluator", "SLACReport", "SLACLegalOps", "SLACAudit",
-            "SLACFields", .product(name: "Crypto", package: "swift-crypto"),
+            "SLACFields", "SLACEngines", .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // libFuzzer harness bodies (issue 15): plain functions over bytes, built and tested in the
         // normal build; `scripts/fuzz.sh` links them into the fuzzer (see `fuzzerTargets` below).
@@ -63,7 +65,7 @@ let package = Package(
             "SLACSyntax", "SLACChecker", "SLACMonitor", "SLACEvaluator", "SLACTrace", "SLACAudit", "CZlib", "SLACFields",
         ]),
         .executableTarget(name: "slac", dependencies: [
-            "SLACTool", "SLACReport", "SLACLanguageServer",
+            "SLACTool", "SLACReport", "SLACLanguageServer", "SLACEngines",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // What the test targets share (seeded generator, golden files); not shipped.

@@ -108,30 +108,11 @@ final class CompiledClause: Sendable {
         } else {
             evidenceCondition = nil
         }
-        if case .share(let p) = c.aggregate {
-            let compiled = CompiledPredicate(p, request)
-            sharePredicate = compiled
-            // Evidence is the records that pull the share the wrong way: those where P is false
-            // when the share must be high, those where it is true when it must be low.
-            let mustBeLow = c.comparison == .less || c.comparison == .lessEqual
-            shareEvidenceWhenTrue = mustBeLow
-            if let (m, op) = compiled.firstMetricComparison {
-                evidenceMetric = m
-                // Worst first means farthest from passing (docs/language.md, "Evidence"). Records
-                // failing `x >= b` have small x, so smaller is worse; records satisfying it have
-                // large x, so when the share must be low, larger is worse.
-                let smallFails = op == .greater || op == .greaterEqual
-                largerIsWorse = mustBeLow ? smallFails : !smallFails
-            } else {
-                evidenceMetric = nil
-                largerIsWorse = true
-            }
-        } else {
-            sharePredicate = nil
-            shareEvidenceWhenTrue = false
-            evidenceMetric = c.aggregate.metric
-            largerIsWorse = c.comparison.largerIsWorse
-        }
+        if case .share(let p) = c.aggregate { sharePredicate = CompiledPredicate(p, request) } else { sharePredicate = nil }
+        let rule = EvidenceRule(c)
+        shareEvidenceWhenTrue = rule.shareEvidenceWhenTrue
+        evidenceMetric = rule.metric
+        largerIsWorse = rule.largerIsWorse
     }
 
     /// The first metric comparison of a condition, with its bound (as `firstMetricComparison`).
@@ -629,5 +610,40 @@ public enum NumberFormatting {
             result = String(digits[..<idx]) + "." + String(digits[idx...])
         }
         return negative ? "-" + result : result
+    }
+}
+
+/// Which records a clause keeps as evidence and which way is worse (docs/language.md, "Evidence"):
+/// one rule for the native evaluator and the SQL it generates for engines.
+package struct EvidenceRule: Sendable {
+    /// The metric ranked (nil for a `share` without a metric comparison: ties by id).
+    package let metric: Metric?
+    package let largerIsWorse: Bool
+    /// For `share(P)`: whether the records that breach are those where P is true (the share must
+    /// stay low, `share(P) <= 1%`) rather than those where it is false (`share(P) >= 99%`).
+    package let shareEvidenceWhenTrue: Bool
+
+    package init(_ c: PlanClause) {
+        if case .share(let p) = c.aggregate {
+            // Evidence is the records that pull the share the wrong way: those where P is false
+            // when the share must be high, those where it is true when it must be low.
+            let mustBeLow = c.comparison == .less || c.comparison == .lessEqual
+            shareEvidenceWhenTrue = mustBeLow
+            if let (m, op, _) = CompiledClause.firstMetricCondition(p) {
+                metric = m
+                // Worst first means farthest from passing. Records failing `x >= b` have small x,
+                // so smaller is worse; records satisfying it have large x, so when the share must
+                // be low, larger is worse.
+                let smallFails = op == .greater || op == .greaterEqual
+                largerIsWorse = mustBeLow ? smallFails : !smallFails
+            } else {
+                metric = nil
+                largerIsWorse = true
+            }
+        } else {
+            shareEvidenceWhenTrue = false
+            metric = c.aggregate.metric
+            largerIsWorse = c.comparison.largerIsWorse
+        }
     }
 }

@@ -344,8 +344,11 @@ public struct TraceAccounting: Sendable, Hashable, Codable {
 /// A rejected input line (docs/formats.md).
 public struct RejectedRecord: Sendable, Hashable, Codable {
     public var path: String
+    /// 1-based; 0 when the engine that read the trace cannot number its rows (then `id` locates it).
     public var line: Int
     public var reason: String
+    /// The record's id, for rejected records without a line number (docs/engines.md).
+    public var id: String?
     public init(path: String, line: Int, reason: String) {
         self.path = path
         self.line = line
@@ -396,4 +399,16 @@ public struct EvaluationResult: Sendable, Hashable, Codable {
     public var verdict: ClauseVerdict
     /// The contract's exclusions with the records each removed (over all traces).
     public var exclusions: [ExclusionResult] = []
+    /// Set when an engine (DuckDB, Spark) accumulated the windows from SQL that slac generated.
+    public var engine: EngineProvenance?
+}
+
+/// Which engine accumulated a run's windows, and the digest of the SQL it ran (docs/engines.md).
+public struct EngineProvenance: Sendable, Hashable, Codable {
+    public var name: String
+    public var sqlSHA256: String?
+    public init(name: String, sqlSHA256: String?) {
+        self.name = name
+        self.sqlSHA256 = sqlSHA256
+    }
 }

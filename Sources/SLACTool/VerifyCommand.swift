@@ -9,6 +9,7 @@ import SLACReport
 import SLACSyntax
 import SLACTrace
 import SLACFields
+import SLACEngines
 
 /// Hex SHA-256, used for contract sources and trace files in reports and plans.
 public enum Digest {
@@ -80,6 +81,34 @@ public enum CompileCommand {
     }
 }
 
+extension CompileCommand {
+    /// `slac compile CONTRACT --target sql --dialect duckdb|spark`: the accumulating half as one
+    /// SQL script (docs/engines.md).
+    public static func runSQL(contractPath: String, dialect: SQLDialect?, input: SQLInputFormat, output: String?, colored: Bool) -> CommandOutput {
+        guard let dialect else {
+            return CommandOutput(standardError: "error: `--target sql` needs `--dialect`\n   = help: pass `--dialect duckdb` or `--dialect spark`\n",
+                                 exitCode: ExitCode.invalidContract)
+        }
+        switch PlanBuilding.plan(contractPath: contractPath, colored: colored) {
+        case .failure(let out): return out
+        case .success(let plan):
+            let script: String
+            do {
+                script = try SQLScript(try plan.validated(), dialect: dialect, input: input).text()
+            } catch {
+                return CommandOutput(standardError: "error: \(error)\n", exitCode: ExitCode.invalidContract)
+            }
+            if let output {
+                guard FileManager.default.createFile(atPath: output, contents: Data(script.utf8)) else {
+                    return CommandOutput(standardError: "error: cannot write `\(output)`\n", exitCode: ExitCode.unreadableInput)
+                }
+                return CommandOutput()
+            }
+            return CommandOutput(standardOutput: script)
+        }
+    }
+}
+
 /// `slac verify`: evaluate traces against a contract (or a compiled plan) and write reports.
 public enum VerifyCommand {
     public struct Options: Sendable {
@@ -112,6 +141,14 @@ public enum VerifyCommand {
         public var quiet = false
         /// Draw a progress bar on standard error (the CLI sets this only on a terminal).
         public var showProgress = false
+        /// `--engine duckdb|spark`: run the accumulating half as SQL in that engine (docs/engines.md).
+        public var engine: SQLDialect?
+        /// `--aggregates DIR`: judge the output of the generated SQL that an engine already wrote.
+        public var aggregatesPath: String?
+        /// `--spark-master URL` for `--engine spark` (default: the engine's own).
+        public var sparkMaster: String?
+        /// `--input-format jsonl|parquet` for `--engine` (default: from the file names).
+        public var inputFormat: SQLInputFormat?
         public init(contractPath: String? = nil, planPath: String? = nil, traces: [String]) {
             self.contractPath = contractPath
             self.planPath = planPath
@@ -242,6 +279,17 @@ public enum VerifyCommand {
         case .failure(let out): return out
         case .success(let p): plan = p
         }
+        if options.engine != nil || options.aggregatesPath != nil {
+            switch EngineVerification.evaluate(plan: plan, options: options) {
+            case .failure(let out): return out
+            case .success(let result):
+                if let capture {
+                    capture(result)
+                    return CommandOutput()
+                }
+                return report(result, plan: plan, options: options, signingKey: signingKey)
+            }
+        }
         if options.traces.isEmpty {
             return CommandOutput(standardError: "error: no trace files given\n   = help: pass one or more trace files, or `-` for standard input\n", exitCode: ExitCode.invalidContract)
         }
@@ -355,7 +403,11 @@ public enum VerifyCommand {
             capture(result)
             return CommandOutput()
         }
+        return report(result, plan: plan, options: options, signingKey: signingKey)
+    }
 
+    /// Writes the reports of a judged run (native or engine) and sets the exit code by the verdict.
+    static func report(_ result: EvaluationResult, plan: MonitorPlan, options: Options, signingKey: ReportSigningKey?) -> CommandOutput {
         // Nothing judged is never green: a trace with no accepted record is an input error.
         var inputProblems = options.allowEmpty ? [] : emptyTraceProblems(result, termStart: plan.contract.termStart, termEnd: plan.contract.termEnd)
         if options.strict && result.rejectedTotal > 0 {

@@ -3,6 +3,7 @@ import Foundation
 import SLACLanguageServer
 import SLACReport
 import SLACTool
+import SLACEngines
 
 /// The `slac` command line: argument parsing only; every command lives in `SLACTool`.
 @main
@@ -74,18 +75,41 @@ struct Check: ParsableCommand {
 }
 
 struct Compile: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Compile a contract into a monitor plan (JSON) that `slac verify --plan` runs.")
+    static let configuration = CommandConfiguration(
+        abstract: "Compile a contract into a monitor plan (JSON) that `slac verify --plan` runs, or into SQL for an engine.",
+        discussion: "With --target sql, the output is one SQL script for DuckDB or Apache Spark that writes the engine output `slac verify --aggregates DIR` judges (docs/engines.md).")
 
-    @Option(name: .shortAndLong, help: "Write the plan here instead of standard output.")
+    @Option(name: .shortAndLong, help: "Write the plan (or script) here instead of standard output.")
     var output: String?
+
+    @Option(help: "plan (a monitor plan, the default) or sql (a script for --dialect).")
+    var target: CompileTarget = .plan
+
+    @Option(help: "With --target sql: duckdb or spark.")
+    var dialect: SQLDialect?
+
+    @Option(help: "With --target sql: the traces the script reads, jsonl or parquet.")
+    var inputFormat: SQLInputFormat = .jsonl
 
     @Argument(help: "The contract file (.sla).")
     var file: String
 
     func run() throws {
-        emit(CompileCommand.run(contractPath: file, output: output, colored: useColor(2)))
+        switch target {
+        case .plan:
+            emit(CompileCommand.run(contractPath: file, output: output, colored: useColor(2)))
+        case .sql:
+            emit(CompileCommand.runSQL(contractPath: file, dialect: dialect, input: inputFormat, output: output, colored: useColor(2)))
+        }
     }
 }
+
+enum CompileTarget: String, ExpressibleByArgument, CaseIterable {
+    case plan, sql
+}
+
+extension SQLDialect: ExpressibleByArgument {}
+extension SQLInputFormat: ExpressibleByArgument {}
 
 extension WindowSelection: ExpressibleByArgument {}
 
@@ -142,7 +166,19 @@ struct Verify: ParsableCommand {
     @Flag(help: "Print nothing on standard output.")
     var quiet = false
 
-    @Argument(help: "Trace files (JSON Lines or CSV, optionally .gz); `-` reads standard input.")
+    @Option(help: "Run the accumulating half as SQL in this engine's command-line tool: duckdb or spark (docs/engines.md).")
+    var engine: SQLDialect?
+
+    @Option(help: "Judge the output an engine wrote by running the SQL of `slac compile --target sql` (a directory); no traces are read.")
+    var aggregates: String?
+
+    @Option(help: "With --engine spark: the Spark master URL, e.g. local[2] (default: the engine's own).")
+    var sparkMaster: String?
+
+    @Option(help: "With --engine: jsonl or parquet (default: parquet when every file ends in .parquet).")
+    var inputFormat: SQLInputFormat?
+
+    @Argument(help: "Trace files (JSON Lines or CSV, optionally .gz); `-` reads standard input. With --engine: files, directories or globs.")
     var traces: [String] = []
 
     func run() throws {
@@ -162,6 +198,10 @@ struct Verify: ParsableCommand {
         options.jobs = jobs
         options.quiet = quiet
         options.showProgress = !quiet && isatty(2) == 1
+        options.engine = engine
+        options.aggregatesPath = aggregates
+        options.sparkMaster = sparkMaster
+        options.inputFormat = inputFormat
         emit(VerifyCommand.run(options, colored: useColor(2)))
     }
 }
