@@ -69,7 +69,7 @@ public enum SQLDialect: String, CaseIterable, Sendable {
     func createTable(_ name: String, _ query: String) -> String {
         switch self {
         case .duckdb: "CREATE OR REPLACE TEMP TABLE \(name) AS\n\(query);"
-        case .spark: "CACHE TABLE \(name) AS\n\(query);"
+        case .spark: "CREATE OR REPLACE TEMPORARY VIEW \(name) AS\n\(query);\nCACHE TABLE \(name);"
         }
     }
 

@@ -76,6 +76,7 @@ public struct SQLScript: Sendable {
         case .duckdb:
             lines.append("-- Run: duckdb -c \"SET VARIABLE slac_input = ['a.jsonl', 'b.jsonl']; SET VARIABLE slac_output = 'out'\" -f this.sql")
             lines.append("--      (slac_output must exist), then: slac verify --contract C --aggregates out")
+            lines.append("SET TimeZone = 'UTC';")
         case .spark:
             lines.append("-- Run: spark-sql --hivevar slac_input=PATH_OR_GLOB --hivevar slac_output=DIR -f this.sql")
             lines.append("--      then copy DIR locally and: slac verify --contract C --aggregates DIR")
@@ -120,20 +121,23 @@ public struct SQLScript: Sendable {
                   LATERAL VIEW posexplode(parts) p AS pos, text
                 """))
         case (.duckdb, .parquet):
-            parts.append(dialect.createTable("slac_rows", """
+            // Each row as a JSON object (a column a file lacks is then an absent field), read by
+            // the JSON Lines path; a `ts` of a timestamp type is a UTC instant.
+            parts.append(dialect.createTable("slac_lines", """
                 SELECT CAST(dense_rank() OVER (ORDER BY filename) - 1 AS INTEGER) AS trace, filename AS path,
-                       CAST(file_row_number + 1 AS BIGINT) AS line, *
-                FROM read_parquet(getvariable('slac_input'), filename = true, file_row_number = true, union_by_name = true)
+                       CAST(file_row_number + 1 AS BIGINT) AS line, CAST(to_json(t) AS VARCHAR) AS text,
+                       CASE WHEN typeof(t.ts) IN ('TIMESTAMP', 'TIMESTAMP_NS', 'TIMESTAMP_MS', 'TIMESTAMP_S') THEN CAST(t.ts AS VARCHAR) || 'Z'
+                            WHEN typeof(t.ts) = 'TIMESTAMP WITH TIME ZONE' THEN CAST(t.ts AS VARCHAR) || ':00' END AS ts_text
+                FROM read_parquet(getvariable('slac_input'), filename = true, file_row_number = true, union_by_name = true) t
                 """))
         case (.spark, .parquet):
             parts.append("CREATE OR REPLACE TEMPORARY VIEW slac_parquet USING parquet OPTIONS (path '${slac_input}');")
-            parts.append(dialect.createTable("slac_rows", """
-                SELECT CAST(dense_rank() OVER (ORDER BY path) - 1 AS INT) AS trace, path, CAST(NULL AS BIGINT) AS line, * FROM (
-                  SELECT input_file_name() AS path, * FROM slac_parquet)
+            parts.append(dialect.createTable("slac_lines", """
+                SELECT CAST(dense_rank() OVER (ORDER BY path) - 1 AS INT) AS trace, path, CAST(NULL AS BIGINT) AS line, text FROM (
+                  SELECT input_file_name() AS path, to_json(struct(*), map('timestampFormat', "yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX")) AS text FROM slac_parquet)
                 """))
         }
-        parts.append(dialect.createTable("slac_files", input == .jsonl
-            ? "SELECT DISTINCT trace, path FROM slac_lines" : "SELECT DISTINCT trace, path FROM slac_rows"))
+        parts.append(dialect.createTable("slac_files", "SELECT DISTINCT trace, path FROM slac_lines"))
         parts.append(dialect.createTable("slac_parsed", parsedQuery()))
         return parts.joined(separator: "\n")
     }
@@ -142,11 +146,16 @@ public struct SQLScript: Sendable {
         let fields = fieldList
         var columns: [String] = []
         switch (dialect, input) {
-        case (.duckdb, .jsonl):
+        case (.duckdb, _):
             // One parse per line: all fields at once as a list of JSON values.
             let paths = "[" + fields.map { dialect.literal("$.\"\($0.name)\"") }.joined(separator: ", ") + "]"
             for (i, f) in fields.enumerated() {
                 let j = "j[\(i + 1)]"
+                if f.kind == .timestamp && input == .parquet {
+                    columns.append("CASE WHEN ts_text IS NOT NULL THEN 's' ELSE CASE json_type(\(j)) WHEN 'VARCHAR' THEN 's' WHEN 'BOOLEAN' THEN 'b' WHEN 'ARRAY' THEN 'a' WHEN 'OBJECT' THEN 'o' WHEN 'NULL' THEN NULL ELSE 'n' END END AS t_ts")
+                    columns.append("coalesce(ts_text, json_extract_string(\(j), '$')) AS v_ts")
+                    continue
+                }
                 columns.append("""
                     CASE json_type(\(j)) WHEN 'VARCHAR' THEN 's' WHEN 'BOOLEAN' THEN 'b' WHEN 'ARRAY' THEN 'a' WHEN 'OBJECT' THEN 'o'
                       WHEN 'NULL' THEN NULL WHEN 'BIGINT' THEN 'n' WHEN 'UBIGINT' THEN 'n' WHEN 'DOUBLE' THEN 'n' WHEN 'HUGEINT' THEN 'n' END AS t_\(f.name)
@@ -158,13 +167,13 @@ public struct SQLScript: Sendable {
             }
             return """
                 SELECT trace, path, line, ok, \(columns.joined(separator: ",\n  "))
-                FROM (SELECT trace, path, line, ok, CASE WHEN ok THEN json_extract(text, \(paths)) END AS j FROM (
-                  SELECT trace, path, line, text, json_valid(text) AND json_type(text) = 'OBJECT' AS ok FROM (
-                    SELECT trace, path, line, CASE WHEN line = 1 THEN ltrim(rtrim(text, chr(13)), chr(65279)) ELSE rtrim(text, chr(13)) END AS text
+                FROM (SELECT trace, path, line, ok, \(input == .parquet ? "ts_text" : "CAST(NULL AS VARCHAR) AS ts_text"), CASE WHEN ok THEN json_extract(text, \(paths)) END AS j FROM (
+                  SELECT trace, path, line, text, \(input == .parquet ? "ts_text, " : "")json_valid(text) AND json_type(text) = 'OBJECT' AS ok FROM (
+                    SELECT trace, path, line, \(input == .parquet ? "ts_text, " : "")CASE WHEN line = 1 THEN ltrim(rtrim(text, chr(13)), chr(65279)) ELSE rtrim(text, chr(13)) END AS text
                     FROM slac_lines)
                   WHERE NOT regexp_matches(text, '^[ \\t]*$')))
                 """
-        case (.spark, .jsonl):
+        case (.spark, _):
             for f in fields {
                 let first = dialect.extract("text", "\"\(f.name)\"[ \\t]*:[ \\t]*(.)", 1)
                 columns.append("""
@@ -182,19 +191,6 @@ public struct SQLScript: Sendable {
                     FROM slac_lines)
                   WHERE NOT (text RLIKE '^[ \\t\\r]*$'))
                 """
-        case (_, .parquet):
-            // A Parquet column a file lacks is absent; `typeof` gives each value's type.
-            for f in fields {
-                let col = f.name
-                let type = dialect == .duckdb ? "typeof(\(col))" : "typeof(\(col))"
-                columns.append("""
-                    CASE WHEN \(col) IS NULL THEN NULL WHEN lower(\(type)) IN ('varchar', 'string') THEN 's' WHEN lower(\(type)) = 'boolean' THEN 'b'
-                      WHEN lower(\(type)) LIKE '%[]' OR lower(\(type)) LIKE 'array%' THEN 'a' ELSE 'n' END AS t_\(col)
-                    """)
-                columns.append("\(dialect.text(col)) AS v_\(col)")
-                if f.kind == .gaps { columns.append("CAST(\(col) AS \(dialect == .duckdb ? "DOUBLE[]" : "ARRAY<DOUBLE>")) AS l_\(col)") }
-            }
-            return "SELECT trace, path, line, TRUE AS ok, \(columns.joined(separator: ",\n  ")) FROM slac_rows"
         }
     }
 
