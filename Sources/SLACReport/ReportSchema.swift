@@ -40,6 +40,16 @@ enum ReportSchema {
     </xs:restriction>
   </xs:simpleType>
 
+  <xs:simpleType name="traceDigest">
+    <xs:union memberTypes="r:sha256">
+      <xs:simpleType>
+        <xs:restriction base="xs:string">
+          <xs:enumeration value="not computed"/>
+        </xs:restriction>
+      </xs:simpleType>
+    </xs:union>
+  </xs:simpleType>
+
   <xs:simpleType name="nonEmptyString">
     <xs:restriction base="xs:string">
       <xs:minLength value="1"/>
@@ -200,6 +210,16 @@ enum ReportSchema {
           </xs:complexType>
         </xs:element>
 
+        <!-- Set when an engine (DuckDB, Spark) accumulated the windows from SQL slac generated
+             (docs/engines.md): its name and the SHA-256 of the script, when slac ran it. -->
+        <xs:element name="engine" minOccurs="0">
+          <xs:complexType>
+            <xs:attribute name="name" type="r:nonEmptyString" use="required"/>
+            <xs:attribute name="sql-sha256" type="r:sha256"/>
+            <xs:anyAttribute processContents="lax"/>
+          </xs:complexType>
+        </xs:element>
+
         <xs:element name="trace" minOccurs="0" maxOccurs="unbounded">
           <xs:complexType>
             <!-- With the repeated-id check: the first repeated ids (UTF-8 order). -->
@@ -213,7 +233,8 @@ enum ReportSchema {
             </xs:sequence>
             <xs:attribute name="path" type="xs:string" use="required"/>
             <xs:attribute name="format" type="r:nonEmptyString" use="required"/>
-            <xs:attribute name="sha256" type="r:sha256" use="required"/>
+            <!-- "not computed" when an engine read the trace where slac could not (docs/engines.md). -->
+            <xs:attribute name="sha256" type="r:traceDigest" use="required"/>
             <!-- Compressed traces only: the digest of the file as stored; `sha256` is of the content. -->
             <xs:attribute name="file-sha256" type="r:sha256"/>
             <xs:attribute name="read" type="xs:nonNegativeInteger" use="required"/>
@@ -416,7 +437,9 @@ enum ReportSchema {
         <xs:element name="rejected" minOccurs="0" maxOccurs="unbounded">
           <xs:complexType>
             <xs:attribute name="path" type="xs:string" use="required"/>
-            <xs:attribute name="line" type="xs:positiveInteger" use="required"/>
+            <!-- The line, or (from an engine that cannot number rows, docs/engines.md) the record's id. -->
+            <xs:attribute name="line" type="xs:positiveInteger"/>
+            <xs:attribute name="id" type="xs:string"/>
             <xs:attribute name="reason" type="xs:string" use="required"/>
             <xs:anyAttribute processContents="lax"/>
           </xs:complexType>
@@ -444,6 +467,5 @@ enum ReportSchema {
     </xs:complexType>
   </xs:element>
 </xs:schema>
-
 """#
 }

@@ -66,6 +66,9 @@ public struct XMLReportWriter: Sendable {
                 "signer": signer,
             ]) {
                 try writeContract(result.contract, exclusions: result.exclusions, to: out)
+                if let engine = result.engine {
+                    try out.element("engine", ["name": engine.name, "sql-sha256": engine.sqlSHA256])
+                }
                 for trace in result.traces { try writeTrace(trace, to: out) }
                 let severalTraces = result.traces.count > 1
                 // The list limit is for the whole report, spent clause by clause in order: two
@@ -83,7 +86,8 @@ public struct XMLReportWriter: Sendable {
                 for rejected in result.rejected {
                     try out.element("rejected", [
                         "path": rejected.path,
-                        "line": String(rejected.line),
+                        "line": rejected.line > 0 ? String(rejected.line) : nil,
+                        "id": rejected.line > 0 ? nil : rejected.id,
                         "reason": rejected.reason,
                     ])
                 }
