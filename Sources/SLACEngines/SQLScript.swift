@@ -271,7 +271,8 @@ public struct SQLScript: Sendable {
             case .gaps:
                 checks.append("WHEN t_\(n) IN ('s', 'n', 'b', 'o') THEN \(q) is not an array of numbers'")
                 checks.append("WHEN t_\(n) = 'a' AND (l_\(n) IS NULL OR \(listHasNull("l_\(n)"))) THEN \(q) is not an array of numbers'")
-                checks.append("WHEN t_\(n) = 'a' AND \(listMin("l_\(n)")) < 0 THEN \(q) has a negative value: `' || \(d.text(listMin("l_\(n)"))) || '`'")
+                // The first negative element as written (the array's text, as the engine prints it).
+                checks.append("WHEN t_\(n) = 'a' AND \(listMin("l_\(n)")) < 0 THEN \(q) has a negative value: `' || \(d.extract("v_\(n)", "(-[0-9][0-9.eE+-]*)", 1)) || '`'")
             }
         }
         checks.append("WHEN t_ts IS NULL THEN 'missing `ts`'")
