@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(name: "SLACTraceTests", dependencies: ["SLACTestSupport", "SLACTrace", "CZstd"]),
         .testTarget(name: "SLACEvaluatorTests", dependencies: ["SLACTestSupport", "SLACEvaluator", "SLACTool", "SLACChecker", "SLACSyntax", "SLACMonitor", "SLACTrace"],
                     exclude: ["Golden"]),
-        .testTarget(name: "SLACEnginesTests", dependencies: ["SLACTestSupport", "SLACEngines", "SLACEvaluator", "SLACExact", "SLACTool"]),
+        .testTarget(name: "SLACEnginesTests", dependencies: ["SLACTestSupport", "SLACEngines", "SLACEvaluator", "SLACExact", "SLACMonitor", "SLACTool"]),
         .testTarget(name: "SLACReportTests", dependencies: ["SLACTestSupport", "SLACReport", "SLACTool", "CLibXML2"], exclude: ["Golden"]),
         .testTarget(name: "SLACAuditTests", dependencies: ["SLACTestSupport", "SLACAudit", "SLACReport", "SLACTool", "SLACEvaluator", "SLACExact", "CLibXML2", "CLibXSLT",
                                                            .product(name: "Crypto", package: "swift-crypto")],

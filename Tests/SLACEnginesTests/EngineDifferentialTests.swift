@@ -2,6 +2,7 @@ import Foundation
 @testable import SLACEngines
 import SLACEvaluator
 import SLACExact
+import SLACMonitor
 import SLACTestSupport
 @testable import SLACTool
 import Testing
@@ -226,15 +227,51 @@ enum Engines {
         #expect(refused.standardError.contains("another contract"))
     }
 
+    /// Spark starts slowly (about 20 s), so all cases run as one `spark-sql` invocation: each
+    /// case's script with its input and output paths filled in, one after the other.
     @Test(.enabled(if: Engines.spark), .timeLimit(.minutes(10))) func contractsThroughSparkLocalMode() throws {
         let dir = TemporaryDirectory()
         let hostile = try dir.write("hostile.jsonl", Engines.hostileTrace)
         let hostileContract = try dir.write("hostile.sla", Engines.hostileContract)
+        let acme = Engines.path("Contracts/samples/acme-2026-03-14.jsonl")
+        let cases: [(contract: String, trace: String)] = [
+            (Engines.path("Contracts/acme-schedule-b.sla"), acme),
+            (Engines.path("Contracts/error-rate-uptime.sla"), Engines.path("Contracts/samples/error-rate-uptime-2026-06.jsonl")),
+            (Engines.path("Contracts/downtime-minutes.sla"), Engines.path("Contracts/samples/downtime-minutes-2026-09.jsonl")),
+            (Engines.path("Contracts/provisioned-throughput-tps.sla"), Engines.path("Contracts/samples/provisioned-throughput-tps-2026-05.jsonl")),
+            (Engines.path("Contracts/berlin-calendar.sla"), acme),
+            (Engines.path("Contracts/streaming-itl.sla"), acme),
+            (hostileContract, hostile),
+        ]
+        var batch = "SET spark.sql.ansi.enabled=false;\n"
+        var plans: [MonitorPlan] = []
+        for (k, c) in cases.enumerated() {
+            let plan = try #require(try? PlanBuilding.plan(contractPath: c.contract, colored: false).get())
+            plans.append(plan)
+            let script = try SQLScript(try plan.validated(), dialect: .spark, input: .jsonl).text()
+            batch += script.replacingOccurrences(of: "${slac_input}", with: c.trace)
+                .replacingOccurrences(of: "${slac_output}", with: "file://" + dir.path("out\(k)")) + "\n"
+        }
+        let file = try dir.write("batch.sql", batch)
+        let sparkSQL = try #require(ProcessInfo.processInfo.environment["SPARK_HOME"]).appending("/bin/spark-sql")
+        let outcome = EngineRun(executable: sparkSQL, arguments: ["--master", "local[2]", "-f", file], standardInput: nil).run()
+        try #require(outcome.status == 0, "spark-sql failed: \(outcome.standardError.suffix(2000))")
         var windows = 0
-        windows += Engines.compare(Engines.path("Contracts/acme-schedule-b.sla"), [Engines.path("Contracts/samples/acme-2026-03-14.jsonl")], engine: .spark)
-        windows += Engines.compare(Engines.path("Contracts/error-rate-uptime.sla"), [Engines.path("Contracts/samples/error-rate-uptime-2026-06.jsonl")], engine: .spark)
-        windows += Engines.compare(hostileContract, [hostile], engine: .spark)
-        print("engine differential: spark local[2], 3 contract × trace cases, \(windows) windows compared")
+        for (k, c) in cases.enumerated() {
+            let evaluator = try Evaluator(plan: plans[k])
+            let judged = try evaluator.judge(engineOutput: dir.path("out\(k)"), traces: [EngineTrace(path: c.trace, format: "jsonl", sha256: "")], sqlSHA256: nil)
+            let native = try #require(try? Engines.run(contract: c.contract, traces: [c.trace], engine: nil).get())
+            let x = Engines.judged(native), y = Engines.judged(judged)
+            #expect(x == y, "spark differs on \((c.contract as NSString).lastPathComponent): \(Engines.firstDifference(x, y))")
+            #expect(judged.engine?.name == "spark")
+            windows += native.clauses.reduce(0) { $0 + $1.windows.count }
+        }
+        print("engine differential: spark local[2], \(cases.count) contract × trace cases in one invocation, \(windows) windows compared")
+    }
+
+    /// `slac verify --engine spark` end to end (the command line's own path handling).
+    @Test(.enabled(if: Engines.spark), .timeLimit(.minutes(5))) func verifyWithTheSparkEngine() {
+        _ = Engines.compare(Engines.path("Contracts/acme-schedule-b.sla"), [Engines.path("Contracts/samples/acme-2026-03-14.jsonl")], engine: .spark)
     }
 }
 
