@@ -75,7 +75,7 @@ let package = Package(
         .testTarget(name: "SLACCheckerTests", dependencies: ["SLACTestSupport", "SLACChecker", "SLACSyntax", "SLACExact"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "SLACTraceTests", dependencies: ["SLACTestSupport", "SLACTrace", "CZstd"]),
-        .testTarget(name: "SLACEvaluatorTests", dependencies: ["SLACTestSupport", "SLACEvaluator", "SLACTool", "SLACChecker", "SLACSyntax", "SLACMonitor", "SLACTrace"],
+        .testTarget(name: "SLACEvaluatorTests", dependencies: ["SLACTestSupport", "SLACEvaluator", "SLACTool", "SLACEngines", "SLACChecker", "SLACSyntax", "SLACMonitor", "SLACTrace"],
                     exclude: ["Golden"]),
         .testTarget(name: "SLACEnginesTests", dependencies: ["SLACTestSupport", "SLACEngines", "SLACEvaluator", "SLACExact", "SLACMonitor", "SLACTool"]),
         .testTarget(name: "SLACReportTests", dependencies: ["SLACTestSupport", "SLACReport", "SLACTool", "CLibXML2"], exclude: ["Golden"]),

@@ -166,9 +166,9 @@ public struct SQLScript: Sendable {
                 }
             }
             return """
-                SELECT trace, path, line, ok, \(columns.joined(separator: ",\n  "))
-                FROM (SELECT trace, path, line, ok, \(input == .parquet ? "ts_text" : "CAST(NULL AS VARCHAR) AS ts_text"), CASE WHEN ok THEN json_extract(text, \(paths)) END AS j FROM (
-                  SELECT trace, path, line, text, \(input == .parquet ? "ts_text, " : "")json_valid(text) AND json_type(text) = 'OBJECT' AS ok FROM (
+                SELECT trace, path, line, valid, ok, \(columns.joined(separator: ",\n  "))
+                FROM (SELECT trace, path, line, valid, ok, \(input == .parquet ? "ts_text" : "CAST(NULL AS VARCHAR) AS ts_text"), CASE WHEN ok THEN json_extract(text, \(paths)) END AS j FROM (
+                  SELECT trace, path, line, text, \(input == .parquet ? "ts_text, " : "")json_valid(text) AS valid, CASE WHEN json_valid(text) THEN json_type(text) = 'OBJECT' ELSE FALSE END AS ok FROM (
                     SELECT trace, path, line, \(input == .parquet ? "ts_text, " : "")CASE WHEN line = 1 THEN ltrim(rtrim(text, chr(13)), chr(65279)) ELSE rtrim(text, chr(13)) END AS text
                     FROM slac_lines)
                   WHERE NOT regexp_matches(text, '^[ \\t]*$')))
@@ -185,11 +185,12 @@ public struct SQLScript: Sendable {
                 }
             }
             return """
-                SELECT trace, path, line, ok, \(columns.joined(separator: ",\n  "))
-                FROM (SELECT trace, path, line, text, from_json(text, 'map<string,string>') IS NOT NULL AND ltrim(text) LIKE '{%' AS ok FROM (
+                SELECT trace, path, line, valid, ok, \(columns.joined(separator: ",\n  "))
+                FROM (SELECT trace, path, line, text, ok OR (get_json_object(concat('{"v":', text, '}'), '$.v') IS NOT NULL) AS valid, ok FROM (
+                SELECT trace, path, line, text, from_json(text, 'map<string,string>') IS NOT NULL AND ltrim(text) LIKE '{%' AS ok FROM (
                     SELECT trace, path, line, CASE WHEN line = 1 THEN regexp_replace(rtrim(chr(13), text), '^\\uFEFF', '') ELSE rtrim(chr(13), text) END AS text
                     FROM slac_lines)
-                  WHERE NOT (text RLIKE '^[ \\t\\r]*$'))
+                  WHERE NOT (text RLIKE '^[ \\t\\r]*$')))
                 """
         }
     }
@@ -238,7 +239,7 @@ public struct SQLScript: Sendable {
             FROM (\(layer2))
             """
         // Layer 4: the reason, then the typed fields.
-        var checks: [String] = ["WHEN NOT ok THEN 'invalid JSON'"]
+        var checks: [String] = ["WHEN NOT valid THEN 'invalid JSON'", "WHEN NOT ok THEN 'not a JSON object'"]
         for f in fieldList {
             let n = f.name
             let q = "'`\(n)`"
