@@ -1,6 +1,7 @@
 import Foundation
 import SLACEngines
 import SLACEvaluator
+import SLACMonitor
 import SLACTestSupport
 @testable import SLACTool
 import Testing
@@ -72,5 +73,51 @@ import Testing
         let generated = MeasureGenerator.contract(seed: seed, clauseCount: 5)
         let windows = try Self.compare(contractText: generated.text, trace: text, label: "measure seed \(seed)")
         #expect(windows > 0)
+    }
+}
+
+/// The same through Spark in local mode, all seeds in one `spark-sql` invocation (Spark starts
+/// slowly): each seed's script with its paths filled in.
+@Suite struct EngineRandomSparkTests {
+    static var spark: Bool {
+        ProcessInfo.processInfo.environment["CI"] != nil
+            || ProcessInfo.processInfo.environment["SPARK_HOME"].map { FileManager.default.isExecutableFile(atPath: $0 + "/bin/spark-sql") } == true
+    }
+
+    @Test(.enabled(if: spark), .timeLimit(.minutes(10))) func randomContractsThroughSpark() throws {
+        let dir = TempDir()
+        var cases: [(contract: String, trace: String, label: String)] = []
+        for seed in [UInt64(2), 3] {
+            let size = propertySeeds.first { $0.seed == seed }?.records ?? 1000
+            let text = TraceGenerator.jsonl(TraceGenerator.records(seed: seed, count: size, badLines: seed % 2 == 0),
+                                            crlfEvery: seed % 3 == 0 ? 7 : 0, blankEvery: seed % 4 == 0 ? 50 : 0)
+            cases.append((try dir.file("c\(seed).sla", ContractGenerator.contract(seed: seed, clauseCount: 6).text),
+                          try dir.file("t\(seed).jsonl", text), "seed \(seed)"))
+        }
+        let measureSeed = measureSeeds[0].seed
+        cases.append((try dir.file("m.sla", MeasureGenerator.contract(seed: measureSeed, clauseCount: 5).text),
+                      try dir.file("m.jsonl", TraceGenerator.jsonl(MeasureGenerator.records(seed: measureSeed, count: measureSeeds[0].records))),
+                      "measure seed \(measureSeed)"))
+        var batch = ""
+        var plans: [MonitorPlan] = []
+        for (k, c) in cases.enumerated() {
+            let plan = try PlanBuilding.plan(contractPath: c.contract, colored: false).get()
+            plans.append(plan)
+            batch += try SQLScript(try plan.validated(), dialect: .spark, input: .jsonl).text()
+                .replacingOccurrences(of: "${slac_input}", with: c.trace)
+                .replacingOccurrences(of: "${slac_output}", with: "file://" + dir.url.appendingPathComponent("out\(k)").path) + "\n"
+        }
+        let file = try dir.file("batch.sql", batch)
+        let sparkSQL = try #require(ProcessInfo.processInfo.environment["SPARK_HOME"]).appending("/bin/spark-sql")
+        let outcome = EngineRun(executable: sparkSQL, arguments: ["--master", "local[2]", "-f", file], standardInput: nil).run()
+        try #require(outcome.status == 0, "spark-sql failed: \(outcome.standardError.suffix(2000))")
+        for (k, c) in cases.enumerated() {
+            let judged = try Evaluator(plan: plans[k]).judge(engineOutput: dir.url.appendingPathComponent("out\(k)").path,
+                                                             traces: [EngineTrace(path: c.trace, format: "jsonl", sha256: "")], sqlSHA256: nil)
+            var options = VerifyCommand.Options(contractPath: c.contract, traces: [c.trace])
+            options.allowEmpty = true
+            let native = try VerifyCommand.evaluate(options, colored: false).get()
+            #expect(EngineRandomTests.normalised(native) == EngineRandomTests.normalised(judged), "\(c.label): spark differs")
+        }
     }
 }
