@@ -464,7 +464,7 @@ final class CompiledClause: Sendable {
         }
 
         var periodResults: [PeriodResult] = []
-        let objective = plan.objective.fraction
+        let objective = plan.objective.bound
         let objectiveText = objective.decimalString(significantDigits: 12)
         if let measure {
             periodResults = measuredPeriods(measure, state: state, windows: measured, keyParts: keyParts)
@@ -498,7 +498,7 @@ final class CompiledClause: Sendable {
 
     /// Whether a period's measure satisfies the objective.
     func meetsObjective(_ measure: Rational) -> Bool {
-        let bound = plan.objective.fraction
+        let bound = plan.objective.bound
         switch plan.objective.comparison {
         case .greaterEqual: return measure >= bound
         case .greater: return measure > bound

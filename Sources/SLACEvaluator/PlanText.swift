@@ -127,7 +127,7 @@ enum PlanText {
             scope: c.scope.map(predicate), window: window(c.window), windowSeconds: windowSeconds, groupBy: c.groupBy,
             aggregate: aggregate(c.aggregate), comparison: c.comparison.rawValue, bound: number(c.bound), unit: c.unit,
             minimumRequests: c.minimumRequests, measure: measureKind, objectiveComparison: c.objective.comparison.rawValue,
-            objective: number(c.objective.fraction), period: c.objective.period.rawValue, empty: empty,
+            objective: number(c.objective.bound), period: c.objective.period.rawValue, empty: empty,
             downtimeAfter: c.measure?.kind == .uptime ? c.measure?.downtimeAfter : nil, valued: c.valued ?? false,
             tiers: tiers, exclusions: exclusions(c.exclusions, removed: removed),
             evidenceMetric: evidenceMetric?.rawValue, evidenceUnit: evidenceMetric?.dimension.canonicalUnit,
