@@ -484,7 +484,8 @@ final class CompiledClause: Sendable {
         }
         let verdict: ClauseVerdict = periodResults.isEmpty ? .noData
             : (periodResults.contains { $0.verdict == .breached } ? .breached : .compliant)
-        var result = ClauseResult(ref: plan.ref, name: plan.name, text: plan.text, requirement: plan.requirement, verdict: verdict,
+        var result = ClauseResult(ref: plan.ref, name: plan.name, text: plan.text, requirement: plan.requirement,
+                                  bound: PlanText.requirementBound(plan), verdict: verdict,
                                   windowsMet: met, windowsBreached: breached, windowsInsufficient: insufficient,
                                   periods: periodResults, credits: credits(periodResults), windows: windows)
         if valued { result.windowsValued = valuedCount }
