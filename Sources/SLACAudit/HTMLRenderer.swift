@@ -78,7 +78,7 @@ final class MessageBuffer {
     var text = ""
     /// Complete messages, one per line, without empty lines.
     var messages: [String] {
-        text.split(separator: "\n").map { String($0).trimmingSpaces }.filter { !$0.isEmpty }
+        text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
     }
 }
 

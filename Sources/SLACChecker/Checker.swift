@@ -455,7 +455,7 @@ public struct Checker {
         let usesMeasure = measure != nil || value != nil || empty != nil || objective?.measureComparison != nil
 
         // Objective.
-        var checkedObjective = CheckedObjective(fraction: .one, period: .term)
+        var checkedObjective = CheckedObjective(bound: .one, period: .term)
         var period: CheckedObjective.Period = .term
         if let p = measure?.period ?? objective?.period { period = Checker.period(p) }
         if let objective {
@@ -464,7 +464,7 @@ public struct Checker {
                     error("SLA0326", objective.measureOperatorSpan ?? objective.span, "an objective compares with `>=`, `>`, `<=` or `<`, not `\(op.rawValue)`",
                           help: "write e.g. `objective measure >= 99.9%`")
                 } else if let b = measureQuantity(objective.percent, dimension: measureDimension, role: "the objective") {
-                    checkedObjective = CheckedObjective(fraction: b, period: period, comparison: op)
+                    checkedObjective = CheckedObjective(bound: b, period: period, comparison: op)
                 }
             } else {
                 if let kind, kind != .attainment {
@@ -472,7 +472,7 @@ public struct Checker {
                           help: "write `objective measure >= \(source.slice(objective.percent.span))`")
                 }
                 if let f = percentage(objective.percent, what: "objective", code: "SLA0302") {
-                    checkedObjective = CheckedObjective(fraction: f, period: period)
+                    checkedObjective = CheckedObjective(bound: f, period: period)
                 }
                 if let mp = measure?.period, let op = objective.period, mp != op {
                     error("SLA0325", objective.periodSpan ?? objective.span, "the objective's period differs from the measure's",

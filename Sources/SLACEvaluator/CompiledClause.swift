@@ -445,7 +445,7 @@ final class CompiledClause: Sendable {
         }
 
         var periodResults: [PeriodResult] = []
-        let objective = plan.objective.fraction
+        let objective = plan.objective.bound
         let objectiveText = objective.decimalString(significantDigits: 12)
         if let measure {
             periodResults = measuredPeriods(measure, state: state, windows: measured, keyParts: keyParts)
@@ -465,7 +465,8 @@ final class CompiledClause: Sendable {
         }
         let verdict: ClauseVerdict = periodResults.isEmpty ? .noData
             : (periodResults.contains { $0.verdict == .breached } ? .breached : .compliant)
-        var result = ClauseResult(ref: plan.ref, name: plan.name, text: plan.text, requirement: plan.requirement, verdict: verdict,
+        var result = ClauseResult(ref: plan.ref, name: plan.name, text: plan.text, requirement: plan.requirement,
+                                  bound: PlanText.requirementBound(plan), verdict: verdict,
                                   windowsMet: met, windowsBreached: breached, windowsInsufficient: insufficient,
                                   periods: periodResults, credits: credits(periodResults), windows: windows)
         if valued { result.windowsValued = valuedCount }
@@ -479,7 +480,7 @@ final class CompiledClause: Sendable {
 
     /// Whether a period's measure satisfies the objective.
     func meetsObjective(_ measure: Rational) -> Bool {
-        let bound = plan.objective.fraction
+        let bound = plan.objective.bound
         switch plan.objective.comparison {
         case .greaterEqual: return measure >= bound
         case .greater: return measure > bound

@@ -107,6 +107,15 @@ enum ReportSchema {
     </xs:restriction>
   </xs:simpleType>
 
+  <!-- Which observed values breach a requirement (optional: reports before it state the
+       comparison alone). -->
+  <xs:simpleType name="worse">
+    <xs:restriction base="xs:string">
+      <xs:enumeration value="higher"/>
+      <xs:enumeration value="lower"/>
+    </xs:restriction>
+  </xs:simpleType>
+
   <xs:simpleType name="creditBase">
     <xs:restriction base="xs:string">
       <xs:enumeration value="fee"/>
@@ -281,6 +290,7 @@ enum ReportSchema {
                   <xs:attribute name="comparison" type="xs:string" use="required"/>
                   <xs:attribute name="bound" type="xs:string" use="required"/>
                   <xs:attribute name="unit" type="r:nonEmptyString" use="required"/>
+                  <xs:attribute name="worse" type="r:worse"/>
                   <xs:attribute name="minimum" type="xs:nonNegativeInteger" use="required"/>
                   <xs:attribute name="measure" type="r:measureKind" use="required"/>
                   <xs:attribute name="objective-comparison" type="r:comparison" use="required"/>

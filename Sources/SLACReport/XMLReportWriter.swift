@@ -143,16 +143,17 @@ public struct XMLReportWriter: Sendable {
         }
     }
 
-    private func writeDefinition(_ d: ClauseDefinition, to out: XMLOutput) throws {
+    private func writeDefinition(_ d: ClauseDefinition, bound: RequirementBound, to out: XMLOutput) throws {
         try out.element("definition", [
             "scope": d.scope,
             "window": d.window,
             "window-seconds": d.windowSeconds,
             "per": d.groupBy.isEmpty ? nil : d.groupBy.joined(separator: ", "),
             "aggregate": d.aggregate,
-            "comparison": d.comparison,
-            "bound": d.bound,
-            "unit": d.unit,
+            "comparison": bound.comparison,
+            "bound": bound.value,
+            "unit": bound.unit,
+            "worse": bound.worse?.rawValue,
             "minimum": String(d.minimumRequests),
             "measure": d.measure,
             "objective-comparison": d.objectiveComparison,
@@ -223,7 +224,7 @@ public struct XMLReportWriter: Sendable {
         ]) {
             try out.textElement("text", text: clause.text)
             try out.textElement("requirement", text: clause.requirement)
-            if let definition = clause.definition { try writeDefinition(definition, to: out) }
+            if let definition = clause.definition { try writeDefinition(definition, bound: clause.bound, to: out) }
             if let coverage = clause.coverage { try writeCoverage(coverage, to: out) }
             for period in clause.periods.prefix(periodsListed) {
                 let cover = Self.coverage(covered: period.coveredNanoseconds, period: period.periodNanoseconds)

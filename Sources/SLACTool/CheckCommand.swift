@@ -3,27 +3,6 @@ import SLACChecker
 import SLACLegalOps
 import SLACSyntax
 
-/// What a command printed and how it exits; the executable writes these out. Keeping commands as
-/// functions from arguments to output makes their output testable with golden files.
-public struct CommandOutput: Error, Sendable, Equatable {
-    public var standardOutput: String = ""
-    public var standardError: String = ""
-    public var exitCode: Int32 = 0
-    public init(standardOutput: String = "", standardError: String = "", exitCode: Int32 = 0) {
-        self.standardOutput = standardOutput
-        self.standardError = standardError
-        self.exitCode = exitCode
-    }
-}
-
-/// Exit codes (docs/ci.md).
-public enum ExitCode {
-    public static let compliant: Int32 = 0
-    public static let breached: Int32 = 1
-    public static let invalidContract: Int32 = 2
-    public static let unreadableInput: Int32 = 3
-}
-
 /// `slac check FILE...`.
 public enum CheckCommand {
     public enum Format: String, Sendable, CaseIterable { case text, json, sarif }

@@ -11,104 +11,6 @@ import SLACTrace
 import SLACFields
 import SLACEngines
 
-/// Hex SHA-256, used for contract sources and trace files in reports and plans.
-public enum Digest {
-    public static func sha256Hex(_ bytes: UnsafeRawBufferPointer) -> String {
-        hex(SHA256.hash(data: bytes))
-    }
-
-    static func hex(_ digest: some Sequence<UInt8>) -> String {
-        digest.map { String(format: "%02x", $0) }.joined()
-    }
-    public static func sha256Hex(_ bytes: [UInt8]) -> String {
-        bytes.withUnsafeBytes { sha256Hex($0) }
-    }
-}
-
-/// SHA-256 fed block by block by the evaluator.
-final class SHA256Digester: TraceDigester, @unchecked Sendable {
-    private var hasher = SHA256()
-    func update(_ bytes: UnsafeRawBufferPointer) { hasher.update(bufferPointer: bytes) }
-    func finalize() -> String { Digest.hex(hasher.finalize()) }
-}
-
-/// Loads a contract and runs it through parse → check → compile, or returns the rendered errors.
-public enum PlanBuilding {
-    public static func plan(contractPath: String, colored: Bool) -> Result<MonitorPlan, CommandOutput> {
-        switch ContractLoading.load(path: contractPath) {
-        case .failure(let problem):
-            return .failure(CommandOutput(standardError: CheckCommand.renderInputProblem(problem, colored: colored), exitCode: ExitCode.invalidContract))
-        case .success(let source):
-            let result = Checker.check(source)
-            guard let contract = result.contract else {
-                return .failure(CommandOutput(standardError: DiagnosticRenderer(colored: colored).render(result.diagnostics, in: source),
-                                              exitCode: ExitCode.invalidContract))
-            }
-            let sha = Digest.sha256Hex(Array(source.text.utf8))
-            return .success(MonitorCompiler.compile(contract, sourceSHA256: sha, toolVersion: SlacVersion.current))
-        }
-    }
-
-    public static func loadPlan(path: String) -> Result<MonitorPlan, CommandOutput> {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            return .failure(CommandOutput(standardError: "error: cannot read monitor plan `\(path)`\n", exitCode: ExitCode.invalidContract))
-        }
-        do {
-            return .success(try MonitorPlan.decode(data))
-        } catch let e as PlanError {
-            return .failure(CommandOutput(standardError: "error: `\(path)`: \(e.description)\n", exitCode: ExitCode.invalidContract))
-        } catch {
-            return .failure(CommandOutput(standardError: "error: `\(path)` is not a valid monitor plan: \(error)\n", exitCode: ExitCode.invalidContract))
-        }
-    }
-}
-
-/// `slac compile FILE [-o PLAN]`.
-public enum CompileCommand {
-    public static func run(contractPath: String, output: String?, colored: Bool) -> CommandOutput {
-        switch PlanBuilding.plan(contractPath: contractPath, colored: colored) {
-        case .failure(let out): return out
-        case .success(let plan):
-            guard let data = try? plan.encoded() else { return CommandOutput(standardError: "error: cannot encode the plan\n", exitCode: 2) }
-            if let output {
-                guard FileManager.default.createFile(atPath: output, contents: data + Data("\n".utf8)) else {
-                    return CommandOutput(standardError: "error: cannot write `\(output)`\n", exitCode: 2)
-                }
-                return CommandOutput()
-            }
-            return CommandOutput(standardOutput: String(decoding: data, as: UTF8.self) + "\n")
-        }
-    }
-}
-
-extension CompileCommand {
-    /// `slac compile CONTRACT --target sql --dialect duckdb|spark`: the accumulating half as one
-    /// SQL script (docs/engines.md).
-    public static func runSQL(contractPath: String, dialect: SQLDialect?, input: SQLInputFormat, output: String?, colored: Bool) -> CommandOutput {
-        guard let dialect else {
-            return CommandOutput(standardError: "error: `--target sql` needs `--dialect`\n   = help: pass `--dialect duckdb` or `--dialect spark`\n",
-                                 exitCode: ExitCode.invalidContract)
-        }
-        switch PlanBuilding.plan(contractPath: contractPath, colored: colored) {
-        case .failure(let out): return out
-        case .success(let plan):
-            let script: String
-            do {
-                script = try SQLScript(try plan.validated(), dialect: dialect, input: input).text()
-            } catch {
-                return CommandOutput(standardError: "error: \(error)\n", exitCode: ExitCode.invalidContract)
-            }
-            if let output {
-                guard FileManager.default.createFile(atPath: output, contents: Data(script.utf8)) else {
-                    return CommandOutput(standardError: "error: cannot write `\(output)`\n", exitCode: ExitCode.unreadableInput)
-                }
-                return CommandOutput()
-            }
-            return CommandOutput(standardOutput: script)
-        }
-    }
-}
-
 /// `slac verify`: evaluate traces against a contract (or a compiled plan) and write reports.
 public enum VerifyCommand {
     public struct Options: Sendable {
@@ -157,7 +59,7 @@ public enum VerifyCommand {
     }
 
     public static func run(_ options: Options, colored: Bool) -> CommandOutput {
-        let output = run(options, colored: colored, capture: nil)
+        let output = judgeAndWrite(options, colored: colored)
         guard output.exitCode == ExitCode.invalidContract || output.exitCode == ExitCode.unreadableInput else { return output }
         return withoutStaleOutputs(output, options: options)
     }
@@ -240,31 +142,19 @@ public enum VerifyCommand {
         return problems
     }
 
-    /// The evaluation path of `run` without writing anything: parse, check and compile the
-    /// contract (or load the plan), read the traces, evaluate. `slac verify-report --recompute`
-    /// uses it so a reproduction goes through exactly the code that made the report.
+    /// The evaluation at the core of `run`, writing nothing: parse, check and compile the contract
+    /// (or load the plan), read the traces, evaluate. `run` judges and writes what this returns;
+    /// `slac verify-report --recompute` uses it so a reproduction goes through exactly the code
+    /// that made the report.
     public static func evaluate(_ options: Options, colored: Bool) -> Result<EvaluationResult, CommandOutput> {
-        var captured: EvaluationResult?
-        let output = run(options, colored: colored) { captured = $0 }
-        return captured.map { .success($0) } ?? .failure(output)
-    }
-
-    private static func run(_ options: Options, colored: Bool, capture: ((EvaluationResult) -> Void)?) -> CommandOutput {
-        // A bad key is a usage error, found before any trace is read.
-        var signingKey: ReportSigningKey?
-        if capture == nil, let path = options.signKeyPath {
-            do { signingKey = try ReportSigningKey.load(path: path) } catch {
-                return CommandOutput(standardError: "error: \(error.description)\n", exitCode: ExitCode.invalidContract)
-            }
-        }
         if let signer = options.signer {
             if options.signKeyPath == nil {
-                return CommandOutput(standardError: "error: `--signer` names the holder of the signing key, but no `--sign-key` is given\n"
-                    + "   = help: pass `--sign-key KEY` with the key of \(signer), or leave out `--signer`\n", exitCode: ExitCode.invalidContract)
+                return .failure(CommandOutput(standardError: "error: `--signer` names the holder of the signing key, but no `--sign-key` is given\n"
+                    + "   = help: pass `--sign-key KEY` with the key of \(signer), or leave out `--signer`\n", exitCode: ExitCode.invalidContract))
             }
             if signer.trimmingCharacters(in: .whitespaces).isEmpty || signer.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
-                return CommandOutput(standardError: "error: `--signer` needs a name without control characters, e.g. `--signer \"Jane Doe, Example Audit LLP\"`\n",
-                                     exitCode: ExitCode.invalidContract)
+                return .failure(CommandOutput(standardError: "error: `--signer` needs a name without control characters, e.g. `--signer \"Jane Doe, Example Audit LLP\"`\n",
+                                     exitCode: ExitCode.invalidContract))
             }
         }
         let planResult: Result<MonitorPlan, CommandOutput>
@@ -272,53 +162,96 @@ public enum VerifyCommand {
         case (let c?, nil): planResult = PlanBuilding.plan(contractPath: c, colored: colored)
         case (nil, let p?): planResult = PlanBuilding.loadPlan(path: p)
         default:
-            return CommandOutput(standardError: "error: give exactly one of `--contract FILE` and `--plan PLAN`\n", exitCode: ExitCode.invalidContract)
+            return .failure(CommandOutput(standardError: "error: give exactly one of `--contract FILE` and `--plan PLAN`\n", exitCode: ExitCode.invalidContract))
         }
         let plan: MonitorPlan
         switch planResult {
-        case .failure(let out): return out
+        case .failure(let out): return .failure(out)
         case .success(let p): plan = p
         }
+        // Beyond one machine: an engine accumulates, the judging half is the same (docs/engines.md).
         if options.engine != nil || options.aggregatesPath != nil {
-            switch EngineVerification.evaluate(plan: plan, options: options) {
-            case .failure(let out): return out
-            case .success(let result):
-                if let capture {
-                    capture(result)
-                    return CommandOutput()
-                }
-                return report(result, plan: plan, options: options, signingKey: signingKey)
-            }
+            return EngineVerification.evaluate(plan: plan, options: options)
         }
         if options.traces.isEmpty {
-            return CommandOutput(standardError: "error: no trace files given\n   = help: pass one or more trace files, or `-` for standard input\n", exitCode: ExitCode.invalidContract)
+            return .failure(CommandOutput(standardError: "error: no trace files given\n   = help: pass one or more trace files, or `-` for standard input\n", exitCode: ExitCode.invalidContract))
         }
         var formatOverride: TraceFormat?
         if let f = options.format {
             guard let parsed = TraceFormat(rawValue: f) else {
                 let known = TraceFormat.allCases.map { "`\($0.rawValue)`" }.joined(separator: ", ")
-                return CommandOutput(standardError: "error: unknown trace format `\(f)`\n   = help: formats are \(known)\n", exitCode: ExitCode.invalidContract)
+                return .failure(CommandOutput(standardError: "error: unknown trace format `\(f)`\n   = help: formats are \(known)\n", exitCode: ExitCode.invalidContract))
             }
             formatOverride = parsed
         }
         var epoch: Int64?
         if let e = options.epoch {
             guard let instant = AdapterOptions.parseInstant(e) else {
-                return CommandOutput(standardError: "error: `--epoch` is not an instant: `\(e)`\n   = help: write an RFC 3339 instant with an offset, e.g. `2024-05-01T00:00:00Z`, or a date (midnight UTC)\n",
-                                     exitCode: ExitCode.invalidContract)
+                return .failure(CommandOutput(standardError: "error: `--epoch` is not an instant: `\(e)`\n   = help: write an RFC 3339 instant with an offset, e.g. `2024-05-01T00:00:00Z`, or a date (midnight UTC)\n",
+                                     exitCode: ExitCode.invalidContract))
             }
             epoch = instant
         }
 
         var evaluator: Evaluator
         do { evaluator = try Evaluator(plan: plan) } catch {
-            return CommandOutput(standardError: "error: \(error)\n", exitCode: ExitCode.invalidContract)
+            return .failure(CommandOutput(standardError: "error: \(error)\n", exitCode: ExitCode.invalidContract))
         }
         evaluator.checkRepeatedIDs = options.checkIDs
+        let opened: OpenedTraces
+        switch openTraces(options.traces, formatOverride: formatOverride, evaluator: evaluator) {
+        case .failure(let out): return .failure(out)
+        case .success(let o): opened = o
+        }
+        let sources = opened.sources
+        // Missing information is an input error before evaluation, never a silently empty result.
+        let problems = FormatRequirements.problems(plan: plan, sources: sources.map { ($0.displayPath, $0.format) }, epochGiven: epoch != nil)
+        if !problems.isEmpty {
+            return .failure(CommandOutput(standardError: problems.joined(), exitCode: ExitCode.unreadableInput))
+        }
+        // Records of formats without timestamps are placed at the term start (the check above
+        // admits them only when every clause has one window over the whole term).
+        let adapterOptions = AdapterOptions(epoch: epoch, undatedTimestamp: plan.contract.termStart)
+        var result: EvaluationResult
+        // Streamed traces have no known size: the bar then shows bytes and records without a percentage.
+        let bar = options.showProgress ? ProgressBar(totalBytes: sources.contains { $0.input == nil } ? nil
+                                                        : sources.reduce(0) { $0 + ($1.input?.bytes.count ?? 0) }) : nil
+        do {
+            var progress: (@Sendable (Int, Int) -> Void)?
+            if let bar { progress = { bytes, records in bar.advance(bytes: bytes, records: records) } }
+            let withOptions = sources.map { source -> TraceSource in
+                var source = source
+                source.adapterOptions = adapterOptions
+                return source
+            }
+            result = try evaluator.evaluate(withOptions, jobs: max(1, options.jobs), progress: progress)
+            bar?.finish()
+        } catch {
+            return .failure(CommandOutput(standardError: "error: \(error)\n", exitCode: ExitCode.unreadableInput))
+        }
+
+        for stored in opened.storedDigests where stored.stream.isCompressed && stored.trace < result.traces.count {
+            result.traces[stored.trace].fileSHA256 = stored.digester.finalize()
+        }
+
+        // The same content twice pools its records twice (a copy flipped a verdict): a usage error.
+        if let duplicate = duplicateTraces(result) {
+            return .failure(CommandOutput(standardError: "error: the same trace twice: `\(duplicate.0)` and `\(duplicate.1)` have the same content (sha256 \(duplicate.2.prefix(16))…)\n"
+                + "   = help: pass each trace once; a compressed copy of a trace has the same content digest as the trace\n",
+                                 exitCode: ExitCode.invalidContract))
+        }
+        return .success(result)
+    }
+
+    /// A trace read as a stream: the digest of its stored bytes, kept when it was compressed.
+    private typealias StoredDigest = (trace: Int, stream: TraceStream, digester: SHA256Digester)
+    private typealias OpenedTraces = (sources: [TraceSource], storedDigests: [StoredDigest])
+
+    /// The traces as sources for the evaluator, each in its detected (or forced) format.
+    private static func openTraces(_ paths: [String], formatOverride: TraceFormat?, evaluator: Evaluator) -> Result<OpenedTraces, CommandOutput> {
         var sources: [TraceSource] = []
-        // Per trace read as a stream: the digest of its stored bytes, kept when it was compressed.
-        var storedDigests: [(trace: Int, stream: TraceStream, digester: SHA256Digester)] = []
-        for path in options.traces {
+        var storedDigests: [StoredDigest] = []
+        for path in paths {
             do throws(TraceInputError) {
                 let displayPath = path == "-" ? "<stdin>" : path
                 // Gzip files, standard input and pipes are read as streams (memory flat in the
@@ -341,8 +274,8 @@ public enum VerifyCommand {
                 let head = start ?? input?.bytes ?? UnsafeRawBufferPointer(start: nil, count: 0)
                 let format = formatOverride ?? TraceFormatDetection.detect(bytes: head, path: path, maximumLine: evaluator.maximumLine)
                 if formatOverride == nil, format == .jsonl || format == .csv, let summary = TraceFormatDetection.summaryKind(bytes: head) {
-                    return CommandOutput(standardError: "error: trace `\(path)` is \(summary.what)\n   = help: \(summary.help)\n",
-                                         exitCode: ExitCode.unreadableInput)
+                    return .failure(CommandOutput(standardError: "error: trace `\(path)` is \(summary.what)\n   = help: \(summary.help)\n",
+                                         exitCode: ExitCode.unreadableInput))
                 }
                 if let stream, !format.isAdapter {
                     sources.append(TraceSource(stream: stream, format: format, displayPath: displayPath, digester: contentDigester))
@@ -359,57 +292,29 @@ public enum VerifyCommand {
                     }
                 }
             } catch {
-                return CommandOutput(standardError: "error: cannot read trace `\(path)`: \(error.message)\n", exitCode: ExitCode.unreadableInput)
+                return .failure(CommandOutput(standardError: "error: cannot read trace `\(path)`: \(error.message)\n", exitCode: ExitCode.unreadableInput))
             }
         }
-        // Missing information is an input error before evaluation, never a silently empty result.
-        let problems = FormatRequirements.problems(plan: plan, sources: sources.map { ($0.displayPath, $0.format) }, epochGiven: epoch != nil)
-        if !problems.isEmpty {
-            return CommandOutput(standardError: problems.joined(), exitCode: ExitCode.unreadableInput)
-        }
-        // Records of formats without timestamps are placed at the term start (the check above
-        // admits them only when every clause has one window over the whole term).
-        let adapterOptions = AdapterOptions(epoch: epoch, undatedTimestamp: plan.contract.termStart)
-        var result: EvaluationResult
-        // Streamed traces have no known size: the bar then shows bytes and records without a percentage.
-        let bar = options.showProgress ? ProgressBar(totalBytes: sources.contains { $0.input == nil } ? nil
-                                                        : sources.reduce(0) { $0 + ($1.input?.bytes.count ?? 0) }) : nil
-        do {
-            var progress: (@Sendable (Int, Int) -> Void)?
-            if let bar { progress = { bytes, records in bar.advance(bytes: bytes, records: records) } }
-            let withOptions = sources.map { source -> TraceSource in
-                var source = source
-                source.adapterOptions = adapterOptions
-                return source
-            }
-            result = try evaluator.evaluate(withOptions, jobs: max(1, options.jobs), progress: progress)
-            bar?.finish()
-        } catch {
-            return CommandOutput(standardError: "error: \(error)\n", exitCode: ExitCode.unreadableInput)
-        }
-
-        for stored in storedDigests where stored.stream.isCompressed && stored.trace < result.traces.count {
-            result.traces[stored.trace].fileSHA256 = stored.digester.finalize()
-        }
-
-        // The same content twice pools its records twice (a copy flipped a verdict): a usage error.
-        if let duplicate = duplicateTraces(result) {
-            return CommandOutput(standardError: "error: the same trace twice: `\(duplicate.0)` and `\(duplicate.1)` have the same content (sha256 \(duplicate.2.prefix(16))…)\n"
-                + "   = help: pass each trace once; a compressed copy of a trace has the same content digest as the trace\n",
-                                 exitCode: ExitCode.invalidContract)
-        }
-
-        if let capture {
-            capture(result)
-            return CommandOutput()
-        }
-        return report(result, plan: plan, options: options, signingKey: signingKey)
+        return .success((sources, storedDigests))
     }
 
-    /// Writes the reports of a judged run (native or engine) and sets the exit code by the verdict.
-    static func report(_ result: EvaluationResult, plan: MonitorPlan, options: Options, signingKey: ReportSigningKey?) -> CommandOutput {
+    /// `run` before stale outputs are removed: the evaluation, the verdict and the reports.
+    private static func judgeAndWrite(_ options: Options, colored: Bool) -> CommandOutput {
+        // A bad key is a usage error, found before any trace is read.
+        var signingKey: ReportSigningKey?
+        if let path = options.signKeyPath {
+            do { signingKey = try ReportSigningKey.load(path: path) } catch {
+                return CommandOutput(standardError: "error: \(error.description)\n", exitCode: ExitCode.invalidContract)
+            }
+        }
+        let result: EvaluationResult
+        switch evaluate(options, colored: colored) {
+        case .failure(let output): return output
+        case .success(let r): result = r
+        }
+
         // Nothing judged is never green: a trace with no accepted record is an input error.
-        var inputProblems = options.allowEmpty ? [] : emptyTraceProblems(result, termStart: plan.contract.termStart, termEnd: plan.contract.termEnd)
+        var inputProblems = options.allowEmpty ? [] : emptyTraceProblems(result, termStart: result.contract.termStart, termEnd: result.contract.termEnd)
         if options.strict && result.rejectedTotal > 0 {
             var text = "error: \(result.rejectedTotal) record\(result.rejectedTotal == 1 ? " was" : "s were") rejected and `--strict` is set\n"
             for r in result.rejected.prefix(10) { text += "  \(r.path):\(r.line): \(r.reason)\n" }
@@ -447,160 +352,5 @@ public enum VerifyCommand {
         if !options.quiet { output.standardOutput = Summary.render(result) }
         output.exitCode = result.verdict == .breached ? ExitCode.breached : ExitCode.compliant
         return output
-    }
-}
-
-/// The short text summary `slac verify` prints for people; the XML report is the record.
-enum Summary {
-    /// The summary; `verdict` replaces the contract's verdict when the run judged nothing.
-    static func render(_ r: EvaluationResult, verdict: String? = nil) -> String {
-        var out = "contract \(r.contract.name)\(r.contract.id.map { " (\($0))" } ?? ""): \(verdict ?? r.verdict.rawValue)\n"
-        for t in r.traces {
-            out += "  trace \(t.path) [\(t.format)]: read \(t.read), accepted \(t.accepted), rejected \(t.rejected), outside term \(t.outsideTerm), excluded \(t.excluded)"
-            if let repeated = t.repeatedIDs, repeated > 0 {
-                out += ", repeated ids \(repeated) (" + t.repeatedIDExamples.prefix(3).joined(separator: ", ") + (repeated > 3 ? ", …)" : ")")
-            }
-            out += "\n"
-        }
-        for c in r.clauses {
-            if let valued = c.windowsValued {
-                out += "  clause \(c.ref) \(c.name): \(c.verdict.rawValue) — windows valued \(valued), insufficient \(c.windowsInsufficient)"
-            } else {
-                out += "  clause \(c.ref) \(c.name): \(c.verdict.rawValue) — windows met \(c.windowsMet), breached \(c.windowsBreached), insufficient \(c.windowsInsufficient)"
-            }
-            if !c.credits.isEmpty {
-                out += "; credits " + c.credits.map { "\($0.amountText) \($0.currency)" }.joined(separator: ", ")
-            }
-            out += "\n"
-        }
-        return out
-    }
-}
-
-/// A progress line on standard error for long runs: bytes done, records/s and ETA, redrawn at
-/// most ten times a second. Only used when standard error is a terminal.
-final class ProgressBar: @unchecked Sendable {
-    private let totalBytes: Int?
-    private var bytes = 0
-    private var records = 0
-    private let started = DispatchTime.now().uptimeNanoseconds
-    private var lastDraw: UInt64 = 0
-    private let lock = NSLock()
-
-    init(totalBytes: Int?) { self.totalBytes = totalBytes.map { max(1, $0) } }
-
-    func advance(bytes b: Int, records r: Int) {
-        lock.lock()
-        defer { lock.unlock() }
-        bytes += b
-        records += r
-        let now = DispatchTime.now().uptimeNanoseconds
-        guard now - lastDraw > 100_000_000 else { return }
-        lastDraw = now
-        draw(now: now)
-    }
-
-    private func draw(now: UInt64) {
-        let seconds = max(0.001, Double(now - started) / 1e9)
-        guard let totalBytes else {
-            let line = String(format: "\r%.0f MB  %.0f records/s ", Double(bytes) / 1e6, Double(records) / seconds)
-            FileHandle.standardError.write(Data(line.utf8))
-            return
-        }
-        let fraction = min(1, Double(bytes) / Double(totalBytes))
-        let width = 30
-        let filled = Int(fraction * Double(width))
-        let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-        let rate = Double(records) / seconds
-        let eta = fraction > 0 ? seconds * (1 - fraction) / fraction : 0
-        let line = String(format: "\r[%@] %5.1f%%  %.0f MB  %.0f records/s  ETA %.0f s ", bar, fraction * 100, Double(bytes) / 1e6, rate, eta)
-        FileHandle.standardError.write(Data(line.utf8))
-    }
-
-    func finish() {
-        lock.lock()
-        defer { lock.unlock() }
-        FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
-    }
-}
-
-/// The check for missing information (docs/formats.md): a clause needing a field that a trace's format
-/// does not carry (TTFT in a token-only trace, a time window over records without timestamps)
-/// stops the run with an input error naming the clause, the field and the format.
-enum FormatRequirements {
-    /// The fields a metric reads (as the monitor compiler requests them).
-    static func fields(_ metric: Metric) -> [String] { metric.traceFields.map(\.name) }
-
-    static func fields(_ p: CheckedPredicate) -> [String] {
-        switch p {
-        case .and(let a, let b), .or(let a, let b): fields(a) + fields(b)
-        case .not(let a): fields(a)
-        case .metric(let m, _, _): fields(m)
-        case .text(let f, _, _), .textIn(let f, _, _): [f]
-        }
-    }
-
-    /// The fields of a clause, in the order they appear (scope, groups, aggregate, exclusions).
-    static func fields(_ c: PlanClause) -> [String] {
-        var out: [String] = []
-        if let scope = c.scope { out += fields(scope) }
-        out += c.groupBy
-        switch c.aggregate {
-        case .share(let p): out += fields(p)
-        case .count: break
-        case .percentile(let m, _), .mean(let m), .min(let m), .max(let m), .sum(let m): out += fields(m)
-        }
-        for e in c.exclusions.requests { out += fields(e) }
-        var seen = Set<String>()
-        return out.filter { seen.insert($0).inserted }
-    }
-
-    /// One message per (trace format, clause, missing field), in the house style.
-    static func problems(plan: MonitorPlan, sources: [(path: String, format: TraceFormat)], epochGiven: Bool) -> [String] {
-        var out: [String] = []
-        var checked = Set<String>()
-        for source in sources where source.format.isAdapter {
-            let d = source.format.formatDescription
-            let name = source.format.rawValue
-            if d.needsEpoch && !epochGiven {
-                out.append("error: `\(source.path)` is a `\(name)` trace, whose timestamps are milliseconds since the trace start\n"
-                    + "   = help: pass `--epoch INSTANT` with the instant the trace started, e.g. `--epoch 2024-05-01T00:00:00Z`\n")
-            }
-            guard checked.insert(name).inserted else { continue }
-            var missing: [String] = []
-            if !d.hasTimestamps && !plan.exclusions.maintenance.isEmpty {
-                missing.append("error: the contract's maintenance exclusions need `ts`, which `\(name)` traces do not carry\n")
-            }
-            for e in plan.exclusions.requests {
-                for f in fields(e) where !d.provides(f) {
-                    missing.append("error: the contract's `exclude requests` needs `\(f)`, which `\(name)` traces do not carry\n")
-                }
-            }
-            for c in plan.clauses {
-                if !d.hasTimestamps {
-                    if c.window != .term {
-                        missing.append("error: clause `\(c.ref)` (\(c.name)) needs `ts` for its time windows, which `\(name)` traces do not carry\n"
-                            + "   = help: `\(name)` records have no timestamps; only clauses with `over term` can run on them\n")
-                    } else if !c.exclusions.maintenance.isEmpty {
-                        missing.append("error: clause `\(c.ref)` (\(c.name)) needs `ts` for its maintenance exclusion, which `\(name)` traces do not carry\n")
-                    }
-                }
-                for f in fields(c) where !d.provides(f) {
-                    missing.append("error: clause `\(c.ref)` (\(c.name)) needs `\(f)`, which `\(name)` traces do not carry\n")
-                }
-            }
-            if !missing.isEmpty {
-                out += missing
-                out.append("   = note: `\(source.path)` was read as `\(name)`; `slac formats` lists what each format carries\n")
-            }
-        }
-        return out
-    }
-}
-
-/// `slac formats`: the trace formats and how each maps to the canonical record.
-public enum FormatsCommand {
-    public static func run() -> CommandOutput {
-        CommandOutput(standardOutput: FormatCatalog.render())
     }
 }

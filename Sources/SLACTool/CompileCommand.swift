@@ -1,0 +1,48 @@
+import Foundation
+import SLACEngines
+
+/// `slac compile FILE [-o PLAN]`.
+public enum CompileCommand {
+    public static func run(contractPath: String, output: String?, colored: Bool) -> CommandOutput {
+        switch PlanBuilding.plan(contractPath: contractPath, colored: colored) {
+        case .failure(let out): return out
+        case .success(let plan):
+            guard let data = try? plan.encoded() else { return CommandOutput(standardError: "error: cannot encode the plan\n", exitCode: 2) }
+            if let output {
+                guard FileManager.default.createFile(atPath: output, contents: data + Data("\n".utf8)) else {
+                    return CommandOutput(standardError: "error: cannot write `\(output)`\n", exitCode: 2)
+                }
+                return CommandOutput()
+            }
+            return CommandOutput(standardOutput: String(decoding: data, as: UTF8.self) + "\n")
+        }
+    }
+}
+
+extension CompileCommand {
+    /// `slac compile CONTRACT --target sql --dialect duckdb|spark`: the accumulating half as one
+    /// SQL script (docs/engines.md).
+    public static func runSQL(contractPath: String, dialect: SQLDialect?, input: SQLInputFormat, output: String?, colored: Bool) -> CommandOutput {
+        guard let dialect else {
+            return CommandOutput(standardError: "error: `--target sql` needs `--dialect`\n   = help: pass `--dialect duckdb` or `--dialect spark`\n",
+                                 exitCode: ExitCode.invalidContract)
+        }
+        switch PlanBuilding.plan(contractPath: contractPath, colored: colored) {
+        case .failure(let out): return out
+        case .success(let plan):
+            let script: String
+            do {
+                script = try SQLScript(try plan.validated(), dialect: dialect, input: input).text()
+            } catch {
+                return CommandOutput(standardError: "error: \(error)\n", exitCode: ExitCode.invalidContract)
+            }
+            if let output {
+                guard FileManager.default.createFile(atPath: output, contents: Data(script.utf8)) else {
+                    return CommandOutput(standardError: "error: cannot write `\(output)`\n", exitCode: ExitCode.unreadableInput)
+                }
+                return CommandOutput()
+            }
+            return CommandOutput(standardOutput: script)
+        }
+    }
+}
