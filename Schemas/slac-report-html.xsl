@@ -150,6 +150,17 @@
             <xsl:if test="sum(r:trace/@repeated-ids) &gt; 0">
               <br/><span class="warn"><xsl:value-of select="format-number(sum(r:trace/@repeated-ids), '#,##0')"/> repeated ids</span>
             </xsl:if>
+            <xsl:if test="r:engine">
+              <br/>
+              <span class="engine">
+                <xsl:text>counted by </xsl:text><xsl:value-of select="r:engine/@name"/>
+                <xsl:text> running SQL that slac generated</xsl:text>
+                <xsl:if test="r:engine/@sql-sha256">
+                  <xsl:text> (SQL sha256 </xsl:text><code class="digest"><xsl:value-of select="substring(r:engine/@sql-sha256, 1, 16)"/></code><xsl:text>…)</xsl:text>
+                </xsl:if>
+                <xsl:text>; judged by slac</xsl:text>
+              </span>
+            </xsl:if>
           </dd>
         </div>
         <div>
@@ -354,7 +365,10 @@
               <td><xsl:value-of select="@format"/></td>
               <td>
                 <xsl:if test="@file-sha256"><span class="label">content (inflated):</span><br/></xsl:if>
-                <code class="digest"><xsl:value-of select="@sha256"/></code>
+                <xsl:choose>
+                  <xsl:when test="@sha256 = 'not computed'"><span class="warn">not computed (an engine read this trace where slac could not)</span></xsl:when>
+                  <xsl:otherwise><code class="digest"><xsl:value-of select="@sha256"/></code></xsl:otherwise>
+                </xsl:choose>
                 <xsl:if test="@file-sha256">
                   <br/><span class="label">compressed file as stored (what <code>sha256sum</code> prints):</span>
                   <br/><code class="digest"><xsl:value-of select="@file-sha256"/></code>

@@ -477,5 +477,6 @@ enum ReportSchema {
     </xs:complexType>
   </xs:element>
 </xs:schema>
+
 """#
 }
