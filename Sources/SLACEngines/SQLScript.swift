@@ -74,7 +74,7 @@ public struct SQLScript: Sendable {
         ]
         switch dialect {
         case .duckdb:
-            lines.append("-- Run: duckdb -c \"SET VARIABLE slac_input = ['a.jsonl', 'b.jsonl']; SET VARIABLE slac_output = 'out'\" -f this.sql")
+            lines.append("-- Run: duckdb -cmd \"SET VARIABLE slac_input = ['a.jsonl', 'b.jsonl']; SET VARIABLE slac_output = 'out'\" -f this.sql")
             lines.append("--      (slac_output must exist), then: slac verify --contract C --aggregates out")
             lines.append("SET TimeZone = 'UTC';")
         case .spark:
