@@ -96,6 +96,14 @@ public enum SQLDialect: String, CaseIterable, Sendable {
     /// The text of a value of any type (a Parquet column of unknown type, a JSON scalar).
     func text(_ value: String) -> String { "CAST(\(value) AS \(self == .spark ? "STRING" : "VARCHAR"))" }
 
+    /// `text` without leading and trailing spaces and tabs (how CSV numbers and timestamps are read).
+    func trimBlanks(_ text: String) -> String {
+        switch self {
+        case .duckdb: "trim(\(text), ' ' || chr(9))"
+        case .spark: "trim(BOTH concat(' ', chr(9)) FROM \(text))"
+        }
+    }
+
     /// The name of the text type.
     var textType: String { self == .spark ? "STRING" : "VARCHAR" }
 }
@@ -106,4 +114,6 @@ public enum SQLInputFormat: String, CaseIterable, Sendable {
     case jsonl
     /// Parquet with canonical column names; `ts` as RFC 3339 text or epoch milliseconds.
     case parquet
+    /// CSV with a header row naming the fields.
+    case csv
 }

@@ -70,7 +70,7 @@ public struct SQLScript: Sendable {
         var lines = [
             "-- slac \(plan.toolVersion): the accumulating half of evaluation for \(dialect == .duckdb ? "DuckDB" : "Apache Spark")",
             "-- contract \(comment(plan.contract.name)) (\(plan.contract.id) v\(plan.contract.version)), sha256 \(plan.contract.sha256)",
-            "-- input: \(input == .jsonl ? "JSON Lines" : "Parquet") traces; output: \(SQLScript.outputFormat) version \(SQLScript.outputVersion) (docs/engines.md)",
+            "-- input: \(input == .jsonl ? "JSON Lines" : input == .csv ? "CSV" : "Parquet") traces; output: \(SQLScript.outputFormat) version \(SQLScript.outputVersion) (docs/engines.md)",
         ]
         switch dialect {
         case .duckdb:
@@ -130,6 +130,21 @@ public struct SQLScript: Sendable {
                             WHEN typeof(t.ts) = 'TIMESTAMP WITH TIME ZONE' THEN CAST(t.ts AS VARCHAR) || ':00' END AS ts_text
                 FROM read_parquet(getvariable('slac_input'), filename = true, file_row_number = true, union_by_name = true) t
                 """))
+        case (.duckdb, .csv):
+            // Each row as a JSON object of its cells (text; an empty unquoted cell is absent),
+            // typed below as the native CSV reader types cells. DuckDB cannot number CSV rows.
+            parts.append(dialect.createTable("slac_lines", """
+                SELECT CAST(dense_rank() OVER (ORDER BY filename) - 1 AS INTEGER) AS trace, filename AS path,
+                       CAST(NULL AS BIGINT) AS line, CAST(to_json(t) AS VARCHAR) AS text, CAST(NULL AS VARCHAR) AS ts_text
+                FROM read_csv(getvariable('slac_input'), header = true, all_varchar = true, filename = true, union_by_name = true,
+                              allow_quoted_nulls = false) t
+                """))
+        case (.spark, .csv):
+            parts.append("CREATE OR REPLACE TEMPORARY VIEW slac_csv USING csv OPTIONS (path '${slac_input}', header 'true', inferSchema 'false');")
+            parts.append(dialect.createTable("slac_lines", """
+                SELECT CAST(dense_rank() OVER (ORDER BY path) - 1 AS INT) AS trace, path, CAST(NULL AS BIGINT) AS line, text FROM (
+                  SELECT input_file_name() AS path, to_json(struct(*)) AS text FROM slac_csv)
+                """))
         case (.spark, .parquet):
             parts.append("CREATE OR REPLACE TEMPORARY VIEW slac_parquet USING parquet OPTIONS (path '${slac_input}');")
             parts.append(dialect.createTable("slac_lines", """
@@ -160,6 +175,10 @@ public struct SQLScript: Sendable {
                     CASE \(jt) WHEN 'VARCHAR' THEN 's' WHEN 'BOOLEAN' THEN 'b' WHEN 'ARRAY' THEN 'a' WHEN 'OBJECT' THEN 'o'
                       WHEN 'NULL' THEN NULL WHEN 'BIGINT' THEN 'n' WHEN 'UBIGINT' THEN 'n' WHEN 'DOUBLE' THEN 'n' WHEN 'HUGEINT' THEN 'n' END
                     """
+                if input == .csv {
+                    columns += csvTyped(f.name, f.kind, raw: "json_extract_string(\(jv), '$')")
+                    continue
+                }
                 if f.kind == .timestamp && input == .parquet {
                     columns.append("CASE WHEN ts_text IS NOT NULL THEN 's' ELSE \(type) END AS t_ts")
                     columns.append("coalesce(ts_text, json_extract_string(\(jv), '$')) AS v_ts")
@@ -181,7 +200,10 @@ public struct SQLScript: Sendable {
                   WHERE NOT regexp_matches(text, '^[ \\t]*$'))))
                 """
         case (.spark, _):
-            for f in fields {
+            for f in fields where input == .csv {
+                columns += csvTyped(f.name, f.kind, raw: "get_json_object(text, '$.\(f.name)')")
+            }
+            for f in fields where input != .csv {
                 let first = dialect.extract("text", "\"\(f.name)\"[ \\t]*:[ \\t]*(.)", 1)
                 columns.append("""
                     CASE \(first) WHEN '"' THEN 's' WHEN 't' THEN 'b' WHEN 'f' THEN 'b' WHEN '[' THEN 'a' WHEN '{' THEN 'o' WHEN 'n' THEN NULL WHEN '' THEN NULL ELSE 'n' END AS t_\(f.name)
@@ -199,6 +221,28 @@ public struct SQLScript: Sendable {
                     FROM slac_lines)
                   WHERE NOT (text RLIKE '^[ \\t\\r]*$')))
                 """
+        }
+    }
+
+    /// The type and text of a CSV cell as the native CSV reader reads it (docs/formats.md):
+    /// numbers and timestamps ignore surrounding blanks, an empty cell is absent, a number field
+    /// holding anything but a number is `c` (rejected, quoted as written), a list is `[…]`.
+    func csvTyped(_ name: String, _ kind: CanonicalField.Kind, raw: String) -> [String] {
+        let d = dialect
+        let trimmed = d.trimBlanks(raw)
+        let number = d.matches(trimmed, "^[+-]?[0-9]+([.][0-9]+)?([eE][+-]?[0-9]+)?$")
+        switch kind {
+        case .text:
+            return ["CASE WHEN \(raw) IS NULL THEN NULL ELSE 's' END AS t_\(name)", "\(raw) AS v_\(name)"]
+        case .timestamp:
+            return ["CASE WHEN \(raw) IS NULL OR \(trimmed) = '' THEN NULL WHEN \(number) THEN 'n' ELSE 's' END AS t_\(name)", "\(trimmed) AS v_\(name)"]
+        case .number, .wholeNumber:
+            return ["CASE WHEN \(raw) IS NULL OR \(trimmed) = '' THEN NULL WHEN \(number) THEN 'n' ELSE 'c' END AS t_\(name)",
+                    "CASE WHEN \(number) THEN \(trimmed) ELSE \(raw) END AS v_\(name)"]
+        case .gaps:
+            let list = d == .duckdb ? d.tryCast(trimmed, "DOUBLE[]") : "from_json(\(trimmed), 'array<double>')"
+            return ["CASE WHEN \(raw) IS NULL OR \(trimmed) = '' THEN NULL WHEN \(trimmed) LIKE '[%' THEN 'a' ELSE 's' END AS t_\(name)",
+                    "\(trimmed) AS v_\(name)", "\(list) AS l_\(name)"]
         }
     }
 
@@ -281,6 +325,7 @@ public struct SQLScript: Sendable {
                     """)
             case .number, .wholeNumber:
                 checks.append("WHEN t_\(n) = 's' THEN \(q) is not a number: `\"' || v_\(n) || '\"`'")
+                checks.append("WHEN t_\(n) = 'c' THEN \(q) is not a number: `' || v_\(n) || '`'")
                 checks.append("WHEN t_\(n) IN ('b', 'a', 'o') THEN \(q) is not a number: `' || v_\(n) || '`'")
                 let value = d.tryCast("v_\(n)", "DOUBLE")
                 checks.append("WHEN t_\(n) = 'n' AND (\(value) IS NULL OR abs(\(value)) = CAST('Infinity' AS DOUBLE)) THEN 'number `' || v_\(n) || '` in `\(n)` is out of range'")
@@ -634,7 +679,7 @@ public struct SQLScript: Sendable {
         let none = "SELECT 0 AS clause WHERE FALSE"
         write("manifest", [manifest], empty: none)
         write("traces", [traces], empty: none)
-        write("rejected", ["SELECT trace, path, line, f_id AS id, reason FROM slac_records WHERE reason IS NOT NULL ORDER BY trace, line LIMIT 100"], empty: none)
+        write("rejected", ["SELECT trace, path, line, f_id AS id, reason FROM slac_records WHERE reason IS NOT NULL ORDER BY trace, line, f_id LIMIT 100"], empty: none)
         write("exclusions", exclusions, empty: none)
         write("clauses", clauseRows, empty: none)
         write("windows", windows, empty: none)

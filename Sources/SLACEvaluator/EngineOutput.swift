@@ -149,7 +149,14 @@ extension Evaluator {
             }
             state.counts[t] = c
         }
-        for row in try files.rows("rejected").sorted(by: { ($0.int("trace") ?? 0, $0.int("line") ?? 0) < ($1.int("trace") ?? 0, $1.int("line") ?? 0) }) {
+        // In input order where the engine numbers lines, else by id (as the script selects them).
+        let rejectedRows = try files.rows("rejected").sorted { a, b in
+            if (a.int("trace") ?? 0, a.int("line") ?? 0) != (b.int("trace") ?? 0, b.int("line") ?? 0) {
+                return (a.int("trace") ?? 0, a.int("line") ?? 0) < (b.int("trace") ?? 0, b.int("line") ?? 0)
+            }
+            return (a.text("id") ?? "").utf8.lexicographicallyPrecedes((b.text("id") ?? "").utf8)
+        }
+        for row in rejectedRows {
             let t = Int(row.int("trace") ?? 0)
             guard t >= 0 && t < traces.count else { continue }
             var r = RejectedRecord(path: traces[t].path, line: Int(row.int("line") ?? 0), reason: row.text("reason") ?? "")

@@ -53,7 +53,9 @@ enum EngineVerification {
             files += matches
         }
         files.sort { $0.absolute.utf8.lexicographicallyPrecedes($1.absolute.utf8) }
-        let input: SQLInputFormat = options.inputFormat ?? (files.allSatisfy { $0.absolute.hasSuffix(".parquet") } ? .parquet : .jsonl)
+        // By the files' names when not given: all `.parquet`, all `.csv`, else JSON Lines.
+        let input: SQLInputFormat = options.inputFormat
+            ?? (files.allSatisfy { $0.absolute.hasSuffix(".parquet") } ? .parquet : files.allSatisfy { $0.absolute.hasSuffix(".csv") } ? .csv : .jsonl)
         let script: String
         do { script = try SQLScript(validated, dialect: dialect, input: input).text() } catch {
             return usage("the contract cannot run on \(dialect.rawValue): \(error)", "run natively")

@@ -178,6 +178,34 @@ enum Engines {
         }
     }
 
+    /// CSV through DuckDB: the sample and cells the native CSV reader types specially (padded
+    /// numbers, `+5`, quoted empty text, text in a number field). DuckDB cannot number CSV rows,
+    /// so rejected records are located by id: compared by reason and id.
+    @Test(.enabled(if: Engines.duckdb)) func csvThroughDuckDB() throws {
+        let dir = TemporaryDirectory()
+        let contract = Engines.path("Contracts/acme-schedule-b.sla")
+        #expect(Engines.compare(contract, [Engines.path("Contracts/samples/acme-2026-03-14.csv")], engine: .duckdb) > 0)
+        let csv = try dir.write("h.csv", """
+            id,ts,tenant,status,input_tokens,output_tokens,ttft_ms,e2e_ms
+            c1,2026-03-29T00:30:00Z,acme,ok,10,76.0,800,2000.5
+            c2,2026-03-29T01:30:00Z,acme,ok,10,2,abc,900
+            c3, 1774740600123 ,"",ok,+5,1, 12 ,30
+            c4,2026-03-29T10:00:00,acme,ok,1,1,1,1
+            c5,2026-03-29T10:00:00Z,,ok,,,-5,1
+            c6,2026-03-29T11:00:00Z,globex,ok,7.5,1,1,1
+
+            """)
+        let native = try #require(try? Engines.run(contract: contract, traces: [csv], engine: nil).get())
+        let engine = try #require(try? Engines.run(contract: contract, traces: [csv], engine: .duckdb).get())
+        #expect(native.rejectedTotal == 4)
+        #expect(native.rejected.map(\.reason) == engine.rejected.map(\.reason))
+        #expect(engine.rejected.map(\.id) == ["c2", "c4", "c5", "c6"])
+        var x = Engines.judged(native), y = Engines.judged(engine)
+        x.rejected = []
+        y.rejected = []
+        #expect(x == y, "\(Engines.firstDifference(x, y))")
+    }
+
     @Test(.enabled(if: Engines.duckdb)) func generatedTraceAndParquetThroughDuckDB() throws {
         let dir = TemporaryDirectory()
         let generator = Engines.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/bench/gen_traces.py").path
