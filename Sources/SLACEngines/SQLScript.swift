@@ -140,10 +140,11 @@ public struct SQLScript: Sendable {
                               allow_quoted_nulls = false) t
                 """))
         case (.spark, .csv):
-            parts.append("CREATE OR REPLACE TEMPORARY VIEW slac_csv USING csv OPTIONS (path '${slac_input}', header 'true', inferSchema 'false');")
+            // A quoted empty cell is text "" (Spark reads it as NULL unless told otherwise).
+            parts.append("CREATE OR REPLACE TEMPORARY VIEW slac_csv USING csv OPTIONS (path '${slac_input}', header 'true', inferSchema 'false', emptyValue 'slac-empty-cell');")
             parts.append(dialect.createTable("slac_lines", """
                 SELECT CAST(dense_rank() OVER (ORDER BY path) - 1 AS INT) AS trace, path, CAST(NULL AS BIGINT) AS line, text FROM (
-                  SELECT input_file_name() AS path, to_json(struct(*)) AS text FROM slac_csv)
+                  SELECT input_file_name() AS path, replace(to_json(struct(*)), '"slac-empty-cell"', '""') AS text FROM slac_csv)
                 """))
         case (.spark, .parquet):
             parts.append("CREATE OR REPLACE TEMPORARY VIEW slac_parquet USING parquet OPTIONS (path '${slac_input}');")

@@ -49,7 +49,7 @@ public enum VerifyCommand {
         public var aggregatesPath: String?
         /// `--spark-master URL` for `--engine spark` (default: the engine's own).
         public var sparkMaster: String?
-        /// `--input-format jsonl|parquet` for `--engine` (default: from the file names).
+        /// `--input-format jsonl|csv|parquet` for `--engine` (default: from the file names).
         public var inputFormat: SQLInputFormat?
         public init(contractPath: String? = nil, planPath: String? = nil, traces: [String]) {
             self.contractPath = contractPath

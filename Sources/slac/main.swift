@@ -88,7 +88,7 @@ struct Compile: ParsableCommand {
     @Option(help: "With --target sql: duckdb or spark.")
     var dialect: SQLDialect?
 
-    @Option(help: "With --target sql: the traces the script reads, jsonl or parquet.")
+    @Option(help: "With --target sql: the traces the script reads, jsonl, csv or parquet.")
     var inputFormat: SQLInputFormat = .jsonl
 
     @Argument(help: "The contract file (.sla).")
@@ -175,7 +175,7 @@ struct Verify: ParsableCommand {
     @Option(help: "With --engine spark: the Spark master URL, e.g. local[2] (default: the engine's own).")
     var sparkMaster: String?
 
-    @Option(help: "With --engine: jsonl or parquet (default: parquet when every file ends in .parquet).")
+    @Option(help: "With --engine: jsonl, csv or parquet (default: by the files' names, .parquet or .csv, else jsonl).")
     var inputFormat: SQLInputFormat?
 
     @Argument(help: "Trace files (JSON Lines or CSV, optionally .gz); `-` reads standard input. With --engine: files, directories or globs.")
