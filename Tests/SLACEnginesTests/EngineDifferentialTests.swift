@@ -116,6 +116,19 @@ enum Engines {
         #"{"id":"a7","ts":"2027-03-30T00:00:00Z","tenant":"acme","status":"ok","ttft_ms":1}"#,
     ].joined(separator: "\n") + "\n"
 
+    /// CSV cells the native CSV reader types specially: padded numbers, `+5`, a quoted empty
+    /// text, text in a number field, a timestamp without offset, a negative and a fractional count.
+    static let hostileCSV = """
+        id,ts,tenant,status,input_tokens,output_tokens,ttft_ms,e2e_ms
+        c1,2026-03-29T00:30:00Z,acme,ok,10,76.0,800,2000.5
+        c2,2026-03-29T01:30:00Z,acme,ok,10,2,abc,900
+        c3, 1774740600123 ,"",ok,+5,1, 12 ,30
+        c4,2026-03-29T10:00:00,acme,ok,1,1,1,1
+        c5,2026-03-29T10:00:00Z,,ok,,,-5,1
+        c6,2026-03-29T11:00:00Z,globex,ok,7.5,1,1,1
+
+        """
+
     static let hostileContract = """
         contract "Hostile" {
             effective 2026-01-01 to 2027-01-01
@@ -185,16 +198,7 @@ enum Engines {
         let dir = TemporaryDirectory()
         let contract = Engines.path("Contracts/acme-schedule-b.sla")
         #expect(Engines.compare(contract, [Engines.path("Contracts/samples/acme-2026-03-14.csv")], engine: .duckdb) > 0)
-        let csv = try dir.write("h.csv", """
-            id,ts,tenant,status,input_tokens,output_tokens,ttft_ms,e2e_ms
-            c1,2026-03-29T00:30:00Z,acme,ok,10,76.0,800,2000.5
-            c2,2026-03-29T01:30:00Z,acme,ok,10,2,abc,900
-            c3, 1774740600123 ,"",ok,+5,1, 12 ,30
-            c4,2026-03-29T10:00:00,acme,ok,1,1,1,1
-            c5,2026-03-29T10:00:00Z,,ok,,,-5,1
-            c6,2026-03-29T11:00:00Z,globex,ok,7.5,1,1,1
-
-            """)
+        let csv = try dir.write("h.csv", Engines.hostileCSV)
         let native = try #require(try? Engines.run(contract: contract, traces: [csv], engine: nil).get())
         let engine = try #require(try? Engines.run(contract: contract, traces: [csv], engine: .duckdb).get())
         #expect(native.rejectedTotal == 4)
@@ -271,13 +275,14 @@ enum Engines {
             (Engines.path("Contracts/berlin-calendar.sla"), acme),
             (Engines.path("Contracts/streaming-itl.sla"), acme),
             (hostileContract, hostile),
+            (Engines.path("Contracts/acme-schedule-b.sla"), try dir.write("h.csv", Engines.hostileCSV)),
         ]
         var batch = "SET spark.sql.ansi.enabled=false;\n"
         var plans: [MonitorPlan] = []
         for (k, c) in cases.enumerated() {
             let plan = try #require(try? PlanBuilding.plan(contractPath: c.contract, colored: false).get())
             plans.append(plan)
-            let script = try SQLScript(try plan.validated(), dialect: .spark, input: .jsonl).text()
+            let script = try SQLScript(try plan.validated(), dialect: .spark, input: c.trace.hasSuffix(".csv") ? .csv : .jsonl).text()
             batch += script.replacingOccurrences(of: "${slac_input}", with: c.trace)
                 .replacingOccurrences(of: "${slac_output}", with: "file://" + dir.path("out\(k)")) + "\n"
         }
@@ -290,7 +295,13 @@ enum Engines {
             let evaluator = try Evaluator(plan: plans[k])
             let judged = try evaluator.judge(engineOutput: dir.path("out\(k)"), traces: [EngineTrace(path: c.trace, format: "jsonl", sha256: "")], sqlSHA256: nil)
             let native = try #require(try? Engines.run(contract: c.contract, traces: [c.trace], engine: nil).get())
-            let x = Engines.judged(native), y = Engines.judged(judged)
+            var x = Engines.judged(native), y = Engines.judged(judged)
+            if c.trace.hasSuffix(".csv") {
+                // Spark cannot number CSV rows: rejected records are compared by reason.
+                #expect(x.rejected.map(\.reason) == y.rejected.map(\.reason))
+                x.rejected = []
+                y.rejected = []
+            }
             #expect(x == y, "spark differs on \((c.contract as NSString).lastPathComponent): \(Engines.firstDifference(x, y))")
             #expect(judged.engine?.name == "spark")
             windows += native.clauses.reduce(0) { $0 + $1.windows.count }
