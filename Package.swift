@@ -41,15 +41,18 @@ let package = Package(
         .target(name: "SLACEvaluator", dependencies: ["SLACMonitor", "SLACTrace", "SLACExact", "SLACFields"]),
         // Beyond one machine: the accumulating half as SQL for DuckDB and Apache Spark (docs/engines.md).
         .target(name: "SLACEngines", dependencies: ["SLACMonitor", "SLACChecker", "SLACEvaluator", "SLACExact", "SLACFields", "SLACSyntax"]),
-        // Stage 5: verdicts -> XML / JUnit reports.
+        // The report schema and the HTML stylesheet, the one copy of each (Schemas/), embedded in code.
+        .target(name: "SLACSchemas", path: "Schemas",
+                resources: [.embedInCode("slac-report-1.xsd"), .embedInCode("slac-report-html.xsl")]),
+        // Stage 5: verdicts -> XML / JUnit reports; the safe XML reader (libxml2) shared with SLACAudit.
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
-        .target(name: "SLACReport", dependencies: ["SLACEvaluator", "CLibXML2"]),
+        .target(name: "SLACReport", dependencies: ["SLACEvaluator", "SLACSchemas", "CLibXML2"]),
         // Auditor's view: HTML rendering (libxslt), integrity digest and signature, safe report reading.
         .systemLibrary(name: "CLibXSLT", pkgConfig: "libxslt", providers: [.apt(["libxslt1-dev"])]),
         .target(name: "SLACAudit", dependencies: [
-            "SLACReport", "SLACEvaluator", "SLACChecker", "SLACExact", "CLibXML2", "CLibXSLT",
+            "SLACReport", "SLACSchemas", "SLACEvaluator", "SLACChecker", "SLACExact", "CLibXML2", "CLibXSLT",
             .product(name: "Crypto", package: "swift-crypto"),
-        ], exclude: ["report.xsl"]),
+        ]),
         // Legal-ops tools over the AST and the checked contract: fmt, explain, diff, analysis.
         .target(name: "SLACLegalOps", dependencies: ["SLACSyntax", "SLACChecker", "SLACExact", "SLACFields"]),
         // `slac lsp`: a Language Server Protocol server over the front end and the legal-ops tools.

@@ -9,9 +9,8 @@
   exact percentages, verdict counts, credit totals and the integrity check done while rendering.
   The stylesheet only lays these out; it never walks every window of a clause.
 
-  Sources/SLACAudit/ReportStylesheet.swift embeds this file byte for byte and
-  Schemas/slac-report-html.xsl is a copy for auditors; after editing it, run the SLACAuditTests
-  with SLAC_RECORD=1 in the environment to regenerate both.
+  The only copy: the SLACSchemas target (Schemas/BundledFiles.swift) embeds this file in the
+  binary when it is built (SwiftPM `.embedInCode`), so an edit takes effect on the next build.
 -->
 <xsl:stylesheet version="1.0"
                 xmlns:xsl="http://www.w3.org/1999/XSL/Transform"

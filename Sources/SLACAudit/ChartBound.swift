@@ -1,4 +1,5 @@
 import SLACExact
+import SLACReport
 
 /// The bound of a clause as a chart draws it, read from the attributes of the report's
 /// `<definition>` (`comparison`, `bound` in the canonical `unit`, `worse`): the evaluator states

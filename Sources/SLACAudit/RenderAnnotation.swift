@@ -1,5 +1,6 @@
 import CLibXML2
 import SLACExact
+import SLACReport
 
 /// Adds what the stylesheet needs but XSLT 1.0 computes badly or slowly, as elements and
 /// attributes in the namespace `urn:slac:render:1` (prefix `v`), to a transient parsed copy of a

@@ -1,45 +1,19 @@
 import Foundation
 @testable import SLACAudit
 import SLACReport
+import SLACSchemas
 import SLACTool
 import SLACTestSupport
 import Testing
 
 @Suite("HTML rendering")
 struct HTMLRenderingTests {
-    let stylesheetSource = packageRoot.appendingPathComponent("Sources/SLACAudit/report.xsl")
-    let stylesheetCopy = packageRoot.appendingPathComponent("Schemas/slac-report-html.xsl")
-    let embedding = packageRoot.appendingPathComponent("Sources/SLACAudit/ReportStylesheet.swift")
+    let stylesheetFile = packageRoot.appendingPathComponent("Schemas/slac-report-html.xsl")
     let golden = packageRoot.appendingPathComponent("Tests/SLACAuditTests/Golden/sample.html")
 
-    /// The Swift source that embeds the stylesheet; regenerated under SLAC_RECORD=1.
-    static func embeddingSource(_ xsl: String) -> String {
-        """
-        // Generated from Sources/SLACAudit/report.xsl; do not edit. After changing the stylesheet run
-        // `SLAC_RECORD=1 swift test --filter SLACAuditTests`, which rewrites this file and
-        // Schemas/slac-report-html.xsl; the tests check that the three stay identical byte for byte.
-
-        /// The HTML stylesheet, embedded so that the CLI needs no resource bundle.
-        enum ReportStylesheet {
-            static let xsl = #\"\"\"
-        \(xsl)
-        \"\"\"#
-        }
-
-        """
-    }
-
-    @Test("the embedded stylesheet and Schemas/slac-report-html.xsl equal Sources/SLACAudit/report.xsl")
-    func embeddedStylesheetIsCurrent() throws {
-        let source = try String(contentsOf: stylesheetSource, encoding: .utf8)
-        if recording {
-            try Data(Self.embeddingSource(source).utf8).write(to: embedding)
-            try Data(source.utf8).write(to: stylesheetCopy)
-            return
-        }
-        #expect(ReportStylesheet.xsl == source, "ReportStylesheet.swift is stale: run SLAC_RECORD=1 swift test --filter SLACAuditTests")
-        #expect(try String(contentsOf: stylesheetCopy, encoding: .utf8) == source,
-                "Schemas/slac-report-html.xsl is stale: run SLAC_RECORD=1 swift test --filter SLACAuditTests")
+    @Test("the embedded stylesheet is Schemas/slac-report-html.xsl (SwiftPM embeds it at build time)")
+    func embeddedStylesheetIsTheFile() throws {
+        #expect(BundledFiles.reportStylesheet == Array(try Data(contentsOf: stylesheetFile)))
     }
 
     @Test("golden page of the sample report (--windows all)")

@@ -1,7 +1,9 @@
 import CLibXML2
-import CLibXSLT
 import Foundation
-import SLACReport
+import SLACSchemas
+
+// The one reader of untrusted XML in slac (reports, the bundled schema and stylesheet): SLACReport
+// validates with it, SLACAudit renders and verifies with it (reports are untrusted input: docs/fuzzing.md).
 
 /// Why a report given to `slac render` or `slac verify-report` could not be read. Reports are
 /// untrusted input (docs/fuzzing.md): each problem gets one clear message, with a line where libxml2
@@ -52,7 +54,7 @@ public enum SafeXML {
 
     /// The parser options: errors are collected (not printed), the network is off, and nothing
     /// that loads or expands entities (`NOENT`, `DTDLOAD`, `XINCLUDE`, `HUGE`) is set.
-    static let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue)
+    package static let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue)
 
     /// Reads a file into memory, refusing it before reading when it exceeds `maximumSize`.
     public static func readFile(path: String, limit: Int = maximumSize) throws(ReportReadError) -> [UInt8] {
@@ -80,14 +82,14 @@ public enum SafeXML {
 
     /// Installs, once per process, an external-entity loader that refuses every URL, so that no
     /// libxml2 or libxslt code path in slac can open a file or a socket on a document's behalf.
-    static let refusingLoaderInstalled: Bool = {
+    package static let refusingLoaderInstalled: Bool = {
         xmlSetExternalEntityLoader(refuseExternalEntity)
         return true
     }()
 
     /// Parses `bytes` into a document owned by the returned value. The size limit, the options
     /// above and the `<!DOCTYPE>` refusal apply; the root is not checked (see `parseReport`).
-    static func parse(_ bytes: [UInt8], limit: Int = maximumSize) throws(ReportReadError) -> ParsedXML {
+    package static func parse(_ bytes: [UInt8], limit: Int = maximumSize) throws(ReportReadError) -> ParsedXML {
         _ = refusingLoaderInstalled
         guard bytes.count <= limit, bytes.count <= Int(Int32.max) else { throw .tooLarge(size: bytes.count, limit: limit) }
         guard !bytes.isEmpty else { throw .notWellFormed(message: "the document is empty") }
@@ -99,7 +101,7 @@ public enum SafeXML {
         // handler, which prints to stderr; collect them instead (the handler is per thread).
         let generic = MessageBuffer()
         let document: xmlDocPtr? = withExtendedLifetime(generic) {
-            var target = slac_xslt_error_target(sink: appendMessage, user: Unmanaged.passUnretained(generic).toOpaque())
+            var target = slac_xml_error_target(sink: appendMessage, user: Unmanaged.passUnretained(generic).toOpaque())
             return withUnsafeMutablePointer(to: &target) { pointer in
                 slac_xml_set_generic_error_target(pointer)
                 defer { slac_xml_set_generic_error_target(nil) }
@@ -125,9 +127,9 @@ public enum SafeXML {
     }
 
     /// Parses a report: `parse`, then the root must be `<report>` in the report namespace, and the
-    /// document must be valid against the bundled XSD (`Schemas/slac-report-1.xsd`, the schema
-    /// SLACReport's validator uses), checked on the parsed document rather than re-read.
-    static func parseReport(_ bytes: [UInt8], validate: Bool = true) throws(ReportReadError) -> ParsedXML {
+    /// document must be valid against the bundled XSD (`Schemas/slac-report-1.xsd`), checked on the
+    /// parsed document rather than re-read.
+    package static func parseReport(_ bytes: [UInt8], validate: Bool = true) throws(ReportReadError) -> ParsedXML {
         let document = try parse(bytes)
         guard let root = document.root else { throw .notAReport(found: "missing") }
         let name = root.name
@@ -136,39 +138,45 @@ public enum SafeXML {
             throw .notAReport(found: "<\(name)>" + (namespace.map { " in namespace \($0)" } ?? " without a namespace"))
         }
         if validate {
-            guard let schema = compiledReportSchema else { throw .invalid(messages: ["the bundled report schema cannot be compiled"]) }
+            guard let schema = compiledReportSchema else { throw .invalid(messages: ["the bundled report schema does not compile"]) }
             let messages = schema.validate(document)
             if !messages.isEmpty { throw .invalid(messages: messages) }
         }
         return document
     }
 
-    /// The bundled report XSD, compiled once per process (a compiled libxml2 schema is read-only
-    /// and may be shared by validation contexts on several threads).
-    static let compiledReportSchema: CompiledSchema? = CompiledSchema(SchemaValidator.bundledSchema)
+    /// The bundled report XSD, compiled once per process.
+    package static let compiledReportSchema: CompiledSchema? = try? CompiledSchema(BundledFiles.reportSchema)
 
     /// `line N: message` (libxml2's message without its trailing newline).
-    static func describeError(_ error: xmlError) -> String {
+    package static func describeError(_ error: xmlError) -> String {
         var message = error.message.map { String(cString: $0) } ?? "unknown error"
         while let last = message.last, last.isWhitespace { message.removeLast() }
         return error.line > 0 ? "line \(error.line): \(message)" : message
     }
 }
 
-/// A compiled XSD and the schema document it points into, freed together.
-final class CompiledSchema: @unchecked Sendable {
+/// A compiled XSD and the schema document it points into, freed together. A compiled libxml2
+/// schema is read-only and may be shared by validation contexts on several threads.
+package final class CompiledSchema: @unchecked Sendable {
     private let schema: xmlSchemaPtr
     private let document: ParsedXML
 
-    init?(_ xsd: [UInt8]) {
-        guard let document = try? SafeXML.parse(xsd), let context = xmlSchemaNewDocParserCtxt(document.pointer) else { return nil }
+    /// Parses `xsd` with `SafeXML.parse` and compiles it.
+    package init(_ xsd: [UInt8]) throws(SchemaError) {
+        let document: ParsedXML
+        do { document = try SafeXML.parse(xsd) } catch { throw .invalidSchema(messages: [error.description]) }
+        guard let context = xmlSchemaNewDocParserCtxt(document.pointer) else { throw .invalidSchema(messages: ["cannot create a schema parser"]) }
         defer { xmlSchemaFreeParserCtxt(context) }
         let collector = SchemaMessages()
         let schema: xmlSchemaPtr? = withExtendedLifetime(collector) {
             xmlSchemaSetParserStructuredErrors(context, collectSchemaError, Unmanaged.passUnretained(collector).toOpaque())
             return xmlSchemaParse(context)
         }
-        guard let schema else { return nil }
+        guard let schema, collector.messages.isEmpty else {
+            if let schema { xmlSchemaFree(schema) }
+            throw .invalidSchema(messages: collector.messages.isEmpty ? ["cannot compile the schema"] : collector.messages)
+        }
         self.schema = schema
         self.document = document
     }
@@ -176,7 +184,7 @@ final class CompiledSchema: @unchecked Sendable {
     deinit { xmlSchemaFree(schema) }
 
     /// Schema errors (`line N: message`) of a parsed document; empty when valid.
-    func validate(_ target: ParsedXML) -> [String] {
+    package func validate(_ target: ParsedXML) -> [String] {
         guard let context = xmlSchemaNewValidCtxt(schema) else { return ["cannot create a schema validation context"] }
         defer { xmlSchemaFreeValidCtxt(context) }
         let collector = SchemaMessages()
@@ -212,39 +220,41 @@ private let stopAtDocumentType: internalSubsetSAXFunc = { context, _, _, _ in
 
 /// Owns one libxml2 document and frees it when the last copy of the reference goes away. A class
 /// because the document is a C resource with one owner; it never leaves this module.
-final class ParsedXML {
-    let pointer: xmlDocPtr
+package final class ParsedXML {
+    package let pointer: xmlDocPtr
     private var owned = true
 
-    init(_ pointer: xmlDocPtr) { self.pointer = pointer }
+    package init(_ pointer: xmlDocPtr) { self.pointer = pointer }
     deinit { if owned { xmlFreeDoc(pointer) } }
 
     /// Hands the document to a new owner (libxslt keeps a compiled stylesheet's document).
-    func releaseOwnership() { owned = false }
+    package func releaseOwnership() { owned = false }
 
     /// The root element.
-    var root: ElementView? { xmlDocGetRootElement(pointer).map(ElementView.init) }
+    package var root: ElementView? { xmlDocGetRootElement(pointer).map(ElementView.init) }
 }
 
 /// A borrowed view of an element node; valid while its document lives.
-struct ElementView {
-    let pointer: xmlNodePtr
+package struct ElementView {
+    package let pointer: xmlNodePtr
+
+    package init(pointer: xmlNodePtr) { self.pointer = pointer }
 
     /// The local name.
-    var name: String { String(cString: pointer.pointee.name) }
+    package var name: String { String(cString: pointer.pointee.name) }
 
     /// The namespace URI, if any.
-    var namespace: String? { pointer.pointee.ns.flatMap { $0.pointee.href.map { String(cString: $0) } } }
+    package var namespace: String? { pointer.pointee.ns.flatMap { $0.pointee.href.map { String(cString: $0) } } }
 
     /// Whether this is the report-namespace element `local`.
-    func isReport(_ local: String) -> Bool {
+    package func isReport(_ local: String) -> Bool {
         guard pointer.pointee.type == XML_ELEMENT_NODE, let ns = pointer.pointee.ns, let href = ns.pointee.href else { return false }
         return xmlStrEqual(pointer.pointee.name, local) != 0 && xmlStrEqual(href, XMLReportWriter.namespace) != 0
     }
 
     /// The value of an unqualified attribute. Reads the attribute's text node directly when it
     /// has exactly one (always, for parsed documents), without libxml2's copy.
-    func attribute(_ name: String) -> String? {
+    package func attribute(_ name: String) -> String? {
         var property = pointer.pointee.properties
         while let current = property {
             if current.pointee.ns == nil, xmlStrEqual(current.pointee.name, name) != 0 {
@@ -262,7 +272,7 @@ struct ElementView {
     }
 
     /// The value of an attribute in namespace `namespace` (the renderer's own annotations).
-    func attribute(_ name: String, namespace: String) -> String? {
+    package func attribute(_ name: String, namespace: String) -> String? {
         guard let value = xmlGetNsProp(pointer, name, namespace) else { return nil }
         defer { slac_xmlFree(value) }
         return String(cString: value)
@@ -270,7 +280,7 @@ struct ElementView {
 
     /// Attribute names and values, in document order (unqualified attributes only, which is all
     /// the report format uses; qualified ones are prefixed with their namespace URI in braces).
-    var attributes: [(name: String, value: String)] {
+    package var attributes: [(name: String, value: String)] {
         var result: [(String, String)] = []
         var attribute = pointer.pointee.properties
         while let current = attribute {
@@ -285,14 +295,14 @@ struct ElementView {
     }
 
     /// The concatenated text of the element.
-    var text: String {
+    package var text: String {
         guard let content = xmlNodeGetContent(pointer) else { return "" }
         defer { slac_xmlFree(content) }
         return String(cString: content)
     }
 
     /// Element children, in order.
-    var children: [ElementView] {
+    package var children: [ElementView] {
         var result: [ElementView] = []
         var child = pointer.pointee.children
         while let current = child {
@@ -304,7 +314,7 @@ struct ElementView {
 
     /// Calls `body` for each element child in the report namespace named `local`, without
     /// building an array (clauses can hold hundreds of thousands of windows).
-    func forEachChild(_ local: String, _ body: (ElementView) throws -> Void) rethrows {
+    package func forEachChild(_ local: String, _ body: (ElementView) throws -> Void) rethrows {
         var child = pointer.pointee.children
         while let current = child {
             let node = ElementView(pointer: current)
@@ -314,7 +324,7 @@ struct ElementView {
     }
 
     /// The first report-namespace child named `local`.
-    func firstChild(_ local: String) -> ElementView? {
+    package func firstChild(_ local: String) -> ElementView? {
         var child = pointer.pointee.children
         while let current = child {
             let node = ElementView(pointer: current)
@@ -323,4 +333,22 @@ struct ElementView {
         }
         return nil
     }
+}
+
+/// Collects libxml2's and libxslt's generic messages, which arrive in pieces through the shim's
+/// C callback.
+package final class MessageBuffer {
+    package var text = ""
+    package init() {}
+    /// Complete messages, one per line, without empty lines.
+    package var messages: [String] {
+        text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+    }
+}
+
+/// The shim's non-variadic sink: appends a formatted piece to the `MessageBuffer` behind `user`.
+package let appendMessage: slac_xml_message_sink = { user, text in
+    guard let user, let text else { return }
+    let buffer = Unmanaged<MessageBuffer>.fromOpaque(user).takeUnretainedValue()
+    if buffer.text.utf8.count < 64 << 10 { buffer.text += String(cString: text) }
 }
