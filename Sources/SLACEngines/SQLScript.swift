@@ -35,8 +35,12 @@ public struct SQLScript: Sendable {
     let textFields: [String]
     /// The most `per` fields of any clause (the width of the group columns).
     let groupWidth: Int
+    /// Whether the script counts accepted records whose `id` repeats (`--check-ids`): a sort of
+    /// every id, so only on request.
+    let checkIDs: Bool
 
-    public init(_ validated: ValidatedPlan, dialect: SQLDialect, input: SQLInputFormat) {
+    public init(_ validated: ValidatedPlan, dialect: SQLDialect, input: SQLInputFormat, checkIDs: Bool = false) {
+        self.checkIDs = checkIDs
         plan = validated.plan
         zone = validated.zone
         self.dialect = dialect
@@ -671,7 +675,7 @@ public struct SQLScript: Sendable {
             """
         let manifest = """
             SELECT \(dialect.literal(SQLScript.outputFormat)) AS format, \(SQLScript.outputVersion) AS version, \(dialect.literal(dialect.rawValue)) AS engine,
-              \(dialect.literal(plan.contract.sha256)) AS contract_sha256, \(plan.clauses.count) AS clauses
+              \(dialect.literal(plan.contract.sha256)) AS contract_sha256, \(plan.clauses.count) AS clauses, \(checkIDs ? "TRUE" : "FALSE") AS check_ids
             """
         var out = ["-- Engine output (docs/engines.md, \"Engine output\"): one JSON Lines file (or directory) per kind."]
         func write(_ name: String, _ queries: [String], empty: String) {
@@ -682,6 +686,19 @@ public struct SQLScript: Sendable {
         write("traces", [traces], empty: none)
         write("rejected", ["SELECT trace, path, line, f_id AS id, reason FROM slac_records WHERE reason IS NOT NULL ORDER BY trace, line, f_id LIMIT 100"], empty: none)
         write("exclusions", exclusions, empty: none)
+        if checkIDs {
+            // A record repeats when an accepted record with its id comes earlier in the run
+            // (an earlier trace, or an earlier line); per trace, the count and the first ids.
+            let repeats = """
+                SELECT trace, id FROM (SELECT trace, f_id AS id, row_number() OVER (PARTITION BY f_id ORDER BY trace, line) AS k
+                  FROM slac_accepted WHERE f_id IS NOT NULL) WHERE k > 1
+                """
+            write("repeated", ["SELECT trace, count(*) AS n FROM (\(repeats)) GROUP BY trace"], empty: none)
+            write("repeated_ids", ["""
+                SELECT trace, id FROM (SELECT trace, id, row_number() OVER (PARTITION BY trace ORDER BY id) AS r FROM (SELECT DISTINCT trace, id FROM (\(repeats))))
+                WHERE r <= 10
+                """], empty: none)
+        }
         write("clauses", clauseRows, empty: none)
         write("windows", windows, empty: none)
         write("values", valueRows, empty: none)

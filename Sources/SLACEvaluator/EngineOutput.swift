@@ -163,6 +163,21 @@ extension Evaluator {
             if row.int("line") == nil { r.id = row.text("id") }
             state.rejected[t].append(r)
         }
+        if checkRepeatedIDs {
+            guard manifest.text("check_ids") == "true" else {
+                throw EngineOutputError("the engine output has no repeated-id counts: compile the script with `--check-ids` to use `--check-ids` here")
+            }
+            for row in try files.rows("repeated") {
+                let t = Int(row.int("trace") ?? -1)
+                guard t >= 0 && t < traces.count else { continue }
+                state.counts[t].repeatedIDs = Int(row.int("n") ?? 0)
+            }
+            for row in try files.rows("repeated_ids") {
+                let t = Int(row.int("trace") ?? -1)
+                guard t >= 0 && t < traces.count, let id = row.text("id") else { continue }
+                RepeatedIDList.note(id, in: &state.repeatedExamples[t])
+            }
+        }
         for row in try files.rows("exclusions") {
             let index = Int(try row.require("exclusion", "exclusions")), n = Int(row.int("n") ?? 0)
             if row.text("level") == "contract" {

@@ -22,7 +22,8 @@ public enum CompileCommand {
 extension CompileCommand {
     /// `slac compile CONTRACT --target sql --dialect duckdb|spark`: the accumulating half as one
     /// SQL script (docs/engines.md).
-    public static func runSQL(contractPath: String, dialect: SQLDialect?, input: SQLInputFormat, output: String?, colored: Bool) -> CommandOutput {
+    public static func runSQL(contractPath: String, dialect: SQLDialect?, input: SQLInputFormat, checkIDs: Bool = false, output: String?,
+                              colored: Bool) -> CommandOutput {
         guard let dialect else {
             return CommandOutput(standardError: "error: `--target sql` needs `--dialect`\n   = help: pass `--dialect duckdb` or `--dialect spark`\n",
                                  exitCode: ExitCode.invalidContract)
@@ -32,7 +33,7 @@ extension CompileCommand {
         case .success(let plan):
             let script: String
             do {
-                script = try SQLScript(try plan.validated(), dialect: dialect, input: input).text()
+                script = try SQLScript(try plan.validated(), dialect: dialect, input: input, checkIDs: checkIDs).text()
             } catch {
                 return CommandOutput(standardError: "error: \(error)\n", exitCode: ExitCode.invalidContract)
             }

@@ -17,9 +17,6 @@ enum EngineVerification {
         if options.engine != nil && options.aggregatesPath != nil {
             return usage("`--engine` and `--aggregates` exclude each other", "`--engine` runs the SQL itself; `--aggregates DIR` judges what an engine already wrote")
         }
-        if options.checkIDs {
-            return usage("`--check-ids` is not available with an engine", "run natively (without `--engine` or `--aggregates`) to count repeated ids")
-        }
         if options.format != nil || options.epoch != nil {
             return usage("`--format` and `--epoch` are for native runs", "engines read canonical JSON Lines or Parquet (`--input-format`)")
         }
@@ -27,10 +24,11 @@ enum EngineVerification {
         do { validated = try plan.validated() } catch {
             return .failure(CommandOutput(standardError: "error: \(error.description)\n", exitCode: ExitCode.invalidContract))
         }
-        let evaluator: Evaluator
+        var evaluator: Evaluator
         do { evaluator = try Evaluator(validated: validated) } catch {
             return .failure(CommandOutput(standardError: "error: \(error)\n", exitCode: ExitCode.invalidContract))
         }
+        evaluator.checkRepeatedIDs = options.checkIDs
         if let directory = options.aggregatesPath {
             if !options.traces.isEmpty {
                 return usage("`--aggregates` judges an engine's output; trace files are not read", "leave out the trace files")
@@ -57,7 +55,7 @@ enum EngineVerification {
         let input: SQLInputFormat = options.inputFormat
             ?? (files.allSatisfy { $0.absolute.hasSuffix(".parquet") } ? .parquet : files.allSatisfy { $0.absolute.hasSuffix(".csv") } ? .csv : .jsonl)
         let script: String
-        do { script = try SQLScript(validated, dialect: dialect, input: input).text() } catch {
+        do { script = try SQLScript(validated, dialect: dialect, input: input, checkIDs: options.checkIDs).text() } catch {
             return usage("the contract cannot run on \(dialect.rawValue): \(error)", "run natively")
         }
         let sqlDigest = Digest.sha256Hex(Array(script.utf8))

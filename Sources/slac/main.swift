@@ -91,6 +91,9 @@ struct Compile: ParsableCommand {
     @Option(help: "With --target sql: the traces the script reads, jsonl, csv or parquet.")
     var inputFormat: SQLInputFormat = .jsonl
 
+    @Flag(help: "With --target sql: also count accepted records whose `id` repeats (for `slac verify --aggregates DIR --check-ids`).")
+    var checkIds = false
+
     @Argument(help: "The contract file (.sla).")
     var file: String
 
@@ -99,7 +102,7 @@ struct Compile: ParsableCommand {
         case .plan:
             emit(CompileCommand.run(contractPath: file, output: output, colored: useColor(2)))
         case .sql:
-            emit(CompileCommand.runSQL(contractPath: file, dialect: dialect, input: inputFormat, output: output, colored: useColor(2)))
+            emit(CompileCommand.runSQL(contractPath: file, dialect: dialect, input: inputFormat, checkIDs: checkIds, output: output, colored: useColor(2)))
         }
     }
 }

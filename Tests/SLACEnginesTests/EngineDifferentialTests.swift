@@ -33,8 +33,10 @@ enum Engines {
     }
 
     /// The result of a run, native or through an engine.
-    static func run(contract: String, traces: [String], engine: SQLDialect?, input: SQLInputFormat? = nil) -> Result<EvaluationResult, CommandOutput> {
+    static func run(contract: String, traces: [String], engine: SQLDialect?, input: SQLInputFormat? = nil,
+                    checkIDs: Bool = false) -> Result<EvaluationResult, CommandOutput> {
         var options = VerifyCommand.Options(contractPath: contract, traces: traces)
+        options.checkIDs = checkIDs
         options.allowEmpty = true
         options.engine = engine
         options.inputFormat = input
@@ -208,6 +210,19 @@ enum Engines {
         x.rejected = []
         y.rejected = []
         #expect(x == y, "\(Engines.firstDifference(x, y))")
+    }
+
+    /// `--check-ids` through DuckDB: two traces sharing ids, and ids repeated within one.
+    @Test(.enabled(if: Engines.duckdb)) func repeatedIDsThroughDuckDB() throws {
+        let dir = TemporaryDirectory()
+        let lines = try String(contentsOfFile: Engines.path("Contracts/samples/acme-2026-03-14.jsonl"), encoding: .utf8).split(separator: "\n")
+        let a = try dir.write("a.jsonl", (lines[0..<300] + lines[19..<25]).joined(separator: "\n") + "\n")
+        let b = try dir.write("b.jsonl", lines[249..<400].joined(separator: "\n") + "\n")
+        let contract = Engines.path("Contracts/acme-schedule-b.sla")
+        let native = try #require(try? Engines.run(contract: contract, traces: [a, b], engine: nil, checkIDs: true).get())
+        let engine = try #require(try? Engines.run(contract: contract, traces: [a, b], engine: .duckdb, checkIDs: true).get())
+        #expect(native.traces.map(\.repeatedIDs) == [6, 51])
+        #expect(Engines.judged(native) == Engines.judged(engine), "\(Engines.firstDifference(Engines.judged(native), Engines.judged(engine)))")
     }
 
     @Test(.enabled(if: Engines.duckdb)) func generatedTraceAndParquetThroughDuckDB() throws {
