@@ -100,7 +100,8 @@ let package = Package(
 /// scratch path `.build-fuzz`): libFuzzer supplies `main`, so the target cannot link in a plain
 /// `swift build` or `swift test`, which never see it.
 if ProcessInfo.processInfo.environment["SLAC_LIBFUZZER"] == "1" {
-    package.targets.append(.executableTarget(name: "slac-fuzz", dependencies: ["SLACFuzzing"], path: "Fuzz/Entry",
-                                             swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+    // libFuzzer's `main`: the entry file is compiled as a library (`-parse-as-library`), passed by
+    // scripts/fuzz.sh with `-Xswiftc` rather than as an unsafe flag here.
+    package.targets.append(.executableTarget(name: "slac-fuzz", dependencies: ["SLACFuzzing"], path: "Fuzz/Entry"))
     package.products.append(.executable(name: "slac-fuzz", targets: ["slac-fuzz"]))
 }

@@ -27,7 +27,7 @@ public enum CheckCommand {
             }
         }
         let failed = outcomes.contains { $0.diagnostics.containsErrors }
-        var output = CommandOutput(exitCode: failed ? ExitCode.invalidContract : 0)
+        var output = CommandOutput(exitCode: failed ? ExitCode.invalidContract : ExitCode.compliant)
         switch format {
         case .json:
             output.standardOutput = renderJSON(outcomes)
@@ -53,13 +53,9 @@ public enum CheckCommand {
     }
 
     static func renderInputProblem(_ p: InputProblem, colored: Bool) -> String {
-        let d = p.diagnostic
-        let head = colored ? "\u{1B}[1;31merror[\(d.code)]\u{1B}[0m\u{1B}[1m: \(d.message)\u{1B}[0m" : "error[\(d.code)]: \(d.message)"
         var location = p.path
         if let line = p.line, let column = p.column { location += ":\(line):\(column)" }
-        var out = head + "\n  --> \(location)\n"
-        if let help = d.help { out += "   = help: \(help)\n" }
-        return out
+        return DiagnosticRenderer(colored: colored).render(p.diagnostic, location: location)
     }
 
     struct JSONDiagnostic: Encodable {

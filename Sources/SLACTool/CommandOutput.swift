@@ -3,10 +3,12 @@
 public struct CommandOutput: Error, Sendable, Equatable {
     public var standardOutput: String = ""
     public var standardError: String = ""
-    public var exitCode: Int32 = 0
-    public init(standardOutput: String = "", standardError: String = "", exitCode: Int32 = 0) {
+    public var exit: ExitCode = .compliant
+    /// The process exit status (`exit.rawValue`).
+    public var exitCode: Int32 { exit.rawValue }
+    public init(standardOutput: String = "", standardError: String = "", exitCode: ExitCode = .compliant) {
         self.standardOutput = standardOutput
         self.standardError = standardError
-        self.exitCode = exitCode
+        self.exit = exitCode
     }
 }

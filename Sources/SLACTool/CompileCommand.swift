@@ -7,10 +7,14 @@ public enum CompileCommand {
         switch PlanBuilding.plan(contractPath: contractPath, colored: colored) {
         case .failure(let out): return out
         case .success(let plan):
-            guard let data = try? plan.encoded() else { return CommandOutput(standardError: "error: cannot encode the plan\n", exitCode: 2) }
+            guard let data = try? plan.encoded() else {
+                return ToolDiagnostics.output("SLA0702", "cannot encode the plan", exit: .invalidContract, colored: colored)
+            }
             if let output {
                 guard FileManager.default.createFile(atPath: output, contents: data + Data("\n".utf8)) else {
-                    return CommandOutput(standardError: "error: cannot write `\(output)`\n", exitCode: 2)
+                    // An unwritable output is an input/output error (docs/ci.md: exit 3).
+                    return ToolDiagnostics.output("SLA0901", "cannot write `\(output)`", help: "check that the directory exists and is writable",
+                                                  exit: .inputError, colored: colored)
                 }
                 return CommandOutput()
             }

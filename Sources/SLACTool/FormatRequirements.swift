@@ -1,5 +1,6 @@
 import SLACChecker
 import SLACMonitor
+import SLACSyntax
 import SLACTrace
 
 /// The check for missing information (docs/formats.md): a clause needing a field that a trace's format
@@ -33,43 +34,46 @@ enum FormatRequirements {
         return out.filter { seen.insert($0).inserted }
     }
 
-    /// One message per (trace format, clause, missing field), in the house style.
-    static func problems(plan: MonitorPlan, sources: [(path: String, format: TraceFormat)], epochGiven: Bool) -> [String] {
-        var out: [String] = []
+    /// One diagnostic per (trace format, clause, missing field).
+    static func problems(plan: MonitorPlan, sources: [(path: String, format: TraceFormat)], epochGiven: Bool) -> [Diagnostic] {
+        var out: [Diagnostic] = []
         var checked = Set<String>()
         for source in sources where source.format.isAdapter {
             let d = source.format.formatDescription
             let name = source.format.rawValue
             if d.needsEpoch && !epochGiven {
-                out.append("error: `\(source.path)` is a `\(name)` trace, whose timestamps are milliseconds since the trace start\n"
-                    + "   = help: pass `--epoch INSTANT` with the instant the trace started, e.g. `--epoch 2024-05-01T00:00:00Z`\n")
+                out.append(ToolDiagnostics.error("SLA0607", "`\(source.path)` is a `\(name)` trace, whose timestamps are milliseconds since the trace start",
+                                                 help: "pass `--epoch INSTANT` with the instant the trace started, e.g. `--epoch 2024-05-01T00:00:00Z`"))
             }
             guard checked.insert(name).inserted else { continue }
-            var missing: [String] = []
+            var missing: [Diagnostic] = []
+            func lacks(_ message: String, help: String? = nil) {
+                missing.append(ToolDiagnostics.error("SLA0606", message, help: help))
+            }
             if !d.hasTimestamps && !plan.exclusions.maintenance.isEmpty {
-                missing.append("error: the contract's maintenance exclusions need `ts`, which `\(name)` traces do not carry\n")
+                lacks("the contract's maintenance exclusions need `ts`, which `\(name)` traces do not carry")
             }
             for e in plan.exclusions.requests {
                 for f in fields(e) where !d.provides(f) {
-                    missing.append("error: the contract's `exclude requests` needs `\(f)`, which `\(name)` traces do not carry\n")
+                    lacks("the contract's `exclude requests` needs `\(f)`, which `\(name)` traces do not carry")
                 }
             }
             for c in plan.clauses {
                 if !d.hasTimestamps {
                     if c.window != .term {
-                        missing.append("error: clause `\(c.ref)` (\(c.name)) needs `ts` for its time windows, which `\(name)` traces do not carry\n"
-                            + "   = help: `\(name)` records have no timestamps; only clauses with `over term` can run on them\n")
+                        lacks("clause `\(c.ref)` (\(c.name)) needs `ts` for its time windows, which `\(name)` traces do not carry",
+                              help: "`\(name)` records have no timestamps; only clauses with `over term` can run on them")
                     } else if !c.exclusions.maintenance.isEmpty {
-                        missing.append("error: clause `\(c.ref)` (\(c.name)) needs `ts` for its maintenance exclusion, which `\(name)` traces do not carry\n")
+                        lacks("clause `\(c.ref)` (\(c.name)) needs `ts` for its maintenance exclusion, which `\(name)` traces do not carry")
                     }
                 }
                 for f in fields(c) where !d.provides(f) {
-                    missing.append("error: clause `\(c.ref)` (\(c.name)) needs `\(f)`, which `\(name)` traces do not carry\n")
+                    lacks("clause `\(c.ref)` (\(c.name)) needs `\(f)`, which `\(name)` traces do not carry")
                 }
             }
-            if !missing.isEmpty {
-                out += missing
-                out.append("   = note: `\(source.path)` was read as `\(name)`; `slac formats` lists what each format carries\n")
+            if var last = missing.popLast() {
+                last.notes.append(DiagnosticNote(span: Span(0, 0), message: "`\(source.path)` was read as `\(name)`; `slac formats` lists what each format carries"))
+                out += missing + [last]
             }
         }
         return out

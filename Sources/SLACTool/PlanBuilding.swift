@@ -20,16 +20,16 @@ public enum PlanBuilding {
         }
     }
 
-    public static func loadPlan(path: String) -> Result<MonitorPlan, CommandOutput> {
+    public static func loadPlan(path: String, colored: Bool) -> Result<MonitorPlan, CommandOutput> {
         guard let data = FileManager.default.contents(atPath: path) else {
-            return .failure(CommandOutput(standardError: "error: cannot read monitor plan `\(path)`\n", exitCode: ExitCode.invalidContract))
+            return .failure(ToolDiagnostics.output("SLA0701", "cannot read monitor plan `\(path)`", exit: .invalidContract, colored: colored))
         }
         do {
             return .success(try MonitorPlan.decode(data))
         } catch let e as PlanError {
-            return .failure(CommandOutput(standardError: "error: `\(path)`: \(e.description)\n", exitCode: ExitCode.invalidContract))
+            return .failure(ToolDiagnostics.output("SLA0702", "`\(path)`: \(e.description)", exit: .invalidContract, colored: colored))
         } catch {
-            return .failure(CommandOutput(standardError: "error: `\(path)` is not a valid monitor plan: \(error)\n", exitCode: ExitCode.invalidContract))
+            return .failure(ToolDiagnostics.output("SLA0702", "`\(path)` is not a valid monitor plan: \(error)", exit: .invalidContract, colored: colored))
         }
     }
 }

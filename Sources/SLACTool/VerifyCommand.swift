@@ -60,33 +60,52 @@ public enum VerifyCommand {
 
     public static func run(_ options: Options, colored: Bool) -> CommandOutput {
         let output = judgeAndWrite(options, colored: colored)
-        guard output.exitCode == ExitCode.invalidContract || output.exitCode == ExitCode.unreadableInput else { return output }
-        return withoutStaleOutputs(output, options: options)
+        guard output.exit == .invalidContract || output.exit == .inputError else { return output }
+        return withoutStaleOutputs(output, options: options, colored: colored)
     }
 
     /// When nothing was judged (exit 2 or 3), no report or page may be left at the requested paths
     /// looking current, and the JUnit file holds the error: a broken pipeline never turns green.
-    private static func withoutStaleOutputs(_ output: CommandOutput, options: Options) -> CommandOutput {
+    private static func withoutStaleOutputs(_ output: CommandOutput, options: Options, colored: Bool) -> CommandOutput {
         var output = output
         for path in [options.reportPath, options.htmlPath].compactMap({ $0 }) where FileManager.default.fileExists(atPath: path) {
             do { try FileManager.default.removeItem(atPath: path) } catch {
-                output.standardError += "error: cannot remove the earlier report `\(path)`: \(error.localizedDescription)\n"
+                output.standardError += ToolDiagnostics.render([ToolDiagnostics.error("SLA0901", "cannot remove the earlier report `\(path)`: \(error.localizedDescription)")],
+                                                               colored: colored)
             }
         }
         if let junit = options.junitPath {
-            let lines = output.standardError.split(separator: "\n").map(String.init)
+            let lines = withoutColor(output.standardError).split(separator: "\n").map(String.init)
             let first = lines.first { $0.hasPrefix("error") } ?? lines.first ?? "slac verify could not judge its input"
-            let message = first.hasPrefix("error: ") ? String(first.dropFirst(7)) : first
-            let kind = output.exitCode == ExitCode.unreadableInput ? "input error" : "invalid contract, plan or usage"
+            // `error[SLA0601]: message` or `error: message` → `message`.
+            let message = first.hasPrefix("error") ? (first.range(of: ": ").map { String(first[$0.upperBound...]) } ?? first) : first
+            let kind = output.exit == .inputError ? "input error" : "invalid contract, plan or usage"
             let suite = options.contractPath ?? options.planPath ?? "slac"
             do {
                 let document = try JUnitWriter().writeError(suite: suite, message: "\(kind): \(message)", details: output.standardError)
                 try Data(document).write(to: URL(fileURLWithPath: junit))
             } catch {
-                output.standardError += "error: cannot write the JUnit file `\(junit)`: \(error)\n"
+                output.standardError += ToolDiagnostics.render([ToolDiagnostics.error("SLA0901", "cannot write the JUnit file `\(junit)`: \(error)")],
+                                                               colored: colored)
             }
         }
         return output
+    }
+
+    /// `text` without ANSI colour sequences (`ESC [ … m`), for the JUnit file.
+    private static func withoutColor(_ text: String) -> String {
+        var out = ""
+        var escape = false
+        for scalar in text.unicodeScalars {
+            if escape {
+                if scalar == "m" { escape = false }
+            } else if scalar == "\u{1B}" {
+                escape = true
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 
     /// Now, in nanoseconds since the epoch, to the millisecond (what `--timestamp` records).
@@ -105,12 +124,12 @@ public enum VerifyCommand {
     }
 
     /// Why a run with no accepted record in some trace judged nothing (exit 3 unless `--allow-empty`).
-    static func emptyTraceProblems(_ result: EvaluationResult, termStart: Int64, termEnd: Int64) -> [String] {
-        var problems: [String] = []
+    static func emptyTraceProblems(_ result: EvaluationResult, termStart: Int64, termEnd: Int64) -> [Diagnostic] {
+        var problems: [Diagnostic] = []
         for trace in result.traces where trace.accepted == 0 {
             if trace.read == 0 {
-                problems.append("error: trace `\(trace.path)` holds no records (an empty file, or a header without rows)\n"
-                    + "   = help: pass `--allow-empty` if an empty trace is expected\n")
+                problems.append(ToolDiagnostics.error("SLA0603", "trace `\(trace.path)` holds no records (an empty file, or a header without rows)",
+                                                      help: "pass `--allow-empty` if an empty trace is expected"))
                 continue
             }
             var parts: [String] = []
@@ -136,8 +155,8 @@ public enum VerifyCommand {
             let help = trace.rejected == trace.read
                 ? "check that this is a trace and its format (`slac formats`; `--format` forces one): `ts` is RFC 3339 or epoch milliseconds"
                 : "pass the traces of the contract's term, or `--allow-empty` if that is expected"
-            problems.append("error: no record of trace `\(trace.path)` was accepted: of \(trace.read) read, " + parts.joined(separator: ", ") + "\n"
-                + "   = help: \(help)\n")
+            problems.append(ToolDiagnostics.error("SLA0604", "no record of trace `\(trace.path)` was accepted: of \(trace.read) read, "
+                                                  + parts.joined(separator: ", "), help: help))
         }
         return problems
     }
@@ -149,20 +168,21 @@ public enum VerifyCommand {
     public static func evaluate(_ options: Options, colored: Bool) -> Result<EvaluationResult, CommandOutput> {
         if let signer = options.signer {
             if options.signKeyPath == nil {
-                return .failure(CommandOutput(standardError: "error: `--signer` names the holder of the signing key, but no `--sign-key` is given\n"
-                    + "   = help: pass `--sign-key KEY` with the key of \(signer), or leave out `--signer`\n", exitCode: ExitCode.invalidContract))
+                return .failure(ToolDiagnostics.output("SLA0503", "`--signer` names the holder of the signing key, but no `--sign-key` is given",
+                                                       help: "pass `--sign-key KEY` with the key of \(signer), or leave out `--signer`",
+                                                       exit: .invalidContract, colored: colored))
             }
             if signer.trimmingCharacters(in: .whitespaces).isEmpty || signer.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
-                return .failure(CommandOutput(standardError: "error: `--signer` needs a name without control characters, e.g. `--signer \"Jane Doe, Example Audit LLP\"`\n",
-                                     exitCode: ExitCode.invalidContract))
+                return .failure(ToolDiagnostics.output("SLA0504", "`--signer` needs a name without control characters, e.g. `--signer \"Jane Doe, Example Audit LLP\"`",
+                                                       exit: .invalidContract, colored: colored))
             }
         }
         let planResult: Result<MonitorPlan, CommandOutput>
         switch (options.contractPath, options.planPath) {
         case (let c?, nil): planResult = PlanBuilding.plan(contractPath: c, colored: colored)
-        case (nil, let p?): planResult = PlanBuilding.loadPlan(path: p)
+        case (nil, let p?): planResult = PlanBuilding.loadPlan(path: p, colored: colored)
         default:
-            return .failure(CommandOutput(standardError: "error: give exactly one of `--contract FILE` and `--plan PLAN`\n", exitCode: ExitCode.invalidContract))
+            return .failure(ToolDiagnostics.output("SLA0505", "give exactly one of `--contract FILE` and `--plan PLAN`", exit: .invalidContract, colored: colored))
         }
         let plan: MonitorPlan
         switch planResult {
@@ -174,32 +194,34 @@ public enum VerifyCommand {
             return EngineVerification.evaluate(plan: plan, options: options)
         }
         if options.traces.isEmpty {
-            return .failure(CommandOutput(standardError: "error: no trace files given\n   = help: pass one or more trace files, or `-` for standard input\n", exitCode: ExitCode.invalidContract))
+            return .failure(ToolDiagnostics.output("SLA0506", "no trace files given", help: "pass one or more trace files, or `-` for standard input",
+                                                   exit: .invalidContract, colored: colored))
         }
         var formatOverride: TraceFormat?
         if let f = options.format {
             guard let parsed = TraceFormat(rawValue: f) else {
                 let known = TraceFormat.allCases.map { "`\($0.rawValue)`" }.joined(separator: ", ")
-                return .failure(CommandOutput(standardError: "error: unknown trace format `\(f)`\n   = help: formats are \(known)\n", exitCode: ExitCode.invalidContract))
+                return .failure(ToolDiagnostics.output("SLA0507", "unknown trace format `\(f)`", help: "formats are \(known)", exit: .invalidContract, colored: colored))
             }
             formatOverride = parsed
         }
         var epoch: Int64?
         if let e = options.epoch {
             guard let instant = AdapterOptions.parseInstant(e) else {
-                return .failure(CommandOutput(standardError: "error: `--epoch` is not an instant: `\(e)`\n   = help: write an RFC 3339 instant with an offset, e.g. `2024-05-01T00:00:00Z`, or a date (midnight UTC)\n",
-                                     exitCode: ExitCode.invalidContract))
+                return .failure(ToolDiagnostics.output("SLA0508", "`--epoch` is not an instant: `\(e)`",
+                                                       help: "write an RFC 3339 instant with an offset, e.g. `2024-05-01T00:00:00Z`, or a date (midnight UTC)",
+                                                       exit: .invalidContract, colored: colored))
             }
             epoch = instant
         }
 
         var evaluator: Evaluator
         do { evaluator = try Evaluator(plan: plan) } catch {
-            return .failure(CommandOutput(standardError: "error: \(error)\n", exitCode: ExitCode.invalidContract))
+            return .failure(ToolDiagnostics.output("SLA0702", "\(error)", exit: .invalidContract, colored: colored))
         }
         evaluator.checkRepeatedIDs = options.checkIDs
         let opened: OpenedTraces
-        switch openTraces(options.traces, formatOverride: formatOverride, evaluator: evaluator) {
+        switch openTraces(options.traces, formatOverride: formatOverride, evaluator: evaluator, colored: colored) {
         case .failure(let out): return .failure(out)
         case .success(let o): opened = o
         }
@@ -207,7 +229,7 @@ public enum VerifyCommand {
         // Missing information is an input error before evaluation, never a silently empty result.
         let problems = FormatRequirements.problems(plan: plan, sources: sources.map { ($0.displayPath, $0.format) }, epochGiven: epoch != nil)
         if !problems.isEmpty {
-            return .failure(CommandOutput(standardError: problems.joined(), exitCode: ExitCode.unreadableInput))
+            return .failure(CommandOutput(standardError: ToolDiagnostics.render(problems, colored: colored), exitCode: ExitCode.inputError))
         }
         // Records of formats without timestamps are placed at the term start (the check above
         // admits them only when every clause has one window over the whole term).
@@ -227,7 +249,7 @@ public enum VerifyCommand {
             result = try evaluator.evaluate(withOptions, jobs: max(1, options.jobs), progress: progress)
             bar?.finish()
         } catch {
-            return .failure(CommandOutput(standardError: "error: \(error)\n", exitCode: ExitCode.unreadableInput))
+            return .failure(ToolDiagnostics.output("SLA0608", "\(error)", exit: .inputError, colored: colored))
         }
 
         for stored in opened.storedDigests where stored.stream.isCompressed && stored.trace < result.traces.count {
@@ -236,9 +258,9 @@ public enum VerifyCommand {
 
         // The same content twice pools its records twice (a copy flipped a verdict): a usage error.
         if let duplicate = duplicateTraces(result) {
-            return .failure(CommandOutput(standardError: "error: the same trace twice: `\(duplicate.0)` and `\(duplicate.1)` have the same content (sha256 \(duplicate.2.prefix(16))…)\n"
-                + "   = help: pass each trace once; a compressed copy of a trace has the same content digest as the trace\n",
-                                 exitCode: ExitCode.invalidContract))
+            return .failure(ToolDiagnostics.output("SLA0509", "the same trace twice: `\(duplicate.0)` and `\(duplicate.1)` have the same content (sha256 \(duplicate.2.prefix(16))…)",
+                                                   help: "pass each trace once; a compressed copy of a trace has the same content digest as the trace",
+                                                   exit: .invalidContract, colored: colored))
         }
         return .success(result)
     }
@@ -248,7 +270,8 @@ public enum VerifyCommand {
     private typealias OpenedTraces = (sources: [TraceSource], storedDigests: [StoredDigest])
 
     /// The traces as sources for the evaluator, each in its detected (or forced) format.
-    private static func openTraces(_ paths: [String], formatOverride: TraceFormat?, evaluator: Evaluator) -> Result<OpenedTraces, CommandOutput> {
+    private static func openTraces(_ paths: [String], formatOverride: TraceFormat?, evaluator: Evaluator,
+                                   colored: Bool) -> Result<OpenedTraces, CommandOutput> {
         var sources: [TraceSource] = []
         var storedDigests: [StoredDigest] = []
         for path in paths {
@@ -274,8 +297,7 @@ public enum VerifyCommand {
                 let head = start ?? input?.bytes ?? UnsafeRawBufferPointer(start: nil, count: 0)
                 let format = formatOverride ?? TraceFormatDetection.detect(bytes: head, path: path, maximumLine: evaluator.maximumLine)
                 if formatOverride == nil, format == .jsonl || format == .csv, let summary = TraceFormatDetection.summaryKind(bytes: head) {
-                    return .failure(CommandOutput(standardError: "error: trace `\(path)` is \(summary.what)\n   = help: \(summary.help)\n",
-                                         exitCode: ExitCode.unreadableInput))
+                    return .failure(ToolDiagnostics.output("SLA0602", "trace `\(path)` is \(summary.what)", help: summary.help, exit: .inputError, colored: colored))
                 }
                 if let stream, !format.isAdapter {
                     sources.append(TraceSource(stream: stream, format: format, displayPath: displayPath, digester: contentDigester))
@@ -292,7 +314,7 @@ public enum VerifyCommand {
                     }
                 }
             } catch {
-                return .failure(CommandOutput(standardError: "error: cannot read trace `\(path)`: \(error.message)\n", exitCode: ExitCode.unreadableInput))
+                return .failure(ToolDiagnostics.output("SLA0601", "cannot read trace `\(path)`: \(error.message)", exit: .inputError, colored: colored))
             }
         }
         return .success((sources, storedDigests))
@@ -304,7 +326,7 @@ public enum VerifyCommand {
         var signingKey: ReportSigningKey?
         if let path = options.signKeyPath {
             do { signingKey = try ReportSigningKey.load(path: path) } catch {
-                return CommandOutput(standardError: "error: \(error.description)\n", exitCode: ExitCode.invalidContract)
+                return ToolDiagnostics.output("SLA0803", error.description, exit: .invalidContract, colored: colored)
             }
         }
         let result: EvaluationResult
@@ -316,13 +338,13 @@ public enum VerifyCommand {
         // Nothing judged is never green: a trace with no accepted record is an input error.
         var inputProblems = options.allowEmpty ? [] : emptyTraceProblems(result, termStart: result.contract.termStart, termEnd: result.contract.termEnd)
         if options.strict && result.rejectedTotal > 0 {
-            var text = "error: \(result.rejectedTotal) record\(result.rejectedTotal == 1 ? " was" : "s were") rejected and `--strict` is set\n"
-            for r in result.rejected.prefix(10) { text += "  \(r.path):\(r.line): \(r.reason)\n" }
-            inputProblems.append(text)
+            let first = result.rejected.prefix(10).map { "\($0.path):\($0.line): \($0.reason)" }
+            inputProblems.append(ToolDiagnostics.error("SLA0605", "\(result.rejectedTotal) record\(result.rejectedTotal == 1 ? " was" : "s were") rejected and `--strict` is set",
+                                                       notes: first))
         }
         if !inputProblems.isEmpty {
             return CommandOutput(standardOutput: options.quiet ? "" : Summary.render(result, verdict: "input error"),
-                                 standardError: inputProblems.joined(), exitCode: ExitCode.unreadableInput)
+                                 standardError: ToolDiagnostics.render(inputProblems, colored: colored), exitCode: ExitCode.inputError)
         }
 
         var output = CommandOutput()
@@ -347,10 +369,10 @@ public enum VerifyCommand {
             }
         } catch {
             // An unwritable output is an input/output error (3), not an invalid contract.
-            return CommandOutput(standardError: "error: cannot write the report: \(error)\n", exitCode: ExitCode.unreadableInput)
+            return ToolDiagnostics.output("SLA0901", "cannot write the report: \(error)", exit: .inputError, colored: colored)
         }
         if !options.quiet { output.standardOutput = Summary.render(result) }
-        output.exitCode = result.verdict == .breached ? ExitCode.breached : ExitCode.compliant
+        output.exit = result.verdict == .breached ? ExitCode.breached : ExitCode.compliant
         return output
     }
 }

@@ -23,8 +23,8 @@ struct Slac: ParsableCommand {
         let arguments = Array(CommandLine.arguments.dropFirst())
         let names = configuration.subcommands.map { $0._commandName }
         if let first = arguments.first, !first.hasPrefix("-"), first != "help", !names.contains(first) {
-            FileHandle.standardError.write(Data(UsageErrorText.unknownCommand(first, among: names).utf8))
-            Foundation.exit(SLACTool.ExitCode.invalidContract)
+            FileHandle.standardError.write(Data(UsageErrorText.unknownCommand(first, among: names, colored: useColor(2)).utf8))
+            Foundation.exit(SLACTool.ExitCode.invalidContract.rawValue)
         }
         let commandName = arguments.first.flatMap { names.contains($0) ? $0 : nil }
         do {
@@ -34,14 +34,14 @@ struct Slac: ParsableCommand {
             let code = exitCode(for: error)
             if code == .success {
                 print(fullMessage(for: error))
-                Foundation.exit(0)
+                Foundation.exit(SLACTool.ExitCode.compliant.rawValue)
             }
             if code == .validationFailure {
-                FileHandle.standardError.write(Data(UsageErrorText.render(message(for: error), command: commandName).utf8))
-                Foundation.exit(SLACTool.ExitCode.invalidContract)
+                FileHandle.standardError.write(Data(UsageErrorText.render(message(for: error), command: commandName, colored: useColor(2)).utf8))
+                Foundation.exit(SLACTool.ExitCode.invalidContract.rawValue)
             }
             let text = message(for: error)
-            if !text.isEmpty { FileHandle.standardError.write(Data("error: \(text)\n".utf8)) }
+            if !text.isEmpty { FileHandle.standardError.write(Data(UsageErrorText.render(text, command: commandName, colored: useColor(2)).utf8)) }
             Foundation.exit(code.rawValue)
         }
     }
@@ -272,7 +272,7 @@ struct Formats: ParsableCommand {
 struct Render: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Render a compliance report as one self-contained HTML page for auditors.",
-        discussion: "The report is untrusted input: parsed without network or entities, checked against the schema. Exit codes: 0 written, 2 malformed report or unwritable output.")
+        discussion: "The report is untrusted input: parsed without network or entities, checked against the schema. Exit codes: 0 written, 2 malformed report, 3 unwritable output.")
 
     @Option(name: .shortAndLong, help: "Write the page here instead of standard output.")
     var output: String?
@@ -327,7 +327,8 @@ struct VerifyReport: ParsableCommand {
 
     func run() throws {
         guard let report = files.first else {
-            emit(CommandOutput(standardError: "error: give the report to check\n", exitCode: 2))
+            emit(CommandOutput(standardError: UsageErrorText.render("Missing expected argument '<report>'", command: "verify-report", colored: useColor(2)),
+                               exitCode: .invalidContract))
         }
         var options = VerifyReportCommand.Options(reportPath: report)
         options.publicKey = publicKey
