@@ -4,7 +4,8 @@
 ///
 /// Ranges: `SLA00xx` reading a contract file, `SLA01xx` syntax, `SLA02xx` names, units and types,
 /// `SLA03xx` contract rules, `SLA04xx` analysis warnings, `SLA05xx` the command line, `SLA06xx`
-/// traces, `SLA07xx` monitor plans, `SLA08xx` reports and keys, `SLA09xx` output files.
+/// traces, `SLA07xx` monitor plans, `SLA08xx` reports and keys, `SLA09xx` output files, `SLA10xx`
+/// engines (docs/engines.md).
 public enum DiagnosticRegistry {
     /// One registered code.
     public struct Entry: Sendable, Hashable {
@@ -106,6 +107,7 @@ public enum DiagnosticRegistry {
         Entry(code: "SLA0508", severity: .error, meaning: "`--epoch` is not an instant"),
         Entry(code: "SLA0509", severity: .error, meaning: "the same trace content given twice"),
         Entry(code: "SLA0510", severity: .error, meaning: "`slac verify-report`: a contract or traces without `--recompute`, or `--recompute` without them"),
+        Entry(code: "SLA0511", severity: .error, meaning: "engine options that do not go together (`--engine` with `--aggregates`, trace files with `--aggregates`, `--format` or `--epoch` with an engine, `--target sql` without `--dialect`)"),
         Entry(code: "SLA0601", severity: .error, meaning: "a trace cannot be read (missing, unreadable, truncated or corrupt compressed data)"),
         Entry(code: "SLA0602", severity: .error, meaning: "a trace is a summary of a benchmark run, not per-request records"),
         Entry(code: "SLA0603", severity: .error, meaning: "a trace holds no records (an empty file, or a CSV header without rows)"),
@@ -121,6 +123,10 @@ public enum DiagnosticRegistry {
         Entry(code: "SLA0803", severity: .error, meaning: "a signing or public key cannot be read or is not an Ed25519 key"),
         Entry(code: "SLA0804", severity: .error, meaning: "`slac keygen` cannot write the key pair (a file exists or the directory is not writable)"),
         Entry(code: "SLA0901", severity: .error, meaning: "an output file (report, page, JUnit file, plan) cannot be written, or an earlier report cannot be removed"),
+        Entry(code: "SLA1001", severity: .error, meaning: "an engine's command-line tool (`duckdb`, `spark-sql`) is not installed where slac looks"),
+        Entry(code: "SLA1002", severity: .error, meaning: "the engine failed running the generated SQL"),
+        Entry(code: "SLA1003", severity: .error, meaning: "an engine output cannot be judged: missing files, another format version, another contract, or accounting that does not add up"),
+        Entry(code: "SLA1004", severity: .error, meaning: "a contract cannot be compiled to SQL (a percentile with too many digits for an integer rank)"),
     ]
 
     /// The meaning of `code`; nil for an unregistered code.

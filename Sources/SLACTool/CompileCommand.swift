@@ -29,8 +29,8 @@ extension CompileCommand {
     public static func runSQL(contractPath: String, dialect: SQLDialect?, input: SQLInputFormat, checkIDs: Bool = false, output: String?,
                               colored: Bool) -> CommandOutput {
         guard let dialect else {
-            return CommandOutput(standardError: "error: `--target sql` needs `--dialect`\n   = help: pass `--dialect duckdb` or `--dialect spark`\n",
-                                 exitCode: ExitCode.invalidContract)
+            return ToolDiagnostics.output("SLA0511", "`--target sql` needs `--dialect`", help: "pass `--dialect duckdb` or `--dialect spark`",
+                                          exit: .invalidContract, colored: colored)
         }
         switch PlanBuilding.plan(contractPath: contractPath, colored: colored) {
         case .failure(let out): return out
@@ -39,11 +39,11 @@ extension CompileCommand {
             do {
                 script = try SQLScript(try plan.validated(), dialect: dialect, input: input, checkIDs: checkIDs).text()
             } catch {
-                return CommandOutput(standardError: "error: \(error)\n", exitCode: ExitCode.invalidContract)
+                return ToolDiagnostics.output(error is SQLCompileError ? "SLA1004" : "SLA0702", "\(error)", exit: .invalidContract, colored: colored)
             }
             if let output {
                 guard FileManager.default.createFile(atPath: output, contents: Data(script.utf8)) else {
-                    return CommandOutput(standardError: "error: cannot write `\(output)`\n", exitCode: ExitCode.unreadableInput)
+                    return ToolDiagnostics.output("SLA0901", "cannot write `\(output)`", exit: .inputError, colored: colored)
                 }
                 return CommandOutput()
             }

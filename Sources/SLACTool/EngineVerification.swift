@@ -2,31 +2,32 @@ import Foundation
 import SLACEngines
 import SLACEvaluator
 import SLACMonitor
+import SLACSyntax
 import SLACTrace
 
 /// `slac verify --engine duckdb|spark` and `slac verify --aggregates DIR` (docs/engines.md): the
 /// accumulating half runs as generated SQL in an engine; the judging half is the native one.
 enum EngineVerification {
-    static func evaluate(plan: MonitorPlan, options: VerifyCommand.Options) -> Result<EvaluationResult, CommandOutput> {
-        func usage(_ message: String, _ help: String) -> Result<EvaluationResult, CommandOutput> {
-            .failure(CommandOutput(standardError: "error: \(message)\n   = help: \(help)\n", exitCode: ExitCode.invalidContract))
+    static func evaluate(plan: MonitorPlan, options: VerifyCommand.Options, colored: Bool) -> Result<EvaluationResult, CommandOutput> {
+        func fail(_ code: DiagnosticCode, _ message: String, help: String? = nil, exit: ExitCode) -> Result<EvaluationResult, CommandOutput> {
+            .failure(ToolDiagnostics.output(code, message, help: help, exit: exit, colored: colored))
         }
-        func inputError(_ message: String) -> Result<EvaluationResult, CommandOutput> {
-            .failure(CommandOutput(standardError: "error: \(message)\n", exitCode: ExitCode.unreadableInput))
+        func usage(_ message: String, _ help: String) -> Result<EvaluationResult, CommandOutput> {
+            fail("SLA0511", message, help: help, exit: .invalidContract)
         }
         if options.engine != nil && options.aggregatesPath != nil {
             return usage("`--engine` and `--aggregates` exclude each other", "`--engine` runs the SQL itself; `--aggregates DIR` judges what an engine already wrote")
         }
         if options.format != nil || options.epoch != nil {
-            return usage("`--format` and `--epoch` are for native runs", "engines read canonical JSON Lines or Parquet (`--input-format`)")
+            return usage("`--format` and `--epoch` are for native runs", "engines read canonical JSON Lines, CSV or Parquet (`--input-format`)")
         }
         let validated: ValidatedPlan
         do { validated = try plan.validated() } catch {
-            return .failure(CommandOutput(standardError: "error: \(error.description)\n", exitCode: ExitCode.invalidContract))
+            return fail("SLA0702", error.description, exit: .invalidContract)
         }
         var evaluator: Evaluator
         do { evaluator = try Evaluator(validated: validated) } catch {
-            return .failure(CommandOutput(standardError: "error: \(error)\n", exitCode: ExitCode.invalidContract))
+            return fail("SLA0702", "\(error)", exit: .invalidContract)
         }
         evaluator.checkRepeatedIDs = options.checkIDs
         if let directory = options.aggregatesPath {
@@ -36,18 +37,18 @@ enum EngineVerification {
             do {
                 return .success(try evaluator.judge(engineOutput: directory, traces: nil, sqlSHA256: nil))
             } catch {
-                return inputError("cannot judge the engine output in `\(directory)`: \(error)")
+                return fail("SLA1003", "cannot judge the engine output in `\(directory)`: \(error)", exit: .inputError)
             }
         }
-        guard let dialect = options.engine else { return usage("no engine", "pass `--engine duckdb` or `--engine spark`") }
+        guard let dialect = options.engine else { return usage("no engine given", "pass `--engine duckdb` or `--engine spark`") }
         if options.traces.isEmpty {
-            return usage("no trace files given", "pass trace files, directories or globs (Parquet or JSON Lines)")
+            return fail("SLA0506", "no trace files given", help: "pass trace files, directories or globs (JSON Lines, CSV or Parquet)", exit: .invalidContract)
         }
         // The traces: files, directories (their files) and globs, in path order (the engine's).
         var files: [(display: String, absolute: String)] = []
         for argument in options.traces {
             let matches = expand(argument)
-            if matches.isEmpty { return inputError("cannot read trace `\(argument)`: no such file, directory or glob match") }
+            if matches.isEmpty { return fail("SLA0601", "cannot read trace `\(argument)`: no such file, directory or glob match", exit: .inputError) }
             files += matches
         }
         files.sort { $0.absolute.utf8.lexicographicallyPrecedes($1.absolute.utf8) }
@@ -56,14 +57,14 @@ enum EngineVerification {
             ?? (files.allSatisfy { $0.absolute.hasSuffix(".parquet") } ? .parquet : files.allSatisfy { $0.absolute.hasSuffix(".csv") } ? .csv : .jsonl)
         let script: String
         do { script = try SQLScript(validated, dialect: dialect, input: input, checkIDs: options.checkIDs).text() } catch {
-            return usage("the contract cannot run on \(dialect.rawValue): \(error)", "run natively")
+            return fail("SLA1004", "the contract cannot run on \(dialect.rawValue): \(error)", help: "run natively (without `--engine`)", exit: .invalidContract)
         }
         let sqlDigest = Digest.sha256Hex(Array(script.utf8))
         var traces: [EngineTrace] = []
         for f in files {
             // slac digests each file itself: the engine's word is not evidence of what it read.
             let mapped: TraceInput
-            do { mapped = try TraceInput(path: f.absolute) } catch { return inputError("cannot read trace `\(f.display)`: \(error.message)") }
+            do { mapped = try TraceInput(path: f.absolute) } catch { return fail("SLA0601", "cannot read trace `\(f.display)`: \(error.message)", exit: .inputError) }
             traces.append(EngineTrace(path: f.display, format: input.rawValue, sha256: Digest.sha256Hex(mapped.bytes)))
         }
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("slac-engine-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
@@ -72,13 +73,14 @@ enum EngineVerification {
         do {
             try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
         } catch {
-            return inputError("cannot create a working folder: \(error.localizedDescription)")
+            return fail("SLA0901", "cannot create a working folder: \(error.localizedDescription)", exit: .inputError)
         }
         let run: EngineRun
         switch dialect {
         case .duckdb:
             guard let duckdb = EngineRun.find("duckdb") else {
-                return usage("the `duckdb` command-line tool is not on the PATH", "install it with `pip install duckdb-cli` (or from duckdb.org), then run again")
+                return fail("SLA1001", "the `duckdb` command-line tool is not on the PATH",
+                            help: "install it with `pip install duckdb-cli` (or from duckdb.org), then run again", exit: .invalidContract)
             }
             let list = "[" + files.map { "'" + $0.absolute.replacingOccurrences(of: "'", with: "''") + "'" }.joined(separator: ", ") + "]"
             let prelude = "SET VARIABLE slac_input = \(list);\nSET VARIABLE slac_output = '\(output.replacingOccurrences(of: "'", with: "''"))';\n"
@@ -86,11 +88,14 @@ enum EngineVerification {
         case .spark:
             let home = ProcessInfo.processInfo.environment["SPARK_HOME"].map { $0 + "/bin/spark-sql" }
             guard let sparkSQL = home.flatMap({ FileManager.default.isExecutableFile(atPath: $0) ? $0 : nil }) ?? EngineRun.find("spark-sql") else {
-                return usage("`spark-sql` is not in `$SPARK_HOME/bin` or on the PATH",
-                             "install Spark, e.g. `pip install pyspark` and `export SPARK_HOME=$(python3 -c 'import pyspark, os; print(os.path.dirname(pyspark.__file__))')` (Java 17 is needed)")
+                return fail("SLA1001", "`spark-sql` is not in `$SPARK_HOME/bin` or on the PATH",
+                            help: "install Spark, e.g. `pip install pyspark` and `export SPARK_HOME=$(python3 -c 'import pyspark, os; print(os.path.dirname(pyspark.__file__))')` (Java 17 is needed)",
+                            exit: .invalidContract)
             }
             let scriptPath = work.appendingPathComponent("slac.sql").path
-            guard FileManager.default.createFile(atPath: scriptPath, contents: Data(script.utf8)) else { return inputError("cannot write the SQL script") }
+            guard FileManager.default.createFile(atPath: scriptPath, contents: Data(script.utf8)) else {
+                return fail("SLA0901", "cannot write the SQL script to `\(scriptPath)`", exit: .inputError)
+            }
             let inputPath = files.count == 1 ? files[0].absolute : "{" + files.map(\.absolute).joined(separator: ",") + "}"
             var arguments: [String] = []
             if let master = options.sparkMaster { arguments += ["--master", master] }
@@ -100,12 +105,14 @@ enum EngineVerification {
         let outcome = run.run()
         guard outcome.status == 0 else {
             let tail = outcome.standardError.split(separator: "\n").suffix(15).joined(separator: "\n")
-            return inputError("\(dialect.rawValue) failed (exit \(outcome.status)) running the generated SQL:\n\(tail)")
+            let diagnostic = ToolDiagnostics.error("SLA1002", "\(dialect.rawValue) failed (exit \(outcome.status)) running the generated SQL",
+                                                   notes: ["the engine said: " + tail])
+            return .failure(CommandOutput(standardError: ToolDiagnostics.render([diagnostic], colored: colored), exitCode: .inputError))
         }
         do {
             return .success(try evaluator.judge(engineOutput: output, traces: traces, sqlSHA256: sqlDigest))
         } catch {
-            return inputError("cannot judge the output of \(dialect.rawValue): \(error)")
+            return fail("SLA1003", "cannot judge the output of \(dialect.rawValue): \(error)", exit: .inputError)
         }
     }
 

@@ -191,7 +191,7 @@ public enum VerifyCommand {
         }
         // Beyond one machine: an engine accumulates, the judging half is the same (docs/engines.md).
         if options.engine != nil || options.aggregatesPath != nil {
-            return EngineVerification.evaluate(plan: plan, options: options)
+            return EngineVerification.evaluate(plan: plan, options: options, colored: colored)
         }
         if options.traces.isEmpty {
             return .failure(ToolDiagnostics.output("SLA0506", "no trace files given", help: "pass one or more trace files, or `-` for standard input",
