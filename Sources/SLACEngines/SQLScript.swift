@@ -117,12 +117,16 @@ public struct SQLScript: Sendable {
                     FROM read_text(getvariable('slac_input'))))
                 """))
         case (.spark, .jsonl):
-            parts.append("CREATE OR REPLACE TEMPORARY VIEW slac_text USING text OPTIONS (path '${slac_input}', wholetext 'true');")
+            // Line by line, so files of any size split across tasks; Spark cannot number the
+            // lines then, so a rejected record is located by its id. Traces are numbered from
+            // the list of files (a small join), not by sorting every line.
+            parts.append("CREATE OR REPLACE TEMPORARY VIEW slac_text USING text OPTIONS (path '${slac_input}');")
+            parts.append(dialect.createTable("slac_trace_index", """
+                SELECT path, CAST(dense_rank() OVER (ORDER BY path) - 1 AS INT) AS trace FROM (SELECT DISTINCT input_file_name() AS path FROM slac_text)
+                """))
             parts.append(dialect.createTable("slac_lines", """
-                SELECT trace, path, CAST(pos + 1 AS BIGINT) AS line, text FROM (
-                  SELECT CAST(dense_rank() OVER (ORDER BY path) - 1 AS INT) AS trace, path, parts FROM (
-                    SELECT input_file_name() AS path, split(value, chr(10)) AS parts FROM slac_text))
-                  LATERAL VIEW posexplode(parts) p AS pos, text
+                SELECT /*+ BROADCAST(f) */ f.trace, l.path, CAST(NULL AS BIGINT) AS line, l.text
+                FROM (SELECT input_file_name() AS path, value AS text FROM slac_text) l JOIN slac_trace_index f ON f.path = l.path
                 """))
         case (.duckdb, .parquet):
             // Each row as a JSON object (a column a file lacks is then an absent field), read by
@@ -222,7 +226,7 @@ public struct SQLScript: Sendable {
                 SELECT trace, path, line, valid, ok, \(columns.joined(separator: ",\n  "))
                 FROM (SELECT trace, path, line, text, ok OR (get_json_object(concat('{"v":', text, '}'), '$.v') IS NOT NULL) AS valid, ok FROM (
                 SELECT trace, path, line, text, from_json(text, 'map<string,string>') IS NOT NULL AND ltrim(text) LIKE '{%' AS ok FROM (
-                    SELECT trace, path, line, CASE WHEN line = 1 THEN regexp_replace(rtrim(chr(13), text), '^\\uFEFF', '') ELSE rtrim(chr(13), text) END AS text
+                    SELECT trace, path, line, regexp_replace(rtrim(chr(13), text), '^\\uFEFF', '') AS text
                     FROM slac_lines)
                   WHERE NOT (text RLIKE '^[ \\t\\r]*$')))
                 """

@@ -104,7 +104,12 @@ enum EngineVerification {
         }
         let outcome = run.run()
         guard outcome.status == 0 else {
-            let tail = outcome.standardError.split(separator: "\n").suffix(15).joined(separator: "\n")
+            // The engine's own words: its first error lines (a JVM prints stack traces after them),
+            // else its last lines.
+            let lines = outcome.standardError.split(separator: "\n").map(String.init)
+            let errors = lines.filter { $0.contains("Error") || $0.contains("Exception") || $0.hasPrefix("error") }
+                .filter { !$0.hasPrefix("\tat ") }.prefix(3)
+            let tail = (errors.isEmpty ? Array(lines.suffix(8)) : Array(errors)).joined(separator: "\n")
             let diagnostic = ToolDiagnostics.error("SLA1002", "\(dialect.rawValue) failed (exit \(outcome.status)) running the generated SQL",
                                                    notes: ["the engine said: " + tail])
             return .failure(CommandOutput(standardError: ToolDiagnostics.render([diagnostic], colored: colored), exitCode: .inputError))

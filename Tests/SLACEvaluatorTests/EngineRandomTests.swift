@@ -113,7 +113,12 @@ import Testing
             var options = VerifyCommand.Options(contractPath: c.contract, traces: [c.trace])
             options.allowEmpty = true
             let native = try VerifyCommand.evaluate(options, colored: false).get()
-            #expect(EngineRandomTests.normalised(native) == EngineRandomTests.normalised(judged), "\(c.label): spark differs")
+            // Spark does not number lines: rejected records are compared by reason.
+            var x = EngineRandomTests.normalised(native), y = EngineRandomTests.normalised(judged)
+            #expect(x.rejected.map(\.reason).sorted() == y.rejected.map(\.reason).sorted(), "\(c.label): spark rejects differently")
+            x.rejected = []
+            y.rejected = []
+            #expect(x == y, "\(c.label): spark differs")
         }
     }
 }
