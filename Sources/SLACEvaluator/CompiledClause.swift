@@ -269,21 +269,10 @@ final class CompiledClause: Sendable {
         case .share:
             guard w.shareKnown > 0 else { return nil }
             return .fraction(w.shareTrue, w.shareKnown)
-        case .percentile(_, let q):
+        case .percentile:
             if let selected = w.selected { return .double(selected) }
-            let n = w.values.count
-            guard n > 0 else { return nil }
-            // Nearest rank ⌈q·n/100⌉ in exact arithmetic (0.99 × 200 is exactly 198).
-            let rank: Int
-            if let (qn, qd) = percentileFraction, n < 1 << 40 {
-                let scaled = qn * n, divisor = qd * 100
-                rank = (scaled + divisor - 1) / divisor
-            } else {
-                rank = (q * Rational(n) / Rational(100)).ceiling.intValue ?? n
-            }
-            let k = min(max(rank, 1), n) - 1
             var values = w.values
-            return .double(NthElement.select(&values, k))
+            return selectPercentile(&values).map { .double($0) }
         case .min:
             return w.minimum.isNaN ? nil : .double(w.minimum)
         case .max:
@@ -295,6 +284,24 @@ final class CompiledClause: Sendable {
             guard w.defined > 0 else { return nil }
             return .exact(w.sum.exactValue / Rational(w.defined))
         }
+    }
+
+    /// The clause's percentile of `values` by nearest rank (nil when empty or not a percentile
+    /// clause), reordering them: for judging, and for windows closed early (`Evaluator.lateness`).
+    func selectPercentile(_ values: inout [Double]) -> Double? {
+        guard case .percentile(_, let q) = plan.aggregate else { return nil }
+        let n = values.count
+        guard n > 0 else { return nil }
+        // Nearest rank ⌈q·n/100⌉ in exact arithmetic (0.99 × 200 is exactly 198).
+        let rank: Int
+        if let (qn, qd) = percentileFraction, n < 1 << 40 {
+            let scaled = qn * n, divisor = qd * 100
+            rank = (scaled + divisor - 1) / divisor
+        } else {
+            rank = (q * Rational(n) / Rational(100)).ceiling.intValue ?? n
+        }
+        let k = min(max(rank, 1), n) - 1
+        return NthElement.select(&values, k)
     }
 
     func holds(_ o: Observed) -> Bool {

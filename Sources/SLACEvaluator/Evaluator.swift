@@ -62,6 +62,11 @@ public struct TraceSource: Sendable {
     /// What adapter formats need beyond the bytes (`--epoch`, the place of undated records).
     public var adapterOptions = AdapterOptions()
 
+    /// For a stream: a fresh reader of the same content from its start, to evaluate it again when
+    /// it breaks the lateness bound (`Evaluator.lateness`); nil when it cannot be read twice
+    /// (standard input, a pipe): the evaluation then fails with an error in that case.
+    public var reopen: (@Sendable () throws(TraceInputError) -> LineBlockReader)?
+
     /// A source whose digest is already known (the evaluator then does not hash it).
     public init(input: TraceInput, format: TraceFormat, sha256: String, displayPath: String) {
         self.init(input: input, format: format, displayPath: displayPath, makeDigester: { KnownDigest(sha256) })
@@ -107,6 +112,17 @@ public struct Evaluator: Sendable {
     /// Count the accepted records whose `id` was already seen in the run (`--check-ids`). Off by
     /// default: it keeps every id in memory (README, "Benchmarks", has its cost).
     public var checkRepeatedIDs = false
+    /// The lateness bound in nanoseconds: how far out of time order a run's records may be
+    /// (docs/formats.md, "Time order"). When set and the run has one trace, a percentile clause's
+    /// window is closed (its percentile selected and its values freed) once the trace's time is
+    /// past its end plus the bound, so that memory stays flat in the trace's length. A trace that
+    /// breaks the bound is evaluated again with every window open, and `notice` says so. nil
+    /// keeps every window open. Five minutes: logs merged from several servers are out of order
+    /// by seconds; a larger bound only keeps a few more windows open.
+    public var lateness: Int64? = Evaluator.defaultLateness
+    public static let defaultLateness: Int64 = 300_000_000_000
+    /// Called with a line for standard error when a trace breaks the lateness bound.
+    public var notice: (@Sendable (String) -> Void)?
 
     /// Validates the plan first (`MonitorPlan.validated()`): a plan is a file and may have been
     /// edited; one a contract could not have produced is refused with the rule it breaks.
@@ -137,46 +153,91 @@ public struct Evaluator: Sendable {
         defer { timing.report() }
         var total = MonitorState(clauseCount: clauses.count, traceCount: traces.count)
         var digests: [String] = []
+        // Windows close early with one trace only: the windows of several traces merge, and each
+        // trace is in time order on its own, not together.
+        let lateness = traces.count == 1 ? self.lateness : nil
         for (t, trace) in traces.enumerated() {
-            var chunkStates: [MonitorState]
-            switch trace.content {
-            case .whole(let input):
-                let (states, digest) = try scanWhole(trace, input, traceIndex: t, traceCount: traces.count, jobs: jobs, progress: progress)
-                chunkStates = states
-                digests.append(digest)
-            case .stream(let reader):
-                let scanner: TraceScanner
-                do {
-                    let prefix = try reader.prefix()
-                    scanner = try TraceScanner(format: trace.format, request: request, bytes: prefix, path: trace.displayPath,
-                                              options: trace.adapterOptions, maximumLine: reader.maximumLine)
-                } catch {
-                    throw EvaluationError(readFailure: error)
-                }
-                let (state, digest) = try scanStream(trace, reader, scanner: scanner, traceIndex: t, traceCount: traces.count,
-                                                     jobs: jobs, progress: progress)
-                chunkStates = [state]
-                digests.append(digest)
-            }
+            let scanned = try scan(trace, traceIndex: t, traceCount: traces.count, jobs: jobs, lateness: lateness, progress: progress)
+            var chunkStates = scanned.0
+            digests.append(scanned.1)
             timing.mark("scan")
-            let overLimit = EvaluationError(message: "the contract's windows and groups exceed \(windowLimit) on this trace; "
-                + "check the window length and the `per` fields (a `per` over a unique field such as `id` makes one group per record)")
-            if chunkStates.contains(where: \.overLimit) { throw overLimit }
-            // The first chunk of the first trace becomes the total as it is (with one job, the
-            // merge phase took 0.08 s of a 1 GB benchmark run copying the only chunk).
-            if total.isEmpty, !chunkStates.isEmpty { total = chunkStates.removeFirst() }
-            total.merge(&chunkStates, rejectedLimit: Evaluator.rejectedListLimit, parallel: jobs > 1)
-            if total.clauses.reduce(0, { $0 + $1.windows.count }) > windowLimit { throw overLimit }
+            try mergeTrace(&chunkStates, into: &total, jobs: jobs)
+            if lateness != nil, total.clauses.contains(where: \.lateValues) {
+                let bound = Evaluator.durationText(lateness ?? 0)
+                guard trace.input != nil || trace.reopen != nil else {
+                    throw EvaluationError(message: "`\(trace.displayPath)` is out of time order by more than \(bound) (the lateness "
+                        + "bound) and cannot be read twice; pass `--lateness none`, or a larger bound, or the trace as a file")
+                }
+                notice?("note: `\(trace.displayPath)` is out of time order by more than \(bound) (the lateness bound): evaluating it "
+                    + "again with every window kept open (memory then grows with the trace; `--lateness` sets the bound)\n")
+                total = MonitorState(clauseCount: clauses.count, traceCount: traces.count)
+                (chunkStates, _) = try scan(trace, traceIndex: t, traceCount: traces.count, jobs: jobs, lateness: nil,
+                                            progress: nil, again: true)
+                timing.mark("scan again")
+                try mergeTrace(&chunkStates, into: &total, jobs: jobs)
+            }
             timing.mark("merge")
         }
         defer { timing.mark("finish") }
         return finish(total, traces: traces, digests: digests, parallel: jobs > 1)
     }
 
-    /// Scans a whole (mapped or loaded) input in chunks, several at a time, and digests it; returns
-    /// the chunks' states in file order and the digest.
-    func scanWhole(_ trace: TraceSource, _ input: TraceInput, traceIndex t: Int, traceCount: Int, jobs: Int,
-                   progress: (@Sendable (Int, Int) -> Void)?) throws -> ([MonitorState], String) {
+    /// Scans one trace into chunk states (in file order) and digests it; `again` reads it a second
+    /// time (from a fresh reader for a stream) and makes no digest.
+    func scan(_ trace: TraceSource, traceIndex t: Int, traceCount: Int, jobs: Int, lateness: Int64?,
+              progress: (@Sendable (Int, Int) -> Void)?, again: Bool = false) throws -> ([MonitorState], String) {
+        switch trace.content {
+        case .whole(let input):
+            return try scanWhole(trace, input, traceIndex: t, traceCount: traceCount, jobs: jobs, lateness: lateness,
+                                 progress: progress, hashing: !again)
+        case .stream(let first):
+            let scanner: TraceScanner
+            let reader: LineBlockReader
+            do {
+                if again, let reopen = trace.reopen {
+                    reader = try reopen()
+                    reader.setFormat(trace.format)
+                } else {
+                    reader = first
+                }
+                let prefix = try reader.prefix()
+                scanner = try TraceScanner(format: trace.format, request: request, bytes: prefix, path: trace.displayPath,
+                                          options: trace.adapterOptions, maximumLine: reader.maximumLine)
+            } catch {
+                throw EvaluationError(readFailure: error)
+            }
+            let (state, digest) = try scanStream(trace, reader, scanner: scanner, traceIndex: t, traceCount: traceCount,
+                                                 jobs: jobs, lateness: lateness, progress: progress)
+            return ([state], digest)
+        }
+    }
+
+    /// Merges a trace's chunk states into the run's total, in file order.
+    private func mergeTrace(_ chunkStates: inout [MonitorState], into total: inout MonitorState, jobs: Int) throws {
+        let overLimit = EvaluationError(message: "the contract's windows and groups exceed \(windowLimit) on this trace; "
+            + "check the window length and the `per` fields (a `per` over a unique field such as `id` makes one group per record)")
+        if chunkStates.contains(where: \.overLimit) { throw overLimit }
+        // The first chunk of the first trace becomes the total as it is (with one job, the
+        // merge phase took 0.08 s of a 1 GB benchmark run copying the only chunk).
+        if total.isEmpty, !chunkStates.isEmpty { total = chunkStates.removeFirst() }
+        total.merge(&chunkStates, rejectedLimit: Evaluator.rejectedListLimit, parallel: jobs > 1)
+        if total.clauses.reduce(0, { $0 + $1.windows.count }) > windowLimit { throw overLimit }
+    }
+
+    /// A lateness bound as people write it: `300 s`, `5 min`, `2 h`, `1500 ms`.
+    static func durationText(_ nanoseconds: Int64) -> String {
+        for (unit, size) in [("h", Int64(3_600_000_000_000)), ("min", 60_000_000_000), ("s", 1_000_000_000), ("ms", 1_000_000)]
+        where nanoseconds >= size && nanoseconds % size == 0 {
+            return "\(nanoseconds / size) \(unit)"
+        }
+        return "\(nanoseconds) ns"
+    }
+
+    /// Scans a whole (mapped or loaded) input in chunks, several at a time, and digests it (unless
+    /// `hashing` is false: the digest is then empty); returns the chunks' states in file order and
+    /// the digest.
+    func scanWhole(_ trace: TraceSource, _ input: TraceInput, traceIndex t: Int, traceCount: Int, jobs: Int, lateness: Int64? = nil,
+                   progress: (@Sendable (Int, Int) -> Void)?, hashing: Bool = true) throws -> ([MonitorState], String) {
         let bytes = input.bytes
         let scanner: TraceScanner
         do {
@@ -195,8 +256,8 @@ public struct Evaluator: Sendable {
         let format = trace.format
         // With one job, each block is hashed right before it is scanned; with more, hashing is one
         // more task, task 0, so that it starts first.
-        let hashInParallel = jobs > 1
-        let digester = trace.makeDigester()
+        let hashInParallel = jobs > 1 && hashing
+        let digester: (any TraceDigester)? = hashing ? trace.makeDigester() : nil
         let firstChunkTask = hashInParallel ? 1 : 0
         let blockSize = self.blockSize
         DispatchQueue.concurrentPerform(iterations: ranges.count + firstChunkTask) { task in
@@ -206,7 +267,7 @@ public struct Evaluator: Sendable {
                 var offset = 0
                 while offset < bytes.count {
                     let end = min(bytes.count, offset + blockSize)
-                    digester.update(UnsafeRawBufferPointer(rebasing: bytes[offset..<end]))
+                    digester?.update(UnsafeRawBufferPointer(rebasing: bytes[offset..<end]))
                     input.releasePages(offset..<end)
                     offset = end
                 }
@@ -215,10 +276,11 @@ public struct Evaluator: Sendable {
             let i = task - firstChunkTask
             let state = self.scanChunk(scanner: scanner, input: input, format: format, range: ranges[i], traceIndex: t,
                                        traceCount: traceCount, path: path, progress: progress,
-                                       digester: hashInParallel ? nil : digester)
+                                       digester: hashInParallel ? nil : digester,
+                                       closing: lateness.map { ($0, ranges[i].lowerBound == 0) })
             states.set(i, state)
         }
-        return (states.all(), digester.finalize())
+        return (states.all(), digester?.finalize() ?? "")
     }
 
     /// Blocks of about this many bytes are scanned and then released from memory
@@ -241,9 +303,9 @@ public struct Evaluator: Sendable {
     /// pages after it is scanned.
     func scanChunk(scanner: TraceScanner, input: TraceInput, format: TraceFormat, range: Range<Int>, traceIndex t: Int,
                    traceCount: Int, path: String, progress: (@Sendable (Int, Int) -> Void)? = nil,
-                   digester: (any TraceDigester)? = nil) -> MonitorState {
+                   digester: (any TraceDigester)? = nil, closing: (lateness: Int64, atTraceStart: Bool)? = nil) -> MonitorState {
         let bytes = input.bytes
-        var chunk = ChunkScan(self, traceIndex: t, traceCount: traceCount, path: path)
+        var chunk = ChunkScan(self, traceIndex: t, traceCount: traceCount, path: path, closing: closing)
         // The chunk is scanned in blocks (at line boundaries) so that its pages can be released.
         let part = UnsafeRawBufferPointer(rebasing: bytes[range])
         let blocks = TraceScanner.chunkBoundaries(bytes: part, count: max(1, range.count / max(1, blockSize)), format: format)
@@ -267,9 +329,10 @@ public struct Evaluator: Sendable {
     /// inflates) the next block while this one scans the current one. The reader digests what it
     /// reads (`TraceSource(stream:…)`), so the digest is made on the reading thread.
     func scanStream(_ trace: TraceSource, _ reader: LineBlockReader, scanner: TraceScanner, traceIndex t: Int, traceCount: Int,
-                    jobs: Int, progress: (@Sendable (Int, Int) -> Void)?) throws -> (MonitorState, String) {
+                    jobs: Int, lateness: Int64? = nil, progress: (@Sendable (Int, Int) -> Void)?) throws -> (MonitorState, String) {
         let digester = trace.makeDigester()
-        var chunk = ChunkScan(self, traceIndex: t, traceCount: traceCount, path: trace.displayPath)
+        var chunk = ChunkScan(self, traceIndex: t, traceCount: traceCount, path: trace.displayPath,
+                              closing: lateness.map { ($0, true) })
         func consume(_ block: UnsafeRawBufferPointer, skippedLines: Int, oversized: OversizedLine?, startsContent: Bool) -> Bool {
             chunk.skip(lines: skippedLines, oversized: oversized)
             let records = chunk.scan(scanner, block, range: 0..<block.count, atInputStart: startsContent) + (oversized == nil ? 0 : 1)

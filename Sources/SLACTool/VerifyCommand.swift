@@ -109,6 +109,10 @@ public enum VerifyCommand {
         /// `--allow-empty`: a trace with no accepted record is expected (exit by the verdict, not 3).
         public var allowEmpty = false
         public var jobs = 1
+        /// `--lateness DURATION|none`: how far out of time order the records may be, so that
+        /// windows of percentile clauses close early (docs/formats.md, "Time order"); nil: the
+        /// default (`Evaluator.defaultLateness`).
+        public var lateness: String?
         public var quiet = false
         /// Draw a progress bar on standard error (the CLI sets this only on a terminal).
         public var showProgress = false
@@ -267,6 +271,15 @@ public enum VerifyCommand {
             return CommandOutput(standardError: "error: \(error)\n", exitCode: ExitCode.invalidContract)
         }
         evaluator.checkRepeatedIDs = options.checkIDs
+        if let text = options.lateness {
+            guard let bound = parseLateness(text) else {
+                return CommandOutput(standardError: "error: `--lateness` is not a duration: `\(text)`\n   = help: write a duration such as `30s`, `5min` or `2h`, or `none` to keep every window open\n",
+                                     exitCode: ExitCode.invalidContract)
+            }
+            evaluator.lateness = bound
+        }
+        let notices = NoticeList()
+        evaluator.notice = { notices.append($0) }
         var sources: [TraceSource] = []
         // Per trace read as a stream: the digest of its stored bytes, kept when it was compressed.
         var storedDigests: [(trace: Int, stream: TraceStream, digester: SHA256Digester)] = []
@@ -297,7 +310,15 @@ public enum VerifyCommand {
                                          exitCode: ExitCode.unreadableInput)
                 }
                 if let stream, !format.isAdapter {
-                    sources.append(TraceSource(stream: stream, format: format, displayPath: displayPath, digester: contentDigester))
+                    var source = TraceSource(stream: stream, format: format, displayPath: displayPath, digester: contentDigester)
+                    // A compressed file can be read again (when it breaks the lateness bound); a pipe cannot.
+                    if path != "-", (try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType) == .typeRegular {
+                        let blockSize = evaluator.blockSize, maximumLine = evaluator.maximumLine
+                        source.reopen = { () throws(TraceInputError) -> LineBlockReader in
+                            LineBlockReader(stream: try TraceStream(path: path), blockSize: blockSize, maximumLine: maximumLine)
+                        }
+                    }
+                    sources.append(source)
                 } else {
                     // Adapter formats are parsed as whole documents.
                     if let stream {
@@ -337,8 +358,9 @@ public enum VerifyCommand {
             result = try evaluator.evaluate(withOptions, jobs: max(1, options.jobs), progress: progress)
             bar?.finish()
         } catch {
-            return CommandOutput(standardError: "error: \(error)\n", exitCode: ExitCode.unreadableInput)
+            return CommandOutput(standardError: notices.text + "error: \(error)\n", exitCode: ExitCode.unreadableInput)
         }
+        var output = CommandOutput(standardError: notices.text)
 
         for stored in storedDigests where stored.stream.isCompressed && stored.trace < result.traces.count {
             result.traces[stored.trace].fileSHA256 = stored.digester.finalize()
@@ -353,7 +375,7 @@ public enum VerifyCommand {
 
         if let capture {
             capture(result)
-            return CommandOutput()
+            return output
         }
 
         // Nothing judged is never green: a trace with no accepted record is an input error.
@@ -365,10 +387,9 @@ public enum VerifyCommand {
         }
         if !inputProblems.isEmpty {
             return CommandOutput(standardOutput: options.quiet ? "" : Summary.render(result, verdict: "input error"),
-                                 standardError: inputProblems.joined(), exitCode: ExitCode.unreadableInput)
+                                 standardError: output.standardError + inputProblems.joined(), exitCode: ExitCode.unreadableInput)
         }
 
-        var output = CommandOutput()
         do {
             // The report carries its digest (and signature); the HTML page is rendered from the
             // sealed bytes, exactly as `slac render` would render the file.
@@ -390,11 +411,48 @@ public enum VerifyCommand {
             }
         } catch {
             // An unwritable output is an input/output error (3), not an invalid contract.
-            return CommandOutput(standardError: "error: cannot write the report: \(error)\n", exitCode: ExitCode.unreadableInput)
+            return CommandOutput(standardError: output.standardError + "error: cannot write the report: \(error)\n", exitCode: ExitCode.unreadableInput)
         }
         if !options.quiet { output.standardOutput = Summary.render(result) }
         output.exitCode = result.verdict == .breached ? ExitCode.breached : ExitCode.compliant
         return output
+    }
+}
+
+extension VerifyCommand {
+    /// `--lateness`: `none`, or a whole number with a unit (`ms`, `s`, `min` or `m`, `h`), or a
+    /// number of seconds; in nanoseconds (nil for `none` is `.some(nil)`; nil when unreadable).
+    static func parseLateness(_ text: String) -> Int64?? {
+        let t = text.trimmingCharacters(in: .whitespaces).lowercased()
+        if t == "none" { return .some(nil) }
+        let digits = t.prefix { $0.isASCII && $0.isNumber }
+        guard !digits.isEmpty, digits.count <= 9, let n = Int64(digits) else { return nil }
+        let unit = t.dropFirst(digits.count).trimmingCharacters(in: .whitespaces)
+        let size: Int64
+        switch unit {
+        case "ms": size = 1_000_000
+        case "", "s": size = 1_000_000_000
+        case "m", "min": size = 60_000_000_000
+        case "h": size = 3_600_000_000_000
+        default: return nil
+        }
+        return .some(n * size)
+    }
+}
+
+/// Lines for standard error collected from evaluation (its worker threads).
+final class NoticeList: @unchecked Sendable {
+    private var lines: [String] = []
+    private let lock = NSLock()
+    func append(_ line: String) {
+        lock.lock()
+        lines.append(line)
+        lock.unlock()
+    }
+    var text: String {
+        lock.lock()
+        defer { lock.unlock() }
+        return lines.joined()
     }
 }
 
