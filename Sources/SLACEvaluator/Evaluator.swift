@@ -307,10 +307,13 @@ public struct Evaluator: Sendable {
         let bytes = input.bytes
         var chunk = ChunkScan(self, traceIndex: t, traceCount: traceCount, path: path, closing: closing)
         // The chunk is scanned in blocks (at line boundaries) so that its pages can be released.
-        let part = UnsafeRawBufferPointer(rebasing: bytes[range])
-        let blocks = TraceScanner.chunkBoundaries(bytes: part, count: max(1, range.count / max(1, blockSize)), format: format)
-            .map { ($0.lowerBound + range.lowerBound)..<($0.upperBound + range.lowerBound) }
-        for block in blocks {
+        // Each block's end is found when the block is reached: finding them all first touched a
+        // page at each of them, and the pages mapped around those stayed resident until scanned
+        // (issue 16: 215 MiB of a 5 GB trace's pages at the start of a one-job run, 42 MiB of 1 GB).
+        var start = range.lowerBound
+        while start < range.upperBound {
+            let block = start..<Evaluator.blockEnd(bytes, from: start, to: range.upperBound, size: blockSize, format: format)
+            start = block.upperBound
             digester?.update(UnsafeRawBufferPointer(rebasing: bytes[block]))
             let records = chunk.scan(scanner, bytes, range: block, atInputStart: nil)
             input.releasePages(block)
@@ -322,6 +325,36 @@ public struct Evaluator: Sendable {
             }
         }
         return chunk.finish()
+    }
+
+    /// The end of the block of about `size` bytes that starts at `start`, a line start (CSV: a row
+    /// start outside quotes) before `limit`: after the first line end at or past `start + size - 1`
+    /// (CSV: outside quotes, by quote parity from `start`, the rule `TraceScanner.chunkBoundaries`
+    /// follows), or `limit`. Adapter formats are one block.
+    static func blockEnd(_ bytes: UnsafeRawBufferPointer, from start: Int, to limit: Int, size: Int, format: TraceFormat) -> Int {
+        let target = start + max(1, size) - 1
+        guard target < limit, !format.isAdapter, let raw = bytes.baseAddress else { return limit }
+        let quote = Int32(UInt8(ascii: "\""))
+        var inQuotes = false
+        /// Toggles `inQuotes` for each quote in [from, to).
+        func countQuotes(_ from: Int, _ to: Int) {
+            var q = from
+            while q < to, let hit = memchr(raw + q, quote, to - q) {
+                inQuotes.toggle()
+                q = UnsafeRawPointer(hit) - raw + 1
+            }
+        }
+        let csv = format == .csv
+        if csv { countQuotes(start, target) }
+        var from = target
+        while from < limit {
+            guard let hit = memchr(raw + from, 0x0A, limit - from) else { return limit }
+            let lineFeed = UnsafeRawPointer(hit) - raw
+            if csv { countQuotes(from, lineFeed) }
+            if !inQuotes { return lineFeed + 1 }
+            from = lineFeed + 1
+        }
+        return limit
     }
 
     /// Scans a streamed input (gzip, standard input, a pipe) block by block into one state, with
