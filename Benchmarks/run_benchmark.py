@@ -281,12 +281,12 @@ def memory_check(args, contract, trace, threads):
                     sys.exit(f"MISMATCH: the report on {path} with --jobs {j} depends on --lateness")
     print()
     print(f"peak memory of {os.path.basename(contract)} (one run each; reports identical with and without --lateness none)")
-    print(f"{'slac':<36}{'wall s':>9}{'MB/s':>9}{'peak MiB':>10}{'vs 5M same jobs':>18}")
+    print(f"{'slac':<40}{'wall s':>9}{'MB/s':>9}{'peak MiB':>10}{'vs 5M same jobs':>18}")
     mid = f"{args.records // 1_000_000}M"
     for label, j, lateness, wall, mbs, peak in rows:
         name = f"--jobs {j}, {label} records" + (", --lateness none" if lateness == "none" else "")
         base = peaks[(mid, j, lateness)]
-        print(f"{name:<36}{wall:>9.3f}{mbs:>9.0f}{peak / 1024:>10.0f}{peak / base:>17.2f}x")
+        print(f"{name:<40}{wall:>9.3f}{mbs:>9.0f}{peak / 1024:>10.0f}{peak / base:>17.2f}x")
 
 
 if __name__ == "__main__":
