@@ -410,7 +410,9 @@ public struct Evaluator: Sendable {
             }
             return true
         }
-        if jobs <= 1 {
+        // With one job and a second core (`hashThread`), reading, inflating and hashing have the
+        // reading thread too, as with several jobs.
+        if jobs <= 1 && !hashThread {
             while let block = try Evaluator.nextBlock(reader) {
                 if !consume(block.bytes, skippedLines: block.skippedLines, oversized: block.oversized, startsContent: block.startsContent) { break }
             }
