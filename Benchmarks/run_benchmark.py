@@ -6,7 +6,13 @@ slac's figures equal the peers' table (../shared/bench/peers/README.md), then ti
 alternating, and prints medians, MB/s, peak memory and ratios of medians.
 
 usage: python3 Benchmarks/run_benchmark.py [--records 5000000] [--trace FILE] [--runs 5]
-           [--threads 1,2] [--slac PATH] [--skip-polars] [--gzip] [--memory-check]
+           [--threads 1,2] [--slac PATH] [--skip-polars] [--gzip] [--zstd] [--memory-check]
+           [--memory-traces FILE,FILE]
+
+--memory-check adds peak-memory rows of the benchmark contract (percentiles included) on 1M, the
+--records trace and 25M records (generated when missing, ~5 GB for 25M; --memory-traces names
+other files for the 1M and 25M rows), with the default lateness bound and with --lateness none
+(every window kept open), and checks that both give the same report.
 """
 import argparse
 import os
@@ -107,10 +113,14 @@ def main():
     ap.add_argument("--skip-polars", action="store_true")
     ap.add_argument("--gzip", action="store_true",
                     help="also time slac on a gzip copy of the trace (read as a stream), made with gzip -1 if missing")
+    ap.add_argument("--zstd", action="store_true",
+                    help="also time slac on a zstd copy of the trace (read as a stream), made with zstd -1 if missing")
+    ap.add_argument("--memory-traces", default=None,
+                    help="with --memory-check: the 1M- and 25M-record traces, comma-separated (default: generated in /tmp)")
     ap.add_argument("--check-ids", action="store_true",
                     help="also time slac with --check-ids (the repeated-id check), alternating with the runs without it")
     ap.add_argument("--memory-check", action="store_true",
-                    help="also compare peak memory of a percentile-free contract on 1M vs --records records")
+                    help="also measure peak memory of the benchmark contract on 1M, --records and 25M records")
     args = ap.parse_args()
 
     if not os.path.isdir(SHARED):
@@ -189,6 +199,14 @@ def main():
         for j in threads:
             tools.append((f"slac --jobs {j} gzip", j, [args.slac, "verify", "--contract", contract, gz, "--jobs", str(j),
                                                       "--report", "/tmp/slac_bench_report_gz.xml", "--quiet"], None))
+    if args.zstd:
+        zst = trace + ".zst"
+        if not os.path.exists(zst):
+            print(f"compressing {zst} (zstd -1)...", flush=True)
+            subprocess.run(["zstd", "-q", "-1", "-T0", trace, "-o", zst], check=True)
+        for j in threads:
+            tools.append((f"slac --jobs {j} zstd", j, [args.slac, "verify", "--contract", contract, zst, "--jobs", str(j),
+                                                      "--report", "/tmp/slac_bench_report_zst.xml", "--quiet"], None))
     # The SHA-256 of the trace that every slac report carries (docs/language.md, "What a report states"), alone: a floor for slac
     # with one thread that the peers do not pay (Python's hashlib, OpenSSL underneath).
     sha_cmd = [sys.executable, "-c",
@@ -211,6 +229,11 @@ def main():
         med = statistics.median(times[name])
         duck = statistics.median(times[f"duckdb --threads {j}"])
         print(f"{name:<22}{med:>9.3f}{size_mb / med:>9.0f}{rss[name] / 1024:>10.0f}{med / duck:>24.2f}x")
+    for kind in ("gzip", "zstd"):
+        for j in threads:
+            if f"slac --jobs {j} {kind}" in times:
+                ratio = statistics.median(times[f"slac --jobs {j} {kind}"]) / statistics.median(times[f"slac --jobs {j}"])
+                print(f"slac --jobs {j} {kind}: {ratio:.2f}x the plain file's time")
     print("(the sha256 row: hashing the trace alone, which slac's report requires; its ratio is to DuckDB with 1 thread)")
     if args.check_ids:
         for j in threads:
@@ -225,12 +248,45 @@ def main():
         print(f"slac --jobs {b} speedup over --jobs {a}: {speedup:.2f}x")
 
     if args.memory_check:
-        small = "/tmp/slac_bench_1000000.jsonl"
-        ensure_trace(small, 1_000_000)
-        no_pct = os.path.join(HERE, "peers-no-percentiles.sla")
-        for path in (small, trace):
-            _, peak, _ = timed([args.slac, "verify", "--contract", no_pct, path, "--quiet", "--report", "/tmp/slac_mem.xml"])
-            print(f"peak memory, contract without percentiles, {os.path.basename(path)}: {peak / 1024:.0f} MiB")
+        memory_check(args, contract, trace, threads)
+
+
+def memory_check(args, contract, trace, threads):
+    """Peak memory of the benchmark contract (percentiles kept exact) on 1M, --records and 25M
+    records, with the default lateness bound (windows closed early) and with --lateness none; the two
+    reports must be identical. One run each: memory does not vary like time does."""
+    if args.memory_traces:
+        small, large = args.memory_traces.split(",")
+    else:
+        small, large = "/tmp/slac_bench_1000000.jsonl", "/tmp/slac_bench_25000000.jsonl"
+    ensure_trace(small, 1_000_000)
+    ensure_trace(large, 25_000_000)
+    rows = []
+    peaks = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for label, path in (("1M", small), (f"{args.records // 1_000_000}M", trace), ("25M", large)):
+            size = os.path.getsize(path) / 1e6
+            for j in threads:
+                reports = {}
+                for lateness in ("default", "none"):
+                    out = os.path.join(tmp, f"{lateness}.xml")
+                    cmd = [args.slac, "verify", "--contract", contract, path, "--jobs", str(j), "--quiet", "--report", out]
+                    if lateness == "none":
+                        cmd += ["--lateness", "none"]
+                    wall, peak, _ = timed(cmd)
+                    reports[lateness] = open(out, "rb").read()
+                    peaks[(label, j, lateness)] = peak
+                    rows.append((label, j, lateness, wall, size / wall, peak))
+                if reports["default"] != reports["none"]:
+                    sys.exit(f"MISMATCH: the report on {path} with --jobs {j} depends on --lateness")
+    print()
+    print(f"peak memory of {os.path.basename(contract)} (one run each; reports identical with and without --lateness none)")
+    print(f"{'slac':<40}{'wall s':>9}{'MB/s':>9}{'peak MiB':>10}{'vs 5M same jobs':>18}")
+    mid = f"{args.records // 1_000_000}M"
+    for label, j, lateness, wall, mbs, peak in rows:
+        name = f"--jobs {j}, {label} records" + (", --lateness none" if lateness == "none" else "")
+        base = peaks[(mid, j, lateness)]
+        print(f"{name:<40}{wall:>9.3f}{mbs:>9.0f}{peak / 1024:>10.0f}{peak / base:>17.2f}x")
 
 
 if __name__ == "__main__":

@@ -40,8 +40,13 @@ struct ChunkScan {
     private let idSlot: Int
     private var ids: Set<String> = []
     private var repeatedExamples: [String] = []
+    /// Closing windows early (`Evaluator.lateness`): the bound, and whether the chunk starts its
+    /// trace (no record of the trace comes before it); nil when windows stay open.
+    private let closing: (lateness: Int64, atTraceStart: Bool)?
 
-    init(_ evaluator: Evaluator, traceIndex: Int, traceCount: Int, path: String) {
+    init(_ evaluator: Evaluator, traceIndex: Int, traceCount: Int, path: String,
+         closing: (lateness: Int64, atTraceStart: Bool)? = nil) {
+        self.closing = closing
         clauses = evaluator.clauses
         clauseRefs = evaluator.clauses.map { Unmanaged.passUnretained($0) }
         slots = evaluator.slots
@@ -52,9 +57,12 @@ struct ChunkScan {
         self.path = path
         self.traceCount = traceCount
         assigners = evaluator.clauses.map(\.assigner)
-        var clauseState = ClauseState()
-        clauseState.currentTrace = Int32(traceIndex)
-        clauseStates = Array(repeating: clauseState, count: evaluator.clauses.count)
+        clauseStates = evaluator.clauses.map { clause in
+            var clauseState = ClauseState()
+            clauseState.currentTrace = Int32(traceIndex)
+            clauseState.closesWindows = closing != nil && clause.accumulation == .values
+            return clauseState
+        }
         idSlot = evaluator.checkRepeatedIDs ? (evaluator.request.textFields.firstIndex(of: "id") ?? -1) : -1
         // One interner per distinct `per` field list; clauses sharing it share the group id.
         var groupSpecs: [[Int]] = []
@@ -150,7 +158,35 @@ struct ChunkScan {
         swap(&groupOfRecord, &self.groupOfRecord)
         swap(&ids, &self.ids)
         swap(&repeatedExamples, &self.repeatedExamples)
+        if closing != nil { closeWindows() }
         return result.records
+    }
+
+    /// Closes the windows of percentile clauses that no record of the trace can reach any more,
+    /// if the trace is in time order up to the lateness bound L: every record has a timestamp at
+    /// least that of any record before it in the trace, less L. Let `last` and `first` be the
+    /// latest and earliest timestamps of the chunk's accepted records so far (actual records).
+    /// - A window [s, e) with e ≤ last − L gets no record after this point, in this chunk or in
+    ///   a later one: such a record comes after the one at `last`, so its time is ≥ last − L ≥ e.
+    /// - A window with s > first + L has no record in an earlier chunk: such a record comes before
+    ///   the one at `first`, so its time is ≤ first + L < s. The first chunk of a trace has no
+    ///   earlier chunk (nor does a stream, one chunk), so there any s will do.
+    /// Such a window has all its records in this chunk and has seen them all: its percentile is
+    /// final and is selected now, and its values freed; the chunks' merge never sees it twice.
+    /// Input that breaks the bound is caught where it would matter, a record reaching a closed
+    /// window: in this chunk (`ClauseState.noteLateValues`, at the end) or in another one (the
+    /// merge finds the window in two states); the trace is then evaluated again without closing
+    /// (`Evaluator.evaluate`). Runs once per block, so windows close a block after the bound.
+    private mutating func closeWindows() {
+        guard let closing, counts.acceptedFirst <= counts.acceptedLast else { return }
+        let (endingBy, o1) = counts.acceptedLast.subtractingReportingOverflow(closing.lateness)
+        let (firstPlus, o2) = counts.acceptedFirst.addingReportingOverflow(closing.lateness)
+        if o1 || o2 { return }
+        let startingAfter = closing.atTraceStart ? Int64.min : firstPlus
+        for c in clauseStates.indices where clauseStates[c].closesWindows {
+            let clause = clauses[c]
+            clauseStates[c].closeWindows(endingBy: endingBy, startingAfter: startingAfter) { clause.selectPercentile(&$0) }
+        }
     }
 
     /// Counts lines a stream's reader consumed without handing them out (`LineBlock.skippedLines`,
@@ -171,7 +207,14 @@ struct ChunkScan {
     consuming func finish() -> MonitorState {
         counts.lines = lines
         counts.records = records
-        for c in clauseStates.indices { clauseStates[c].adoptGroups(interners[internerOfClause[c]].table) }
+        for c in clauseStates.indices {
+            clauseStates[c].adoptGroups(interners[internerOfClause[c]].table)
+            if clauseStates[c].closesWindows {
+                clauseStates[c].noteLateValues()
+                clauseStates[c].closesWindows = false
+                clauseStates[c].openWindows = []
+            }
+        }
         var state = MonitorState(clauseCount: 0, traceCount: traceCount)
         state.clauses = clauseStates
         state.counts[traceIndex] = counts

@@ -33,11 +33,13 @@ public struct TraceSource: Sendable {
     /// Path as shown in reports.
     public var displayPath: String
     /// Makes the trace's digest, fed the content block by block (SHA-256 in the tool; injected so
-    /// that the evaluator does not depend on a crypto library). With one job each block is hashed
-    /// right before it is scanned, so its pages are faulted in once rather than twice (measured
-    /// with `SLAC_TIMING` on the 1 GB benchmark trace, 3 runs each: scan phase 2.23–2.30 s with it,
-    /// 2.40–2.42 s without); with several jobs hashing is one more task beside the scan; a stream
-    /// is hashed as it is read.
+    /// that the evaluator does not depend on a crypto library). With one job and a second core, a
+    /// thread of its own hashes the mapping while the scan runs, within two blocks of it, and each
+    /// block's pages are released once both have passed it (`HashPacer`: faulted in once, not
+    /// twice); on one core each block is hashed right before it is scanned (measured with
+    /// `SLAC_TIMING` on the 1 GB benchmark trace, 3 runs each: scan phase 2.23–2.30 s so, 2.40–2.42 s
+    /// when the hashing released pages the scan then faulted in again); with several jobs hashing
+    /// is one more task beside the scan; a stream is hashed as it is read.
     public var makeDigester: @Sendable () -> any TraceDigester
 
     /// A whole (mapped or loaded) input.
@@ -61,6 +63,11 @@ public struct TraceSource: Sendable {
 
     /// What adapter formats need beyond the bytes (`--epoch`, the place of undated records).
     public var adapterOptions = AdapterOptions()
+
+    /// For a stream: a fresh reader of the same content from its start, to evaluate it again when
+    /// it breaks the lateness bound (`Evaluator.lateness`); nil when it cannot be read twice
+    /// (standard input, a pipe): the evaluation then fails with an error in that case.
+    public var reopen: (@Sendable () throws(TraceInputError) -> LineBlockReader)?
 
     /// A source whose digest is already known (the evaluator then does not hash it).
     public init(input: TraceInput, format: TraceFormat, sha256: String, displayPath: String) {
@@ -107,6 +114,17 @@ public struct Evaluator: Sendable {
     /// Count the accepted records whose `id` was already seen in the run (`--check-ids`). Off by
     /// default: it keeps every id in memory (README, "Benchmarks", has its cost).
     public var checkRepeatedIDs = false
+    /// The lateness bound in nanoseconds: how far out of time order a run's records may be
+    /// (docs/formats.md, "Time order"). When set and the run has one trace, a percentile clause's
+    /// window is closed (its percentile selected and its values freed) once the trace's time is
+    /// past its end plus the bound, so that memory stays flat in the trace's length. A trace that
+    /// breaks the bound is evaluated again with every window open, and `notice` says so. nil
+    /// keeps every window open. Five minutes: logs merged from several servers are out of order
+    /// by seconds; a larger bound only keeps a few more windows open.
+    public var lateness: Int64? = Evaluator.defaultLateness
+    public static let defaultLateness: Int64 = 300_000_000_000
+    /// Called with a line for standard error when a trace breaks the lateness bound.
+    public var notice: (@Sendable (String) -> Void)?
 
     /// Validates the plan first (`MonitorPlan.validated()`): a plan is a file and may have been
     /// edited; one a contract could not have produced is refused with the rule it breaks.
@@ -137,46 +155,91 @@ public struct Evaluator: Sendable {
         defer { timing.report() }
         var total = MonitorState(clauseCount: clauses.count, traceCount: traces.count)
         var digests: [String] = []
+        // Windows close early with one trace only: the windows of several traces merge, and each
+        // trace is in time order on its own, not together.
+        let lateness = traces.count == 1 ? self.lateness : nil
         for (t, trace) in traces.enumerated() {
-            var chunkStates: [MonitorState]
-            switch trace.content {
-            case .whole(let input):
-                let (states, digest) = try scanWhole(trace, input, traceIndex: t, traceCount: traces.count, jobs: jobs, progress: progress)
-                chunkStates = states
-                digests.append(digest)
-            case .stream(let reader):
-                let scanner: TraceScanner
-                do {
-                    let prefix = try reader.prefix()
-                    scanner = try TraceScanner(format: trace.format, request: request, bytes: prefix, path: trace.displayPath,
-                                              options: trace.adapterOptions, maximumLine: reader.maximumLine)
-                } catch {
-                    throw EvaluationError(readFailure: error)
-                }
-                let (state, digest) = try scanStream(trace, reader, scanner: scanner, traceIndex: t, traceCount: traces.count,
-                                                     jobs: jobs, progress: progress)
-                chunkStates = [state]
-                digests.append(digest)
-            }
+            let scanned = try scan(trace, traceIndex: t, traceCount: traces.count, jobs: jobs, lateness: lateness, progress: progress)
+            var chunkStates = scanned.0
+            digests.append(scanned.1)
             timing.mark("scan")
-            let overLimit = EvaluationError(message: "the contract's windows and groups exceed \(windowLimit) on this trace; "
-                + "check the window length and the `per` fields (a `per` over a unique field such as `id` makes one group per record)")
-            if chunkStates.contains(where: \.overLimit) { throw overLimit }
-            // The first chunk of the first trace becomes the total as it is (with one job, the
-            // merge phase took 0.08 s of a 1 GB benchmark run copying the only chunk).
-            if total.isEmpty, !chunkStates.isEmpty { total = chunkStates.removeFirst() }
-            total.merge(&chunkStates, rejectedLimit: Evaluator.rejectedListLimit, parallel: jobs > 1)
-            if total.clauses.reduce(0, { $0 + $1.windows.count }) > windowLimit { throw overLimit }
+            try mergeTrace(&chunkStates, into: &total, jobs: jobs)
+            if lateness != nil, total.clauses.contains(where: \.lateValues) {
+                let bound = Evaluator.durationText(lateness ?? 0)
+                guard trace.input != nil || trace.reopen != nil else {
+                    throw EvaluationError(message: "`\(trace.displayPath)` is out of time order by more than \(bound) (the lateness "
+                        + "bound) and cannot be read twice; pass `--lateness none`, or a larger bound, or the trace as a file")
+                }
+                notice?("note: `\(trace.displayPath)` is out of time order by more than \(bound) (the lateness bound): evaluating it "
+                    + "again with every window kept open (memory then grows with the trace; `--lateness` sets the bound)\n")
+                total = MonitorState(clauseCount: clauses.count, traceCount: traces.count)
+                (chunkStates, _) = try scan(trace, traceIndex: t, traceCount: traces.count, jobs: jobs, lateness: nil,
+                                            progress: nil, again: true)
+                timing.mark("scan again")
+                try mergeTrace(&chunkStates, into: &total, jobs: jobs)
+            }
             timing.mark("merge")
         }
         defer { timing.mark("finish") }
         return finish(total, paths: traces.map(\.displayPath), formats: traces.map(\.format.rawValue), digests: digests, parallel: jobs > 1)
     }
 
-    /// Scans a whole (mapped or loaded) input in chunks, several at a time, and digests it; returns
-    /// the chunks' states in file order and the digest.
-    func scanWhole(_ trace: TraceSource, _ input: TraceInput, traceIndex t: Int, traceCount: Int, jobs: Int,
-                   progress: (@Sendable (Int, Int) -> Void)?) throws -> ([MonitorState], String) {
+    /// Scans one trace into chunk states (in file order) and digests it; `again` reads it a second
+    /// time (from a fresh reader for a stream) and makes no digest.
+    func scan(_ trace: TraceSource, traceIndex t: Int, traceCount: Int, jobs: Int, lateness: Int64?,
+              progress: (@Sendable (Int, Int) -> Void)?, again: Bool = false) throws -> ([MonitorState], String) {
+        switch trace.content {
+        case .whole(let input):
+            return try scanWhole(trace, input, traceIndex: t, traceCount: traceCount, jobs: jobs, lateness: lateness,
+                                 progress: progress, hashing: !again)
+        case .stream(let first):
+            let scanner: TraceScanner
+            let reader: LineBlockReader
+            do {
+                if again, let reopen = trace.reopen {
+                    reader = try reopen()
+                    reader.setFormat(trace.format)
+                } else {
+                    reader = first
+                }
+                let prefix = try reader.prefix()
+                scanner = try TraceScanner(format: trace.format, request: request, bytes: prefix, path: trace.displayPath,
+                                          options: trace.adapterOptions, maximumLine: reader.maximumLine)
+            } catch {
+                throw EvaluationError(readFailure: error)
+            }
+            let (state, digest) = try scanStream(trace, reader, scanner: scanner, traceIndex: t, traceCount: traceCount,
+                                                 jobs: jobs, lateness: lateness, progress: progress)
+            return ([state], digest)
+        }
+    }
+
+    /// Merges a trace's chunk states into the run's total, in file order.
+    private func mergeTrace(_ chunkStates: inout [MonitorState], into total: inout MonitorState, jobs: Int) throws {
+        let overLimit = EvaluationError(message: "the contract's windows and groups exceed \(windowLimit) on this trace; "
+            + "check the window length and the `per` fields (a `per` over a unique field such as `id` makes one group per record)")
+        if chunkStates.contains(where: \.overLimit) { throw overLimit }
+        // The first chunk of the first trace becomes the total as it is (with one job, the
+        // merge phase took 0.08 s of a 1 GB benchmark run copying the only chunk).
+        if total.isEmpty, !chunkStates.isEmpty { total = chunkStates.removeFirst() }
+        total.merge(&chunkStates, rejectedLimit: Evaluator.rejectedListLimit, parallel: jobs > 1)
+        if total.clauses.reduce(0, { $0 + $1.windows.count }) > windowLimit { throw overLimit }
+    }
+
+    /// A lateness bound as people write it: `300 s`, `5 min`, `2 h`, `1500 ms`.
+    static func durationText(_ nanoseconds: Int64) -> String {
+        for (unit, size) in [("h", Int64(3_600_000_000_000)), ("min", 60_000_000_000), ("s", 1_000_000_000), ("ms", 1_000_000)]
+        where nanoseconds >= size && nanoseconds % size == 0 {
+            return "\(nanoseconds / size) \(unit)"
+        }
+        return "\(nanoseconds) ns"
+    }
+
+    /// Scans a whole (mapped or loaded) input in chunks, several at a time, and digests it (unless
+    /// `hashing` is false: the digest is then empty); returns the chunks' states in file order and
+    /// the digest.
+    func scanWhole(_ trace: TraceSource, _ input: TraceInput, traceIndex t: Int, traceCount: Int, jobs: Int, lateness: Int64? = nil,
+                   progress: (@Sendable (Int, Int) -> Void)?, hashing: Bool = true) throws -> ([MonitorState], String) {
         let bytes = input.bytes
         let scanner: TraceScanner
         do {
@@ -193,12 +256,38 @@ public struct Evaluator: Sendable {
         let states = ConcurrentSlots<MonitorState>(count: ranges.count)
         let path = trace.displayPath
         let format = trace.format
-        // With one job, each block is hashed right before it is scanned; with more, hashing is one
-        // more task, task 0, so that it starts first.
-        let hashInParallel = jobs > 1
-        let digester = trace.makeDigester()
+        // With one job, the digest has a thread of its own (below) or each block is hashed right
+        // before it is scanned; with more, hashing is one more task, task 0, so that it starts first.
+        let hashInParallel = jobs > 1 && hashing
+        let digester: (any TraceDigester)? = hashing ? trace.makeDigester() : nil
         let firstChunkTask = hashInParallel ? 1 : 0
         let blockSize = self.blockSize
+        if jobs == 1, ranges.count == 1, hashThread, let digester {
+            // One job with a second core: the digest on a thread of its own, at most two blocks
+            // ahead of or behind the scan, each block's pages released once both have passed it.
+            // Callgrind, 300,000 records, one job: the scanning thread ran 3.395 billion
+            // instructions and the digest thread 1.936 (5.331 in all; 5.328 on one thread).
+            let pacer = HashPacer(input: input, lead: 2 * blockSize)
+            let hashed = DispatchSemaphore(value: 0)
+            Thread.detachNewThread {
+                let bytes = input.bytes
+                var offset = 0
+                while offset < bytes.count {
+                    let end = min(bytes.count, offset + blockSize)
+                    pacer.wait(hashing: offset)
+                    digester.update(UnsafeRawBufferPointer(rebasing: bytes[offset..<end]))
+                    pacer.hashed(upTo: end)
+                    offset = end
+                }
+                hashed.signal()
+            }
+            let state = scanChunk(scanner: scanner, input: input, format: trace.format, range: ranges[0], traceIndex: t,
+                                  traceCount: traceCount, path: trace.displayPath, progress: progress,
+                                  closing: lateness.map { ($0, true) }, pacer: pacer)
+            pacer.scanned(upTo: bytes.count)
+            hashed.wait()
+            return ([state], digester.finalize())
+        }
         DispatchQueue.concurrentPerform(iterations: ranges.count + firstChunkTask) { task in
             if hashInParallel && task == 0 {
                 // Block by block, releasing each block's pages, so the resident set stays flat.
@@ -206,7 +295,7 @@ public struct Evaluator: Sendable {
                 var offset = 0
                 while offset < bytes.count {
                     let end = min(bytes.count, offset + blockSize)
-                    digester.update(UnsafeRawBufferPointer(rebasing: bytes[offset..<end]))
+                    digester?.update(UnsafeRawBufferPointer(rebasing: bytes[offset..<end]))
                     input.releasePages(offset..<end)
                     offset = end
                 }
@@ -215,10 +304,11 @@ public struct Evaluator: Sendable {
             let i = task - firstChunkTask
             let state = self.scanChunk(scanner: scanner, input: input, format: format, range: ranges[i], traceIndex: t,
                                        traceCount: traceCount, path: path, progress: progress,
-                                       digester: hashInParallel ? nil : digester)
+                                       digester: hashInParallel ? nil : digester,
+                                       closing: lateness.map { ($0, ranges[i].lowerBound == 0) })
             states.set(i, state)
         }
-        return (states.all(), digester.finalize())
+        return (states.all(), digester?.finalize() ?? "")
     }
 
     /// Blocks of about this many bytes are scanned and then released from memory
@@ -233,6 +323,10 @@ public struct Evaluator: Sendable {
     /// Settable so that tests use small lines.
     public var maximumLine = LineLimit.standard
 
+    /// With one job, hash a mapped trace on a thread of its own while it is scanned, when there
+    /// is a second core (`SLAC_HASH_THREAD=0` turns it off, to compare).
+    public var hashThread = ProcessInfo.processInfo.activeProcessorCount > 1 && getenv("SLAC_HASH_THREAD").map { String(cString: $0) } != "0"
+
     /// At most this many (window, group) states per chunk; more is almost always a contract
     /// mistake (`every 1 ms per id`) and would exhaust memory. Settable for tests.
     public var windowLimit = 5_000_000
@@ -241,17 +335,22 @@ public struct Evaluator: Sendable {
     /// pages after it is scanned.
     func scanChunk(scanner: TraceScanner, input: TraceInput, format: TraceFormat, range: Range<Int>, traceIndex t: Int,
                    traceCount: Int, path: String, progress: (@Sendable (Int, Int) -> Void)? = nil,
-                   digester: (any TraceDigester)? = nil) -> MonitorState {
+                   digester: (any TraceDigester)? = nil, closing: (lateness: Int64, atTraceStart: Bool)? = nil,
+                   pacer: HashPacer? = nil) -> MonitorState {
         let bytes = input.bytes
-        var chunk = ChunkScan(self, traceIndex: t, traceCount: traceCount, path: path)
+        var chunk = ChunkScan(self, traceIndex: t, traceCount: traceCount, path: path, closing: closing)
         // The chunk is scanned in blocks (at line boundaries) so that its pages can be released.
-        let part = UnsafeRawBufferPointer(rebasing: bytes[range])
-        let blocks = TraceScanner.chunkBoundaries(bytes: part, count: max(1, range.count / max(1, blockSize)), format: format)
-            .map { ($0.lowerBound + range.lowerBound)..<($0.upperBound + range.lowerBound) }
-        for block in blocks {
+        // Each block's end is found when the block is reached: finding them all first touched a
+        // page at each of them, and the pages mapped around those stayed resident until scanned
+        // (issue 16: 215 MiB of a 5 GB trace's pages at the start of a one-job run, 42 MiB of 1 GB).
+        var start = range.lowerBound
+        while start < range.upperBound {
+            let block = start..<Evaluator.blockEnd(bytes, from: start, to: range.upperBound, size: blockSize, format: format)
+            start = block.upperBound
             digester?.update(UnsafeRawBufferPointer(rebasing: bytes[block]))
+            pacer?.wait(scanning: block.lowerBound)
             let records = chunk.scan(scanner, bytes, range: block, atInputStart: nil)
-            input.releasePages(block)
+            if let pacer { pacer.scanned(upTo: block.upperBound) } else { input.releasePages(block) }
             progress?(block.count, records)
             // Resource limit (docs/fuzzing.md): stop with a clear error rather than exhaust memory.
             if chunk.windowCount > windowLimit {
@@ -262,14 +361,45 @@ public struct Evaluator: Sendable {
         return chunk.finish()
     }
 
+    /// The end of the block of about `size` bytes that starts at `start`, a line start (CSV: a row
+    /// start outside quotes) before `limit`: after the first line end at or past `start + size - 1`
+    /// (CSV: outside quotes, by quote parity from `start`, the rule `TraceScanner.chunkBoundaries`
+    /// follows), or `limit`. Adapter formats are one block.
+    static func blockEnd(_ bytes: UnsafeRawBufferPointer, from start: Int, to limit: Int, size: Int, format: TraceFormat) -> Int {
+        let target = start + max(1, size) - 1
+        guard target < limit, !format.isAdapter, let raw = bytes.baseAddress else { return limit }
+        let quote = Int32(UInt8(ascii: "\""))
+        var inQuotes = false
+        /// Toggles `inQuotes` for each quote in [from, to).
+        func countQuotes(_ from: Int, _ to: Int) {
+            var q = from
+            while q < to, let hit = memchr(raw + q, quote, to - q) {
+                inQuotes.toggle()
+                q = UnsafeRawPointer(hit) - raw + 1
+            }
+        }
+        let csv = format == .csv
+        if csv { countQuotes(start, target) }
+        var from = target
+        while from < limit {
+            guard let hit = memchr(raw + from, 0x0A, limit - from) else { return limit }
+            let lineFeed = UnsafeRawPointer(hit) - raw
+            if csv { countQuotes(from, lineFeed) }
+            if !inQuotes { return lineFeed + 1 }
+            from = lineFeed + 1
+        }
+        return limit
+    }
+
     /// Scans a streamed input (gzip, standard input, a pipe) block by block into one state, with
     /// its digest. With one job everything runs on this thread; with more, one thread reads (and
     /// inflates) the next block while this one scans the current one. The reader digests what it
     /// reads (`TraceSource(stream:…)`), so the digest is made on the reading thread.
     func scanStream(_ trace: TraceSource, _ reader: LineBlockReader, scanner: TraceScanner, traceIndex t: Int, traceCount: Int,
-                    jobs: Int, progress: (@Sendable (Int, Int) -> Void)?) throws -> (MonitorState, String) {
+                    jobs: Int, lateness: Int64? = nil, progress: (@Sendable (Int, Int) -> Void)?) throws -> (MonitorState, String) {
         let digester = trace.makeDigester()
-        var chunk = ChunkScan(self, traceIndex: t, traceCount: traceCount, path: trace.displayPath)
+        var chunk = ChunkScan(self, traceIndex: t, traceCount: traceCount, path: trace.displayPath,
+                              closing: lateness.map { ($0, true) })
         func consume(_ block: UnsafeRawBufferPointer, skippedLines: Int, oversized: OversizedLine?, startsContent: Bool) -> Bool {
             chunk.skip(lines: skippedLines, oversized: oversized)
             let records = chunk.scan(scanner, block, range: 0..<block.count, atInputStart: startsContent) + (oversized == nil ? 0 : 1)
@@ -280,7 +410,9 @@ public struct Evaluator: Sendable {
             }
             return true
         }
-        if jobs <= 1 {
+        // With one job and a second core (`hashThread`), reading, inflating and hashing have the
+        // reading thread too, as with several jobs.
+        if jobs <= 1 && !hashThread {
             while let block = try Evaluator.nextBlock(reader) {
                 if !consume(block.bytes, skippedLines: block.skippedLines, oversized: block.oversized, startsContent: block.startsContent) { break }
             }
@@ -424,6 +556,56 @@ public final class PhaseTiming: @unchecked Sendable {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
               let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return nil }
         return Int(line.dropFirst(6).trimmingCharacters(in: .whitespaces).split(separator: " ").first ?? "")
+    }
+}
+
+/// Keeps a digest thread and a scan over the same mapped input within `lead` bytes of each other,
+/// and releases the pages both have passed, so that the resident set stays a few blocks.
+final class HashPacer: @unchecked Sendable {
+    private let condition = NSCondition()
+    private let input: TraceInput
+    private let lead: Int
+    private let page = max(1, Int(sysconf(Int32(_SC_PAGESIZE))))
+    private var scannedEnd = 0
+    private var hashedEnd = 0
+    private var releasedEnd = 0
+
+    init(input: TraceInput, lead: Int) {
+        self.input = input
+        self.lead = max(1, lead)
+    }
+
+    /// Waits until the scan is less than `lead` bytes behind `offset`.
+    func wait(hashing offset: Int) {
+        condition.lock()
+        while offset >= scannedEnd + lead { condition.wait() }
+        condition.unlock()
+    }
+
+    /// Waits until the digest is less than `lead` bytes behind `offset`.
+    func wait(scanning offset: Int) {
+        condition.lock()
+        while offset >= hashedEnd + lead { condition.wait() }
+        condition.unlock()
+    }
+
+    func hashed(upTo end: Int) { advance { hashedEnd = max(hashedEnd, end) } }
+
+    /// The scan has passed `end` (the input's size when it stopped, early or not).
+    func scanned(upTo end: Int) { advance { scannedEnd = max(scannedEnd, end) } }
+
+    private func advance(_ body: () -> Void) {
+        condition.lock()
+        body()
+        // Whole pages both have passed (the last partial page at the end of the input).
+        let both = min(scannedEnd, hashedEnd)
+        let upTo = both >= input.bytes.count ? input.bytes.count : both / page * page
+        if upTo > releasedEnd {
+            input.releasePages(releasedEnd..<upTo)
+            releasedEnd = upTo
+        }
+        condition.broadcast()
+        condition.unlock()
     }
 }
 

@@ -130,6 +130,39 @@ struct ClauseState: Sendable {
     /// with an in-scope record, and the last cell noted per group (records come nearly sorted).
     var cells: Set<PeriodKey> = []
     var lastCell: [Int64] = []
+    /// With windows closed early (`Evaluator.lateness`): whether this state's windows are noted
+    /// in `openWindows` when created, the windows not closed yet (storage indices), and whether a
+    /// record reached a window already closed (`lateValues`): the input broke the lateness bound
+    /// and the trace is evaluated again without closing (docs/formats.md, "Time order").
+    var closesWindows = false
+    var openWindows: [Int32] = []
+    var lateValues = false
+
+    /// Closes the open windows that end at or before `endingBy` and start after `startingAfter`:
+    /// `select` picks the percentile from the window's values (reordering them), which are then
+    /// freed. A closed window that receives a value later keeps it in `values` beside `selected`,
+    /// which `noteLateValues` finds.
+    mutating func closeWindows(endingBy: Int64, startingAfter: Int64, select: (inout [Double]) -> Double?) {
+        var kept = 0
+        for k in openWindows.indices {
+            let i = Int(openWindows[k])
+            if windows[i].end <= endingBy && starts[i] > startingAfter {
+                if !windows[i].values.isEmpty, let value = select(&windows[i].values) {
+                    windows[i].selected = value
+                    windows[i].values = []
+                }
+            } else {
+                openWindows[kept] = openWindows[k]
+                kept += 1
+            }
+        }
+        openWindows.removeLast(openWindows.count - kept)
+    }
+
+    /// Sets `lateValues` when a closed window received a value after it was closed.
+    mutating func noteLateValues() {
+        if windows.contains(where: { $0.selected != nil && !$0.values.isEmpty }) { lateValues = true }
+    }
 
     /// Notes an in-scope record's cell (coverage of clauses with long windows): one comparison
     /// when the group's previous record lay in the same cell, as nearly sorted records mostly do.
@@ -180,6 +213,7 @@ struct ClauseState: Sendable {
             starts.append(start)
             groupOfWindow.append(group)
             buckets[i] = Int32(found)
+            if closesWindows { openWindows.append(Int32(found)) }
             if windows.count * 2 > buckets.count { rehash() }
         }
         while lastStart.count <= g {
@@ -216,10 +250,19 @@ struct ClauseState: Sendable {
             // A window new to this state (every stored window has count ≥ 1) takes the other's
             // state as it is, sharing its buffers instead of copying its values: chunks of a
             // time-ordered trace share only their boundary windows.
-            if windows[index].count == 0 { windows[index] = w } else { windows[index].merge(w) }
+            if windows[index].count == 0 {
+                windows[index] = w
+            } else if windows[index].selected != nil || w.selected != nil {
+                // A window closed early in one chunk has records in another: the input broke
+                // the lateness bound (a closed window is final; the trace is evaluated again).
+                lateValues = true
+            } else {
+                windows[index].merge(w)
+            }
         }
         for key in other.presence { presence.insert(PeriodKey(start: key.start, group: map[Int(key.group)])) }
         for key in other.cells { cells.insert(PeriodKey(start: key.start, group: map[Int(key.group)])) }
+        if other.lateValues { lateValues = true }
         firstRecord = min(firstRecord, other.firstRecord)
         lastRecord = max(lastRecord, other.lastRecord)
         for (i, n) in other.excludedBy.enumerated() where n > 0 {

@@ -84,7 +84,7 @@ enum EngineVerification {
             }
             let list = "[" + files.map { "'" + $0.absolute.replacingOccurrences(of: "'", with: "''") + "'" }.joined(separator: ", ") + "]"
             let prelude = "SET VARIABLE slac_input = \(list);\nSET VARIABLE slac_output = '\(output.replacingOccurrences(of: "'", with: "''"))';\n"
-            run = EngineRun(executable: duckdb, arguments: ["-bail", ":memory:"], standardInput: prelude + script)
+            run = EngineRun(executable: duckdb, arguments: ["-bail", ":memory:"], standardInput: prelude + script, workingDirectory: work.path)
         case .spark:
             let home = ProcessInfo.processInfo.environment["SPARK_HOME"].map { $0 + "/bin/spark-sql" }
             guard let sparkSQL = home.flatMap({ FileManager.default.isExecutableFile(atPath: $0) ? $0 : nil }) ?? EngineRun.find("spark-sql") else {
@@ -96,11 +96,26 @@ enum EngineVerification {
             guard FileManager.default.createFile(atPath: scriptPath, contents: Data(script.utf8)) else {
                 return fail("SLA0901", "cannot write the SQL script to `\(scriptPath)`", exit: .inputError)
             }
-            let inputPath = files.count == 1 ? files[0].absolute : "{" + files.map(\.absolute).joined(separator: ",") + "}"
+            // Spark's sources take one path: several files are linked into one folder, named so
+            // that the engine's path order is slac's.
+            var inputPath = files.first?.absolute ?? ""
+            if files.count > 1 {
+                let folder = work.appendingPathComponent("traces")
+                do {
+                    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                    for (k, f) in files.enumerated() {
+                        let name = String(format: "%06d-", k) + (f.absolute as NSString).lastPathComponent
+                        try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent(name).path, withDestinationPath: f.absolute)
+                    }
+                } catch {
+                    return fail("SLA0901", "cannot link the traces for Spark: \(error.localizedDescription)", exit: .inputError)
+                }
+                inputPath = folder.path
+            }
             var arguments: [String] = []
             if let master = options.sparkMaster { arguments += ["--master", master] }
             arguments += ["--hivevar", "slac_input=\(inputPath)", "--hivevar", "slac_output=file://\(output)", "-f", scriptPath]
-            run = EngineRun(executable: sparkSQL, arguments: arguments, standardInput: nil)
+            run = EngineRun(executable: sparkSQL, arguments: arguments, standardInput: nil, workingDirectory: work.path)
         }
         let outcome = run.run()
         guard outcome.status == 0 else {
@@ -162,6 +177,9 @@ struct EngineRun {
     var executable: String
     var arguments: [String]
     var standardInput: String?
+    /// Where the engine runs: Spark leaves `metastore_db/`, `derby.log` and `spark-warehouse/`
+    /// in its working directory, so slac runs it in its scratch folder, not in the user's.
+    var workingDirectory: String?
 
     static func find(_ name: String) -> String? {
         for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
@@ -175,6 +193,7 @@ struct EngineRun {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if let workingDirectory { process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory) }
         let errors = Pipe(), input = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice

@@ -40,6 +40,10 @@ public enum VerifyCommand {
         /// `--allow-empty`: a trace with no accepted record is expected (exit by the verdict, not 3).
         public var allowEmpty = false
         public var jobs = 1
+        /// `--lateness DURATION|none`: how far out of time order the records may be, so that
+        /// windows of percentile clauses close early (docs/formats.md, "Time order"); nil: the
+        /// default (`Evaluator.defaultLateness`).
+        public var lateness: String?
         public var quiet = false
         /// Draw a progress bar on standard error (the CLI sets this only on a terminal).
         public var showProgress = false
@@ -166,6 +170,12 @@ public enum VerifyCommand {
     /// `slac verify-report --recompute` uses it so a reproduction goes through exactly the code
     /// that made the report.
     public static func evaluate(_ options: Options, colored: Bool) -> Result<EvaluationResult, CommandOutput> {
+        evaluate(options, colored: colored, notices: NoticeList())
+    }
+
+    /// `evaluate`, with what the run had to say on the way (a trace out of time order) collected
+    /// in `notices` for standard error.
+    static func evaluate(_ options: Options, colored: Bool, notices: NoticeList) -> Result<EvaluationResult, CommandOutput> {
         if let signer = options.signer {
             if options.signKeyPath == nil {
                 return .failure(ToolDiagnostics.output("SLA0503", "`--signer` names the holder of the signing key, but no `--sign-key` is given",
@@ -220,6 +230,15 @@ public enum VerifyCommand {
             return .failure(ToolDiagnostics.output("SLA0702", "\(error)", exit: .invalidContract, colored: colored))
         }
         evaluator.checkRepeatedIDs = options.checkIDs
+        if let text = options.lateness {
+            guard let bound = parseLateness(text) else {
+                return .failure(ToolDiagnostics.output("SLA0512", "`--lateness` is not a duration: `\(text)`",
+                                                       help: "write a duration such as `30s`, `5min` or `2h`, or `none` to keep every window open",
+                                                       exit: .invalidContract, colored: colored))
+            }
+            evaluator.lateness = bound
+        }
+        evaluator.notice = { notices.append($0) }
         let opened: OpenedTraces
         switch openTraces(options.traces, formatOverride: formatOverride, evaluator: evaluator, colored: colored) {
         case .failure(let out): return .failure(out)
@@ -300,7 +319,15 @@ public enum VerifyCommand {
                     return .failure(ToolDiagnostics.output("SLA0602", "trace `\(path)` is \(summary.what)", help: summary.help, exit: .inputError, colored: colored))
                 }
                 if let stream, !format.isAdapter {
-                    sources.append(TraceSource(stream: stream, format: format, displayPath: displayPath, digester: contentDigester))
+                    var source = TraceSource(stream: stream, format: format, displayPath: displayPath, digester: contentDigester)
+                    // A compressed file can be read again (when it breaks the lateness bound); a pipe cannot.
+                    if path != "-", (try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType) == .typeRegular {
+                        let blockSize = evaluator.blockSize, maximumLine = evaluator.maximumLine
+                        source.reopen = { () throws(TraceInputError) -> LineBlockReader in
+                            LineBlockReader(stream: try TraceStream(path: path), blockSize: blockSize, maximumLine: maximumLine)
+                        }
+                    }
+                    sources.append(source)
                 } else {
                     // Adapter formats are parsed as whole documents.
                     if let stream {
@@ -330,10 +357,14 @@ public enum VerifyCommand {
             }
         }
         let result: EvaluationResult
-        switch evaluate(options, colored: colored) {
-        case .failure(let output): return output
+        let notices = NoticeList()
+        switch evaluate(options, colored: colored, notices: notices) {
+        case .failure(var output):
+            output.standardError = notices.text + output.standardError
+            return output
         case .success(let r): result = r
         }
+        var output = CommandOutput(standardError: notices.text)
 
         // Nothing judged is never green: a trace with no accepted record is an input error.
         var inputProblems = options.allowEmpty ? [] : emptyTraceProblems(result, termStart: result.contract.termStart, termEnd: result.contract.termEnd)
@@ -344,10 +375,9 @@ public enum VerifyCommand {
         }
         if !inputProblems.isEmpty {
             return CommandOutput(standardOutput: options.quiet ? "" : Summary.render(result, verdict: "input error"),
-                                 standardError: ToolDiagnostics.render(inputProblems, colored: colored), exitCode: ExitCode.inputError)
+                                 standardError: output.standardError + ToolDiagnostics.render(inputProblems, colored: colored), exitCode: ExitCode.inputError)
         }
 
-        var output = CommandOutput()
         do {
             // The report carries its digest (and signature); the HTML page is rendered from the
             // sealed bytes, exactly as `slac render` would render the file.
@@ -369,10 +399,49 @@ public enum VerifyCommand {
             }
         } catch {
             // An unwritable output is an input/output error (3), not an invalid contract.
-            return ToolDiagnostics.output("SLA0901", "cannot write the report: \(error)", exit: .inputError, colored: colored)
+            var failed = ToolDiagnostics.output("SLA0901", "cannot write the report: \(error)", exit: .inputError, colored: colored)
+            failed.standardError = output.standardError + failed.standardError
+            return failed
         }
         if !options.quiet { output.standardOutput = Summary.render(result) }
         output.exit = result.verdict == .breached ? ExitCode.breached : ExitCode.compliant
         return output
+    }
+}
+
+extension VerifyCommand {
+    /// `--lateness`: `none`, or a whole number with a unit (`ms`, `s`, `min` or `m`, `h`), or a
+    /// number of seconds; in nanoseconds (nil for `none` is `.some(nil)`; nil when unreadable).
+    static func parseLateness(_ text: String) -> Int64?? {
+        let t = text.trimmingCharacters(in: .whitespaces).lowercased()
+        if t == "none" { return .some(nil) }
+        let digits = t.prefix { $0.isASCII && $0.isNumber }
+        guard !digits.isEmpty, digits.count <= 9, let n = Int64(digits) else { return nil }
+        let unit = t.dropFirst(digits.count).trimmingCharacters(in: .whitespaces)
+        let size: Int64
+        switch unit {
+        case "ms": size = 1_000_000
+        case "", "s": size = 1_000_000_000
+        case "m", "min": size = 60_000_000_000
+        case "h": size = 3_600_000_000_000
+        default: return nil
+        }
+        return .some(n * size)
+    }
+}
+
+/// Lines for standard error collected from evaluation (its worker threads).
+final class NoticeList: @unchecked Sendable {
+    private var lines: [String] = []
+    private let lock = NSLock()
+    func append(_ line: String) {
+        lock.lock()
+        lines.append(line)
+        lock.unlock()
+    }
+    var text: String {
+        lock.lock()
+        defer { lock.unlock() }
+        return lines.joined()
     }
 }

@@ -83,6 +83,30 @@ enum RFC3339 {
     /// `YYYY-MM-DDTHH:MM` worth `minuteSeconds`.
     @inline(__always)
     static func parseSeconds(_ p: UnsafePointer<UInt8>, _ n: Int, minuteSeconds: Int64) -> Result {
+        // `:SS.mmmZ`, the common form, as one word: its five digits and three fixed bytes checked
+        // together (bytes little-endian; a digit byte b is 0x30...0x39 when b & 0xF0 and
+        // (b + 6) & 0xF0 are both 0x30). Anything else takes the general path below.
+        if n == 24 {
+            let w = UnsafeRawPointer(p).loadUnaligned(fromByteOffset: 16, as: UInt64.self)
+            let fixed: UInt64 = 0xFF00_0000_FF00_00FF, fixedBytes: UInt64 = 0x5A00_0000_2E00_003A  // 'Z' '.' ':'
+            let digits: UInt64 = 0x00FF_FFFF_00FF_FF00, high: UInt64 = 0x00F0_F0F0_00F0_F000, zeros: UInt64 = 0x0030_3030_0030_3000
+            let v = w & digits
+            if w & fixed == fixedBytes && v & high == zeros && (v &+ 0x0006_0606_0006_0600) & high == zeros {
+                @inline(__always) func digit(_ k: UInt64) -> Int { Int(truncatingIfNeeded: (w >> (8 * k)) & 0xF) }
+                let second = digit(1) * 10 + digit(2)
+                if second <= 59 {
+                    let fraction = (digit(4) * 100 + digit(5) * 10 + digit(6)) * 1_000_000
+                    let (ns, o1) = (minuteSeconds + Int64(second)).multipliedReportingOverflow(by: 1_000_000_000)
+                    let (total, o2) = ns.addingReportingOverflow(Int64(fraction))
+                    if !o1 && !o2 { return .ok(total) }
+                }
+            }
+        }
+        return parseSecondsInGeneral(p, n, minuteSeconds: minuteSeconds)
+    }
+
+    /// `parseSeconds` without the fast path (tests compare the two).
+    static func parseSecondsInGeneral(_ p: UnsafePointer<UInt8>, _ n: Int, minuteSeconds: Int64) -> Result {
         @inline(__always) func d(_ i: Int) -> Int { Int(p[i] &- 48) }
         @inline(__always) func isDigit(_ i: Int) -> Bool { p[i] &- 48 <= 9 }
         guard p[16] == UInt8(ascii: ":"), isDigit(17), isDigit(18) else { return .malformed }

@@ -303,7 +303,8 @@ enum Engines {
         }
         let file = try dir.write("batch.sql", batch)
         let sparkSQL = try #require(ProcessInfo.processInfo.environment["SPARK_HOME"]).appending("/bin/spark-sql")
-        let outcome = EngineRun(executable: sparkSQL, arguments: ["--master", "local[2]", "-f", file], standardInput: nil).run()
+        let outcome = EngineRun(executable: sparkSQL, arguments: ["--master", "local[2]", "-f", file], standardInput: nil,
+                                 workingDirectory: dir.url.path).run()
         try #require(outcome.status == 0, "spark-sql failed: \(outcome.standardError.suffix(2000))")
         var windows = 0
         for (k, c) in cases.enumerated() {

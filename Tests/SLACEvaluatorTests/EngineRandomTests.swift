@@ -105,7 +105,8 @@ import Testing
         }
         let file = try dir.file("batch.sql", batch)
         let sparkSQL = try #require(ProcessInfo.processInfo.environment["SPARK_HOME"]).appending("/bin/spark-sql")
-        let outcome = EngineRun(executable: sparkSQL, arguments: ["--master", "local[2]", "-f", file], standardInput: nil).run()
+        let outcome = EngineRun(executable: sparkSQL, arguments: ["--master", "local[2]", "-f", file], standardInput: nil,
+                                 workingDirectory: dir.url.path).run()
         try #require(outcome.status == 0, "spark-sql failed: \(outcome.standardError.suffix(2000))")
         for (k, c) in cases.enumerated() {
             let judged = try Evaluator(plan: plans[k]).judge(engineOutput: dir.url.appendingPathComponent("out\(k)").path,

@@ -102,8 +102,14 @@ func runEvaluatorStreamed(_ plan: MonitorPlan, _ files: [(path: String, format: 
         let digester = CountingDigester()
         reader.contentObserver = { digester.update($0) }
         _ = try reader.prefix()
-        sources.append(TraceSource(stream: reader, format: f.format, displayPath: URL(fileURLWithPath: f.contentOf).lastPathComponent,
-                                   digester: digester))
+        var source = TraceSource(stream: reader, format: f.format, displayPath: URL(fileURLWithPath: f.contentOf).lastPathComponent,
+                                 digester: digester)
+        // A file can be read again, as `slac verify` does for one out of time order (docs/formats.md, "Time order").
+        let path = f.path
+        source.reopen = { () throws(TraceInputError) -> LineBlockReader in
+            LineBlockReader(stream: try TraceStream(path: path), blockSize: blockSize, maximumLine: maximumLine)
+        }
+        sources.append(source)
     }
     var result = try evaluator.evaluate(sources, jobs: jobs)
     for (i, f) in files.enumerated() {

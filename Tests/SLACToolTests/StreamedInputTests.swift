@@ -32,6 +32,32 @@ import Testing
         return (result.exitCode, body, traceLine)
     }
 
+    @Test("--lateness: a trace out of time order is evaluated again, says so, and reports as with every window open")
+    func latenessFallback() throws {
+        let lines = try String(contentsOfFile: Self.sample + ".jsonl", encoding: .utf8).split(separator: "\n")
+        let reversed = try dir.file("reversed.jsonl", lines.reversed().joined(separator: "\n") + "\n")
+        func run(_ lateness: String?) throws -> (CommandOutput, String) {
+            let out = dir.url.appendingPathComponent("r-\(UUID().uuidString).xml").path
+            var options = VerifyCommand.Options(contractPath: Self.contract, traces: [reversed])
+            options.reportPath = out
+            options.quiet = true
+            options.jobs = 2
+            options.windows = .all
+            options.lateness = lateness
+            let result = VerifyCommand.run(options, colored: false)
+            return (result, (try? String(contentsOfFile: out, encoding: .utf8)) ?? "")
+        }
+        let (open, openReport) = try run("none")
+        #expect(open.exitCode == 1 && open.standardError.isEmpty, "\(open.standardError)")
+        let (closed, closedReport) = try run(nil)
+        #expect(closed.exitCode == 1 && closedReport == openReport)
+        #expect(closed.standardError.hasPrefix("note: `\(reversed)` is out of time order by more than 5 min"), "\(closed.standardError)")
+        let (relaxed, relaxedReport) = try run("25h")
+        #expect(relaxed.standardError.isEmpty && relaxedReport == openReport)
+        let (bad, _) = try run("soon")
+        #expect(bad.exitCode == 2 && bad.standardError.contains("`--lateness` is not a duration"))
+    }
+
     @Test("gzip JSON Lines and CSV give the uncompressed file's report", arguments: ["jsonl", "csv"])
     func gzipMatchesPlain(ext: String) throws {
         let plain = Self.sample + "." + ext
