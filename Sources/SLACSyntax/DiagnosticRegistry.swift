@@ -123,6 +123,7 @@ public enum DiagnosticRegistry {
         Entry(code: "SLA0802", severity: .error, meaning: "a report cannot be written, sealed, rendered or recomputed"),
         Entry(code: "SLA0803", severity: .error, meaning: "a signing or public key cannot be read or is not an Ed25519 key"),
         Entry(code: "SLA0804", severity: .error, meaning: "`slac keygen` cannot write the key pair (a file exists or the directory is not writable)"),
+        Entry(code: "SLA0805", severity: .warning, meaning: "`slac render`: the report fails its integrity check (it was changed after it was sealed); the page says so"),
         Entry(code: "SLA0901", severity: .error, meaning: "an output file (report, page, JUnit file, plan) cannot be written, or an earlier report cannot be removed"),
         Entry(code: "SLA1001", severity: .error, meaning: "an engine's command-line tool (`duckdb`, `spark-sql`) is not installed where slac looks"),
         Entry(code: "SLA1002", severity: .error, meaning: "the engine failed running the generated SQL"),

@@ -20,7 +20,9 @@ public enum RenderCommand {
         }
         var output = CommandOutput()
         if let check = rendered.integrity, check.digest != .absent, !check.holds {
-            output.standardError += "warning: `\(reportPath)` fails its integrity check (the page says so); run `slac verify-report` for details\n"
+            let warning = Diagnostic.warning("SLA0805", at: Span(0, 0), "`\(reportPath)` fails its integrity check (the page says so)",
+                                             help: "run `slac verify-report` for details")
+            output.standardError += ToolDiagnostics.render([warning], colored: false)
         }
         if let outputPath {
             do { try Data(rendered.html).write(to: URL(fileURLWithPath: outputPath)) } catch {
