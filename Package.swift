@@ -39,15 +39,20 @@ let package = Package(
         .target(name: "SLACTrace", dependencies: ["CZlib", "CZstd", "CIsal", "SLACFields"]),
         // Stage 4: monitor plan + records -> verdicts (mergeable monitor state).
         .target(name: "SLACEvaluator", dependencies: ["SLACMonitor", "SLACTrace", "SLACExact", "SLACFields"]),
-        // Stage 5: verdicts -> XML / JUnit reports.
+        // Beyond one machine: the accumulating half as SQL for DuckDB and Apache Spark (docs/engines.md).
+        .target(name: "SLACEngines", dependencies: ["SLACMonitor", "SLACChecker", "SLACEvaluator", "SLACExact", "SLACFields", "SLACSyntax"]),
+        // The report schema and the HTML stylesheet, the one copy of each (Schemas/), embedded in code.
+        .target(name: "SLACSchemas", path: "Schemas",
+                resources: [.embedInCode("slac-report-1.xsd"), .embedInCode("slac-report-html.xsl")]),
+        // Stage 5: verdicts -> XML / JUnit reports; the safe XML reader (libxml2) shared with SLACAudit.
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
-        .target(name: "SLACReport", dependencies: ["SLACEvaluator", "CLibXML2"]),
+        .target(name: "SLACReport", dependencies: ["SLACEvaluator", "SLACSchemas", "CLibXML2"]),
         // Auditor's view: HTML rendering (libxslt), integrity digest and signature, safe report reading.
         .systemLibrary(name: "CLibXSLT", pkgConfig: "libxslt", providers: [.apt(["libxslt1-dev"])]),
         .target(name: "SLACAudit", dependencies: [
-            "SLACReport", "SLACEvaluator", "SLACChecker", "SLACExact", "CLibXML2", "CLibXSLT",
+            "SLACReport", "SLACSchemas", "SLACEvaluator", "SLACChecker", "SLACExact", "CLibXML2", "CLibXSLT",
             .product(name: "Crypto", package: "swift-crypto"),
-        ], exclude: ["report.xsl"]),
+        ]),
         // Legal-ops tools over the AST and the checked contract: fmt, explain, diff, analysis.
         .target(name: "SLACLegalOps", dependencies: ["SLACSyntax", "SLACChecker", "SLACExact", "SLACFields"]),
         // `slac lsp`: a Language Server Protocol server over the front end and the legal-ops tools.
@@ -55,7 +60,7 @@ let package = Package(
         // Command implementations (testable); the executable only parses arguments.
         .target(name: "SLACTool", dependencies: [
             "SLACSyntax", "SLACChecker", "SLACMonitor", "SLACTrace", "SLACEvaluator", "SLACReport", "SLACLegalOps", "SLACAudit",
-            "SLACFields", .product(name: "Crypto", package: "swift-crypto"),
+            "SLACFields", "SLACEngines", .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // libFuzzer harness bodies (issue 15): plain functions over bytes, built and tested in the
         // normal build; `scripts/fuzz.sh` links them into the fuzzer (see `fuzzerTargets` below).
@@ -63,7 +68,7 @@ let package = Package(
             "SLACSyntax", "SLACChecker", "SLACMonitor", "SLACEvaluator", "SLACTrace", "SLACAudit", "CZlib", "SLACFields",
         ]),
         .executableTarget(name: "slac", dependencies: [
-            "SLACTool", "SLACReport", "SLACLanguageServer",
+            "SLACTool", "SLACReport", "SLACLanguageServer", "SLACEngines",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // What the test targets share (seeded generator, golden files); not shipped.
@@ -73,8 +78,9 @@ let package = Package(
         .testTarget(name: "SLACCheckerTests", dependencies: ["SLACTestSupport", "SLACChecker", "SLACSyntax", "SLACExact"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "SLACTraceTests", dependencies: ["SLACTestSupport", "SLACTrace", "CZstd"]),
-        .testTarget(name: "SLACEvaluatorTests", dependencies: ["SLACTestSupport", "SLACEvaluator", "SLACTool", "SLACChecker", "SLACSyntax", "SLACMonitor", "SLACTrace"],
+        .testTarget(name: "SLACEvaluatorTests", dependencies: ["SLACTestSupport", "SLACEvaluator", "SLACTool", "SLACEngines", "SLACChecker", "SLACSyntax", "SLACMonitor", "SLACTrace"],
                     exclude: ["Golden"]),
+        .testTarget(name: "SLACEnginesTests", dependencies: ["SLACTestSupport", "SLACEngines", "SLACEvaluator", "SLACExact", "SLACMonitor", "SLACTool"]),
         .testTarget(name: "SLACReportTests", dependencies: ["SLACTestSupport", "SLACReport", "SLACTool", "CLibXML2"], exclude: ["Golden"]),
         .testTarget(name: "SLACAuditTests", dependencies: ["SLACTestSupport", "SLACAudit", "SLACReport", "SLACTool", "SLACEvaluator", "SLACExact", "CLibXML2", "CLibXSLT",
                                                            .product(name: "Crypto", package: "swift-crypto")],
@@ -94,7 +100,8 @@ let package = Package(
 /// scratch path `.build-fuzz`): libFuzzer supplies `main`, so the target cannot link in a plain
 /// `swift build` or `swift test`, which never see it.
 if ProcessInfo.processInfo.environment["SLAC_LIBFUZZER"] == "1" {
-    package.targets.append(.executableTarget(name: "slac-fuzz", dependencies: ["SLACFuzzing"], path: "Fuzz/Entry",
-                                             swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+    // libFuzzer's `main`: the entry file is compiled as a library (`-parse-as-library`), passed by
+    // scripts/fuzz.sh with `-Xswiftc` rather than as an unsafe flag here.
+    package.targets.append(.executableTarget(name: "slac-fuzz", dependencies: ["SLACFuzzing"], path: "Fuzz/Entry"))
     package.products.append(.executable(name: "slac-fuzz", targets: ["slac-fuzz"]))
 }

@@ -9,9 +9,8 @@
   exact percentages, verdict counts, credit totals and the integrity check done while rendering.
   The stylesheet only lays these out; it never walks every window of a clause.
 
-  Sources/SLACAudit/ReportStylesheet.swift embeds this file byte for byte and
-  Schemas/slac-report-html.xsl is a copy for auditors; after editing it, run the SLACAuditTests
-  with SLAC_RECORD=1 in the environment to regenerate both.
+  The only copy: the SLACSchemas target (Schemas/BundledFiles.swift) embeds this file in the
+  binary when it is built (SwiftPM `.embedInCode`), so an edit takes effect on the next build.
 -->
 <xsl:stylesheet version="1.0"
                 xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -149,6 +148,17 @@
             </xsl:if>
             <xsl:if test="sum(r:trace/@repeated-ids) &gt; 0">
               <br/><span class="warn"><xsl:value-of select="format-number(sum(r:trace/@repeated-ids), '#,##0')"/> repeated ids</span>
+            </xsl:if>
+            <xsl:if test="r:engine">
+              <br/>
+              <span class="engine">
+                <xsl:text>counted by </xsl:text><xsl:value-of select="r:engine/@name"/>
+                <xsl:text> running SQL that slac generated</xsl:text>
+                <xsl:if test="r:engine/@sql-sha256">
+                  <xsl:text> (SQL sha256 </xsl:text><code class="digest"><xsl:value-of select="substring(r:engine/@sql-sha256, 1, 16)"/></code><xsl:text>…)</xsl:text>
+                </xsl:if>
+                <xsl:text>; judged by slac</xsl:text>
+              </span>
             </xsl:if>
           </dd>
         </div>
@@ -354,7 +364,10 @@
               <td><xsl:value-of select="@format"/></td>
               <td>
                 <xsl:if test="@file-sha256"><span class="label">content (inflated):</span><br/></xsl:if>
-                <code class="digest"><xsl:value-of select="@sha256"/></code>
+                <xsl:choose>
+                  <xsl:when test="@sha256 = 'not computed'"><span class="warn">not computed (an engine read this trace where slac could not)</span></xsl:when>
+                  <xsl:otherwise><code class="digest"><xsl:value-of select="@sha256"/></code></xsl:otherwise>
+                </xsl:choose>
                 <xsl:if test="@file-sha256">
                   <br/><span class="label">compressed file as stored (what <code>sha256sum</code> prints):</span>
                   <br/><code class="digest"><xsl:value-of select="@file-sha256"/></code>

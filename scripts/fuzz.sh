@@ -58,8 +58,10 @@ max_len() { case "$1" in plan|report|adapter) echo 8192 ;; *) echo 4096 ;; esac;
 build() {
     local start=$SECONDS
     echo "== building the fuzzer (swift build -c release --sanitize=fuzzer, .build-fuzz)" >&2
+    # -parse-as-library: the entry file has no top-level code (libFuzzer supplies `main`); passed here
+    # because Package.swift has no unsafe flags. Every other module of the product is a library.
     SLAC_LIBFUZZER=1 nice -n 19 swift build --package-path "$root" -c release --sanitize=fuzzer \
-        --scratch-path "$scratch" --product slac-fuzz >&2
+        --scratch-path "$scratch" --product slac-fuzz -Xswiftc -parse-as-library >&2
     echo "== fuzzer built in $((SECONDS - start)) s" >&2
 }
 

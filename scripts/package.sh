@@ -15,8 +15,8 @@
 #   README.md                                       install, runtime libraries, first command
 #   THIRD-PARTY-NOTICES.md, licenses/               licences of the code linked into the binary
 #
-# The report schema and the HTML stylesheet are compiled into the binary (Sources/SLACReport/
-# ReportSchema.swift, Sources/SLACAudit/ReportStylesheet.swift), so bin/slac needs no data files.
+# The report schema and the HTML stylesheet are compiled into the binary (the SLACSchemas target
+# embeds Schemas/*.xsd and *.xsl with SwiftPM's `.embedInCode`), so bin/slac needs no data files.
 #
 # What stays dynamic: the C library and a few Debian system libraries (ldd, printed below):
 #   libxslt (libxslt1.1), libxml2 (libxml2), zlib (zlib1g), libstdc++ (libstdc++6),

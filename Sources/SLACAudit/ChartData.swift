@@ -57,7 +57,7 @@ struct ChartData {
     /// Aggregates `windows` (in any order) against `bound`. The time axis spans `range` (the
     /// data's range) as well as the windows; within it, the time outside the sorted `data`
     /// intervals (time with in-scope records) is shaded as a gap, when `data` is given.
-    init(windows: [ChartWindow], unit: String, bound: RequirementBound?, range: (Int64, Int64)? = nil, data: [(Int64, Int64)] = []) {
+    init(windows: [ChartWindow], unit: String, bound: ChartBound?, range: (Int64, Int64)? = nil, data: [(Int64, Int64)] = []) {
         self.unit = unit
         listed = windows.count
         guard let first = windows.min(by: { $0.start < $1.start }), let last = windows.max(by: { $0.end < $1.end }) else { return }
@@ -72,7 +72,7 @@ struct ChartData {
         // bound and the bulk of the windows stay readable.
         var values = windows.compactMap(\.value).filter(\.isFinite)
         valued = values.count
-        let boundValue = bound.flatMap { b in (b.unit == nil || b.unit == unit) && b.value.isFinite ? b.value : nil }
+        let boundValue = bound.flatMap { b in b.unit == unit && b.value.isFinite ? b.value : nil }
         values.sort()
         var low = min(values.first ?? boundValue ?? 0, boundValue ?? .infinity)
         var high = max(values.last ?? boundValue ?? 1, boundValue ?? -.infinity)
@@ -110,7 +110,7 @@ struct ChartData {
         if let boundValue, let bound {
             boundY = y(boundValue)
             let symbol = ["<=": "≤", ">=": "≥", "!=": "≠"][bound.comparison] ?? bound.comparison
-            boundLabel = "bound \(symbol) \(bound.writtenBound)"
+            boundLabel = "bound \(symbol) \(RenderAnnotation.exactDisplay(bound.exact, unit: bound.unit))"
         }
 
         // Columns: per verdict, the min and max observed value and counts.

@@ -1,6 +1,8 @@
 import CLibXML2
 import CLibXSLT
 import Foundation
+import SLACReport
+import SLACSchemas
 
 /// Why a report could not be rendered.
 public enum RenderError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -25,7 +27,7 @@ public enum RenderError: Error, Sendable, Equatable, CustomStringConvertible {
 }
 
 /// Renders a report (docs/reports.md) as one self-contained HTML page through libxslt and the bundled
-/// stylesheet (`report.xsl`). The report is untrusted: it is read with `SafeXML`, checked against
+/// stylesheet (`Schemas/slac-report-html.xsl`). The report is untrusted: it is read with `SafeXML`, checked against
 /// the report schema, its integrity checked, annotated with pre-computed chart data in a
 /// transient copy, then transformed with every libxslt file and network access forbidden.
 public enum HTMLReportRenderer {
@@ -48,7 +50,7 @@ public enum HTMLReportRenderer {
 
     /// The bundled stylesheet, parsed safely and compiled once per process.
     static let bundledStylesheet: Result<CompiledStylesheet, RenderError> = Result { () throws(RenderError) in
-        try CompiledStylesheet(Array(ReportStylesheet.xsl.utf8))
+        try CompiledStylesheet(BundledFiles.reportStylesheet)
     }
 }
 
@@ -72,28 +74,11 @@ private func locked<T>(_ body: () throws(RenderError) -> T) throws(RenderError) 
     return try body()
 }
 
-/// Collects libxslt's and libxml2's generic messages, which arrive in pieces through the shim's
-/// C callback.
-final class MessageBuffer {
-    var text = ""
-    /// Complete messages, one per line, without empty lines.
-    var messages: [String] {
-        text.split(separator: "\n").map { String($0).trimmingSpaces }.filter { !$0.isEmpty }
-    }
-}
-
-/// The shim's non-variadic sink: appends a formatted piece to the `MessageBuffer` behind `user`.
-let appendMessage: slac_xslt_message_sink = { user, text in
-    guard let user, let text else { return }
-    let buffer = Unmanaged<MessageBuffer>.fromOpaque(user).takeUnretainedValue()
-    if buffer.text.utf8.count < 64 << 10 { buffer.text += String(cString: text) }
-}
-
 /// Runs `body` with libxslt's and libxml2's generic errors routed into a fresh buffer.
-private func collectingMessages<T>(_ body: (UnsafeMutablePointer<slac_xslt_error_target>) throws(RenderError) -> T) throws(RenderError) -> (T, MessageBuffer) {
+private func collectingMessages<T>(_ body: (UnsafeMutablePointer<slac_xml_error_target>) throws(RenderError) -> T) throws(RenderError) -> (T, MessageBuffer) {
     let buffer = MessageBuffer()
     let result: T = try withExtendedLifetime(buffer) { () throws(RenderError) -> T in
-        var target = slac_xslt_error_target(sink: appendMessage, user: Unmanaged.passUnretained(buffer).toOpaque())
+        var target = slac_xml_error_target(sink: appendMessage, user: Unmanaged.passUnretained(buffer).toOpaque())
         return try withUnsafeMutablePointer(to: &target) { (pointer) throws(RenderError) -> T in
             slac_xslt_set_generic_error_target(pointer)
             slac_xml_set_generic_error_target(pointer)
@@ -166,7 +151,7 @@ final class CompiledStylesheet: @unchecked Sendable {
                 var length: Int32 = 0
                 guard xsltSaveResultToString(&text, &length, result, stylesheet) == 0 else { return nil }
                 guard let text else { return [] }
-                defer { slac_xslt_xmlFree(text) }
+                defer { slac_xmlFree(text) }
                 return Array(UnsafeBufferPointer(start: text, count: Int(length)))
             }
             guard let output else { throw RenderError.transform(messages: buffer.messages) }

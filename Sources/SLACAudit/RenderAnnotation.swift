@@ -1,5 +1,6 @@
 import CLibXML2
 import SLACExact
+import SLACReport
 
 /// Adds what the stylesheet needs but XSLT 1.0 computes badly or slowly, as elements and
 /// attributes in the namespace `urn:slac:render:1` (prefix `v`), to a transient parsed copy of a
@@ -216,7 +217,7 @@ enum RenderAnnotation {
     /// The chart and the worst windows of one clause; returns the number of listed windows.
     private static func annotateClause(_ clause: ElementView, document: ParsedXML, definition: ElementView?, tracePaths: [String],
                                        ns: xmlNsPtr) throws -> Int {
-        let bound = clause.firstChild("requirement").flatMap { RequirementBound.parse($0.text) }
+        let bound = definition.flatMap(ChartBound.init(definition:))
         var windows: [ChartWindow] = []
         var unit: String?
         // The worst breached windows so far, worst first: (how far beyond the bound, node).
@@ -327,7 +328,7 @@ enum RenderAnnotation {
                 let ratio = chartUnit == "ratio"
                 let shown = PeopleNumbers.number(ratio ? excess * Rational(100) : excess, bound: Rational(0), percent: false)
                 setAttribute(copy, ns, "beyond-bound", (b.direction == .upper ? "+" : "−") + shown + (ratio ? " pp" : " " + chartUnit))
-            } else if let value = entry.value, let b = bound, b.unit == nil || b.unit == chartUnit, b.direction != .none {
+            } else if let value = entry.value, let b = bound, b.unit == chartUnit, b.direction != .none {
                 let excess = b.direction == .upper ? value - b.value : b.value - value
                 let text = chartUnit == "ratio"
                     ? ChartData.format(excess * 100, unit: "", step: 0) + " pp"
@@ -359,7 +360,7 @@ enum RenderAnnotation {
     }
 
     /// How far a breached value lies beyond the bound, in the breaching direction; larger is worse.
-    private static func severityOf(_ value: Double?, bound: RequirementBound?) -> Double {
+    private static func severityOf(_ value: Double?, bound: ChartBound?) -> Double {
         guard let value, value.isFinite else { return -.infinity }
         switch (bound?.direction, bound?.value) {
         case (.upper?, let b?): return value - b

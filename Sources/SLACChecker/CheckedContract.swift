@@ -108,12 +108,12 @@ public struct CheckedObjective: Sendable, Hashable {
         case calendarMonth = "calendar-month", calendarQuarter = "calendar-quarter", calendarYear = "calendar-year", term
     }
     /// The bound in the measure's canonical unit: a fraction in [0, 1] for attainment and uptime.
-    public var fraction: Rational
+    public var bound: Rational
     public var period: Period
     /// How the measure compares with the bound; `>=` for the short form.
     public var comparison: ComparisonOperator
-    public init(fraction: Rational, period: Period, comparison: ComparisonOperator = .greaterEqual) {
-        self.fraction = fraction
+    public init(bound: Rational, period: Period, comparison: ComparisonOperator = .greaterEqual) {
+        self.bound = bound
         self.period = period
         self.comparison = comparison
     }

@@ -153,7 +153,7 @@ public struct Checker {
             return nil
         }
         guard let value = number(amount), value.signum >= 0, let decimal = Decimal(string: Rational.fixed(value, fractionDigits: 6)) else {
-            error("SLA0204", amount.span, "fee amount `\(amount.digits)` is not a valid amount", help: "write the monthly fee, e.g. `120000.00`")
+            error("SLA0215", amount.span, "fee amount `\(amount.digits)` is not a valid amount", help: "write the monthly fee, e.g. `120000.00`")
             return nil
         }
         let digits = CurrencyTable.minorUnitDigits(currency.name)
@@ -199,7 +199,7 @@ public struct Checker {
                 continue
             }
             guard let value = number(amount), value.signum >= 0 else {
-                error("SLA0204", amount.span, "price `\(amount.digits)` is not a valid amount", help: "write e.g. `price 0.60 USD per 1M input_tokens`")
+                error("SLA0215", amount.span, "price `\(amount.digits)` is not a valid amount", help: "write e.g. `price 0.60 USD per 1M input_tokens`")
                 continue
             }
             guard let n = number(per), n.isInteger, n.signum > 0 else {
@@ -455,7 +455,7 @@ public struct Checker {
         let usesMeasure = measure != nil || value != nil || empty != nil || objective?.measureComparison != nil
 
         // Objective.
-        var checkedObjective = CheckedObjective(fraction: .one, period: .term)
+        var checkedObjective = CheckedObjective(bound: .one, period: .term)
         var period: CheckedObjective.Period = .term
         if let p = measure?.period ?? objective?.period { period = Checker.period(p) }
         if let objective {
@@ -464,7 +464,7 @@ public struct Checker {
                     error("SLA0326", objective.measureOperatorSpan ?? objective.span, "an objective compares with `>=`, `>`, `<=` or `<`, not `\(op.rawValue)`",
                           help: "write e.g. `objective measure >= 99.9%`")
                 } else if let b = measureQuantity(objective.percent, dimension: measureDimension, role: "the objective") {
-                    checkedObjective = CheckedObjective(fraction: b, period: period, comparison: op)
+                    checkedObjective = CheckedObjective(bound: b, period: period, comparison: op)
                 }
             } else {
                 if let kind, kind != .attainment {
@@ -472,7 +472,7 @@ public struct Checker {
                           help: "write `objective measure >= \(source.slice(objective.percent.span))`")
                 }
                 if let f = percentage(objective.percent, what: "objective", code: "SLA0302") {
-                    checkedObjective = CheckedObjective(fraction: f, period: period)
+                    checkedObjective = CheckedObjective(bound: f, period: period)
                 }
                 if let mp = measure?.period, let op = objective.period, mp != op {
                     error("SLA0325", objective.periodSpan ?? objective.span, "the objective's period differs from the measure's",
@@ -1001,7 +1001,7 @@ public struct Checker {
         case .quantity(let q):
             return quantity(q, expecting: metric.dimension, role: "the bound for `\(metric.rawValue)`")
         case .string(let s):
-            error("SLA0204", s.span, "`\(metric.rawValue)` is \(metric.dimension.phrase), but `\"\(s.value)\"` is text",
+            error("SLA0216", s.span, "`\(metric.rawValue)` is \(metric.dimension.phrase), but `\"\(s.value)\"` is text",
                   help: "compare with a number such as `\(metric.dimension == .duration ? "800 ms" : "30 \(metric.dimension.exampleUnit)")`")
             return nil
         case .name(let id):
@@ -1096,7 +1096,7 @@ public struct Checker {
                 return nil
             }
             if let unit = qs.unit, unit.text != "%" {
-                error("SLA0204", unit.span, "a percentile rank takes no unit, but `\(unit.text)` is given",
+                error("SLA0217", unit.span, "a percentile rank takes no unit, but `\(unit.text)` is given",
                       help: "write `percentile(\(m?.rawValue ?? "ttft"), \(source.slice(qs.number.span)))`")
                 return nil
             }
@@ -1159,7 +1159,7 @@ public struct Checker {
             if let unit = q.unit, let def = UnitTable.units[unit.text],
                (def.dimension == .requestRate && dimension == .requests) || (def.dimension == .tokenRate && dimension == .tokens && aggregate.metric.map { if case .sum = aggregate { return $0.dimension == .tokens } else { return false } } == true) {
                 guard case .fixed(let ns)? = window, let v = number(q.number) else {
-                    error("SLA0204", unit.span, "a rate bound `\(unit.text)` needs a fixed window such as `every 1 minute`",
+                    error("SLA0218", unit.span, "a rate bound `\(unit.text)` needs a fixed window such as `every 1 minute`",
                           help: "write the bound as a count per window, e.g. `\(source.slice(q.number.span)) \(dimension.exampleUnit)`")
                     return nil
                 }
@@ -1168,7 +1168,7 @@ public struct Checker {
             }
             return quantity(q, expecting: dimension, role: "the bound")
         case .string(let s):
-            error("SLA0204", s.span, "the requirement compares \(dimension.phrase) with text `\"\(s.value)\"`",
+            error("SLA0216", s.span, "the requirement compares \(dimension.phrase) with text `\"\(s.value)\"`",
                   help: "write a number with a unit, e.g. `\(dimension == .duration ? "800 ms" : "100 \(dimension.exampleUnit)")`")
             return nil
         case .name(let id):

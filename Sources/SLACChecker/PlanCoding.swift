@@ -110,17 +110,18 @@ extension CheckedAggregate: Codable {
 }
 
 /// `{"fraction": "0.995", "period": "calendar-month"}`, with `"comparison"` only when it is not
-/// `>=`, so that plans of contracts without period measures keep their bytes.
+/// `>=`, so that plans of contracts without period measures keep their bytes. The key stays
+/// `fraction` (the bound's name before period measures) so that compiled plans keep reading.
 extension CheckedObjective: Codable {
     private enum Key: String, CodingKey { case fraction, period, comparison }
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Key.self)
-        self.init(fraction: try c.decode(Rational.self, forKey: .fraction), period: try c.decode(Period.self, forKey: .period),
+        self.init(bound: try c.decode(Rational.self, forKey: .fraction), period: try c.decode(Period.self, forKey: .period),
                   comparison: try c.decodeIfPresent(ComparisonOperator.self, forKey: .comparison) ?? .greaterEqual)
     }
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: Key.self)
-        try c.encode(fraction, forKey: .fraction)
+        try c.encode(bound, forKey: .fraction)
         try c.encode(period, forKey: .period)
         if comparison != .greaterEqual { try c.encode(comparison, forKey: .comparison) }
     }

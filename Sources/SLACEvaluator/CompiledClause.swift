@@ -112,30 +112,11 @@ final class CompiledClause: Sendable {
         } else {
             evidenceCondition = nil
         }
-        if case .share(let p) = c.aggregate {
-            let compiled = CompiledPredicate(p, request)
-            sharePredicate = compiled
-            // Evidence is the records that pull the share the wrong way: those where P is false
-            // when the share must be high, those where it is true when it must be low.
-            let mustBeLow = c.comparison == .less || c.comparison == .lessEqual
-            shareEvidenceWhenTrue = mustBeLow
-            if let (m, op) = compiled.firstMetricComparison {
-                evidenceMetric = m
-                // Worst first means farthest from passing (docs/language.md, "Evidence"). Records
-                // failing `x >= b` have small x, so smaller is worse; records satisfying it have
-                // large x, so when the share must be low, larger is worse.
-                let smallFails = op == .greater || op == .greaterEqual
-                largerIsWorse = mustBeLow ? smallFails : !smallFails
-            } else {
-                evidenceMetric = nil
-                largerIsWorse = true
-            }
-        } else {
-            sharePredicate = nil
-            shareEvidenceWhenTrue = false
-            evidenceMetric = c.aggregate.metric
-            largerIsWorse = c.comparison.largerIsWorse
-        }
+        if case .share(let p) = c.aggregate { sharePredicate = CompiledPredicate(p, request) } else { sharePredicate = nil }
+        let rule = EvidenceRule(c)
+        shareEvidenceWhenTrue = rule.shareEvidenceWhenTrue
+        evidenceMetric = rule.metric
+        largerIsWorse = rule.largerIsWorse
     }
 
     /// The first metric comparison of a condition, with its bound (as `firstMetricComparison`).
@@ -475,7 +456,7 @@ final class CompiledClause: Sendable {
         }
 
         var periodResults: [PeriodResult] = []
-        let objective = plan.objective.fraction
+        let objective = plan.objective.bound
         let objectiveText = objective.decimalString(significantDigits: 12)
         if let measure {
             periodResults = measuredPeriods(measure, state: state, windows: measured, keyParts: keyParts)
@@ -495,7 +476,8 @@ final class CompiledClause: Sendable {
         }
         let verdict: ClauseVerdict = periodResults.isEmpty ? .noData
             : (periodResults.contains { $0.verdict == .breached } ? .breached : .compliant)
-        var result = ClauseResult(ref: plan.ref, name: plan.name, text: plan.text, requirement: plan.requirement, verdict: verdict,
+        var result = ClauseResult(ref: plan.ref, name: plan.name, text: plan.text, requirement: plan.requirement,
+                                  bound: PlanText.requirementBound(plan), verdict: verdict,
                                   windowsMet: met, windowsBreached: breached, windowsInsufficient: insufficient,
                                   periods: periodResults, credits: credits(periodResults), windows: windows)
         if valued { result.windowsValued = valuedCount }
@@ -509,7 +491,7 @@ final class CompiledClause: Sendable {
 
     /// Whether a period's measure satisfies the objective.
     func meetsObjective(_ measure: Rational) -> Bool {
-        let bound = plan.objective.fraction
+        let bound = plan.objective.bound
         switch plan.objective.comparison {
         case .greaterEqual: return measure >= bound
         case .greater: return measure > bound
@@ -640,5 +622,40 @@ public enum NumberFormatting {
             result = String(digits[..<idx]) + "." + String(digits[idx...])
         }
         return negative ? "-" + result : result
+    }
+}
+
+/// Which records a clause keeps as evidence and which way is worse (docs/language.md, "Evidence"):
+/// one rule for the native evaluator and the SQL it generates for engines.
+package struct EvidenceRule: Sendable {
+    /// The metric ranked (nil for a `share` without a metric comparison: ties by id).
+    package let metric: Metric?
+    package let largerIsWorse: Bool
+    /// For `share(P)`: whether the records that breach are those where P is true (the share must
+    /// stay low, `share(P) <= 1%`) rather than those where it is false (`share(P) >= 99%`).
+    package let shareEvidenceWhenTrue: Bool
+
+    package init(_ c: PlanClause) {
+        if case .share(let p) = c.aggregate {
+            // Evidence is the records that pull the share the wrong way: those where P is false
+            // when the share must be high, those where it is true when it must be low.
+            let mustBeLow = c.comparison == .less || c.comparison == .lessEqual
+            shareEvidenceWhenTrue = mustBeLow
+            if let (m, op, _) = CompiledClause.firstMetricCondition(p) {
+                metric = m
+                // Worst first means farthest from passing. Records failing `x >= b` have small x,
+                // so smaller is worse; records satisfying it have large x, so when the share must
+                // be low, larger is worse.
+                let smallFails = op == .greater || op == .greaterEqual
+                largerIsWorse = mustBeLow ? smallFails : !smallFails
+            } else {
+                metric = nil
+                largerIsWorse = true
+            }
+        } else {
+            shareEvidenceWhenTrue = false
+            metric = c.aggregate.metric
+            largerIsWorse = c.comparison.largerIsWorse
+        }
     }
 }

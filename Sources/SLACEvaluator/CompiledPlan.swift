@@ -258,8 +258,8 @@ struct WindowAssigner: Sendable {
 }
 
 /// Calendar day, ISO week (Monday start) and month boundaries in a time zone.
-enum CalendarWindows {
-    static func bounds(_ window: CheckedWindow, zone: ZoneRules, containing ts: Int64) -> (Int64, Int64) {
+package enum CalendarWindows {
+    package static func bounds(_ window: CheckedWindow, zone: ZoneRules, containing ts: Int64) -> (Int64, Int64) {
         let day = zone.localDay(atNanos: ts)
         switch window {
         case .calendarDay:
@@ -284,7 +284,7 @@ enum CalendarWindows {
     }
 
     /// The calendar period (month, quarter, year) containing an instant; the term for `.term`.
-    static func period(_ period: CheckedObjective.Period, zone: ZoneRules, containing ts: Int64, term: (Int64, Int64)) -> (Int64, Int64) {
+    package static func period(_ period: CheckedObjective.Period, zone: ZoneRules, containing ts: Int64, term: (Int64, Int64)) -> (Int64, Int64) {
         switch period {
         case .term: return term
         case .calendarMonth: return bounds(.calendarMonth, zone: zone, containing: ts)

@@ -181,7 +181,7 @@ public struct Evaluator: Sendable {
             timing.mark("merge")
         }
         defer { timing.mark("finish") }
-        return finish(total, traces: traces, digests: digests, parallel: jobs > 1)
+        return finish(total, paths: traces.map(\.displayPath), formats: traces.map(\.format.rawValue), digests: digests, parallel: jobs > 1)
     }
 
     /// Scans one trace into chunk states (in file order) and digests it; `again` reads it a second
@@ -443,13 +443,15 @@ public struct Evaluator: Sendable {
 
     // MARK: finishing
 
-    func finish(_ state: MonitorState, traces: [TraceSource], digests: [String], parallel: Bool) -> EvaluationResult {
+    /// The judging half (docs/engines.md): the accumulated state of every trace → the result.
+    /// It does not know who accumulated the state (the native scan or an engine's output).
+    func finish(_ state: MonitorState, paths: [String], formats: [String], digests: [String], parallel: Bool) -> EvaluationResult {
         var accounting: [TraceAccounting] = []
         var rejected: [RejectedRecord] = []
         var rejectedTotal = 0
-        for (t, trace) in traces.enumerated() {
+        for t in paths.indices {
             let c = state.counts[t]
-            accounting.append(TraceAccounting(path: trace.displayPath, format: trace.format.rawValue, sha256: digests[t],
+            accounting.append(TraceAccounting(path: paths[t], format: formats[t], sha256: digests[t],
                                               read: c.records, accepted: c.accepted, rejected: c.rejected,
                                               outsideTerm: c.outsideTerm, excluded: c.excluded))
             if c.outsideFirst <= c.outsideLast { accounting[accounting.count - 1].outsideTermRange = c.outsideFirst...c.outsideLast }

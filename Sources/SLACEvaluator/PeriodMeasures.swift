@@ -42,7 +42,7 @@ extension CompiledClause {
         }
 
         var results: [PeriodResult] = []
-        let objectiveText = plan.objective.fraction.decimalString(significantDigits: 12)
+        let objectiveText = plan.objective.bound.decimalString(significantDigits: 12)
         let unit = measure.kind == .mean ? plan.unit : "ratio"
         for (group, periods) in exists {
             var tallies: [Int: Tally] = [:]
@@ -132,7 +132,7 @@ extension CompiledClause {
     /// bound while the exact value is not.
     func measureText(_ value: Rational) -> String {
         let text = value.decimalString(significantDigits: 12, maxFractionDigits: 15)
-        let bound = plan.objective.fraction
+        let bound = plan.objective.bound
         guard Rational(decimal: text) == bound else { return text }
         return CompiledClause.distinguished(value, from: bound) ?? text
     }

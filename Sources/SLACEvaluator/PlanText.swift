@@ -107,6 +107,18 @@ enum PlanText {
         return out
     }
 
+    /// What the requirement of a clause means: comparison, exact bound, unit and which side breaches.
+    static func requirementBound(_ c: PlanClause) -> RequirementBound {
+        var worse: WorseDirection?
+        switch c.comparison {
+        case .less, .lessEqual: worse = .higher
+        case .greater, .greaterEqual: worse = .lower
+        case .equal, .notEqual: worse = nil
+        }
+        if c.valued == true { worse = nil }
+        return RequirementBound(comparison: c.comparison.rawValue, value: number(c.bound), unit: c.unit, worse: worse)
+    }
+
     /// The full definition of a clause.
     static func definition(_ c: PlanClause, removed: [Int], evidenceMetric: Metric?,
                            evidenceCondition: (ComparisonOperator, Rational)?) -> ClauseDefinition {
@@ -125,9 +137,9 @@ enum PlanText {
         }
         return ClauseDefinition(
             scope: c.scope.map(predicate), window: window(c.window), windowSeconds: windowSeconds, groupBy: c.groupBy,
-            aggregate: aggregate(c.aggregate), comparison: c.comparison.rawValue, bound: number(c.bound), unit: c.unit,
+            aggregate: aggregate(c.aggregate),
             minimumRequests: c.minimumRequests, measure: measureKind, objectiveComparison: c.objective.comparison.rawValue,
-            objective: number(c.objective.fraction), period: c.objective.period.rawValue, empty: empty,
+            objective: number(c.objective.bound), period: c.objective.period.rawValue, empty: empty,
             downtimeAfter: c.measure?.kind == .uptime ? c.measure?.downtimeAfter : nil, valued: c.valued ?? false,
             tiers: tiers, exclusions: exclusions(c.exclusions, removed: removed),
             evidenceMetric: evidenceMetric?.rawValue, evidenceUnit: evidenceMetric?.dimension.canonicalUnit,

@@ -167,12 +167,41 @@ public struct CreditResult: Sendable, Hashable, Codable {
     }
 }
 
+/// Which observed values breach a requirement: higher ones for `<` and `<=`, lower ones for `>`
+/// and `>=` (docs/reports.md, "Clause definition").
+public enum WorseDirection: String, Sendable, Hashable, Codable {
+    case higher, lower
+}
+
+/// What a clause's requirement means, taken from the plan: the reports order windows and draw
+/// bounds with it and never re-read the written requirement.
+public struct RequirementBound: Sendable, Hashable, Codable {
+    /// `<=`, `<`, `>=`, `>`, `=` or `!=`.
+    public var comparison: String
+    /// The exact bound in `unit`: a decimal, or `n/d` when no decimal is exact.
+    public var value: String
+    /// Canonical unit of the observed value (`ms`, `tokens`, `ratio`, ...).
+    public var unit: String
+    /// Which observed values breach; nil when both sides do (`=`, `!=`) and for a `value` clause,
+    /// whose windows are not judged.
+    public var worse: WorseDirection?
+    public init(comparison: String, value: String, unit: String, worse: WorseDirection?) {
+        self.comparison = comparison
+        self.value = value
+        self.unit = unit
+        self.worse = worse
+    }
+}
+
 /// Everything evaluated for one clause.
 public struct ClauseResult: Sendable, Hashable, Codable {
     public var ref: String
     public var name: String
     public var text: String
+    /// The requirement as written (`p99(ttft) <= 800 ms`), for people.
     public var requirement: String
+    /// The requirement's meaning, for tools.
+    public var bound: RequirementBound
     public var verdict: ClauseVerdict
     public var windowsMet: Int
     public var windowsBreached: Int
@@ -241,11 +270,9 @@ public struct ClauseDefinition: Sendable, Hashable, Codable {
     public var windowSeconds: String?
     /// The `per` fields.
     public var groupBy: [String]
-    /// The requirement's aggregate (`p99(ttft)`), comparison and exact bound in `unit`.
+    /// The requirement's aggregate (`p99(ttft)`); its comparison, bound and unit are the clause's
+    /// `bound` (`ClauseResult.bound`).
     public var aggregate: String
-    public var comparison: String
-    public var bound: String
-    public var unit: String
     /// Windows with fewer in-scope records are insufficient.
     public var minimumRequests: Int
     /// The period measure (`attainment` for the short form), the objective's comparison and exact
@@ -344,8 +371,11 @@ public struct TraceAccounting: Sendable, Hashable, Codable {
 /// A rejected input line (docs/formats.md).
 public struct RejectedRecord: Sendable, Hashable, Codable {
     public var path: String
+    /// 1-based; 0 when the engine that read the trace cannot number its rows (then `id` locates it).
     public var line: Int
     public var reason: String
+    /// The record's id, for rejected records without a line number (docs/engines.md).
+    public var id: String?
     public init(path: String, line: Int, reason: String) {
         self.path = path
         self.line = line
@@ -396,4 +426,16 @@ public struct EvaluationResult: Sendable, Hashable, Codable {
     public var verdict: ClauseVerdict
     /// The contract's exclusions with the records each removed (over all traces).
     public var exclusions: [ExclusionResult] = []
+    /// Set when an engine (DuckDB, Spark) accumulated the windows from SQL that slac generated.
+    public var engine: EngineProvenance?
+}
+
+/// Which engine accumulated a run's windows, and the digest of the SQL it ran (docs/engines.md).
+public struct EngineProvenance: Sendable, Hashable, Codable {
+    public var name: String
+    public var sqlSHA256: String?
+    public init(name: String, sqlSHA256: String?) {
+        self.name = name
+        self.sqlSHA256 = sqlSHA256
+    }
 }

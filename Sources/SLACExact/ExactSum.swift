@@ -49,6 +49,40 @@ public struct ExactSum: Sendable, Equatable {
         }
     }
 
+    /// Adds `significand · 2^binaryExponent` (significand below 2^53), exactly: how sums computed
+    /// elsewhere (an engine's per-exponent integer sums, docs/engines.md) join a sum. Values of
+    /// magnitude 2^960 or more go to the scaled list, so a value beyond the double range still adds.
+    public mutating func add(significand: UInt64, binaryExponent: Int, negative: Bool) {
+        precondition(significand < 1 << 53, "a significand has at most 53 bits")
+        if significand == 0 { return }
+        let width = 64 - significand.leadingZeroBitCount
+        if binaryExponent + width > 960 {
+            if fastIsExact {
+                if integralFast != 0 { ExactSum.addPartial(integralFast, to: &partials) }
+                integralFast = .nan
+            }
+            let scaled = Double(sign: negative ? .minus : .plus, exponent: binaryExponent - 100, significand: Double(significand))
+            ExactSum.addPartial(scaled, to: &largePartials)
+        } else {
+            add(Double(sign: negative ? .minus : .plus, exponent: binaryExponent, significand: Double(significand)))
+        }
+    }
+
+    /// Adds `integer · 2^binaryExponent` for an integer of any size, 52 bits at a time.
+    public mutating func add(integer: BigInt, binaryExponent: Int) {
+        var rest = integer.magnitude
+        var shift = 0
+        while !rest.isZero {
+            let high = rest.shiftedRight(52)
+            let low = rest - high.shiftedLeft(52)
+            if let piece = low.intValue, piece > 0 {
+                add(significand: UInt64(piece), binaryExponent: binaryExponent + shift, negative: integer.isNegative)
+            }
+            rest = high
+            shift += 52
+        }
+    }
+
     private static func addPartial(_ value: Double, to partials: inout [Double]) {
         var x = value
         var i = 0

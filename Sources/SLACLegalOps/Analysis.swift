@@ -143,7 +143,7 @@ private struct Run {
                          help: "attainment is never below 0%, so this tier is never due; give it the threshold the contract text states")
                     continue
                 }
-                let objective = c.checked.objective.fraction
+                let objective = c.checked.objective.bound
                 if threshold > objective {
                     let notes = c.parts.objective.map { [DiagnosticNote(span: $0.span, message: "the objective is \(Wording.percent(objective))")] } ?? []
                     warn("SLA0414", credit.span, "clause `\(c.name)` owes a credit while it meets its objective",
@@ -265,8 +265,8 @@ private struct Run {
         let a = x.checked, b = y.checked
         guard b.credits.isEmpty else { return false }
         let judged = a.minimumRequests <= b.minimumRequests
-        let attainment = a.objective.fraction == .one
-            || (a.minimumRequests == b.minimumRequests && a.objective.period == b.objective.period && b.objective.fraction <= a.objective.fraction)
+        let attainment = a.objective.bound == .one
+            || (a.minimumRequests == b.minimumRequests && a.objective.period == b.objective.period && b.objective.bound <= a.objective.bound)
         guard judged && attainment else { return false }
         var implied = false
         for (sa, strictA) in Run.sides(a.comparison) {

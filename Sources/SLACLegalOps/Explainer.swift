@@ -165,7 +165,7 @@ public enum ContractExplainer {
         // Objective, or the period measure and its objective.
         let who: Prose = clause.groupBy.isEmpty ? "" : " and " + Wording.groups(clause.groupBy)
         let period = Wording.period(clause.objective.period, contract: contract)
-        let bound = Wording.measureBound(clause.objective.fraction, clause: clause)
+        let bound = Wording.measureBound(clause.objective.bound, clause: clause)
         let objectiveWords = "\(Wording.comparison(clause.objective.comparison)) \(bound)"
         if let measure = clause.measure {
             let grid: Prose = "the intervals of the grid are the clause's windows (\(Wording.windowShort(clause.window))) that start in the period (or, for the first period, before it) and lie at least partly inside the term and outside maintenance, whether or not they hold a request"

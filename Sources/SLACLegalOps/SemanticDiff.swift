@@ -206,15 +206,15 @@ public enum ContractDiff {
         }
         if o.objective.comparison != n.objective.comparison {
             add(.measureChanged, "objective changed from \(Wording.comparison(o.objective.comparison)) to \(Wording.comparison(n.objective.comparison))")
-        } else if o.objective.fraction != n.objective.fraction {
-            let up = n.objective.fraction > o.objective.fraction
+        } else if o.objective.bound != n.objective.bound {
+            let up = n.objective.bound > o.objective.bound
             let stricter = up == (n.objective.comparison == .greaterEqual || n.objective.comparison == .greater)
             if o.measure == nil && n.measure == nil {
                 add(up ? .objectiveTightened : .objectiveLoosened,
-                    "objective \(up ? "raised" : "lowered") from \(Wording.percent(o.objective.fraction)) to \(Wording.percent(n.objective.fraction)) of windows (\(up ? "stricter" : "more lenient"))")
+                    "objective \(up ? "raised" : "lowered") from \(Wording.percent(o.objective.bound)) to \(Wording.percent(n.objective.bound)) of windows (\(up ? "stricter" : "more lenient"))")
             } else {
                 add(stricter ? .objectiveTightened : .objectiveLoosened,
-                    "objective \(up ? "raised" : "lowered") from \(Wording.measureBound(o.objective.fraction, clause: o)) to \(Wording.measureBound(n.objective.fraction, clause: n)) (\(stricter ? "stricter" : "more lenient"))")
+                    "objective \(up ? "raised" : "lowered") from \(Wording.measureBound(o.objective.bound, clause: o)) to \(Wording.measureBound(n.objective.bound, clause: n)) (\(stricter ? "stricter" : "more lenient"))")
             }
         }
         if o.objective.period != n.objective.period {

@@ -69,8 +69,8 @@ extension MonitorPlan {
             guard objectiveOp != .equal && objectiveOp != .notEqual else { throw clause("compares its objective with `\(objectiveOp.rawValue)`") }
             let kind = c.measure?.kind ?? .attainment
             let ratio = kind != .mean || c.aggregate.dimension == .ratio
-            if ratio && (c.objective.fraction.signum < 0 || c.objective.fraction > .one) {
-                throw clause("has an objective of \(c.objective.fraction), outside 0 to 1")
+            if ratio && (c.objective.bound.signum < 0 || c.objective.bound > .one) {
+                throw clause("has an objective of \(c.objective.bound), outside 0 to 1")
             }
             let valued = c.valued ?? false
             if valued != (kind == .mean) { throw clause(valued ? "gives windows values but does not average them" : "averages values but its windows are judged") }

@@ -114,7 +114,7 @@ public struct JUnitWriter: Sendable {
     static func failureText(_ clause: ClauseResult, traces: [TraceAccounting] = []) -> String {
         var lines = ["requirement: \(clause.requirement)"]
         let breached = clause.windows.filter { $0.verdict == .breached }
-        let worst = worstFirst(breached, requirement: clause.requirement).prefix(maximumListedWindows)
+        let worst = worstFirst(breached, worse: clause.bound.worse).prefix(maximumListedWindows)
         if !worst.isEmpty {
             lines.append(breached.count > worst.count
                 ? "worst \(worst.count) of \(breached.count) breached windows:"
@@ -176,47 +176,15 @@ public struct JUnitWriter: Sendable {
         key.map { "\($0.field)=\($0.value ?? "(absent)")" }.joined(separator: ", ")
     }
 
-    /// Which observed values are worse, read from the requirement's top-level comparison: a
-    /// `<`/`<=` bound is breached by large values, a `>`/`>=` bound by small ones.
-    enum Badness: Equatable { case higher, lower, unknown }
-
-    static func badness(of requirement: String) -> Badness {
-        var depth = 0
-        var inString = false
-        var found: Badness = .unknown
-        let characters = Array(requirement)
-        var index = 0
-        while index < characters.count {
-            let character = characters[index]
-            if inString {
-                if character == "\"" { inString = false }
-            } else {
-                switch character {
-                case "\"": inString = true
-                case "(", "[": depth += 1
-                case ")", "]": depth = max(0, depth - 1)
-                case "<" where depth == 0: found = .higher
-                case ">" where depth == 0: found = .lower
-                case "=" where depth == 0 && (index == 0 || !"<>!".contains(characters[index - 1])): found = .unknown
-                case "!" where depth == 0: found = .unknown
-                default: break
-                }
-            }
-            index += 1
-        }
-        return found
-    }
-
     /// Breached windows, worst first by exact observed value; ties and unknown directions keep
     /// the evaluator's order (start, then group key), so the listing is deterministic.
-    static func worstFirst(_ windows: [WindowResult], requirement: String) -> [WindowResult] {
-        let direction = badness(of: requirement)
-        guard direction != .unknown else { return windows }
+    static func worstFirst(_ windows: [WindowResult], worse: WorseDirection?) -> [WindowResult] {
+        guard let worse else { return windows }
         let ranked = windows.enumerated().map { (offset: $0.offset, window: $0.element, value: exactValue($0.element.observed)) }
         return ranked.sorted { a, b in
             switch (a.value, b.value) {
             case let (x?, y?) where x != y:
-                return direction == .higher ? x > y : x < y
+                return worse == .higher ? x > y : x < y
             case (.some, .none): return true
             case (.none, .some): return false
             default: return a.offset < b.offset

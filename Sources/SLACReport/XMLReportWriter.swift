@@ -66,6 +66,9 @@ public struct XMLReportWriter: Sendable {
                 "signer": signer,
             ]) {
                 try writeContract(result.contract, exclusions: result.exclusions, to: out)
+                if let engine = result.engine {
+                    try out.element("engine", ["name": engine.name, "sql-sha256": engine.sqlSHA256])
+                }
                 for trace in result.traces { try writeTrace(trace, to: out) }
                 let severalTraces = result.traces.count > 1
                 // The list limit is for the whole report, spent clause by clause in order: two
@@ -83,7 +86,8 @@ public struct XMLReportWriter: Sendable {
                 for rejected in result.rejected {
                     try out.element("rejected", [
                         "path": rejected.path,
-                        "line": String(rejected.line),
+                        "line": rejected.line > 0 ? String(rejected.line) : nil,
+                        "id": rejected.line > 0 ? nil : rejected.id,
                         "reason": rejected.reason,
                     ])
                 }
@@ -139,16 +143,17 @@ public struct XMLReportWriter: Sendable {
         }
     }
 
-    private func writeDefinition(_ d: ClauseDefinition, to out: XMLOutput) throws {
+    private func writeDefinition(_ d: ClauseDefinition, bound: RequirementBound, to out: XMLOutput) throws {
         try out.element("definition", [
             "scope": d.scope,
             "window": d.window,
             "window-seconds": d.windowSeconds,
             "per": d.groupBy.isEmpty ? nil : d.groupBy.joined(separator: ", "),
             "aggregate": d.aggregate,
-            "comparison": d.comparison,
-            "bound": d.bound,
-            "unit": d.unit,
+            "comparison": bound.comparison,
+            "bound": bound.value,
+            "unit": bound.unit,
+            "worse": bound.worse?.rawValue,
             "minimum": String(d.minimumRequests),
             "measure": d.measure,
             "objective-comparison": d.objectiveComparison,
@@ -219,7 +224,7 @@ public struct XMLReportWriter: Sendable {
         ]) {
             try out.textElement("text", text: clause.text)
             try out.textElement("requirement", text: clause.requirement)
-            if let definition = clause.definition { try writeDefinition(definition, to: out) }
+            if let definition = clause.definition { try writeDefinition(definition, bound: clause.bound, to: out) }
             if let coverage = clause.coverage { try writeCoverage(coverage, to: out) }
             for period in clause.periods.prefix(periodsListed) {
                 let cover = Self.coverage(covered: period.coveredNanoseconds, period: period.periodNanoseconds)

@@ -12,7 +12,7 @@ public struct DiagnosticRenderer: Sendable {
     /// One diagnostic, ending with a newline.
     public func render(_ diagnostic: Diagnostic, in source: SourceFile) -> String {
         let (line, column) = source.location(of: diagnostic.span.start)
-        let severityColor = diagnostic.severity == .error ? "1;31" : (diagnostic.severity == .warning ? "1;33" : "1;36")
+        let severityColor = Self.color(of: diagnostic.severity)
         // The arrow and the help line align with the gutter, as in rustc's output.
         let noteLines = diagnostic.notes.map { source.location(of: $0.span.start).line }
         let gutterWidth = String(([line] + noteLines).max() ?? line).count
@@ -30,6 +30,24 @@ public struct DiagnosticRenderer: Sendable {
             out += "\(indent) = " + paint("help", "1") + ": \(help)\n"
         }
         return out
+    }
+
+    /// A diagnostic about something other than a contract's text (a contract file that cannot be
+    /// read, a trace, a plan, a report, the command line), in the same layout without the source
+    /// snippet: the head line, where it happened when known (`path` or `path:line:column`), its
+    /// notes and the help line.
+    public func render(_ diagnostic: Diagnostic, location: String?) -> String {
+        var out = paint("\(diagnostic.severity.rawValue)[\(diagnostic.code)]", Self.color(of: diagnostic.severity))
+            + paint(": \(diagnostic.message)", "1") + "\n"
+        if let location { out += "  --> \(location)\n" }
+        for note in diagnostic.notes { out += "   = " + paint("note", "1;36") + ": \(note.message)\n" }
+        if let help = diagnostic.help { out += "   = " + paint("help", "1") + ": \(help)\n" }
+        return out
+    }
+
+    /// The ANSI colour of a severity's label.
+    private static func color(of severity: Severity) -> String {
+        severity == .error ? "1;31" : (severity == .warning ? "1;33" : "1;36")
     }
 
     /// How many diagnostics of one file are drawn; the rest are counted. A file with thousands of

@@ -2,19 +2,21 @@ import Foundation
 import SLACAudit
 import SLACEvaluator
 import SLACReport
+import SLACSyntax
 
 /// `slac render REPORT.xml [-o FILE.html]`: the auditor's HTML page of a report.
 public enum RenderCommand {
     /// Renders `reportPath` (untrusted) to `outputPath`, or to standard output without one.
-    /// Exit 0 when written, 2 when the report is malformed or the page cannot be written.
+    /// Exit 0 when written, 2 when the report is malformed, 3 when the page cannot be written.
     public static func run(reportPath: String, outputPath: String?) -> CommandOutput {
         let bytes: [UInt8]
         do { bytes = try SafeXML.readFile(path: reportPath) } catch {
-            return CommandOutput(standardError: "error: \(error.description)\n", exitCode: ExitCode.invalidContract)
+            return ToolDiagnostics.output("SLA0801", error.description, exit: .invalidContract, colored: false)
         }
         let rendered: RenderedReport
         do { rendered = try HTMLReportRenderer.render(bytes) } catch {
-            return CommandOutput(standardError: "error: `\(reportPath)`: \(error.description)\n", exitCode: ExitCode.invalidContract)
+            let code: DiagnosticCode = if case .unreadable = error { "SLA0801" } else { "SLA0802" }
+            return ToolDiagnostics.output(code, "`\(reportPath)`: \(error.description)", exit: .invalidContract, colored: false)
         }
         var output = CommandOutput()
         if let check = rendered.integrity, check.digest != .absent, !check.holds {
@@ -22,7 +24,8 @@ public enum RenderCommand {
         }
         if let outputPath {
             do { try Data(rendered.html).write(to: URL(fileURLWithPath: outputPath)) } catch {
-                return CommandOutput(standardError: "error: cannot write `\(outputPath)`: \(error.localizedDescription)\n", exitCode: ExitCode.invalidContract)
+                // An unwritable output is an input/output error (docs/ci.md: exit 3).
+                return ToolDiagnostics.output("SLA0901", "cannot write `\(outputPath)`: \(error.localizedDescription)", exit: .inputError, colored: false)
             }
         } else {
             output.standardOutput = String(decoding: rendered.html, as: UTF8.self)
@@ -43,7 +46,7 @@ public enum KeygenCommand {
 
                 """)
         } catch {
-            return CommandOutput(standardError: "error: \(error.description)\n", exitCode: ExitCode.invalidContract)
+            return ToolDiagnostics.output("SLA0804", error.description, exit: .invalidContract, colored: false)
         }
     }
 }
@@ -81,24 +84,24 @@ public enum VerifyReportCommand {
 
     /// Runs the checks and prints one line per check.
     public static func run(_ options: Options, colored: Bool) -> CommandOutput {
-        func usage(_ message: String) -> CommandOutput {
-            CommandOutput(standardError: "error: \(message)\n", exitCode: ExitCode.invalidContract)
+        func invalid(_ code: DiagnosticCode, _ message: String) -> CommandOutput {
+            ToolDiagnostics.output(code, message, exit: .invalidContract, colored: colored)
         }
         if options.recompute && (options.contractPath == nil || options.traces.isEmpty) {
-            return usage("`--recompute` needs `--contract FILE` and the trace files the report was made from")
+            return invalid("SLA0510", "`--recompute` needs `--contract FILE` and the trace files the report was made from")
         }
         if !options.recompute && (options.contractPath != nil || !options.traces.isEmpty) {
-            return usage("a contract and traces are only used with `--recompute`")
+            return invalid("SLA0510", "a contract and traces are only used with `--recompute`")
         }
         let bytes: [UInt8]
-        do { bytes = try SafeXML.readFile(path: options.reportPath) } catch { return usage(error.description) }
+        do { bytes = try SafeXML.readFile(path: options.reportPath) } catch { return invalid("SLA0801", error.description) }
         var trustedKey: ReportPublicKey?
         if let argument = options.publicKey {
-            do { trustedKey = try ReportPublicKey.load(argument) } catch { return usage(error.description) }
+            do { trustedKey = try ReportPublicKey.load(argument) } catch { return invalid("SLA0803", error.description) }
         }
         let check: IntegrityCheck
         do { check = try ReportIntegrity.check(bytes, trustedKey: trustedKey) } catch {
-            return CommandOutput(standardError: "error: `\(options.reportPath)`: \(error.description)\n", exitCode: ExitCode.invalidContract)
+            return invalid("SLA0801", "`\(options.reportPath)`: \(error.description)")
         }
 
         var out = "report     \(options.reportPath)\n"
@@ -152,7 +155,7 @@ public enum VerifyReportCommand {
             switch recompute(bytes, contract: contract, options: options, colored: colored) {
             case .failure(let output):
                 // An unusable contract or trace: the report could not be checked (exit 2 or 3).
-                return CommandOutput(standardOutput: out, standardError: output.standardError, exitCode: output.exitCode)
+                return CommandOutput(standardOutput: out, standardError: output.standardError, exitCode: output.exit)
             case .success(let comparison):
                 for note in comparison.notes { out += "note       \(note)\n" }
                 if comparison.matches {
@@ -177,7 +180,7 @@ public enum VerifyReportCommand {
             selection = try ReportComparison.windowSelection(of: report)
             checkIDs = try ReportComparison.checksRepeatedIDs(report)
         } catch {
-            return .failure(CommandOutput(standardError: "error: \(error.description)\n", exitCode: ExitCode.invalidContract))
+            return .failure(ToolDiagnostics.output("SLA0801", error.description, exit: .invalidContract, colored: colored))
         }
         var verify = VerifyCommand.Options(contractPath: contract, traces: options.traces)
         verify.checkIDs = checkIDs
@@ -193,7 +196,7 @@ public enum VerifyReportCommand {
             let expected = try XMLReportWriter(windows: selection).write(result)
             return .success(try ReportComparison.compare(report: report, expected: expected))
         } catch {
-            return .failure(CommandOutput(standardError: "error: \(error)\n", exitCode: ExitCode.invalidContract))
+            return .failure(ToolDiagnostics.output("SLA0802", "\(error)", exit: .invalidContract, colored: colored))
         }
     }
 }

@@ -3,27 +3,6 @@ import SLACChecker
 import SLACLegalOps
 import SLACSyntax
 
-/// What a command printed and how it exits; the executable writes these out. Keeping commands as
-/// functions from arguments to output makes their output testable with golden files.
-public struct CommandOutput: Error, Sendable, Equatable {
-    public var standardOutput: String = ""
-    public var standardError: String = ""
-    public var exitCode: Int32 = 0
-    public init(standardOutput: String = "", standardError: String = "", exitCode: Int32 = 0) {
-        self.standardOutput = standardOutput
-        self.standardError = standardError
-        self.exitCode = exitCode
-    }
-}
-
-/// Exit codes (docs/ci.md).
-public enum ExitCode {
-    public static let compliant: Int32 = 0
-    public static let breached: Int32 = 1
-    public static let invalidContract: Int32 = 2
-    public static let unreadableInput: Int32 = 3
-}
-
 /// `slac check FILE...`.
 public enum CheckCommand {
     public enum Format: String, Sendable, CaseIterable { case text, json, sarif }
@@ -48,7 +27,7 @@ public enum CheckCommand {
             }
         }
         let failed = outcomes.contains { $0.diagnostics.containsErrors }
-        var output = CommandOutput(exitCode: failed ? ExitCode.invalidContract : 0)
+        var output = CommandOutput(exitCode: failed ? ExitCode.invalidContract : ExitCode.compliant)
         switch format {
         case .json:
             output.standardOutput = renderJSON(outcomes)
@@ -74,13 +53,9 @@ public enum CheckCommand {
     }
 
     static func renderInputProblem(_ p: InputProblem, colored: Bool) -> String {
-        let d = p.diagnostic
-        let head = colored ? "\u{1B}[1;31merror[\(d.code)]\u{1B}[0m\u{1B}[1m: \(d.message)\u{1B}[0m" : "error[\(d.code)]: \(d.message)"
         var location = p.path
         if let line = p.line, let column = p.column { location += ":\(line):\(column)" }
-        var out = head + "\n  --> \(location)\n"
-        if let help = d.help { out += "   = help: \(help)\n" }
-        return out
+        return DiagnosticRenderer(colored: colored).render(p.diagnostic, location: location)
     }
 
     struct JSONDiagnostic: Encodable {

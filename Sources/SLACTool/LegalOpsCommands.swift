@@ -51,16 +51,17 @@ public enum FmtCommand {
                         output.standardOutput += "formatted \(path)\n"
                         rewritten += 1
                     } catch {
-                        output.standardError += "error[SLA0007]: cannot write `\(path)`\n  --> \(path)\n   = help: check the file's permissions\n"
+                        output.standardError += ToolDiagnostics.render([ToolDiagnostics.error("SLA0007", "cannot write `\(path)`", help: "check the file's permissions")],
+                                                                       location: path, colored: colored)
                         invalid = true
                     }
                 }
             }
         }
         if invalid {
-            output.exitCode = ExitCode.invalidContract
+            output.exit = ExitCode.invalidContract
         } else if check && unformatted > 0 {
-            output.exitCode = 1
+            output.exit = ExitCode.breached
             output.standardOutput += "\(unformatted) of \(paths.count) file\(paths.count == 1 ? "" : "s") not formatted\n"
         } else if check {
             output.standardOutput += "\(paths.count) file\(paths.count == 1 ? "" : "s") already formatted\n"
@@ -87,7 +88,8 @@ public enum ExplainCommand {
             let names = document.contract.clauses.map(\.name)
             let help = Spelling.closest(to: clause, among: names).map { "did you mean `\($0)`?" }
                 ?? "the clauses are " + names.map { "`\($0)`" }.joined(separator: ", ")
-            return CommandOutput(standardError: "error[SLA0008]: no clause `\(clause)` in `\(path)`\n  --> \(path)\n   = help: \(help)\n",
+            return CommandOutput(standardError: ToolDiagnostics.render([ToolDiagnostics.error("SLA0008", "no clause `\(clause)` in `\(path)`", help: help)],
+                                                                     location: path, colored: colored),
                                  exitCode: ExitCode.invalidContract)
         }
         let explanation = ContractExplainer.explain(document, clause: clause)
@@ -111,7 +113,7 @@ public enum DiffCommand {
         }
         let changes = ContractDiff.compare(old, new)
         return CommandOutput(standardOutput: ContractDiff.render(changes, oldPath: oldPath, newPath: newPath),
-                             exitCode: changes.isEmpty ? 0 : 1)
+                             exitCode: changes.isEmpty ? ExitCode.compliant : ExitCode.breached)
     }
 }
 

@@ -1,24 +1,21 @@
 import SLACSyntax
 
 /// Command-line usage errors in the house style of every other slac error: a lowercase message
-/// with user text in backticks, no final period, and a help line (docs/ci.md: they exit 2).
+/// with user text in backticks, no final period, and a help line (docs/ci.md: they exit 2), as
+/// diagnostics `SLA0501` and `SLA0502` (docs/diagnostics.md).
 ///
 /// ArgumentParser words its errors as sentences with quotes ("Unknown option '--contrat'. Did you
 /// mean '--contract'?"); this rewrites them so that a CI log reads the same for every error.
 public enum UsageErrorText {
     /// `slac verfy`: an unknown subcommand, with the closest known one.
-    public static func unknownCommand(_ word: String, among commands: [String]) -> String {
-        var out = "error: unknown command `\(word)`\n"
-        if let suggestion = Spelling.closest(to: word, among: commands) {
-            out += "   = help: did you mean `\(suggestion)`?\n"
-        } else {
-            out += "   = help: the commands are " + commands.map { "`\($0)`" }.joined(separator: ", ") + "; `slac --help` describes them\n"
-        }
-        return out
+    public static func unknownCommand(_ word: String, among commands: [String], colored: Bool = false) -> String {
+        let help = Spelling.closest(to: word, among: commands).map { "did you mean `\($0)`?" }
+            ?? "the commands are " + commands.map { "`\($0)`" }.joined(separator: ", ") + "; `slac --help` describes them"
+        return ToolDiagnostics.render([ToolDiagnostics.error("SLA0501", "unknown command `\(word)`", help: help)], colored: colored)
     }
 
     /// An ArgumentParser validation message (first line used) for `slac COMMAND`.
-    public static func render(_ message: String, command: String?) -> String {
+    public static func render(_ message: String, command: String?, colored: Bool = false) -> String {
         let firstLine = message.split(separator: "\n").first.map(String.init) ?? message
         var text = backticked(firstLine).trimmingTrailing()
         var help: String?
@@ -38,7 +35,7 @@ public enum UsageErrorText {
         while text.hasSuffix(".") { text.removeLast() }
         let invocation = command.map { "slac \($0)" } ?? "slac"
         let usage = "`\(invocation) --help` lists the arguments and options"
-        return "error: \(text)\n   = help: " + (help.map { "\($0) (\(usage))" } ?? usage) + "\n"
+        return ToolDiagnostics.render([ToolDiagnostics.error("SLA0502", text, help: help.map { "\($0) (\(usage))" } ?? usage)], colored: colored)
     }
 
     /// 'x' and "x" quoting becomes `x`.

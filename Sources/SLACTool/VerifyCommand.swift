@@ -9,76 +9,7 @@ import SLACReport
 import SLACSyntax
 import SLACTrace
 import SLACFields
-
-/// Hex SHA-256, used for contract sources and trace files in reports and plans.
-public enum Digest {
-    public static func sha256Hex(_ bytes: UnsafeRawBufferPointer) -> String {
-        hex(SHA256.hash(data: bytes))
-    }
-
-    static func hex(_ digest: some Sequence<UInt8>) -> String {
-        digest.map { String(format: "%02x", $0) }.joined()
-    }
-    public static func sha256Hex(_ bytes: [UInt8]) -> String {
-        bytes.withUnsafeBytes { sha256Hex($0) }
-    }
-}
-
-/// SHA-256 fed block by block by the evaluator.
-final class SHA256Digester: TraceDigester, @unchecked Sendable {
-    private var hasher = SHA256()
-    func update(_ bytes: UnsafeRawBufferPointer) { hasher.update(bufferPointer: bytes) }
-    func finalize() -> String { Digest.hex(hasher.finalize()) }
-}
-
-/// Loads a contract and runs it through parse → check → compile, or returns the rendered errors.
-public enum PlanBuilding {
-    public static func plan(contractPath: String, colored: Bool) -> Result<MonitorPlan, CommandOutput> {
-        switch ContractLoading.load(path: contractPath) {
-        case .failure(let problem):
-            return .failure(CommandOutput(standardError: CheckCommand.renderInputProblem(problem, colored: colored), exitCode: ExitCode.invalidContract))
-        case .success(let source):
-            let result = Checker.check(source)
-            guard let contract = result.contract else {
-                return .failure(CommandOutput(standardError: DiagnosticRenderer(colored: colored).render(result.diagnostics, in: source),
-                                              exitCode: ExitCode.invalidContract))
-            }
-            let sha = Digest.sha256Hex(Array(source.text.utf8))
-            return .success(MonitorCompiler.compile(contract, sourceSHA256: sha, toolVersion: SlacVersion.current))
-        }
-    }
-
-    public static func loadPlan(path: String) -> Result<MonitorPlan, CommandOutput> {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            return .failure(CommandOutput(standardError: "error: cannot read monitor plan `\(path)`\n", exitCode: ExitCode.invalidContract))
-        }
-        do {
-            return .success(try MonitorPlan.decode(data))
-        } catch let e as PlanError {
-            return .failure(CommandOutput(standardError: "error: `\(path)`: \(e.description)\n", exitCode: ExitCode.invalidContract))
-        } catch {
-            return .failure(CommandOutput(standardError: "error: `\(path)` is not a valid monitor plan: \(error)\n", exitCode: ExitCode.invalidContract))
-        }
-    }
-}
-
-/// `slac compile FILE [-o PLAN]`.
-public enum CompileCommand {
-    public static func run(contractPath: String, output: String?, colored: Bool) -> CommandOutput {
-        switch PlanBuilding.plan(contractPath: contractPath, colored: colored) {
-        case .failure(let out): return out
-        case .success(let plan):
-            guard let data = try? plan.encoded() else { return CommandOutput(standardError: "error: cannot encode the plan\n", exitCode: 2) }
-            if let output {
-                guard FileManager.default.createFile(atPath: output, contents: data + Data("\n".utf8)) else {
-                    return CommandOutput(standardError: "error: cannot write `\(output)`\n", exitCode: 2)
-                }
-                return CommandOutput()
-            }
-            return CommandOutput(standardOutput: String(decoding: data, as: UTF8.self) + "\n")
-        }
-    }
-}
+import SLACEngines
 
 /// `slac verify`: evaluate traces against a contract (or a compiled plan) and write reports.
 public enum VerifyCommand {
@@ -116,6 +47,14 @@ public enum VerifyCommand {
         public var quiet = false
         /// Draw a progress bar on standard error (the CLI sets this only on a terminal).
         public var showProgress = false
+        /// `--engine duckdb|spark`: run the accumulating half as SQL in that engine (docs/engines.md).
+        public var engine: SQLDialect?
+        /// `--aggregates DIR`: judge the output of the generated SQL that an engine already wrote.
+        public var aggregatesPath: String?
+        /// `--spark-master URL` for `--engine spark` (default: the engine's own).
+        public var sparkMaster: String?
+        /// `--input-format jsonl|csv|parquet` for `--engine` (default: from the file names).
+        public var inputFormat: SQLInputFormat?
         public init(contractPath: String? = nil, planPath: String? = nil, traces: [String]) {
             self.contractPath = contractPath
             self.planPath = planPath
@@ -124,34 +63,53 @@ public enum VerifyCommand {
     }
 
     public static func run(_ options: Options, colored: Bool) -> CommandOutput {
-        let output = run(options, colored: colored, capture: nil)
-        guard output.exitCode == ExitCode.invalidContract || output.exitCode == ExitCode.unreadableInput else { return output }
-        return withoutStaleOutputs(output, options: options)
+        let output = judgeAndWrite(options, colored: colored)
+        guard output.exit == .invalidContract || output.exit == .inputError else { return output }
+        return withoutStaleOutputs(output, options: options, colored: colored)
     }
 
     /// When nothing was judged (exit 2 or 3), no report or page may be left at the requested paths
     /// looking current, and the JUnit file holds the error: a broken pipeline never turns green.
-    private static func withoutStaleOutputs(_ output: CommandOutput, options: Options) -> CommandOutput {
+    private static func withoutStaleOutputs(_ output: CommandOutput, options: Options, colored: Bool) -> CommandOutput {
         var output = output
         for path in [options.reportPath, options.htmlPath].compactMap({ $0 }) where FileManager.default.fileExists(atPath: path) {
             do { try FileManager.default.removeItem(atPath: path) } catch {
-                output.standardError += "error: cannot remove the earlier report `\(path)`: \(error.localizedDescription)\n"
+                output.standardError += ToolDiagnostics.render([ToolDiagnostics.error("SLA0901", "cannot remove the earlier report `\(path)`: \(error.localizedDescription)")],
+                                                               colored: colored)
             }
         }
         if let junit = options.junitPath {
-            let lines = output.standardError.split(separator: "\n").map(String.init)
+            let lines = withoutColor(output.standardError).split(separator: "\n").map(String.init)
             let first = lines.first { $0.hasPrefix("error") } ?? lines.first ?? "slac verify could not judge its input"
-            let message = first.hasPrefix("error: ") ? String(first.dropFirst(7)) : first
-            let kind = output.exitCode == ExitCode.unreadableInput ? "input error" : "invalid contract, plan or usage"
+            // `error[SLA0601]: message` or `error: message` → `message`.
+            let message = first.hasPrefix("error") ? (first.range(of: ": ").map { String(first[$0.upperBound...]) } ?? first) : first
+            let kind = output.exit == .inputError ? "input error" : "invalid contract, plan or usage"
             let suite = options.contractPath ?? options.planPath ?? "slac"
             do {
                 let document = try JUnitWriter().writeError(suite: suite, message: "\(kind): \(message)", details: output.standardError)
                 try Data(document).write(to: URL(fileURLWithPath: junit))
             } catch {
-                output.standardError += "error: cannot write the JUnit file `\(junit)`: \(error)\n"
+                output.standardError += ToolDiagnostics.render([ToolDiagnostics.error("SLA0901", "cannot write the JUnit file `\(junit)`: \(error)")],
+                                                               colored: colored)
             }
         }
         return output
+    }
+
+    /// `text` without ANSI colour sequences (`ESC [ … m`), for the JUnit file.
+    private static func withoutColor(_ text: String) -> String {
+        var out = ""
+        var escape = false
+        for scalar in text.unicodeScalars {
+            if escape {
+                if scalar == "m" { escape = false }
+            } else if scalar == "\u{1B}" {
+                escape = true
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 
     /// Now, in nanoseconds since the epoch, to the millisecond (what `--timestamp` records).
@@ -170,12 +128,12 @@ public enum VerifyCommand {
     }
 
     /// Why a run with no accepted record in some trace judged nothing (exit 3 unless `--allow-empty`).
-    static func emptyTraceProblems(_ result: EvaluationResult, termStart: Int64, termEnd: Int64) -> [String] {
-        var problems: [String] = []
+    static func emptyTraceProblems(_ result: EvaluationResult, termStart: Int64, termEnd: Int64) -> [Diagnostic] {
+        var problems: [Diagnostic] = []
         for trace in result.traces where trace.accepted == 0 {
             if trace.read == 0 {
-                problems.append("error: trace `\(trace.path)` holds no records (an empty file, or a header without rows)\n"
-                    + "   = help: pass `--allow-empty` if an empty trace is expected\n")
+                problems.append(ToolDiagnostics.error("SLA0603", "trace `\(trace.path)` holds no records (an empty file, or a header without rows)",
+                                                      help: "pass `--allow-empty` if an empty trace is expected"))
                 continue
             }
             var parts: [String] = []
@@ -201,89 +159,136 @@ public enum VerifyCommand {
             let help = trace.rejected == trace.read
                 ? "check that this is a trace and its format (`slac formats`; `--format` forces one): `ts` is RFC 3339 or epoch milliseconds"
                 : "pass the traces of the contract's term, or `--allow-empty` if that is expected"
-            problems.append("error: no record of trace `\(trace.path)` was accepted: of \(trace.read) read, " + parts.joined(separator: ", ") + "\n"
-                + "   = help: \(help)\n")
+            problems.append(ToolDiagnostics.error("SLA0604", "no record of trace `\(trace.path)` was accepted: of \(trace.read) read, "
+                                                  + parts.joined(separator: ", "), help: help))
         }
         return problems
     }
 
-    /// The evaluation path of `run` without writing anything: parse, check and compile the
-    /// contract (or load the plan), read the traces, evaluate. `slac verify-report --recompute`
-    /// uses it so a reproduction goes through exactly the code that made the report.
-    public static func evaluate(_ options: Options, colored: Bool) -> Result<EvaluationResult, CommandOutput> {
-        var captured: EvaluationResult?
-        let output = run(options, colored: colored) { captured = $0 }
-        return captured.map { .success($0) } ?? .failure(output)
-    }
-
-    private static func run(_ options: Options, colored: Bool, capture: ((EvaluationResult) -> Void)?) -> CommandOutput {
-        // A bad key is a usage error, found before any trace is read.
-        var signingKey: ReportSigningKey?
-        if capture == nil, let path = options.signKeyPath {
-            do { signingKey = try ReportSigningKey.load(path: path) } catch {
-                return CommandOutput(standardError: "error: \(error.description)\n", exitCode: ExitCode.invalidContract)
-            }
-        }
+    /// The evaluation at the core of `run`, writing nothing: parse, check and compile the contract
+    /// (or load the plan), read the traces, evaluate. `run` judges and writes what this returns;
+    /// `slac verify-report --recompute` uses it so a reproduction goes through exactly the code
+    /// that made the report.
+    /// `notices` collects the evaluator's lines for standard error (a trace out of time order).
+    public static func evaluate(_ options: Options, colored: Bool, notices: NoticeList? = nil) -> Result<EvaluationResult, CommandOutput> {
         if let signer = options.signer {
             if options.signKeyPath == nil {
-                return CommandOutput(standardError: "error: `--signer` names the holder of the signing key, but no `--sign-key` is given\n"
-                    + "   = help: pass `--sign-key KEY` with the key of \(signer), or leave out `--signer`\n", exitCode: ExitCode.invalidContract)
+                return .failure(ToolDiagnostics.output("SLA0503", "`--signer` names the holder of the signing key, but no `--sign-key` is given",
+                                                       help: "pass `--sign-key KEY` with the key of \(signer), or leave out `--signer`",
+                                                       exit: .invalidContract, colored: colored))
             }
             if signer.trimmingCharacters(in: .whitespaces).isEmpty || signer.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
-                return CommandOutput(standardError: "error: `--signer` needs a name without control characters, e.g. `--signer \"Jane Doe, Example Audit LLP\"`\n",
-                                     exitCode: ExitCode.invalidContract)
+                return .failure(ToolDiagnostics.output("SLA0504", "`--signer` needs a name without control characters, e.g. `--signer \"Jane Doe, Example Audit LLP\"`",
+                                                       exit: .invalidContract, colored: colored))
             }
         }
         let planResult: Result<MonitorPlan, CommandOutput>
         switch (options.contractPath, options.planPath) {
         case (let c?, nil): planResult = PlanBuilding.plan(contractPath: c, colored: colored)
-        case (nil, let p?): planResult = PlanBuilding.loadPlan(path: p)
+        case (nil, let p?): planResult = PlanBuilding.loadPlan(path: p, colored: colored)
         default:
-            return CommandOutput(standardError: "error: give exactly one of `--contract FILE` and `--plan PLAN`\n", exitCode: ExitCode.invalidContract)
+            return .failure(ToolDiagnostics.output("SLA0505", "give exactly one of `--contract FILE` and `--plan PLAN`", exit: .invalidContract, colored: colored))
         }
         let plan: MonitorPlan
         switch planResult {
-        case .failure(let out): return out
+        case .failure(let out): return .failure(out)
         case .success(let p): plan = p
         }
+        // Beyond one machine: an engine accumulates, the judging half is the same (docs/engines.md).
+        if options.engine != nil || options.aggregatesPath != nil {
+            return EngineVerification.evaluate(plan: plan, options: options, colored: colored)
+        }
         if options.traces.isEmpty {
-            return CommandOutput(standardError: "error: no trace files given\n   = help: pass one or more trace files, or `-` for standard input\n", exitCode: ExitCode.invalidContract)
+            return .failure(ToolDiagnostics.output("SLA0506", "no trace files given", help: "pass one or more trace files, or `-` for standard input",
+                                                   exit: .invalidContract, colored: colored))
         }
         var formatOverride: TraceFormat?
         if let f = options.format {
             guard let parsed = TraceFormat(rawValue: f) else {
                 let known = TraceFormat.allCases.map { "`\($0.rawValue)`" }.joined(separator: ", ")
-                return CommandOutput(standardError: "error: unknown trace format `\(f)`\n   = help: formats are \(known)\n", exitCode: ExitCode.invalidContract)
+                return .failure(ToolDiagnostics.output("SLA0507", "unknown trace format `\(f)`", help: "formats are \(known)", exit: .invalidContract, colored: colored))
             }
             formatOverride = parsed
         }
         var epoch: Int64?
         if let e = options.epoch {
             guard let instant = AdapterOptions.parseInstant(e) else {
-                return CommandOutput(standardError: "error: `--epoch` is not an instant: `\(e)`\n   = help: write an RFC 3339 instant with an offset, e.g. `2024-05-01T00:00:00Z`, or a date (midnight UTC)\n",
-                                     exitCode: ExitCode.invalidContract)
+                return .failure(ToolDiagnostics.output("SLA0508", "`--epoch` is not an instant: `\(e)`",
+                                                       help: "write an RFC 3339 instant with an offset, e.g. `2024-05-01T00:00:00Z`, or a date (midnight UTC)",
+                                                       exit: .invalidContract, colored: colored))
             }
             epoch = instant
         }
 
         var evaluator: Evaluator
         do { evaluator = try Evaluator(plan: plan) } catch {
-            return CommandOutput(standardError: "error: \(error)\n", exitCode: ExitCode.invalidContract)
+            return .failure(ToolDiagnostics.output("SLA0702", "\(error)", exit: .invalidContract, colored: colored))
         }
         evaluator.checkRepeatedIDs = options.checkIDs
         if let text = options.lateness {
             guard let bound = parseLateness(text) else {
-                return CommandOutput(standardError: "error: `--lateness` is not a duration: `\(text)`\n   = help: write a duration such as `30s`, `5min` or `2h`, or `none` to keep every window open\n",
-                                     exitCode: ExitCode.invalidContract)
+                return .failure(ToolDiagnostics.output("SLA0512", "`--lateness` is not a duration: `\(text)`",
+                                                       help: "write a duration such as `30s`, `5min` or `2h`, or `none` to keep every window open",
+                                                       exit: .invalidContract, colored: colored))
             }
             evaluator.lateness = bound
         }
-        let notices = NoticeList()
-        evaluator.notice = { notices.append($0) }
+        if let notices { evaluator.notice = { notices.append($0) } }
+        let opened: OpenedTraces
+        switch openTraces(options.traces, formatOverride: formatOverride, evaluator: evaluator, colored: colored) {
+        case .failure(let out): return .failure(out)
+        case .success(let o): opened = o
+        }
+        let sources = opened.sources
+        // Missing information is an input error before evaluation, never a silently empty result.
+        let problems = FormatRequirements.problems(plan: plan, sources: sources.map { ($0.displayPath, $0.format) }, epochGiven: epoch != nil)
+        if !problems.isEmpty {
+            return .failure(CommandOutput(standardError: ToolDiagnostics.render(problems, colored: colored), exitCode: ExitCode.inputError))
+        }
+        // Records of formats without timestamps are placed at the term start (the check above
+        // admits them only when every clause has one window over the whole term).
+        let adapterOptions = AdapterOptions(epoch: epoch, undatedTimestamp: plan.contract.termStart)
+        var result: EvaluationResult
+        // Streamed traces have no known size: the bar then shows bytes and records without a percentage.
+        let bar = options.showProgress ? ProgressBar(totalBytes: sources.contains { $0.input == nil } ? nil
+                                                        : sources.reduce(0) { $0 + ($1.input?.bytes.count ?? 0) }) : nil
+        do {
+            var progress: (@Sendable (Int, Int) -> Void)?
+            if let bar { progress = { bytes, records in bar.advance(bytes: bytes, records: records) } }
+            let withOptions = sources.map { source -> TraceSource in
+                var source = source
+                source.adapterOptions = adapterOptions
+                return source
+            }
+            result = try evaluator.evaluate(withOptions, jobs: max(1, options.jobs), progress: progress)
+            bar?.finish()
+        } catch {
+            return .failure(ToolDiagnostics.output("SLA0608", "\(error)", exit: .inputError, colored: colored))
+        }
+
+        for stored in opened.storedDigests where stored.stream.isCompressed && stored.trace < result.traces.count {
+            result.traces[stored.trace].fileSHA256 = stored.digester.finalize()
+        }
+
+        // The same content twice pools its records twice (a copy flipped a verdict): a usage error.
+        if let duplicate = duplicateTraces(result) {
+            return .failure(ToolDiagnostics.output("SLA0509", "the same trace twice: `\(duplicate.0)` and `\(duplicate.1)` have the same content (sha256 \(duplicate.2.prefix(16))…)",
+                                                   help: "pass each trace once; a compressed copy of a trace has the same content digest as the trace",
+                                                   exit: .invalidContract, colored: colored))
+        }
+        return .success(result)
+    }
+
+    /// A trace read as a stream: the digest of its stored bytes, kept when it was compressed.
+    private typealias StoredDigest = (trace: Int, stream: TraceStream, digester: SHA256Digester)
+    private typealias OpenedTraces = (sources: [TraceSource], storedDigests: [StoredDigest])
+
+    /// The traces as sources for the evaluator, each in its detected (or forced) format.
+    private static func openTraces(_ paths: [String], formatOverride: TraceFormat?, evaluator: Evaluator,
+                                   colored: Bool) -> Result<OpenedTraces, CommandOutput> {
         var sources: [TraceSource] = []
-        // Per trace read as a stream: the digest of its stored bytes, kept when it was compressed.
-        var storedDigests: [(trace: Int, stream: TraceStream, digester: SHA256Digester)] = []
-        for path in options.traces {
+        var storedDigests: [StoredDigest] = []
+        for path in paths {
             do throws(TraceInputError) {
                 let displayPath = path == "-" ? "<stdin>" : path
                 // Gzip files, standard input and pipes are read as streams (memory flat in the
@@ -306,8 +311,7 @@ public enum VerifyCommand {
                 let head = start ?? input?.bytes ?? UnsafeRawBufferPointer(start: nil, count: 0)
                 let format = formatOverride ?? TraceFormatDetection.detect(bytes: head, path: path, maximumLine: evaluator.maximumLine)
                 if formatOverride == nil, format == .jsonl || format == .csv, let summary = TraceFormatDetection.summaryKind(bytes: head) {
-                    return CommandOutput(standardError: "error: trace `\(path)` is \(summary.what)\n   = help: \(summary.help)\n",
-                                         exitCode: ExitCode.unreadableInput)
+                    return .failure(ToolDiagnostics.output("SLA0602", "trace `\(path)` is \(summary.what)", help: summary.help, exit: .inputError, colored: colored))
                 }
                 if let stream, !format.isAdapter {
                     var source = TraceSource(stream: stream, format: format, displayPath: displayPath, digester: contentDigester)
@@ -332,64 +336,43 @@ public enum VerifyCommand {
                     }
                 }
             } catch {
-                return CommandOutput(standardError: "error: cannot read trace `\(path)`: \(error.message)\n", exitCode: ExitCode.unreadableInput)
+                return .failure(ToolDiagnostics.output("SLA0601", "cannot read trace `\(path)`: \(error.message)", exit: .inputError, colored: colored))
             }
         }
-        // Missing information is an input error before evaluation, never a silently empty result.
-        let problems = FormatRequirements.problems(plan: plan, sources: sources.map { ($0.displayPath, $0.format) }, epochGiven: epoch != nil)
-        if !problems.isEmpty {
-            return CommandOutput(standardError: problems.joined(), exitCode: ExitCode.unreadableInput)
-        }
-        // Records of formats without timestamps are placed at the term start (the check above
-        // admits them only when every clause has one window over the whole term).
-        let adapterOptions = AdapterOptions(epoch: epoch, undatedTimestamp: plan.contract.termStart)
-        var result: EvaluationResult
-        // Streamed traces have no known size: the bar then shows bytes and records without a percentage.
-        let bar = options.showProgress ? ProgressBar(totalBytes: sources.contains { $0.input == nil } ? nil
-                                                        : sources.reduce(0) { $0 + ($1.input?.bytes.count ?? 0) }) : nil
-        do {
-            var progress: (@Sendable (Int, Int) -> Void)?
-            if let bar { progress = { bytes, records in bar.advance(bytes: bytes, records: records) } }
-            let withOptions = sources.map { source -> TraceSource in
-                var source = source
-                source.adapterOptions = adapterOptions
-                return source
+        return .success((sources, storedDigests))
+    }
+
+    /// `run` before stale outputs are removed: the evaluation, the verdict and the reports.
+    private static func judgeAndWrite(_ options: Options, colored: Bool) -> CommandOutput {
+        // A bad key is a usage error, found before any trace is read.
+        var signingKey: ReportSigningKey?
+        if let path = options.signKeyPath {
+            do { signingKey = try ReportSigningKey.load(path: path) } catch {
+                return ToolDiagnostics.output("SLA0803", error.description, exit: .invalidContract, colored: colored)
             }
-            result = try evaluator.evaluate(withOptions, jobs: max(1, options.jobs), progress: progress)
-            bar?.finish()
-        } catch {
-            return CommandOutput(standardError: notices.text + "error: \(error)\n", exitCode: ExitCode.unreadableInput)
         }
-        var output = CommandOutput(standardError: notices.text)
-
-        for stored in storedDigests where stored.stream.isCompressed && stored.trace < result.traces.count {
-            result.traces[stored.trace].fileSHA256 = stored.digester.finalize()
-        }
-
-        // The same content twice pools its records twice (a copy flipped a verdict): a usage error.
-        if let duplicate = duplicateTraces(result) {
-            return CommandOutput(standardError: "error: the same trace twice: `\(duplicate.0)` and `\(duplicate.1)` have the same content (sha256 \(duplicate.2.prefix(16))…)\n"
-                + "   = help: pass each trace once; a compressed copy of a trace has the same content digest as the trace\n",
-                                 exitCode: ExitCode.invalidContract)
-        }
-
-        if let capture {
-            capture(result)
+        let result: EvaluationResult
+        let notices = NoticeList()
+        switch evaluate(options, colored: colored, notices: notices) {
+        case .failure(var output):
+            output.standardError = notices.text + output.standardError
             return output
+        case .success(let r): result = r
         }
 
         // Nothing judged is never green: a trace with no accepted record is an input error.
-        var inputProblems = options.allowEmpty ? [] : emptyTraceProblems(result, termStart: plan.contract.termStart, termEnd: plan.contract.termEnd)
+        var inputProblems = options.allowEmpty ? [] : emptyTraceProblems(result, termStart: result.contract.termStart, termEnd: result.contract.termEnd)
         if options.strict && result.rejectedTotal > 0 {
-            var text = "error: \(result.rejectedTotal) record\(result.rejectedTotal == 1 ? " was" : "s were") rejected and `--strict` is set\n"
-            for r in result.rejected.prefix(10) { text += "  \(r.path):\(r.line): \(r.reason)\n" }
-            inputProblems.append(text)
+            let first = result.rejected.prefix(10).map { "\($0.path):\($0.line): \($0.reason)" }
+            inputProblems.append(ToolDiagnostics.error("SLA0605", "\(result.rejectedTotal) record\(result.rejectedTotal == 1 ? " was" : "s were") rejected and `--strict` is set",
+                                                       notes: first))
         }
         if !inputProblems.isEmpty {
             return CommandOutput(standardOutput: options.quiet ? "" : Summary.render(result, verdict: "input error"),
-                                 standardError: output.standardError + inputProblems.joined(), exitCode: ExitCode.unreadableInput)
+                                 standardError: notices.text + ToolDiagnostics.render(inputProblems, colored: colored), exitCode: ExitCode.inputError)
         }
 
+        var output = CommandOutput(standardError: notices.text)
         do {
             // The report carries its digest (and signature); the HTML page is rendered from the
             // sealed bytes, exactly as `slac render` would render the file.
@@ -411,17 +394,19 @@ public enum VerifyCommand {
             }
         } catch {
             // An unwritable output is an input/output error (3), not an invalid contract.
-            return CommandOutput(standardError: output.standardError + "error: cannot write the report: \(error)\n", exitCode: ExitCode.unreadableInput)
+            var failed = ToolDiagnostics.output("SLA0901", "cannot write the report: \(error)", exit: .inputError, colored: colored)
+            failed.standardError = notices.text + failed.standardError
+            return failed
         }
         if !options.quiet { output.standardOutput = Summary.render(result) }
-        output.exitCode = result.verdict == .breached ? ExitCode.breached : ExitCode.compliant
+        output.exit = result.verdict == .breached ? ExitCode.breached : ExitCode.compliant
         return output
     }
 }
 
 extension VerifyCommand {
     /// `--lateness`: `none`, or a whole number with a unit (`ms`, `s`, `min` or `m`, `h`), or a
-    /// number of seconds; in nanoseconds (nil for `none` is `.some(nil)`; nil when unreadable).
+    /// number of seconds; in nanoseconds (`none` is `.some(nil)`; nil when unreadable).
     static func parseLateness(_ text: String) -> Int64?? {
         let t = text.trimmingCharacters(in: .whitespaces).lowercased()
         if t == "none" { return .some(nil) }
@@ -441,9 +426,10 @@ extension VerifyCommand {
 }
 
 /// Lines for standard error collected from evaluation (its worker threads).
-final class NoticeList: @unchecked Sendable {
+public final class NoticeList: @unchecked Sendable {
     private var lines: [String] = []
     private let lock = NSLock()
+    public init() {}
     func append(_ line: String) {
         lock.lock()
         lines.append(line)
@@ -453,160 +439,5 @@ final class NoticeList: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return lines.joined()
-    }
-}
-
-/// The short text summary `slac verify` prints for people; the XML report is the record.
-enum Summary {
-    /// The summary; `verdict` replaces the contract's verdict when the run judged nothing.
-    static func render(_ r: EvaluationResult, verdict: String? = nil) -> String {
-        var out = "contract \(r.contract.name)\(r.contract.id.map { " (\($0))" } ?? ""): \(verdict ?? r.verdict.rawValue)\n"
-        for t in r.traces {
-            out += "  trace \(t.path) [\(t.format)]: read \(t.read), accepted \(t.accepted), rejected \(t.rejected), outside term \(t.outsideTerm), excluded \(t.excluded)"
-            if let repeated = t.repeatedIDs, repeated > 0 {
-                out += ", repeated ids \(repeated) (" + t.repeatedIDExamples.prefix(3).joined(separator: ", ") + (repeated > 3 ? ", …)" : ")")
-            }
-            out += "\n"
-        }
-        for c in r.clauses {
-            if let valued = c.windowsValued {
-                out += "  clause \(c.ref) \(c.name): \(c.verdict.rawValue) — windows valued \(valued), insufficient \(c.windowsInsufficient)"
-            } else {
-                out += "  clause \(c.ref) \(c.name): \(c.verdict.rawValue) — windows met \(c.windowsMet), breached \(c.windowsBreached), insufficient \(c.windowsInsufficient)"
-            }
-            if !c.credits.isEmpty {
-                out += "; credits " + c.credits.map { "\($0.amountText) \($0.currency)" }.joined(separator: ", ")
-            }
-            out += "\n"
-        }
-        return out
-    }
-}
-
-/// A progress line on standard error for long runs: bytes done, records/s and ETA, redrawn at
-/// most ten times a second. Only used when standard error is a terminal.
-final class ProgressBar: @unchecked Sendable {
-    private let totalBytes: Int?
-    private var bytes = 0
-    private var records = 0
-    private let started = DispatchTime.now().uptimeNanoseconds
-    private var lastDraw: UInt64 = 0
-    private let lock = NSLock()
-
-    init(totalBytes: Int?) { self.totalBytes = totalBytes.map { max(1, $0) } }
-
-    func advance(bytes b: Int, records r: Int) {
-        lock.lock()
-        defer { lock.unlock() }
-        bytes += b
-        records += r
-        let now = DispatchTime.now().uptimeNanoseconds
-        guard now - lastDraw > 100_000_000 else { return }
-        lastDraw = now
-        draw(now: now)
-    }
-
-    private func draw(now: UInt64) {
-        let seconds = max(0.001, Double(now - started) / 1e9)
-        guard let totalBytes else {
-            let line = String(format: "\r%.0f MB  %.0f records/s ", Double(bytes) / 1e6, Double(records) / seconds)
-            FileHandle.standardError.write(Data(line.utf8))
-            return
-        }
-        let fraction = min(1, Double(bytes) / Double(totalBytes))
-        let width = 30
-        let filled = Int(fraction * Double(width))
-        let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-        let rate = Double(records) / seconds
-        let eta = fraction > 0 ? seconds * (1 - fraction) / fraction : 0
-        let line = String(format: "\r[%@] %5.1f%%  %.0f MB  %.0f records/s  ETA %.0f s ", bar, fraction * 100, Double(bytes) / 1e6, rate, eta)
-        FileHandle.standardError.write(Data(line.utf8))
-    }
-
-    func finish() {
-        lock.lock()
-        defer { lock.unlock() }
-        FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
-    }
-}
-
-/// The check for missing information (docs/formats.md): a clause needing a field that a trace's format
-/// does not carry (TTFT in a token-only trace, a time window over records without timestamps)
-/// stops the run with an input error naming the clause, the field and the format.
-enum FormatRequirements {
-    /// The fields a metric reads (as the monitor compiler requests them).
-    static func fields(_ metric: Metric) -> [String] { metric.traceFields.map(\.name) }
-
-    static func fields(_ p: CheckedPredicate) -> [String] {
-        switch p {
-        case .and(let a, let b), .or(let a, let b): fields(a) + fields(b)
-        case .not(let a): fields(a)
-        case .metric(let m, _, _): fields(m)
-        case .text(let f, _, _), .textIn(let f, _, _): [f]
-        }
-    }
-
-    /// The fields of a clause, in the order they appear (scope, groups, aggregate, exclusions).
-    static func fields(_ c: PlanClause) -> [String] {
-        var out: [String] = []
-        if let scope = c.scope { out += fields(scope) }
-        out += c.groupBy
-        switch c.aggregate {
-        case .share(let p): out += fields(p)
-        case .count: break
-        case .percentile(let m, _), .mean(let m), .min(let m), .max(let m), .sum(let m): out += fields(m)
-        }
-        for e in c.exclusions.requests { out += fields(e) }
-        var seen = Set<String>()
-        return out.filter { seen.insert($0).inserted }
-    }
-
-    /// One message per (trace format, clause, missing field), in the house style.
-    static func problems(plan: MonitorPlan, sources: [(path: String, format: TraceFormat)], epochGiven: Bool) -> [String] {
-        var out: [String] = []
-        var checked = Set<String>()
-        for source in sources where source.format.isAdapter {
-            let d = source.format.formatDescription
-            let name = source.format.rawValue
-            if d.needsEpoch && !epochGiven {
-                out.append("error: `\(source.path)` is a `\(name)` trace, whose timestamps are milliseconds since the trace start\n"
-                    + "   = help: pass `--epoch INSTANT` with the instant the trace started, e.g. `--epoch 2024-05-01T00:00:00Z`\n")
-            }
-            guard checked.insert(name).inserted else { continue }
-            var missing: [String] = []
-            if !d.hasTimestamps && !plan.exclusions.maintenance.isEmpty {
-                missing.append("error: the contract's maintenance exclusions need `ts`, which `\(name)` traces do not carry\n")
-            }
-            for e in plan.exclusions.requests {
-                for f in fields(e) where !d.provides(f) {
-                    missing.append("error: the contract's `exclude requests` needs `\(f)`, which `\(name)` traces do not carry\n")
-                }
-            }
-            for c in plan.clauses {
-                if !d.hasTimestamps {
-                    if c.window != .term {
-                        missing.append("error: clause `\(c.ref)` (\(c.name)) needs `ts` for its time windows, which `\(name)` traces do not carry\n"
-                            + "   = help: `\(name)` records have no timestamps; only clauses with `over term` can run on them\n")
-                    } else if !c.exclusions.maintenance.isEmpty {
-                        missing.append("error: clause `\(c.ref)` (\(c.name)) needs `ts` for its maintenance exclusion, which `\(name)` traces do not carry\n")
-                    }
-                }
-                for f in fields(c) where !d.provides(f) {
-                    missing.append("error: clause `\(c.ref)` (\(c.name)) needs `\(f)`, which `\(name)` traces do not carry\n")
-                }
-            }
-            if !missing.isEmpty {
-                out += missing
-                out.append("   = note: `\(source.path)` was read as `\(name)`; `slac formats` lists what each format carries\n")
-            }
-        }
-        return out
-    }
-}
-
-/// `slac formats`: the trace formats and how each maps to the canonical record.
-public enum FormatsCommand {
-    public static func run() -> CommandOutput {
-        CommandOutput(standardOutput: FormatCatalog.render())
     }
 }

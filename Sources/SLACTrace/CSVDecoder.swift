@@ -28,14 +28,9 @@ enum CSVRows {
         while true {
             let nl = memchr(base + i, 0x0A, end - i).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? end
             if !inQuotes && memchr(base + i, Int32(quote), nl - i) == nil { return (nl, inner, hasQuotes) }
-            var k = i
-            while k < nl {
-                if base[k] == quote {
-                    inQuotes.toggle()
-                    hasQuotes = true
-                }
-                k += 1
-            }
+            // The row has a quote by now (this line's, or the one that opened the quotes).
+            hasQuotes = true
+            if QuoteParity.isOdd(base, i, nl) { inQuotes.toggle() }
             if !inQuotes || nl >= end { return (nl, inner, hasQuotes) }
             inner += 1
             i = nl + 1

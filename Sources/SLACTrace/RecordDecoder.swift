@@ -145,27 +145,30 @@ struct RecordDecoder: ~Copyable {
         }
     }
 
+    /// Skips string content eight bytes at a time (SWAR): the index of the first `"`, `\` or byte
+    /// below 0x20 in `start..<end`, or the first of fewer than eight bytes left before `end`, which
+    /// the caller's byte loop finishes. The lowest flagged byte is exact (a borrow can only flag
+    /// bytes above a real match).
+    @inline(__always)
+    func skipPlainBytes(_ start: Int, _ end: Int) -> Int {
+        var i = start
+        while i + 8 <= end {
+            let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let q = w ^ (ones &* 0x22)
+            let b = w ^ (ones &* 0x5C)
+            let hit = (((q &- ones) & ~q) | ((b &- ones) & ~b) | ((w &- ones &* 0x20) & ~w)) & 0x8080_8080_8080_8080
+            if hit != 0 { return i + hit.trailingZeroBitCount >> 3 }
+            i += 8
+        }
+        return i
+    }
+
     /// Finds the closing quote of a JSON string whose content starts at `start`, validating escapes
     /// and rejecting raw control characters; sets `escaped` when a backslash occurs.
     @inline(__always)
     mutating func scanString(_ start: Int, _ end: Int, _ escaped: inout Bool) throws(LineError) -> Int {
-        var i = start
-        // Eight bytes at a time: find the first `"`, `\` or byte < 0x20.
-        while i + 8 <= end {
-            let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-            let ones: UInt64 = 0x0101_0101_0101_0101
-            let highs: UInt64 = 0x8080_8080_8080_8080
-            let q = w ^ (ones &* 0x22)
-            let b = w ^ (ones &* 0x5C)
-            let special = ((q &- ones) & ~q) | ((b &- ones) & ~b) | ((w &- ones &* 0x20) & ~w)
-            let hit = special & highs
-            if hit == 0 {
-                i += 8
-                continue
-            }
-            i += hit.trailingZeroBitCount >> 3
-            break
-        }
+        var i = skipPlainBytes(start, end)
         while i < end {
             let c = base[i]
             if c == quote { return i }
@@ -187,19 +190,7 @@ struct RecordDecoder: ~Copyable {
                     throw LineError(reason: "invalid JSON at column \(i - lineStart): invalid escape `\\\(String(UnicodeScalar(base[i])))`")
                 }
                 // Continue with the fast loop after an escape.
-                while i + 8 <= end {
-                    let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-                    let ones: UInt64 = 0x0101_0101_0101_0101
-                    let q = w ^ (ones &* 0x22)
-                    let b = w ^ (ones &* 0x5C)
-                    let hit = (((q &- ones) & ~q) | ((b &- ones) & ~b) | ((w &- ones &* 0x20) & ~w)) & 0x8080_8080_8080_8080
-                    if hit == 0 {
-                        i += 8
-                        continue
-                    }
-                    i += hit.trailingZeroBitCount >> 3
-                    break
-                }
+                i = skipPlainBytes(i, end)
                 continue
             }
             if c < 0x20 {

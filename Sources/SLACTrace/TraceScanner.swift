@@ -256,11 +256,7 @@ public struct TraceScanner: Sendable {
             if target >= n { break }
             var from = target - 1
             if quoteAware {
-                var q = parityFrom
-                while q < from {
-                    if base[q] == UInt8(ascii: "\"") { inQuotes.toggle() }
-                    q += 1
-                }
+                if QuoteParity.isOdd(base, parityFrom, from) { inQuotes.toggle() }
                 parityFrom = from
             }
             var boundary = -1
@@ -268,11 +264,7 @@ public struct TraceScanner: Sendable {
                 guard let hit = memchr(base + from, 0x0A, n - from) else { break }
                 let nl = UnsafeRawPointer(hit) - raw
                 if quoteAware {
-                    var q = from
-                    while q < nl {
-                        if base[q] == UInt8(ascii: "\"") { inQuotes.toggle() }
-                        q += 1
-                    }
+                    if QuoteParity.isOdd(base, from, nl) { inQuotes.toggle() }
                     parityFrom = nl + 1
                     if inQuotes {
                         from = nl + 1
@@ -438,14 +430,8 @@ public struct TraceScanner: Sendable {
                 do throws(LineError) {
                     decoder.lineStart = pos
                     decoder.resetRecord(&record)
-                    if row.hasQuotes {
-                        var inQuotes = false
-                        var q = pos
-                        while q < contentEnd {
-                            if base[q] == UInt8(ascii: "\"") { inQuotes.toggle() }
-                            q += 1
-                        }
-                        if inQuotes { throw LineError(reason: "unterminated quoted cell") }
+                    if row.hasQuotes && QuoteParity.isOdd(base, pos, contentEnd) {
+                        throw LineError(reason: "unterminated quoted cell")
                     }
                     try decoder.splitRow(pos, contentEnd, hasQuotes: row.hasQuotes, cells, columns)
                     try decoder.decodeCSVCells(cells, columnEntries, columns, &record)

@@ -460,12 +460,7 @@ public final class LineBlockReader: @unchecked Sendable {
         guard k < filled else { return false }
         if format != .csv { return memchr(buffer + k, 0x0A, filled - k) != nil }
         var quoted = false
-        while k < filled {
-            let b = buffer[k]
-            if b == UInt8(ascii: "\"") { quoted.toggle() } else if b == 0x0A && !quoted { return true }
-            k += 1
-        }
-        return false
+        return QuoteParity.firstRowBreak(buffer, k, filled, inQuotes: &quoted) != nil
     }
 
     /// The next block of whole lines, nil at the end. A block may hold no bytes when lines were
@@ -529,10 +524,9 @@ public final class LineBlockReader: @unchecked Sendable {
             return k + 1
         }
         var k = parityScanned
-        while k < filled {
-            let b = buffer[k]
-            if b == UInt8(ascii: "\"") { inQuotes.toggle() } else if b == 0x0A && !inQuotes { lastRowEnd = k + 1 }
-            k += 1
+        while let rowBreak = QuoteParity.firstRowBreak(buffer, k, filled, inQuotes: &inQuotes) {
+            lastRowEnd = rowBreak + 1
+            k = rowBreak + 1
         }
         parityScanned = filled
         return lastRowEnd
@@ -557,20 +551,9 @@ public final class LineBlockReader: @unchecked Sendable {
         while try fill() {
             var end = -1
             if csv {
-                var k = 0
-                while k < filled {
-                    let b = buffer[k]
-                    if b == UInt8(ascii: "\"") {
-                        quoted.toggle()
-                    } else if b == 0x0A {
-                        if !quoted {
-                            end = k
-                            break
-                        }
-                        lines += 1
-                    }
-                    k += 1
-                }
+                if let rowBreak = QuoteParity.firstRowBreak(buffer, 0, filled, inQuotes: &quoted) { end = rowBreak }
+                // Every line feed before the row's end is inside quotes: one more physical line each.
+                for i in 0..<(end >= 0 ? end : filled) where buffer[i] == 0x0A { lines += 1 }
             } else if let hit = memchr(buffer, 0x0A, filled) {
                 end = UnsafeMutableRawPointer(hit) - UnsafeMutableRawPointer(buffer)
             }

@@ -3,6 +3,7 @@ import Foundation
 import SLACLanguageServer
 import SLACReport
 import SLACTool
+import SLACEngines
 
 /// The `slac` command line: argument parsing only; every command lives in `SLACTool`.
 @main
@@ -22,8 +23,8 @@ struct Slac: ParsableCommand {
         let arguments = Array(CommandLine.arguments.dropFirst())
         let names = configuration.subcommands.map { $0._commandName }
         if let first = arguments.first, !first.hasPrefix("-"), first != "help", !names.contains(first) {
-            FileHandle.standardError.write(Data(UsageErrorText.unknownCommand(first, among: names).utf8))
-            Foundation.exit(SLACTool.ExitCode.invalidContract)
+            FileHandle.standardError.write(Data(UsageErrorText.unknownCommand(first, among: names, colored: useColor(2)).utf8))
+            Foundation.exit(SLACTool.ExitCode.invalidContract.rawValue)
         }
         let commandName = arguments.first.flatMap { names.contains($0) ? $0 : nil }
         do {
@@ -33,14 +34,14 @@ struct Slac: ParsableCommand {
             let code = exitCode(for: error)
             if code == .success {
                 print(fullMessage(for: error))
-                Foundation.exit(0)
+                Foundation.exit(SLACTool.ExitCode.compliant.rawValue)
             }
             if code == .validationFailure {
-                FileHandle.standardError.write(Data(UsageErrorText.render(message(for: error), command: commandName).utf8))
-                Foundation.exit(SLACTool.ExitCode.invalidContract)
+                FileHandle.standardError.write(Data(UsageErrorText.render(message(for: error), command: commandName, colored: useColor(2)).utf8))
+                Foundation.exit(SLACTool.ExitCode.invalidContract.rawValue)
             }
             let text = message(for: error)
-            if !text.isEmpty { FileHandle.standardError.write(Data("error: \(text)\n".utf8)) }
+            if !text.isEmpty { FileHandle.standardError.write(Data(UsageErrorText.render(text, command: commandName, colored: useColor(2)).utf8)) }
             Foundation.exit(code.rawValue)
         }
     }
@@ -74,18 +75,44 @@ struct Check: ParsableCommand {
 }
 
 struct Compile: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Compile a contract into a monitor plan (JSON) that `slac verify --plan` runs.")
+    static let configuration = CommandConfiguration(
+        abstract: "Compile a contract into a monitor plan (JSON) that `slac verify --plan` runs, or into SQL for an engine.",
+        discussion: "With --target sql, the output is one SQL script for DuckDB or Apache Spark that writes the engine output `slac verify --aggregates DIR` judges (docs/engines.md).")
 
-    @Option(name: .shortAndLong, help: "Write the plan here instead of standard output.")
+    @Option(name: .shortAndLong, help: "Write the plan (or script) here instead of standard output.")
     var output: String?
+
+    @Option(help: "plan (a monitor plan, the default) or sql (a script for --dialect).")
+    var target: CompileTarget = .plan
+
+    @Option(help: "With --target sql: duckdb or spark.")
+    var dialect: SQLDialect?
+
+    @Option(help: "With --target sql: the traces the script reads, jsonl, csv or parquet.")
+    var inputFormat: SQLInputFormat = .jsonl
+
+    @Flag(help: "With --target sql: also count accepted records whose `id` repeats (for `slac verify --aggregates DIR --check-ids`).")
+    var checkIds = false
 
     @Argument(help: "The contract file (.sla).")
     var file: String
 
     func run() throws {
-        emit(CompileCommand.run(contractPath: file, output: output, colored: useColor(2)))
+        switch target {
+        case .plan:
+            emit(CompileCommand.run(contractPath: file, output: output, colored: useColor(2)))
+        case .sql:
+            emit(CompileCommand.runSQL(contractPath: file, dialect: dialect, input: inputFormat, checkIDs: checkIds, output: output, colored: useColor(2)))
+        }
     }
 }
+
+enum CompileTarget: String, ExpressibleByArgument, CaseIterable {
+    case plan, sql
+}
+
+extension SQLDialect: ExpressibleByArgument {}
+extension SQLInputFormat: ExpressibleByArgument {}
 
 extension WindowSelection: ExpressibleByArgument {}
 
@@ -145,7 +172,19 @@ struct Verify: ParsableCommand {
     @Flag(help: "Print nothing on standard output.")
     var quiet = false
 
-    @Argument(help: "Trace files (JSON Lines or CSV, optionally .gz); `-` reads standard input.")
+    @Option(help: "Run the accumulating half as SQL in this engine's command-line tool: duckdb or spark (docs/engines.md).")
+    var engine: SQLDialect?
+
+    @Option(help: "Judge the output an engine wrote by running the SQL of `slac compile --target sql` (a directory); no traces are read.")
+    var aggregates: String?
+
+    @Option(help: "With --engine spark: the Spark master URL, e.g. local[2] (default: the engine's own).")
+    var sparkMaster: String?
+
+    @Option(help: "With --engine: jsonl, csv or parquet (default: by the files' names, .parquet or .csv, else jsonl).")
+    var inputFormat: SQLInputFormat?
+
+    @Argument(help: "Trace files (JSON Lines or CSV, optionally .gz); `-` reads standard input. With --engine: files, directories or globs.")
     var traces: [String] = []
 
     func run() throws {
@@ -166,6 +205,10 @@ struct Verify: ParsableCommand {
         options.lateness = lateness
         options.quiet = quiet
         options.showProgress = !quiet && isatty(2) == 1
+        options.engine = engine
+        options.aggregatesPath = aggregates
+        options.sparkMaster = sparkMaster
+        options.inputFormat = inputFormat
         emit(VerifyCommand.run(options, colored: useColor(2)))
     }
 }
@@ -233,7 +276,7 @@ struct Formats: ParsableCommand {
 struct Render: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Render a compliance report as one self-contained HTML page for auditors.",
-        discussion: "The report is untrusted input: parsed without network or entities, checked against the schema. Exit codes: 0 written, 2 malformed report or unwritable output.")
+        discussion: "The report is untrusted input: parsed without network or entities, checked against the schema. Exit codes: 0 written, 2 malformed report, 3 unwritable output.")
 
     @Option(name: .shortAndLong, help: "Write the page here instead of standard output.")
     var output: String?
@@ -288,7 +331,8 @@ struct VerifyReport: ParsableCommand {
 
     func run() throws {
         guard let report = files.first else {
-            emit(CommandOutput(standardError: "error: give the report to check\n", exitCode: 2))
+            emit(CommandOutput(standardError: UsageErrorText.render("Missing expected argument '<report>'", command: "verify-report", colored: useColor(2)),
+                               exitCode: .invalidContract))
         }
         var options = VerifyReportCommand.Options(reportPath: report)
         options.publicKey = publicKey

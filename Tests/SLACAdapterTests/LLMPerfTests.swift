@@ -72,8 +72,8 @@ struct LLMPerfTests {
         let run = try verify(contract: "aiperf", traces: [Self.path("anyscale_7b")])
         #expect(run.output.exitCode == 3)
         #expect(run.report == nil)
-        #expect(run.output.standardError.contains("error: clause `R.1` (ttft_p99) needs `ts` for its time windows, which `llmperf` traces do not carry"))
-        #expect(run.output.standardError.contains("error: clause `R.2` (chunk_gap_p99) needs `itl_ms`, which `llmperf` traces do not carry"))
+        #expect(run.output.standardError.contains("error[SLA0606]: clause `R.1` (ttft_p99) needs `ts` for its time windows, which `llmperf` traces do not carry"))
+        #expect(run.output.standardError.contains("error[SLA0606]: clause `R.2` (chunk_gap_p99) needs `itl_ms`, which `llmperf` traces do not carry"))
     }
 
     @Test func withoutAnAssignedTimestampRecordsAreRejected() throws {

@@ -120,8 +120,8 @@ struct AzureTests {
         let run = try verify(contract: "lmbench", traces: [Self.code])
         #expect(run.output.exitCode == 3 && run.report == nil)
         let err = run.output.standardError
-        #expect(err.contains("error: clause `S.1` (ttft_p99) needs `ttft_ms`, which `azure` traces do not carry"))
-        #expect(err.contains("error: clause `S.2` (decode_rate) needs `e2e_ms`, which `azure` traces do not carry"))
+        #expect(err.contains("error[SLA0606]: clause `S.1` (ttft_p99) needs `ttft_ms`, which `azure` traces do not carry"))
+        #expect(err.contains("error[SLA0606]: clause `S.2` (decode_rate) needs `e2e_ms`, which `azure` traces do not carry"))
         #expect(err.contains("was read as `azure`"))
     }
 }

@@ -1,45 +1,19 @@
 import Foundation
 @testable import SLACAudit
 import SLACReport
+import SLACSchemas
 import SLACTool
 import SLACTestSupport
 import Testing
 
 @Suite("HTML rendering")
 struct HTMLRenderingTests {
-    let stylesheetSource = packageRoot.appendingPathComponent("Sources/SLACAudit/report.xsl")
-    let stylesheetCopy = packageRoot.appendingPathComponent("Schemas/slac-report-html.xsl")
-    let embedding = packageRoot.appendingPathComponent("Sources/SLACAudit/ReportStylesheet.swift")
+    let stylesheetFile = packageRoot.appendingPathComponent("Schemas/slac-report-html.xsl")
     let golden = packageRoot.appendingPathComponent("Tests/SLACAuditTests/Golden/sample.html")
 
-    /// The Swift source that embeds the stylesheet; regenerated under SLAC_RECORD=1.
-    static func embeddingSource(_ xsl: String) -> String {
-        """
-        // Generated from Sources/SLACAudit/report.xsl; do not edit. After changing the stylesheet run
-        // `SLAC_RECORD=1 swift test --filter SLACAuditTests`, which rewrites this file and
-        // Schemas/slac-report-html.xsl; the tests check that the three stay identical byte for byte.
-
-        /// The HTML stylesheet, embedded so that the CLI needs no resource bundle.
-        enum ReportStylesheet {
-            static let xsl = #\"\"\"
-        \(xsl)
-        \"\"\"#
-        }
-
-        """
-    }
-
-    @Test("the embedded stylesheet and Schemas/slac-report-html.xsl equal Sources/SLACAudit/report.xsl")
-    func embeddedStylesheetIsCurrent() throws {
-        let source = try String(contentsOf: stylesheetSource, encoding: .utf8)
-        if recording {
-            try Data(Self.embeddingSource(source).utf8).write(to: embedding)
-            try Data(source.utf8).write(to: stylesheetCopy)
-            return
-        }
-        #expect(ReportStylesheet.xsl == source, "ReportStylesheet.swift is stale: run SLAC_RECORD=1 swift test --filter SLACAuditTests")
-        #expect(try String(contentsOf: stylesheetCopy, encoding: .utf8) == source,
-                "Schemas/slac-report-html.xsl is stale: run SLAC_RECORD=1 swift test --filter SLACAuditTests")
+    @Test("the embedded stylesheet is Schemas/slac-report-html.xsl (SwiftPM embeds it at build time)")
+    func embeddedStylesheetIsTheFile() throws {
+        #expect(BundledFiles.reportStylesheet == Array(try Data(contentsOf: stylesheetFile)))
     }
 
     @Test("golden page of the sample report (--windows all)")
@@ -134,18 +108,22 @@ struct HTMLRenderingTests {
         #expect(messages.first?.contains("verdict") == true)
     }
 
-    @Test("the requirement's bound is read back for the chart")
-    func requirementBound() {
-        let ttft = RequirementBound.parse("p99(ttft) <= 800 ms")
+    @Test("the chart's bound is read from the definition's attributes, never from the written requirement")
+    func chartBound() throws {
+        func bound(_ attributes: String) throws -> ChartBound? {
+            let document = try SafeXML.parse(Array("<definition aggregate=\"p99(ttft)\" \(attributes)/>".utf8))
+            return ChartBound(definition: try #require(document.root))
+        }
+        let ttft = try bound(#"comparison="&lt;=" bound="800" unit="ms" worse="higher""#)
         #expect(ttft?.value == 800 && ttft?.unit == "ms" && ttft?.direction == .upper && ttft?.aggregate == "p99(ttft)")
-        let share = RequirementBound.parse("share(decode_tps >= 30 tokens/s) >= 90%")
-        #expect(share?.value == 0.9 && share?.unit == "ratio" && share?.direction == .lower)
-        #expect(RequirementBound.parse("sum(total_tokens) <= 50M tokens")?.value == 50_000_000)
-        #expect(RequirementBound.parse("percentile(ttft, 95) <= 1.5 s")?.value == 1500)
-        #expect(RequirementBound.parse("p50(decode_tps) >= 2.4k tokens/min")?.value == 40)
-        #expect(RequirementBound.parse("share(status = \"a >= b\") >= 99.9%")?.value == 0.999)
-        #expect(RequirementBound.parse("count <= many") == nil)
-        #expect(RequirementBound.parse("") == nil)
+        let share = try bound(#"comparison="&gt;=" bound="0.9" unit="ratio" worse="lower""#)
+        #expect(share?.value == 0.9 && share?.exact == "0.9" && share?.direction == .lower)
+        // Equality breaches on both sides; a report without `worse` states the side by its comparison.
+        #expect(try bound(#"comparison="=" bound="5" unit="requests""#)?.direction == ChartBound.Direction.none)
+        #expect(try bound(#"comparison="&lt;" bound="5" unit="requests""#)?.direction == .upper)
+        #expect(try bound(#"comparison="&gt;=" bound="1/3" unit="tokens/s" worse="lower""#)?.value == 1.0 / 3)
+        #expect(try bound(#"comparison="&gt;=" bound="0" unit="ms" valued="true""#) == nil)
+        #expect(try bound(#"comparison="&lt;=" bound="many" unit="ms""#) == nil)
     }
 
     @Test("exact percentages from decimal fractions")

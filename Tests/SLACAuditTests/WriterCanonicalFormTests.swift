@@ -52,7 +52,8 @@ struct WriterCanonicalFormTests {
                              evidence: (0..<Int(rng.next() % 3)).map { _ in EvidenceRecord(id: t(), value: t()) })
             }
             clauses.append(ClauseResult(
-                ref: "\(c)" + t(), name: t(), text: t(), requirement: t(), verdict: .breached,
+                ref: "\(c)" + t(), name: t(), text: t(), requirement: t(),
+                bound: RequirementBound(comparison: t(), value: t(), unit: t(), worse: .higher), verdict: .breached,
                 windowsMet: 1, windowsBreached: 2, windowsInsufficient: 3,
                 periods: [PeriodResult(start: start, end: start + 1, key: key(), met: 1, breached: 2, attainment: Rational(1, 3),
                                        attainmentText: rng.next() % 2 == 0 ? nil : t(), objectiveText: t(), verdict: .breached)],

@@ -48,6 +48,6 @@ import Testing
         #expect(ttft.requirementText == "p99(ttft) <= 800 ms")
         #expect(contract.clauses[3].groupBy.isEmpty)
         #expect(contract.clauses[3].objective.period == .term)
-        #expect(contract.clauses[3].objective.fraction == .one)
+        #expect(contract.clauses[3].objective.bound == .one)
     }
 }

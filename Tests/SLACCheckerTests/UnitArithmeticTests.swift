@@ -63,7 +63,7 @@ import Testing
             credit 25% of fee when attainment < 99%
             """, header: "fee 100.00 USD per month")
         #expect(clause.bound == Rational(199, 200))
-        #expect(clause.objective.fraction == Rational(199, 200))
+        #expect(clause.objective.bound == Rational(199, 200))
         #expect(clause.objective.period == .calendarMonth)
         // Tiers sorted by threshold ascending; percent of the fee in [0, 100].
         #expect(clause.credits.map(\.percent) == [Rational(25), Rational(10)])
@@ -72,7 +72,7 @@ import Testing
         #expect(try bound("share(status = \"ok\") >= 100%") == .one)
         #expect(try bound("share(status = \"ok\") <= 0%") == .zero)
         let perTerm = try checkedClause("every 1 hour\nrequire count <= 5\nobjective 99% of windows per term").objective
-        #expect(perTerm.fraction == Rational(99, 100) && perTerm.period == .term)
+        #expect(perTerm.bound == Rational(99, 100) && perTerm.period == .term)
     }
 
     @Test func windows() throws {

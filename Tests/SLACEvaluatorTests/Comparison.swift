@@ -191,7 +191,7 @@ func periodDifferences(_ a: ClauseResult, _ r: RefClause, clause c: CheckedClaus
         }
         if rp.measure != nil {
             if let text = p.attainmentText {
-                if rp.attainment != c.objective.fraction, parsePlainDecimal(text)?.value == c.objective.fraction {
+                if rp.attainment != c.objective.bound, parsePlainDecimal(text)?.value == c.objective.bound {
                     out.append("\(where_): measure printed `\(text)`, which reads as the objective though the exact value \(rp.attainment) is not")
                 }
             } else {

@@ -80,7 +80,7 @@ import Testing
         try expectRefused("window of 0 ns") { $0.clauses[0].window = .fixed(nanoseconds: 0) }
         try expectRefused("percentile 101") { $0.clauses[0].aggregate = .percentile(.ttft, q: Rational(101)) }
         try expectRefused("minimum of -1") { $0.clauses[0].minimumRequests = -1 }
-        try expectRefused("objective of 3/2") { $0.clauses[0].objective.fraction = Rational(3, 2) }
+        try expectRefused("objective of 3/2") { $0.clauses[0].objective.bound = Rational(3, 2) }
         try expectRefused("compares its objective with `=`") { $0.clauses[0].objective.comparison = .equal }
         try expectRefused("window longer than its period") { $0.clauses[0].window = .calendarYear }
     }

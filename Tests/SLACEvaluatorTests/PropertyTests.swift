@@ -33,7 +33,7 @@ struct PropertyTests {
             #expect(c.window == g.expectedWindow, "clause \(c.ref): window\n\(g.text)")
             #expect(c.groupBy == g.expectedGroupBy, "clause \(c.ref): per\n\(g.text)")
             #expect(c.minimumRequests == g.expectedMinimum, "clause \(c.ref): minimum\n\(g.text)")
-            #expect(c.objective.fraction == g.expectedObjective.0 && c.objective.period == g.expectedObjective.1, "clause \(c.ref): objective\n\(g.text)")
+            #expect(c.objective.bound == g.expectedObjective.0 && c.objective.period == g.expectedObjective.1, "clause \(c.ref): objective\n\(g.text)")
             #expect(c.credits.map(\.percent) == g.expectedCredits.map(\.0) && c.credits.map(\.threshold) == g.expectedCredits.map(\.1),
                     "clause \(c.ref): credits\n\(g.text)")
         }
@@ -140,7 +140,7 @@ struct MeasurePropertyTests {
             #expect(c.measure == g.expectedMeasure, "clause \(c.ref): measure \(String(describing: c.measure))\n\(g.text)")
             #expect(c.window == g.expectedWindow, "clause \(c.ref): window\n\(g.text)")
             #expect(c.objective.period == g.expectedPeriod && c.objective.comparison == g.expectedComparison
-                        && c.objective.fraction == g.expectedFraction, "clause \(c.ref): objective \(c.objective)\n\(g.text)")
+                        && c.objective.bound == g.expectedFraction, "clause \(c.ref): objective \(c.objective)\n\(g.text)")
             #expect(c.windowsAreValued == g.expectedValued, "clause \(c.ref): value\n\(g.text)")
             let credits = c.credits.map { "\($0.percent) \($0.comparison.rawValue) \($0.threshold) \($0.base)" }
             let expected = g.expectedCredits.map { "\($0.0) \($0.2.rawValue) \($0.1) \($0.3)" }

@@ -615,7 +615,7 @@ struct ReferenceEvaluator {
         var periods: [RefPeriod] = []
         for (b, p) in periodCounts {
             let attainment = Rational(p.met, p.met + p.breached)
-            let ok = RefExact.holds(attainment, c.objective.comparison, c.objective.fraction)
+            let ok = RefExact.holds(attainment, c.objective.comparison, c.objective.bound)
             periods.append(RefPeriod(start: b.start, end: p.end, key: b.key, met: p.met, breached: p.breached,
                                      attainment: attainment, verdict: ok ? "compliant" : "breached"))
         }

@@ -283,7 +283,7 @@ extension ReferenceEvaluator {
                                    downNanoseconds: measure.kind == .uptime ? downTime : nil,
                                    gridStart: clipped ? max(ps, contract.termStart) : nil,
                                    gridEnd: clipped ? min(pe, contract.termEnd) : nil)
-                let ok = RefExact.holds(value, c.objective.comparison, c.objective.fraction)
+                let ok = RefExact.holds(value, c.objective.comparison, c.objective.bound)
                 out.append(RefPeriod(start: ps, end: pe, key: key, met: met, breached: breached, attainment: value,
                                      verdict: ok ? "compliant" : "breached", measure: m))
             }

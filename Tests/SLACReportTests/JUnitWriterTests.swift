@@ -94,24 +94,13 @@ import Testing
         #expect(root.descendants(named: "failure").count == 1)
     }
 
-    @Test(arguments: [
-        ("p99(ttft) <= 800 ms", JUnitWriter.Badness.higher),
-        ("sum(total_tokens) < 50M tokens", .higher),
-        ("share(decode_tps >= 30 tokens/s) >= 90%", .lower),
-        ("share(status = \"<\") > 99.9%", .lower),
-        ("mean(e2e_tps) >= 40 tokens/s", .lower),
-        ("count = 5 requests", .unknown),
-        ("count != 5 requests", .unknown),
-    ])
-    func readsTheBoundDirection(requirement: String, expected: JUnitWriter.Badness) {
-        #expect(JUnitWriter.badness(of: requirement) == expected)
-    }
-
     @Test func lowerIsWorseForFloors() {
         func window(_ text: String) -> WindowResult {
             WindowResult(start: 0, end: 1, key: [], count: 1, observed: ObservedValue(text: text, unit: "ratio", approximate: 0), verdict: .breached, evidence: [])
         }
-        let ordered = JUnitWriter.worstFirst([window("0.8"), window("0.5"), window("0.85"), window("0.5")], requirement: "share(x >= 1) >= 90%")
+        let ordered = JUnitWriter.worstFirst([window("0.8"), window("0.5"), window("0.85"), window("0.5")], worse: .lower)
         #expect(ordered.compactMap { $0.observed?.text } == ["0.5", "0.5", "0.8", "0.85"])
+        let unordered = JUnitWriter.worstFirst([window("0.8"), window("0.5")], worse: nil)
+        #expect(unordered.compactMap { $0.observed?.text } == ["0.8", "0.5"])
     }
 }

@@ -5,32 +5,9 @@ import Testing
 @Suite struct SchemaValidatorTests {
     let schemaFile = packageRoot.appendingPathComponent("Schemas/slac-report-1.xsd")
 
-    /// The Swift source that embeds `xsd`; the test regenerates it under SLAC_RECORD=1.
-    static func embeddingSource(_ xsd: String) -> String {
-        """
-        // Generated from Schemas/slac-report-1.xsd; do not edit. After changing the schema run
-        // `SLAC_RECORD=1 swift test --filter SLACReportTests`, which rewrites this file; the tests check
-        // that the two stay identical byte for byte.
-
-        /// The report XSD, embedded so that the CLI and the tests reach it without SwiftPM resources.
-        enum ReportSchema {
-            static let xsd = #\"\"\"
-        \(xsd)
-        \"\"\"#
-        }
-
-        """
-    }
-
-    @Test func embeddedSchemaEqualsTheShippedFile() throws {
-        let file = try readBytes(schemaFile)
-        if recording {
-            let source = Self.embeddingSource(String(decoding: file, as: UTF8.self))
-            try Data(source.utf8).write(to: packageRoot.appendingPathComponent("Sources/SLACReport/ReportSchema.swift"))
-            return
-        }
-        #expect(SchemaValidator.bundledSchema == file,
-                "Sources/SLACReport/ReportSchema.swift is stale: run SLAC_RECORD=1 swift test --filter SLACReportTests")
+    /// SwiftPM embeds the file at build time (`.embedInCode`): the bytes the CLI validates with are the file's.
+    @Test func embeddedSchemaIsTheShippedFile() throws {
+        #expect(SchemaValidator.bundledSchema == (try readBytes(schemaFile)))
     }
 
     @Test func shippedSchemaCompiles() throws {

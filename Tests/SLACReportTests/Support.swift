@@ -97,7 +97,8 @@ func compliantResult() -> EvaluationResult {
     let clause = ClauseResult(
         ref: "4.2", name: "decode_floor",
         text: "In each hour at least 90% of successful requests decode at 30 tokens per second or faster.",
-        requirement: "share(decode_tps >= 30 tokens/s) >= 90%", verdict: .compliant,
+        requirement: "share(decode_tps >= 30 tokens/s) >= 90%",
+        bound: RequirementBound(comparison: ">=", value: "0.9", unit: "ratio", worse: .lower), verdict: .compliant,
         windowsMet: 3, windowsBreached: 0, windowsInsufficient: 0,
         periods: [PeriodResult(start: march.start, end: march.end, key: key, met: 3, breached: 0,
                                attainment: Rational(1), attainmentText: "1", objectiveText: "1", verdict: .compliant)],
@@ -151,7 +152,8 @@ func breachedResult() -> EvaluationResult {
     let ttft = ClauseResult(
         ref: "4.1", name: "interactive_ttft",
         text: "The 99th percentile Time to First Token of successful requests, measured\nover each five-minute interval, shall not exceed 800 milliseconds.",
-        requirement: "p99(ttft) <= 800 ms", verdict: .breached,
+        requirement: "p99(ttft) <= 800 ms",
+        bound: RequirementBound(comparison: "<=", value: "800", unit: "ms", worse: .higher), verdict: .breached,
         windowsMet: met, windowsBreached: breached, windowsInsufficient: insufficient,
         periods: [
             PeriodResult(start: march.start, end: march.end, key: [GroupKeyPart(field: "tenant", value: "acme")], met: 1, breached: 6,
@@ -164,7 +166,8 @@ func breachedResult() -> EvaluationResult {
     let share = ClauseResult(
         ref: "4.2", name: "decode_floor",
         text: "In each hour at least 90% of successful requests decode at 30 tokens per second or faster.",
-        requirement: "share(decode_tps >= 30 tokens/s) >= 90%", verdict: .compliant,
+        requirement: "share(decode_tps >= 30 tokens/s) >= 90%",
+        bound: RequirementBound(comparison: ">=", value: "0.9", unit: "ratio", worse: .lower), verdict: .compliant,
         windowsMet: 1, windowsBreached: 0, windowsInsufficient: 0,
         periods: [PeriodResult(start: instant("2026-01-01T00:00:00Z"), end: instant("2027-01-01T00:00:00Z"),
                                key: [GroupKeyPart(field: "tenant", value: nil)], met: 1, breached: 0,
@@ -174,7 +177,8 @@ func breachedResult() -> EvaluationResult {
                                count: 300, observed: ObservedValue(text: "0.953333333333", unit: "ratio", approximate: 0.953333333333),
                                verdict: .met, evidence: [])])
     let availability = ClauseResult(
-        ref: "5.2", name: "availability", text: "", requirement: "share(status = \"ok\") >= 99.9%", verdict: .noData,
+        ref: "5.2", name: "availability", text: "", requirement: "share(status = \"ok\") >= 99.9%",
+        bound: RequirementBound(comparison: ">=", value: "0.999", unit: "ratio", worse: .lower), verdict: .noData,
         windowsMet: 0, windowsBreached: 0, windowsInsufficient: 0,
         periods: [PeriodResult(start: instant("2026-01-01T00:00:00Z"), end: instant("2027-01-01T00:00:00Z"), key: [], met: 0, breached: 0,
                                attainment: nil, attainmentText: nil, objectiveText: "1", verdict: .noData)],

@@ -55,16 +55,17 @@ import Testing
     func usageErrorsExitTwoInTheHouseStyle(_ arguments: [String]) throws {
         let run = try Self.slac(arguments)
         #expect(run.status == 2, "slac \(arguments.joined(separator: " ")): \(run.stderr)")
-        #expect(run.stderr.hasPrefix("error: "), "\(run.stderr)")
+        // SLA0501 (unknown command) or SLA0502 (invalid command line), docs/diagnostics.md.
+        #expect(run.stderr.hasPrefix("error[SLA050"), "\(run.stderr)")
         #expect(run.stderr.contains("\n   = help: "), "\(run.stderr)")
-        let message = run.stderr.dropFirst(7).prefix { $0 != "\n" }
+        let message = run.stderr.dropFirst("error[SLA0502]: ".count).prefix { $0 != "\n" }
         #expect(message.first?.isLowercase == true && !message.hasSuffix("."), "\(message)")
         #expect(!run.stderr.contains("'"), "quotes become backticks: \(run.stderr)")
     }
 
     @Test func unknownCommandSuggestsTheClosest() throws {
         let run = try Self.slac(["verfy", "--contract", Self.contract])
-        #expect(run.stderr == "error: unknown command `verfy`\n   = help: did you mean `verify`?\n")
+        #expect(run.stderr == "error[SLA0501]: unknown command `verfy`\n   = help: did you mean `verify`?\n")
     }
 
     @Test func helpAndVersionStillSucceed() throws {
@@ -180,7 +181,7 @@ import Testing
         let copy = try dir.write("copy.jsonl", try String(contentsOfFile: Self.sample, encoding: .utf8))
         let run = try Self.verify(copy, [Self.sample])
         #expect(run.status == 2, "\(run.stderr)")
-        #expect(run.stderr.hasPrefix("error: the same trace twice: "), "\(run.stderr)")
+        #expect(run.stderr.hasPrefix("error[SLA0509]: the same trace twice: "), "\(run.stderr)")
         // Its gzip copy has the same content digest.
         let gz = try dir.gzipCopy(of: Self.sample)
         #expect(try Self.verify(gz, [Self.sample]).status == 2)
@@ -191,8 +192,8 @@ import Testing
 
     @Test func houseStyleOfArgumentParserMessages() {
         #expect(UsageErrorText.render("Unknown option '--contrat'. Did you mean '--contract'?", command: "verify")
-            == "error: unknown option `--contrat`\n   = help: did you mean `--contract`? (`slac verify --help` lists the arguments and options)\n")
+            == "error[SLA0502]: unknown option `--contrat`\n   = help: did you mean `--contract`? (`slac verify --help` lists the arguments and options)\n")
         #expect(UsageErrorText.render("Missing expected argument '<file>'", command: nil)
-            == "error: missing expected argument `<file>`\n   = help: `slac --help` lists the arguments and options\n")
+            == "error[SLA0502]: missing expected argument `<file>`\n   = help: `slac --help` lists the arguments and options\n")
     }
 }

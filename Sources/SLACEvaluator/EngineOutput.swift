@@ -1,0 +1,303 @@
+import Foundation
+import SLACExact
+
+/// A trace as the caller of `judge(engineOutput:)` knows it: where it is and its digest ("not
+/// computed" when slac could not read the file itself).
+public struct EngineTrace: Sendable, Hashable {
+    public var path: String
+    public var format: String
+    public var sha256: String
+    public init(path: String, format: String, sha256: String) {
+        self.path = path
+        self.format = format
+        self.sha256 = sha256
+    }
+}
+
+/// What went wrong reading an engine's output.
+public struct EngineOutputError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+    init(_ message: String) { self.message = message }
+}
+
+/// One row of an engine output file: its columns by name (engines omit NULL columns or write
+/// `null`; both read as absent).
+struct EngineRow {
+    var cells: [String: EngineCell]
+
+    func int(_ name: String) -> Int64? {
+        switch cells[name] {
+        case .int(let v): v
+        case .double(let d): d == d.rounded() && abs(d) < 9.2e18 ? Int64(d) : nil
+        case .text(let t): Int64(t)
+        default: nil
+        }
+    }
+    func text(_ name: String) -> String? {
+        switch cells[name] {
+        case .text(let t): t
+        case .int(let v): String(v)
+        default: nil
+        }
+    }
+    func require(_ name: String, _ kind: String) throws -> Int64 {
+        guard let v = int(name) else { throw EngineOutputError("`\(kind)` row without `\(name)`") }
+        return v
+    }
+    /// A double shipped as significand `<name>_m` and exponent `<name>_e` (value m · 2^(e−52)).
+    func double(_ name: String) -> Double? {
+        guard let m = int(name + "_m"), let e = int(name + "_e") else { return nil }
+        let value = Double(sign: .plus, exponent: Int(e) - 52, significand: Double(m.magnitude))
+        return m < 0 ? -value : value
+    }
+}
+
+enum EngineCell: Decodable {
+    case int(Int64), double(Double), text(String), null
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if c.decodeNil() { self = .null; return }
+        if let v = try? c.decode(Int64.self) { self = .int(v); return }
+        if let v = try? c.decode(Double.self) { self = .double(v); return }
+        if let v = try? c.decode(String.self) { self = .text(v); return }
+        if let v = try? c.decode(Bool.self) { self = .text(v ? "true" : "false"); return }
+        self = .null
+    }
+}
+
+/// Reads the files of an engine output directory (docs/engines.md, "Engine output"): DuckDB
+/// writes `KIND.jsonl`, Spark a directory `KIND/` of `part-*` files.
+struct EngineOutputFiles {
+    let directory: String
+
+    func rows(_ kind: String) throws -> [EngineRow] {
+        let fm = FileManager.default
+        var files: [String] = []
+        let single = directory + "/" + kind + ".jsonl"
+        let folder = directory + "/" + kind
+        var isDirectory: ObjCBool = false
+        if fm.fileExists(atPath: single) {
+            files = [single]
+        } else if fm.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue {
+            let names = (try? fm.contentsOfDirectory(atPath: folder)) ?? []
+            files = names.filter { $0.hasPrefix("part-") && !$0.hasSuffix(".crc") }.sorted().map { folder + "/" + $0 }
+        } else {
+            throw EngineOutputError("`\(directory)` has no `\(kind).jsonl` or `\(kind)/`: is it the output of a script from `slac compile --target sql`?")
+        }
+        var rows: [EngineRow] = []
+        let decoder = JSONDecoder()
+        for file in files {
+            guard let data = fm.contents(atPath: file) else { throw EngineOutputError("cannot read `\(file)`") }
+            var lineNumber = 0
+            for line in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true) {
+                lineNumber += 1
+                do {
+                    rows.append(EngineRow(cells: try decoder.decode([String: EngineCell].self, from: Data(line))))
+                } catch {
+                    throw EngineOutputError("`\(file)` line \(lineNumber) is not a JSON object")
+                }
+            }
+        }
+        return rows
+    }
+}
+
+extension Evaluator {
+    /// The judging half over an engine's output: rebuilds the monitor state the native
+    /// evaluator would have accumulated, then judges it with the same code (`finish`).
+    ///
+    /// `traces` names the engine's traces in its trace order, path order (nil: take the paths
+    /// from the output and mark their digests "not computed"); `sqlSHA256` is the digest of the
+    /// script the engine ran, when slac ran it.
+    public func judge(engineOutput directory: String, traces given: [EngineTrace]?, sqlSHA256: String?) throws -> EvaluationResult {
+        let files = EngineOutputFiles(directory: directory)
+        guard let manifest = try files.rows("manifest").first else { throw EngineOutputError("the engine output has an empty manifest") }
+        guard manifest.text("format") == SQLOutputFormat.name, manifest.int("version") == Int64(SQLOutputFormat.version) else {
+            throw EngineOutputError("the engine output is not \(SQLOutputFormat.name) version \(SQLOutputFormat.version)")
+        }
+        guard manifest.text("contract_sha256") == plan.contract.sha256, manifest.int("clauses") == Int64(clauses.count) else {
+            throw EngineOutputError("the engine output was computed for another contract (sha256 \(manifest.text("contract_sha256") ?? "?")), not this one (\(plan.contract.sha256)): run the SQL that `slac compile --target sql` makes for this contract")
+        }
+        // Traces, in the engine's order.
+        let traceRows = try files.rows("traces").sorted { ($0.int("trace") ?? 0) < ($1.int("trace") ?? 0) }
+        var traces: [EngineTrace] = []
+        if let given {
+            guard given.count >= traceRows.count else { throw EngineOutputError("the engine read \(traceRows.count) traces, \(given.count) were given") }
+            traces = given
+        } else {
+            traces = traceRows.map { EngineTrace(path: $0.text("path") ?? "?", format: "jsonl", sha256: "not computed") }
+        }
+        var state = MonitorState(clauseCount: clauses.count, traceCount: traces.count)
+        for row in traceRows {
+            let t = Int(try row.require("trace", "traces"))
+            guard t >= 0 && t < traces.count else { throw EngineOutputError("trace index \(t) out of range") }
+            var c = TraceCounts()
+            c.records = Int(row.int("records") ?? 0)
+            c.lines = c.records
+            c.rejected = Int(row.int("rejected") ?? 0)
+            c.outsideTerm = Int(row.int("outside_term") ?? 0)
+            c.accepted = Int(row.int("accepted") ?? 0)
+            c.excluded = Int(row.int("excluded") ?? 0)
+            if let v = row.int("outside_first") { c.outsideFirst = v }
+            if let v = row.int("outside_last") { c.outsideLast = v }
+            if let v = row.int("accepted_first") { c.acceptedFirst = v }
+            if let v = row.int("accepted_last") { c.acceptedLast = v }
+            guard c.records == c.accepted + c.rejected + c.outsideTerm else {
+                throw EngineOutputError("the engine's record accounting of trace \(t) does not add up")
+            }
+            state.counts[t] = c
+        }
+        // In input order where the engine numbers lines, else by id (as the script selects them).
+        let rejectedRows = try files.rows("rejected").sorted { a, b in
+            if (a.int("trace") ?? 0, a.int("line") ?? 0) != (b.int("trace") ?? 0, b.int("line") ?? 0) {
+                return (a.int("trace") ?? 0, a.int("line") ?? 0) < (b.int("trace") ?? 0, b.int("line") ?? 0)
+            }
+            return (a.text("id") ?? "").utf8.lexicographicallyPrecedes((b.text("id") ?? "").utf8)
+        }
+        for row in rejectedRows {
+            let t = Int(row.int("trace") ?? 0)
+            guard t >= 0 && t < traces.count else { continue }
+            var r = RejectedRecord(path: traces[t].path, line: Int(row.int("line") ?? 0), reason: row.text("reason") ?? "")
+            if row.int("line") == nil { r.id = row.text("id") }
+            state.rejected[t].append(r)
+        }
+        if checkRepeatedIDs {
+            guard manifest.text("check_ids") == "true" else {
+                throw EngineOutputError("the engine output has no repeated-id counts: compile the script with `--check-ids` to use `--check-ids` here")
+            }
+            for row in try files.rows("repeated") {
+                let t = Int(row.int("trace") ?? -1)
+                guard t >= 0 && t < traces.count else { continue }
+                state.counts[t].repeatedIDs = Int(row.int("n") ?? 0)
+            }
+            for row in try files.rows("repeated_ids") {
+                let t = Int(row.int("trace") ?? -1)
+                guard t >= 0 && t < traces.count, let id = row.text("id") else { continue }
+                RepeatedIDList.note(id, in: &state.repeatedExamples[t])
+            }
+        }
+        for row in try files.rows("exclusions") {
+            let index = Int(try row.require("exclusion", "exclusions")), n = Int(row.int("n") ?? 0)
+            if row.text("level") == "contract" {
+                let t = Int(row.int("trace") ?? 0)
+                guard t >= 0 && t < traces.count else { continue }
+                while state.counts[t].excludedBy.count <= index { state.counts[t].excludedBy.append(0) }
+                state.counts[t].excludedBy[index] += n
+            } else {
+                let c = try clauseIndex(row)
+                while state.clauses[c].excludedBy.count <= index { state.clauses[c].excludedBy.append(0) }
+                state.clauses[c].excludedBy[index] += n
+            }
+        }
+        for row in try files.rows("clauses") {
+            let c = try clauseIndex(row)
+            if let first = row.int("first_ns"), let last = row.int("last_ns") {
+                state.clauses[c].firstRecord = first
+                state.clauses[c].lastRecord = last
+            }
+        }
+        // Windows and groups.
+        var groups = (0..<clauses.count).map { GroupTable(width: clauses[$0].plan.groupBy.count) }
+        var groupIndex = Array(repeating: [[String?]: Int32](), count: clauses.count)
+        func group(_ c: Int, _ row: EngineRow) -> Int32 {
+            let values = (0..<clauses[c].plan.groupBy.count).map { row.text("g\($0)") }
+            if let g = groupIndex[c][values] { return g }
+            let g = groups[c].append(values)
+            groupIndex[c][values] = g
+            return g
+        }
+        func window(_ c: Int, _ row: EngineRow, kind: String) throws -> Int {
+            let start = try row.require("start_ns", kind)
+            let g = group(c, row)
+            let end = row.int("end_ns") ?? start
+            return state.clauses[c].window(start: start, end: end, group: g)
+        }
+        for row in try files.rows("windows") {
+            let c = try clauseIndex(row)
+            let w = try window(c, row, kind: "windows")
+            state.clauses[c].windows[w].count = Int(row.int("n") ?? 0)
+            state.clauses[c].windows[w].shareTrue = Int(row.int("share_true") ?? 0)
+            state.clauses[c].windows[w].shareKnown = Int(row.int("share_known") ?? 0)
+        }
+        for row in try files.rows("values") {
+            let c = try clauseIndex(row)
+            let w = try window(c, row, kind: "values")
+            let defined = Int(row.int("defined") ?? 0)
+            state.clauses[c].windows[w].defined = defined
+            guard let v = row.double("v") else { continue }
+            switch clauses[c].accumulation {
+            case .values: state.clauses[c].windows[w].selected = v
+            case .minimum: state.clauses[c].windows[w].minimum = v
+            case .maximum: state.clauses[c].windows[w].maximum = v
+            default: break
+            }
+        }
+        var tokenSums: [Int: [PeriodKey: [ExactSum]]] = [:]
+        for row in try files.rows("charges") {
+            let c = try clauseIndex(row)
+            let key = PeriodKey(start: try row.require("start_ns", "charges"), group: group(c, row))
+            if tokenSums[c, default: [:]][key] == nil {
+                tokenSums[c, default: [:]][key] = Array(repeating: ExactSum(), count: clauses[c].prices.count)
+            }
+        }
+        for row in try files.rows("sums") {
+            let c = try clauseIndex(row)
+            guard let text = row.text("m"), let m = BigInt(decimal: text) else { throw EngineOutputError("`sums` row without an integer `m`") }
+            let e = Int(try row.require("e", "sums"))
+            if let price = row.int("price") {
+                let key = PeriodKey(start: try row.require("start_ns", "sums"), group: group(c, row))
+                var sums = tokenSums[c, default: [:]][key] ?? Array(repeating: ExactSum(), count: clauses[c].prices.count)
+                guard Int(price) >= 0 && Int(price) < sums.count else { throw EngineOutputError("`sums` row with an unknown price \(price)") }
+                sums[Int(price)].add(integer: m, binaryExponent: e - 52)
+                tokenSums[c, default: [:]][key] = sums
+            } else {
+                let start = try row.require("start_ns", "sums")
+                let g = group(c, row)
+                // The window exists: its `windows` row came first.
+                let w = state.clauses[c].window(start: start, end: start, group: g)
+                state.clauses[c].windows[w].sum.add(integer: m, binaryExponent: e - 52)
+            }
+        }
+        for (c, sums) in tokenSums { state.clauses[c].tokenSums = sums }
+        for row in try files.rows("evidence").sorted(by: { ($0.int("rank") ?? 0) < ($1.int("rank") ?? 0) }) {
+            let c = try clauseIndex(row)
+            let start = try row.require("start_ns", "evidence")
+            let w = state.clauses[c].window(start: start, end: start, group: group(c, row))
+            guard let v = row.double("v") else { continue }
+            let score = clauses[c].largerIsWorse ? v : -v
+            state.clauses[c].windows[w].addEvidence(Evidence(score: score, value: v, id: row.text("id") ?? "", trace: Int32(row.int("trace") ?? 0)))
+        }
+        for row in try files.rows("cells") {
+            let c = try clauseIndex(row)
+            state.clauses[c].cells.insert(PeriodKey(start: try row.require("start_ns", "cells"), group: group(c, row)))
+        }
+        for row in try files.rows("presence") {
+            let c = try clauseIndex(row)
+            state.clauses[c].presence.insert(PeriodKey(start: try row.require("start_ns", "presence"), group: group(c, row)))
+        }
+        for c in clauses.indices {
+            state.clauses[c].adoptGroups(groups[c])
+            // A window the engine listed only through values or evidence would have no records.
+            guard state.clauses[c].windows.allSatisfy({ $0.count > 0 }) else {
+                throw EngineOutputError("clause \(clauses[c].plan.ref): the engine output has values for a window without records")
+            }
+        }
+        var result = finish(state, paths: traces.map(\.path), formats: traces.map(\.format), digests: traces.map(\.sha256), parallel: false)
+        result.engine = EngineProvenance(name: manifest.text("engine") ?? "unknown", sqlSHA256: sqlSHA256)
+        return result
+    }
+
+    private func clauseIndex(_ row: EngineRow) throws -> Int {
+        guard let c = row.int("clause"), c >= 0, Int(c) < clauses.count else { throw EngineOutputError("a row names no clause of this contract") }
+        return Int(c)
+    }
+}
+
+/// The engine output's format name and version (docs/engines.md), shared with the SQL generator.
+public enum SQLOutputFormat {
+    public static let name = "slac-engine-output"
+    public static let version = 1
+}
+

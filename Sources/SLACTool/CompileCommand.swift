@@ -1,0 +1,53 @@
+import Foundation
+import SLACEngines
+
+/// `slac compile FILE [-o PLAN]`.
+public enum CompileCommand {
+    public static func run(contractPath: String, output: String?, colored: Bool) -> CommandOutput {
+        switch PlanBuilding.plan(contractPath: contractPath, colored: colored) {
+        case .failure(let out): return out
+        case .success(let plan):
+            guard let data = try? plan.encoded() else {
+                return ToolDiagnostics.output("SLA0702", "cannot encode the plan", exit: .invalidContract, colored: colored)
+            }
+            if let output {
+                guard FileManager.default.createFile(atPath: output, contents: data + Data("\n".utf8)) else {
+                    // An unwritable output is an input/output error (docs/ci.md: exit 3).
+                    return ToolDiagnostics.output("SLA0901", "cannot write `\(output)`", help: "check that the directory exists and is writable",
+                                                  exit: .inputError, colored: colored)
+                }
+                return CommandOutput()
+            }
+            return CommandOutput(standardOutput: String(decoding: data, as: UTF8.self) + "\n")
+        }
+    }
+}
+
+extension CompileCommand {
+    /// `slac compile CONTRACT --target sql --dialect duckdb|spark`: the accumulating half as one
+    /// SQL script (docs/engines.md).
+    public static func runSQL(contractPath: String, dialect: SQLDialect?, input: SQLInputFormat, checkIDs: Bool = false, output: String?,
+                              colored: Bool) -> CommandOutput {
+        guard let dialect else {
+            return ToolDiagnostics.output("SLA0511", "`--target sql` needs `--dialect`", help: "pass `--dialect duckdb` or `--dialect spark`",
+                                          exit: .invalidContract, colored: colored)
+        }
+        switch PlanBuilding.plan(contractPath: contractPath, colored: colored) {
+        case .failure(let out): return out
+        case .success(let plan):
+            let script: String
+            do {
+                script = try SQLScript(try plan.validated(), dialect: dialect, input: input, checkIDs: checkIDs).text()
+            } catch {
+                return ToolDiagnostics.output(error is SQLCompileError ? "SLA1004" : "SLA0702", "\(error)", exit: .invalidContract, colored: colored)
+            }
+            if let output {
+                guard FileManager.default.createFile(atPath: output, contents: Data(script.utf8)) else {
+                    return ToolDiagnostics.output("SLA0901", "cannot write `\(output)`", exit: .inputError, colored: colored)
+                }
+                return CommandOutput()
+            }
+            return CommandOutput(standardOutput: script)
+        }
+    }
+}

@@ -1,0 +1,198 @@
+import Foundation
+import SLACEngines
+import SLACEvaluator
+import SLACMonitor
+import SLACSyntax
+import SLACTrace
+
+/// `slac verify --engine duckdb|spark` and `slac verify --aggregates DIR` (docs/engines.md): the
+/// accumulating half runs as generated SQL in an engine; the judging half is the native one.
+enum EngineVerification {
+    static func evaluate(plan: MonitorPlan, options: VerifyCommand.Options, colored: Bool) -> Result<EvaluationResult, CommandOutput> {
+        func fail(_ code: DiagnosticCode, _ message: String, help: String? = nil, exit: ExitCode) -> Result<EvaluationResult, CommandOutput> {
+            .failure(ToolDiagnostics.output(code, message, help: help, exit: exit, colored: colored))
+        }
+        func usage(_ message: String, _ help: String) -> Result<EvaluationResult, CommandOutput> {
+            fail("SLA0511", message, help: help, exit: .invalidContract)
+        }
+        if options.engine != nil && options.aggregatesPath != nil {
+            return usage("`--engine` and `--aggregates` exclude each other", "`--engine` runs the SQL itself; `--aggregates DIR` judges what an engine already wrote")
+        }
+        if options.format != nil || options.epoch != nil {
+            return usage("`--format` and `--epoch` are for native runs", "engines read canonical JSON Lines, CSV or Parquet (`--input-format`)")
+        }
+        let validated: ValidatedPlan
+        do { validated = try plan.validated() } catch {
+            return fail("SLA0702", error.description, exit: .invalidContract)
+        }
+        var evaluator: Evaluator
+        do { evaluator = try Evaluator(validated: validated) } catch {
+            return fail("SLA0702", "\(error)", exit: .invalidContract)
+        }
+        evaluator.checkRepeatedIDs = options.checkIDs
+        if let directory = options.aggregatesPath {
+            if !options.traces.isEmpty {
+                return usage("`--aggregates` judges an engine's output; trace files are not read", "leave out the trace files")
+            }
+            do {
+                return .success(try evaluator.judge(engineOutput: directory, traces: nil, sqlSHA256: nil))
+            } catch {
+                return fail("SLA1003", "cannot judge the engine output in `\(directory)`: \(error)", exit: .inputError)
+            }
+        }
+        guard let dialect = options.engine else { return usage("no engine given", "pass `--engine duckdb` or `--engine spark`") }
+        if options.traces.isEmpty {
+            return fail("SLA0506", "no trace files given", help: "pass trace files, directories or globs (JSON Lines, CSV or Parquet)", exit: .invalidContract)
+        }
+        // The traces: files, directories (their files) and globs, in path order (the engine's).
+        var files: [(display: String, absolute: String)] = []
+        for argument in options.traces {
+            let matches = expand(argument)
+            if matches.isEmpty { return fail("SLA0601", "cannot read trace `\(argument)`: no such file, directory or glob match", exit: .inputError) }
+            files += matches
+        }
+        files.sort { $0.absolute.utf8.lexicographicallyPrecedes($1.absolute.utf8) }
+        // By the files' names when not given: all `.parquet`, all `.csv`, else JSON Lines.
+        let input: SQLInputFormat = options.inputFormat
+            ?? (files.allSatisfy { $0.absolute.hasSuffix(".parquet") } ? .parquet : files.allSatisfy { $0.absolute.hasSuffix(".csv") } ? .csv : .jsonl)
+        let script: String
+        do { script = try SQLScript(validated, dialect: dialect, input: input, checkIDs: options.checkIDs).text() } catch {
+            return fail("SLA1004", "the contract cannot run on \(dialect.rawValue): \(error)", help: "run natively (without `--engine`)", exit: .invalidContract)
+        }
+        let sqlDigest = Digest.sha256Hex(Array(script.utf8))
+        var traces: [EngineTrace] = []
+        for f in files {
+            // slac digests each file itself: the engine's word is not evidence of what it read.
+            let mapped: TraceInput
+            do { mapped = try TraceInput(path: f.absolute) } catch { return fail("SLA0601", "cannot read trace `\(f.display)`: \(error.message)", exit: .inputError) }
+            traces.append(EngineTrace(path: f.display, format: input.rawValue, sha256: Digest.sha256Hex(mapped.bytes)))
+        }
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("slac-engine-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
+        let output = work.appendingPathComponent("out").path
+        defer { try? FileManager.default.removeItem(at: work) }
+        do {
+            try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+        } catch {
+            return fail("SLA0901", "cannot create a working folder: \(error.localizedDescription)", exit: .inputError)
+        }
+        let run: EngineRun
+        switch dialect {
+        case .duckdb:
+            guard let duckdb = EngineRun.find("duckdb") else {
+                return fail("SLA1001", "the `duckdb` command-line tool is not on the PATH",
+                            help: "install it with `pip install duckdb-cli` (or from duckdb.org), then run again", exit: .invalidContract)
+            }
+            let list = "[" + files.map { "'" + $0.absolute.replacingOccurrences(of: "'", with: "''") + "'" }.joined(separator: ", ") + "]"
+            let prelude = "SET VARIABLE slac_input = \(list);\nSET VARIABLE slac_output = '\(output.replacingOccurrences(of: "'", with: "''"))';\n"
+            run = EngineRun(executable: duckdb, arguments: ["-bail", ":memory:"], standardInput: prelude + script)
+        case .spark:
+            let home = ProcessInfo.processInfo.environment["SPARK_HOME"].map { $0 + "/bin/spark-sql" }
+            guard let sparkSQL = home.flatMap({ FileManager.default.isExecutableFile(atPath: $0) ? $0 : nil }) ?? EngineRun.find("spark-sql") else {
+                return fail("SLA1001", "`spark-sql` is not in `$SPARK_HOME/bin` or on the PATH",
+                            help: "install Spark, e.g. `pip install pyspark` and `export SPARK_HOME=$(python3 -c 'import pyspark, os; print(os.path.dirname(pyspark.__file__))')` (Java 17 is needed)",
+                            exit: .invalidContract)
+            }
+            let scriptPath = work.appendingPathComponent("slac.sql").path
+            guard FileManager.default.createFile(atPath: scriptPath, contents: Data(script.utf8)) else {
+                return fail("SLA0901", "cannot write the SQL script to `\(scriptPath)`", exit: .inputError)
+            }
+            let inputPath = files.count == 1 ? files[0].absolute : "{" + files.map(\.absolute).joined(separator: ",") + "}"
+            var arguments: [String] = []
+            if let master = options.sparkMaster { arguments += ["--master", master] }
+            arguments += ["--hivevar", "slac_input=\(inputPath)", "--hivevar", "slac_output=file://\(output)", "-f", scriptPath]
+            run = EngineRun(executable: sparkSQL, arguments: arguments, standardInput: nil)
+        }
+        let outcome = run.run()
+        guard outcome.status == 0 else {
+            let tail = outcome.standardError.split(separator: "\n").suffix(15).joined(separator: "\n")
+            let diagnostic = ToolDiagnostics.error("SLA1002", "\(dialect.rawValue) failed (exit \(outcome.status)) running the generated SQL",
+                                                   notes: ["the engine said: " + tail])
+            return .failure(CommandOutput(standardError: ToolDiagnostics.render([diagnostic], colored: colored), exitCode: .inputError))
+        }
+        do {
+            return .success(try evaluator.judge(engineOutput: output, traces: traces, sqlSHA256: sqlDigest))
+        } catch {
+            return fail("SLA1003", "cannot judge the output of \(dialect.rawValue): \(error)", exit: .inputError)
+        }
+    }
+
+    /// The files an argument names: itself, a directory's files (recursively, hidden files and
+    /// Spark's `_SUCCESS` markers left out), or a glob's matches.
+    static func expand(_ argument: String) -> [(display: String, absolute: String)] {
+        let fm = FileManager.default
+        func absolute(_ path: String) -> String {
+            URL(fileURLWithPath: path).standardizedFileURL.path
+        }
+        var isDirectory: ObjCBool = false
+        if fm.fileExists(atPath: argument, isDirectory: &isDirectory) {
+            if !isDirectory.boolValue { return [(argument, absolute(argument))] }
+            var out: [(String, String)] = []
+            if let walker = fm.enumerator(atPath: argument) {
+                for case let name as String in walker {
+                    let last = (name as NSString).lastPathComponent
+                    if last.hasPrefix(".") || last.hasPrefix("_") { continue }
+                    let path = (argument as NSString).appendingPathComponent(name)
+                    var dir: ObjCBool = false
+                    if fm.fileExists(atPath: path, isDirectory: &dir), !dir.boolValue { out.append((path, absolute(path))) }
+                }
+            }
+            return out
+        }
+        var matches = glob_t()
+        defer { globfree(&matches) }
+        guard glob(argument, 0, nil, &matches) == 0 else { return [] }
+        var out: [(String, String)] = []
+        for i in 0..<Int(matches.gl_pathc) {
+            if let p = matches.gl_pathv[i] {
+                let path = String(cString: p)
+                out.append((path, absolute(path)))
+            }
+        }
+        return out
+    }
+}
+
+/// One run of an engine's command-line tool, its output collected.
+struct EngineRun {
+    var executable: String
+    var arguments: [String]
+    var standardInput: String?
+
+    static func find(_ name: String) -> String? {
+        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
+            let path = dir + "/" + name
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return nil
+    }
+
+    func run() -> (status: Int32, standardError: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let errors = Pipe(), input = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        if standardInput != nil { process.standardInput = input }
+        do { try process.run() } catch { return (127, "cannot start \(executable): \(error.localizedDescription)") }
+        // Read standard error on its own thread so that a chatty engine never blocks on a full pipe.
+        let collected = CollectedOutput()
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            collected.data = errors.fileHandleForReading.readDataToEndOfFile()
+            done.signal()
+        }
+        if let standardInput {
+            input.fileHandleForWriting.write(Data(standardInput.utf8))
+            try? input.fileHandleForWriting.close()
+        }
+        process.waitUntilExit()
+        done.wait()
+        return (process.terminationStatus, String(decoding: collected.data, as: UTF8.self))
+    }
+}
+
+/// Standard error of an engine, filled by the reading thread before it signals.
+private final class CollectedOutput: @unchecked Sendable {
+    var data = Data()
+}

@@ -1,0 +1,35 @@
+import Foundation
+import SLACChecker
+import SLACMonitor
+import SLACSyntax
+
+/// Loads a contract and runs it through parse → check → compile, or returns the rendered errors.
+public enum PlanBuilding {
+    public static func plan(contractPath: String, colored: Bool) -> Result<MonitorPlan, CommandOutput> {
+        switch ContractLoading.load(path: contractPath) {
+        case .failure(let problem):
+            return .failure(CommandOutput(standardError: CheckCommand.renderInputProblem(problem, colored: colored), exitCode: ExitCode.invalidContract))
+        case .success(let source):
+            let result = Checker.check(source)
+            guard let contract = result.contract else {
+                return .failure(CommandOutput(standardError: DiagnosticRenderer(colored: colored).render(result.diagnostics, in: source),
+                                              exitCode: ExitCode.invalidContract))
+            }
+            let sha = Digest.sha256Hex(Array(source.text.utf8))
+            return .success(MonitorCompiler.compile(contract, sourceSHA256: sha, toolVersion: SlacVersion.current))
+        }
+    }
+
+    public static func loadPlan(path: String, colored: Bool) -> Result<MonitorPlan, CommandOutput> {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return .failure(ToolDiagnostics.output("SLA0701", "cannot read monitor plan `\(path)`", exit: .invalidContract, colored: colored))
+        }
+        do {
+            return .success(try MonitorPlan.decode(data))
+        } catch let e as PlanError {
+            return .failure(ToolDiagnostics.output("SLA0702", "`\(path)`: \(e.description)", exit: .invalidContract, colored: colored))
+        } catch {
+            return .failure(ToolDiagnostics.output("SLA0702", "`\(path)` is not a valid monitor plan: \(error)", exit: .invalidContract, colored: colored))
+        }
+    }
+}

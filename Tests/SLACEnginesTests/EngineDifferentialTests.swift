@@ -1,0 +1,384 @@
+import Foundation
+@testable import SLACEngines
+import SLACEvaluator
+import SLACExact
+import SLACMonitor
+import SLACTestSupport
+@testable import SLACTool
+import Testing
+
+/// Differential tests (docs/engines.md, "Identical results"): the same contracts over the same
+/// traces natively and through DuckDB and Spark give equal results, every figure, verdict,
+/// credit and evidence id; only the trace provenance (paths, digests, format, engine) differs.
+///
+/// The engines' command-line tools must be installed (`.ci/run` installs them); without them the
+/// tests are skipped locally and fail in CI, so a missing engine never passes silently.
+enum Engines {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    /// Engine tests run when `SLAC_ENGINES=1` (`.ci/run` sets it for a second, serial run after
+    /// `swift test`: Spark's JVM takes both cores for minutes and would starve the timing-sensitive
+    /// tests of the main run). With it set, a missing engine fails rather than skips.
+    static var enabled: Bool { ProcessInfo.processInfo.environment["SLAC_ENGINES"] == "1" }
+    static var duckdb: Bool { enabled }
+    static var spark: Bool { enabled }
+
+    static func path(_ relative: String) -> String { packageRoot.appendingPathComponent(relative).path }
+
+    static var contracts: [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: path("Contracts"))) ?? []).filter { $0.hasSuffix(".sla") }.sorted().map { path("Contracts/" + $0) }
+    }
+    static var samples: [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: path("Contracts/samples"))) ?? []).filter { $0.hasSuffix(".jsonl") }.sorted()
+            .map { path("Contracts/samples/" + $0) }
+    }
+
+    /// The result of a run, native or through an engine.
+    static func run(contract: String, traces: [String], engine: SQLDialect?, input: SQLInputFormat? = nil,
+                    checkIDs: Bool = false) -> Result<EvaluationResult, CommandOutput> {
+        var options = VerifyCommand.Options(contractPath: contract, traces: traces)
+        options.checkIDs = checkIDs
+        options.allowEmpty = true
+        options.engine = engine
+        options.inputFormat = input
+        options.sparkMaster = engine == .spark ? "local[2]" : nil
+        return VerifyCommand.evaluate(options, colored: false)
+    }
+
+    /// A result without its provenance: what must be identical across accumulators.
+    static func judged(_ r: EvaluationResult) -> EvaluationResult {
+        var r = r
+        r.engine = nil
+        for t in r.traces.indices {
+            r.traces[t].path = "trace \(t)"
+            r.traces[t].sha256 = ""
+            r.traces[t].format = ""
+            r.traces[t].fileSHA256 = nil
+        }
+        for i in r.rejected.indices { r.rejected[i].path = "" }
+        return r
+    }
+
+    static func compare(_ contract: String, _ traces: [String], engine: SQLDialect, engineTraces: [String]? = nil,
+                        input: SQLInputFormat? = nil, sourceLocation: SourceLocation = #_sourceLocation) -> Int {
+        let native = run(contract: contract, traces: traces, engine: nil)
+        let through = run(contract: contract, traces: engineTraces ?? traces, engine: engine, input: input)
+        switch (native, through) {
+        case (.success(let a), .success(let b)):
+            let x = judged(a), y = judged(b)
+            if x != y {
+                Issue.record("\(engine.rawValue) differs from the native run on \((contract as NSString).lastPathComponent) × \(traces.map { ($0 as NSString).lastPathComponent }): \(firstDifference(x, y))",
+                             sourceLocation: sourceLocation)
+            }
+            return a.clauses.reduce(0) { $0 + $1.windows.count }
+        case (.failure(let e), _):
+            Issue.record("native run failed: \(e.standardError)", sourceLocation: sourceLocation)
+        case (_, .failure(let e)):
+            Issue.record("\(engine.rawValue) run failed: \(e.standardError)", sourceLocation: sourceLocation)
+        }
+        return 0
+    }
+
+    /// The first line where the two results' JSON forms differ (the whole values are too long to read).
+    static func firstDifference(_ a: EvaluationResult, _ b: EvaluationResult) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let x = String(decoding: (try? encoder.encode(a)) ?? Data(), as: UTF8.self).split(separator: "\n")
+        let y = String(decoding: (try? encoder.encode(b)) ?? Data(), as: UTF8.self).split(separator: "\n")
+        for i in 0..<max(x.count, y.count) {
+            let l = i < x.count ? String(x[i]) : "<end>", r = i < y.count ? String(y[i]) : "<end>"
+            if l != r {
+                let context = x[max(0, i - 6)..<min(i, x.count)].joined(separator: "\n")
+                return "line \(i + 1): native `\(l)`, engine `\(r)`; after:\n\(context)"
+            }
+        }
+        return "equal JSON forms"
+    }
+
+    /// A trace with the cases where engines and exact arithmetic part ways: rejected records of
+    /// each kind, `-0`, whole-number floats, offsets, nanosecond fractions, nulls, CRLF, a
+    /// daylight-saving change in Berlin, `itl_ms` arrays and statuses outside scope.
+    static let hostileTrace = [
+        #"{"id":"a1","ts":"2026-03-29T00:30:00Z","tenant":"acme","model":"m","status":"ok","input_tokens":10,"output_tokens":76.0,"ttft_ms":800,"e2e_ms":2000.5,"itl_ms":[1,2.5,0]}"#,
+        #"{"id":"a2","ts":"2026-03-29T01:30:00.123456789+01:00","tenant":"acme","status":"ok","input_tokens":10,"output_tokens":2,"ttft_ms":800.0000000000001,"e2e_ms":900}"#,
+        #"{"id":"a3","ts":"2026-03-29T03:30:00.5+0200","tenant":"acme","status":"error:500","input_tokens":0,"output_tokens":0,"ttft_ms":-0.0,"e2e_ms":0}"#,
+        #"{"id":"a4","ts":1774740600123,"tenant":"globex","status":"ok","input_tokens":5,"output_tokens":1,"ttft_ms":0.1,"e2e_ms":0.30000000000000004}"#,
+        #"{"id":"a5","ts":"2026-03-29T10:00:00Z","tenant":null,"status":"ok","output_tokens":300,"ttft_ms":1e-300,"e2e_ms":1e300}"#,
+        #"{"id":"b1","ts":"2026-03-29T10:00:00","tenant":"acme"}"#,
+        #"{"id":"b2","ts":"2026-02-30T10:00:00Z","tenant":"acme"}"#,
+        #"{"id":"b3","ts":"2026-03-29T10:00:00Z","tenant":"acme","ttft_ms":-5}"#,
+        #"{"id":"b4","ts":"2026-03-29T10:00:00Z","tenant":"acme","output_tokens":7.5}"#,
+        #"{"id":"b5","ts":"2026-03-29T10:00:00Z","tenant":"acme","ttft_ms":"12"}"#,
+        #"{"id":"b6","tenant":"acme","ttft_ms":12}"#,
+        #"{"id":"b7","ts":true,"tenant":"acme"}"#,
+        #"{"id":"b8","ts":"2026-03-29T10:00:00Z","tenant":["x"]}"#,
+        #"{"id":"b9","ts":"2026-03-29T10:00:00Z","itl_ms":"fast"}"#,
+        #"{"id":"b10","ts":"2026-03-29T10:00:00Z","itl_ms":[1,-2]}"#,
+        "",
+        #"{"id":"a6","ts":"2026-03-30T23:59:59.999999999Z","tenant":"acme","model":"m","status":"ok","input_tokens":9007199254740992,"output_tokens":3,"ttft_ms":4503599627370497,"e2e_ms":4503599627370498}"# + "\r",
+        #"{"id":"a7","ts":"2027-03-30T00:00:00Z","tenant":"acme","status":"ok","ttft_ms":1}"#,
+    ].joined(separator: "\n") + "\n"
+
+    /// CSV cells the native CSV reader types specially: padded numbers, `+5`, a quoted empty
+    /// text, text in a number field, a timestamp without offset, a negative and a fractional count.
+    static let hostileCSV = """
+        id,ts,tenant,status,input_tokens,output_tokens,ttft_ms,e2e_ms
+        c1,2026-03-29T00:30:00Z,acme,ok,10,76.0,800,2000.5
+        c2,2026-03-29T01:30:00Z,acme,ok,10,2,abc,900
+        c3, 1774740600123 ,"",ok,+5,1, 12 ,30
+        c4,2026-03-29T10:00:00,acme,ok,1,1,1,1
+        c5,2026-03-29T10:00:00Z,,ok,,,-5,1
+        c6,2026-03-29T11:00:00Z,globex,ok,7.5,1,1,1
+
+        """
+
+    static let hostileContract = """
+        contract "Hostile" {
+            effective 2026-01-01 to 2027-01-01
+            timezone  "Europe/Berlin"
+            fee 1000.00 EUR per month
+            exclude requests where status = "error:500"
+            clause "1" p50 {
+                every calendar day per tenant
+                require p50(ttft) <= 800 ms
+                objective 99% of windows per calendar month
+                credit 10% of fee when attainment < 99%
+            }
+            clause "2" sums {
+                every 1 hour per tenant, model
+                require sum(total_tokens) <= 100 tokens
+            }
+            clause "3" means {
+                every calendar week
+                require mean(e2e) <= 1 s
+            }
+            clause "4" gaps {
+                every calendar day
+                require max(itl) < 2.5 ms
+            }
+            clause "5" shares {
+                scope status = "ok"
+                every calendar day per tenant
+                require share(decode_tps >= 30 tokens/s) >= 90%
+            }
+            clause "6" mins {
+                every 5 minutes
+                require min(e2e_tps) >= 1 tokens/s
+            }
+        }
+        """
+}
+
+@Suite(.serialized) struct EngineDifferentialTests {
+    @Test(.enabled(if: Engines.duckdb)) func everyContractOnEverySampleThroughDuckDB() {
+        var cases = 0, windows = 0
+        for contract in Engines.contracts {
+            for trace in Engines.samples {
+                windows += Engines.compare(contract, [trace], engine: .duckdb)
+                cases += 1
+            }
+        }
+        #expect(cases >= 40)
+        print("engine differential: duckdb, \(cases) contract × trace cases, \(windows) windows compared")
+    }
+
+    @Test(.enabled(if: Engines.duckdb)) func hostileRecordsThroughDuckDB() throws {
+        let dir = TemporaryDirectory()
+        let trace = try dir.write("hostile.jsonl", Engines.hostileTrace)
+        let contract = try dir.write("hostile.sla", Engines.hostileContract)
+        #expect(Engines.compare(contract, [trace], engine: .duckdb) > 0)
+        // The native evaluator rejects what it should: the differential is not vacuous.
+        if case .success(let r) = Engines.run(contract: contract, traces: [trace], engine: nil) {
+            #expect(r.rejectedTotal == 10)
+            #expect(r.traces[0].outsideTerm == 1)
+        }
+    }
+
+    /// CSV through DuckDB: the sample and cells the native CSV reader types specially (padded
+    /// numbers, `+5`, quoted empty text, text in a number field). DuckDB cannot number CSV rows,
+    /// so rejected records are located by id: compared by reason and id.
+    @Test(.enabled(if: Engines.duckdb)) func csvThroughDuckDB() throws {
+        let dir = TemporaryDirectory()
+        let contract = Engines.path("Contracts/acme-schedule-b.sla")
+        #expect(Engines.compare(contract, [Engines.path("Contracts/samples/acme-2026-03-14.csv")], engine: .duckdb) > 0)
+        let csv = try dir.write("h.csv", Engines.hostileCSV)
+        let native = try #require(try? Engines.run(contract: contract, traces: [csv], engine: nil).get())
+        let engine = try #require(try? Engines.run(contract: contract, traces: [csv], engine: .duckdb).get())
+        #expect(native.rejectedTotal == 4)
+        #expect(native.rejected.map(\.reason) == engine.rejected.map(\.reason))
+        #expect(engine.rejected.map(\.id) == ["c2", "c4", "c5", "c6"])
+        var x = Engines.judged(native), y = Engines.judged(engine)
+        x.rejected = []
+        y.rejected = []
+        #expect(x == y, "\(Engines.firstDifference(x, y))")
+    }
+
+    /// `--check-ids` through DuckDB: two traces sharing ids, and ids repeated within one.
+    @Test(.enabled(if: Engines.duckdb)) func repeatedIDsThroughDuckDB() throws {
+        let dir = TemporaryDirectory()
+        let lines = try String(contentsOfFile: Engines.path("Contracts/samples/acme-2026-03-14.jsonl"), encoding: .utf8).split(separator: "\n")
+        let a = try dir.write("a.jsonl", (lines[0..<300] + lines[19..<25]).joined(separator: "\n") + "\n")
+        let b = try dir.write("b.jsonl", lines[249..<400].joined(separator: "\n") + "\n")
+        let contract = Engines.path("Contracts/acme-schedule-b.sla")
+        let native = try #require(try? Engines.run(contract: contract, traces: [a, b], engine: nil, checkIDs: true).get())
+        let engine = try #require(try? Engines.run(contract: contract, traces: [a, b], engine: .duckdb, checkIDs: true).get())
+        #expect(native.traces.map(\.repeatedIDs) == [6, 51])
+        #expect(Engines.judged(native) == Engines.judged(engine), "\(Engines.firstDifference(Engines.judged(native), Engines.judged(engine)))")
+    }
+
+    @Test(.enabled(if: Engines.duckdb)) func generatedTraceAndParquetThroughDuckDB() throws {
+        let dir = TemporaryDirectory()
+        let generator = Engines.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/bench/gen_traces.py").path
+        let trace = dir.path("generated.jsonl")
+        let gen = Process()
+        gen.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        gen.arguments = ["python3", generator, "--records", "20000", "--tenants", "7", "--seed", "11", "--out", trace]
+        try gen.run()
+        gen.waitUntilExit()
+        try #require(gen.terminationStatus == 0, "the bench generator at ../shared/bench ran")
+        let contract = Engines.path("Benchmarks/peers-evaluation.sla")
+        #expect(Engines.compare(contract, [trace], engine: .duckdb) > 0)
+        // The same records as Parquet (written by DuckDB itself), `ts` as a TIMESTAMP column.
+        let parquet = dir.path("generated.parquet")
+        let write = EngineRun(executable: try #require(EngineRun.find("duckdb")), arguments: [":memory:"],
+                              standardInput: "COPY (SELECT * FROM read_json('\(trace)', format = 'newline_delimited')) TO '\(parquet)' (FORMAT parquet);")
+        #expect(write.run().status == 0)
+        for contract in [contract, Engines.path("Contracts/acme-schedule-b.sla")] {
+            #expect(Engines.compare(contract, [trace], engine: .duckdb, engineTraces: [parquet]) > 0)
+        }
+    }
+
+    @Test(.enabled(if: Engines.duckdb)) func judgingTheOutputOfTheCompiledScriptByHand() throws {
+        // What a data engineer does: compile, run the script with the engine, judge the folder.
+        let dir = TemporaryDirectory()
+        let contract = Engines.path("Contracts/acme-schedule-b.sla")
+        let trace = Engines.path("Contracts/samples/acme-2026-03-14.jsonl")
+        let script = try dir.write("acme.sql", CompileCommand.runSQL(contractPath: contract, dialect: .duckdb, input: .jsonl, output: nil, colored: false).standardOutput)
+        let out = dir.path("out")
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let run = EngineRun(executable: try #require(EngineRun.find("duckdb")), arguments: ["-bail", ":memory:"],
+                            standardInput: "SET VARIABLE slac_input = ['\(trace)'];\nSET VARIABLE slac_output = '\(out)';\n.read \(script)\n")
+        #expect(run.run().status == 0)
+        var options = VerifyCommand.Options(contractPath: contract, traces: [])
+        options.aggregatesPath = out
+        let judged = try #require(try? VerifyCommand.evaluate(options, colored: false).get())
+        let native = try #require(try? Engines.run(contract: contract, traces: [trace], engine: nil).get())
+        #expect(Engines.judged(judged) == Engines.judged(native))
+        #expect(judged.traces[0].sha256 == "not computed")
+        #expect(judged.engine?.name == "duckdb")
+        // Another contract's output is refused, not judged.
+        var wrong = VerifyCommand.Options(contractPath: Engines.path("Contracts/tenant-quotas.sla"), traces: [])
+        wrong.aggregatesPath = out
+        guard case .failure(let refused) = VerifyCommand.evaluate(wrong, colored: false) else {
+            Issue.record("the output of another contract was judged")
+            return
+        }
+        #expect(refused.standardError.contains("another contract"))
+    }
+
+    /// Spark starts slowly (about 20 s), so all cases run as one `spark-sql` invocation: each
+    /// case's script with its input and output paths filled in, one after the other.
+    @Test(.enabled(if: Engines.spark), .timeLimit(.minutes(10))) func contractsThroughSparkLocalMode() throws {
+        let dir = TemporaryDirectory()
+        let hostile = try dir.write("hostile.jsonl", Engines.hostileTrace)
+        let hostileContract = try dir.write("hostile.sla", Engines.hostileContract)
+        let acme = Engines.path("Contracts/samples/acme-2026-03-14.jsonl")
+        let cases: [(contract: String, trace: String)] = [
+            (Engines.path("Contracts/acme-schedule-b.sla"), acme),
+            (Engines.path("Contracts/error-rate-uptime.sla"), Engines.path("Contracts/samples/error-rate-uptime-2026-06.jsonl")),
+            (Engines.path("Contracts/downtime-minutes.sla"), Engines.path("Contracts/samples/downtime-minutes-2026-09.jsonl")),
+            (Engines.path("Contracts/provisioned-throughput-tps.sla"), Engines.path("Contracts/samples/provisioned-throughput-tps-2026-05.jsonl")),
+            (Engines.path("Contracts/berlin-calendar.sla"), acme),
+            (Engines.path("Contracts/streaming-itl.sla"), acme),
+            (hostileContract, hostile),
+            (Engines.path("Contracts/acme-schedule-b.sla"), try dir.write("h.csv", Engines.hostileCSV)),
+        ]
+        var batch = "SET spark.sql.ansi.enabled=false;\n"
+        var plans: [MonitorPlan] = []
+        for (k, c) in cases.enumerated() {
+            let plan = try #require(try? PlanBuilding.plan(contractPath: c.contract, colored: false).get())
+            plans.append(plan)
+            let script = try SQLScript(try plan.validated(), dialect: .spark, input: c.trace.hasSuffix(".csv") ? .csv : .jsonl).text()
+            batch += script.replacingOccurrences(of: "${slac_input}", with: c.trace)
+                .replacingOccurrences(of: "${slac_output}", with: "file://" + dir.path("out\(k)")) + "\n"
+        }
+        let file = try dir.write("batch.sql", batch)
+        let sparkSQL = try #require(ProcessInfo.processInfo.environment["SPARK_HOME"]).appending("/bin/spark-sql")
+        let outcome = EngineRun(executable: sparkSQL, arguments: ["--master", "local[2]", "-f", file], standardInput: nil).run()
+        try #require(outcome.status == 0, "spark-sql failed: \(outcome.standardError.suffix(2000))")
+        var windows = 0
+        for (k, c) in cases.enumerated() {
+            let evaluator = try Evaluator(plan: plans[k])
+            let judged = try evaluator.judge(engineOutput: dir.path("out\(k)"), traces: [EngineTrace(path: c.trace, format: "jsonl", sha256: "")], sqlSHA256: nil)
+            let native = try #require(try? Engines.run(contract: c.contract, traces: [c.trace], engine: nil).get())
+            var x = Engines.judged(native), y = Engines.judged(judged)
+            if c.trace.hasSuffix(".csv") {
+                // Spark cannot number CSV rows: rejected records are compared by reason.
+                #expect(x.rejected.map(\.reason) == y.rejected.map(\.reason))
+                x.rejected = []
+                y.rejected = []
+            }
+            #expect(x == y, "spark differs on \((c.contract as NSString).lastPathComponent): \(Engines.firstDifference(x, y))")
+            #expect(judged.engine?.name == "spark")
+            windows += native.clauses.reduce(0) { $0 + $1.windows.count }
+        }
+        print("engine differential: spark local[2], \(cases.count) contract × trace cases in one invocation, \(windows) windows compared")
+    }
+
+    /// `slac verify --engine spark` end to end (the command line's own path handling).
+    @Test(.enabled(if: Engines.spark), .timeLimit(.minutes(5))) func verifyWithTheSparkEngine() {
+        _ = Engines.compare(Engines.path("Contracts/acme-schedule-b.sla"), [Engines.path("Contracts/samples/acme-2026-03-14.jsonl")], engine: .spark)
+    }
+}
+
+/// The exact transport of doubles out of an engine: significand and exponent, summed as
+/// DECIMAL(38,0) per exponent, recombined exactly (docs/engines.md, "Exact sums").
+struct ExactTransportTests {
+    static let hostile: [Double] = [
+        0.1, 0.2, 0.30000000000000004, 1e-300, 1e300, -1e300, 5e-324, 2.2250738585072014e-308, 2.225073858507201e-308,
+        0, 9007199254740993, 9007199254740992, 9007199254740991, 1.7976931348623157e308, 4503599627370497.5, 0.5, 3,
+        -0.1, 123456.789, 1.0000000000000002, 0.9999999999999999,
+    ]
+
+    @Test(.enabled(if: Engines.duckdb)) func hostileDoublesRoundTripAndSumExactlyThroughDuckDB() throws {
+        let contract = try #require(try? PlanBuilding.plan(contractPath: Engines.path("Contracts/acme-schedule-b.sla"), colored: false).get())
+        let script = SQLScript(try contract.validated(), dialect: .duckdb, input: .jsonl)
+        let values = Self.hostile.map { "(CAST('\($0)' AS DOUBLE))" }.joined(separator: ", ")
+        let source = "SELECT v FROM (VALUES \(values)) AS t(v)"
+        let query = """
+            COPY (SELECT v_m, v_e FROM (\(script.decomposed(source, "v", "v")))) TO '/dev/stdout' (FORMAT csv, HEADER false);
+            COPY (SELECT v_e, CAST(sum(CAST(v_m AS DECIMAL(38,0))) AS VARCHAR) FROM (\(script.decomposed(source, "v", "v"))) GROUP BY v_e) TO '/dev/stdout' (FORMAT csv, HEADER false);
+            """
+        let duckdb = try #require(EngineRun.find("duckdb"))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: duckdb)
+        process.arguments = [":memory:", "-c", query]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let rows = String(decoding: data, as: UTF8.self).split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
+        try #require(rows.count > Self.hostile.count)
+        for (i, x) in Self.hostile.enumerated() {
+            let m = try #require(Int64(rows[i][0])), e = try #require(Int(rows[i][1]))
+            let back = Double(sign: .plus, exponent: e - 52, significand: Double(m.magnitude)) * (m < 0 ? -1 : 1)
+            #expect(back == x && back.sign == (x == 0 ? .plus : x.sign), "\(x) came back as \(back)")
+        }
+        var engineSum = ExactSum()
+        for row in rows.dropFirst(Self.hostile.count) {
+            engineSum.add(integer: try #require(BigInt(decimal: row[1])), binaryExponent: try #require(Int(row[0])) - 52)
+        }
+        var exact = ExactSum()
+        for x in Self.hostile { exact.add(x) }
+        #expect(engineSum.exactValue == exact.exactValue)
+    }
+
+    @Test func bigIntegersAddExactly() throws {
+        var sum = ExactSum()
+        sum.add(integer: try #require(BigInt(decimal: "340282366920938463463374607431768211455")), binaryExponent: 900)
+        sum.add(integer: try #require(BigInt(decimal: "-3")), binaryExponent: -1074)
+        let expected = Rational(try #require(BigInt(decimal: "340282366920938463463374607431768211455")).shiftedLeft(900))
+            - Rational(BigInt(3), BigInt.one.shiftedLeft(1074))
+        #expect(sum.exactValue == expected)
+    }
+}
