@@ -169,13 +169,8 @@ public enum VerifyCommand {
     /// (or load the plan), read the traces, evaluate. `run` judges and writes what this returns;
     /// `slac verify-report --recompute` uses it so a reproduction goes through exactly the code
     /// that made the report.
-    public static func evaluate(_ options: Options, colored: Bool) -> Result<EvaluationResult, CommandOutput> {
-        evaluate(options, colored: colored, notices: NoticeList())
-    }
-
-    /// `evaluate`, with what the run had to say on the way (a trace out of time order) collected
-    /// in `notices` for standard error.
-    static func evaluate(_ options: Options, colored: Bool, notices: NoticeList) -> Result<EvaluationResult, CommandOutput> {
+    /// `notices` collects the evaluator's lines for standard error (a trace out of time order).
+    public static func evaluate(_ options: Options, colored: Bool, notices: NoticeList? = nil) -> Result<EvaluationResult, CommandOutput> {
         if let signer = options.signer {
             if options.signKeyPath == nil {
                 return .failure(ToolDiagnostics.output("SLA0503", "`--signer` names the holder of the signing key, but no `--sign-key` is given",
@@ -238,7 +233,7 @@ public enum VerifyCommand {
             }
             evaluator.lateness = bound
         }
-        evaluator.notice = { notices.append($0) }
+        if let notices { evaluator.notice = { notices.append($0) } }
         let opened: OpenedTraces
         switch openTraces(options.traces, formatOverride: formatOverride, evaluator: evaluator, colored: colored) {
         case .failure(let out): return .failure(out)
@@ -364,7 +359,6 @@ public enum VerifyCommand {
             return output
         case .success(let r): result = r
         }
-        var output = CommandOutput(standardError: notices.text)
 
         // Nothing judged is never green: a trace with no accepted record is an input error.
         var inputProblems = options.allowEmpty ? [] : emptyTraceProblems(result, termStart: result.contract.termStart, termEnd: result.contract.termEnd)
@@ -375,9 +369,10 @@ public enum VerifyCommand {
         }
         if !inputProblems.isEmpty {
             return CommandOutput(standardOutput: options.quiet ? "" : Summary.render(result, verdict: "input error"),
-                                 standardError: output.standardError + ToolDiagnostics.render(inputProblems, colored: colored), exitCode: ExitCode.inputError)
+                                 standardError: notices.text + ToolDiagnostics.render(inputProblems, colored: colored), exitCode: ExitCode.inputError)
         }
 
+        var output = CommandOutput(standardError: notices.text)
         do {
             // The report carries its digest (and signature); the HTML page is rendered from the
             // sealed bytes, exactly as `slac render` would render the file.
@@ -400,7 +395,7 @@ public enum VerifyCommand {
         } catch {
             // An unwritable output is an input/output error (3), not an invalid contract.
             var failed = ToolDiagnostics.output("SLA0901", "cannot write the report: \(error)", exit: .inputError, colored: colored)
-            failed.standardError = output.standardError + failed.standardError
+            failed.standardError = notices.text + failed.standardError
             return failed
         }
         if !options.quiet { output.standardOutput = Summary.render(result) }
@@ -411,7 +406,7 @@ public enum VerifyCommand {
 
 extension VerifyCommand {
     /// `--lateness`: `none`, or a whole number with a unit (`ms`, `s`, `min` or `m`, `h`), or a
-    /// number of seconds; in nanoseconds (nil for `none` is `.some(nil)`; nil when unreadable).
+    /// number of seconds; in nanoseconds (`none` is `.some(nil)`; nil when unreadable).
     static func parseLateness(_ text: String) -> Int64?? {
         let t = text.trimmingCharacters(in: .whitespaces).lowercased()
         if t == "none" { return .some(nil) }
@@ -431,9 +426,10 @@ extension VerifyCommand {
 }
 
 /// Lines for standard error collected from evaluation (its worker threads).
-final class NoticeList: @unchecked Sendable {
+public final class NoticeList: @unchecked Sendable {
     private var lines: [String] = []
     private let lock = NSLock()
+    public init() {}
     func append(_ line: String) {
         lock.lock()
         lines.append(line)
