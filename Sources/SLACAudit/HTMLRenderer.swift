@@ -5,7 +5,7 @@ import SLACReport
 import SLACSchemas
 
 /// Why a report could not be rendered.
-public enum RenderError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum RenderError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The report is not readable (malformed, too large, not a report, invalid).
     case unreadable(ReportReadError)
     /// The stylesheet did not compile; `messages` are libxslt's.
@@ -16,7 +16,7 @@ public enum RenderError: Error, Sendable, Equatable, CustomStringConvertible {
     case libxml2(operation: String)
 
     /// One line for the CLI's error output.
-    public var description: String {
+    package var description: String {
         switch self {
         case .unreadable(let error): return error.description
         case .stylesheet(let messages): return "the HTML stylesheet does not compile: " + messages.joined(separator: "; ")
@@ -30,10 +30,10 @@ public enum RenderError: Error, Sendable, Equatable, CustomStringConvertible {
 /// stylesheet (`Schemas/slac-report-html.xsl`). The report is untrusted: it is read with `SafeXML`, checked against
 /// the report schema, its integrity checked, annotated with pre-computed chart data in a
 /// transient copy, then transformed with every libxslt file and network access forbidden.
-public enum HTMLReportRenderer {
+package enum HTMLReportRenderer {
     /// The HTML page for `xml`, a report as written by `slac verify`, and the integrity check the
     /// page shows (so commands can warn about a report that was changed after sealing).
-    public static func render(_ xml: [UInt8]) throws(RenderError) -> RenderedReport {
+    package static func render(_ xml: [UInt8]) throws(RenderError) -> RenderedReport {
         try render(xml, stylesheet: bundledStylesheet.get())
     }
 
@@ -55,12 +55,12 @@ public enum HTMLReportRenderer {
 }
 
 /// A rendered page and the integrity check made while rendering it.
-public struct RenderedReport: Sendable {
+package struct RenderedReport: Sendable {
     /// The UTF-8 HTML page.
-    public var html: [UInt8]
+    package var html: [UInt8]
     /// The digest and signature check (against the embedded key only); nil if libxml2 could
     /// not canonicalise the report.
-    public var integrity: IntegrityCheck?
+    package var integrity: IntegrityCheck?
 }
 
 /// libxslt has process-wide state (the generic error handler, the security defaults), so every

@@ -4,7 +4,7 @@ import Foundation
 import SLACReport
 
 /// Why a report could not be sealed.
-public enum SealError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum SealError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The report already ends with an integrity element.
     case alreadySealed
     /// libxml2 could not canonicalise the document.
@@ -15,7 +15,7 @@ public enum SealError: Error, Sendable, Equatable, CustomStringConvertible {
     case signing(String)
 
     /// One line for the CLI's error output.
-    public var description: String {
+    package var description: String {
         switch self {
         case .alreadySealed: return "the report already carries an integrity element"
         case .canonicalisation: return "libxml2 could not canonicalise the report"
@@ -28,9 +28,9 @@ public enum SealError: Error, Sendable, Equatable, CustomStringConvertible {
 /// The outcome of checking a report's `<integrity>` element (docs/reports.md): what was recomputed, what
 /// the report claims, and whether the two agree. A value, so commands and the HTML page can show
 /// the same account.
-public struct IntegrityCheck: Sendable, Equatable {
+package struct IntegrityCheck: Sendable, Equatable {
     /// How the digest compared.
-    public enum DigestStatus: Sendable, Equatable {
+    package enum DigestStatus: Sendable, Equatable {
         /// The recorded digest equals the recomputed one.
         case matches
         /// The content was changed after sealing.
@@ -44,7 +44,7 @@ public struct IntegrityCheck: Sendable, Equatable {
     }
 
     /// How the signature checked out.
-    public enum SignatureStatus: Sendable, Equatable {
+    package enum SignatureStatus: Sendable, Equatable {
         /// The report is not signed.
         case absent
         /// Valid for `publicKey`; `trusted` when that key was given by the verifier (`--public-key`)
@@ -61,16 +61,16 @@ public struct IntegrityCheck: Sendable, Equatable {
     }
 
     /// The SHA-256 (hex) of the exclusive canonical form without the integrity element.
-    public var computedDigest: String
+    package var computedDigest: String
     /// The digest the report records, if any.
-    public var recordedDigest: String?
+    package var recordedDigest: String?
     /// The digest comparison.
-    public var digest: DigestStatus
+    package var digest: DigestStatus
     /// The signature check.
-    public var signature: SignatureStatus
+    package var signature: SignatureStatus
 
     /// Whether the report is intact and, if signed or a key was given, the signature holds.
-    public var holds: Bool {
+    package var holds: Bool {
         guard digest == .matches else { return false }
         switch signature {
         case .absent, .valid: return true
@@ -87,16 +87,16 @@ public struct IntegrityCheck: Sendable, Equatable {
 /// whitespace-only text node right before it removed, so it is independent of the XML
 /// declaration, attribute quoting and order, and empty-element syntax, but changes with any
 /// value. The signature is Ed25519 over the 32 raw digest bytes.
-public enum ReportIntegrity {
+package enum ReportIntegrity {
     /// The `algorithm` attribute value.
-    public static let algorithm = "sha256-exc-c14n"
+    package static let algorithm = "sha256-exc-c14n"
     /// The `signature-algorithm` attribute value.
-    public static let signatureAlgorithm = "ed25519"
+    package static let signatureAlgorithm = "ed25519"
 
     /// Returns `xml` (a report without integrity element, e.g. from `XMLReportWriter`) with
     /// `<integrity algorithm digest [signature-algorithm public-key signature]/>` as the last
     /// child of the root. The rest of the bytes are unchanged.
-    public static func seal(_ xml: [UInt8], signingKey: ReportSigningKey? = nil) throws(SealError) -> [UInt8] {
+    package static func seal(_ xml: [UInt8], signingKey: ReportSigningKey? = nil) throws(SealError) -> [UInt8] {
         let digest: [UInt8]
         if xml.count <= SafeXML.maximumSize, let canonical = WriterCanonicalForm.canonical(xml) {
             // The writer's own output: canonical form in one pass (see `WriterCanonicalForm`).
@@ -128,7 +128,7 @@ public enum ReportIntegrity {
     /// Checks a report's integrity element. `trustedKey` is the verifier's own copy of the
     /// signer's public key; without it a signature is checked against the key the report embeds,
     /// which proves only that whoever holds that key signed it.
-    public static func check(_ xml: [UInt8], trustedKey: ReportPublicKey? = nil) throws(ReportReadError) -> IntegrityCheck {
+    package static func check(_ xml: [UInt8], trustedKey: ReportPublicKey? = nil) throws(ReportReadError) -> IntegrityCheck {
         let document = try SafeXML.parseReport(xml)
         guard let result = check(document, trustedKey: trustedKey) else {
             throw .notWellFormed(message: "libxml2 could not canonicalise the report")

@@ -2,7 +2,7 @@ import Crypto
 import Foundation
 
 /// Why a key file could not be written or read.
-public enum KeyFileError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum KeyFileError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The file exists; keys are never overwritten, so an old key is not lost by accident.
     case exists(path: String)
     /// The file could not be written.
@@ -13,7 +13,7 @@ public enum KeyFileError: Error, Sendable, Equatable, CustomStringConvertible {
     case malformed(path: String, expected: String)
 
     /// One line for the CLI's error output.
-    public var description: String {
+    package var description: String {
         switch self {
         case .exists(let path): return "`\(path)` already exists; slac never overwrites a key (remove it or choose another prefix)"
         case .unwritable(let path, let reason): return "cannot write `\(path)`: \(reason)"
@@ -26,12 +26,12 @@ public enum KeyFileError: Error, Sendable, Equatable, CustomStringConvertible {
 /// The public half of a report-signing key. Reports embed it as base64 of the raw 32 bytes;
 /// key files hold it as a standard PEM `PUBLIC KEY` (SubjectPublicKeyInfo, RFC 8410), so that
 /// auditors can also check signatures with OpenSSL.
-public struct ReportPublicKey: Sendable, Hashable {
+package struct ReportPublicKey: Sendable, Hashable {
     /// The raw 32-byte Ed25519 public key.
-    public let rawRepresentation: Data
+    package let rawRepresentation: Data
 
     /// A key from its raw 32 bytes; nil when the length is wrong.
-    public init?(rawRepresentation: Data) {
+    package init?(rawRepresentation: Data) {
         guard (try? Curve25519.Signing.PublicKey(rawRepresentation: rawRepresentation)) != nil else { return nil }
         self.rawRepresentation = rawRepresentation
     }
@@ -40,26 +40,26 @@ public struct ReportPublicKey: Sendable, Hashable {
     init(_ key: Curve25519.Signing.PublicKey) { rawRepresentation = key.rawRepresentation }
 
     /// A key from base64 of its raw bytes (the form reports embed).
-    public init?(base64: String) {
+    package init?(base64: String) {
         guard let data = Data(base64Encoded: base64.trimmingCharacters(in: .whitespacesAndNewlines)) else { return nil }
         self.init(rawRepresentation: data)
     }
 
     /// Base64 of the raw bytes, as the report's `public-key` attribute holds it.
-    public var base64: String { rawRepresentation.base64EncodedString() }
+    package var base64: String { rawRepresentation.base64EncodedString() }
 
     /// The PEM file content (`-----BEGIN PUBLIC KEY-----`).
-    public var pem: String { PEM.encode(label: "PUBLIC KEY", der: PEM.publicKeyPrefix + rawRepresentation) }
+    package var pem: String { PEM.encode(label: "PUBLIC KEY", der: PEM.publicKeyPrefix + rawRepresentation) }
 
     /// Whether `signature` is a valid Ed25519 signature of `message` by this key.
-    public func isValidSignature(_ signature: Data, for message: Data) -> Bool {
+    package func isValidSignature(_ signature: Data, for message: Data) -> Bool {
         guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: rawRepresentation) else { return false }
         return key.isValidSignature(signature, for: message)
     }
 
     /// Reads `--public-key KEY`: a PEM public-key file, a file holding the base64 of the raw key
     /// (as copied from a report), or, when no such file exists, the base64 text itself.
-    public static func load(_ argument: String) throws(KeyFileError) -> ReportPublicKey {
+    package static func load(_ argument: String) throws(KeyFileError) -> ReportPublicKey {
         guard FileManager.default.fileExists(atPath: argument) else {
             if let key = ReportPublicKey(base64: argument) { return key }
             throw .unreadable(path: argument)
@@ -78,18 +78,18 @@ public struct ReportPublicKey: Sendable, Hashable {
 
 /// A report-signing key (Ed25519, swift-crypto). Key files hold it as a standard PEM
 /// `PRIVATE KEY` (PKCS #8, RFC 8410), readable by OpenSSL.
-public struct ReportSigningKey: Sendable {
+package struct ReportSigningKey: Sendable {
     /// The raw 32-byte seed (swift-crypto's key type is not `Sendable`, the bytes are).
     private let seed: Data
 
     /// The public half, which reports embed and verifiers trust.
-    public let publicKey: ReportPublicKey
+    package let publicKey: ReportPublicKey
 
     /// A fresh random key.
-    public init() { self.init(Curve25519.Signing.PrivateKey()) }
+    package init() { self.init(Curve25519.Signing.PrivateKey()) }
 
     /// A key from its raw 32-byte seed; nil when the length is wrong.
-    public init?(rawRepresentation: Data) {
+    package init?(rawRepresentation: Data) {
         guard let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: rawRepresentation) else { return nil }
         self.init(key)
     }
@@ -104,15 +104,15 @@ public struct ReportSigningKey: Sendable {
     }
 
     /// The PEM file content (`-----BEGIN PRIVATE KEY-----`).
-    public var pem: String { PEM.encode(label: "PRIVATE KEY", der: PEM.privateKeyPrefix + seed) }
+    package var pem: String { PEM.encode(label: "PRIVATE KEY", der: PEM.privateKeyPrefix + seed) }
 
     /// The Ed25519 signature of `message`.
-    public func signature(for message: Data) throws -> Data {
+    package func signature(for message: Data) throws -> Data {
         try key.signature(for: message)
     }
 
     /// Reads `--sign-key KEY`, a PEM private-key file written by `slac keygen`.
-    public static func load(path: String) throws(KeyFileError) -> ReportSigningKey {
+    package static func load(path: String) throws(KeyFileError) -> ReportSigningKey {
         guard let data = FileManager.default.contents(atPath: path), data.count < 64 << 10 else { throw .unreadable(path: path) }
         guard let der = PEM.decode(String(decoding: data, as: UTF8.self), label: "PRIVATE KEY"),
               der.count == PEM.privateKeyPrefix.count + 32, der.starts(with: PEM.privateKeyPrefix),
@@ -125,9 +125,9 @@ public struct ReportSigningKey: Sendable {
 
 /// `slac keygen --out PREFIX`: a new key pair in `PREFIX.key` (private, mode 0600) and
 /// `PREFIX.pub`. Existing files are never overwritten.
-public enum KeyGeneration {
+package enum KeyGeneration {
     /// Writes both files and returns their paths and the public key.
-    public static func generate(prefix: String) throws(KeyFileError) -> (privatePath: String, publicPath: String, publicKey: ReportPublicKey) {
+    package static func generate(prefix: String) throws(KeyFileError) -> (privatePath: String, publicPath: String, publicKey: ReportPublicKey) {
         let key = ReportSigningKey()
         let privatePath = prefix + ".key"
         let publicPath = prefix + ".pub"

@@ -1,44 +1,44 @@
 import SLACReport
 
 /// One way a report differs from what its inputs give.
-public struct ReportDifference: Sendable, Equatable, CustomStringConvertible {
+package struct ReportDifference: Sendable, Equatable, CustomStringConvertible {
     /// Where: `clause 4.1 › window 2026-03-14T02:05:00Z tenant=acme`.
-    public var location: String
+    package var location: String
     /// What: `observed is 812.5 in the report; the inputs give 812.4`.
-    public var detail: String
+    package var detail: String
 
     /// `location: detail`.
-    public var description: String { "\(location): \(detail)" }
+    package var description: String { "\(location): \(detail)" }
 }
 
 /// The result of comparing a report with the report its inputs give (`verify-report
 /// --recompute`): the first differences in document order, and notes on what was deliberately
 /// not compared (trace paths, tool version, generation time), so the auditor sees why.
-public struct ReportComparison: Sendable, Equatable {
+package struct ReportComparison: Sendable, Equatable {
     /// The first differences found, at most the limit given to `compare`.
-    public var differences: [ReportDifference]
+    package var differences: [ReportDifference]
     /// Whether the search stopped at the limit (there may be more).
-    public var truncated: Bool
+    package var truncated: Bool
     /// Things that differ but are not figures (paths the traces were given under, tool version).
-    public var notes: [String]
+    package var notes: [String]
     /// Number of windows compared (listed in both).
-    public var windowsCompared: Int
+    package var windowsCompared: Int
     /// Number of clauses compared.
-    public var clausesCompared: Int
+    package var clausesCompared: Int
 
     /// Whether every verdict and figure agrees.
-    public var matches: Bool { differences.isEmpty }
+    package var matches: Bool { differences.isEmpty }
 
     /// The window selection a report was written with (`windows`; `breached` when absent, the
     /// writer's default), so the recomputed report lists the same windows.
-    public static func windowSelection(of report: [UInt8]) throws(ReportReadError) -> WindowSelection {
+    package static func windowSelection(of report: [UInt8]) throws(ReportReadError) -> WindowSelection {
         let document = try SafeXML.parseReport(report, validate: false)
         return document.root?.attribute("windows").flatMap(WindowSelection.init(rawValue:)) ?? .breached
     }
 
     /// Whether the report was made with the repeated-id check (`--check-ids`): its traces carry
     /// `repeated-ids`, so the recomputed report must count them too.
-    public static func checksRepeatedIDs(_ report: [UInt8]) throws(ReportReadError) -> Bool {
+    package static func checksRepeatedIDs(_ report: [UInt8]) throws(ReportReadError) -> Bool {
         let document = try SafeXML.parseReport(report, validate: false)
         return document.root?.children.contains { $0.isReport("trace") && $0.attribute("repeated-ids") != nil } ?? false
     }
@@ -47,7 +47,7 @@ public struct ReportComparison: Sendable, Equatable {
     /// report the inputs give. Element by element in document order: every attribute and text,
     /// except `path` on traces and rejected records (the inputs may be given under other paths;
     /// their digests are compared), `tool-version` and `generated` (noted when they differ).
-    public static func compare(report: [UInt8], expected: [UInt8], limit: Int = 20) throws(ReportReadError) -> ReportComparison {
+    package static func compare(report: [UInt8], expected: [UInt8], limit: Int = 20) throws(ReportReadError) -> ReportComparison {
         let left = try SafeXML.parseReport(report)
         let right = try SafeXML.parseReport(expected, validate: false)
         var comparer = Comparer(limit: limit)

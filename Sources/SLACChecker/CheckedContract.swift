@@ -4,7 +4,7 @@ import SLACSyntax
 import SLACFields
 
 /// A metric (docs/language.md, "Metrics"): a value derived from one record, with a dimension.
-public enum Metric: String, Sendable, Hashable, CaseIterable, Codable {
+package enum Metric: String, Sendable, Hashable, CaseIterable, Codable {
     case ttft, e2e
     case inputTokens = "input_tokens"
     case outputTokens = "output_tokens"
@@ -15,7 +15,7 @@ public enum Metric: String, Sendable, Hashable, CaseIterable, Codable {
     case itl
     case energy
 
-    public var dimension: Dimension {
+    package var dimension: Dimension {
         switch self {
         case .ttft, .e2e, .tpot, .itl: .duration
         case .inputTokens, .outputTokens, .totalTokens: .tokens
@@ -25,11 +25,11 @@ public enum Metric: String, Sendable, Hashable, CaseIterable, Codable {
     }
 
     /// `itl` is a list per record (the gaps between chunks); aggregates pool it.
-    public var isList: Bool { self == .itl }
+    package var isList: Bool { self == .itl }
 
     /// The trace fields the metric is computed from (docs/language.md, "Metrics"): what a plan
     /// asks the reader for, and what a trace format must carry.
-    public var traceFields: [CanonicalField] {
+    package var traceFields: [CanonicalField] {
         switch self {
         case .ttft: [.ttftMs]
         case .e2e: [.e2eMs]
@@ -45,11 +45,11 @@ public enum Metric: String, Sendable, Hashable, CaseIterable, Codable {
 }
 
 /// The text fields every canonical record has; any other name used as a text field is a custom field.
-public let canonicalTextFields: [String] = CanonicalField.textFields.map(\.name)
+package let canonicalTextFields: [String] = CanonicalField.textFields.map(\.name)
 
 /// A checked condition over one record, with bounds in canonical units. Three-valued at evaluation
 /// time (docs/language.md, "Conditions"): a comparison with an undefined metric or absent field is unknown.
-public indirect enum CheckedPredicate: Sendable, Hashable {
+package indirect enum CheckedPredicate: Sendable, Hashable {
     case and(CheckedPredicate, CheckedPredicate)
     case or(CheckedPredicate, CheckedPredicate)
     case not(CheckedPredicate)
@@ -62,7 +62,7 @@ public indirect enum CheckedPredicate: Sendable, Hashable {
 }
 
 /// A checked aggregate (docs/language.md, "Aggregates").
-public enum CheckedAggregate: Sendable, Hashable {
+package enum CheckedAggregate: Sendable, Hashable {
     /// Nearest-rank percentile; `q` in (0, 100].
     case percentile(Metric, q: Rational)
     case mean(Metric)
@@ -73,7 +73,7 @@ public enum CheckedAggregate: Sendable, Hashable {
     case share(CheckedPredicate)
 
     /// The dimension of the aggregate's value.
-    public var dimension: Dimension {
+    package var dimension: Dimension {
         switch self {
         case .percentile(let m, _), .mean(let m), .min(let m), .max(let m), .sum(let m): m.dimension
         case .count: .requests
@@ -82,7 +82,7 @@ public enum CheckedAggregate: Sendable, Hashable {
     }
 
     /// The metric aggregated, if any (not for `count` and `share`).
-    public var metric: Metric? {
+    package var metric: Metric? {
         switch self {
         case .percentile(let m, _), .mean(let m), .min(let m), .max(let m), .sum(let m): m
         case .count, .share: nil
@@ -91,7 +91,7 @@ public enum CheckedAggregate: Sendable, Hashable {
 }
 
 /// Window kinds (docs/language.md, "Windows").
-public enum CheckedWindow: Sendable, Hashable, Codable {
+package enum CheckedWindow: Sendable, Hashable, Codable {
     /// `[k·L, (k+1)·L)` on the epoch timeline, L in nanoseconds.
     case fixed(nanoseconds: Int64)
     case calendarDay, calendarWeek, calendarMonth, calendarQuarter, calendarYear
@@ -103,16 +103,16 @@ public enum CheckedWindow: Sendable, Hashable, Codable {
 ///
 /// For the short form `objective P% of windows` the measure is window attainment and the
 /// comparison `>=`. The period is the measure's period (`measure … per calendar month`).
-public struct CheckedObjective: Sendable, Hashable {
-    public enum Period: String, Sendable, Hashable, Codable {
+package struct CheckedObjective: Sendable, Hashable {
+    package enum Period: String, Sendable, Hashable, Codable {
         case calendarMonth = "calendar-month", calendarQuarter = "calendar-quarter", calendarYear = "calendar-year", term
     }
     /// The bound in the measure's canonical unit: a fraction in [0, 1] for attainment and uptime.
-    public var bound: Rational
-    public var period: Period
+    package var bound: Rational
+    package var period: Period
     /// How the measure compares with the bound; `>=` for the short form.
-    public var comparison: ComparisonOperator
-    public init(bound: Rational, period: Period, comparison: ComparisonOperator = .greaterEqual) {
+    package var comparison: ComparisonOperator
+    package init(bound: Rational, period: Period, comparison: ComparisonOperator = .greaterEqual) {
         self.bound = bound
         self.period = period
         self.comparison = comparison
@@ -121,16 +121,16 @@ public struct CheckedObjective: Sendable, Hashable {
 
 /// A credit tier: `percent` of the monthly fee (or of the group's charges) when the measure
 /// compares with `threshold` as `comparison` says (`attainment < 99%` in the short form).
-public struct CheckedCredit: Sendable, Hashable {
-    public enum Base: String, Sendable, Hashable, Codable { case fee, charges }
+package struct CheckedCredit: Sendable, Hashable {
+    package enum Base: String, Sendable, Hashable, Codable { case fee, charges }
     /// Percent of the fee or charges, in [0, 100].
-    public var percent: Rational
+    package var percent: Rational
     /// The measure's bound, in its canonical unit (a fraction in [0, 1] for attainment and uptime).
-    public var threshold: Rational
+    package var threshold: Rational
     /// `<`, `<=`, `>` or `>=`: the tier applies when `measure comparison threshold`.
-    public var comparison: ComparisonOperator
-    public var base: Base
-    public init(percent: Rational, threshold: Rational, comparison: ComparisonOperator = .less, base: Base = .fee) {
+    package var comparison: ComparisonOperator
+    package var base: Base
+    package init(percent: Rational, threshold: Rational, comparison: ComparisonOperator = .less, base: Base = .fee) {
         self.percent = percent
         self.threshold = threshold
         self.comparison = comparison
@@ -138,7 +138,7 @@ public struct CheckedCredit: Sendable, Hashable {
     }
 
     /// Whether the tier applies to a measure.
-    public func applies(to measure: Rational) -> Bool {
+    package func applies(to measure: Rational) -> Bool {
         switch comparison {
         case .less: measure < threshold
         case .lessEqual: measure <= threshold
@@ -149,25 +149,25 @@ public struct CheckedCredit: Sendable, Hashable {
     }
 
     /// True when a lower measure is the worse one (tiers written with `<` or `<=`).
-    public var lowerIsWorse: Bool { comparison == .less || comparison == .lessEqual }
+    package var lowerIsWorse: Bool { comparison == .less || comparison == .lessEqual }
 }
 
 /// What an interval without a judged value or verdict counts as (`empty …`).
-public enum CheckedEmpty: Sendable, Hashable {
+package enum CheckedEmpty: Sendable, Hashable {
     /// A value, in the value's canonical unit (for `measure mean`).
     case value(Rational)
     case met, breached
 }
 
 /// A period measure other than plain window attainment (docs/language.md, "Period measures").
-public struct CheckedMeasure: Sendable, Hashable {
-    public enum Kind: String, Sendable, Hashable, Codable { case attainment, mean, uptime }
-    public var kind: Kind
+package struct CheckedMeasure: Sendable, Hashable {
+    package enum Kind: String, Sendable, Hashable, Codable { case attainment, mean, uptime }
+    package var kind: Kind
     /// nil when the clause has no `empty` (uptime then counts such intervals as met).
-    public var empty: CheckedEmpty?
+    package var empty: CheckedEmpty?
     /// For uptime: only runs of at least this many consecutive breached intervals are down.
-    public var downtimeAfter: Int
-    public init(kind: Kind, empty: CheckedEmpty?, downtimeAfter: Int = 1) {
+    package var downtimeAfter: Int
+    package init(kind: Kind, empty: CheckedEmpty?, downtimeAfter: Int = 1) {
         self.kind = kind
         self.empty = empty
         self.downtimeAfter = downtimeAfter
@@ -175,17 +175,17 @@ public struct CheckedMeasure: Sendable, Hashable {
 }
 
 /// `price AMOUNT CUR per N FIELD`: usage charges per token of a token field.
-public struct CheckedPrice: Sendable, Hashable, Codable {
+package struct CheckedPrice: Sendable, Hashable, Codable {
     /// `input_tokens`, `output_tokens` or `total_tokens`.
-    public var field: Metric
+    package var field: Metric
     /// The price of one token, exact (`0.60 USD per 1M` is 0.0000006).
-    public var perToken: Rational
+    package var perToken: Rational
     /// As written, for reports and `explain`: `0.60 USD per 1M input_tokens`.
-    public var text: String
+    package var text: String
     /// ISO 4217 code, and the digits of its minor unit (charges are rounded to it).
-    public var currency: String
-    public var minorUnitDigits: Int
-    public init(field: Metric, perToken: Rational, text: String, currency: String, minorUnitDigits: Int) {
+    package var currency: String
+    package var minorUnitDigits: Int
+    package init(field: Metric, perToken: Rational, text: String, currency: String, minorUnitDigits: Int) {
         self.field = field
         self.perToken = perToken
         self.text = text
@@ -195,96 +195,96 @@ public struct CheckedPrice: Sendable, Hashable, Codable {
 }
 
 /// A maintenance interval `[start, end)` in nanoseconds since the epoch.
-public struct MaintenanceInterval: Sendable, Hashable, Codable {
-    public var start: Int64
-    public var end: Int64
-    public init(start: Int64, end: Int64) {
+package struct MaintenanceInterval: Sendable, Hashable, Codable {
+    package var start: Int64
+    package var end: Int64
+    package init(start: Int64, end: Int64) {
         self.start = start
         self.end = end
     }
 }
 
 /// Exclusions of a contract or clause (docs/language.md, "Exclusions and classification").
-public struct CheckedExclusions: Sendable, Hashable, Codable {
-    public var maintenance: [MaintenanceInterval] = []
-    public var requests: [CheckedPredicate] = []
-    public var isEmpty: Bool { maintenance.isEmpty && requests.isEmpty }
+package struct CheckedExclusions: Sendable, Hashable, Codable {
+    package var maintenance: [MaintenanceInterval] = []
+    package var requests: [CheckedPredicate] = []
+    package var isEmpty: Bool { maintenance.isEmpty && requests.isEmpty }
 }
 
 /// Text kept for display only, ignored by equality (like `SourceAnchor`).
-public struct WrittenText: Sendable, Hashable {
-    public var text: String
-    public static func == (lhs: WrittenText, rhs: WrittenText) -> Bool { true }
-    public func hash(into hasher: inout Hasher) {}
+package struct WrittenText: Sendable, Hashable {
+    package var text: String
+    package static func == (lhs: WrittenText, rhs: WrittenText) -> Bool { true }
+    package func hash(into hasher: inout Hasher) {}
 }
 
 /// Source spans kept for tools that point at the text, ignored by equality so that two contracts
 /// that differ only in layout compare equal (what `slac fmt` must preserve).
-public struct SourceAnchor: Sendable, Hashable {
-    public var span: Span
-    public static func == (lhs: SourceAnchor, rhs: SourceAnchor) -> Bool { true }
-    public func hash(into hasher: inout Hasher) {}
+package struct SourceAnchor: Sendable, Hashable {
+    package var span: Span
+    package static func == (lhs: SourceAnchor, rhs: SourceAnchor) -> Bool { true }
+    package func hash(into hasher: inout Hasher) {}
 }
 
 /// A checked clause in canonical units.
-public struct CheckedClause: Sendable, Hashable {
-    public let ref: String
-    public let name: String
+package struct CheckedClause: Sendable, Hashable {
+    package let ref: String
+    package let name: String
     /// The legal wording; empty when the clause has none.
-    public let text: String
+    package let text: String
     /// The requirement as written (`p99(ttft) <= 800 ms`), for reports.
-    public var requirementText: String { writtenRequirement.text }
+    package var requirementText: String { writtenRequirement.text }
     /// Ignored by equality: its meaning is in `aggregate`, `comparison` and `bound`, and its
     /// spelling may change under `slac fmt`.
     let writtenRequirement: WrittenText
-    public let scope: CheckedPredicate?
-    public let window: CheckedWindow
-    public let groupBy: [String]
-    public let aggregate: CheckedAggregate
-    public let comparison: ComparisonOperator
+    package let scope: CheckedPredicate?
+    package let window: CheckedWindow
+    package let groupBy: [String]
+    package let aggregate: CheckedAggregate
+    package let comparison: ComparisonOperator
     /// The bound in the aggregate's canonical unit (a fraction for ratios).
-    public let bound: Rational
+    package let bound: Rational
     /// Windows with fewer in-scope records are insufficient.
-    public let minimumRequests: Int
-    public let objective: CheckedObjective
+    package let minimumRequests: Int
+    package let objective: CheckedObjective
     /// Tiers with the worst bound first: by threshold ascending for `<` tiers, descending for
     /// `>` tiers.
-    public let credits: [CheckedCredit]
+    package let credits: [CheckedCredit]
     /// The period measure, when it is not plain window attainment (nil for the short forms, so
     /// that they keep their meaning and report bytes).
-    public let measure: CheckedMeasure?
+    package let measure: CheckedMeasure?
     /// True for a `value` clause: windows get a value, not a verdict, and `comparison`/`bound`
     /// are unused (`>=` 0).
-    public let windowsAreValued: Bool
-    public let exclusions: CheckedExclusions
-    public let anchor: SourceAnchor
+    package let windowsAreValued: Bool
+    package let exclusions: CheckedExclusions
+    package let anchor: SourceAnchor
 }
 
 /// The monthly fee.
-public struct Fee: Sendable, Hashable {
-    public var amount: Decimal
-    public var currency: String
-    public var minorUnitDigits: Int
+package struct Fee: Sendable, Hashable {
+    package var amount: Decimal
+    package var currency: String
+    package var minorUnitDigits: Int
 }
 
 /// The checker's output: a contract whose names, units and types are valid, in canonical units.
 ///
 /// Its initialiser is internal: only `Checker` constructs one, so an unchecked contract can never
 /// reach the monitor compiler (README.md, "Architecture").
-public struct CheckedContract: Sendable, Hashable {
-    public let name: String
-    public let id: String?
-    public let version: String?
-    public let provider: String?
-    public let customer: String?
+package struct CheckedContract: Sendable, Hashable {
+    package let name: String
+    package let id: String?
+    package let version: String?
+    package let provider: String?
+    package let customer: String?
     /// Effective term `[start, end)` in nanoseconds since the epoch.
-    public let termStart: Int64
-    public let termEnd: Int64
+    package let termStart: Int64
+    package let termEnd: Int64
     /// IANA time zone identifier.
-    public let timezone: String
-    public let fee: Fee?
+    package let timezone: String
+    package let fee: Fee?
     /// Usage prices (`price` lines), in the fee's currency.
-    public let prices: [CheckedPrice]
-    public let exclusions: CheckedExclusions
-    public let clauses: [CheckedClause]
+    package let prices: [CheckedPrice]
+    package let exclusions: CheckedExclusions
+    package let clauses: [CheckedClause]
 }

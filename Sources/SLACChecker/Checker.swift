@@ -3,14 +3,14 @@ import SLACExact
 import SLACSyntax
 
 /// The result of checking: the checked contract when there are no errors, and every diagnostic.
-public struct CheckResult: Sendable {
-    public var contract: CheckedContract?
-    public var diagnostics: [Diagnostic]
+package struct CheckResult: Sendable {
+    package var contract: CheckedContract?
+    package var diagnostics: [Diagnostic]
 }
 
 /// Stage 2 of the pipeline: resolves names, units and dimensions (docs/language.md, "Diagnostics") and produces a
 /// `CheckedContract` in canonical units. Reports every error it finds, never only the first.
-public struct Checker {
+package struct Checker {
     private let source: SourceFile
     private var diagnostics: [Diagnostic] = []
     /// Spans of syntax errors: an item that failed to parse is not reported again as missing.
@@ -19,13 +19,13 @@ public struct Checker {
     private init(source: SourceFile) { self.source = source }
 
     /// Parses and checks a source file in one call.
-    public static func check(_ source: SourceFile) -> CheckResult {
+    package static func check(_ source: SourceFile) -> CheckResult {
         check(Parser.parse(source))
     }
 
     /// Checks a parsed contract. Syntax errors are kept; checking goes on over what parsed, so one
     /// run reports all the file's errors.
-    public static func check(_ parsed: ParsedContract) -> CheckResult {
+    package static func check(_ parsed: ParsedContract) -> CheckResult {
         var checker = Checker(source: parsed.source)
         checker.diagnostics = parsed.diagnostics
         checker.syntaxErrorSpans = parsed.diagnostics.filter { $0.severity == .error }.map(\.span)
@@ -607,7 +607,7 @@ public struct Checker {
     }
 
     /// `calendar month`, `calendar quarter`, `calendar year` or `term`.
-    public static func periodName(_ p: CheckedObjective.Period) -> String {
+    package static func periodName(_ p: CheckedObjective.Period) -> String {
         switch p {
         case .calendarMonth: "calendar month"
         case .calendarQuarter: "calendar quarter"
@@ -618,7 +618,7 @@ public struct Checker {
 
     /// Whether a window can be longer than the shortest period of its kind (a window that
     /// starts in one period may end in the next; more than one period is a mistake).
-    public static func window(_ w: CheckedWindow, isLongerThan period: CheckedObjective.Period) -> Bool {
+    package static func window(_ w: CheckedWindow, isLongerThan period: CheckedObjective.Period) -> Bool {
         let day = CivilTime.nanosPerDay
         let shortest: Int64
         switch period {

@@ -11,7 +11,7 @@ extension CheckedPredicate: Codable {
     private enum Key: String, CodingKey { case and, or, not, metric, text, `in` }
     private enum Field: String, CodingKey { case metric, op, bound, field, equal, value, values, negated }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Key.self)
         guard let key = c.allKeys.first, c.allKeys.count == 1 else {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "a condition has exactly one key"))
@@ -40,7 +40,7 @@ extension CheckedPredicate: Codable {
         }
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: Key.self)
         switch self {
         case .and(let a, let b): try c.encode([a, b], forKey: .and)
@@ -68,7 +68,7 @@ extension CheckedPredicate: Codable {
 extension CheckedAggregate: Codable {
     private enum Key: String, CodingKey { case function, metric, q, condition }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Key.self)
         let function = try c.decode(String.self, forKey: .function)
         switch function {
@@ -84,7 +84,7 @@ extension CheckedAggregate: Codable {
         }
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: Key.self)
         switch self {
         case .count: try c.encode("count", forKey: .function)
@@ -114,12 +114,12 @@ extension CheckedAggregate: Codable {
 /// `fraction` (the bound's name before period measures) so that compiled plans keep reading.
 extension CheckedObjective: Codable {
     private enum Key: String, CodingKey { case fraction, period, comparison }
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Key.self)
         self.init(bound: try c.decode(Rational.self, forKey: .fraction), period: try c.decode(Period.self, forKey: .period),
                   comparison: try c.decodeIfPresent(ComparisonOperator.self, forKey: .comparison) ?? .greaterEqual)
     }
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: Key.self)
         try c.encode(bound, forKey: .fraction)
         try c.encode(period, forKey: .period)
@@ -131,13 +131,13 @@ extension CheckedObjective: Codable {
 /// not `fee`.
 extension CheckedCredit: Codable {
     private enum Key: String, CodingKey { case percent, threshold, comparison, base }
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Key.self)
         self.init(percent: try c.decode(Rational.self, forKey: .percent), threshold: try c.decode(Rational.self, forKey: .threshold),
                   comparison: try c.decodeIfPresent(ComparisonOperator.self, forKey: .comparison) ?? .less,
                   base: try c.decodeIfPresent(Base.self, forKey: .base) ?? .fee)
     }
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: Key.self)
         try c.encode(percent, forKey: .percent)
         try c.encode(threshold, forKey: .threshold)
@@ -151,7 +151,7 @@ extension CheckedCredit: Codable {
 extension CheckedMeasure: Codable {
     private enum Key: String, CodingKey { case kind, empty, downtimeAfter }
     private enum EmptyKey: String, CodingKey { case value }
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Key.self)
         let kind = try c.decode(Kind.self, forKey: .kind)
         var empty: CheckedEmpty?
@@ -168,7 +168,7 @@ extension CheckedMeasure: Codable {
         }
         self.init(kind: kind, empty: empty, downtimeAfter: try c.decodeIfPresent(Int.self, forKey: .downtimeAfter) ?? 1)
     }
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: Key.self)
         try c.encode(kind, forKey: .kind)
         switch empty {

@@ -2,14 +2,14 @@ import SLACExact
 
 /// The dimension of a metric, aggregate or literal (docs/language.md, "Units and numbers"). Two values can be compared only when
 /// their dimensions agree; units within a dimension convert automatically.
-public enum Dimension: String, Sendable, Hashable, CaseIterable {
+package enum Dimension: String, Sendable, Hashable, CaseIterable {
     case duration, tokens, requests
     case tokenRate = "token rate"
     case requestRate = "request rate"
     case ratio, money, energy, text, instant, boolean
 
     /// The canonical unit that checked values and reports use.
-    public var canonicalUnit: String {
+    package var canonicalUnit: String {
         switch self {
         case .duration: "ms"
         case .tokens: "tokens"
@@ -26,7 +26,7 @@ public enum Dimension: String, Sendable, Hashable, CaseIterable {
     }
 
     /// The dimension with its article, for messages (`the bound must be a token count`).
-    public var phrase: String {
+    package var phrase: String {
         switch self {
         case .duration: "a duration"
         case .tokens: "a token count"
@@ -43,7 +43,7 @@ public enum Dimension: String, Sendable, Hashable, CaseIterable {
     }
 
     /// A unit to suggest in help text (`write \`800 ms\``).
-    public var exampleUnit: String {
+    package var exampleUnit: String {
         switch self {
         case .duration: "ms"
         case .tokens: "tokens"
@@ -59,20 +59,20 @@ public enum Dimension: String, Sendable, Hashable, CaseIterable {
 }
 
 /// A unit spelling and its exact factor to the dimension's canonical unit.
-public struct UnitDefinition: Sendable, Hashable {
-    public var dimension: Dimension
+package struct UnitDefinition: Sendable, Hashable {
+    package var dimension: Dimension
     /// canonical value = written value × factor.
-    public var factor: Rational
+    package var factor: Rational
 }
 
 /// Every unit spelling of docs/language.md, "Units and numbers", resolved exactly.
-public enum UnitTable {
+package enum UnitTable {
     private static let second = Rational(1000)
     private static let minute = Rational(60_000)
     private static let hour = Rational(3_600_000)
     private static let day = Rational(86_400_000)
 
-    public static let units: [String: UnitDefinition] = {
+    package static let units: [String: UnitDefinition] = {
         var table: [String: UnitDefinition] = [:]
         func add(_ names: [String], _ dimension: Dimension, _ factor: Rational) {
             for n in names { table[n] = UnitDefinition(dimension: dimension, factor: factor) }
@@ -101,13 +101,13 @@ public enum UnitTable {
     }()
 
     /// Spellings in a stable order, for did-you-mean suggestions.
-    public static var spellings: [String] { units.keys.sorted() }
+    package static var spellings: [String] { units.keys.sorted() }
 }
 
 /// ISO 4217 codes: their shape, and the minor-unit digits of those that differ from the usual two.
-public enum CurrencyTable {
+package enum CurrencyTable {
     /// Three uppercase ASCII letters: what the checker and plan validation accept as a currency.
-    public static func isCode(_ code: String) -> Bool {
+    package static func isCode(_ code: String) -> Bool {
         code.count == 3 && code.allSatisfy { $0.isASCII && $0.isUppercase }
     }
 
@@ -115,5 +115,5 @@ public enum CurrencyTable {
         "BHD": 3, "CLP": 0, "IQD": 3, "ISK": 0, "JOD": 3, "JPY": 0, "KRW": 0, "KWD": 3, "LYD": 3, "OMR": 3,
         "PYG": 0, "TND": 3, "UGX": 0, "VND": 0, "XAF": 0, "XOF": 0,
     ]
-    public static func minorUnitDigits(_ code: String) -> Int { minorUnits[code] ?? 2 }
+    package static func minorUnitDigits(_ code: String) -> Int { minorUnits[code] ?? 2 }
 }

@@ -6,9 +6,9 @@ import SLACMonitor
 import SLACSyntax
 
 /// Why a plan cannot be compiled to SQL.
-public struct SQLCompileError: Error, Sendable, CustomStringConvertible {
-    public var message: String
-    public var description: String { message }
+package struct SQLCompileError: Error, Sendable, CustomStringConvertible {
+    package var message: String
+    package var description: String { message }
 }
 
 /// Stage 4a for engines: a validated monitor plan → one SQL script that runs the *accumulating*
@@ -20,10 +20,10 @@ public struct SQLCompileError: Error, Sendable, CustomStringConvertible {
 /// two doubles that bracket them, timestamps are integer nanoseconds computed from the text, and
 /// doubles leave the engine as an integer significand and a binary exponent (summed exactly as
 /// DECIMAL(38,0) per exponent), never as decimal text.
-public struct SQLScript: Sendable {
+package struct SQLScript: Sendable {
     /// The version of the engine output's files (docs/engines.md, "Engine output").
-    public static let outputFormat = SQLOutputFormat.name
-    public static let outputVersion = SQLOutputFormat.version
+    package static let outputFormat = SQLOutputFormat.name
+    package static let outputVersion = SQLOutputFormat.version
     /// Time buckets used to join records to calendar windows and periods (an hour).
     static let bucket: Int64 = 3_600_000_000_000
 
@@ -39,7 +39,7 @@ public struct SQLScript: Sendable {
     /// every id, so only on request.
     let checkIDs: Bool
 
-    public init(_ validated: ValidatedPlan, dialect: SQLDialect, input: SQLInputFormat, checkIDs: Bool = false) {
+    package init(_ validated: ValidatedPlan, dialect: SQLDialect, input: SQLInputFormat, checkIDs: Bool = false) {
         self.checkIDs = checkIDs
         plan = validated.plan
         zone = validated.zone
@@ -53,7 +53,7 @@ public struct SQLScript: Sendable {
     // MARK: - the script
 
     /// The whole script: header, loader, records, accounting, then per clause its aggregates.
-    public func text() throws -> String {
+    package func text() throws -> String {
         for c in plan.clauses {
             if case .percentile(_, let q) = c.aggregate {
                 guard let n = q.numerator.intValue, let d = q.denominator.intValue, n < 1 << 20, d < 1 << 20 else {

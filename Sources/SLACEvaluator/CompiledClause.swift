@@ -595,8 +595,8 @@ enum NthElement {
 
 /// How reports print binary64 values: the shortest decimal that reads back as the same double,
 /// without exponent notation (`812.4`, `800`, `0.000012`).
-public enum NumberFormatting {
-    public static func shortest(_ d: Double) -> String {
+package enum NumberFormatting {
+    package static func shortest(_ d: Double) -> String {
         if d == 0 { return "0" }
         let s = "\(d)"
         guard let e = s.firstIndex(where: { $0 == "e" || $0 == "E" }) else {

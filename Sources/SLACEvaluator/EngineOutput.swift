@@ -3,11 +3,11 @@ import SLACExact
 
 /// A trace as the caller of `judge(engineOutput:)` knows it: where it is and its digest ("not
 /// computed" when slac could not read the file itself).
-public struct EngineTrace: Sendable, Hashable {
-    public var path: String
-    public var format: String
-    public var sha256: String
-    public init(path: String, format: String, sha256: String) {
+package struct EngineTrace: Sendable, Hashable {
+    package var path: String
+    package var format: String
+    package var sha256: String
+    package init(path: String, format: String, sha256: String) {
         self.path = path
         self.format = format
         self.sha256 = sha256
@@ -15,9 +15,9 @@ public struct EngineTrace: Sendable, Hashable {
 }
 
 /// What went wrong reading an engine's output.
-public struct EngineOutputError: Error, Sendable, CustomStringConvertible {
-    public var message: String
-    public var description: String { message }
+package struct EngineOutputError: Error, Sendable, CustomStringConvertible {
+    package var message: String
+    package var description: String { message }
     init(_ message: String) { self.message = message }
 }
 
@@ -111,7 +111,7 @@ extension Evaluator {
     /// `traces` names the engine's traces in its trace order, path order (nil: take the paths
     /// from the output and mark their digests "not computed"); `sqlSHA256` is the digest of the
     /// script the engine ran, when slac ran it.
-    public func judge(engineOutput directory: String, traces given: [EngineTrace]?, sqlSHA256: String?) throws -> EvaluationResult {
+    package func judge(engineOutput directory: String, traces given: [EngineTrace]?, sqlSHA256: String?) throws -> EvaluationResult {
         let files = EngineOutputFiles(directory: directory)
         guard let manifest = try files.rows("manifest").first else { throw EngineOutputError("the engine output has an empty manifest") }
         guard manifest.text("format") == SQLOutputFormat.name, manifest.int("version") == Int64(SQLOutputFormat.version) else {
@@ -296,8 +296,8 @@ extension Evaluator {
 }
 
 /// The engine output's format name and version (docs/engines.md), shared with the SQL generator.
-public enum SQLOutputFormat {
-    public static let name = "slac-engine-output"
-    public static let version = 1
+package enum SQLOutputFormat {
+    package static let name = "slac-engine-output"
+    package static let version = 1
 }
 

@@ -7,15 +7,15 @@ import SLACSyntax
 import SLACTrace
 
 /// A digest computed block by block (SHA-256 in the tool; injected to keep crypto out of here).
-public protocol TraceDigester: AnyObject, Sendable {
+package protocol TraceDigester: AnyObject, Sendable {
     func update(_ bytes: UnsafeRawBufferPointer)
     func finalize() -> String
 }
 
 /// One trace input to evaluate: its bytes, its format, and how to digest it.
-public struct TraceSource: Sendable {
+package struct TraceSource: Sendable {
     /// Where a trace's bytes come from.
-    public enum Content: Sendable {
+    package enum Content: Sendable {
         /// The whole content, memory-mapped or in memory: split into chunks for several cores.
         case whole(TraceInput)
         /// Read front to back in blocks of whole lines (gzip files, standard input, pipes), so
@@ -23,15 +23,15 @@ public struct TraceSource: Sendable {
         case stream(LineBlockReader)
     }
 
-    public var content: Content
+    package var content: Content
     /// The whole input, when the trace is not streamed.
-    public var input: TraceInput? {
+    package var input: TraceInput? {
         if case .whole(let input) = content { return input }
         return nil
     }
-    public var format: TraceFormat
+    package var format: TraceFormat
     /// Path as shown in reports.
-    public var displayPath: String
+    package var displayPath: String
     /// Makes the trace's digest, fed the content block by block (SHA-256 in the tool; injected so
     /// that the evaluator does not depend on a crypto library). With one job and a second core, a
     /// thread of its own hashes the mapping while the scan runs, within two blocks of it, and each
@@ -40,10 +40,10 @@ public struct TraceSource: Sendable {
     /// `SLAC_TIMING` on the 1 GB benchmark trace, 3 runs each: scan phase 2.23–2.30 s so, 2.40–2.42 s
     /// when the hashing released pages the scan then faulted in again); with several jobs hashing
     /// is one more task beside the scan; a stream is hashed as it is read.
-    public var makeDigester: @Sendable () -> any TraceDigester
+    package var makeDigester: @Sendable () -> any TraceDigester
 
     /// A whole (mapped or loaded) input.
-    public init(input: TraceInput, format: TraceFormat, displayPath: String, makeDigester: @escaping @Sendable () -> any TraceDigester) {
+    package init(input: TraceInput, format: TraceFormat, displayPath: String, makeDigester: @escaping @Sendable () -> any TraceDigester) {
         self.content = .whole(input)
         self.format = format
         self.displayPath = displayPath
@@ -53,7 +53,7 @@ public struct TraceSource: Sendable {
     /// A streamed source (its format decided from `reader.prefix()`). `digester` must be the
     /// reader's `contentObserver`, set before its first read: the reader drops leading blank lines
     /// and skips overlong lines, which no block holds, and the digest is of all the content.
-    public init(stream reader: LineBlockReader, format: TraceFormat, displayPath: String, digester: any TraceDigester) {
+    package init(stream reader: LineBlockReader, format: TraceFormat, displayPath: String, digester: any TraceDigester) {
         reader.setFormat(format)
         self.content = .stream(reader)
         self.format = format
@@ -62,15 +62,15 @@ public struct TraceSource: Sendable {
     }
 
     /// What adapter formats need beyond the bytes (`--epoch`, the place of undated records).
-    public var adapterOptions = AdapterOptions()
+    package var adapterOptions = AdapterOptions()
 
     /// For a stream: a fresh reader of the same content from its start, to evaluate it again when
     /// it breaks the lateness bound (`Evaluator.lateness`); nil when it cannot be read twice
     /// (standard input, a pipe): the evaluation then fails with an error in that case.
-    public var reopen: (@Sendable () throws(TraceInputError) -> LineBlockReader)?
+    package var reopen: (@Sendable () throws(TraceInputError) -> LineBlockReader)?
 
     /// A source whose digest is already known (the evaluator then does not hash it).
-    public init(input: TraceInput, format: TraceFormat, sha256: String, displayPath: String) {
+    package init(input: TraceInput, format: TraceFormat, sha256: String, displayPath: String) {
         self.init(input: input, format: format, displayPath: displayPath, makeDigester: { KnownDigest(sha256) })
     }
 }
@@ -83,9 +83,9 @@ private final class KnownDigest: TraceDigester {
     func finalize() -> String { value }
 }
 
-public struct EvaluationError: Error, Sendable, CustomStringConvertible {
-    public var message: String
-    public var description: String { message }
+package struct EvaluationError: Error, Sendable, CustomStringConvertible {
+    package var message: String
+    package var description: String { message }
 
     init(message: String) { self.message = message }
 
@@ -100,20 +100,20 @@ public struct EvaluationError: Error, Sendable, CustomStringConvertible {
 ///
 /// Each trace is split at line boundaries into one chunk per job; every chunk builds its own
 /// `MonitorState`, and the states merge in file order. The result cannot depend on the split.
-public struct Evaluator: Sendable {
-    public let plan: MonitorPlan
+package struct Evaluator: Sendable {
+    package let plan: MonitorPlan
     let request: TraceFieldRequest
     let slots: FieldSlots
     let contractExclusions: CompiledExclusions
     let clauses: [CompiledClause]
     let zone: ZoneRules
     /// How many rejected records the report lists (all are counted).
-    public static let rejectedListLimit = 100
+    package static let rejectedListLimit = 100
     /// How many repeated ids a trace's accounting lists (all are counted).
-    public static let repeatedIDListLimit = 10
+    package static let repeatedIDListLimit = 10
     /// Count the accepted records whose `id` was already seen in the run (`--check-ids`). Off by
     /// default: it keeps every id in memory (README, "Benchmarks", has its cost).
-    public var checkRepeatedIDs = false
+    package var checkRepeatedIDs = false
     /// The lateness bound in nanoseconds: how far out of time order a run's records may be
     /// (docs/formats.md, "Time order"). When set and the run has one trace, a percentile clause's
     /// window is closed (its percentile selected and its values freed) once the trace's time is
@@ -121,20 +121,20 @@ public struct Evaluator: Sendable {
     /// breaks the bound is evaluated again with every window open, and `notice` says so. nil
     /// keeps every window open. Five minutes: logs merged from several servers are out of order
     /// by seconds; a larger bound only keeps a few more windows open.
-    public var lateness: Int64? = Evaluator.defaultLateness
-    public static let defaultLateness: Int64 = 300_000_000_000
+    package var lateness: Int64? = Evaluator.defaultLateness
+    package static let defaultLateness: Int64 = 300_000_000_000
     /// Called with a line for standard error when a trace breaks the lateness bound.
-    public var notice: (@Sendable (String) -> Void)?
+    package var notice: (@Sendable (String) -> Void)?
 
     /// Validates the plan first (`MonitorPlan.validated()`): a plan is a file and may have been
     /// edited; one a contract could not have produced is refused with the rule it breaks.
-    public init(plan: MonitorPlan) throws {
+    package init(plan: MonitorPlan) throws {
         let validated: ValidatedPlan
         do { validated = try plan.validated() } catch { throw EvaluationError(message: error.description) }
         try self.init(validated: validated)
     }
 
-    public init(validated: ValidatedPlan) throws {
+    package init(validated: ValidatedPlan) throws {
         let plan = validated.plan
         self.plan = plan
         zone = validated.zone
@@ -149,7 +149,7 @@ public struct Evaluator: Sendable {
     /// Evaluates all traces with `jobs` parallel chunks per trace.
     /// `progress` is called from worker threads after each scanned block with the bytes and
     /// records of that block (for a progress bar); it must be thread-safe.
-    public func evaluate(_ traces: [TraceSource], jobs: Int = 1,
+    package func evaluate(_ traces: [TraceSource], jobs: Int = 1,
                          progress: (@Sendable (_ bytes: Int, _ records: Int) -> Void)? = nil) throws -> EvaluationResult {
         let timing = PhaseTiming()
         defer { timing.report() }
@@ -316,20 +316,20 @@ public struct Evaluator: Sendable {
     /// 8 MB keeps the pages in flight small next to window state: with 32 MB blocks, the peak of a
     /// percentile-free contract was 54 MiB on a 1M-record trace and 98 MiB on 5M (blocks of short
     /// chunks are smaller); with 8 MB it is 56 and 49 MiB, at the same speed.
-    public var blockSize = 8 << 20
+    package var blockSize = 8 << 20
 
     /// The longest line (CSV row) of a mapped trace read as a record (`LineLimit`); a stream's
     /// reader has its own (`LineBlockReader.maximumLine`), which `slac verify` sets to this.
     /// Settable so that tests use small lines.
-    public var maximumLine = LineLimit.standard
+    package var maximumLine = LineLimit.standard
 
     /// With one job, hash a mapped trace on a thread of its own while it is scanned, when there
     /// is a second core (`SLAC_HASH_THREAD=0` turns it off, to compare).
-    public var hashThread = ProcessInfo.processInfo.activeProcessorCount > 1 && getenv("SLAC_HASH_THREAD").map { String(cString: $0) } != "0"
+    package var hashThread = ProcessInfo.processInfo.activeProcessorCount > 1 && getenv("SLAC_HASH_THREAD").map { String(cString: $0) } != "0"
 
     /// At most this many (window, group) states per chunk; more is almost always a contract
     /// mistake (`every 1 ms per id`) and would exhaust memory. Settable for tests.
-    public var windowLimit = 5_000_000
+    package var windowLimit = 5_000_000
 
     /// Scans one chunk of a whole input into a fresh state, block by block, releasing each block's
     /// pages after it is scanned.
@@ -527,15 +527,15 @@ public struct Evaluator: Sendable {
 /// Phase times on standard error when `SLAC_TIMING` is set: where a run's time goes, without
 /// a profiler; with each phase, the peak resident set so far (Linux `VmHWM`), so that the phase
 /// where memory peaks shows too (issue 15: 1M groups peaked in the report, not in the scan).
-public final class PhaseTiming: @unchecked Sendable {
+package final class PhaseTiming: @unchecked Sendable {
     private let enabled = getenv("SLAC_TIMING") != nil
 
-    public init() {}
+    package init() {}
     private var last = DispatchTime.now().uptimeNanoseconds
     private var phases: [(String, Double, Int?)] = []
 
     /// Ends the current phase under `name`.
-    public func mark(_ name: String) {
+    package func mark(_ name: String) {
         guard enabled else { return }
         let now = DispatchTime.now().uptimeNanoseconds
         phases.append((name, Double(now - last) / 1e9, PhaseTiming.peakResidentKiB()))
@@ -543,7 +543,7 @@ public final class PhaseTiming: @unchecked Sendable {
     }
 
     /// Prints the phases (once, at the end of a run).
-    public func report() {
+    package func report() {
         guard enabled else { return }
         let text = phases.map { name, seconds, peak in
             "\(name) \(String(format: "%.3f", seconds)) s" + (peak.map { " (peak \($0 >> 10) MiB)" } ?? "")

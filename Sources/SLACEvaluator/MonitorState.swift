@@ -321,7 +321,7 @@ struct TraceCounts: Sendable {
 }
 
 /// The whole monitor state of a plan over some records: mergeable across chunks and machines.
-public struct MonitorState: Sendable {
+package struct MonitorState: Sendable {
     var clauses: [ClauseState]
     var counts: [TraceCounts]
     /// Rejected lines in input order (line numbers relative to the chunk until merged).

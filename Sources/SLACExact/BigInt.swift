@@ -4,14 +4,14 @@
 /// value of a double or of a sum of doubles can need hundreds of digits. Only what those comparisons
 /// and the report's decimal printing need is implemented; it is not on the per-record hot path
 /// (the evaluator turns bounds into double thresholds once, see `Rational.doubleBracket`).
-public struct BigInt: Sendable, Hashable, Comparable, CustomStringConvertible {
+package struct BigInt: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// Magnitude, little-endian 32-bit limbs, no trailing zero limbs (zero is `[]`).
     fileprivate var limbs: [UInt32]
     /// Sign; never negative for zero.
-    public private(set) var isNegative: Bool
+    package private(set) var isNegative: Bool
 
-    public static let zero = BigInt(limbs: [], negative: false)
-    public static let one = BigInt(1)
+    package static let zero = BigInt(limbs: [], negative: false)
+    package static let one = BigInt(1)
 
     fileprivate init(limbs: [UInt32], negative: Bool) {
         var l = limbs
@@ -20,22 +20,22 @@ public struct BigInt: Sendable, Hashable, Comparable, CustomStringConvertible {
         self.isNegative = l.isEmpty ? false : negative
     }
 
-    public init(_ value: Int) {
+    package init(_ value: Int) {
         let magnitude = value.magnitude
         self.init(limbs: [UInt32(truncatingIfNeeded: magnitude), UInt32(truncatingIfNeeded: magnitude >> 32)],
                   negative: value < 0)
     }
 
-    public init(_ value: UInt64) {
+    package init(_ value: UInt64) {
         self.init(limbs: [UInt32(truncatingIfNeeded: value), UInt32(truncatingIfNeeded: value >> 32)], negative: false)
     }
 
-    public var isZero: Bool { limbs.isEmpty }
-    public var signum: Int { isZero ? 0 : (isNegative ? -1 : 1) }
-    public var magnitude: BigInt { BigInt(limbs: limbs, negative: false) }
+    package var isZero: Bool { limbs.isEmpty }
+    package var signum: Int { isZero ? 0 : (isNegative ? -1 : 1) }
+    package var magnitude: BigInt { BigInt(limbs: limbs, negative: false) }
 
     /// The value as an `Int` when it fits.
-    public var intValue: Int? {
+    package var intValue: Int? {
         if limbs.count > 2 { return nil }
         var m: UInt64 = 0
         for (i, l) in limbs.enumerated() { m |= UInt64(l) << (32 * UInt64(i)) }
@@ -47,7 +47,7 @@ public struct BigInt: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 
     /// Number of significant bits of the magnitude.
-    public var bitWidth: Int {
+    package var bitWidth: Int {
         guard let last = limbs.last else { return 0 }
         return (limbs.count - 1) * 32 + (32 - last.leadingZeroBitCount)
     }
@@ -91,7 +91,7 @@ public struct BigInt: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     // MARK: arithmetic
 
-    public static func + (a: BigInt, b: BigInt) -> BigInt {
+    package static func + (a: BigInt, b: BigInt) -> BigInt {
         if a.isNegative == b.isNegative {
             return BigInt(limbs: addMagnitude(a.limbs, b.limbs), negative: a.isNegative)
         }
@@ -101,10 +101,10 @@ public struct BigInt: Sendable, Hashable, Comparable, CustomStringConvertible {
         return BigInt(limbs: subtractMagnitude(b.limbs, a.limbs), negative: b.isNegative)
     }
 
-    public static prefix func - (a: BigInt) -> BigInt { BigInt(limbs: a.limbs, negative: !a.isNegative) }
-    public static func - (a: BigInt, b: BigInt) -> BigInt { a + (-b) }
+    package static prefix func - (a: BigInt) -> BigInt { BigInt(limbs: a.limbs, negative: !a.isNegative) }
+    package static func - (a: BigInt, b: BigInt) -> BigInt { a + (-b) }
 
-    public static func * (a: BigInt, b: BigInt) -> BigInt {
+    package static func * (a: BigInt, b: BigInt) -> BigInt {
         if a.isZero || b.isZero { return .zero }
         var result = [UInt32](repeating: 0, count: a.limbs.count + b.limbs.count)
         for i in 0..<a.limbs.count {
@@ -120,11 +120,11 @@ public struct BigInt: Sendable, Hashable, Comparable, CustomStringConvertible {
         return BigInt(limbs: result, negative: a.isNegative != b.isNegative)
     }
 
-    public static func += (a: inout BigInt, b: BigInt) { a = a + b }
-    public static func *= (a: inout BigInt, b: BigInt) { a = a * b }
+    package static func += (a: inout BigInt, b: BigInt) { a = a + b }
+    package static func *= (a: inout BigInt, b: BigInt) { a = a * b }
 
     /// Multiplies by 2^n (n >= 0).
-    public func shiftedLeft(_ n: Int) -> BigInt {
+    package func shiftedLeft(_ n: Int) -> BigInt {
         precondition(n >= 0)
         if isZero || n == 0 { return self }
         let limbShift = n / 32, bitShift = n % 32
@@ -138,13 +138,13 @@ public struct BigInt: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 
     /// The number of trailing zero bits of the magnitude (0 for zero).
-    public var trailingZeroBitCount: Int {
+    package var trailingZeroBitCount: Int {
         guard let i = limbs.firstIndex(where: { $0 != 0 }) else { return 0 }
         return i * 32 + limbs[i].trailingZeroBitCount
     }
 
     /// The magnitude shifted right by `n` bits (truncating), with the sign kept.
-    public func shiftedRight(_ n: Int) -> BigInt {
+    package func shiftedRight(_ n: Int) -> BigInt {
         precondition(n >= 0)
         if isZero || n == 0 { return self }
         return BigInt(limbs: BigInt.shiftRight(limbs, n), negative: isNegative)
@@ -168,7 +168,7 @@ public struct BigInt: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// Euclid's algorithm over the bitwise `floorDivided` took minutes on the fractions of a sum of
     /// doubles spread over the whole binary64 range (2,000-bit numerators); the binary algorithm needs
     /// only shifts and subtractions, at most one per bit.
-    public static func greatestCommonDivisor(_ a: BigInt, _ b: BigInt) -> BigInt {
+    package static func greatestCommonDivisor(_ a: BigInt, _ b: BigInt) -> BigInt {
         if a.isZero { return b.magnitude }
         if b.isZero { return a.magnitude }
         let za = a.trailingZeroBitCount, zb = b.trailingZeroBitCount
@@ -190,7 +190,7 @@ public struct BigInt: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 
     /// 10^n.
-    public static func powerOfTen(_ n: Int) -> BigInt {
+    package static func powerOfTen(_ n: Int) -> BigInt {
         precondition(n >= 0)
         var result = BigInt.one
         var remaining = n
@@ -202,7 +202,7 @@ public struct BigInt: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 
     /// Truncating division by a small positive divisor; returns quotient and remainder of the magnitude.
-    public func quotientAndRemainder(dividingBy divisor: UInt32) -> (quotient: BigInt, remainder: UInt32) {
+    package func quotientAndRemainder(dividingBy divisor: UInt32) -> (quotient: BigInt, remainder: UInt32) {
         precondition(divisor > 0)
         var result = limbs
         var remainder: UInt64 = 0
@@ -218,7 +218,7 @@ public struct BigInt: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// Floor division and non-negative remainder for a positive divisor (schoolbook, bitwise).
     /// Used only for formatting and rounding, never per record.
-    public func floorDivided(by divisor: BigInt) -> (quotient: BigInt, remainder: BigInt) {
+    package func floorDivided(by divisor: BigInt) -> (quotient: BigInt, remainder: BigInt) {
         precondition(!divisor.isZero && !divisor.isNegative, "divisor must be positive")
         if let small = divisor.limbs.count == 1 ? divisor.limbs[0] : nil {
             let (q, r) = self.magnitude.quotientAndRemainder(dividingBy: small)
@@ -245,14 +245,14 @@ public struct BigInt: Sendable, Hashable, Comparable, CustomStringConvertible {
         return (-(q + .one), divisor - remainder)
     }
 
-    public static func < (a: BigInt, b: BigInt) -> Bool {
+    package static func < (a: BigInt, b: BigInt) -> Bool {
         if a.isNegative != b.isNegative { return a.isNegative }
         let c = compareMagnitude(a.limbs, b.limbs)
         return a.isNegative ? c > 0 : c < 0
     }
 
     /// Decimal digits of the value.
-    public var description: String {
+    package var description: String {
         if isZero { return "0" }
         var digits: [UInt8] = []
         var current = self.magnitude
@@ -273,7 +273,7 @@ public struct BigInt: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 
     /// Parses an optionally signed decimal integer.
-    public init?(decimal text: some StringProtocol) {
+    package init?(decimal text: some StringProtocol) {
         var negative = false
         var body = Substring(text)
         if body.first == "-" { negative = true; body = body.dropFirst() } else if body.first == "+" { body = body.dropFirst() }

@@ -3,19 +3,19 @@ import Foundation
 /// Calendar arithmetic on the proleptic Gregorian calendar and IANA time zones, in nanoseconds
 /// since the Unix epoch. Shared by the checker (effective terms, maintenance windows) and the
 /// evaluator (calendar windows, objective periods), so both agree on every boundary.
-public enum CivilTime {
-    public static let nanosPerSecond: Int64 = 1_000_000_000
-    public static let nanosPerDay: Int64 = 86_400 * 1_000_000_000
+package enum CivilTime {
+    package static let nanosPerSecond: Int64 = 1_000_000_000
+    package static let nanosPerDay: Int64 = 86_400 * 1_000_000_000
 
     /// The years a contract's dates and instants may name (docs/language.md, "Dates and instants").
     ///
     /// Instants are nanoseconds in an Int64, which spans 1677-09-21 to 2262-04-11; calendar windows
     /// and periods reach a year past a term's end. Whole centuries well inside that range keep
     /// every derived boundary representable, and no agreement needs more.
-    public static let supportedYears: ClosedRange<Int> = 1900...2199
+    package static let supportedYears: ClosedRange<Int> = 1900...2199
 
     /// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
-    public static func days(year: Int, month: Int, day: Int) -> Int {
+    package static func days(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
@@ -26,7 +26,7 @@ public enum CivilTime {
     }
 
     /// The civil date of a day number.
-    public static func civil(days z0: Int) -> (year: Int, month: Int, day: Int) {
+    package static func civil(days z0: Int) -> (year: Int, month: Int, day: Int) {
         let z = z0 + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097
@@ -38,7 +38,7 @@ public enum CivilTime {
         return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
     }
 
-    public static func daysInMonth(year: Int, month: Int) -> Int {
+    package static func daysInMonth(year: Int, month: Int) -> Int {
         switch month {
         case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
         case 4, 6, 9, 11: return 30
@@ -47,13 +47,13 @@ public enum CivilTime {
     }
 
     /// Floor division for negative instants.
-    public static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
+    package static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
         let q = a / b
         return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
     }
 
     /// Parses `YYYY-MM-DD`.
-    public static func parseDate(_ text: String) -> (year: Int, month: Int, day: Int)? {
+    package static func parseDate(_ text: String) -> (year: Int, month: Int, day: Int)? {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
               let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
@@ -62,7 +62,7 @@ public enum CivilTime {
     }
 
     /// Parses an RFC 3339 instant with its offset (`Z` or `±hh:mm`) to nanoseconds since the epoch.
-    public static func parseInstant(_ text: String) -> Int64? {
+    package static func parseInstant(_ text: String) -> Int64? {
         let bytes = Array(text.utf8)
         guard bytes.count >= 20, bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: "t"),
               let date = parseDate(String(decoding: bytes[0..<10], as: UTF8.self)) else { return nil }
@@ -107,7 +107,7 @@ public enum CivilTime {
     }
 
     /// RFC 3339 in UTC with `Z`; fractional seconds only when present (trimmed), as reports print instants.
-    public static func format(_ nanos: Int64) -> String {
+    package static func format(_ nanos: Int64) -> String {
         // The remainder first: `floorDiv(nanos, 10^9) * 10^9` overflows near Int64.min.
         let remainder = nanos % nanosPerSecond
         let fraction = Int(remainder < 0 ? remainder + nanosPerSecond : remainder)
@@ -147,11 +147,11 @@ public enum CivilTime {
 
 /// An IANA time zone with the two operations calendar windows need. Wraps Foundation's `TimeZone`
 /// (the tz database) and caches nothing itself: callers cache window boundaries.
-public struct ZoneRules: Sendable, Hashable {
-    public let identifier: String
+package struct ZoneRules: Sendable, Hashable {
+    package let identifier: String
     private let zone: TimeZone
 
-    public init?(identifier: String) {
+    package init?(identifier: String) {
         if identifier == "UTC" || identifier == "Etc/UTC" {
             guard let utc = TimeZone(identifier: "UTC") else { return nil }
             self.zone = utc
@@ -163,18 +163,18 @@ public struct ZoneRules: Sendable, Hashable {
     }
 
     /// UTC offset in seconds at an instant.
-    public func offsetSeconds(atNanos nanos: Int64) -> Int {
+    package func offsetSeconds(atNanos nanos: Int64) -> Int {
         zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(CivilTime.floorDiv(nanos, CivilTime.nanosPerSecond))))
     }
 
     /// The civil day (days since 1970-01-01 in local time) containing an instant.
-    public func localDay(atNanos nanos: Int64) -> Int {
+    package func localDay(atNanos nanos: Int64) -> Int {
         let local = CivilTime.floorDiv(nanos, CivilTime.nanosPerSecond) + Int64(offsetSeconds(atNanos: nanos))
         return Int(CivilTime.floorDiv(local, 86_400))
     }
 
     /// The first instant of a local civil day: local midnight, or the end of a DST gap covering it.
-    public func startOfDay(_ day: Int) -> Int64 {
+    package func startOfDay(_ day: Int) -> Int64 {
         let localMidnight = Int64(day) * 86_400
         // Two fixed-point iterations find the instant whose local time is midnight.
         var guess = localMidnight - Int64(offsetSeconds(atNanos: localMidnight * CivilTime.nanosPerSecond))

@@ -10,12 +10,12 @@
 /// or more are therefore kept in a second list, each scaled by 2^-100 (exact for such values): the
 /// sum of even 2^63 of them stays far below the double range, and so does the sum of the small
 /// ones (each below 2^960). The two lists are combined exactly only when the value is asked for.
-public struct ExactSum: Sendable, Equatable {
+package struct ExactSum: Sendable, Equatable {
     /// Non-overlapping partials of the values below 2^960 in magnitude, increasing; their exact
     /// sum is that part of the value.
-    public private(set) var partials: [Double] = []
+    package private(set) var partials: [Double] = []
     /// Non-overlapping partials of the values of magnitude 2^960 or more, each scaled by 2^-100.
-    public private(set) var largePartials: [Double] = []
+    package private(set) var largePartials: [Double] = []
     /// Fast path: while every value is integral and the sum stays below 2^53, the sum, exact in
     /// one double; NaN once the fast path is left (the sum is then all in the partials). NaN
     /// rather than a separate flag keeps a window's state 8 bytes smaller: 24 bytes instead of 25
@@ -30,9 +30,9 @@ public struct ExactSum: Sendable, Equatable {
     private static let largeThreshold = 0x1p960
     private static let largeScale = 0x1p-100
 
-    public init() {}
+    package init() {}
 
-    public mutating func add(_ value: Double) {
+    package mutating func add(_ value: Double) {
         precondition(value.isFinite, "only finite values are summed")
         if fastIsExact {
             if value == value.rounded(.towardZero) && abs(value) < 9.007199254740992e15 {
@@ -52,7 +52,7 @@ public struct ExactSum: Sendable, Equatable {
     /// Adds `significand · 2^binaryExponent` (significand below 2^53), exactly: how sums computed
     /// elsewhere (an engine's per-exponent integer sums, docs/engines.md) join a sum. Values of
     /// magnitude 2^960 or more go to the scaled list, so a value beyond the double range still adds.
-    public mutating func add(significand: UInt64, binaryExponent: Int, negative: Bool) {
+    package mutating func add(significand: UInt64, binaryExponent: Int, negative: Bool) {
         precondition(significand < 1 << 53, "a significand has at most 53 bits")
         if significand == 0 { return }
         let width = 64 - significand.leadingZeroBitCount
@@ -69,7 +69,7 @@ public struct ExactSum: Sendable, Equatable {
     }
 
     /// Adds `integer · 2^binaryExponent` for an integer of any size, 52 bits at a time.
-    public mutating func add(integer: BigInt, binaryExponent: Int) {
+    package mutating func add(integer: BigInt, binaryExponent: Int) {
         var rest = integer.magnitude
         var shift = 0
         while !rest.isZero {
@@ -101,7 +101,7 @@ public struct ExactSum: Sendable, Equatable {
         partials.append(x)
     }
 
-    public mutating func merge(_ other: ExactSum) {
+    package mutating func merge(_ other: ExactSum) {
         if other.fastIsExact && fastIsExact {
             let s = integralFast + other.integralFast
             if abs(s) < 9.007199254740992e15 { integralFast = s; return }
@@ -119,13 +119,13 @@ public struct ExactSum: Sendable, Equatable {
 
     /// Equal partials and the same fast-path state (the synthesized `==` would find two sums off the
     /// fast path unequal, NaN being unequal to itself).
-    public static func == (a: ExactSum, b: ExactSum) -> Bool {
+    package static func == (a: ExactSum, b: ExactSum) -> Bool {
         a.partials == b.partials && a.largePartials == b.largePartials
             && (a.integralFast == b.integralFast || (a.integralFast.isNaN && b.integralFast.isNaN))
     }
 
     /// The exact value.
-    public var exactValue: Rational {
+    package var exactValue: Rational {
         var total = Rational(exactly: fastPart)
         for p in partials { total = total + Rational(exactly: p) }
         if !largePartials.isEmpty {

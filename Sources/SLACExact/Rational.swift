@@ -3,11 +3,11 @@
 /// Bounds, percentages, shares and attainments are exact fractions in slac (docs/language.md, "Exactness"): `0.8 s`
 /// is exactly 800 ms and `10 tokens/min` is exactly 1/6 token/s, which no decimal or binary
 /// floating-point type can hold.
-public struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible {
-    public let numerator: BigInt
-    public let denominator: BigInt
+package struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible {
+    package let numerator: BigInt
+    package let denominator: BigInt
 
-    public init(_ numerator: BigInt, _ denominator: BigInt = .one) {
+    package init(_ numerator: BigInt, _ denominator: BigInt = .one) {
         precondition(!denominator.isZero, "zero denominator")
         var n = numerator, d = denominator
         if d.isNegative { n = -n; d = -d }
@@ -27,11 +27,11 @@ public struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible 
         self.denominator = d
     }
 
-    public init(_ value: Int) { self.init(BigInt(value)) }
-    public init(_ numerator: Int, _ denominator: Int) { self.init(BigInt(numerator), BigInt(denominator)) }
+    package init(_ value: Int) { self.init(BigInt(value)) }
+    package init(_ numerator: Int, _ denominator: Int) { self.init(BigInt(numerator), BigInt(denominator)) }
 
     /// The exact value of a finite double.
-    public init(exactly value: Double) {
+    package init(exactly value: Double) {
         precondition(value.isFinite, "non-finite double has no exact rational value")
         if value == 0 { self.init(0); return }
         let exponentBits = Int(value.exponentBitPattern)
@@ -43,7 +43,7 @@ public struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible 
     }
 
     /// Parses a decimal literal such as `800`, `0.8`, `99.95` or `1e-3` exactly.
-    public init?(decimal text: some StringProtocol) {
+    package init?(decimal text: some StringProtocol) {
         var s = Substring(text)
         var exponent = 0
         if let e = s.firstIndex(where: { $0 == "e" || $0 == "E" }) {
@@ -61,8 +61,8 @@ public struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible 
         if exponent >= 0 { self.init(integer * BigInt.powerOfTen(exponent)) } else { self.init(integer, BigInt.powerOfTen(-exponent)) }
     }
 
-    public static let zero = Rational(0)
-    public static let one = Rational(1)
+    package static let zero = Rational(0)
+    package static let one = Rational(1)
 
     private static func gcd(_ a: BigInt, _ b: BigInt) -> BigInt {
         if let xi = a.intValue, let yi = b.intValue {
@@ -74,27 +74,27 @@ public struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible 
         return g.isZero ? .one : g
     }
 
-    public var isInteger: Bool { denominator == .one }
-    public var signum: Int { numerator.signum }
+    package var isInteger: Bool { denominator == .one }
+    package var signum: Int { numerator.signum }
 
-    public static func + (a: Rational, b: Rational) -> Rational {
+    package static func + (a: Rational, b: Rational) -> Rational {
         Rational(a.numerator * b.denominator + b.numerator * a.denominator, a.denominator * b.denominator)
     }
-    public static func - (a: Rational, b: Rational) -> Rational { a + Rational(-b.numerator, b.denominator) }
-    public static func * (a: Rational, b: Rational) -> Rational {
+    package static func - (a: Rational, b: Rational) -> Rational { a + Rational(-b.numerator, b.denominator) }
+    package static func * (a: Rational, b: Rational) -> Rational {
         Rational(a.numerator * b.numerator, a.denominator * b.denominator)
     }
-    public static func / (a: Rational, b: Rational) -> Rational {
+    package static func / (a: Rational, b: Rational) -> Rational {
         precondition(!b.numerator.isZero, "division by zero")
         return Rational(a.numerator * b.denominator, a.denominator * b.numerator)
     }
 
-    public static func < (a: Rational, b: Rational) -> Bool {
+    package static func < (a: Rational, b: Rational) -> Bool {
         a.numerator * b.denominator < b.numerator * a.denominator
     }
 
     /// -1, 0 or 1 as the exact value of `value` is below, equal to or above `self`.
-    public func compare(double value: Double) -> Int {
+    package func compare(double value: Double) -> Int {
         if value == .infinity { return 1 }
         if value == -.infinity { return -1 }
         let x = Rational(exactly: value)
@@ -105,7 +105,7 @@ public struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible 
     ///
     /// With these a per-record comparison `x >= bound` is exactly `x >= bracket.upper`, one
     /// floating-point comparison with no rounding error.
-    public var doubleBracket: (lower: Double, upper: Double) {
+    package var doubleBracket: (lower: Double, upper: Double) {
         var approx = nearbyDouble
         if !approx.isFinite {
             approx = signum < 0 ? -Double.greatestFiniteMagnitude : Double.greatestFiniteMagnitude
@@ -141,7 +141,7 @@ public struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible 
     }
 
     /// The nearest double (ties to even are not needed here: used for display and charts only).
-    public var approximateDouble: Double {
+    package var approximateDouble: Double {
         let (l, u) = doubleBracket
         if l == u { return l }
         let dl = self - Rational(exactly: l.isFinite ? l : -Double.greatestFiniteMagnitude)
@@ -151,7 +151,7 @@ public struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible 
 
     /// Exact decimal text when the expansion terminates within `maxFractionDigits`; otherwise
     /// rounded half-to-even to `significantDigits` significant digits.
-    public func decimalString(significantDigits: Int = 12, maxFractionDigits: Int = 40) -> String {
+    package func decimalString(significantDigits: Int = 12, maxFractionDigits: Int = 40) -> String {
         // Terminating expansion: denominator of the form 2^a 5^b.
         var d = denominator
         var twos = 0, fives = 0
@@ -181,7 +181,7 @@ public struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible 
     }
 
     /// Rounds half-to-even to `fractionDigits` decimals and prints without exponent.
-    public static func fixed(_ value: Rational, fractionDigits: Int) -> String {
+    package static func fixed(_ value: Rational, fractionDigits: Int) -> String {
         let scaled = value.numerator * BigInt.powerOfTen(fractionDigits)
         var (q, r) = scaled.floorDivided(by: value.denominator)
         // half-to-even on the floor quotient
@@ -199,20 +199,20 @@ public struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible 
     }
 
     /// Rounded half-to-even to an integer number of units of 10^-fractionDigits, as a rational.
-    public func roundedHalfEven(fractionDigits: Int) -> Rational {
+    package func roundedHalfEven(fractionDigits: Int) -> Rational {
         Rational(decimal: Rational.fixed(self, fractionDigits: fractionDigits)) ?? self
     }
 
     /// Smallest integer >= self.
-    public var ceiling: BigInt {
+    package var ceiling: BigInt {
         let (q, r) = numerator.floorDivided(by: denominator)
         return r.isZero ? q : q + .one
     }
 
     /// Largest integer <= self.
-    public var floor: BigInt { numerator.floorDivided(by: denominator).quotient }
+    package var floor: BigInt { numerator.floorDivided(by: denominator).quotient }
 
-    public var description: String {
+    package var description: String {
         denominator == .one ? numerator.description : "\(numerator)/\(denominator)"
     }
 }
@@ -226,7 +226,7 @@ extension Double {
 
 /// Fractions serialise as `"n/d"` (or `"n"`), exactly, in monitor plans.
 extension Rational: Codable {
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         let parts = text.split(separator: "/")
         guard let n = parts.first.flatMap({ BigInt(decimal: $0) }),
@@ -235,7 +235,7 @@ extension Rational: Codable {
         }
         self.init(n, d)
     }
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.singleValueContainer()
         try c.encode(description)
     }

@@ -5,11 +5,11 @@
 /// 1 GB benchmark, all of it in the serial finish phase. The digits come from schoolbook long
 /// division with `Int`, which gives the same quotient and remainder as the exact path, so the text
 /// is identical (the tests compare both over many fractions).
-public enum SmallFractionText {
+package enum SmallFractionText {
     /// The same text as `Rational(numerator, denominator).decimalString(significantDigits:maxFractionDigits:)`,
     /// or nil when the fraction is outside the range this path handles (negative numerator,
     /// non-positive or very large denominator), so that callers fall back to `Rational`.
-    public static func decimalString(numerator: Int, denominator: Int, significantDigits: Int,
+    package static func decimalString(numerator: Int, denominator: Int, significantDigits: Int,
                                      maxFractionDigits: Int) -> String? {
         guard numerator >= 0, denominator > 0, denominator <= Int.max / 20, significantDigits >= 1 else { return nil }
         let g = gcd(numerator, denominator)

@@ -4,7 +4,7 @@
 ///
 /// Any other field a contract names (`per customer_tier`, `scope gpu = "a100"`) is a custom
 /// field, read by name.
-public enum CanonicalField: String, CaseIterable, Sendable, Hashable {
+package enum CanonicalField: String, CaseIterable, Sendable, Hashable {
     case id, ts, tenant, model, region, status
     case inputTokens = "input_tokens"
     case outputTokens = "output_tokens"
@@ -14,7 +14,7 @@ public enum CanonicalField: String, CaseIterable, Sendable, Hashable {
     case itlMs = "itl_ms"
 
     /// How a field is read.
-    public enum Kind: Sendable, Hashable {
+    package enum Kind: Sendable, Hashable {
         case text
         /// The arrival instant (RFC 3339 or epoch milliseconds).
         case timestamp
@@ -26,7 +26,7 @@ public enum CanonicalField: String, CaseIterable, Sendable, Hashable {
         case gaps
     }
 
-    public var kind: Kind {
+    package var kind: Kind {
         switch self {
         case .id, .tenant, .model, .region, .status: .text
         case .ts: .timestamp
@@ -37,8 +37,8 @@ public enum CanonicalField: String, CaseIterable, Sendable, Hashable {
     }
 
     /// The name in trace files and plans.
-    public var name: String { rawValue }
+    package var name: String { rawValue }
 
     /// The text fields, in canonical order.
-    public static let textFields: [CanonicalField] = allCases.filter { $0.kind == .text }
+    package static let textFields: [CanonicalField] = allCases.filter { $0.kind == .text }
 }

@@ -7,7 +7,7 @@
 /// The same functions run in the normal build: `Tests/SLACFuzzTests` replays the seed corpus and
 /// every saved input of `Tests/Fuzz/regressions/<target>/` through them. `scripts/fuzz.sh` links
 /// them into the libFuzzer binary (`Fuzz/Entry`).
-public enum FuzzTarget: String, CaseIterable, Sendable {
+package enum FuzzTarget: String, CaseIterable, Sendable {
     /// Contract front end: lex, parse, check, compile to a monitor plan, encode and decode the
     /// plan, build an evaluator from it.
     case contract
@@ -26,7 +26,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case report
 
     /// What the target covers, for `scripts/fuzz.sh --list`.
-    public var summary: String {
+    package var summary: String {
         switch self {
         case .contract: "contract source -> Parser.parse, Checker.check, MonitorCompiler, plan round trip, Evaluator(plan:)"
         case .plan: "plan JSON -> MonitorPlan.decode, Evaluator(plan:) (what verify --plan validates)"
@@ -39,7 +39,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     }
 
     /// Runs the target on one input; it returns normally for every input.
-    public func run(_ data: UnsafeRawBufferPointer) {
+    package func run(_ data: UnsafeRawBufferPointer) {
         switch self {
         case .contract: ContractTarget.run(data)
         case .plan: PlanTarget.run(data)
@@ -52,7 +52,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     }
 
     /// Runs the target on bytes held in an array (for tests and replay).
-    public func run(_ bytes: [UInt8]) {
+    package func run(_ bytes: [UInt8]) {
         bytes.withUnsafeBytes { run($0) }
     }
 }

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Messages are first decoded into this, so that a message with unexpected params can still be
 /// answered with its `id`; the params are then decoded into the method's own `Codable` type.
-public enum JSONValue: Sendable, Hashable, Codable {
+package enum JSONValue: Sendable, Hashable, Codable {
     case null
     case bool(Bool)
     case int(Int)
@@ -13,7 +13,7 @@ public enum JSONValue: Sendable, Hashable, Codable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    public init(from decoder: Decoder) throws {
+    package init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() { self = .null; return }
         if let b = try? container.decode(Bool.self) { self = .bool(b); return }
@@ -24,7 +24,7 @@ public enum JSONValue: Sendable, Hashable, Codable {
         self = .object(try container.decode([String: JSONValue].self))
     }
 
-    public func encode(to encoder: Encoder) throws {
+    package func encode(to encoder: Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
         case .null: try container.encodeNil()
@@ -38,28 +38,28 @@ public enum JSONValue: Sendable, Hashable, Codable {
     }
 
     /// The member `key` of an object (nil for anything else).
-    public subscript(key: String) -> JSONValue? {
+    package subscript(key: String) -> JSONValue? {
         if case .object(let o) = self { return o[key] }
         return nil
     }
 
-    public var stringValue: String? {
+    package var stringValue: String? {
         if case .string(let s) = self { return s }
         return nil
     }
 
-    public var arrayValue: [JSONValue]? {
+    package var arrayValue: [JSONValue]? {
         if case .array(let a) = self { return a }
         return nil
     }
 
     /// Decodes the value as `T` (e.g. a method's params).
-    public func decode<T: Decodable>(_ type: T.Type) throws -> T {
+    package func decode<T: Decodable>(_ type: T.Type) throws -> T {
         try JSONDecoder().decode(T.self, from: JSONEncoder().encode(self))
     }
 
     /// Any encodable value as JSON (e.g. a result or a test's expected message).
-    public static func from<T: Encodable>(_ value: T) throws -> JSONValue {
+    package static func from<T: Encodable>(_ value: T) throws -> JSONValue {
         try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(value))
     }
 }

@@ -8,9 +8,9 @@ import SLACSyntax
 /// loop (`StdioTransport`) only frames bytes. Nothing a client sends can make it trap: a message
 /// that is not JSON, not JSON-RPC, or has params of the wrong shape gets an error response
 /// (-32700, -32600, -32602), an unknown method -32601, and the server keeps serving.
-public struct LanguageServer: Sendable {
+package struct LanguageServer: Sendable {
     /// Where the server is in the LSP lifecycle.
-    public enum State: Sendable, Equatable {
+    package enum State: Sendable, Equatable {
         case uninitialized
         case running
         case shutDown
@@ -18,24 +18,24 @@ public struct LanguageServer: Sendable {
         case exited(Int32)
     }
 
-    public private(set) var state: State = .uninitialized
+    package private(set) var state: State = .uninitialized
     /// The negotiated position encoding (UTF-16 until `initialize` says otherwise).
-    public private(set) var encoding: PositionEncoding = .utf16
+    package private(set) var encoding: PositionEncoding = .utf16
     var documents: [String: OpenDocument] = [:]
     /// Requests the client cancelled before they were answered.
     private var cancelled: Set<RequestID> = []
     /// The time the time-zone hover describes; fixed in tests.
     let now: @Sendable () -> Date
 
-    public init(now: @escaping @Sendable () -> Date = { Date() }) {
+    package init(now: @escaping @Sendable () -> Date = { Date() }) {
         self.now = now
     }
 
     /// The current text of an open document (what the edits so far produced), for tests and tools.
-    public func text(of uri: String) -> String? { documents[uri]?.text }
+    package func text(of uri: String) -> String? { documents[uri]?.text }
 
     /// The exit code once the client sent `exit`.
-    public var exitCode: Int32? {
+    package var exitCode: Int32? {
         if case .exited(let code) = state { return code }
         return nil
     }
@@ -45,7 +45,7 @@ public struct LanguageServer: Sendable {
     /// Handles messages that arrived together: a `$/cancelRequest` among them cancels a request
     /// before it in the same batch (which is then answered with -32800) — the stdio loop passes
     /// everything that is waiting, so a cancel that overtook its request's processing takes effect.
-    public mutating func handle(batch: [Data]) -> [Data] {
+    package mutating func handle(batch: [Data]) -> [Data] {
         // Only messages that can be cancels are decoded twice (a slash may be written `\/` in JSON).
         let marker = Data("cancelRequest".utf8)
         for message in batch where message.range(of: marker) != nil {
@@ -64,7 +64,7 @@ public struct LanguageServer: Sendable {
     }
 
     /// Handles one message (the JSON body, without the `Content-Length` header).
-    public mutating func handle(_ message: Data) -> [Data] {
+    package mutating func handle(_ message: Data) -> [Data] {
         guard let value = try? JSONDecoder().decode(JSONValue.self, from: message) else {
             return [LanguageServer.errorResponse(id: nil, code: ErrorCode.parseError, "the message is not valid JSON")]
         }
@@ -196,7 +196,7 @@ public struct LanguageServer: Sendable {
     // MARK: encoding
 
     /// The version `initialize` reports.
-    public static let version = "1.0"
+    package static let version = "1.0"
 
     private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
@@ -229,7 +229,7 @@ public struct LanguageServer: Sendable {
     }
 
     /// An error response; `id` nil when the request's id could not be read (JSON-RPC sends null).
-    public static func errorResponse(id: RequestID?, code: Int, _ message: String) -> Data {
+    package static func errorResponse(id: RequestID?, code: Int, _ message: String) -> Data {
         encode(Response<JSONValue>(id: id, result: nil, error: ResponseError(code: code, message: message)))
     }
 

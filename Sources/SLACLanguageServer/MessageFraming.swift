@@ -5,9 +5,9 @@ import Foundation
 /// Bytes arrive in arbitrary pieces from a pipe; the framer buffers them and cuts out whole
 /// messages. A header block without a usable `Content-Length` cannot be skipped precisely, so it
 /// is dropped up to its blank line and reported, and reading resumes with the next header.
-public struct MessageFramer: Sendable {
+package struct MessageFramer: Sendable {
     /// What the framer cut out of the stream.
-    public enum Frame: Sendable, Equatable {
+    package enum Frame: Sendable, Equatable {
         case message(Data)
         /// A header block that could not be used; the reason is for the error reply.
         case malformedHeader(String)
@@ -17,12 +17,12 @@ public struct MessageFramer: Sendable {
     /// A header block longer than this without its blank line is not LSP framing.
     static let maximumHeaderLength = 8192
 
-    public init() {}
+    package init() {}
 
-    public mutating func append(_ bytes: some Sequence<UInt8>) { buffer.append(contentsOf: bytes) }
+    package mutating func append(_ bytes: some Sequence<UInt8>) { buffer.append(contentsOf: bytes) }
 
     /// The next complete frame, or nil when more bytes are needed.
-    public mutating func next() -> Frame? {
+    package mutating func next() -> Frame? {
         guard let headerEnd = MessageFramer.find([13, 10, 13, 10], in: buffer, limit: MessageFramer.maximumHeaderLength) else {
             if buffer.count > MessageFramer.maximumHeaderLength {
                 buffer.removeAll()
@@ -50,7 +50,7 @@ public struct MessageFramer: Sendable {
     }
 
     /// A message body with its header, ready to write.
-    public static func frame(_ body: Data) -> Data {
+    package static func frame(_ body: Data) -> Data {
         var out = Data("Content-Length: \(body.count)\r\n\r\n".utf8)
         out.append(body)
         return out

@@ -11,10 +11,10 @@ import Darwin
 /// frame waiting, hands them to the server as one batch (so a `$/cancelRequest` that arrived while
 /// an earlier message was processed cancels its request) and writes the replies. Standard output
 /// carries protocol messages only.
-public enum StdioTransport {
+package enum StdioTransport {
     /// Serves until `exit` or the end of input; returns the process's exit code (0 only after
     /// `shutdown` then `exit`, as LSP specifies).
-    public static func run(_ server: LanguageServer = LanguageServer(), input: Int32 = 0, output: FileHandle = .standardOutput) -> Int32 {
+    package static func run(_ server: LanguageServer = LanguageServer(), input: Int32 = 0, output: FileHandle = .standardOutput) -> Int32 {
         var server = server
         // A client that goes away must not kill the server mid-write with SIGPIPE; the write fails instead.
         signal(SIGPIPE, SIG_IGN)

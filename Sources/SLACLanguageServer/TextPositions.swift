@@ -5,12 +5,12 @@ import SLACSyntax
 /// LSP 3.17 defaults to UTF-16 code units (what JavaScript strings index); a client may offer
 /// `utf-8` in `general.positionEncodings`, which saves both sides a conversion. The server's
 /// spans are UTF-8 byte offsets, so UTF-8 needs no conversion at all.
-public enum PositionEncoding: String, Sendable, Hashable, Codable {
+package enum PositionEncoding: String, Sendable, Hashable, Codable {
     case utf8 = "utf-8"
     case utf16 = "utf-16"
 
     /// The encoding to use given what the client offered (UTF-8 only when offered).
-    public static func negotiate(offered: [String]?) -> PositionEncoding {
+    package static func negotiate(offered: [String]?) -> PositionEncoding {
         (offered ?? []).contains(PositionEncoding.utf8.rawValue) ? .utf8 : .utf16
     }
 }
@@ -22,13 +22,13 @@ public enum PositionEncoding: String, Sendable, Hashable, Codable {
 /// the end of a line means the end of that line, one past the last line the end of the text, as
 /// the specification asks; a byte offset inside a multi-byte character counts as that character's
 /// start, so a UTF-16 position never splits a surrogate pair.
-public struct TextPositions: Sendable {
-    public let bytes: [UInt8]
+package struct TextPositions: Sendable {
+    package let bytes: [UInt8]
     /// Byte offset of the start of each line.
-    public let lineStarts: [Int]
-    public let encoding: PositionEncoding
+    package let lineStarts: [Int]
+    package let encoding: PositionEncoding
 
-    public init(bytes: [UInt8], encoding: PositionEncoding) {
+    package init(bytes: [UInt8], encoding: PositionEncoding) {
         self.bytes = bytes
         self.encoding = encoding
         var starts = [0]
@@ -36,12 +36,12 @@ public struct TextPositions: Sendable {
         self.lineStarts = starts
     }
 
-    public init(text: String, encoding: PositionEncoding) {
+    package init(text: String, encoding: PositionEncoding) {
         self.init(bytes: Array(text.utf8), encoding: encoding)
     }
 
     /// The 0-based line holding a byte offset.
-    public func line(of offset: Int) -> Int {
+    package func line(of offset: Int) -> Int {
         var low = 0, high = lineStarts.count - 1
         while low < high {
             let mid = (low + high + 1) / 2
@@ -51,14 +51,14 @@ public struct TextPositions: Sendable {
     }
 
     /// Where line `line`'s content ends (before `\n` or `\r\n`).
-    public func lineContentEnd(_ line: Int) -> Int {
+    package func lineContentEnd(_ line: Int) -> Int {
         guard line + 1 < lineStarts.count else { return bytes.count }
         let newline = lineStarts[line + 1] - 1
         return newline > lineStarts[line] && bytes[newline - 1] == UInt8(ascii: "\r") ? newline - 1 : newline
     }
 
     /// The LSP position of a byte offset.
-    public func position(of offset: Int) -> Position {
+    package func position(of offset: Int) -> Position {
         let clamped = min(max(offset, 0), bytes.count)
         let line = line(of: clamped)
         let start = lineStarts[line]
@@ -78,7 +78,7 @@ public struct TextPositions: Sendable {
     }
 
     /// The byte offset of an LSP position.
-    public func offset(of position: Position) -> Int {
+    package func offset(of position: Position) -> Int {
         if position.line < 0 { return 0 }
         if position.line >= lineStarts.count { return bytes.count }
         let start = lineStarts[position.line]
@@ -103,12 +103,12 @@ public struct TextPositions: Sendable {
         }
     }
 
-    public func range(of span: Span) -> TextRange {
+    package func range(of span: Span) -> TextRange {
         TextRange(start: position(of: span.start), end: position(of: span.end))
     }
 
     /// The position just past the last character.
-    public var endPosition: Position { position(of: bytes.count) }
+    package var endPosition: Position { position(of: bytes.count) }
 
     /// The length of the UTF-8 sequence a lead byte starts (1 for a stray continuation byte, so
     /// that scanning always advances).

@@ -15,9 +15,9 @@ import SLACSyntax
 /// - `SLA0414` a credit tier that applies while the clause meets its objective
 /// - `SLA0415` maintenance exclusions that cover the whole term
 /// - `SLA0416` a quota below what a per-window minimum adds up to when traffic is continuous
-public enum ContractAnalysis {
+package enum ContractAnalysis {
     /// The analysis warnings of a checked contract, in source order.
-    public static func warnings(for contract: CheckedContract, syntax: ContractSyntax?) -> [Diagnostic] {
+    package static func warnings(for contract: CheckedContract, syntax: ContractSyntax?) -> [Diagnostic] {
         guard let syntax else { return [] }
         var analysis = Run(contract: contract, syntax: syntax)
         analysis.run()
@@ -25,7 +25,7 @@ public enum ContractAnalysis {
     }
 
     /// The analysis warnings of a loaded document.
-    public static func warnings(for document: ContractDocument) -> [Diagnostic] {
+    package static func warnings(for document: ContractDocument) -> [Diagnostic] {
         warnings(for: document.contract, syntax: document.syntax)
     }
 }

@@ -6,19 +6,19 @@ import SLACSyntax
 ///
 /// `slac check` and the language server both call this, so an editor shows exactly what CI
 /// reports; neither can drift by running a different subset of the stages.
-public enum ContractDiagnostics {
+package enum ContractDiagnostics {
     /// What one run of the front end produced: the parsed file (for tools that also need the
     /// tree), the checked contract when there were no errors, and the diagnostics in display order.
-    public struct Outcome: Sendable {
-        public var parsed: ParsedContract
-        public var contract: CheckedContract?
-        public var diagnostics: [Diagnostic]
+    package struct Outcome: Sendable {
+        package var parsed: ParsedContract
+        package var contract: CheckedContract?
+        package var diagnostics: [Diagnostic]
         /// The contract with its syntax when it checked without errors (what `explain` needs).
-        public var document: ContractDocument?
+        package var document: ContractDocument?
     }
 
     /// Parses, checks and analyses `source`.
-    public static func check(_ source: SourceFile) -> Outcome {
+    package static func check(_ source: SourceFile) -> Outcome {
         let parsed = Parser.parse(source)
         let result = Checker.check(parsed)
         let warnings = result.contract.map { ContractAnalysis.warnings(for: $0, syntax: parsed.syntax) } ?? []

@@ -7,18 +7,18 @@ import SLACSyntax
 /// The legal-ops tools need both views: the checked contract says what the file means (canonical
 /// units, resolved names), the syntax says how the lawyer wrote it (units as typed, spans for
 /// diagnostics). Keeping them in one value means no tool can pair a contract with the wrong text.
-public struct ContractDocument: Sendable {
+package struct ContractDocument: Sendable {
     /// The file as read (for rendering diagnostics).
-    public let source: SourceFile
+    package let source: SourceFile
     /// How the contract was written: units as typed, spans.
-    public let syntax: ContractSyntax
+    package let syntax: ContractSyntax
     /// What the contract means: canonical units, resolved names.
-    public let contract: CheckedContract
+    package let contract: CheckedContract
     /// The checker's warnings (a document never has errors).
-    public let diagnostics: [Diagnostic]
+    package let diagnostics: [Diagnostic]
 
     /// Parses and checks `source`; fails with every diagnostic when the contract has errors.
-    public static func load(_ source: SourceFile) -> Result<ContractDocument, InvalidContract> {
+    package static func load(_ source: SourceFile) -> Result<ContractDocument, InvalidContract> {
         let parsed = Parser.parse(source)
         let result = Checker.check(parsed)
         guard let contract = result.contract, let syntax = parsed.syntax, !result.diagnostics.containsErrors else {
@@ -28,17 +28,17 @@ public struct ContractDocument: Sendable {
     }
 
     /// The syntax of a checked clause (matched by its span, which the checker copies from the syntax).
-    public func syntax(of clause: CheckedClause) -> ClauseSyntax? {
+    package func syntax(of clause: CheckedClause) -> ClauseSyntax? {
         ContractParts(syntax).clauses.first { $0.span == clause.anchor.span }
     }
 }
 
 /// Why a file could not become a `ContractDocument`: its diagnostics, errors among them.
-public struct InvalidContract: Error, Sendable {
+package struct InvalidContract: Error, Sendable {
     /// The file the diagnostics point into.
-    public var source: SourceFile
+    package var source: SourceFile
     /// All of the file's diagnostics, so every error is reported at once (docs/language.md, "Diagnostics").
-    public var diagnostics: [Diagnostic]
+    package var diagnostics: [Diagnostic]
 }
 
 /// The items of a contract body sorted by kind, in source order within each kind.

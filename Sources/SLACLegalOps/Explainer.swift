@@ -4,12 +4,12 @@ import SLACSyntax
 
 /// What `slac explain` says about a contract: for each clause its legal text and, next to it, what
 /// slac will check, in plain English, so a lawyer can compare the two line by line.
-public struct Explanation: Sendable, Hashable {
+package struct Explanation: Sendable, Hashable {
     /// One labelled statement, optionally with a list under it.
-    public struct Fact: Sendable, Hashable {
-        public var label: String
-        public var body: Prose
-        public var items: [Prose]
+    package struct Fact: Sendable, Hashable {
+        package var label: String
+        package var body: Prose
+        package var items: [Prose]
         init(_ label: String, _ body: Prose, items: [Prose] = []) {
             self.label = label
             self.body = body
@@ -18,26 +18,26 @@ public struct Explanation: Sendable, Hashable {
     }
 
     /// One clause: its reference, name, legal wording and the facts about it.
-    public struct Clause: Sendable, Hashable {
-        public var ref: String
-        public var name: String
-        public var legalText: String
-        public var facts: [Fact]
+    package struct Clause: Sendable, Hashable {
+        package var ref: String
+        package var name: String
+        package var legalText: String
+        package var facts: [Fact]
     }
 
-    public var title: String
+    package var title: String
     /// Facts about the whole contract (empty when one clause was asked for).
-    public var facts: [Fact]
-    public var clauses: [Clause]
+    package var facts: [Fact]
+    package var clauses: [Clause]
 }
 
 /// Builds explanations from checked contracts and renders them as Markdown or HTML.
 ///
 /// Everything it states comes from the checked contract (what slac will actually evaluate); the
 /// syntax is used only to quote what was written, so a mismatch between the two is visible.
-public enum ContractExplainer {
+package enum ContractExplainer {
     /// The explanation of the whole contract, or of the clause named `clause` (its name or ref).
-    public static func explain(_ document: ContractDocument, clause: String? = nil) -> Explanation {
+    package static func explain(_ document: ContractDocument, clause: String? = nil) -> Explanation {
         let contract = document.contract
         let parts = ContractParts(document.syntax)
         var clauses = contract.clauses
@@ -236,7 +236,7 @@ public enum ContractExplainer {
     // MARK: Markdown
 
     /// GitHub-flavoured Markdown: a section per clause, the legal text quoted above the facts.
-    public static func markdown(_ e: Explanation) -> String {
+    package static func markdown(_ e: Explanation) -> String {
         var out = "# " + escapeMarkdown(e.title) + "\n"
         if !e.facts.isEmpty {
             out += "\n" + e.facts.map(markdownFact).joined()
@@ -300,7 +300,7 @@ public enum ContractExplainer {
     // MARK: HTML
 
     /// A self-contained HTML page (inline style, no scripts): the legal text and the facts side by side.
-    public static func html(_ e: Explanation) -> String {
+    package static func html(_ e: Explanation) -> String {
         var out = """
             <!DOCTYPE html>
             <html lang="en">

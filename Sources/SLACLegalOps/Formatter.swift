@@ -20,17 +20,17 @@ import SLACSyntax
 ///
 /// Formatting never changes meaning (the checked contract before and after is equal) and is
 /// idempotent. Only files without syntax errors are formatted.
-public enum ContractFormatter {
+package enum ContractFormatter {
     /// The 0-based column where trailing comments start unless the code is longer.
-    public static let commentColumn = 46
+    package static let commentColumn = 46
 
     /// The canonical text of `source`, or its syntax errors.
-    public static func format(_ source: SourceFile) -> Result<String, InvalidContract> {
+    package static func format(_ source: SourceFile) -> Result<String, InvalidContract> {
         format(Parser.parse(source))
     }
 
     /// The canonical text of a parsed file, or its syntax errors.
-    public static func format(_ parsed: ParsedContract) -> Result<String, InvalidContract> {
+    package static func format(_ parsed: ParsedContract) -> Result<String, InvalidContract> {
         guard let syntax = parsed.syntax, !parsed.diagnostics.containsErrors else {
             return .failure(InvalidContract(source: parsed.source, diagnostics: parsed.diagnostics))
         }

@@ -6,9 +6,9 @@ import SLACExact
 ///
 /// The wording lives in one place (`Wording`); this is its public face, so that the language
 /// server never paraphrases the contract language differently from `explain`.
-public enum Glossary {
+package enum Glossary {
     /// What a metric measures, with its formula and its canonical unit, in Markdown.
-    public static func metric(_ m: Metric) -> String {
+    package static func metric(_ m: Metric) -> String {
         let unit: String
         switch m.dimension {
         case .duration: unit = "milliseconds (`ms`); any duration unit may be written, e.g. `0.8 s`"
@@ -21,11 +21,11 @@ public enum Glossary {
     }
 
     /// The aggregate functions a `require` line may use, in the order completion offers them.
-    public static let aggregateNames = ["p50", "p90", "p95", "p99", "p99.9", "percentile", "mean", "min", "max", "sum", "count", "share"]
+    package static let aggregateNames = ["p50", "p90", "p95", "p99", "p99.9", "percentile", "mean", "min", "max", "sum", "count", "share"]
 
     /// How an aggregate function is computed (nearest rank, exact sum, ...), in Markdown; nil for
     /// a name that is not an aggregate. A percentile name such as `p97.5` is read as the checker does.
-    public static func aggregate(_ name: String, metric: Metric = .ttft) -> String? {
+    package static func aggregate(_ name: String, metric: Metric = .ttft) -> String? {
         let checked: CheckedAggregate
         switch name {
         case "mean": checked = .mean(metric)
@@ -52,7 +52,7 @@ public enum Glossary {
     }
 
     /// A value in the canonical unit of its dimension, as `explain` writes it (`800 ms`, `99.5%`).
-    public static func canonical(_ value: Rational, _ dimension: SLACChecker.Dimension) -> String {
+    package static func canonical(_ value: Rational, _ dimension: SLACChecker.Dimension) -> String {
         Wording.canonical(value, dimension)
     }
 }

@@ -3,9 +3,9 @@ import SLACExact
 import SLACSyntax
 
 /// One difference in meaning between two versions of a contract.
-public struct ContractChange: Sendable, Hashable {
+package struct ContractChange: Sendable, Hashable {
     /// The kinds of change `slac diff` reports; tests and tools match on them, so they are stable.
-    public enum Kind: String, Sendable, Hashable, CaseIterable {
+    package enum Kind: String, Sendable, Hashable, CaseIterable {
         case headerChanged, termChanged, timezoneChanged, feeChanged
         case exclusionAdded, exclusionRemoved
         case clauseAdded, clauseRemoved, clauseRenamed, clauseRefChanged
@@ -22,18 +22,18 @@ public struct ContractChange: Sendable, Hashable {
     }
 
     /// `contract`, or the clause as `clause 4.1 `name`` (the new version's ref and name).
-    public var subject: String
-    public var kind: Kind
-    public var message: String
+    package var subject: String
+    package var kind: Kind
+    package var message: String
 }
 
 /// `slac diff`: compares two checked contracts, so that layout, comments, unit spellings
 /// (`0.8 s` vs `800 ms`) and item order make no difference, and reports each change in meaning
 /// in the clause's own units.
-public enum ContractDiff {
+package enum ContractDiff {
     /// Every change from `old` to `new`: contract header and exclusions first, then clauses in the
     /// new order, then removed clauses.
-    public static func compare(_ old: ContractDocument, _ new: ContractDocument) -> [ContractChange] {
+    package static func compare(_ old: ContractDocument, _ new: ContractDocument) -> [ContractChange] {
         var changes = compareHeader(old.contract, new.contract)
         changes += compareExclusions(old.contract.exclusions, new.contract.exclusions, subject: "contract")
 
@@ -66,7 +66,7 @@ public enum ContractDiff {
     }
 
     /// The changes as text, grouped by subject; "no semantic difference" when there are none.
-    public static func render(_ changes: [ContractChange], oldPath: String, newPath: String) -> String {
+    package static func render(_ changes: [ContractChange], oldPath: String, newPath: String) -> String {
         guard !changes.isEmpty else { return "no semantic difference between \(oldPath) and \(newPath)\n" }
         var out = "--- \(oldPath)\n+++ \(newPath)\n"
         var subjects: [String] = []

@@ -8,32 +8,32 @@ import SLACFields
 ///
 /// Keeping code apart from prose (instead of backticks inside strings) lets every renderer escape
 /// user text correctly: a field value containing a backtick or `<` cannot break the output.
-public struct Prose: Sendable, Hashable, ExpressibleByStringInterpolation {
+package struct Prose: Sendable, Hashable, ExpressibleByStringInterpolation {
     /// A run of prose, or a piece of contract text that renderers set in code type.
-    public enum Part: Sendable, Hashable {
+    package enum Part: Sendable, Hashable {
         case text(String)
         case code(String)
     }
     /// The runs in reading order.
-    public var parts: [Part]
+    package var parts: [Part]
 
     /// Prose from runs (renderers merge nothing; adjacent text runs are fine).
-    public init(parts: [Part]) { self.parts = parts }
-    public init(stringLiteral value: String) { parts = [.text(value)] }
-    public init(stringInterpolation: StringInterpolation) { parts = stringInterpolation.parts }
+    package init(parts: [Part]) { self.parts = parts }
+    package init(stringLiteral value: String) { parts = [.text(value)] }
+    package init(stringInterpolation: StringInterpolation) { parts = stringInterpolation.parts }
 
     /// Lets `"the bound \(code: text)"` build prose with code spans in place.
-    public struct StringInterpolation: StringInterpolationProtocol {
+    package struct StringInterpolation: StringInterpolationProtocol {
         var parts: [Part] = []
-        public init(literalCapacity: Int, interpolationCount: Int) {}
-        public mutating func appendLiteral(_ literal: String) { if !literal.isEmpty { parts.append(.text(literal)) } }
-        public mutating func appendInterpolation(_ text: String) { parts.append(.text(text)) }
-        public mutating func appendInterpolation(code: String) { parts.append(.code(code)) }
-        public mutating func appendInterpolation(_ prose: Prose) { parts += prose.parts }
+        package init(literalCapacity: Int, interpolationCount: Int) {}
+        package mutating func appendLiteral(_ literal: String) { if !literal.isEmpty { parts.append(.text(literal)) } }
+        package mutating func appendInterpolation(_ text: String) { parts.append(.text(text)) }
+        package mutating func appendInterpolation(code: String) { parts.append(.code(code)) }
+        package mutating func appendInterpolation(_ prose: Prose) { parts += prose.parts }
     }
 
     /// Concatenation, for sentences assembled from parts.
-    public static func + (a: Prose, b: Prose) -> Prose { Prose(parts: a.parts + b.parts) }
+    package static func + (a: Prose, b: Prose) -> Prose { Prose(parts: a.parts + b.parts) }
 
     /// Joins with a separator, `and`/`or` before the last item (`a, b and c`).
     static func list(_ items: [Prose], conjunction: String) -> Prose {
@@ -48,7 +48,7 @@ public struct Prose: Sendable, Hashable, ExpressibleByStringInterpolation {
     }
 
     /// Plain text, code in backticks (for the terminal and diagnostics).
-    public var plainText: String {
+    package var plainText: String {
         parts.map { part in
             switch part {
             case .text(let t): t

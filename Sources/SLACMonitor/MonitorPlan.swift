@@ -10,27 +10,27 @@ import SLACFields
 /// Per clause: the record filter (exclusions, then scope), the window assigner, the group key,
 /// the aggregator and the verdict rule; and, for the whole plan, the trace fields it reads, so
 /// readers parse only those.
-public struct MonitorPlan: Sendable, Hashable, Codable {
+package struct MonitorPlan: Sendable, Hashable, Codable {
     /// Bumped on any incompatible change; `decode` refuses other versions.
-    public static let currentFormatVersion = 2
+    package static let currentFormatVersion = 2
 
-    public var format: String
-    public var formatVersion: Int
-    public var toolVersion: String
-    public var contract: PlanContract
-    public var fields: PlanFields
+    package var format: String
+    package var formatVersion: Int
+    package var toolVersion: String
+    package var contract: PlanContract
+    package var fields: PlanFields
     /// Contract-level exclusions (counted in the trace accounting).
-    public var exclusions: CheckedExclusions
-    public var clauses: [PlanClause]
+    package var exclusions: CheckedExclusions
+    package var clauses: [PlanClause]
 
     /// Plans of contracts without period measures, prices or calendar quarters and years are
     /// still written as version 1, byte for byte as before, so earlier slac releases read them;
     /// any of those features makes a version 2 plan, which earlier releases refuse rather than
     /// misread.
-    public static let baseFormatVersion = 1
+    package static let baseFormatVersion = 1
 
     /// Reads a plan written by `encoded()`; refuses other formats and versions.
-    public static func decode(_ data: Data) throws -> MonitorPlan {
+    package static func decode(_ data: Data) throws -> MonitorPlan {
         let plan = try JSONDecoder().decode(MonitorPlan.self, from: data)
         guard plan.format == "slac-monitor-plan" else { throw PlanError.notAPlan }
         guard (baseFormatVersion...currentFormatVersion).contains(plan.formatVersion) else { throw PlanError.unsupportedVersion(plan.formatVersion) }
@@ -38,19 +38,19 @@ public struct MonitorPlan: Sendable, Hashable, Codable {
     }
 
     /// Deterministic JSON (sorted keys).
-    public func encoded() throws -> Data {
+    package func encoded() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(self)
     }
 }
 
-public enum PlanError: Error, CustomStringConvertible, Equatable {
+package enum PlanError: Error, CustomStringConvertible, Equatable {
     case notAPlan
     case unsupportedVersion(Int)
     /// A rule of `MonitorPlan.validated()` is broken (the plan was edited, or made by another tool).
     case inconsistent(String)
-    public var description: String {
+    package var description: String {
         switch self {
         case .notAPlan: "the file is not a slac monitor plan"
         case .unsupportedVersion(let v): "monitor plan format version \(v) is not supported (this slac reads versions \(MonitorPlan.baseFormatVersion) to \(MonitorPlan.currentFormatVersion))"
@@ -60,32 +60,32 @@ public enum PlanError: Error, CustomStringConvertible, Equatable {
 }
 
 /// Contract identity and the facts the evaluator needs from the header.
-public struct PlanContract: Sendable, Hashable, Codable {
-    public var name: String
-    public var id: String?
-    public var version: String?
+package struct PlanContract: Sendable, Hashable, Codable {
+    package var name: String
+    package var id: String?
+    package var version: String?
     /// SHA-256 of the contract source, hex.
-    public var sha256: String
-    public var timezone: String
-    public var termStart: Int64
-    public var termEnd: Int64
+    package var sha256: String
+    package var timezone: String
+    package var termStart: Int64
+    package var termEnd: Int64
     /// Monthly fee as a decimal string, if any.
-    public var feeAmount: String?
-    public var feeCurrency: String?
-    public var feeMinorUnitDigits: Int?
+    package var feeAmount: String?
+    package var feeCurrency: String?
+    package var feeMinorUnitDigits: Int?
     /// Usage prices; nil when the contract has none.
-    public var prices: [CheckedPrice]?
+    package var prices: [CheckedPrice]?
 }
 
 /// The trace fields a plan reads, by kind. `ts` is always read.
-public struct PlanFields: Sendable, Hashable, Codable {
-    public var numeric: [String]
-    public var text: [String]
-    public var list: [String]
+package struct PlanFields: Sendable, Hashable, Codable {
+    package var numeric: [String]
+    package var text: [String]
+    package var list: [String]
 
     /// The fields that exclusions and clauses read (sorted). The compiler writes these into the
     /// plan; the evaluator recomputes them to refuse a plan whose field list was edited.
-    public static func needed(exclusions: CheckedExclusions, clauses: [PlanClause], prices: [CheckedPrice] = []) -> PlanFields {
+    package static func needed(exclusions: CheckedExclusions, clauses: [PlanClause], prices: [CheckedPrice] = []) -> PlanFields {
         var numeric = Set<String>(), text = Set<String>(), list = Set<String>()
         func need(_ metric: Metric) {
             for field in metric.traceFields {
@@ -119,35 +119,35 @@ public struct PlanFields: Sendable, Hashable, Codable {
     }
 
     /// True when every field in `other` is listed here.
-    public func covers(_ other: PlanFields) -> Bool {
+    package func covers(_ other: PlanFields) -> Bool {
         Set(other.numeric).isSubset(of: numeric) && Set(other.text).isSubset(of: text) && Set(other.list).isSubset(of: list)
     }
 }
 
 /// One clause, ready to evaluate.
-public struct PlanClause: Sendable, Hashable, Codable {
-    public var ref: String
-    public var name: String
-    public var text: String
-    public var requirement: String
+package struct PlanClause: Sendable, Hashable, Codable {
+    package var ref: String
+    package var name: String
+    package var text: String
+    package var requirement: String
     /// Clause-level exclusions, applied after the contract's.
-    public var exclusions: CheckedExclusions
-    public var scope: CheckedPredicate?
-    public var window: CheckedWindow
-    public var groupBy: [String]
-    public var aggregate: CheckedAggregate
-    public var comparison: ComparisonOperator
+    package var exclusions: CheckedExclusions
+    package var scope: CheckedPredicate?
+    package var window: CheckedWindow
+    package var groupBy: [String]
+    package var aggregate: CheckedAggregate
+    package var comparison: ComparisonOperator
     /// Exact bound in the aggregate's canonical unit.
-    public var bound: Rational
+    package var bound: Rational
     /// Canonical unit of the observed value (`ms`, `tokens`, `requests`, `tokens/s`, `ratio`, `J`).
-    public var unit: String
-    public var minimumRequests: Int
-    public var objective: CheckedObjective
-    public var credits: [CheckedCredit]
+    package var unit: String
+    package var minimumRequests: Int
+    package var objective: CheckedObjective
+    package var credits: [CheckedCredit]
     /// The period measure; nil for plain window attainment.
-    public var measure: CheckedMeasure?
+    package var measure: CheckedMeasure?
     /// True for a `value` clause (windows are valued, not judged); nil otherwise.
-    public var valued: Bool?
+    package var valued: Bool?
 
     /// Whether the clause needs a version 2 plan.
     var usesVersion2: Bool {
@@ -165,8 +165,8 @@ public struct PlanClause: Sendable, Hashable, Codable {
 }
 
 /// Stage 3: checked contract → monitor plan.
-public enum MonitorCompiler {
-    public static func compile(_ contract: CheckedContract, sourceSHA256: String, toolVersion: String) -> MonitorPlan {
+package enum MonitorCompiler {
+    package static func compile(_ contract: CheckedContract, sourceSHA256: String, toolVersion: String) -> MonitorPlan {
         let clauses = contract.clauses.map { c in
             PlanClause(ref: c.ref, name: c.name, text: c.text, requirement: c.requirementText, exclusions: c.exclusions,
                        scope: c.scope, window: c.window, groupBy: c.groupBy, aggregate: c.aggregate, comparison: c.comparison,

@@ -9,12 +9,12 @@ import SLACSyntax
 /// plan is defined, with the checker's own rules, so that the evaluator never meets a plan a
 /// contract could not have produced and never has to guess (an unparsable fee used to yield no
 /// credits, silently).
-public struct ValidatedPlan: Sendable {
-    public let plan: MonitorPlan
+package struct ValidatedPlan: Sendable {
+    package let plan: MonitorPlan
     /// The contract's time zone.
-    public let zone: ZoneRules
+    package let zone: ZoneRules
     /// The monthly fee, exact, when the contract has one.
-    public let fee: Rational?
+    package let fee: Rational?
 
     fileprivate init(plan: MonitorPlan, zone: ZoneRules, fee: Rational?) {
         self.plan = plan
@@ -26,7 +26,7 @@ public struct ValidatedPlan: Sendable {
 extension MonitorPlan {
     /// Checks every rule a plan compiled from a valid contract satisfies (docs/language.md,
     /// "Diagnostics", states the same rules for contracts); the first broken one is the error.
-    public func validated() throws(PlanError) -> ValidatedPlan {
+    package func validated() throws(PlanError) -> ValidatedPlan {
         func inconsistent(_ what: String) -> PlanError { .inconsistent(what) }
         guard let zone = ZoneRules(identifier: contract.timezone) else { throw inconsistent("unknown time zone `\(contract.timezone)`") }
         guard contract.termStart < contract.termEnd else { throw inconsistent("its term ends before it starts") }

@@ -5,15 +5,15 @@ import SLACExact
 /// Writes JUnit XML (`--junit`) so that any CI system shows breached clauses as failed tests
 /// (docs/ci.md): one suite per contract, one test case per clause, a failure listing the worst
 /// breached windows and the periods below objective. Deterministic like the XML report.
-public struct JUnitWriter: Sendable {
+package struct JUnitWriter: Sendable {
     /// At most this many windows are listed per failure; CI logs are read by people.
-    public static let maximumListedWindows = 10
+    package static let maximumListedWindows = 10
 
     /// A JUnit writer; it has no options.
-    public init() {}
+    package init() {}
 
     /// The UTF-8 JUnit document, with XML declaration, indented by two spaces.
-    public func write(_ result: EvaluationResult) throws -> [UInt8] {
+    package func write(_ result: EvaluationResult) throws -> [UInt8] {
         let clauses = result.clauses
         let failures = clauses.filter { $0.verdict == .breached }.count
         let skipped = clauses.filter { $0.verdict == .noData }.count
@@ -63,7 +63,7 @@ public struct JUnitWriter: Sendable {
     /// A JUnit document for a run that judged nothing because its input was unusable (exit 3) or
     /// its contract invalid (exit 2): one test case holding an `<error>`, so that CI shows a red
     /// build naming the problem instead of a stale or empty file that reads as green.
-    public func writeError(suite: String, message: String, details: String) throws -> [UInt8] {
+    package func writeError(suite: String, message: String, details: String) throws -> [UInt8] {
         try XMLOutput.document { out in
             try out.element("testsuites", ["name": "slac", "tests": "1", "failures": "0", "errors": "1", "skipped": "0"]) {
                 try out.element("testsuite", ["name": suite, "tests": "1", "failures": "0", "errors": "1", "skipped": "0"]) {

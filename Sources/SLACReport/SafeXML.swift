@@ -8,7 +8,7 @@ import SLACSchemas
 /// Why a report given to `slac render` or `slac verify-report` could not be read. Reports are
 /// untrusted input (docs/fuzzing.md): each problem gets one clear message, with a line where libxml2
 /// gives one, and the CLI maps every case to exit code 2 (a malformed report).
-public enum ReportReadError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum ReportReadError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The file could not be opened or read.
     case unreadable(path: String, reason: String)
     /// The input is larger than `SafeXML.maximumSize`; refused before parsing.
@@ -24,7 +24,7 @@ public enum ReportReadError: Error, Sendable, Equatable, CustomStringConvertible
     case invalid(messages: [String])
 
     /// One line (or a few) for the CLI's error output.
-    public var description: String {
+    package var description: String {
         switch self {
         case .unreadable(let path, let reason):
             return "cannot read `\(path)`: \(reason)"
@@ -47,17 +47,17 @@ public enum ReportReadError: Error, Sendable, Equatable, CustomStringConvertible
 /// Parsing of untrusted XML (reports, and slac's own stylesheet) with libxml2, locked down:
 /// no network, no entity substitution, no DTD loading, no XInclude, no "huge" mode, a refusing
 /// external-entity loader, any `<!DOCTYPE>` refused, and the input size capped.
-public enum SafeXML {
+package enum SafeXML {
     /// The largest report slac parses (256 MiB). A report listing every window of a busy year is
     /// far below this; anything larger is refused before libxml2 sees it.
-    public static let maximumSize = 256 << 20
+    package static let maximumSize = 256 << 20
 
     /// The parser options: errors are collected (not printed), the network is off, and nothing
     /// that loads or expands entities (`NOENT`, `DTDLOAD`, `XINCLUDE`, `HUGE`) is set.
     package static let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue)
 
     /// Reads a file into memory, refusing it before reading when it exceeds `maximumSize`.
-    public static func readFile(path: String, limit: Int = maximumSize) throws(ReportReadError) -> [UInt8] {
+    package static func readFile(path: String, limit: Int = maximumSize) throws(ReportReadError) -> [UInt8] {
         let url = URL(fileURLWithPath: path)
         let handle: FileHandle
         do { handle = try FileHandle(forReadingFrom: url) } catch {

@@ -1,12 +1,12 @@
 import SLACSchemas
 
 /// Why a schema could not be loaded.
-public enum SchemaError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum SchemaError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The XSD bytes are not a usable schema; `messages` are libxml2's, with line numbers.
     case invalidSchema(messages: [String])
 
     /// One line for the CLI's error output, with every libxml2 message.
-    public var description: String {
+    package var description: String {
         switch self {
         case .invalidSchema(let messages):
             return "invalid XML schema: " + (messages.isEmpty ? "unknown error" : messages.joined(separator: "; "))
@@ -19,25 +19,25 @@ public enum SchemaError: Error, Sendable, Equatable, CustomStringConvertible {
 ///
 /// Documents are read with `SafeXML.parse` (no network, no entities, no `<!DOCTYPE>`, size cap;
 /// docs/fuzzing.md), and libxml2's messages are collected instead of being printed to stderr.
-public struct SchemaValidator {
+package struct SchemaValidator {
     private let schema: CompiledSchema
 
     /// The report schema shipped with slac (`Schemas/slac-report-1.xsd`), embedded in the
     /// binary so that the CLI needs no resource bundle.
-    public static var bundledSchema: [UInt8] { BundledFiles.reportSchema }
+    package static var bundledSchema: [UInt8] { BundledFiles.reportSchema }
 
     /// A validator for the bundled report schema.
-    public static func bundled() throws -> SchemaValidator {
+    package static func bundled() throws -> SchemaValidator {
         try SchemaValidator(xsdBytes: bundledSchema)
     }
 
     /// Compiles the schema once; `validate` can then be called any number of times.
-    public init(xsdBytes: [UInt8]) throws {
+    package init(xsdBytes: [UInt8]) throws {
         schema = try CompiledSchema(xsdBytes)
     }
 
     /// Error messages (`line N: message`), empty when the document is well-formed and valid.
-    public func validate(_ xml: [UInt8]) -> [String] {
+    package func validate(_ xml: [UInt8]) -> [String] {
         let document: ParsedXML
         do { document = try SafeXML.parse(xml) } catch {
             switch error {

@@ -2,12 +2,12 @@ import CLibXML2
 
 /// Why writing a report failed; libxml2 only fails on allocation or internal errors, so these are
 /// rare, but a report must never be silently truncated.
-public enum ReportWriteError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum ReportWriteError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A libxml2 call returned an error code; `operation` names the step.
     case libxml2(operation: String)
 
     /// One line for the CLI's error output.
-    public var description: String {
+    package var description: String {
         switch self {
         case .libxml2(let operation): return "libxml2 failed while writing a report (\(operation))"
         }

@@ -13,7 +13,7 @@ public enum WindowSelection: String, Sendable, CaseIterable {
     case none
 
     /// Whether a window with this verdict appears in the report.
-    public func includes(_ verdict: WindowVerdict) -> Bool {
+    package func includes(_ verdict: WindowVerdict) -> Bool {
         switch self {
         case .all: return true
         case .breached: return verdict == .breached
@@ -25,22 +25,22 @@ public enum WindowSelection: String, Sendable, CaseIterable {
 /// Writes the XML compliance report (docs/reports.md; namespace `urn:slac:report:1`,
 /// `Schemas/slac-report-1.xsd`). Auditors reproduce and sign reports, so the output is a pure
 /// function of the evaluation result: same result, same bytes.
-public struct XMLReportWriter: Sendable {
+package struct XMLReportWriter: Sendable {
     /// The report namespace; version 1 of the format.
-    public static let namespace = "urn:slac:report:1"
+    package static let namespace = "urn:slac:report:1"
 
     /// Which windows to list.
-    public var windows: WindowSelection
+    package var windows: WindowSelection
     /// When set, the report carries a `generated` instant; off by default so that reports stay
     /// byte-identical across runs (docs/reports.md: the generation time only when asked).
-    public var generatedAt: Int64?
+    package var generatedAt: Int64?
     /// At most this many `<window>` (and `<period>`) elements per clause; see `defaultListLimit`.
-    public var listLimit: Int
+    package var listLimit: Int
     /// `--signer NAME`: who signed the report, recorded in the part the digest and signature cover.
-    public var signer: String?
+    package var signer: String?
 
     /// A writer listing the windows selected by `windows`.
-    public init(windows: WindowSelection = .breached, generatedAt: Int64? = nil, listLimit: Int = XMLReportWriter.defaultListLimit,
+    package init(windows: WindowSelection = .breached, generatedAt: Int64? = nil, listLimit: Int = XMLReportWriter.defaultListLimit,
                 signer: String? = nil) {
         precondition(listLimit > 0, "a report lists at least one window")
         self.windows = windows
@@ -51,10 +51,10 @@ public struct XMLReportWriter: Sendable {
 
     /// At most this many covered intervals are listed per clause (`<data>` in `<coverage>`); the
     /// covered time counts them all.
-    public static let intervalListLimit = 1_000
+    package static let intervalListLimit = 1_000
 
     /// The UTF-8 report document, with XML declaration, indented by two spaces.
-    public func write(_ result: EvaluationResult) throws -> [UInt8] {
+    package func write(_ result: EvaluationResult) throws -> [UInt8] {
         try XMLOutput.document { out in
             try out.element("report", [
                 "xmlns": Self.namespace,
@@ -204,7 +204,7 @@ public struct XMLReportWriter: Sendable {
     /// lists the first windows in order, and says how many it left out per clause
     /// (`windows-omitted`), so it stays readable and honest. 500,000 covers a month of five-minute
     /// windows for 50 groups (432,000) with `--windows all`.
-    public static let defaultListLimit = 500_000
+    package static let defaultListLimit = 500_000
 
     private func writeClause(_ clause: ClauseResult, severalTraces: Bool, windowsSelected: Int, windowsListed: Int, periodsListed: Int,
                              to out: XMLOutput) throws {

@@ -2,24 +2,24 @@
 ///
 /// Spans are byte offsets so that every stage can carry them cheaply; line and column are computed
 /// only when a diagnostic is displayed (`SourceFile.location(of:)`).
-public struct Span: Sendable, Hashable, Codable, CustomStringConvertible {
-    public var start: Int
-    public var end: Int
+package struct Span: Sendable, Hashable, Codable, CustomStringConvertible {
+    package var start: Int
+    package var end: Int
 
-    public init(_ start: Int, _ end: Int) {
+    package init(_ start: Int, _ end: Int) {
         precondition(start <= end, "span start after end")
         self.start = start
         self.end = end
     }
 
     /// The smallest span covering both.
-    public func union(_ other: Span) -> Span { Span(min(start, other.start), max(end, other.end)) }
-    public var isEmpty: Bool { start == end }
-    public var description: String { "\(start)..<\(end)" }
+    package func union(_ other: Span) -> Span { Span(min(start, other.start), max(end, other.end)) }
+    package var isEmpty: Bool { start == end }
+    package var description: String { "\(start)..<\(end)" }
 }
 
 /// How bad a diagnostic is: errors make `slac check` exit 2, warnings do not.
-public enum Severity: String, Sendable, Hashable, Codable {
+package enum Severity: String, Sendable, Hashable, Codable {
     case error
     case warning
     case note
@@ -30,18 +30,18 @@ public enum Severity: String, Sendable, Hashable, Codable {
 /// Codes never change meaning once published: tools, CI filters and documentation refer to them.
 /// Ranges: `SLA00xx` input files, `SLA01xx` syntax, `SLA02xx` names and types, `SLA03xx` contract
 /// semantics (term, objectives, credits), `SLA04xx` analysis warnings.
-public struct DiagnosticCode: Sendable, Hashable, Codable, CustomStringConvertible, ExpressibleByStringLiteral {
-    public let rawValue: String
-    public init(_ rawValue: String) { self.rawValue = rawValue }
-    public init(stringLiteral value: String) { self.rawValue = value }
-    public var description: String { rawValue }
+package struct DiagnosticCode: Sendable, Hashable, Codable, CustomStringConvertible, ExpressibleByStringLiteral {
+    package let rawValue: String
+    package init(_ rawValue: String) { self.rawValue = rawValue }
+    package init(stringLiteral value: String) { self.rawValue = value }
+    package var description: String { rawValue }
 }
 
 /// A secondary location that explains a diagnostic (e.g. the first declaration of a duplicate).
-public struct DiagnosticNote: Sendable, Hashable, Codable {
-    public var span: Span
-    public var message: String
-    public init(span: Span, message: String) {
+package struct DiagnosticNote: Sendable, Hashable, Codable {
+    package var span: Span
+    package var message: String
+    package init(span: Span, message: String) {
         self.span = span
         self.message = message
     }
@@ -52,12 +52,12 @@ public struct DiagnosticNote: Sendable, Hashable, Codable {
 /// Only attached where the help line names the exact text to write (`write \`800 ms\``, `did you
 /// mean \`ms\`?`), so that editors can offer it as a one-click action without parsing the help
 /// prose, whose wording may change. Rendered output does not show it: the help line already does.
-public struct DiagnosticFix: Sendable, Hashable, Codable {
+package struct DiagnosticFix: Sendable, Hashable, Codable {
     /// The text to replace (may be empty, for an insertion).
-    public var span: Span
+    package var span: Span
     /// What to write instead.
-    public var replacement: String
-    public init(span: Span, replacement: String) {
+    package var replacement: String
+    package init(span: Span, replacement: String) {
         self.span = span
         self.replacement = replacement
     }
@@ -68,17 +68,17 @@ public struct DiagnosticFix: Sendable, Hashable, Codable {
 ///
 /// House style (after cedar's guide): the message is lowercase, has no final period, puts user
 /// text in backticks and never names internal types; the fix goes in `help`, not the message.
-public struct Diagnostic: Sendable, Hashable, Codable {
-    public var code: DiagnosticCode
-    public var severity: Severity
-    public var span: Span
-    public var message: String
-    public var help: String?
-    public var notes: [DiagnosticNote]
+package struct Diagnostic: Sendable, Hashable, Codable {
+    package var code: DiagnosticCode
+    package var severity: Severity
+    package var span: Span
+    package var message: String
+    package var help: String?
+    package var notes: [DiagnosticNote]
     /// The edit the help line describes, when it is exact (for editors' quick fixes).
-    public var fix: DiagnosticFix?
+    package var fix: DiagnosticFix?
 
-    public init(_ code: DiagnosticCode, _ severity: Severity = .error, at span: Span, _ message: String,
+    package init(_ code: DiagnosticCode, _ severity: Severity = .error, at span: Span, _ message: String,
                 help: String? = nil, notes: [DiagnosticNote] = [], fix: DiagnosticFix? = nil) {
         self.code = code
         self.severity = severity
@@ -89,12 +89,12 @@ public struct Diagnostic: Sendable, Hashable, Codable {
         self.fix = fix
     }
 
-    public static func error(_ code: DiagnosticCode, at span: Span, _ message: String, help: String? = nil,
+    package static func error(_ code: DiagnosticCode, at span: Span, _ message: String, help: String? = nil,
                              notes: [DiagnosticNote] = [], fix: DiagnosticFix? = nil) -> Diagnostic {
         Diagnostic(code, .error, at: span, message, help: help, notes: notes, fix: fix)
     }
 
-    public static func warning(_ code: DiagnosticCode, at span: Span, _ message: String, help: String? = nil,
+    package static func warning(_ code: DiagnosticCode, at span: Span, _ message: String, help: String? = nil,
                                notes: [DiagnosticNote] = [], fix: DiagnosticFix? = nil) -> Diagnostic {
         Diagnostic(code, .warning, at: span, message, help: help, notes: notes, fix: fix)
     }
@@ -102,10 +102,10 @@ public struct Diagnostic: Sendable, Hashable, Codable {
 
 extension Array where Element == Diagnostic {
     /// True when any diagnostic is an error.
-    public var containsErrors: Bool { contains { $0.severity == .error } }
+    package var containsErrors: Bool { contains { $0.severity == .error } }
 
     /// In source order, then by code, so output is stable however the stages found them.
-    public var sortedForDisplay: [Diagnostic] {
+    package var sortedForDisplay: [Diagnostic] {
         sorted { ($0.span.start, $0.span.end, $0.code.rawValue) < ($1.span.start, $1.span.end, $1.code.rawValue) }
     }
 }

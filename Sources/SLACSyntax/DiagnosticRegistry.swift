@@ -6,16 +6,16 @@
 /// `SLA03xx` contract rules, `SLA04xx` analysis warnings, `SLA05xx` the command line, `SLA06xx`
 /// traces, `SLA07xx` monitor plans, `SLA08xx` reports and keys, `SLA09xx` output files, `SLA10xx`
 /// engines (docs/engines.md).
-public enum DiagnosticRegistry {
+package enum DiagnosticRegistry {
     /// One registered code.
-    public struct Entry: Sendable, Hashable {
-        public let code: DiagnosticCode
-        public let severity: Severity
-        public let meaning: String
+    package struct Entry: Sendable, Hashable {
+        package let code: DiagnosticCode
+        package let severity: Severity
+        package let meaning: String
     }
 
     /// The registry, in code order.
-    public static let entries: [Entry] = [
+    package static let entries: [Entry] = [
         Entry(code: "SLA0001", severity: .error, meaning: "no such file"),
         Entry(code: "SLA0002", severity: .error, meaning: "the path is a directory, not a contract file"),
         Entry(code: "SLA0003", severity: .error, meaning: "the file is empty"),
@@ -132,7 +132,7 @@ public enum DiagnosticRegistry {
     ]
 
     /// The meaning of `code`; nil for an unregistered code.
-    public static func meaning(of code: DiagnosticCode) -> String? {
+    package static func meaning(of code: DiagnosticCode) -> String? {
         entries.first { $0.code == code }?.meaning
     }
 }

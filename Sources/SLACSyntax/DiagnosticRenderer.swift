@@ -1,16 +1,16 @@
 /// Renders diagnostics for people: `file:line:col`, the source line and a caret underline.
 ///
 /// Kept apart from `Diagnostic` so that the same values can also be written as JSON or SARIF.
-public struct DiagnosticRenderer: Sendable {
+package struct DiagnosticRenderer: Sendable {
     /// Whether to use ANSI colours (only on a terminal, never with `NO_COLOR`; the caller decides).
-    public var colored: Bool
+    package var colored: Bool
 
-    public init(colored: Bool = false) { self.colored = colored }
+    package init(colored: Bool = false) { self.colored = colored }
 
     private func paint(_ text: String, _ code: String) -> String { colored ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
 
     /// One diagnostic, ending with a newline.
-    public func render(_ diagnostic: Diagnostic, in source: SourceFile) -> String {
+    package func render(_ diagnostic: Diagnostic, in source: SourceFile) -> String {
         let (line, column) = source.location(of: diagnostic.span.start)
         let severityColor = Self.color(of: diagnostic.severity)
         // The arrow and the help line align with the gutter, as in rustc's output.
@@ -36,7 +36,7 @@ public struct DiagnosticRenderer: Sendable {
     /// read, a trace, a plan, a report, the command line), in the same layout without the source
     /// snippet: the head line, where it happened when known (`path` or `path:line:column`), its
     /// notes and the help line.
-    public func render(_ diagnostic: Diagnostic, location: String?) -> String {
+    package func render(_ diagnostic: Diagnostic, location: String?) -> String {
         var out = paint("\(diagnostic.severity.rawValue)[\(diagnostic.code)]", Self.color(of: diagnostic.severity))
             + paint(": \(diagnostic.message)", "1") + "\n"
         if let location { out += "  --> \(location)\n" }
@@ -52,10 +52,10 @@ public struct DiagnosticRenderer: Sendable {
 
     /// How many diagnostics of one file are drawn; the rest are counted. A file with thousands of
     /// errors is almost always not a contract at all, and the first ones say so.
-    public static let limitPerFile = 50
+    package static let limitPerFile = 50
 
     /// All diagnostics in source order, separated by blank lines, then a summary line.
-    public func render(_ diagnostics: [Diagnostic], in source: SourceFile) -> String {
+    package func render(_ diagnostics: [Diagnostic], in source: SourceFile) -> String {
         let sorted = diagnostics.sortedForDisplay
         var out = sorted.prefix(DiagnosticRenderer.limitPerFile).map { render($0, in: source) }.joined(separator: "\n")
         if sorted.count > DiagnosticRenderer.limitPerFile {

@@ -1,6 +1,6 @@
 /// The kinds of token in a contract file. Keywords are contextual: the lexer yields identifiers and
 /// the parser decides, so a trace field may be called `model` or `region` without quoting.
-public enum TokenKind: Sendable, Hashable {
+package enum TokenKind: Sendable, Hashable {
     case identifier
     /// A `"..."` string; `Token.value` holds the decoded text.
     case string
@@ -21,14 +21,14 @@ public enum TokenKind: Sendable, Hashable {
 }
 
 /// A token with its span; `value` is the decoded text for strings and blocks, else the source text.
-public struct Token: Sendable, Hashable {
-    public var kind: TokenKind
-    public var span: Span
-    public var value: String
+package struct Token: Sendable, Hashable {
+    package var kind: TokenKind
+    package var span: Span
+    package var value: String
     /// Magnitude suffix of a number (`k`, `M`, `B`), if any.
-    public var suffix: Character?
+    package var suffix: Character?
 
-    public init(kind: TokenKind, span: Span, value: String, suffix: Character? = nil) {
+    package init(kind: TokenKind, span: Span, value: String, suffix: Character? = nil) {
         self.kind = kind
         self.span = span
         self.value = value
@@ -37,24 +37,24 @@ public struct Token: Sendable, Hashable {
 }
 
 /// A `//` comment, kept so that `slac fmt` can preserve it.
-public struct Comment: Sendable, Hashable {
-    public var span: Span
-    public var text: String
+package struct Comment: Sendable, Hashable {
+    package var span: Span
+    package var text: String
 }
 
 /// Turns contract bytes into tokens. Never fails: bad bytes become diagnostics and `.invalid`
 /// tokens, so the parser can go on and report every error of the file in one run.
-public struct Lexer {
+package struct Lexer {
     private let bytes: [UInt8]
     private var position = 0
-    public private(set) var diagnostics: [Diagnostic] = []
-    public private(set) var comments: [Comment] = []
+    package private(set) var diagnostics: [Diagnostic] = []
+    package private(set) var comments: [Comment] = []
     /// Invalid characters before this offset (the rest of a line already reported) are not reported again.
     private var invalidReportedUntil = 0
 
-    public init(_ text: String) { self.bytes = Array(text.utf8) }
+    package init(_ text: String) { self.bytes = Array(text.utf8) }
 
-    public static func tokenize(_ text: String) -> (tokens: [Token], comments: [Comment], diagnostics: [Diagnostic]) {
+    package static func tokenize(_ text: String) -> (tokens: [Token], comments: [Comment], diagnostics: [Diagnostic]) {
         var lexer = Lexer(text)
         var tokens: [Token] = []
         while true {
@@ -79,7 +79,7 @@ public struct Lexer {
 
     private func text(_ start: Int, _ end: Int) -> String { String(decoding: bytes[start..<end], as: UTF8.self) }
 
-    public mutating func next() -> Token {
+    package mutating func next() -> Token {
         skipTrivia()
         guard let byte = peek() else {
             return Token(kind: .endOfFile, span: Span(bytes.count, bytes.count), value: "")

@@ -3,7 +3,7 @@
 /// Error recovery: when an item does not parse, the parser reports it and skips to the next token
 /// that begins a line and can begin an item (or to a closing brace), so one mistake does not hide
 /// the rest of the file.
-public struct Parser {
+package struct Parser {
     private let source: SourceFile
     private var tokens: [Token]
     private var index = 0
@@ -17,7 +17,7 @@ public struct Parser {
     static let clauseKeywords: [String] = ["text", "scope", "every", "over", "require", "value", "minimum", "empty", "measure", "downtime",
                                            "objective", "credit", "exclude"]
 
-    public static func parse(_ source: SourceFile) -> ParsedContract {
+    package static func parse(_ source: SourceFile) -> ParsedContract {
         let lexed = Lexer.tokenize(source.text)
         var parser = Parser(source: source, tokens: lexed.tokens)
         parser.diagnostics = lexed.diagnostics
@@ -615,7 +615,7 @@ public struct Parser {
     /// missing `)` again. Cleared when the outermost condition ends.
     private var abandonedNesting = false
 
-    public mutating func parsePredicate() -> PredicateSyntax {
+    package mutating func parsePredicate() -> PredicateSyntax {
         depth += 1
         defer {
             if depth == 1 { abandonedNesting = false }
@@ -718,9 +718,9 @@ public struct Parser {
 }
 
 /// Did-you-mean suggestions by edit distance.
-public enum Spelling {
+package enum Spelling {
     /// The candidate closest to `word` when it is close enough to be a plausible typo.
-    public static func closest(to word: String, among candidates: [String]) -> String? {
+    package static func closest(to word: String, among candidates: [String]) -> String? {
         var best: (String, Int)?
         let lowered = word.lowercased()
         let length = lowered.count

@@ -1,15 +1,15 @@
 /// A contract source: its name for display, its bytes, and a line table built lazily for display.
-public struct SourceFile: Sendable, Hashable {
+package struct SourceFile: Sendable, Hashable {
     /// The path as the user gave it (used in `file:line:col`).
-    public let path: String
+    package let path: String
     /// The UTF-8 text.
-    public let text: String
+    package let text: String
     /// Byte offset of the start of each line.
-    public let lineStarts: [Int]
+    package let lineStarts: [Int]
     /// The UTF-8 bytes, kept so that locating a diagnostic does not copy the file.
     private let bytes: [UInt8]
 
-    public init(path: String, text: String) {
+    package init(path: String, text: String) {
         self.path = path
         self.text = text
         var starts = [0]
@@ -22,10 +22,10 @@ public struct SourceFile: Sendable, Hashable {
         self.bytes = Array(text.utf8)
     }
 
-    public var utf8: String.UTF8View { text.utf8 }
+    package var utf8: String.UTF8View { text.utf8 }
 
     /// 1-based line and column of a byte offset; the column counts Unicode scalars, as editors do.
-    public func location(of offset: Int) -> (line: Int, column: Int) {
+    package func location(of offset: Int) -> (line: Int, column: Int) {
         var low = 0, high = lineStarts.count - 1
         while low < high {
             let mid = (low + high + 1) / 2
@@ -39,7 +39,7 @@ public struct SourceFile: Sendable, Hashable {
     }
 
     /// The text of a 1-based line without its terminator.
-    public func line(_ number: Int) -> String {
+    package func line(_ number: Int) -> String {
         guard number >= 1 && number <= lineStarts.count else { return "" }
         let start = lineStarts[number - 1]
         var end = number < lineStarts.count ? lineStarts[number] : bytes.count
@@ -48,7 +48,7 @@ public struct SourceFile: Sendable, Hashable {
     }
 
     /// The source text of a span.
-    public func slice(_ span: Span) -> String {
+    package func slice(_ span: Span) -> String {
         let s = min(max(span.start, 0), bytes.count), e = min(max(span.end, s), bytes.count)
         return String(decoding: bytes[s..<e], as: UTF8.self)
     }

@@ -3,18 +3,18 @@ import SLACChecker
 import SLACSyntax
 
 /// A file-level problem found before parsing (missing file, invalid UTF-8, ...), with its location.
-public struct InputProblem: Error, Sendable, Hashable {
-    public var path: String
-    public var diagnostic: Diagnostic
+package struct InputProblem: Error, Sendable, Hashable {
+    package var path: String
+    package var diagnostic: Diagnostic
     /// 1-based line and column when the problem is inside the bytes.
-    public var line: Int?
-    public var column: Int?
+    package var line: Int?
+    package var column: Int?
 }
 
 /// Reads contract files and turns file-level problems into diagnostics with codes `SLA00xx`.
-public enum ContractLoading {
+package enum ContractLoading {
     /// Reads a file as a `SourceFile`, or explains why it cannot be one.
-    public static func load(path: String) -> Result<SourceFile, InputProblem> {
+    package static func load(path: String) -> Result<SourceFile, InputProblem> {
         func problem(_ code: DiagnosticCode, _ message: String, help: String? = nil, offset: Int = 0, bytes: [UInt8] = []) -> Result<SourceFile, InputProblem> {
             var line: Int?, column: Int?
             if !bytes.isEmpty {

@@ -2,15 +2,15 @@ import Crypto
 import SLACEvaluator
 
 /// Hex SHA-256, used for contract sources and trace files in reports and plans.
-public enum Digest {
-    public static func sha256Hex(_ bytes: UnsafeRawBufferPointer) -> String {
+package enum Digest {
+    package static func sha256Hex(_ bytes: UnsafeRawBufferPointer) -> String {
         hex(SHA256.hash(data: bytes))
     }
 
     static func hex(_ digest: some Sequence<UInt8>) -> String {
         digest.map { String(format: "%02x", $0) }.joined()
     }
-    public static func sha256Hex(_ bytes: [UInt8]) -> String {
+    package static func sha256Hex(_ bytes: [UInt8]) -> String {
         bytes.withUnsafeBytes { sha256Hex($0) }
     }
 }

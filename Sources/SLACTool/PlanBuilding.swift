@@ -4,8 +4,8 @@ import SLACMonitor
 import SLACSyntax
 
 /// Loads a contract and runs it through parse → check → compile, or returns the rendered errors.
-public enum PlanBuilding {
-    public static func plan(contractPath: String, colored: Bool) -> Result<MonitorPlan, CommandOutput> {
+package enum PlanBuilding {
+    package static func plan(contractPath: String, colored: Bool) -> Result<MonitorPlan, CommandOutput> {
         switch ContractLoading.load(path: contractPath) {
         case .failure(let problem):
             return .failure(CommandOutput(standardError: CheckCommand.renderInputProblem(problem, colored: colored), exitCode: ExitCode.invalidContract))
@@ -20,7 +20,7 @@ public enum PlanBuilding {
         }
     }
 
-    public static func loadPlan(path: String, colored: Bool) -> Result<MonitorPlan, CommandOutput> {
+    package static func loadPlan(path: String, colored: Bool) -> Result<MonitorPlan, CommandOutput> {
         guard let data = FileManager.default.contents(atPath: path) else {
             return .failure(ToolDiagnostics.output("SLA0701", "cannot read monitor plan `\(path)`", exit: .invalidContract, colored: colored))
         }

@@ -6,16 +6,16 @@ import SLACSyntax
 ///
 /// ArgumentParser words its errors as sentences with quotes ("Unknown option '--contrat'. Did you
 /// mean '--contract'?"); this rewrites them so that a CI log reads the same for every error.
-public enum UsageErrorText {
+package enum UsageErrorText {
     /// `slac verfy`: an unknown subcommand, with the closest known one.
-    public static func unknownCommand(_ word: String, among commands: [String], colored: Bool = false) -> String {
+    package static func unknownCommand(_ word: String, among commands: [String], colored: Bool = false) -> String {
         let help = Spelling.closest(to: word, among: commands).map { "did you mean `\($0)`?" }
             ?? "the commands are " + commands.map { "`\($0)`" }.joined(separator: ", ") + "; `slac --help` describes them"
         return ToolDiagnostics.render([ToolDiagnostics.error("SLA0501", "unknown command `\(word)`", help: help)], colored: colored)
     }
 
     /// An ArgumentParser validation message (first line used) for `slac COMMAND`.
-    public static func render(_ message: String, command: String?, colored: Bool = false) -> String {
+    package static func render(_ message: String, command: String?, colored: Bool = false) -> String {
         let firstLine = message.split(separator: "\n").first.map(String.init) ?? message
         var text = backticked(firstLine).trimmingTrailing()
         var help: String?

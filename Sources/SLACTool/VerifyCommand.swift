@@ -170,7 +170,7 @@ public enum VerifyCommand {
     /// `slac verify-report --recompute` uses it so a reproduction goes through exactly the code
     /// that made the report.
     /// `notices` collects the evaluator's lines for standard error (a trace out of time order).
-    public static func evaluate(_ options: Options, colored: Bool, notices: NoticeList? = nil) -> Result<EvaluationResult, CommandOutput> {
+    package static func evaluate(_ options: Options, colored: Bool, notices: NoticeList? = nil) -> Result<EvaluationResult, CommandOutput> {
         if let signer = options.signer {
             if options.signKeyPath == nil {
                 return .failure(ToolDiagnostics.output("SLA0503", "`--signer` names the holder of the signing key, but no `--sign-key` is given",

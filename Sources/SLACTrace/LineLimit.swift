@@ -12,23 +12,23 @@
 /// `reason`; the trace goes on. A blank line (only spaces, tabs and CRs) is never a record, whatever
 /// its length, and blank lines never add to the length of the line after them. Only a CSV header
 /// longer than the limit stops the trace (without a header no row can be read).
-public enum LineLimit {
+package enum LineLimit {
     /// 256 MB: far beyond any real record (a long prompt is kilobytes), small enough to buffer.
-    public static let standard = 256 << 20
+    package static let standard = 256 << 20
 
     /// The limit as people read it: `256 MB` for whole megabytes, else bytes (limits set by tests).
-    public static func describe(_ limit: Int) -> String {
+    package static func describe(_ limit: Int) -> String {
         limit >= 1 << 20 && limit % (1 << 20) == 0 ? "\(limit >> 20) MB" : "\(limit) bytes"
     }
 
     /// Why a line (CSV row) longer than `limit` is rejected.
-    public static func reason(_ limit: Int, csv: Bool) -> String {
+    package static func reason(_ limit: Int, csv: Bool) -> String {
         csv ? "row is longer than \(describe(limit)) (an unmatched quote makes the rest of the file one row)"
             : "line is longer than \(describe(limit))"
     }
 
     /// Why a CSV trace whose header row is longer than `limit` cannot be read.
-    public static func headerReason(_ limit: Int) -> String {
+    package static func headerReason(_ limit: Int) -> String {
         "csv header is longer than \(describe(limit))"
     }
 

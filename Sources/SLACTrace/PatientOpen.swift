@@ -15,13 +15,13 @@ private func systemOpen(_ path: String) -> Int32 {
 /// Opening a named pipe blocks until a writer opens the other end. That is what `cat` does too,
 /// but a CI job stuck there for an hour says nothing; after a second this writes on standard
 /// error what slac is waiting for, once, and carries on waiting.
-public enum PatientOpen {
+package enum PatientOpen {
     /// How long an open may block before slac says what it is waiting for.
-    public static let announceAfter: DispatchTimeInterval = .seconds(1)
+    package static let announceAfter: DispatchTimeInterval = .seconds(1)
 
     /// Opens `path` read-only; if it is a named pipe and the open blocks longer than
     /// `announceAfter`, `announce` is called once with a sentence saying what slac waits for.
-    public static func open(_ path: String, announce: @escaping @Sendable (String) -> Void = PatientOpen.writeToStandardError) -> Int32 {
+    package static func open(_ path: String, announce: @escaping @Sendable (String) -> Void = PatientOpen.writeToStandardError) -> Int32 {
         var st = stat()
         guard stat(path, &st) == 0, st.st_mode & S_IFMT == S_IFIFO else {
             return systemOpen(path)
@@ -54,7 +54,7 @@ public enum PatientOpen {
     }
 
     /// The default announcement: straight to file descriptor 2, unbuffered.
-    public static func writeToStandardError(_ text: String) {
+    package static func writeToStandardError(_ text: String) {
         _ = text.withCString { write(2, $0, strlen($0)) }
     }
 }

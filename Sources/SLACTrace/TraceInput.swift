@@ -7,20 +7,20 @@ import CZlib
 
 /// Why a trace input could not be read at all (exit code 3, docs/ci.md), as opposed to a bad line, which is
 /// a `RejectedLine`.
-public struct TraceInputError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct TraceInputError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The path as the user gave it (`-` for standard input).
-    public var path: String
+    package var path: String
     /// What went wrong, in the house style: lowercase, no final period, e.g. `no such file`.
-    public var message: String
+    package var message: String
 
     /// Creates an error for `path`.
-    public init(path: String, message: String) {
+    package init(path: String, message: String) {
         self.path = path
         self.message = message
     }
 
     /// `path: message`, the form the command line prints.
-    public var description: String { "\(path): \(message)" }
+    package var description: String { "\(path): \(message)" }
 }
 
 /// The whole content of one trace input in memory, so that the scanner can work on raw bytes and
@@ -30,13 +30,13 @@ public struct TraceInputError: Error, Sendable, Equatable, CustomStringConvertib
 /// when several members are concatenated) is inflated with zlib into one buffer; `-` reads standard
 /// input to its end; other non-regular files (pipes, devices) are read to their end. The memory is
 /// released when the instance goes away, so `bytes` must not outlive it.
-public final class TraceInput: @unchecked Sendable {
+package final class TraceInput: @unchecked Sendable {
     // Safe to share across threads: the storage is immutable after `init` and freed only in `deinit`.
 
     /// The path as given (`-` for standard input).
-    public let path: String
+    package let path: String
     /// Whether the content was gzip-compressed (and has been inflated), for the report.
-    public let isGzip: Bool
+    package let isGzip: Bool
 
     private enum Storage {
         case empty
@@ -46,7 +46,7 @@ public final class TraceInput: @unchecked Sendable {
     private let storage: Storage
 
     /// The content (inflated when the input was gzip); valid as long as this instance lives.
-    public var bytes: UnsafeRawBufferPointer {
+    package var bytes: UnsafeRawBufferPointer {
         switch storage {
         case .empty: return UnsafeRawBufferPointer(start: nil, count: 0)
         case .mapped(let p, let n), .allocated(let p, let n): return UnsafeRawBufferPointer(start: p, count: n)
@@ -57,7 +57,7 @@ public final class TraceInput: @unchecked Sendable {
     ///
     /// Throws a `TraceInputError` with a clear message: `no such file`, `is a directory`,
     /// `permission denied`, `not a valid gzip stream: …`, or the system's reason.
-    public init(path: String) throws(TraceInputError) {
+    package init(path: String) throws(TraceInputError) {
         self.path = path
         let raw: Storage
         if path == "-" {
@@ -88,7 +88,7 @@ public final class TraceInput: @unchecked Sendable {
     /// Reads the whole content of a streamed input into memory: for formats that are parsed as
     /// one document (adapters) when the input came compressed or through a pipe. A document has
     /// no line limit (`LineBlockReader.readAll`).
-    public init(path: String, collecting reader: LineBlockReader) throws(TraceInputError) {
+    package init(path: String, collecting reader: LineBlockReader) throws(TraceInputError) {
         self.path = path
         isGzip = reader.stream.isGzip
         var capacity = 1 << 16
@@ -126,7 +126,7 @@ public final class TraceInput: @unchecked Sendable {
     /// Keeps peak memory flat in the file size when the scan proceeds block by block (issue 4:
     /// without it, mapping the 1 GB benchmark trace made the resident set 1.1 GiB).
     /// A no-op for inflated or standard-input content, which lives in the heap.
-    public func releasePages(_ range: Range<Int>) {
+    package func releasePages(_ range: Range<Int>) {
         guard case .mapped(let p, let n) = storage else { return }
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
         let start = (range.lowerBound + page - 1) / page * page

@@ -4,19 +4,19 @@
 /// canonical metric fields, which must not depend on the contract so that the record accounting,
 /// docs/language.md, "Record accounting", is the same for every plan). Each array's index is the
 /// slot of that field in `TraceRecord`.
-public struct TraceFieldRequest: Sendable, Equatable, Hashable {
+package struct TraceFieldRequest: Sendable, Equatable, Hashable {
     /// Fields read as binary64 numbers, e.g. the token counts and `ttft_ms`;
     /// field `numericFields[i]` lands in `TraceRecord.numbers[i]`.
-    public var numericFields: [String]
+    package var numericFields: [String]
     /// Fields read as text, e.g. `["id", "tenant", "status", "model"]`; field `textFields[i]` lands in
     /// `TraceRecord.texts[i]`.
-    public var textFields: [String]
+    package var textFields: [String]
     /// Fields read as arrays of numbers, e.g. `["itl_ms"]`; field `listFields[i]` lands in
     /// `TraceRecord.lists[i]`.
-    public var listFields: [String]
+    package var listFields: [String]
 
     /// Creates a request; the order of each array fixes the record slots.
-    public init(numericFields: [String] = [], textFields: [String] = [], listFields: [String] = []) {
+    package init(numericFields: [String] = [], textFields: [String] = [], listFields: [String] = []) {
         self.numericFields = numericFields
         self.textFields = textFields
         self.listFields = listFields
@@ -28,24 +28,24 @@ public struct TraceFieldRequest: Sendable, Equatable, Hashable {
 /// The scanner reuses one instance per scan, overwriting the slots for every line, so that no
 /// allocation happens per record; a visitor must copy out what it keeps (keeping the whole record
 /// is allowed but makes the next line copy its arrays).
-public struct TraceRecord: Sendable {
+package struct TraceRecord: Sendable {
     /// 1-based physical line number in the input (for CSV the header is line 1), so rejections and
     /// evidence can point at the exact place in the file.
-    public var line: Int
+    package var line: Int
     /// `ts` in nanoseconds since the Unix epoch (UTC); the arrival instant windows are assigned by.
-    public var timestamp: Int64
+    package var timestamp: Int64
     /// One value per `TraceFieldRequest.numericFields` slot; `Double.nan` when absent or null, because
     /// an absent metric contributes no value (docs/language.md, "Metrics") and NaN never occurs in accepted input.
-    public var numbers: [Double]
+    package var numbers: [Double]
     /// One value per `TraceFieldRequest.textFields` slot; `nil` when absent or null (`status` is
     /// `"ok"` when absent, docs/formats.md).
-    public var texts: [String?]
+    package var texts: [String?]
     /// One value per `TraceFieldRequest.listFields` slot; `nil` when absent or null.
-    public var lists: [[Double]?]
+    package var lists: [[Double]?]
 
     /// Creates an empty record with the slots of `request` (all values absent), e.g. for tests or for
     /// evaluators that build records themselves.
-    public init(request: TraceFieldRequest) {
+    package init(request: TraceFieldRequest) {
         self.init(line: 0, timestamp: 0,
                   numbers: Array(repeating: .nan, count: request.numericFields.count),
                   texts: Array(repeating: nil, count: request.textFields.count),
@@ -53,7 +53,7 @@ public struct TraceRecord: Sendable {
     }
 
     /// Creates a record from explicit values (memberwise), so tests and adapters can construct records.
-    public init(line: Int, timestamp: Int64, numbers: [Double], texts: [String?], lists: [[Double]?]) {
+    package init(line: Int, timestamp: Int64, numbers: [Double], texts: [String?], lists: [[Double]?]) {
         self.line = line
         self.timestamp = timestamp
         self.numbers = numbers
@@ -64,14 +64,14 @@ public struct TraceRecord: Sendable {
 
 /// A line the reader refused (docs/formats.md, "Bad records"): reported with its line number and reason, never
 /// silently dropped.
-public struct RejectedLine: Sendable, Equatable, Hashable {
+package struct RejectedLine: Sendable, Equatable, Hashable {
     /// 1-based physical line number of the rejected line (relative to the `firstLine` given to `scan`).
-    public var line: Int
+    package var line: Int
     /// Why it was rejected, in the house style: lowercase, no final period, user text in backticks.
-    public var reason: String
+    package var reason: String
 
     /// Creates a rejection; used by the scanner and by adapters that reject records themselves.
-    public init(line: Int, reason: String) {
+    package init(line: Int, reason: String) {
         self.line = line
         self.reason = reason
     }
@@ -82,7 +82,7 @@ public struct RejectedLine: Sendable, Equatable, Hashable {
 /// `jsonl` and `csv` are canonical and read by the byte-level scanner; the others are adapters
 /// for files that real inference tools write (`Adapters/`, `docs/formats.md`), parsed whole and
 /// converted to canonical records with explicit units.
-public enum TraceFormat: String, Sendable, CaseIterable {
+package enum TraceFormat: String, Sendable, CaseIterable {
     /// Canonical JSON Lines: one JSON object per line.
     case jsonl
     /// RFC 4180 CSV with a header row naming the canonical fields.
@@ -103,5 +103,5 @@ public enum TraceFormat: String, Sendable, CaseIterable {
     case mooncake
 
     /// Whether an adapter reads this format (parsed whole, off the canonical hot path).
-    public var isAdapter: Bool { self != .jsonl && self != .csv }
+    package var isAdapter: Bool { self != .jsonl && self != .csv }
 }

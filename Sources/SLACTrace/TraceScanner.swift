@@ -5,17 +5,17 @@ import Darwin
 #endif
 
 /// The header row of a CSV trace, parsed once per file and shared by the scanners of all chunks.
-public struct CSVHeader: Sendable, Equatable, Hashable {
+package struct CSVHeader: Sendable, Equatable, Hashable {
     /// Column names in file order (surrounding blanks trimmed).
-    public var columns: [String]
+    package var columns: [String]
     /// Byte offset just past the header row's line break: where data rows start.
-    public var endOffset: Int
+    package var endOffset: Int
     /// Physical lines up to and including the header row (1 unless blank lines precede it), for
     /// callers that number lines themselves.
-    public var lineCount: Int
+    package var lineCount: Int
 
     /// Creates a header from known values (for adapters and tests).
-    public init(columns: [String], endOffset: Int, lineCount: Int) {
+    package init(columns: [String], endOffset: Int, lineCount: Int) {
         self.columns = columns
         self.endOffset = endOffset
         self.lineCount = lineCount
@@ -27,7 +27,7 @@ public struct CSVHeader: Sendable, Equatable, Hashable {
     /// no row could be read; also when it, or a blank row before it, is longer than
     /// `maximumLine` (`LineLimit`): a stream's prefix holds no more of such a row, so a mapped file
     /// stops there too.
-    public init(bytes: UnsafeRawBufferPointer, path: String = "", maximumLine: Int = LineLimit.standard) throws(TraceInputError) {
+    package init(bytes: UnsafeRawBufferPointer, path: String = "", maximumLine: Int = LineLimit.standard) throws(TraceInputError) {
         guard let raw = bytes.baseAddress, bytes.count > 0 else {
             self.init(columns: [], endOffset: 0, lineCount: 0)
             return
@@ -80,7 +80,7 @@ func hasByteOrderMark(_ bytes: UnsafeRawBufferPointer) -> Bool {
 }
 
 /// Chooses the format of a trace input (docs/formats.md: `--format` or detected; the report names it).
-public enum TraceFormatDetection {
+package enum TraceFormatDetection {
     /// Detects the format from the content, with the path's name as a tie-breaker.
     ///
     /// The first non-blank byte (after a UTF-8 byte order mark) `{` means JSON Lines, unless the
@@ -97,7 +97,7 @@ public enum TraceFormatDetection {
     /// from a pipe or gzip (`LineBlockReader.prefix()`): blank lines are skipped unless one is longer
     /// than `maximumLine` (detection stops there), and of the first non-blank line only its first
     /// `maximumLine + 1` bytes are read.
-    public static func detect(bytes: UnsafeRawBufferPointer, path: String, maximumLine: Int = LineLimit.standard) -> TraceFormat {
+    package static func detect(bytes: UnsafeRawBufferPointer, path: String, maximumLine: Int = LineLimit.standard) -> TraceFormat {
         var name = path.lowercased()
         if name.hasSuffix(".gz") { name.removeLast(3) } else if name.hasSuffix(".zst") { name.removeLast(4) }
         let byExtension: TraceFormat? = name.hasSuffix(".csv") ? .csv
@@ -157,13 +157,13 @@ public enum TraceFormatDetection {
 ///   ignored, a leading `+` is allowed; rows must have as many cells as the header; `itl_ms` cells
 ///   hold a JSON array. Rows end at the first line break outside quotes by quote parity, which keeps
 ///   chunked scans identical to one scan; a stray quote inside an unquoted cell is rejected.
-public struct TraceScanner: Sendable {
+package struct TraceScanner: Sendable {
     /// The format of the bytes.
-    public let format: TraceFormat
+    package let format: TraceFormat
     /// The fields the records carry.
-    public let request: TraceFieldRequest
+    package let request: TraceFieldRequest
     /// The CSV header (nil for JSON Lines).
-    public let header: CSVHeader?
+    package let header: CSVHeader?
     let table: FieldTable
     /// For CSV: per column, the index of its field in `table.specs`, or -1 when the column is not
     /// a known field (skipped).
@@ -179,13 +179,13 @@ public struct TraceScanner: Sendable {
     let adapterOptions: AdapterOptions
     /// The longest line (CSV row) read as a record; a longer one that is not blank is rejected
     /// (`LineLimit`), as a stream's reader rejects it.
-    public var maximumLine = LineLimit.standard
+    package var maximumLine = LineLimit.standard
 
     /// Creates a scanner for `bytes` in `format`; for CSV it reads the header from `bytes`, for an
     /// adapter format it parses the whole input (throwing when it cannot be read at all).
     /// `path` only labels errors; `options` matter for adapter formats only.
     /// `maximumLine` is the longest line (CSV row) read as a record (`LineLimit`).
-    public init(format: TraceFormat, request: TraceFieldRequest, bytes: UnsafeRawBufferPointer, path: String = "",
+    package init(format: TraceFormat, request: TraceFieldRequest, bytes: UnsafeRawBufferPointer, path: String = "",
                 options: AdapterOptions = AdapterOptions(), maximumLine: Int = LineLimit.standard) throws(TraceInputError) {
         if format.isAdapter {
             let trace = try AdaptedTrace.parse(bytes, format: format, options: options, path: path)
@@ -199,7 +199,7 @@ public struct TraceScanner: Sendable {
 
     /// Creates a scanner with an already parsed CSV header (nil or ignored for JSON Lines), so the
     /// header is parsed once and the scanner is built once for all chunks.
-    public init(format: TraceFormat, request: TraceFieldRequest, header: CSVHeader?) {
+    package init(format: TraceFormat, request: TraceFieldRequest, header: CSVHeader?) {
         self.init(format: format, request: request, header: header, adapted: nil, options: AdapterOptions())
     }
 
@@ -232,7 +232,7 @@ public struct TraceScanner: Sendable {
     /// Splits `bytes` into at most `count` contiguous, non-empty ranges that start at line starts,
     /// of roughly equal size, for scanning on several cores. The format is detected from the content
     /// (quoted CSV line breaks need the CSV rule); see `chunkBoundaries(bytes:count:format:)`.
-    public static func chunkBoundaries(bytes: UnsafeRawBufferPointer, count: Int) -> [Range<Int>] {
+    package static func chunkBoundaries(bytes: UnsafeRawBufferPointer, count: Int) -> [Range<Int>] {
         chunkBoundaries(bytes: bytes, count: count, format: TraceFormatDetection.detect(bytes: bytes, path: ""))
     }
 
@@ -240,7 +240,7 @@ public struct TraceScanner: Sendable {
     /// empty range for empty input), each starting at a line start; for CSV never inside a quoted
     /// cell (by quote parity from the start of the input, the rule the row splitter uses), so that
     /// scanning the chunks gives exactly the records of one sequential scan.
-    public static func chunkBoundaries(bytes: UnsafeRawBufferPointer, count: Int, format: TraceFormat) -> [Range<Int>] {
+    package static func chunkBoundaries(bytes: UnsafeRawBufferPointer, count: Int, format: TraceFormat) -> [Range<Int>] {
         let n = bytes.count
         guard let raw = bytes.baseAddress, n > 0 else { return [0..<0] }
         // Adapter formats are parsed whole (a JSON document cannot be split at line starts).
@@ -299,7 +299,7 @@ public struct TraceScanner: Sendable {
     /// `atInputStart` says whether the range begins the input (byte order mark, CSV header); by
     /// default, whether it starts at offset 0. Blocks of a `LineBlockReader` each start at 0 of
     /// their own buffer, so only the first one passes true.
-    public func scan(_ bytes: UnsafeRawBufferPointer, range: Range<Int>, firstLine: Int, atInputStart: Bool? = nil,
+    package func scan(_ bytes: UnsafeRawBufferPointer, range: Range<Int>, firstLine: Int, atInputStart: Bool? = nil,
                      accept: (TraceRecord) -> Void,
                      reject: (RejectedLine) -> Void) -> (lines: Int, records: Int) {
         guard let raw = bytes.baseAddress, !range.isEmpty else { return (0, 0) }

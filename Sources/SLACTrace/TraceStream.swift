@@ -18,17 +18,17 @@ private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count:
 /// Plain regular files are memory-mapped by `TraceInput` instead (they can be split into chunks
 /// for several cores); `shouldStream(path:)` tells the two apart. Errors are the same as
 /// `TraceInput`'s: `no such file`, `is a directory`, `not a valid gzip stream: …`.
-public final class TraceStream: @unchecked Sendable {
+package final class TraceStream: @unchecked Sendable {
     // Used by one thread at a time (the reader of a trace); not shared concurrently.
 
     /// The path as given (`-` for standard input).
-    public let path: String
+    package let path: String
     /// Whether the content is gzip-compressed (known after the first read).
-    public private(set) var isGzip = false
+    package private(set) var isGzip = false
     /// Whether the content is zstd-compressed (known after the first read).
-    public private(set) var isZstd = false
+    package private(set) var isZstd = false
     /// Whether the content is compressed (gzip or zstd): its stored bytes are not its content.
-    public var isCompressed: Bool { isGzip || isZstd }
+    package var isCompressed: Bool { isGzip || isZstd }
 
     private let fd: Int32
     private let ownsDescriptor: Bool
@@ -54,7 +54,7 @@ public final class TraceStream: @unchecked Sendable {
     /// Whether `path` is read as a stream: standard input, anything that is not a regular file, or
     /// a regular file that starts with the gzip magic bytes. Unreadable paths answer false, so that
     /// `TraceInput` reports the error.
-    public static func shouldStream(path: String) -> Bool {
+    package static func shouldStream(path: String) -> Bool {
         if path == "-" { return true }
         // `stat` first: opening a named pipe here and closing it again would cut off its writer.
         var st = stat()
@@ -73,7 +73,7 @@ public final class TraceStream: @unchecked Sendable {
     }
 
     /// Opens `path` (`-` is standard input) for reading.
-    public init(path: String) throws(TraceInputError) {
+    package init(path: String) throws(TraceInputError) {
         self.path = path
         if path == "-" {
             fd = 0
@@ -108,7 +108,7 @@ public final class TraceStream: @unchecked Sendable {
 
     /// Sees every byte as stored, before inflating, in order (on the reading thread): the
     /// `file-sha256` of a compressed trace, which `sha256sum trace.jsonl.gz` reproduces.
-    public var storedBytes: ((UnsafeRawBufferPointer) -> Void)?
+    package var storedBytes: ((UnsafeRawBufferPointer) -> Void)?
 
     /// read(2) into `buffer`, retrying when interrupted; 0 at the end of the input.
     private func readSome(into buffer: UnsafeMutableRawPointer, capacity: Int) throws(TraceInputError) -> Int {
@@ -188,7 +188,7 @@ public final class TraceStream: @unchecked Sendable {
     }
 
     /// Reads up to `capacity` bytes of content into `buffer`; 0 means the content has ended.
-    public func read(into buffer: UnsafeMutableRawPointer, capacity: Int) throws(TraceInputError) -> Int {
+    package func read(into buffer: UnsafeMutableRawPointer, capacity: Int) throws(TraceInputError) -> Int {
         precondition(capacity > 0, "a read needs room")
         if !started { try start() }
         if finished { return 0 }
@@ -291,29 +291,29 @@ public final class TraceStream: @unchecked Sendable {
 
 /// What `LineBlockReader.next()` hands out: whole lines, after the lines the reader consumed just
 /// before them without handing them out.
-public struct LineBlock {
+package struct LineBlock {
     /// Physical lines just before `bytes` that the reader consumed without handing them out: the
     /// leading blank lines `prefix()` dropped (first block only) and lines longer than the limit.
-    public var skippedLines: Int
+    package var skippedLines: Int
     /// Set when the last of the skipped lines is a line (CSV row) longer than the reader's
     /// `maximumLine` that is not blank: a rejected record (docs/formats.md, "Line length").
-    public var oversized: OversizedLine?
+    package var oversized: OversizedLine?
     /// Whether `bytes` begins the content (a byte order mark or a CSV header may follow), as the
     /// first block does unless its first line was skipped.
-    public var startsContent: Bool
+    package var startsContent: Bool
     /// Whole lines (rows); the last block's may lack a final line break. Valid until the next call
     /// to `next()`.
-    public var bytes: UnsafeRawBufferPointer
+    package var bytes: UnsafeRawBufferPointer
 }
 
 /// A line (CSV row) a stream reader skipped because it is longer than the limit.
-public struct OversizedLine: Sendable, Equatable {
+package struct OversizedLine: Sendable, Equatable {
     /// Physical lines it spans: 1, more for a CSV row with quoted line breaks.
-    public var lines: Int
+    package var lines: Int
     /// Why it is rejected (`LineLimit.reason`), the same words a mapped file's scan gives.
-    public var reason: String
+    package var reason: String
 
-    public init(lines: Int, reason: String) {
+    package init(lines: Int, reason: String) {
         self.lines = lines
         self.reason = reason
     }
@@ -327,13 +327,13 @@ public struct OversizedLine: Sendable, Equatable {
 /// line longer than `maximumLine`. Such a line is skipped, not buffered: the block after it says
 /// so (`LineBlock.oversized`) and the scan rejects it as a record, as it rejects the same line in
 /// a mapped file (`LineLimit`). The bytes of a block are valid until the next call to `next()`.
-public final class LineBlockReader: @unchecked Sendable {
+package final class LineBlockReader: @unchecked Sendable {
     // Used by one thread at a time.
 
     /// The stream being read.
-    public let stream: TraceStream
+    package let stream: TraceStream
     /// The longest line (CSV row) handed out as a line; a longer one is skipped and reported.
-    public let maximumLine: Int
+    package let maximumLine: Int
     private var buffer: UnsafeMutablePointer<UInt8>
     private var capacity: Int
     /// The most the buffer grows to: a byte order mark, the line feed `prefix()` keeps and one
@@ -365,12 +365,12 @@ public final class LineBlockReader: @unchecked Sendable {
     /// Sees every byte of content once, in order, as it is read from the stream: also the blank
     /// lines `prefix()` drops and the lines `next()` skips, which no block holds (the content's
     /// digest). Set it before the first read.
-    public var contentObserver: ((UnsafeRawBufferPointer) -> Void)? {
+    package var contentObserver: ((UnsafeRawBufferPointer) -> Void)? {
         didSet { precondition(!hasRead, "the content observer is set before the first read") }
     }
 
     /// A reader handing out blocks of about `blockSize` bytes, with lines of at most `maximumLine`.
-    public init(stream: TraceStream, blockSize: Int = 8 << 20, maximumLine: Int = LineLimit.standard) {
+    package init(stream: TraceStream, blockSize: Int = 8 << 20, maximumLine: Int = LineLimit.standard) {
         self.stream = stream
         capacity = max(64, blockSize)
         self.maximumLine = max(1, maximumLine)
@@ -381,7 +381,7 @@ public final class LineBlockReader: @unchecked Sendable {
     deinit { free(buffer) }
 
     /// Sets how rows end (CSV rows may contain quoted line breaks); call before `next()`.
-    public func setFormat(_ format: TraceFormat) { self.format = format }
+    package func setFormat(_ format: TraceFormat) { self.format = format }
 
     /// Reads more content into the free room of the buffer; false at the end of the content.
     private func fill() throws(TraceInputError) -> Bool {
@@ -410,7 +410,7 @@ public final class LineBlockReader: @unchecked Sendable {
     /// dropped as the buffer fills, so however many there are they take no room; they are
     /// counted (the first block's `skippedLines`) and one line feed is kept in their place, so the
     /// byte order mark keeps its place and a line after them does not read as the first.
-    public func prefix() throws(TraceInputError) -> UnsafeRawBufferPointer {
+    package func prefix() throws(TraceInputError) -> UnsafeRawBufferPointer {
         precondition(blockCount == 0 && served == 0, "the prefix is read before the first block")
         while !ended {
             if filled == capacity {
@@ -465,7 +465,7 @@ public final class LineBlockReader: @unchecked Sendable {
 
     /// The next block of whole lines, nil at the end. A block may hold no bytes when lines were
     /// skipped right before the end or before another skipped line.
-    public func next() throws(TraceInputError) -> LineBlock? {
+    package func next() throws(TraceInputError) -> LineBlock? {
         if served > 0 {
             let rest = filled - served
             if rest > 0 { buffer.update(from: buffer + served, count: rest) }
@@ -587,7 +587,7 @@ public final class LineBlockReader: @unchecked Sendable {
     /// as one document (adapters), which have no line limit. Leading blank lines `prefix()` dropped
     /// come back as bare line feeds (the same lines, so positions do not move; the content observer
     /// saw the original bytes). Call instead of `next()`.
-    public func readAll(_ body: (UnsafeRawBufferPointer) throws(TraceInputError) -> Void) throws(TraceInputError) {
+    package func readAll(_ body: (UnsafeRawBufferPointer) throws(TraceInputError) -> Void) throws(TraceInputError) {
         precondition(blockCount == 0 && served == 0, "the whole content is read before any block")
         let mark = byteOrderMark
         try body(UnsafeRawBufferPointer(start: buffer, count: mark))

@@ -5,26 +5,26 @@ import SLACFields
 /// They travel with each trace (`TraceSource.adapterOptions`) to the scanner the evaluator builds
 /// for it. (A task-local value was used before: worker threads of the evaluator did not inherit
 /// it and silently read with the defaults.)
-public struct AdapterOptions: Sendable, Equatable {
+package struct AdapterOptions: Sendable, Equatable {
     /// The instant (ns since the Unix epoch) that relative timestamps count from: Mooncake traces
     /// carry milliseconds since the trace start, so they cannot be placed in time without it
     /// (`--epoch INSTANT`).
-    public var epoch: Int64?
+    package var epoch: Int64?
     /// The `ts` given to records of formats without timestamps (LLMPerf): `slac verify` sets the
     /// contract's term start, after checking that every clause uses `over term` windows, so the
     /// records are inside the term and fall into the one term window. Nil: such records are
     /// rejected, since placing them anywhere else would be invented.
-    public var undatedTimestamp: Int64?
+    package var undatedTimestamp: Int64?
 
     /// Creates options; both settings default to absent.
-    public init(epoch: Int64? = nil, undatedTimestamp: Int64? = nil) {
+    package init(epoch: Int64? = nil, undatedTimestamp: Int64? = nil) {
         self.epoch = epoch
         self.undatedTimestamp = undatedTimestamp
     }
 
     /// Parses an `--epoch` argument: an RFC 3339 instant with an offset
     /// (`2024-05-01T00:00:00Z`), or a date (`2024-05-01`), meaning midnight UTC.
-    public static func parseInstant(_ text: String) -> Int64? {
+    package static func parseInstant(_ text: String) -> Int64? {
         var t = text.trimmingBlanks()
         if t.utf8.count == 10 { t += "T00:00:00Z" }
         return TimestampText.instant(t, assumeUTC: false)
@@ -36,21 +36,21 @@ public struct AdapterOptions: Sendable, Equatable {
 /// Kept apart from `TraceRecord` (whose slots depend on the plan) so that a trace is parsed once
 /// and projected onto any field request; field names are the canonical ones (docs/formats.md) plus the extra text
 /// fields a format documents (e.g. `user_id` for LMBench).
-public struct CanonicalRecord: Sendable, Equatable {
+package struct CanonicalRecord: Sendable, Equatable {
     /// 1-based position in the input: a line number for line-based formats (CSV header = line 1),
     /// else the index of the element, span or observation (the format's `positionUnit`).
-    public var position: Int
+    package var position: Int
     /// `ts` in ns since the Unix epoch; nil for formats without timestamps.
-    public var timestamp: Int64?
+    package var timestamp: Int64?
     /// Text fields (`id`, `tenant`, `model`, `region`, `status`, and documented extras).
-    public var texts: [String: String]
+    package var texts: [String: String]
     /// Numeric fields (`input_tokens`, `output_tokens`, `ttft_ms`, `e2e_ms`, `energy_j`).
-    public var numbers: [String: Double]
+    package var numbers: [String: Double]
     /// `itl_ms`: gaps between consecutive output chunks, ms.
-    public var itl: [Double]?
+    package var itl: [Double]?
 
     /// Creates an empty record at `position`.
-    public init(position: Int, timestamp: Int64? = nil, texts: [String: String] = [:], numbers: [String: Double] = [:], itl: [Double]? = nil) {
+    package init(position: Int, timestamp: Int64? = nil, texts: [String: String] = [:], numbers: [String: Double] = [:], itl: [Double]? = nil) {
         self.position = position
         self.timestamp = timestamp
         self.texts = texts
@@ -60,38 +60,38 @@ public struct CanonicalRecord: Sendable, Equatable {
 }
 
 /// A whole adapter-format trace, parsed: every record or rejection, in input order.
-public struct AdaptedTrace: Sendable, Equatable {
+package struct AdaptedTrace: Sendable, Equatable {
     /// One input record: converted, or rejected with its position and reason (docs/formats.md: never
     /// silently dropped).
-    public enum Entry: Sendable, Equatable {
+    package enum Entry: Sendable, Equatable {
         case record(CanonicalRecord)
         case rejected(RejectedLine)
     }
 
     /// The records in input order.
-    public var entries: [Entry]
+    package var entries: [Entry]
     /// Positions the input spans (physical lines, or elements), reported as the scan's `lines`.
-    public var positions: Int
+    package var positions: Int
 
     /// Creates a trace from its entries.
-    public init(entries: [Entry] = [], positions: Int = 0) {
+    package init(entries: [Entry] = [], positions: Int = 0) {
         self.entries = entries
         self.positions = positions
     }
 
     /// The converted records (rejections left out), for tests and tools.
-    public var records: [CanonicalRecord] {
+    package var records: [CanonicalRecord] {
         entries.compactMap { if case .record(let r) = $0 { r } else { nil } }
     }
 
     /// The rejections.
-    public var rejections: [RejectedLine] {
+    package var rejections: [RejectedLine] {
         entries.compactMap { if case .rejected(let r) = $0 { r } else { nil } }
     }
 
     /// Parses `bytes` as `format` (an adapter format). Throws when the input as a whole cannot be
     /// read (not JSON at all, no header, Mooncake without an epoch), which is exit code 3.
-    public static func parse(_ bytes: UnsafeRawBufferPointer, format: TraceFormat, options: AdapterOptions,
+    package static func parse(_ bytes: UnsafeRawBufferPointer, format: TraceFormat, options: AdapterOptions,
                              path: String = "") throws(TraceInputError) -> AdaptedTrace {
         switch format {
         case .jsonl, .csv:

@@ -75,7 +75,7 @@ extension TraceFormatDetection {
     /// `profile_export_aiperf.{json,csv}`, vLLM `benchmark_serving` results). Read as a trace they
     /// would only give a page of rejected lines, so `slac verify` says what they are instead.
     /// Only the first MiB is examined.
-    public static func summaryKind(bytes: UnsafeRawBufferPointer) -> (what: String, help: String)? {
+    package static func summaryKind(bytes: UnsafeRawBufferPointer) -> (what: String, help: String)? {
         guard bytes.count > 0 else { return nil }
         var i = 0
         if hasByteOrderMark(bytes) { i = 3 }

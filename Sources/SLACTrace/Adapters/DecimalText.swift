@@ -4,19 +4,19 @@
 /// binary64 value by 1000 rounds twice (`1.005 * 1000` is `1004.9999999999999`), which can move a
 /// value across a contract bound; shifting the decimal exponent of the text and rounding once
 /// gives the binary64 value nearest to the exact converted quantity (docs/language.md, "Exactness").
-public struct DecimalText: Sendable, Equatable {
+package struct DecimalText: Sendable, Equatable {
     /// Whether a minus sign was present.
-    public var negative: Bool
+    package var negative: Bool
     /// Significant digits (ASCII), without leading zeros; empty for zero.
-    public var digits: [UInt8]
+    package var digits: [UInt8]
     /// value = ±digits × 10^exponent.
-    public var exponent: Int
+    package var exponent: Int
     /// The number as written (blanks trimmed), for reject reasons.
-    public var text: String
+    package var text: String
 
     /// Parses `[+-]digits[.digits][(e|E)[+-]digits]` (also `.5` and `5.`, as Python and CSV
     /// writers produce them), blanks around it allowed. Nil for anything else (`nan`, `inf`, ``).
-    public init?(_ text: some StringProtocol) {
+    package init?(_ text: some StringProtocol) {
         var bytes = Array(text.utf8)[...]
         while let f = bytes.first, f == 0x20 || f == 0x09 { bytes = bytes.dropFirst() }
         while let l = bytes.last, l == 0x20 || l == 0x09 || l == 0x0D { bytes = bytes.dropLast() }
@@ -91,7 +91,7 @@ public struct DecimalText: Sendable, Equatable {
     }
 
     /// An exact integer (e.g. a nanosecond count).
-    public init(_ value: Int64) {
+    package init(_ value: Int64) {
         var digits = Array(String(value.magnitude).utf8)
         var exponent = 0
         while let l = digits.last, l == 0x30 {
@@ -102,14 +102,14 @@ public struct DecimalText: Sendable, Equatable {
     }
 
     /// Whether the value is zero.
-    public var isZero: Bool { digits.isEmpty }
+    package var isZero: Bool { digits.isEmpty }
 
     /// Whether the value is a whole number (`76.0` is; token counts must be, docs/language.md, "Exactness").
-    public var isWhole: Bool { digits.isEmpty || exponent >= 0 }
+    package var isWhole: Bool { digits.isEmpty || exponent >= 0 }
 
     /// The binary64 value nearest to this value × 10^`scale` (one correctly rounded conversion);
     /// nil when it overflows to infinity.
-    public func double(scale: Int = 0) -> Double? {
+    package func double(scale: Int = 0) -> Double? {
         if digits.isEmpty { return negative ? -0.0 : 0.0 }
         let e = exponent + scale
         if e > 400 { return nil }
@@ -121,7 +121,7 @@ public struct DecimalText: Sendable, Equatable {
 
     /// ⌊value × 10^`scale`⌋ as an integer (e.g. epoch seconds to nanoseconds with `scale: 9`,
     /// digits below one nanosecond truncated toward the past); nil outside Int64.
-    public func floorInteger(scale: Int = 0) -> Int64? {
+    package func floorInteger(scale: Int = 0) -> Int64? {
         if digits.isEmpty { return 0 }
         let e = exponent + scale
         var magnitude: Int64 = 0
@@ -151,7 +151,7 @@ public struct DecimalText: Sendable, Equatable {
     }
 
     /// The exact sum of two non-negative decimals (e.g. LMBench `ttft + generation_time`).
-    public static func + (a: DecimalText, b: DecimalText) -> DecimalText {
+    package static func + (a: DecimalText, b: DecimalText) -> DecimalText {
         precondition(!a.negative && !b.negative, "only non-negative sums are needed")
         if a.isZero { return b }
         if b.isZero { return a }

@@ -1,16 +1,16 @@
 import SLACFields
 
 /// One source field of a format and the canonical field it becomes.
-public struct FieldMapping: Sendable, Equatable {
+package struct FieldMapping: Sendable, Equatable {
     /// The field as the tool writes it (a JSON path, CSV column or OTLP attribute).
-    public var source: String
+    package var source: String
     /// The canonical field (docs/formats.md), or `—` when the source is dropped.
-    public var canonical: String
+    package var canonical: String
     /// The unit conversion or rule, e.g. `s → ms (× 1000, exact decimal)`.
-    public var conversion: String
+    package var conversion: String
 
     /// Creates a mapping row (source, canonical field, conversion), as the tables list them.
-    public init(_ source: String, _ canonical: String, _ conversion: String) {
+    package init(_ source: String, _ canonical: String, _ conversion: String) {
         self.source = source
         self.canonical = canonical
         self.conversion = conversion
@@ -20,37 +20,37 @@ public struct FieldMapping: Sendable, Equatable {
 /// What a trace format carries, so that a contract needing a field the format lacks is an input
 /// error before evaluation (not a silently empty result), and so that `slac formats` and
 /// `docs/formats.md` describe every mapping from one source.
-public struct FormatDescription: Sendable, Equatable {
+package struct FormatDescription: Sendable, Equatable {
     /// How a record's `line` counts.
-    public enum PositionUnit: String, Sendable {
+    package enum PositionUnit: String, Sendable {
         case line, element, span, observation
     }
 
     /// The format described.
-    public var format: TraceFormat
+    package var format: TraceFormat
     /// The tool or dataset that writes it.
-    public var title: String
+    package var title: String
     /// File layout in one line.
-    public var layout: String
+    package var layout: String
     /// What `line` in a rejection or record means.
-    public var positionUnit: PositionUnit
+    package var positionUnit: PositionUnit
     /// Canonical and extra fields the format can provide; nil: any field (canonical formats).
-    public var fields: Set<String>?
+    package var fields: Set<String>?
     /// Whether any attribute of the source is also a text field by its own name (OTLP).
-    public var attributeFields: Bool
+    package var attributeFields: Bool
     /// Whether records carry `ts`.
-    public var hasTimestamps: Bool
+    package var hasTimestamps: Bool
     /// Whether `ts` needs `--epoch` (relative timestamps).
-    public var needsEpoch: Bool
+    package var needsEpoch: Bool
     /// How detection recognises it.
-    public var detection: String
+    package var detection: String
     /// Source field → canonical field, with the conversion, in table order.
-    public var mappings: [FieldMapping]
+    package var mappings: [FieldMapping]
     /// Source data that has no canonical field and is not read.
-    public var dropped: [String]
+    package var dropped: [String]
 
     /// Whether records of this format can carry `field` (`ts` included).
-    public func provides(_ field: String) -> Bool {
+    package func provides(_ field: String) -> Bool {
         if field == "ts" { return hasTimestamps }
         guard let fields else { return true }
         if fields.contains(field) { return true }
@@ -58,23 +58,23 @@ public struct FormatDescription: Sendable, Equatable {
     }
 
     /// The canonical record fields (docs/formats.md).
-    public static let canonicalFields: Set<String> = ["id", "ts", "tenant", "model", "region", "status", CanonicalField.inputTokens.name,
+    package static let canonicalFields: Set<String> = ["id", "ts", "tenant", "model", "region", "status", CanonicalField.inputTokens.name,
                                                       CanonicalField.outputTokens.name, CanonicalField.ttftMs.name, CanonicalField.e2eMs.name, CanonicalField.itlMs.name, CanonicalField.energyJ.name]
 }
 
 extension TraceFormat {
     /// The description of this format (fields, conversions, detection).
-    public var formatDescription: FormatDescription { FormatCatalog.description(of: self) }
+    package var formatDescription: FormatDescription { FormatCatalog.description(of: self) }
 }
 
 /// The descriptions of all formats, in `TraceFormat.allCases` order.
-public enum FormatCatalog {
+package enum FormatCatalog {
     /// Every format's description, for `slac formats` and the docs.
-    public static var all: [FormatDescription] { TraceFormat.allCases.map(description(of:)) }
+    package static var all: [FormatDescription] { TraceFormat.allCases.map(description(of:)) }
 
     /// The description of `format`: one place for what it carries and how it converts, so that
     /// the missing-information check, `slac formats` and `docs/formats.md` cannot disagree.
-    public static func description(of format: TraceFormat) -> FormatDescription {
+    package static func description(of format: TraceFormat) -> FormatDescription {
         switch format {
         case .jsonl:
             return FormatDescription(
@@ -222,7 +222,7 @@ public enum FormatCatalog {
     }
 
     /// The text `slac formats` prints: per format, its layout, detection and field mappings.
-    public static func render() -> String {
+    package static func render() -> String {
         var out = ""
         for d in all {
             out += "\(d.format.rawValue) — \(d.title)\n"

@@ -4,7 +4,7 @@
 /// text of a number, not a binary64 value that a general-purpose parser (Foundation's
 /// `JSONSerialization`) would round first; OTLP span times also exceed binary64 precision.
 /// Adapters are off the hot path (their files are small), so a plain tree is fine here.
-public enum JSONValue: Sendable, Equatable {
+package enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     /// The number's literal text, validated against the JSON grammar.
@@ -14,31 +14,31 @@ public enum JSONValue: Sendable, Equatable {
     case object([String: JSONValue])
 
     /// The member `key` of an object (nil for other values or a missing key).
-    public subscript(key: String) -> JSONValue? {
+    package subscript(key: String) -> JSONValue? {
         if case .object(let members) = self { return members[key] }
         return nil
     }
 
     /// The elements of an array (nil for other values).
-    public var arrayValue: [JSONValue]? {
+    package var arrayValue: [JSONValue]? {
         if case .array(let a) = self { return a }
         return nil
     }
 
     /// The members of an object (nil for other values).
-    public var objectValue: [String: JSONValue]? {
+    package var objectValue: [String: JSONValue]? {
         if case .object(let o) = self { return o }
         return nil
     }
 
     /// The text of a string (nil for other values).
-    public var stringValue: String? {
+    package var stringValue: String? {
         if case .string(let s) = self { return s }
         return nil
     }
 
     /// Whether the value is JSON `null`.
-    public var isNull: Bool {
+    package var isNull: Bool {
         if case .null = self { return true }
         return false
     }
@@ -58,11 +58,11 @@ public enum JSONValue: Sendable, Equatable {
 
 /// Why a JSON text could not be parsed: a byte offset (0-based, from the start of the parsed range)
 /// and a message in the house style.
-public struct JSONParseError: Error, Sendable, Equatable {
+package struct JSONParseError: Error, Sendable, Equatable {
     /// Byte offset of the problem from the start of the parsed range (0-based).
-    public var offset: Int
+    package var offset: Int
     /// What is wrong, lowercase, no final period.
-    public var message: String
+    package var message: String
 }
 
 /// A strict JSON parser (RFC 8259) over bytes, for the adapters.
@@ -70,9 +70,9 @@ public struct JSONParseError: Error, Sendable, Equatable {
 /// Nesting is limited (hostile input must not exhaust the stack, docs/fuzzing.md), object keys must not
 /// repeat (a repeated key would make the record ambiguous), invalid UTF-8 becomes U+FFFD as in the
 /// canonical reader.
-public struct JSONParser {
+package struct JSONParser {
     /// Deepest nesting accepted.
-    public static let maxDepth = 256
+    package static let maxDepth = 256
 
     let base: UnsafePointer<UInt8>
     let end: Int
@@ -87,7 +87,7 @@ public struct JSONParser {
     }
 
     /// Parses exactly one JSON value in `bytes[range]` (blanks around it allowed).
-    public static func parse(_ bytes: UnsafeRawBufferPointer, range: Range<Int>) throws(JSONParseError) -> JSONValue {
+    package static func parse(_ bytes: UnsafeRawBufferPointer, range: Range<Int>) throws(JSONParseError) -> JSONValue {
         guard let raw = bytes.baseAddress, !range.isEmpty else {
             throw JSONParseError(offset: 0, message: "empty document")
         }
@@ -101,7 +101,7 @@ public struct JSONParser {
 
     /// Parses a sequence of JSON values separated by blanks (one document, JSON Lines, or several
     /// concatenated documents), each with the byte offset where it starts.
-    public static func parseSequence(_ bytes: UnsafeRawBufferPointer, range: Range<Int>) throws(JSONParseError) -> [(offset: Int, value: JSONValue)] {
+    package static func parseSequence(_ bytes: UnsafeRawBufferPointer, range: Range<Int>) throws(JSONParseError) -> [(offset: Int, value: JSONValue)] {
         guard let raw = bytes.baseAddress, !range.isEmpty else { return [] }
         var p = JSONParser(base: raw.assumingMemoryBound(to: UInt8.self), start: range.lowerBound, end: range.upperBound)
         var out: [(offset: Int, value: JSONValue)] = []
@@ -115,7 +115,7 @@ public struct JSONParser {
     }
 
     /// Convenience for tests and small inputs.
-    public static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
+    package static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
         let bytes = Array(text.utf8)
         let result: Result<JSONValue, JSONParseError> = bytes.withUnsafeBytes { raw in
             Result { () throws(JSONParseError) in try parse(raw, range: 0..<raw.count) }
