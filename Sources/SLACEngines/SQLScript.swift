@@ -386,6 +386,9 @@ package struct SQLScript: Sendable {
         return parts.joined(separator: "\n")
     }
 
+    /// The column of the chunk gaps (`itl_ms`).
+    var itlColumn: String { "f_" + CanonicalField.itlMs.name }
+
     func listHasNull(_ l: String) -> String {
         dialect == .duckdb ? "(list_count(\(l)) < len(\(l)))" : "exists(\(l), x -> x IS NULL)"
     }
@@ -408,18 +411,21 @@ package struct SQLScript: Sendable {
     /// of docs/language.md, "Arithmetic".
     func metric(_ m: Metric) -> String {
         let thousand = "CAST(1000 AS DOUBLE)"
+        // Column names come from the one table of canonical fields (`f_` + the field's name).
+        func f(_ field: CanonicalField) -> String { "f_" + field.name }
+        let ttft = f(.ttftMs), e2e = f(.e2eMs), input = f(.inputTokens), output = f(.outputTokens)
         switch m {
-        case .ttft: return "f_ttft_ms"
-        case .e2e: return "f_e2e_ms"
-        case .inputTokens: return "f_input_tokens"
-        case .outputTokens: return "f_output_tokens"
-        case .totalTokens: return "(f_input_tokens + f_output_tokens)"
-        case .energy: return "f_energy_j"
-        case .tpot: return "(CASE WHEN f_output_tokens > 1 THEN (f_e2e_ms - f_ttft_ms) / (f_output_tokens - 1) END)"
+        case .ttft: return ttft
+        case .e2e: return e2e
+        case .inputTokens: return input
+        case .outputTokens: return output
+        case .totalTokens: return "(\(input) + \(output))"
+        case .energy: return f(.energyJ)
+        case .tpot: return "(CASE WHEN \(output) > 1 THEN (\(e2e) - \(ttft)) / (\(output) - 1) END)"
         case .decodeTPS:
-            return "(CASE WHEN f_output_tokens > 1 AND f_e2e_ms > f_ttft_ms AND (f_e2e_ms - f_ttft_ms) / \(thousand) <> 0 THEN (f_output_tokens - 1) / ((f_e2e_ms - f_ttft_ms) / \(thousand)) END)"
+            return "(CASE WHEN \(output) > 1 AND \(e2e) > \(ttft) AND (\(e2e) - \(ttft)) / \(thousand) <> 0 THEN (\(output) - 1) / ((\(e2e) - \(ttft)) / \(thousand)) END)"
         case .e2eTPS:
-            return "(CASE WHEN f_e2e_ms > 0 AND f_e2e_ms / \(thousand) <> 0 THEN f_output_tokens / (f_e2e_ms / \(thousand)) END)"
+            return "(CASE WHEN \(e2e) > 0 AND \(e2e) / \(thousand) <> 0 THEN \(output) / (\(e2e) / \(thousand)) END)"
         case .itl: return "CAST(NULL AS DOUBLE)"
         }
     }
@@ -574,7 +580,7 @@ package struct SQLScript: Sendable {
         let finite = "abs(v) < CAST('Infinity' AS DOUBLE)"
         if m.isList {
             return """
-                SELECT * FROM (SELECT ws, we\(groupList), \(dialect.explode("f_itl_ms")) AS v FROM slac_c\(i) WHERE ins AND f_itl_ms IS NOT NULL) WHERE \(finite)
+                SELECT * FROM (SELECT ws, we\(groupList), \(dialect.explode(itlColumn)) AS v FROM slac_c\(i) WHERE ins AND \(itlColumn) IS NOT NULL) WHERE \(finite)
                 """
         }
         return "SELECT * FROM (SELECT ws, we\(groupList), \(metric(m)) AS v FROM slac_c\(i) WHERE ins) WHERE v IS NOT NULL AND \(finite)"
@@ -728,8 +734,8 @@ package struct SQLScript: Sendable {
         default:
             guard let m = c.aggregate.metric else { return nil }
             if m.isList {
-                let worst = rule.largerIsWorse ? listMax("f_itl_ms") : listMin("f_itl_ms")
-                return "SELECT \(base), \(worst) AS v FROM slac_c\(i) WHERE ins AND f_itl_ms IS NOT NULL AND \(listSize("f_itl_ms")) > 0"
+                let worst = rule.largerIsWorse ? listMax(itlColumn) : listMin(itlColumn)
+                return "SELECT \(base), \(worst) AS v FROM slac_c\(i) WHERE ins AND \(itlColumn) IS NOT NULL AND \(listSize(itlColumn)) > 0"
             }
             return "SELECT * FROM (SELECT \(base), \(metric(m)) AS v FROM slac_c\(i) WHERE ins) WHERE v IS NOT NULL AND abs(v) < CAST('Infinity' AS DOUBLE)"
         }
