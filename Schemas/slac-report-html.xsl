@@ -784,12 +784,17 @@
             <xsl:text>.</xsl:text>
           </p>
           <table class="data">
-            <thead><tr><th>Trace</th><th class="num">Line</th><th>Reason</th></tr></thead>
+            <thead><tr><th>Trace</th><th class="num">Line (or id)</th><th>Reason</th></tr></thead>
             <tbody>
               <xsl:for-each select="r:rejected">
                 <tr>
                   <td class="path"><xsl:value-of select="@path"/></td>
-                  <td class="num"><xsl:value-of select="@line"/></td>
+                  <td class="num">
+                    <xsl:choose>
+                      <xsl:when test="@line"><xsl:value-of select="@line"/></xsl:when>
+                      <xsl:otherwise><span class="label">id </span><code><xsl:value-of select="@id"/></code></xsl:otherwise>
+                    </xsl:choose>
+                  </td>
                   <td><xsl:value-of select="@reason"/></td>
                 </tr>
               </xsl:for-each>
