@@ -104,6 +104,14 @@ public enum SQLDialect: String, CaseIterable, Sendable {
         }
     }
 
+    /// Whether a list of doubles holds a NULL element.
+    func listHasNull(_ l: String) -> String {
+        self == .duckdb ? "(list_count(\(l)) < len(\(l)))" : "exists(\(l), x -> x IS NULL)"
+    }
+    func listMin(_ l: String) -> String { self == .duckdb ? "list_min(\(l))" : "array_min(\(l))" }
+    func listMax(_ l: String) -> String { self == .duckdb ? "list_max(\(l))" : "array_max(\(l))" }
+    func listSize(_ l: String) -> String { self == .duckdb ? "len(\(l))" : "size(\(l))" }
+
     /// The name of the text type.
     var textType: String { self == .spark ? "STRING" : "VARCHAR" }
 }

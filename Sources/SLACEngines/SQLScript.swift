@@ -21,9 +21,6 @@ package struct SQLCompileError: Error, Sendable, CustomStringConvertible {
 /// doubles leave the engine as an integer significand and a binary exponent (summed exactly as
 /// DECIMAL(38,0) per exponent), never as decimal text.
 package struct SQLScript: Sendable {
-    /// The version of the engine output's files (docs/engines.md, "Engine output").
-    package static let outputFormat = SQLOutputFormat.name
-    package static let outputVersion = SQLOutputFormat.version
     /// Time buckets used to join records to calendar windows and periods (an hour).
     static let bucket: Int64 = 3_600_000_000_000
 
@@ -74,7 +71,7 @@ package struct SQLScript: Sendable {
         var lines = [
             "-- slac \(plan.toolVersion): the accumulating half of evaluation for \(dialect == .duckdb ? "DuckDB" : "Apache Spark")",
             "-- contract \(comment(plan.contract.name)) (\(plan.contract.id) v\(plan.contract.version)), sha256 \(plan.contract.sha256)",
-            "-- input: \(input == .jsonl ? "JSON Lines" : input == .csv ? "CSV" : "Parquet") traces; output: \(SQLScript.outputFormat) version \(SQLScript.outputVersion) (docs/engines.md)",
+            "-- input: \(input == .jsonl ? "JSON Lines" : input == .csv ? "CSV" : "Parquet") traces; output: \(SQLOutputFormat.name) version \(SQLOutputFormat.version) (docs/engines.md)",
         ]
         switch dialect {
         case .duckdb:
@@ -345,9 +342,9 @@ package struct SQLScript: Sendable {
                 }
             case .gaps:
                 checks.append("WHEN t_\(n) IN ('s', 'n', 'b', 'o') THEN \(q) is not an array of numbers'")
-                checks.append("WHEN t_\(n) = 'a' AND (l_\(n) IS NULL OR \(listHasNull("l_\(n)"))) THEN \(q) is not an array of numbers'")
+                checks.append("WHEN t_\(n) = 'a' AND (l_\(n) IS NULL OR \(dialect.listHasNull("l_\(n)"))) THEN \(q) is not an array of numbers'")
                 // The first negative element as written (the array's text, as the engine prints it).
-                checks.append("WHEN t_\(n) = 'a' AND \(listMin("l_\(n)")) < 0 THEN \(q) has a negative value: `' || \(d.extract("v_\(n)", "(-[0-9][0-9.eE+-]*)", 1)) || '`'")
+                checks.append("WHEN t_\(n) = 'a' AND \(dialect.listMin("l_\(n)")) < 0 THEN \(q) has a negative value: `' || \(d.extract("v_\(n)", "(-[0-9][0-9.eE+-]*)", 1)) || '`'")
             }
         }
         checks.append("WHEN t_ts IS NULL THEN 'missing `ts`'")
@@ -389,12 +386,6 @@ package struct SQLScript: Sendable {
     /// The column of the chunk gaps (`itl_ms`).
     var itlColumn: String { "f_" + CanonicalField.itlMs.name }
 
-    func listHasNull(_ l: String) -> String {
-        dialect == .duckdb ? "(list_count(\(l)) < len(\(l)))" : "exists(\(l), x -> x IS NULL)"
-    }
-    func listMin(_ l: String) -> String { dialect == .duckdb ? "list_min(\(l))" : "array_min(\(l))" }
-    func listMax(_ l: String) -> String { dialect == .duckdb ? "list_max(\(l))" : "array_max(\(l))" }
-    func listSize(_ l: String) -> String { dialect == .duckdb ? "len(\(l))" : "size(\(l))" }
 
     /// The index of the first exclusion that removes a record (maintenance intervals first, then
     /// request predicates, in contract order), NULL when none does.
@@ -684,7 +675,7 @@ package struct SQLScript: Sendable {
             LEFT JOIN (SELECT trace, count(*) AS excluded FROM slac_accepted WHERE cx IS NOT NULL GROUP BY trace) x ON x.trace = f.trace
             """
         let manifest = """
-            SELECT \(dialect.literal(SQLScript.outputFormat)) AS format, \(SQLScript.outputVersion) AS version, \(dialect.literal(dialect.rawValue)) AS engine,
+            SELECT \(dialect.literal(SQLOutputFormat.name)) AS format, \(SQLOutputFormat.version) AS version, \(dialect.literal(dialect.rawValue)) AS engine,
               \(dialect.literal(plan.contract.sha256)) AS contract_sha256, \(plan.clauses.count) AS clauses, \(checkIDs ? "TRUE" : "FALSE") AS check_ids
             """
         var out = ["-- Engine output (docs/engines.md, \"Engine output\"): one JSON Lines file (or directory) per kind."]
@@ -734,8 +725,8 @@ package struct SQLScript: Sendable {
         default:
             guard let m = c.aggregate.metric else { return nil }
             if m.isList {
-                let worst = rule.largerIsWorse ? listMax(itlColumn) : listMin(itlColumn)
-                return "SELECT \(base), \(worst) AS v FROM slac_c\(i) WHERE ins AND \(itlColumn) IS NOT NULL AND \(listSize(itlColumn)) > 0"
+                let worst = rule.largerIsWorse ? dialect.listMax(itlColumn) : dialect.listMin(itlColumn)
+                return "SELECT \(base), \(worst) AS v FROM slac_c\(i) WHERE ins AND \(itlColumn) IS NOT NULL AND \(dialect.listSize(itlColumn)) > 0"
             }
             return "SELECT * FROM (SELECT \(base), \(metric(m)) AS v FROM slac_c\(i) WHERE ins) WHERE v IS NOT NULL AND abs(v) < CAST('Infinity' AS DOUBLE)"
         }
