@@ -397,6 +397,10 @@ package struct Evaluator: Sendable {
     /// reads (`TraceSource(stream:…)`), so the digest is made on the reading thread.
     func scanStream(_ trace: TraceSource, _ reader: LineBlockReader, scanner: TraceScanner, traceIndex t: Int, traceCount: Int,
                     jobs: Int, lateness: Int64? = nil, progress: (@Sendable (Int, Int) -> Void)?) throws -> (MonitorState, String) {
+        if jobs > 1 {
+            return try scanStreamInParallel(trace, reader, scanner: scanner, traceIndex: t, traceCount: traceCount, jobs: jobs,
+                                            lateness: lateness, progress: progress)
+        }
         let digester = trace.makeDigester()
         var chunk = ChunkScan(self, traceIndex: t, traceCount: traceCount, path: trace.displayPath,
                               closing: lateness.map { ($0, true) })
@@ -410,9 +414,9 @@ package struct Evaluator: Sendable {
             }
             return true
         }
-        // With one job and a second core (`hashThread`), reading, inflating and hashing have the
-        // reading thread too, as with several jobs.
-        if jobs <= 1 && !hashThread {
+        // With one job and a second core (`hashThread`), reading, inflating and hashing have a
+        // thread of their own, as with several jobs.
+        if !hashThread {
             while let block = try Evaluator.nextBlock(reader) {
                 if !consume(block.bytes, skippedLines: block.skippedLines, oversized: block.oversized, startsContent: block.startsContent) { break }
             }
@@ -427,10 +431,13 @@ package struct Evaluator: Sendable {
                 pipe.stop()
                 pipe.join()
             }
-            while let block = try pipe.next() {
+            while var block = try pipe.next() {
                 let more = block.bytes.withUnsafeBytes {
                     consume($0, skippedLines: block.skippedLines, oversized: block.oversized, startsContent: block.startsContent)
                 }
+                var scanned: [UInt8] = []
+                swap(&scanned, &block.bytes)  // unique, so the reading thread refills it in place
+                pipe.recycle(scanned)
                 if !more { break }
             }
         }

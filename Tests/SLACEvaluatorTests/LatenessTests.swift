@@ -112,7 +112,7 @@ struct LatenessTests {
                 let tight = try Self.mapped(plan, path, jobs: jobs, blockSize: blockSize, lateness: 10_000_000_000, notices: notices)
                 #expect(tight == open, "seed \(seed): jobs \(jobs), blocks \(blockSize ?? 0) differ with a 10 s bound")
             }
-            for jobs in [1, 2] {
+            for jobs in [1, 2, 3] {
                 let closed = try Self.streamed(plan, gz, jobs: jobs, blockSize: 733 + Int(seed) * 11, lateness: Evaluator.defaultLateness,
                                                reopens: false, notices: notices)
                 #expect(closed == open, "seed \(seed): streamed with \(jobs) jobs differs with windows closed")
@@ -147,6 +147,34 @@ struct LatenessTests {
         }
     }
 
+    @Test("a stream scanned by several jobs closes windows too: in each block, and in the merged blocks")
+    func streamedWindowsClose() throws {
+        let dir = TempDir()
+        let path = try dir.file("trace.jsonl", Self.lines(seed: 5, count: 4000).joined(separator: "\n") + "\n")
+        let gz = try gzip(path)
+        let plan = makePlan(try checkContract(Self.contractText))
+        for jobs in [2, 3] {
+            let evaluator = try Evaluator(plan: plan)
+            let reader = LineBlockReader(stream: try TraceStream(path: gz), blockSize: 1000)
+            let prefix = try reader.prefix()
+            let scanner = try TraceScanner(format: .jsonl, request: evaluator.request, bytes: prefix, path: "trace.jsonl",
+                                           options: AdapterOptions(), maximumLine: reader.maximumLine)
+            let source = TraceSource(stream: reader, format: .jsonl, displayPath: "trace.jsonl", digester: CountingDigester())
+            let (state, _) = try evaluator.scanStreamInParallel(source, reader, scanner: scanner, traceIndex: 0, traceCount: 1,
+                                                                jobs: jobs, lateness: Evaluator.defaultLateness, progress: nil)
+            var closed = 0, open = 0
+            for (c, clause) in state.clauses.enumerated() where c < 4 {
+                #expect(!clause.lateValues)
+                for w in clause.windows {
+                    if w.selected != nil { closed += 1; #expect(w.values.isEmpty) } else if !w.values.isEmpty { open += 1 }
+                }
+            }
+            // Blocks of 1000 bytes hold a few records each: nearly every window spans blocks and
+            // is closed by the merged prefix; what stays open is the last minutes of the trace.
+            #expect(closed > 10 * open, "jobs \(jobs): \(closed) windows closed, \(open) open")
+        }
+    }
+
     @Test("shuffled input breaks the bound: evaluated again with every window open, and said once",
           arguments: [1, 2, 3] as [UInt64])
     func shuffledTrace(seed: UInt64) throws {
@@ -167,7 +195,7 @@ struct LatenessTests {
                 #expect(notices.all.count == 1 && notices.all.first?.contains("out of time order") == true, "\(notices.all)")
             }
         }
-        for jobs in [1, 2] {
+        for jobs in [1, 2, 3] {
             let notices = Notices()
             let result = try Self.streamed(plan, gz, jobs: jobs, blockSize: 800, lateness: Evaluator.defaultLateness, notices: notices)
             #expect(result == open, "seed \(seed): streamed with \(jobs) jobs differs after the fallback")
