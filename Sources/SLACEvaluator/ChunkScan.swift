@@ -229,17 +229,23 @@ struct ChunkScan {
     }
 }
 
-/// A block of a stream copied out of the reader's buffer (which the next read overwrites).
-struct CopiedBlock {
+/// A block of a stream in memory of its own: the reader's buffer taken over (`LineBlockReader.
+/// takeBlock`), so the next read does not overwrite it. Given back to the pipe once scanned.
+struct TakenBlock {
     var skippedLines: Int
     var oversized: OversizedLine?
     var startsContent: Bool
-    var bytes: [UInt8]
+    /// The memory (nil for a block without bytes) and its size; the block is its first `count` bytes.
+    var memory: (pointer: UnsafeMutablePointer<UInt8>, capacity: Int)?
+    var count: Int
+
+    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: memory?.pointer, count: count) }
 }
 
 /// Reads the blocks of a stream on a thread of its own, one block ahead of the consumer, so that
-/// reading, inflating and hashing (the reader's content observer) overlap scanning. Blocks are
-/// copied out of the reader's buffer; at most two are in flight, so memory stays two blocks.
+/// reading, inflating and hashing (the reader's content observer) overlap scanning. Each block
+/// keeps the reader's buffer it was read into (the reader continues in a spare one), so nothing
+/// is copied; at most `depth` blocks are queued, so memory stays a few blocks.
 final class BlockPipe: @unchecked Sendable {
     // The queue is guarded by `lock`; `slots` counts free places, `filled` queued blocks. The
     // semaphores start at 0 and are signalled up to their capacity: libdispatch stops the process
@@ -247,16 +253,17 @@ final class BlockPipe: @unchecked Sendable {
     private let lock = DispatchSemaphore(value: 0)
     private let slots = DispatchSemaphore(value: 0)
     private let filled = DispatchSemaphore(value: 0)
-    private var queue: [CopiedBlock] = []
+    private var queue: [TakenBlock] = []
     private var failure: EvaluationError?
     private var stopped = false
     private let done = DispatchSemaphore(value: 0)
 
     /// Blocks handed out so far (the number of the next one).
     private var handedOut = 0
-    /// Buffers of scanned blocks, reused for the next copies: a fresh 8 MB buffer per block cost
+    /// Buffers of scanned blocks, handed to the reader again: a fresh 8 MB buffer per block cost
     /// page faults and the kernel's zeroing of every page (3% of perf's samples, gzip, two jobs).
-    private var spare: [[UInt8]] = []
+    /// Copying each block out of the reader cost another 4% (memmove).
+    private var spare: [(pointer: UnsafeMutablePointer<UInt8>, capacity: Int)] = []
 
     /// Starts reading `reader` on a thread of its own, at most `depth` blocks ahead of the
     /// consumers (one consumer: 2; several: one each and one more).
@@ -291,29 +298,30 @@ final class BlockPipe: @unchecked Sendable {
                 filled.signal()  // the end: `next()` finds the queue empty
                 return
             }
+            var taken = TakenBlock(skippedLines: block.skippedLines, oversized: block.oversized,
+                                   startsContent: block.startsContent, memory: nil, count: block.bytes.count)
+            if taken.count > 0 {
+                lock.wait()
+                let buffer = spare.popLast()
+                lock.signal()
+                taken.memory = reader.takeBlock(giving: buffer)
+            }
             lock.wait()
-            var bytes = spare.popLast() ?? []
-            lock.signal()
-            bytes.removeAll(keepingCapacity: true)
-            bytes.append(contentsOf: block.bytes)
-            let copy = CopiedBlock(skippedLines: block.skippedLines, oversized: block.oversized,
-                                   startsContent: block.startsContent, bytes: bytes)
-            lock.wait()
-            queue.append(copy)
+            queue.append(taken)
             lock.signal()
             filled.signal()
         }
     }
 
     /// The next block, nil at the end; throws the reader's error.
-    func next() throws -> CopiedBlock? {
+    func next() throws -> TakenBlock? {
         try nextNumbered()?.block
     }
 
     /// The next block and its number in the stream (0, 1, …), nil at the end; throws the
     /// reader's error. Several consumers may call it at once: each block goes to one of them, and
     /// the end (or the error) reaches them all.
-    func nextNumbered() throws -> (number: Int, block: CopiedBlock)? {
+    func nextNumbered() throws -> (number: Int, block: TakenBlock)? {
         filled.wait()
         lock.wait()
         defer { lock.signal() }
@@ -328,11 +336,18 @@ final class BlockPipe: @unchecked Sendable {
         return nil
     }
 
-    /// Gives back a block's bytes once scanned, for the reading thread to fill again.
-    func recycle(_ bytes: consuming [UInt8]) {
+    /// Gives back a block's memory once scanned, for the reader to fill again; the block's bytes
+    /// are invalid after this.
+    func recycle(_ block: TakenBlock) {
+        guard let memory = block.memory else { return }
         lock.wait()
-        if spare.count < 4 { spare.append(bytes) }
+        spare.append(memory)
         lock.signal()
+    }
+
+    deinit {
+        for memory in spare { free(memory.pointer) }
+        for block in queue { if let memory = block.memory { free(memory.pointer) } }
     }
 
     /// Stops reading early (the consumer hit an error or the window limit).

@@ -431,13 +431,10 @@ package struct Evaluator: Sendable {
                 pipe.stop()
                 pipe.join()
             }
-            while var block = try pipe.next() {
-                let more = block.bytes.withUnsafeBytes {
-                    consume($0, skippedLines: block.skippedLines, oversized: block.oversized, startsContent: block.startsContent)
-                }
-                var scanned: [UInt8] = []
-                swap(&scanned, &block.bytes)  // unique, so the reading thread refills it in place
-                pipe.recycle(scanned)
+            while let block = try pipe.next() {
+                let more = consume(block.bytes, skippedLines: block.skippedLines, oversized: block.oversized,
+                                   startsContent: block.startsContent)
+                pipe.recycle(block)
                 if !more { break }
             }
         }

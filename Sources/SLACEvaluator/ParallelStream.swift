@@ -31,23 +31,20 @@ extension Evaluator {
         }
         DispatchQueue.concurrentPerform(iterations: jobs) { _ in
             while !merge.stopped {
-                let next: (number: Int, block: CopiedBlock)?
+                let next: (number: Int, block: TakenBlock)?
                 do { next = try pipe.nextNumbered() } catch {
                     merge.fail(error)
                     pipe.stop()
                     return
                 }
-                guard var (number, block) = next else { return }
+                guard let (number, block) = next else { return }
+                defer { pipe.recycle(block) }
                 var chunk = ChunkScan(self, traceIndex: t, traceCount: traceCount, path: path,
                                       closing: lateness.map { ($0, number == 0) })
                 chunk.skip(lines: block.skippedLines, oversized: block.oversized)
-                let records = block.bytes.withUnsafeBytes {
-                    chunk.scan(scanner, $0, range: 0..<$0.count, atInputStart: block.startsContent)
-                } + (block.oversized == nil ? 0 : 1)
-                progress?(block.bytes.count, records)
-                var scanned: [UInt8] = []
-                swap(&scanned, &block.bytes)  // unique, so the reading thread refills it in place
-                pipe.recycle(scanned)
+                let records = chunk.scan(scanner, block.bytes, range: 0..<block.count, atInputStart: block.startsContent)
+                    + (block.oversized == nil ? 0 : 1)
+                progress?(block.count, records)
                 if chunk.windowCount > windowLimit { chunk.overLimit = true }
                 merge.deliver(number, chunk.finish())
                 if merge.stopped { pipe.stop() }

@@ -466,17 +466,7 @@ package final class LineBlockReader: @unchecked Sendable {
     /// The next block of whole lines, nil at the end. A block may hold no bytes when lines were
     /// skipped right before the end or before another skipped line.
     package func next() throws(TraceInputError) -> LineBlock? {
-        if served > 0 {
-            let rest = filled - served
-            if rest > 0 { buffer.update(from: buffer + served, count: rest) }
-            filled = rest
-            parityScanned = max(0, parityScanned - served)
-            lastRowEnd = 0
-            // A JSON Lines block ends at the last line feed of the buffer.
-            lineFeedFree = format == .csv ? 0 : rest
-            served = 0
-            atContentStart = false
-        }
+        if served > 0 { dropServed(into: buffer) }
         var skipped = droppedLines
         droppedLines = 0
         var oversized: OversizedLine?
@@ -502,6 +492,38 @@ package final class LineBlockReader: @unchecked Sendable {
             skipped += line.lines
             if !line.blank { oversized = OversizedLine(lines: line.lines, reason: LineLimit.reason(maximumLine, csv: format == .csv)) }
         }
+    }
+
+    /// Removes the block served last from the front of the buffer: the bytes after it move to the
+    /// start of `target` (the buffer itself, or a new one taking its place).
+    private func dropServed(into target: UnsafeMutablePointer<UInt8>) {
+        let rest = filled - served
+        if rest > 0 { target.update(from: buffer + served, count: rest) }
+        buffer = target
+        filled = rest
+        parityScanned = max(0, parityScanned - served)
+        lastRowEnd = 0
+        // A JSON Lines block ends at the last line feed of the buffer.
+        lineFeedFree = format == .csv ? 0 : rest
+        served = 0
+        atContentStart = false
+    }
+
+    /// Takes the buffer holding the block `next()` returned last, so that its bytes stay valid
+    /// while the reader reads on: the reader continues in `spare` (grown when smaller than its
+    /// buffer), into which it moves the bytes after the block. The caller owns the returned
+    /// memory (`free`, or hand it back later as a spare). Saves copying each block out of the
+    /// reader when blocks are scanned on other threads (`BlockPipe`).
+    package func takeBlock(giving spare: (pointer: UnsafeMutablePointer<UInt8>, capacity: Int)?)
+        -> (pointer: UnsafeMutablePointer<UInt8>, capacity: Int) {
+        precondition(served > 0, "a block was handed out")
+        let taken = (pointer: buffer, capacity: capacity)
+        var target = spare?.pointer
+        if let spare, spare.capacity < capacity {
+            target = LineBlockReader.reallocate(spare.pointer, capacity)
+        }
+        dropServed(into: target ?? LineBlockReader.reallocate(nil, capacity))
+        return taken
     }
 
     private func serve(_ count: Int, _ skipped: Int, _ oversized: OversizedLine?) -> LineBlock {

@@ -41,6 +41,34 @@ struct StreamTests {
         }
     }
 
+    @Test("blocks taken from the reader stay valid while it reads on, with spare buffers of any size",
+          arguments: [64, 100, 4096])
+    func takenBlocks(blockSize: Int) throws {
+        let dir = TemporaryDirectory()
+        let path = dir.path("trace.jsonl")
+        // Some lines longer than the block, so that the reader's buffer grows past the spares.
+        var text = ""
+        for k in 0..<300 { text += #"{"id":"r-\#(k)","note":"\#(String(repeating: "y", count: (k * 53) % 400))"}"# + "\n" }
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let reader = LineBlockReader(stream: try TraceStream(path: path), blockSize: blockSize)
+        var taken: [(pointer: UnsafeMutablePointer<UInt8>, capacity: Int, count: Int)] = []
+        defer { for t in taken { free(t.pointer) } }
+        while let block = try reader.next() {
+            let count = block.bytes.count
+            // Every third block gives no spare (the reader allocates one), the others one of 16
+            // bytes (from malloc, as the reader may `realloc` it), smaller than any block.
+            let spare = taken.count % 3 == 0 ? nil
+                : malloc(16).map { (pointer: $0.assumingMemoryBound(to: UInt8.self), capacity: 16) }
+            let memory = reader.takeBlock(giving: spare)
+            #expect(memory.capacity >= count)
+            taken.append((memory.pointer, memory.capacity, count))
+        }
+        // Read after all blocks were taken: each still holds its bytes.
+        let all = taken.flatMap { Array(UnsafeBufferPointer(start: $0.pointer, count: $0.count)) }
+        #expect(all == Array(text.utf8), "blocks of \(blockSize)")
+        for t in taken.dropLast() { #expect(t.pointer[t.count - 1] == 0x0A, "a block ends at a line end") }
+    }
+
     @Test("CSV rows with quoted line breaks are never cut", arguments: [16, 33, 70])
     func csvRows(blockSize: Int) throws {
         let dir = TemporaryDirectory()
