@@ -108,8 +108,15 @@ struct ChunkScan {
         let slots = self.slots
         let contractExclusions = self.contractExclusions
         let path = self.path
+        // The per-clause arrays as buffer pointers for the block: each `&array[c]` per record was a
+        // uniqueness check (a runtime call) per clause and record.
+        let firstLine = lines + 1
         let result = clauseRefs.withUnsafeBufferPointer { clauseBuffer in
-          scanner.scan(bytes, range: range, firstLine: lines + 1, atInputStart: atInputStart, accept: { record in
+          assigners.withUnsafeMutableBufferPointer { assigners in
+          clauseStates.withUnsafeMutableBufferPointer { clauseStates in
+          interners.withUnsafeMutableBufferPointer { interners in
+          groupOfRecord.withUnsafeMutableBufferPointer { groupOfRecord in
+          scanner.scan(bytes, range: range, firstLine: firstLine, atInputStart: atInputStart, accept: { record in
             if record.timestamp < termStart || record.timestamp >= termEnd {
                 counts.outsideTerm += 1
                 counts.outsideFirst = min(counts.outsideFirst, record.timestamp)
@@ -146,6 +153,10 @@ struct ChunkScan {
                 rejected.append(RejectedRecord(path: path, line: line.line, reason: line.reason))
             }
           })
+          }
+          }
+          }
+          }
         }
         withExtendedLifetime(clauses) {}
         lines += result.lines
