@@ -319,6 +319,8 @@ final class CompiledClause: Sendable {
     func format(_ o: Observed) -> ObservedValue {
         switch o {
         case .double(let d):
+            // Formatted when read unless it may read as the bound (`distinguishedFromBound`).
+            guard nearBound(d) else { return ObservedValue(shortestOf: d, unit: plan.unit) }
             let text = distinguishedFromBound(NumberFormatting.shortest(d), approximate: d) { Rational(exactly: d) }
             return ObservedValue(text: text, unit: plan.unit, approximate: d)
         case .exact(let r):
@@ -341,9 +343,14 @@ final class CompiledClause: Sendable {
     /// value is printed as its exact fraction. Only values within 1e-9 of the bound are looked at.
     private func distinguishedFromBound(_ text: String, approximate: Double, exact: () -> Rational) -> String {
         let bound = plan.bound
-        guard approximate.isFinite, abs(approximate - boundApproximate) <= 1e-9 * max(1, abs(boundApproximate)),
-              Rational(decimal: text) == bound else { return text }
+        guard nearBound(approximate), Rational(decimal: text) == bound else { return text }
         return CompiledClause.distinguished(exact(), from: bound) ?? text
+    }
+
+    /// Whether a value is close enough to the bound that its short form might read as the bound.
+    @inline(__always)
+    private func nearBound(_ approximate: Double) -> Bool {
+        approximate.isFinite && abs(approximate - boundApproximate) <= 1e-9 * max(1, abs(boundApproximate))
     }
 
     /// More digits of `value` than a short form shows, the fewest that do not read as `bound`
