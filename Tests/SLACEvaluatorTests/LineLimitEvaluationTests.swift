@@ -39,7 +39,7 @@ import Testing
         #expect(mapped.rejected.map(\.line) == [5, 102, 199, 296, 393].map { $0 + firstRecordLine })
         #expect(mapped.rejected.allSatisfy { $0.reason == reason })
         let compressed = try gzip(path)
-        for jobs in [1, 2] {
+        for jobs in [1, 2, 3] {
             for blockSize in [512, 1 << 16] {
                 for file in [path, compressed] {
                     let streamed = try runEvaluatorStreamed(plan, [(file, format, path)], jobs: jobs, blockSize: blockSize, maximumLine: limit)
