@@ -615,14 +615,19 @@ final class HashPacer: @unchecked Sendable {
 
 /// Results of concurrent workers, one slot per task, read back in task order (so merging
 /// follows file order whatever order the workers finished in).
-final class ConcurrentSlots<Value>: @unchecked Sendable {
+package final class ConcurrentSlots<Value>: @unchecked Sendable {
     private var slots: [Value?]
     private let lock = DispatchSemaphore(value: 1)
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ value: Value) {
+    package init(count: Int) { slots = Array(repeating: nil, count: count) }
+    package func set(_ i: Int, _ value: Value) {
         lock.wait()
         slots[i] = value
         lock.signal()
     }
-    func all() -> [Value] { slots.compactMap { $0 } }
+    /// The values set, in slot order (call once the workers have ended).
+    package func all() -> [Value] {
+        lock.wait()
+        defer { lock.signal() }
+        return slots.compactMap { $0 }
+    }
 }

@@ -96,6 +96,69 @@ struct XMLOutput {
         try check(xmlTextWriterEndElement(writer), "end <\(name)>")
     }
 
+    /// Writes elements made by `fragment(depth:)` as they are. The enclosing element must already
+    /// have a child (its start tag closed), as libxml2 would otherwise close it on the same line.
+    func append(fragment bytes: [UInt8]) throws {
+        guard !bytes.isEmpty else { return }
+        try check(bytes.withUnsafeBufferPointer { xmlTextWriterWriteRawLen(writer, $0.baseAddress, Int32($0.count)) },
+                  "fragment")
+        // A raw write counts as text, after which libxml2 would not indent the enclosing end tag;
+        // the fragment ended with a line end, as an element does, so indenting goes on.
+        try check(xmlTextWriterSetIndent(writer, 1), "xmlTextWriterSetIndent")
+    }
+
+    /// The bytes of the elements `body` writes at `depth` (the number of their ancestors), exactly
+    /// as a writer of the whole document writes them after an earlier sibling: written by libxml2
+    /// inside `depth` placeholder ancestors, and cut out. Parts of a report are so written on
+    /// several threads (`XMLReportWriter.parallel`) and appended in order (`append(fragment:)`).
+    static func fragment(depth: Int, _ body: (XMLOutput) throws -> Void) throws -> [UInt8] {
+        precondition(depth >= 1, "a fragment has the root as an ancestor")
+        let placeholder = "slac-fragment-placeholder"
+        func nest(_ out: XMLOutput, _ level: Int) throws {
+            if level == depth { return try body(out) }
+            try out.element(placeholder) { try nest(out, level + 1) }
+        }
+        let document = try XMLOutput.document { try nest($0, 0) }
+        let open = Array("<\(placeholder)>\n".utf8)
+        let close = Array("</\(placeholder)>".utf8)
+        // The deepest placeholder's start tag (the `depth`-th from the start) ends where the
+        // fragment begins; it ends at the line of the first placeholder end tag (the `depth`-th
+        // from the end). An empty fragment leaves `<placeholder/>` instead.
+        var from = 0
+        var begin = -1
+        for _ in 0..<depth {
+            guard let found = find(open, in: document, from: from, backwards: false) else { return [] }
+            begin = found + open.count
+            from = begin
+        }
+        var finish = document.count
+        var closing = -1
+        for _ in 0..<depth {
+            guard let found = find(close, in: document, from: finish - close.count, backwards: true) else { return [] }
+            closing = found
+            finish = found
+        }
+        guard begin <= closing else { return [] }
+        var end = closing
+        while end > begin && document[end - 1] == UInt8(ascii: " ") { end -= 1 }
+        return Array(document[begin..<end])
+    }
+
+    /// The first position at or after `from` (or at or before it, `backwards`) where `needle` starts.
+    private static func find(_ needle: [UInt8], in haystack: [UInt8], from: Int, backwards: Bool) -> Int? {
+        func matches(_ i: Int) -> Bool {
+            guard i >= 0, i + needle.count <= haystack.count else { return false }
+            for k in needle.indices where haystack[i + k] != needle[k] { return false }
+            return true
+        }
+        var i = from
+        while i >= 0 && i + needle.count <= haystack.count {
+            if matches(i) { return i }
+            i += backwards ? -1 : 1
+        }
+        return nil
+    }
+
     /// Writes `<name attributes…>text</name>`; the text is escaped by libxml2 after forbidden
     /// characters are replaced.
     func textElement(_ name: String, _ attributes: KeyValuePairs<String, String?> = [:], text: String) throws {

@@ -1,3 +1,4 @@
+import Dispatch
 import SLACEvaluator
 import SLACExact
 
@@ -38,6 +39,9 @@ package struct XMLReportWriter: Sendable {
     package var listLimit: Int
     /// `--signer NAME`: who signed the report, recorded in the part the digest and signature cover.
     package var signer: String?
+    /// Threads for a clause's window list (`--jobs`): with more than one, long lists are written in
+    /// parts on several threads and joined (`XMLOutput.fragment`), with the same bytes.
+    package var jobs = 1
 
     /// A writer listing the windows selected by `windows`.
     package init(windows: WindowSelection = .breached, generatedAt: Int64? = nil, listLimit: Int = XMLReportWriter.defaultListLimit,
@@ -300,28 +304,59 @@ package struct XMLReportWriter: Sendable {
                     }
                 }
             }
-            for window in selected.prefix(windowsListed) {
-                try out.element("window", [
-                    "start": CivilTime.format(window.start),
-                    "end": CivilTime.format(window.end),
-                    "count": String(window.count),
-                    "observed": window.observed?.text,
-                    "unit": window.observed?.unit,
-                    "numerator": window.observed?.numerator.map(String.init),
-                    "denominator": window.observed?.denominator.map(String.init),
-                    "verdict": window.verdict.rawValue,
-                ]) {
-                    try writeKey(window.key, to: out)
-                    // Evidence explains a breach; for other windows it would only be noise.
-                    if window.verdict == .breached {
-                        for record in window.evidence {
-                            try out.element("evidence", [
-                                "id": record.id,
-                                "value": record.value,
-                                "trace": severalTraces ? record.trace.map { String($0 + 1) } : nil,
-                            ])
-                        }
+            let listed = Array(selected.prefix(windowsListed))
+            // Long lists in parts on several threads: the report took 0.17 s of the 1 GB
+            // benchmark's 2.3 s with two jobs, most of it the breached windows' 16,570 elements.
+            if jobs > 1 && listed.count >= 2 * XMLReportWriter.windowsPerPart, let first = listed.first {
+                // The first through the document's writer, so that the clause has a child and its
+                // start tag is closed before the parts are appended.
+                try writeWindow(first, severalTraces: severalTraces, to: out)
+                let parts = stride(from: 1, to: listed.count, by: XMLReportWriter.windowsPerPart).map {
+                    $0..<min(listed.count, $0 + XMLReportWriter.windowsPerPart)
+                }
+                let written = ConcurrentSlots<Result<[UInt8], Error>>(count: parts.count)
+                DispatchQueue.concurrentPerform(iterations: min(jobs, parts.count)) { worker in
+                    var k = worker
+                    while k < parts.count {
+                        let range = parts[k]
+                        written.set(k, Result {
+                            try XMLOutput.fragment(depth: 2) { part in
+                                for window in listed[range] { try writeWindow(window, severalTraces: severalTraces, to: part) }
+                            }
+                        })
+                        k += min(jobs, parts.count)
                     }
+                }
+                for result in written.all() { try out.append(fragment: try result.get()) }
+            } else {
+                for window in listed { try writeWindow(window, severalTraces: severalTraces, to: out) }
+            }
+        }
+    }
+
+    /// Windows per part when a list is written on several threads.
+    static let windowsPerPart = 1_024
+
+    private func writeWindow(_ window: WindowResult, severalTraces: Bool, to out: XMLOutput) throws {
+        try out.element("window", [
+            "start": CivilTime.format(window.start),
+            "end": CivilTime.format(window.end),
+            "count": String(window.count),
+            "observed": window.observed?.text,
+            "unit": window.observed?.unit,
+            "numerator": window.observed?.numerator.map(String.init),
+            "denominator": window.observed?.denominator.map(String.init),
+            "verdict": window.verdict.rawValue,
+        ]) {
+            try writeKey(window.key, to: out)
+            // Evidence explains a breach; for other windows it would only be noise.
+            if window.verdict == .breached {
+                for record in window.evidence {
+                    try out.element("evidence", [
+                        "id": record.id,
+                        "value": record.value,
+                        "trace": severalTraces ? record.trace.map { String($0 + 1) } : nil,
+                    ])
                 }
             }
         }
@@ -338,3 +373,4 @@ package struct XMLReportWriter: Sendable {
         }
     }
 }
+

@@ -378,7 +378,9 @@ public enum VerifyCommand {
             // sealed bytes, exactly as `slac render` would render the file.
             let timing = PhaseTiming()
             let generated = options.timestamp ? (options.now ?? Self.currentInstant()) : nil
-            let written = try XMLReportWriter(windows: options.windows, generatedAt: generated, signer: options.signer).write(result)
+            var writer = XMLReportWriter(windows: options.windows, generatedAt: generated, signer: options.signer)
+            writer.jobs = max(1, options.jobs)
+            let written = try writer.write(result)
             timing.mark("report")
             let xml = try ReportIntegrity.seal(written, signingKey: signingKey)
             timing.mark("seal")
