@@ -68,9 +68,12 @@ package struct SQLScript: Sendable {
     }
 
     func header() -> String {
+        // ` (ACME-1 v3)`, or as much of it as the contract states.
+        let stated = [plan.contract.id.map(comment), plan.contract.version.map { "v" + comment($0) }].compactMap { $0 }
+        let identity = stated.isEmpty ? "" : " (" + stated.joined(separator: " ") + ")"
         var lines = [
             "-- slac \(plan.toolVersion): the accumulating half of evaluation for \(dialect == .duckdb ? "DuckDB" : "Apache Spark")",
-            "-- contract \(comment(plan.contract.name)) (\(plan.contract.id) v\(plan.contract.version)), sha256 \(plan.contract.sha256)",
+            "-- contract \(comment(plan.contract.name))\(identity), sha256 \(plan.contract.sha256)",
             "-- input: \(input == .jsonl ? "JSON Lines" : input == .csv ? "CSV" : "Parquet") traces; output: \(SQLOutputFormat.name) version \(SQLOutputFormat.version) (docs/engines.md)",
         ]
         switch dialect {
@@ -87,7 +90,12 @@ package struct SQLScript: Sendable {
         return lines.joined(separator: "\n")
     }
 
-    func comment(_ text: String) -> String { text.replacingOccurrences(of: "\n", with: " ") }
+    /// Text for a `--` comment line: any line break or other control character becomes a space, so
+    /// that contract text cannot end the comment and become SQL.
+    func comment(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory == .control
+            || $0 == "\u{2028}" || $0 == "\u{2029}" ? " " : $0 }))
+    }
 
     /// Every field a record can have that the reader validates: canonical fields and the plan's.
     var fieldList: [(name: String, kind: CanonicalField.Kind)] {

@@ -279,6 +279,7 @@ final class BlockPipe: @unchecked Sendable {
     /// Starts reading `reader` on a thread of its own, at most `depth` blocks ahead of the
     /// consumers (one consumer: 2; several: one each and one more).
     init(reader: LineBlockReader, depth: Int = 2) {
+        blockCapacity = reader.blockCapacity
         lock.signal()
         for _ in 0..<max(1, depth) { slots.signal() }
         Thread.detachNewThread { [self] in
@@ -351,10 +352,18 @@ final class BlockPipe: @unchecked Sendable {
     /// are invalid after this.
     func recycle(_ block: TakenBlock) {
         guard let memory = block.memory else { return }
+        // A buffer grown for a long line is not kept: spares are of the block size.
+        if memory.capacity > blockCapacity {
+            free(memory.pointer)
+            return
+        }
         lock.wait()
         spare.append(memory)
         lock.signal()
     }
+
+    /// The reader's block size: spares larger than it are freed, not kept.
+    private let blockCapacity: Int
 
     deinit {
         for memory in spare { free(memory.pointer) }

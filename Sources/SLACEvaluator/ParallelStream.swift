@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import SLACTrace
+import Synchronization
 
 extension Evaluator {
     /// Scans a stream (gzip, zstd, a pipe) with several jobs: the reading thread reads, inflates
@@ -23,21 +24,23 @@ extension Evaluator {
                               progress: (@Sendable (Int, Int) -> Void)?) throws -> (MonitorState, String) {
         let digester = trace.makeDigester()
         let pipe = BlockPipe(reader: reader, depth: jobs + 1)
-        let merge = OrderedStateMerge(clauses: clauses, lateness: lateness, windowLimit: windowLimit)
+        let merge = OrderedStateMerge(clauses: clauses, lateness: lateness, windowLimit: windowLimit, ahead: 2 * jobs)
         let path = trace.displayPath
-        defer {
-            pipe.stop()
-            pipe.join()
-        }
         DispatchQueue.concurrentPerform(iterations: jobs) { _ in
             while !merge.stopped {
+                // At most `2 × jobs` blocks taken and not merged yet: a slow block does not let
+                // the states of the blocks after it pile up.
+                merge.reserve()
                 let next: (number: Int, block: TakenBlock)?
                 do { next = try pipe.nextNumbered() } catch {
                     merge.fail(error)
                     pipe.stop()
                     return
                 }
-                guard let (number, block) = next else { return }
+                guard let (number, block) = next else {
+                    merge.release()
+                    return
+                }
                 defer { pipe.recycle(block) }
                 var chunk = ChunkScan(self, traceIndex: t, traceCount: traceCount, path: path,
                                       closing: lateness.map { ($0, number == 0) })
@@ -50,6 +53,10 @@ extension Evaluator {
                 if merge.stopped { pipe.stop() }
             }
         }
+        // The reading thread may still be inside a read after an early stop, updating the
+        // digesters: it ends before the digest is finished.
+        pipe.stop()
+        pipe.join()
         if let failure = merge.failure { throw failure }
         return (merge.result(traceCount: traceCount), digester.finalize())
     }
@@ -66,26 +73,42 @@ final class OrderedStateMerge: @unchecked Sendable {
     private var merged: MonitorState?
     private var nextNumber = 0
     private var waiting: [Int: MonitorState] = [:]
-    private var stopFlag = false
+    /// Set under `lock`; read without it by workers between blocks (a merge in progress holds the
+    /// lock, and workers should not wait for it just to learn that nothing stopped).
+    private let stopFlag = Atomic<Bool>(false)
     private(set) var failure: Error?
+    /// Places for blocks taken and not merged yet. Starts at 0 and is signalled up to its
+    /// capacity (libdispatch stops the process when a semaphore is freed below its initial value).
+    private let places = DispatchSemaphore(value: 0)
+    private let capacity: Int
 
-    init(clauses: [CompiledClause], lateness: Int64?, windowLimit: Int) {
+    init(clauses: [CompiledClause], lateness: Int64?, windowLimit: Int, ahead: Int) {
         self.clauses = clauses
         self.lateness = lateness
         self.windowLimit = windowLimit
+        capacity = max(1, ahead)
+        for _ in 0..<capacity { places.signal() }
     }
 
     /// Whether the workers should stop: a read failed, or the windows exceeded the limit.
-    var stopped: Bool {
-        lock.wait()
-        defer { lock.signal() }
-        return stopFlag
+    var stopped: Bool { stopFlag.load(ordering: .acquiring) }
+
+    /// Waits for a place before taking a block; `release` gives it back when no block was taken,
+    /// and merging a block gives back its place.
+    func reserve() { places.wait() }
+    func release() { places.signal() }
+
+    private func stop() {
+        if stopFlag.load(ordering: .relaxed) { return }
+        stopFlag.store(true, ordering: .releasing)
+        // Wake every worker waiting for a place: they then see the stop.
+        for _ in 0..<capacity { places.signal() }
     }
 
     func fail(_ error: Error) {
         lock.wait()
         if failure == nil { failure = error }
-        stopFlag = true
+        stop()
         lock.signal()
     }
 
@@ -97,13 +120,14 @@ final class OrderedStateMerge: @unchecked Sendable {
         while let state = waiting.removeValue(forKey: nextNumber) {
             nextNumber += 1
             append(state)
-            if stopFlag { return }
+            places.signal()
+            if stopFlag.load(ordering: .relaxed) { return }
         }
     }
 
     /// Merges the next block's state into the prefix (the lock is held).
     private func append(_ state: consuming MonitorState) {
-        if state.overLimit { stopFlag = true }
+        if state.overLimit { stop() }
         guard var total = merged else {
             var first = consume state
             if lateness != nil {
@@ -124,7 +148,7 @@ final class OrderedStateMerge: @unchecked Sendable {
         total.merge(&others, rejectedLimit: Evaluator.rejectedListLimit, parallel: false)
         if total.clauses.reduce(0, { $0 + $1.windows.count }) > windowLimit {
             total.overLimit = true
-            stopFlag = true
+            stop()
         }
         closeWindows(&total)
         merged = total

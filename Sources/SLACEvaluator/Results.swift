@@ -79,16 +79,16 @@ package struct ObservedValue: Sendable, Hashable, Codable {
         try c.encodeIfPresent(denominator, forKey: .denominator)
     }
 
-    // Equal when printed the same, however the text was made.
+    // Equal when printed the same, however the text was made (otherwise as the memberwise ==).
     package static func == (a: ObservedValue, b: ObservedValue) -> Bool {
-        a.text == b.text && a.unit == b.unit && a.approximate.bitPattern == b.approximate.bitPattern
+        a.text == b.text && a.unit == b.unit && a.approximate == b.approximate
             && a.numerator == b.numerator && a.denominator == b.denominator
     }
 
     package func hash(into hasher: inout Hasher) {
         hasher.combine(text)
         hasher.combine(unit)
-        hasher.combine(approximate.bitPattern)
+        hasher.combine(approximate)
         hasher.combine(numerator)
         hasher.combine(denominator)
     }

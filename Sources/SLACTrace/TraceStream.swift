@@ -336,6 +336,8 @@ package final class LineBlockReader: @unchecked Sendable {
     package let maximumLine: Int
     private var buffer: UnsafeMutablePointer<UInt8>
     private var capacity: Int
+    /// `capacity` before any line grew it.
+    private let initialCapacity: Int
     /// The most the buffer grows to: a byte order mark, the line feed `prefix()` keeps and one
     /// byte more than `maximumLine`, so that a full buffer holding no line end proves that its
     /// first line is too long, and the prefix holds `maximumLine + 1` bytes of the first line.
@@ -373,6 +375,7 @@ package final class LineBlockReader: @unchecked Sendable {
     package init(stream: TraceStream, blockSize: Int = 8 << 20, maximumLine: Int = LineLimit.standard) {
         self.stream = stream
         capacity = max(64, blockSize)
+        initialCapacity = capacity
         self.maximumLine = max(1, maximumLine)
         largestCapacity = max(capacity, self.maximumLine + 5)
         buffer = LineBlockReader.reallocate(nil, capacity)
@@ -518,13 +521,20 @@ package final class LineBlockReader: @unchecked Sendable {
         -> (pointer: UnsafeMutablePointer<UInt8>, capacity: Int) {
         precondition(served > 0, "a block was handed out")
         let taken = (pointer: buffer, capacity: capacity)
+        // After a line longer than a block grew the buffer, the next one is of the block size
+        // again when what is left fits: several threads hold blocks, and each at the grown size
+        // (up to the line limit) would multiply memory.
+        if capacity > blockCapacity && filled - served <= blockCapacity / 2 { capacity = blockCapacity }
         var target = spare?.pointer
-        if let spare, spare.capacity < capacity {
+        if let spare, spare.capacity != capacity {
             target = LineBlockReader.reallocate(spare.pointer, capacity)
         }
         dropServed(into: target ?? LineBlockReader.reallocate(nil, capacity))
         return taken
     }
+
+    /// The size of a block's buffer when no line is longer than a block.
+    package var blockCapacity: Int { initialCapacity }
 
     private func serve(_ count: Int, _ skipped: Int, _ oversized: OversizedLine?) -> LineBlock {
         served = count

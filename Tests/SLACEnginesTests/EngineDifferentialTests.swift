@@ -390,6 +390,16 @@ struct ExactTransportTests {
         #expect(engineSum.exactValue == exact.exactValue)
     }
 
+    @Test("the script's header names the contract's id and version, and contract text cannot end a comment line")
+    func scriptHeader() throws {
+        let contract = try #require(try? PlanBuilding.plan(contractPath: Engines.path("Benchmarks/peers-evaluation.sla"), colored: false).get())
+        let script = SQLScript(try contract.validated(), dialect: .duckdb, input: .jsonl)
+        let header = script.header()
+        #expect(header.contains("-- contract Benchmark: peer evaluation (BENCH-PEERS-1 v1), sha256 "), "\(header)")
+        #expect(!header.contains("Optional("))
+        #expect(script.comment("a\rDROP TABLE x;\nb\u{2028}c\u{0}") == "a DROP TABLE x; b c ")
+    }
+
     @Test func bigIntegersAddExactly() throws {
         var sum = ExactSum()
         sum.add(integer: try #require(BigInt(decimal: "340282366920938463463374607431768211455")), binaryExponent: 900)

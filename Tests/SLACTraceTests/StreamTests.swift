@@ -67,6 +67,11 @@ struct StreamTests {
         let all = taken.flatMap { Array(UnsafeBufferPointer(start: $0.pointer, count: $0.count)) }
         #expect(all == Array(text.utf8), "blocks of \(blockSize)")
         for t in taken.dropLast() { #expect(t.pointer[t.count - 1] == 0x0A, "a block ends at a line end") }
+        // A buffer grown for a long line goes back to the block size once the rest fits.
+        for (k, t) in taken.enumerated().dropFirst() where t.capacity > reader.blockCapacity {
+            #expect(taken[k - 1].capacity > reader.blockCapacity || t.count > reader.blockCapacity / 2,
+                    "block \(k) is \(t.capacity) bytes, grown without a long line")
+        }
     }
 
     @Test("CSV rows with quoted line breaks are never cut", arguments: [16, 33, 70])
