@@ -112,10 +112,7 @@ struct ChunkScan {
         // uniqueness check (a runtime call) per clause and record.
         let firstLine = lines + 1
         let result = clauseRefs.withUnsafeBufferPointer { clauseBuffer in
-          assigners.withUnsafeMutableBufferPointer { assigners in
-          clauseStates.withUnsafeMutableBufferPointer { clauseStates in
-          interners.withUnsafeMutableBufferPointer { interners in
-          groupOfRecord.withUnsafeMutableBufferPointer { groupOfRecord in
+          withMutableBuffers(&assigners, &clauseStates, &interners, &groupOfRecord) { assigners, clauseStates, interners, groupOfRecord in
           scanner.scan(bytes, range: range, firstLine: firstLine, atInputStart: atInputStart, accept: { record in
             if record.timestamp < termStart || record.timestamp >= termEnd {
                 counts.outsideTerm += 1
@@ -153,9 +150,6 @@ struct ChunkScan {
                 rejected.append(RejectedRecord(path: path, line: line.line, reason: line.reason))
             }
           })
-          }
-          }
-          }
           }
         }
         withExtendedLifetime(clauses) {}
@@ -240,146 +234,18 @@ struct ChunkScan {
     }
 }
 
-/// A block of a stream in memory of its own: the reader's buffer taken over (`LineBlockReader.
-/// takeBlock`), so the next read does not overwrite it. Given back to the pipe once scanned.
-struct TakenBlock {
-    var skippedLines: Int
-    var oversized: OversizedLine?
-    var startsContent: Bool
-    /// The memory (nil for a block without bytes) and its size; the block is its first `count` bytes.
-    var memory: (pointer: UnsafeMutablePointer<UInt8>, capacity: Int)?
-    var count: Int
-
-    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: memory?.pointer, count: count) }
-}
-
-/// Reads the blocks of a stream on a thread of its own, one block ahead of the consumer, so that
-/// reading, inflating and hashing (the reader's content observer) overlap scanning. Each block
-/// keeps the reader's buffer it was read into (the reader continues in a spare one), so nothing
-/// is copied; at most `depth` blocks are queued, so memory stays a few blocks.
-final class BlockPipe: @unchecked Sendable {
-    // The queue is guarded by `lock`; `slots` counts free places, `filled` queued blocks. The
-    // semaphores start at 0 and are signalled up to their capacity: libdispatch stops the process
-    // when a semaphore is freed below its initial value, which `slots` is after an early stop.
-    private let lock = DispatchSemaphore(value: 0)
-    private let slots = DispatchSemaphore(value: 0)
-    private let filled = DispatchSemaphore(value: 0)
-    private var queue: [TakenBlock] = []
-    private var failure: EvaluationError?
-    private var stopped = false
-    private let done = DispatchSemaphore(value: 0)
-
-    /// Blocks handed out so far (the number of the next one).
-    private var handedOut = 0
-    /// Buffers of scanned blocks, handed to the reader again: a fresh 8 MB buffer per block cost
-    /// page faults and the kernel's zeroing of every page (3% of perf's samples, gzip, two jobs).
-    /// Copying each block out of the reader cost another 4% (memmove).
-    private var spare: [(pointer: UnsafeMutablePointer<UInt8>, capacity: Int)] = []
-
-    /// Starts reading `reader` on a thread of its own, at most `depth` blocks ahead of the
-    /// consumers (one consumer: 2; several: one each and one more).
-    init(reader: LineBlockReader, depth: Int = 2) {
-        blockCapacity = reader.blockCapacity
-        lock.signal()
-        for _ in 0..<max(1, depth) { slots.signal() }
-        Thread.detachNewThread { [self] in
-            produce(reader)
-            done.signal()
-        }
-    }
-
-    private func produce(_ reader: LineBlockReader) {
-        while true {
-            slots.wait()
-            lock.wait()
-            let stop = stopped
-            lock.signal()
-            if stop {
-                filled.signal()  // a consumer still waiting finds the queue empty: the end
-                return
+/// Runs `body` with four arrays as mutable buffers: one uniqueness check each for the whole call.
+@inline(__always)
+private func withMutableBuffers<A, B, C, D, Result>(
+    _ a: inout [A], _ b: inout [B], _ c: inout [C], _ d: inout [D],
+    _ body: (UnsafeMutableBufferPointer<A>, UnsafeMutableBufferPointer<B>, UnsafeMutableBufferPointer<C>,
+             UnsafeMutableBufferPointer<D>) -> Result
+) -> Result {
+    a.withUnsafeMutableBufferPointer { a in
+        b.withUnsafeMutableBufferPointer { b in
+            c.withUnsafeMutableBufferPointer { c in
+                d.withUnsafeMutableBufferPointer { d in body(a, b, c, d) }
             }
-            let block: LineBlock?
-            do { block = try reader.next() } catch {
-                lock.wait()
-                failure = EvaluationError(readFailure: error)
-                lock.signal()
-                filled.signal()
-                return
-            }
-            guard let block else {
-                filled.signal()  // the end: `next()` finds the queue empty
-                return
-            }
-            var taken = TakenBlock(skippedLines: block.skippedLines, oversized: block.oversized,
-                                   startsContent: block.startsContent, memory: nil, count: block.bytes.count)
-            if taken.count > 0 {
-                lock.wait()
-                let buffer = spare.popLast()
-                lock.signal()
-                taken.memory = reader.takeBlock(giving: buffer)
-            }
-            lock.wait()
-            queue.append(taken)
-            lock.signal()
-            filled.signal()
         }
-    }
-
-    /// The next block, nil at the end; throws the reader's error.
-    func next() throws -> TakenBlock? {
-        try nextNumbered()?.block
-    }
-
-    /// The next block and its number in the stream (0, 1, …), nil at the end; throws the
-    /// reader's error. Several consumers may call it at once: each block goes to one of them, and
-    /// the end (or the error) reaches them all.
-    func nextNumbered() throws -> (number: Int, block: TakenBlock)? {
-        filled.wait()
-        lock.wait()
-        defer { lock.signal() }
-        if !queue.isEmpty {
-            let block = queue.removeFirst()
-            slots.signal()
-            handedOut += 1
-            return (handedOut - 1, block)
-        }
-        filled.signal()  // the end stays visible to the other consumers
-        if let failure { throw failure }
-        return nil
-    }
-
-    /// Gives back a block's memory once scanned, for the reader to fill again; the block's bytes
-    /// are invalid after this.
-    func recycle(_ block: TakenBlock) {
-        guard let memory = block.memory else { return }
-        // A buffer grown for a long line is not kept: spares are of the block size.
-        if memory.capacity > blockCapacity {
-            free(memory.pointer)
-            return
-        }
-        lock.wait()
-        spare.append(memory)
-        lock.signal()
-    }
-
-    /// The reader's block size: spares larger than it are freed, not kept.
-    private let blockCapacity: Int
-
-    deinit {
-        for memory in spare { free(memory.pointer) }
-        for block in queue { if let memory = block.memory { free(memory.pointer) } }
-    }
-
-    /// Stops reading early (the consumer hit an error or the window limit).
-    func stop() {
-        lock.wait()
-        stopped = true
-        lock.signal()
-        slots.signal()
-    }
-
-    /// Waits until the reading thread has ended (so that the reader is not used after this).
-    func join() {
-        done.wait()
     }
 }

@@ -391,60 +391,6 @@ package struct Evaluator: Sendable {
         return limit
     }
 
-    /// Scans a streamed input (gzip, standard input, a pipe) block by block into one state, with
-    /// its digest. With one job everything runs on this thread; with more, one thread reads (and
-    /// inflates) the next block while this one scans the current one. The reader digests what it
-    /// reads (`TraceSource(stream:…)`), so the digest is made on the reading thread.
-    func scanStream(_ trace: TraceSource, _ reader: LineBlockReader, scanner: TraceScanner, traceIndex t: Int, traceCount: Int,
-                    jobs: Int, lateness: Int64? = nil, progress: (@Sendable (Int, Int) -> Void)?) throws -> (MonitorState, String) {
-        if jobs > 1 {
-            return try scanStreamInParallel(trace, reader, scanner: scanner, traceIndex: t, traceCount: traceCount, jobs: jobs,
-                                            lateness: lateness, progress: progress)
-        }
-        let digester = trace.makeDigester()
-        var chunk = ChunkScan(self, traceIndex: t, traceCount: traceCount, path: trace.displayPath,
-                              closing: lateness.map { ($0, true) })
-        func consume(_ block: UnsafeRawBufferPointer, skippedLines: Int, oversized: OversizedLine?, startsContent: Bool) -> Bool {
-            chunk.skip(lines: skippedLines, oversized: oversized)
-            let records = chunk.scan(scanner, block, range: 0..<block.count, atInputStart: startsContent) + (oversized == nil ? 0 : 1)
-            progress?(block.count, records)
-            if chunk.windowCount > windowLimit {
-                chunk.overLimit = true
-                return false
-            }
-            return true
-        }
-        // With one job and a second core (`hashThread`), reading, inflating and hashing have a
-        // thread of their own, as with several jobs.
-        if !hashThread {
-            while let block = try Evaluator.nextBlock(reader) {
-                if !consume(block.bytes, skippedLines: block.skippedLines, oversized: block.oversized, startsContent: block.startsContent) { break }
-            }
-        } else {
-            // The reading thread also digests each block: reading (inflating) and hashing then
-            // take about as long as scanning. Measured on the 1 GB benchmark trace gzip-compressed,
-            // two jobs: 2.24 s with the digest on the scanning thread.
-            let pipe = BlockPipe(reader: reader)
-            // Runs when this block ends: the reading thread has stopped before the digest is
-            // finalised below (it updates the same digester).
-            defer {
-                pipe.stop()
-                pipe.join()
-            }
-            while let block = try pipe.next() {
-                let more = consume(block.bytes, skippedLines: block.skippedLines, oversized: block.oversized,
-                                   startsContent: block.startsContent)
-                pipe.recycle(block)
-                if !more { break }
-            }
-        }
-        return (chunk.finish(), digester.finalize())
-    }
-
-    static func nextBlock(_ reader: LineBlockReader) throws -> LineBlock? {
-        do { return try reader.next() } catch { throw EvaluationError(readFailure: error) }
-    }
-
     // MARK: finishing
 
     /// The judging half (docs/engines.md): the accumulated state of every trace → the result.

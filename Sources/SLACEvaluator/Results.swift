@@ -34,7 +34,7 @@ package struct ObservedValue: Sendable, Hashable, Codable {
     }
     /// The printed form, or nil when it is the shortest form of `approximate` (a record's value),
     /// made when read: a run judges every window but a report prints few of them, and formatting
-    /// every percentile took 45% of judging (callgrind, benchmark contract, 300,000 records).
+    /// every percentile took 45% of finishing (callgrind, benchmark contract, 300,000 records).
     private var storedText: String?
     /// Canonical unit: `ms`, `tokens`, `requests`, `tokens/s`, `ratio`, `J`.
     package var unit: String

@@ -110,7 +110,7 @@ struct XMLOutput {
     /// The bytes of the elements `body` writes at `depth` (the number of their ancestors), exactly
     /// as a writer of the whole document writes them after an earlier sibling: written by libxml2
     /// inside `depth` placeholder ancestors, and cut out. Parts of a report are so written on
-    /// several threads (`XMLReportWriter.parallel`) and appended in order (`append(fragment:)`).
+    /// several threads (`XMLReportWriter.jobs`) and appended in order (`append(fragment:)`).
     static func fragment(depth: Int, _ body: (XMLOutput) throws -> Void) throws -> [UInt8] {
         precondition(depth >= 1, "a fragment has the root as an ancestor")
         let placeholder = "slac-fragment-placeholder"

@@ -315,16 +315,16 @@ package struct XMLReportWriter: Sendable {
                     $0..<min(listed.count, $0 + XMLReportWriter.windowsPerPart)
                 }
                 let written = ConcurrentSlots<Result<[UInt8], Error>>(count: parts.count)
-                DispatchQueue.concurrentPerform(iterations: min(jobs, parts.count)) { worker in
-                    var k = worker
-                    while k < parts.count {
+                // `jobs` threads at most, each writing every `workers`-th part.
+                let workers = min(jobs, parts.count)
+                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                    for k in stride(from: worker, to: parts.count, by: workers) {
                         let range = parts[k]
                         written.set(k, Result {
                             try XMLOutput.fragment(depth: 2) { part in
                                 for window in listed[range] { try writeWindow(window, severalTraces: severalTraces, to: part) }
                             }
                         })
-                        k += min(jobs, parts.count)
                     }
                 }
                 for result in written.all() { try out.append(fragment: try result.get()) }

@@ -328,6 +328,9 @@ package struct OversizedLine: Sendable, Equatable {
 /// so (`LineBlock.oversized`) and the scan rejects it as a record, as it rejects the same line in
 /// a mapped file (`LineLimit`). The bytes of a block are valid until the next call to `next()`.
 package final class LineBlockReader: @unchecked Sendable {
+    /// Memory from `malloc` holding a block (`takeBlock`): where it starts and its size.
+    package typealias BlockMemory = (pointer: UnsafeMutablePointer<UInt8>, capacity: Int)
+
     // Used by one thread at a time.
 
     /// The stream being read.
@@ -336,8 +339,9 @@ package final class LineBlockReader: @unchecked Sendable {
     package let maximumLine: Int
     private var buffer: UnsafeMutablePointer<UInt8>
     private var capacity: Int
-    /// `capacity` before any line grew it.
-    private let initialCapacity: Int
+    /// The size of a block's buffer when no line is longer than a block (`capacity` before any
+    /// line grew it).
+    package let blockCapacity: Int
     /// The most the buffer grows to: a byte order mark, the line feed `prefix()` keeps and one
     /// byte more than `maximumLine`, so that a full buffer holding no line end proves that its
     /// first line is too long, and the prefix holds `maximumLine + 1` bytes of the first line.
@@ -375,7 +379,7 @@ package final class LineBlockReader: @unchecked Sendable {
     package init(stream: TraceStream, blockSize: Int = 8 << 20, maximumLine: Int = LineLimit.standard) {
         self.stream = stream
         capacity = max(64, blockSize)
-        initialCapacity = capacity
+        blockCapacity = capacity
         self.maximumLine = max(1, maximumLine)
         largestCapacity = max(capacity, self.maximumLine + 5)
         buffer = LineBlockReader.reallocate(nil, capacity)
@@ -517,8 +521,7 @@ package final class LineBlockReader: @unchecked Sendable {
     /// buffer), into which it moves the bytes after the block. The caller owns the returned
     /// memory (`free`, or hand it back later as a spare). Saves copying each block out of the
     /// reader when blocks are scanned on other threads (`BlockPipe`).
-    package func takeBlock(giving spare: (pointer: UnsafeMutablePointer<UInt8>, capacity: Int)?)
-        -> (pointer: UnsafeMutablePointer<UInt8>, capacity: Int) {
+    package func takeBlock(giving spare: BlockMemory?) -> BlockMemory {
         precondition(served > 0, "a block was handed out")
         let taken = (pointer: buffer, capacity: capacity)
         // After a line longer than a block grew the buffer, the next one is of the block size
@@ -532,9 +535,6 @@ package final class LineBlockReader: @unchecked Sendable {
         dropServed(into: target ?? LineBlockReader.reallocate(nil, capacity))
         return taken
     }
-
-    /// The size of a block's buffer when no line is longer than a block.
-    package var blockCapacity: Int { initialCapacity }
 
     private func serve(_ count: Int, _ skipped: Int, _ oversized: OversizedLine?) -> LineBlock {
         served = count

@@ -1,0 +1,385 @@
+import Dispatch
+import Foundation
+import SLACTrace
+import Synchronization
+
+// Streamed inputs: scanning a stream with one job or several, the reading thread that hands
+// out blocks, and the in-order merge of the blocks' states.
+
+extension Evaluator {
+    /// Scans a streamed input (gzip, zstd, standard input, a pipe) block by block into one state,
+    /// with its digest. The reader digests what it reads (`TraceSource(stream:…)`). With one job
+    /// and a second core, one thread reads, inflates and digests the next block (`BlockPipe`)
+    /// while this one scans the current one; with one core, this thread does everything; with
+    /// several jobs, the blocks are scanned by all of them (`scanStreamInParallel`).
+    func scanStream(_ trace: TraceSource, _ reader: LineBlockReader, scanner: TraceScanner, traceIndex t: Int, traceCount: Int,
+                    jobs: Int, lateness: Int64? = nil, progress: (@Sendable (Int, Int) -> Void)?) throws -> (MonitorState, String) {
+        if jobs > 1 {
+            return try scanStreamInParallel(trace, reader, scanner: scanner, traceIndex: t, traceCount: traceCount, jobs: jobs,
+                                            lateness: lateness, progress: progress)
+        }
+        let digester = trace.makeDigester()
+        var chunk = ChunkScan(self, traceIndex: t, traceCount: traceCount, path: trace.displayPath,
+                              closing: lateness.map { ($0, true) })
+        func consume(_ block: UnsafeRawBufferPointer, skippedLines: Int, oversized: OversizedLine?, startsContent: Bool) -> Bool {
+            chunk.skip(lines: skippedLines, oversized: oversized)
+            let records = chunk.scan(scanner, block, range: 0..<block.count, atInputStart: startsContent) + (oversized == nil ? 0 : 1)
+            progress?(block.count, records)
+            if chunk.windowCount > windowLimit {
+                chunk.overLimit = true
+                return false
+            }
+            return true
+        }
+        // With one job and a second core (`hashThread`), reading, inflating and hashing have a
+        // thread of their own, as with several jobs.
+        if !hashThread {
+            while let block = try Evaluator.nextBlock(reader) {
+                if !consume(block.bytes, skippedLines: block.skippedLines, oversized: block.oversized, startsContent: block.startsContent) { break }
+            }
+        } else {
+            // The reading thread also digests each block. Callgrind, 300,000 records gzip: the
+            // scanning thread's instructions 5.952 → 3.781 billion (the reading thread 2.18).
+            let pipe = BlockPipe(reader: reader)
+            // Runs when this block ends: the reading thread has stopped before the digest is
+            // finalised below (it updates the same digester).
+            defer {
+                pipe.stop()
+                pipe.join()
+            }
+            while let block = try pipe.next() {
+                let more = consume(block.bytes, skippedLines: block.skippedLines, oversized: block.oversized,
+                                   startsContent: block.startsContent)
+                pipe.recycle(block)
+                if !more { break }
+            }
+        }
+        return (chunk.finish(), digester.finalize())
+    }
+
+    static func nextBlock(_ reader: LineBlockReader) throws -> LineBlock? {
+        do { return try reader.next() } catch { throw EvaluationError(readFailure: error) }
+    }
+
+    /// Scans a stream (gzip, zstd, a pipe) with several jobs: the reading thread reads, inflates
+    /// and digests blocks (`BlockPipe`); `jobs` workers each take the next block and scan it into
+    /// a state of its own; the states are merged in stream order as they become ready, by whichever
+    /// worker delivers the next one, so the merged state never waits for the whole stream.
+    ///
+    /// Before this, a stream had one scanning thread whatever `--jobs` said, so a gzip copy of the
+    /// 1 GB benchmark trace took 3.25 s with two jobs against 2.42 s for the plain file (issue 16).
+    ///
+    /// Windows closing early (docs/formats.md, "Time order") works on two levels: each block closes
+    /// the windows it holds whole (`ChunkScan.closeWindows`, the first block as the start of the
+    /// trace), and the merged state, which always holds a prefix of the stream, closes the windows
+    /// that end at or before its latest record less the bound (the argument of
+    /// `ChunkScan.closeWindows` with the merged prefix as the chunk that starts the trace). A
+    /// block holding a record for a window closed either way is found at the merge
+    /// (`ClauseState.merge` sets `lateValues`), and the trace is evaluated again.
+    func scanStreamInParallel(_ trace: TraceSource, _ reader: LineBlockReader, scanner: TraceScanner, traceIndex t: Int,
+                              traceCount: Int, jobs: Int, lateness: Int64?,
+                              progress: (@Sendable (Int, Int) -> Void)?) throws -> (MonitorState, String) {
+        let digester = trace.makeDigester()
+        let pipe = BlockPipe(reader: reader, depth: jobs + 1)
+        let merge = OrderedStateMerge(clauses: clauses, lateness: lateness, windowLimit: windowLimit, ahead: 2 * jobs)
+        let path = trace.displayPath
+        DispatchQueue.concurrentPerform(iterations: jobs) { _ in
+            while !merge.stopped {
+                // At most `2 × jobs` blocks taken and not merged yet: a slow block does not let
+                // the states of the blocks after it pile up.
+                merge.reserve()
+                let next: (number: Int, block: TakenBlock)?
+                do { next = try pipe.nextNumbered() } catch {
+                    merge.fail(error)
+                    pipe.stop()
+                    return
+                }
+                guard let (number, block) = next else {
+                    merge.release()
+                    return
+                }
+                defer { pipe.recycle(block) }
+                var chunk = ChunkScan(self, traceIndex: t, traceCount: traceCount, path: path,
+                                      closing: lateness.map { ($0, number == 0) })
+                chunk.skip(lines: block.skippedLines, oversized: block.oversized)
+                let records = chunk.scan(scanner, block.bytes, range: 0..<block.count, atInputStart: block.startsContent)
+                    + (block.oversized == nil ? 0 : 1)
+                progress?(block.count, records)
+                if chunk.windowCount > windowLimit { chunk.overLimit = true }
+                merge.deliver(number, chunk.finish())
+                if merge.stopped { pipe.stop() }
+            }
+        }
+        // The reading thread may still be inside a read after an early stop, updating the
+        // digesters: it ends before the digest is finished.
+        pipe.stop()
+        pipe.join()
+        if let failure = merge.failure { throw failure }
+        return (merge.result(traceCount: traceCount), digester.finalize())
+    }
+}
+
+/// The states of a stream's blocks, merged in stream order as they arrive from the workers
+/// (`Evaluator.scanStreamInParallel`); a state that arrives before its predecessors waits.
+final class OrderedStateMerge: @unchecked Sendable {
+    private let lock = DispatchSemaphore(value: 1)
+    private let clauses: [CompiledClause]
+    private let lateness: Int64?
+    private let windowLimit: Int
+    /// The merged prefix of the stream (blocks 0..<`nextNumber`), nil before block 0 arrives.
+    private var merged: MonitorState?
+    private var nextNumber = 0
+    private var waiting: [Int: MonitorState] = [:]
+    /// Set under `lock`; read without it by workers between blocks (a merge in progress holds the
+    /// lock, and workers should not wait for it just to learn that nothing stopped).
+    private let stopFlag = Atomic<Bool>(false)
+    private(set) var failure: Error?
+    /// Places for blocks taken and not merged yet. Starts at 0 and is signalled up to its
+    /// capacity (libdispatch stops the process when a semaphore is freed below its initial value).
+    private let places = DispatchSemaphore(value: 0)
+    private let capacity: Int
+
+    init(clauses: [CompiledClause], lateness: Int64?, windowLimit: Int, ahead: Int) {
+        self.clauses = clauses
+        self.lateness = lateness
+        self.windowLimit = windowLimit
+        capacity = max(1, ahead)
+        for _ in 0..<capacity { places.signal() }
+    }
+
+    /// Whether the workers should stop: a read failed, or the windows exceeded the limit.
+    var stopped: Bool { stopFlag.load(ordering: .acquiring) }
+
+    /// Waits for a place before taking a block; `release` gives it back when no block was taken,
+    /// and merging a block gives back its place.
+    func reserve() { places.wait() }
+    func release() { places.signal() }
+
+    private func stop() {
+        if stopFlag.load(ordering: .relaxed) { return }
+        stopFlag.store(true, ordering: .releasing)
+        // Wake every worker waiting for a place: they then see the stop.
+        for _ in 0..<capacity { places.signal() }
+    }
+
+    func fail(_ error: Error) {
+        lock.wait()
+        if failure == nil { failure = error }
+        stop()
+        lock.signal()
+    }
+
+    /// Hands over block `number`'s state; merges it and every waiting successor when it is next.
+    func deliver(_ number: Int, _ state: consuming MonitorState) {
+        lock.wait()
+        defer { lock.signal() }
+        waiting[number] = consume state
+        while let state = waiting.removeValue(forKey: nextNumber) {
+            nextNumber += 1
+            append(state)
+            places.signal()
+            if stopFlag.load(ordering: .relaxed) { return }
+        }
+    }
+
+    /// Merges the next block's state into the prefix (the lock is held).
+    private func append(_ state: consuming MonitorState) {
+        if state.overLimit { stop() }
+        guard var total = merged else {
+            var first = consume state
+            if lateness != nil {
+                // Windows the first block left open are closed from now on by the merged prefix.
+                for c in first.clauses.indices where clauses[c].accumulation == .values {
+                    first.clauses[c].closesWindows = true
+                    first.clauses[c].openWindows = first.clauses[c].windows.indices.compactMap {
+                        first.clauses[c].windows[$0].selected == nil ? Int32($0) : nil
+                    }
+                }
+            }
+            closeWindows(&first)
+            merged = first
+            return
+        }
+        merged = nil  // `total` is then the only reference: merging does not copy it
+        var others = [consume state]
+        total.merge(&others, rejectedLimit: Evaluator.rejectedListLimit, parallel: false)
+        if total.clauses.reduce(0, { $0 + $1.windows.count }) > windowLimit {
+            total.overLimit = true
+            stop()
+        }
+        closeWindows(&total)
+        merged = total
+    }
+
+    /// Closes the windows of the merged prefix that no later record can reach under the bound.
+    /// (In place: a second reference to the state would make the first write copy every window.)
+    private func closeWindows(_ total: inout MonitorState) {
+        guard let lateness else { return }
+        let counts = total.counts.reduce(into: TraceCounts()) { $0.merge($1) }
+        guard counts.acceptedFirst <= counts.acceptedLast else { return }
+        let (endingBy, overflow) = counts.acceptedLast.subtractingReportingOverflow(lateness)
+        if overflow { return }
+        for c in total.clauses.indices where total.clauses[c].closesWindows {
+            let clause = clauses[c]
+            total.clauses[c].closeWindows(endingBy: endingBy, startingAfter: Int64.min) { clause.selectPercentile(&$0) }
+        }
+    }
+
+    /// The merged state of the whole stream (after the workers have ended).
+    func result(traceCount: Int) -> MonitorState {
+        lock.wait()
+        defer { lock.signal() }
+        guard var total = merged else { return MonitorState(clauseCount: clauses.count, traceCount: traceCount) }
+        merged = nil
+        for c in total.clauses.indices where total.clauses[c].closesWindows {
+            total.clauses[c].noteLateValues()
+            total.clauses[c].closesWindows = false
+            total.clauses[c].openWindows = []
+        }
+        return total
+    }
+}
+
+/// A block of a stream in memory of its own: the reader's buffer taken over (`LineBlockReader.
+/// takeBlock`), so the next read does not overwrite it. Given back to the pipe once scanned.
+struct TakenBlock {
+    var skippedLines: Int
+    var oversized: OversizedLine?
+    var startsContent: Bool
+    /// The memory (nil for a block without bytes) and its size; the block is its first `count` bytes.
+    var memory: LineBlockReader.BlockMemory?
+    var count: Int
+
+    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: memory?.pointer, count: count) }
+}
+
+/// Reads the blocks of a stream on a thread of its own, one block ahead of the consumer, so that
+/// reading, inflating and hashing (the reader's content observer) overlap scanning. Each block
+/// keeps the reader's buffer it was read into (the reader continues in a spare one), so nothing
+/// is copied; at most `depth` blocks are queued, so memory stays a few blocks.
+final class BlockPipe: @unchecked Sendable {
+    // The queue is guarded by `lock`; `slots` counts free places, `filled` queued blocks. The
+    // semaphores start at 0 and are signalled up to their capacity: libdispatch stops the process
+    // when a semaphore is freed below its initial value, which `slots` is after an early stop.
+    private let lock = DispatchSemaphore(value: 0)
+    private let slots = DispatchSemaphore(value: 0)
+    private let filled = DispatchSemaphore(value: 0)
+    private var queue: [TakenBlock] = []
+    private var failure: EvaluationError?
+    private var stopped = false
+    private let done = DispatchSemaphore(value: 0)
+
+    /// Blocks handed out so far (the number of the next one).
+    private var handedOut = 0
+    /// Buffers of scanned blocks, handed to the reader again: a fresh 8 MB buffer per block cost
+    /// page faults and the kernel's zeroing of every page (3% of perf's samples, gzip, two jobs).
+    /// Copying each block out of the reader cost another 4% (memmove).
+    private var spare: [LineBlockReader.BlockMemory] = []
+
+    /// Starts reading `reader` on a thread of its own, at most `depth` blocks ahead of the
+    /// consumers (one consumer: 2; several: one each and one more).
+    init(reader: LineBlockReader, depth: Int = 2) {
+        blockCapacity = reader.blockCapacity
+        lock.signal()
+        for _ in 0..<max(1, depth) { slots.signal() }
+        Thread.detachNewThread { [self] in
+            produce(reader)
+            done.signal()
+        }
+    }
+
+    private func produce(_ reader: LineBlockReader) {
+        while true {
+            slots.wait()
+            lock.wait()
+            let stop = stopped
+            lock.signal()
+            if stop {
+                filled.signal()  // a consumer still waiting finds the queue empty: the end
+                return
+            }
+            let block: LineBlock?
+            do { block = try reader.next() } catch {
+                lock.wait()
+                failure = EvaluationError(readFailure: error)
+                lock.signal()
+                filled.signal()
+                return
+            }
+            guard let block else {
+                filled.signal()  // the end: `next()` finds the queue empty
+                return
+            }
+            var taken = TakenBlock(skippedLines: block.skippedLines, oversized: block.oversized,
+                                   startsContent: block.startsContent, memory: nil, count: block.bytes.count)
+            if taken.count > 0 {
+                lock.wait()
+                let buffer = spare.popLast()
+                lock.signal()
+                taken.memory = reader.takeBlock(giving: buffer)
+            }
+            lock.wait()
+            queue.append(taken)
+            lock.signal()
+            filled.signal()
+        }
+    }
+
+    /// The next block, nil at the end; throws the reader's error.
+    func next() throws -> TakenBlock? {
+        try nextNumbered()?.block
+    }
+
+    /// The next block and its number in the stream (0, 1, …), nil at the end; throws the
+    /// reader's error. Several consumers may call it at once: each block goes to one of them, and
+    /// the end (or the error) reaches them all.
+    func nextNumbered() throws -> (number: Int, block: TakenBlock)? {
+        filled.wait()
+        lock.wait()
+        defer { lock.signal() }
+        if !queue.isEmpty {
+            let block = queue.removeFirst()
+            slots.signal()
+            handedOut += 1
+            return (handedOut - 1, block)
+        }
+        filled.signal()  // the end stays visible to the other consumers
+        if let failure { throw failure }
+        return nil
+    }
+
+    /// Gives back a block's memory once scanned, for the reader to fill again; the block's bytes
+    /// are invalid after this.
+    func recycle(_ block: TakenBlock) {
+        guard let memory = block.memory else { return }
+        // A buffer grown for a long line is not kept: spares are of the block size.
+        if memory.capacity > blockCapacity {
+            free(memory.pointer)
+            return
+        }
+        lock.wait()
+        spare.append(memory)
+        lock.signal()
+    }
+
+    /// The reader's block size: spares larger than it are freed, not kept.
+    private let blockCapacity: Int
+
+    deinit {
+        for memory in spare { free(memory.pointer) }
+        for block in queue { if let memory = block.memory { free(memory.pointer) } }
+    }
+
+    /// Stops reading early (the consumer hit an error or the window limit).
+    func stop() {
+        lock.wait()
+        stopped = true
+        lock.signal()
+        slots.signal()
+    }
+
+    /// Waits until the reading thread has ended (so that the reader is not used after this).
+    func join() {
+        done.wait()
+    }
+}
