@@ -31,6 +31,30 @@ struct RecordDecoder: ~Copyable {
     var timestampSet = false
     /// Unknown keys of the current line when the key table is full (hostile input only).
     var overflowKeys: [Range<Int>] = []
+    /// The template of the last line read by the general path (`decodeShapedLine`): for each of
+    /// its keys in order, the bytes before the key's value (`{"id":`, then `,"ts":`, …) as words
+    /// to compare. Kept only when that line can serve as one: no key written with escapes, none
+    /// unknown past the key table's capacity. `shapeCount` is 0 when there is no template.
+    struct ShapeSegment {
+        var key: Int32
+        /// Bytes of the segment, and the words holding them in `shapeWords` (the last one masked).
+        var length: Int32
+        var firstWord: Int32
+        var words: Int32
+        var tailMask: UInt64
+    }
+    let shape: UnsafeMutablePointer<ShapeSegment>
+    var shapeWords: UnsafeMutablePointer<UInt64>
+    var shapeWordCapacity = 64
+    var shapeCount = 0
+    /// The keys of the line being read by the general path, in order (the template's source).
+    let lineKeys: UnsafeMutablePointer<Int32>
+    /// Lines the template read, and lines it failed on (then read by the general path), to stop
+    /// trying it on input whose lines do not repeat one layout.
+    var shapeHits = 0
+    var shapeMisses = 0
+    /// False to read every line with the general path (`TraceScanner.lineTemplates`).
+    var usesTemplates = true
 
     init(base: UnsafePointer<UInt8>, readable: Int, table: FieldTable, request: TraceFieldRequest) {
         self.base = base
@@ -39,6 +63,9 @@ struct RecordDecoder: ~Copyable {
         self.texts = TextCache(slots: request.textFields.count)
         self.scratchCapacity = 256
         self.scratch = .allocate(capacity: 256)
+        self.shape = .allocate(capacity: KeyTable.capacity)
+        self.shapeWords = .allocate(capacity: 64)
+        self.lineKeys = .allocate(capacity: KeyTable.capacity)
         self.timestampIndex = table.timestampIndex
         self.statusTextSlot = table.statusTextSlot
         self.numericCount = request.numericFields.count
@@ -49,6 +76,9 @@ struct RecordDecoder: ~Copyable {
 
     deinit {
         scratch.deallocate()
+        shape.deallocate()
+        shapeWords.deallocate()
+        lineKeys.deallocate()
     }
 
     // MARK: - record slots
@@ -345,6 +375,17 @@ struct RecordDecoder: ~Copyable {
     /// Decodes one line into `rec`. Returns false for a blank line; throws the reject reason.
     @inline(__always)
     mutating func decodeJSONLine(_ start: Int, _ end: Int, _ rec: inout TraceRecord) throws(LineError) -> Bool {
+        if shapeCount > 0 && shapeMisses <= 64 + shapeHits >> 3 {
+            if decodeShapedLine(start, end, &rec) {
+                shapeHits &+= 1
+                return true
+            }
+            shapeMisses &+= 1
+        }
+        // The general path: learns the line's keys as the next template, kept only if it succeeds.
+        shapeCount = 0
+        var learned = 0
+        var learnable = true
         var p = start
         skipWhitespace(&p, end)
         if p == end { return false }
@@ -382,7 +423,15 @@ struct RecordDecoder: ~Copyable {
                     // e.g. `{"""` as the key `"` (found by fuzzing, issue 15).
                     if index >= 0 && !escapedKey {
                         if previous < 0 { keys.firstNext = Int32(index) } else { keys.entries[previous].next = Int32(index) }
+                    } else {
+                        learnable = false
                     }
+                }
+                if learned < KeyTable.capacity {
+                    lineKeys[learned] = Int32(index)
+                    learned += 1
+                } else {
+                    learnable = false
                 }
                 skipWhitespace(&p, end)
                 guard p < end, base[p] == UInt8(ascii: ":") else { throw syntaxError(p, end) }
@@ -411,6 +460,83 @@ struct RecordDecoder: ~Copyable {
             throw LineError(reason: "invalid JSON at column \(p - lineStart + 1): unexpected \(describeByte(base[p])) after the object")
         }
         try finishRecord(&rec)
+        if learnable && usesTemplates { learnShape(learned) }
+        return true
+    }
+
+    /// Makes the template from the `count` keys of the line just read (`lineKeys`).
+    mutating func learnShape(_ count: Int) {
+        var bytes: [UInt8] = []
+        var wordsUsed = 0
+        for i in 0..<count {
+            let k = Int(lineKeys[i])
+            let entry = keys.entries[k]
+            bytes.removeAll(keepingCapacity: true)
+            bytes.append(i == 0 ? UInt8(ascii: "{") : UInt8(ascii: ","))
+            bytes.append(quote)
+            bytes.append(contentsOf: UnsafeBufferPointer(start: keys.arena + Int(entry.nameOffset), count: Int(entry.nameLength)))
+            bytes.append(quote)
+            bytes.append(UInt8(ascii: ":"))
+            let words = (bytes.count + 7) / 8
+            if wordsUsed + words > shapeWordCapacity {
+                let grown = UnsafeMutablePointer<UInt64>.allocate(capacity: max(2 * shapeWordCapacity, wordsUsed + words))
+                grown.update(from: shapeWords, count: wordsUsed)
+                shapeWords.deallocate()
+                shapeWords = grown
+                shapeWordCapacity = max(2 * shapeWordCapacity, wordsUsed + words)
+            }
+            while bytes.count < words * 8 { bytes.append(0) }
+            bytes.withUnsafeBytes { raw in
+                for w in 0..<words { shapeWords[wordsUsed + w] = raw.loadUnaligned(fromByteOffset: 8 * w, as: UInt64.self) }
+            }
+            let tail = (Int(entry.nameLength) + 4) - (words - 1) * 8
+            shape[i] = ShapeSegment(key: Int32(k), length: Int32(entry.nameLength) + 4, firstWord: Int32(wordsUsed),
+                                    words: Int32(words), tailMask: tail == 8 ? UInt64.max : (UInt64(1) << UInt64(8 * tail)) &- 1)
+            wordsUsed += words
+        }
+        shapeCount = count
+    }
+
+    /// Reads a line laid out like the last one the general path read (`shape`): the same keys in
+    /// the same order, written without whitespace between the tokens (`{"a":1,"b":"x"}`), as
+    /// loggers and the benchmark write them. The bytes before each value (`{"id":`, `,"ts":`)
+    /// are compared as whole words with the template's, instead of the general path's quote,
+    /// key-prediction, colon and whitespace steps; values go through the same `decodeValue`, so
+    /// they are checked the same. Returns false, having perhaps written part of `rec`, as soon as
+    /// the line departs from the template or holds a value the general path would reject: the
+    /// caller then reads the line again with the general path, which resets the record and gives
+    /// the precise reason. A template has no duplicate key (its line was accepted) and only keys
+    /// written without escapes, so comparing raw bytes with a key's name is exact.
+    /// Measured with callgrind on 300,000 benchmark records (one job, main thread): 2,760 → 1,950
+    /// instructions per line in the decoder, 3.10 → 2.81 billion for the whole run.
+    @inline(__always)
+    mutating func decodeShapedLine(_ start: Int, _ end: Int, _ rec: inout TraceRecord) -> Bool {
+        var p = start
+        lineStart = start
+        resetRecord(&rec)
+        var i = 0
+        while i < shapeCount {
+            let segment = shape[i]
+            let length = Int(segment.length)
+            let words = Int(segment.words)
+            guard p + length <= end, p + 8 * words <= readable else { return false }
+            let text = UnsafeRawPointer(base + p)
+            let expected = shapeWords + Int(segment.firstWord)
+            var w = 0
+            while w < words - 1 {
+                if text.loadUnaligned(fromByteOffset: 8 * w, as: UInt64.self) != expected[w] { return false }
+                w += 1
+            }
+            if (text.loadUnaligned(fromByteOffset: 8 * w, as: UInt64.self) ^ expected[w]) & segment.tailMask != 0 { return false }
+            p += length
+            do { try decodeValue(Int(segment.key), &p, end, &rec) } catch { return false }
+            i += 1
+        }
+        guard p < end, base[p] == UInt8(ascii: "}") else { return false }
+        p += 1
+        skipWhitespace(&p, end)
+        guard p == end else { return false }
+        do { try finishRecord(&rec) } catch { return false }
         return true
     }
 

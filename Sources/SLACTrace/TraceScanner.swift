@@ -180,6 +180,10 @@ package struct TraceScanner: Sendable {
     /// The longest line (CSV row) read as a record; a longer one that is not blank is rejected
     /// (`LineLimit`), as a stream's reader rejects it.
     package var maximumLine = LineLimit.standard
+    /// Whether JSON lines laid out like the line before them are read through that line's
+    /// template (`RecordDecoder.decodeShapedLine`). Always on; off only for tests that compare
+    /// the two paths.
+    package var lineTemplates = true
 
     /// Creates a scanner for `bytes` in `format`; for CSV it reads the header from `bytes`, for an
     /// adapter format it parses the whole input (throwing when it cannot be read at all).
@@ -307,6 +311,7 @@ package struct TraceScanner: Sendable {
         if format.isAdapter { return scanAdapted(bytes, range: range, firstLine: firstLine, accept: accept, reject: reject) }
         let base = raw.assumingMemoryBound(to: UInt8.self)
         var decoder = RecordDecoder(base: base, readable: bytes.count, table: table, request: request)
+        decoder.usesTemplates = lineTemplates
         var record = TraceRecord(request: request)
         // A range of a whole input may start inside the blank lines before a CSV header (chunks
         // split at any line), so by default the header is skipped wherever the range overlaps it;

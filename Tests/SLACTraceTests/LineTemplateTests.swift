@@ -1,0 +1,198 @@
+import SLACTestSupport
+import Testing
+@testable import SLACTrace
+
+/// The template path (`RecordDecoder.decodeShapedLine`: a line laid out like the one before it is
+/// read by comparing the bytes before each value with that line's) must give exactly what the
+/// general path gives: the same records, the same rejections with the same reasons.
+@Suite("JSON line templates")
+struct LineTemplateTests {
+    /// Compact lines of several kinds: the canonical fields, unknown keys of every JSON type,
+    /// escapes in values, a list, numeric timestamps, a line that ends with spaces and a CR.
+    static let lines = [
+        #"{"id":"r-1","ts":"2026-03-01T00:00:00.123Z","tenant":"acme","model":"m","region":"eu","status":"ok","input_tokens":812,"output_tokens":256,"ttft_ms":312.5,"e2e_ms":4120.0}"#,
+        #"{"ts":1772323200123,"x":{"a":[1,{"b":"}"}]},"tenant":"t\"\u00e9","itl_ms":[1.5,2,0],"n":null,"v":true,"input_tokens":3e2}"#,
+        #"{"id":"a\\b","ts":"2026-03-01T00:00:00+01:00","status":"error","ttft_ms":0.1,"y":false}"# + "  \r",
+    ]
+
+    /// Scans `text` with and without templates.
+    func both(_ text: String, chunks: Int = 1) throws -> (with: ScanResult, without: ScanResult) {
+        let bytes = Array(text.utf8)
+        return try bytes.withUnsafeBytes { raw in
+            func run(_ templates: Bool) throws -> ScanResult {
+                var scanner = try TraceScanner(format: .jsonl, request: fullRequest, bytes: raw)
+                scanner.lineTemplates = templates
+                var result = ScanResult()
+                var offset = 0
+                for range in TraceScanner.chunkBoundaries(bytes: raw, count: chunks, format: .jsonl) {
+                    var records: [TraceRecord] = []
+                    var rejects: [RejectedLine] = []
+                    let r = scanner.scan(raw, range: range, firstLine: 1, accept: { records.append($0) }, reject: { rejects.append($0) })
+                    result.records += records.map { var c = $0; c.line += offset; return c }
+                    result.rejects += rejects.map { RejectedLine(line: $0.line + offset, reason: $0.reason) }
+                    result.lines += r.lines
+                    result.count += r.records
+                    offset += r.lines
+                }
+                return result
+            }
+            return (try run(true), try run(false))
+        }
+    }
+
+    func expectSame(_ text: String, chunks: Int = 1, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let (with, without) = try both(text, chunks: chunks)
+        #expect(sameRecords(with.records, without.records), "records differ for \(text.debugDescription)", sourceLocation: sourceLocation)
+        #expect(with.rejects == without.rejects, "rejections differ for \(text.debugDescription)", sourceLocation: sourceLocation)
+        #expect(with.lines == without.lines && with.count == without.count, sourceLocation: sourceLocation)
+    }
+
+    /// Every one-byte deletion, replacement and insertion, and every truncation, of a line that
+    /// follows its own template (and is followed by it again, so that a template learned from a
+    /// broken line would show).
+    @Test("every small change to a templated line reads as the general path reads it", arguments: lines.indices)
+    func mutations(index: Int) throws {
+        let line = Array(Self.lines[index].utf8)
+        let replacements: [UInt8] = Array(#"" \,:}{[]0-9.eEx"#.utf8) + [0x09, 0x00, 0xC3]
+        var variants: [[UInt8]] = []
+        for i in 0..<line.count {
+            var deleted = line
+            deleted.remove(at: i)
+            variants.append(deleted)
+            variants.append(Array(line[..<i]))
+            for c in replacements where c != line[i] {
+                var replaced = line
+                replaced[i] = c
+                variants.append(replaced)
+                var inserted = line
+                inserted.insert(c, at: i)
+                variants.append(inserted)
+            }
+        }
+        var failures = 0
+        for variant in variants {
+            var text = line + [0x0A] + variant + [0x0A] + line + [0x0A] + line
+            text.append(0x0A)
+            let decoded = String(decoding: text, as: UTF8.self)
+            // Invalid UTF-8 (the 0xC3 replacement) is read as bytes: compare on the bytes.
+            let (with, without) = try text.withUnsafeBytes { raw -> (ScanResult, ScanResult) in
+                func run(_ templates: Bool) throws -> ScanResult {
+                    var scanner = try TraceScanner(format: .jsonl, request: fullRequest, bytes: raw)
+                    scanner.lineTemplates = templates
+                    var result = ScanResult()
+                    let r = scanner.scan(raw, range: 0..<raw.count, firstLine: 1, accept: { result.records.append($0) },
+                                         reject: { result.rejects.append($0) })
+                    result.lines = r.lines
+                    result.count = r.records
+                    return result
+                }
+                return (try run(true), try run(false))
+            }
+            if !sameRecords(with.records, without.records) || with.rejects != without.rejects || with.count != without.count {
+                failures += 1
+                if failures <= 5 { Issue.record("paths differ for \(decoded.debugDescription)") }
+            }
+        }
+        #expect(failures == 0)
+        #expect(variants.count > 1000)
+    }
+
+    @Test("the template is used for lines laid out alike, and left for lines that are not")
+    func templateIsUsed() throws {
+        let line = Self.lines[0]
+        let spaced = #"{ "id": "r-1", "ts": "2026-03-01T00:00:00Z" }"#
+        for (text, expectedHits) in [([line, line, line, line], 3), ([line, spaced, line, spaced], 0), ([spaced, spaced], 0)] {
+            let bytes = Array(text.joined(separator: "\n").utf8)
+            let hits = bytes.withUnsafeBufferPointer { b -> Int in
+                guard let base = b.baseAddress else { return -1 }
+                var decoder = RecordDecoder(base: base, readable: b.count, table: FieldTable(request: fullRequest), request: fullRequest)
+                var record = TraceRecord(request: fullRequest)
+                var start = 0
+                while start < b.count {
+                    let end = b[start...].firstIndex(of: 0x0A) ?? b.count
+                    _ = try? decoder.decodeJSONLine(start, end, &record)
+                    start = end + 1
+                }
+                return decoder.shapeHits
+            }
+            #expect(hits == expectedHits, "\(text)")
+        }
+    }
+
+    @Test("keys written with escapes never make a template")
+    func escapedKeys() throws {
+        // `"a\"b"` is the key a"b; a raw `"a"b"` is not JSON, and must not match it.
+        try expectSame(#"{"a\"b":1,"ts":"2026-03-01T00:00:00Z"}"# + "\n" + #"{"a"b":1,"ts":"2026-03-01T00:00:00Z"}"# + "\n")
+        try expectSame(#"{"i\u0064":"x","ts":"2026-03-01T00:00:00Z"}"# + "\n" + #"{"id":"y","ts":"2026-03-01T00:00:00Z"}"# + "\n")
+        let bytes = Array((#"{"i\u0064":"x","ts":"2026-03-01T00:00:00Z"}"# + "\n" + #"{"i\u0064":"x","ts":"2026-03-01T00:00:00Z"}"#).utf8)
+        let hits = bytes.withUnsafeBufferPointer { b -> Int in
+            guard let base = b.baseAddress else { return -1 }
+            var decoder = RecordDecoder(base: base, readable: b.count, table: FieldTable(request: fullRequest), request: fullRequest)
+            var record = TraceRecord(request: fullRequest)
+            let split = bytes.firstIndex(of: 0x0A) ?? 0
+            _ = try? decoder.decodeJSONLine(0, split, &record)
+            _ = try? decoder.decodeJSONLine(split + 1, b.count, &record)
+            return decoder.shapeHits
+        }
+        #expect(hits == 0)
+    }
+
+    /// Random compact lines: mostly one or two layouts, some with a field more or less or in
+    /// another order, values of every kind, some of them invalid for their field.
+    static func randomLines(seed: UInt64, count: Int) -> String {
+        var random = SeededGenerator(seed: seed)
+        let values: [String: [String]] = [
+            "id": [#""r-1""#, #""r\"2""#, #""\u00e9""#, "7", "null"],
+            "ts": [#""2026-03-01T00:00:00Z""#, #""2026-03-01T00:00:00.5+02:00""#, "1772323200000", #""2026-02-30T00:00:00Z""#, #""x""#, "null"],
+            "tenant": [#""acme""#, #""umbrella""#, #""a\nb""#, "1", "null", "[1]"],
+            "status": [#""ok""#, #""error""#, "true"],
+            "input_tokens": ["812", "0", "-1", "1.5", "2e3", "1e400", #""3""#, "null"],
+            "ttft_ms": ["312.5", "0.1", "-0.0", "1E-2", "00", "1.", "null"],
+            "itl_ms": ["[1,2.5]", "[]", "[-1]", #"["a"]"#, "null", "3"],
+            "extra": [#"{"a":[1,{"b":"}"}]}"#, "false", #""\"""#],
+        ]
+        let layouts = [
+            ["id", "ts", "tenant", "status", "input_tokens", "ttft_ms"],
+            ["ts", "tenant", "itl_ms", "extra", "input_tokens"],
+        ]
+        var out = ""
+        for _ in 0..<count {
+            var keys = layouts[Int(random.next() % 2)]
+            switch random.next() % 20 {
+            case 0: keys.removeLast()
+            case 1: keys.append("extra")
+            case 2: keys.swapAt(0, keys.count - 1)
+            case 3: keys.append(keys[0])  // a duplicate key
+            default: break
+            }
+            let fields = keys.map { key -> String in
+                let choices = values[key] ?? ["1"]
+                // Mostly the first (valid) value, so that lines repeat their layout and values.
+                let value = random.next() % 4 == 0 ? choices[Int(random.next() % UInt64(choices.count))] : choices[0]
+                return "\"\(key)\":" + value
+            }
+            out += "{" + fields.joined(separator: ",") + "}" + (random.next() % 30 == 0 ? " \r\n" : "\n")
+        }
+        return out
+    }
+
+    @Test("random lines with bad values read the same with and without templates", arguments: [UInt64(5), 17, 99])
+    func randomTraces(seed: UInt64) throws {
+        let text = Self.randomLines(seed: seed, count: 3000)
+        for chunks in [1, 3, 7] { try expectSame(text, chunks: chunks) }
+        let (with, _) = try both(text)
+        #expect(with.records.count > 1000 && with.rejects.count > 100)
+    }
+
+    @Test("lines that stop short of, or run past, the template")
+    func prefixesAndExtensions() throws {
+        let full = Self.lines[0]
+        let short = #"{"id":"r-1","ts":"2026-03-01T00:00:00.123Z","tenant":"acme"}"#
+        let longer = String(full.dropLast()) + #","extra":[1,2]}"#
+        let duplicate = String(full.dropLast()) + #","id":"again"}"#
+        try expectSame([full, short, full, longer, full, duplicate, full, ""].joined(separator: "\n"))
+        // The last line of the input without its newline.
+        try expectSame(full + "\n" + full)
+        try expectSame(full + "\n" + String(full.dropLast()))
+    }
+}
