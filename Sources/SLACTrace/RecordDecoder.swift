@@ -42,6 +42,42 @@ struct RecordDecoder: ~Copyable {
         var firstWord: Int32
         var words: Int32
         var tailMask: UInt64
+        /// How the value is read (`ShapeValue`), and the record slot it lands in.
+        var value: ShapeValue
+        var slot: Int32
+    }
+
+    /// How a template reads the value of a key, decided once from the key's entry: the common
+    /// cases without the general `decodeValue`'s duplicate check and flag tests. Any other form of
+    /// value (`null`, a number for a text field, an escaped timestamp) goes to `decodeValue` or,
+    /// when the fast reading would throw, back to the general path for the whole line.
+    enum ShapeValue: UInt8 {
+        /// Anything else: `decodeValue`.
+        case general
+        /// A requested text field written as a string.
+        case text
+        /// A canonical text field that is not requested: a string, only checked.
+        case checkedString
+        /// A canonical metric or requested number (not `ts`), written as a number.
+        case number
+        /// `ts` written as a string, not otherwise requested.
+        case timestampText
+    }
+
+    /// The template reading of key `k`'s values.
+    func shapeValue(_ k: Int) -> (ShapeValue, Int32) {
+        let e = keys.entries[k]
+        let flags = FieldFlags(rawValue: e.flags)
+        if e.listSlot >= 0 || flags.contains(.chunkGaps) { return (.general, -1) }
+        if flags.contains(.timestamp) {
+            return e.numericSlot < 0 && e.textSlot < 0 ? (.timestampText, -1) : (.general, -1)
+        }
+        if flags.contains(.metric) || e.numericSlot >= 0 {
+            return e.textSlot < 0 ? (.number, e.numericSlot) : (.general, -1)
+        }
+        if e.textSlot >= 0 { return (.text, e.textSlot) }
+        if flags.contains(.canonicalText) { return (.checkedString, -1) }
+        return (.general, -1)
     }
     let shape: UnsafeMutablePointer<ShapeSegment>
     var shapeWords: UnsafeMutablePointer<UInt64>
@@ -490,8 +526,10 @@ struct RecordDecoder: ~Copyable {
                 for w in 0..<words { shapeWords[wordsUsed + w] = raw.loadUnaligned(fromByteOffset: 8 * w, as: UInt64.self) }
             }
             let tail = (Int(entry.nameLength) + 4) - (words - 1) * 8
+            let (value, slot) = shapeValue(k)
             shape[i] = ShapeSegment(key: Int32(k), length: Int32(entry.nameLength) + 4, firstWord: Int32(wordsUsed),
-                                    words: Int32(words), tailMask: tail == 8 ? UInt64.max : (UInt64(1) << UInt64(8 * tail)) &- 1)
+                                    words: Int32(words), tailMask: tail == 8 ? UInt64.max : (UInt64(1) << UInt64(8 * tail)) &- 1,
+                                    value: value, slot: slot)
             wordsUsed += words
         }
         shapeCount = count
@@ -529,7 +567,31 @@ struct RecordDecoder: ~Copyable {
             }
             if (text.loadUnaligned(fromByteOffset: 8 * w, as: UInt64.self) ^ expected[w]) & segment.tailMask != 0 { return false }
             p += length
-            do { try decodeValue(Int(segment.key), &p, end, &rec) } catch { return false }
+            guard p < end else { return false }
+            let first = base[p]
+            switch segment.value {
+            case .text where first == quote:
+                var escaped = false
+                guard let close = try? scanString(p + 1, end, &escaped), !escaped else { return false }
+                let slot = Int(segment.slot)
+                rec.texts[slot] = texts.string(slot: slot, base, p + 1, close, readable: readable)
+                p = close + 1
+            case .checkedString where first == quote:
+                var escaped = false
+                guard let close = try? scanString(p + 1, end, &escaped) else { return false }
+                p = close + 1
+            case .timestampText where first == quote:
+                var escaped = false
+                guard let close = try? scanString(p + 1, end, &escaped), !escaped else { return false }
+                guard (try? storeTimestampText(base, p + 1, close)) != nil else { return false }
+                p = close + 1
+            case .number where first == UInt8(ascii: "-") || first &- UInt8(ascii: "0") <= 9:
+                guard let n = NumberParsing.scan(base, p, end) else { return false }
+                p = n.end
+                guard (try? storeNumber(Int(segment.key), keys.entries[Int(segment.key)], n, &rec)) != nil else { return false }
+            default:
+                do { try decodeValue(Int(segment.key), &p, end, &rec) } catch { return false }
+            }
             i += 1
         }
         guard p < end, base[p] == UInt8(ascii: "}") else { return false }
