@@ -230,6 +230,29 @@ struct RecordDecoder: ~Copyable {
         return i
     }
 
+    /// The closing quote of a string whose content starts at `start` when nothing in it needs a
+    /// second look: no escape, no control character, and the quote before `end`; nil otherwise
+    /// (the caller then uses `scanString`). Loads whole words up to the end of the readable buffer,
+    /// not of the line, so that short strings take one or two loads and no byte loop; a flagged
+    /// byte past `end` (the line's newline, or the next line) means no quote in the line.
+    @inline(__always)
+    func plainStringEnd(_ start: Int, _ end: Int) -> Int? {
+        var i = start
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        while i + 8 <= readable {
+            let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+            let q = w ^ (ones &* 0x22)
+            let b = w ^ (ones &* 0x5C)
+            let hit = (((q &- ones) & ~q) | ((b &- ones) & ~b) | ((w &- ones &* 0x20) & ~w)) & 0x8080_8080_8080_8080
+            if hit != 0 {
+                let j = i + hit.trailingZeroBitCount >> 3
+                return j < end && base[j] == quote ? j : nil
+            }
+            i += 8
+        }
+        return nil
+    }
+
     /// Finds the closing quote of a JSON string whose content starts at `start`, validating escapes
     /// and rejecting raw control characters; sets `escaped` when a backslash occurs.
     @inline(__always)
@@ -570,21 +593,28 @@ struct RecordDecoder: ~Copyable {
             guard p < end else { return false }
             let first = base[p]
             switch segment.value {
+            // Strings with escapes (or anything `plainStringEnd` leaves) take the general reading.
             case .text where first == quote:
-                var escaped = false
-                guard let close = try? scanString(p + 1, end, &escaped), !escaped else { return false }
-                let slot = Int(segment.slot)
-                rec.texts[slot] = texts.string(slot: slot, base, p + 1, close, readable: readable)
-                p = close + 1
+                if let close = plainStringEnd(p + 1, end) {
+                    let slot = Int(segment.slot)
+                    rec.texts[slot] = texts.string(slot: slot, base, p + 1, close, readable: readable)
+                    p = close + 1
+                } else {
+                    do { try decodeValue(Int(segment.key), &p, end, &rec) } catch { return false }
+                }
             case .checkedString where first == quote:
-                var escaped = false
-                guard let close = try? scanString(p + 1, end, &escaped) else { return false }
-                p = close + 1
+                if let close = plainStringEnd(p + 1, end) {
+                    p = close + 1
+                } else {
+                    do { try decodeValue(Int(segment.key), &p, end, &rec) } catch { return false }
+                }
             case .timestampText where first == quote:
-                var escaped = false
-                guard let close = try? scanString(p + 1, end, &escaped), !escaped else { return false }
-                guard (try? storeTimestampText(base, p + 1, close)) != nil else { return false }
-                p = close + 1
+                if let close = plainStringEnd(p + 1, end) {
+                    guard (try? storeTimestampText(base, p + 1, close)) != nil else { return false }
+                    p = close + 1
+                } else {
+                    do { try decodeValue(Int(segment.key), &p, end, &rec) } catch { return false }
+                }
             case .number where first == UInt8(ascii: "-") || first &- UInt8(ascii: "0") <= 9:
                 guard let n = NumberParsing.scan(base, p, end) else { return false }
                 p = n.end
