@@ -592,34 +592,38 @@ struct RecordDecoder: ~Copyable {
             p += length
             guard p < end else { return false }
             let first = base[p]
+            // The fast readings; anything they leave (a string with escapes, `null`, a number for
+            // a text field) takes the general reading, at one call site (two made the optimizer
+            // outline the record's uniqueness checks: 2.77 → 2.98 billion instructions).
+            var read = false
             switch segment.value {
-            // Strings with escapes (or anything `plainStringEnd` leaves) take the general reading.
             case .text where first == quote:
                 if let close = plainStringEnd(p + 1, end) {
                     let slot = Int(segment.slot)
                     rec.texts[slot] = texts.string(slot: slot, base, p + 1, close, readable: readable)
                     p = close + 1
-                } else {
-                    do { try decodeValue(Int(segment.key), &p, end, &rec) } catch { return false }
+                    read = true
                 }
             case .checkedString where first == quote:
                 if let close = plainStringEnd(p + 1, end) {
                     p = close + 1
-                } else {
-                    do { try decodeValue(Int(segment.key), &p, end, &rec) } catch { return false }
+                    read = true
                 }
             case .timestampText where first == quote:
                 if let close = plainStringEnd(p + 1, end) {
                     guard (try? storeTimestampText(base, p + 1, close)) != nil else { return false }
                     p = close + 1
-                } else {
-                    do { try decodeValue(Int(segment.key), &p, end, &rec) } catch { return false }
+                    read = true
                 }
             case .number where first == UInt8(ascii: "-") || first &- UInt8(ascii: "0") <= 9:
                 guard let n = NumberParsing.scan(base, p, end) else { return false }
                 p = n.end
                 guard (try? storeNumber(Int(segment.key), keys.entries[Int(segment.key)], n, &rec)) != nil else { return false }
+                read = true
             default:
+                break
+            }
+            if !read {
                 do { try decodeValue(Int(segment.key), &p, end, &rec) } catch { return false }
             }
             i += 1
