@@ -144,36 +144,54 @@ enum WriterCanonicalForm {
                     continue
                 }
                 // Insertion in name order (tags have a handful of attributes); a repeat is an error.
+                // Appended and moved down by swaps: `Array.insert` is a generic range replacement.
                 var k = attributes.count
-                while k > 0 && p[attribute].lexicographicallyPrecedes(p[attributes[k - 1].name]) { k -= 1 }
+                attributes.append((attribute, value))
+                while k > 0 && p[attribute].lexicographicallyPrecedes(p[attributes[k - 1].name]) {
+                    attributes.swapAt(k, k - 1)
+                    k -= 1
+                }
                 if k > 0 && same(attributes[k - 1].name, attribute) { return false }
-                attributes.insert((attribute, value), at: k)
             }
             if root && !sawNamespace { return false }
             out.append(UInt8(ascii: "<"))
-            out.append(contentsOf: p[element])
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: p[element]))
             if root {
                 literal(" xmlns=\"")
                 out.append(contentsOf: Scanner.namespace)
                 out.append(UInt8(ascii: "\""))
             }
-            for (attribute, value) in attributes {
-                out.append(0x20)
-                out.append(contentsOf: p[attribute])
-                literal("=\"")
-                for k in value {
-                    let b = values[k]
-                    switch b {
-                    case UInt8(ascii: "&"): literal("&amp;")
-                    case UInt8(ascii: "<"): literal("&lt;")
-                    case UInt8(ascii: "\""): literal("&quot;")
-                    case 0x09: literal("&#x9;")
-                    case 0x0A: literal("&#xA;")
-                    case 0x0D: literal("&#xD;")
-                    default: out.append(b)
+            let decoded = values
+            decoded.withUnsafeBufferPointer { decoded in
+                for (attribute, value) in attributes {
+                    out.append(0x20)
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: p[attribute]))
+                    literal("=\"")
+                    // Runs without a character to escape are copied in one piece (a byte at a
+                    // time, this loop was most of sealing a report).
+                    var k = value.lowerBound
+                    while k < value.upperBound {
+                        var end = k
+                        while end < value.upperBound {
+                            let b = decoded[end]
+                            if b == UInt8(ascii: "&") || b == UInt8(ascii: "<") || b == UInt8(ascii: "\"") || b < 0x0E { break }
+                            end += 1
+                        }
+                        if end > k { out.append(contentsOf: UnsafeBufferPointer(rebasing: decoded[k..<end])) }
+                        guard end < value.upperBound else { break }
+                        switch decoded[end] {
+                        case UInt8(ascii: "&"): literal("&amp;")
+                        case UInt8(ascii: "<"): literal("&lt;")
+                        case UInt8(ascii: "\""): literal("&quot;")
+                        case 0x09: literal("&#x9;")
+                        case 0x0A: literal("&#xA;")
+                        case 0x0D: literal("&#xD;")
+                        default: out.append(decoded[end])
+                        }
+                        k = end + 1
                     }
+                    out.append(UInt8(ascii: "\""))
                 }
-                out.append(UInt8(ascii: "\""))
             }
             out.append(UInt8(ascii: ">"))
             if empty {
@@ -187,7 +205,7 @@ enum WriterCanonicalForm {
 
         mutating func closed(_ element: Range<Int>) {
             literal("</")
-            out.append(contentsOf: p[element])
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: p[element]))
             out.append(UInt8(ascii: ">"))
             if open.count == 1 { lastRootChild = element }
         }
@@ -232,7 +250,7 @@ enum WriterCanonicalForm {
                         if c < 0x20 || c >= 0x80 || c == UInt8(ascii: "\"") || c == UInt8(ascii: "<") || c == UInt8(ascii: "&") { break }
                         end += 1
                     }
-                    values.append(contentsOf: p[i..<end])
+                    values.append(contentsOf: UnsafeBufferPointer(rebasing: p[i..<end]))
                     i = end
                 }
             }
@@ -255,7 +273,7 @@ enum WriterCanonicalForm {
                         if c < 0x20 || c > 0x7F || c == UInt8(ascii: "<") || c == UInt8(ascii: "&") || c == UInt8(ascii: ">") { break }
                         end += 1
                     }
-                    out.append(contentsOf: p[i..<end])
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: p[i..<end]))
                     i = end
                 case UInt8(ascii: "&"):
                     guard let scalar = reference() else { return false }
