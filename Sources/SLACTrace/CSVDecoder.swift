@@ -234,8 +234,8 @@ extension RecordDecoder {
                 return
             }
             try storeTimestampText(src, ts, te)
-            if e.textSlot >= 0 { rec.texts[Int(e.textSlot)] = texts.string(slot: Int(e.textSlot), src, s, t, readable: srcReadable) }
-            if e.numericSlot >= 0 { rec.numbers[Int(e.numericSlot)] = Double(pendingTimestamp) / 1e6 }
+            if e.textSlot >= 0 { setText(Int(e.textSlot), texts.string(slot: Int(e.textSlot), src, s, t, readable: srcReadable), &rec) }
+            if e.numericSlot >= 0 { setNumber(Int(e.numericSlot), Double(pendingTimestamp) / 1e6, &rec) }
             return
         }
         if flags.contains(.metric) || e.numericSlot >= 0 {
@@ -258,7 +258,7 @@ extension RecordDecoder {
         }
         if e.textSlot >= 0 {
             if !cell.quoted && s == t { return }
-            rec.texts[Int(e.textSlot)] = texts.string(slot: Int(e.textSlot), src, s, t, readable: srcReadable)
+            setText(Int(e.textSlot), texts.string(slot: Int(e.textSlot), src, s, t, readable: srcReadable), &rec)
         }
     }
 }
