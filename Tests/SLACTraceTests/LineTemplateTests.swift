@@ -195,4 +195,78 @@ struct LineTemplateTests {
         try expectSame(full + "\n" + full)
         try expectSame(full + "\n" + String(full.dropLast()))
     }
+
+    /// Values of one line must not leak into the next, whichever path reads each: a field present
+    /// on one line and absent (or null) on the next, a line rejected halfway and then a shorter
+    /// one, `status` back to its default.
+    @Test("a field absent on the next line reads as absent")
+    func nothingLeaksBetweenLines() throws {
+        let full = #"{"id":"a","ts":"2026-03-01T00:00:00Z","tenant":"t","status":"error","input_tokens":5,"ttft_ms":1.5,"itl_ms":[1]}"#
+        let short = #"{"ts":"2026-03-01T00:00:01Z"}"#
+        let nulls = #"{"id":null,"ts":"2026-03-01T00:00:02Z","tenant":null,"status":null,"input_tokens":null,"ttft_ms":null,"itl_ms":null}"#
+        let brokenHalfway = #"{"id":"b","ts":"2026-03-01T00:00:03Z","tenant":"u","status":"error","input_tokens":-1,"ttft_ms":2}"#
+        let text = [full, full, short, full, nulls, full, brokenHalfway, short].joined(separator: "\n") + "\n"
+        for templates in [true, false] {
+            let bytes = Array(text.utf8)
+            let result = try bytes.withUnsafeBytes { raw -> ScanResult in
+                var scanner = try TraceScanner(format: .jsonl, request: fullRequest, bytes: raw)
+                scanner.lineTemplates = templates
+                var result = ScanResult()
+                _ = scanner.scan(raw, range: 0..<raw.count, firstLine: 1, accept: { result.records.append($0) },
+                                 reject: { result.rejects.append($0) })
+                return result
+            }
+            #expect(result.rejects.map(\.line) == [7])
+            #expect(result.records.count == 7)
+            for record in result.records where record.line == 3 || record.line == 5 || record.line == 8 {
+                #expect(record.texts == [nil, nil, "ok", nil, nil], "line \(record.line), templates \(templates)")
+                #expect(record.numbers.allSatisfy { $0.isNaN }, "line \(record.line), templates \(templates)")
+                #expect(record.lists == [nil], "line \(record.line), templates \(templates)")
+            }
+            for record in result.records where record.line == 1 || record.line == 2 || record.line == 4 || record.line == 6 {
+                #expect(record.texts == ["a", "t", "error", nil, nil] && record.numbers[0] == 5 && record.numbers[2] == 1.5)
+            }
+        }
+    }
+
+    /// Requests the template readings do not cover by themselves: `ts` as a text and as a
+    /// number, a number field that is not a canonical metric, a field requested twice, and more
+    /// than 64 text slots (the record is then cleared the old way).
+    @Test("unusual requests read the same with and without templates")
+    func unusualRequests() throws {
+        let lines = [
+            #"{"id":"a","ts":"2026-03-01T00:00:00.5Z","score":3.25,"tenant":"t","x0":"v"}"#,
+            #"{"id":"b","ts":"2026-03-01T00:00:01Z","score":"4","tenant":"t","x0":"w"}"#,
+            #"{"id":"c","ts":1772323202000,"score":5,"tenant":null,"x0":1}"#,
+            #"{"id":"d","ts":"2026-03-01T00:00:03Z","score":6,"tenant":"u"}"#,
+            #"{"id":"e","ts":"2026-03-01T00:00:04Z","score":7,"tenant":"u","x0":"z"}"#,
+        ]
+        let text = (lines + lines).joined(separator: "\n") + "\n"
+        let wide = (0..<70).map { "x\($0)" }
+        let requests = [
+            TraceFieldRequest(numericFields: ["score", "ts"], textFields: ["ts", "id", "tenant", "tenant"]),
+            TraceFieldRequest(numericFields: ["score", "score"], textFields: ["id"] + wide),
+        ]
+        for request in requests {
+            let bytes = Array(text.utf8)
+            func run(_ templates: Bool) throws -> ScanResult {
+                try bytes.withUnsafeBytes { raw in
+                    var scanner = try TraceScanner(format: .jsonl, request: request, bytes: raw)
+                    scanner.lineTemplates = templates
+                    var result = ScanResult()
+                    _ = scanner.scan(raw, range: 0..<raw.count, firstLine: 1, accept: { result.records.append($0) },
+                                     reject: { result.rejects.append($0) })
+                    return result
+                }
+            }
+            let with = try run(true), without = try run(false)
+            #expect(sameRecords(with.records, without.records))
+            #expect(with.rejects == without.rejects)
+            #expect(with.records.count + with.rejects.count == 10)
+            // Line 4 has no `x0`: absent, not the previous line's value.
+            if let line4 = with.records.first(where: { $0.line == 4 }), request.textFields.count > 64 {
+                #expect(line4.texts[1] == nil)
+            }
+        }
+    }
 }
