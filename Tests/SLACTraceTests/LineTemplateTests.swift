@@ -40,6 +40,20 @@ struct LineTemplateTests {
         }
     }
 
+    /// Scans `bytes` whole with or without templates.
+    func read(_ bytes: [UInt8], request: TraceFieldRequest = fullRequest, templates: Bool) throws -> ScanResult {
+        try bytes.withUnsafeBytes { raw in
+            var scanner = try TraceScanner(format: .jsonl, request: request, bytes: raw)
+            scanner.lineTemplates = templates
+            var result = ScanResult()
+            let r = scanner.scan(raw, range: 0..<raw.count, firstLine: 1, accept: { result.records.append($0) },
+                                 reject: { result.rejects.append($0) })
+            result.lines = r.lines
+            result.count = r.records
+            return result
+        }
+    }
+
     func expectSame(_ text: String, chunks: Int = 1, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let (with, without) = try both(text, chunks: chunks)
         #expect(sameRecords(with.records, without.records), "records differ for \(text.debugDescription)", sourceLocation: sourceLocation)
@@ -75,19 +89,7 @@ struct LineTemplateTests {
             text.append(0x0A)
             let decoded = String(decoding: text, as: UTF8.self)
             // Invalid UTF-8 (the 0xC3 replacement) is read as bytes: compare on the bytes.
-            let (with, without) = try text.withUnsafeBytes { raw -> (ScanResult, ScanResult) in
-                func run(_ templates: Bool) throws -> ScanResult {
-                    var scanner = try TraceScanner(format: .jsonl, request: fullRequest, bytes: raw)
-                    scanner.lineTemplates = templates
-                    var result = ScanResult()
-                    let r = scanner.scan(raw, range: 0..<raw.count, firstLine: 1, accept: { result.records.append($0) },
-                                         reject: { result.rejects.append($0) })
-                    result.lines = r.lines
-                    result.count = r.records
-                    return result
-                }
-                return (try run(true), try run(false))
-            }
+            let with = try read(text, templates: true), without = try read(text, templates: false)
             if !sameRecords(with.records, without.records) || with.rejects != without.rejects || with.count != without.count {
                 failures += 1
                 if failures <= 5 { Issue.record("paths differ for \(decoded.debugDescription)") }
@@ -207,15 +209,7 @@ struct LineTemplateTests {
         let brokenHalfway = #"{"id":"b","ts":"2026-03-01T00:00:03Z","tenant":"u","status":"error","input_tokens":-1,"ttft_ms":2}"#
         let text = [full, full, short, full, nulls, full, brokenHalfway, short].joined(separator: "\n") + "\n"
         for templates in [true, false] {
-            let bytes = Array(text.utf8)
-            let result = try bytes.withUnsafeBytes { raw -> ScanResult in
-                var scanner = try TraceScanner(format: .jsonl, request: fullRequest, bytes: raw)
-                scanner.lineTemplates = templates
-                var result = ScanResult()
-                _ = scanner.scan(raw, range: 0..<raw.count, firstLine: 1, accept: { result.records.append($0) },
-                                 reject: { result.rejects.append($0) })
-                return result
-            }
+            let result = try read(Array(text.utf8), templates: templates)
             #expect(result.rejects.map(\.line) == [7])
             #expect(result.records.count == 7)
             for record in result.records where record.line == 3 || record.line == 5 || record.line == 8 {
@@ -249,17 +243,8 @@ struct LineTemplateTests {
         ]
         for request in requests {
             let bytes = Array(text.utf8)
-            func run(_ templates: Bool) throws -> ScanResult {
-                try bytes.withUnsafeBytes { raw in
-                    var scanner = try TraceScanner(format: .jsonl, request: request, bytes: raw)
-                    scanner.lineTemplates = templates
-                    var result = ScanResult()
-                    _ = scanner.scan(raw, range: 0..<raw.count, firstLine: 1, accept: { result.records.append($0) },
-                                     reject: { result.rejects.append($0) })
-                    return result
-                }
-            }
-            let with = try run(true), without = try run(false)
+            let with = try read(bytes, request: request, templates: true)
+            let without = try read(bytes, request: request, templates: false)
             #expect(sameRecords(with.records, without.records))
             #expect(with.rejects == without.rejects)
             #expect(with.records.count + with.rejects.count == 10)
