@@ -161,6 +161,7 @@ enum WriterCanonicalForm {
                 out.append(contentsOf: Scanner.namespace)
                 out.append(UInt8(ascii: "\""))
             }
+            // A local copy (no bytes copied) so that `out` can grow while the values are read.
             let decoded = values
             decoded.withUnsafeBufferPointer { decoded in
                 for (attribute, value) in attributes {
@@ -168,7 +169,8 @@ enum WriterCanonicalForm {
                     out.append(contentsOf: UnsafeBufferPointer(rebasing: p[attribute]))
                     literal("=\"")
                     // Runs without a character to escape are copied in one piece (a byte at a
-                    // time, this loop was most of sealing a report).
+                    // time, this loop was most of sealing a report). Below 0x0E only tab, line
+                    // feed and carriage return can occur (`attributeValue` refuses the others).
                     var k = value.lowerBound
                     while k < value.upperBound {
                         var end = k

@@ -11,15 +11,6 @@ final class CompiledClause: Sendable {
     let plan: PlanClause
     let exclusions: CompiledExclusions
     let scope: CompiledPredicate?
-    /// The scope when it is one text comparison (`scope status = "ok"`), and the `share`
-    /// condition when it is one metric comparison (`share(decode_tps >= 30 tokens/s)`): read in
-    /// place, without a call to the general `CompiledPredicate.evaluate` per record (perf,
-    /// benchmark trace, one job: `evaluate` held 4% of the samples). Slot -1 / nil otherwise.
-    let scopeTextSlot: Int
-    let scopeTextValue: String
-    let scopeTextEqual: Bool
-    let shareMetric: Metric?
-    let shareBound: DoubleBound?
     let assigner: WindowAssigner
     let groupSlots: [Int]
     let sharePredicate: CompiledPredicate?
@@ -122,16 +113,6 @@ final class CompiledClause: Sendable {
             evidenceCondition = nil
         }
         if case .share(let p) = c.aggregate { sharePredicate = CompiledPredicate(p, request) } else { sharePredicate = nil }
-        if case .text(let slot, let equal, let value)? = scope {
-            (scopeTextSlot, scopeTextValue, scopeTextEqual) = (slot, value, equal)
-        } else {
-            (scopeTextSlot, scopeTextValue, scopeTextEqual) = (-1, "", true)
-        }
-        if case .metric(let m, let bound)? = sharePredicate {
-            (shareMetric, shareBound) = (m, bound)
-        } else {
-            (shareMetric, shareBound) = (nil, nil)
-        }
         let rule = EvidenceRule(c)
         shareEvidenceWhenTrue = rule.shareEvidenceWhenTrue
         evidenceMetric = rule.metric
@@ -161,12 +142,7 @@ final class CompiledClause: Sendable {
         if !prices.isEmpty { bill(r, slots: slots, group: group, state: &state) }
         // Optional chaining reads the predicate in place; `if let` copied it (a retain and a
         // release per record and clause, 4% of a 300,000-record run's instructions with `share`).
-        if scopeTextSlot >= 0 {
-            // As `CompiledPredicate.text`: an absent value is unknown, which is not in scope.
-            guard let t = r.texts[scopeTextSlot], (t == scopeTextValue) == scopeTextEqual else { return }
-        } else if let truth = scope?.evaluate(r, slots), truth != .trueValue {
-            return
-        }
+        if let truth = scope?.evaluate(r, slots), truth != .trueValue { return }
         let ts = r.timestamp
         if ts < state.firstRecord { state.firstRecord = ts }
         if ts > state.lastRecord { state.lastRecord = ts }
@@ -215,15 +191,7 @@ final class CompiledClause: Sendable {
         case .count:
             return
         case .share:
-            let truth: Truth
-            if let m = shareMetric, let bound = shareBound {
-                // As `CompiledPredicate.metric`.
-                let v = slots.value(m, r)
-                truth = v.isNaN ? .unknown : (bound.holds(v) ? .trueValue : .falseValue)
-            } else {
-                guard let t = sharePredicate?.evaluate(r, slots) else { return }
-                truth = t
-            }
+            guard let truth = sharePredicate?.evaluate(r, slots) else { return }
             switch truth {
             case .trueValue: w.shareTrue += 1; w.shareKnown += 1
             case .falseValue: w.shareKnown += 1

@@ -31,10 +31,8 @@ struct RecordDecoder: ~Copyable {
     var timestampSet = false
     /// Unknown keys of the current line when the key table is full (hostile input only).
     var overflowKeys: [Range<Int>] = []
-    /// The template of the last line read by the general path (`decodeShapedLine`): for each of
-    /// its keys in order, the bytes before the key's value (`{"id":`, then `,"ts":`, …) as words
-    /// to compare. Kept only when that line can serve as one: no key written with escapes, none
-    /// unknown past the key table's capacity. `shapeCount` is 0 when there is no template.
+    /// One key of a line template (`decodeShapedLine`): the bytes before the key's value
+    /// (`{"id":`, then `,"ts":`, …) as words to compare, and how the value is read.
     struct ShapeSegment {
         var key: Int32
         /// Bytes of the segment, and the words holding them in `shapeWords` (the last one masked).
@@ -42,9 +40,9 @@ struct RecordDecoder: ~Copyable {
         var firstWord: Int32
         var words: Int32
         var tailMask: UInt64
-        /// How the value is read (`ShapeValue`), and the record slot it lands in.
+        /// How the value is read, and for `.text` the record's text slot it lands in.
         var value: ShapeValue
-        var slot: Int32
+        var textSlot: Int32
     }
 
     /// How a template reads the value of a key, decided once from the key's entry: the common
@@ -64,21 +62,21 @@ struct RecordDecoder: ~Copyable {
         case timestampText
     }
 
-    /// The template reading of key `k`'s values.
-    func shapeValue(_ k: Int) -> (ShapeValue, Int32) {
+    /// The template reading of key `k`'s values (the branch `decodeValue` takes for its common
+    /// form of value).
+    func shapeValue(_ k: Int) -> ShapeValue {
         let e = keys.entries[k]
         let flags = FieldFlags(rawValue: e.flags)
-        if e.listSlot >= 0 || flags.contains(.chunkGaps) { return (.general, -1) }
-        if flags.contains(.timestamp) {
-            return e.numericSlot < 0 && e.textSlot < 0 ? (.timestampText, -1) : (.general, -1)
-        }
-        if flags.contains(.metric) || e.numericSlot >= 0 {
-            return e.textSlot < 0 ? (.number, e.numericSlot) : (.general, -1)
-        }
-        if e.textSlot >= 0 { return (.text, e.textSlot) }
-        if flags.contains(.canonicalText) { return (.checkedString, -1) }
-        return (.general, -1)
+        if e.listSlot >= 0 || flags.contains(.chunkGaps) { return .general }
+        if flags.contains(.timestamp) { return e.numericSlot < 0 && e.textSlot < 0 ? .timestampText : .general }
+        if flags.contains(.metric) || e.numericSlot >= 0 { return e.textSlot < 0 ? .number : .general }
+        if e.textSlot >= 0 { return .text }
+        return flags.contains(.canonicalText) ? .checkedString : .general
     }
+
+    /// The template of the last line read by the general path: its keys in order (`shapeCount`
+    /// of them, 0 when there is none) and their bytes (`shapeWords`). Kept only when that line
+    /// can serve as one: no key written with escapes, none unknown past the key table's capacity.
     let shape: UnsafeMutablePointer<ShapeSegment>
     var shapeWords: UnsafeMutablePointer<UInt64>
     var shapeWordCapacity = 64
@@ -131,7 +129,7 @@ struct RecordDecoder: ~Copyable {
     mutating func resetRecord(_ rec: inout TraceRecord) {
         var i = 0
         if numericCount <= 64 {
-            pendingNumbers = numericCount == 64 ? UInt64.max : (UInt64(1) << UInt64(numericCount)) &- 1
+            pendingNumbers = RecordDecoder.firstSlots(numericCount)
         } else {
             while i < numericCount {
                 rec.numbers[i] = .nan
@@ -139,7 +137,7 @@ struct RecordDecoder: ~Copyable {
             }
         }
         if textCount <= 64 {
-            pendingTexts = textCount == 64 ? UInt64.max : (UInt64(1) << UInt64(textCount)) &- 1
+            pendingTexts = RecordDecoder.firstSlots(textCount)
         } else {
             i = 0
             while i < textCount {
@@ -163,6 +161,12 @@ struct RecordDecoder: ~Copyable {
             for e in 0..<keys.count { keys.entries[e].seen = 0 }
             generation = 1
         }
+    }
+
+    /// The mask of slots 0..<n (n ≤ 64).
+    @inline(__always)
+    static func firstSlots(_ n: Int) -> UInt64 {
+        n == 64 ? UInt64.max : (UInt64(1) << UInt64(n)) &- 1
     }
 
     /// Writes a text slot of the current line.
@@ -275,25 +279,14 @@ struct RecordDecoder: ~Copyable {
 
     /// The closing quote of a string whose content starts at `start` when nothing in it needs a
     /// second look: no escape, no control character, and the quote before `end`; nil otherwise
-    /// (the caller then uses `scanString`). Loads whole words up to the end of the readable buffer,
-    /// not of the line, so that short strings take one or two loads and no byte loop; a flagged
-    /// byte past `end` (the line's newline, or the next line) means no quote in the line.
+    /// (the caller then takes the general reading). The words are loaded up to the end of the
+    /// readable buffer, not of the line, so that a short string takes one or two loads and no byte
+    /// loop; the first flagged byte past `end` (the line's newline, or the next line) means that
+    /// the line holds no closing quote.
     @inline(__always)
     func plainStringEnd(_ start: Int, _ end: Int) -> Int? {
-        var i = start
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        while i + 8 <= readable {
-            let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-            let q = w ^ (ones &* 0x22)
-            let b = w ^ (ones &* 0x5C)
-            let hit = (((q &- ones) & ~q) | ((b &- ones) & ~b) | ((w &- ones &* 0x20) & ~w)) & 0x8080_8080_8080_8080
-            if hit != 0 {
-                let j = i + hit.trailingZeroBitCount >> 3
-                return j < end && base[j] == quote ? j : nil
-            }
-            i += 8
-        }
-        return nil
+        let j = skipPlainBytes(start, readable)
+        return j < end && base[j] == quote ? j : nil
     }
 
     /// Finds the closing quote of a JSON string whose content starts at `start`, validating escapes
@@ -592,10 +585,9 @@ struct RecordDecoder: ~Copyable {
                 for w in 0..<words { shapeWords[wordsUsed + w] = raw.loadUnaligned(fromByteOffset: 8 * w, as: UInt64.self) }
             }
             let tail = (Int(entry.nameLength) + 4) - (words - 1) * 8
-            let (value, slot) = shapeValue(k)
             shape[i] = ShapeSegment(key: Int32(k), length: Int32(entry.nameLength) + 4, firstWord: Int32(wordsUsed),
                                     words: Int32(words), tailMask: tail == 8 ? UInt64.max : (UInt64(1) << UInt64(8 * tail)) &- 1,
-                                    value: value, slot: slot)
+                                    value: shapeValue(k), textSlot: entry.textSlot)
             wordsUsed += words
         }
         shapeCount = count
@@ -605,14 +597,16 @@ struct RecordDecoder: ~Copyable {
     /// the same order, written without whitespace between the tokens (`{"a":1,"b":"x"}`), as
     /// loggers and the benchmark write them. The bytes before each value (`{"id":`, `,"ts":`)
     /// are compared as whole words with the template's, instead of the general path's quote,
-    /// key-prediction, colon and whitespace steps; values go through the same `decodeValue`, so
-    /// they are checked the same. Returns false, having perhaps written part of `rec`, as soon as
+    /// key-prediction, colon and whitespace steps; each value is read by the branch of
+    /// `decodeValue` its key takes (`ShapeValue`), or by `decodeValue` itself, so it is checked
+    /// the same. Returns false, having perhaps written part of `rec`, as soon as
     /// the line departs from the template or holds a value the general path would reject: the
     /// caller then reads the line again with the general path, which resets the record and gives
     /// the precise reason. A template has no duplicate key (its line was accepted) and only keys
     /// written without escapes, so comparing raw bytes with a key's name is exact.
-    /// Measured with callgrind on 300,000 benchmark records (one job, main thread): 2,760 → 1,950
-    /// instructions per line in the decoder, 3.10 → 2.81 billion for the whole run.
+    /// Measured with callgrind on 300,000 benchmark records (one job, main thread), the first
+    /// version (every value through `decodeValue`): 2,760 → 1,950 instructions per line in the
+    /// decoder, 3.10 → 2.81 billion for the whole run; the direct value readings then 2.747.
     @inline(__always)
     mutating func decodeShapedLine(_ start: Int, _ end: Int, _ rec: inout TraceRecord) -> Bool {
         var p = start
@@ -642,7 +636,7 @@ struct RecordDecoder: ~Copyable {
             switch segment.value {
             case .text where first == quote:
                 if let close = plainStringEnd(p + 1, end) {
-                    let slot = Int(segment.slot)
+                    let slot = Int(segment.textSlot)
                     setText(slot, texts.string(slot: slot, base, p + 1, close, readable: readable), &rec)
                     p = close + 1
                     read = true
