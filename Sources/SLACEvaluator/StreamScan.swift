@@ -275,6 +275,8 @@ final class BlockPipe: @unchecked Sendable {
     /// page faults and the kernel's zeroing of every page (3% of perf's samples, gzip, two jobs).
     /// Copying each block out of the reader cost another 4% (memmove).
     private var spare: [LineBlockReader.BlockMemory] = []
+    /// The reader's block size: spares larger than it are freed, not kept.
+    private let blockCapacity: Int
 
     /// Starts reading `reader` on a thread of its own, at most `depth` blocks ahead of the
     /// consumers (one consumer: 2; several: one each and one more).
@@ -361,9 +363,6 @@ final class BlockPipe: @unchecked Sendable {
         spare.append(memory)
         lock.signal()
     }
-
-    /// The reader's block size: spares larger than it are freed, not kept.
-    private let blockCapacity: Int
 
     deinit {
         for memory in spare { free(memory.pointer) }

@@ -373,4 +373,3 @@ package struct XMLReportWriter: Sendable {
         }
     }
 }
-
