@@ -7,16 +7,22 @@ import SLACExact
 /// in-scope record of the group lies in it; a period's coverage is the covered time within the
 /// period and the term over the period's time within the term.
 extension CompiledClause {
-    /// The covered cells of each group, sorted by start.
-    func coveredCells(_ state: ClauseState) -> [Int32: [Int64]] {
-        var byGroup: [Int32: [Int64]] = [:]
+    /// The covered cells of each group (indexed by group id; `groups` ids at least), sorted by
+    /// start.
+    func coveredCells(_ state: ClauseState, groups: Int) -> [[Int64]] {
+        var byGroup = [[Int64]](repeating: [], count: groups)
+        func add(_ group: Int32, _ start: Int64) {
+            let g = Int(group)
+            while byGroup.count <= g { byGroup.append([]) }
+            byGroup[g].append(start)
+        }
         if tracksCells {
-            for key in state.cells { byGroup[key.group, default: []].append(key.start) }
+            for key in state.cells { add(key.group, key.start) }
         } else {
             // Every stored window holds at least one in-scope record.
-            for k in state.windows.indices { byGroup[state.groupOfWindow[k], default: []].append(state.starts[k]) }
+            for k in state.windows.indices { add(state.groupOfWindow[k], state.starts[k]) }
         }
-        for group in Array(byGroup.keys) { byGroup[group]?.sort() }
+        for g in byGroup.indices { byGroup[g].sort() }
         return byGroup
     }
 
@@ -41,25 +47,34 @@ extension CompiledClause {
     }
 
     /// Sets the coverage of the clause, its periods and its credits.
-    func applyCoverage(_ result: inout ClauseResult, state: ClauseState, keyParts: [[GroupKeyPart]]) {
-        let byGroup = coveredCells(state)
-        var groupOfKey: [[GroupKeyPart]: Int32] = [:]
-        for (g, key) in keyParts.enumerated() { groupOfKey[key] = Int32(g) }
-        var union = Array(Set(byGroup.values.joined()))
+    /// `byGroup` is `coveredCells(state, …)`.
+    func applyCoverage(_ result: inout ClauseResult, state: ClauseState, keyParts: [[GroupKeyPart]], cells byGroup: [[Int64]]) {
+        var groupOfKey: [[GroupKeyPart]: Int] = [:]
+        for (g, key) in keyParts.enumerated() { groupOfKey[key] = g }
+        // nil for a group without cells (a group of another clause with the same `per` fields).
+        func cellsOf(_ g: Int) -> [Int64]? { g < byGroup.count && !byGroup[g].isEmpty ? byGroup[g] : nil }
+        // The cells of all groups, sorted, each once.
+        var union = Array(byGroup.joined())
         union.sort()
+        var kept = 0
+        for cell in union where kept == 0 || union[kept - 1] != cell {
+            union[kept] = cell
+            kept += 1
+        }
+        union.removeLast(union.count - kept)
         func clipped(_ start: Int64, _ end: Int64) -> (Int64, Int64) { (max(start, termStart), min(end, termEnd)) }
 
         for i in result.periods.indices {
             let p = result.periods[i]
             let (from, to) = clipped(p.start, p.end)
-            let cells = groupOfKey[p.key].flatMap { byGroup[$0] } ?? []
+            let cells = groupOfKey[p.key].flatMap(cellsOf) ?? []
             result.periods[i].coveredNanoseconds = coveredTime(cells, from: from, to: to)
             result.periods[i].periodNanoseconds = max(0, to - from)
         }
         for i in result.credits.indices {
             let c = result.credits[i]
             let (from, to) = clipped(c.start, c.end)
-            let cells = c.key.flatMap { groupOfKey[$0] }.flatMap { byGroup[$0] } ?? union
+            let cells = c.key.flatMap { groupOfKey[$0] }.flatMap(cellsOf) ?? union
             result.credits[i].coveredNanoseconds = coveredTime(cells, from: from, to: to)
             result.credits[i].periodNanoseconds = max(0, to - from)
         }

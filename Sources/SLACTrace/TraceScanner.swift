@@ -245,18 +245,29 @@ package struct TraceScanner: Sendable {
     /// cell (by quote parity from the start of the input, the rule the row splitter uses), so that
     /// scanning the chunks gives exactly the records of one sequential scan.
     package static func chunkBoundaries(bytes: UnsafeRawBufferPointer, count: Int, format: TraceFormat) -> [Range<Int>] {
+        chunkBoundaries(bytes: bytes, weights: Array(repeating: 1, count: max(1, count)), format: format)
+    }
+
+    /// Like `chunkBoundaries(bytes:count:format:)`, with chunk `i` about `weights[i]` parts of the
+    /// input (weights are positive): the evaluator ends with smaller chunks, so that the cores
+    /// finish together.
+    package static func chunkBoundaries(bytes: UnsafeRawBufferPointer, weights: [Double], format: TraceFormat) -> [Range<Int>] {
+        precondition(weights.allSatisfy { $0 > 0 }, "chunk weights are positive")
         let n = bytes.count
         guard let raw = bytes.baseAddress, n > 0 else { return [0..<0] }
         // Adapter formats are parsed whole (a JSON document cannot be split at line starts).
         if format.isAdapter { return [0..<n] }
         let base = raw.assumingMemoryBound(to: UInt8.self)
-        let k = max(1, count)
+        let k = max(1, weights.count)
+        let totalWeight = weights.reduce(0, +)
+        var weightBefore = 0.0
         let quoteAware = format == .csv && memchr(base, Int32(UInt8(ascii: "\"")), n) != nil
         var starts = [0]
         var parityFrom = 0       // quotes counted in [0, parityFrom)
         var inQuotes = false
         for i in 1..<k {
-            let target = max(Int((Double(n) * Double(i) / Double(k)).rounded(.down)), (starts.last ?? 0) + 1)
+            weightBefore += weights[i - 1]
+            let target = max(Int((Double(n) * weightBefore / totalWeight).rounded(.down)), (starts.last ?? 0) + 1)
             if target >= n { break }
             var from = target - 1
             if quoteAware {

@@ -48,6 +48,35 @@ struct ChunkAndRealFileTests {
         }
     }
 
+    /// Weighted chunks (the evaluator's last chunks are smaller): sizes follow the weights, every
+    /// chunk starts a line (outside quotes for CSV), and the chunks together give one scan's records.
+    @Test(arguments: [TraceFormat.jsonl, .csv])
+    func weightedChunks(_ format: TraceFormat) throws {
+        let text = format == .jsonl ? Self.mixedJSONL : Self.mixedCSV
+        let bytes = Array(text.utf8)
+        try bytes.withUnsafeBytes { raw in
+            let whole = try scanChunked(bytes: raw, format: format, request: fullRequest, chunks: 1)
+            let weights: [Double] = [4, 4, 2, 1, 0.5, 0.5]
+            let ranges = TraceScanner.chunkBoundaries(bytes: raw, weights: weights, format: format)
+            #expect(ranges.count == weights.count)
+            #expect(ranges.first?.lowerBound == 0 && ranges.last?.upperBound == raw.count)
+            #expect(zip(ranges, ranges.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound && !$0.isEmpty })
+            // Within a line (and, for CSV, a quoted multi-line cell) of the weight's share.
+            let total = weights.reduce(0, +)
+            for (range, weight) in zip(ranges, weights) {
+                let share = Double(raw.count) * weight / total
+                #expect(abs(Double(range.count) - share) < 400, "\(range.count) bytes for a share of \(share)")
+            }
+            for range in ranges.dropFirst() { #expect(raw[range.lowerBound - 1] == UInt8(ascii: "\n")) }
+            let r = try scanChunked(bytes: raw, format: format, request: fullRequest, ranges: ranges)
+            #expect(sameRecords(r.records, whole.records))
+            #expect(r.rejects == whole.rejects && r.lines == whole.lines)
+            // Equal weights are the count-based split.
+            #expect(TraceScanner.chunkBoundaries(bytes: raw, weights: [1, 1, 1, 1, 1], format: format)
+                    == TraceScanner.chunkBoundaries(bytes: raw, count: 5, format: format))
+        }
+    }
+
     static func generate(_ format: String, into dir: TemporaryDirectory) throws -> String {
         let path = dir.path("gen.\(format)")
         let status = try run("/usr/bin/env", ["python3", ChunkAndRealFileTests.generator, "--records", "2000", "--tenants", "5",

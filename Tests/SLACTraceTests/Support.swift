@@ -37,9 +37,14 @@ func scan(bytes: [UInt8], format: TraceFormat = .jsonl, request: TraceFieldReque
 /// Scans in `chunks` pieces (line numbers fixed up the way a parallel caller would) and returns
 /// the same shape as one scan.
 func scanChunked(bytes raw: UnsafeRawBufferPointer, format: TraceFormat, request: TraceFieldRequest, chunks: Int) throws -> ScanResult {
+    try scanChunked(bytes: raw, format: format, request: request, ranges: TraceScanner.chunkBoundaries(bytes: raw, count: chunks, format: format))
+}
+
+/// Scans the given chunks in order, as `scanChunked(bytes:format:request:chunks:)` does.
+func scanChunked(bytes raw: UnsafeRawBufferPointer, format: TraceFormat, request: TraceFieldRequest, ranges: [Range<Int>]) throws -> ScanResult {
     let scanner = try TraceScanner(format: format, request: request, bytes: raw)
     var result = ScanResult()
-    for range in TraceScanner.chunkBoundaries(bytes: raw, count: chunks, format: format) {
+    for range in ranges {
         var records: [TraceRecord] = []
         var rejects: [RejectedLine] = []
         let r = scanner.scan(raw, range: range, firstLine: 1, accept: { records.append($0) }, reject: { rejects.append($0) })
