@@ -24,10 +24,10 @@ enum WriterCanonicalForm {
         }
     }
 
-    private struct Scanner {
+    private struct Scanner: ~Copyable {
         let p: UnsafeBufferPointer<UInt8>
         var i = 0
-        var out: [UInt8] = []
+        var out: ByteSink
         /// Names of the open elements (ranges into the input).
         var open: [Range<Int>] = []
         /// Name of the last element child closed directly inside the root.
@@ -35,7 +35,7 @@ enum WriterCanonicalForm {
 
         init(_ p: UnsafeBufferPointer<UInt8>) {
             self.p = p
-            out.reserveCapacity(p.count)
+            out = ByteSink(capacity: p.count + p.count / 8)
         }
 
         static let declaration = Array("<?xml version=\"1.0\" encoding=\"UTF-8\"?>".utf8)
@@ -70,7 +70,7 @@ enum WriterCanonicalForm {
             guard i == p.count else { return nil }
             // An already sealed report is for libxml2's path, which says so.
             if let last = lastRootChild, equals(last, "integrity") { return nil }
-            return out
+            return out.bytes
         }
 
         mutating func skipBlanks() {
@@ -82,6 +82,18 @@ enum WriterCanonicalForm {
             let u = s.utf8Start
             for k in 0..<r.count where p[r.lowerBound + k] != u[k] { return false }
             return true
+        }
+
+        /// Whether name `a` sorts before name `b` (bytewise, a prefix first).
+        func precedes(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
+            let n = min(a.count, b.count)
+            var k = 0
+            while k < n {
+                let x = p[a.lowerBound + k], y = p[b.lowerBound + k]
+                if x != y { return x < y }
+                k += 1
+            }
+            return a.count < b.count
         }
 
         func same(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
@@ -108,18 +120,18 @@ enum WriterCanonicalForm {
 
         /// Decoded attribute values of the current start tag, and the tag's attributes (name in
         /// the input, value in `values`): reused from tag to tag, so a tag allocates nothing.
-        var values: [UInt8] = []
+        var values = ByteSink(capacity: 4096)
         var attributes: [(name: Range<Int>, value: Range<Int>)] = []
 
         mutating func literal(_ text: StaticString) {
-            out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+            out.append(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
         }
 
         mutating func startTag(root: Bool) -> Bool {
             i += 1  // "<"
             guard let element = name() else { return false }
             if equals(element, "report") != root { return false }
-            values.removeAll(keepingCapacity: true)
+            values.removeAll()
             attributes.removeAll(keepingCapacity: true)
             var sawNamespace = false
             var empty = false
@@ -139,7 +151,7 @@ enum WriterCanonicalForm {
                 i += 2
                 guard let value = attributeValue() else { return false }
                 if equals(attribute, "xmlns") {
-                    guard root, values[value].elementsEqual(Scanner.namespace), !sawNamespace else { return false }
+                    guard root, values.view(value).elementsEqual(Scanner.namespace), !sawNamespace else { return false }
                     sawNamespace = true
                     continue
                 }
@@ -147,7 +159,7 @@ enum WriterCanonicalForm {
                 // Appended and moved down by swaps: `Array.insert` is a generic range replacement.
                 var k = attributes.count
                 attributes.append((attribute, value))
-                while k > 0 && p[attribute].lexicographicallyPrecedes(p[attributes[k - 1].name]) {
+                while k > 0 && precedes(attribute, attributes[k - 1].name) {
                     attributes.swapAt(k, k - 1)
                     k -= 1
                 }
@@ -155,18 +167,18 @@ enum WriterCanonicalForm {
             }
             if root && !sawNamespace { return false }
             out.append(UInt8(ascii: "<"))
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: p[element]))
+            out.append(UnsafeBufferPointer(rebasing: p[element]))
             if root {
                 literal(" xmlns=\"")
-                out.append(contentsOf: Scanner.namespace)
+                Scanner.namespace.withUnsafeBufferPointer { out.append($0) }
                 out.append(UInt8(ascii: "\""))
             }
-            // A local copy (no bytes copied) so that `out` can grow while the values are read.
-            let decoded = values
-            decoded.withUnsafeBufferPointer { decoded in
+            // The decoded values stay in place while `out` grows (another buffer).
+            do {
+                let decoded = values.view(0..<values.count)
                 for (attribute, value) in attributes {
                     out.append(0x20)
-                    out.append(contentsOf: UnsafeBufferPointer(rebasing: p[attribute]))
+                    out.append(UnsafeBufferPointer(rebasing: p[attribute]))
                     literal("=\"")
                     // Runs without a character to escape are copied in one piece (a byte at a
                     // time, this loop was most of sealing a report). Below 0x0E only tab, line
@@ -179,7 +191,7 @@ enum WriterCanonicalForm {
                             if b == UInt8(ascii: "&") || b == UInt8(ascii: "<") || b == UInt8(ascii: "\"") || b < 0x0E { break }
                             end += 1
                         }
-                        if end > k { out.append(contentsOf: UnsafeBufferPointer(rebasing: decoded[k..<end])) }
+                        if end > k { out.append(UnsafeBufferPointer(rebasing: decoded[k..<end])) }
                         guard end < value.upperBound else { break }
                         switch decoded[end] {
                         case UInt8(ascii: "&"): literal("&amp;")
@@ -207,7 +219,7 @@ enum WriterCanonicalForm {
 
         mutating func closed(_ element: Range<Int>) {
             literal("</")
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: p[element]))
+            out.append(UnsafeBufferPointer(rebasing: p[element]))
             out.append(UInt8(ascii: ">"))
             if open.count == 1 { lastRootChild = element }
         }
@@ -238,12 +250,12 @@ enum WriterCanonicalForm {
                     return nil
                 case UInt8(ascii: "&"):
                     guard let scalar = reference() else { return nil }
-                    Scanner.append(scalar, to: &values)
+                    Scanner.utf8(scalar) { values.append($0) }
                 case 0x00..<0x20:
                     return nil
                 case 0x80...:
                     guard let length = multibyteLength() else { return nil }
-                    values.append(contentsOf: p[i..<(i + length)])
+                    values.append(UnsafeBufferPointer(rebasing: p[i..<(i + length)]))
                     i += length
                 default:
                     var end = i + 1
@@ -252,7 +264,7 @@ enum WriterCanonicalForm {
                         if c < 0x20 || c >= 0x80 || c == UInt8(ascii: "\"") || c == UInt8(ascii: "<") || c == UInt8(ascii: "&") { break }
                         end += 1
                     }
-                    values.append(contentsOf: UnsafeBufferPointer(rebasing: p[i..<end]))
+                    values.append(UnsafeBufferPointer(rebasing: p[i..<end]))
                     i = end
                 }
             }
@@ -275,7 +287,7 @@ enum WriterCanonicalForm {
                         if c < 0x20 || c > 0x7F || c == UInt8(ascii: "<") || c == UInt8(ascii: "&") || c == UInt8(ascii: ">") { break }
                         end += 1
                     }
-                    out.append(contentsOf: UnsafeBufferPointer(rebasing: p[i..<end]))
+                    out.append(UnsafeBufferPointer(rebasing: p[i..<end]))
                     i = end
                 case UInt8(ascii: "&"):
                     guard let scalar = reference() else { return false }
@@ -284,7 +296,7 @@ enum WriterCanonicalForm {
                     case 0x3C: literal("&lt;")
                     case 0x3E: literal("&gt;")
                     case 0x0D: literal("&#xD;")
-                    default: Scanner.append(scalar, to: &out)
+                    default: Scanner.utf8(scalar) { out.append($0) }
                     }
                 case UInt8(ascii: ">"):
                     // `]]>` may not appear in character data.
@@ -298,7 +310,7 @@ enum WriterCanonicalForm {
                     return false  // includes a raw carriage return, which the parser would normalise
                 case 0x80...:
                     guard let length = multibyteLength() else { return false }
-                    out.append(contentsOf: p[i..<(i + length)])
+                    out.append(UnsafeBufferPointer(rebasing: p[i..<(i + length)]))
                     i += length
                 default:
                     out.append(b)
@@ -354,22 +366,23 @@ enum WriterCanonicalForm {
                 || (v >= 0x10000 && v <= 0x10FFFF)
         }
 
-        static func append(_ scalar: UInt32, to bytes: inout [UInt8]) {
+        /// The UTF-8 bytes of `scalar`, one by one.
+        static func utf8(_ scalar: UInt32, _ emit: (UInt8) -> Void) {
             switch scalar {
             case 0..<0x80:
-                bytes.append(UInt8(scalar))
+                emit(UInt8(scalar))
             case 0x80..<0x800:
-                bytes.append(UInt8(0xC0 | (scalar >> 6)))
-                bytes.append(UInt8(0x80 | (scalar & 0x3F)))
+                emit(UInt8(0xC0 | (scalar >> 6)))
+                emit(UInt8(0x80 | (scalar & 0x3F)))
             case 0x800..<0x10000:
-                bytes.append(UInt8(0xE0 | (scalar >> 12)))
-                bytes.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
-                bytes.append(UInt8(0x80 | (scalar & 0x3F)))
+                emit(UInt8(0xE0 | (scalar >> 12)))
+                emit(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
+                emit(UInt8(0x80 | (scalar & 0x3F)))
             default:
-                bytes.append(UInt8(0xF0 | (scalar >> 18)))
-                bytes.append(UInt8(0x80 | ((scalar >> 12) & 0x3F)))
-                bytes.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
-                bytes.append(UInt8(0x80 | (scalar & 0x3F)))
+                emit(UInt8(0xF0 | (scalar >> 18)))
+                emit(UInt8(0x80 | ((scalar >> 12) & 0x3F)))
+                emit(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
+                emit(UInt8(0x80 | (scalar & 0x3F)))
             }
         }
 
@@ -396,4 +409,57 @@ enum WriterCanonicalForm {
             return length
         }
     }
+}
+
+/// The canonical bytes as they are made: an append is a bounds check and a copy, without an
+/// array's uniqueness and capacity bookkeeping per call. Callgrind, the 2.2 MB report of the
+/// 300,000-record benchmark trace: the canonical form took 130 million instructions with arrays,
+/// 94 million with these; sealing the 7.3 MB report of the 1 GB trace 0.049 → 0.036 s.
+private struct ByteSink: ~Copyable {
+    private var base: UnsafeMutablePointer<UInt8>
+    private(set) var count = 0
+    private var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = max(64, capacity)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    @inline(__always)
+    mutating func append(_ byte: UInt8) {
+        if count == capacity { grow(1) }
+        base[count] = byte
+        count += 1
+    }
+
+    @inline(__always)
+    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress else { return }
+        if bytes.count > capacity - count { grow(bytes.count) }
+        (base + count).initialize(from: source, count: bytes.count)
+        count += bytes.count
+    }
+
+    private mutating func grow(_ needed: Int) {
+        let larger = max(capacity * 2, count + needed)
+        let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: larger)
+        moved.initialize(from: base, count: count)
+        base.deallocate()
+        base = moved
+        capacity = larger
+    }
+
+    /// The bytes so far.
+    var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
+    /// Bytes `range` of those so far, valid until the next append or `removeAll`.
+    func view(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> {
+        precondition(range.lowerBound >= 0 && range.upperBound <= count, "a view of written bytes")
+        return UnsafeBufferPointer(start: base + range.lowerBound, count: range.count)
+    }
+
+    /// Forgets the bytes, keeping the memory.
+    mutating func removeAll() { count = 0 }
 }
