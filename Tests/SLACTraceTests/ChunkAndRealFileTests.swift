@@ -33,45 +33,36 @@ struct ChunkAndRealFileTests {
         try bytes.withUnsafeBytes { raw in
             let whole = try scanChunked(bytes: raw, format: format, request: fullRequest, chunks: 1)
             #expect(whole.records.count > 100 && whole.rejects.count > 50)
-            for chunks in [2, 3, 4, 7, 16, 64, 1000, 100_000] {
-                let ranges = TraceScanner.chunkBoundaries(bytes: raw, count: chunks, format: format)
+            // Chunks cover the input, each starts a line (outside quotes for CSV), and together
+            // they give one scan's records.
+            func check(_ ranges: [Range<Int>], _ label: String) throws {
                 #expect(ranges.first?.lowerBound == 0 && ranges.last?.upperBound == raw.count)
-                #expect(ranges.count <= chunks)
                 #expect(zip(ranges, ranges.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound && !$0.isEmpty })
-                let r = try scanChunked(bytes: raw, format: format, request: fullRequest, chunks: chunks)
-                #expect(sameRecords(r.records, whole.records), "\(chunks) chunks")
+                for range in ranges.dropFirst() { #expect(raw[range.lowerBound - 1] == UInt8(ascii: "\n")) }
+                let r = try scanChunked(bytes: raw, format: format, request: fullRequest, ranges: ranges)
+                #expect(sameRecords(r.records, whole.records), "\(label)")
                 #expect(r.rejects == whole.rejects)
                 #expect(r.lines == whole.lines && r.count == whole.count)
             }
+            for chunks in [2, 3, 4, 7, 16, 64, 1000, 100_000] {
+                let ranges = TraceScanner.chunkBoundaries(bytes: raw, count: chunks, format: format)
+                #expect(ranges.count <= chunks)
+                try check(ranges, "\(chunks) chunks")
+            }
             // The detecting overload agrees with the explicit one.
             #expect(TraceScanner.chunkBoundaries(bytes: raw, count: 5) == TraceScanner.chunkBoundaries(bytes: raw, count: 5, format: format))
-        }
-    }
 
-    /// Weighted chunks (the evaluator's last chunks are smaller): sizes follow the weights, every
-    /// chunk starts a line (outside quotes for CSV), and the chunks together give one scan's records.
-    @Test(arguments: [TraceFormat.jsonl, .csv])
-    func weightedChunks(_ format: TraceFormat) throws {
-        let text = format == .jsonl ? Self.mixedJSONL : Self.mixedCSV
-        let bytes = Array(text.utf8)
-        try bytes.withUnsafeBytes { raw in
-            let whole = try scanChunked(bytes: raw, format: format, request: fullRequest, chunks: 1)
+            // Weighted chunks (the evaluator's last chunks are smaller): sizes follow the weights,
+            // within a line or a quoted multi-line cell; equal weights are the count-based split.
             let weights: [Double] = [4, 4, 2, 1, 0.5, 0.5]
-            let ranges = TraceScanner.chunkBoundaries(bytes: raw, weights: weights, format: format)
-            #expect(ranges.count == weights.count)
-            #expect(ranges.first?.lowerBound == 0 && ranges.last?.upperBound == raw.count)
-            #expect(zip(ranges, ranges.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound && !$0.isEmpty })
-            // Within a line (and, for CSV, a quoted multi-line cell) of the weight's share.
+            let weighted = TraceScanner.chunkBoundaries(bytes: raw, weights: weights, format: format)
+            #expect(weighted.count == weights.count)
+            try check(weighted, "weighted")
             let total = weights.reduce(0, +)
-            for (range, weight) in zip(ranges, weights) {
+            for (range, weight) in zip(weighted, weights) {
                 let share = Double(raw.count) * weight / total
                 #expect(abs(Double(range.count) - share) < 400, "\(range.count) bytes for a share of \(share)")
             }
-            for range in ranges.dropFirst() { #expect(raw[range.lowerBound - 1] == UInt8(ascii: "\n")) }
-            let r = try scanChunked(bytes: raw, format: format, request: fullRequest, ranges: ranges)
-            #expect(sameRecords(r.records, whole.records))
-            #expect(r.rejects == whole.rejects && r.lines == whole.lines)
-            // Equal weights are the count-based split.
             #expect(TraceScanner.chunkBoundaries(bytes: raw, weights: [1, 1, 1, 1, 1], format: format)
                     == TraceScanner.chunkBoundaries(bytes: raw, count: 5, format: format))
         }
