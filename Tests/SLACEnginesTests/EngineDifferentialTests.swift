@@ -78,20 +78,9 @@ enum Engines {
         return 0
     }
 
-    /// The first line where the two results' JSON forms differ (the whole values are too long to read).
+    /// Where the native result `a` and the engine's `b` first differ.
     static func firstDifference(_ a: EvaluationResult, _ b: EvaluationResult) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let x = String(decoding: (try? encoder.encode(a)) ?? Data(), as: UTF8.self).split(separator: "\n")
-        let y = String(decoding: (try? encoder.encode(b)) ?? Data(), as: UTF8.self).split(separator: "\n")
-        for i in 0..<max(x.count, y.count) {
-            let l = i < x.count ? String(x[i]) : "<end>", r = i < y.count ? String(y[i]) : "<end>"
-            if l != r {
-                let context = x[max(0, i - 6)..<min(i, x.count)].joined(separator: "\n")
-                return "line \(i + 1): native `\(l)`, engine `\(r)`; after:\n\(context)"
-            }
-        }
-        return "equal JSON forms"
+        SLACTestSupport.firstDifference(expected: a, actual: b, context: 6).map { "native/engine " + $0 } ?? "equal JSON forms"
     }
 
     /// A trace with the cases where engines and exact arithmetic part ways: rejected records of

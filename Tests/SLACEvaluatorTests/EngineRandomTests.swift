@@ -41,16 +41,8 @@ import Testing
         let native = try run(nil).get(), engine = try run(.duckdb).get()
         let a = normalised(native), b = normalised(engine)
         if a != b {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            let x = String(decoding: try encoder.encode(a), as: UTF8.self).split(separator: "\n")
-            let y = String(decoding: try encoder.encode(b), as: UTF8.self).split(separator: "\n")
-            var i = 0
-            while i < min(x.count, y.count) && x[i] == y[i] { i += 1 }
-            let left: String = i < x.count ? String(x[i]) : "<end>"
-            let right: String = i < y.count ? String(y[i]) : "<end>"
-            let before: String = x[max(0, i - 8)..<i].joined(separator: "\n")
-            Issue.record("\(label): duckdb differs at line \(i + 1): native `\(left)`, engine `\(right)`\n\(before)\n\n\(contractText)")
+            let difference = firstDifference(expected: a, actual: b, context: 8) ?? "equal JSON forms"
+            Issue.record("\(label): duckdb differs from the native run (expected: native, actual: duckdb) at \(difference)\n\n\(contractText)")
         }
         return native.clauses.reduce(0) { $0 + $1.windows.count }
     }

@@ -54,3 +54,21 @@ public func firstDifference(expected: [UInt8], actual: [UInt8]) -> String? {
     return firstDifference(expected: String(decoding: expected, as: UTF8.self), actual: String(decoding: actual, as: UTF8.self))
         ?? "the files differ in bytes that are not valid UTF-8"
 }
+
+/// The first difference between two values' JSON forms (pretty-printed, keys sorted), with the
+/// `context` lines before it; nil when they are equal. Whole results are too long to read in a
+/// failure message (the engine tests compare a native run with an engine's).
+public func firstDifference<T: Encodable>(expected: T, actual: T, context: Int = 6) -> String? {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    let e = String(decoding: (try? encoder.encode(expected)) ?? Data(), as: UTF8.self).components(separatedBy: "\n")
+    let a = String(decoding: (try? encoder.encode(actual)) ?? Data(), as: UTF8.self).components(separatedBy: "\n")
+    for index in 0..<max(e.count, a.count) {
+        let left = index < e.count ? e[index] : "<end>", right = index < a.count ? a[index] : "<end>"
+        if left != right {
+            let before = e[max(0, index - context)..<min(index, e.count)].joined(separator: "\n")
+            return "line \(index + 1): expected `\(left)`, actual `\(right)`; after:\n\(before)"
+        }
+    }
+    return nil
+}
