@@ -98,9 +98,10 @@ package enum ReportIntegrity {
     /// child of the root. The rest of the bytes are unchanged.
     package static func seal(_ xml: [UInt8], signingKey: ReportSigningKey? = nil) throws(SealError) -> [UInt8] {
         let digest: [UInt8]
-        if xml.count <= SafeXML.maximumSize, let canonical = WriterCanonicalForm.canonical(xml) {
+        if xml.count <= SafeXML.maximumSize,
+           let fast = WriterCanonicalForm.withCanonical(xml, { Array(SHA256.hash(data: $0)) }) {
             // The writer's own output: canonical form in one pass (see `WriterCanonicalForm`).
-            digest = Array(SHA256.hash(data: canonical))
+            digest = fast
         } else {
             let document: ParsedXML
             do { document = try SafeXML.parse(xml) } catch { throw .unreadable(error) }

@@ -18,9 +18,17 @@ import SLACReport
 enum WriterCanonicalForm {
     /// The canonical bytes of `xml`, or nil when the document is outside the writer's subset.
     static func canonical(_ xml: [UInt8]) -> [UInt8]? {
-        xml.withUnsafeBufferPointer { buffer -> [UInt8]? in
+        withCanonical(xml) { Array($0) }
+    }
+
+    /// `body` applied to the canonical bytes of `xml` (valid only during the call), or nil when
+    /// the document is outside the writer's subset: sealing hashes them without copying them
+    /// into an array first (a copy the size of the report at the peak).
+    static func withCanonical<Result>(_ xml: [UInt8], _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result? {
+        xml.withUnsafeBufferPointer { buffer -> Result? in
             var scanner = Scanner(buffer)
-            return scanner.document()
+            guard scanner.document() else { return nil }
+            return scanner.out.withBytes(body)
         }
     }
 
@@ -47,30 +55,31 @@ enum WriterCanonicalForm {
         static let maximumValue = 9_000_000
         static let namespace = Array(XMLReportWriter.namespace.utf8)
 
-        mutating func document() -> [UInt8]? {
+        /// Writes the canonical form into `out`; false when the document is outside the subset.
+        mutating func document() -> Bool {
             guard p.count >= Scanner.declaration.count,
-                  Array(p[0..<Scanner.declaration.count]) == Scanner.declaration else { return nil }
+                  Array(p[0..<Scanner.declaration.count]) == Scanner.declaration else { return false }
             i = Scanner.declaration.count
             skipBlanks()
-            guard i < p.count, p[i] == UInt8(ascii: "<"), startTag(root: true) else { return nil }
+            guard i < p.count, p[i] == UInt8(ascii: "<"), startTag(root: true) else { return false }
             while !open.isEmpty {
-                guard i < p.count else { return nil }
+                guard i < p.count else { return false }
                 if p[i] == UInt8(ascii: "<") {
-                    guard i + 1 < p.count else { return nil }
+                    guard i + 1 < p.count else { return false }
                     if p[i + 1] == UInt8(ascii: "/") {
-                        guard endTag() else { return nil }
+                        guard endTag() else { return false }
                     } else {
-                        guard startTag(root: false) else { return nil }
+                        guard startTag(root: false) else { return false }
                     }
                 } else {
-                    guard text() else { return nil }
+                    guard text() else { return false }
                 }
             }
             skipBlanks()
-            guard i == p.count else { return nil }
+            guard i == p.count else { return false }
             // An already sealed report is for libxml2's path, which says so.
-            if let last = lastRootChild, equals(last, "integrity") { return nil }
-            return out.bytes
+            if let last = lastRootChild, equals(last, "integrity") { return false }
+            return true
         }
 
         mutating func skipBlanks() {
@@ -434,6 +443,7 @@ private struct ByteSink: ~Copyable {
         count += 1
     }
 
+    /// Appends `bytes`, which must not lie in this sink (growing frees its memory).
     @inline(__always)
     mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard let source = bytes.baseAddress else { return }
@@ -451,8 +461,10 @@ private struct ByteSink: ~Copyable {
         capacity = larger
     }
 
-    /// The bytes so far.
-    var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+    /// `body` applied to the bytes so far.
+    func withBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        body(UnsafeBufferPointer(start: base, count: count))
+    }
 
     /// Bytes `range` of those so far, valid until the next append or `removeAll`.
     func view(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> {

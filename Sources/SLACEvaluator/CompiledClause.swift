@@ -510,7 +510,7 @@ final class CompiledClause: Sendable {
         if let price = prices.first { result.chargesCurrency = price.currency }
         result.definition = PlanText.definition(plan, removed: state.excludedBy, evidenceMetric: evidenceMetric,
                                                 evidenceCondition: evidenceCondition)
-        applyCoverage(&result, state: state, keyParts: keyParts, cells: coveredCells(state, groups: parts.count))
+        applyCoverage(&result, state: state, keyParts: keyParts)
         return result
     }
 

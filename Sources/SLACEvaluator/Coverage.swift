@@ -47,8 +47,8 @@ extension CompiledClause {
     }
 
     /// Sets the coverage of the clause, its periods and its credits.
-    /// `byGroup` is `coveredCells(state, …)`.
-    func applyCoverage(_ result: inout ClauseResult, state: ClauseState, keyParts: [[GroupKeyPart]], cells byGroup: [[Int64]]) {
+    func applyCoverage(_ result: inout ClauseResult, state: ClauseState, keyParts: [[GroupKeyPart]]) {
+        let byGroup = coveredCells(state, groups: keyParts.count)
         var groupOfKey: [[GroupKeyPart]: Int] = [:]
         for (g, key) in keyParts.enumerated() { groupOfKey[key] = g }
         // nil for a group without cells (a group of another clause with the same `per` fields).

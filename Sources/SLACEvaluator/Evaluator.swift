@@ -307,15 +307,14 @@ package struct Evaluator: Sendable {
         return (states.all(), digester?.finalize() ?? "")
     }
 
-    /// The relative sizes of a mapped trace's chunks. With several jobs, about eight chunks per
-    /// job, the last ones a half and a quarter of the first: the cores take chunks in order, so
-    /// the last ones are small and the cores finish nearly together (the digest task runs beside
+    /// The relative sizes of a mapped trace's chunks. With several jobs, eight chunks per job,
+    /// the last ones a half and a quarter of the first: the cores take chunks in order, so the
+    /// last ones are small and the cores finish nearly together (the digest task runs beside
     /// them, and chunks of a nearly sorted trace differ in cost); merging is cheap. Measured on the
-    /// 1 GB benchmark with two jobs: 4 equal chunks per job 1.59–1.67 s, 6 per job 1.51–1.55 s,
-    /// 8 per job 1.49–1.52 s (before windows closed early, their peak memory grew with the chunk
-    /// count). With the smaller last chunks, perf no longer shows one core scanning alone for
-    /// 0.1 s at the end of the scan; the wall time is 1.81 s against 1.84 s with 12 equal chunks
-    /// (medians of five alternating runs, within this machine's noise).
+    /// 1 GB benchmark with two jobs (`45fd2dd` against this layout, five alternating runs each):
+    /// with 12 equal chunks perf showed one core scanning alone for the last 0.1 s of the scan;
+    /// with these 16 it does not. Wall time 1.84 → 1.81 s, within this machine's noise; peak
+    /// memory 125 → 126 MiB (windows close early, so chunk states stay small).
     static func chunkWeights(jobs: Int) -> [Double] {
         guard jobs > 1 else { return [1] }
         return Array(repeating: 1, count: 4 * jobs) + Array(repeating: 0.5, count: 2 * jobs) + Array(repeating: 0.25, count: 2 * jobs)

@@ -139,6 +139,20 @@ struct WriterCanonicalFormTests {
         #expect(WriterCanonicalForm.canonical(shallow) == libxml2Canonical(shallow))
     }
 
+    /// Canonical forms longer than the document: empty elements become start and end tags, and
+    /// `>` in text becomes `&gt;`, so the output buffer grows past its first size (1.125 times
+    /// the input), and still equals libxml2's.
+    @Test("canonical forms longer than the document")
+    func longerThanTheDocument() throws {
+        let head = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<report xmlns=\"urn:slac:report:1\">"
+        let empties = Array((head + String(repeating: "<a/>", count: 10_000) + "</report>\n").utf8)
+        let fast = try #require(WriterCanonicalForm.canonical(empties))
+        #expect(fast.count > empties.count * 3 / 2)
+        #expect(fast == libxml2Canonical(empties))
+        let arrows = Array((head + "<t>" + String(repeating: ">", count: 20_000) + "</t></report>\n").utf8)
+        #expect(WriterCanonicalForm.canonical(arrows) == libxml2Canonical(arrows))
+    }
+
     @Test("an already sealed report is refused, as before")
     func sealedTwice() throws {
         let sealed = try sampleReport()

@@ -56,13 +56,16 @@ public func firstDifference(expected: [UInt8], actual: [UInt8]) -> String? {
 }
 
 /// The first difference between two values' JSON forms (pretty-printed, keys sorted), with the
-/// `context` lines before it; nil when they are equal. Whole results are too long to read in a
+/// `context` lines before it; nil when the forms are equal (a message when either cannot be encoded). Whole results are too long to read in a
 /// failure message (the engine tests compare a native run with an engine's).
 public func firstDifference<T: Encodable>(expected: T, actual: T, context: Int = 6) -> String? {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    let e = String(decoding: (try? encoder.encode(expected)) ?? Data(), as: UTF8.self).components(separatedBy: "\n")
-    let a = String(decoding: (try? encoder.encode(actual)) ?? Data(), as: UTF8.self).components(separatedBy: "\n")
+    guard let expectedJSON = try? encoder.encode(expected), let actualJSON = try? encoder.encode(actual) else {
+        return "the values cannot be compared: one of them cannot be encoded as JSON"
+    }
+    let e = String(decoding: expectedJSON, as: UTF8.self).components(separatedBy: "\n")
+    let a = String(decoding: actualJSON, as: UTF8.self).components(separatedBy: "\n")
     for index in 0..<max(e.count, a.count) {
         let left = index < e.count ? e[index] : "<end>", right = index < a.count ? a[index] : "<end>"
         if left != right {
