@@ -183,38 +183,36 @@ enum WriterCanonicalForm {
                 out.append(UInt8(ascii: "\""))
             }
             // The decoded values stay in place while `out` grows (another buffer).
-            do {
-                let decoded = values.view(0..<values.count)
-                for (attribute, value) in attributes {
-                    out.append(0x20)
-                    out.append(UnsafeBufferPointer(rebasing: p[attribute]))
-                    literal("=\"")
-                    // Runs without a character to escape are copied in one piece (a byte at a
-                    // time, this loop was most of sealing a report). Below 0x0E only tab, line
-                    // feed and carriage return can occur (`attributeValue` refuses the others).
-                    var k = value.lowerBound
-                    while k < value.upperBound {
-                        var end = k
-                        while end < value.upperBound {
-                            let b = decoded[end]
-                            if b == UInt8(ascii: "&") || b == UInt8(ascii: "<") || b == UInt8(ascii: "\"") || b < 0x0E { break }
-                            end += 1
-                        }
-                        if end > k { out.append(UnsafeBufferPointer(rebasing: decoded[k..<end])) }
-                        guard end < value.upperBound else { break }
-                        switch decoded[end] {
-                        case UInt8(ascii: "&"): literal("&amp;")
-                        case UInt8(ascii: "<"): literal("&lt;")
-                        case UInt8(ascii: "\""): literal("&quot;")
-                        case 0x09: literal("&#x9;")
-                        case 0x0A: literal("&#xA;")
-                        case 0x0D: literal("&#xD;")
-                        default: out.append(decoded[end])
-                        }
-                        k = end + 1
+            let decoded = values.view(0..<values.count)
+            for (attribute, value) in attributes {
+                out.append(0x20)
+                out.append(UnsafeBufferPointer(rebasing: p[attribute]))
+                literal("=\"")
+                // Runs without a character to escape are copied in one piece (a byte at a
+                // time, this loop was most of sealing a report). Below 0x0E only tab, line
+                // feed and carriage return can occur (`attributeValue` refuses the others).
+                var k = value.lowerBound
+                while k < value.upperBound {
+                    var end = k
+                    while end < value.upperBound {
+                        let b = decoded[end]
+                        if b == UInt8(ascii: "&") || b == UInt8(ascii: "<") || b == UInt8(ascii: "\"") || b < 0x0E { break }
+                        end += 1
                     }
-                    out.append(UInt8(ascii: "\""))
+                    if end > k { out.append(UnsafeBufferPointer(rebasing: decoded[k..<end])) }
+                    guard end < value.upperBound else { break }
+                    switch decoded[end] {
+                    case UInt8(ascii: "&"): literal("&amp;")
+                    case UInt8(ascii: "<"): literal("&lt;")
+                    case UInt8(ascii: "\""): literal("&quot;")
+                    case 0x09: literal("&#x9;")
+                    case 0x0A: literal("&#xA;")
+                    case 0x0D: literal("&#xD;")
+                    default: out.append(decoded[end])
+                    }
+                    k = end + 1
                 }
+                out.append(UInt8(ascii: "\""))
             }
             out.append(UInt8(ascii: ">"))
             if empty {

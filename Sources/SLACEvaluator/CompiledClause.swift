@@ -456,7 +456,6 @@ final class CompiledClause: Sendable {
                     cachedPeriod = (ps, pe)
                 }
                 let g = Int(group)
-                while currentTally.count <= g { currentTally.append(-1) }
                 var t = currentTally[g]
                 if t < 0 || tallies[t].start != cachedPeriod.start {
                     tallies.append((cachedPeriod.start, cachedPeriod.end, group, 0, 0))
@@ -631,14 +630,14 @@ package enum NumberFormatting {
     package static func shortest(_ d: Double) -> String {
         if d == 0 { return "0" }
         var s = d.description
-        // nil: the text has an exponent; "": it needs no change; else it without its trailing `.0`.
-        let plain: String? = s.withUTF8 { bytes in
-            for b in bytes where b == UInt8(ascii: "e") || b == UInt8(ascii: "E") { return nil }
+        // Whether the text has an exponent, and else the text without a trailing `.0` if it has one.
+        let (hasExponent, trimmed): (Bool, String?) = s.withUTF8 { bytes in
+            for b in bytes where b == UInt8(ascii: "e") || b == UInt8(ascii: "E") { return (true, nil) }
             let n = bytes.count
-            guard n >= 2, bytes[n - 1] == UInt8(ascii: "0"), bytes[n - 2] == UInt8(ascii: ".") else { return "" }
-            return String(decoding: UnsafeBufferPointer(rebasing: bytes[..<(n - 2)]), as: UTF8.self)
+            guard n >= 2, bytes[n - 1] == UInt8(ascii: "0"), bytes[n - 2] == UInt8(ascii: ".") else { return (false, nil) }
+            return (false, String(decoding: UnsafeBufferPointer(rebasing: bytes[..<(n - 2)]), as: UTF8.self))
         }
-        if let plain { return plain.isEmpty ? s : plain }
+        if !hasExponent { return trimmed ?? s }
         guard let e = s.firstIndex(where: { $0 == "e" || $0 == "E" }) else { return s }
         let exponent = Int(s[s.index(after: e)...]) ?? 0
         var mantissa = String(s[..<e])

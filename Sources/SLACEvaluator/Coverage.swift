@@ -7,20 +7,15 @@ import SLACExact
 /// in-scope record of the group lies in it; a period's coverage is the covered time within the
 /// period and the term over the period's time within the term.
 extension CompiledClause {
-    /// The covered cells of each group (indexed by group id; `groups` ids at least), sorted by
+    /// The covered cells of each of the state's `groups` groups (indexed by group id), sorted by
     /// start.
     func coveredCells(_ state: ClauseState, groups: Int) -> [[Int64]] {
         var byGroup = [[Int64]](repeating: [], count: groups)
-        func add(_ group: Int32, _ start: Int64) {
-            let g = Int(group)
-            while byGroup.count <= g { byGroup.append([]) }
-            byGroup[g].append(start)
-        }
         if tracksCells {
-            for key in state.cells { add(key.group, key.start) }
+            for key in state.cells { byGroup[Int(key.group)].append(key.start) }
         } else {
             // Every stored window holds at least one in-scope record.
-            for k in state.windows.indices { add(state.groupOfWindow[k], state.starts[k]) }
+            for k in state.windows.indices { byGroup[Int(state.groupOfWindow[k])].append(state.starts[k]) }
         }
         for g in byGroup.indices { byGroup[g].sort() }
         return byGroup
@@ -52,7 +47,7 @@ extension CompiledClause {
         var groupOfKey: [[GroupKeyPart]: Int] = [:]
         for (g, key) in keyParts.enumerated() { groupOfKey[key] = g }
         // nil for a group without cells (a group of another clause with the same `per` fields).
-        func cellsOf(_ g: Int) -> [Int64]? { g < byGroup.count && !byGroup[g].isEmpty ? byGroup[g] : nil }
+        func cellsOf(_ g: Int) -> [Int64]? { byGroup[g].isEmpty ? nil : byGroup[g] }
         // The cells of all groups, sorted, each once.
         var union = Array(byGroup.joined())
         union.sort()

@@ -311,10 +311,10 @@ package struct Evaluator: Sendable {
     /// the last ones a half and a quarter of the first: the cores take chunks in order, so the
     /// last ones are small and the cores finish nearly together (the digest task runs beside
     /// them, and chunks of a nearly sorted trace differ in cost); merging is cheap. Measured on the
-    /// 1 GB benchmark with two jobs (`45fd2dd` against this layout, five alternating runs each):
-    /// with 12 equal chunks perf showed one core scanning alone for the last 0.1 s of the scan;
-    /// with these 16 it does not. Wall time 1.84 → 1.81 s, within this machine's noise; peak
-    /// memory 125 → 126 MiB (windows close early, so chunk states stay small).
+    /// 1 GB benchmark with two jobs, the same binary with 12 equal chunks (the layout before) and
+    /// with these 16, five alternating runs: with 12, perf showed one core scanning alone for the
+    /// last 0.1 s of the scan; with 16 it does not. Wall time 1.84 → 1.81 s, within this machine's
+    /// noise; peak memory 122 → 123 MiB (windows close early, so chunk states stay small).
     static func chunkWeights(jobs: Int) -> [Double] {
         guard jobs > 1 else { return [1] }
         return Array(repeating: 1, count: 4 * jobs) + Array(repeating: 0.5, count: 2 * jobs) + Array(repeating: 0.25, count: 2 * jobs)

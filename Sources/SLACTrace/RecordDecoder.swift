@@ -575,7 +575,7 @@ struct RecordDecoder: ~Copyable {
             let words = (bytes.count + 7) / 8
             if wordsUsed + words > shapeWordCapacity {
                 let grown = UnsafeMutablePointer<UInt64>.allocate(capacity: max(2 * shapeWordCapacity, wordsUsed + words))
-                grown.update(from: shapeWords, count: wordsUsed)
+                grown.initialize(from: shapeWords, count: wordsUsed)
                 shapeWords.deallocate()
                 shapeWords = grown
                 shapeWordCapacity = max(2 * shapeWordCapacity, wordsUsed + words)
