@@ -235,7 +235,7 @@ final class CompiledClause: Sendable {
     private func addEvidence(_ w: inout WindowState, _ r: TraceRecord, value: Double, trace: Int32) {
         let score = largerIsWorse ? value : -value
         guard w.admitsEvidence(score: score) else { return }
-        w.addEvidence(Evidence(score: score, value: value, id: r.texts[idSlot] ?? "", trace: trace))
+        w.addEvidence(Evidence(score: score, value: value, id: r.text(idSlot) ?? "", trace: trace))
     }
 
     // MARK: verdicts

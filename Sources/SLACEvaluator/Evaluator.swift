@@ -103,6 +103,15 @@ package struct EvaluationError: Error, Sendable, CustomStringConvertible {
 package struct Evaluator: Sendable {
     package let plan: MonitorPlan
     let request: TraceFieldRequest
+    /// Whether the plan reads `id` only for evidence (`PlanFields.readsIDOnlyForEvidence`).
+    let idOnlyForEvidence: Bool
+    /// What the native reader is asked for: `request`, with `id` left in the input until evidence
+    /// cites it, unless `--check-ids` needs every id.
+    var scanRequest: TraceFieldRequest {
+        var r = request
+        if idOnlyForEvidence && !checkRepeatedIDs { r.deferredTextField = "id" }
+        return r
+    }
     let slots: FieldSlots
     let contractExclusions: CompiledExclusions
     let clauses: [CompiledClause]
@@ -142,6 +151,7 @@ package struct Evaluator: Sendable {
         self.request = request
         let slots = FieldSlots(request)
         self.slots = slots
+        idOnlyForEvidence = PlanFields.readsIDOnlyForEvidence(plan)
         contractExclusions = CompiledExclusions(plan.exclusions, request)
         clauses = plan.clauses.map { CompiledClause($0, request: request, zone: validated.zone, plan: plan, fee: validated.fee) }
     }
@@ -203,7 +213,7 @@ package struct Evaluator: Sendable {
                     reader = first
                 }
                 let prefix = try reader.prefix()
-                scanner = try TraceScanner(format: trace.format, request: request, bytes: prefix, path: trace.displayPath,
+                scanner = try TraceScanner(format: trace.format, request: scanRequest, bytes: prefix, path: trace.displayPath,
                                           options: trace.adapterOptions, maximumLine: reader.maximumLine)
             } catch {
                 throw EvaluationError(readFailure: error)
@@ -243,7 +253,7 @@ package struct Evaluator: Sendable {
         let bytes = input.bytes
         let scanner: TraceScanner
         do {
-            scanner = try TraceScanner(format: trace.format, request: request, bytes: bytes, path: trace.displayPath,
+            scanner = try TraceScanner(format: trace.format, request: scanRequest, bytes: bytes, path: trace.displayPath,
                                        options: trace.adapterOptions, maximumLine: maximumLine)
         } catch {
             throw EvaluationError(message: error.description)

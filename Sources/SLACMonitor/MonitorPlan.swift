@@ -86,6 +86,18 @@ package struct PlanFields: Sendable, Hashable, Codable {
     /// The fields that exclusions and clauses read (sorted). The compiler writes these into the
     /// plan; the evaluator recomputes them to refuse a plan whose field list was edited.
     package static func needed(exclusions: CheckedExclusions, clauses: [PlanClause], prices: [CheckedPrice] = []) -> PlanFields {
+        needed(exclusions: exclusions, clauses: clauses, prices: prices, citingEvidence: true)
+    }
+
+    /// Whether the plan reads `id` only to cite it in evidence (no scope, group or exclusion
+    /// reads it), so that the reader may leave it in the input (`TraceFieldRequest.deferredTextField`).
+    /// Prices only add number fields, so they do not matter here.
+    package static func readsIDOnlyForEvidence(_ plan: MonitorPlan) -> Bool {
+        !needed(exclusions: plan.exclusions, clauses: plan.clauses, prices: [], citingEvidence: false).text.contains("id")
+    }
+
+    private static func needed(exclusions: CheckedExclusions, clauses: [PlanClause], prices: [CheckedPrice],
+                               citingEvidence: Bool) -> PlanFields {
         var numeric = Set<String>(), text = Set<String>(), list = Set<String>()
         func need(_ metric: Metric) {
             for field in metric.traceFields {
@@ -111,7 +123,7 @@ package struct PlanFields: Sendable, Hashable, Codable {
             case .percentile(let m, _), .mean(let m), .min(let m), .max(let m), .sum(let m): need(m)
             }
             // Evidence cites record ids.
-            text.insert("id")
+            if citingEvidence { text.insert("id") }
             // Credits of the charges read the priced token fields.
             if c.credits.contains(where: { $0.base == .charges }) { prices.forEach { need($0.field) } }
         }

@@ -25,6 +25,8 @@ struct RecordDecoder: ~Copyable {
     let numericCount: Int
     let textCount: Int
     let listCount: Int
+    /// The slot of the deferred text field (`TraceFieldRequest.deferredTextField`), or -1.
+    let deferredSlot: Int
     var spareLists: [[Double]]
     /// Start of the current line, for column numbers in syntax errors.
     var lineStart = 0
@@ -105,6 +107,7 @@ struct RecordDecoder: ~Copyable {
         self.numericCount = request.numericFields.count
         self.textCount = request.textFields.count
         self.listCount = request.listFields.count
+        self.deferredSlot = request.deferredTextSlot
         self.spareLists = Array(repeating: [], count: request.listFields.count)
     }
 
@@ -155,6 +158,7 @@ struct RecordDecoder: ~Copyable {
             i += 1
         }
         timestampSet = false
+        rec.deferredEnd = -1
         generation &+= 1
         if generation == 0 {
             // Wrapped: clear the marks so that an old mark cannot look like this line's.
@@ -637,7 +641,15 @@ struct RecordDecoder: ~Copyable {
             case .text where first == quote:
                 if let close = plainStringEnd(p + 1, end) {
                     let slot = Int(segment.textSlot)
-                    setText(slot, texts.string(slot: slot, base, p + 1, close, readable: readable), &rec)
+                    if slot == deferredSlot {
+                        // Left in the input (`TraceRecord.text(_:)`); the slot's stale value is
+                        // never read while the range is set.
+                        rec.deferredStart = p + 1
+                        rec.deferredEnd = close
+                        pendingTexts &= ~(UInt64(1) << UInt64(truncatingIfNeeded: slot))
+                    } else {
+                        setText(slot, texts.string(slot: slot, base, p + 1, close, readable: readable), &rec)
+                    }
                     p = close + 1
                     read = true
                 }

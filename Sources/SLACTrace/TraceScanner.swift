@@ -324,6 +324,10 @@ package struct TraceScanner: Sendable {
         var decoder = RecordDecoder(base: base, readable: bytes.count, table: table, request: request)
         decoder.usesTemplates = lineTemplates
         var record = TraceRecord(request: request)
+        if format == .jsonl {
+            record.deferredSlot = request.deferredTextSlot
+            record.deferredBase = base
+        }
         // A range of a whole input may start inside the blank lines before a CSV header (chunks
         // split at any line), so by default the header is skipped wherever the range overlaps it;
         // blocks of a stream say explicitly whether they begin the input.
