@@ -157,6 +157,45 @@ func hostileDouble(_ rng: inout SeededGenerator) -> Double {
     }
 }
 
+/// Dividing by a divisor of one machine word goes limb by limb; it must give what the binary long
+/// division gives, for dividends of any width and sign, and divisors of one and two limbs.
+@Suite struct WordDivisionPropertyTests {
+    @Test(arguments: 0..<300)
+    func wordDivisionAgreesWithBinaryDivision(seed: Int) {
+        var rng = SeededGenerator(seed: UInt64(seed) &+ 40_000)
+        var dividend = BigInt(Int(Int64(bitPattern: rng.next())))
+        for _ in 0..<Int(rng.next() % 6) { dividend = dividend * BigInt(UInt64(rng.next())) + BigInt(UInt64(rng.next() % 1000)) }
+        let divisors: [UInt64] = [1, 2, 5, 10, 1_000_000_000, UInt64(UInt32.max), UInt64(UInt32.max) + 1, UInt64.max,
+                                  rng.next() >> (rng.next() % 64), rng.next() | 1]
+        for d in divisors where d > 0 {
+            let divisor = BigInt(d)
+            let fast = dividend.floorDivided(by: divisor), bitwise = dividend.floorDividedBitwise(by: divisor)
+            #expect(fast.quotient == bitwise.quotient && fast.remainder == bitwise.remainder, "\(dividend) / \(d)")
+            #expect(fast.quotient * divisor + fast.remainder == dividend)
+            #expect(!fast.remainder.isNegative && fast.remainder < divisor)
+        }
+    }
+
+    /// Fractions of machine integers are reduced in machine words; the result must be the fraction
+    /// reduced through wide integers (a numerator 2^64 away from the same value is wide).
+    @Test(arguments: 0..<200)
+    func smallFractionsReduceAsWideOnes(seed: Int) {
+        var rng = SeededGenerator(seed: UInt64(seed) &+ 50_000)
+        let scale = [1, 2, 10, 1_000_000_000, Int(rng.next() % 100_000) + 1][Int(rng.next() % 5)]
+        let n = Int(Int64(bitPattern: rng.next()) >> Int64(rng.next() % 63)) / scale * scale
+        var d = Int(Int64(bitPattern: rng.next()) >> Int64(rng.next() % 63))
+        if d == 0 { d = -7 }
+        let small = Rational(n, d)
+        let wide = BigInt.one.shiftedLeft(64)
+        // (n + d·2^64) / d − 2^64, reduced through the wide path.
+        let viaWide = Rational(BigInt(n) + BigInt(d) * wide, BigInt(d)) - Rational(wide)
+        #expect(small == viaWide, "\(n) / \(d)")
+        #expect(!small.denominator.isNegative)
+        #expect(Rational(0, d) == Rational.zero)
+        #expect(Rational(Int.min, 2) == Rational(BigInt(Int.min), BigInt(2)))
+    }
+}
+
 /// Issue 15: the fast path's flag is folded into its double (NaN once left), so that a window's
 /// state is 8 bytes smaller with a million groups; equality must still see two sums off the fast
 /// path as equal.
