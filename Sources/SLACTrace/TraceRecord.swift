@@ -29,9 +29,11 @@ package struct TraceFieldRequest: Sendable, Equatable, Hashable {
         self.deferredTextField = deferredTextField
     }
 
-    /// The slot of `deferredTextField`, or -1.
+    /// The slot of `deferredTextField`, or -1 (also when the field is requested twice: the
+    /// second slot is a copy of the first, made from `texts`).
     package var deferredTextSlot: Int {
-        deferredTextField.flatMap { textFields.firstIndex(of: $0) } ?? -1
+        guard let field = deferredTextField, textFields.count(where: { $0 == field }) == 1 else { return -1 }
+        return textFields.firstIndex(of: field) ?? -1
     }
 }
 

@@ -121,6 +121,37 @@ struct LineTemplateTests {
         }
     }
 
+    /// The template path leaves a text slot as it is when the line's value has the bytes the slot
+    /// got from the line before (`RecordDecoder.setTemplateText`); every other way of writing the
+    /// slot in between (absent, `null`, escaped, the general path, the `status` default) must
+    /// show.
+    @Test("a value repeated from the line before reads as the general path reads it")
+    func repeatedValues() throws {
+        let line = Self.lines[0]
+        let variants = [
+            line,
+            line.replacingOccurrences(of: #""status":"ok""#, with: #""status":null"#),
+            line,
+            line.replacingOccurrences(of: #""status":"ok""#, with: #""status":"ok""#),
+            line.replacingOccurrences(of: #""status":"ok""#, with: #""status":"error""#),
+            line,
+            line.replacingOccurrences(of: #","status":"ok""#, with: ""),
+            line.replacingOccurrences(of: #""tenant":"acme""#, with: #""tenant":"acme-corporation-x""#),
+            line.replacingOccurrences(of: #""tenant":"acme""#, with: #""tenant":"acme-corporation-x""#),
+            line.replacingOccurrences(of: #""tenant":"acme""#, with: #""tenant":"""#),
+            line.replacingOccurrences(of: #""tenant":"acme""#, with: #""tenant":"""#),
+            line,
+            line.replacingOccurrences(of: #"{"id""#, with: #"{ "id""#),
+            line,
+        ]
+        try expectSame(variants.joined(separator: "\n") + "\n")
+        try expectSame(variants.joined(separator: "\n") + "\n", chunks: 3)
+        let (with, _) = try both(variants.joined(separator: "\n") + "\n")
+        // `null` and an absent `status` read as `ok` (docs/formats.md).
+        #expect(with.records.map { $0.texts[2] } == ["ok", "ok", "ok", "ok", "error", "ok", "ok", "ok", "ok", "ok", "ok", "ok", "ok", "ok"])
+        #expect(with.records.map { $0.texts[1] }[6...] == ["acme", "acme-corporation-x", "acme-corporation-x", "", "", "acme", "acme", "acme"])
+    }
+
     @Test("keys written with escapes never make a template")
     func escapedKeys() throws {
         // `"a\"b"` is the key a"b; a raw `"a"b"` is not JSON, and must not match it.
