@@ -152,6 +152,32 @@ struct LineTemplateTests {
         #expect(with.records.map { $0.texts[1] }[6...] == ["acme", "acme-corporation-x", "acme-corporation-x", "", "", "acme", "acme", "acme"])
     }
 
+    /// The template path reads short non-negative numbers itself (`RecordDecoder.storeShortNumber`)
+    /// and leaves every other form to the general reading: both must give the same values and the
+    /// same rejections, at the edges of that form too.
+    @Test("numbers at the edges of the template's short form read as the general path reads them")
+    func shortNumbers() throws {
+        let numbers = ["0", "00", "01", "0.5", "0.05", "0.0", "5.", "5.e3", "5e3", "5E3", "5.5e-1", ".5", "-0", "-1.5",
+                       "123456789012345", "1234567890123456", "12345678.9012345", "12345678.90123456",
+                       "0.000000000000001", "0.0000000000000001", "9007199254740993", "76.0", "76.5", "1.7976931348623157e309",
+                       "4120.0", "312.5", "1x", "1.5.5", "2.50", "999999999999999.9"]
+        let line = Self.lines[0]
+        for n in numbers {
+            // In a token count (whole), a metric (`ttft_ms`) and the last value before `}`.
+            let variants = [
+                line.replacingOccurrences(of: #""input_tokens":812"#, with: #""input_tokens":\#(n)"#),
+                line.replacingOccurrences(of: #""ttft_ms":312.5"#, with: #""ttft_ms":\#(n)"#),
+                line.replacingOccurrences(of: #""e2e_ms":4120.0}"#, with: #""e2e_ms":\#(n)}"#),
+            ]
+            for v in variants {
+                try expectSame([line, v, line].joined(separator: "\n"))
+                try expectSame([line, v].joined(separator: "\n"))
+            }
+        }
+        let (with, _) = try both([line, line.replacingOccurrences(of: #""ttft_ms":312.5"#, with: #""ttft_ms":0.1"#)].joined(separator: "\n"))
+        #expect(with.records.map { $0.numbers[2] } == [312.5, 0.1])
+    }
+
     @Test("keys written with escapes never make a template")
     func escapedKeys() throws {
         // `"a\"b"` is the key a"b; a raw `"a"b"` is not JSON, and must not match it.
