@@ -178,6 +178,34 @@ struct LineTemplateTests {
         #expect(with.records.map { $0.numbers[2] } == [312.5, 0.1])
     }
 
+    /// Keys are compared three words at a time, and past that word by word: a change anywhere in a
+    /// long key (or in a short one at the end of the input, where three words do not fit) must
+    /// make the template let go of the line.
+    @Test("long keys, and lines at the end of the input, read as the general path reads them")
+    func longKeys() throws {
+        let line = #"{"id":"r-1","ts":"2026-03-01T00:00:00Z","a_field_name_well_beyond_twenty_four_bytes":1,"tenant":"acme","another_rather_long_key_name_x":"v"}"#
+        let bytes = Array(line.utf8)
+        // The long keys are requested, so that a changed key shows in the record.
+        let request = TraceFieldRequest(numericFields: ["a_field_name_well_beyond_twenty_four_bytes"],
+                                        textFields: ["id", "tenant", "another_rather_long_key_name_x"])
+        var failures = 0
+        for i in 0..<bytes.count where bytes[i] != UInt8(ascii: "\"") {
+            var changed = bytes
+            changed[i] = bytes[i] == UInt8(ascii: "x") ? UInt8(ascii: "y") : UInt8(ascii: "x")
+            for text in [bytes + [0x0A] + changed + [0x0A] + bytes, bytes + [0x0A] + bytes + [0x0A] + changed] {
+                let with = try read(text, request: request, templates: true), without = try read(text, request: request, templates: false)
+                if !sameRecords(with.records, without.records) || with.rejects != without.rejects {
+                    failures += 1
+                    if failures <= 5 { Issue.record("paths differ for \(String(decoding: changed, as: UTF8.self))") }
+                }
+            }
+        }
+        #expect(failures == 0)
+        // Short lines whose last keys end within three words of the input's end.
+        try expectSame(#"{"ts":"2026-03-01T00:00:00Z","tenant":"a"}"# + "\n" + #"{"ts":"2026-03-01T00:00:00Z","tenant":"b"}"#)
+        try expectSame(#"{"ts":1,"n":2}"# + "\n" + #"{"ts":1,"n":3}"# + "\n" + #"{"ts":1,"n":4}"#)
+    }
+
     @Test("keys written with escapes never make a template")
     func escapedKeys() throws {
         // `"a\"b"` is the key a"b; a raw `"a"b"` is not JSON, and must not match it.
