@@ -206,6 +206,25 @@ struct LineTemplateTests {
         try expectSame(#"{"ts":1,"n":2}"# + "\n" + #"{"ts":1,"n":3}"# + "\n" + #"{"ts":1,"n":4}"#)
     }
 
+    /// The template path tries each timestamp at the length of the one before; timestamps of
+    /// other lengths, and texts that only look like one, must read as the general path reads them.
+    @Test("timestamps of changing lengths read as the general path reads them")
+    func timestampLengths() throws {
+        let line = Self.lines[0]
+        let stamps = ["2026-03-01T00:00:00.123Z", "2026-03-01T00:00:01Z", "2026-03-01T00:00:02.123456Z", "2026-03-01T00:00:03.124Z",
+                      "2026-03-01T01:00:03.124+01:00", "2026-03-01T00:00:03.125Z", "2026-03-01T00:00:03.12\"Z", "2026-03-01T00:00:03.126Z",
+                      "2026-03-01T00:00:03.126", "2026-03-01T00:00:03.127z", "2026-03-01 00:00:03.128Z", "2026-03-01T00:00:03.129Z\n",
+                      "2026-03-01T00:00:03.13Z", "2026-03-01T00:00:03.131Z", "2026-02-30T00:00:03.132Z", "2026-03-01T00:00:03.133Z"]
+        let lines = stamps.map { line.replacingOccurrences(of: "2026-03-01T00:00:00.123Z", with: $0) }
+        try expectSame(lines.joined(separator: "\n") + "\n")
+        try expectSame((lines + lines.reversed()).joined(separator: "\n"))
+        let (with, _) = try both(lines.joined(separator: "\n") + "\n")
+        // Rejected: a quote inside, no offset, February 30, and the raw line feed splits its
+        // line in two.
+        #expect(with.records.count == 12)
+        #expect(with.rejects.count == 5)
+    }
+
     @Test("keys written with escapes never make a template")
     func escapedKeys() throws {
         // `"a\"b"` is the key a"b; a raw `"a"b"` is not JSON, and must not match it.
