@@ -20,14 +20,14 @@ package enum ReportWriteError: Error, Sendable, Equatable, CustomStringConvertib
 func xmlSafe(_ text: String) -> String {
     // Fast path over UTF-8 bytes: no control characters below 0x20 other than tab, LF, CR, and no
     // 0xEF 0xBF 0xBE/0xBF (U+FFFE, U+FFFF); reports write hundreds of thousands of values.
-    var clean = true
-    var previous: (UInt8, UInt8) = (0, 0)
-    for b in text.utf8 {
-        if (b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D) || (previous == (0xEF, 0xBF) && (b == 0xBE || b == 0xBF)) {
-            clean = false
-            break
+    var copy = text
+    let clean = copy.withUTF8 { bytes in
+        for i in 0..<bytes.count {
+            let b = bytes[i]
+            if b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D { return false }
+            if (b == 0xBE || b == 0xBF) && i >= 2 && bytes[i - 2] == 0xEF && bytes[i - 1] == 0xBF { return false }
         }
-        previous = (previous.1, b)
+        return true
     }
     if clean { return text }
     func allowed(_ scalar: Unicode.Scalar) -> Bool {

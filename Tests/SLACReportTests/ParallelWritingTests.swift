@@ -9,7 +9,7 @@ import Testing
 @Suite("Reports written in parts")
 struct ParallelWritingTests {
     /// Values that exercise libxml2's escaping: quotes, `<`, `&`, line ends, tabs, non-ASCII
-    /// (written as character references in attributes), characters XML cannot carry, empty text.
+    /// (written as it is), characters XML cannot carry, empty text.
     static func hostileText(_ random: inout SeededGenerator, _ i: Int) -> String {
         let pieces = ["a", "\"", "'", "<", ">", "&", "\n", "\r", "\t", "é", "💥", "\u{1}", "\u{FFFE}", " ", "]]>",
                       "<slac-fragment-placeholder>", "&amp;", "x y", ""]
