@@ -113,6 +113,8 @@ struct XMLOutput {
     /// have a child (its start tag closed), as libxml2 would otherwise close it on the same line.
     func append(fragment bytes: [UInt8]) throws {
         guard !bytes.isEmpty else { return }
+        // libxml2 takes an Int32 length.
+        guard bytes.count <= Int(Int32.max) else { throw ReportWriteError.libxml2(operation: "fragment longer than 2 GiB") }
         try check(bytes.withUnsafeBufferPointer { xmlTextWriterWriteRawLen(writer, $0.baseAddress, Int32($0.count)) },
                   "fragment")
         // A raw write counts as text, after which libxml2 would not indent the enclosing end tag;

@@ -306,37 +306,62 @@ package struct XMLReportWriter: Sendable {
             }
             let listed = Array(selected.prefix(windowsListed))
             // The first window through the document's writer, so that the clause has a child and
-            // its start tag is closed; the others as bytes (`XMLBytes`), appended as they are.
+            // its start tag is closed; the others in parts of bytes (`windowPart`), appended as
+            // they are. Parts keep the bytes in flight small next to the document.
             guard let first = listed.first else { return }
             try writeWindow(first, severalTraces: severalTraces, to: out)
-            let rest = 1..<listed.count
-            // Long lists in parts on several threads: the report took 0.17 s of the 1 GB
-            // benchmark's 2.3 s with two jobs, most of it the breached windows' 16,570 elements.
-            if jobs > 1 && rest.count >= 2 * XMLReportWriter.windowsPerPart {
-                let parts = stride(from: rest.lowerBound, to: rest.upperBound, by: XMLReportWriter.windowsPerPart).map {
-                    $0..<min(rest.upperBound, $0 + XMLReportWriter.windowsPerPart)
-                }
+            let parts = stride(from: 1, to: listed.count, by: XMLReportWriter.windowsPerPart).map {
+                $0..<min(listed.count, $0 + XMLReportWriter.windowsPerPart)
+            }
+            // Long lists on several threads: the report took 0.17 s of the 1 GB benchmark's 2.3 s
+            // with two jobs, most of it the breached windows' 16,570 elements.
+            if jobs > 1 && parts.count >= 2 {
                 let written = ConcurrentSlots<Result<[UInt8], Error>>(count: parts.count)
                 // `jobs` threads at most, each writing every `workers`-th part.
                 let workers = min(jobs, parts.count)
                 DispatchQueue.concurrentPerform(iterations: workers) { worker in
                     for k in stride(from: worker, to: parts.count, by: workers) {
-                        let range = parts[k]
-                        written.set(k, Result {
-                            let part = XMLBytes(depth: 2)
-                            for window in listed[range] { try writeWindow(window, severalTraces: severalTraces, to: part) }
-                            return part.bytes
-                        })
+                        written.set(k, Result { try windowPart(listed[parts[k]], severalTraces: severalTraces) })
                     }
                 }
                 for result in written.all() { try out.append(fragment: try result.get()) }
-            } else if !rest.isEmpty {
-                let part = XMLBytes(depth: 2)
-                for window in listed[rest] { try writeWindow(window, severalTraces: severalTraces, to: part) }
-                try out.append(fragment: part.bytes)
+            } else {
+                for range in parts { try out.append(fragment: try windowPart(listed[range], severalTraces: severalTraces)) }
             }
         }
     }
+
+    /// The bytes of `windows` as elements of a clause, for `XMLOutput.append(fragment:)`: written
+    /// by `XMLBytes`, or by libxml2 when the linked libxml2 escapes differently (see
+    /// `bytesMatchLibxml2`).
+    private func windowPart(_ windows: ArraySlice<WindowResult>, severalTraces: Bool) throws -> [UInt8] {
+        guard XMLReportWriter.bytesMatchLibxml2 else {
+            return try XMLOutput.fragment(depth: 2) { part in
+                for window in windows { try writeWindow(window, severalTraces: severalTraces, to: part) }
+            }
+        }
+        let part = XMLBytes(depth: 2)
+        for window in windows { try writeWindow(window, severalTraces: severalTraces, to: part) }
+        return part.bytes
+    }
+
+    /// Whether `XMLBytes` writes what the linked libxml2 writes, checked once on elements with
+    /// every character libxml2 escapes and characters past ASCII: `XMLBytes` follows libxml2
+    /// 2.9's writer, and a report's windows must not depend on which writer wrote them.
+    static let bytesMatchLibxml2: Bool = {
+        let probe = "a&<>\"'\t\n\r é€😀 ]]>"
+        func write(_ out: some ElementOutput) throws {
+            try out.element("window", ["start": probe, "absent": nil, "end": "x"]) {
+                try out.emptyElement("key", ["field": "tenant", "value": probe])
+                try out.element("empty", [:], content: {})
+            }
+            try out.emptyElement("window", ["count": "1"])
+        }
+        guard let expected = try? XMLOutput.fragment(depth: 2, { try write($0) }) else { return false }
+        let bytes = XMLBytes(depth: 2)
+        guard (try? write(bytes)) != nil else { return false }
+        return bytes.bytes == expected
+    }()
 
     /// Windows per part when a list is written on several threads.
     static let windowsPerPart = 1_024

@@ -854,8 +854,8 @@ struct RecordDecoder: ~Copyable {
     }
 
     /// Reads and stores (in number slot `slot`, when not -1) a non-negative number of at most 15
-    /// significant digits without exponent, the common form (`812`, `4120.5`), for the template
-    /// path: one pass over its digits, and the value by one exact division (Clinger: both terms
+    /// digits (leading zeros of a fraction included) without exponent, the common form (`812`,
+    /// `4120.5`), for the template path: one pass over its digits, and the value by one exact division (Clinger: both terms
     /// are exact doubles, so IEEE division rounds correctly, as `NumberParsing.double` does).
     /// Returns the offset after the number, or nil to leave the number to `NumberParsing.scan`
     /// and `storeNumber` (leading zeros, more digits, an exponent, a fraction in a token count

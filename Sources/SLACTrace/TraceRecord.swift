@@ -66,7 +66,7 @@ package struct TraceRecord: Sendable {
 
     /// The text in `slot`, reading a deferred value from the input. Call it during the visit only.
     /// Callgrind, 300,000 benchmark records, one job: making the `id` string of every line cost
-    /// about 330 instructions a record (of 5,170); evidence reads a few ids per window.
+    /// about 230 instructions a record (of 5,170); evidence reads a few ids per window.
     @inline(__always)
     package func text(_ slot: Int) -> String? {
         if slot == deferredSlot, deferredEnd >= deferredStart, let base = deferredBase {

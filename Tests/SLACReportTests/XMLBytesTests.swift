@@ -40,6 +40,13 @@ struct XMLBytesTests {
         }
     }
 
+    /// Reports use `XMLBytes` only when it writes what the linked libxml2 writes; on this machine
+    /// it must, or the tests of the report's bytes would not test it.
+    @Test("the linked libxml2 escapes as XMLBytes does")
+    func probe() {
+        #expect(XMLReportWriter.bytesMatchLibxml2)
+    }
+
     @Test("every character escapes as libxml2 escapes it in an attribute")
     func everyCharacter() throws {
         // Each ASCII character, and characters of two, three and four UTF-8 bytes, alone and

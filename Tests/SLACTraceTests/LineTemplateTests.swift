@@ -132,7 +132,7 @@ struct LineTemplateTests {
             line,
             line.replacingOccurrences(of: #""status":"ok""#, with: #""status":null"#),
             line,
-            line.replacingOccurrences(of: #""status":"ok""#, with: #""status":"ok""#),
+            line.replacingOccurrences(of: #""status":"ok""#, with: #""status":"o\u006b""#),
             line.replacingOccurrences(of: #""status":"ok""#, with: #""status":"error""#),
             line,
             line.replacingOccurrences(of: #","status":"ok""#, with: ""),
@@ -143,13 +143,24 @@ struct LineTemplateTests {
             line,
             line.replacingOccurrences(of: #"{"id""#, with: #"{ "id""#),
             line,
+            // Values of exactly one and two words (8 and 16 bytes), where the masks change.
+            line.replacingOccurrences(of: #""tenant":"acme""#, with: #""tenant":"acme-co8""#),
+            line.replacingOccurrences(of: #""tenant":"acme""#, with: #""tenant":"acme-co8""#),
+            line.replacingOccurrences(of: #""tenant":"acme""#, with: #""tenant":"acme-co9""#),
+            line.replacingOccurrences(of: #""tenant":"acme""#, with: #""tenant":"acme-corporation""#),
+            line.replacingOccurrences(of: #""tenant":"acme""#, with: #""tenant":"acme-corporation""#),
+            line.replacingOccurrences(of: #""tenant":"acme""#, with: #""tenant":"acme-corporatioN""#),
+            line.replacingOccurrences(of: #""tenant":"acme""#, with: #""tenant":"acme-corporation7""#),
+            line,
         ]
         try expectSame(variants.joined(separator: "\n") + "\n")
         try expectSame(variants.joined(separator: "\n") + "\n", chunks: 3)
         let (with, _) = try both(variants.joined(separator: "\n") + "\n")
         // `null` and an absent `status` read as `ok` (docs/formats.md).
-        #expect(with.records.map { $0.texts[2] } == ["ok", "ok", "ok", "ok", "error", "ok", "ok", "ok", "ok", "ok", "ok", "ok", "ok", "ok"])
-        #expect(with.records.map { $0.texts[1] }[6...] == ["acme", "acme-corporation-x", "acme-corporation-x", "", "", "acme", "acme", "acme"])
+        #expect(with.records.map { $0.texts[2] } == ["ok", "ok", "ok", "ok", "error"] + Array(repeating: "ok", count: 17))
+        #expect(with.records.map { $0.texts[1] }[6...] == ["acme", "acme-corporation-x", "acme-corporation-x", "", "", "acme", "acme", "acme",
+                                                           "acme-co8", "acme-co8", "acme-co9", "acme-corporation", "acme-corporation",
+                                                           "acme-corporatioN", "acme-corporation7", "acme"])
     }
 
     /// The template path reads short non-negative numbers itself (`RecordDecoder.storeShortNumber`)
