@@ -227,15 +227,7 @@ struct RecordDecoder: ~Copyable {
         let length = lastTextLength[slot]
         let close = start &+ length
         guard length >= 0, close < end, start &+ 16 <= readable, base[close] == quote else { return nil }
-        let raw = UnsafeRawPointer(base + start)
-        var w0 = raw.loadUnaligned(as: UInt64.self)
-        var w1 = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
-        if length < 8 {
-            w0 &= length == 0 ? 0 : (UInt64.max >> UInt64(64 - 8 * length))
-            w1 = 0
-        } else if length < 16 {
-            w1 &= length == 8 ? 0 : (UInt64.max >> UInt64(128 - 8 * length))
-        }
+        let (w0, w1) = textWords(base, start, length)
         guard lastTextWords[2 * slot] == w0 && lastTextWords[2 * slot + 1] == w1 else { return nil }
         return close &+ 1
     }
@@ -253,15 +245,7 @@ struct RecordDecoder: ~Copyable {
             setText(slot, texts.string(slot: slot, base, start, end, readable: readable), &rec)
             return
         }
-        let raw = UnsafeRawPointer(base + start)
-        var w0 = raw.loadUnaligned(as: UInt64.self)
-        var w1 = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
-        if length < 8 {
-            w0 &= length == 0 ? 0 : (UInt64.max >> UInt64(64 - 8 * length))
-            w1 = 0
-        } else if length < 16 {
-            w1 &= length == 8 ? 0 : (UInt64.max >> UInt64(128 - 8 * length))
-        }
+        let (w0, w1) = textWords(base, start, length)
         if lastTextLength[slot] == length && lastTextWords[2 * slot] == w0 && lastTextWords[2 * slot + 1] == w1 {
             pendingTexts &= ~(UInt64(1) << UInt64(truncatingIfNeeded: slot))
             return

@@ -156,6 +156,23 @@ struct KeyTable: ~Copyable {
 /// tenant, model, region and status repeat across records, so most lookups reuse an existing
 /// `String` instead of validating and building a new one.
 /// Not copyable: it owns its memory and frees it when it ends.
+/// The `length` (at most 16) bytes at `p + start` as two little-endian words, the bytes past
+/// `length` zero: how `TextCache` and the template path key short texts. Reads 16 bytes; the
+/// caller checks that they are readable.
+@inline(__always)
+func textWords(_ p: UnsafePointer<UInt8>, _ start: Int, _ length: Int) -> (UInt64, UInt64) {
+    let raw = UnsafeRawPointer(p + start)
+    var w0 = raw.loadUnaligned(as: UInt64.self)
+    var w1 = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+    if length < 8 {
+        w0 &= length == 0 ? 0 : (UInt64.max >> UInt64(64 - 8 * length))
+        w1 = 0
+    } else if length < 16 {
+        w1 &= length == 8 ? 0 : (UInt64.max >> UInt64(128 - 8 * length))
+    }
+    return (w0, w1)
+}
+
 struct TextCache: ~Copyable {
     struct Entry {
         var w0: UInt64 = 0
@@ -202,15 +219,7 @@ struct TextCache: ~Copyable {
         var w0: UInt64 = 0
         var w1: UInt64 = 0
         if start + 16 <= readable {
-            let raw = UnsafeRawPointer(p + start)
-            w0 = raw.loadUnaligned(as: UInt64.self)
-            w1 = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
-            if length < 8 {
-                w0 &= length == 0 ? 0 : (UInt64.max >> UInt64(64 - 8 * length))
-                w1 = 0
-            } else if length < 16 {
-                w1 &= length == 8 ? 0 : (UInt64.max >> UInt64(128 - 8 * length))
-            }
+            (w0, w1) = textWords(p, start, length)
         } else {
             var i = 0
             while i < length {
