@@ -12,9 +12,7 @@ package struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible
         if let ni = numerator.intValue, let di = denominator.intValue {
             // Both fit a machine word: reduce in machine words. BigInt's long division took about
             // 31,000 instructions a value (callgrind: most of a report's `seconds` attributes).
-            var p = ni.magnitude, q = di.magnitude
-            while q != 0 { (p, q) = (q, p % q) }
-            let g = p == 0 ? 1 : p
+            let g = Rational.wordGCD(ni.magnitude, di.magnitude)
             let n = BigInt(UInt64(ni.magnitude / g)), d = BigInt(UInt64(di.magnitude / g))
             self.numerator = (ni < 0) != (di < 0) ? -n : n
             self.denominator = d
@@ -75,12 +73,15 @@ package struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible
     package static let zero = Rational(0)
     package static let one = Rational(1)
 
+    /// Euclid on machine words; 1 when both are zero (a divisor for reduction).
+    private static func wordGCD(_ a: UInt, _ b: UInt) -> UInt {
+        var p = a, q = b
+        while q != 0 { (p, q) = (q, p % q) }
+        return p == 0 ? 1 : p
+    }
+
     private static func gcd(_ a: BigInt, _ b: BigInt) -> BigInt {
-        if let xi = a.intValue, let yi = b.intValue {
-            var p = xi.magnitude, q = yi.magnitude
-            while q != 0 { (p, q) = (q, p % q) }
-            return p == 0 ? .one : BigInt(UInt64(p))
-        }
+        if let xi = a.intValue, let yi = b.intValue { return BigInt(UInt64(wordGCD(xi.magnitude, yi.magnitude))) }
         let g = BigInt.greatestCommonDivisor(a, b)
         return g.isZero ? .one : g
     }

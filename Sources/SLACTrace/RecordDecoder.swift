@@ -114,14 +114,11 @@ struct RecordDecoder: ~Copyable {
         self.shape = .allocate(capacity: KeyTable.capacity)
         self.shapeWords = .allocate(capacity: 64)
         self.lineKeys = .allocate(capacity: KeyTable.capacity)
-        self.lineNumbers = .allocate(capacity: max(1, min(64, request.numericFields.count)))
-        self.lineNumbers.initialize(repeating: .nan, count: max(1, min(64, request.numericFields.count)))
+        let numberSlots = max(1, min(64, request.numericFields.count))
+        self.lineNumbers = .allocate(capacity: numberSlots)
+        self.lineNumbers.initialize(repeating: .nan, count: numberSlots)
         self.powersOfTen = .allocate(capacity: 16)
-        var power = 1.0
-        for k in 0..<16 {
-            self.powersOfTen[k] = power
-            power *= 10
-        }
+        self.powersOfTen.initialize(from: NumberParsing.powersOfTen, count: 16)
         self.lastTextWords = .allocate(capacity: 128)
         self.lastTextWords.initialize(repeating: 0, count: 128)
         self.lastTextLength = .allocate(capacity: 64)
@@ -236,21 +233,15 @@ struct RecordDecoder: ~Copyable {
     /// line's is tried first.
     var lastTimestampLength = 0
 
-    /// Sets text slot `slot` (< 64) of the current line to `base[start..<end]`, through the text
-    /// cache unless the slot already holds those bytes (`lastTextLength`).
+    /// Sets text slot `slot` (< 64) of the current line to `base[start..<end]` through the text
+    /// cache, and remembers its bytes for `sameTextAsLast` (which the template path asks first,
+    /// so the slot does not hold these bytes already).
     @inline(__always)
     mutating func setTemplateText(_ slot: Int, _ start: Int, _ end: Int, _ rec: inout TraceRecord) {
-        let length = end - start
-        guard length <= 16, start &+ 16 <= readable else {
-            setText(slot, texts.string(slot: slot, base, start, end, readable: readable), &rec)
-            return
-        }
-        let (w0, w1) = textWords(base, start, length)
-        if lastTextLength[slot] == length && lastTextWords[2 * slot] == w0 && lastTextWords[2 * slot + 1] == w1 {
-            pendingTexts &= ~(UInt64(1) << UInt64(truncatingIfNeeded: slot))
-            return
-        }
         setText(slot, texts.string(slot: slot, base, start, end, readable: readable), &rec)
+        let length = end - start
+        guard length <= 16, start &+ 16 <= readable else { return }
+        let (w0, w1) = textWords(base, start, length)
         lastTextLength[slot] = length
         lastTextWords[2 * slot] = w0
         lastTextWords[2 * slot + 1] = w1
@@ -839,8 +830,9 @@ struct RecordDecoder: ~Copyable {
 
     /// Reads and stores (in number slot `slot`, when not -1) a non-negative number of at most 15
     /// digits (leading zeros of a fraction included) without exponent, the common form (`812`,
-    /// `4120.5`), for the template path: one pass over its digits, and the value by one exact division (Clinger: both terms
-    /// are exact doubles, so IEEE division rounds correctly, as `NumberParsing.double` does).
+    /// `4120.5`), for the template path: one pass over its digits, and the value by one exact
+    /// division (Clinger: both terms are exact doubles, so IEEE division rounds correctly, as
+    /// `NumberParsing.double` does).
     /// Returns the offset after the number, or nil to leave the number to `NumberParsing.scan`
     /// and `storeNumber` (leading zeros, more digits, an exponent, a fraction in a token count
     /// that is not whole), which then read it or give the reason.
@@ -888,8 +880,8 @@ struct RecordDecoder: ~Copyable {
         return i
     }
 
-    /// 10^0 … 10^15 as doubles, owned by the decoder: a global array costs a runtime call per
-    /// read (`swift_initStaticObject`).
+    /// 10^0 … 10^15, a copy of `NumberParsing.powersOfTen` owned by the decoder: reading the
+    /// global array costs a runtime call per read (`swift_initStaticObject`).
     let powersOfTen: UnsafeMutablePointer<Double>
 
     /// Reads a key that was not predicted (p after the opening quote): finds it in the table or

@@ -152,10 +152,6 @@ struct KeyTable: ~Copyable {
     }
 }
 
-/// A small direct-mapped cache from short byte strings (≤ 16 bytes) to `String`s per text slot:
-/// tenant, model, region and status repeat across records, so most lookups reuse an existing
-/// `String` instead of validating and building a new one.
-/// Not copyable: it owns its memory and frees it when it ends.
 /// The `length` (at most 16) bytes at `p + start` as two little-endian words, the bytes past
 /// `length` zero: how `TextCache` and the template path key short texts. Reads 16 bytes; the
 /// caller checks that they are readable.
@@ -173,6 +169,10 @@ func textWords(_ p: UnsafePointer<UInt8>, _ start: Int, _ length: Int) -> (UInt6
     return (w0, w1)
 }
 
+/// A small direct-mapped cache from short byte strings (≤ 16 bytes) to `String`s per text slot:
+/// tenant, model, region and status repeat across records, so most lookups reuse an existing
+/// `String` instead of validating and building a new one.
+/// Not copyable: it owns its memory and frees it when it ends.
 struct TextCache: ~Copyable {
     struct Entry {
         var w0: UInt64 = 0
