@@ -299,6 +299,7 @@ public enum VerifyCommand {
                 let contentDigester = SHA256Digester()
                 if TraceStream.shouldStream(path: path) {
                     let raw = try TraceStream(path: path)
+                    // Sees a compressed file's bytes only (a plain stream's are its content).
                     let digester = SHA256Digester()
                     raw.storedBytes = { digester.update($0) }
                     storedDigests.append((sources.count, raw, digester))

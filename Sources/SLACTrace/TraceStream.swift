@@ -106,15 +106,17 @@ package final class TraceStream: @unchecked Sendable {
         TraceInputError(path: path, message: "not a valid gzip stream: " + message)
     }
 
-    /// Sees every byte as stored, before inflating, in order (on the reading thread): the
-    /// `file-sha256` of a compressed trace, which `sha256sum trace.jsonl.gz` reproduces.
+    /// Sees every byte as stored, before inflating, in order (on the reading thread), of a
+    /// compressed stream only: the `file-sha256` of a compressed trace, which `sha256sum
+    /// trace.jsonl.gz` reproduces. (A plain stream's stored bytes are its content, whose digest is
+    /// made anyway; hashing them twice cost a second SHA-256 of every byte read from a pipe.)
     package var storedBytes: ((UnsafeRawBufferPointer) -> Void)?
 
     /// read(2) into `buffer`, retrying when interrupted; 0 at the end of the input.
     private func readSome(into buffer: UnsafeMutableRawPointer, capacity: Int) throws(TraceInputError) -> Int {
         while true {
             let n = systemRead(fd, buffer, capacity)
-            if n > 0, let storedBytes { storedBytes(UnsafeRawBufferPointer(start: buffer, count: n)) }
+            if n > 0, started, isCompressed, let storedBytes { storedBytes(UnsafeRawBufferPointer(start: buffer, count: n)) }
             if n >= 0 { return n }
             let e = errno
             if e == EINTR { continue }
@@ -146,9 +148,13 @@ package final class TraceStream: @unchecked Sendable {
             guard let context = ZSTD_createDCtx() else { throw TraceInputError(path: path, message: "cannot initialise zstd") }
             zstd = context
             zstdInput = 0
-        } else if path.hasSuffix(".gz") && rawCount > 0 {
+        }
+        // The bytes read to decide were not shown to `storedBytes` (it sees compressed streams only).
+        if isCompressed, rawCount > 0, let storedBytes { storedBytes(UnsafeRawBufferPointer(start: raw, count: rawCount)) }
+        if isCompressed || rawCount == 0 { return }
+        if path.hasSuffix(".gz") {
             throw fail("missing gzip header")
-        } else if path.hasSuffix(".zst") && rawCount > 0 {
+        } else if path.hasSuffix(".zst") {
             throw TraceInputError(path: path, message: "not a valid zstd stream: missing zstd frame header")
         }
     }

@@ -70,4 +70,35 @@ import Testing
         let format = bytes.withUnsafeBytes { TraceFormatDetection.detect(bytes: $0, path: "t.csv.zst") }
         #expect(format == .csv)
     }
+
+    /// `storedBytes` sees every stored byte of a compressed file, in order (its `file-sha256`),
+    /// and nothing of a plain stream, whose stored bytes are its content (hashed once, as content).
+    @Test func storedBytesSeeCompressedFilesOnly() throws {
+        let dir = TemporaryDirectory()
+        let stored = Self.frame(Self.content) + Self.frame("{\"ts\":\"2026-03-01T00:01:00Z\"}\n")
+        let zst = try dir.write("t.jsonl.zst", stored)
+        let plain = try dir.write("t.jsonl", Self.content)
+        let gzipped = dir.url.appendingPathComponent("t.jsonl.gz").path
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/bin/sh")
+        gzip.arguments = ["-c", "gzip -c \"$0\" > \"$1\"", plain, gzipped]
+        try gzip.run()
+        gzip.waitUntilExit()
+        #expect(gzip.terminationStatus == 0)
+        for (path, expected) in [(zst, stored), (gzipped, try Array(Data(contentsOf: URL(fileURLWithPath: gzipped)))), (plain, [])] {
+            let stream = try TraceStream(path: path)
+            var seen: [UInt8] = []
+            stream.storedBytes = { seen += $0 }
+            var buffer = [UInt8](repeating: 0, count: 1000)
+            var content: [UInt8] = []
+            while true {
+                let n = try buffer.withUnsafeMutableBytes { try stream.read(into: $0.baseAddress!, capacity: $0.count) }
+                if n == 0 { break }
+                content += buffer.prefix(n)
+            }
+            let same = seen == expected, startsRight = content.starts(with: Array(Self.content.utf8))
+            #expect(same, "\(path): \(seen.count) stored bytes seen, \(expected.count) expected")
+            #expect(startsRight, "\(path)")
+        }
+    }
 }
