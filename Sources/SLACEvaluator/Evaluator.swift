@@ -245,9 +245,8 @@ package struct Evaluator: Sendable {
         return "\(nanoseconds) ns"
     }
 
-    /// Scans a whole (mapped or loaded) input in chunks, several at a time, and digests it (unless
-    /// `hashing` is false: the digest is then empty); returns the chunks' states in file order and
-    /// the digest.
+    /// Scans a whole (mapped or loaded) input block by block, with several jobs or one, and digests
+    /// it (unless `hashing` is false: the digest is then empty); returns its state and the digest.
     func scanWhole(_ trace: TraceSource, _ input: TraceInput, traceIndex t: Int, traceCount: Int, jobs: Int, lateness: Int64? = nil,
                    progress: (@Sendable (Int, Int) -> Void)?, hashing: Bool = true) throws -> ([MonitorState], String) {
         let bytes = input.bytes
@@ -258,17 +257,17 @@ package struct Evaluator: Sendable {
         } catch {
             throw EvaluationError(message: error.description)
         }
-        let ranges = TraceScanner.chunkBoundaries(bytes: bytes, weights: Evaluator.chunkWeights(jobs: jobs), format: trace.format)
-        let states = ConcurrentSlots<MonitorState>(count: ranges.count)
-        let path = trace.displayPath
-        let format = trace.format
-        // With one job, the digest has a thread of its own (below) or each block is hashed right
-        // before it is scanned; with more, hashing is one more task, task 0, so that it starts first.
-        let hashInParallel = jobs > 1 && hashing
+        let span = 0..<bytes.count
         let digester: (any TraceDigester)? = hashing ? trace.makeDigester() : nil
-        let firstChunkTask = hashInParallel ? 1 : 0
+        if jobs > 1 {
+            // Blocks in file order, digested by a thread of their own, scanned by all the jobs.
+            let state = scanMappedBlocks(scanner: scanner, input: input, format: trace.format, span: span, traceIndex: t,
+                                         traceCount: traceCount, path: trace.displayPath, jobs: jobs, lateness: lateness,
+                                         digester: digester, progress: progress)
+            return ([state], digester?.finalize() ?? "")
+        }
         let blockSize = self.blockSize
-        if jobs == 1, ranges.count == 1, hashThread, let digester {
+        if hashThread, let digester {
             // One job with a second core: the digest on a thread of its own, at most two blocks
             // ahead of or behind the scan, each block's pages released once both have passed it.
             // Callgrind, 300,000 records, one job: the scanning thread ran 3.395 billion
@@ -287,47 +286,18 @@ package struct Evaluator: Sendable {
                 }
                 hashed.signal()
             }
-            let state = scanChunk(scanner: scanner, input: input, format: trace.format, range: ranges[0], traceIndex: t,
+            let state = scanChunk(scanner: scanner, input: input, format: trace.format, range: span, traceIndex: t,
                                   traceCount: traceCount, path: trace.displayPath, progress: progress,
                                   closing: lateness.map { ($0, true) }, pacer: pacer)
             pacer.scanned(upTo: bytes.count)
             hashed.wait()
             return ([state], digester.finalize())
         }
-        DispatchQueue.concurrentPerform(iterations: ranges.count + firstChunkTask) { task in
-            if hashInParallel && task == 0 {
-                // Block by block, releasing each block's pages, so the resident set stays flat.
-                let bytes = input.bytes
-                var offset = 0
-                while offset < bytes.count {
-                    let end = min(bytes.count, offset + blockSize)
-                    digester?.update(UnsafeRawBufferPointer(rebasing: bytes[offset..<end]))
-                    input.releasePages(offset..<end)
-                    offset = end
-                }
-                return
-            }
-            let i = task - firstChunkTask
-            let state = self.scanChunk(scanner: scanner, input: input, format: format, range: ranges[i], traceIndex: t,
-                                       traceCount: traceCount, path: path, progress: progress,
-                                       digester: hashInParallel ? nil : digester,
-                                       closing: lateness.map { ($0, ranges[i].lowerBound == 0) })
-            states.set(i, state)
-        }
-        return (states.all(), digester?.finalize() ?? "")
-    }
-
-    /// The relative sizes of a mapped trace's chunks. With several jobs, eight chunks per job,
-    /// the last ones a half and a quarter of the first: the cores take chunks in order, so the
-    /// last ones are small and the cores finish nearly together (the digest task runs beside
-    /// them, and chunks of a nearly sorted trace differ in cost); merging is cheap. Measured on the
-    /// 1 GB benchmark with two jobs, the same binary with 12 equal chunks (the layout before) and
-    /// with these 16, five alternating runs: with 12, perf showed one core scanning alone for the
-    /// last 0.1 s of the scan; with 16 it does not. Wall time 1.84 → 1.81 s, within this machine's
-    /// noise; peak memory 122 → 123 MiB (windows close early, so chunk states stay small).
-    static func chunkWeights(jobs: Int) -> [Double] {
-        guard jobs > 1 else { return [1] }
-        return Array(repeating: 1, count: 4 * jobs) + Array(repeating: 0.5, count: 2 * jobs) + Array(repeating: 0.25, count: 2 * jobs)
+        // One core (or no digest): each block is hashed right before it is scanned.
+        let state = scanChunk(scanner: scanner, input: input, format: trace.format, range: span, traceIndex: t,
+                              traceCount: traceCount, path: trace.displayPath, progress: progress, digester: digester,
+                              closing: lateness.map { ($0, true) })
+        return ([state], digester?.finalize() ?? "")
     }
 
     /// Blocks of about this many bytes are scanned and then released from memory

@@ -40,6 +40,9 @@ public enum VerifyCommand {
         /// `--allow-empty`: a trace with no accepted record is expected (exit by the verdict, not 3).
         public var allowEmpty = false
         public var jobs = 1
+        /// Traces are scanned in blocks of about this many bytes (8 MB when nil); for tests, so that
+        /// small traces span several blocks.
+        public var blockSize: Int?
         /// `--lateness DURATION|none`: how far out of time order the records may be, so that
         /// windows of percentile clauses close early (docs/formats.md, "Time order"); nil: the
         /// default (`Evaluator.defaultLateness`).
@@ -225,6 +228,7 @@ public enum VerifyCommand {
             return .failure(ToolDiagnostics.output("SLA0702", "\(error)", exit: .invalidContract, colored: colored))
         }
         evaluator.checkRepeatedIDs = options.checkIDs
+        if let blockSize = options.blockSize { evaluator.blockSize = max(1, blockSize) }
         if let text = options.lateness {
             guard let bound = parseLateness(text) else {
                 return .failure(ToolDiagnostics.output("SLA0512", "`--lateness` is not a duration: `\(text)`",
