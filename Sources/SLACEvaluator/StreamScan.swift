@@ -93,6 +93,11 @@ extension Evaluator {
                 // At most `2 × jobs` blocks taken and not merged yet: a slow block does not let
                 // the states of the blocks after it pile up.
                 merge.reserve()
+                // A stop wakes the workers waiting for a place: they take no block after it.
+                if merge.stopped {
+                    merge.release()
+                    return
+                }
                 let next: (number: Int, block: TakenBlock)?
                 do { next = try pipe.nextNumbered() } catch {
                     merge.fail(error)
@@ -139,7 +144,9 @@ extension Evaluator {
     func scanMappedBlocks(scanner: TraceScanner, input: TraceInput, format: TraceFormat, span: Range<Int>, traceIndex t: Int,
                           traceCount: Int, path: String, jobs: Int, lateness: Int64?, digester: (any TraceDigester)?,
                           progress: (@Sendable (Int, Int) -> Void)?) -> MonitorState {
-        let feed = MappedBlockFeed(input: input, format: format, span: span, blockSize: blockSize, digester: digester, depth: jobs + 1)
+        // At least four blocks a job, so that a file of a few megabytes is shared by the jobs too.
+        let size = min(blockSize, max(1 << 16, span.count / (4 * jobs) + 1))
+        let feed = MappedBlockFeed(input: input, format: format, span: span, blockSize: size, digester: digester, depth: jobs + 1)
         let merge = OrderedStateMerge(clauses: clauses, lateness: lateness, windowLimit: windowLimit, ahead: 2 * jobs)
         // At the process's priority: the feeding thread only hashes (0.7 s of CPU for the 1 GB
         // benchmark trace, against 1.9 s of scanning), so it keeps up anyway; with the workers at
@@ -148,7 +155,8 @@ extension Evaluator {
             let bytes = input.bytes
             while !merge.stopped {
                 merge.reserve()
-                guard let (number, block) = feed.nextNumbered() else {
+                // A stop wakes the workers waiting for a place: they take no block after it.
+                guard !merge.stopped, let (number, block) = feed.nextNumbered() else {
                     merge.release()
                     return
                 }
@@ -171,17 +179,22 @@ extension Evaluator {
 }
 
 extension Evaluator {
-    /// Runs `body` on `count` threads of their own, at `niceness` (a lower priority than the
-    /// process's other threads when positive), and waits until all have returned. The threads end
-    /// with the call, so the priority does not outlive it (raising a thread's niceness cannot be
-    /// undone without privileges).
+    /// Runs `body` on `count` threads of their own, `niceness` below the process's priority (Linux;
+    /// elsewhere at its priority), and waits until all have returned. The threads end with the
+    /// call, so the priority does not outlive it (raising a thread's niceness cannot be undone
+    /// without privileges).
     static func runWorkers(_ count: Int, niceness: Int32, _ body: @escaping @Sendable () -> Void) {
         precondition(count >= 1, "at least one worker")
         let done = DispatchSemaphore(value: 0)
         for _ in 0..<count {
             Thread.detachNewThread {
-                // On Linux, the calling thread's niceness only.
-                if niceness > 0 { _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness) }
+                #if os(Linux)
+                // Relative to the process's niceness; on Linux, of the calling thread only.
+                if niceness > 0 {
+                    let current = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+                    _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, min(19, current + niceness))
+                }
+                #endif
                 body()
                 done.signal()
             }

@@ -73,32 +73,51 @@ import Testing
 
     /// `storedBytes` sees every stored byte of a compressed file, in order (its `file-sha256`),
     /// and nothing of a plain stream, whose stored bytes are its content (hashed once, as content).
+    /// The compressed files are over a megabyte (the first read, which decides the format, takes
+    /// at most 1 MiB; the rest comes through later reads), gzip in two members.
     @Test func storedBytesSeeCompressedFilesOnly() throws {
         let dir = TemporaryDirectory()
-        let stored = Self.frame(Self.content) + Self.frame("{\"ts\":\"2026-03-01T00:01:00Z\"}\n")
+        // Lines of pseudo-random hex, which compress to about half: 3 MB of content.
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        let lines = (0..<40_000).map { i -> String in
+            var hex = ""
+            for _ in 0..<4 {
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                hex += String(state >> 1, radix: 16)
+            }
+            return "{\"ts\":\"2026-03-01T00:00:\(String(format: "%02d", i % 60))Z\",\"id\":\"\(hex)\"}\n"
+        }
+        let content = lines.joined()
+        let half = lines.prefix(20_000).joined()
+        let stored = Self.frame(content)
+        #expect(stored.count > 1 << 20)
         let zst = try dir.write("t.jsonl.zst", stored)
-        let plain = try dir.write("t.jsonl", Self.content)
+        let plain = try dir.write("t.jsonl", content)
+        let firstHalf = try dir.write("a.jsonl", half)
+        let secondHalf = try dir.write("b.jsonl", String(content.dropFirst(half.count)))
         let gzipped = dir.url.appendingPathComponent("t.jsonl.gz").path
         let gzip = Process()
         gzip.executableURL = URL(fileURLWithPath: "/bin/sh")
-        gzip.arguments = ["-c", "gzip -c \"$0\" > \"$1\"", plain, gzipped]
+        gzip.arguments = ["-c", "gzip -c \"$0\" > \"$2\" && gzip -c \"$1\" >> \"$2\"", firstHalf, secondHalf, gzipped]
         try gzip.run()
         gzip.waitUntilExit()
         #expect(gzip.terminationStatus == 0)
-        for (path, expected) in [(zst, stored), (gzipped, try Array(Data(contentsOf: URL(fileURLWithPath: gzipped)))), (plain, [])] {
+        let gzipBytes = try Array(Data(contentsOf: URL(fileURLWithPath: gzipped)))
+        #expect(gzipBytes.count > 1 << 20)
+        for (path, expected) in [(zst, stored), (gzipped, gzipBytes), (plain, [])] {
             let stream = try TraceStream(path: path)
             var seen: [UInt8] = []
             stream.storedBytes = { seen += $0 }
-            var buffer = [UInt8](repeating: 0, count: 1000)
-            var content: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 100_000)
+            var read: [UInt8] = []
             while true {
                 let n = try buffer.withUnsafeMutableBytes { try stream.read(into: $0.baseAddress!, capacity: $0.count) }
                 if n == 0 { break }
-                content += buffer.prefix(n)
+                read += buffer.prefix(n)
             }
-            let same = seen == expected, startsRight = content.starts(with: Array(Self.content.utf8))
+            let same = seen == expected, whole = read == Array(content.utf8)
             #expect(same, "\(path): \(seen.count) stored bytes seen, \(expected.count) expected")
-            #expect(startsRight, "\(path)")
+            #expect(whole, "\(path): \(read.count) bytes of content read, \(content.utf8.count) expected")
         }
     }
 }
