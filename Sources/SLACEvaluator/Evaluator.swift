@@ -16,7 +16,7 @@ package protocol TraceDigester: AnyObject, Sendable {
 package struct TraceSource: Sendable {
     /// Where a trace's bytes come from.
     package enum Content: Sendable {
-        /// The whole content, memory-mapped or in memory: split into chunks for several cores.
+        /// The whole content, memory-mapped or in memory: cut into blocks shared by the jobs.
         case whole(TraceInput)
         /// Read front to back in blocks of whole lines (gzip files, standard input, pipes), so
         /// that memory stays flat in the trace length.
@@ -38,8 +38,9 @@ package struct TraceSource: Sendable {
     /// block's pages are released once both have passed it (`HashPacer`: faulted in once, not
     /// twice); on one core each block is hashed right before it is scanned (measured with
     /// `SLAC_TIMING` on the 1 GB benchmark trace, 3 runs each: scan phase 2.23–2.30 s so, 2.40–2.42 s
-    /// when the hashing released pages the scan then faulted in again); with several jobs hashing
-    /// is one more task beside the scan; a stream is hashed as it is read.
+    /// when the hashing released pages the scan then faulted in again); with several jobs the
+    /// thread that hands the blocks to the jobs hashes each first (`MappedBlockFeed`); a stream
+    /// is hashed as it is read.
     package var makeDigester: @Sendable () -> any TraceDigester
 
     /// A whole (mapped or loaded) input.
@@ -156,7 +157,7 @@ package struct Evaluator: Sendable {
         clauses = plan.clauses.map { CompiledClause($0, request: request, zone: validated.zone, plan: plan, fee: validated.fee) }
     }
 
-    /// Evaluates all traces with `jobs` parallel chunks per trace.
+    /// Evaluates all traces, each scanned by `jobs` threads.
     /// `progress` is called from worker threads after each scanned block with the bytes and
     /// records of that block (for a progress bar); it must be thread-safe.
     package func evaluate(_ traces: [TraceSource], jobs: Int = 1,

@@ -296,7 +296,7 @@ public enum VerifyCommand {
             do throws(TraceInputError) {
                 let displayPath = path == "-" ? "<stdin>" : path
                 // Gzip files, standard input and pipes are read as streams (memory flat in the
-                // trace length); plain files are mapped and split into chunks.
+                // trace length); plain files are mapped and scanned in blocks.
                 var stream: LineBlockReader?
                 // The digest of a stream's content is made as it is read (its reader drops leading
                 // blank lines and skips overlong lines, which no block holds).

@@ -24,7 +24,7 @@ package struct TraceInputError: Error, Sendable, Equatable, CustomStringConverti
 }
 
 /// The whole content of one trace input in memory, so that the scanner can work on raw bytes and
-/// split them into chunks for several cores.
+/// cut them into blocks for several cores.
 ///
 /// A regular file is memory-mapped (no copy); gzip data (detected by its magic bytes 1f 8b, also
 /// when several members are concatenated) is inflated with zlib into one buffer; `-` reads standard
