@@ -249,9 +249,10 @@ package struct TraceScanner: Sendable {
     }
 
     /// Like `chunkBoundaries(bytes:count:format:)`, with chunk `i` about `weights[i]` parts of the
-    /// input (weights are positive): the evaluator ends with smaller chunks, so that the cores
-    /// finish together.
-    package static func chunkBoundaries(bytes: UnsafeRawBufferPointer, weights: [Double], format: TraceFormat) -> [Range<Int>] {
+    /// input (weights are positive). Only equal weights are used now: the evaluator no longer cuts
+    /// a mapped trace into chunks (several jobs share blocks in file order); the fuzz targets and
+    /// tests compare chunked scans with one scan.
+    static func chunkBoundaries(bytes: UnsafeRawBufferPointer, weights: [Double], format: TraceFormat) -> [Range<Int>] {
         precondition(weights.allSatisfy { $0 > 0 }, "chunk weights are positive")
         let n = bytes.count
         guard let raw = bytes.baseAddress, n > 0 else { return [0..<0] }

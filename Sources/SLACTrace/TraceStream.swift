@@ -112,11 +112,13 @@ package final class TraceStream: @unchecked Sendable {
     /// made anyway; hashing them twice cost a second SHA-256 of every byte read from a pipe.)
     package var storedBytes: ((UnsafeRawBufferPointer) -> Void)?
 
-    /// read(2) into `buffer`, retrying when interrupted; 0 at the end of the input.
+    /// read(2) into `buffer`, retrying when interrupted; 0 at the end of the input. Shows the bytes
+    /// to `storedBytes` once the stream is known to be compressed (`start` hands over the bytes it
+    /// read to decide).
     private func readSome(into buffer: UnsafeMutableRawPointer, capacity: Int) throws(TraceInputError) -> Int {
         while true {
             let n = systemRead(fd, buffer, capacity)
-            if n > 0, started, isCompressed, let storedBytes { storedBytes(UnsafeRawBufferPointer(start: buffer, count: n)) }
+            if n > 0, isCompressed, let storedBytes { storedBytes(UnsafeRawBufferPointer(start: buffer, count: n)) }
             if n >= 0 { return n }
             let e = errno
             if e == EINTR { continue }
