@@ -373,8 +373,18 @@ package struct TraceScanner: Sendable {
         let hasAliases = !(numericAliases.isEmpty && textAliases.isEmpty && listAliases.isEmpty)
         let maximumLine = self.maximumLine
         while pos < end {
-            let lineEnd = memchr(base + pos, 0x0A, end - pos).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? end
             line += 1
+            // Most lines: the template reads the line and finds where it ends.
+            let shapedEnd = decoder.decodeLineFindingEnd(pos, end, &record)
+            if shapedEnd >= 0 && shapedEnd - pos <= maximumLine {
+                records += 1
+                record.line = line
+                if hasAliases { applyAliases(&record) }
+                accept(record)
+                pos = shapedEnd + 1
+                continue
+            }
+            let lineEnd = memchr(base + pos, 0x0A, end - pos).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? end
             if lineEnd - pos > maximumLine && !LineLimit.isBlank(base, pos, lineEnd) {
                 records += 1
                 reject(RejectedLine(line: line, reason: LineLimit.reason(maximumLine, csv: false)))

@@ -67,7 +67,9 @@ struct LineTemplateTests {
     @Test("every small change to a templated line reads as the general path reads it", arguments: lines.indices)
     func mutations(index: Int) throws {
         let line = Array(Self.lines[index].utf8)
-        let replacements: [UInt8] = Array(#"" \,:}{[]0-9.eEx"#.utf8) + [0x09, 0x00, 0xC3]
+        // With line feeds and carriage returns: the template finds a line's end itself
+        // (`RecordDecoder.decodeLineFindingEnd`), so a line break anywhere in a line must end it.
+        let replacements: [UInt8] = Array(#"" \,:}{[]0-9.eEx"#.utf8) + [0x09, 0x00, 0xC3, 0x0A, 0x0D]
         var variants: [[UInt8]] = []
         for i in 0..<line.count {
             var deleted = line
@@ -234,6 +236,69 @@ struct LineTemplateTests {
         // line in two.
         #expect(with.records.count == 12)
         #expect(with.rejects.count == 5)
+    }
+
+    /// The scanner asks the template to find each line's end (`RecordDecoder.decodeLineFindingEnd`)
+    /// before it searches for the line feed: the end must be the line's line feed (after a CR
+    /// too), or the input's end, and anything the template cannot vouch for must leave the line
+    /// to the search.
+    @Test("the template finds where a line ends, or leaves the line to the search")
+    func templateFindsLineEnds() throws {
+        let line = Self.lines[0]
+        let nullStatus = line.replacingOccurrences(of: #""status":"ok""#, with: #""status":null"#)
+        let escaped = line.replacingOccurrences(of: #""tenant":"acme""#, with: #""tenant":"a\u0063me""#)
+        let cases: [(second: String, end: String, expected: Int?)] = [
+            (line, "\n", line.utf8.count),        // the line feed
+            (line, "\r\n", line.utf8.count + 1), // the line feed after a CR
+            (line, "\r", line.utf8.count + 1),    // a CR at the input's end
+            (line, "", line.utf8.count),          // the input's end
+            (line, " \n", nil),                  // trailing space: the search
+            (line, "x\n", nil),
+            (nullStatus, "\n", nil),              // a value read generally
+            (escaped, "\n", nil),
+            (String(line.dropLast()), "\n", nil),
+        ]
+        for c in cases {
+            let bytes = Array((line + "\n" + c.second + c.end + #"{"id":"next"}"#).utf8)
+            let found = bytes.withUnsafeBufferPointer { b -> Int in
+                guard let base = b.baseAddress else { return -2 }
+                var decoder = RecordDecoder(base: base, readable: b.count, table: FieldTable(request: fullRequest), request: fullRequest)
+                var record = TraceRecord(request: fullRequest)
+                let first = line.utf8.count
+                _ = try? decoder.decodeJSONLine(0, first, &record)
+                let start = first + 1
+                // The range ends where the next line would begin when the case ends the input.
+                let rangeEnd = c.end.isEmpty || c.end == "\r" ? start + c.second.utf8.count + c.end.utf8.count : b.count
+                let end = decoder.decodeLineFindingEnd(start, rangeEnd, &record)
+                return end < 0 ? end : end - start
+            }
+            #expect(found == (c.expected ?? -1), "\(c.second.suffix(20).debugDescription) + \(c.end.debugDescription)")
+        }
+        // Through the scanner: CR LF lines, trailing blanks, the last line without its line feed.
+        try expectSame([line, line, line].joined(separator: "\r\n") + "\r\n")
+        try expectSame([line, line + " ", line + "\r", line].joined(separator: "\n"))
+        try expectSame([line, line].joined(separator: "\n") + "\r")
+    }
+
+    /// A line the template reads, and whose end it finds, is still held to the line limit.
+    @Test("a templated line longer than the limit is rejected")
+    func templatedLineOverLimit() throws {
+        let line = Self.lines[0]
+        let long = line.replacingOccurrences(of: #""tenant":"acme""#, with: #""tenant":"acme-corporation-with-a-long-name""#)
+        let bytes = Array(([line, line, long, line].joined(separator: "\n") + "\n").utf8)
+        for templates in [true, false] {
+            let result = try bytes.withUnsafeBytes { raw in
+                var scanner = try TraceScanner(format: .jsonl, request: fullRequest, bytes: raw)
+                scanner.lineTemplates = templates
+                scanner.maximumLine = line.utf8.count + 5
+                var result = ScanResult()
+                _ = scanner.scan(raw, range: 0..<raw.count, firstLine: 1, accept: { result.records.append($0) },
+                                 reject: { result.rejects.append($0) })
+                return result
+            }
+            #expect(result.records.map(\.line) == [1, 2, 4], "templates \(templates)")
+            #expect(result.rejects.map(\.line) == [3], "templates \(templates)")
+        }
     }
 
     @Test("keys written with escapes never make a template")
