@@ -146,11 +146,7 @@ final class CompiledClause: Sendable {
         let ts = r.timestamp
         if ts < state.firstRecord { state.firstRecord = ts }
         if ts > state.lastRecord { state.lastRecord = ts }
-        if tracksCells {
-            // Floor division, inline (the cell of an instant before the epoch starts before it).
-            let q = ts / cellLength
-            state.noteCell((ts < 0 && q &* cellLength != ts ? q &- 1 : q) &* cellLength, group: group)
-        }
+        if tracksCells { state.noteCell(assigner.cell(ts, length: cellLength), group: group) }
         let (start, end) = assigner.assign(ts)
         let index = state.window(start: start, end: end, group: group)
         let trace = state.currentTrace

@@ -245,6 +245,9 @@ struct WindowAssigner: Sendable {
     let termEnd: Int64
     private var cachedStart: Int64 = 1
     private var cachedEnd: Int64 = 0
+    /// The last coverage cell (`cell(_:length:)`), empty at first.
+    private var cellStart: Int64 = 1
+    private var cellEnd: Int64 = 0
 
     init(window: CheckedWindow, zone: ZoneRules, termStart: Int64, termEnd: Int64) {
         self.window = window
@@ -253,12 +256,27 @@ struct WindowAssigner: Sendable {
         self.termEnd = termEnd
     }
 
+    /// The start of the coverage cell of `length` nanoseconds holding `ts` (cells start at the
+    /// epoch; one before it starts before it), cached like the windows.
+    @inline(__always)
+    mutating func cell(_ ts: Int64, length: Int64) -> Int64 {
+        if ts >= cellStart && ts < cellEnd { return cellStart }
+        cellStart = CivilTime.floorDiv(ts, length) &* length
+        cellEnd = cellStart &+ length
+        return cellStart
+    }
+
     @inline(__always)
     mutating func assign(_ ts: Int64) -> (start: Int64, end: Int64) {
         switch window {
         case .fixed(let length):
+            // The window of the record before, most of the time: a 64-bit division costs tens of
+            // cycles (callgrind, benchmark trace: `floorDiv` 43 instructions a record, outlined).
+            if ts >= cachedStart && ts < cachedEnd { return (cachedStart, cachedEnd) }
             let k = CivilTime.floorDiv(ts, length)
-            return (k &* length, k &* length &+ length)
+            cachedStart = k &* length
+            cachedEnd = k &* length &+ length
+            return (cachedStart, cachedEnd)
         case .term:
             return (termStart, termEnd)
         default:
