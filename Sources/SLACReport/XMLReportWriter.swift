@@ -212,7 +212,6 @@ package struct XMLReportWriter: Sendable {
 
     private func writeClause(_ clause: ClauseResult, severalTraces: Bool, windowsSelected: Int, windowsListed: Int, periodsListed: Int,
                              to out: XMLOutput) throws {
-        let selected = clause.windows.lazy.filter { windows.includes($0.verdict) }
         let omitted = max(0, windowsSelected - windowsListed)
         let periodsOmitted = max(0, clause.periods.count - periodsListed)
         try out.element("clause", [
@@ -304,12 +303,19 @@ package struct XMLReportWriter: Sendable {
                     }
                 }
             }
-            let listed = Array(selected.prefix(windowsListed))
+            // The listed windows by index: copying them out of the clause (a lazy filter and an
+            // array of 16,570 of the benchmark's 100,539) took 0.010 s of a two-job run, serial.
+            var listedIndices: [Int] = []
+            listedIndices.reserveCapacity(windowsListed)
+            for i in clause.windows.indices where listedIndices.count < windowsListed && windows.includes(clause.windows[i].verdict) {
+                listedIndices.append(i)
+            }
+            let listed = listedIndices
             // The first window through the document's writer, so that the clause has a child and
             // its start tag is closed; the others in parts of bytes (`windowPart`), appended as
             // they are. Parts keep the bytes in flight small next to the document.
             guard let first = listed.first else { return }
-            try writeWindow(first, severalTraces: severalTraces, to: out)
+            try writeWindow(clause.windows[first], severalTraces: severalTraces, to: out)
             let parts = stride(from: 1, to: listed.count, by: XMLReportWriter.windowsPerPart).map {
                 $0..<min(listed.count, $0 + XMLReportWriter.windowsPerPart)
             }
@@ -321,27 +327,27 @@ package struct XMLReportWriter: Sendable {
                 let workers = min(jobs, parts.count)
                 DispatchQueue.concurrentPerform(iterations: workers) { worker in
                     for k in stride(from: worker, to: parts.count, by: workers) {
-                        written.set(k, Result { try windowPart(listed[parts[k]], severalTraces: severalTraces) })
+                        written.set(k, Result { try windowPart(clause.windows, listed[parts[k]], severalTraces: severalTraces) })
                     }
                 }
                 for result in written.all() { try out.append(fragment: try result.get()) }
             } else {
-                for range in parts { try out.append(fragment: try windowPart(listed[range], severalTraces: severalTraces)) }
+                for range in parts { try out.append(fragment: try windowPart(clause.windows, listed[range], severalTraces: severalTraces)) }
             }
         }
     }
 
-    /// The bytes of `windows` as elements of a clause, for `XMLOutput.append(fragment:)`: written
+    /// The bytes of `windows[indices]` as elements of a clause, for `XMLOutput.append(fragment:)`: written
     /// by `XMLBytes`, or by libxml2 when the linked libxml2 escapes differently (see
     /// `bytesMatchLibxml2`).
-    private func windowPart(_ windows: ArraySlice<WindowResult>, severalTraces: Bool) throws -> [UInt8] {
+    private func windowPart(_ windows: [WindowResult], _ indices: ArraySlice<Int>, severalTraces: Bool) throws -> [UInt8] {
         guard XMLReportWriter.bytesMatchLibxml2 else {
             return try XMLOutput.fragment(depth: 2) { part in
-                for window in windows { try writeWindow(window, severalTraces: severalTraces, to: part) }
+                for i in indices { try writeWindow(windows[i], severalTraces: severalTraces, to: part) }
             }
         }
         let part = XMLBytes(depth: 2)
-        for window in windows { try writeWindow(window, severalTraces: severalTraces, to: part) }
+        for i in indices { try writeWindow(windows[i], severalTraces: severalTraces, to: part) }
         return part.bytes
     }
 
