@@ -236,8 +236,9 @@ struct CompiledExclusions: Sendable {
     }
 }
 
-/// Assigns instants to windows (docs/language.md, "Windows"), caching the last calendar window because traces are
-/// nearly sorted and time-zone lookups are slow.
+/// Assigns instants to windows (docs/language.md, "Windows") and coverage cells, caching the last
+/// window and cell because traces are nearly sorted: time-zone lookups (calendar windows) and
+/// 64-bit divisions (fixed windows, cells) are slow.
 struct WindowAssigner: Sendable {
     let window: CheckedWindow
     let zone: ZoneRules

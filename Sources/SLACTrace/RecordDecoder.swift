@@ -700,22 +700,29 @@ struct RecordDecoder: ~Copyable {
         }
         shapeCount = count
         shapeFindsLineEnd = (0..<count).allSatisfy { shape[$0].value != .general }
+        lineEndMisses = 0
     }
 
     /// Whether every key of the template is read by a fast reading (no `.general`), so that the
     /// template can find the line's end itself (`decodeLineFindingEnd`).
     var shapeFindsLineEnd = false
+    /// Lines of the current template whose end the template could not find (`decodeLineFindingEnd`):
+    /// input where that fails but the template still reads the line (`} ` before the line feed,
+    /// a text field often `null`) would pay for both tries on every line, so past a share of the
+    /// template's hits the scanner searches for the line feed first again.
+    var lineEndMisses = 0
 
     /// Reads the line starting at `start` with the template, finding its end (the first line
     /// feed after it, or `end`, the end of the scanned range) as it goes: the line's end, or -1
-    /// when the template cannot (no template, one with a key read generally, or a line that
-    /// departs from it). The caller then finds the line's end and calls `decodeJSONLine`, which
+    /// when the template cannot (no template, one with a key read generally, a line that departs
+    /// from it, or too many such lines of late: `lineEndMisses`). The caller then finds the line's end and calls `decodeJSONLine`, which
     /// tries the template again within the line and counts a miss if it fails.
     @inline(__always)
     mutating func decodeLineFindingEnd(_ start: Int, _ end: Int, _ rec: inout TraceRecord) -> Int {
-        guard shapeFindsLineEnd, shapeCount > 0, shapeMisses <= 64 + shapeHits >> 3 else { return -1 }
+        guard shapeFindsLineEnd, shapeCount > 0, shapeMisses <= 64 + shapeHits >> 3,
+              lineEndMisses <= 64 + shapeHits >> 3 else { return -1 }
         let lineEnd = decodeShapedLine(start, end, &rec, findingLineEnd: true)
-        if lineEnd >= 0 { shapeHits &+= 1 }
+        if lineEnd >= 0 { shapeHits &+= 1 } else { lineEndMisses &+= 1 }
         return lineEnd
     }
 
@@ -725,7 +732,7 @@ struct RecordDecoder: ~Copyable {
     /// are compared as whole words with the template's, instead of the general path's quote,
     /// key-prediction, colon and whitespace steps; each value is read by the branch of
     /// `decodeValue` its key takes (`ShapeValue`), or by `decodeValue` itself, so it is checked
-    /// the same. Returns false, having perhaps written part of `rec`, as soon as
+    /// the same. Returns -1, having perhaps written part of `rec`, as soon as
     /// the line departs from the template or holds a value the general path would reject: the
     /// caller then reads the line again with the general path, which resets the record and gives
     /// the precise reason. A template has no duplicate key (its line was accepted) and only keys

@@ -274,10 +274,16 @@ struct LineTemplateTests {
             }
             #expect(found == (c.expected ?? -1), "\(c.second.suffix(20).debugDescription) + \(c.end.debugDescription)")
         }
-        // Through the scanner: CR LF lines, trailing blanks, the last line without its line feed.
-        try expectSame([line, line, line].joined(separator: "\r\n") + "\r\n")
-        try expectSame([line, line + " ", line + "\r", line].joined(separator: "\n"))
-        try expectSame([line, line].joined(separator: "\n") + "\r")
+        // Through the scanner, whole and in chunks (a chunk's range ends inside the input): CR LF
+        // lines, trailing blanks, the last line without its line feed.
+        for chunks in [1, 2, 3] {
+            try expectSame(Array(repeating: line, count: 6).joined(separator: "\r\n") + "\r\n", chunks: chunks)
+            try expectSame([line, line + " ", line + "\r", line, line, line].joined(separator: "\n"), chunks: chunks)
+            try expectSame(Array(repeating: line, count: 5).joined(separator: "\n") + "\r", chunks: chunks)
+        }
+        // Lines the template reads where it cannot find the end (a space before the line feed):
+        // the search and the template within the line, the same records.
+        try expectSame(Array(repeating: line + " ", count: 200).joined(separator: "\n") + "\n")
     }
 
     /// A line the template reads, and whose end it finds, is still held to the line limit.
@@ -285,7 +291,8 @@ struct LineTemplateTests {
     func templatedLineOverLimit() throws {
         let line = Self.lines[0]
         let long = line.replacingOccurrences(of: #""tenant":"acme""#, with: #""tenant":"acme-corporation-with-a-long-name""#)
-        let bytes = Array(([line, line, long, line].joined(separator: "\n") + "\n").utf8)
+        for separator in ["\n", "\r\n"] {
+        let bytes = Array(([line, line, long, line].joined(separator: separator) + separator).utf8)
         for templates in [true, false] {
             let result = try bytes.withUnsafeBytes { raw in
                 var scanner = try TraceScanner(format: .jsonl, request: fullRequest, bytes: raw)
@@ -298,6 +305,7 @@ struct LineTemplateTests {
             }
             #expect(result.records.map(\.line) == [1, 2, 4], "templates \(templates)")
             #expect(result.rejects.map(\.line) == [3], "templates \(templates)")
+        }
         }
     }
 
