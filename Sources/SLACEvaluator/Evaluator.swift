@@ -38,9 +38,9 @@ package struct TraceSource: Sendable {
     /// block's pages are released once both have passed it (`HashPacer`: faulted in once, not
     /// twice); on one core each block is hashed right before it is scanned (measured with
     /// `SLAC_TIMING` on the 1 GB benchmark trace, 3 runs each: scan phase 2.23–2.30 s so, 2.40–2.42 s
-    /// when the hashing released pages the scan then faulted in again); with several jobs the
-    /// thread that hands the blocks to the jobs hashes each first (`MappedBlockFeed`); a stream
-    /// is hashed as it is read.
+    /// when the hashing released pages the scan then faulted in again); with several jobs each
+    /// job hashes the block it took, in file order, before it scans it (`MappedBlockFeed`); a
+    /// stream is hashed as it is read.
     package var makeDigester: @Sendable () -> any TraceDigester
 
     /// A whole (mapped or loaded) input.

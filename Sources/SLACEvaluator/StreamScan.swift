@@ -130,27 +130,26 @@ extension Evaluator {
 }
 
 extension Evaluator {
-    /// Scans a mapped input with several jobs the way a stream is scanned: one thread cuts the
-    /// input into blocks in file order and digests each block before handing it out
-    /// (`MappedBlockFeed`); the workers scan the blocks, each into a state of its own, release
-    /// their pages, and merge the states in file order as they become ready (`OrderedStateMerge`).
+    /// Scans a mapped input with several jobs the way a stream is scanned: the input is cut into
+    /// blocks in file order (`MappedBlockFeed`); each worker takes the next block, adds it to the
+    /// digest in file order, scans it into a state of its own, releases its pages, and merges the
+    /// states in file order as they become ready (`OrderedStateMerge`).
     ///
     /// Why not chunks (the layout before, 16 for two jobs): the digest ran on a worker far ahead
     /// of the scan and released pages the scanners then faulted in again, and the chunk states
     /// were merged after the scan, on one core. Here every page is faulted in once (by the digest,
-    /// a block ahead of the scan), and the merge runs beside the scan. On the 1 GB benchmark trace
+    /// just before the scan), and the merge runs beside the scan. On the 1 GB benchmark trace
     /// with two jobs, 5 alternating runs: system time 0.40 → 0.21 s, wall 1.75 → 1.69 s, the
     /// merge phase after the scan 0.04 → 0.001 s, report identical (README, "Benchmarks").
+    /// The digest then moved from a thread of its own, a few blocks ahead, to the worker that
+    /// scans the block next (`MappedBlockFeed.digest`): 8 alternating runs, 1.61 → 1.49 s.
     func scanMappedBlocks(scanner: TraceScanner, input: TraceInput, format: TraceFormat, span: Range<Int>, traceIndex t: Int,
                           traceCount: Int, path: String, jobs: Int, lateness: Int64?, digester: (any TraceDigester)?,
                           progress: (@Sendable (Int, Int) -> Void)?) -> MonitorState {
         // At least four blocks a job, so that a file of a few megabytes is shared by the jobs too.
         let size = min(blockSize, max(1 << 16, span.count / (4 * jobs) + 1))
-        let feed = MappedBlockFeed(input: input, format: format, span: span, blockSize: size, digester: digester, depth: jobs + 1)
+        let feed = MappedBlockFeed(input: input, format: format, span: span, blockSize: size, digester: digester)
         let merge = OrderedStateMerge(clauses: clauses, lateness: lateness, windowLimit: windowLimit, ahead: 2 * jobs)
-        // At the process's priority: the feeding thread only hashes (0.7 s of CPU for the 1 GB
-        // benchmark trace, against 1.9 s of scanning), so it keeps up anyway; with the workers at
-        // a lower priority, two jobs were no faster (5 alternating runs: 2.52 against 2.44 s).
         Evaluator.runWorkers(jobs, niceness: 0) {
             let bytes = input.bytes
             while !merge.stopped {
@@ -160,6 +159,7 @@ extension Evaluator {
                     merge.release()
                     return
                 }
+                feed.digest(number, block)
                 var chunk = ChunkScan(self, traceIndex: t, traceCount: traceCount, path: path,
                                       closing: lateness.map { ($0, block.lowerBound == 0) })
                 let records = chunk.scan(scanner, bytes, range: block, atInputStart: nil)
@@ -170,10 +170,7 @@ extension Evaluator {
                 if merge.stopped { feed.stop() }
             }
         }
-        // The feeding thread may still be hashing a block after an early stop: it ends before the
-        // digest is finished.
         feed.stop()
-        feed.join()
         return merge.result(traceCount: traceCount)
     }
 }
@@ -209,74 +206,75 @@ extension Evaluator {
     static let streamWorkerNiceness: Int32 = 5
 }
 
-/// The blocks of a mapped input in file order, from a thread of its own that digests each block
-/// before handing it out (`Evaluator.scanMappedBlocks`): at most `depth` blocks ahead of the
-/// workers, so few pages are resident, and each is faulted in once.
+/// The blocks of a mapped input in file order (`Evaluator.scanMappedBlocks`), cut as the jobs ask
+/// for them; each job hashes the block it took, in file order (`digest`), then scans it.
+///
+/// Why no thread of its own: a feeding thread that hashed each block before handing it out made
+/// three busy threads on two cores, and hashed blocks up to three ahead of the scan, so a block
+/// left the processor's caches between its digest and its scan. Hashed by the job that scans it
+/// next, a block is read from memory once; in file order, the digest is that of the whole input.
 final class MappedBlockFeed: @unchecked Sendable {
-    // As in `BlockPipe`: the queue is guarded by `lock`; `slots` counts free places, `filled`
-    // queued blocks; the semaphores start at 0 and are signalled up to their capacity.
-    private let lock = DispatchSemaphore(value: 0)
-    private let slots = DispatchSemaphore(value: 0)
-    private let filled = DispatchSemaphore(value: 0)
-    private var queue: [Range<Int>] = []
-    private var stopped = false
+    private let condition = NSCondition()
+    private let bytes: UnsafeRawBufferPointer
+    private let format: TraceFormat
+    private let span: Range<Int>
+    private let blockSize: Int
+    private let digester: (any TraceDigester)?
+    /// Guarded by `condition`: where the next block starts, blocks handed out, blocks hashed.
+    private var next: Int
     private var handedOut = 0
-    private let done = DispatchSemaphore(value: 0)
+    private var hashed = 0
+    private var stopped = false
 
-    /// Starts cutting `span` of `input` (whole lines; CSV rows) into blocks of about `blockSize`
-    /// bytes, hashing each with `digester` (nil: no digest) before it is queued. An empty span
-    /// is one empty block, so that the workers make the state of an empty input.
-    init(input: TraceInput, format: TraceFormat, span: Range<Int>, blockSize: Int, digester: (any TraceDigester)?, depth: Int) {
-        lock.signal()
-        for _ in 0..<max(1, depth) { slots.signal() }
-        Thread.detachNewThread { [self] in
-            let bytes = input.bytes
-            var start = span.lowerBound
-            repeat {
-                slots.wait()
-                lock.wait()
-                let stop = stopped
-                lock.signal()
-                if stop { break }
-                let end = Evaluator.blockEnd(bytes, from: start, to: span.upperBound, size: blockSize, format: format)
-                digester?.update(UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
-                lock.wait()
-                queue.append(start..<end)
-                lock.signal()
-                filled.signal()
-                start = end
-            } while start < span.upperBound
-            filled.signal()  // the end: `nextNumbered()` finds the queue empty
-            done.signal()
-        }
+    /// Cuts `span` of `input` (whole lines; CSV rows) into blocks of about `blockSize` bytes, to be
+    /// hashed with `digester` (nil: no digest). An empty span is one empty block, so that the
+    /// workers make the state of an empty input.
+    init(input: TraceInput, format: TraceFormat, span: Range<Int>, blockSize: Int, digester: (any TraceDigester)?) {
+        bytes = input.bytes
+        self.format = format
+        self.span = span
+        self.blockSize = blockSize
+        self.digester = digester
+        next = span.lowerBound
     }
 
-    /// The next block and its number (0, 1, …), nil at the end. Several workers may call it at
-    /// once: each block goes to one of them, and the end reaches them all.
+    /// The next block and its number (0, 1, …), nil at the end or after `stop`. Several workers
+    /// may call it at once: each block goes to one of them.
     func nextNumbered() -> (number: Int, block: Range<Int>)? {
-        filled.wait()
-        lock.wait()
-        defer { lock.signal() }
-        if !queue.isEmpty {
-            let block = queue.removeFirst()
-            slots.signal()
-            handedOut += 1
-            return (handedOut - 1, block)
-        }
-        filled.signal()  // the end stays visible to the other workers
-        return nil
+        condition.lock()
+        defer { condition.unlock() }
+        guard !stopped, next < span.upperBound || (span.isEmpty && handedOut == 0) else { return nil }
+        let end = span.isEmpty ? next : Evaluator.blockEnd(bytes, from: next, to: span.upperBound, size: blockSize, format: format)
+        let block = next..<end
+        next = end
+        handedOut += 1
+        return (handedOut - 1, block)
     }
 
-    /// Stops cutting blocks early (the windows exceeded the limit).
+    /// Adds block `number` to the digest once every block before it is in (the worker that took
+    /// it waits for its turn; the one before it is usually hashed long since, while this worker
+    /// was scanning). Returns at once after `stop`: the digest of a stopped run is not used.
+    func digest(_ number: Int, _ block: Range<Int>) {
+        guard let digester else { return }
+        condition.lock()
+        while hashed != number && !stopped { condition.wait() }
+        let stop = stopped
+        condition.unlock()
+        if stop { return }
+        digester.update(UnsafeRawBufferPointer(rebasing: bytes[block]))
+        condition.lock()
+        hashed += 1
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Stops handing out blocks (the windows exceeded the limit), and wakes workers waiting to hash.
     func stop() {
-        lock.wait()
+        condition.lock()
         stopped = true
-        lock.signal()
-        slots.signal()
+        condition.broadcast()
+        condition.unlock()
     }
-
-    /// Waits until the feeding thread has ended.
-    func join() { done.wait() }
 }
 
 /// The states of a stream's blocks, merged in stream order as they arrive from the workers

@@ -5,10 +5,10 @@ import SLACTrace
 import SLACTestSupport
 import Testing
 
-/// A mapped trace read with several jobs goes through `MappedBlockFeed`: one thread cuts it into
-/// blocks in file order and digests each before the jobs scan it, and the blocks' states merge in
-/// order. The result must be that of one job, and the digest that of every byte once, in order,
-/// whatever the block size (down to one byte, where every line is a block of its own).
+/// A mapped trace read with several jobs goes through `MappedBlockFeed`: it is cut into blocks in
+/// file order, each job adds the block it took to the digest in file order and scans it, and the
+/// blocks' states merge in order. The result must be that of one job, and the digest that of
+/// every byte once, in order, whatever the block size (down to one byte, where every line is a block of its own).
 @Suite struct MappedBlockTests {
     static func evaluate(_ plan: MonitorPlan, _ path: String, format: TraceFormat, jobs: Int,
                          blockSize: Int?) throws -> EvaluationResult {

@@ -34,6 +34,17 @@ import Testing
         } throws: { error in
             "\(error)".contains("exceed 50") && "\(error)".contains("`per`")
         }
+        // With a digest, jobs wait for their turn to hash the block they took: the stop must
+        // wake them (a hang here is the failure).
+        let digested = TraceSource(input: try TraceInput(path: path), format: .jsonl, displayPath: "t.jsonl",
+                                   makeDigester: { CountingDigester() })
+        for jobs in [2, 3, 8] {
+            #expect {
+                _ = try evaluator.evaluate([digested], jobs: jobs)
+            } throws: { error in
+                "\(error)".contains("exceed 50")
+            }
+        }
         // A streamed (gzip) trace stops the same way, also with a reading thread that must be
         // told to stop.
         let compressed = try gzip(path)
