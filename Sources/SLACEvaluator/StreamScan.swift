@@ -244,7 +244,8 @@ final class MappedBlockFeed: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         guard !stopped, next < span.upperBound || (span.isEmpty && handedOut == 0) else { return nil }
-        let end = span.isEmpty ? next : Evaluator.blockEnd(bytes, from: next, to: span.upperBound, size: blockSize, format: format)
+        // An empty span gives one empty block (`blockEnd` returns the limit).
+        let end = Evaluator.blockEnd(bytes, from: next, to: span.upperBound, size: blockSize, format: format)
         let block = next..<end
         next = end
         handedOut += 1

@@ -340,8 +340,8 @@ package struct XMLReportWriter: Sendable {
         }
     }
 
-    /// The bytes of `windows[indices]` as elements of a clause, for `XMLOutput.append(fragment:)`: written
-    /// by `XMLBytes`, or by libxml2 when the linked libxml2 escapes differently (see
+    /// The bytes of `windows[indices]` as elements of a clause, for `XMLOutput.append(fragment:)`:
+    /// written by `XMLBytes`, or by libxml2 when the linked libxml2 escapes differently (see
     /// `bytesMatchLibxml2`).
     private func windowPart(_ windows: [WindowResult], _ indices: ArraySlice<Int>, severalTraces: Bool) throws -> [UInt8] {
         guard XMLReportWriter.bytesMatchLibxml2 else {

@@ -570,7 +570,7 @@ struct RecordDecoder: ~Copyable {
     /// Decodes one line into `rec`. Returns false for a blank line; throws the reject reason.
     @inline(__always)
     mutating func decodeJSONLine(_ start: Int, _ end: Int, _ rec: inout TraceRecord) throws(LineError) -> Bool {
-        if shapeCount > 0 && shapeMisses <= 64 + shapeHits >> 3 {
+        if templateWorthTrying {
             if decodeShapedLine(start, end, &rec) >= 0 {
                 shapeHits &+= 1
                 return true
@@ -712,15 +712,19 @@ struct RecordDecoder: ~Copyable {
     /// template's hits the scanner searches for the line feed first again.
     var lineEndMisses = 0
 
+    /// Whether there is a template and it has not failed on too many lines (more than 64 and an
+    /// eighth of those it read): input whose lines do not repeat one layout stops trying it.
+    var templateWorthTrying: Bool { shapeCount > 0 && shapeMisses <= 64 + shapeHits >> 3 }
+
     /// Reads the line starting at `start` with the template, finding its end (the first line
     /// feed after it, or `end`, the end of the scanned range) as it goes: the line's end, or -1
     /// when the template cannot (no template, one with a key read generally, a line that departs
-    /// from it, or too many such lines of late: `lineEndMisses`). The caller then finds the line's end and calls `decodeJSONLine`, which
-    /// tries the template again within the line and counts a miss if it fails.
+    /// from it, or too many such lines of late: `lineEndMisses`). The caller then finds the
+    /// line's end and calls `decodeJSONLine`, which tries the template again within the line and
+    /// counts a miss if it fails.
     @inline(__always)
     mutating func decodeLineFindingEnd(_ start: Int, _ end: Int, _ rec: inout TraceRecord) -> Int {
-        guard shapeFindsLineEnd, shapeCount > 0, shapeMisses <= 64 + shapeHits >> 3,
-              lineEndMisses <= 64 + shapeHits >> 3 else { return -1 }
+        guard shapeFindsLineEnd, templateWorthTrying, lineEndMisses <= 64 + shapeHits >> 3 else { return -1 }
         let lineEnd = decodeShapedLine(start, end, &rec, findingLineEnd: true)
         if lineEnd >= 0 { shapeHits &+= 1 } else { lineEndMisses &+= 1 }
         return lineEnd
