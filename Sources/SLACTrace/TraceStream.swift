@@ -4,7 +4,6 @@ import Glibc
 import Darwin
 #endif
 import CIsal
-import CZstd
 
 /// read(2), named apart from `TraceStream.read(into:capacity:)`.
 private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
@@ -45,11 +44,11 @@ package final class TraceStream: @unchecked Sendable {
     /// libdeflate (whole-buffer) in 1.7 s, zlib in 3.4 s; zstd -3 decodes its copy in 1.2 s.
     private var inflater: UnsafeMutablePointer<inflate_state>?
     private var memberEnded = false
-    /// zstd: the decompression context, the unconsumed input `raw[zstdInput..<rawCount]`, and
-    /// whether the last call ended a frame (the input may end only there).
-    private var zstd: OpaquePointer?
-    private var zstdInput = 0
-    private var zstdFrameEnded = false
+    /// zstd: the decoder of its frames, which reads the stored bytes itself (`readSome`).
+    private var zstd: ZstdContentReader?
+    /// zstd frames decoded straight into the caller's buffer and frames decoded by libzstd's
+    /// streaming decoder so far (for tests).
+    var zstdFrames: (direct: Int, streamed: Int) { (zstd?.directFrames ?? 0, zstd?.streamedFrames ?? 0) }
 
     /// Whether `path` is read as a stream: standard input, anything that is not a regular file, or
     /// a regular file that starts with the gzip magic bytes. Unreadable paths answer false, so that
@@ -97,7 +96,6 @@ package final class TraceStream: @unchecked Sendable {
             inflater.deinitialize(count: 1)
             inflater.deallocate()
         }
-        if let zstd { ZSTD_freeDCtx(zstd) }
         if ownsDescriptor { close(fd) }
         raw.deallocate()
     }
@@ -147,9 +145,10 @@ package final class TraceStream: @unchecked Sendable {
             inflater = state
         } else if rawCount >= 4 && raw[0] == 0x28 && raw[1] == 0xB5 && raw[2] == 0x2F && raw[3] == 0xFD {
             isZstd = true
-            guard let context = ZSTD_createDCtx() else { throw TraceInputError(path: path, message: "cannot initialise zstd") }
-            zstd = context
-            zstdInput = 0
+            zstd = ZstdContentReader(path: path, initial: UnsafeRawBufferPointer(start: raw, count: rawCount)) {
+                [unowned self] (buffer: UnsafeMutableRawPointer, capacity: Int) throws(TraceInputError) -> Int in
+                try self.readSome(into: buffer, capacity: capacity)
+            }
         }
         // The bytes read to decide were not shown to `storedBytes` (it sees compressed streams only).
         if isCompressed, rawCount > 0, let storedBytes { storedBytes(UnsafeRawBufferPointer(start: raw, count: rawCount)) }
@@ -161,46 +160,16 @@ package final class TraceStream: @unchecked Sendable {
         }
     }
 
-    /// Decompresses zstd content into `buffer`; 0 at the end of the content. Concatenated frames
-    /// (`cat a.zst b.zst`) are one content, as with gzip members; the input may end only where a
-    /// frame ends.
-    private func readZstd(into buffer: UnsafeMutableRawPointer, capacity: Int, context: OpaquePointer) throws(TraceInputError) -> Int {
-        while true {
-            if zstdInput >= rawCount {
-                if rawEnded {
-                    guard zstdFrameEnded else {
-                        throw TraceInputError(path: path, message: "not a valid zstd stream: unexpected end of data (truncated file)")
-                    }
-                    finished = true
-                    return 0
-                }
-                let n = try readSome(into: raw, capacity: TraceStream.rawCapacity)
-                zstdInput = 0
-                rawCount = n
-                if n == 0 {
-                    rawEnded = true
-                    continue
-                }
-            }
-            var input = ZSTD_inBuffer(src: raw + zstdInput, size: rawCount - zstdInput, pos: 0)
-            var output = ZSTD_outBuffer(dst: buffer, size: capacity, pos: 0)
-            let rc = ZSTD_decompressStream(context, &output, &input)
-            if ZSTD_isError(rc) != 0 {
-                let message = String(cString: ZSTD_getErrorName(rc)).lowercased()
-                throw TraceInputError(path: path, message: "not a valid zstd stream: " + message)
-            }
-            zstdInput += input.pos
-            zstdFrameEnded = rc == 0
-            if output.pos > 0 { return output.pos }
-        }
-    }
-
     /// Reads up to `capacity` bytes of content into `buffer`; 0 means the content has ended.
     package func read(into buffer: UnsafeMutableRawPointer, capacity: Int) throws(TraceInputError) -> Int {
         precondition(capacity > 0, "a read needs room")
         if !started { try start() }
         if finished { return 0 }
-        if let zstd { return try readZstd(into: buffer, capacity: capacity, context: zstd) }
+        if let zstd {
+            let n = try zstd.read(into: buffer, capacity: capacity)
+            if n == 0 { finished = true }
+            return n
+        }
         if !isGzip {
             if plainOffset < rawCount {
                 let n = min(capacity, rawCount - plainOffset)

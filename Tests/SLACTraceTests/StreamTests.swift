@@ -107,6 +107,14 @@ struct StreamTests {
         #expect(throws: TraceInputError(path: truncated, message: "not a valid gzip stream: unexpected end of data (truncated file)")) {
             _ = try blocks(truncated, blockSize: 256)
         }
+        // The CRC-32 in the member's trailer (its last 8 bytes: CRC, then length) is checked.
+        var wrongCRC = member
+        wrongCRC[wrongCRC.count - 8] ^= 0xFF
+        let badCRC = dir.path("crc.gz")
+        try wrongCRC.write(to: URL(fileURLWithPath: badCRC))
+        #expect(throws: TraceInputError(path: badCRC, message: "not a valid gzip stream: incorrect data check")) {
+            _ = try blocks(badCRC, blockSize: 256)
+        }
         let trailing = dir.path("trailing.gz")
         try (member + Data("junk".utf8)).write(to: URL(fileURLWithPath: trailing))
         #expect(throws: TraceInputError(path: trailing, message: "not a valid gzip stream: trailing data after gzip member")) {

@@ -1,0 +1,289 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CZstd
+
+/// Decodes the content of a zstd trace (one frame after another: `cat a.zst b.zst` is one content)
+/// straight into the caller's buffer.
+///
+/// Why not just `ZSTD_decompressStream`: it decodes each block into a window buffer of its own and
+/// copies it out, a `memmove` of every byte of content. On the zstd copy of the 1 GB benchmark
+/// trace that copy was 0.11 s of the reading thread's 1.32 s (perf, two jobs).
+///
+/// Here, a frame whose window is at most `directWindowLimit` (every level up to 19 without
+/// `--long`) is decoded with libzstd's buffer-less API, block by block, into the caller's buffer.
+/// A block may refer back up to a window's length of content, which may lie in memory the caller
+/// has since reused, so the reader keeps its own copy of the last window of content (`history`)
+/// and hands it to libzstd (`ZSTD_insertBlock`) before the first block of every call: the
+/// caller's earlier buffers are never read again. That copy is one window a call, at most: 0.5 MB
+/// for `zstd -1` against 8 MB a call from the reader of blocks (docs/formats.md, "Compressed
+/// input").
+///
+/// Other frames (larger windows, skippable frames, anything that does not parse as a frame header)
+/// go through `ZSTD_decompressStream`, which also gives the error for what is not zstd.
+/// Frame checksums are verified either way.
+final class ZstdContentReader {
+    // Used by one thread at a time (the reader of a trace).
+
+    /// Frames with a larger window are decoded by `ZSTD_decompressStream`. 8 MiB is the window of
+    /// levels 17–19; the copy of the history then costs as much as the copy it saves.
+    static let directWindowLimit = 8 << 20
+    private static let inputCapacity = 1 << 20
+    private static let truncated = "unexpected end of data (truncated file)"
+
+    private let path: String
+    /// Reads more stored bytes (read(2), which also shows them to the stream's `storedBytes`);
+    /// 0 at the end of the input.
+    private let readInput: (UnsafeMutableRawPointer, Int) throws(TraceInputError) -> Int
+    private let input: UnsafeMutablePointer<UInt8>
+    /// Unconsumed stored bytes: `input[inputStart..<inputEnd]`.
+    private var inputStart = 0
+    private var inputEnd = 0
+    private var inputEnded = false
+
+    private enum Frame {
+        /// Between frames: the input may end here.
+        case between
+        /// A frame decoded block by block into the caller's buffer.
+        case direct
+        /// A frame decoded by `ZSTD_decompressStream`.
+        case streamed
+    }
+    private var frame = Frame.between
+    /// Frames begun so far in each way (for tests).
+    private(set) var directFrames = 0
+    private(set) var streamedFrames = 0
+
+    private var streamContext: OpaquePointer?
+    private var directContext: OpaquePointer?
+    /// The current direct frame's window and largest block.
+    private var window = 0
+    private var blockSizeMax = 0
+    /// The last `window` bytes of the current direct frame's content, `history[historyStart..<
+    /// historyEnd]`, in a buffer of twice the window so that appending rarely moves it.
+    private var history: UnsafeMutablePointer<UInt8>?
+    private var historyCapacity = 0
+    private var historyStart = 0
+    private var historyEnd = 0
+    /// Where libzstd believes the content it decoded last ends (its `previousDstEnd`), so that
+    /// steps that write nothing are given that place and do not look like a jump.
+    private var decodedEnd: UnsafeMutableRawPointer?
+    /// A block decoded when the caller's room was smaller than a block: `scratch[pendingStart..<
+    /// pendingEnd]` is still to be handed out.
+    private let scratch: UnsafeMutablePointer<UInt8>
+    private var pendingStart = 0
+    private var pendingEnd = 0
+
+    /// A reader of the zstd content in `initial` (the stored bytes read so far) followed by what
+    /// `readInput` reads.
+    init(path: String, initial: UnsafeRawBufferPointer,
+         readInput: @escaping (UnsafeMutableRawPointer, Int) throws(TraceInputError) -> Int) {
+        precondition(initial.count <= Self.inputCapacity, "the first read fits the input buffer")
+        self.path = path
+        self.readInput = readInput
+        input = .allocate(capacity: Self.inputCapacity)
+        if let base = initial.baseAddress, initial.count > 0 {
+            input.update(from: base.assumingMemoryBound(to: UInt8.self), count: initial.count)
+        }
+        inputEnd = initial.count
+        scratch = .allocate(capacity: Int(ZSTD_BLOCKSIZE_MAX))
+    }
+
+    deinit {
+        if let streamContext { ZSTD_freeDCtx(streamContext) }
+        if let directContext { ZSTD_freeDCtx(directContext) }
+        history?.deallocate()
+        input.deallocate()
+        scratch.deallocate()
+    }
+
+    private func failure(_ message: String) -> TraceInputError {
+        TraceInputError(path: path, message: "not a valid zstd stream: " + message)
+    }
+
+    private func failure(code: Int) -> TraceInputError {
+        failure(String(cString: ZSTD_getErrorName(code)).lowercased())
+    }
+
+    /// Decodes content into `buffer`; 0 at the end of the content (which may come only between
+    /// frames).
+    func read(into buffer: UnsafeMutableRawPointer, capacity: Int) throws(TraceInputError) -> Int {
+        precondition(capacity > 0, "a read needs room")
+        if pendingStart < pendingEnd { return handOutPending(buffer, capacity) }
+        while true {
+            let produced: Int
+            switch frame {
+            case .between:
+                guard try startFrame() else { return 0 }
+                continue
+            case .direct: produced = try readDirect(into: buffer, capacity: capacity)
+            case .streamed: produced = try readStreamed(into: buffer, capacity: capacity)
+            }
+            if produced > 0 { return produced }
+        }
+    }
+
+    private func handOutPending(_ buffer: UnsafeMutableRawPointer, _ capacity: Int) -> Int {
+        let n = min(capacity, pendingEnd - pendingStart)
+        buffer.copyMemory(from: scratch + pendingStart, byteCount: n)
+        pendingStart += n
+        return n
+    }
+
+    /// Makes at least `count` unconsumed bytes available, reading more (after moving the
+    /// unconsumed ones to the front); false when the input ends first.
+    private func available(_ count: Int) throws(TraceInputError) -> Bool {
+        precondition(count <= Self.inputCapacity, "a step fits the input buffer")
+        if inputEnd - inputStart >= count { return true }
+        if inputStart > 0 {
+            let held = inputEnd - inputStart
+            if held > 0 { input.update(from: input + inputStart, count: held) }
+            inputStart = 0
+            inputEnd = held
+        }
+        while inputEnd < count && !inputEnded {
+            let n = try readInput(input + inputEnd, Self.inputCapacity - inputEnd)
+            if n == 0 { inputEnded = true } else { inputEnd += n }
+        }
+        return inputEnd >= count
+    }
+
+    /// At a frame boundary: chooses how to decode the next frame; false at the end of the input.
+    private func startFrame() throws(TraceInputError) -> Bool {
+        guard try available(1) else { return false }
+        _ = try available(Int(ZSTD_FRAMEHEADERSIZE_MAX))
+        var header = ZSTD_frameHeader()
+        let rc = ZSTD_getFrameHeader(&header, input + inputStart, inputEnd - inputStart)
+        if rc == 0, header.frameType == ZSTD_frame, header.windowSize <= UInt64(Self.directWindowLimit) {
+            if directContext == nil {
+                guard let context = ZSTD_createDCtx() else { throw failure("cannot initialise zstd") }
+                directContext = context
+            }
+            guard let context = directContext else { throw failure("cannot initialise zstd") }
+            let begun = ZSTD_decompressBegin(context)
+            if ZSTD_isError(begun) != 0 { throw failure(code: begun) }
+            window = max(1, Int(header.windowSize))
+            blockSizeMax = max(1, Int(header.blockSizeMax))
+            if historyCapacity < 2 * window {
+                history?.deallocate()
+                history = .allocate(capacity: 2 * window)
+                historyCapacity = 2 * window
+            }
+            historyStart = 0
+            historyEnd = 0
+            decodedEnd = nil  // ZSTD_decompressBegin forgets the previous content
+            frame = .direct
+            directFrames += 1
+        } else {
+            if streamContext == nil {
+                guard let context = ZSTD_createDCtx() else { throw failure("cannot initialise zstd") }
+                streamContext = context
+            }
+            frame = .streamed
+            streamedFrames += 1
+        }
+        return true
+    }
+
+    /// Decodes blocks of a direct frame into `buffer` while a whole block fits; a block that does
+    /// not fit goes through `scratch`. Returns the bytes produced (0 when only headers were read
+    /// or the frame ended).
+    private func readDirect(into buffer: UnsafeMutableRawPointer, capacity: Int) throws(TraceInputError) -> Int {
+        guard let context = directContext, let history else { throw failure("internal state") }
+        var produced = 0
+        var historyGiven = false
+        while true {
+            let step = ZSTD_nextSrcSizeToDecompress(context)
+            if step == 0 {
+                // The frame (its checksum included) is complete; the next one starts afresh.
+                frame = .between
+                return produced
+            }
+            guard step <= Self.inputCapacity else { throw failure("corrupted block detected") }
+            guard try available(step) else { throw failure(Self.truncated) }
+            let kind = ZSTD_nextInputType(context)
+            guard kind == ZSTDnit_block || kind == ZSTDnit_lastBlock else {
+                // A header or a checksum: nothing is written, so libzstd is shown the place where
+                // its content ends, not a jump.
+                let rc = ZSTD_decompressContinue(context, decodedEnd, 0, input + inputStart, step)
+                if ZSTD_isError(rc) != 0 { throw failure(code: rc) }
+                inputStart += step
+                continue
+            }
+            let inScratch: Bool
+            if capacity - produced >= blockSizeMax {
+                inScratch = false
+            } else if produced > 0 {
+                break
+            } else {
+                inScratch = true
+            }
+            if !historyGiven {
+                // The caller may have reused the memory of earlier calls: the window comes from
+                // the reader's copy (the caller's buffer becomes its continuation).
+                historyGiven = true
+                if historyEnd > historyStart {
+                    _ = ZSTD_insertBlock(context, history + historyStart, historyEnd - historyStart)
+                    decodedEnd = UnsafeMutableRawPointer(history + historyEnd)
+                }
+            }
+            let target = inScratch ? UnsafeMutableRawPointer(scratch) : buffer + produced
+            let room = inScratch ? Int(ZSTD_BLOCKSIZE_MAX) : capacity - produced
+            let rc = ZSTD_decompressContinue(context, target, room, input + inputStart, step)
+            if ZSTD_isError(rc) != 0 { throw failure(code: rc) }
+            inputStart += step
+            decodedEnd = target + rc
+            if inScratch {
+                remember(scratch, rc)
+                pendingStart = 0
+                pendingEnd = rc
+                return handOutPending(buffer, capacity)
+            }
+            produced += rc
+        }
+        remember(buffer.assumingMemoryBound(to: UInt8.self), produced)
+        return produced
+    }
+
+    /// Appends content just decoded to the copy of the last window.
+    private func remember(_ bytes: UnsafeMutablePointer<UInt8>, _ count: Int) {
+        guard let history, count > 0 else { return }
+        if count >= window {
+            history.update(from: bytes + (count - window), count: window)
+            historyStart = 0
+            historyEnd = window
+            return
+        }
+        if historyEnd + count > historyCapacity {
+            let keep = min(historyEnd - historyStart, window - count)
+            history.update(from: history + (historyEnd - keep), count: keep)
+            historyStart = 0
+            historyEnd = keep
+        }
+        (history + historyEnd).update(from: bytes, count: count)
+        historyEnd += count
+        historyStart = max(historyStart, historyEnd - window)
+    }
+
+    /// Decodes a frame with `ZSTD_decompressStream`, which keeps its own window and copies out.
+    private func readStreamed(into buffer: UnsafeMutableRawPointer, capacity: Int) throws(TraceInputError) -> Int {
+        guard let context = streamContext else { throw failure("internal state") }
+        while true {
+            if inputStart >= inputEnd {
+                guard try available(1) else { throw failure(Self.truncated) }
+            }
+            var source = ZSTD_inBuffer(src: input + inputStart, size: inputEnd - inputStart, pos: 0)
+            var output = ZSTD_outBuffer(dst: buffer, size: capacity, pos: 0)
+            let rc = ZSTD_decompressStream(context, &output, &source)
+            if ZSTD_isError(rc) != 0 { throw failure(code: rc) }
+            inputStart += source.pos
+            if rc == 0 {
+                frame = .between
+                return output.pos
+            }
+            if output.pos > 0 { return output.pos }
+        }
+    }
+}
