@@ -65,7 +65,7 @@ let package = Package(
         // libFuzzer harness bodies (issue 15): plain functions over bytes, built and tested in the
         // normal build; `scripts/fuzz.sh` links them into the fuzzer (see `fuzzerTargets` below).
         .target(name: "SLACFuzzing", dependencies: [
-            "SLACSyntax", "SLACChecker", "SLACMonitor", "SLACEvaluator", "SLACTrace", "SLACAudit", "CZlib", "SLACFields",
+            "SLACSyntax", "SLACChecker", "SLACMonitor", "SLACEvaluator", "SLACTrace", "SLACAudit", "CZlib", "CZstd", "SLACFields",
         ]),
         .executableTarget(name: "slac", dependencies: [
             "SLACTool", "SLACReport", "SLACLanguageServer", "SLACEngines",

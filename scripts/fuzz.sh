@@ -42,7 +42,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 scratch="${SLAC_FUZZ_SCRATCH:-$root/.build-fuzz}"   # gitignored (.build-*/)
 fuzzer="$scratch/release/slac-fuzz"
-targets=(contract plan jsonl csv adapter stream report)
+targets=(contract plan jsonl csv adapter stream zstd report)
 timeout_s=10         # an input taking longer is a hang
 rss_mb=2048          # a process above this is a memory blow-up
 

@@ -22,6 +22,9 @@ package enum FuzzTarget: String, CaseIterable, Sendable {
     /// `TraceStream` + `LineBlockReader` (gzip inflation, line blocking, the line limit); the
     /// first byte picks the mode (see `StreamTarget`).
     case stream
+    /// The zstd reader (frames decoded straight into the caller's buffer) against libzstd's own
+    /// streaming decoder; the first byte picks the mode (see `ZstdTarget`).
+    case zstd
     /// `slac verify-report`: safe XML reading, the integrity check, the report comparison.
     case report
 
@@ -34,6 +37,7 @@ package enum FuzzTarget: String, CaseIterable, Sendable {
         case .csv: "canonical CSV -> CSVHeader, TraceScanner (whole scan == chunked scan)"
         case .adapter: "byte 0 = format (llmperf aiperf lmbench otlp langfuse azure mooncake), rest -> adapter + scanner"
         case .stream: "byte 0 = mode (raw/gzip/2 members/truncated, CSV, block size, line limit), rest -> TraceStream + LineBlockReader == TraceInput, scan of blocks == scan of whole"
+        case .zstd: "byte 0 = mode (one/two frames/damaged/hand-made, level, read sizes, window 1 KiB/16 MiB), rest -> TraceStream == libzstd's streaming decoder"
         case .report: "report XML -> SafeXML, ReportIntegrity.check, ReportComparison (verify-report)"
         }
     }
@@ -47,6 +51,7 @@ package enum FuzzTarget: String, CaseIterable, Sendable {
         case .csv: ScannerTarget.run(data, format: .csv)
         case .adapter: AdapterTarget.run(data)
         case .stream: StreamTarget.run(data)
+        case .zstd: ZstdTarget.run(data)
         case .report: ReportTarget.run(data)
         }
     }

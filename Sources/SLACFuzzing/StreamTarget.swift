@@ -136,7 +136,7 @@ enum StreamTarget {
         return "\(directory)/slac-fuzz-stream-\(getpid())"
     }()
 
-    private static func store(_ bytes: [UInt8], at path: String) -> Bool {
+    static func store(_ bytes: [UInt8], at path: String) -> Bool {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         if fd < 0 { return false }
         defer { close(fd) }

@@ -61,6 +61,12 @@ final class ZstdContentReader {
     /// The current direct frame's window and largest block.
     private var window = 0
     private var blockSizeMax = 0
+    /// The current direct frame's content size as its header states it (nil: not stated), and the
+    /// bytes decoded so far. libzstd's buffer-less API checks the size after a last block that
+    /// holds bytes, but not after an empty one (found by the `zstd` fuzz target); the streaming
+    /// decoder checks it always, so the reader does.
+    private var statedContentSize: UInt64?
+    private var frameDecoded: UInt64 = 0
     /// The last `window` bytes of the current direct frame's content, `history[historyStart..<
     /// historyEnd]`, in a buffer of twice the window so that appending rarely moves it.
     private var history: UnsafeMutablePointer<UInt8>?
@@ -173,6 +179,8 @@ final class ZstdContentReader {
             }
             historyStart = 0
             historyEnd = 0
+            statedContentSize = header.frameContentSize == ZSTD_CONTENTSIZE_UNKNOWN ? nil : header.frameContentSize
+            frameDecoded = 0
             decodedEnd = nil  // ZSTD_decompressBegin forgets the previous content
             frame = .direct
             directFrames += 1
@@ -198,6 +206,9 @@ final class ZstdContentReader {
             let step = ZSTD_nextSrcSizeToDecompress(context)
             if step == 0 {
                 // The frame (its checksum included) is complete; the next one starts afresh.
+                if let statedContentSize, statedContentSize != frameDecoded {
+                    throw failure("data corruption detected (the frame holds \(frameDecoded) bytes, its header says \(statedContentSize))")
+                }
                 frame = .between
                 return produced
             }
@@ -235,6 +246,7 @@ final class ZstdContentReader {
             if ZSTD_isError(rc) != 0 { throw failure(code: rc) }
             inputStart += step
             decodedEnd = target + rc
+            frameDecoded += UInt64(rc)
             if inScratch {
                 remember(scratch, rc)
                 pendingStart = 0

@@ -331,4 +331,18 @@ import Testing
             }
         }
     }
+
+    /// A frame whose header states 589 bytes of content but whose blocks are empty, the last one
+    /// too: libzstd's buffer-less API does not compare the sizes after an empty last block, the
+    /// reader does (found by the `zstd` fuzz target; `Tests/Fuzz/regressions/zstd/`).
+    @Test func contentSizeStatedInTheHeaderIsChecked() throws {
+        // Magic, frame header (2-byte content size 0x014D + 256 = 589, 40 KiB window), two empty
+        // raw blocks, an empty last raw block.
+        let frame: [UInt8] = [0x28, 0xB5, 0x2F, 0xFD, 0x50, 0x2A, 0x4D, 0x01, 0, 0, 0, 0, 0, 0, 0x01, 0, 0]
+        let dir = TemporaryDirectory()
+        let path = try dir.write("size.zst", frame)
+        #expect(throws: TraceInputError(path: path, message: "not a valid zstd stream: data corruption detected (the frame holds 0 bytes, its header says 589)")) {
+            _ = try Self.read(path, .fixed(4096))
+        }
+    }
 }
