@@ -24,6 +24,12 @@ import CZstd
 /// Other frames (larger windows, skippable frames, anything that does not parse as a frame header)
 /// go through `ZSTD_decompressStream`, which also gives the error for what is not zstd.
 /// Frame checksums are verified either way.
+///
+/// A damaged frame without a checksum whose blocks refer back further than its window (which no
+/// encoder writes) may be read or rejected depending on the sizes of the reads: within one call
+/// the reference can reach the content decoded earlier in that call. When it is read, the content
+/// is what libzstd's one-shot decoder (`ZSTD_decompressDCtx`) gives; the `zstd` fuzz target
+/// checks that.
 final class ZstdContentReader {
     // Used by one thread at a time (the reader of a trace).
 
@@ -174,7 +180,9 @@ final class ZstdContentReader {
             blockSizeMax = max(1, Int(header.blockSizeMax))
             if historyCapacity < 2 * window {
                 history?.deallocate()
-                history = .allocate(capacity: 2 * window)
+                // One byte more than used: a caller's buffer then never starts right where the
+                // history ends, which libzstd would take for a continuation of it.
+                history = .allocate(capacity: 2 * window + 1)
                 historyCapacity = 2 * window
             }
             historyStart = 0
@@ -213,6 +221,8 @@ final class ZstdContentReader {
                 return produced
             }
             guard step <= Self.inputCapacity else { throw failure("corrupted block detected") }
+            // Bytes already decoded are handed out before waiting for more input (a pipe).
+            if produced > 0 && inputEnd - inputStart < step { break }
             guard try available(step) else { throw failure(Self.truncated) }
             let kind = ZSTD_nextInputType(context)
             guard kind == ZSTDnit_block || kind == ZSTDnit_lastBlock else {

@@ -269,8 +269,9 @@ import Testing
     /// Frames decoded block by block into the caller's buffer (windows up to 8 MiB) and frames
     /// decoded by libzstd's streaming decoder (a 16 MiB window) give the content, whatever the
     /// sizes of the reads and whatever the caller does with its buffer between them. The content
-    /// refers back up to 1.5 MB, across many reads.
-    @Test(arguments: [(Int32(1), Int32?.none), (3, nil), (19, nil), (3, 23), (3, 24)])
+    /// refers back up to 1.5 MB, across many reads; windows of 1 and 64 KiB have blocks smaller
+    /// than 128 KiB.
+    @Test(arguments: [(Int32(1), Int32?.none), (3, nil), (19, nil), (3, 10), (1, 16), (3, 23), (3, 24)])
     func decodesTheContentWhateverTheReads(level: Int32, windowLog: Int32?) throws {
         let content = Self.repetitiveContent(count: 3_000_000, distances: [200_000, 700_000, 1_500_000], seed: UInt64(level))
         let stored = Self.frame(content, level: level, windowLog: windowLog, contentSize: false)
