@@ -181,10 +181,10 @@ struct TextCache: ~Copyable {
         var value = ""
     }
 
-    /// Entries per slot (a power of two). 1,024 with up to eight text slots: with 128, some of the
-    /// 50 tenants of the benchmark trace shared an entry and evicted each other, and a `String`
-    /// was built on every such turn (callgrind, 300,000 records: 5.7 million instructions fewer
-    /// with 1,024). With more slots, 128, so that the cache a scan starts with stays small.
+    /// Entries per slot (a power of two). 1,024 with up to eight text slots: callgrind, 300,000
+    /// records of the benchmark trace (50 tenants), counted 5.7 million instructions fewer than
+    /// with 128 (presumably tenants sharing an entry and building their `String` again; not
+    /// measured apart). With more slots, 128, so that the cache a scan starts with stays small.
     let ways: Int
     let entries: UnsafeMutablePointer<Entry>
     let slots: Int

@@ -162,6 +162,14 @@ final class ZstdContentReader {
         return inputEnd >= count
     }
 
+    /// The decompression context in `slot`, created on first use.
+    private func made(_ slot: inout OpaquePointer?) throws(TraceInputError) -> OpaquePointer {
+        if let slot { return slot }
+        guard let context = ZSTD_createDCtx() else { throw failure("cannot initialise zstd") }
+        slot = context
+        return context
+    }
+
     /// At a frame boundary: chooses how to decode the next frame; false at the end of the input.
     private func startFrame() throws(TraceInputError) -> Bool {
         guard try available(1) else { return false }
@@ -169,11 +177,7 @@ final class ZstdContentReader {
         var header = ZSTD_frameHeader()
         let rc = ZSTD_getFrameHeader(&header, input + inputStart, inputEnd - inputStart)
         if rc == 0, header.frameType == ZSTD_frame, header.windowSize <= UInt64(Self.directWindowLimit) {
-            if directContext == nil {
-                guard let context = ZSTD_createDCtx() else { throw failure("cannot initialise zstd") }
-                directContext = context
-            }
-            guard let context = directContext else { throw failure("cannot initialise zstd") }
+            let context = try made(&directContext)
             let begun = ZSTD_decompressBegin(context)
             if ZSTD_isError(begun) != 0 { throw failure(code: begun) }
             window = max(1, Int(header.windowSize))
@@ -193,10 +197,7 @@ final class ZstdContentReader {
             frame = .direct
             directFrames += 1
         } else {
-            if streamContext == nil {
-                guard let context = ZSTD_createDCtx() else { throw failure("cannot initialise zstd") }
-                streamContext = context
-            }
+            _ = try made(&streamContext)
             frame = .streamed
             streamedFrames += 1
         }
@@ -233,14 +234,9 @@ final class ZstdContentReader {
                 inputStart += step
                 continue
             }
-            let inScratch: Bool
-            if capacity - produced >= blockSizeMax {
-                inScratch = false
-            } else if produced > 0 {
-                break
-            } else {
-                inScratch = true
-            }
+            // A block that does not fit goes to the next call, or through `scratch` if it is first.
+            let inScratch = capacity - produced < blockSizeMax
+            if inScratch && produced > 0 { break }
             if !historyGiven {
                 // The caller may have reused the memory of earlier calls: the window comes from
                 // the reader's copy (the caller's buffer becomes its continuation).

@@ -10,15 +10,7 @@ import Testing
     static let content = (0..<2_000).map { "{\"ts\":\"2026-03-01T00:00:\(String(format: "%02d", $0 % 60))Z\",\"id\":\"r\($0)\"}\n" }.joined()
 
     /// One zstd frame of `text` (level 3), made with libzstd so that tests need no `zstd` program.
-    static func frame(_ text: String) -> [UInt8] {
-        let input = Array(text.utf8)
-        var output = [UInt8](repeating: 0, count: ZSTD_compressBound(input.count))
-        let n = output.withUnsafeMutableBytes { out in
-            input.withUnsafeBytes { ZSTD_compress(out.baseAddress, out.count, $0.baseAddress, $0.count, 3) }
-        }
-        precondition(ZSTD_isError(n) == 0, "zstd compression failed")
-        return Array(output.prefix(n))
-    }
+    static func frame(_ text: String) -> [UInt8] { frame(Array(text.utf8), level: 3) }
 
     static func readAll(_ path: String) throws -> String {
         let stream = try TraceStream(path: path)
@@ -135,14 +127,13 @@ import Testing
         _ = ZSTD_CCtx_setParameter(context, ZSTD_c_contentSizeFlag, contentSize ? 1 : 0)
         _ = ZSTD_CCtx_setParameter(context, ZSTD_c_checksumFlag, checksum ? 1 : 0)
         var output = [UInt8](repeating: 0, count: ZSTD_compressBound(bytes.count) + 1024)
-        // Compressed as a stream of unknown length: with the length known, libzstd shrinks the
-        // window to the content's size.
         let n = output.withUnsafeMutableBytes { out in
             bytes.withUnsafeBytes { source in
                 var input = ZSTD_inBuffer(src: source.baseAddress, size: source.count, pos: 0)
                 var output = ZSTD_outBuffer(dst: out.baseAddress, size: out.count, pos: 0)
                 if !contentSize {
-                    // A first call that does not end the frame leaves the length unknown.
+                    // A first call that does not end the frame leaves the length unknown: with the
+                    // length known, libzstd would shrink the window to the content's size.
                     input.size = min(source.count, 1)
                     let rc = ZSTD_compressStream2(context, &output, &input, ZSTD_e_continue)
                     precondition(ZSTD_isError(rc) == 0, "zstd compression failed")
