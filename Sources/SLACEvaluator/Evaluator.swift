@@ -192,7 +192,26 @@ package struct Evaluator: Sendable {
             timing.mark("merge")
         }
         defer { timing.mark("finish") }
-        return finish(total, paths: traces.map(\.displayPath), formats: traces.map(\.format.rawValue), digests: digests, parallel: jobs > 1)
+        let result = finish(total, paths: traces.map(\.displayPath), formats: traces.map(\.format.rawValue), digests: digests, parallel: jobs > 1)
+        if ProcessInfo.processInfo.activeProcessorCount > 1 { Evaluator.freeInBackground(consume total) }
+        return result
+    }
+
+    /// Frees a run's state on a thread of its own, at the lowest priority.
+    ///
+    /// Why: freeing every window's values and evidence took 30 ms on one core after the 1 GB
+    /// benchmark run (perf, two jobs), before the report could be written; the report is now
+    /// written and sealed while the state is freed, mostly on the core the seal leaves idle.
+    /// With the window results built in slices (`CompiledClause.windowResults`), the run's wall
+    /// time less its scan went from 0.186 to 0.157 s (`SLAC_TIMING=1`, 10 alternating runs).
+    static func freeInBackground(_ state: consuming MonitorState) {
+        let box = StateBox(state)
+        Thread.detachNewThread {
+            #if os(Linux)
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19)
+            #endif
+            box.state = nil
+        }
     }
 
     /// Scans one trace into chunk states (in file order) and digests it; `again` reads it a second
@@ -432,7 +451,7 @@ package struct Evaluator: Sendable {
             let judgements = joined
             let finished = ConcurrentSlots<ClauseResult>(count: clauses.count)
             DispatchQueue.concurrentPerform(iterations: clauses.count) { c in
-                finished.set(c, clauses[c].finish(state.clauses[c], judgements: judgements[c]))
+                finished.set(c, clauses[c].finish(state.clauses[c], judgements: judgements[c], parallel: true))
             }
             clauseResults = finished.all()
         } else {
@@ -462,6 +481,12 @@ package struct Evaluator: Sendable {
         result.exclusions = PlanText.exclusions(plan.exclusions, removed: excludedBy)
         return result
     }
+}
+
+/// A state handed to the thread that frees it (`Evaluator.freeInBackground`).
+private final class StateBox: @unchecked Sendable {
+    var state: MonitorState?
+    init(_ state: consuming MonitorState) { self.state = consume state }
 }
 
 /// Phase times on standard error when `SLAC_TIMING` is set: where a run's time goes, without
