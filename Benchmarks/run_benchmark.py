@@ -48,6 +48,16 @@ def ensure_trace(path, records):
                     "--tenants", "50", "--seed", "42", "--out", path], check=True)
 
 
+def warm(path):
+    """Reads a file once, untimed, so that the run after it finds it in the page cache. This
+    machine's page cache shrinks by about 5 MB a second even with 20 GB free (`free -m`, 10 s
+    apart), so a trace read a minute earlier is partly read from disk again; the tools are compared
+    on a file in page cache, each of them."""
+    with open(path, "rb") as f:
+        while f.read(8 << 20):
+            pass
+
+
 def timed(cmd, env=None):
     """Wall seconds and peak RSS (KiB) via GNU time."""
     r = subprocess.run(["/usr/bin/time", "-f", "%e %M"] + cmd, env=env, capture_output=True, text=True)
@@ -215,8 +225,12 @@ def main():
     tools.append(("sha256 of the file", 1, sha_cmd, None))
     times = {name: [] for name, *_ in tools}
     rss = {name: 0 for name, *_ in tools}
+    # The file each tool reads: the compressed copy for the gzip and zstd rows, else the trace.
+    inputs = {name: (trace + ".gz" if name.endswith(" gzip") else trace + ".zst" if name.endswith(" zstd") else trace)
+              for name, *_ in tools}
     for run in range(args.runs):
         for name, _, cmd, env in tools:
+            warm(inputs[name])
             wall, peak, _ = timed(cmd, env)
             times[name].append(wall)
             rss[name] = max(rss[name], peak)
@@ -266,11 +280,6 @@ def memory_check(args, contract, trace, threads):
     with tempfile.TemporaryDirectory() as tmp:
         for label, path in (("1M", small), (f"{args.records // 1_000_000}M", trace), ("25M", large)):
             size = os.path.getsize(path) / 1e6
-            # Read once untimed, so that the first run does not read the file from disk: the 25M
-            # trace's first run took 12.6-12.8 s with one job when it did, against 7.3 s cached.
-            with open(path, "rb") as f:
-                while f.read(8 << 20):
-                    pass
             for j in threads:
                 reports = {}
                 for lateness in ("default", "none"):
@@ -278,6 +287,9 @@ def memory_check(args, contract, trace, threads):
                     cmd = [args.slac, "verify", "--contract", contract, path, "--jobs", str(j), "--quiet", "--report", out]
                     if lateness == "none":
                         cmd += ["--lateness", "none"]
+                    # Read from disk, the 25M trace's first run took 12.6-12.8 s with one job,
+                    # against 7.3 s in page cache.
+                    warm(path)
                     wall, peak, _ = timed(cmd)
                     reports[lateness] = open(out, "rb").read()
                     peaks[(label, j, lateness)] = peak
