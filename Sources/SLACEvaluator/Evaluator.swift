@@ -324,7 +324,8 @@ package struct Evaluator: Sendable {
     /// (`releasePages`); settable so that tests exercise many blocks on small traces.
     /// 8 MB keeps the pages in flight small next to window state: with 32 MB blocks, the peak of a
     /// percentile-free contract was 54 MiB on a 1M-record trace and 98 MiB on 5M (blocks of short
-    /// chunks are smaller); with 8 MB it is 56 and 49 MiB, at the same speed.
+    /// chunks are smaller); with 8 MB it is 56 and 49 MiB, at the same speed. Several jobs on a
+    /// mapped trace take blocks of twice this size (`scanMappedBlocks` says why).
     package var blockSize = 8 << 20
 
     /// The longest line (CSV row) of a mapped trace read as a record (`LineLimit`); a stream's
