@@ -522,22 +522,13 @@ final class CompiledClause: Sendable {
         return [WindowResult](unsafeUninitializedCapacity: count) { buffer, initialized in
             guard let base = buffer.baseAddress else { return }
             let target = UncheckedPointer(base)
-            @Sendable func build(_ k: Int) {
+            // Threads of their own, not `concurrentPerform`: this runs inside the clauses'
+            // `concurrentPerform`, and a nested one ran its slices on this thread alone.
+            Evaluator.runWorkers(slices, niceness: 0) { k in
                 for j in (count * k / slices)..<(count * (k + 1) / slices) {
                     (target.pointer + j).initialize(to: result(order[j]))
                 }
             }
-            // Threads of their own, not `concurrentPerform`: this runs inside the clauses'
-            // `concurrentPerform`, and a nested one ran its slices on this thread alone.
-            let done = DispatchSemaphore(value: 0)
-            for k in 1..<slices {
-                Thread.detachNewThread {
-                    build(k)
-                    done.signal()
-                }
-            }
-            build(0)
-            for _ in 1..<slices { done.wait() }
             initialized = count
         }
     }

@@ -88,7 +88,7 @@ extension Evaluator {
         // trace), and with three threads on two cores it got only its share of them. zstd, two
         // jobs, 5 alternating runs each (a busy period of this machine): 3.22 → 2.89 s, 2.90 →
         // 2.74 s, 2.83 → 2.62 s (niceness 10); gzip, whose inflating is cheaper, 2.81 → 2.80 s.
-        Evaluator.runWorkers(jobs, niceness: Evaluator.streamWorkerNiceness) {
+        Evaluator.runWorkers(jobs, niceness: Evaluator.streamWorkerNiceness) { _ in
             while !merge.stopped {
                 // At most `2 × jobs` blocks taken and not merged yet: a slow block does not let
                 // the states of the blocks after it pile up.
@@ -156,7 +156,7 @@ extension Evaluator {
         let size = min(2 * blockSize, max(1 << 16, span.count / (4 * jobs) + 1))
         let feed = MappedBlockFeed(input: input, format: format, span: span, blockSize: size, digester: digester)
         let merge = OrderedStateMerge(clauses: clauses, lateness: lateness, windowLimit: windowLimit, ahead: 2 * jobs)
-        Evaluator.runWorkers(jobs, niceness: 0) {
+        Evaluator.runWorkers(jobs, niceness: 0) { _ in
             let bytes = input.bytes
             while !merge.stopped {
                 merge.reserve()
@@ -182,14 +182,14 @@ extension Evaluator {
 }
 
 extension Evaluator {
-    /// Runs `body` on `count` threads of their own, `niceness` below the process's priority (Linux;
-    /// elsewhere at its priority), and waits until all have returned. The threads end with the
-    /// call, so the priority does not outlive it (raising a thread's niceness cannot be undone
-    /// without privileges).
-    static func runWorkers(_ count: Int, niceness: Int32, _ body: @escaping @Sendable () -> Void) {
+    /// Runs `body` on `count` threads of their own, each given its number (0..<count), `niceness`
+    /// below the process's priority (Linux; elsewhere at its priority), and waits until all have
+    /// returned. The threads end with the call, so the priority does not outlive it (raising a
+    /// thread's niceness cannot be undone without privileges).
+    static func runWorkers(_ count: Int, niceness: Int32, _ body: @escaping @Sendable (_ worker: Int) -> Void) {
         precondition(count >= 1, "at least one worker")
         let done = DispatchSemaphore(value: 0)
-        for _ in 0..<count {
+        for worker in 0..<count {
             Thread.detachNewThread {
                 #if os(Linux)
                 // Relative to the process's niceness; on Linux, of the calling thread only.
@@ -198,7 +198,7 @@ extension Evaluator {
                     _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, min(19, current + niceness))
                 }
                 #endif
-                body()
+                body(worker)
                 done.signal()
             }
         }
