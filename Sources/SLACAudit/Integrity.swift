@@ -97,6 +97,18 @@ package enum ReportIntegrity {
     /// `<integrity algorithm digest [signature-algorithm public-key signature]/>` as the last
     /// child of the root. The rest of the bytes are unchanged.
     package static func seal(_ xml: [UInt8], signingKey: ReportSigningKey? = nil) throws(SealError) -> [UInt8] {
+        try integrityInsertion(xml, signingKey: signingKey).sealed(xml)
+    }
+
+    /// Where the integrity element goes into `xml`: before its last `</report>`. `slac verify`
+    /// writes the bytes before that point while `integrityInsertion` computes the digest.
+    package static func insertionPoint(_ xml: [UInt8]) -> Int? {
+        lastIndex(of: Array("</report>".utf8), in: xml)
+    }
+
+    /// The integrity element of `xml` and where it goes (`seal` without building the sealed
+    /// copy): a report of several megabytes is then written in three parts, with no copy.
+    package static func integrityInsertion(_ xml: [UInt8], signingKey: ReportSigningKey? = nil) throws(SealError) -> IntegrityInsertion {
         let digest: [UInt8]
         if xml.count <= SafeXML.maximumSize,
            let fast = WriterCanonicalForm.withCanonical(xml, { Array(SHA256.hash(data: $0)) }) {
@@ -119,11 +131,10 @@ package enum ReportIntegrity {
             element += " signature-algorithm=\"\(signatureAlgorithm)\" public-key=\"\(signingKey.publicKey.base64)\" signature=\"\(signature.base64EncodedString())\""
         }
         element += "/>"
-        let closing = Array("</report>".utf8)
-        guard let at = lastIndex(of: closing, in: xml) else { throw .unreadable(.notAReport(found: "an empty <report/>")) }
+        guard let at = insertionPoint(xml) else { throw .unreadable(.notAReport(found: "an empty <report/>")) }
         // Keep the writer's layout: the element on its own line, indented like the others.
         let insertion = at > 0 && xml[at - 1] == UInt8(ascii: "\n") ? "  " + element + "\n" : "\n  " + element
-        return Array(xml[..<at]) + Array(insertion.utf8) + Array(xml[at...])
+        return IntegrityInsertion(offset: at, bytes: Array(insertion.utf8))
     }
 
     /// Checks a report's integrity element. `trustedKey` is the verifier's own copy of the
@@ -261,5 +272,22 @@ package enum ReportIntegrity {
             index -= 1
         }
         return nil
+    }
+}
+
+/// The integrity element of a report and the offset it goes in at: the sealed report is the
+/// report's bytes before `offset`, then `bytes`, then the rest.
+package struct IntegrityInsertion: Sendable, Equatable {
+    package let offset: Int
+    package let bytes: [UInt8]
+
+    /// The sealed report as one array (`ReportIntegrity.seal`).
+    package func sealed(_ xml: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(xml.count + bytes.count)
+        out.append(contentsOf: xml[..<offset])
+        out.append(contentsOf: bytes)
+        out.append(contentsOf: xml[offset...])
+        return out
     }
 }

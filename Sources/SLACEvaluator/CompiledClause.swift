@@ -382,20 +382,16 @@ final class CompiledClause: Sendable {
     /// Judges the windows at storage indices `range`: the costly part of finishing (exact
     /// percentile selection and shortest round-trip formatting).
     func judge(_ state: ClauseState, _ range: Range<Int>) -> [Judgement] {
-        var out: [Judgement] = []
-        out.reserveCapacity(range.count)
-        for i in range {
-            let w = state.windows[i]
-            guard let o = observedValue(w) else {
-                out.append(Judgement(observed: nil, verdict: .insufficient))
-                continue
-            }
-            let sufficient = w.count >= plan.minimumRequests
-            let verdict: WindowVerdict = valued ? (sufficient ? .valued : .insufficient) : (sufficient ? (holds(o) ? .met : .breached) : .insufficient)
-            let exact = measure?.kind == .mean && verdict == .valued ? exactValue(o) : nil
-            out.append(Judgement(observed: format(o), verdict: verdict, exact: exact))
-        }
-        return out
+        range.map { judge(state.windows[$0]) }
+    }
+
+    /// Judges one window (`judge(_:_:)`; `Evaluator.finish` writes slices of them in place).
+    func judge(_ w: WindowState) -> Judgement {
+        guard let o = observedValue(w) else { return Judgement(observed: nil, verdict: .insufficient) }
+        let sufficient = w.count >= plan.minimumRequests
+        let verdict: WindowVerdict = valued ? (sufficient ? .valued : .insufficient) : (sufficient ? (holds(o) ? .met : .breached) : .insufficient)
+        let exact = measure?.kind == .mean && verdict == .valued ? exactValue(o) : nil
+        return Judgement(observed: format(o), verdict: verdict, exact: exact)
     }
 
     /// Builds the clause's result from its final state; `judgements` are the windows' judgements
@@ -413,9 +409,13 @@ final class CompiledClause: Sendable {
         for (r, g) in groupOrder.enumerated() { rank[g] = r }
         let keyParts = parts.map { values in zip(plan.groupBy, values).map { GroupKeyPart(field: $0, value: $1) } }
         let starts = state.starts, groupOf = state.groupOfWindow
-        let windowOrder = state.windows.indices.sorted { a, b in
-            starts[a] != starts[b] ? starts[a] < starts[b] : rank[Int(groupOf[a])] < rank[Int(groupOf[b])]
-        }
+        // Sorted as (start, rank << 32 | index) pairs: comparing through the three arrays took
+        // 5 ms for the 100,539 windows of the benchmark run (perf); no two windows share a
+        // (start, group), so the index never decides.
+        precondition(state.windows.count < 1 << 32 && parts.count < 1 << 31, "window and group counts fit the sort key")
+        var sortKeys = state.windows.indices.map { i in (starts[i], UInt64(rank[Int(groupOf[i])]) << 32 | UInt64(i)) }
+        sortKeys.sort { a, b in a.0 != b.0 ? a.0 < b.0 : a.1 < b.1 }
+        let windowOrder = sortKeys.map { Int($0.1 & 0xFFFF_FFFF) }
 
         let windows = windowResults(windowOrder, state: state, judged: judged, keyParts: keyParts, parallel: parallel)
         var met = 0, breached = 0, insufficient = 0, valuedCount = 0
@@ -428,9 +428,11 @@ final class CompiledClause: Sendable {
         var tallies: [(start: Int64, end: Int64, group: Int32, met: Int, breached: Int)] = []
         var currentTally = [Int](repeating: -1, count: parts.count)
         var cachedPeriod: (start: Int64, end: Int64) = (1, 0)
-        for i in windowOrder {
-            let start = starts[i], group = groupOf[i]
-            let verdict = judged[i].verdict
+        // Read from `windows`, in report order: `judged[i]` in that order missed the cache on
+        // most windows (81% of this loop's perf samples, 100,539 windows of 104 bytes).
+        for (j, i) in windowOrder.enumerated() {
+            let start = windows[j].start, group = groupOf[i]
+            let verdict = windows[j].verdict
             switch verdict {
             case .met: met += 1
             case .breached: breached += 1

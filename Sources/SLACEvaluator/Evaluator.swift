@@ -204,13 +204,16 @@ package struct Evaluator: Sendable {
     /// written and sealed while the state is freed, mostly on the core the seal leaves idle.
     /// With the window results built in slices (`CompiledClause.windowResults`), the run's wall
     /// time less its scan went from 0.186 to 0.157 s (`SLAC_TIMING=1`, 10 alternating runs).
-    static func freeInBackground(_ state: consuming MonitorState) {
-        let box = StateBox(state)
+    /// `slac verify` hands its evaluation result here too once the report is written: freeing
+    /// the 100,539 window results of the benchmark run took about 10 ms of one core before the
+    /// process could exit (perf, two jobs).
+    package static func freeInBackground<Value>(_ value: consuming Value) {
+        let box = FreedValue(value)
         Thread.detachNewThread {
             #if os(Linux)
             _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19)
             #endif
-            box.state = nil
+            box.value = nil
         }
     }
 
@@ -434,22 +437,35 @@ package struct Evaluator: Sendable {
             // Judging windows (exact percentile selection, formatting) is most of the work, and
             // one clause may hold most windows: judge slices of every clause as one flat set of
             // tasks, then assemble each clause's result.
+            // Slices of about 2,000 windows (at most 64 a clause): the windows still open at the
+            // end of the scan, whose percentiles are selected here, sit together at the end of
+            // storage order, and with 8 slices a clause the last one ran alone on one core.
             var sliceList: [(clause: Int, range: Range<Int>)] = []
             for c in clauses.indices {
                 let count = state.clauses[c].windows.count
-                let parts = count >= 16_384 ? 8 : 1
+                let parts = max(1, min(64, count / 2_048))
                 for k in 0..<parts { sliceList.append((c, (count * k / parts)..<(count * (k + 1) / parts))) }
             }
             let slices = sliceList
-            let judged = ConcurrentSlots<[CompiledClause.Judgement]>(count: slices.count)
+            // Each slice judges into its clause's buffer in place; joining per-slice arrays copied
+            // every judgement once more on one core (7 ms of the benchmark run's tail, perf).
+            let buffers = clauses.indices.map {
+                UncheckedPointer(UnsafeMutablePointer<CompiledClause.Judgement>.allocate(capacity: max(1, state.clauses[$0].windows.count)))
+            }
             DispatchQueue.concurrentPerform(iterations: slices.count) { k in
                 let (c, range) = slices[k]
-                judged.set(k, clauses[c].judge(state.clauses[c], range))
+                let clause = clauses[c], windows = state.clauses[c].windows, target = buffers[c].pointer
+                for i in range { (target + i).initialize(to: clause.judge(windows[i])) }
             }
-            let judgedSlices = judged.all()
-            var joined = Array(repeating: [CompiledClause.Judgement](), count: clauses.count)
-            for (k, slice) in slices.enumerated() { joined[slice.clause].append(contentsOf: judgedSlices[k]) }
-            let judgements = joined
+            let judgements = clauses.indices.map { c in
+                let count = state.clauses[c].windows.count
+                let array = [CompiledClause.Judgement](unsafeUninitializedCapacity: count) { buffer, initialized in
+                    if let base = buffer.baseAddress { base.moveInitialize(from: buffers[c].pointer, count: count) }
+                    initialized = count
+                }
+                buffers[c].pointer.deallocate()
+                return array
+            }
             let finished = ConcurrentSlots<ClauseResult>(count: clauses.count)
             DispatchQueue.concurrentPerform(iterations: clauses.count) { c in
                 finished.set(c, clauses[c].finish(state.clauses[c], judgements: judgements[c], parallel: true))
@@ -484,10 +500,11 @@ package struct Evaluator: Sendable {
     }
 }
 
-/// A state handed to the thread that frees it (`Evaluator.freeInBackground`).
-private final class StateBox: @unchecked Sendable {
-    var state: MonitorState?
-    init(_ state: consuming MonitorState) { self.state = consume state }
+/// A value handed to the thread that frees it (`Evaluator.freeInBackground`); only that thread
+/// touches it after the hand-over.
+private final class FreedValue<Value>: @unchecked Sendable {
+    var value: Value?
+    init(_ value: consuming Value) { self.value = consume value }
 }
 
 /// Phase times on standard error when `SLAC_TIMING` is set: where a run's time goes, without

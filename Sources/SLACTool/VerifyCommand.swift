@@ -387,26 +387,31 @@ public enum VerifyCommand {
             writer.jobs = max(1, options.jobs)
             let written = try writer.write(result)
             timing.mark("report")
-            let xml = try ReportIntegrity.seal(written, signingKey: signingKey)
-            timing.mark("seal")
-            timing.report()
+            let insertion: IntegrityInsertion
             if let reportPath = options.reportPath {
-                try Data(xml).write(to: URL(fileURLWithPath: reportPath))
+                insertion = try OutputFile.writeSealedReport(written, signingKey: signingKey, to: reportPath)
+            } else {
+                insertion = try ReportIntegrity.integrityInsertion(written, signingKey: signingKey)
             }
+            // The seal and the report's write, which overlap (`OutputFile.writeSealedReport`).
+            timing.mark("write")
+            timing.report()
             if let htmlPath = options.htmlPath {
-                try Data(try HTMLReportRenderer.render(xml).html).write(to: URL(fileURLWithPath: htmlPath))
+                try OutputFile.write(try HTMLReportRenderer.render(insertion.sealed(written)).html, to: htmlPath)
             }
             if let junit = options.junitPath {
-                try Data(try JUnitWriter().write(result)).write(to: URL(fileURLWithPath: junit))
+                try OutputFile.write(try JUnitWriter().write(result), to: junit)
             }
         } catch {
             // An unwritable output is an input/output error (3), not an invalid contract.
-            var failed = ToolDiagnostics.output("SLA0901", "cannot write the report: \(error)", exit: .inputError, colored: colored)
+            let message = error is OutputFileError ? "cannot write \(error)" : "cannot write the report: \(error)"
+            var failed = ToolDiagnostics.output("SLA0901", message, exit: .inputError, colored: colored)
             failed.standardError = notices.text + failed.standardError
             return failed
         }
         if !options.quiet { output.standardOutput = Summary.render(result) }
         output.exit = result.verdict == .breached ? ExitCode.breached : ExitCode.compliant
+        if ProcessInfo.processInfo.activeProcessorCount > 1 { Evaluator.freeInBackground(result) }
         return output
     }
 }

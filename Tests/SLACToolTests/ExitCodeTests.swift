@@ -164,6 +164,30 @@ import Testing
         #expect(junitText.contains("<error message=\"input error: trace"), "\(junitText)")
     }
 
+    /// The report is written while it is sealed (`OutputFile.writeSealedReport`): a path that
+    /// cannot be written is exit 3 with the path and the system's reason, and the page beside it
+    /// is not left looking current either.
+    @Test func anUnwritableOutputIsAnInputErrorNamingThePath() throws {
+        let dir = TemporaryDirectory()
+        let html = dir.url.appendingPathComponent("page.html").path
+        let missing = dir.url.appendingPathComponent("no-such-directory/r.xml").path
+        let run = try Self.verify(Self.sample, ["--report", missing, "--html", html])
+        #expect(run.status == 3)
+        #expect(run.stderr == "error[SLA0901]: cannot write `\(missing)`: No such file or directory\n", "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: html))
+        // The page's path unwritable: the report written first is removed again.
+        let report = dir.url.appendingPathComponent("r.xml").path
+        let badPage = try Self.verify(Self.sample, ["--report", report, "--html", dir.url.appendingPathComponent("no-such-directory/p.html").path])
+        #expect(badPage.status == 3)
+        #expect(badPage.stderr.hasPrefix("error[SLA0901]: cannot write `"), "\(badPage.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: report), "a report from a run that ended in exit 3 must not stay")
+        // And a good run writes exactly the sealed report `verify-report` accepts.
+        let good = try Self.verify(Self.sample, ["--report", report])
+        #expect(good.status == 1)
+        let check = try Self.slac(["verify-report", report])
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+    }
+
     @Test func strictSaysInputErrorEverywhere() throws {
         let dir = TemporaryDirectory()
         let junit = dir.url.appendingPathComponent("j.xml").path
