@@ -245,27 +245,30 @@ final class CompiledClause: Sendable {
         case fraction(Int, Int)
     }
 
-    func observedValue(_ w: WindowState) -> Observed? {
+    /// The window's aggregate, read in place: a copy of a `WindowState` retains its value and
+    /// evidence lists, and for the 100,539 windows of the benchmark run those retains (a cache
+    /// miss on each list's header) were most of judging (perf, two jobs).
+    func observedValue(_ window: UnsafePointer<WindowState>) -> Observed? {
         switch plan.aggregate {
         case .count:
-            return .exact(Rational(w.count))
+            return .exact(Rational(window.pointee.count))
         case .share:
-            guard w.shareKnown > 0 else { return nil }
-            return .fraction(w.shareTrue, w.shareKnown)
+            guard window.pointee.shareKnown > 0 else { return nil }
+            return .fraction(window.pointee.shareTrue, window.pointee.shareKnown)
         case .percentile:
-            if let selected = w.selected { return .double(selected) }
-            var values = w.values
+            if let selected = window.pointee.selected { return .double(selected) }
+            var values = window.pointee.values
             return selectPercentile(&values).map { .double($0) }
         case .min:
-            return w.minimum.isNaN ? nil : .double(w.minimum)
+            return window.pointee.minimum.isNaN ? nil : .double(window.pointee.minimum)
         case .max:
-            return w.maximum.isNaN ? nil : .double(w.maximum)
+            return window.pointee.maximum.isNaN ? nil : .double(window.pointee.maximum)
         case .sum:
-            guard w.defined > 0 else { return nil }
-            return .exact(w.sum.exactValue)
+            guard window.pointee.defined > 0 else { return nil }
+            return .exact(window.pointee.sum.exactValue)
         case .mean:
-            guard w.defined > 0 else { return nil }
-            return .exact(w.sum.exactValue / Rational(w.defined))
+            guard window.pointee.defined > 0 else { return nil }
+            return .exact(window.pointee.sum.exactValue / Rational(window.pointee.defined))
         }
     }
 
@@ -382,13 +385,17 @@ final class CompiledClause: Sendable {
     /// Judges the windows at storage indices `range`: the costly part of finishing (exact
     /// percentile selection and shortest round-trip formatting).
     func judge(_ state: ClauseState, _ range: Range<Int>) -> [Judgement] {
-        range.map { judge(state.windows[$0]) }
+        state.windows.withUnsafeBufferPointer { windows in
+            guard let base = windows.baseAddress else { return [] }
+            return range.map { judge(base + $0) }
+        }
     }
 
-    /// Judges one window (`judge(_:_:)`; `Evaluator.finish` writes slices of them in place).
-    func judge(_ w: WindowState) -> Judgement {
+    /// Judges one window, read in place (`observedValue`); `Evaluator.finish` writes slices of
+    /// judgements in place.
+    func judge(_ w: UnsafePointer<WindowState>) -> Judgement {
         guard let o = observedValue(w) else { return Judgement(observed: nil, verdict: .insufficient) }
-        let sufficient = w.count >= plan.minimumRequests
+        let sufficient = w.pointee.count >= plan.minimumRequests
         let verdict: WindowVerdict = valued ? (sufficient ? .valued : .insufficient) : (sufficient ? (holds(o) ? .met : .breached) : .insufficient)
         let exact = measure?.kind == .mean && verdict == .valued ? exactValue(o) : nil
         return Judgement(observed: format(o), verdict: verdict, exact: exact)
