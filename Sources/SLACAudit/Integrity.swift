@@ -111,8 +111,9 @@ package enum ReportIntegrity {
     package static func integrityInsertion(_ xml: [UInt8], signingKey: ReportSigningKey? = nil) throws(SealError) -> IntegrityInsertion {
         let digest: [UInt8]
         if xml.count <= SafeXML.maximumSize,
-           let fast = WriterCanonicalForm.withCanonical(xml, { Array(SHA256.hash(data: $0)) }) {
-            // The writer's own output: canonical form in one pass (see `WriterCanonicalForm`).
+           let fast = WriterCanonicalForm.digest(xml) {
+            // The writer's own output: canonical form in one pass, in parts on several cores
+            // (see `WriterCanonicalForm`).
             digest = fast
         } else {
             let document: ParsedXML
