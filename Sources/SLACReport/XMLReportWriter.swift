@@ -325,15 +325,22 @@ package struct XMLReportWriter: Sendable {
             // Long lists on several threads: the report took 0.17 s of the 1 GB benchmark's 2.3 s
             // with two jobs, most of it the breached windows' 16,570 elements.
             if jobs > 1 && parts.count >= 2 {
-                let written = ConcurrentSlots<Result<[UInt8], Error>>(count: parts.count)
-                // `jobs` threads at most, each writing every `workers`-th part.
-                let workers = min(jobs, parts.count)
-                DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                    for k in stride(from: worker, to: parts.count, by: workers) {
-                        written.set(k, Result { try windowPart(clause.windows, listed[parts[k]], severalTraces: severalTraces) })
+                // `jobs` threads take the parts in order as they come free, while this thread
+                // appends each part as soon as it is written: appending them all after the last
+                // one (7 MB into libxml2's buffer, with its page faults) took about 5 ms on one
+                // core at the end (perf, two jobs), and a thread given every other part in advance
+                // could finish a part earlier than the other and wait.
+                let written = PartQueue<Result<[UInt8], Error>>(count: parts.count)
+                let group = DispatchGroup()
+                for _ in 0..<min(jobs, parts.count) {
+                    DispatchQueue.global().async(group: group) {
+                        while let k = written.take() {
+                            written.set(k, Result { try windowPart(clause.windows, listed[parts[k]], severalTraces: severalTraces) })
+                        }
                     }
                 }
-                for result in written.all() { try out.append(fragment: try result.get()) }
+                defer { group.wait() }
+                for k in parts.indices { try out.append(fragment: try written.wait(k).get()) }
             } else {
                 for range in parts { try out.append(fragment: try windowPart(clause.windows, listed[range], severalTraces: severalTraces)) }
             }
@@ -409,5 +416,45 @@ package struct XMLReportWriter: Sendable {
         for part in key {
             try out.emptyElement("key", ["field": part.field, "value": part.value])
         }
+    }
+}
+
+/// Parts written on worker threads (`take` hands out the next index, `set` stores a part) and
+/// collected in order by one thread (`wait`), each as soon as it is stored.
+final class PartQueue<Value>: @unchecked Sendable {
+    private var values: [Value?]
+    private var next = 0
+    private let lock = DispatchSemaphore(value: 1)
+    private let ready: [DispatchSemaphore]
+
+    init(count: Int) {
+        values = Array(repeating: nil, count: count)
+        ready = (0..<count).map { _ in DispatchSemaphore(value: 0) }
+    }
+
+    /// The next part to write, or nil when every part is taken.
+    func take() -> Int? {
+        lock.wait()
+        defer { lock.signal() }
+        guard next < values.count else { return nil }
+        next += 1
+        return next - 1
+    }
+
+    func set(_ index: Int, _ value: Value) {
+        lock.wait()
+        values[index] = value
+        lock.signal()
+        ready[index].signal()
+    }
+
+    /// Part `index` once it is stored, handed over (the queue keeps no copy).
+    func wait(_ index: Int) -> Value {
+        ready[index].wait()
+        lock.wait()
+        defer { lock.signal() }
+        guard let value = values[index] else { preconditionFailure("a part is collected once, after it is stored") }
+        values[index] = nil
+        return value
     }
 }
