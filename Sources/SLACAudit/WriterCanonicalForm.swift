@@ -51,7 +51,7 @@ enum WriterCanonicalForm {
     }
 
     /// The canonical bytes of `p` in parts, in document order; nil when the document is outside
-    /// the writer's subset.
+    /// the writer's subset (docs/reports.md, "The digest").
     ///
     /// How a document is scanned in parts: it is cut before start tags that begin a line
     /// indented by 2·d spaces, as the writer indents an element with d ancestors. Each part

@@ -384,15 +384,8 @@ final class CompiledClause: Sendable {
 
     /// Judges the windows at storage indices `range`: the costly part of finishing (exact
     /// percentile selection and shortest round-trip formatting).
-    func judge(_ state: ClauseState, _ range: Range<Int>) -> [Judgement] {
-        state.windows.withUnsafeBufferPointer { windows in
-            guard let base = windows.baseAddress else { return [] }
-            return range.map { judge(base + $0) }
-        }
-    }
-
-    /// Judges one window, read in place (`observedValue`); `Evaluator.finish` writes slices of
-    /// judgements in place.
+    /// Judges one window, read in place (`observedValue`), as its result is built
+    /// (`windowResults`).
     func judge(_ w: UnsafePointer<WindowState>) -> Judgement {
         guard let o = observedValue(w) else { return Judgement(observed: nil, verdict: .insufficient) }
         let sufficient = w.pointee.count >= plan.minimumRequests
@@ -401,13 +394,9 @@ final class CompiledClause: Sendable {
         return Judgement(observed: format(o), verdict: verdict, exact: exact)
     }
 
-    /// Builds the clause's result from its final state; `judgements` are the windows' judgements
-    /// in storage order when the caller computed them (in parallel slices), else they are
-    /// computed here. `parallel`: a large clause's window results are built on several threads.
-    func finish(_ state: ClauseState, judgements: [Judgement]? = nil, parallel: Bool = false) -> ClauseResult {
-        let count = state.windows.count
-        let judged = judgements ?? judge(state, 0..<count)
-        precondition(judged.count == count, "every window is judged once")
+    /// Builds the clause's result from its final state. `parallel`: a large clause's windows are
+    /// judged and their results built on several threads.
+    func finish(_ state: ClauseState, parallel: Bool = false) -> ClauseResult {
         // Groups are ranked once by their field values; windows and periods then sort by
         // (start, rank) as integers (sorting by the key strings took 8% of a benchmark run).
         let parts = state.groupParts
@@ -424,7 +413,7 @@ final class CompiledClause: Sendable {
         sortKeys.sort { a, b in a.0 != b.0 ? a.0 < b.0 : a.1 < b.1 }
         let windowOrder = sortKeys.map { Int($0.1 & 0xFFFF_FFFF) }
 
-        let windows = windowResults(windowOrder, state: state, judged: judged, keyParts: keyParts, parallel: parallel)
+        let (windows, exactValues) = windowResults(windowOrder, state: state, keyParts: keyParts, parallel: parallel)
         var met = 0, breached = 0, insufficient = 0, valuedCount = 0
         // With a period measure: every window with in-scope records, for the grid.
         var measured: [MeasuredWindow] = []
@@ -447,7 +436,7 @@ final class CompiledClause: Sendable {
             case .valued: valuedCount += 1
             }
             if measure != nil {
-                measured.append(MeasuredWindow(start: start, group: group, verdict: verdict, value: judged[i].exact))
+                measured.append(MeasuredWindow(start: start, group: group, verdict: verdict, value: exactValues.isEmpty ? nil : exactValues[j]))
             } else if verdict != .insufficient {
                 // Windows arrive in time order, so the month of the previous one usually holds.
                 if !(start >= cachedPeriod.start && start < cachedPeriod.end) {
@@ -509,36 +498,64 @@ final class CompiledClause: Sendable {
         return result
     }
 
-    /// The windows' results in report order (`order`: storage indices), the evidence of breached
-    /// windows formatted. With `parallel`, a clause of at least 16,384 windows is built in slices,
-    /// one per core (at most four): on the 1 GB benchmark trace, building the 100,539 windows of
-    /// its first clause was most of the 40 ms that clause's finish took on one core while the
-    /// other had nothing to do (perf, two jobs).
-    private func windowResults(_ order: [Int], state: ClauseState, judged: [Judgement], keyParts: [[GroupKeyPart]],
-                               parallel: Bool) -> [WindowResult] {
-        @Sendable func result(_ i: Int) -> WindowResult {
-            let verdict = judged[i].verdict
-            let evidence: [EvidenceRecord] = verdict != .breached ? [] : state.windows[i].evidence.map {
-                EvidenceRecord(id: $0.id, value: NumberFormatting.shortest($0.value), trace: Int($0.trace))
-            }
-            return WindowResult(start: state.starts[i], end: state.windows[i].end, key: keyParts[Int(state.groupOfWindow[i])],
-                                count: state.windows[i].count, observed: judged[i].observed, verdict: verdict, evidence: evidence)
-        }
+    /// The windows' results in report order (`order`: storage indices), each window judged as its
+    /// result is built, the evidence of breached windows formatted; and, for a clause whose
+    /// periods measure the mean of window values, those exact values in the same order (else
+    /// empty). With `parallel`, a clause of at least 16,384 windows is built on one thread per
+    /// core (at most four), which take runs of 2,048 windows in order as they come free.
+    ///
+    /// Why judging here: judged apart first (in storage order, on every core), the 100,539
+    /// windows of the benchmark run were read twice, and their judgements (10 MB) written and
+    /// read again in report order, which missed the cache on most windows (perf, two jobs).
+    private func windowResults(_ order: [Int], state: ClauseState, keyParts: [[GroupKeyPart]],
+                               parallel: Bool) -> (results: [WindowResult], exactValues: [Rational?]) {
         let count = order.count
-        guard parallel, count >= 16_384 else { return order.map(result) }
-        let slices = min(4, ProcessInfo.processInfo.activeProcessorCount)
-        guard slices > 1 else { return order.map(result) }
-        return [WindowResult](unsafeUninitializedCapacity: count) { buffer, initialized in
-            guard let base = buffer.baseAddress else { return }
-            let target = UncheckedPointer(base)
-            // Threads of their own, not `concurrentPerform`: this runs inside the clauses'
-            // `concurrentPerform`, and a nested one ran its slices on this thread alone.
-            Evaluator.runWorkers(slices, niceness: 0) { k in
-                for j in (count * k / slices)..<(count * (k + 1) / slices) {
-                    (target.pointer + j).initialize(to: result(order[j]))
+        let keepsExact = measure?.kind == .mean
+        return state.windows.withUnsafeBufferPointer { stored in
+            guard let storedBase = stored.baseAddress else { return ([], []) }
+            let windows = UncheckedPointer(UnsafeMutablePointer(mutating: storedBase))
+            @Sendable func result(_ i: Int) -> (WindowResult, Rational?) {
+                let window = UnsafePointer(windows.pointer + i)
+                let judgement = judge(window)
+                let evidence: [EvidenceRecord] = judgement.verdict != .breached ? [] : window.pointee.evidence.map {
+                    EvidenceRecord(id: $0.id, value: NumberFormatting.shortest($0.value), trace: Int($0.trace))
+                }
+                return (WindowResult(start: state.starts[i], end: window.pointee.end, key: keyParts[Int(state.groupOfWindow[i])],
+                                     count: window.pointee.count, observed: judgement.observed, verdict: judgement.verdict,
+                                     evidence: evidence), judgement.exact)
+            }
+            var exactValues: [Rational?] = keepsExact ? Array(repeating: nil, count: count) : []
+            let workers = parallel && count >= 16_384 ? min(4, ProcessInfo.processInfo.activeProcessorCount) : 1
+            guard workers > 1 else {
+                let results = order.enumerated().map { j, i in
+                    let (window, exact) = result(i)
+                    if keepsExact { exactValues[j] = exact }
+                    return window
+                }
+                return (results, exactValues)
+            }
+            let results = exactValues.withUnsafeMutableBufferPointer { exactBuffer in
+                // An empty array can still hand out a base address: only a list of `count`.
+                let exactTarget = keepsExact ? exactBuffer.baseAddress.map(UncheckedPointer.init) : nil
+                return [WindowResult](unsafeUninitializedCapacity: count) { buffer, initialized in
+                    guard let base = buffer.baseAddress else { return }
+                    let target = UncheckedPointer(base)
+                    let runs = RunCounter(total: count, run: 2_048)
+                    // Threads of their own, not `concurrentPerform`: this runs inside the clauses'
+                    // `concurrentPerform`, and a nested one ran its slices on this thread alone.
+                    Evaluator.runWorkers(workers, niceness: 0) { _ in
+                        while let run = runs.next() {
+                            for j in run {
+                                let (window, exact) = result(order[j])
+                                (target.pointer + j).initialize(to: window)
+                                if let exactTarget { exactTarget.pointer[j] = exact }
+                            }
+                        }
+                    }
+                    initialized = count
                 }
             }
-            initialized = count
+            return (results, exactValues)
         }
     }
 
@@ -731,4 +748,27 @@ package struct EvidenceRule: Sendable {
 struct UncheckedPointer<Pointee>: @unchecked Sendable {
     let pointer: UnsafeMutablePointer<Pointee>
     init(_ pointer: UnsafeMutablePointer<Pointee>) { self.pointer = pointer }
+}
+
+/// Hands out consecutive runs of `0..<total` to threads as they ask (`windowResults`).
+final class RunCounter: @unchecked Sendable {
+    private let total: Int
+    private let run: Int
+    private var handedOut = 0
+    private let lock = DispatchSemaphore(value: 1)
+
+    init(total: Int, run: Int) {
+        precondition(run >= 1, "runs are not empty")
+        self.total = total
+        self.run = run
+    }
+
+    func next() -> Range<Int>? {
+        lock.wait()
+        defer { lock.signal() }
+        guard handedOut < total else { return nil }
+        let start = handedOut
+        handedOut = min(total, handedOut + run)
+        return start..<handedOut
+    }
 }

@@ -434,36 +434,11 @@ package struct Evaluator: Sendable {
         // several jobs are allowed.
         let clauseResults: [ClauseResult]
         if parallel {
-            // Judging windows (exact percentile selection, formatting) is most of the work, and
-            // one clause may hold most windows: judge slices of every clause as one flat set of
-            // tasks, then assemble each clause's result.
-            // Slices of about 2,000 windows (at most 64 a clause): the windows still open at the
-            // end of the scan, whose percentiles are selected here, sit together at the end of
-            // storage order, and with 8 slices a clause the last one ran alone on one core.
-            var sliceList: [(clause: Int, range: Range<Int>)] = []
-            for c in clauses.indices {
-                let count = state.clauses[c].windows.count
-                let parts = max(1, min(64, count / 2_048))
-                for k in 0..<parts { sliceList.append((c, (count * k / parts)..<(count * (k + 1) / parts))) }
-            }
-            let slices = sliceList
-            // Each slice judges straight into its clause's array: joining per-slice arrays copied
-            // every judgement once more on one core (7 ms of the benchmark run's tail, perf), and
-            // moving them from one buffer into the array cost 5 ms of page faults on one core.
-            let judgements = withUninitializedArrays(of: CompiledClause.Judgement.self,
-                                                     counts: clauses.indices.map { state.clauses[$0].windows.count }) { buffers in
-                DispatchQueue.concurrentPerform(iterations: slices.count) { k in
-                    let (c, range) = slices[k]
-                    let clause = clauses[c], target = buffers[c].pointer
-                    state.clauses[c].windows.withUnsafeBufferPointer { windows in
-                        guard let base = windows.baseAddress else { return }
-                        for i in range { (target + i).initialize(to: clause.judge(base + i)) }
-                    }
-                }
-            }
+            // Clauses finish on their own; a large clause judges and builds its windows on every
+            // core (`CompiledClause.windowResults`).
             let finished = ConcurrentSlots<ClauseResult>(count: clauses.count)
             DispatchQueue.concurrentPerform(iterations: clauses.count) { c in
-                finished.set(c, clauses[c].finish(state.clauses[c], judgements: judgements[c], parallel: true))
+                finished.set(c, clauses[c].finish(state.clauses[c], parallel: true))
             }
             clauseResults = finished.all()
         } else {
@@ -604,25 +579,4 @@ package final class ConcurrentSlots<Value>: @unchecked Sendable {
         defer { lock.signal() }
         return slots.compactMap { $0 }
     }
-}
-
-/// Arrays of `counts[k]` elements each, which `body` initializes in full through the pointers
-/// it is given (from any threads, before it returns): made in place, without a buffer to move
-/// them out of. The arrays are made one inside the other, `body` innermost.
-func withUninitializedArrays<Element>(of _: Element.Type, counts: [Int],
-                                      _ body: ([UncheckedPointer<Element>]) -> Void) -> [[Element]] {
-    func level(_ k: Int, _ pointers: [UncheckedPointer<Element>]) -> [[Element]] {
-        guard k < counts.count else {
-            body(pointers)
-            return []
-        }
-        var inner: [[Element]] = []
-        let array = [Element](unsafeUninitializedCapacity: max(1, counts[k])) { buffer, initialized in
-            guard let base = buffer.baseAddress else { preconditionFailure("an array of capacity 1 or more has storage") }
-            inner = level(k + 1, pointers + [UncheckedPointer(base)])
-            initialized = counts[k]
-        }
-        return [array] + inner
-    }
-    return level(0, [])
 }

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import SLACEvaluator
 import SLACExact
 
@@ -330,16 +331,20 @@ package struct XMLReportWriter: Sendable {
                 // one (7 MB into libxml2's buffer, with its page faults) took about 5 ms on one
                 // core at the end (perf, two jobs), and a thread given every other part in advance
                 // could finish a part earlier than the other and wait.
+                // Threads of their own, not Dispatch's pool: this thread waits for them, and a
+                // pool busy with waiting callers (tests run many reports at once) may never run them.
                 let written = PartQueue<Result<[UInt8], Error>>(count: parts.count)
-                let group = DispatchGroup()
-                for _ in 0..<min(jobs, parts.count) {
-                    DispatchQueue.global().async(group: group) {
+                let workers = min(jobs, parts.count)
+                let finished = DispatchSemaphore(value: 0)
+                for _ in 0..<workers {
+                    Thread.detachNewThread {
                         while let k = written.take() {
                             written.set(k, Result { try windowPart(clause.windows, listed[parts[k]], severalTraces: severalTraces) })
                         }
+                        finished.signal()
                     }
                 }
-                defer { group.wait() }
+                defer { for _ in 0..<workers { finished.wait() } }
                 for k in parts.indices { try out.append(fragment: try written.wait(k).get()) }
             } else {
                 for range in parts { try out.append(fragment: try windowPart(clause.windows, listed[range], severalTraces: severalTraces)) }

@@ -102,20 +102,23 @@ extension OutputFile {
             // Not a report the writer made: `integrityInsertion` gives the reason.
             return try ReportIntegrity.integrityInsertion(written, signingKey: signingKey)
         }
+        // A thread of its own, not Dispatch's pool: this thread waits for it, and a pool busy
+        // with waiting callers may never run it.
         let outcome = WriteOutcome()
-        let group = DispatchGroup()
-        DispatchQueue.global().async(group: group) {
+        let finished = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
             do throws(OutputFileError) { try file.write(written[..<at]) } catch { outcome.error = error }
+            finished.signal()
         }
         let insertion: IntegrityInsertion
         do {
             insertion = try ReportIntegrity.integrityInsertion(written, signingKey: signingKey)
         } catch {
-            group.wait()
+            finished.wait()
             file.discard()
             throw error
         }
-        group.wait()
+        finished.wait()
         do {
             if let error = outcome.error { throw error }
             precondition(insertion.offset == at, "the integrity element goes where the report was split")
