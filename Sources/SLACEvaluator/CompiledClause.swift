@@ -382,10 +382,9 @@ final class CompiledClause: Sendable {
         }
     }
 
-    /// Judges the windows at storage indices `range`: the costly part of finishing (exact
-    /// percentile selection and shortest round-trip formatting).
     /// Judges one window, read in place (`observedValue`), as its result is built
-    /// (`windowResults`).
+    /// (`windowResults`): the costly part of finishing (exact percentile selection of windows
+    /// still open, shortest round-trip formatting).
     func judge(_ w: UnsafePointer<WindowState>) -> Judgement {
         guard let o = observedValue(w) else { return Judgement(observed: nil, verdict: .insufficient) }
         let sufficient = w.pointee.count >= plan.minimumRequests
@@ -424,8 +423,8 @@ final class CompiledClause: Sendable {
         var tallies: [(start: Int64, end: Int64, group: Int32, met: Int, breached: Int)] = []
         var currentTally = [Int](repeating: -1, count: parts.count)
         var cachedPeriod: (start: Int64, end: Int64) = (1, 0)
-        // Read from `windows`, in report order: `judged[i]` in that order missed the cache on
-        // most windows (81% of this loop's perf samples, 100,539 windows of 104 bytes).
+        // Read from `windows`, in order: judgements read by storage index here missed the cache
+        // on most windows (81% of this loop's perf samples, 100,539 windows).
         for (j, i) in windowOrder.enumerated() {
             let start = windows[j].start, group = groupOf[i]
             let verdict = windows[j].verdict
