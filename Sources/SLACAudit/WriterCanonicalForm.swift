@@ -66,7 +66,7 @@ enum WriterCanonicalForm {
         let cuts = requested > 1 ? cutPoints(p, parts: requested) : []
         if !cuts.isEmpty, let joined = scanInParts(p, cuts: cuts) { return joined }
         var scanner = Scanner(p, capacity: p.count + p.count / 8)
-        guard scanner.document() else { return nil }
+        guard scanner.document(), !Scanner.isIntegrity(p, scanner.lastRootChild) else { return nil }
         return [scanner.out.finish()]
     }
 
@@ -111,7 +111,7 @@ enum WriterCanonicalForm {
             } else {
                 scanner.i = starts[k]
                 scanner.outerDepth = cuts[k - 1].depth
-                ok = k == starts.count - 1 ? scanner.contentToEnd() && scanner.epilogue(checkingLastChild: false)
+                ok = k == starts.count - 1 ? scanner.contentToEnd() && scanner.epilogue()
                     : scanner.content(until: ends[k])
             }
             guard ok else { return }
@@ -134,7 +134,7 @@ enum WriterCanonicalForm {
         }
         guard open.isEmpty else { return nil }
         // An already sealed report is for libxml2's path, which says so.
-        if let last = lastRootChild, last.count == 9, p[last].elementsEqual("integrity".utf8) { return nil }
+        if Scanner.isIntegrity(p, lastRootChild) { return nil }
         return results.map(\.chunk)
     }
 
@@ -183,9 +183,17 @@ enum WriterCanonicalForm {
         static let maximumValue = 9_000_000
         static let namespace = Array(XMLReportWriter.namespace.utf8)
 
-        /// Writes the canonical form into `out`; false when the document is outside the subset.
+        /// Writes the canonical form into `out`; false when the document is outside the subset
+        /// (the caller still refuses a trailing integrity element, `isIntegrity`).
         mutating func document() -> Bool {
-            prologue() && contentToEnd() && epilogue(checkingLastChild: true)
+            prologue() && contentToEnd() && epilogue()
+        }
+
+        /// Whether `name` (the last element closed directly inside the root) is `integrity`: an
+        /// already sealed report is for libxml2's path, which says so.
+        static func isIntegrity(_ p: UnsafeBufferPointer<UInt8>, _ name: Range<Int>?) -> Bool {
+            guard let name else { return false }
+            return name.count == 9 && p[name].elementsEqual("integrity".utf8)
         }
 
         /// The declaration and the root's start tag.
@@ -223,14 +231,10 @@ enum WriterCanonicalForm {
             return text()
         }
 
-        /// After the root: blanks only, and no trailing integrity element (checked by the caller
-        /// of a scan in parts, which knows the last part that closed a child of the root).
-        mutating func epilogue(checkingLastChild: Bool) -> Bool {
+        /// After the root: blanks only.
+        mutating func epilogue() -> Bool {
             skipBlanks()
-            guard i == p.count else { return false }
-            // An already sealed report is for libxml2's path, which says so.
-            if checkingLastChild, let last = lastRootChild, equals(last, "integrity") { return false }
-            return true
+            return i == p.count
         }
 
         mutating func skipBlanks() {

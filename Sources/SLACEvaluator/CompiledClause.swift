@@ -749,20 +749,21 @@ struct UncheckedPointer<Pointee>: @unchecked Sendable {
     init(_ pointer: UnsafeMutablePointer<Pointee>) { self.pointer = pointer }
 }
 
-/// Hands out consecutive runs of `0..<total` to threads as they ask (`windowResults`).
-final class RunCounter: @unchecked Sendable {
+/// Hands out consecutive runs of `0..<total` to threads as they ask (`windowResults`, the
+/// report's parts).
+package final class RunCounter: @unchecked Sendable {
     private let total: Int
     private let run: Int
     private var handedOut = 0
     private let lock = DispatchSemaphore(value: 1)
 
-    init(total: Int, run: Int) {
+    package init(total: Int, run: Int) {
         precondition(run >= 1, "runs are not empty")
         self.total = total
         self.run = run
     }
 
-    func next() -> Range<Int>? {
+    package func next() -> Range<Int>? {
         lock.wait()
         defer { lock.signal() }
         guard handedOut < total else { return nil }

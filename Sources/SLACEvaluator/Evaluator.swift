@@ -193,7 +193,7 @@ package struct Evaluator: Sendable {
         }
         defer { timing.mark("finish") }
         let result = finish(total, paths: traces.map(\.displayPath), formats: traces.map(\.format.rawValue), digests: digests, parallel: jobs > 1)
-        if ProcessInfo.processInfo.activeProcessorCount > 1 { Evaluator.freeInBackground(consume total) }
+        Evaluator.freeInBackground(consume total)
         return result
     }
 
@@ -207,7 +207,9 @@ package struct Evaluator: Sendable {
     /// `slac verify` hands its evaluation result here too once the report is written: freeing
     /// the 100,539 window results of the benchmark run took about 10 ms of one core before the
     /// process could exit (perf, two jobs).
+    /// On one core there is no other core to free on: the value is freed when the caller lets go.
     package static func freeInBackground<Value>(_ value: consuming Value) {
+        guard ProcessInfo.processInfo.activeProcessorCount > 1 else { return }
         let box = FreedValue(value)
         Thread.detachNewThread {
             #if os(Linux)
@@ -430,12 +432,11 @@ package struct Evaluator: Sendable {
             rejectedTotal += c.rejected
             for r in state.rejected[t] where rejected.count < Evaluator.rejectedListLimit { rejected.append(r) }
         }
-        // Clauses finish independently (sorting and formatting their windows): in parallel when
-        // several jobs are allowed.
+        // Clauses finish independently (sorting, judging and formatting their windows): in
+        // parallel when several jobs are allowed, a large clause's windows on every core
+        // (`CompiledClause.windowResults`).
         let clauseResults: [ClauseResult]
         if parallel {
-            // Clauses finish on their own; a large clause judges and builds its windows on every
-            // core (`CompiledClause.windowResults`).
             let finished = ConcurrentSlots<ClauseResult>(count: clauses.count)
             DispatchQueue.concurrentPerform(iterations: clauses.count) { c in
                 finished.set(c, clauses[c].finish(state.clauses[c], parallel: true))

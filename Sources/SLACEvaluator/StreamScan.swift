@@ -187,6 +187,15 @@ extension Evaluator {
     /// returned. The threads end with the call, so the priority does not outlive it (raising a
     /// thread's niceness cannot be undone without privileges).
     static func runWorkers(_ count: Int, niceness: Int32, _ body: @escaping @Sendable (_ worker: Int) -> Void) {
+        startWorkers(count, niceness: niceness, body).wait()
+    }
+
+    /// `runWorkers` without the wait: for a caller that works on beside the threads (the report's
+    /// parts and its file, written while the caller appends or seals). Threads of their own, not
+    /// Dispatch's pool, because the caller waits for them: a pool busy with waiting callers (the
+    /// tests run many at once) may never run them.
+    package static func startWorkers(_ count: Int, niceness: Int32,
+                                     _ body: @escaping @Sendable (_ worker: Int) -> Void) -> StartedWorkers {
         precondition(count >= 1, "at least one worker")
         let done = DispatchSemaphore(value: 0)
         for worker in 0..<count {
@@ -202,6 +211,17 @@ extension Evaluator {
                 done.signal()
             }
         }
+        return StartedWorkers(done: done, count: count)
+    }
+}
+
+/// Threads started by `Evaluator.startWorkers`; `wait` returns once all have returned (call it
+/// once).
+package struct StartedWorkers: Sendable {
+    fileprivate let done: DispatchSemaphore
+    fileprivate let count: Int
+
+    package func wait() {
         for _ in 0..<count { done.wait() }
     }
 }

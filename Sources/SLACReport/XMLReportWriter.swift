@@ -1,5 +1,4 @@
 import Dispatch
-import Foundation
 import SLACEvaluator
 import SLACExact
 
@@ -331,20 +330,13 @@ package struct XMLReportWriter: Sendable {
                 // one (7 MB into libxml2's buffer, with its page faults) took about 5 ms on one
                 // core at the end (perf, two jobs), and a thread given every other part in advance
                 // could finish a part earlier than the other and wait.
-                // Threads of their own, not Dispatch's pool: this thread waits for them, and a
-                // pool busy with waiting callers (tests run many reports at once) may never run them.
                 let written = PartQueue<Result<[UInt8], Error>>(count: parts.count)
-                let workers = min(jobs, parts.count)
-                let finished = DispatchSemaphore(value: 0)
-                for _ in 0..<workers {
-                    Thread.detachNewThread {
-                        while let k = written.take() {
-                            written.set(k, Result { try windowPart(clause.windows, listed[parts[k]], severalTraces: severalTraces) })
-                        }
-                        finished.signal()
+                let workers = Evaluator.startWorkers(min(jobs, parts.count), niceness: 0) { _ in
+                    while let k = written.take() {
+                        written.set(k, Result { try windowPart(clause.windows, listed[parts[k]], severalTraces: severalTraces) })
                     }
                 }
-                defer { for _ in 0..<workers { finished.wait() } }
+                defer { workers.wait() }
                 for k in parts.indices { try out.append(fragment: try written.wait(k).get()) }
             } else {
                 for range in parts { try out.append(fragment: try windowPart(clause.windows, listed[range], severalTraces: severalTraces)) }
@@ -428,22 +420,19 @@ package struct XMLReportWriter: Sendable {
 /// collected in order by one thread (`wait`), each as soon as it is stored.
 final class PartQueue<Value>: @unchecked Sendable {
     private var values: [Value?]
-    private var next = 0
+    private let parts: RunCounter
     private let lock = DispatchSemaphore(value: 1)
     private let ready: [DispatchSemaphore]
 
     init(count: Int) {
         values = Array(repeating: nil, count: count)
+        parts = RunCounter(total: count, run: 1)
         ready = (0..<count).map { _ in DispatchSemaphore(value: 0) }
     }
 
     /// The next part to write, or nil when every part is taken.
     func take() -> Int? {
-        lock.wait()
-        defer { lock.signal() }
-        guard next < values.count else { return nil }
-        next += 1
-        return next - 1
+        parts.next()?.lowerBound
     }
 
     func set(_ index: Int, _ value: Value) {

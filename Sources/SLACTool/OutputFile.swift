@@ -4,6 +4,7 @@ import Foundation
 import Glibc
 #endif
 import SLACAudit
+import SLACEvaluator
 
 /// A file `slac` writes (a report, a page, a JUnit file), through POSIX calls.
 ///
@@ -102,23 +103,19 @@ extension OutputFile {
             // Not a report the writer made: `integrityInsertion` gives the reason.
             return try ReportIntegrity.integrityInsertion(written, signingKey: signingKey)
         }
-        // A thread of its own, not Dispatch's pool: this thread waits for it, and a pool busy
-        // with waiting callers may never run it.
         let outcome = WriteOutcome()
-        let finished = DispatchSemaphore(value: 0)
-        Thread.detachNewThread {
+        let writing = Evaluator.startWorkers(1, niceness: 0) { _ in
             do throws(OutputFileError) { try file.write(written[..<at]) } catch { outcome.error = error }
-            finished.signal()
         }
         let insertion: IntegrityInsertion
         do {
             insertion = try ReportIntegrity.integrityInsertion(written, signingKey: signingKey)
         } catch {
-            finished.wait()
+            writing.wait()
             file.discard()
             throw error
         }
-        finished.wait()
+        writing.wait()
         do {
             if let error = outcome.error { throw error }
             precondition(insertion.offset == at, "the integrity element goes where the report was split")

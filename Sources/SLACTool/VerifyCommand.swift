@@ -411,7 +411,7 @@ public enum VerifyCommand {
         }
         if !options.quiet { output.standardOutput = Summary.render(result) }
         output.exit = result.verdict == .breached ? ExitCode.breached : ExitCode.compliant
-        if ProcessInfo.processInfo.activeProcessorCount > 1 { Evaluator.freeInBackground(result) }
+        Evaluator.freeInBackground(result)
         return output
     }
 }
