@@ -59,11 +59,11 @@ def warm(path):
 
 
 def timed(cmd, env=None):
-    """Wall seconds and peak RSS (KiB) via GNU time."""
-    r = subprocess.run(["/usr/bin/time", "-f", "%e %M"] + cmd, env=env, capture_output=True, text=True)
+    """Wall seconds, CPU seconds (user + system) and peak RSS (KiB) via GNU time."""
+    r = subprocess.run(["/usr/bin/time", "-f", "%e %U %S %M"] + cmd, env=env, capture_output=True, text=True)
     last = r.stderr.strip().splitlines()[-1]
-    wall, rss = last.split()
-    return float(wall), int(rss), r
+    wall, user, system, rss = last.split()
+    return float(wall), float(user) + float(system), int(rss), r
 
 
 def slac_table(report_path):
@@ -221,6 +221,9 @@ def main():
         for j in threads:
             tools.append((f"slac --jobs {j} zstd", j, [args.slac, "verify", "--contract", contract, zst, "--jobs", str(j),
                                                       "--report", "/tmp/slac_bench_report_zst.xml", "--quiet"], None))
+        # Decoding alone, with libzstd's own command-line tool (the same library, its frame
+        # checksum verified), to set beside the extra CPU time of the zstd rows.
+        tools.append(("zstd -d alone", 1, ["zstd", "-q", "-d", "-f", zst, "-o", "/dev/null"], None))
     # The SHA-256 of the trace that every slac report carries (docs/language.md, "What a report states"), alone: a floor for slac
     # with one thread that the peers do not pay (Python's hashlib, OpenSSL underneath).
     sha_cmd = [sys.executable, "-c",
@@ -228,31 +231,40 @@ def main():
                "for b in iter(lambda: f.read(8 << 20), b''): h.update(b)\nprint(h.hexdigest())", trace]
     tools.append(("sha256 of the file", 1, sha_cmd, None))
     times = {name: [] for name, *_ in tools}
+    cpus = {name: [] for name, *_ in tools}
     rss = {name: 0 for name, *_ in tools}
     # The file each tool reads: the compressed copy for the gzip and zstd rows, else the trace.
-    inputs = {name: (trace + ".gz" if name.endswith(" gzip") else trace + ".zst" if name.endswith(" zstd") else trace)
+    inputs = {name: (trace + ".gz" if name.endswith(" gzip") else
+                     trace + ".zst" if name.endswith(" zstd") or name.startswith("zstd ") else trace)
               for name, *_ in tools}
     for run in range(args.runs):
         for name, _, cmd, env in tools:
             warm(inputs[name])
-            wall, peak, _ = timed(cmd, env)
+            wall, cpu, peak, _ = timed(cmd, env)
             times[name].append(wall)
+            cpus[name].append(cpu)
             rss[name] = max(rss[name], peak)
         print(f"run {run + 1}/{args.runs} done", flush=True)
 
     print()
     print(f"file: {trace} ({size_mb:.0f} MB), runs: {args.runs}, medians")
-    print(f"{'tool':<22}{'wall s':>9}{'MB/s':>9}{'peak MiB':>10}{'vs duckdb same threads':>25}")
+    print(f"{'tool':<22}{'wall s':>9}{'CPU s':>8}{'MB/s':>9}{'peak MiB':>10}{'vs duckdb same threads':>25}")
     for name, j, *_ in tools:
         med = statistics.median(times[name])
         duck = statistics.median(times[f"duckdb --threads {j}"])
-        print(f"{name:<22}{med:>9.3f}{size_mb / med:>9.0f}{rss[name] / 1024:>10.0f}{med / duck:>24.2f}x")
+        cpu = statistics.median(cpus[name])
+        print(f"{name:<22}{med:>9.3f}{cpu:>8.2f}{size_mb / med:>9.0f}{rss[name] / 1024:>10.0f}{med / duck:>24.2f}x")
     for kind in ("gzip", "zstd"):
         for j in threads:
             if f"slac --jobs {j} {kind}" in times:
-                ratio = statistics.median(times[f"slac --jobs {j} {kind}"]) / statistics.median(times[f"slac --jobs {j}"])
-                print(f"slac --jobs {j} {kind}: {ratio:.2f}x the plain file's time")
+                name, plain = f"slac --jobs {j} {kind}", f"slac --jobs {j}"
+                ratio = statistics.median(times[name]) / statistics.median(times[plain])
+                extra = statistics.median(cpus[name]) - statistics.median(cpus[plain])
+                cpu_ratio = statistics.median(cpus[name]) / statistics.median(cpus[plain])
+                print(f"{name}: {ratio:.2f}x the plain file's time; CPU {extra:+.2f} s ({cpu_ratio:.2f}x)")
     print("(the sha256 row: hashing the trace alone, which slac's report requires; its ratio is to DuckDB with 1 thread)")
+    if "zstd -d alone" in times:
+        print("(the zstd -d row: libzstd's own tool decoding the zstd copy alone, checksum verified, output discarded)")
     if args.check_ids:
         for j in threads:
             plain = times[f"slac --jobs {j}"]
@@ -294,7 +306,7 @@ def memory_check(args, contract, trace, threads):
                     # Read from disk, the 25M trace's first run took 12.6-12.8 s with one job,
                     # against 7.3 s in page cache.
                     warm(path)
-                    wall, peak, _ = timed(cmd)
+                    wall, _, peak, _ = timed(cmd)
                     reports[lateness] = open(out, "rb").read()
                     peaks[(label, j, lateness)] = peak
                     rows.append((label, j, lateness, wall, size / wall, peak))
