@@ -5,9 +5,9 @@ import SLACTestSupport
 import Testing
 
 /// A streamed trace found corrupt after its first block fails like one that cannot be opened:
-/// `cannot read trace …`, on one thread and with a reading thread.
+/// `cannot read trace …`, on one thread, with a reading thread, and with jobs reading in turn.
 @Suite struct StreamErrorTests {
-    @Test(arguments: [1, 2])
+    @Test(arguments: [1, 2, 4])
     func corruptionAfterTheFirstBlock(jobs: Int) throws {
         let dir = TempDir()
         let lines = (0..<3_000).map { #"{"id":"r\#($0)","ts":"2026-03-14T05:00:00Z","ttft_ms":\#($0 % 900)}"# }
