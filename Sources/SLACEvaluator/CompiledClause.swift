@@ -542,7 +542,7 @@ final class CompiledClause: Sendable {
                     let runs = RunCounter(total: count, run: 2_048)
                     // Threads of their own, not `concurrentPerform`: this runs inside the clauses'
                     // `concurrentPerform`, and a nested one ran its slices on this thread alone.
-                    Evaluator.runWorkers(workers) { _ in
+                    Evaluator.runWorkers(workers, niceness: 0) { _ in
                         while let run = runs.next() {
                             for j in run {
                                 let (window, exact) = result(order[j])

@@ -32,7 +32,7 @@ extension Evaluator {
             return true
         }
         // With one job and a second core (`hashThread`), reading, inflating and hashing have a
-        // thread of their own (with several jobs, the jobs read in turn: `SharedBlockReader`).
+        // thread of their own, as with several jobs.
         if !hashThread {
             while let block = try Evaluator.nextBlock(reader) {
                 if !consume(block.bytes, skippedLines: block.skippedLines, oversized: block.oversized, startsContent: block.startsContent) { break }
@@ -61,11 +61,10 @@ extension Evaluator {
         do { return try reader.next() } catch { throw EvaluationError(readFailure: error) }
     }
 
-    /// Scans a stream (gzip, zstd, a pipe) with several jobs: each job reads, inflates and digests
-    /// the next block itself (`SharedBlockReader`, in stream order), then scans it into a state of
-    /// its own while another job reads; the states are merged in stream order as they become
-    /// ready, by whichever job delivers the next one, so the merged state never waits for the
-    /// whole stream.
+    /// Scans a stream (gzip, zstd, a pipe) with several jobs: the reading thread reads, inflates
+    /// and digests blocks (`BlockPipe`); `jobs` workers each take the next block and scan it into
+    /// a state of its own; the states are merged in stream order as they become ready, by whichever
+    /// worker delivers the next one, so the merged state never waits for the whole stream.
     ///
     /// Before this, a stream had one scanning thread whatever `--jobs` said, so a gzip copy of the
     /// 1 GB benchmark trace took 3.25 s with two jobs against 2.42 s for the plain file (issue 16).
@@ -81,13 +80,15 @@ extension Evaluator {
                               traceCount: Int, jobs: Int, lateness: Int64?,
                               progress: (@Sendable (Int, Int) -> Void)?) throws -> (MonitorState, String) {
         let digester = trace.makeDigester()
-        let source = SharedBlockReader(reader: reader)
+        let pipe = BlockPipe(reader: reader, depth: jobs + 1)
         let merge = OrderedStateMerge(clauses: clauses, lateness: lateness, windowLimit: windowLimit, ahead: 2 * jobs)
         let path = trace.displayPath
-        Evaluator.runWorkers(jobs) { _ in
-            // This job's block memory: the reader reads on into it while the job scans the block it took.
-            var memory: LineBlockReader.BlockMemory?
-            defer { if let memory { free(memory.pointer) } }
+        // The workers at a lower priority than the reading thread: reading, inflating and hashing
+        // is the one serial stage (about 1.5 s of CPU for the zstd copy of the 1 GB benchmark
+        // trace), and with three threads on two cores it got only its share of them. zstd, two
+        // jobs, 5 alternating runs each (a busy period of this machine): 3.22 → 2.89 s, 2.90 →
+        // 2.74 s, 2.83 → 2.62 s (niceness 10); gzip, whose inflating is cheaper, 2.81 → 2.80 s.
+        Evaluator.runWorkers(jobs, niceness: Evaluator.streamWorkerNiceness) { _ in
             while !merge.stopped {
                 // At most `2 × jobs` blocks taken and not merged yet: a slow block does not let
                 // the states of the blocks after it pile up.
@@ -98,16 +99,16 @@ extension Evaluator {
                     return
                 }
                 let next: (number: Int, block: TakenBlock)?
-                do { next = try source.next(giving: &memory) } catch {
+                do { next = try pipe.nextNumbered() } catch {
                     merge.fail(error)
-                    source.stop()
+                    pipe.stop()
                     return
                 }
                 guard let (number, block) = next else {
                     merge.release()
                     return
                 }
-                memory = block.memory
+                defer { pipe.recycle(block) }
                 var chunk = ChunkScan(self, traceIndex: t, traceCount: traceCount, path: path,
                                       closing: lateness.map { ($0, number == 0) })
                 chunk.skip(lines: block.skippedLines, oversized: block.oversized)
@@ -116,70 +117,15 @@ extension Evaluator {
                 progress?(block.count, records)
                 if chunk.windowCount > windowLimit { chunk.overLimit = true }
                 merge.deliver(number, chunk.finish())
-                if merge.stopped { source.stop() }
+                if merge.stopped { pipe.stop() }
             }
         }
+        // The reading thread may still be inside a read after an early stop, updating the
+        // digesters: it ends before the digest is finished.
+        pipe.stop()
+        pipe.join()
         if let failure = merge.failure { throw failure }
         return (merge.result(traceCount: traceCount), digester.finalize())
-    }
-}
-
-/// The blocks of a stream read by the jobs that scan them (`Evaluator.scanStreamInParallel`): a
-/// job that needs a block reads, inflates and hashes the next one itself, under a lock (so the
-/// stream is read in order, and its digests see its bytes in order), then scans it while another
-/// job reads. Blocks are numbered in stream order.
-///
-/// Until this, a reading thread of its own read ahead (`BlockPipe`, still used with one job) while
-/// the jobs, at a lower priority, scanned: three busy threads on two cores, and up to `jobs + 1`
-/// blocks queued besides those being scanned. Reading in the jobs takes the same time with fewer
-/// blocks in memory: the 1 GB benchmark trace with two jobs, 6 alternating runs, zstd 1.530 →
-/// 1.525 s (CPU 2.885 → 2.905 s), gzip 1.815 → 1.815 s, peak 128 → 105 MiB, reports identical.
-final class SharedBlockReader: @unchecked Sendable {
-    private let lock = NSLock()
-    private let reader: LineBlockReader
-    private var handedOut = 0
-    private var ended = false
-    private var stopped = false
-    private var failure: EvaluationError?
-
-    init(reader: LineBlockReader) {
-        self.reader = reader
-    }
-
-    /// Reads the next block and its number, nil at the end or after `stop`; throws the reader's
-    /// error (to every caller from then on). The block keeps the reader's buffer it was read into;
-    /// the reader reads on into `memory` (the caller's memory of its previous block, scanned by
-    /// now), which the call takes: the caller owns the returned block's memory instead.
-    func next(giving memory: inout LineBlockReader.BlockMemory?) throws -> (number: Int, block: TakenBlock)? {
-        lock.lock()
-        defer { lock.unlock() }
-        if let failure { throw failure }
-        if stopped || ended { return nil }
-        let block: LineBlock?
-        do { block = try reader.next() } catch {
-            let failure = EvaluationError(readFailure: error)
-            self.failure = failure
-            throw failure
-        }
-        guard let block else {
-            ended = true
-            return nil
-        }
-        var taken = TakenBlock(skippedLines: block.skippedLines, oversized: block.oversized,
-                               startsContent: block.startsContent, memory: memory, count: block.bytes.count)
-        if taken.count > 0 {
-            taken.memory = reader.takeBlock(giving: memory)
-        }
-        memory = nil
-        handedOut += 1
-        return (handedOut - 1, taken)
-    }
-
-    /// Stops reading: later calls of `next` return nil.
-    func stop() {
-        lock.lock()
-        stopped = true
-        lock.unlock()
     }
 }
 
@@ -210,7 +156,7 @@ extension Evaluator {
         let size = min(2 * blockSize, max(1 << 16, span.count / (4 * jobs) + 1))
         let feed = MappedBlockFeed(input: input, format: format, span: span, blockSize: size, digester: digester)
         let merge = OrderedStateMerge(clauses: clauses, lateness: lateness, windowLimit: windowLimit, ahead: 2 * jobs)
-        Evaluator.runWorkers(jobs) { _ in
+        Evaluator.runWorkers(jobs, niceness: 0) { _ in
             let bytes = input.bytes
             while !merge.stopped {
                 merge.reserve()
@@ -236,21 +182,31 @@ extension Evaluator {
 }
 
 extension Evaluator {
-    /// Runs `body` on `count` threads of their own, each given its number (0..<count), and waits
-    /// until all have returned.
-    static func runWorkers(_ count: Int, _ body: @escaping @Sendable (_ worker: Int) -> Void) {
-        startWorkers(count, body).wait()
+    /// Runs `body` on `count` threads of their own, each given its number (0..<count), `niceness`
+    /// below the process's priority (Linux; elsewhere at its priority), and waits until all have
+    /// returned. The threads end with the call, so the priority does not outlive it (raising a
+    /// thread's niceness cannot be undone without privileges).
+    static func runWorkers(_ count: Int, niceness: Int32, _ body: @escaping @Sendable (_ worker: Int) -> Void) {
+        startWorkers(count, niceness: niceness, body).wait()
     }
 
     /// `runWorkers` without the wait: for a caller that works on beside the threads (the report's
     /// parts and its file, written while the caller appends or seals). Threads of their own, not
     /// Dispatch's pool, because the caller waits for them: a pool busy with waiting callers (the
     /// tests run many at once) may never run them.
-    package static func startWorkers(_ count: Int, _ body: @escaping @Sendable (_ worker: Int) -> Void) -> StartedWorkers {
+    package static func startWorkers(_ count: Int, niceness: Int32,
+                                     _ body: @escaping @Sendable (_ worker: Int) -> Void) -> StartedWorkers {
         precondition(count >= 1, "at least one worker")
         let done = DispatchSemaphore(value: 0)
         for worker in 0..<count {
             Thread.detachNewThread {
+                #if os(Linux)
+                // Relative to the process's niceness; on Linux, of the calling thread only.
+                if niceness > 0 {
+                    let current = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+                    _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, min(19, current + niceness))
+                }
+                #endif
                 body(worker)
                 done.signal()
             }
@@ -268,6 +224,12 @@ package struct StartedWorkers: Sendable {
     package func wait() {
         for _ in 0..<count { done.wait() }
     }
+}
+
+extension Evaluator {
+    /// The niceness of the jobs scanning a stream (`scanStreamInParallel`): below the reading
+    /// thread, so that the serial stage gets a core whenever it can run.
+    static let streamWorkerNiceness: Int32 = 5
 }
 
 /// The blocks of a mapped input in file order (`Evaluator.scanMappedBlocks`), cut as the jobs ask
@@ -479,8 +441,7 @@ struct TakenBlock {
 /// Reads the blocks of a stream on a thread of its own, one block ahead of the consumer, so that
 /// reading, inflating and hashing (the reader's content observer) overlap scanning. Each block
 /// keeps the reader's buffer it was read into (the reader continues in a spare one), so nothing
-/// is copied; at most two blocks are queued, so memory stays a few blocks. (With several jobs,
-/// the jobs read the blocks themselves: `SharedBlockReader`.)
+/// is copied; at most `depth` blocks are queued, so memory stays a few blocks.
 final class BlockPipe: @unchecked Sendable {
     // The queue is guarded by `lock`; `slots` counts free places, `filled` queued blocks. The
     // semaphores start at 0 and are signalled up to their capacity: libdispatch stops the process
@@ -493,6 +454,8 @@ final class BlockPipe: @unchecked Sendable {
     private var stopped = false
     private let done = DispatchSemaphore(value: 0)
 
+    /// Blocks handed out so far (the number of the next one).
+    private var handedOut = 0
     /// Buffers of scanned blocks, handed to the reader again: a fresh 8 MB buffer per block cost
     /// page faults and the kernel's zeroing of every page (3% of perf's samples, gzip, two jobs).
     /// Copying each block out of the reader cost another 4% (memmove).
@@ -500,11 +463,12 @@ final class BlockPipe: @unchecked Sendable {
     /// The reader's block size: spares larger than it are freed, not kept.
     private let blockCapacity: Int
 
-    /// Starts reading `reader` on a thread of its own, at most two blocks ahead of the consumer.
-    init(reader: LineBlockReader) {
+    /// Starts reading `reader` on a thread of its own, at most `depth` blocks ahead of the
+    /// consumers (one consumer: 2; several: one each and one more).
+    init(reader: LineBlockReader, depth: Int = 2) {
         blockCapacity = reader.blockCapacity
         lock.signal()
-        for _ in 0..<2 { slots.signal() }
+        for _ in 0..<max(1, depth) { slots.signal() }
         Thread.detachNewThread { [self] in
             produce(reader)
             done.signal()
@@ -550,15 +514,23 @@ final class BlockPipe: @unchecked Sendable {
 
     /// The next block, nil at the end; throws the reader's error.
     func next() throws -> TakenBlock? {
+        try nextNumbered()?.block
+    }
+
+    /// The next block and its number in the stream (0, 1, …), nil at the end; throws the
+    /// reader's error. Several consumers may call it at once: each block goes to one of them, and
+    /// the end (or the error) reaches them all.
+    func nextNumbered() throws -> (number: Int, block: TakenBlock)? {
         filled.wait()
         lock.wait()
         defer { lock.signal() }
         if !queue.isEmpty {
             let block = queue.removeFirst()
             slots.signal()
-            return block
+            handedOut += 1
+            return (handedOut - 1, block)
         }
-        filled.signal()  // the end stays visible to a later call
+        filled.signal()  // the end stays visible to the other consumers
         if let failure { throw failure }
         return nil
     }

@@ -331,7 +331,7 @@ package struct XMLReportWriter: Sendable {
                 // core at the end (perf, two jobs), and a thread given every other part in advance
                 // could finish a part earlier than the other and wait.
                 let written = PartQueue<Result<[UInt8], Error>>(count: parts.count)
-                let workers = Evaluator.startWorkers(min(jobs, parts.count)) { _ in
+                let workers = Evaluator.startWorkers(min(jobs, parts.count), niceness: 0) { _ in
                     while let k = written.take() {
                         written.set(k, Result { try windowPart(clause.windows, listed[parts[k]], severalTraces: severalTraces) })
                     }

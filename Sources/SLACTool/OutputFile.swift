@@ -104,7 +104,7 @@ extension OutputFile {
             return try ReportIntegrity.integrityInsertion(written, signingKey: signingKey)
         }
         let outcome = WriteOutcome()
-        let writing = Evaluator.startWorkers(1) { _ in
+        let writing = Evaluator.startWorkers(1, niceness: 0) { _ in
             do throws(OutputFileError) { try file.write(written[..<at]) } catch { outcome.error = error }
         }
         let insertion: IntegrityInsertion

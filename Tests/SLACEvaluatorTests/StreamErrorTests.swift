@@ -5,7 +5,7 @@ import SLACTestSupport
 import Testing
 
 /// A streamed trace found corrupt after its first block fails like one that cannot be opened:
-/// `cannot read trace …`, on one thread, with a reading thread, and with jobs reading in turn.
+/// `cannot read trace …`, on one thread, with a reading thread, and with several jobs taking blocks.
 @Suite struct StreamErrorTests {
     @Test(arguments: [1, 2, 4])
     func corruptionAfterTheFirstBlock(jobs: Int) throws {
