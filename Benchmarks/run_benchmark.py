@@ -3,7 +3,9 @@
 
 Generates the benchmark trace with ../shared/bench/gen_traces.py (or reuses it), checks that
 slac's figures equal the peers' table (../shared/bench/peers/README.md), then times the tools
-alternating, and prints medians, MB/s, peak memory and ratios of medians.
+alternating, and prints medians (wall and CPU time), MB/s, peak memory and ratios of medians.
+--gzip and --zstd add the compressed copies, with the CPU time they add to the plain file's
+(--zstd also times `zstd -d` decoding the copy alone).
 
 usage: python3 Benchmarks/run_benchmark.py [--records 5000000] [--trace FILE] [--runs 5]
            [--threads 1,2] [--slac PATH] [--skip-polars] [--gzip] [--zstd] [--memory-check]
