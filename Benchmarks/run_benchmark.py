@@ -266,7 +266,8 @@ def main():
                 print(f"{name}: {ratio:.2f}x the plain file's time; CPU {extra:+.2f} s ({cpu_ratio:.2f}x)")
     print("(the sha256 row: hashing the trace alone, which slac's report requires; its ratio is to DuckDB with 1 thread)")
     if "zstd -d alone" in times:
-        print("(the zstd -d row: libzstd's own tool decoding the zstd copy alone, checksum verified, output discarded)")
+        print("(the zstd -d row: libzstd's own tool decoding the zstd copy alone, checksum verified, output discarded;"
+              " its ratio is to DuckDB with 1 thread)")
     if args.check_ids:
         for j in threads:
             plain = times[f"slac --jobs {j}"]

@@ -6,11 +6,12 @@ import SLACTool
 import SLACEngines
 
 /// The `slac` command line: argument parsing only; every command lives in `SLACTool`.
-@main
+///
 /// Every command states its name: ArgumentParser's default derives it from the type's name with
 /// `String(describing:)`, whose first use looks up protocol conformances by scanning every
 /// conformance record of the (statically linked) binary. Callgrind, `slac verify` of a 100-line
 /// trace: 13.3 million of its 46.2 million instructions went to naming the commands.
+@main
 struct Slac: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "slac",
