@@ -129,10 +129,11 @@ package struct Evaluator: Sendable {
     /// window is closed (its percentile selected and its values freed) once the trace's time is
     /// past its end plus the bound, so that memory stays flat in the trace's length. A trace that
     /// breaks the bound is evaluated again with every window open, and `notice` says so. nil
-    /// keeps every window open. Five minutes: logs merged from several servers are out of order
-    /// by seconds; a larger bound only keeps a few more windows open.
+    /// keeps every window open. Ten minutes: logs merged from several servers are out of order
+    /// by seconds, and a collector that retries a batch delivers it minutes late; a larger bound
+    /// only keeps a few more windows open.
     package var lateness: Int64? = Evaluator.defaultLateness
-    package static let defaultLateness: Int64 = 300_000_000_000
+    package static let defaultLateness: Int64 = 600_000_000_000
     /// Called with a line for standard error when a trace breaks the lateness bound.
     package var notice: (@Sendable (String) -> Void)?
 

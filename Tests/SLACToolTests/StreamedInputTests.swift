@@ -53,7 +53,7 @@ import Testing
         #expect(open.exitCode == 1 && open.standardError.isEmpty, "\(open.standardError)")
         let (closed, closedReport) = try run(nil)
         #expect(closed.exitCode == 1 && closedReport == openReport)
-        #expect(closed.standardError.hasPrefix("note: `\(reversed)` is out of time order by more than 5 min"), "\(closed.standardError)")
+        #expect(closed.standardError.hasPrefix("note: `\(reversed)` is out of time order by more than 10 min"), "\(closed.standardError)")
         let (relaxed, relaxedReport) = try run("25h")
         #expect(relaxed.standardError.isEmpty && relaxedReport == openReport)
         let (bad, _) = try run("soon")
