@@ -83,7 +83,7 @@ package struct JUnitWriter: Sendable {
     }
 
     /// Why a clause judged nothing, with the counts.
-    static func noDataMessage(_ clause: ClauseResult) -> String {
+    package static func noDataMessage(_ clause: ClauseResult) -> String {
         if clause.windowsInsufficient == 0 { return "no data: no in-scope record" }
         let n = clause.windowsInsufficient
         return "insufficient data: \(n) window\(n == 1 ? "" : "s") had in-scope records, none enough to judge (fewer than the clause's minimum, or no defined value)"

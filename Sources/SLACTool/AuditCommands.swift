@@ -7,11 +7,12 @@ import SLACSyntax
 /// `slac render REPORT.xml [-o FILE.html]`: the auditor's HTML page of a report.
 public enum RenderCommand {
     /// Renders `reportPath` (untrusted) to `outputPath`, or to standard output without one.
-    /// Exit 0 when written, 2 when the report is malformed, 3 when the page cannot be written.
+    /// Exit 0 when written, 2 when the report is malformed, 3 when the report cannot be read or
+    /// the page cannot be written.
     public static func run(reportPath: String, outputPath: String?) -> CommandOutput {
         let bytes: [UInt8]
         do { bytes = try SafeXML.readFile(path: reportPath) } catch {
-            return ToolDiagnostics.output("SLA0801", error.description, exit: .invalidContract, colored: false)
+            return ToolDiagnostics.output("SLA0801", error.description, exit: error.exitCode, colored: false)
         }
         let rendered: RenderedReport
         do { rendered = try HTMLReportRenderer.render(bytes) } catch {
@@ -38,7 +39,8 @@ public enum RenderCommand {
 
 /// `slac keygen --out PREFIX`: an Ed25519 key pair for signing reports.
 public enum KeygenCommand {
-    /// Writes `PREFIX.key` (mode 0600) and `PREFIX.pub`; exit 2 when either exists or cannot be written.
+    /// Writes `PREFIX.key` (mode 0600) and `PREFIX.pub`; exit 2 when either exists (nothing is
+    /// overwritten), 3 when one cannot be written.
     public static func run(prefix: String) -> CommandOutput {
         do {
             let written = try KeyGeneration.generate(prefix: prefix)
@@ -48,7 +50,8 @@ public enum KeygenCommand {
 
                 """)
         } catch {
-            return ToolDiagnostics.output("SLA0804", error.description, exit: .invalidContract, colored: false)
+            let exit: ExitCode = if case .unwritable = error { .inputError } else { .invalidContract }
+            return ToolDiagnostics.output("SLA0804", error.description, exit: exit, colored: false)
         }
     }
 }
@@ -96,7 +99,9 @@ public enum VerifyReportCommand {
             return invalid("SLA0510", "a contract and traces are only used with `--recompute`")
         }
         let bytes: [UInt8]
-        do { bytes = try SafeXML.readFile(path: options.reportPath) } catch { return invalid("SLA0801", error.description) }
+        do { bytes = try SafeXML.readFile(path: options.reportPath) } catch {
+            return ToolDiagnostics.output("SLA0801", error.description, exit: error.exitCode, colored: colored)
+        }
         var trustedKey: ReportPublicKey?
         if let argument = options.publicKey {
             do { trustedKey = try ReportPublicKey.load(argument) } catch { return invalid("SLA0803", error.description) }
@@ -200,5 +205,14 @@ public enum VerifyReportCommand {
         } catch {
             return .failure(ToolDiagnostics.output("SLA0802", "\(error)", exit: .invalidContract, colored: colored))
         }
+    }
+}
+
+extension ReportReadError {
+    /// 3 when the report file cannot be read at all, 2 when what it holds is not a valid report
+    /// (docs/ci.md, "Other commands").
+    var exitCode: ExitCode {
+        if case .unreadable = self { return .inputError }
+        return .invalidContract
     }
 }

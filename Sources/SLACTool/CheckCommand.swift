@@ -27,7 +27,9 @@ public enum CheckCommand {
             }
         }
         let failed = outcomes.contains { $0.diagnostics.containsErrors }
-        var output = CommandOutput(exitCode: failed ? ExitCode.invalidContract : ExitCode.compliant)
+        // 2 when a file is invalid, else 3 when a file cannot be read, else 0 (docs/ci.md).
+        let invalid = outcomes.contains { $0.diagnostics.containsErrors && ($0.inputProblem?.exitCode ?? .invalidContract) == .invalidContract }
+        var output = CommandOutput(exitCode: invalid ? ExitCode.invalidContract : failed ? ExitCode.inputError : ExitCode.compliant)
         switch format {
         case .json:
             output.standardOutput = renderJSON(outcomes)

@@ -9,6 +9,12 @@ package struct InputProblem: Error, Sendable, Hashable {
     /// 1-based line and column when the problem is inside the bytes.
     package var line: Int?
     package var column: Int?
+
+    /// 3 when the file cannot be read at all (missing, a directory, no permission), 2 when its bytes
+    /// are not a contract's (empty, not UTF-8): docs/ci.md, "Other commands".
+    package var exitCode: ExitCode {
+        ["SLA0001", "SLA0002", "SLA0006"].contains(diagnostic.code) ? .inputError : .invalidContract
+    }
 }
 
 /// Reads contract files and turns file-level problems into diagnostics with codes `SLA00xx`.

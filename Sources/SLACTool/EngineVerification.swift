@@ -44,6 +44,25 @@ enum EngineVerification {
         if options.traces.isEmpty {
             return fail("SLA0506", "no trace files given", help: "pass trace files, directories or globs (JSON Lines, CSV or Parquet)", exit: .invalidContract)
         }
+        // The engine before the traces: a missing engine is a usage error (2), which comes before
+        // an unreadable trace (3) (docs/ci.md).
+        let executable: String
+        switch dialect {
+        case .duckdb:
+            guard let duckdb = EngineRun.find("duckdb") else {
+                return fail("SLA1001", "the `duckdb` command-line tool is not on the PATH",
+                            help: "install it with `pip install duckdb-cli` (or from duckdb.org), then run again", exit: .invalidContract)
+            }
+            executable = duckdb
+        case .spark:
+            let home = ProcessInfo.processInfo.environment["SPARK_HOME"].map { $0 + "/bin/spark-sql" }
+            guard let sparkSQL = home.flatMap({ FileManager.default.isExecutableFile(atPath: $0) ? $0 : nil }) ?? EngineRun.find("spark-sql") else {
+                return fail("SLA1001", "`spark-sql` is not in `$SPARK_HOME/bin` or on the PATH",
+                            help: "install Spark, e.g. `pip install pyspark` and `export SPARK_HOME=$(python3 -c 'import pyspark, os; print(os.path.dirname(pyspark.__file__))')` (Java 17 is needed)",
+                            exit: .invalidContract)
+            }
+            executable = sparkSQL
+        }
         // The traces: files, directories (their files) and globs, in path order (the engine's).
         var files: [(display: String, absolute: String)] = []
         for argument in options.traces {
@@ -61,11 +80,22 @@ enum EngineVerification {
         }
         let sqlDigest = Digest.sha256Hex(Array(script.utf8))
         var traces: [EngineTrace] = []
+        // Digests of the files holding more than blank space, to find the same content twice.
+        var seen: [String: String] = [:]
         for f in files {
             // slac digests each file itself: the engine's word is not evidence of what it read.
             let mapped: TraceInput
             do { mapped = try TraceInput(path: f.absolute) } catch { return fail("SLA0601", "cannot read trace `\(f.display)`: \(error.message)", exit: .inputError) }
-            traces.append(EngineTrace(path: f.display, format: input.rawValue, sha256: Digest.sha256Hex(mapped.bytes)))
+            let digest = Digest.sha256Hex(mapped.bytes)
+            traces.append(EngineTrace(path: f.display, format: input.rawValue, sha256: digest))
+            // The same content twice would pool its records twice, as in a native run (a copy
+            // flipped a verdict): a usage error, before the engine runs.
+            guard mapped.bytes.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) else { continue }
+            if let first = seen[digest] {
+                return fail("SLA0509", "the same trace twice: `\(first)` and `\(f.display)` have the same content (sha256 \(digest.prefix(16))…)",
+                            help: "pass each trace once; a glob and a directory may name the same file", exit: .invalidContract)
+            }
+            seen[digest] = f.display
         }
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("slac-engine-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
         let output = work.appendingPathComponent("out").path
@@ -78,20 +108,10 @@ enum EngineVerification {
         let run: EngineRun
         switch dialect {
         case .duckdb:
-            guard let duckdb = EngineRun.find("duckdb") else {
-                return fail("SLA1001", "the `duckdb` command-line tool is not on the PATH",
-                            help: "install it with `pip install duckdb-cli` (or from duckdb.org), then run again", exit: .invalidContract)
-            }
             let list = "[" + files.map { "'" + $0.absolute.replacingOccurrences(of: "'", with: "''") + "'" }.joined(separator: ", ") + "]"
             let prelude = "SET VARIABLE slac_input = \(list);\nSET VARIABLE slac_output = '\(output.replacingOccurrences(of: "'", with: "''"))';\n"
-            run = EngineRun(executable: duckdb, arguments: ["-bail", ":memory:"], standardInput: prelude + script, workingDirectory: work.path)
+            run = EngineRun(executable: executable, arguments: ["-bail", ":memory:"], standardInput: prelude + script, workingDirectory: work.path)
         case .spark:
-            let home = ProcessInfo.processInfo.environment["SPARK_HOME"].map { $0 + "/bin/spark-sql" }
-            guard let sparkSQL = home.flatMap({ FileManager.default.isExecutableFile(atPath: $0) ? $0 : nil }) ?? EngineRun.find("spark-sql") else {
-                return fail("SLA1001", "`spark-sql` is not in `$SPARK_HOME/bin` or on the PATH",
-                            help: "install Spark, e.g. `pip install pyspark` and `export SPARK_HOME=$(python3 -c 'import pyspark, os; print(os.path.dirname(pyspark.__file__))')` (Java 17 is needed)",
-                            exit: .invalidContract)
-            }
             let scriptPath = work.appendingPathComponent("slac.sql").path
             guard FileManager.default.createFile(atPath: scriptPath, contents: Data(script.utf8)) else {
                 return fail("SLA0901", "cannot write the SQL script to `\(scriptPath)`", exit: .inputError)
@@ -115,7 +135,7 @@ enum EngineVerification {
             var arguments: [String] = []
             if let master = options.sparkMaster { arguments += ["--master", master] }
             arguments += ["--hivevar", "slac_input=\(inputPath)", "--hivevar", "slac_output=file://\(output)", "-f", scriptPath]
-            run = EngineRun(executable: sparkSQL, arguments: arguments, standardInput: nil, workingDirectory: work.path)
+            run = EngineRun(executable: executable, arguments: arguments, standardInput: nil, workingDirectory: work.path)
         }
         let outcome = run.run()
         guard outcome.status == 0 else {

@@ -3,11 +3,12 @@ import SLACChecker
 import SLACLegalOps
 import SLACSyntax
 
-/// Loads and checks one contract for `explain` and `diff`, or renders why it cannot (exit 2).
+/// Loads and checks one contract for `explain` and `diff`, or renders why it cannot (exit 2, or 3
+/// when the file cannot be read).
 private func loadDocument(_ path: String, colored: Bool) -> Result<ContractDocument, CommandOutput> {
     switch ContractLoading.load(path: path) {
     case .failure(let problem):
-        return .failure(CommandOutput(standardError: CheckCommand.renderInputProblem(problem, colored: colored), exitCode: ExitCode.invalidContract))
+        return .failure(CommandOutput(standardError: CheckCommand.renderInputProblem(problem, colored: colored), exitCode: problem.exitCode))
     case .success(let source):
         switch ContractDocument.load(source) {
         case .success(let document): return .success(document)
@@ -21,17 +22,18 @@ private func loadDocument(_ path: String, colored: Bool) -> Result<ContractDocum
 /// `slac fmt FILE... [--check]`: rewrites each file in its canonical layout (README.md, "Commands").
 public enum FmtCommand {
     /// Formats `paths` in place, or with `check` only reports the files that are not formatted.
-    /// Exit 2 when a file cannot be read or has syntax errors (the other files are still done),
-    /// else with `check` 1 when a file is not formatted, else 0.
+    /// Exit 2 when a file has syntax errors or is not a contract's text, else 3 when a file cannot be
+    /// read or written (the other files are still done), else with `check` 1 when a file is not
+    /// formatted, else 0.
     public static func run(paths: [String], check: Bool, colored: Bool) -> CommandOutput {
         var output = CommandOutput()
-        var invalid = false, unformatted = 0, rewritten = 0
+        var invalid = false, unreadable = false, unformatted = 0, rewritten = 0
         for path in paths {
             let source: SourceFile
             switch ContractLoading.load(path: path) {
             case .failure(let problem):
                 output.standardError += CheckCommand.renderInputProblem(problem, colored: colored)
-                invalid = true
+                if problem.exitCode == .inputError { unreadable = true } else { invalid = true }
                 continue
             case .success(let s): source = s
             }
@@ -53,13 +55,15 @@ public enum FmtCommand {
                     } catch {
                         output.standardError += ToolDiagnostics.render([ToolDiagnostics.error("SLA0007", "cannot write `\(path)`", help: "check the file's permissions")],
                                                                        location: path, colored: colored)
-                        invalid = true
+                        unreadable = true
                     }
                 }
             }
         }
         if invalid {
             output.exit = ExitCode.invalidContract
+        } else if unreadable {
+            output.exit = ExitCode.inputError
         } else if check && unformatted > 0 {
             output.exit = ExitCode.breached
             output.standardOutput += "\(unformatted) of \(paths.count) file\(paths.count == 1 ? "" : "s") not formatted\n"

@@ -8,7 +8,7 @@ package enum PlanBuilding {
     package static func plan(contractPath: String, colored: Bool) -> Result<MonitorPlan, CommandOutput> {
         switch ContractLoading.load(path: contractPath) {
         case .failure(let problem):
-            return .failure(CommandOutput(standardError: CheckCommand.renderInputProblem(problem, colored: colored), exitCode: ExitCode.invalidContract))
+            return .failure(CommandOutput(standardError: CheckCommand.renderInputProblem(problem, colored: colored), exitCode: problem.exitCode))
         case .success(let source):
             let result = Checker.check(source)
             guard let contract = result.contract else {
@@ -22,7 +22,7 @@ package enum PlanBuilding {
 
     package static func loadPlan(path: String, colored: Bool) -> Result<MonitorPlan, CommandOutput> {
         guard let data = FileManager.default.contents(atPath: path) else {
-            return .failure(ToolDiagnostics.output("SLA0701", "cannot read monitor plan `\(path)`", exit: .invalidContract, colored: colored))
+            return .failure(ToolDiagnostics.output("SLA0701", "cannot read monitor plan `\(path)`", exit: .inputError, colored: colored))
         }
         do {
             return .success(try MonitorPlan.decode(data))

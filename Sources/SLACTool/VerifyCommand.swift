@@ -372,6 +372,19 @@ public enum VerifyCommand {
             inputProblems.append(ToolDiagnostics.error("SLA0605", "\(result.rejectedTotal) record\(result.rejectedTotal == 1 ? " was" : "s were") rejected and `--strict` is set",
                                                        notes: first))
         }
+        // A clause that judged nothing is named on standard error (and is a skipped test case in
+        // JUnit); with `--strict` it fails the run: nothing measured is not compliance (docs/ci.md).
+        let noData = result.clauses.filter { $0.verdict == .noData }
+        if options.strict && !noData.isEmpty {
+            let named = noData.map { "clause \($0.ref) `\($0.name)`: \(JUnitWriter.noDataMessage($0))" }
+            inputProblems.append(ToolDiagnostics.error("SLA0609", "\(noData.count) clause\(noData.count == 1 ? " has" : "s have") no data and `--strict` is set",
+                                                       help: "check the traces cover the clauses' scopes and term, or leave out `--strict`",
+                                                       notes: named))
+        } else {
+            for clause in noData {
+                notices.append("note: clause \(clause.ref) `\(clause.name)` judged nothing (\(JUnitWriter.noDataMessage(clause)))\n")
+            }
+        }
         if !inputProblems.isEmpty {
             return CommandOutput(standardOutput: options.quiet ? "" : Summary.render(result, verdict: "input error"),
                                  standardError: notices.text + ToolDiagnostics.render(inputProblems, colored: colored), exitCode: ExitCode.inputError)

@@ -66,7 +66,7 @@ func emit(_ output: CommandOutput) -> Never {
 extension CheckCommand.Format: ExpressibleByArgument {}
 
 struct Check: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "check", abstract: "Parse and type-check contract files; exit 2 on any error.")
+    static let configuration = CommandConfiguration(commandName: "check", abstract: "Parse and type-check contract files; exit 2 on any error, 3 when a file cannot be read.")
 
     @Option(help: "Output format: text (for people), json (for tools) or sarif (for code scanning).")
     var format: CheckCommand.Format = .text
@@ -118,6 +118,14 @@ enum CompileTarget: String, ExpressibleByArgument, CaseIterable {
 }
 
 extension SQLDialect: ExpressibleByArgument {}
+
+/// `--engine`: slac's own evaluator (`native`, the default, the same as leaving the option out, so
+/// that a pipeline can set it from a variable) or an engine's command-line tool.
+enum EngineChoice: String, CaseIterable, ExpressibleByArgument {
+    case native, duckdb, spark
+
+    var dialect: SQLDialect? { SQLDialect(rawValue: rawValue) }
+}
 extension SQLInputFormat: ExpressibleByArgument {}
 
 extension WindowSelection: ExpressibleByArgument {}
@@ -126,7 +134,7 @@ struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Verify traces against a contract and write the compliance report.",
-        discussion: "Exit codes: 0 compliant, 1 a clause breached, 2 invalid contract, plan or usage, 3 input error: an unreadable trace or output, a trace with no accepted record (unless --allow-empty), or rejected records with --strict.")
+        discussion: "Exit codes: 0 compliant, 1 a clause breached, 2 invalid contract, plan or usage, 3 input error: an unreadable trace, contract or plan, an unwritable output, a trace with no accepted record (unless --allow-empty), or rejected records or a clause with no data with --strict.")
 
     @Option(help: "The contract file (.sla).")
     var contract: String?
@@ -164,7 +172,7 @@ struct Verify: ParsableCommand {
     @Option(help: "Windows listed in the report: all, breached or none.")
     var windows: WindowSelection = .breached
 
-    @Flag(help: "Treat any rejected record as an input error (exit 3).")
+    @Flag(help: "Treat any rejected record, and any clause with no data, as an input error (exit 3).")
     var strict = false
 
     @Flag(help: "Accept a trace with no accepted record (empty, all rejected or all outside the term) instead of exiting 3.")
@@ -179,8 +187,8 @@ struct Verify: ParsableCommand {
     @Flag(help: "Print nothing on standard output.")
     var quiet = false
 
-    @Option(help: "Run the accumulating half as SQL in this engine's command-line tool: duckdb or spark (docs/engines.md).")
-    var engine: SQLDialect?
+    @Option(help: "Where the traces are evaluated: native (slac itself, the default), or duckdb or spark: the accumulating half runs as SQL in that engine's command-line tool (docs/engines.md).")
+    var engine: EngineChoice?
 
     @Option(help: "Judge the output an engine wrote by running the SQL of `slac compile --target sql` (a directory); no traces are read.")
     var aggregates: String?
@@ -212,7 +220,7 @@ struct Verify: ParsableCommand {
         options.lateness = lateness
         options.quiet = quiet
         options.showProgress = !quiet && isatty(2) == 1
-        options.engine = engine
+        options.engine = engine?.dialect
         options.aggregatesPath = aggregates
         options.sparkMaster = sparkMaster
         options.inputFormat = inputFormat
@@ -224,7 +232,7 @@ struct Fmt: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fmt",
         abstract: "Rewrite contract files in the canonical layout.",
-        discussion: "Exit codes: 0 done (or already formatted), 1 with --check when a file is not formatted, 2 on unreadable files or syntax errors.")
+        discussion: "Exit codes: 0 done (or already formatted), 1 with --check when a file is not formatted, 2 on syntax errors, 3 when a file cannot be read or written.")
 
     @Flag(help: "Change nothing; list the files that are not formatted and exit 1 if there are any.")
     var check = false
@@ -260,7 +268,7 @@ struct Diff: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "diff",
         abstract: "Show the difference in meaning between two versions of a contract.",
-        discussion: "Exit codes: 0 equivalent, 1 different, 2 invalid contract or usage.")
+        discussion: "Exit codes: 0 equivalent, 1 different, 2 invalid contract or usage, 3 a file that cannot be read.")
 
     @Argument(help: "The old version (.sla).")
     var old: String
@@ -287,7 +295,7 @@ struct Render: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "render",
         abstract: "Render a compliance report as one self-contained HTML page for auditors.",
-        discussion: "The report is untrusted input: parsed without network or entities, checked against the schema. Exit codes: 0 written, 2 malformed report, 3 unwritable output.")
+        discussion: "The report is untrusted input: parsed without network or entities, checked against the schema. Exit codes: 0 written, 2 malformed report, 3 unreadable report or unwritable output.")
 
     @Option(name: .shortAndLong, help: "Write the page here instead of standard output.")
     var output: String?
@@ -304,7 +312,7 @@ struct Keygen: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keygen",
         abstract: "Create an Ed25519 key pair for signing reports: PREFIX.key (private, mode 0600) and PREFIX.pub.",
-        discussion: "Existing files are never overwritten. Exit codes: 0 written, 2 on errors.")
+        discussion: "Existing files are never overwritten. Exit codes: 0 written, 2 a file exists or usage, 3 a file cannot be written.")
 
     @Option(help: "Path prefix of the two key files.")
     var out: String
@@ -318,7 +326,7 @@ struct VerifyReport: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify-report",
         abstract: "Check a report's digest and signature and, with --recompute, reproduce its figures from the inputs.",
-        discussion: "Exit codes: 0 the report holds, 1 altered, signature or key mismatch, or figures differ, 2 malformed report or usage, 3 unreadable trace.")
+        discussion: "Exit codes: 0 the report holds, 1 altered, signature or key mismatch, or figures differ, 2 malformed report or usage, 3 unreadable report or trace.")
 
     @Option(help: "The signer's public key as you obtained it (a PEM file from `slac keygen`, or base64); without it a signature is checked against the key the report embeds, which is not independently trusted.")
     var publicKey: String?

@@ -207,7 +207,8 @@ struct IntegrityTests {
 
         try "<report".write(toFile: dir.path("broken.xml"), atomically: true, encoding: .utf8)
         #expect(verify(dir.path("broken.xml")).exitCode == 2)
-        #expect(verify(dir.path("missing.xml")).exitCode == 2)
+        // A report that cannot be read at all is 3, one that is not a valid report 2.
+        #expect(verify(dir.path("missing.xml")).exitCode == 3)
         #expect(verify(dir.path("report.xml"), key: dir.path("nokey.pub")).exitCode == 2)
         // A bad signing key is a usage error before any trace is read.
         options.signKeyPath = dir.path("k.pub")

@@ -201,6 +201,22 @@ enum Engines {
         #expect(x == y, "\(Engines.firstDifference(x, y))")
     }
 
+    /// The same content twice is a usage error through an engine as natively, found before the
+    /// engine runs; two blank files are not "the same trace".
+    @Test(.enabled(if: Engines.duckdb)) func theSameTraceTwiceThroughDuckDB() throws {
+        let dir = TemporaryDirectory()
+        let sample = Engines.path("Contracts/samples/acme-2026-03-14.jsonl")
+        let copy = try dir.write("copy.jsonl", try String(contentsOfFile: sample, encoding: .utf8))
+        let contract = Engines.path("Contracts/acme-schedule-b.sla")
+        guard case .failure(let twice) = Engines.run(contract: contract, traces: [sample, copy], engine: .duckdb) else {
+            Issue.record("the same trace twice was accepted")
+            return
+        }
+        #expect(twice.exitCode == 2 && twice.standardError.hasPrefix("error[SLA0509]: the same trace twice: "), "\(twice.standardError)")
+        let b1 = try dir.write("b1.jsonl", "\n"), b2 = try dir.write("b2.jsonl", "\n")
+        #expect((try? Engines.run(contract: contract, traces: [sample, b1, b2], engine: .duckdb).get()) != nil)
+    }
+
     /// `--check-ids` through DuckDB: two traces sharing ids, and ids repeated within one.
     @Test(.enabled(if: Engines.duckdb)) func repeatedIDsThroughDuckDB() throws {
         let dir = TemporaryDirectory()

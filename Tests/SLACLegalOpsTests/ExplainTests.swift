@@ -117,6 +117,6 @@ import Testing
         #expect(unknown.exitCode == 2)
         #expect(unknown.standardError.contains("did you mean `interactive_ttft`?"))
         let missing = ExplainCommand.run(path: "/nonexistent.sla", clause: nil, format: .markdown, colored: false)
-        #expect(missing.exitCode == 2 && missing.standardError.contains("SLA0001"))
+        #expect(missing.exitCode == 3 && missing.standardError.contains("SLA0001"))
     }
 }

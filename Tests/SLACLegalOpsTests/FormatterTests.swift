@@ -317,6 +317,8 @@ import SLACTestSupport
         #expect(output.exitCode == 2)
         #expect(output.standardError.contains("error[SLA0110]"))
         #expect(output.standardOutput.contains("formatted \(good)"), "the valid file is still formatted")
-        #expect(FmtCommand.run(paths: ["/nonexistent/x.sla"], check: true, colored: false).exitCode == 2)
+        // A file that cannot be read is 3; a file with syntax errors beside it makes it 2.
+        #expect(FmtCommand.run(paths: ["/nonexistent/x.sla"], check: true, colored: false).exitCode == 3)
+        #expect(FmtCommand.run(paths: ["/nonexistent/x.sla", bad], check: true, colored: false).exitCode == 2)
     }
 }

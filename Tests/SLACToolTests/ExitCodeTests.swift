@@ -19,10 +19,11 @@ import Testing
 
     struct Run { var status: Int32; var stdout: String; var stderr: String }
 
-    static func slac(_ arguments: [String]) throws -> Run {
+    static func slac(_ arguments: [String], environment: [String: String]? = nil) throws -> Run {
         let process = Process()
         process.executableURL = try executable()
         process.arguments = arguments
+        if let environment { process.environment = environment }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -198,6 +199,77 @@ import Testing
         #expect(run.stdout.hasPrefix("contract Acme Enterprise Inference Agreement (ACME-MSA-2026-014): input error\n"), "\(run.stdout)")
         let junitText = try String(contentsOfFile: junit, encoding: .utf8)
         #expect(junitText.contains("errors=\"1\"") && !junitText.contains("errors=\"0\""), "\(junitText)")
+    }
+
+    @Test func aClauseWithNoDataIsNamedAndFailsUnderStrict() throws {
+        let dir = TemporaryDirectory()
+        let contract = try dir.write("c.sla", """
+            contract "No data" {
+                effective 2026-01-01 to 2027-01-01
+                clause "1" ttft {
+                    every 5 minutes
+                    require p99(ttft) <= 5000 ms
+                }
+                clause "2" other_model {
+                    scope model = "no-such-model"
+                    every 1 hour
+                    require count >= 1 requests
+                }
+            }
+
+            """)
+        let junit = dir.url.appendingPathComponent("j.xml").path
+        let report = dir.url.appendingPathComponent("r.xml").path
+        // Without `--strict`: judged as before, and standard error names the clause.
+        let plain = try Self.slac(["verify", "--contract", contract, "--junit", junit, "--report", report, Self.sample])
+        #expect(plain.status == 0 || plain.status == 1, "\(plain.stderr)")
+        #expect(plain.stderr == "note: clause 2 `other_model` judged nothing (no data: no in-scope record)\n", "\(plain.stderr)")
+        #expect(try String(contentsOfFile: junit, encoding: .utf8).contains("<skipped message=\"no data: no in-scope record\""))
+        #expect(FileManager.default.fileExists(atPath: report))
+        // With `--strict`: an input error, the report removed and the JUnit file holding the error.
+        let strict = try Self.slac(["verify", "--contract", contract, "--strict", "--junit", junit, "--report", report, Self.sample])
+        #expect(strict.status == 3, "\(strict.stderr)")
+        #expect(strict.stderr.hasPrefix("error[SLA0609]: 1 clause has no data and `--strict` is set\n"), "\(strict.stderr)")
+        #expect(strict.stderr.contains("= note: clause 2 `other_model`: no data: no in-scope record"), "\(strict.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: report))
+        let junitText = try String(contentsOfFile: junit, encoding: .utf8)
+        #expect(junitText.contains("errors=\"1\"") && junitText.contains("SLA0609"), "\(junitText)")
+    }
+
+    @Test func engineNativeIsTheDefault() throws {
+        let dir = TemporaryDirectory()
+        let a = dir.url.appendingPathComponent("a.xml").path, b = dir.url.appendingPathComponent("b.xml").path
+        let native = try Self.slac(["verify", "--engine", "native", "--contract", Self.contract, "--report", a, Self.sample])
+        let plain = try Self.slac(["verify", "--contract", Self.contract, "--report", b, Self.sample])
+        #expect(native.status == 1 && plain.status == 1, "\(native.stderr)")
+        #expect(try String(contentsOfFile: a, encoding: .utf8) == String(contentsOfFile: b, encoding: .utf8))
+    }
+
+    /// A missing engine is a usage error (2), found before the traces are read (an unreadable one: 3).
+    @Test func aMissingEngineComesBeforeAMissingTrace() throws {
+        let run = try Self.slac(["verify", "--engine", "duckdb", "--contract", Self.contract, "/nonexistent/t.jsonl"],
+                                environment: ["PATH": "/nonexistent"])
+        #expect(run.status == 2 && run.stderr.hasPrefix("error[SLA1001]"), "\(run.stderr)")
+    }
+
+    /// A file that cannot be read is 3 in every command; one that is not valid is 2 (docs/ci.md).
+    @Test func anUnreadableFileIsThreeInEveryCommand() throws {
+        let dir = TemporaryDirectory()
+        let missing = dir.url.appendingPathComponent("missing").path
+        let runs: [[String]] = [
+            ["check", missing + ".sla"], ["fmt", missing + ".sla"], ["fmt", "--check", missing + ".sla"],
+            ["explain", missing + ".sla"], ["diff", missing + ".sla", Self.contract], ["compile", missing + ".sla"],
+            ["render", missing + ".xml"], ["verify-report", missing + ".xml"],
+            ["verify", "--contract", missing + ".sla", Self.sample], ["verify", "--plan", missing + ".json", Self.sample],
+        ]
+        for arguments in runs {
+            let run = try Self.slac(arguments)
+            #expect(run.status == 3, "slac \(arguments.joined(separator: " ")): \(run.stderr)")
+        }
+        let empty = try dir.write("empty.sla", "\n")
+        #expect(try Self.slac(["check", empty]).status == 2)
+        let notReport = try dir.write("r.xml", "<report")
+        #expect(try Self.slac(["render", notReport]).status == 2)
     }
 
     @Test func theSameTraceTwiceIsAUsageError() throws {
