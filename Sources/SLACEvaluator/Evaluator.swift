@@ -137,6 +137,10 @@ package struct Evaluator: Sendable {
     /// Called with a line for standard error when a trace breaks the lateness bound.
     package var notice: (@Sendable (String) -> Void)?
 
+    /// Whether a run of one trace may close windows before its end (a lateness bound and a clause
+    /// that keeps values): such a trace may have to be read twice (`TraceSource.reopen`).
+    package var mayReadTwice: Bool { lateness != nil && clauses.contains { $0.accumulation == .values } }
+
     /// Validates the plan first (`MonitorPlan.validated()`): a plan is a file and may have been
     /// edited; one a contract could not have produced is refused with the rule it breaks.
     package init(plan: MonitorPlan) throws {

@@ -116,7 +116,7 @@ package enum DiagnosticRegistry {
         Entry(code: "SLA0605", severity: .error, meaning: "records were rejected and `--strict` is set"),
         Entry(code: "SLA0606", severity: .error, meaning: "a clause or exclusion needs a field that the trace's format does not carry"),
         Entry(code: "SLA0607", severity: .error, meaning: "a trace format with relative timestamps needs `--epoch`"),
-        Entry(code: "SLA0608", severity: .error, meaning: "the traces cannot be evaluated (a read error during the run, more windows × groups than slac keeps, or a piped trace out of time order beyond `--lateness`)"),
+        Entry(code: "SLA0608", severity: .error, meaning: "the traces cannot be evaluated (a read error during the run, more windows × groups than slac keeps, or a piped trace out of time order beyond `--lateness` whose copy could not be written)"),
         Entry(code: "SLA0609", severity: .error, meaning: "a clause has no data (no window judged) and `--strict` is set"),
         Entry(code: "SLA0701", severity: .error, meaning: "a monitor plan file cannot be read"),
         Entry(code: "SLA0702", severity: .error, meaning: "not a valid monitor plan (not the JSON of a plan, another plan version, or a rule of the checker broken)"),

@@ -301,8 +301,17 @@ public enum VerifyCommand {
                 // The digest of a stream's content is made as it is read (its reader drops leading
                 // blank lines and skips overlong lines, which no block holds).
                 let contentDigester = SHA256Digester()
+                var pipeCopy: PipeCopy?
                 if TraceStream.shouldStream(path: path) {
                     let raw = try TraceStream(path: path)
+                    // A pipe that may have to be read twice is copied as it is read (one trace per
+                    // run: windows close early only then).
+                    let isRegular = path != "-"
+                        && (try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType) == .typeRegular
+                    if !isRegular, paths.count == 1, evaluator.mayReadTwice, let copy = PipeCopy(displayPath: displayPath) {
+                        raw.copyStoredBytes = { copy.append($0) }
+                        pipeCopy = copy
+                    }
                     // Sees a compressed file's bytes only (a plain stream's are its content).
                     let digester = SHA256Digester()
                     raw.storedBytes = { digester.update($0) }
@@ -320,11 +329,16 @@ public enum VerifyCommand {
                 }
                 if let stream, !format.isAdapter {
                     var source = TraceSource(stream: stream, format: format, displayPath: displayPath, digester: contentDigester)
-                    // A compressed file can be read again (when it breaks the lateness bound); a pipe cannot.
+                    // A compressed file can be read again (when it breaks the lateness bound); a pipe
+                    // is copied as it is read when it may have to be (`PipeCopy`).
+                    let blockSize = evaluator.blockSize, maximumLine = evaluator.maximumLine
                     if path != "-", (try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType) == .typeRegular {
-                        let blockSize = evaluator.blockSize, maximumLine = evaluator.maximumLine
                         source.reopen = { () throws(TraceInputError) -> LineBlockReader in
                             LineBlockReader(stream: try TraceStream(path: path), blockSize: blockSize, maximumLine: maximumLine)
+                        }
+                    } else if let copy = pipeCopy {
+                        source.reopen = { () throws(TraceInputError) -> LineBlockReader in
+                            LineBlockReader(stream: try copy.reopen(), blockSize: blockSize, maximumLine: maximumLine)
                         }
                     }
                     sources.append(source)

@@ -110,6 +110,11 @@ package final class TraceStream: @unchecked Sendable {
     /// made anyway; hashing them twice cost a second SHA-256 of every byte read from a pipe.)
     package var storedBytes: ((UnsafeRawBufferPointer) -> Void)?
 
+    /// Sees every byte as stored, compressed or not, in order (on the reading thread): a copy of a
+    /// piped trace, to read it again when it breaks the lateness bound (docs/formats.md, "Time
+    /// order").
+    package var copyStoredBytes: ((UnsafeRawBufferPointer) -> Void)?
+
     /// read(2) into `buffer`, retrying when interrupted; 0 at the end of the input. Shows the bytes
     /// to `storedBytes` once the stream is known to be compressed (`start` hands over the bytes it
     /// read to decide).
@@ -117,6 +122,7 @@ package final class TraceStream: @unchecked Sendable {
         while true {
             let n = systemRead(fd, buffer, capacity)
             if n > 0, isCompressed, let storedBytes { storedBytes(UnsafeRawBufferPointer(start: buffer, count: n)) }
+            if n > 0, let copyStoredBytes { copyStoredBytes(UnsafeRawBufferPointer(start: buffer, count: n)) }
             if n >= 0 { return n }
             let e = errno
             if e == EINTR { continue }

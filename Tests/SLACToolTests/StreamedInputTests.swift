@@ -60,6 +60,51 @@ import Testing
         #expect(bad.exitCode == 2 && bad.standardError.contains("`--lateness` is not a duration"))
     }
 
+    /// A named pipe cannot be read twice: slac copies it as it is read, so that a piped trace out of
+    /// time order is evaluated again, exactly, like a file (plain and gzip, one job and two).
+    @Test("--lateness: a piped trace out of time order is evaluated again from its copy")
+    func latenessFallbackThroughAPipe() throws {
+        let lines = try String(contentsOfFile: Self.sample + ".jsonl", encoding: .utf8).split(separator: "\n")
+        let reversed = try dir.file("reversed.jsonl", lines.reversed().joined(separator: "\n") + "\n")
+        let reversedGzip = try gzip(reversed)
+        for (content, jobs) in [(reversed, 1), (reversed, 2), (reversedGzip, 2)] {
+            func run(_ trace: String, lateness: String?) throws -> (CommandOutput, String) {
+                let out = dir.url.appendingPathComponent("r-\(UUID().uuidString).xml").path
+                var options = VerifyCommand.Options(contractPath: Self.contract, traces: [trace])
+                options.reportPath = out
+                options.quiet = true
+                options.jobs = jobs
+                options.blockSize = 4096
+                options.windows = .all
+                options.lateness = lateness
+                let result = VerifyCommand.run(options, colored: false)
+                // The trace's path and the seal over it differ; the rest is the same.
+                let xml = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+                return (result, xml.split(separator: "\n").filter { !$0.contains("<trace ") && !$0.contains("<integrity ") }.joined(separator: "\n"))
+            }
+            let (open, openReport) = try run(content, lateness: "none")
+            #expect(open.exitCode == 1, "\(open.standardError)")
+            let fifo = dir.url.appendingPathComponent("pipe-\(UUID().uuidString)").path
+            #expect(mkfifo(fifo, 0o600) == 0)
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: content))
+            let writer = Thread {
+                if let handle = FileHandle(forWritingAtPath: fifo) {
+                    handle.write(bytes)
+                    try? handle.close()
+                }
+            }
+            writer.start()
+            let before = try FileManager.default.contentsOfDirectory(atPath: FileManager.default.temporaryDirectory.path).filter { $0.hasPrefix("slac-pipe-") }
+            let (piped, pipedReport) = try run(fifo, lateness: nil)
+            #expect(piped.exitCode == 1, "\(piped.standardError)")
+            #expect(piped.standardError.hasPrefix("note: `\(fifo)` is out of time order by more than 10 min"), "\(piped.standardError)")
+            #expect(pipedReport == openReport, "jobs \(jobs), \(content)")
+            // The copy is gone after the run.
+            let after = try FileManager.default.contentsOfDirectory(atPath: FileManager.default.temporaryDirectory.path).filter { $0.hasPrefix("slac-pipe-") }
+            #expect(Set(after).isSubset(of: Set(before)), "\(after)")
+        }
+    }
+
     @Test("gzip JSON Lines and CSV give the uncompressed file's report", arguments: ["jsonl", "csv"])
     func gzipMatchesPlain(ext: String) throws {
         let plain = Self.sample + "." + ext
