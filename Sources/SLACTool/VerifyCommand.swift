@@ -380,7 +380,8 @@ public enum VerifyCommand {
         }
 
         // Nothing judged is never green: a trace with no accepted record is an input error.
-        var inputProblems = options.allowEmpty ? [] : emptyTraceProblems(result, termStart: result.contract.termStart, termEnd: result.contract.termEnd)
+        let emptyTraces = options.allowEmpty ? [] : emptyTraceProblems(result, termStart: result.contract.termStart, termEnd: result.contract.termEnd)
+        var inputProblems = emptyTraces
         if options.strict && result.rejectedTotal > 0 {
             let first = result.rejected.prefix(10).map { "\($0.path):\($0.line): \($0.reason)" }
             inputProblems.append(ToolDiagnostics.error("SLA0605", "\(result.rejectedTotal) record\(result.rejectedTotal == 1 ? " was" : "s were") rejected and `--strict` is set",
@@ -388,7 +389,10 @@ public enum VerifyCommand {
         }
         // A clause that judged nothing is named on standard error (and is a skipped test case in
         // JUnit); with `--strict` it fails the run: nothing measured is not compliance (docs/ci.md).
-        let noData = result.clauses.filter { $0.verdict == .noData }
+        // A trace with no accepted record is an error that already says why clauses judged
+        // nothing, and with `--allow-empty` a run that accepted nothing is what was expected.
+        let acceptedNothing = result.traces.allSatisfy { $0.accepted == 0 }
+        let noData = emptyTraces.isEmpty && !(options.allowEmpty && acceptedNothing) ? result.clauses.filter { $0.verdict == .noData } : []
         if options.strict && !noData.isEmpty {
             let named = noData.map { "clause \($0.ref) `\($0.name)`: \(JUnitWriter.noDataMessage($0))" }
             inputProblems.append(ToolDiagnostics.error("SLA0609", "\(noData.count) clause\(noData.count == 1 ? " has" : "s have") no data and `--strict` is set",

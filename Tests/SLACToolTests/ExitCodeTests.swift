@@ -234,6 +234,13 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: report))
         let junitText = try String(contentsOfFile: junit, encoding: .utf8)
         #expect(junitText.contains("errors=\"1\"") && junitText.contains("SLA0609"), "\(junitText)")
+        // An empty trace: its own error (SLA0603), not one note per clause; with `--allow-empty`
+        // an empty run is what was expected, also under `--strict`.
+        let empty = try dir.write("empty.jsonl", "")
+        let emptyRun = try Self.slac(["verify", "--contract", contract, "--strict", empty])
+        #expect(emptyRun.status == 3 && emptyRun.stderr.hasPrefix("error[SLA0603]") && !emptyRun.stderr.contains("SLA0609"), "\(emptyRun.stderr)")
+        let allowed = try Self.slac(["verify", "--contract", contract, "--strict", "--allow-empty", empty])
+        #expect(allowed.status == 0 && allowed.stderr.isEmpty, "\(allowed.stderr)")
     }
 
     @Test func engineNativeIsTheDefault() throws {
