@@ -120,6 +120,33 @@ public enum VerifyCommand {
         Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) * 1_000_000
     }
 
+    /// The first two arguments naming one plain file (the same path twice, or a link to it) that
+    /// holds more than blank space: the same trace twice, found before anything is evaluated, so
+    /// that this usage error (2) comes before any input error of the run (3) and no time is spent
+    /// on it. Copies and compressed copies are found by their digests after the scan.
+    static func sameFileTwice(_ paths: [String]) -> (String, String)? {
+        var seen: [String: String] = [:]
+        for path in paths where path != "-" {
+            var st = stat()
+            guard stat(path, &st) == 0, st.st_mode & S_IFMT == S_IFREG, st.st_size > 0, !TraceStream.shouldStream(path: path) else { continue }
+            let key = "\(st.st_dev):\(st.st_ino)"
+            if let first = seen[key] {
+                return holdsMoreThanBlankSpace(path) ? (first, path) : nil
+            }
+            seen[key] = path
+        }
+        return nil
+    }
+
+    /// Whether the first 64 KB of a file hold a byte other than a space, tab or line break (a
+    /// trace of blank lines only is an empty trace, not a duplicate).
+    private static func holdsMoreThanBlankSpace(_ path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        let head = (try? handle.read(upToCount: 1 << 16)) ?? Data()
+        return head.contains { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }
+    }
+
     /// The first two non-empty traces with one content digest, and the digest.
     static func duplicateTraces(_ result: EvaluationResult) -> (String, String, String)? {
         var seen: [String: String] = [:]
@@ -238,6 +265,10 @@ public enum VerifyCommand {
             evaluator.lateness = bound
         }
         if let notices { evaluator.notice = { notices.append($0) } }
+        if let (first, second) = sameFileTwice(options.traces) {
+            return .failure(ToolDiagnostics.output("SLA0509", "the same trace twice: `\(first)` and `\(second)` are the same file",
+                                                   help: "pass each trace once", exit: .invalidContract, colored: colored))
+        }
         let opened: OpenedTraces
         switch openTraces(options.traces, formatOverride: formatOverride, evaluator: evaluator, colored: colored) {
         case .failure(let out): return .failure(out)

@@ -288,6 +288,12 @@ import Testing
         // Its gzip copy has the same content digest.
         let gz = try dir.gzipCopy(of: Self.sample)
         #expect(try Self.verify(gz, [Self.sample]).status == 2)
+        // One file named twice is found before the run: 2 even when the run would fail with 3
+        // (here `--strict` and a rejected record).
+        let bad = try dir.write("bad.jsonl", try String(contentsOfFile: Self.sample, encoding: .utf8) + "not json\n")
+        let named = try Self.verify(bad, [dir.url.appendingPathComponent("./bad.jsonl").path, "--strict"])
+        #expect(named.status == 2 && named.stderr.hasPrefix("error[SLA0509]: the same trace twice: ") && named.stderr.contains("are the same file"),
+                "\(named.stderr)")
         // Two empty traces are not "the same trace": that is exit 3 for each being empty.
         let e1 = try dir.write("e1.jsonl", ""), e2 = try dir.write("e2.jsonl", "")
         #expect(try Self.verify(e1, [e2]).status == 3)
