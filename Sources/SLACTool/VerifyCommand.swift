@@ -431,7 +431,7 @@ public enum VerifyCommand {
                                                        notes: named))
         } else {
             for clause in noData {
-                notices.append("note: clause \(clause.ref) `\(clause.name)` judged nothing (\(JUnitWriter.noDataMessage(clause)))\n")
+                notices.append("note: clause \(clause.ref) `\(clause.name)` judged nothing — \(JUnitWriter.noDataMessage(clause))\n")
             }
         }
         if !inputProblems.isEmpty {

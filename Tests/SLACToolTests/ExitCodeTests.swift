@@ -223,7 +223,7 @@ import Testing
         // Without `--strict`: judged as before, and standard error names the clause.
         let plain = try Self.slac(["verify", "--contract", contract, "--junit", junit, "--report", report, Self.sample])
         #expect(plain.status == 0 || plain.status == 1, "\(plain.stderr)")
-        #expect(plain.stderr == "note: clause 2 `other_model` judged nothing (no data: no in-scope record)\n", "\(plain.stderr)")
+        #expect(plain.stderr == "note: clause 2 `other_model` judged nothing — no data: no in-scope record\n", "\(plain.stderr)")
         #expect(try String(contentsOfFile: junit, encoding: .utf8).contains("<skipped message=\"no data: no in-scope record\""))
         #expect(FileManager.default.fileExists(atPath: report))
         // With `--strict`: an input error, the report removed and the JUnit file holding the error.
