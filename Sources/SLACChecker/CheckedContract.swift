@@ -208,7 +208,37 @@ package struct MaintenanceInterval: Sendable, Hashable, Codable {
 package struct CheckedExclusions: Sendable, Hashable, Codable {
     package var maintenance: [MaintenanceInterval] = []
     package var requests: [CheckedPredicate] = []
+    /// For each request condition, how many maintenance intervals come before it in the source;
+    /// nil when every interval comes before every condition (then the plan's JSON is as it was
+    /// before this field existed). A record that several exclusions match is counted under the
+    /// first in source order (docs/language.md, "Exclusions").
+    package var maintenanceBefore: [Int]?
     package var isEmpty: Bool { maintenance.isEmpty && requests.isEmpty }
+
+    package init(maintenance: [MaintenanceInterval] = [], requests: [CheckedPredicate] = [], maintenanceBefore: [Int]? = nil) {
+        self.maintenance = maintenance
+        self.requests = requests
+        self.maintenanceBefore = maintenanceBefore
+    }
+
+    /// One exclusion: maintenance interval `i` or request condition `i`.
+    package enum Item: Sendable, Equatable {
+        case maintenance(Int)
+        case requests(Int)
+    }
+
+    /// The exclusions in source order.
+    package var sourceOrder: [Item] {
+        var items: [Item] = []
+        var m = 0
+        for r in requests.indices {
+            let before = min(maintenance.count, maintenanceBefore?[r] ?? maintenance.count)
+            while m < before { items.append(.maintenance(m)); m += 1 }
+            items.append(.requests(r))
+        }
+        while m < maintenance.count { items.append(.maintenance(m)); m += 1 }
+        return items
+    }
 }
 
 /// Text kept for display only, ignored by equality (like `SourceAnchor`).

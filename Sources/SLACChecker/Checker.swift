@@ -248,6 +248,7 @@ package struct Checker {
 
     private mutating func checkExclusions(_ items: [ExclusionSyntax], zone: ZoneRules?, term: (Int64, Int64)?) -> CheckedExclusions {
         var result = CheckedExclusions()
+        var before: [Int] = []
         for item in items {
             switch item {
             case .maintenance(let from, let to, let span):
@@ -264,9 +265,14 @@ package struct Checker {
                 }
                 result.maintenance.append(MaintenanceInterval(start: s, end: e))
             case .requests(let p, _):
-                if let checked = checkPredicate(p, context: .exclusion) { result.requests.append(checked) }
+                if let checked = checkPredicate(p, context: .exclusion) {
+                    result.requests.append(checked)
+                    before.append(result.maintenance.count)
+                }
             }
         }
+        // Only when a condition comes before an interval: otherwise the default order is the source's.
+        if before.contains(where: { $0 < result.maintenance.count }) { result.maintenanceBefore = before }
         return result
     }
 

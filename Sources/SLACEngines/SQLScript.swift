@@ -395,12 +395,19 @@ package struct SQLScript: Sendable {
     var itlColumn: String { "f_" + CanonicalField.itlMs.name }
 
 
-    /// The index of the first exclusion that removes a record (maintenance intervals first, then
-    /// request predicates, in contract order), NULL when none does.
+    /// The index of the first exclusion in source order that removes a record (indices number the
+    /// maintenance intervals first, then the request conditions, as the native evaluator does),
+    /// NULL when none does.
     func exclusionIndex(_ e: CheckedExclusions) -> String {
         var whens: [String] = []
-        for (i, m) in e.maintenance.enumerated() { whens.append("WHEN ts >= \(m.start) AND ts < \(m.end) THEN \(i)") }
-        for (i, p) in e.requests.enumerated() { whens.append("WHEN coalesce(\(predicate(p)), FALSE) THEN \(e.maintenance.count + i)") }
+        for item in e.sourceOrder {
+            switch item {
+            case .maintenance(let i):
+                whens.append("WHEN ts >= \(e.maintenance[i].start) AND ts < \(e.maintenance[i].end) THEN \(i)")
+            case .requests(let i):
+                whens.append("WHEN coalesce(\(predicate(e.requests[i])), FALSE) THEN \(e.maintenance.count + i)")
+            }
+        }
         return whens.isEmpty ? "CAST(NULL AS INT)" : "CAST(CASE \(whens.joined(separator: " ")) END AS INT)"
     }
 

@@ -573,7 +573,10 @@ final class CompiledClause: Sendable {
 
     /// The objective period containing a window start (docs/language.md, "Attainment").
     func periodBounds(windowStart: Int64) -> (Int64, Int64) {
-        CalendarWindows.period(plan.objective.period, zone: zone, containing: windowStart, term: (termStart, termEnd))
+        // A window that starts before the term counts in the first period (docs/language.md,
+        // "Attainment"): a term that starts at 18:30Z (Kolkata midnight) has an hourly window from
+        // 18:00Z, which belongs to the term's first month, not to the month before.
+        CalendarWindows.period(plan.objective.period, zone: zone, containing: max(windowStart, termStart), term: (termStart, termEnd))
     }
 
     /// Credits (docs/language.md, "Credits"). Of the fee: per calendar month, the tier that applies

@@ -213,10 +213,14 @@ extension ComparisonOperator {
 struct CompiledExclusions: Sendable {
     let maintenance: [MaintenanceInterval]
     let requests: [CompiledPredicate]
+    /// For each request condition, the maintenance intervals before it in the source (all of them
+    /// when the contract writes every interval first).
+    let maintenanceBefore: [Int]
 
     init(_ e: CheckedExclusions, _ request: TraceFieldRequest) {
         maintenance = e.maintenance
         requests = e.requests.map { CompiledPredicate($0, request) }
+        maintenanceBefore = e.requests.indices.map { min(e.maintenance.count, e.maintenanceBefore?[$0] ?? e.maintenance.count) }
     }
 
     var isEmpty: Bool { maintenance.isEmpty && requests.isEmpty }
@@ -226,12 +230,23 @@ struct CompiledExclusions: Sendable {
         firstMatch(r, slots) >= 0
     }
 
-    /// The index of the first exclusion that removes the record (maintenance intervals first, then
-    /// request predicates, each in contract order), or -1: the exclusion it is counted under.
+    /// The index of the first exclusion in source order that removes the record, or -1: the
+    /// exclusion it is counted under. Indices number the maintenance intervals first, then the
+    /// request conditions (the order of the report's `<exclusion>` elements).
     @inline(__always)
     func firstMatch(_ r: TraceRecord, _ slots: FieldSlots) -> Int {
-        for (i, m) in maintenance.enumerated() where r.timestamp >= m.start && r.timestamp < m.end { return i }
-        for (i, p) in requests.enumerated() where p.evaluate(r, slots) == .trueValue { return maintenance.count + i }
+        var m = 0
+        for (i, p) in requests.enumerated() {
+            while m < maintenanceBefore[i] {
+                if r.timestamp >= maintenance[m].start && r.timestamp < maintenance[m].end { return m }
+                m += 1
+            }
+            if p.evaluate(r, slots) == .trueValue { return maintenance.count + i }
+        }
+        while m < maintenance.count {
+            if r.timestamp >= maintenance[m].start && r.timestamp < maintenance[m].end { return m }
+            m += 1
+        }
         return -1
     }
 }

@@ -58,6 +58,7 @@ extension MonitorPlan {
             throw inconsistent("its `fields` do not list every field its clauses read")
         }
         for m in exclusions.maintenance where m.start >= m.end { throw inconsistent("a maintenance window is empty") }
+        if !Self.orderIsValid(exclusions) { throw inconsistent("its exclusions' `maintenanceBefore` does not give a source order") }
 
         for c in clauses {
             func clause(_ what: String) -> PlanError { inconsistent("clause `\(c.ref)` \(what)") }
@@ -65,6 +66,7 @@ extension MonitorPlan {
             if case .percentile(_, let q) = c.aggregate, q.signum <= 0 || q > Rational(100) { throw clause("asks for percentile \(q)") }
             guard (0...1_000_000_000).contains(c.minimumRequests) else { throw clause("has a minimum of \(c.minimumRequests) requests") }
             for m in c.exclusions.maintenance where m.start >= m.end { throw clause("has an empty maintenance window") }
+            if !Self.orderIsValid(c.exclusions) { throw clause("has exclusions whose `maintenanceBefore` does not give a source order") }
             let objectiveOp = c.objective.comparison
             guard objectiveOp != .equal && objectiveOp != .notEqual else { throw clause("compares its objective with `\(objectiveOp.rawValue)`") }
             let kind = c.measure?.kind ?? .attainment
@@ -106,5 +108,20 @@ extension MonitorPlan {
             }
         }
         return ValidatedPlan(plan: self, zone: zone, fee: fee)
+    }
+}
+
+extension MonitorPlan {
+    /// Whether `maintenanceBefore`, when present, has one count per request condition, each within
+    /// the intervals and none smaller than the one before (a source order a contract could have).
+    static func orderIsValid(_ e: CheckedExclusions) -> Bool {
+        guard let before = e.maintenanceBefore else { return true }
+        guard before.count == e.requests.count else { return false }
+        var last = 0
+        for b in before {
+            guard b >= last && b <= e.maintenance.count else { return false }
+            last = b
+        }
+        return true
     }
 }

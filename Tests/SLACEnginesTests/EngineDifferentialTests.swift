@@ -201,6 +201,32 @@ enum Engines {
         #expect(x == y, "\(Engines.firstDifference(x, y))")
     }
 
+    /// A record that several exclusions match is counted under the first in source order, in the
+    /// engine's SQL as natively, also when a request condition comes before a maintenance window.
+    @Test(.enabled(if: Engines.duckdb)) func exclusionSourceOrderThroughDuckDB() throws {
+        let dir = TemporaryDirectory()
+        let contract = try dir.write("order.sla", """
+            contract "Order" {
+                effective 2026-01-01 to 2027-01-01
+                exclude requests where status = "error:429"
+                exclude maintenance from 2026-03-14T02:00:00Z to 2026-03-14T04:00:00Z
+                exclude requests where model = "llama-3.1-8b"
+                clause "1" c {
+                    exclude requests where tenant = "globex"
+                    exclude maintenance from 2026-03-14T05:00:00Z to 2026-03-14T06:00:00Z
+                    every 1 hour per tenant
+                    require count <= 500 requests
+                }
+            }
+
+            """)
+        let sample = Engines.path("Contracts/samples/acme-2026-03-14.jsonl")
+        #expect(Engines.compare(contract, [sample], engine: .duckdb) > 0)
+        let native = try #require(try? Engines.run(contract: contract, traces: [sample], engine: nil).get())
+        // Records in the maintenance window with status `error:429` count under the condition.
+        #expect(native.exclusions.count == 3 && native.exclusions[1].kind == "requests" && native.exclusions[1].removed > 0)
+    }
+
     /// The same content twice is a usage error through an engine as natively, found before the
     /// engine runs; two blank files are not "the same trace".
     @Test(.enabled(if: Engines.duckdb)) func theSameTraceTwiceThroughDuckDB() throws {

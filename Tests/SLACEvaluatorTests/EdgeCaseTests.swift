@@ -23,6 +23,45 @@ struct EdgeCaseTests {
 
     func day(_ s: String, _ e: String, _ n: Int) -> String { "\(isoUTC(utc(s))) \(isoUTC(utc(e))) \(n)" }
 
+    /// A term starting at Kolkata midnight (18:30Z) has an hourly window from 18:00Z that starts
+    /// before it: that window counts in the term's first month, not in the month before (found
+    /// by an audit: a breached window there made a February period, and a credit, outside the term).
+    @Test("a window that starts before the term counts in the first period")
+    func windowBeforeTheTermCountsInTheFirstPeriod() throws {
+        var lines = ["{\"id\":\"r0\",\"ts\":\"2026-02-28T18:40:00Z\",\"ttft_ms\":900}"]
+        for h in 1..<200 {
+            let ts = utc("2026-02-28T18:10:00Z") + Int64(h) * 3_600_000_000_000
+            lines.append("{\"id\":\"r\(h)\",\"ts\":\"\(isoUTC(ts))\",\"ttft_ms\":100}")
+        }
+        let (r, diffs) = try run("effective 2026-03-01 to 2027-03-01\ntimezone \"Asia/Kolkata\"\nfee 1000.00 USD per month",
+                                 "clause \"1\" hourly { every 1 hour\n require p99(ttft) <= 800 ms\n objective 99% of windows per calendar month\n credit 10% of fee when attainment < 99% }",
+                                 lines)
+        #expect(diffs.isEmpty, Testing.Comment(rawValue: diffs.joined(separator: "\n")))
+        let clause = r.clauses[0]
+        #expect(clause.periods.map { isoUTC($0.start) } == [isoUTC(utc("2026-02-28T18:30:00Z"))])
+        #expect(clause.periods.map { "\($0.met)/\($0.breached)" } == ["199/1"])
+        #expect(clause.verdict == .compliant && clause.credits.isEmpty)
+    }
+
+    /// A record that several exclusions match is counted under the first in source order, also
+    /// when a request condition is written before a maintenance interval (it used to be counted
+    /// under the interval).
+    @Test("exclusion counts follow the source order")
+    func exclusionCountsFollowTheSourceOrder() throws {
+        let lines = ["{\"id\":\"a\",\"ts\":\"2026-03-14T03:00:00Z\",\"status\":\"error:429\"}",
+                     "{\"id\":\"b\",\"ts\":\"2026-03-14T03:10:00Z\"}",
+                     "{\"id\":\"c\",\"ts\":\"2026-03-14T05:00:00Z\",\"status\":\"error:429\"}",
+                     "{\"id\":\"d\",\"ts\":\"2026-03-14T05:10:00Z\"}"]
+        for jobs in [1, 2] {
+            let (r, diffs) = try run("effective 2026-01-01 to 2027-01-01\nexclude requests where status = \"error:429\"\n"
+                                     + "exclude maintenance from 2026-03-14T02:00:00Z to 2026-03-14T04:00:00Z",
+                                     "clause \"1\" c { every 1 hour\n require count <= 5 requests }", lines, jobs: jobs)
+            #expect(diffs.isEmpty, Testing.Comment(rawValue: diffs.joined(separator: "\n")))
+            // Listed maintenance first; `a` is counted under the condition written first.
+            #expect(r.exclusions.map { "\($0.kind) \($0.removed)" } == ["maintenance 1", "requests 2"])
+        }
+    }
+
     @Test("America/Santiago: midnight skipped (day starts 01:00) and repeated (25-hour day)")
     func santiago() throws {
         let (r, diffs) = try run("effective 2026-01-01 to 2027-01-01\ntimezone \"America/Santiago\"",

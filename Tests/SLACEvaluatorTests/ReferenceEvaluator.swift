@@ -607,7 +607,8 @@ struct ReferenceEvaluator {
     func evaluateAttainment(_ c: CheckedClause, windows: [RefWindow], admitted: [RefRecord]) -> RefClause {
         var periodCounts: [Bucket: (end: Int64, met: Int, breached: Int)] = [:]
         for w in windows where w.verdict != "insufficient" {
-            let (ps, pe) = periodBounds(c.objective.period, containing: w.start)
+            // The period containing its start, the first one when it starts before the term.
+            let (ps, pe) = periodBounds(c.objective.period, containing: max(w.start, contract.termStart))
             var entry = periodCounts[Bucket(start: ps, key: w.key), default: (pe, 0, 0)]
             if w.verdict == "met" { entry.met += 1 } else { entry.breached += 1 }
             periodCounts[Bucket(start: ps, key: w.key)] = entry

@@ -91,21 +91,22 @@ enum Relayout {
         pieces.sort { $0.span.start < $1.span.start }
         guard let syntax = parsed.syntax else { return source.text }
 
-        /// Kinds whose relative order must stay: 0 free, 1 maintenance, 2 request exclusions, 3 clauses,
+        /// Kinds whose relative order must stay: 0 free, 1 exclusions (maintenance and request
+        /// conditions together: a record several match is counted under the first), 3 clauses,
         /// 4 prices (the checked contract lists them in source order).
         func kind(_ item: ContractItemSyntax) -> Int {
             switch item {
             case .header(.price): 4
             case .header: 0
             case .exclusion(.maintenance): 1
-            case .exclusion(.requests): 2
+            case .exclusion(.requests): 1
             case .clause: 3
             }
         }
         func kind(_ item: ClauseItemSyntax) -> Int {
             switch item {
             case .exclusion(.maintenance): 1
-            case .exclusion(.requests): 2
+            case .exclusion(.requests): 1
             default: 0
             }
         }
