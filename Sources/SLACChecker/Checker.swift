@@ -673,7 +673,11 @@ package struct Checker {
 
     /// A bound that no value can meet, or that every value meets, is a mistake in the contract
     /// (`share(…) >= 150%`, `p50(ttft) < 0 ms`). Values are at least 0; shares at most 100%.
+    /// `tpot` is the exception: (e2e − ttft) / (output_tokens − 1) is negative for a record whose
+    /// end-to-end time is below its TTFT (a clock or logging fault a clause may want to catch), so
+    /// its aggregates have no lower limit.
     private mutating func checkBoundIsMeaningful(_ bound: Rational, require: RequireSyntax, aggregate: CheckedAggregate) {
+        if aggregate.metric == .tpot { return }
         let upper: Rational? = aggregate.dimension == .ratio ? .one : nil
         let op = require.comparison
         var never = false, always = false

@@ -129,6 +129,11 @@ import Testing
         assertDiagnostics(contract(clause: "every 1 hour\nrequire share(status = \"ok\") >= 1️⃣150%"), [("SLA0330", marker: "1️⃣")])
         assertDiagnostics(contract(clause: "every 1 hour\nrequire p50(ttft) < 1️⃣0 ms"), [("SLA0330", marker: "1️⃣")])
         assertDiagnostics(contract(clause: "every 1 hour\nrequire share(status = \"ok\") <= 1️⃣100%"), [("SLA0330", marker: "1️⃣")])
+        // `tpot` is negative for a record whose e2e is below its ttft: bounds at 0 mean something.
+        for requirement in ["min(tpot) >= 0 ms", "p50(tpot) < 0 ms", "max(tpot) <= 0 ms"] {
+            let result = Checker.check(SourceFile(path: "t", text: contract(clause: "every 1 hour\nrequire \(requirement)")))
+            #expect(result.diagnostics.isEmpty, "\(requirement): \(result.diagnostics.map(\.message))")
+        }
     }
 
     /// `0,8 s` said "write `0 ms`"; it is a decimal comma.
