@@ -97,6 +97,7 @@ package enum DiagnosticRegistry {
         Entry(code: "SLA0414", severity: .warning, meaning: "a credit tier applies while the clause meets its objective"),
         Entry(code: "SLA0415", severity: .warning, meaning: "maintenance exclusions cover the whole term"),
         Entry(code: "SLA0416", severity: .warning, meaning: "a quota is below what a per-window minimum adds up to"),
+        Entry(code: "SLA0417", severity: .warning, meaning: "clauses not compared with each other: more than 500 clauses"),
         Entry(code: "SLA0501", severity: .error, meaning: "unknown command"),
         Entry(code: "SLA0502", severity: .error, meaning: "invalid command line: an unknown option, a bad value, a missing or extra argument"),
         Entry(code: "SLA0503", severity: .error, meaning: "`--signer` without `--sign-key`"),

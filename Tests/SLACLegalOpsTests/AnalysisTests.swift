@@ -5,7 +5,7 @@ import SLACSyntax
 import SLACTool
 import Testing
 
-/// The analysis warnings `SLA0410`…`SLA0416`: each fires where it should and stays silent where
+/// The analysis warnings `SLA0410`…`SLA0417`: each fires where it should and stays silent where
 /// it should not; the example contracts are clean.
 @Suite struct AnalysisTests {
     static let contracts = Paths.contractNames
@@ -179,6 +179,20 @@ import Testing
                                           header: "    exclude maintenance from 2026-01-01 to 2026-07-01\n"))
         #expect(found.map(\.code.rawValue) == ["SLA0415"])
         #expect(found.first?.message == "maintenance exclusions of clause `c1` cover the whole term")
+    }
+
+    // MARK: SLA0417
+
+    /// Thousands of clauses took minutes and gigabytes (one warning per pair of identical
+    /// clauses); past 500 clauses the pairs are left out, with one warning that says so.
+    @Test func manyClausesAreNotComparedPairwise() throws {
+        let body = "        every 1 hour\n        require count <= 5 requests"
+        let at = try codes(contract(Array(repeating: body, count: 500)))
+        #expect(at.count == 500 * 499 / 2 && Set(at) == ["SLA0411"])
+        // 3,000 identical clauses: no SLA0411 at all, so no pair was compared.
+        let found = try warnings(contract(Array(repeating: body, count: 3000)))
+        #expect(found.map(\.code.rawValue) == ["SLA0417"])
+        #expect(found.first?.message == "clauses were not compared with each other: the contract has 3000 clauses, more than 500")
     }
 
     // MARK: SLA0416
