@@ -148,7 +148,7 @@ package struct Checker {
 
     private mutating func checkFee(amount: NumberLiteral, currency: Identifier) -> Fee? {
         guard CurrencyTable.isCode(currency.name) else {
-            error("SLA0315", currency.span, "`\(currency.name)` is not a currency code",
+            error("SLA0315", currency.span, "`\(currency.name)` is not an ISO 4217 currency code",
                   help: "write an ISO 4217 code such as `USD` or `EUR`")
             return nil
         }
@@ -189,7 +189,7 @@ package struct Checker {
             }
             seen[metric] = field.span
             guard CurrencyTable.isCode(currency.name) else {
-                error("SLA0315", currency.span, "`\(currency.name)` is not a currency code", help: "write an ISO 4217 code such as `USD` or `EUR`")
+                error("SLA0315", currency.span, "`\(currency.name)` is not an ISO 4217 currency code", help: "write an ISO 4217 code such as `USD` or `EUR`")
                 continue
             }
             let expected = fee?.currency ?? result.first?.currency

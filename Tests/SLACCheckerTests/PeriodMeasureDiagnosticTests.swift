@@ -136,6 +136,21 @@ import Testing
         }
     }
 
+    /// Currencies are ISO 4217's: `XYZ` has the shape of a code but is none (it used to pass, and
+    /// be rounded to two decimals); `XPF` has no decimals, `CLF` four.
+    @Test func currenciesAreISO4217Codes() {
+        func codes(_ fee: String) -> [String] {
+            let text = "contract \"C\" {\n    effective 2026-01-01 to 2027-01-01\n    fee \(fee) per month\n}\n"
+            return Checker.check(SourceFile(path: "t", text: text)).diagnostics.map(\.code.rawValue).filter { $0 != "SLA0312" }  // no clauses
+        }
+        #expect(codes("100 XYZ") == ["SLA0315"])
+        #expect(codes("100 XAU") == ["SLA0315"])
+        #expect(codes("100 XPF") == [])
+        #expect(codes("100.5 XPF") == ["SLA0315"])
+        #expect(codes("100.1234 CLF") == [])
+        #expect(codes("100.12 BHD") == [])
+    }
+
     /// `0,8 s` said "write `0 ms`"; it is a decimal comma.
     @Test func decimalComma() {
         assertDiagnostics(contract(clause: "every 1 hour\nrequire p99(ttft) <= 1️⃣0,8 s"), [("SLA0104", marker: "1️⃣")])
