@@ -115,6 +115,24 @@ struct OTLPTests {
         #expect(c.texts[Slot.status] == "error:429" && c.numbers[Slot.input].isNaN)
     }
 
+    /// Agent and tool spans carry `gen_ai.*` attributes but are no request to a model: counted,
+    /// they made the agent run's 30 s the worst latency of the trace.
+    @Test func agentAndToolSpansAreNotRequests() throws {
+        let scan = try scanFile(fixture("agent-and-tool-spans.json"))
+        #expect(scan.format == .otlp && scan.lines == 3 && scan.rejected.isEmpty)
+        #expect(scan.records.count == 1)
+        #expect(scan.records.first?.numbers[Slot.e2e] == 1000 && scan.records.first?.numbers[Slot.input] == 100)
+    }
+
+    /// A server span without a status reads as `ok`; joined to its failed client span, the
+    /// request failed.
+    @Test func aFailedClientSpanFailsTheJoinedRequest() throws {
+        let scan = try scanFile(fixture("client-error-server-unset.json"))
+        #expect(scan.records.count == 1 && scan.rejected.isEmpty)
+        #expect(scan.records.first?.texts[Slot.status] == "error")
+        #expect(scan.records.first?.numbers[Slot.ttft] == 200 && scan.records.first?.numbers[Slot.e2e] == 1000)  // the server's
+    }
+
     @Test func collectorExportLines() throws {
         let scan = try scanFile(fixture("collector-export.jsonl"))
         #expect(scan.format == .otlp && scan.records.count == 4 && scan.rejected.isEmpty)

@@ -158,7 +158,7 @@ package enum FormatCatalog {
                     FieldMapping("events named gen_ai.content.completion.chunk", CanonicalField.itlMs.name, "gaps between consecutive chunk times (ns → ms)"),
                     FieldMapping("gen_ai.usage.input_tokens (or prompt_tokens)", CanonicalField.inputTokens.name, "`intValue` string or number, whole"),
                     FieldMapping("gen_ai.usage.output_tokens (or completion_tokens)", CanonicalField.outputTokens.name, "`intValue` string or number, whole"),
-                    FieldMapping("status.code", "status", "2 / `STATUS_CODE_ERROR` → `error:<error.type>` (or `error`); else `ok`"),
+                    FieldMapping("status.code", "status", "2 / `STATUS_CODE_ERROR` → `error:<error.type>` (or `error`); else `ok`; of a joined client and server span, the failure if either failed"),
                     FieldMapping("gen_ai.response.id / gen_ai.request.id / spanId", "id", "first present"),
                     FieldMapping("gen_ai.response.model / gen_ai.request.model", "model", "first present"),
                     FieldMapping("cloud.region (span or resource)", "region", "as is"),
@@ -166,6 +166,7 @@ package enum FormatCatalog {
                     FieldMapping("any other span or resource attribute", "its key", "text (e.g. `per gen_ai.system`)"),
                 ],
                 dropped: ["non-GenAI spans (no `gen_ai.*` attribute): not requests, not counted",
+                          "agent and tool spans (`gen_ai.operation.name` `invoke_agent`, `create_agent`, `execute_tool`): an agent run or tool call is not a request to a model, not counted",
                           "a client span joined to its server span (same request) is merged, not counted twice",
                           "other events, links, array attributes beyond their text"])
         case .langfuse:

@@ -5,11 +5,16 @@ import SLACFields
 ///
 /// A file holds one export request, or several (one per line, as the collector's file exporter
 /// writes them). Records are the spans with at least one `gen_ai.*` attribute (HTTP, database or
-/// framework spans are not inference requests and are not counted); positions are 1-based span
+/// framework spans are not inference requests and are not counted), except agent and tool spans
+/// (`gen_ai.operation.name` `invoke_agent`, `create_agent`, `execute_tool`): an agent run or a
+/// tool call is not a request to a model, and counting it made an agent trace's counts, error
+/// shares and latencies those of whole agent runs; positions are 1-based span
 /// indices over the whole file. When a client span and a server span describe the same request
 /// (the client's `gen_ai.response.id` is the server's `gen_ai.request.id`, or the server span is
 /// the client span's child), they form one record, so a request is not counted twice: the
-/// server's measurements win, the client fills what the server lacks (chunk timing).
+/// server's measurements win, the client fills what the server lacks (chunk timing), and a
+/// failure on either side is the record's status (a server span without a status reads as `ok`,
+/// which must not hide the client's error).
 ///
 /// Conversions: span times are decimal strings of ns that exceed binary64, read as Int64;
 /// `intValue` is a string (`"17"`); vLLM's `gen_ai.latency.*` and the conventions'
@@ -32,6 +37,10 @@ enum OTLPAdapter {
     }
 
     static let chunkEventNames: Set<String> = ["gen_ai.content.completion.chunk", "gen_ai.completion.chunk", "gen_ai.choice.chunk"]
+
+    /// GenAI operations that are not requests to a model (the semantic conventions' agent and
+    /// tool spans).
+    static let nonRequestOperations: Set<String> = ["invoke_agent", "create_agent", "execute_tool"]
 
     static func parse(_ bytes: UnsafeRawBufferPointer, path: String) throws(TraceInputError) -> AdaptedTrace {
         var start = 0
@@ -59,6 +68,7 @@ enum OTLPAdapter {
                         }
                         let attrs = attributes(s["attributes"])
                         guard attrs.keys.contains(where: { $0.hasPrefix("gen_ai.") }) else { continue }
+                        if let operation = attrs["gen_ai.operation.name"].flatMap(Convert.text), nonRequestOperations.contains(operation) { continue }
                         spans.append(Span(position: position, traceId: Convert.text(s["traceId"]) ?? "",
                                           spanId: Convert.text(s["spanId"]) ?? "", parentSpanId: Convert.text(s["parentSpanId"]) ?? "",
                                           kind: spanKind(s["kind"]), requestId: attrs["gen_ai.request.id"].flatMap(Convert.text),
@@ -113,6 +123,9 @@ enum OTLPAdapter {
             for (k, v) in c.texts where s.texts[k] == nil { s.texts[k] = v }
             if s.itl == nil { s.itl = c.itl }
             if s.timestamp == nil { s.timestamp = c.timestamp }
+            if let clientStatus = c.texts["status"], clientStatus != "ok", s.texts["status"] ?? "ok" == "ok" {
+                s.texts["status"] = clientStatus
+            }
             return .success(s)
         }
     }
