@@ -215,12 +215,6 @@ package struct CheckedExclusions: Sendable, Hashable, Codable {
     package var maintenanceBefore: [Int]?
     package var isEmpty: Bool { maintenance.isEmpty && requests.isEmpty }
 
-    package init(maintenance: [MaintenanceInterval] = [], requests: [CheckedPredicate] = [], maintenanceBefore: [Int]? = nil) {
-        self.maintenance = maintenance
-        self.requests = requests
-        self.maintenanceBefore = maintenanceBefore
-    }
-
     /// One exclusion: maintenance interval `i` or request condition `i`.
     package enum Item: Sendable, Equatable {
         case maintenance(Int)

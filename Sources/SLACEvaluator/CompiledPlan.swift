@@ -213,14 +213,13 @@ extension ComparisonOperator {
 struct CompiledExclusions: Sendable {
     let maintenance: [MaintenanceInterval]
     let requests: [CompiledPredicate]
-    /// For each request condition, the maintenance intervals before it in the source (all of them
-    /// when the contract writes every interval first).
-    let maintenanceBefore: [Int]
+    /// The exclusions in source order: a record is counted under the first that matches it.
+    let order: [CheckedExclusions.Item]
 
     init(_ e: CheckedExclusions, _ request: TraceFieldRequest) {
         maintenance = e.maintenance
         requests = e.requests.map { CompiledPredicate($0, request) }
-        maintenanceBefore = e.requests.indices.map { min(e.maintenance.count, e.maintenanceBefore?[$0] ?? e.maintenance.count) }
+        order = e.sourceOrder
     }
 
     var isEmpty: Bool { maintenance.isEmpty && requests.isEmpty }
@@ -235,17 +234,13 @@ struct CompiledExclusions: Sendable {
     /// request conditions (the order of the report's `<exclusion>` elements).
     @inline(__always)
     func firstMatch(_ r: TraceRecord, _ slots: FieldSlots) -> Int {
-        var m = 0
-        for (i, p) in requests.enumerated() {
-            while m < maintenanceBefore[i] {
-                if r.timestamp >= maintenance[m].start && r.timestamp < maintenance[m].end { return m }
-                m += 1
+        for item in order {
+            switch item {
+            case .maintenance(let i):
+                if r.timestamp >= maintenance[i].start && r.timestamp < maintenance[i].end { return i }
+            case .requests(let i):
+                if requests[i].evaluate(r, slots) == .trueValue { return maintenance.count + i }
             }
-            if p.evaluate(r, slots) == .trueValue { return maintenance.count + i }
-        }
-        while m < maintenance.count {
-            if r.timestamp >= maintenance[m].start && r.timestamp < maintenance[m].end { return m }
-            m += 1
         }
         return -1
     }

@@ -42,7 +42,7 @@ package enum ContractLoading {
             return problem("SLA0006", "cannot read `\(path)`", help: "check the file's permissions")
         }
         let bytes = [UInt8](data)
-        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
+        if bytes.allSatisfy(\.isBlankSpace) {
             return problem("SLA0003", "`\(path)` is empty", help: "a contract file starts with `contract \"NAME\" {`")
         }
         if let nul = bytes.firstIndex(of: 0) {
@@ -75,4 +75,10 @@ package enum ContractLoading {
         }
         return nil
     }
+}
+
+extension UInt8 {
+    /// A space, tab, line feed or carriage return: a file of these only is empty (a contract with
+    /// no text, a trace with no record, never "the same trace" as another).
+    var isBlankSpace: Bool { self == 0x20 || self == 0x09 || self == 0x0A || self == 0x0D }
 }

@@ -90,7 +90,7 @@ enum EngineVerification {
             traces.append(EngineTrace(path: f.display, format: input.rawValue, sha256: digest))
             // The same content twice would pool its records twice, as in a native run (a copy
             // flipped a verdict): a usage error, before the engine runs.
-            guard mapped.bytes.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) else { continue }
+            guard mapped.bytes.contains(where: { !$0.isBlankSpace }) else { continue }
             if let first = seen[digest] {
                 return fail("SLA0509", "the same trace twice: `\(first)` and `\(f.display)` have the same content (sha256 \(digest.prefix(16))…)",
                             help: "pass each trace once; a glob and a directory may name the same file", exit: .invalidContract)

@@ -17,7 +17,7 @@ import SLACTrace
 /// that then breaks the bound fails, saying why.
 final class PipeCopy: @unchecked Sendable {
     // Written by the trace's reading thread only; read again after the scan has ended.
-    private(set) var path: String
+    let path: String
     private var fd: Int32
     private var failure: String?
     private let displayPath: String
@@ -25,7 +25,7 @@ final class PipeCopy: @unchecked Sendable {
     /// A new empty copy in the temporary folder (`TMPDIR`), or nil when none can be made.
     init?(displayPath: String) {
         var template = Array((FileManager.default.temporaryDirectory.path + "/slac-pipe-XXXXXX").utf8CString)
-        let opened = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        let opened = template.withUnsafeMutableBufferPointer { buffer in buffer.baseAddress.map { mkstemp($0) } ?? -1 }
         guard opened >= 0 else { return nil }
         fd = opened
         path = String(cString: template)

@@ -131,7 +131,8 @@ public enum VerifyCommand {
             guard stat(path, &st) == 0, st.st_mode & S_IFMT == S_IFREG, st.st_size > 0, !TraceStream.shouldStream(path: path) else { continue }
             let key = "\(st.st_dev):\(st.st_ino)"
             if let first = seen[key] {
-                return holdsMoreThanBlankSpace(path) ? (first, path) : nil
+                if holdsMoreThanBlankSpace(path) { return (first, path) }
+                continue
             }
             seen[key] = path
         }
@@ -144,7 +145,7 @@ public enum VerifyCommand {
         guard let handle = FileHandle(forReadingAtPath: path) else { return false }
         defer { try? handle.close() }
         let head = (try? handle.read(upToCount: 1 << 16)) ?? Data()
-        return head.contains { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }
+        return head.contains { !$0.isBlankSpace }
     }
 
     /// The first two non-empty traces with one content digest, and the digest.
@@ -332,16 +333,19 @@ public enum VerifyCommand {
                 // The digest of a stream's content is made as it is read (its reader drops leading
                 // blank lines and skips overlong lines, which no block holds).
                 let contentDigester = SHA256Digester()
-                var pipeCopy: PipeCopy?
+                // How to read the stream again from its start, when it breaks the lateness bound: a
+                // file is opened again; a pipe that may have to be read twice is copied as it is
+                // read (one trace per run: windows close early only then); nil: it cannot be.
+                var readAgain: (@Sendable () throws(TraceInputError) -> TraceStream)?
                 if TraceStream.shouldStream(path: path) {
                     let raw = try TraceStream(path: path)
-                    // A pipe that may have to be read twice is copied as it is read (one trace per
-                    // run: windows close early only then).
                     let isRegular = path != "-"
                         && (try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType) == .typeRegular
-                    if !isRegular, paths.count == 1, evaluator.mayReadTwice, let copy = PipeCopy(displayPath: displayPath) {
+                    if isRegular {
+                        readAgain = { () throws(TraceInputError) -> TraceStream in try TraceStream(path: path) }
+                    } else if paths.count == 1, evaluator.mayReadTwice, let copy = PipeCopy(displayPath: displayPath) {
                         raw.copyStoredBytes = { copy.append($0) }
-                        pipeCopy = copy
+                        readAgain = { () throws(TraceInputError) -> TraceStream in try copy.reopen() }
                     }
                     // Sees a compressed file's bytes only (a plain stream's are its content).
                     let digester = SHA256Digester()
@@ -360,16 +364,10 @@ public enum VerifyCommand {
                 }
                 if let stream, !format.isAdapter {
                     var source = TraceSource(stream: stream, format: format, displayPath: displayPath, digester: contentDigester)
-                    // A compressed file can be read again (when it breaks the lateness bound); a pipe
-                    // is copied as it is read when it may have to be (`PipeCopy`).
-                    let blockSize = evaluator.blockSize, maximumLine = evaluator.maximumLine
-                    if path != "-", (try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType) == .typeRegular {
+                    if let readAgain {
+                        let blockSize = evaluator.blockSize, maximumLine = evaluator.maximumLine
                         source.reopen = { () throws(TraceInputError) -> LineBlockReader in
-                            LineBlockReader(stream: try TraceStream(path: path), blockSize: blockSize, maximumLine: maximumLine)
-                        }
-                    } else if let copy = pipeCopy {
-                        source.reopen = { () throws(TraceInputError) -> LineBlockReader in
-                            LineBlockReader(stream: try copy.reopen(), blockSize: blockSize, maximumLine: maximumLine)
+                            LineBlockReader(stream: try readAgain(), blockSize: blockSize, maximumLine: maximumLine)
                         }
                     }
                     sources.append(source)
