@@ -196,6 +196,7 @@
                   <xsl:when test="@kind = 'credit'">
                     <xsl:text>credit of </xsl:text>
                     <strong class="fig" title="{@amount} {@currency}"><xsl:value-of select="@amount-display"/><xsl:text> </xsl:text><xsl:value-of select="@currency"/></strong>
+                    <xsl:if test="@group"><xsl:text> to </xsl:text><xsl:value-of select="@group"/></xsl:if>
                     <xsl:text> for </xsl:text>
                   </xsl:when>
                   <xsl:otherwise>
@@ -261,8 +262,18 @@
               <td class="clause"><a href="#clause-{position()}"><xsl:value-of select="@ref"/><xsl:text> </xsl:text><xsl:value-of select="@name"/></a></td>
               <td><code><xsl:value-of select="r:requirement"/></code></td>
               <td><xsl:call-template name="badge"><xsl:with-param name="verdict" select="@verdict"/></xsl:call-template></td>
-              <td class="num"><xsl:value-of select="format-number(@windows-met, '#,##0')"/></td>
-              <td class="num"><xsl:value-of select="format-number(@windows-breached, '#,##0')"/></td>
+              <xsl:choose>
+                <xsl:when test="@windows-valued">
+                  <!-- A measure's windows are given values and averaged per period, never met or breached one by one. -->
+                  <td class="num" colspan="2" title="windows with a value, averaged by the measure (not judged one by one)">
+                    <xsl:value-of select="format-number(@windows-valued, '#,##0')"/><xsl:text> valued</xsl:text>
+                  </td>
+                </xsl:when>
+                <xsl:otherwise>
+                  <td class="num"><xsl:value-of select="format-number(@windows-met, '#,##0')"/></td>
+                  <td class="num"><xsl:value-of select="format-number(@windows-breached, '#,##0')"/></td>
+                </xsl:otherwise>
+              </xsl:choose>
               <td class="num"><xsl:value-of select="format-number(@windows-insufficient, '#,##0')"/></td>
               <td class="num fig">
                 <xsl:if test="@v:worst-attainment">
@@ -500,7 +511,7 @@
                   <td class="num"><xsl:value-of select="format-number(@empty, '#,##0')"/></td>
                   <td class="num"><xsl:value-of select="format-number(@down, '#,##0')"/></td>
                   <td class="num fig"><span title="{@v:measure-exact}"><xsl:value-of select="@v:measure-display"/></span></td>
-                  <td class="num"><span title="{@objective}"><xsl:value-of select="@objective-comparison"/><xsl:text> </xsl:text><xsl:value-of select="@v:objective-display"/></span></td>
+                  <td class="num"><span title="{@objective}"><xsl:call-template name="comparison-symbol"><xsl:with-param name="c" select="@objective-comparison"/></xsl:call-template><xsl:text> </xsl:text><xsl:value-of select="@v:objective-display"/></span></td>
                   <td class="num fig"><xsl:if test="@charges"><span title="{@charges}"><xsl:value-of select="@v:charges-display"/></span><xsl:text> </xsl:text><xsl:value-of select="@currency"/></xsl:if></td>
                   <td><xsl:call-template name="badge"><xsl:with-param name="verdict" select="@verdict"/></xsl:call-template></td>
                   <td class="num"><xsl:call-template name="coverage-cell"><xsl:with-param name="compact" select="true()"/></xsl:call-template></td>
@@ -589,6 +600,17 @@
     </section>
   </xsl:template>
 
+  <!-- A comparison as the page writes it everywhere (≥ 99.9%), whatever the contract's spelling. -->
+  <xsl:template name="comparison-symbol">
+    <xsl:param name="c"/>
+    <xsl:choose>
+      <xsl:when test="$c = '&gt;='">≥</xsl:when>
+      <xsl:when test="$c = '&lt;='">≤</xsl:when>
+      <xsl:when test="$c = '!='">≠</xsl:when>
+      <xsl:otherwise><xsl:value-of select="$c"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
   <!-- ============================================================ chart -->
 
   <xsl:template match="v:chart">
@@ -598,7 +620,8 @@
         <p class="note chart-empty">
           <xsl:choose>
             <xsl:when test="$selection = 'none'">The report lists no windows (<code>--windows none</code>); only the counts above are recorded.</xsl:when>
-            <xsl:when test="$selection = 'breached' or not($selection)">No window is drawn: the report lists only breached windows (<code>--windows breached</code>) and this clause has none.</xsl:when>
+            <xsl:when test="($selection = 'breached' or not($selection)) and ../@windows-valued">No window is drawn: the report lists only breached windows (<code>--windows breached</code>, the default), and this clause's windows are never breached one by one (the measure averages their values per period). Run <code>slac verify</code> with <code>--windows all</code> to list and chart them.</xsl:when>
+            <xsl:when test="$selection = 'breached' or not($selection)">No window is drawn: the report lists only breached windows (<code>--windows breached</code>, the default) and this clause has none. Run <code>slac verify</code> with <code>--windows all</code> to list and chart every window.</xsl:when>
             <xsl:otherwise>No window of this clause was evaluated.</xsl:otherwise>
           </xsl:choose>
         </p>
@@ -643,6 +666,7 @@
             <span class="key"><span class="swatch insufficient"></span>insufficient (not judged)</span>
             <xsl:if test="@bound-y"><span class="key"><span class="swatch bound"></span>bound</span></xsl:if>
             <xsl:if test="@gaps"><span class="key"><span class="swatch nodata"></span>no in-scope record (a gap in the data)</span></xsl:if>
+            <xsl:if test="@maintenance"><span class="key"><span class="swatch maintenance"></span>maintenance (excluded by the contract)</span></xsl:if>
             <br/>
             <xsl:text>Each bar spans the lowest to the highest observed value</xsl:text>
             <xsl:if test="@aggregate">
@@ -714,7 +738,7 @@
           <thead>
             <tr>
               <th class="num">#</th><th>Window (UTC)</th><th>Group</th><th class="num">Requests</th>
-              <th class="num">Observed</th><th class="num">Beyond bound</th><th>Worst records (id: value)</th>
+              <th class="num">Observed</th><th class="num">Beyond bound</th><th>Worst records (id<xsl:if test="r:window/r:evidence/@v:display">: value</xsl:if>)</th>
             </tr>
           </thead>
           <tbody>
@@ -746,11 +770,14 @@
                 <td class="records">
                   <xsl:for-each select="r:evidence">
                     <xsl:if test="position() &gt; 1"><xsl:text>, </xsl:text></xsl:if>
-                    <code><xsl:value-of select="@id"/></code>
-                    <xsl:if test="@v:display">
-                      <xsl:text>: </xsl:text>
-                      <span class="fig" title="exact: {@v:exact}"><xsl:value-of select="@v:display"/></span>
-                    </xsl:if>
+                    <!-- One record per unbreakable unit: lines break between records, never inside an id or a value. -->
+                    <span class="record">
+                      <code><xsl:value-of select="@id"/></code>
+                      <xsl:if test="@v:display">
+                        <xsl:text>: </xsl:text>
+                        <span class="fig" title="exact: {@v:exact}"><xsl:value-of select="@v:display"/></span>
+                      </xsl:if>
+                    </span>
                     <xsl:if test="@v:trace-path">
                       <span class="trace-name" title="trace {@trace}: {@v:trace-path}"><xsl:text> [</xsl:text><xsl:value-of select="@v:trace-path"/><xsl:text>]</xsl:text></span>
                     </xsl:if>
@@ -765,6 +792,7 @@
       <xsl:when test="@breached &gt; 0">
         <p class="note">The clause has <xsl:value-of select="format-number(@breached, '#,##0')"/> breached windows, but the report does not list them (<code>--windows none</code>).</p>
       </xsl:when>
+      <xsl:when test="../@windows-valued"><p class="note">None: under a measure, windows are not judged one by one; the periods above are.</p></xsl:when>
       <xsl:otherwise><p class="note">No window was breached.</p></xsl:otherwise>
     </xsl:choose>
   </xsl:template>
@@ -924,7 +952,7 @@
             </xsl:when>
             <xsl:otherwise><xsl:value-of select="@measure"/><xsl:text> </xsl:text></xsl:otherwise>
           </xsl:choose>
-          <xsl:value-of select="@objective-comparison"/><xsl:text> </xsl:text><xsl:value-of select="@v:objective-display"/>
+          <xsl:call-template name="comparison-symbol"><xsl:with-param name="c" select="@objective-comparison"/></xsl:call-template><xsl:text> </xsl:text><xsl:value-of select="@v:objective-display"/>
           <xsl:text> per </xsl:text><xsl:value-of select="translate(@period, '-', ' ')"/>
           <xsl:if test="@empty"><xsl:text>; an interval without data counts as </xsl:text><xsl:value-of select="@v:empty-display"/></xsl:if>
           <xsl:if test="@downtime-after"><xsl:text>; down after </xsl:text><xsl:value-of select="@downtime-after"/><xsl:text> breached intervals in a row</xsl:text></xsl:if>
@@ -1183,10 +1211,11 @@ thead th { font-size: 12px; color: var(--muted); font-weight: 600; border-bottom
 tfoot th, tfoot td { border-top: 1.5px solid #9aa0a6; font-weight: 600; }
 .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 table.kv th { width: 230px; font-weight: 600; color: var(--muted); }
-td.path { word-break: break-all; }
+td.path { overflow-wrap: break-word; } /* lines break at slashes and hyphens; a long name only when nothing else fits */
 td.when, td.group, td.clause { white-space: nowrap; }
-.evidence td.records { font-size: 12.5px; }
-.fraction { color: var(--muted); font-size: 12px; }
+.evidence td.records { font-size: 12.5px; width: 40%; }
+.evidence .record { white-space: nowrap; }
+.fraction { color: var(--muted); font-size: 12px; white-space: normal; display: inline-block; min-width: 9em; max-width: 15em; }
 .badge { display: inline-block; padding: 1px 7px; border-radius: 3px; font-size: 11px; font-weight: 700; letter-spacing: .05em;
          color: #fff; background: var(--nodata); vertical-align: middle; white-space: nowrap; }
 .badge.verdict-breached { background: var(--bad); }
@@ -1212,6 +1241,7 @@ svg .axis { stroke: #9aa0a6; stroke-width: 1; }
 svg .tick { font-size: 11px; fill: var(--muted); }
 svg .strip-label { font-size: 10px; fill: var(--muted); }
 svg .layer-nodata { fill: #e6e8eb; }
+svg .layer-maintenance { fill: #dbe6f4; }
 svg .layer-met { fill: var(--met); }
 svg .layer-breached { fill: var(--bad); }
 svg .layer-insufficient { fill: var(--insufficient); }
@@ -1257,6 +1287,7 @@ table.compact th, table.compact td { padding: 4px 5px; }
 tr.subrow td { font-size: 12.5px; border-bottom: 1px solid var(--rule); padding-top: 0; }
 .trace-name { color: var(--muted); font-size: 11.5px; }
 .swatch.nodata { background: #e6e8eb; border: 1px solid #c9ccd1; }
+.swatch.maintenance { background: #dbe6f4; border: 1px solid #b7c8e0; }
 footer { margin-top: 36px; padding-bottom: 30px; color: var(--muted); font-size: 12px; border-top: 1px solid var(--rule); }
 @media print {
   body { font-size: 11px; }

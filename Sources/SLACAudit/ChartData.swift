@@ -44,8 +44,10 @@ struct ChartData {
     var boundY: Double?
     var boundLabel: String?
     var clipped = 0
-    /// Stretches of the time axis without in-scope records (shaded).
+    /// Stretches of the time axis without in-scope records (shaded), maintenance aside.
     var gaps = 0
+    /// Maintenance windows drawn on the time axis (shaded apart from gaps).
+    var maintenance = 0
     var clippedAbove: String?
     var clippedMaximum: String?
     var yTicks: [Tick] = []
@@ -56,8 +58,11 @@ struct ChartData {
 
     /// Aggregates `windows` (in any order) against `bound`. The time axis spans `range` (the
     /// data's range) as well as the windows; within it, the time outside the sorted `data`
-    /// intervals (time with in-scope records) is shaded as a gap, when `data` is given.
-    init(windows: [ChartWindow], unit: String, bound: ChartBound?, range: (Int64, Int64)? = nil, data: [(Int64, Int64)] = []) {
+    /// intervals (time with in-scope records) is shaded as a gap, when `data` is given; the
+    /// `maintenance` intervals are shaded as such, never as gaps (no record is in scope there
+    /// because the contract says so, not because data is missing).
+    init(windows: [ChartWindow], unit: String, bound: ChartBound?, range: (Int64, Int64)? = nil, data: [(Int64, Int64)] = [],
+         maintenance: [(Int64, Int64)] = []) {
         self.unit = unit
         listed = windows.count
         guard let first = windows.min(by: { $0.start < $1.start }), let last = windows.max(by: { $0.end < $1.end }) else { return }
@@ -143,7 +148,9 @@ struct ChartData {
 
         var bars = ["", "", ""]
         var breachedStrip = "", insufficientStrip = "", clipMarks = ""
-        let barWidth = max(1, columnWidth * 0.72)
+        // Narrow columns keep a gap between bars; a wide one (a calendar month alone on the axis)
+        // is drawn across its whole time, with a few pixels of gap, so the bar shows its window.
+        let barWidth = max(1, columnWidth - min(columnWidth * 0.28, 4))
         for (index, bucket) in buckets.enumerated() where bucket.counts.reduce(0, +) > 0 {
             let x = Self.plotLeft + Double(index) * columnWidth
             let barX = x + (columnWidth - barWidth) / 2
@@ -166,13 +173,14 @@ struct ChartData {
                                                                            valueless: bucket.valueless,
                                                                            low: bucket.low, high: bucket.high, unit: unit)))
         }
-        // Gaps: the complement of the data intervals within the axis.
+        // Gaps: the complement of the data intervals and maintenance windows within the axis.
+        let axisStart = firstStart
+        let xOf = { (t: Int64) in Self.plotLeft + Self.plotWidth * Double(t - axisStart) / span }
         var gapPath = ""
         if !data.isEmpty {
-            let axisStart = firstStart
             var cursor = axisStart
-            let xOf = { (t: Int64) in Self.plotLeft + Self.plotWidth * Double(t - axisStart) / span }
-            for (s, e) in data + [(lastEnd, lastEnd)] {
+            let covered = (data + maintenance).sorted { $0.0 < $1.0 }
+            for (s, e) in covered + [(lastEnd, lastEnd)] {
                 if s > cursor {
                     let x0 = xOf(cursor), x1 = xOf(min(s, lastEnd))
                     if x1 - x0 >= 0.5 {
@@ -184,7 +192,14 @@ struct ChartData {
                 if cursor >= lastEnd { break }
             }
         }
-        paths = [("nodata", gapPath), ("insufficient", bars[2]), ("met", bars[0]), ("breached", bars[1]),
+        var maintenancePath = ""
+        for (s, e) in maintenance where e > firstStart && s < lastEnd {
+            let x0 = xOf(max(s, firstStart)), x1 = xOf(min(e, lastEnd))
+            let width = max(x1 - x0, 1)
+            maintenancePath += "M\(Self.px(x0)) \(Self.px(Self.plotTop))h\(Self.px(width))v\(Self.px(Self.plotHeight))h-\(Self.px(width))z"
+            self.maintenance += 1
+        }
+        paths = [("nodata", gapPath), ("maintenance", maintenancePath), ("insufficient", bars[2]), ("met", bars[0]), ("breached", bars[1]),
                  ("strip-breached", breachedStrip), ("strip-insufficient", insufficientStrip), ("clipped", clipMarks)]
             .filter { !$0.1.isEmpty }
         xTicks = Self.timeTicks(from: firstStart, to: lastEnd)

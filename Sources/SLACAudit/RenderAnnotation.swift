@@ -21,6 +21,9 @@ enum RenderAnnotation {
         var credits: [String: (sum: Rational, digits: Int)] = [:]
         var tracePaths: [String] = []
         root.forEachChild("trace") { trace in tracePaths.append(trace.attribute("path") ?? "") }
+        // The contract's maintenance windows, shaded in every clause's chart as agreed time off
+        // rather than as a gap in the data.
+        let contractMaintenance = root.firstChild("contract").map(maintenanceIntervals) ?? []
         if let contract = root.firstChild("contract"), let fee = contract.attribute("fee") {
             setAttribute(contract.pointer, ns, "fee-display", PeopleNumbers.money(fee))
         }
@@ -86,7 +89,9 @@ enum RenderAnnotation {
                 let previous = credits[currency] ?? (.zero, 0)
                 credits[currency] = (previous.sum + value, max(previous.digits, digits))
             }
-            listedWindows += try annotateClause(clause, document: document, definition: definition, tracePaths: tracePaths, ns: ns)
+            let maintenance = contractMaintenance + (definition.map(maintenanceIntervals) ?? [])
+            listedWindows += try annotateClause(clause, document: document, definition: definition, tracePaths: tracePaths,
+                                                maintenance: maintenance, ns: ns)
         }
         let summary = try newChild(root.pointer, ns, "summary")
         setAttribute(summary, nil, "clauses", String(clauseCount))
@@ -214,9 +219,22 @@ enum RenderAnnotation {
         setAttribute(element, nil, "span", PeopleNumbers.duration(seconds: Rational(Int(last - first), 1_000_000_000)))
     }
 
+    /// The maintenance exclusions among `parent`'s children (the contract's, or a clause's
+    /// definition's), as instants.
+    private static func maintenanceIntervals(_ parent: ElementView) -> [(Int64, Int64)] {
+        var intervals: [(Int64, Int64)] = []
+        parent.forEachChild("exclusion") { exclusion in
+            guard exclusion.attribute("kind") == "maintenance",
+                  let s = exclusion.attribute("start").flatMap(CivilTime.parseInstant),
+                  let e = exclusion.attribute("end").flatMap(CivilTime.parseInstant), e > s else { return }
+            intervals.append((s, e))
+        }
+        return intervals
+    }
+
     /// The chart and the worst windows of one clause; returns the number of listed windows.
     private static func annotateClause(_ clause: ElementView, document: ParsedXML, definition: ElementView?, tracePaths: [String],
-                                       ns: xmlNsPtr) throws -> Int {
+                                       maintenance: [(Int64, Int64)], ns: xmlNsPtr) throws -> Int {
         let bound = definition.flatMap(ChartBound.init(definition:))
         var windows: [ChartWindow] = []
         var unit: String?
@@ -261,7 +279,8 @@ enum RenderAnnotation {
             }
             if coverage.attribute("intervals-omitted") != nil { dataIntervals = [] }
         }
-        let chart = ChartData(windows: windows, unit: chartUnit, bound: bound, range: dataRange, data: dataIntervals)
+        let chart = ChartData(windows: windows, unit: chartUnit, bound: bound, range: dataRange, data: dataIntervals,
+                              maintenance: maintenance)
         let element = try newChild(clause.pointer, ns, "chart")
         let attributes: [(String, String?)] = [
             ("listed", String(chart.listed)), ("valued", String(chart.valued)), ("columns", String(chart.columns)),
@@ -282,6 +301,7 @@ enum RenderAnnotation {
             ("direction", bound?.direction.rawValue), ("aggregate", bound?.aggregate),
             ("clipped", String(chart.clipped)), ("clipped-above", chart.clippedAbove), ("clipped-maximum", chart.clippedMaximum),
             ("gaps", chart.gaps > 0 ? String(chart.gaps) : nil),
+            ("maintenance", chart.maintenance > 0 ? String(chart.maintenance) : nil),
         ]
         for case let (name, value?) in attributes { setAttribute(element, nil, name, value) }
         for tick in chart.yTicks {

@@ -114,6 +114,10 @@ package struct Checker {
             if let s = termStart, let e = termEnd, e <= s {
                 error("SLA0306", effective.span, "the effective term is empty",
                       help: "the term is half-open `[start, end)`: its end must come after its start")
+            } else if let s = termStart, let e = termEnd, e.subtractingReportingOverflow(s).partialValue > CivilTime.longestTermNanoseconds
+                        || e.subtractingReportingOverflow(s).overflow {
+                error("SLA0306", effective.span, "the effective term is longer than 250 years",
+                      help: "slac measures terms of up to 250 years; split a longer agreement into several contracts")
             }
         } else if !hasSyntaxError(in: syntax.span, outside: clauseSyntax.map(\.span)) {
             error("SLA0314", syntax.name.span, "contract `\(syntax.name.value)` has no effective term",

@@ -427,13 +427,20 @@ package struct SQLScript: Sendable {
         case .outputTokens: return output
         case .totalTokens: return "(\(input) + \(output))"
         case .energy: return f(.energyJ)
-        case .tpot: return "(CASE WHEN \(output) > 1 THEN (\(e2e) - \(ttft)) / (\(output) - 1) END)"
+        // A derived value that is not finite is undefined, natively too: the divisor is checked
+        // before dividing (Spark in ANSI mode fails on x / 0), then the quotient.
+        case .tpot: return "(CASE WHEN \(output) > 1 THEN \(finite("(\(e2e) - \(ttft)) / (\(output) - 1)")) END)"
         case .decodeTPS:
-            return "(CASE WHEN \(output) > 1 AND \(e2e) > \(ttft) AND (\(e2e) - \(ttft)) / \(thousand) <> 0 THEN (\(output) - 1) / ((\(e2e) - \(ttft)) / \(thousand)) END)"
+            return "(CASE WHEN \(output) > 1 AND \(e2e) > \(ttft) AND (\(e2e) - \(ttft)) / \(thousand) <> 0 THEN \(finite("(\(output) - 1) / ((\(e2e) - \(ttft)) / \(thousand))")) END)"
         case .e2eTPS:
-            return "(CASE WHEN \(e2e) > 0 AND \(e2e) / \(thousand) <> 0 THEN \(output) / (\(e2e) / \(thousand)) END)"
+            return "(CASE WHEN \(e2e) > 0 AND \(e2e) / \(thousand) <> 0 THEN \(finite("\(output) / (\(e2e) / \(thousand))")) END)"
         case .itl: return "CAST(NULL AS DOUBLE)"
         }
+    }
+
+    /// `x` where it is finite, else NULL (`x` is computed twice; engines share the work).
+    func finite(_ x: String) -> String {
+        "(CASE WHEN abs(\(x)) < CAST('Infinity' AS DOUBLE) THEN \(x) END)"
     }
 
     /// A double literal that reads back as exactly `x`.

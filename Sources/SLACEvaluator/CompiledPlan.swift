@@ -88,22 +88,27 @@ struct FieldSlots: Sendable {
         case .outputTokens: return number(output, r)
         case .totalTokens: return number(input, r) + number(output, r)
         case .energy: return number(energy, r)
+        // A derived value beyond binary64's range (a divisor that underflows to 0, a quotient
+        // that overflows) is undefined, as in the engines' SQL (docs/language.md, "Metrics").
         case .tpot:
             let o = number(output, r)
             guard o > 1 else { return .nan }
-            return (number(e2e, r) - number(ttft, r)) / (o - 1)
+            return Self.finite((number(e2e, r) - number(ttft, r)) / (o - 1))
         case .decodeTPS:
             let o = number(output, r), e = number(e2e, r), t = number(ttft, r)
             guard o > 1, e > t else { return .nan }
-            return (o - 1) / ((e - t) / 1000)
+            return Self.finite((o - 1) / ((e - t) / 1000))
         case .e2eTPS:
             let o = number(output, r), e = number(e2e, r)
             guard e > 0 else { return .nan }
-            return o / (e / 1000)
+            return Self.finite(o / (e / 1000))
         case .itl:
             return .nan
         }
     }
+
+    @inline(__always)
+    private static func finite(_ x: Double) -> Double { x.isFinite ? x : .nan }
 
     @inline(__always)
     func list(_ r: TraceRecord) -> [Double]? { itl >= 0 ? r.lists[itl] : nil }

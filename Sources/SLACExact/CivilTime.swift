@@ -14,6 +14,11 @@ package enum CivilTime {
     /// every derived boundary representable, and no agreement needs more.
     package static let supportedYears: ClosedRange<Int> = 1900...2199
 
+    /// The longest contract term: 250 years of 366 days. Spans of time are Int64 nanoseconds,
+    /// which end at 292 years; a term of 1900–2199 would overflow them (found by an audit: a
+    /// trap in the coverage of a 292-year term).
+    package static let longestTermNanoseconds: Int64 = 250 * 366 * 86_400 * 1_000_000_000
+
     /// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
     package static func days(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
@@ -173,27 +178,37 @@ package struct ZoneRules: Sendable, Hashable {
         return Int(CivilTime.floorDiv(local, 86_400))
     }
 
-    /// The first instant of a local civil day: local midnight, or the end of a DST gap covering it.
+    /// The first instant of a local civil day: the first instant whose local date is `day`
+    /// (docs/language.md, "Calendar windows").
+    ///
+    /// That is local midnight when it exists; the earlier of the two when clocks go back across
+    /// midnight (Asia/Amman, 2021-10-29, counts from the first); and the end of the gap when
+    /// clocks go forward over it. Offsets and their changes are whole seconds, so the answer is a
+    /// whole second. (Found by an audit: a bisection in steps of 3600/2^k s once stopped up to
+    /// 0.88 s past a change, and the fixed point found only one of two midnights.)
     package func startOfDay(_ day: Int) -> Int64 {
-        let localMidnight = Int64(day) * 86_400
-        // Two fixed-point iterations find the instant whose local time is midnight.
-        var guess = localMidnight - Int64(offsetSeconds(atNanos: localMidnight * CivilTime.nanosPerSecond))
-        for _ in 0..<3 {
-            let candidate = localMidnight - Int64(offsetSeconds(atNanos: guess * CivilTime.nanosPerSecond))
-            if candidate == guess { break }
-            guess = candidate
+        let nanos = CivilTime.nanosPerSecond
+        let midnight = Int64(day) * 86_400
+        func offset(_ second: Int64) -> Int64 { Int64(offsetSeconds(atNanos: second * nanos)) }
+        func dayOf(_ second: Int64) -> Int { localDay(atNanos: second * nanos) }
+        // Every offset in use lies within ±17 h, so `before` is on an earlier local day and
+        // `after` on this day or later, whatever happens in between.
+        let before = midnight - 17 * 3600, after = midnight + 17 * 3600
+        // The offsets around midnight; a candidate `midnight - o` holds when `o` is in effect there.
+        var offsets = [offset(before), offset(after), offset(midnight - offset(midnight))]
+        for o in offsets { offsets.append(offset(midnight - o)) }
+        var first: Int64?
+        for o in Set(offsets) where offset(midnight - o) == o {
+            first = min(first ?? .max, midnight - o)
         }
-        // If midnight falls in a gap, the day starts at the first instant whose local day is `day`.
-        var instant = guess * CivilTime.nanosPerSecond
-        if localDay(atNanos: instant) < day {
-            var step: Int64 = 3600 * CivilTime.nanosPerSecond
-            while localDay(atNanos: instant) < day { instant += step }
-            while step > CivilTime.nanosPerSecond {
-                step /= 2
-                if localDay(atNanos: instant - step) >= day { instant -= step }
-            }
-            while localDay(atNanos: instant - CivilTime.nanosPerSecond) >= day { instant -= CivilTime.nanosPerSecond }
+        if let first { return first * nanos }
+        // Midnight is skipped: the day starts where the clocks jump into it. Between `before`
+        // (an earlier day) and `after`, whole seconds.
+        var low = before, high = after
+        while high - low > 1 {
+            let mid = low + (high - low) / 2
+            if dayOf(mid) >= day { high = mid } else { low = mid }
         }
-        return instant
+        return high * nanos
     }
 }

@@ -26,8 +26,12 @@ package struct LanguageServer: Sendable {
     private var cancelled: Set<RequestID> = []
     /// The time the time-zone hover describes; fixed in tests.
     let now: @Sendable () -> Date
+    /// The version `initialize` reports: slac's own (`slac --version`), given by the command,
+    /// since this module does not depend on the tool's.
+    let version: String
 
-    package init(now: @escaping @Sendable () -> Date = { Date() }) {
+    package init(version: String = "unknown", now: @escaping @Sendable () -> Date = { Date() }) {
+        self.version = version
         self.now = now
     }
 
@@ -118,7 +122,7 @@ package struct LanguageServer: Sendable {
             let p = try params.decode(InitializeParams.self)
             encoding = PositionEncoding.negotiate(offered: p.capabilities?.general?.positionEncodings)
             state = .running
-            return LanguageServer.response(id: id, result: InitializeResult(capabilities: capabilities, serverInfo: ServerInfo(name: "slac", version: LanguageServer.version)))
+            return LanguageServer.response(id: id, result: InitializeResult(capabilities: capabilities, serverInfo: ServerInfo(name: "slac", version: version)))
         case "shutdown":
             state = .shutDown
             return LanguageServer.response(id: id, result: JSONValue.null)
@@ -194,9 +198,6 @@ package struct LanguageServer: Sendable {
     }
 
     // MARK: encoding
-
-    /// The version `initialize` reports.
-    package static let version = "1.0"
 
     private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()

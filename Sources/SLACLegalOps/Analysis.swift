@@ -15,6 +15,8 @@ import SLACSyntax
 /// - `SLA0414` a credit tier that applies while the clause meets its objective
 /// - `SLA0415` maintenance exclusions that cover the whole term
 /// - `SLA0416` a quota below what a per-window minimum adds up to when traffic is continuous
+/// - `SLA0417` clauses not compared with each other (more than 500 clauses)
+/// - `SLA0418` a clause grouped by request id
 package enum ContractAnalysis {
     /// The analysis warnings of a checked contract, in source order.
     package static func warnings(for contract: CheckedContract, syntax: ContractSyntax?) -> [Diagnostic] {
@@ -70,6 +72,7 @@ private struct Run {
         conditions()
         credits()
         maintenance()
+        groupingByID()
         // Every pair of clauses: quadratic, so a contract of thousands of generated clauses took
         // seconds to minutes (2,000 identical clauses: 11.7 s and 1.8 GB in a release build, one
         // warning per pair; 2,000 distinct scopes: 11.1 s; with the limit 0.06 s and 0.09 s).
@@ -92,6 +95,19 @@ private struct Run {
 
     private mutating func warn(_ code: DiagnosticCode, _ span: Span, _ message: String, help: String, notes: [DiagnosticNote] = []) {
         warnings.append(.warning(code, at: span, message, help: help, notes: notes))
+    }
+
+    // MARK: SLA0418 grouping by request id
+
+    /// `per id` makes a group of every request: each window holds one record, and a month of
+    /// traffic makes millions of groups (`slac verify` stops past 5 million windows × groups).
+    /// It is almost always meant as `per tenant` or another field, so it is said at `check` time.
+    private mutating func groupingByID() {
+        for c in clauses where c.checked.groupBy.contains("id") {
+            let span = c.parts.window?.groupBy.first { $0.name == "id" }?.span ?? c.parts.window?.span ?? c.span
+            warn("SLA0418", span, "clause `\(c.name)` is measured separately per `id`: every request is a group of its own",
+                 help: "each window then holds one request, and a long trace makes millions of groups (`slac verify` stops past 5 million windows × groups); group by the field the contract means, such as `per tenant`")
+        }
     }
 
     // MARK: SLA0412 conditions that never hold

@@ -30,11 +30,39 @@ package struct MonitorPlan: Sendable, Hashable, Codable {
     package static let baseFormatVersion = 1
 
     /// Reads a plan written by `encoded()`; refuses other formats and versions.
-    package static func decode(_ data: Data) throws -> MonitorPlan {
-        let plan = try JSONDecoder().decode(MonitorPlan.self, from: data)
-        guard plan.format == "slac-monitor-plan" else { throw PlanError.notAPlan }
-        guard (baseFormatVersion...currentFormatVersion).contains(plan.formatVersion) else { throw PlanError.unsupportedVersion(plan.formatVersion) }
-        return plan
+    package static func decode(_ data: Data) throws(PlanError) -> MonitorPlan {
+        // The header first: a file that is not a plan, or a plan of another version, is said to
+        // be so rather than reported as a missing field of this version.
+        struct Header: Decodable { var format: String?; var formatVersion: Int? }
+        let header: Header
+        do { header = try JSONDecoder().decode(Header.self, from: data) } catch { throw PlanError.notAPlan }
+        guard header.format == "slac-monitor-plan", let version = header.formatVersion else { throw PlanError.notAPlan }
+        guard (baseFormatVersion...currentFormatVersion).contains(version) else { throw PlanError.unsupportedVersion(version) }
+        do {
+            return try JSONDecoder().decode(MonitorPlan.self, from: data)
+        } catch let error as DecodingError {
+            throw PlanError.malformed(Self.describe(error))
+        } catch {
+            throw PlanError.malformed("\(error)")
+        }
+    }
+
+    /// A decoding error in words, with where in the plan it is (`clauses[2].window`).
+    private static func describe(_ error: DecodingError) -> String {
+        func place(_ path: [any CodingKey]) -> String {
+            let text = path.map { key in key.intValue.map { "[\($0)]" } ?? ".\(key.stringValue)" }.joined()
+            return text.isEmpty ? "the top level" : String(text.drop { $0 == "." })
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            return "`\(key.stringValue)` is missing at \(place(context.codingPath))"
+        case .valueNotFound(_, let context), .typeMismatch(_, let context):
+            return "\(place(context.codingPath)) has a value of the wrong kind"
+        case .dataCorrupted(let context):
+            return context.codingPath.isEmpty ? "it is not valid JSON" : "\(place(context.codingPath)) has an invalid value"
+        @unknown default:
+            return "\(error)"
+        }
     }
 
     /// Deterministic JSON (sorted keys).
@@ -50,8 +78,11 @@ package enum PlanError: Error, CustomStringConvertible, Equatable {
     case unsupportedVersion(Int)
     /// A rule of `MonitorPlan.validated()` is broken (the plan was edited, or made by another tool).
     case inconsistent(String)
+    /// A file that says it is a plan of a supported version but does not decode as one.
+    case malformed(String)
     package var description: String {
         switch self {
+        case .malformed(let what): "the monitor plan cannot be read: \(what)"
         case .notAPlan: "the file is not a slac monitor plan"
         case .unsupportedVersion(let v): "monitor plan format version \(v) is not supported (this slac reads versions \(MonitorPlan.baseFormatVersion) to \(MonitorPlan.currentFormatVersion))"
         case .inconsistent(let what): "the monitor plan is inconsistent: \(what) (recompile it with `slac compile`)"

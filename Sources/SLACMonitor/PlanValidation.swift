@@ -30,6 +30,10 @@ extension MonitorPlan {
         func inconsistent(_ what: String) -> PlanError { .inconsistent(what) }
         guard let zone = ZoneRules(identifier: contract.timezone) else { throw inconsistent("unknown time zone `\(contract.timezone)`") }
         guard contract.termStart < contract.termEnd else { throw inconsistent("its term ends before it starts") }
+        let termLength = contract.termEnd.subtractingReportingOverflow(contract.termStart)
+        guard !termLength.overflow, termLength.partialValue <= CivilTime.longestTermNanoseconds else {
+            throw inconsistent("its term is longer than 250 years")
+        }
 
         var fee: Rational?
         switch (contract.feeAmount, contract.feeCurrency) {

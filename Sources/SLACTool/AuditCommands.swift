@@ -26,9 +26,9 @@ public enum RenderCommand {
             output.standardError += ToolDiagnostics.render([warning], colored: false)
         }
         if let outputPath {
-            do { try Data(rendered.html).write(to: URL(fileURLWithPath: outputPath)) } catch {
+            do { try OutputFile.write(rendered.html, to: outputPath) } catch {
                 // An unwritable output is an input/output error (docs/ci.md: exit 3).
-                return ToolDiagnostics.output("SLA0901", "cannot write `\(outputPath)`: \(error.localizedDescription)", exit: .inputError, colored: false)
+                return ToolDiagnostics.output("SLA0901", "cannot write \(error)", exit: .inputError, colored: false)
             }
         } else {
             output.standardOutput = String(decoding: rendered.html, as: UTF8.self)

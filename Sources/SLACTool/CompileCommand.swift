@@ -11,10 +11,9 @@ public enum CompileCommand {
                 return ToolDiagnostics.output("SLA0702", "cannot encode the plan", exit: .invalidContract, colored: colored)
             }
             if let output {
-                guard FileManager.default.createFile(atPath: output, contents: data + Data("\n".utf8)) else {
+                do { try OutputFile.write(Array(data) + [0x0A], to: output) } catch {
                     // An unwritable output is an input/output error (docs/ci.md: exit 3).
-                    return ToolDiagnostics.output("SLA0901", "cannot write `\(output)`", help: "check that the directory exists and is writable",
-                                                  exit: .inputError, colored: colored)
+                    return ToolDiagnostics.output("SLA0901", "cannot write \(error)", exit: .inputError, colored: colored)
                 }
                 return CommandOutput()
             }
@@ -42,8 +41,8 @@ extension CompileCommand {
                 return ToolDiagnostics.output(error is SQLCompileError ? "SLA1004" : "SLA0702", "\(error)", exit: .invalidContract, colored: colored)
             }
             if let output {
-                guard FileManager.default.createFile(atPath: output, contents: Data(script.utf8)) else {
-                    return ToolDiagnostics.output("SLA0901", "cannot write `\(output)`", exit: .inputError, colored: colored)
+                do { try OutputFile.write(Array(script.utf8), to: output) } catch {
+                    return ToolDiagnostics.output("SLA0901", "cannot write \(error)", exit: .inputError, colored: colored)
                 }
                 return CommandOutput()
             }

@@ -16,10 +16,30 @@ final class OutputFile: @unchecked Sendable {
     private var descriptor: Int32
 
     /// Creates the file, or empties it if it exists (as `Data.write(to:)` did: not atomic).
+    ///
+    /// Missing folders on the way are created, as `mkdir -p` would: a CI job's first run writes
+    /// `--report out/report.xml` before anything made `out/`, and failing there would leave the
+    /// job without the JUnit file that says why (docs/ci.md).
     init(creating path: String) throws(OutputFileError) {
         self.path = path
         descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+        if descriptor < 0 && errno == ENOENT && Self.createParentFolders(of: path) {
+            descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+        }
         if descriptor < 0 { throw OutputFileError(path: path, errno: errno) }
+    }
+
+    /// Creates the folders `path` lies in; false when there were none to create or that failed
+    /// (the retried `open` then gives the reason).
+    private static func createParentFolders(of path: String) -> Bool {
+        let parent = (path as NSString).deletingLastPathComponent
+        guard !parent.isEmpty, !FileManager.default.fileExists(atPath: parent) else { return false }
+        do {
+            try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+            return true
+        } catch {
+            return false
+        }
     }
 
     deinit {

@@ -22,14 +22,16 @@ package enum PlanBuilding {
 
     package static func loadPlan(path: String, colored: Bool) -> Result<MonitorPlan, CommandOutput> {
         guard let data = FileManager.default.contents(atPath: path) else {
-            return .failure(ToolDiagnostics.output("SLA0701", "cannot read monitor plan `\(path)`", exit: .inputError, colored: colored))
+            return .failure(ToolDiagnostics.output("SLA0701", "cannot read monitor plan `\(path)`",
+                                                   help: "check the path; `slac compile CONTRACT -o PLAN` writes a plan",
+                                                   exit: .inputError, colored: colored))
         }
         do {
             return .success(try MonitorPlan.decode(data))
-        } catch let e as PlanError {
-            return .failure(ToolDiagnostics.output("SLA0702", "`\(path)`: \(e.description)", exit: .invalidContract, colored: colored))
         } catch {
-            return .failure(ToolDiagnostics.output("SLA0702", "`\(path)` is not a valid monitor plan: \(error)", exit: .invalidContract, colored: colored))
+            return .failure(ToolDiagnostics.output("SLA0702", "`\(path)`: \(error.description)",
+                                                   help: "make the plan from its contract with `slac compile CONTRACT -o PLAN`, or pass `--contract CONTRACT` instead",
+                                                   exit: .invalidContract, colored: colored))
         }
     }
 }

@@ -90,9 +90,9 @@ public enum VerifyCommand {
             let suite = options.contractPath ?? options.planPath ?? "slac"
             do {
                 let document = try JUnitWriter().writeError(suite: suite, message: "\(kind): \(message)", details: output.standardError)
-                try Data(document).write(to: URL(fileURLWithPath: junit))
+                try OutputFile.write(document, to: junit)
             } catch {
-                output.standardError += ToolDiagnostics.render([ToolDiagnostics.error("SLA0901", "cannot write the JUnit file `\(junit)`: \(error)")],
+                output.standardError += ToolDiagnostics.render([ToolDiagnostics.error("SLA0901", "cannot write the JUnit file \(error)")],
                                                                colored: colored)
             }
         }

@@ -67,10 +67,10 @@ final class ZstdContentReader {
     /// The current direct frame's window and largest block.
     private var window = 0
     private var blockSizeMax = 0
-    /// The current direct frame's content size as its header states it (nil: not stated), and the
-    /// bytes decoded so far. libzstd's buffer-less API checks the size after a last block that
-    /// holds bytes, but not after an empty one (found by the `zstd` fuzz target); the streaming
-    /// decoder checks it always, so the reader does.
+    /// The current frame's content size as its header states it (nil: not stated), and the bytes
+    /// decoded so far. libzstd's buffer-less API checks the size after a last block that holds
+    /// bytes, but not after an empty one, and neither does its streaming decoder when it goes
+    /// block by block (both found by the `zstd` fuzz target), so the reader checks it.
     private var statedContentSize: UInt64?
     private var frameDecoded: UInt64 = 0
     /// The last `window` bytes of the current direct frame's content, `history[historyStart..<
@@ -198,6 +198,14 @@ final class ZstdContentReader {
             directFrames += 1
         } else {
             _ = try made(&streamContext)
+            // The streaming decoder checks the stated size only when it decodes a frame in one
+            // go (the caller's room holds all of it); block by block it misses it after an empty
+            // last block, as the buffer-less API does (found by the `zstd` fuzz target: a
+            // hand-made frame stating 256 bytes, window 15 MiB, holding none). So the reader
+            // checks it here too.
+            statedContentSize = rc == 0 && header.frameType == ZSTD_frame && header.frameContentSize != ZSTD_CONTENTSIZE_UNKNOWN
+                ? header.frameContentSize : nil
+            frameDecoded = 0
             frame = .streamed
             streamedFrames += 1
         }
@@ -215,9 +223,7 @@ final class ZstdContentReader {
             let step = ZSTD_nextSrcSizeToDecompress(context)
             if step == 0 {
                 // The frame (its checksum included) is complete; the next one starts afresh.
-                if let statedContentSize, statedContentSize != frameDecoded {
-                    throw failure("data corruption detected (the frame holds \(frameDecoded) bytes, its header says \(statedContentSize))")
-                }
+                try checkStatedSize()
                 frame = .between
                 return produced
             }
@@ -286,6 +292,13 @@ final class ZstdContentReader {
     }
 
     /// Decodes a frame with `ZSTD_decompressStream`, which keeps its own window and copies out.
+    /// At the end of a frame: its content has the size its header states, if it states one.
+    private func checkStatedSize() throws(TraceInputError) {
+        if let statedContentSize, statedContentSize != frameDecoded {
+            throw failure("data corruption detected (the frame holds \(frameDecoded) bytes, its header says \(statedContentSize))")
+        }
+    }
+
     private func readStreamed(into buffer: UnsafeMutableRawPointer, capacity: Int) throws(TraceInputError) -> Int {
         guard let context = streamContext else { throw failure("internal state") }
         while true {
@@ -297,7 +310,9 @@ final class ZstdContentReader {
             let rc = ZSTD_decompressStream(context, &output, &source)
             if ZSTD_isError(rc) != 0 { throw failure(code: rc) }
             inputStart += source.pos
+            frameDecoded += UInt64(output.pos)
             if rc == 0 {
+                try checkStatedSize()
                 frame = .between
                 return output.pos
             }

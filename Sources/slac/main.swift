@@ -31,6 +31,12 @@ struct Slac: ParsableCommand {
             FileHandle.standardError.write(Data(UsageErrorText.unknownCommand(first, among: names, colored: useColor(2)).utf8))
             Foundation.exit(SLACTool.ExitCode.invalidContract.rawValue)
         }
+        // No subcommand is a missing argument (exit 2, like every other usage error): a CI step
+        // that lost its arguments must not pass. The overview still goes to standard error.
+        if arguments.isEmpty {
+            FileHandle.standardError.write(Data((helpMessage() + "\n").utf8))
+            Foundation.exit(SLACTool.ExitCode.invalidContract.rawValue)
+        }
         let commandName = arguments.first.flatMap { names.contains($0) ? $0 : nil }
         do {
             var command = try parseAsRoot(arguments)
@@ -134,7 +140,7 @@ struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Verify traces against a contract and write the compliance report.",
-        discussion: "Exit codes: 0 compliant, 1 a clause breached, 2 invalid contract, plan or usage, 3 input error: an unreadable trace, contract or plan, an unwritable output, a trace with no accepted record (unless --allow-empty), or rejected records or a clause with no data with --strict.")
+        discussion: "Exit codes: 0 compliant, 1 a clause breached, 2 invalid contract, plan or usage (also the same trace given twice, or an engine not found), 3 input error: an unreadable trace, contract or plan, an unwritable output, a trace with no accepted record (unless --allow-empty), rejected records or a clause with no data with --strict, an engine or aggregates error, or more than 5 million windows × groups.")
 
     @Option(help: "The contract file (.sla).")
     var contract: String?
@@ -179,7 +185,7 @@ struct Verify: ParsableCommand {
     var allowEmpty = false
 
     @Option(help: "Parallel jobs (default: the number of cores).")
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    var jobs: Int?
 
     @Option(help: "How far out of time order the records may be (e.g. 30s, 5min, 2h; default 10min), or `none`: windows of percentile clauses close once the trace is past their end plus this, so memory stays flat; a trace that breaks it is evaluated again with every window open.")
     var lateness: String?
@@ -199,7 +205,7 @@ struct Verify: ParsableCommand {
     @Option(help: "With --engine: jsonl, csv or parquet (default: by the files' names, .parquet or .csv, else jsonl).")
     var inputFormat: SQLInputFormat?
 
-    @Argument(help: "Trace files (JSON Lines or CSV, optionally .gz); `-` reads standard input. With --engine: files, directories or globs.")
+    @Argument(help: "Trace files: JSON Lines, CSV or an adapter format (`slac formats`), plain, gzip or zstd (detected by content); `-` reads standard input. With --engine: files, directories or globs.")
     var traces: [String] = []
 
     func run() throws {
@@ -216,7 +222,7 @@ struct Verify: ParsableCommand {
         options.windows = windows
         options.strict = strict
         options.allowEmpty = allowEmpty
-        options.jobs = jobs
+        options.jobs = jobs ?? ProcessInfo.processInfo.activeProcessorCount
         options.lateness = lateness
         options.quiet = quiet
         options.showProgress = !quiet && isatty(2) == 1
@@ -344,7 +350,7 @@ struct VerifyReport: ParsableCommand {
     var format: String?
 
     @Option(help: "With --recompute: parallel jobs (default: the number of cores).")
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    var jobs: Int?
 
     @Argument(help: "The XML compliance report, then (with --recompute) the trace files.")
     var files: [String]
@@ -361,7 +367,7 @@ struct VerifyReport: ParsableCommand {
         options.contractPath = contract
         options.traces = Array(files.dropFirst())
         options.format = format
-        options.jobs = max(1, jobs)
+        options.jobs = max(1, jobs ?? ProcessInfo.processInfo.activeProcessorCount)
         emit(VerifyReportCommand.run(options, colored: useColor(2)))
     }
 }
@@ -376,6 +382,6 @@ struct LSP: ParsableCommand {
     var stdio = false
 
     func run() throws {
-        Foundation.exit(StdioTransport.run())
+        Foundation.exit(StdioTransport.run(LanguageServer(version: SlacVersion.current)))
     }
 }

@@ -78,8 +78,52 @@ struct HTMLRenderingTests {
         let html = text(try HTMLReportRenderer.render(try sampleReport(windows: .breached)).html)
         #expect(html.contains("This report lists only breached windows"))
         // daily_quota has no breached window: no chart, and the page says why.
-        #expect(html.contains("the report lists only breached windows (<code>--windows breached</code>) and this clause has none"))
+        #expect(html.contains("the report lists only breached windows (<code>--windows breached</code>, the default) and this clause has none. Run <code>slac verify</code> with <code>--windows all</code>"))
         #expect(occurrences(of: "<svg", in: html) == 3)
+    }
+
+    @Test("the contract's maintenance is shaded as maintenance in the charts, not as a gap in the data")
+    func maintenanceShading() throws {
+        let html = text(try HTMLReportRenderer.render(try sampleReport()).html)
+        // The sample contract excludes 02:00–04:00; every clause's chart spans it.
+        #expect(occurrences(of: "class=\"layer-maintenance\"", in: html) == 4)
+        #expect(html.contains("maintenance (excluded by the contract)"))
+        // In the five-minute chart of interactive_ttft the only time without in-scope records is
+        // the maintenance, so it has no gap left (the day and month charts keep theirs: their
+        // axes run past the data).
+        let first = try #require(html.range(of: "<svg"))
+        let end = try #require(html.range(of: "</svg>", range: first.upperBound..<html.endIndex))
+        let chart = html[first.lowerBound..<end.upperBound]
+        #expect(chart.contains("class=\"layer-maintenance\"") && !chart.contains("class=\"layer-nodata\""))
+    }
+
+    @Test("evidence lists keep each record whole, and the column says what it lists")
+    func evidenceRecordsUnbroken() throws {
+        let html = text(try HTMLReportRenderer.render(try sampleReport(windows: .breached)).html)
+        #expect(html.contains("<span class=\"record\"><code>"))
+        // availability's share of `status = "ok"` has ids without values; the ttft windows have both.
+        #expect(html.contains("Worst records (id: value)"))
+        #expect(html.contains("Worst records (id)"))
+    }
+
+    @Test("a measure clause's windows are valued, not met or breached, and the page says so")
+    func measureClausePage() throws {
+        let dir = TempDir()
+        var options = VerifyCommand.Options(contractPath: packageRoot.appendingPathComponent("Contracts/error-rate-uptime.sla").path,
+                                           traces: [packageRoot.appendingPathComponent("Contracts/samples/error-rate-uptime-2026-06.jsonl").path])
+        options.reportPath = dir.path("report.xml")
+        options.quiet = true
+        let out = VerifyCommand.run(options, colored: false)
+        #expect(out.exitCode == 1, "\(out.standardError)")
+        let html = text(try HTMLReportRenderer.render(Array(try Data(contentsOf: URL(fileURLWithPath: dir.path("report.xml"))))).html)
+        #expect(html.contains("1,263 valued"), "the overview shows the valued windows rather than 0 met, 0 breached")
+        #expect(html.contains("this clause's windows are never breached one by one"))
+        #expect(html.contains("None: under a measure, windows are not judged one by one"))
+        #expect(!html.contains("No window was breached."))
+        // Credits resting on little data name their group.
+        #expect(html.contains("USD</strong> to region = eu-west-1 for"))
+        // Objectives read the same in every table.
+        #expect(!html.contains("&gt;= 99.9%") && html.contains("≥ 99.9%"))
     }
 
     @Test("hostile strings in a report come out as text")

@@ -1,6 +1,7 @@
 import Foundation
 import SLACChecker
 import SLACEvaluator
+import SLACExact
 import SLACMonitor
 import SLACTrace
 import SLACTestSupport
@@ -176,5 +177,56 @@ struct DSTTests {
             """)
         #expect(contract.termStart == utc("2026-03-28T23:00:00Z"))
         #expect(contract.termEnd == utc("2026-10-25T23:00:00Z"))
+    }
+}
+
+/// Where a zone's change skips or repeats midnight, a calendar day starts at the first instant of
+/// its local date, on a whole second (found by an audit against `zdump`).
+@Suite("Calendar days where midnight is skipped or repeated")
+struct MidnightChangeTests {
+    func start(_ zone: String, _ year: Int, _ month: Int, _ day: Int) throws -> String {
+        let rules = try #require(ZoneRules(identifier: zone))
+        return isoUTC(rules.startOfDay(CivilTime.days(year: year, month: month, day: day)))
+    }
+
+    @Test("clocks forward over midnight: the day starts at the change, on the second")
+    func skippedMidnight() throws {
+        // Liberia left its −0:44:30 offset for GMT at 1972-01-07T00:44:30Z: local 00:00 → 00:44:30.
+        #expect(try start("Africa/Monrovia", 1972, 1, 7) == "1972-01-07T00:44:30Z")
+        #expect(try start("Africa/Monrovia", 1972, 1, 6) == "1972-01-06T00:44:30Z")
+        // Kiribati's Line Islands skipped 1979-10-01 local midnight when moving to +14.
+        let kiritimati = try start("Pacific/Kiritimati", 1979, 10, 1)
+        #expect(!kiritimati.contains("."), "\(kiritimati)")
+    }
+
+    @Test("clocks back across midnight: the day starts at the first midnight")
+    func repeatedMidnight() throws {
+        // Amman, 2021-10-29: at 01:00 (+03) clocks went back to 00:00 (+02); 00:00 happened twice.
+        #expect(try start("Asia/Amman", 2021, 10, 29) == "2021-10-28T21:00:00Z")
+        #expect(try start("Asia/Amman", 2021, 10, 30) == "2021-10-29T22:00:00Z")
+        // Havana, 2026-11-01: at 01:00 (−04) clocks go back to 00:00 (−05).
+        #expect(try start("America/Havana", 2026, 11, 1) == "2026-11-01T04:00:00Z")
+        // An ordinary day is local midnight.
+        #expect(try start("Europe/Berlin", 2026, 10, 25) == "2026-10-24T22:00:00Z")
+        #expect(try start("America/New_York", 2026, 3, 8) == "2026-03-08T05:00:00Z")
+    }
+
+    @Test("every day of 1900–2030 in zones with such changes starts on a whole second, in order")
+    func wholeSecondsInOrder() throws {
+        for zone in ["Africa/Monrovia", "Pacific/Kiritimati", "Asia/Amman"] {
+            let rules = try #require(ZoneRules(identifier: zone))
+            var previous = Int64.min
+            for day in CivilTime.days(year: 1900, month: 1, day: 2)..<CivilTime.days(year: 2031, month: 1, day: 1) {
+                let s = rules.startOfDay(day)
+                // A date the zone skipped (Kiritimati's 1994-12-31) starts where the next one
+                // does: its window is empty.
+                guard s % 1_000_000_000 == 0, s >= previous, rules.localDay(atNanos: s) >= day,
+                      rules.localDay(atNanos: s - 1_000_000_000) < day else {
+                    Issue.record("\(zone): day \(day) starts at \(isoUTC(s)), after \(isoUTC(previous))")
+                    break
+                }
+                previous = s
+            }
+        }
     }
 }

@@ -1,5 +1,7 @@
 import Foundation
+import SLACChecker
 import SLACEvaluator
+import SLACSyntax
 import Testing
 
 /// Finite but huge values: sums and means near the end of the double range once spun forever
@@ -60,5 +62,50 @@ extension EdgeCaseTests {
             "{\"id\":\"a\",\"ts\":\"2026-03-01T00:00:00Z\",\"ttft_ms\":0.1}",
         ])
         #expect(far.clauses[0].windows.first?.observed?.text == "0.1")
+    }
+}
+
+/// Terms near the end of Int64 nanoseconds (292 years): a 292-year term trapped on an overflow in
+/// the coverage (found by an audit); terms are now at most 250 years (docs/language.md, "Term").
+extension EdgeCaseTests {
+    @Test("A 250-year term is evaluated; a longer one is refused, never a trap", .timeLimit(.minutes(1)))
+    func longestTerm() throws {
+        let (long, diffs) = try run("effective 1900-01-01 to 2149-12-31", "clause \"1\" d {\n over term\n require count <= 5 requests\n}",
+                                    ["{\"id\":\"s0\",\"ts\":\"1912-01-01T00:16:08Z\"}"])
+        #expect(diffs.isEmpty, Testing.Comment(rawValue: diffs.joined(separator: "\n")))
+        #expect(long.clauses[0].windows.map(\.verdict) == [.met])
+        for end in ["2192-05-01", "2199-12-31"] {
+            let text = "contract \"z\" {\n effective 1900-01-01 to \(end)\n clause \"1\" d {\n over term\n require count <= 5 requests\n }\n}\n"
+            let result = Checker.check(SourceFile(path: "z.sla", text: text))
+            #expect(result.contract == nil)
+            #expect(result.diagnostics.map(\.code.rawValue) == ["SLA0306"], "\(end)")
+        }
+    }
+}
+
+/// A derived rate over a duration that underflows (an `e2e_ms` of 5e-324 is 0 once divided by
+/// 1000) or that overflows is undefined, as in the engines' SQL: `share` leaves the request
+/// undecided and `max` leaves it out (found by an audit: natively the rate was infinite, counted
+/// by `share` and ignored by `max`; DuckDB had it undefined, so the verdicts differed).
+extension EdgeCaseTests {
+    @Test("an infinite derived rate is undefined, the same for share and max")
+    func infiniteRatesAreUndefined() throws {
+        let header = "effective 2026-01-01 to 2027-01-01"
+        let lines = [
+            "{\"id\":\"a\",\"ts\":\"2026-03-01T00:00:00Z\",\"ttft_ms\":0,\"e2e_ms\":5e-324,\"output_tokens\":3}",
+            "{\"id\":\"b\",\"ts\":\"2026-03-01T00:00:01Z\",\"ttft_ms\":0,\"e2e_ms\":1e-310,\"output_tokens\":3}",
+            "{\"id\":\"c\",\"ts\":\"2026-03-01T00:00:02Z\",\"ttft_ms\":1000,\"e2e_ms\":2000,\"output_tokens\":2}",
+        ]
+        let (share, shareDiffs) = try run(header, "clause \"1\" s { every 1 hour\n require share(decode_tps >= 30 tokens/s) >= 50% }", lines)
+        #expect(shareDiffs.isEmpty, Testing.Comment(rawValue: shareDiffs.joined(separator: "\n")))
+        let window = try #require(share.clauses[0].windows.first)
+        #expect(window.verdict == .breached, "only c decides: 1 token/s")
+        let (e2e, e2eDiffs) = try run(header, "clause \"1\" s { every 1 hour\n require share(e2e_tps > 10 tokens/s) >= 50% }", lines)
+        #expect(e2eDiffs.isEmpty, Testing.Comment(rawValue: e2eDiffs.joined(separator: "\n")))
+        #expect(e2e.clauses[0].windows.first?.verdict == .breached)
+        let (maximum, maxDiffs) = try run(header, "clause \"1\" m { every 1 hour\n require max(decode_tps) <= 5 tokens/s }", lines)
+        #expect(maxDiffs.isEmpty, Testing.Comment(rawValue: maxDiffs.joined(separator: "\n")))
+        let m = try #require(maximum.clauses[0].windows.first)
+        #expect(m.verdict == .met && m.observed?.text == "1", "\(String(describing: m.observed))")
     }
 }

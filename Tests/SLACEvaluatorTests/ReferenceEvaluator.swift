@@ -408,15 +408,19 @@ struct ReferenceEvaluator {
         case .totalTokens:
             guard let i = n["input_tokens"], let o = n["output_tokens"] else { return nil }
             return i + o
+        // A derived value that is not finite is undefined (docs/language.md, "Metrics").
         case .tpot:
             guard let o = n["output_tokens"], o > 1, let e = n["e2e_ms"], let t = n["ttft_ms"] else { return nil }
-            return (e - t) / (o - 1)
+            let v = (e - t) / (o - 1)
+            return v.isFinite ? v : nil
         case .decodeTPS:
             guard let o = n["output_tokens"], o > 1, let e = n["e2e_ms"], let t = n["ttft_ms"], e > t else { return nil }
-            return (o - 1) / ((e - t) / 1000)
+            let v = (o - 1) / ((e - t) / 1000)
+            return v.isFinite ? v : nil
         case .e2eTPS:
             guard let o = n["output_tokens"], let e = n["e2e_ms"], e > 0 else { return nil }
-            return o / (e / 1000)
+            let v = o / (e / 1000)
+            return v.isFinite ? v : nil
         case .itl:
             return nil
         }

@@ -166,6 +166,16 @@ import Testing
         #expect(try codes(contract(["        every 1 hour\n        require count >= 1 requests\n        objective 99% of windows per calendar month\n        credit 10% of fee when attainment < 99%\n        credit 25% of fee when attainment < 95%"])) == [])
     }
 
+    // MARK: SLA0418
+
+    @Test func groupingByRequestID() throws {
+        let text = contract(["        every 1 hour per tenant, id\n        require count >= 1 requests"])
+        let found = try warnings(text)
+        #expect(found.map(\.code.rawValue) == ["SLA0418"])
+        #expect(found.first.map { SourceFile(path: "t", text: text).slice($0.span) } == "id")
+        #expect(try codes(contract(["        every 1 hour per tenant\n        require count >= 1 requests"])) == [])
+    }
+
     // MARK: SLA0415
 
     @Test func maintenanceCoveringTheTerm() throws {

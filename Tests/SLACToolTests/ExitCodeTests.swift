@@ -93,6 +93,35 @@ import Testing
         #expect(try Self.slac(["--generate-completion-script", "tcsh"]).status == 2)
     }
 
+    @Test func noSubcommandIsAUsageError() throws {
+        let run = try Self.slac([])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("USAGE: slac <subcommand>"), "\(run.stderr)")
+        #expect(run.stdout.isEmpty)
+    }
+
+    /// A plan file that is not a plan, or a plan missing a part, says which and how to make one.
+    @Test func badPlansSayWhatIsWrong() throws {
+        let dir = TemporaryDirectory()
+        let empty = try Self.slac(["verify", "--plan", try dir.write("p.json", "{}"), Self.sample])
+        #expect(empty.status == 2)
+        #expect(empty.stderr.contains("is not a slac monitor plan"), "\(empty.stderr)")
+        #expect(empty.stderr.contains("= help: make the plan from its contract with `slac compile CONTRACT -o PLAN`"), "\(empty.stderr)")
+        let compiled = try Self.slac(["compile", Self.contract])
+        var plan = try #require(try JSONSerialization.jsonObject(with: Data(compiled.stdout.utf8)) as? [String: Any])
+        var clauses = try #require(plan["clauses"] as? [[String: Any]])
+        clauses[0].removeValue(forKey: "window")
+        plan["clauses"] = clauses
+        let broken = try dir.write("b.json", String(decoding: try JSONSerialization.data(withJSONObject: plan), as: UTF8.self))
+        let run = try Self.slac(["verify", "--plan", broken, Self.sample])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("the monitor plan cannot be read: `window` is missing at clauses[0]"), "\(run.stderr)")
+        #expect(!run.stderr.contains("DecodingError"), "\(run.stderr)")
+        let missing = try Self.slac(["verify", "--plan", dir.url.appendingPathComponent("none.json").path, Self.sample])
+        #expect(missing.status == 3)
+        #expect(missing.stderr.contains("= help: check the path"), "\(missing.stderr)")
+    }
+
     // MARK: runs that judged nothing
 
     static func verify(_ trace: String, _ extra: [String] = [], contract: String = ExitCodeTests.contract) throws -> Run {
@@ -171,14 +200,16 @@ import Testing
     @Test func anUnwritableOutputIsAnInputErrorNamingThePath() throws {
         let dir = TemporaryDirectory()
         let html = dir.url.appendingPathComponent("page.html").path
-        let missing = dir.url.appendingPathComponent("no-such-directory/r.xml").path
-        let run = try Self.verify(Self.sample, ["--report", missing, "--html", html])
+        // A path below a plain file cannot be created.
+        let blocker = try dir.write("plain-file", "")
+        let unwritable = blocker + "/r.xml"
+        let run = try Self.verify(Self.sample, ["--report", unwritable, "--html", html])
         #expect(run.status == 3)
-        #expect(run.stderr == "error[SLA0901]: cannot write `\(missing)`: No such file or directory\n", "\(run.stderr)")
+        #expect(run.stderr == "error[SLA0901]: cannot write `\(unwritable)`: Not a directory\n", "\(run.stderr)")
         #expect(!FileManager.default.fileExists(atPath: html))
         // The page's path unwritable: the report written first is removed again.
         let report = dir.url.appendingPathComponent("r.xml").path
-        let badPage = try Self.verify(Self.sample, ["--report", report, "--html", dir.url.appendingPathComponent("no-such-directory/p.html").path])
+        let badPage = try Self.verify(Self.sample, ["--report", report, "--html", blocker + "/p.html"])
         #expect(badPage.status == 3)
         #expect(badPage.stderr.hasPrefix("error[SLA0901]: cannot write `"), "\(badPage.stderr)")
         #expect(!FileManager.default.fileExists(atPath: report), "a report from a run that ended in exit 3 must not stay")
@@ -187,6 +218,29 @@ import Testing
         #expect(good.status == 1)
         let check = try Self.slac(["verify-report", report])
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+    }
+
+    /// A CI job's first run names outputs in a folder nothing has made yet (docs/ci.md's minimal
+    /// job): slac makes it, for the outputs of a judged run and for the JUnit file of one that
+    /// could not be judged.
+    @Test func missingOutputFoldersAreCreated() throws {
+        let dir = TemporaryDirectory()
+        let out = dir.url.appendingPathComponent("out/nested").path
+        let run = try Self.verify(Self.sample, ["--report", out + "/report.xml", "--junit", out + "/junit.xml", "--html", out + "/report.html"])
+        #expect(run.status == 1, "\(run.stderr)")
+        for name in ["report.xml", "junit.xml", "report.html"] {
+            #expect(FileManager.default.fileExists(atPath: out + "/" + name), "\(name)")
+        }
+        let fresh = dir.url.appendingPathComponent("fresh").path
+        let empty = try Self.verify(try dir.write("empty.jsonl", ""), ["--report", fresh + "/report.xml", "--junit", fresh + "/junit.xml"])
+        #expect(empty.status == 3)
+        let junitText = try String(contentsOfFile: fresh + "/junit.xml", encoding: .utf8)
+        #expect(junitText.contains("<error message=\"input error: trace"), "\(junitText)")
+        #expect(!FileManager.default.fileExists(atPath: fresh + "/report.xml"))
+        let plan = dir.url.appendingPathComponent("plans/p.json").path
+        let compiled = try Self.slac(["compile", Self.contract, "-o", plan])
+        #expect(compiled.status == 0, "\(compiled.stderr)")
+        #expect(FileManager.default.fileExists(atPath: plan))
     }
 
     @Test func strictSaysInputErrorEverywhere() throws {
