@@ -244,7 +244,9 @@ package struct SQLScript: Sendable {
     func csvTyped(_ name: String, _ kind: CanonicalField.Kind, raw: String) -> [String] {
         let d = dialect
         let trimmed = d.trimBlanks(raw)
-        let number = d.matches(trimmed, "^[+-]?[0-9]+([.][0-9]+)?([eE][+-]?[0-9]+)?$")
+        // JSON's number grammar with an optional `+`, as the native reader's: no leading zeros
+        // (`03` is not a number there; found by a differential audit, where DuckDB summed it).
+        let number = d.matches(trimmed, "^[+-]?(0|[1-9][0-9]*)([.][0-9]+)?([eE][+-]?[0-9]+)?$")
         switch kind {
         case .text:
             return ["CASE WHEN \(raw) IS NULL THEN NULL ELSE 's' END AS t_\(name)", "\(raw) AS v_\(name)"]
@@ -342,6 +344,9 @@ package struct SQLScript: Sendable {
                 checks.append("WHEN t_\(n) = 'c' THEN \(q) is not a number: `' || v_\(n) || '`'")
                 checks.append("WHEN t_\(n) IN ('b', 'a', 'o') THEN \(q) is not a number: `' || v_\(n) || '`'")
                 let value = d.tryCast("v_\(n)", "DOUBLE")
+                // The engines' JSON parsers read `NaN` and `Infinity`, which are not JSON
+                // (natively: invalid JSON).
+                checks.append("WHEN t_\(n) = 'n' AND (isnan(\(value)) OR lower(v_\(n)) IN ('infinity', '-infinity', '+infinity', 'inf', '-inf', '+inf')) THEN 'invalid JSON'")
                 checks.append("WHEN t_\(n) = 'n' AND (\(value) IS NULL OR abs(\(value)) = CAST('Infinity' AS DOUBLE)) THEN 'number `' || v_\(n) || '` in `\(n)` is out of range'")
                 checks.append("WHEN t_\(n) = 'n' AND \(value) < 0 THEN \(q) is negative: `' || v_\(n) || '`'")
                 if f.kind == .wholeNumber {

@@ -281,6 +281,11 @@ public enum VerifyCommand {
         if !problems.isEmpty {
             return .failure(CommandOutput(standardError: ToolDiagnostics.render(problems, colored: colored), exitCode: ExitCode.inputError))
         }
+        // `--epoch` given where no trace counts time from its start does nothing: said, not
+        // silently ignored (a user may believe it shifted the trace).
+        if epoch != nil, !sources.contains(where: { $0.format.isAdapter && $0.format.formatDescription.needsEpoch }) {
+            notices?.append("note: `--epoch` is ignored: no trace here has timestamps relative to its start (only `mooncake` traces do)\n")
+        }
         // Records of formats without timestamps are placed at the term start (the check above
         // admits them only when every clause has one window over the whole term).
         let adapterOptions = AdapterOptions(epoch: epoch, undatedTimestamp: plan.contract.termStart)

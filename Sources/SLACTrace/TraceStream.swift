@@ -141,6 +141,9 @@ package final class TraceStream: @unchecked Sendable {
             if n == 0 { rawEnded = true } else { rawCount += n }
         }
         if rawCount >= 2 && raw[0] == 0x1f && raw[1] == 0x8b {
+            // ISA-L ignores the reserved header flags; zlib, RFC 1952 and the whole-file reader
+            // refuse them (found by the `stream` fuzz target).
+            if rawCount >= 4 && raw[3] & Self.reservedGzipFlags != 0 { throw fail("unknown header flags set") }
             isGzip = true
             let state = UnsafeMutablePointer<inflate_state>.allocate(capacity: 1)
             state.initialize(to: inflate_state())
@@ -210,6 +213,9 @@ package final class TraceStream: @unchecked Sendable {
         }
     }
 
+    /// Bits 5–7 of a gzip member's FLG byte, which RFC 1952 reserves (they must be 0).
+    private static let reservedGzipFlags: UInt8 = 0xE0
+
     /// zlib's wording for ISA-L's error codes, so messages read as before.
     private static func describe(_ rc: Int32) -> String {
         switch rc {
@@ -266,7 +272,11 @@ package final class TraceStream: @unchecked Sendable {
         guard !sawPadding, try available(2), let next = state.pointee.next_in, next[0] == 0x1f, next[1] == 0x8b else {
             throw fail("trailing data after gzip member")
         }
-        let pending = (next, state.pointee.avail_in)
+        if try available(4), let flags = state.pointee.next_in?[3], flags & Self.reservedGzipFlags != 0 {
+            throw fail("unknown header flags set")
+        }
+        guard let start = state.pointee.next_in else { throw fail("internal state") }
+        let pending = (start, state.pointee.avail_in)
         isal_inflate_reset(state)
         state.pointee.crc_flag = UInt32(ISAL_GZIP)
         state.pointee.next_in = pending.0

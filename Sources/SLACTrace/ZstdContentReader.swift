@@ -73,6 +73,8 @@ final class ZstdContentReader {
     /// block by block (both found by the `zstd` fuzz target), so the reader checks it.
     private var statedContentSize: UInt64?
     private var frameDecoded: UInt64 = 0
+    /// The blocks of the current streamed frame, followed through the stored bytes it consumes.
+    private var streamedBlocks: BlockWalk?
     /// The last `window` bytes of the current direct frame's content, `history[historyStart..<
     /// historyEnd]`, in a buffer of twice the window so that appending rarely moves it.
     private var history: UnsafeMutablePointer<UInt8>?
@@ -206,6 +208,8 @@ final class ZstdContentReader {
             statedContentSize = rc == 0 && header.frameType == ZSTD_frame && header.frameContentSize != ZSTD_CONTENTSIZE_UNKNOWN
                 ? header.frameContentSize : nil
             frameDecoded = 0
+            streamedBlocks = rc == 0 && header.frameType == ZSTD_frame
+                ? BlockWalk(skip: Int(header.headerSize), checksum: header.checksumFlag != 0) : nil
             frame = .streamed
             streamedFrames += 1
         }
@@ -232,6 +236,9 @@ final class ZstdContentReader {
             if produced > 0 && inputEnd - inputStart < step { break }
             guard try available(step) else { throw failure(Self.truncated) }
             let kind = ZSTD_nextInputType(context)
+            if kind == ZSTDnit_blockHeader, step == 3, !BlockWalk.acceptable(input + inputStart) {
+                throw failure(BlockWalk.emptyCompressedBlock)
+            }
             guard kind == ZSTDnit_block || kind == ZSTDnit_lastBlock else {
                 // A header or a checksum: nothing is written, so libzstd is shown the place where
                 // its content ends, not a jump.
@@ -309,6 +316,7 @@ final class ZstdContentReader {
             var output = ZSTD_outBuffer(dst: buffer, size: capacity, pos: 0)
             let rc = ZSTD_decompressStream(context, &output, &source)
             if ZSTD_isError(rc) != 0 { throw failure(code: rc) }
+            if streamedBlocks?.walk(input + inputStart, source.pos) == false { throw failure(BlockWalk.emptyCompressedBlock) }
             inputStart += source.pos
             frameDecoded += UInt64(output.pos)
             if rc == 0 {
@@ -318,5 +326,64 @@ final class ZstdContentReader {
             }
             if output.pos > 0 { return output.pos }
         }
+    }
+}
+
+/// Follows a frame's blocks through its stored bytes, to refuse a compressed block of size 0:
+/// libzstd decoding block by block (its buffer-less API, and its streaming decoder when the
+/// caller's room is smaller than the frame) reads it as an empty block, while its one-shot decoder
+/// rejects it (found by the `zstd` fuzz target: a single-segment frame of one such block).
+private struct BlockWalk {
+    static let emptyCompressedBlock = "corrupted block detected (a compressed block of size 0)"
+
+    /// Bytes still to pass before the next block header (a header, a block's payload, a checksum).
+    var skip: Int
+    let checksum: Bool
+    private var header: UInt32 = 0
+    private var headerBytes = 0
+    private var last = false
+    private var ended = false
+
+    init(skip: Int, checksum: Bool) {
+        self.skip = skip
+        self.checksum = checksum
+    }
+
+    /// Whether the 3-byte block header at `p` is one libzstd's one-shot decoder accepts.
+    static func acceptable(_ p: UnsafePointer<UInt8>) -> Bool {
+        acceptable(UInt32(p[0]) | UInt32(p[1]) << 8 | UInt32(p[2]) << 16)
+    }
+
+    private static func acceptable(_ header: UInt32) -> Bool {
+        !((header >> 1) & 3 == 2 && header >> 3 == 0)
+    }
+
+    /// Passes `count` stored bytes at `p`; false at a block libzstd's one-shot decoder rejects.
+    mutating func walk(_ p: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        var i = 0
+        while i < count && !ended {
+            if skip > 0 {
+                let n = min(skip, count - i)
+                skip -= n
+                i += n
+                ended = skip == 0 && last
+                continue
+            }
+            header |= UInt32(p[i]) << (8 * UInt32(headerBytes))
+            headerBytes += 1
+            i += 1
+            guard headerBytes == 3 else { continue }
+            guard Self.acceptable(header) else { return false }
+            let kind = (header >> 1) & 3, size = Int(header >> 3)
+            skip = kind == 1 ? 1 : size
+            if header & 1 == 1 {
+                skip += checksum ? 4 : 0
+                last = true
+                ended = skip == 0
+            }
+            header = 0
+            headerBytes = 0
+        }
+        return true
     }
 }

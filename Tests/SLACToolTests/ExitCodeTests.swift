@@ -100,6 +100,12 @@ import Testing
         #expect(run.stdout.isEmpty)
     }
 
+    @Test func anEpochThatChangesNothingIsNoted() throws {
+        let run = try Self.verify(Self.sample, ["--epoch", "2024-01-01"])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("note: `--epoch` is ignored: no trace here has timestamps relative to its start"), "\(run.stderr)")
+    }
+
     /// A plan file that is not a plan, or a plan missing a part, says which and how to make one.
     @Test func badPlansSayWhatIsWrong() throws {
         let dir = TemporaryDirectory()
