@@ -308,7 +308,27 @@ struct WindowAssigner: Sendable {
 /// Calendar day, ISO week (Monday start) and month boundaries in a time zone.
 package enum CalendarWindows {
     package static func bounds(_ window: CheckedWindow, zone: ZoneRules, containing ts: Int64) -> (Int64, Int64) {
-        let day = zone.localDay(atNanos: ts)
+        var b = bounds(window, zone: zone, day: zone.localDay(atNanos: ts))
+        // Where clocks go back across midnight, an instant after a day's first instant can read
+        // the date before (America/St_Johns, 2005-10-30: at 00:01 clocks went back to 23:01): it
+        // belongs to the window that has begun, the one whose bounds contain it. (Found by a
+        // review; the engines join the same bounds by range, so they agree.)
+        // Each step must move the window, so that a zone's oddity can never make this spin.
+        while ts >= b.1 {
+            let next = bounds(window, zone: zone, day: zone.localDay(atNanos: b.1))
+            guard next.1 > b.1 else { break }
+            b = next
+        }
+        while ts < b.0 {
+            let previous = bounds(window, zone: zone, day: zone.localDay(atNanos: b.0 - 1))
+            guard previous.0 < b.0 else { break }
+            b = previous
+        }
+        return b
+    }
+
+    /// The window of kind `window` containing the local date `day`.
+    private static func bounds(_ window: CheckedWindow, zone: ZoneRules, day: Int) -> (Int64, Int64) {
         switch window {
         case .calendarDay:
             return (zone.startOfDay(day), zone.startOfDay(day + 1))

@@ -194,8 +194,11 @@ package struct ZoneRules: Sendable, Hashable {
         // Every offset in use lies within ±17 h, so `before` is on an earlier local day and
         // `after` on this day or later, whatever happens in between.
         let before = midnight - 17 * 3600, after = midnight + 17 * 3600
+        // Most days: one offset all around, and midnight exists once (three lookups, no allocation).
+        let early = offset(before), late = offset(after)
+        if early == late, offset(midnight - early) == early { return (midnight - early) * nanos }
         // The offsets around midnight; a candidate `midnight - o` holds when `o` is in effect there.
-        var offsets = [offset(before), offset(after), offset(midnight - offset(midnight))]
+        var offsets = [early, late, offset(midnight - offset(midnight))]
         for o in offsets { offsets.append(offset(midnight - o)) }
         var first: Int64?
         for o in Set(offsets) where offset(midnight - o) == o {

@@ -35,7 +35,9 @@ package struct MonitorPlan: Sendable, Hashable, Codable {
         // be so rather than reported as a missing field of this version.
         struct Header: Decodable { var format: String?; var formatVersion: Int? }
         let header: Header
-        do { header = try JSONDecoder().decode(Header.self, from: data) } catch { throw PlanError.notAPlan }
+        do { header = try JSONDecoder().decode(Header.self, from: data) } catch {
+            throw (try? JSONSerialization.jsonObject(with: data)) == nil ? PlanError.malformed("it is not valid JSON") : PlanError.notAPlan
+        }
         guard header.format == "slac-monitor-plan", let version = header.formatVersion else { throw PlanError.notAPlan }
         guard (baseFormatVersion...currentFormatVersion).contains(version) else { throw PlanError.unsupportedVersion(version) }
         do {
@@ -59,7 +61,9 @@ package struct MonitorPlan: Sendable, Hashable, Codable {
         case .valueNotFound(_, let context), .typeMismatch(_, let context):
             return "\(place(context.codingPath)) has a value of the wrong kind"
         case .dataCorrupted(let context):
-            return context.codingPath.isEmpty ? "it is not valid JSON" : "\(place(context.codingPath)) has an invalid value"
+            // The plan's own decoders say what is wrong (`unknown aggregate `x``); JSON's say little.
+            let why = context.debugDescription.isEmpty ? "" : ": \(context.debugDescription)"
+            return "\(place(context.codingPath)) has an invalid value\(why)"
         @unknown default:
             return "\(error)"
         }

@@ -23,14 +23,16 @@ final class OutputFile: @unchecked Sendable {
     init(creating path: String) throws(OutputFileError) {
         self.path = path
         descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
-        if descriptor < 0 && errno == ENOENT && Self.createParentFolders(of: path) {
+        if descriptor < 0 {
+            let code = errno
+            guard code == ENOENT, Self.createParentFolders(of: path) else { throw OutputFileError(path: path, errno: code) }
             descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+            if descriptor < 0 { throw OutputFileError(path: path, errno: errno) }
         }
-        if descriptor < 0 { throw OutputFileError(path: path, errno: errno) }
     }
 
     /// Creates the folders `path` lies in; false when there were none to create or that failed
-    /// (the retried `open` then gives the reason).
+    /// (the first `open`'s reason then stands).
     private static func createParentFolders(of path: String) -> Bool {
         let parent = (path as NSString).deletingLastPathComponent
         guard !parent.isEmpty, !FileManager.default.fileExists(atPath: parent) else { return false }

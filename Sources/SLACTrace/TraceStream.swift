@@ -236,7 +236,10 @@ package final class TraceStream: @unchecked Sendable {
         guard let state = inflater else { return false }
         while Int(state.pointee.avail_in) < count {
             let held = Int(state.pointee.avail_in)
-            if held > 0, let next = state.pointee.next_in, next != raw { raw.update(from: next, count: held) }
+            if held > 0, let next = state.pointee.next_in, next != raw {
+                raw.update(from: next, count: held)
+                state.pointee.next_in = raw  // never left pointing at bytes the move overwrote
+            }
             if rawEnded { return false }
             let n = try readSome(into: raw + held, capacity: TraceStream.rawCapacity - held)
             if n == 0 {

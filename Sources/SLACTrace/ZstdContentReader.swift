@@ -298,7 +298,6 @@ final class ZstdContentReader {
         historyStart = max(historyStart, historyEnd - window)
     }
 
-    /// Decodes a frame with `ZSTD_decompressStream`, which keeps its own window and copies out.
     /// At the end of a frame: its content has the size its header states, if it states one.
     private func checkStatedSize() throws(TraceInputError) {
         if let statedContentSize, statedContentSize != frameDecoded {
@@ -306,6 +305,7 @@ final class ZstdContentReader {
         }
     }
 
+    /// Decodes a frame with `ZSTD_decompressStream`, which keeps its own window and copies out.
     private func readStreamed(into buffer: UnsafeMutableRawPointer, capacity: Int) throws(TraceInputError) -> Int {
         guard let context = streamContext else { throw failure("internal state") }
         while true {

@@ -211,6 +211,24 @@ struct MidnightChangeTests {
         #expect(try start("America/New_York", 2026, 3, 8) == "2026-03-08T05:00:00Z")
     }
 
+    @Test("an instant that reads the day before after clocks went back at 00:01 is in the window that has begun")
+    func clocksBackAfterMidnight() throws {
+        // St. John's, 2005-10-30: at 00:01 NDT (02:31Z) clocks went back to 23:01 NST; Oct 30
+        // began at 02:30Z, and 02:31Z–03:30Z reads Oct 29 again.
+        let zone = try #require(ZoneRules(identifier: "America/St_Johns"))
+        let oct30 = CivilTime.days(year: 2005, month: 10, day: 30)
+        #expect(isoUTC(zone.startOfDay(oct30)) == "2005-10-30T02:30:00Z")
+        let ts = try #require(CivilTime.parseInstant("2005-10-30T03:00:00Z"))
+        #expect(zone.localDay(atNanos: ts) == oct30 - 1)
+        let (s, e) = CalendarWindows.bounds(.calendarDay, zone: zone, containing: ts)
+        #expect(s <= ts && ts < e, "\(isoUTC(s)) – \(isoUTC(e))")
+        #expect(isoUTC(s) == "2005-10-30T02:30:00Z")
+        let (ws, we) = CalendarWindows.bounds(.calendarWeek, zone: zone, containing: ts)
+        #expect(ws <= ts && ts < we)
+        let (ms, me) = CalendarWindows.bounds(.calendarMonth, zone: zone, containing: ts)
+        #expect(ms <= ts && ts < me)
+    }
+
     @Test("every day of 1900–2030 in zones with such changes starts on a whole second, in order")
     func wholeSecondsInOrder() throws {
         for zone in ["Africa/Monrovia", "Pacific/Kiritimati", "Asia/Amman"] {
