@@ -198,13 +198,9 @@ package struct ZoneRules: Sendable, Hashable {
         let early = offset(before), late = offset(after)
         if early == late, offset(midnight - early) == early { return (midnight - early) * nanos }
         // The offsets around midnight; a candidate `midnight - o` holds when `o` is in effect there.
-        var offsets = [early, late, offset(midnight - offset(midnight))]
-        for o in offsets { offsets.append(offset(midnight - o)) }
-        var first: Int64?
-        for o in Set(offsets) where offset(midnight - o) == o {
-            first = min(first ?? .max, midnight - o)
-        }
-        if let first { return first * nanos }
+        let seen = [early, late, offset(midnight - offset(midnight))]
+        let offsets = Set(seen + seen.map { offset(midnight - $0) })
+        if let first = offsets.filter({ offset(midnight - $0) == $0 }).map({ midnight - $0 }).min() { return first * nanos }
         // Midnight is skipped: the day starts where the clocks jump into it. Between `before`
         // (an earlier day) and `after`, whole seconds.
         var low = before, high = after
