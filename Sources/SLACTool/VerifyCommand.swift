@@ -259,8 +259,10 @@ public enum VerifyCommand {
         if let blockSize = options.blockSize { evaluator.blockSize = max(1, blockSize) }
         if let text = options.lateness {
             guard let bound = parseLateness(text) else {
-                return .failure(ToolDiagnostics.output("SLA0512", "`--lateness` is not a duration: `\(text)`",
-                                                       help: "write a duration such as `30s`, `5min` or `2h`, or `none` to keep every window open",
+                let negative = text.trimmingCharacters(in: .whitespaces).hasPrefix("-")
+                return .failure(ToolDiagnostics.output("SLA0512", negative ? "`--lateness` cannot be negative: `\(text)`" : "`--lateness` is not a duration: `\(text)`",
+                                                       help: (negative ? "it is how far a record may arrive after records later than it, 0 or more; " : "")
+                                                           + "write a duration such as `30s`, `5min` or `2h`, or `none` to keep every window open",
                                                        exit: .invalidContract, colored: colored))
             }
             evaluator.lateness = bound

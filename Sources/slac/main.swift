@@ -187,7 +187,9 @@ struct Verify: ParsableCommand {
     @Option(help: "Parallel jobs (default: the number of cores).")
     var jobs: Int?
 
-    @Option(help: "How far out of time order the records may be (e.g. 30s, 5min, 2h; default 10min), or `none`: windows of percentile clauses close once the trace is past their end plus this, so memory stays flat; a trace that breaks it is evaluated again with every window open.")
+    // `.unconditional`: `--lateness -5s` is read as a (negative, refused) value, not as a missing
+    // value followed by an unknown option.
+    @Option(parsing: .unconditional, help: "How far out of time order the records may be (e.g. 30s, 5min, 2h; default 10min), or `none`: windows of percentile clauses close once the trace is past their end plus this, so memory stays flat; a trace that breaks it is evaluated again with every window open.")
     var lateness: String?
 
     @Flag(help: "Print nothing on standard output.")

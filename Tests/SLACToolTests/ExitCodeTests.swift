@@ -64,6 +64,13 @@ import Testing
         #expect(!run.stderr.contains("'"), "quotes become backticks: \(run.stderr)")
     }
 
+    /// `--lateness -5s` once read as a missing value followed by an unknown option `-5s`.
+    @Test func negativeLatenessIsRefusedAsSuch() throws {
+        let run = try Self.slac(["verify", "--contract", Self.contract, Self.sample, "--lateness", "-5s", "--quiet"])
+        #expect(run.status == 2, "\(run.stderr)")
+        #expect(run.stderr.hasPrefix("error[SLA0512]: `--lateness` cannot be negative: `-5s`\n   = help: it is how far"), "\(run.stderr)")
+    }
+
     @Test func unknownCommandSuggestsTheClosest() throws {
         let run = try Self.slac(["verfy", "--contract", Self.contract])
         #expect(run.stderr == "error[SLA0501]: unknown command `verfy`\n   = help: did you mean `verify`?\n")
