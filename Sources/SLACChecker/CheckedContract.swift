@@ -130,11 +130,16 @@ package struct CheckedCredit: Sendable, Hashable {
     /// `<`, `<=`, `>` or `>=`: the tier applies when `measure comparison threshold`.
     package var comparison: ComparisonOperator
     package var base: Base
-    package init(percent: Rational, threshold: Rational, comparison: ComparisonOperator = .less, base: Base = .fee) {
+    /// Where the tier is written (an empty span in a plan read from JSON); ignored by equality,
+    /// for the warnings that point at one tier.
+    package var anchor: SourceAnchor
+    package init(percent: Rational, threshold: Rational, comparison: ComparisonOperator = .less, base: Base = .fee,
+                 anchor: SourceAnchor = SourceAnchor(span: Span(0, 0))) {
         self.percent = percent
         self.threshold = threshold
         self.comparison = comparison
         self.base = base
+        self.anchor = anchor
     }
 
     /// Whether the tier applies to a measure.

@@ -552,7 +552,7 @@ package struct Checker {
                 }
                 guard let t else { continue }
                 bySpan.append((CheckedCredit(percent: p * Rational(100), threshold: t, comparison: cr.comparison,
-                                             base: cr.base == .fee ? .fee : .charges), cr.span))
+                                             base: cr.base == .fee ? .fee : .charges, anchor: SourceAnchor(span: cr.span)), cr.span))
             }
             // Worst bound first: ascending thresholds for `<` tiers, descending for `>` tiers.
             bySpan.sort { expectLower ? $0.0.threshold < $1.0.threshold : $0.0.threshold > $1.0.threshold }

@@ -8,7 +8,7 @@ import SLACSyntax
 /// should look again. Each warning points at the text and, with a note, at the other clause.
 ///
 /// Codes (stable, the house style of docs/language.md, "Diagnostics"):
-/// - `SLA0410` two requirements that can never both be met on the same windows
+/// - `SLA0410` two requirements that no window can both meet
 /// - `SLA0411` a clause implied by another (redundant)
 /// - `SLA0412` a condition no request can satisfy (scope, `share`, exclusion)
 /// - `SLA0413` a credit tier that can never apply
@@ -163,22 +163,41 @@ private struct Run {
 
     // MARK: SLA0413, SLA0414 credits
 
+    /// A tier applies while the clause is compliant when some value of the measure both meets the
+    /// objective and satisfies the tier. Tiers always point away from the objective (the checker's
+    /// `SLA0326`), so that is a comparison of the two bounds in the tier's direction, in the
+    /// measure's canonical unit. A tier no measure can reach on a ratio (below 0%, above 100%) is
+    /// the checker's `SLA0402`; here only a tier below zero on a measure that is never negative.
     private mutating func credits() {
         for c in clauses where !c.checked.credits.isEmpty {
-            for credit in c.parts.credits {
-                guard let threshold = literalValue(credit.threshold.number).map({ $0 / Rational(100) }) else { continue }
-                if threshold.signum == 0 {
-                    warn("SLA0413", credit.span, "credit tier of clause `\(c.name)` can never apply",
-                         help: "attainment is never below 0%, so this tier is never due; give it the threshold the contract text states")
+            let objective = c.checked.objective
+            let kind = c.checked.measure?.kind ?? .attainment
+            let dimension: Dimension = kind == .mean ? c.checked.aggregate.dimension : .ratio
+            let what = kind == .mean ? "the measure" : kind.rawValue
+            let unit = WrittenUnit(clause: c.checked, require: c.parts.require)
+            func format(_ value: Rational) -> String { dimension == .ratio ? Wording.percent(value) : unit.format(value) }
+            for credit in c.checked.credits {
+                let span = credit.anchor.span.isEmpty ? c.span : credit.anchor.span
+                if dimension != .ratio, let metric = c.checked.aggregate.metric, PredicateLogic.isNonNegative(metric),
+                   credit.threshold.signum < 0 || (credit.threshold.signum == 0 && credit.comparison == .less) {
+                    warn("SLA0413", span, "credit tier of clause `\(c.name)` can never apply",
+                         help: "\(what) is never below 0 (`\(metric.rawValue)` is never negative), so this tier is never due; give it the threshold the contract text states")
                     continue
                 }
-                let objective = c.checked.objective.bound
-                if threshold > objective {
-                    let notes = c.parts.objective.map { [DiagnosticNote(span: $0.span, message: "the objective is \(Wording.percent(objective))")] } ?? []
-                    warn("SLA0414", credit.span, "clause `\(c.name)` owes a credit while it meets its objective",
-                         help: "this tier applies when attainment < \(Wording.percent(threshold)), but the clause is compliant from \(Wording.percent(objective)): in a month with attainment from \(Wording.percent(objective)) up to \(Wording.percent(threshold)) a credit is due on a compliant clause; align the threshold with the objective",
-                         notes: notes)
+                let T = credit.threshold, O = objective.bound
+                let overlaps: Bool
+                switch (objective.comparison, credit.comparison) {
+                case (.greaterEqual, .lessEqual): overlaps = T >= O
+                case (.greaterEqual, .less), (.greater, .less), (.greater, .lessEqual): overlaps = T > O
+                case (.lessEqual, .greaterEqual): overlaps = T <= O
+                case (.lessEqual, .greater), (.less, .greater), (.less, .greaterEqual): overlaps = T < O
+                default: overlaps = false
                 }
+                guard overlaps else { continue }
+                let notes = c.parts.objective.map { [DiagnosticNote(span: $0.span, message: "the objective is \(what) \(Wording.comparison(objective.comparison)) \(format(O))")] } ?? []
+                warn("SLA0414", span, "clause `\(c.name)` owes a credit while it meets its objective",
+                     help: "this tier applies when \(what) is \(Wording.comparison(credit.comparison)) \(format(T)), and the clause is compliant when it is \(Wording.comparison(objective.comparison)) \(format(O)): a period where both hold owes a credit on a compliant clause; align the threshold with the objective",
+                     notes: notes)
             }
         }
     }
@@ -248,6 +267,9 @@ private struct Run {
 
     private mutating func pair(_ x: AnalysedClause, _ y: AnalysedClause) {
         let a = x.checked, b = y.checked
+        // A `value` clause has no requirement (its `>= 0` is a placeholder): it conflicts with
+        // nothing and implies nothing.
+        guard !a.windowsAreValued, !b.windowsAreValued else { return }
         guard sameRequests(a, b), Set(a.groupBy) == Set(b.groupBy) else { return }
         if a.window == b.window {
             if contradiction(x, y) || contradiction(y, x) { return }
@@ -279,8 +301,10 @@ private struct Run {
                     order = "\(Wording.statisticShort(l.aggregate).plainText) is never above \(Wording.statisticShort(u.aggregate).plainText), so they cannot be both"
                 }
                 let (first, second) = lowerClause.span.start > upperClause.span.start ? (lowerClause, upperClause) : (upperClause, lowerClause)
-                warn("SLA0410", first.requireSpan, "clauses `\(second.name)` and `\(first.name)` can never both be met",
-                     help: "on the same requests, windows and groups, `\(lowerText)` and `\(upperText)` conflict: \(order) \(Wording.comparison(l.comparison)) \(WrittenUnit(clause: l, require: lowerClause.parts.require).format(l.bound)) and \(Wording.comparison(u.comparison)) \(WrittenUnit(clause: u, require: upperClause.parts.require).format(u.bound)); every judged window breaches one of them",
+                // Said of windows, not of the clauses: with objectives below 100%, or windows that
+                // only one of them judges, both clauses may still meet their objectives.
+                warn("SLA0410", first.requireSpan, "clauses `\(second.name)` and `\(first.name)` conflict: no window can meet both",
+                     help: "on the same requests, windows and groups, `\(lowerText)` and `\(upperText)` conflict: \(order) \(Wording.comparison(l.comparison)) \(WrittenUnit(clause: l, require: lowerClause.parts.require).format(l.bound)) and \(Wording.comparison(u.comparison)) \(WrittenUnit(clause: u, require: upperClause.parts.require).format(u.bound)); every window that both judge breaches one of them",
                      notes: [DiagnosticNote(span: second.requireSpan, message: "conflicts with this requirement of clause `\(second.name)`")])
                 return true
             }
@@ -293,6 +317,11 @@ private struct Run {
     private mutating func redundancy(implying x: AnalysedClause, implied y: AnalysedClause) -> Bool {
         let a = x.checked, b = y.checked
         guard b.credits.isEmpty else { return false }
+        // Only plain window attainment compares window by window: uptime (`downtime after`),
+        // `empty` and means judge periods otherwise, and an objective of `>` at the same bound is
+        // not implied by `>=`.
+        guard a.measure == nil, b.measure == nil, a.objective.comparison == .greaterEqual,
+              b.objective.comparison == .greaterEqual else { return false }
         let judged = a.minimumRequests <= b.minimumRequests
         let attainment = a.objective.bound == .one
             || (a.minimumRequests == b.minimumRequests && a.objective.period == b.objective.period && b.objective.bound <= a.objective.bound)
@@ -389,7 +418,7 @@ private struct Run {
                         // `overlapping` of them. Hard only when every short window is judged.
                         let most = sb * Rational(BigInt(Int(counts.overlapping)))
                         guard short.checked.minimumRequests <= 1, most < lb || (most == lb && (shortStrict || longStrict)) else { continue }
-                        warn("SLA0410", first.requireSpan, "clauses `\(second.name)` and `\(first.name)` can never both be met",
+                        warn("SLA0410", first.requireSpan, "clauses `\(second.name)` and `\(first.name)` conflict: no \(longName) can meet both",
                              help: "`\(shortText)` allows at most \(shortUnit.format(sb)) in each window of \(Wording.duration(nanoseconds: s)), at most \(longUnit.format(most)) in a \(longName), but `\(longText)` requires at least \(longUnit.format(lb)); every judged \(longName) breaches one of them",
                              notes: [DiagnosticNote(span: second.requireSpan, message: "conflicts with this requirement of clause `\(second.name)`")])
                         return

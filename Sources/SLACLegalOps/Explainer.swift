@@ -122,7 +122,7 @@ package enum ContractExplainer {
         if let scope = clause.scope {
             let written = syntax.scope.map(SyntaxPrinter.predicate) ?? Wording.slac(scope)
             facts.append(.init("Requests in scope", "those for which the scope \(code: written) holds: " + Wording.predicate(scope)
-                                + ". A request for which the scope cannot be decided (a field absent or a metric undefined) is not in scope"))
+                                + Wording.undecided(scope, "is not in scope")))
         } else {
             facts.append(.init("Requests in scope", "every request that is not excluded (the clause has no scope)"))
         }

@@ -362,8 +362,22 @@ enum Wording {
         case .sum: return "the exact sum of the defined values in the window"
         case .count: return "the number of in-scope requests in the window (every in-scope request counts, whether or not its metrics are defined)"
         case .share(let p):
-            let names = Prose.list(names(in: p).map { "\(code: $0)" }, conjunction: "or")
-            return "the share of requests for which " + predicate(p) + ": the number of in-scope requests where this is true, divided by the number where it is true or false (a request where it cannot be decided, because " + names + " is absent or undefined, is left out of both counts)"
+            return "the share of requests for which " + predicate(p) + ": the number of in-scope requests where this is true, divided by the number where it is true or false" + undecided(p, "is left out of both counts")
         }
+    }
+}
+
+extension Wording {
+    /// What happens to a request for which `p` cannot be decided, in parentheses (empty when it
+    /// always can be). A request without `status` has status "ok" (docs/formats.md), so `status`
+    /// never makes a condition undecided.
+    static func undecided(_ p: CheckedPredicate, _ consequence: String) -> Prose {
+        let fields = names(in: p)
+        let undecidable = fields.filter { $0 != "status" }
+        let okNote: Prose = fields.contains("status") ? "a request without \(code: "status") has status \"ok\"" : ""
+        guard !undecidable.isEmpty else { return fields.contains("status") ? " (\(okNote))" : "" }
+        let list = Prose.list(undecidable.map { "\(code: $0)" }, conjunction: "or")
+        let note: Prose = fields.contains("status") ? "; \(okNote)" : ""
+        return " (a request where it cannot be decided, because \(list) is absent or undefined, \(consequence)\(note))"
     }
 }

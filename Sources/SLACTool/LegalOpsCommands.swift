@@ -181,7 +181,7 @@ extension CheckCommand {
     static func ruleDescription(_ code: String) -> (name: String, text: String) {
         let specific: [String: (String, String)] = [
             "SLA0401": ("CustomFieldTypo", "a name close to a canonical field is read as a custom trace field"),
-            "SLA0410": ("ConflictingRequirements", "two requirements can never both be met on the same windows"),
+            "SLA0410": ("ConflictingRequirements", "two requirements conflict: no window can meet both"),
             "SLA0411": ("RedundantClause", "a clause is implied by another"),
             "SLA0412": ("UnsatisfiableCondition", "a condition no request can satisfy"),
             "SLA0413": ("CreditTierNeverApplies", "a credit tier can never apply"),

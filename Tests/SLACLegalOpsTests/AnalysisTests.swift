@@ -40,7 +40,7 @@ import Testing
         #expect(found.map(\.code.rawValue) == ["SLA0410"])
         let w = try #require(found.first)
         #expect(w.severity == .warning)
-        #expect(w.message == "clauses `c1` and `c2` can never both be met")
+        #expect(w.message == "clauses `c1` and `c2` conflict: no window can meet both")
         #expect(w.notes.count == 1)
         let source = SourceFile(path: "t", text: text)
         #expect(source.slice(w.span) == "require p99(ttft) <= 800 ms")
@@ -149,10 +149,41 @@ import Testing
 
     // MARK: SLA0413, SLA0414
 
-    @Test func creditTierAtZeroNeverApplies() throws {
-        let found = try warnings(contract(["        every 1 hour\n        require count >= 1 requests\n        objective 99% of windows per calendar month\n        credit 10% of fee when attainment < 99%\n        credit 50% of fee when attainment < 0%"]))
+    @Test func creditTierBelowZeroNeverApplies() throws {
+        let mean = "        every 1 hour\n        value p50(ttft)\n        measure mean per calendar month\n        objective measure >= 10 ms\n"
+        let found = try warnings(contract([mean + "        credit 10% of fee when measure < 10 ms\n        credit 50% of fee when measure < 0 ms"]))
         #expect(found.map(\.code.rawValue) == ["SLA0413"])
         #expect(found.first?.message == "credit tier of clause `c1` can never apply")
+        // `<= 0 ms` applies at 0.
+        #expect(try codes(contract([mean + "        credit 10% of fee when measure < 10 ms\n        credit 50% of fee when measure <= 0 ms"])) == [])
+        // On attainment, 0% is the checker's SLA0402, not said twice.
+        #expect(try codes(contract(["        every 1 hour\n        require count >= 1 requests\n        objective 99% of windows per calendar month\n        credit 10% of fee when attainment < 99%\n        credit 50% of fee when attainment < 0%"])) == [])
+    }
+
+    /// Tiers on a measure that must stay low (`>` tiers) and in the measure's unit: the audit
+    /// found a false SLA0414 on `measure > 5%` and none on a tier of 100 ms under a 200 ms objective.
+    @Test func creditWhileCompliantInTheTiersDirectionAndUnit() throws {
+        let errors = "        every 5 minutes\n        value share(status != \"ok\")\n        empty 0%\n        measure mean per calendar month\n        objective measure <= 1%\n"
+        #expect(try codes(contract([errors + "        credit 5% of fee when measure > 1%\n        credit 10% of fee when measure > 5%"])) == [])
+        #expect(try codes(contract([errors + "        credit 5% of fee when measure >= 1%"])) == ["SLA0414"])
+        #expect(try codes(contract([errors + "        credit 5% of fee when measure > 0.5%"])) == ["SLA0414"])
+        let latency = "        every 1 hour\n        value p50(ttft)\n        measure mean per calendar month\n        objective measure <= 200 ms\n"
+        let found = try warnings(contract([latency + "        credit 10% of fee when measure > 100 ms"]))
+        #expect(found.map(\.code.rawValue) == ["SLA0414"])
+        #expect(found.first?.help?.contains("when the measure is above 100 ms, and the clause is compliant when it is at most 200 ms") == true, "\(found)")
+        #expect(try codes(contract([latency + "        credit 10% of fee when measure > 200 ms"])) == [])
+    }
+
+    /// A `value` clause's `>= 0` is a placeholder, and uptime with `downtime after` or a 100%
+    /// objective of another measure does not judge window by window: no SLA0411 or SLA0410.
+    @Test func measuresAndValueClausesImplyNothing() throws {
+        #expect(try codes(contract(["        every 1 hour\n        require p50(ttft) >= 1 ms",
+                                    "        every 1 hour\n        value p50(ttft)\n        measure mean per calendar month\n        objective measure <= 200 ms"])) == [])
+        #expect(try codes(contract(["        every 1 minute\n        require share(status = \"ok\") >= 95%\n        downtime after 5 consecutive breached windows\n        measure uptime per calendar month\n        objective measure >= 100%",
+                                    "        every 1 minute\n        require share(status = \"ok\") >= 90%"])) == [])
+        // The same two clauses on plain attainment: the stricter one implies the other.
+        #expect(try codes(contract(["        every 1 minute\n        require share(status = \"ok\") >= 95%\n        objective 100% of windows per calendar month",
+                                    "        every 1 minute\n        require share(status = \"ok\") >= 90%"])) == ["SLA0411"])
     }
 
     @Test func creditDueWhileCompliant() throws {
