@@ -196,12 +196,12 @@
                   <xsl:when test="@kind = 'credit'">
                     <xsl:text>credit of </xsl:text>
                     <strong class="fig" title="{@amount} {@currency}"><xsl:value-of select="@amount-display"/><xsl:text> </xsl:text><xsl:value-of select="@currency"/></strong>
-                    <xsl:if test="@group"><xsl:text> to </xsl:text><xsl:value-of select="@group"/></xsl:if>
+                    <xsl:if test="@group"><xsl:text> to </xsl:text><bdi><xsl:value-of select="@group"/></bdi></xsl:if>
                     <xsl:text> for </xsl:text>
                   </xsl:when>
                   <xsl:otherwise>
                     <xsl:text>breached verdict</xsl:text>
-                    <xsl:if test="@group"><xsl:text> of </xsl:text><xsl:value-of select="@group"/></xsl:if>
+                    <xsl:if test="@group"><xsl:text> of </xsl:text><bdi><xsl:value-of select="@group"/></bdi></xsl:if>
                     <xsl:text> for </xsl:text>
                   </xsl:otherwise>
                 </xsl:choose>
@@ -772,14 +772,14 @@
                     <xsl:if test="position() &gt; 1"><xsl:text>, </xsl:text></xsl:if>
                     <!-- One record per unbreakable unit: lines break between records, never inside an id or a value. -->
                     <span class="record">
-                      <code><xsl:value-of select="@id"/></code>
+                      <code><bdi><xsl:value-of select="@id"/></bdi></code>
                       <xsl:if test="@v:display">
                         <xsl:text>: </xsl:text>
                         <span class="fig" title="exact: {@v:exact}"><xsl:value-of select="@v:display"/></span>
                       </xsl:if>
                     </span>
                     <xsl:if test="@v:trace-path">
-                      <span class="trace-name" title="trace {@trace}: {@v:trace-path}"><xsl:text> [</xsl:text><xsl:value-of select="@v:trace-path"/><xsl:text>]</xsl:text></span>
+                      <span class="trace-name" title="trace {@trace}: {@v:trace-path}"><xsl:text> [</xsl:text><bdi><xsl:value-of select="@v:trace-path"/></bdi><xsl:text>]</xsl:text></span>
                     </xsl:if>
                   </xsl:for-each>
                   <xsl:if test="not(r:evidence)">—</xsl:if>
@@ -857,6 +857,9 @@
                 <xsl:text> </xsl:text>
                 <xsl:choose>
                   <xsl:when test="$check/@digest = 'matches'"><span class="ok">matches</span></xsl:when>
+                  <xsl:when test="$check/@digest = 'uncovered'">
+                    <span class="bad">matches, but the report holds <xsl:value-of select="$check/@uncovered"/>, which the digest does not cover and slac never writes: it was added after sealing</span>
+                  </xsl:when>
                   <xsl:otherwise><span class="bad">DOES NOT MATCH: the content was changed after sealing</span></xsl:otherwise>
                 </xsl:choose>
               </td>
@@ -1170,7 +1173,9 @@
       <xsl:value-of select="@field"/>
       <xsl:text> = </xsl:text>
       <xsl:choose>
-        <xsl:when test="@value"><xsl:value-of select="@value"/></xsl:when>
+        <!-- <bdi>: a value from a trace (a tenant) cannot turn the text after it around with a
+             bidirectional override (U+202E). -->
+        <xsl:when test="@value"><bdi><xsl:value-of select="@value"/></bdi></xsl:when>
         <xsl:otherwise><em>absent</em></xsl:otherwise>
       </xsl:choose>
     </xsl:for-each>
@@ -1215,6 +1220,9 @@ td.path { overflow-wrap: break-word; } /* lines break at slashes and hyphens; a 
 td.when, td.group, td.clause { white-space: nowrap; }
 .evidence td.records { font-size: 12.5px; width: 40%; }
 .evidence .record { white-space: nowrap; }
+/* Text from traces and contracts is isolated: a right-to-left override inside an id or a value
+   never reorders the figures beside it. */
+code, bdi { unicode-bidi: isolate; }
 .fraction { color: var(--muted); font-size: 12px; white-space: normal; display: inline-block; min-width: 9em; max-width: 15em; }
 .badge { display: inline-block; padding: 1px 7px; border-radius: 3px; font-size: 11px; font-weight: 700; letter-spacing: .05em;
          color: #fff; background: var(--nodata); vertical-align: middle; white-space: nowrap; }

@@ -41,6 +41,10 @@ package struct IntegrityCheck: Sendable, Equatable {
         case unsupported(algorithm: String)
         /// The integrity element lacks a usable `digest`.
         case incomplete
+        /// The digest matches, but the report holds content it does not cover (`what`: a comment,
+        /// or anything in the integrity element besides its attributes), which a reader or another
+        /// tool could take for part of the report. slac writes neither.
+        case uncovered(what: String)
     }
 
     /// How the signature checked out.
@@ -177,7 +181,13 @@ package enum ReportIntegrity {
         if declared != algorithm {
             digestStatus = .unsupported(algorithm: declared)
         } else if let recorded, recorded.count == 64, recorded.allSatisfy(\.isHexDigit) {
-            digestStatus = recorded.lowercased() == computed ? .matches : .differs
+            if recorded.lowercased() != computed {
+                digestStatus = .differs
+            } else if let what = uncoveredContent(document, integrity: integrity) {
+                digestStatus = .uncovered(what: what)
+            } else {
+                digestStatus = .matches
+            }
         } else {
             digestStatus = .incomplete
         }
@@ -213,6 +223,45 @@ package enum ReportIntegrity {
         return key.isValidSignature(signature, for: Data(digest))
             ? .valid(publicKey: key.base64, trusted: trustedKey != nil)
             : .invalid(publicKey: key.base64)
+    }
+
+    /// The attributes slac writes on the integrity element.
+    static let integrityAttributes: Set<String> = ["algorithm", "digest", "signature-algorithm", "public-key", "signature"]
+
+    /// Content of a report that its digest leaves out and slac never writes, described for the
+    /// verifier; nil when there is none. The exclusive canonical form drops comments, and the
+    /// integrity element is not digested, so both could carry unsigned text or forged elements
+    /// (`<clause ref="4.1" verdict="compliant"/>` inside `<integrity>`) past a valid signature.
+    static func uncoveredContent(_ document: ParsedXML, integrity: ElementView) -> String? {
+        if integrity.pointer.pointee.children != nil {
+            return "content inside the integrity element"
+        }
+        var attribute = integrity.pointer.pointee.properties
+        while let current = attribute {
+            let name = String(cString: current.pointee.name)
+            if current.pointee.ns != nil || !integrityAttributes.contains(name) {
+                return "an attribute `\(name)` on the integrity element"
+            }
+            attribute = current.pointee.next
+        }
+        // Comments anywhere, before or after the root too (an explicit stack: reports nest a few
+        // levels, but a hostile one may nest deeply).
+        var stack: [xmlNodePtr] = []
+        var node = document.pointer.pointee.children
+        while let current = node {
+            stack.append(current)
+            node = current.pointee.next
+        }
+        while let current = stack.popLast() {
+            if current.pointee.type == XML_COMMENT_NODE { return "a comment" }
+            guard current.pointee.type == XML_ELEMENT_NODE else { continue }
+            var child = current.pointee.children
+            while let c = child {
+                stack.append(c)
+                child = c.pointee.next
+            }
+        }
+        return nil
     }
 
     /// The report's trailing `<integrity>` element, if its last element child is one.

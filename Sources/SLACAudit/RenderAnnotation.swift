@@ -399,6 +399,9 @@ enum RenderAnnotation {
         case .absent: digest = "absent"
         case .unsupported: digest = "unsupported"
         case .incomplete: digest = "incomplete"
+        case .uncovered(let what):
+            digest = "uncovered"
+            setAttribute(element, nil, "uncovered", what)
         }
         setAttribute(element, nil, "digest", digest)
         let signature: String

@@ -59,6 +59,11 @@ package enum SafeXML {
     /// Reads a file into memory, refusing it before reading when it exceeds `maximumSize`.
     package static func readFile(path: String, limit: Int = maximumSize) throws(ReportReadError) -> [UInt8] {
         let url = URL(fileURLWithPath: path)
+        // A folder opens for reading, and seeking to its end gives a size of 2^63 - 1.
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+            throw .unreadable(path: path, reason: "it is a folder, not a file")
+        }
         let handle: FileHandle
         do { handle = try FileHandle(forReadingFrom: url) } catch {
             let reason = FileManager.default.fileExists(atPath: path) ? "permission denied or not a regular file" : "no such file"

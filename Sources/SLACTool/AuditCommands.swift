@@ -104,7 +104,9 @@ public enum VerifyReportCommand {
         }
         var trustedKey: ReportPublicKey?
         if let argument = options.publicKey {
-            do { trustedKey = try ReportPublicKey.load(argument) } catch { return invalid("SLA0803", error.description) }
+            do { trustedKey = try ReportPublicKey.load(argument) } catch {
+                return ToolDiagnostics.output("SLA0803", error.description, exit: error.exitCode, colored: colored)
+            }
         }
         let check: IntegrityCheck
         do { check = try ReportIntegrity.check(bytes, trustedKey: trustedKey) } catch {
@@ -129,6 +131,9 @@ public enum VerifyReportCommand {
         case .incomplete:
             failed = true
             out += "digest     FAIL  the integrity element has no usable digest\n"
+        case .uncovered(let what):
+            failed = true
+            out += "digest     FAIL  the digest matches, but the report holds \(what), which the digest does not cover and slac never writes: it was added after sealing\n"
         }
         switch check.signature {
         case .absent:
@@ -136,7 +141,9 @@ public enum VerifyReportCommand {
                 failed = true
                 out += "signature  FAIL  the report is not signed, and `--require-signature` asks for a signature\n"
             } else {
-                out += "signature  none  the report is not signed: the digest shows it is unchanged since sealing, but anyone can recompute a digest\n"
+                out += check.digest == .matches
+                    ? "signature  none  the report is not signed: the digest shows it is unchanged since sealing, but anyone can recompute a digest\n"
+                    : "signature  none  the report is not signed\n"
             }
         case .valid(let key, let trusted):
             out += "signature  ok    ed25519 by key \(key)"
@@ -205,6 +212,15 @@ public enum VerifyReportCommand {
         } catch {
             return .failure(ToolDiagnostics.output("SLA0802", "\(error)", exit: .invalidContract, colored: colored))
         }
+    }
+}
+
+extension KeyFileError {
+    /// 3 when a key file cannot be read (missing, a folder, no permission), as for any input file;
+    /// 2 when what it holds is not a key of the right kind (docs/ci.md, "Other commands").
+    var exitCode: ExitCode {
+        if case .unreadable = self { return .inputError }
+        return .invalidContract
     }
 }
 

@@ -399,11 +399,11 @@ public enum VerifyCommand {
 
     /// `run` before stale outputs are removed: the evaluation, the verdict and the reports.
     private static func judgeAndWrite(_ options: Options, colored: Bool) -> CommandOutput {
-        // A bad key is a usage error, found before any trace is read.
+        // A bad key is found before any trace is read: 2 when it is not a key, 3 when it cannot be read.
         var signingKey: ReportSigningKey?
         if let path = options.signKeyPath {
             do { signingKey = try ReportSigningKey.load(path: path) } catch {
-                return ToolDiagnostics.output("SLA0803", error.description, exit: .invalidContract, colored: colored)
+                return ToolDiagnostics.output("SLA0803", error.description, exit: error.exitCode, colored: colored)
             }
         }
         let result: EvaluationResult

@@ -121,7 +121,7 @@ struct HTMLRenderingTests {
         #expect(html.contains("None: under a measure, windows are not judged one by one"))
         #expect(!html.contains("No window was breached."))
         // Credits resting on little data name their group.
-        #expect(html.contains("USD</strong> to region = eu-west-1 for"))
+        #expect(html.contains("USD</strong> to <bdi>region = eu-west-1</bdi> for"))
         // Objectives read the same in every table.
         #expect(!html.contains("&gt;= 99.9%") && html.contains("≥ 99.9%"))
     }
@@ -134,6 +134,20 @@ struct HTMLRenderingTests {
         let html = text(try HTMLReportRenderer.render(Array(xml.utf8)).html)
         #expect(!html.contains("<script>"))
         #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+    }
+
+    /// A right-to-left override in a trace id once drew the next figures backwards ("sm 399,8").
+    @Test("ids and group values from traces are isolated from the text around them")
+    func bidirectionalIsolation() throws {
+        var xml = unsealed(text(try sampleReport()))
+        let id = try #require(xml.range(of: "<evidence id=\"")).upperBound
+        xml.insert(contentsOf: "bidi\u{202E}", at: id)
+        xml = xml.replacingOccurrences(of: "<key field=\"tenant\" value=\"acme\"/>", with: "<key field=\"tenant\" value=\"acme\u{202E}\"/>")
+        #expect(xml.contains("value=\"acme\u{202E}\""))
+        let html = text(try HTMLReportRenderer.render(Array(xml.utf8)).html)
+        #expect(html.contains("<code><bdi>bidi\u{202E}"))
+        #expect(html.contains("tenant = <bdi>acme\u{202E}</bdi>"))
+        #expect(html.contains("code, bdi { unicode-bidi: isolate; }"))
     }
 
     @Test("a malformed or foreign document is refused with a clear error")

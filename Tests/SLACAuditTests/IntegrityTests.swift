@@ -97,6 +97,29 @@ struct IntegrityTests {
         }
     }
 
+    /// What the digest does not cover: the audit's forged "CORRECTION" comment and a forged clause
+    /// inside `<integrity>` passed `verify-report --public-key --require-signature` with exit 0.
+    @Test("a comment, or anything inside <integrity>, fails a report whose digest and signature match")
+    func uncoveredContentFails() throws {
+        let (xml, key) = try signed()
+        let edits: [(String, String, String)] = [
+            ("a comment", "<clause ", "<!-- CORRECTION by the auditor: clause 4.1 is compliant --><clause "),
+            ("a comment", "</report>\n", "</report><!-- appended -->\n"),
+            ("content inside the integrity element", "\"/>\n</report>", "\"><clause xmlns=\"urn:slac:report:1\" ref=\"4.1\" verdict=\"compliant\"/></integrity>\n</report>"),
+            ("content inside the integrity element", "\"/>\n</report>", "\">void</integrity>\n</report>"),
+            ("an attribute `note` on the integrity element", "<integrity ", "<integrity note=\"4.1 is compliant\" "),
+        ]
+        for (what, target, replacement) in edits {
+            let range = try #require(xml.range(of: target))
+            let altered = xml.replacingCharacters(in: range, with: replacement)
+            let check = try ReportIntegrity.check(Array(altered.utf8), trustedKey: key.publicKey)
+            #expect(check.digest == .uncovered(what: what), "\(replacement)")
+            #expect(check.signature == .valid(publicKey: key.publicKey.base64, trusted: true))
+            #expect(!check.holds)
+        }
+        #expect(try ReportIntegrity.check(Array(xml.utf8), trustedKey: key.publicKey).holds)
+    }
+
     @Test("re-sealing altered content with the digest updated is caught by the signature")
     func digestUpdatedWithoutKey() throws {
         let (xml, key) = try signed()
@@ -209,7 +232,8 @@ struct IntegrityTests {
         #expect(verify(dir.path("broken.xml")).exitCode == 2)
         // A report that cannot be read at all is 3, one that is not a valid report 2.
         #expect(verify(dir.path("missing.xml")).exitCode == 3)
-        #expect(verify(dir.path("report.xml"), key: dir.path("nokey.pub")).exitCode == 2)
+        // A key file that is missing cannot be read: 3, like any input file.
+        #expect(verify(dir.path("report.xml"), key: dir.path("nokey.pub")).exitCode == 3)
         // A bad signing key is a usage error before any trace is read.
         options.signKeyPath = dir.path("k.pub")
         #expect(VerifyCommand.run(options, colored: false).exitCode == 2)

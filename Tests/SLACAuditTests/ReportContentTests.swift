@@ -216,8 +216,8 @@ struct ReportContentTests {
     func numbersOnThePage() throws {
         let html = try verify { $0.windows = .breached }.html
         #expect(html.contains("<span title=\"exact: 2119.5 ms\">2,119.5 ms</span>"))
-        #expect(html.contains("<code>r-0003461</code>: <span class=\"fig\" title=\"exact: 2119.5 ms\">2,119.5 ms</span>"))
-        #expect(html.contains("<code>r-0004175</code>: <span class=\"fig\" title=\"exact: 10.315308798832607 tokens/s\">10.32 tokens/s</span>"))
+        #expect(html.contains("<code><bdi>r-0003461</bdi></code>: <span class=\"fig\" title=\"exact: 2119.5 ms\">2,119.5 ms</span>"))
+        #expect(html.contains("<code><bdi>r-0004175</bdi></code>: <span class=\"fig\" title=\"exact: 10.315308798832607 tokens/s\">10.32 tokens/s</span>"))
         // 81 requests in the window, the share over the 79 where decode_tps is defined.
         #expect(html.contains("3 of 79 met the condition; 2 undecided (no value), not counted"))
         #expect(html.contains("title=\"92.5373134328% = 62/(62 + 5) = 0.925373134328\">92.5%</span>"))

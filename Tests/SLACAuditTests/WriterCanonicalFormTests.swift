@@ -119,7 +119,9 @@ struct WriterCanonicalFormTests {
         #expect(WriterCanonicalForm.canonical(xml) == nil)
         if libxml2Canonical(xml) != nil {
             let sealed = try ReportIntegrity.seal(xml)
-            #expect(try ReportIntegrity.check(sealed).digest == .matches)
+            // slac never writes a comment; one in a report fails the check (docs/reports.md).
+            let expected: IntegrityCheck.DigestStatus = to.contains("<!--") ? .uncovered(what: "a comment") : .matches
+            #expect(try ReportIntegrity.check(sealed).digest == expected)
         } else {
             #expect(throws: SealError.self) { try ReportIntegrity.seal(xml) }
         }

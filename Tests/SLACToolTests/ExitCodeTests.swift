@@ -71,6 +71,27 @@ import Testing
         #expect(run.stderr.hasPrefix("error[SLA0512]: `--lateness` cannot be negative: `-5s`\n   = help: it is how far"), "\(run.stderr)")
     }
 
+    /// A folder given as a report was "9223372036854775807 bytes" (exit 2), and a missing key
+    /// file was a usage error (exit 2); both are unreadable inputs (docs/ci.md).
+    @Test func unreadableReportsAndKeysExitThree() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("slac-exit-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let report = folder.appendingPathComponent("r.xml").path
+        try "<report/>".write(toFile: report, atomically: true, encoding: .utf8)
+        let missingKey = folder.appendingPathComponent("missing.key").path
+        for arguments in [["verify-report", folder.path], ["render", folder.path, "-o", folder.appendingPathComponent("p.html").path],
+                          ["verify-report", report, "--public-key", missingKey],
+                          ["verify", "--contract", Self.contract, Self.sample, "--sign-key", missingKey, "--quiet"]] {
+            let run = try Self.slac(arguments)
+            #expect(run.status == 3, "\(arguments): \(run.stderr)")
+            #expect(!run.stderr.contains("9223372036854775807"), "\(run.stderr)")
+        }
+        #expect(try Self.slac(["verify-report", folder.path]).stderr.contains("it is a folder, not a file"))
+        // A file that is not a key is invalid input, still 2.
+        #expect(try Self.slac(["verify-report", report, "--public-key", report]).status == 2)
+    }
+
     @Test func unknownCommandSuggestsTheClosest() throws {
         let run = try Self.slac(["verfy", "--contract", Self.contract])
         #expect(run.stderr == "error[SLA0501]: unknown command `verfy`\n   = help: did you mean `verify`?\n")
