@@ -35,7 +35,10 @@ package enum ContractFormatter {
             return .failure(InvalidContract(source: parsed.source, diagnostics: parsed.diagnostics))
         }
         var layout = Layout(source: parsed.source, syntax: syntax, comments: parsed.comments)
-        return .success(layout.render())
+        // A byte order mark the editor wrote stays, so that `fmt --check` does not fail every
+        // file that editor saves.
+        let mark = parsed.source.text.utf8.starts(with: [0xEF, 0xBB, 0xBF]) ? "\u{FEFF}" : ""
+        return .success(mark + layout.render())
     }
 }
 

@@ -17,17 +17,17 @@ package struct DiagnosticRenderer: Sendable {
         let noteLines = diagnostic.notes.map { source.location(of: $0.span.start).line }
         let gutterWidth = String(([line] + noteLines).max() ?? line).count
         let indent = String(repeating: " ", count: gutterWidth)
-        var out = paint("\(diagnostic.severity.rawValue)[\(diagnostic.code)]", severityColor) + paint(": \(diagnostic.message)", "1") + "\n"
-        out += "\(indent)--> \(source.path):\(line):\(column)\n"
+        var out = paint("\(diagnostic.severity.rawValue)[\(diagnostic.code)]", severityColor) + paint(": \(diagnostic.message.terminalSafe)", "1") + "\n"
+        out += "\(indent)--> \(source.path.terminalSafe):\(line):\(column)\n"
         out += snippet(span: diagnostic.span, in: source, label: nil, color: severityColor, gutterWidth: gutterWidth)
         for note in diagnostic.notes {
             let (nl, nc) = source.location(of: note.span.start)
-            out += paint("note", "1;36") + ": \(note.message)\n"
-            out += "\(indent)--> \(source.path):\(nl):\(nc)\n"
+            out += paint("note", "1;36") + ": \(note.message.terminalSafe)\n"
+            out += "\(indent)--> \(source.path.terminalSafe):\(nl):\(nc)\n"
             out += snippet(span: note.span, in: source, label: nil, color: "1;36", gutterWidth: gutterWidth)
         }
         if let help = diagnostic.help {
-            out += "\(indent) = " + paint("help", "1") + ": \(help)\n"
+            out += "\(indent) = " + paint("help", "1") + ": \(help.terminalSafe)\n"
         }
         return out
     }
@@ -38,10 +38,10 @@ package struct DiagnosticRenderer: Sendable {
     /// notes and the help line.
     package func render(_ diagnostic: Diagnostic, location: String?) -> String {
         var out = paint("\(diagnostic.severity.rawValue)[\(diagnostic.code)]", Self.color(of: diagnostic.severity))
-            + paint(": \(diagnostic.message)", "1") + "\n"
-        if let location { out += "  --> \(location)\n" }
-        for note in diagnostic.notes { out += "   = " + paint("note", "1;36") + ": \(note.message)\n" }
-        if let help = diagnostic.help { out += "   = " + paint("help", "1") + ": \(help)\n" }
+            + paint(": \(diagnostic.message.terminalSafe)", "1") + "\n"
+        if let location { out += "  --> \(location.terminalSafe)\n" }
+        for note in diagnostic.notes { out += "   = " + paint("note", "1;36") + ": \(note.message.terminalSafe)\n" }
+        if let help = diagnostic.help { out += "   = " + paint("help", "1") + ": \(help.terminalSafe)\n" }
         return out
     }
 
@@ -112,8 +112,22 @@ package struct DiagnosticRenderer: Sendable {
 }
 
 extension String {
-    /// Tabs become one space so that carets line up with the text.
+    /// Tabs become one space so that carets line up with the text; other control characters
+    /// become U+FFFD (`terminalSafe`), one column each.
     fileprivate var replacingTabs: String {
-        String(unicodeScalars.map { $0 == "\t" ? " " : Character($0) })
+        String(unicodeScalars.map { $0 == "\t" ? " " : Character($0) }).terminalSafe
+    }
+
+    /// Control characters other than tab and newline (C0, DEL, C1) become U+FFFD, so that text
+    /// from a contract or a trace (an escape sequence in a string) cannot retitle, move or clear
+    /// the terminal or CI log that shows a diagnostic.
+    package var terminalSafe: String {
+        guard unicodeScalars.contains(where: Self.isUnsafe) else { return self }
+        return String(String.UnicodeScalarView(unicodeScalars.map { Self.isUnsafe($0) ? "\u{FFFD}" : $0 }))
+    }
+
+    private static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
+        let v = scalar.value
+        return (v < 0x20 && v != 0x09 && v != 0x0A) || (v >= 0x7F && v <= 0x9F)
     }
 }

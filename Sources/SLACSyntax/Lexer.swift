@@ -138,6 +138,9 @@ package struct Lexer {
     }
 
     private mutating func skipTrivia() {
+        // A UTF-8 byte order mark at the very start (Notepad and some Windows editors write one)
+        // is not text; traces accept it too.
+        if position == 0 && peek() == 0xEF && peek(1) == 0xBB && peek(2) == 0xBF { position = 3 }
         while let b = peek() {
             if b == UInt8(ascii: " ") || b == UInt8(ascii: "\t") || b == UInt8(ascii: "\n") || b == UInt8(ascii: "\r") {
                 position += 1

@@ -263,12 +263,13 @@ package struct Parser {
             recover(to: Parser.contractKeywords); return nil
         }
         guard current.kind == .identifier else {
-            expected("the clause's name", help: "write `clause \"\(ref.value)\" some_name {`")
+            // The reference as written, escapes included, so that the suggestion parses.
+            expected("the clause's name", help: "write `clause \(source.slice(ref.span)) some_name {`")
             recover(to: Parser.contractKeywords); return nil
         }
         let nameToken = advance()
         let name = Identifier(nameToken.value, span: nameToken.span)
-        guard expect(.leftBrace, "`{` to open the clause", help: "write `clause \"\(ref.value)\" \(name.name) {`") != nil else { recover(to: Parser.contractKeywords); return nil }
+        guard expect(.leftBrace, "`{` to open the clause", help: "write `clause \(source.slice(ref.span)) \(name.name) {`") != nil else { recover(to: Parser.contractKeywords); return nil }
         var items: [ClauseItemSyntax] = []
         while !atEnd && current.kind != .rightBrace {
             if isKeyword("clause") && lineStartTokens.contains(index) {
@@ -524,11 +525,13 @@ package struct Parser {
         }
         advance()
         guard let (op, opSpan) = parseComparisonOperator() else { expected("a comparison such as `<`", help: shape); recover(to: sync); return nil }
-        if !onMeasure && op != .less {
-            diagnostics.append(.error("SLA0326", at: opSpan, "the short form `when attainment` takes `<`",
-                                      help: "write `when attainment < 99.5%`, or `when measure \(op.rawValue) ...` with a `measure`"))
-        }
         guard let threshold = parseQuantity(what: onMeasure ? "the measure's bound" : "an attainment percentage", help: shape) else { recover(to: sync); return nil }
+        if !onMeasure && op != .less {
+            // The threshold as written: the help once always suggested 99.5%.
+            let written = source.slice(threshold.span)
+            diagnostics.append(.error("SLA0326", at: opSpan, "the short form `when attainment` takes `<`",
+                                      help: "write `when attainment < \(written)`, or `when measure \(op.rawValue) \(written)` with a `measure`"))
+        }
         return CreditSyntax(percent: percent, base: base, baseSpan: baseToken.span, onMeasure: onMeasure, comparison: op, operatorSpan: opSpan,
                             threshold: threshold, span: keyword.span.union(threshold.span))
     }

@@ -21,6 +21,23 @@ import SLACTestSupport
         #expect(formatted(source) == source.text)
     }
 
+    /// A contract saved with a byte order mark was rejected (SLA0101); now it checks, and `fmt`
+    /// keeps the mark so that `fmt --check` passes on the editor's file.
+    @Test func byteOrderMarkIsAcceptedAndKept() throws {
+        let text = "\u{FEFF}" + Paths.contract("acme-schedule-b.sla").text
+        let source = SourceFile(path: "bom.sla", text: text)
+        #expect(Parser.parse(source).diagnostics.isEmpty)
+        #expect(formatted(source) == text)
+        let output = CheckCommand.run(paths: [try writeTemporary(text)], format: .text, colored: false)
+        #expect(output.exitCode == 0, "\(output.standardError)")
+    }
+
+    private func writeTemporary(_ text: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("bom-\(UUID().uuidString).sla").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
     @Test(arguments: contracts)
     func golden(_ name: String) {
         Golden.check(formatted(Paths.contract(name)), "fmt/" + name)

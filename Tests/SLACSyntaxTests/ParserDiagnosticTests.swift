@@ -26,6 +26,26 @@ import Testing
             """), [("SLA0107", marker: "1️⃣")])
     }
 
+    /// Suggestions are text that parses: the clause reference keeps its escapes, and the
+    /// attainment threshold is the one written (it was always 99.5%).
+    @Test func suggestionsQuoteTheSourceAsWritten() {
+        let ref = parse(contract(body: "    clause \"<4.1&\\\"]]>\" ttft_<x> {\n        every 5 minutes\n        require p99(ttft) <= 800 ms\n    }"))
+        #expect(ref.diagnostics.first?.help == "write `clause \"<4.1&\\\"]]>\" ttft_ {`", "\(ref.diagnostics)")
+        let tier = parse(contract(clause: "every 5 minutes\nrequire p99(ttft) <= 800 ms\nobjective 99% of windows per calendar month\ncredit 10% of fee when attainment <= 98%"))
+        #expect(tier.diagnostics.first { $0.code == "SLA0326" }?.help == "write `when attainment < 98%`, or `when measure <= 98%` with a `measure`")
+    }
+
+    /// Control characters from the source (an escape sequence in a string) never reach the
+    /// terminal: they are shown as U+FFFD, one column each.
+    @Test func controlCharactersAreNotPrinted() {
+        let text = contract(body: "    provider \"Nimbus\u{1B}]0;pwned\u{07}\" x\n")
+        let parsed = parse(text)
+        let rendered = DiagnosticRenderer().render(parsed.diagnostics, in: SourceFile(path: "esc.sla", text: text))
+        #expect(!parsed.diagnostics.isEmpty)
+        #expect(!rendered.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 }, "\(rendered)")
+        #expect(rendered.contains("Nimbus\u{FFFD}]0;pwned\u{FFFD}"))
+    }
+
     @Test func unknownClauseItemSuggestsRequire() {
         assertDiagnostics(contract(clause: """
                 every    5 minutes
