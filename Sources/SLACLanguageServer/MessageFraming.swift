@@ -16,6 +16,10 @@ package struct MessageFramer: Sendable {
     private var buffer: [UInt8] = []
     /// A header block longer than this without its blank line is not LSP framing.
     static let maximumHeaderLength = 8192
+    /// The largest message body accepted: a contract of tens of megabytes is far past any real
+    /// one, and a corrupt length (`Content-Length: 4000000000`) must not make the server buffer
+    /// whatever follows.
+    static let maximumBodyLength = 64 << 20
 
     package init() {}
 
@@ -42,6 +46,10 @@ package struct MessageFramer: Sendable {
         guard let length, length >= 0 else {
             buffer.removeFirst(bodyStart)
             return .malformedHeader("the header has no valid Content-Length")
+        }
+        guard length <= MessageFramer.maximumBodyLength else {
+            buffer.removeFirst(bodyStart)
+            return .malformedHeader("Content-Length \(length) is more than the \(MessageFramer.maximumBodyLength >> 20) MiB a message may hold")
         }
         guard buffer.count - bodyStart >= length else { return nil }
         let body = Data(buffer[bodyStart..<(bodyStart + length)])

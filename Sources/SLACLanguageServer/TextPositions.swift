@@ -31,9 +31,8 @@ package struct TextPositions: Sendable {
     package init(bytes: [UInt8], encoding: PositionEncoding) {
         self.bytes = bytes
         self.encoding = encoding
-        var starts = [0]
-        for (i, b) in bytes.enumerated() where b == UInt8(ascii: "\n") { starts.append(i + 1) }
-        self.lineStarts = starts
+        // LF, CRLF and a lone CR end lines, as the protocol says (the same table as the CLI's).
+        self.lineStarts = SourceFile.lineStarts(bytes)
     }
 
     package init(text: String, encoding: PositionEncoding) {
@@ -50,11 +49,12 @@ package struct TextPositions: Sendable {
         return low
     }
 
-    /// Where line `line`'s content ends (before `\n` or `\r\n`).
+    /// Where line `line`'s content ends (before `\n`, `\r\n` or a lone `\r`).
     package func lineContentEnd(_ line: Int) -> Int {
         guard line + 1 < lineStarts.count else { return bytes.count }
-        let newline = lineStarts[line + 1] - 1
-        return newline > lineStarts[line] && bytes[newline - 1] == UInt8(ascii: "\r") ? newline - 1 : newline
+        let terminator = lineStarts[line + 1] - 1
+        let crlf = bytes[terminator] == UInt8(ascii: "\n") && terminator > lineStarts[line] && bytes[terminator - 1] == UInt8(ascii: "\r")
+        return crlf ? terminator - 1 : terminator
     }
 
     /// The LSP position of a byte offset.

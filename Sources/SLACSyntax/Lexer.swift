@@ -65,6 +65,13 @@ package struct Lexer {
         return (tokens, lexer.comments, lexer.diagnostics)
     }
 
+    /// Whether a line ends at byte `i`: a line feed, or a carriage return not followed by one
+    /// (a file saved with classic Mac OS line endings; LSP counts those as line breaks too).
+    private func isLineBreak(_ i: Int) -> Bool {
+        guard i < bytes.count else { return false }
+        return bytes[i] == UInt8(ascii: "\n") || (bytes[i] == UInt8(ascii: "\r") && (i + 1 == bytes.count || bytes[i + 1] != UInt8(ascii: "\n")))
+    }
+
     private func peek(_ offset: Int = 0) -> UInt8? {
         let i = position + offset
         return i < bytes.count ? bytes[i] : nil
@@ -146,7 +153,7 @@ package struct Lexer {
                 position += 1
             } else if b == UInt8(ascii: "/") && peek(1) == UInt8(ascii: "/") {
                 let start = position
-                while let c = peek(), c != UInt8(ascii: "\n") { position += 1 }
+                while position < bytes.count, !isLineBreak(position) { position += 1 }
                 var end = position
                 if end > start && bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
                 comments.append(Comment(span: Span(start, end), text: text(start, end)))
@@ -217,7 +224,7 @@ package struct Lexer {
             diagnostics.append(.error("SLA0101", at: Span(start, position), "unexpected character\(count > 1 && printable ? "s" : "") \(display)",
                                       help: "contract text outside strings uses letters, digits, operators and `//` comments"))
             var end = position
-            while end < bytes.count && bytes[end] != UInt8(ascii: "\n") { end += 1 }
+            while end < bytes.count && !isLineBreak(end) { end += 1 }
             invalidReportedUntil = end
         }
         return Token(kind: .invalid, span: Span(start, position), value: shown)
@@ -289,7 +296,7 @@ package struct Lexer {
         position += 1
         var value: [UInt8] = []
         while true {
-            guard let b = peek(), b != UInt8(ascii: "\n") else {
+            guard let b = peek(), !isLineBreak(position) else {
                 diagnostics.append(.error("SLA0102", at: Span(start, position), "unterminated string",
                                           help: "close the string with `\"` on the same line, or use a `\"\"\"` block for several lines"))
                 return Token(kind: .string, span: Span(start, position), value: String(decoding: value, as: UTF8.self))
@@ -336,12 +343,12 @@ package struct Lexer {
                                       help: "close the block with `\"\"\"` on a line of its own"))
             return Token(kind: .textBlock, span: Span(start, position), value: "")
         }
-        if peek() != UInt8(ascii: "\n") {
+        if !isLineBreak(position) {
             // Report, then read the rest of the line as the block's first line and go on, so the
             // closing `"""` still ends the block.
             diagnostics.append(.error("SLA0105", at: Span(start, start + 3), "text after the opening `\"\"\"` of a text block",
                                       help: "start the block's text on the line after `\"\"\"`"))
-            let lineEnd = bytes[position...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+            let lineEnd = (position..<bytes.count).first(where: isLineBreak) ?? bytes.count
             let quote = UInt8(ascii: "\"")
             if let q = (position..<max(position, lineEnd - 2)).first(where: { bytes[$0] == quote && bytes[$0 + 1] == quote && bytes[$0 + 2] == quote }) {
                 // `"""one line"""`: the block closes on its opening line.
@@ -359,7 +366,7 @@ package struct Lexer {
         position += 1
         while true {
             let lineStart = position
-            while let b = peek(), b != UInt8(ascii: "\n") { position += 1 }
+            while position < bytes.count, !isLineBreak(position) { position += 1 }
             var lineEnd = position
             if lineEnd > lineStart && bytes[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
             // Closing delimiter: only whitespace, then `"""`.

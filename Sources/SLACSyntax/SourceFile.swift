@@ -12,17 +12,25 @@ package struct SourceFile: Sendable, Hashable {
     package init(path: String, text: String) {
         self.path = path
         self.text = text
-        var starts = [0]
-        var offset = 0
-        for byte in text.utf8 {
-            offset += 1
-            if byte == UInt8(ascii: "\n") { starts.append(offset) }
-        }
-        self.lineStarts = starts
-        self.bytes = Array(text.utf8)
+        let bytes = Array(text.utf8)
+        self.lineStarts = SourceFile.lineStarts(bytes)
+        self.bytes = bytes
     }
 
     package var utf8: String.UTF8View { text.utf8 }
+
+    /// Byte offsets where lines start. A line ends with LF, CRLF or a lone CR (classic Mac OS),
+    /// the three line endings of the Language Server Protocol, so that positions agree with
+    /// editors on every file.
+    package static func lineStarts(_ bytes: [UInt8]) -> [Int] {
+        var starts = [0]
+        for (i, byte) in bytes.enumerated() {
+            if byte == UInt8(ascii: "\n") || (byte == UInt8(ascii: "\r") && (i + 1 == bytes.count || bytes[i + 1] != UInt8(ascii: "\n"))) {
+                starts.append(i + 1)
+            }
+        }
+        return starts
+    }
 
     /// 1-based line and column of a byte offset; the column counts Unicode scalars, as editors do.
     package func location(of offset: Int) -> (line: Int, column: Int) {

@@ -1,4 +1,5 @@
 import SLACLanguageServer
+import SLACLegalOps
 import SLACSyntax
 import Testing
 
@@ -44,6 +45,34 @@ import Testing
         #expect(p.offset(of: Position(line: 1, character: 99)) == 13)
         #expect(p.offset(of: Position(line: 9, character: 0)) == text.utf8.count)
         #expect(p.offset(of: Position(line: -1, character: 3)) == 0)
+    }
+
+    /// LSP's three line endings: LF, CRLF and a lone CR (a file from classic Mac OS once was one
+    /// line, every diagnostic on line 0).
+    @Test func aLoneCarriageReturnEndsALine() {
+        let p = TextPositions(text: "ab\rcd\r\nef\r\rg", encoding: .utf16)
+        #expect(p.lineStarts == [0, 3, 7, 10, 11])
+        #expect(p.position(of: 3) == Position(line: 1, character: 0))
+        #expect(p.position(of: 7) == Position(line: 2, character: 0))
+        #expect(p.position(of: 11) == Position(line: 4, character: 0))
+        // Past the end of each line: before its terminator.
+        #expect(p.offset(of: Position(line: 0, character: 9)) == 2)
+        #expect(p.offset(of: Position(line: 1, character: 9)) == 5)
+        #expect(p.offset(of: Position(line: 3, character: 9)) == 10)
+        #expect(SourceFile(path: "t", text: "ab\rcd\r\nef\r\rg").lineStarts == p.lineStarts)
+    }
+
+    /// A contract saved with lone CRs: comments end at them, diagnostics land on their lines, and
+    /// `slac check` and the editor agree.
+    @Test func contractWithClassicMacLineEndings() {
+        let lines = ["contract \"T\" {  // a comment", "    effective 2026-01-01 to 2027-01-01", "    clause \"1\" c {",
+                     "        every 5 minutes", "        require p99(ttft) <= 800 mss", "    }", "}"]
+        let source = SourceFile(path: "cr.sla", text: lines.joined(separator: "\r") + "\r")
+        let diagnostics = ContractDiagnostics.check(source).diagnostics
+        #expect(diagnostics.count == 1, "\(diagnostics)")
+        let start = diagnostics.first?.span.start ?? 0
+        #expect(source.location(of: start).line == 5)
+        #expect(TextPositions(text: source.text, encoding: .utf16).position(of: start).line == 4)
     }
 
     @Test func negotiation() {
