@@ -239,7 +239,39 @@ enum PredicateLogic {
 
     /// Two conditions that select the same records.
     static func equivalent(_ p: CheckedPredicate?, _ q: CheckedPredicate?) -> Bool {
-        p == q || (implies(p, q) && implies(q, p))
+        if p == q { return true }
+        if let p, let q, canonical(p) == canonical(q) { return true }
+        return implies(p, q) && implies(q, p)
+    }
+
+    /// `p` with `and`/`or` operands flattened, sorted and without repeats, and `in` lists sorted:
+    /// commutativity, associativity and idempotence hold in three-valued logic too, so two
+    /// conditions with the same canonical form select the same records (`a or b` and `b or a`,
+    /// which `implies` does not prove, since it gives up on `or`).
+    static func canonical(_ p: CheckedPredicate) -> CheckedPredicate {
+        func operands(_ q: CheckedPredicate, and: Bool) -> [CheckedPredicate] {
+            switch q {
+            case .and(let a, let b) where and: return operands(a, and: true) + operands(b, and: true)
+            case .or(let a, let b) where !and: return operands(a, and: false) + operands(b, and: false)
+            default: return [canonical(q)]
+            }
+        }
+        func rebuilt(_ q: CheckedPredicate, and: Bool) -> CheckedPredicate {
+            var seen = Set<String>()
+            let sorted = operands(q, and: and)
+                .map { (key: String(describing: $0), predicate: $0) }
+                .sorted { $0.key < $1.key }
+                .filter { seen.insert($0.key).inserted }
+                .map(\.predicate)
+            return sorted.dropFirst().reduce(sorted[0]) { and ? .and($0, $1) : .or($0, $1) }
+        }
+        switch p {
+        case .and: return rebuilt(p, and: true)
+        case .or: return rebuilt(p, and: false)
+        case .not(let a): return .not(canonical(a))
+        case .textIn(let field, let values, let negated): return .textIn(field: field, values: Array(Set(values)).sorted(), negated: negated)
+        default: return p
+        }
     }
 
     /// The top-level conjuncts of a condition (`a and (b or c)` gives `a`, `b or c`).

@@ -8,6 +8,10 @@ package struct ContractChange: Sendable, Hashable {
     package enum Kind: String, Sendable, Hashable, CaseIterable {
         case headerChanged, termChanged, timezoneChanged, feeChanged
         case exclusionAdded, exclusionRemoved
+        /// The same exclusions in another order, or one repeated: verdicts and credits stay, but a
+        /// record is counted under the first exclusion that matches it, so the report's
+        /// per-exclusion counts change.
+        case exclusionOrderChanged
         case clauseAdded, clauseRemoved, clauseRenamed, clauseRefChanged
         case textChanged
         case requirementChanged, comparisonChanged, boundTightened, boundLoosened, boundChanged
@@ -99,9 +103,18 @@ package enum ContractDiff {
         text("`version`", o.version, n.version)
         text("`provider`", o.provider, n.provider)
         text("`customer`", o.customer, n.customer)
+        // In days, hours and minutes: a move of an hour is "1 hour", not "≈0.0416666666667 days",
+        // and one across a time zone change "89 days 22 hours".
         func days(_ nanos: Int64) -> String {
-            let d = Rational(BigInt(Int(nanos)), BigInt(Int(CivilTime.nanosPerDay)))
-            return Wording.number(d) + (d == .one ? " day" : " days")
+            var parts: [String] = []
+            var rest = nanos
+            for (size, name) in [(CivilTime.nanosPerDay, "day"), (3_600_000_000_000, "hour"), (60_000_000_000, "minute")] where rest >= size {
+                let n = rest / size
+                rest %= size
+                parts.append("\(Wording.number(Rational(BigInt(Int(n))))) \(name)\(n == 1 ? "" : "s")")
+            }
+            if rest > 0 || parts.isEmpty { parts.append(Wording.duration(nanoseconds: rest)) }
+            return parts.joined(separator: " ")
         }
         if o.termStart != n.termStart {
             let delta = n.termStart - o.termStart
@@ -170,7 +183,25 @@ package enum ContractDiff {
             changes.append(ContractChange(subject: subject, kind: .exclusionRemoved,
                                           message: "exclusion removed: requests where `\(Wording.slac(p))`"))
         }
+        if changes.isEmpty && !sameOrder(o, n) {
+            changes.append(ContractChange(subject: subject, kind: .exclusionOrderChanged,
+                                          message: "exclusions reordered or repeated: a request is counted under the first exclusion that matches it, so the report's count for each exclusion can change (verdicts and credits do not)"))
+        }
         return changes
+    }
+
+    /// The same exclusions in the same source order, each equivalent to its counterpart.
+    private static func sameOrder(_ o: CheckedExclusions, _ n: CheckedExclusions) -> Bool {
+        let a = o.sourceOrder, b = n.sourceOrder
+        guard a.count == b.count else { return false }
+        for (x, y) in zip(a, b) {
+            switch (x, y) {
+            case (.maintenance(let i), .maintenance(let j)): if o.maintenance[i] != n.maintenance[j] { return false }
+            case (.requests(let i), .requests(let j)): if !PredicateLogic.equivalent(o.requests[i], n.requests[j]) { return false }
+            default: return false
+            }
+        }
+        return true
     }
 
     // MARK: clauses
@@ -201,7 +232,7 @@ package enum ContractDiff {
         if o.minimumRequests != n.minimumRequests {
             add(.minimumChanged, "minimum sample \(n.minimumRequests > o.minimumRequests ? "raised" : "lowered") from \(Wording.number(Rational(o.minimumRequests))) to \(Wording.number(Rational(n.minimumRequests))) requests per window")
         }
-        if o.measure != n.measure || o.windowsAreValued != n.windowsAreValued {
+        if effectiveMeasure(o) != effectiveMeasure(n) || o.windowsAreValued != n.windowsAreValued {
             add(.measureChanged, "measure changed from \(measureWords(o)) to \(measureWords(n))")
         }
         if o.objective.comparison != n.objective.comparison {
@@ -240,7 +271,10 @@ package enum ContractDiff {
         let upper: Set<ComparisonOperator> = [.less, .lessEqual], lower: Set<ComparisonOperator> = [.greater, .greaterEqual]
         let sameDirection = (upper.contains(o.comparison) && upper.contains(n.comparison)) || (lower.contains(o.comparison) && lower.contains(n.comparison))
 
-        if o.aggregate != n.aggregate {
+        // `max` and `p100` (likewise `min` and `p0`) are one statistic spelled two ways.
+        let sameStatistic = o.aggregate == n.aggregate
+            || (StatisticOrder.atMost(o.aggregate, n.aggregate) && StatisticOrder.atMost(n.aggregate, o.aggregate))
+        if !sameStatistic {
             var message = "statistic changed from \(Wording.statisticShort(o.aggregate).plainText) to \(Wording.statisticShort(n.aggregate).plainText)"
             if sameDirection && o.bound == n.bound && o.comparison == n.comparison {
                 let up = upper.contains(n.comparison)
@@ -267,9 +301,17 @@ package enum ContractDiff {
         let window = o.window == n.window || (!oldUnit.perWindow && !newUnit.perWindow)
         let delta = window ? " (\(newUnit.format(n.bound - o.bound, signed: true)))" : ""
         let from = oldUnit.format(o.bound), to = newUnit.format(n.bound)
-        if sameDirection && o.aggregate == n.aggregate {
+        if sameDirection && sameStatistic {
             let tighter = upper.contains(n.comparison) ? n.bound < o.bound : n.bound > o.bound
-            add(tighter ? .boundTightened : .boundLoosened, "bound \(tighter ? "tightened" : "loosened") from \(from) to \(to)\(delta)")
+            if from == to {
+                // A rate bound (`1k requests/min`) under a changed window: the rate reads the same,
+                // the count each window allows does not.
+                let unit = n.aggregate.dimension.canonicalUnit
+                add(tighter ? .boundTightened : .boundLoosened,
+                    "bound \(tighter ? "tightened" : "loosened") from \(Wording.number(o.bound)) to \(Wording.number(n.bound)) \(unit) a window (\(to) over \(Wording.windowShort(n.window)), was over \(Wording.windowShort(o.window)))")
+            } else {
+                add(tighter ? .boundTightened : .boundLoosened, "bound \(tighter ? "tightened" : "loosened") from \(from) to \(to)\(delta)")
+            }
         } else {
             add(.boundChanged, "bound changed from \(from) to \(to)\(delta)")
         }
@@ -309,6 +351,14 @@ package enum ContractDiff {
     }
 
     /// `attainment of windows`, `mean of the window values (empty intervals count as 100%)`, …
+    /// The measure as evaluated: uptime without `empty` counts empty intervals as met, so
+    /// `empty met` there changes nothing.
+    private static func effectiveMeasure(_ c: CheckedClause) -> CheckedMeasure? {
+        guard var m = c.measure else { return nil }
+        if m.kind == .uptime && m.empty == nil { m.empty = .met }
+        return m
+    }
+
     private static func measureWords(_ c: CheckedClause) -> String {
         guard let m = c.measure else { return "attainment of windows" }
         var words: String

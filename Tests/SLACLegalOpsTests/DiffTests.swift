@@ -102,6 +102,32 @@ import Testing
         try only(.boundLoosened, [(">= 90%", ">= 85%")], message: "bound loosened from 90% to 85% (−5%)")
     }
 
+    /// Spellings of one meaning found by the audit to be reported as changes.
+    @Test func sameMeaningSpelledOtherwise() throws {
+        // `p100` is the maximum.
+        #expect(try changes([("p99(ttft) <= 800 ms", "max(ttft) <= 800 ms")]).count == 1)
+        let maxAndP100 = try document(DiffTests.base.replacingOccurrences(of: "p99(ttft) <= 800 ms", with: "max(ttft) <= 800 ms"))
+        let p100 = try document(DiffTests.base.replacingOccurrences(of: "p99(ttft) <= 800 ms", with: "p100(ttft) <= 800 ms"), path: "new.sla")
+        #expect(ContractDiff.compare(maxAndP100, p100).isEmpty)
+        // `or` and `and` in another order, a repeated operand, an `in` list reordered.
+        #expect(try changes([("status = \"ok\" and model in [\"a\", \"b\"]", "model in [\"b\", \"a\"] and status = \"ok\"")]).isEmpty)
+        let orScope = DiffTests.base.replacingOccurrences(of: "status = \"ok\" and model in [\"a\", \"b\"]", with: "status = \"ok\" or model = \"x\"")
+        let swapped = orScope.replacingOccurrences(of: "status = \"ok\" or model = \"x\"", with: "model = \"x\" or (status = \"ok\" or model = \"x\")")
+        #expect(ContractDiff.compare(try document(orScope), try document(swapped, path: "new.sla")).isEmpty)
+        // A term moved by an hour says so in hours.
+        try only(.termChanged, [("effective 2026-01-01 to 2027-01-01", "effective 2026-01-01 to 2027-01-01T01:00:00Z")],
+                 message: "term end moved from 2027-01-01T00:00:00Z to 2027-01-01T01:00:00Z (term extended by 1 hour)")
+    }
+
+    /// A rate bound under another window reads the same rate; the count a window allows changed.
+    @Test func rateBoundUnderAnotherWindow() throws {
+        let rate = DiffTests.base.replacingOccurrences(of: "require   p99(ttft) <= 800 ms", with: "require   count <= 1k requests/min")
+        let wider = rate.replacingOccurrences(of: "every     5 minutes per tenant", with: "every     10 minutes per tenant")
+        let found = ContractDiff.compare(try document(rate), try document(wider, path: "new.sla"))
+        #expect(found.map(\.kind) == [.boundLoosened, .windowChanged], "\(found.map(\.message))")
+        #expect(found.first?.message == "bound loosened from 5,000 to 10,000 requests a window (1k requests/min over every 10 minutes, was over every 5 minutes)")
+    }
+
     @Test func comparisonAndStatisticChanges() throws {
         try only(.comparisonChanged, [("<= 800 ms", "< 800 ms")])
         let stat = try changes([("p99(ttft)", "p95(ttft)")])
@@ -146,6 +172,11 @@ import Testing
         try only(.exclusionAdded, [("    exclude requests where status = \"error:429\"\n", "    exclude requests where status = \"error:429\"\n    exclude requests where tenant = \"test\"\n")])
         try only(.exclusionRemoved, [("    exclude requests where status = \"error:429\"\n", "")])
         try only(.exclusionAdded, [("to 2026-03-01T02:00:00Z\n", "to 2026-03-01T02:00:00Z\n    exclude maintenance from 2026-04-01T00:00:00Z to 2026-04-01T01:00:00Z\n")])
+        // Reordered or repeated exclusions change the per-exclusion counts of the report (the
+        // audit found "no semantic difference" said of them).
+        try only(.exclusionOrderChanged, [("    exclude requests where status = \"error:429\"\n", "    exclude requests where status = \"error:429\"\n    exclude requests where status = \"error:429\"\n")])
+        try only(.exclusionOrderChanged, [("    exclude maintenance from 2026-03-01T00:00:00Z to 2026-03-01T02:00:00Z\n    exclude requests where status = \"error:429\"\n",
+                                           "    exclude requests where status = \"error:429\"\n    exclude maintenance from 2026-03-01T00:00:00Z to 2026-03-01T02:00:00Z\n")])
         let clauseLevel = try changes([("        text      \"Latency.\"\n", "        text      \"Latency.\"\n        exclude requests where region = \"us\"\n")])
         #expect(clauseLevel.map(\.kind) == [.exclusionAdded])
         #expect(clauseLevel.first?.subject == "clause 1 `latency`")
@@ -175,7 +206,7 @@ import Testing
     @Test func everyKindIsCovered() {
         // Keeps this suite honest when a kind is added (`priceChanged` and `measureChanged` are
         // covered by PeriodMeasureDiffTests).
-        #expect(ContractChange.Kind.allCases.count == 30)
+        #expect(ContractChange.Kind.allCases.count == 31)
     }
 
     // MARK: the command
@@ -247,5 +278,13 @@ import Testing
 
     @Test func layoutIsNoChange() throws {
         #expect(try changes { $0.replacingOccurrences(of: "    ", with: "  ") }.isEmpty)
+    }
+
+    /// Uptime counts an interval without a verdict as met unless `empty` says otherwise, so
+    /// writing `empty met` changes nothing (it was reported as "uptime to uptime").
+    @Test func uptimeEmptyMetIsTheDefault() throws {
+        #expect(try changes { $0.replacingOccurrences(of: "        downtime  after", with: "        empty     met\n        downtime  after") }.isEmpty)
+        let c = try changes { $0.replacingOccurrences(of: "        downtime  after", with: "        empty     breached\n        downtime  after") }
+        #expect(c.map(\.kind) == [.measureChanged])
     }
 }
