@@ -32,13 +32,19 @@ public enum SQLDialect: String, CaseIterable, Sendable {
     func matches(_ text: String, _ pattern: String) -> String {
         switch self {
         case .duckdb: "regexp_matches(\(text), \(literal(pattern)))"
-        case .spark: "(\(text) RLIKE \(literal(pattern)))"
+        case .spark: "(\(text) RLIKE \(literal(javaAnchored(pattern))))"
         }
     }
 
     /// Group `group` of the first match of `pattern` in `text`, '' when none.
     func extract(_ text: String, _ pattern: String, _ group: Int) -> String {
-        "regexp_extract(\(text), \(literal(pattern)), \(group))"
+        "regexp_extract(\(text), \(literal(self == .spark ? javaAnchored(pattern) : pattern)), \(group))"
+    }
+
+    /// A final `$` as `\z`: in Java's expressions `$` also matches before a final line break, so
+    /// a timestamp `"2026-03-14T10:30:00Z\n"` passed for one (RE2, DuckDB's, has `\z` too).
+    private func javaAnchored(_ pattern: String) -> String {
+        pattern.hasSuffix("$") && !pattern.hasSuffix("\\$") ? String(pattern.dropLast()) + "\\z" : pattern
     }
 
     /// A cast that yields NULL instead of failing.

@@ -86,6 +86,9 @@ package struct SQLScript: Sendable {
             lines.append("--      then copy DIR locally and: slac verify --contract C --aggregates DIR")
             lines.append("SET spark.sql.ansi.enabled=false;")
             lines.append("SET spark.sql.session.timeZone=UTC;")
+            // Field names are case-sensitive, as natively: a CSV header with `ts` and `TS` has a
+            // custom field `TS` (Spark would otherwise rename both and lose `ts`).
+            lines.append("SET spark.sql.caseSensitive=true;")
         }
         return lines.joined(separator: "\n")
     }
@@ -150,20 +153,24 @@ package struct SQLScript: Sendable {
                 SELECT CAST(dense_rank() OVER (ORDER BY filename) - 1 AS INTEGER) AS trace, filename AS path,
                        CAST(NULL AS BIGINT) AS line, CAST(to_json(t) AS VARCHAR) AS text, CAST(NULL AS VARCHAR) AS ts_text
                 FROM read_csv(getvariable('slac_input'), header = true, all_varchar = true, filename = true, union_by_name = true,
-                              allow_quoted_nulls = false) t
+                              allow_quoted_nulls = false, delim = ',', quote = '"', escape = '"', skip = 0) t
                 """))
         case (.spark, .csv):
-            // A quoted empty cell is text "" (Spark reads it as NULL unless told otherwise).
-            parts.append("CREATE OR REPLACE TEMPORARY VIEW slac_csv USING csv OPTIONS (path '${slac_input}', header 'true', inferSchema 'false', emptyValue 'slac-empty-cell');")
+            // A quoted empty cell is text "" (Spark reads it as NULL unless told otherwise). RFC 4180
+            // as natively: a quote inside a quoted cell is doubled (Spark's default escape is a
+            // backslash), and a quoted cell may hold a line break (`multiLine`).
+            parts.append("CREATE OR REPLACE TEMPORARY VIEW slac_csv USING csv OPTIONS (path '${slac_input}', header 'true', inferSchema 'false', emptyValue 'slac-empty-cell', escape '\"', multiLine 'true');")
             parts.append(dialect.createTable("slac_lines", """
                 SELECT CAST(dense_rank() OVER (ORDER BY path) - 1 AS INT) AS trace, path, CAST(NULL AS BIGINT) AS line, text FROM (
                   SELECT input_file_name() AS path, replace(to_json(struct(*)), '"slac-empty-cell"', '""') AS text FROM slac_csv)
                 """))
         case (.spark, .parquet):
-            parts.append("CREATE OR REPLACE TEMPORARY VIEW slac_parquet USING parquet OPTIONS (path '${slac_input}');")
+            // `mergeSchema`: a column that only some files have is read from those (Spark takes
+            // one file's schema otherwise, and silently drops the column everywhere).
+            parts.append("CREATE OR REPLACE TEMPORARY VIEW slac_parquet USING parquet OPTIONS (path '${slac_input}', mergeSchema 'true');")
             parts.append(dialect.createTable("slac_lines", """
                 SELECT CAST(dense_rank() OVER (ORDER BY path) - 1 AS INT) AS trace, path, CAST(NULL AS BIGINT) AS line, text FROM (
-                  SELECT input_file_name() AS path, to_json(struct(*), map('timestampFormat', "yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX")) AS text FROM slac_parquet)
+                  SELECT input_file_name() AS path, to_json(struct(*), map('timestampFormat', "yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX", 'timestampNTZFormat', "yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'")) AS text FROM slac_parquet)
                 """))
         }
         parts.append(dialect.createTable("slac_files", "SELECT DISTINCT trace, path FROM slac_lines"))
@@ -336,6 +343,10 @@ package struct SQLScript: Sendable {
                 checks.append("WHEN t_\(n) IN ('a', 'o') THEN \(q) is not a string'")
             case .timestamp:
                 let shown = "'timestamp `' || v_ts || '`"
+                // A type found for `ts` but no top-level value (Spark finds types with a pattern over
+                // the line, which also sees a nested `"ts":`): the record lacks `ts`, as natively,
+                // rather than a record with no reason and no instant.
+                checks.append("WHEN t_ts IS NOT NULL AND v_ts IS NULL THEN 'missing `ts`'")
                 checks.append("WHEN t_ts IN ('b', 'a', 'o') THEN '`ts` must be an RFC 3339 string or a number of epoch milliseconds'")
                 checks.append("WHEN t_ts = 's' AND NOT ts_form THEN \(shown) is not an RFC 3339 date-time'")
                 checks.append("WHEN t_ts = 's' AND NOT ts_date_ok THEN \(shown) is not a valid date and time'")

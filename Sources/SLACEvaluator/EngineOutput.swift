@@ -7,10 +7,14 @@ package struct EngineTrace: Sendable, Hashable {
     package var path: String
     package var format: String
     package var sha256: String
-    package init(path: String, format: String, sha256: String) {
+    /// The path the engine reads this trace under and reports back (`file:` URLs are compared
+    /// by their path); nil when unknown, and then the engine's traces are taken in order.
+    package var enginePath: String?
+    package init(path: String, format: String, sha256: String, enginePath: String? = nil) {
         self.path = path
         self.format = format
         self.sha256 = sha256
+        self.enginePath = enginePath
     }
 }
 
@@ -123,16 +127,36 @@ extension Evaluator {
         // Traces, in the engine's order.
         let traceRows = try files.rows("traces").sorted { ($0.int("trace") ?? 0) < ($1.int("trace") ?? 0) }
         var traces: [EngineTrace] = []
+        // The engine numbers the files it read rows from; an empty file (or a CSV header alone)
+        // gives none, so its numbers are matched to slac's traces by path, never by position
+        // (by position, an empty file once put the next file's figures under its name and digest).
+        var remap: [Int64: Int] = [:]
         if let given {
             guard given.count >= traceRows.count else { throw EngineOutputError("the engine read \(traceRows.count) traces, \(given.count) were given") }
             traces = given
+            for (k, row) in traceRows.enumerated() {
+                let number = try row.require("trace", "traces")
+                if given.allSatisfy({ $0.enginePath != nil }) {
+                    let reported = row.text("path") ?? ""
+                    let path = reported.hasPrefix("file:") ? (URL(string: reported)?.path ?? reported) : reported
+                    guard let i = given.firstIndex(where: { $0.enginePath == path || $0.enginePath == reported }) else {
+                        throw EngineOutputError("the engine read `\(reported)`, which is not one of the traces slac gave it")
+                    }
+                    remap[number] = i
+                } else {
+                    remap[number] = k
+                }
+            }
         } else {
             traces = traceRows.map { EngineTrace(path: $0.text("path") ?? "?", format: "jsonl", sha256: "not computed") }
+            for (k, row) in traceRows.enumerated() { remap[try row.require("trace", "traces")] = k }
         }
+        /// slac's index of the engine's trace number; nil when the engine did not list it.
+        func traceIndex(_ number: Int64?) -> Int? { number.flatMap { remap[$0] } }
         var state = MonitorState(clauseCount: clauses.count, traceCount: traces.count)
         for row in traceRows {
-            let t = Int(try row.require("trace", "traces"))
-            guard t >= 0 && t < traces.count else { throw EngineOutputError("trace index \(t) out of range") }
+            let number = try row.require("trace", "traces")
+            guard let t = traceIndex(number), t < traces.count else { throw EngineOutputError("trace index \(number) out of range") }
             var c = TraceCounts()
             c.records = Int(row.int("records") ?? 0)
             c.lines = c.records
@@ -151,14 +175,12 @@ extension Evaluator {
         }
         // In input order where the engine numbers lines, else by id (as the script selects them).
         let rejectedRows = try files.rows("rejected").sorted { a, b in
-            if (a.int("trace") ?? 0, a.int("line") ?? 0) != (b.int("trace") ?? 0, b.int("line") ?? 0) {
-                return (a.int("trace") ?? 0, a.int("line") ?? 0) < (b.int("trace") ?? 0, b.int("line") ?? 0)
-            }
+            let ka = (traceIndex(a.int("trace")) ?? -1, a.int("line") ?? 0), kb = (traceIndex(b.int("trace")) ?? -1, b.int("line") ?? 0)
+            if ka != kb { return ka < kb }
             return (a.text("id") ?? "").utf8.lexicographicallyPrecedes((b.text("id") ?? "").utf8)
         }
         for row in rejectedRows {
-            let t = Int(row.int("trace") ?? 0)
-            guard t >= 0 && t < traces.count else { continue }
+            guard let t = traceIndex(row.int("trace")), t < traces.count else { continue }
             var r = RejectedRecord(path: traces[t].path, line: Int(row.int("line") ?? 0), reason: row.text("reason") ?? "")
             if row.int("line") == nil { r.id = row.text("id") }
             state.rejected[t].append(r)
@@ -168,21 +190,18 @@ extension Evaluator {
                 throw EngineOutputError("the engine output has no repeated-id counts: compile the script with `--check-ids` to use `--check-ids` here")
             }
             for row in try files.rows("repeated") {
-                let t = Int(row.int("trace") ?? -1)
-                guard t >= 0 && t < traces.count else { continue }
+                guard let t = traceIndex(row.int("trace")), t < traces.count else { continue }
                 state.counts[t].repeatedIDs = Int(row.int("n") ?? 0)
             }
             for row in try files.rows("repeated_ids") {
-                let t = Int(row.int("trace") ?? -1)
-                guard t >= 0 && t < traces.count, let id = row.text("id") else { continue }
+                guard let t = traceIndex(row.int("trace")), t < traces.count, let id = row.text("id") else { continue }
                 RepeatedIDList.note(id, in: &state.repeatedExamples[t])
             }
         }
         for row in try files.rows("exclusions") {
             let index = Int(try row.require("exclusion", "exclusions")), n = Int(row.int("n") ?? 0)
             if row.text("level") == "contract" {
-                let t = Int(row.int("trace") ?? 0)
-                guard t >= 0 && t < traces.count else { continue }
+                guard let t = traceIndex(row.int("trace")), t < traces.count else { continue }
                 while state.counts[t].excludedBy.count <= index { state.counts[t].excludedBy.append(0) }
                 state.counts[t].excludedBy[index] += n
             } else {
@@ -267,7 +286,7 @@ extension Evaluator {
             let w = state.clauses[c].window(start: start, end: start, group: group(c, row))
             guard let v = row.double("v") else { continue }
             let score = clauses[c].largerIsWorse ? v : -v
-            state.clauses[c].windows[w].addEvidence(Evidence(score: score, value: v, id: row.text("id") ?? "", trace: Int32(row.int("trace") ?? 0)))
+            state.clauses[c].windows[w].addEvidence(Evidence(score: score, value: v, id: row.text("id") ?? "", trace: Int32(traceIndex(row.int("trace")) ?? 0)))
         }
         for row in try files.rows("cells") {
             let c = try clauseIndex(row)

@@ -79,6 +79,7 @@ enum EngineVerification {
             return fail("SLA1004", "the contract cannot run on \(dialect.rawValue): \(error)", help: "run natively (without `--engine`)", exit: .invalidContract)
         }
         let sqlDigest = Digest.sha256Hex(Array(script.utf8))
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("slac-engine-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
         var traces: [EngineTrace] = []
         // Digests of the files holding more than blank space, to find the same content twice.
         var seen: [String: String] = [:]
@@ -87,7 +88,9 @@ enum EngineVerification {
             let mapped: TraceInput
             do { mapped = try TraceInput(path: f.absolute) } catch { return fail("SLA0601", "cannot read trace `\(f.display)`: \(error.message)", exit: .inputError) }
             let digest = Digest.sha256Hex(mapped.bytes)
-            traces.append(EngineTrace(path: f.display, format: input.rawValue, sha256: digest))
+            // DuckDB reports each file under the path it was given; Spark under its link (below).
+            traces.append(EngineTrace(path: f.display, format: input.rawValue, sha256: digest,
+                                      enginePath: dialect == .duckdb ? f.absolute : Self.sparkLinkPath(work: work, index: traces.count, of: f.absolute)))
             // The same content twice would pool its records twice, as in a native run (a copy
             // flipped a verdict): a usage error, before the engine runs.
             guard mapped.bytes.contains(where: { !$0.isBlankSpace }) else { continue }
@@ -97,7 +100,6 @@ enum EngineVerification {
             }
             seen[digest] = f.display
         }
-        let work = FileManager.default.temporaryDirectory.appendingPathComponent("slac-engine-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
         let output = work.appendingPathComponent("out").path
         defer { try? FileManager.default.removeItem(at: work) }
         do {
@@ -116,22 +118,19 @@ enum EngineVerification {
             guard FileManager.default.createFile(atPath: scriptPath, contents: Data(script.utf8)) else {
                 return fail("SLA0901", "cannot write the SQL script to `\(scriptPath)`", exit: .inputError)
             }
-            // Spark's sources take one path: several files are linked into one folder, named so
-            // that the engine's path order is slac's.
-            var inputPath = files.first?.absolute ?? ""
-            if files.count > 1 {
-                let folder = work.appendingPathComponent("traces")
-                do {
-                    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-                    for (k, f) in files.enumerated() {
-                        let name = String(format: "%06d-", k) + (f.absolute as NSString).lastPathComponent
-                        try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent(name).path, withDestinationPath: f.absolute)
-                    }
-                } catch {
-                    return fail("SLA0901", "cannot link the traces for Spark: \(error.localizedDescription)", exit: .inputError)
+            // Spark's sources take one path, and read it as a glob (`t[1].jsonl` would read
+            // `t1.jsonl`): the files, one or several, are linked into a folder of slac's own under
+            // names without glob characters, numbered so that the engine's path order is slac's.
+            let folder = work.appendingPathComponent("traces")
+            do {
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                for (k, f) in files.enumerated() {
+                    try FileManager.default.createSymbolicLink(atPath: Self.sparkLinkPath(work: work, index: k, of: f.absolute), withDestinationPath: f.absolute)
                 }
-                inputPath = folder.path
+            } catch {
+                return fail("SLA0901", "cannot link the traces for Spark: \(error.localizedDescription)", exit: .inputError)
             }
+            let inputPath = folder.path
             var arguments: [String] = []
             if let master = options.sparkMaster { arguments += ["--master", master] }
             arguments += ["--hivevar", "slac_input=\(inputPath)", "--hivevar", "slac_output=file://\(output)", "-f", scriptPath]
@@ -154,6 +153,15 @@ enum EngineVerification {
         } catch {
             return fail("SLA1003", "cannot judge the output of \(dialect.rawValue): \(error)", exit: .inputError)
         }
+    }
+
+    /// Where trace `index` is linked for Spark: `traces/000003.jsonl` in the working folder. The
+    /// last extension is kept when it is plain letters and digits (Spark picks a decompressor by
+    /// it: `.gz`); nothing of the original name that Spark could read as a glob is.
+    static func sparkLinkPath(work: URL, index: Int, of path: String) -> String {
+        let ext = (path as NSString).pathExtension
+        let kept = !ext.isEmpty && ext.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) }
+        return work.appendingPathComponent("traces").appendingPathComponent(String(format: "%06d", index) + (kept ? "." + ext : "")).path
     }
 
     /// The files an argument names: itself, a directory's files (recursively, hidden files and

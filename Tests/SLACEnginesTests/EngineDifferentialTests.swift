@@ -211,6 +211,18 @@ enum Engines {
         x.rejected = []
         y.rejected = []
         #expect(x == y, "\(Engines.firstDifference(x, y))")
+        // A header-only file between two others gives the engine no row: its numbers still go to
+        // the right files (they were shifted: the empty file's name and digest over the next
+        // file's figures).
+        let sample = try String(contentsOfFile: Engines.path("Contracts/samples/acme-2026-03-14.csv"), encoding: .utf8).split(separator: "\n")
+        try FileManager.default.createDirectory(atPath: dir.path("d"), withIntermediateDirectories: true)
+        let a = try dir.write("d/a.csv", sample[0..<2000].joined(separator: "\n") + "\n")
+        let b = try dir.write("d/b.csv", String(sample[0]) + "\n")
+        let c = try dir.write("d/c.csv", ([sample[0]] + sample[2000...]).joined(separator: "\n") + "\n")
+        let split = try #require(try? Engines.run(contract: contract, traces: [a, b, c], engine: nil).get())
+        let folder = try #require(try? Engines.run(contract: contract, traces: [dir.path("d")], engine: .duckdb).get())
+        #expect(folder.traces.map(\.accepted) == split.traces.map(\.accepted) && split.traces[1].read == 0, "\(folder.traces)")
+        #expect(Engines.judged(split) == Engines.judged(folder), "\(Engines.firstDifference(Engines.judged(split), Engines.judged(folder)))")
     }
 
     /// A record that several exclusions match is counted under the first in source order, in the
@@ -382,11 +394,21 @@ enum Engines {
         try FileManager.default.createDirectory(atPath: dir.path("traces"), withIntermediateDirectories: true)
         let a = try dir.write("traces/a.jsonl", lines[0..<3000].joined(separator: "\n") + "\n")
         let b = try dir.write("traces/b.jsonl", lines[3000...].joined(separator: "\n") + "\n")
+        // An empty file between them: Spark gives it no row, and its number must not shift b's
+        // figures under its name.
+        let empty = try dir.write("traces/a0.jsonl", "")
         let contract = Engines.path("Contracts/acme-schedule-b.sla")
-        let native = try #require(try? Engines.run(contract: contract, traces: [a, b], engine: nil).get())
+        let native = try #require(try? Engines.run(contract: contract, traces: [a, empty, b], engine: nil).get())
         let spark = try #require(try? Engines.run(contract: contract, traces: [dir.path("traces")], engine: .spark).get())
         #expect(Engines.judged(native) == Engines.judged(spark), "\(Engines.firstDifference(Engines.judged(native), Engines.judged(spark)))")
         #expect(spark.traces.map(\.sha256) == native.traces.map(\.sha256))
+        #expect(spark.traces.map(\.read) == [3000, 0, lines.count - 3000])
+        // A single path is not read as a glob: `t[1].jsonl` is that file, not `t1.jsonl`.
+        try FileManager.default.createDirectory(atPath: dir.path("glob"), withIntermediateDirectories: true)
+        _ = try dir.write("glob/t1.jsonl", lines[0..<10].joined(separator: "\n") + "\n")
+        let bracketed = try dir.write("glob/t[1].jsonl", lines[3000...].joined(separator: "\n") + "\n")
+        let one = try #require(try? Engines.run(contract: contract, traces: [bracketed], engine: .spark).get())
+        #expect(one.traces.map(\.read) == [lines.count - 3000], "\(one.traces)")
     }
 }
 
