@@ -115,6 +115,21 @@ extension Evaluator {
     /// `traces` names the engine's traces in its trace order, path order (nil: take the paths
     /// from the output and mark their digests "not computed"); `sqlSHA256` is the digest of the
     /// script the engine ran, when slac ran it.
+    /// A reason as the native reader writes it: control characters of a quoted value as `\u{a}`
+    /// escapes (the engines' reasons hold them raw), so reasons agree and stay printable.
+    static func escapingControls(_ reason: String) -> String {
+        guard reason.unicodeScalars.contains(where: { $0.value < 0x20 || ($0.value >= 0x7F && $0.value < 0xA0) }) else { return reason }
+        var out = ""
+        for scalar in reason.unicodeScalars {
+            if scalar.value < 0x20 || (scalar.value >= 0x7F && scalar.value < 0xA0) {
+                out += "\\u{" + String(scalar.value, radix: 16) + "}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
     package func judge(engineOutput directory: String, traces given: [EngineTrace]?, sqlSHA256: String?) throws -> EvaluationResult {
         let files = EngineOutputFiles(directory: directory)
         guard let manifest = try files.rows("manifest").first else { throw EngineOutputError("the engine output has an empty manifest") }
@@ -181,7 +196,7 @@ extension Evaluator {
         }
         for row in rejectedRows {
             guard let t = traceIndex(row.int("trace")), t < traces.count else { continue }
-            var r = RejectedRecord(path: traces[t].path, line: Int(row.int("line") ?? 0), reason: row.text("reason") ?? "")
+            var r = RejectedRecord(path: traces[t].path, line: Int(row.int("line") ?? 0), reason: Self.escapingControls(row.text("reason") ?? ""))
             if row.int("line") == nil { r.id = row.text("id") }
             state.rejected[t].append(r)
         }

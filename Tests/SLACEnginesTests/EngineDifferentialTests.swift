@@ -109,6 +109,8 @@ enum Engines {
         // Not JSON, though the engines' parsers read them (natively the line is invalid JSON).
         #"{"id":"b11","ts":"2026-03-29T10:00:00Z","tenant":"acme","ttft_ms":NaN}"#,
         #"{"id":"b12","ts":"2026-03-29T10:00:00Z","tenant":"acme","e2e_ms":-Infinity}"#,
+        // A timestamp ending in a line break (Java's `$` matched before it, so Spark accepted it).
+        #"{"id":"b13","ts":"2026-03-29T10:00:00Z\n","tenant":"acme"}"#,
         // Rates over durations that underflow or overflow: undefined on both sides.
         #"{"id":"a8","ts":"2026-03-29T12:00:00Z","tenant":"acme","status":"ok","output_tokens":3,"ttft_ms":0,"e2e_ms":5e-324}"#,
         #"{"id":"a9","ts":"2026-03-29T12:00:01Z","tenant":"acme","status":"ok","output_tokens":3,"ttft_ms":0,"e2e_ms":1e-310}"#,
@@ -129,6 +131,9 @@ enum Engines {
         c5,2026-03-29T10:00:00Z,,ok,,,-5,1
         c6,2026-03-29T11:00:00Z,globex,ok,7.5,1,1,1
         c7,2026-03-29T12:00:00Z,acme,ok,03,1,1,1
+        c8,2026-03-29T12:00:00Z,"a ""b"" c",ok,1,1,1,1
+        c9,2026-03-29T12:00:00Z,"multi
+        line",ok,1,1,1,1
 
         """
 
@@ -189,7 +194,7 @@ enum Engines {
         #expect(Engines.compare(contract, [trace], engine: .duckdb) > 0)
         // The native evaluator rejects what it should: the differential is not vacuous.
         if case .success(let r) = Engines.run(contract: contract, traces: [trace], engine: nil) {
-            #expect(r.rejectedTotal == 12)
+            #expect(r.rejectedTotal == 13)
             #expect(r.traces[0].outsideTerm == 1)
         }
     }
