@@ -109,12 +109,6 @@ struct EngineOutputFiles {
 }
 
 extension Evaluator {
-    /// The judging half over an engine's output: rebuilds the monitor state the native
-    /// evaluator would have accumulated, then judges it with the same code (`finish`).
-    ///
-    /// `traces` names the engine's traces in its trace order, path order (nil: take the paths
-    /// from the output and mark their digests "not computed"); `sqlSHA256` is the digest of the
-    /// script the engine ran, when slac ran it.
     /// A reason as the native reader writes it: control characters of a quoted value as `\u{a}`
     /// escapes (the engines' reasons hold them raw), so reasons agree and stay printable.
     static func escapingControls(_ reason: String) -> String {
@@ -130,6 +124,13 @@ extension Evaluator {
         return out
     }
 
+    /// The judging half over an engine's output: rebuilds the monitor state the native
+    /// evaluator would have accumulated, then judges it with the same code (`finish`).
+    ///
+    /// `traces` names the traces slac gave the engine, in path order; each of the engine's traces
+    /// is matched to one by `enginePath` when all have one, else by position (nil: take the paths
+    /// from the output and mark their digests "not computed"). `sqlSHA256` is the digest of the
+    /// script the engine ran, when slac ran it.
     package func judge(engineOutput directory: String, traces given: [EngineTrace]?, sqlSHA256: String?) throws -> EvaluationResult {
         let files = EngineOutputFiles(directory: directory)
         guard let manifest = try files.rows("manifest").first else { throw EngineOutputError("the engine output has an empty manifest") }
