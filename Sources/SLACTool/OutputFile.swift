@@ -81,7 +81,19 @@ final class OutputFile: @unchecked Sendable {
     func discard() {
         if descriptor >= 0 { _ = Glibc.close(descriptor) }
         descriptor = -1
-        _ = unlink(path)
+        _ = Self.removeIfRegular(path)
+    }
+
+    /// Removes `path` when it is a regular file (or a symbolic link, which alone is removed);
+    /// true when something was removed. Never a device, pipe or socket: `--report /dev/null` on a
+    /// run that judged nothing once removed `/dev/null` itself (as root, in a container).
+    @discardableResult
+    static func removeIfRegular(_ path: String) -> Bool {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return false }
+        let kind = info.st_mode & S_IFMT
+        guard kind == S_IFREG || kind == S_IFLNK else { return false }
+        return unlink(path) == 0
     }
 
     /// Writes `bytes` to a new (or emptied) file at `path`.

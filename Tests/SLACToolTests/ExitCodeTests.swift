@@ -228,6 +228,20 @@ import Testing
         #expect(junitText.contains("<error message=\"input error: trace"), "\(junitText)")
     }
 
+    /// Only regular files are removed as stale reports: `--report /dev/null` on a run that judged
+    /// nothing once removed `/dev/null` itself (found when an audit ran as root). A named pipe
+    /// stands in for the device here.
+    @Test func exitThreeLeavesDevicesAndPipesAlone() throws {
+        let dir = TemporaryDirectory()
+        let pipe = dir.url.appendingPathComponent("r.xml").path
+        try #require(mkfifo(pipe, 0o600) == 0)
+        let bad = try Self.verify(try dir.write("empty.jsonl", ""), ["--report", pipe, "--html", pipe])
+        #expect(bad.status == 3, "\(bad.stderr)")
+        var info = stat()
+        #expect(lstat(pipe, &info) == 0 && info.st_mode & S_IFMT == S_IFIFO, "the pipe was removed")
+        #expect(!bad.stderr.contains("SLA0901"), "\(bad.stderr)")
+    }
+
     /// The report is written while it is sealed (`OutputFile.writeSealedReport`): a path that
     /// cannot be written is exit 3 with the path and the system's reason, and the page beside it
     /// is not left looking current either.
