@@ -149,7 +149,11 @@ public enum VerifyReportCommand {
             out += "signature  ok    ed25519 by key \(key)"
             out += trusted ? " (the key you gave)"
                 : " embedded in the report; this key is NOT independently trusted (anyone can re-sign with their own key); pass --public-key with the signer's key"
-            out += check.digest == .matches ? "\n" : "; it covers the recorded digest, which the content no longer matches\n"
+            switch check.digest {
+            case .matches: out += "\n"
+            case .uncovered: out += "; it covers the recorded digest, which does not cover what was added\n"
+            default: out += "; it covers the recorded digest, which the content no longer matches\n"
+            }
         case .invalid(let key):
             failed = true
             out += "signature  FAIL  the ed25519 signature does not verify with key \(short(key)) (signature, digest or key altered)\n"

@@ -227,6 +227,14 @@ struct IntegrityTests {
         let result = verify(dir.path("altered.xml"), key: dir.path("k.pub"))
         #expect(result.exitCode == 1)
         #expect(result.standardOutput.contains("digest     FAIL"))
+        // A forged comment: the digest matches, the report still fails, and the signature line
+        // does not claim the content changed.
+        try xml.replacingOccurrences(of: "<clause ", with: "<!-- CORRECTION: 4.1 is compliant --><clause ")
+            .write(toFile: dir.path("commented.xml"), atomically: true, encoding: .utf8)
+        let commented = verify(dir.path("commented.xml"), key: dir.path("k.pub"))
+        #expect(commented.exitCode == 1)
+        #expect(commented.standardOutput.contains("digest     FAIL  the digest matches, but the report holds a comment"), "\(commented.standardOutput)")
+        #expect(commented.standardOutput.contains("which does not cover what was added"), "\(commented.standardOutput)")
 
         try "<report".write(toFile: dir.path("broken.xml"), atomically: true, encoding: .utf8)
         #expect(verify(dir.path("broken.xml")).exitCode == 2)
