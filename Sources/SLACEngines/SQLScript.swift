@@ -232,25 +232,52 @@ package struct SQLScript: Sendable {
             for f in fields where input == .csv {
                 columns += csvTyped(f.name, f.kind, raw: "get_json_object(text, '$.\(f.name)')")
             }
+            // A field's JSON type from parses of the line as structs of one type each: Spark keeps
+            // the fields that parse and leaves the others NULL, so the top-level value decides.
+            // (A pattern over the line, as before, also saw a nested key of the same name first:
+            // `{"response":{"status":200},"status":"ok"}` was rejected as "`status` is not a
+            // string".) Names that are not plain identifiers keep the pattern.
+            let plain = fields.filter { SQLScript.isPlainName($0.name) }
+            func shape(_ type: String) -> String { "struct<" + plain.map { "`\($0.name)`: \(type)" }.joined(separator: ", ") + ">" }
+            let special = "('NaN', '+INF', '+Infinity', 'Infinity', '-INF', '-Infinity')"
             for f in fields where input != .csv {
-                let first = dialect.extract("text", "\"\(f.name)\"[ \\t]*:[ \\t]*(.)", 1)
-                columns.append("""
-                    CASE \(first) WHEN '"' THEN 's' WHEN 't' THEN 'b' WHEN 'f' THEN 'b' WHEN '[' THEN 'a' WHEN '{' THEN 'o' WHEN 'n' THEN NULL WHEN '' THEN NULL ELSE 'n' END AS t_\(f.name)
-                    """)
+                if SQLScript.isPlainName(f.name) {
+                    let n = "`\(f.name)`"
+                    columns.append("""
+                        CASE WHEN jd.\(n) IS NOT NULL AND NOT (js.\(n) IN \(special)) THEN 'n' WHEN jb.\(n) IS NOT NULL THEN 'b' WHEN ja.\(n) IS NOT NULL THEN 'a'
+                          WHEN jo.\(n) IS NOT NULL THEN 'o' WHEN js.\(n) IS NOT NULL THEN 's' END AS t_\(f.name)
+                        """)
+                } else {
+                    let first = dialect.extract("text", "\"\(f.name)\"[ \\t]*:[ \\t]*(.)", 1)
+                    columns.append("""
+                        CASE \(first) WHEN '"' THEN 's' WHEN 't' THEN 'b' WHEN 'f' THEN 'b' WHEN '[' THEN 'a' WHEN '{' THEN 'o' WHEN 'n' THEN NULL WHEN '' THEN NULL ELSE 'n' END AS t_\(f.name)
+                        """)
+                }
                 columns.append("get_json_object(text, '$.\(f.name)') AS v_\(f.name)")
                 if f.kind == .gaps {
                     columns.append("from_json(get_json_object(text, '$.\(f.name)'), 'array<double>') AS l_\(f.name)")
                 }
             }
+            let typed = input == .csv || plain.isEmpty ? "" : """
+                , from_json(text, '\(shape("double"))') AS jd, from_json(text, '\(shape("boolean"))') AS jb,
+                  from_json(text, '\(shape("array<string>"))') AS ja, from_json(text, '\(shape("map<string,string>"))') AS jo,
+                  from_json(text, '\(shape("string"))') AS js
+                """
             return """
                 SELECT trace, path, line, valid, ok, \(columns.joined(separator: ",\n  "))
-                FROM (SELECT trace, path, line, text, NOT \(nonJSONNumber) AND (ok OR (get_json_object(concat('{"v":', text, '}'), '$.v') IS NOT NULL)) AS valid, ok FROM (
+                FROM (SELECT trace, path, line, text, NOT \(nonJSONNumber) AND (ok OR (get_json_object(concat('{"v":', text, '}'), '$.v') IS NOT NULL)) AS valid, ok\(typed) FROM (
                 SELECT trace, path, line, text, from_json(text, 'map<string,string>') IS NOT NULL AND ltrim(text) LIKE '{%' AND NOT \(nonJSONNumber) AS ok FROM (
                     SELECT trace, path, line, regexp_replace(rtrim(chr(13), text), '^\\uFEFF', '') AS text
                     FROM slac_lines)
                   WHERE NOT (text RLIKE '^[ \\t\\r]*$')))
                 """
         }
+    }
+
+    /// A field name that Spark's struct schemas and backtick quoting take as it is.
+    static func isPlainName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, first == "_" || ("a"..."z").contains(first) || ("A"..."Z").contains(first) else { return false }
+        return name.unicodeScalars.allSatisfy { $0 == "_" || ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) }
     }
 
     /// The type and text of a CSV cell as the native CSV reader reads it (docs/formats.md):
