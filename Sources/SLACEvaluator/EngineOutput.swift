@@ -1,5 +1,6 @@
 import Foundation
 import SLACExact
+import SLACTrace
 
 /// A trace as the caller of `judge(engineOutput:)` knows it: where it is and its digest ("not
 /// computed" when slac could not read the file itself).
@@ -109,21 +110,6 @@ struct EngineOutputFiles {
 }
 
 extension Evaluator {
-    /// A reason as the native reader writes it: control characters of a quoted value as `\u{a}`
-    /// escapes (the engines' reasons hold them raw), so reasons agree and stay printable.
-    static func escapingControls(_ reason: String) -> String {
-        guard reason.unicodeScalars.contains(where: { $0.value < 0x20 || ($0.value >= 0x7F && $0.value < 0xA0) }) else { return reason }
-        var out = ""
-        for scalar in reason.unicodeScalars {
-            if scalar.value < 0x20 || (scalar.value >= 0x7F && scalar.value < 0xA0) {
-                out += "\\u{" + String(scalar.value, radix: 16) + "}"
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
-
     /// The judging half over an engine's output: rebuilds the monitor state the native
     /// evaluator would have accumulated, then judges it with the same code (`finish`).
     ///
@@ -197,7 +183,7 @@ extension Evaluator {
         }
         for row in rejectedRows {
             guard let t = traceIndex(row.int("trace")), t < traces.count else { continue }
-            var r = RejectedRecord(path: traces[t].path, line: Int(row.int("line") ?? 0), reason: Self.escapingControls(row.text("reason") ?? ""))
+            var r = RejectedRecord(path: traces[t].path, line: Int(row.int("line") ?? 0), reason: escapingControls(row.text("reason") ?? ""))
             if row.int("line") == nil { r.id = row.text("id") }
             state.rejected[t].append(r)
         }

@@ -65,12 +65,9 @@ package struct Lexer {
         return (tokens, lexer.comments, lexer.diagnostics)
     }
 
-    /// Whether a line ends at byte `i`: a line feed, or a carriage return not followed by one
-    /// (a file saved with classic Mac OS line endings; LSP counts those as line breaks too).
-    private func isLineBreak(_ i: Int) -> Bool {
-        guard i < bytes.count else { return false }
-        return bytes[i] == UInt8(ascii: "\n") || (bytes[i] == UInt8(ascii: "\r") && (i + 1 == bytes.count || bytes[i + 1] != UInt8(ascii: "\n")))
-    }
+    /// Whether a line ends at byte `i` (`SourceFile.isLineBreak`: LF, or a lone CR as classic
+    /// Mac OS wrote it; LSP counts both).
+    private func isLineBreak(_ i: Int) -> Bool { SourceFile.isLineBreak(bytes, at: i) }
 
     private func peek(_ offset: Int = 0) -> UInt8? {
         let i = position + offset

@@ -24,12 +24,15 @@ package struct SourceFile: Sendable, Hashable {
     /// editors on every file.
     package static func lineStarts(_ bytes: [UInt8]) -> [Int] {
         var starts = [0]
-        for (i, byte) in bytes.enumerated() {
-            if byte == UInt8(ascii: "\n") || (byte == UInt8(ascii: "\r") && (i + 1 == bytes.count || bytes[i + 1] != UInt8(ascii: "\n"))) {
-                starts.append(i + 1)
-            }
-        }
+        for i in bytes.indices where isLineBreak(bytes, at: i) { starts.append(i + 1) }
         return starts
+    }
+
+    /// Whether a line ends at byte `i`: a line feed, or a carriage return not followed by one.
+    /// The one rule for the lexer, the diagnostics and the language server.
+    package static func isLineBreak(_ bytes: [UInt8], at i: Int) -> Bool {
+        guard i < bytes.count else { return false }
+        return bytes[i] == UInt8(ascii: "\n") || (bytes[i] == UInt8(ascii: "\r") && (i + 1 == bytes.count || bytes[i + 1] != UInt8(ascii: "\n")))
     }
 
     /// 1-based line and column of a byte offset; the column counts Unicode scalars, as editors do.

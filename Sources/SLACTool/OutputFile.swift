@@ -84,15 +84,16 @@ final class OutputFile: @unchecked Sendable {
         _ = Self.removeIfRegular(path)
     }
 
-    /// Removes `path` when it is a regular file (or a symbolic link, which alone is removed);
-    /// true when something was removed. Never a device, pipe or socket: `--report /dev/null` on a
-    /// run that judged nothing once removed `/dev/null` itself (as root, in a container).
+    /// Removes `path` when it is a regular file (or a symbolic link, which alone is removed):
+    /// nil when there is no such file, else whether it was removed. Never a device, pipe or
+    /// socket: `--report /dev/null` on a run that judged nothing once removed `/dev/null` itself
+    /// (as root, in a container).
     @discardableResult
-    static func removeIfRegular(_ path: String) -> Bool {
+    static func removeIfRegular(_ path: String) -> Bool? {
         var info = stat()
-        guard lstat(path, &info) == 0 else { return false }
+        guard lstat(path, &info) == 0 else { return nil }
         let kind = info.st_mode & S_IFMT
-        guard kind == S_IFREG || kind == S_IFLNK else { return false }
+        guard kind == S_IFREG || kind == S_IFLNK else { return nil }
         return unlink(path) == 0
     }
 

@@ -75,11 +75,9 @@ public enum VerifyCommand {
     /// looking current, and the JUnit file holds the error: a broken pipeline never turns green.
     private static func withoutStaleOutputs(_ output: CommandOutput, options: Options, colored: Bool) -> CommandOutput {
         var output = output
+        // Only a regular file (or a link) is an earlier report; `/dev/null` or a pipe is left be.
         for path in [options.reportPath, options.htmlPath].compactMap({ $0 }) {
-            var info = stat()
-            // Only a regular file (or a link) is an earlier report; `/dev/null` or a pipe is left be.
-            guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG || info.st_mode & S_IFMT == S_IFLNK else { continue }
-            if !OutputFile.removeIfRegular(path) {
+            if OutputFile.removeIfRegular(path) == false {
                 output.standardError += ToolDiagnostics.render([ToolDiagnostics.error("SLA0901", "cannot remove the earlier report `\(path)`: \(String(cString: strerror(errno)))")],
                                                                colored: colored)
             }

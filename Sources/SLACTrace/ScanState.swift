@@ -289,15 +289,23 @@ func quoted(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> String {
         while cut > start && (p[cut] & 0xC0) == 0x80 { cut -= 1 }
     }
     let text = String(decoding: UnsafeBufferPointer(start: p + start, count: cut - start), as: UTF8.self)
-    var out = "`"
+    return "`" + escapingControls(text) + (cut < end ? "…`" : "`")
+}
+
+/// `text` with control characters (C0, DEL, C1) as `\u{…}` escapes, as reject reasons show them;
+/// also applied to the reasons an engine gives, which hold them raw.
+package func escapingControls(_ text: String) -> String {
+    func isControl(_ scalar: Unicode.Scalar) -> Bool { scalar.value < 0x20 || (scalar.value >= 0x7F && scalar.value < 0xA0) }
+    guard text.unicodeScalars.contains(where: isControl) else { return text }
+    var out = ""
     for scalar in text.unicodeScalars {
-        if scalar.value < 0x20 || scalar.value == 0x7F || (scalar.value >= 0x80 && scalar.value < 0xA0) {
+        if isControl(scalar) {
             out += "\\u{" + String(scalar.value, radix: 16) + "}"
         } else {
             out.unicodeScalars.append(scalar)
         }
     }
-    return out + (cut < end ? "…`" : "`")
+    return out
 }
 
 /// Describes the byte at `p[i]` for a syntax error.
