@@ -70,7 +70,7 @@
         <p class="untrusted-notice">
           <strong>INTEGRITY CHECK FAILED.</strong>
           <xsl:text> This report was changed after it was sealed (or its signature does not hold): the verdict, credits and
-            every figure below are untrustworthy and shown struck through. Do not rely on them; see </xsl:text>
+            every figure below are untrustworthy, and are shown greyed and struck through. Do not rely on them; see </xsl:text>
           <a href="#integrity">Integrity</a><xsl:text>.</xsl:text>
         </p>
       </xsl:if>
@@ -958,7 +958,10 @@
           <xsl:call-template name="comparison-symbol"><xsl:with-param name="c" select="@objective-comparison"/></xsl:call-template><xsl:text> </xsl:text><xsl:value-of select="@v:objective-display"/>
           <xsl:text> per </xsl:text><xsl:value-of select="translate(@period, '-', ' ')"/>
           <xsl:if test="@empty"><xsl:text>; an interval without data counts as </xsl:text><xsl:value-of select="@v:empty-display"/></xsl:if>
-          <xsl:if test="@downtime-after"><xsl:text>; down after </xsl:text><xsl:value-of select="@downtime-after"/><xsl:text> breached intervals in a row</xsl:text></xsl:if>
+          <xsl:choose>
+            <xsl:when test="@downtime-after = 1"><xsl:text>; every breached interval is downtime</xsl:text></xsl:when>
+            <xsl:when test="@downtime-after"><xsl:text>; only runs of </xsl:text><xsl:value-of select="@downtime-after"/><xsl:text> or more breached intervals in a row are downtime</xsl:text></xsl:when>
+          </xsl:choose>
         </td>
       </tr>
       <tr>
@@ -1273,6 +1276,8 @@ body.integrity-failed .fig, body.integrity-failed .verdict-word, body.integrity-
   text-decoration: line-through; color: var(--muted) !important; font-weight: normal; }
 body.integrity-failed .banner { background: var(--tint); border-color: var(--nodata); }
 body.integrity-failed main > section:not(#integrity) { opacity: .6; }
+body.integrity-failed main > section:not(#integrity) :is(td, dd, li, figcaption),
+body.integrity-failed .coverage-alert li { text-decoration: line-through; }
 body.integrity-failed .badge { background: var(--nodata); text-decoration: line-through; }
 .coverage-alert { margin: 14px auto 0; padding: 8px 14px; border: 1px solid #d9a441; border-left: 6px solid #d9a441; background: #fff6e3; }
 .coverage-alert-title { margin: 0 0 4px; font-weight: 700; color: #7a4b00; font-size: 15px; }

@@ -8,6 +8,9 @@ struct ChartWindow {
     var end: Int64
     var value: Double?
     var kind: Kind
+    /// The observed value as the report writes it: exact, and never reading as the bound when
+    /// the verdict says otherwise (the hover text falls back on it).
+    var text: String? = nil
 }
 
 /// The chart of one clause, pre-computed in Swift so that the stylesheet only draws: the windows
@@ -122,6 +125,8 @@ struct ChartData {
         struct Bucket {
             var low = [Double](repeating: .infinity, count: 3)
             var high = [Double](repeating: -.infinity, count: 3)
+            var lowText = [String?](repeating: nil, count: 3)
+            var highText = [String?](repeating: nil, count: 3)
             var counts = [0, 0, 0]
             var valueless = 0
             var start = Int64.max
@@ -138,8 +143,8 @@ struct ChartData {
             buckets[index].start = min(buckets[index].start, window.start)
             buckets[index].end = max(buckets[index].end, window.end)
             if let v = window.value, v.isFinite {
-                buckets[index].low[k] = min(buckets[index].low[k], v)
-                buckets[index].high[k] = max(buckets[index].high[k], v)
+                if v < buckets[index].low[k] { buckets[index].low[k] = v; buckets[index].lowText[k] = window.text }
+                if v > buckets[index].high[k] { buckets[index].high[k] = v; buckets[index].highText[k] = window.text }
             } else {
                 buckets[index].valueless += 1
             }
@@ -169,9 +174,15 @@ struct ChartData {
             if bucket.counts[2] > 0 {
                 insufficientStrip += "M\(Self.px(barX)) \(Self.px(Self.insufficientStripY))h\(Self.px(barWidth))v\(Self.px(Self.stripHeight))h-\(Self.px(barWidth))z"
             }
+            // The extremes of the column, with the text the report gives them.
+            var lowest: (Double, String?) = (.infinity, nil), highest: (Double, String?) = (-.infinity, nil)
+            for k in 0..<3 {
+                if bucket.low[k] < lowest.0 { lowest = (bucket.low[k], bucket.lowText[k]) }
+                if bucket.high[k] > highest.0 { highest = (bucket.high[k], bucket.highText[k]) }
+            }
             hover.append(Column(x: x, width: columnWidth, title: Self.title(bucket.start, bucket.end, counts: bucket.counts,
-                                                                           valueless: bucket.valueless,
-                                                                           low: bucket.low, high: bucket.high, unit: unit)))
+                                                                           valueless: bucket.valueless, low: lowest, high: highest,
+                                                                           unit: unit, bound: boundValue == nil ? nil : bound)))
         }
         // Gaps: the complement of the data intervals and maintenance windows within the axis.
         let axisStart = firstStart
@@ -206,15 +217,23 @@ struct ChartData {
     }
 
     /// The hover text of a column: its time range, counts per verdict and value range.
-    private static func title(_ start: Int64, _ end: Int64, counts: [Int], valueless: Int, low: [Double], high: [Double], unit: String) -> String {
+    private static func title(_ start: Int64, _ end: Int64, counts: [Int], valueless: Int, low: (Double, String?), high: (Double, String?),
+                              unit: String, bound: ChartBound?) -> String {
         let total = counts.reduce(0, +)
         var parts = ["\(shortInstant(start)) – \(shortInstant(end)) UTC", "\(total) window\(total == 1 ? "" : "s")"]
         let names = ["met", "breached", "insufficient"]
         for k in [1, 0, 2] where counts[k] > 0 { parts.append("\(counts[k]) \(names[k])") }
-        let lo = low.min() ?? .infinity, hi = high.max() ?? -.infinity
-        if hi >= lo {
-            parts.append(lo == hi ? "observed \(format(lo, unit: unit, step: 0))"
-                                  : "observed \(format(lo, unit: unit, step: 0)) to \(format(hi, unit: unit, step: 0))")
+        // Six significant digits, unless that reads as the bound while the value is not the bound
+        // (a sum of 0.1 and 0.2 ms against `<= 0.3 ms`): then the report's exact text, as the
+        // tables print it (docs/reports.md).
+        func shown(_ value: (Double, String?)) -> String {
+            let short = format(value.0, unit: unit, step: 0)
+            guard let bound, let text = value.1, short == RenderAnnotation.exactDisplay(bound.exact, unit: bound.unit),
+                  Rational(decimal: text) != Rational(decimal: bound.exact) else { return short }
+            return RenderAnnotation.exactDisplay(text, unit: unit)
+        }
+        if high.0 >= low.0 {
+            parts.append(low.0 == high.0 ? "observed \(shown(low))" : "observed \(shown(low)) to \(shown(high))")
         }
         if valueless > 0 { parts.append("\(valueless) without a value") }
         return parts.joined(separator: " · ")

@@ -251,7 +251,7 @@ enum RenderAnnotation {
             case "breached": kind = .breached
             default: kind = .insufficient
             }
-            windows.append(ChartWindow(start: start, end: end, value: value, kind: kind))
+            windows.append(ChartWindow(start: start, end: end, value: value, kind: kind, text: window.attribute("observed")))
             guard kind == .breached else { return }
             let severity = severityOf(value, bound: bound)
             if worst.count < worstWindows || severity > (worst.last?.severity ?? -.infinity) {

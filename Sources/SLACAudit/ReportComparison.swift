@@ -1,3 +1,4 @@
+import SLACEvaluator
 import SLACReport
 
 /// One way a report differs from what its inputs give.
@@ -25,6 +26,9 @@ package struct ReportComparison: Sendable, Equatable {
     package var windowsCompared: Int
     /// Number of clauses compared.
     package var clausesCompared: Int
+    /// Traces the report holds no digest of (judged from an engine's output alone): their figures
+    /// were compared, but not that the given files are the ones the report was made from.
+    package var tracesWithoutDigest: Int
 
     /// Whether every verdict and figure agrees.
     package var matches: Bool { differences.isEmpty }
@@ -43,6 +47,13 @@ package struct ReportComparison: Sendable, Equatable {
         return document.root?.children.contains { $0.isReport("trace") && $0.attribute("repeated-ids") != nil } ?? false
     }
 
+    /// The `epoch` a report's traces were placed from (Mooncake traces; `verify --epoch`), so the
+    /// recomputation places them alike; nil when no trace records one.
+    package static func epoch(of report: [UInt8]) throws(ReportReadError) -> String? {
+        let document = try SafeXML.parseReport(report, validate: false)
+        return document.root?.children.lazy.filter { $0.isReport("trace") }.compactMap { $0.attribute("epoch") }.first
+    }
+
     /// Compares `report` (untrusted; its integrity element is ignored) with `expected`, the
     /// report the inputs give. Element by element in document order: every attribute and text,
     /// except `path` on traces and rejected records (the inputs may be given under other paths;
@@ -53,7 +64,8 @@ package struct ReportComparison: Sendable, Equatable {
         var comparer = Comparer(limit: limit)
         if let a = left.root, let b = right.root { comparer.compareRoot(a, b) }
         return ReportComparison(differences: comparer.differences, truncated: comparer.truncated, notes: comparer.notes,
-                                windowsCompared: comparer.windows, clausesCompared: comparer.clauses)
+                                windowsCompared: comparer.windows, clausesCompared: comparer.clauses,
+                                tracesWithoutDigest: comparer.uncheckedTraces)
     }
 }
 
@@ -65,6 +77,8 @@ private struct Comparer {
     var notes: [String] = []
     var windows = 0
     var clauses = 0
+    /// Traces whose digest the report does not hold.
+    var uncheckedTraces = 0
 
     init(limit: Int) { self.limit = max(1, limit) }
 
@@ -89,9 +103,20 @@ private struct Comparer {
             add("contract", "the report was made from a contract with SHA-256 \(contractA ?? "absent"); the given contract has \(contractB ?? "absent")")
         }
         let tracesA = a.children.filter { $0.isReport("trace") }, tracesB = b.children.filter { $0.isReport("trace") }
+        // A report made by an engine (`<engine>`) is recomputed here by slac's own evaluator: the
+        // figures must agree all the same (docs/engines.md), so they are compared and the engine
+        // element is not. Judged from an engine's output alone (`--aggregates`), the report has
+        // no digest of its traces ("not computed"): the figures can still be compared, but not
+        // which files they came from, and the auditor is told so.
+        if let engine = a.firstChild("engine"), b.firstChild("engine") == nil {
+            notes.append("the report was made with the engine `\(engine.attribute("name") ?? "?")`; recomputed by slac's own evaluator, which must give the same figures")
+        }
         for (index, pair) in zip(tracesA, tracesB).enumerated() {
             let digestA = pair.0.attribute("sha256"), digestB = pair.1.attribute("sha256")
-            if digestA != digestB {
+            if digestA == EngineTrace.digestNotComputed {
+                uncheckedTraces += 1
+                notes.append("trace \(index + 1) (`\(pair.0.attribute("path") ?? "?")`) has no digest in the report (judged from an engine's output alone): its figures are compared, but not that the given trace is the file it was made from")
+            } else if digestA != digestB {
                 add("trace \(index + 1) (\(pair.0.attribute("path") ?? "?"))",
                     "the report's trace has SHA-256 \(digestA ?? "absent"); the given trace `\(pair.1.attribute("path") ?? "?")` has \(digestB ?? "absent")")
             }
@@ -114,6 +139,9 @@ private struct Comparer {
         var ignored: Set<String> = []
         switch name {
         case "report": ignored = ["tool-version", "generated", "signer"]
+        case "trace" where a.attribute("sha256") == EngineTrace.digestNotComputed:
+            // Only the accounting can be compared; the format is the engine loader's, not detected.
+            ignored = ["path", "sha256", "file-sha256", "format"]
         case "trace", "rejected": ignored = ["path"]
         default: break
         }
@@ -131,7 +159,9 @@ private struct Comparer {
         for (key, value) in attributesB where !ignored.contains(key) && !seen.contains(key) {
             add(location, "the report has no \(key); the inputs give \(quoted(value))")
         }
-        let childrenA = a.children.filter { !($0.isReport("integrity") && name == "report") }
+        let childrenA = a.children.filter {
+            !(name == "report" && ($0.isReport("integrity") || ($0.isReport("engine") && b.firstChild("engine") == nil)))
+        }
         let childrenB = b.children
         if childrenA.isEmpty && childrenB.isEmpty {
             if a.text != b.text { add(location, "the text is \(quoted(clip(a.text))) in the report; the inputs give \(quoted(clip(b.text)))") }

@@ -370,9 +370,10 @@ package struct SQLScript: Sendable {
                 checks.append("WHEN t_\(n) IN ('a', 'o') THEN \(q) is not a string'")
             case .timestamp:
                 let shown = "'timestamp `' || v_ts || '`"
-                // A type found for `ts` but no top-level value (Spark finds types with a pattern over
-                // the line, which also sees a nested `"ts":`): the record lacks `ts`, as natively,
-                // rather than a record with no reason and no instant.
+                // A type found for `ts` but no value to read it from: the record lacks `ts`, as
+                // natively, rather than being a record with no reason and no instant. A guard: the
+                // type and the value come from different readings of the line (Spark: typed parses
+                // and `get_json_object`), which should, but need not, agree on odd input.
                 checks.append("WHEN t_ts IS NOT NULL AND v_ts IS NULL THEN 'missing `ts`'")
                 checks.append("WHEN t_ts IN ('b', 'a', 'o') THEN '`ts` must be an RFC 3339 string or a number of epoch milliseconds'")
                 checks.append("WHEN t_ts = 's' AND NOT ts_form THEN \(shown) is not an RFC 3339 date-time'")

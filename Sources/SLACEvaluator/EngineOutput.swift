@@ -8,6 +8,9 @@ package struct EngineTrace: Sendable, Hashable {
     package var path: String
     package var format: String
     package var sha256: String
+    /// `sha256` of a trace known only from an engine's output (`verify --aggregates`): slac never
+    /// read the file, so it states that rather than a digest.
+    package static let digestNotComputed = "not computed"
     /// The path the engine reads this trace under and reports back (`file:` URLs are compared
     /// by their path); nil when unknown, and then the engine's traces are taken in order.
     package var enginePath: String?
@@ -150,7 +153,7 @@ extension Evaluator {
                 }
             }
         } else {
-            traces = traceRows.map { EngineTrace(path: $0.text("path") ?? "?", format: "jsonl", sha256: "not computed") }
+            traces = traceRows.map { EngineTrace(path: $0.text("path") ?? "?", format: "jsonl", sha256: EngineTrace.digestNotComputed) }
             for (k, row) in traceRows.enumerated() { remap[try row.require("trace", "traces")] = k }
         }
         /// slac's index of the engine's trace number; nil when the engine did not list it.

@@ -396,6 +396,9 @@ package struct TraceAccounting: Sendable, Hashable, Codable {
     package var outsideTermRange: ClosedRange<Int64>?
     /// For a compressed trace: the SHA-256 of the file as stored (`sha256` is of its content).
     package var fileSHA256: String?
+    /// For a trace whose timestamps count from its start (Mooncake): the `--epoch` they were
+    /// placed from (nanoseconds since the epoch), so that the report can be recomputed.
+    package var epoch: Int64?
     /// The earliest and latest instants of the accepted records (nil when none was accepted).
     package var firstRecord: Int64?
     package var lastRecord: Int64?

@@ -105,7 +105,7 @@ package enum ContractDiff {
         text("`customer`", o.customer, n.customer)
         // In days, hours and minutes: a move of an hour is "1 hour", not "≈0.0416666666667 days",
         // and one across a time zone change "89 days 22 hours".
-        func days(_ nanos: Int64) -> String {
+        func span(_ nanos: Int64) -> String {
             var parts: [String] = []
             var rest = nanos
             for (size, name) in [(CivilTime.nanosPerDay, "day"), (3_600_000_000_000, "hour"), (60_000_000_000, "minute")] where rest >= size {
@@ -119,12 +119,12 @@ package enum ContractDiff {
         if o.termStart != n.termStart {
             let delta = n.termStart - o.termStart
             changes.append(ContractChange(subject: "contract", kind: .termChanged,
-                                          message: "term start moved from \(Wording.instant(o.termStart)) to \(Wording.instant(n.termStart)) (term \(delta < 0 ? "extended" : "shortened") by \(days(abs(delta))))"))
+                                          message: "term start moved from \(Wording.instant(o.termStart)) to \(Wording.instant(n.termStart)) (term \(delta < 0 ? "extended" : "shortened") by \(span(abs(delta))))"))
         }
         if o.termEnd != n.termEnd {
             let delta = n.termEnd - o.termEnd
             changes.append(ContractChange(subject: "contract", kind: .termChanged,
-                                          message: "term end moved from \(Wording.instant(o.termEnd)) to \(Wording.instant(n.termEnd)) (term \(delta > 0 ? "extended" : "shortened") by \(days(abs(delta))))"))
+                                          message: "term end moved from \(Wording.instant(o.termEnd)) to \(Wording.instant(n.termEnd)) (term \(delta > 0 ? "extended" : "shortened") by \(span(abs(delta))))"))
         }
         if o.timezone != n.timezone {
             changes.append(ContractChange(subject: "contract", kind: .timezoneChanged,

@@ -134,6 +134,7 @@ package struct XMLReportWriter: Sendable {
             "format": trace.format,
             "sha256": trace.sha256,
             "file-sha256": trace.fileSHA256,
+            "epoch": trace.epoch.map(CivilTime.format),
             "read": String(trace.read),
             "accepted": String(trace.accepted),
             "rejected": String(trace.rejected),

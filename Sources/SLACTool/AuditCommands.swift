@@ -77,6 +77,9 @@ public enum VerifyReportCommand {
         public var traces: [String] = []
         /// For `--recompute`: the trace format when it cannot be detected.
         public var format: String?
+        /// For `--recompute`: where relative timestamps start, for a report that does not record
+        /// it (written before slac recorded `epoch` on its traces); else the report's own.
+        public var epoch: String?
         /// For `--recompute`: parallel jobs (results do not depend on it).
         public var jobs = 1
         /// `--require-signature`: an unsigned report fails (exit 1) instead of passing on its
@@ -177,7 +180,10 @@ public enum VerifyReportCommand {
             case .success(let comparison):
                 for note in comparison.notes { out += "note       \(note)\n" }
                 if comparison.matches {
-                    out += "recompute  ok    contract and \(options.traces.count) trace(s) match the report's digests; every verdict and figure of \(comparison.clausesCompared) clause(s) and \(comparison.windowsCompared) listed window(s) is reproduced exactly\n"
+                    let digests = comparison.tracesWithoutDigest == 0
+                        ? "contract and \(options.traces.count) trace(s) match the report's digests"
+                        : "the contract matches the report's digest (\(comparison.tracesWithoutDigest) of \(options.traces.count) trace(s) without a digest to match, see the notes)"
+                    out += "recompute  ok    \(digests); every verdict and figure of \(comparison.clausesCompared) clause(s) and \(comparison.windowsCompared) listed window(s) is reproduced exactly\n"
                 } else {
                     exitCode = ExitCode.breached
                     out += "recompute  FAIL  the report's figures are not what the inputs give; first differences:\n"
@@ -194,15 +200,19 @@ public enum VerifyReportCommand {
     private static func recompute(_ report: [UInt8], contract: String, options: Options, colored: Bool) -> Result<ReportComparison, CommandOutput> {
         let selection: WindowSelection
         let checkIDs: Bool
+        let epoch: String?
         do {
             selection = try ReportComparison.windowSelection(of: report)
             checkIDs = try ReportComparison.checksRepeatedIDs(report)
+            let recorded = try ReportComparison.epoch(of: report)
+            epoch = options.epoch ?? recorded
         } catch {
             return .failure(ToolDiagnostics.output("SLA0801", error.description, exit: .invalidContract, colored: colored))
         }
         var verify = VerifyCommand.Options(contractPath: contract, traces: options.traces)
         verify.checkIDs = checkIDs
         verify.format = options.format
+        verify.epoch = epoch
         verify.jobs = options.jobs
         verify.windows = selection
         let result: EvaluationResult

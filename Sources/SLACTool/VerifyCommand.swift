@@ -71,6 +71,35 @@ public enum VerifyCommand {
         return withoutStaleOutputs(output, options: options, colored: colored)
     }
 
+    /// A `slac verify` whose command line did not parse (an unknown option, a bad value): exit 2
+    /// with `message` (already rendered), and the outputs named on the line treated as on every
+    /// other exit 2. Without this, a typo in a CI step's options (`--stirct`) failed the step but
+    /// left the previous run's passing report and JUnit file to be uploaded as its artefacts.
+    ///
+    /// `arguments` are those after `verify`; the paths are read from them as the parser would
+    /// (`--report FILE` or `--report=FILE`, up to a lone `--`), skipping a value that starts with
+    /// `-`, which is the next option rather than a path.
+    public static func argumentsRejected(_ arguments: [String], message: String, colored: Bool) -> CommandOutput {
+        var options = Options(traces: [])
+        let named: [(String, WritableKeyPath<Options, String?>)] = [
+            ("--report", \.reportPath), ("--html", \.htmlPath), ("--junit", \.junitPath),
+            ("--contract", \.contractPath), ("--plan", \.planPath),
+        ]
+        var index = arguments.startIndex
+        while index < arguments.endIndex, arguments[index] != "--" {
+            let argument = arguments[index]
+            for (name, path) in named {
+                if argument == name, index + 1 < arguments.endIndex, !arguments[index + 1].hasPrefix("-") {
+                    options[keyPath: path] = arguments[index + 1]
+                } else if argument.hasPrefix(name + "="), argument.count > name.count + 1 {
+                    options[keyPath: path] = String(argument.dropFirst(name.count + 1))
+                }
+            }
+            index += 1
+        }
+        return withoutStaleOutputs(CommandOutput(standardError: message, exitCode: .invalidContract), options: options, colored: colored)
+    }
+
     /// When nothing was judged (exit 2 or 3), no report or page may be left at the requested paths
     /// looking current, and the JUnit file holds the error: a broken pipeline never turns green.
     private static func withoutStaleOutputs(_ output: CommandOutput, options: Options, colored: Bool) -> CommandOutput {
@@ -310,6 +339,10 @@ public enum VerifyCommand {
             return .failure(ToolDiagnostics.output("SLA0608", "\(error)", exit: .inputError, colored: colored))
         }
 
+        for (index, source) in sources.enumerated() where index < result.traces.count
+            && source.format.isAdapter && source.format.formatDescription.needsEpoch {
+            result.traces[index].epoch = epoch
+        }
         for stored in opened.storedDigests where stored.stream.isCompressed && stored.trace < result.traces.count {
             result.traces[stored.trace].fileSHA256 = stored.digester.finalize()
         }

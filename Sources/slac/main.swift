@@ -48,7 +48,11 @@ struct Slac: ParsableCommand {
                 Foundation.exit(SLACTool.ExitCode.compliant.rawValue)
             }
             if code == .validationFailure {
-                FileHandle.standardError.write(Data(UsageErrorText.render(message(for: error), command: commandName, colored: useColor(2)).utf8))
+                let text = UsageErrorText.render(message(for: error), command: commandName, colored: useColor(2))
+                if commandName == Verify._commandName {
+                    emit(VerifyCommand.argumentsRejected(Array(arguments.dropFirst()), message: text, colored: useColor(2)))
+                }
+                FileHandle.standardError.write(Data(text.utf8))
                 Foundation.exit(SLACTool.ExitCode.invalidContract.rawValue)
             }
             let text = message(for: error)
@@ -184,8 +188,13 @@ struct Verify: ParsableCommand {
     @Flag(help: "Accept a trace with no accepted record (empty, all rejected or all outside the term) instead of exiting 3.")
     var allowEmpty = false
 
-    @Option(help: "Parallel jobs (default: the number of cores).")
+    // `.unconditional`: `--jobs -1` is read as a (refused) value, not as a missing one.
+    @Option(parsing: .unconditional, help: "Parallel jobs, at least 1 (default: the number of cores).")
     var jobs: Int?
+
+    func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("`--jobs` must be at least 1, not \(jobs)") }
+    }
 
     // `.unconditional`: `--lateness -5s` is read as a (negative, refused) value, not as a missing
     // value followed by an unknown option.
@@ -351,8 +360,15 @@ struct VerifyReport: ParsableCommand {
     @Option(help: "With --recompute: the trace format, when it cannot be detected.")
     var format: String?
 
-    @Option(help: "With --recompute: parallel jobs (default: the number of cores).")
+    @Option(help: "With --recompute: the start of relative timestamps (Mooncake traces), for a report that does not record it; reports record the `--epoch` they were made with.")
+    var epoch: String?
+
+    @Option(parsing: .unconditional, help: "With --recompute: parallel jobs, at least 1 (default: the number of cores).")
     var jobs: Int?
+
+    func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("`--jobs` must be at least 1, not \(jobs)") }
+    }
 
     @Argument(help: "The XML compliance report, then (with --recompute) the trace files.")
     var files: [String]
@@ -369,6 +385,7 @@ struct VerifyReport: ParsableCommand {
         options.contractPath = contract
         options.traces = Array(files.dropFirst())
         options.format = format
+        options.epoch = epoch
         options.jobs = max(1, jobs ?? ProcessInfo.processInfo.activeProcessorCount)
         emit(VerifyReportCommand.run(options, colored: useColor(2)))
     }

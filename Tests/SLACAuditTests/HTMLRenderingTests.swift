@@ -126,6 +126,58 @@ struct HTMLRenderingTests {
         #expect(!html.contains("&gt;= 99.9%") && html.contains("≥ 99.9%"))
     }
 
+    /// The hover text of a chart column once printed `observed 0.3 ms` for a breached window of
+    /// `sum(ttft) <= 0.3 ms` (0.1 + 0.2 in doubles), where the tables print the exact value.
+    @Test("a chart's hover text never reads a breached value as the bound")
+    func hoverTextKeepsTheExactValue() throws {
+        let dir = TempDir()
+        let contract = dir.path("sum.sla")
+        try Data("""
+            contract "Sum" {
+                effective 2026-02-01 to 2026-03-01
+                clause "1" total {
+                    every 1 hour
+                    require sum(ttft) <= 0.3 ms
+                }
+            }
+
+            """.utf8).write(to: URL(fileURLWithPath: contract))
+        let trace = dir.path("t.jsonl")
+        try Data("""
+            {"id":"a","ts":"2026-02-01T00:10:00Z","ttft_ms":0.1}
+            {"id":"b","ts":"2026-02-01T00:20:00Z","ttft_ms":0.2}
+            {"id":"c","ts":"2026-02-01T01:20:00Z","ttft_ms":0.1}
+
+            """.utf8).write(to: URL(fileURLWithPath: trace))
+        var options = VerifyCommand.Options(contractPath: contract, traces: [trace])
+        options.reportPath = dir.path("r.xml")
+        options.windows = .all
+        options.quiet = true
+        let out = VerifyCommand.run(options, colored: false)
+        #expect(out.exitCode == 1, "\(out.standardError)")
+        let html = text(try HTMLReportRenderer.render(Array(try Data(contentsOf: URL(fileURLWithPath: dir.path("r.xml"))))).html)
+        #expect(html.contains("1 breached · observed 0.30000000000000002 ms</title>"), "\(html)")
+        #expect(!html.contains("observed 0.3 ms</title>"))
+        // Values away from the bound keep their short form.
+        #expect(html.contains("1 met · observed 0.1 ms</title>"))
+    }
+
+    @Test("an uptime objective says which breached intervals are downtime")
+    func downtimeWording() throws {
+        let page = { (contract: String, trace: String) throws -> String in
+            let dir = TempDir()
+            var options = VerifyCommand.Options(contractPath: packageRoot.appendingPathComponent(contract).path,
+                                               traces: [packageRoot.appendingPathComponent(trace).path])
+            options.reportPath = dir.path("r.xml")
+            options.quiet = true
+            _ = VerifyCommand.run(options, colored: false)
+            return text(try HTMLReportRenderer.render(Array(try Data(contentsOf: URL(fileURLWithPath: dir.path("r.xml"))))).html)
+        }
+        let runs = try page("Contracts/downtime-minutes.sla", "Contracts/samples/downtime-minutes-2026-09.jsonl")
+        #expect(runs.contains("only runs of 5 or more breached intervals in a row are downtime"))
+        #expect(!runs.contains("down after"))
+    }
+
     @Test("hostile strings in a report come out as text")
     func hostileStrings() throws {
         var xml = unsealed(text(try sampleReport()))

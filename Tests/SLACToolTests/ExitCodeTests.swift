@@ -228,6 +228,29 @@ import Testing
         #expect(junitText.contains("<error message=\"input error: trace"), "\(junitText)")
     }
 
+    /// A command line that does not parse is exit 2 like any other, so the same guarantee holds:
+    /// a typo in a CI step's options (`--stirct`, `--windows failed`) once left the previous run's
+    /// passing report and JUnit file in place, to be uploaded as the failed step's artefacts.
+    @Test(arguments: [["--stirct"], ["--windows", "failed"], ["--jobs", "-1"], ["--jobs", "0"]])
+    func anUnparsableCommandLineLeavesNoStaleReport(_ typo: [String]) throws {
+        let dir = TemporaryDirectory()
+        let report = dir.url.appendingPathComponent("r.xml").path
+        let html = dir.url.appendingPathComponent("r.html").path
+        let junit = dir.url.appendingPathComponent("j.xml").path
+        let good = try Self.verify(Self.sample, ["--report", report, "--html", html, "--junit", junit])
+        #expect(good.status == 1)
+        #expect(FileManager.default.fileExists(atPath: report) && FileManager.default.fileExists(atPath: html))
+        // `--junit=FILE` as well as `--junit FILE`.
+        let bad = try Self.slac(["verify", "--contract", Self.contract, Self.sample, "--report", report, "--html", html, "--junit=\(junit)"] + typo)
+        #expect(bad.status == 2, "\(bad.stderr)")
+        #expect(bad.stderr.hasPrefix("error[SLA0502]"), "\(bad.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: report), "an earlier report must not look current")
+        #expect(!FileManager.default.fileExists(atPath: html), "an earlier page must not look current")
+        let junitText = try String(contentsOfFile: junit, encoding: .utf8)
+        #expect(junitText.contains("errors=\"1\""), "\(junitText)")
+        #expect(junitText.contains("<error message=\"invalid contract, plan or usage: "), "\(junitText)")
+    }
+
     /// Only regular files are removed as stale reports: `--report /dev/null` on a run that judged
     /// nothing once removed `/dev/null` itself (found when an audit ran as root). A named pipe
     /// stands in for the device here.
