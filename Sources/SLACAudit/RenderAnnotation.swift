@@ -7,7 +7,7 @@ import SLACReport
 /// report: per clause the aggregated chart and copies of the worst breached windows; per period
 /// the attainment and objective as exact percentages; for the report the verdict counts, the
 /// credit totals per currency and the integrity check. The report file itself is never changed.
-enum RenderAnnotation {
+package enum RenderAnnotation {
     /// The annotation namespace; never written to a report.
     static let namespace = "urn:slac:render:1"
     /// Breached windows listed in each clause's evidence table.
@@ -424,14 +424,14 @@ enum RenderAnnotation {
 
     /// A bound the contract states, exactly: a ratio as a percentage (`0.995` → `99.5%`), other
     /// values with their unit. Contract terms are never rounded.
-    static func exactDisplay(_ text: String, unit: String?) -> String {
+    package static func exactDisplay(_ text: String, unit: String?) -> String {
         if unit == "ratio", let percent = percentText(text) { return percent + "%" }
         guard let unit, !unit.isEmpty, unit != "ratio" else { return text }
         return text + " " + unit
     }
 
     /// A decimal fraction as a percentage, exactly (`0.9931` → `99.31`); nil for other text.
-    static func percentText(_ decimal: String) -> String? {
+    package static func percentText(_ decimal: String) -> String? {
         let parts = decimal.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count <= 2, let whole = parts.first, !whole.isEmpty,
               parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }) else { return nil }

@@ -504,10 +504,16 @@ package struct Checker {
         if !credits.isEmpty {
             let bases = Set(credits.map(\.base))
             if bases.contains(.fee) && period != .calendarMonth {
+                // The objective suggested is where the tiers start (`when attainment < 99%` → 99%),
+                // never a number the contract does not state.
+                let highestTier = credits.filter { !$0.onMeasure && $0.threshold.unit?.text == "%" }
+                    .max { (Double($0.threshold.number.digits) ?? 0) < (Double($1.threshold.number.digits) ?? 0) }
+                let objective = highestTier.map { "`objective \($0.threshold.number.digits)% of windows per calendar month`" }
+                    ?? "`objective P% of windows per calendar month`, with the attainment the contract promises as P,"
                 error("SLA0307", credits.first { $0.base == .fee }?.span ?? credits[0].span,
                       usesMeasure ? "credits of the fee need monthly periods" : "credits need a monthly objective",
                       help: usesMeasure ? "the fee is monthly: write `measure \(kind?.rawValue ?? "attainment") per calendar month`, or credit a share of the charges"
-                          : "add `objective 99.5% of windows per calendar month` to clause `\(c.name.name)`")
+                          : "add \(objective) to clause `\(c.name.name)`")
             }
             if bases.contains(.fee) && !hasFee {
                 error("SLA0308", credits[0].span, "credits are a percentage of the fee, but the contract has no `fee`",

@@ -21,8 +21,10 @@ extension CompiledClause {
         return byGroup
     }
 
-    /// The time of sorted `cells` inside `[from, to)`.
-    func coveredTime(_ cells: [Int64], from: Int64, to: Int64) -> Int64 {
+    /// The time of sorted `cells` inside `[from, to)`, less the time in `removed` (maintenance,
+    /// sorted and merged): time in a maintenance interval is never covered, even in a cell whose
+    /// other part holds a record (docs/reports.md, "Coverage").
+    func coveredTime(_ cells: [Int64], from: Int64, to: Int64, removed: [MaintenanceInterval] = []) -> Int64 {
         guard from < to, !cells.isEmpty else { return 0 }
         // The first cell that ends after `from`.
         var low = 0, high = cells.count
@@ -35,10 +37,31 @@ extension CompiledClause {
         var i = low
         while i < cells.count && cells[i] < to {
             let start = max(cells[i], from), end = min(cells[i] &+ cellLength, to)
-            if end > start { total += end - start }
+            if end > start {
+                total += end - start
+                Self.forEachOverlap(of: start, end, in: removed) { s, e in total -= e - s }
+            }
             i += 1
         }
         return total
+    }
+
+    /// Calls `body` with each part of `[start, end)` that lies in one of the sorted, disjoint
+    /// `intervals`, in order.
+    static func forEachOverlap(of start: Int64, _ end: Int64, in intervals: [MaintenanceInterval], _ body: (Int64, Int64) -> Void) {
+        guard !intervals.isEmpty else { return }
+        // The first interval that ends after `start`.
+        var low = 0, high = intervals.count
+        while low < high {
+            let mid = (low + high) / 2
+            if intervals[mid].end <= start { low = mid + 1 } else { high = mid }
+        }
+        var k = low
+        while k < intervals.count && intervals[k].start < end {
+            let s = max(start, intervals[k].start), e = min(end, intervals[k].end)
+            if e > s { body(s, e) }
+            k += 1
+        }
     }
 
     /// Sets the coverage of the clause, its periods and its credits.
@@ -58,31 +81,42 @@ extension CompiledClause {
         }
         union.removeLast(union.count - kept)
         func clipped(_ start: Int64, _ end: Int64) -> (Int64, Int64) { (max(start, termStart), min(end, termEnd)) }
+        let removed = IntervalGrid.merged(maintenance, term: (termStart, termEnd))
 
         for i in result.periods.indices {
             let p = result.periods[i]
             let (from, to) = clipped(p.start, p.end)
             let cells = groupOfKey[p.key].flatMap(cellsOf) ?? []
-            result.periods[i].coveredNanoseconds = coveredTime(cells, from: from, to: to)
+            result.periods[i].coveredNanoseconds = coveredTime(cells, from: from, to: to, removed: removed)
             result.periods[i].periodNanoseconds = max(0, to - from)
         }
         for i in result.credits.indices {
             let c = result.credits[i]
             let (from, to) = clipped(c.start, c.end)
             let cells = c.key.flatMap { groupOfKey[$0] }.flatMap(cellsOf) ?? union
-            result.credits[i].coveredNanoseconds = coveredTime(cells, from: from, to: to)
+            result.credits[i].coveredNanoseconds = coveredTime(cells, from: from, to: to, removed: removed)
             result.credits[i].periodNanoseconds = max(0, to - from)
         }
 
         var intervals: [CoveredInterval] = []
-        for cell in union {
-            let (start, end) = clipped(cell, cell &+ cellLength)
-            guard end > start else { continue }
+        func append(_ start: Int64, _ end: Int64) {
+            guard end > start else { return }
             if let last = intervals.last, last.end >= start {
                 intervals[intervals.count - 1].end = max(last.end, end)
             } else {
                 intervals.append(CoveredInterval(start: start, end: end))
             }
+        }
+        for cell in union {
+            let (start, end) = clipped(cell, cell &+ cellLength)
+            guard end > start else { continue }
+            // The cell less its maintenance.
+            var cursor = start
+            Self.forEachOverlap(of: start, end, in: removed) { s, e in
+                append(cursor, s)
+                cursor = e
+            }
+            append(cursor, end)
         }
         let records = state.windows.reduce(0) { $0 + $1.count }
         result.coverage = ClauseCoverage(

@@ -1,4 +1,5 @@
 import SLACChecker
+import SLACFields
 import SLACExact
 import SLACSyntax
 
@@ -36,6 +37,18 @@ package struct Explanation: Sendable, Hashable {
 /// Everything it states comes from the checked contract (what slac will actually evaluate); the
 /// syntax is used only to quote what was written, so a mismatch between the two is visible.
 package enum ContractExplainer {
+    /// Whether a condition can be unknown for a record (docs/language.md, "Conditions"): it
+    /// compares a metric, which may be undefined, or a text field other than `status`, which may
+    /// be absent (an absent `status` is "ok").
+    static func mayBeUnknown(_ condition: CheckedPredicate) -> Bool {
+        switch condition {
+        case .and(let a, let b), .or(let a, let b): mayBeUnknown(a) || mayBeUnknown(b)
+        case .not(let a): mayBeUnknown(a)
+        case .metric: true
+        case .text(let field, _, _), .textIn(let field, _, _): field != CanonicalField.status.name
+        }
+    }
+
     /// The explanation of the whole contract, or of the clause named `clause` (its name or ref).
     package static func explain(_ document: ContractDocument, clause: String? = nil) -> Explanation {
         let contract = document.contract
@@ -156,10 +169,14 @@ package enum ContractExplainer {
         }
 
         // Minimum sample.
+        let judged = clause.windowsAreValued ? "valued" : "judged"
         var minimum: Prose = clause.minimumRequests > 0
-            ? "a window with fewer than \(Wording.number(Rational(clause.minimumRequests))) in-scope requests is insufficient and is not judged"
-            : "none: every window with an in-scope request is judged"
+            ? "a window with fewer than \(Wording.number(Rational(clause.minimumRequests))) in-scope requests is insufficient and is not \(judged)"
+            : "none: every window with an in-scope request is \(judged)"
         if clause.aggregate.metric != nil { minimum = minimum + "; a window where no request has a defined value is insufficient as well" }
+        if case .share(let condition) = clause.aggregate, ContractExplainer.mayBeUnknown(condition) {
+            minimum = minimum + "; a window where the condition cannot be decided for any in-scope request (it reads a value they lack) is insufficient as well"
+        }
         facts.append(.init("Minimum sample", minimum))
 
         // Objective, or the period measure and its objective.
@@ -190,7 +207,7 @@ package enum ContractExplainer {
                 measured = "attainment over every interval of \(period): met intervals ÷ all intervals of the grid, an interval without a verdict counting as \(empty); " + grid
             }
             facts.append(.init("Measure", measured + (clause.groupBy.isEmpty ? "" : "; computed " + Wording.groups(clause.groupBy))))
-            facts.append(.init("Objective", "the clause is compliant when the measure of every (period, group) that exists is \(objectiveWords); a group exists in a period when it has an in-scope request there"))
+            facts.append(.init("Objective", "the clause is compliant when the measure of every (period, group) that exists is \(objectiveWords); a group exists in a period when it has an in-scope request there, or a window with one that starts there"))
         } else {
             let objective: Prose
             switch (clause.objective.period, syntax.objective == nil) {

@@ -87,6 +87,12 @@ enum EngineVerification {
             // slac digests each file itself: the engine's word is not evidence of what it read.
             let mapped: TraceInput
             do { mapped = try TraceInput(path: f.absolute) } catch { return fail("SLA0601", "cannot read trace `\(f.display)`: \(error.message)", exit: .inputError) }
+            // DuckDB's loaders read the bytes as they are: a compressed trace failed inside the
+            // engine with "not valid UTF-8" (and `.csv.gz` went to the JSON Lines loader).
+            if dialect == .duckdb, let kind = mapped.isGzip ? "gzip" : Self.compression(of: mapped.bytes) {
+                return fail("SLA1005", "`\(f.display)` is \(kind)-compressed, and the DuckDB script reads plain files only",
+                            help: "decompress it first, or run natively (without `--engine`), which reads gzip and zstd", exit: .invalidContract)
+            }
             let digest = Digest.sha256Hex(mapped.bytes)
             // DuckDB reports each file under the path it was given; Spark under its link (below).
             traces.append(EngineTrace(path: f.display, format: input.rawValue, sha256: digest,
@@ -153,6 +159,14 @@ enum EngineVerification {
         } catch {
             return fail("SLA1003", "cannot judge the output of \(dialect.rawValue): \(error)", exit: .inputError)
         }
+    }
+
+    /// "gzip" or "zstd" when `bytes` start with that format's magic number, else nil (a gzip
+    /// trace is inflated by `TraceInput`, which says so; a zstd one is not).
+    static func compression(of bytes: some Collection<UInt8>) -> String? {
+        if bytes.starts(with: [0x1F, 0x8B]) { return "gzip" }
+        if bytes.starts(with: [0x28, 0xB5, 0x2F, 0xFD]) { return "zstd" }
+        return nil
     }
 
     /// Where trace `index` is linked for Spark: `traces/000003.jsonl` in the working folder. The

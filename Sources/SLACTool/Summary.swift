@@ -1,4 +1,6 @@
+import SLACAudit
 import SLACEvaluator
+import SLACExact
 
 /// The short text summary `slac verify` prints for people; the XML report is the record.
 enum Summary {
@@ -18,11 +20,44 @@ enum Summary {
             } else {
                 out += "  clause \(c.ref) \(c.name): \(c.verdict.rawValue) — windows met \(c.windowsMet), breached \(c.windowsBreached), insufficient \(c.windowsInsufficient)"
             }
+            // The period that decides the verdict, against the objective: "compliant — windows
+            // met 1, breached 2" alone read as a contradiction under an uptime objective.
+            if let worst = worstPeriod(c), let text = worst.attainmentText {
+                let unit = worst.measure?.unit ?? "ratio"
+                let symbol = ["<=": "≤", ">=": "≥", "<": "<", ">": ">"][c.objectiveComparison ?? ">="] ?? ">="
+                out += "; worst \(worst.measure?.kind ?? "attainment") \(shown(text, unit)) (objective \(symbol) \(shown(worst.objectiveText, unit)))"
+            }
             if !c.credits.isEmpty {
-                out += "; credits " + c.credits.map { "\($0.amountText) \($0.currency)" }.joined(separator: ", ")
+                let currencies = Set(c.credits.map(\.currency))
+                out += "; credits " + c.credits.map { credit in
+                    let group = credit.key.map { " " + $0.map { "\($0.field)=\($0.value ?? "(absent)")" }.joined(separator: ",") } ?? ""
+                    return "\(credit.amountText) \(credit.currency)\(group)"
+                }.joined(separator: ", ")
+                let amounts = c.credits.compactMap { Rational(decimal: $0.amountText) }
+                if c.credits.count > 1, currencies.count == 1, let currency = currencies.first, amounts.count == c.credits.count {
+                    let digits = c.credits[0].amountText.split(separator: ".").dropFirst().first?.count ?? 0
+                    out += " (total \(Rational.fixed(amounts.reduce(Rational(0), +), fractionDigits: digits)) \(currency))"
+                }
             }
             out += "\n"
         }
         return out
+    }
+
+    /// The period furthest on the wrong side of the objective (the lowest measure under `>=`,
+    /// the highest under `<=`); nil when no period has a measure.
+    static func worstPeriod(_ c: ClauseResult) -> PeriodResult? {
+        let valued = c.periods.filter { $0.attainment != nil }
+        let upper = (c.objectiveComparison ?? ">=").hasPrefix("<")
+        return valued.min { a, b in
+            guard let x = a.attainment, let y = b.attainment else { return false }
+            return upper ? x > y : x < y
+        }
+    }
+
+    /// A fraction as a percentage (exactly) for ratios, else the value with its unit.
+    static func shown(_ text: String, _ unit: String) -> String {
+        if unit == "ratio" { return RenderAnnotation.exactDisplay(text, unit: unit) }
+        return unit.isEmpty ? text : "\(text) \(unit)"
     }
 }

@@ -156,6 +156,9 @@ public enum VerifyCommand {
     /// on it. Copies and compressed copies are found by their digests after the scan.
     static func sameFileTwice(_ paths: [String]) -> (String, String)? {
         var seen: [String: String] = [:]
+        // Standard input can be read once: a second `-` would read nothing (exit 3, "holds no
+        // records"), or an empty trace with `--allow-empty`.
+        if paths.filter({ $0 == "-" }).count > 1 { return ("-", "-") }
         for path in paths where path != "-" {
             var st = stat()
             guard stat(path, &st) == 0, st.st_mode & S_IFMT == S_IFREG, st.st_size > 0, !TraceStream.shouldStream(path: path) else { continue }
@@ -299,7 +302,8 @@ public enum VerifyCommand {
         }
         if let notices { evaluator.notice = { notices.append($0) } }
         if let (first, second) = sameFileTwice(options.traces) {
-            return .failure(ToolDiagnostics.output("SLA0509", "the same trace twice: `\(first)` and `\(second)` are the same file",
+            let what = first == "-" ? "standard input (`-`) can be read once" : "`\(first)` and `\(second)` are the same file"
+            return .failure(ToolDiagnostics.output("SLA0509", "the same trace twice: \(what)",
                                                    help: "pass each trace once", exit: .invalidContract, colored: colored))
         }
         let opened: OpenedTraces
@@ -453,7 +457,10 @@ public enum VerifyCommand {
         let emptyTraces = options.allowEmpty ? [] : emptyTraceProblems(result, termStart: result.contract.termStart, termEnd: result.contract.termEnd)
         var inputProblems = emptyTraces
         if options.strict && result.rejectedTotal > 0 {
-            let first = result.rejected.prefix(10).map { "\($0.path):\($0.line): \($0.reason)" }
+            // Engines cannot number CSV rows (line 0): such a record is located by its id.
+            let first = result.rejected.prefix(10).map { r in
+                r.line > 0 || r.id == nil ? "\(r.path):\(r.line): \(r.reason)" : "\(r.path) (id `\(r.id ?? "")`): \(r.reason)"
+            }
             inputProblems.append(ToolDiagnostics.error("SLA0605", "\(result.rejectedTotal) record\(result.rejectedTotal == 1 ? " was" : "s were") rejected and `--strict` is set",
                                                        notes: first))
         }

@@ -80,6 +80,12 @@ package final class TraceInput: @unchecked Sendable {
                 TraceInput.release(raw)
                 throw TraceInputError(path: path, message: "not a valid gzip stream: missing gzip header")
             }
+            // A zstd stream is read by `TraceStream`; one named `.zst` that is not zstd arrives
+            // here, and is an error as for `.gz` (docs/formats.md, "Compressed input").
+            if path.hasSuffix(".zst") && rawBuffer.count > 0 {
+                TraceInput.release(raw)
+                throw TraceInputError(path: path, message: "not a valid zstd stream: missing zstd frame header")
+            }
             storage = raw
             isGzip = false
         }

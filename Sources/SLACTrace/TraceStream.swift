@@ -67,8 +67,14 @@ package final class TraceStream: @unchecked Sendable {
         var magic: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
         let n = withUnsafeMutableBytes(of: &magic) { pread(fd, $0.baseAddress, 4, 0) }
         let gzip = n >= 2 && magic.0 == 0x1f && magic.1 == 0x8b
-        let zstd = n == 4 && magic == (0x28, 0xB5, 0x2F, 0xFD)
+        let zstd = n == 4 && isZstdMagic(magic.0, magic.1, magic.2, magic.3)
         return gzip || zstd
+    }
+
+    /// Whether four bytes open a zstd stream: a frame (`28 B5 2F FD`) or a skippable frame
+    /// (`5x 2A 4D 18`), which a stream may start with (`zstd -t` accepts it).
+    static func isZstdMagic(_ b0: UInt8, _ b1: UInt8, _ b2: UInt8, _ b3: UInt8) -> Bool {
+        (b0, b1, b2, b3) == (0x28, 0xB5, 0x2F, 0xFD) || (b0 & 0xF0 == 0x50 && (b1, b2, b3) == (0x2A, 0x4D, 0x18))
     }
 
     /// Opens `path` (`-` is standard input) for reading.
@@ -152,7 +158,7 @@ package final class TraceStream: @unchecked Sendable {
             state.pointee.next_in = raw
             state.pointee.avail_in = UInt32(rawCount)
             inflater = state
-        } else if rawCount >= 4 && raw[0] == 0x28 && raw[1] == 0xB5 && raw[2] == 0x2F && raw[3] == 0xFD {
+        } else if rawCount >= 4 && Self.isZstdMagic(raw[0], raw[1], raw[2], raw[3]) {
             isZstd = true
             zstd = ZstdContentReader(path: path, initial: UnsafeRawBufferPointer(start: raw, count: rawCount)) {
                 [unowned self] (buffer: UnsafeMutableRawPointer, capacity: Int) throws(TraceInputError) -> Int in

@@ -177,6 +177,43 @@ struct ReportContentTests {
         #expect(c51.attribute("cell-seconds") == "3600" && c51.attribute("covered-seconds") == "39600")
     }
 
+    /// A cell only partly inside maintenance is covered only outside it: the maintenance part was
+    /// once counted whole, so a record at 10:01 beside maintenance from 10:02:30 covered 300 s.
+    @Test("time in a maintenance interval is never covered, even in a cell that holds a record")
+    func coverageLeavesMaintenanceOut() throws {
+        let dir = TempDir()
+        let contract = dir.path("c.sla")
+        try Data("""
+            contract "coverage-maintenance" {
+                effective 2026-08-01 to 2026-09-01
+                fee       1000.00 USD per month
+                exclude maintenance from 2026-08-10T10:02:30Z to 2026-08-10T10:10:00Z
+                clause "1" up {
+                    every     5 minutes
+                    require   share(status = "ok") >= 95%
+                    measure   uptime per calendar month
+                    objective measure >= 99.9%
+                }
+            }
+
+            """.utf8).write(to: URL(fileURLWithPath: contract))
+        let trace = dir.path("t.jsonl")
+        try Data("""
+            {"id":"a","ts":"2026-08-10T10:01:00Z","status":"ok"}
+            {"id":"b","ts":"2026-08-10T10:12:00Z","status":"ok"}
+
+            """.utf8).write(to: URL(fileURLWithPath: trace))
+        let run = try verify([trace], contract: contract, expectExit: 0)
+        let up = try clause(run, "1")
+        let coverage = try #require(up.firstChild("coverage"))
+        let stretches = coverage.children.filter { $0.isReport("data") }.map { "\($0.attribute("start") ?? "?") \($0.attribute("end") ?? "?")" }
+        #expect(stretches == ["2026-08-10T10:00:00Z 2026-08-10T10:02:30Z", "2026-08-10T10:10:00Z 2026-08-10T10:15:00Z"])
+        // 150 s before the maintenance, and the 5 minutes from 10:10 (the cell 10:05–10:10 is all maintenance).
+        #expect(coverage.attribute("covered-seconds") == "450")
+        let period = try #require(up.firstChild("period"))
+        #expect(period.attribute("covered-seconds") == "450", "\(run.xml)")
+    }
+
     @Test("the page makes a monthly credit resting on 10 hours of data obvious, and the chart spans the data")
     func thinCoverageOnThePage() throws {
         let run = try verify { $0.windows = .breached }

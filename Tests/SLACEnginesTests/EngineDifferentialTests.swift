@@ -111,6 +111,11 @@ enum Engines {
         #"{"id":"b12","ts":"2026-03-29T10:00:00Z","tenant":"acme","e2e_ms":-Infinity}"#,
         // A timestamp ending in a line break (Java's `$` matched before it, so Spark accepted it).
         #"{"id":"b13","ts":"2026-03-29T10:00:00Z\n","tenant":"acme"}"#,
+        // Instants out of range: epoch micro- and nanoseconds by mistake, a year past 2262. The
+        // engine computed `ts` for every row and one such record stopped DuckDB's whole run.
+        #"{"id":"b14","ts":1774740600000000,"tenant":"acme"}"#,
+        #"{"id":"b15","ts":1774740600000000000,"tenant":"acme"}"#,
+        #"{"id":"b16","ts":"9999-12-31T23:59:59Z","tenant":"acme"}"#,
         // Rates over durations that underflow or overflow: undefined on both sides.
         #"{"id":"a8","ts":"2026-03-29T12:00:00Z","tenant":"acme","status":"ok","output_tokens":3,"ttft_ms":0,"e2e_ms":5e-324}"#,
         #"{"id":"a9","ts":"2026-03-29T12:00:01Z","tenant":"acme","status":"ok","output_tokens":3,"ttft_ms":0,"e2e_ms":1e-310}"#,
@@ -194,7 +199,7 @@ enum Engines {
         #expect(Engines.compare(contract, [trace], engine: .duckdb) > 0)
         // The native evaluator rejects what it should: the differential is not vacuous.
         if case .success(let r) = Engines.run(contract: contract, traces: [trace], engine: nil) {
-            #expect(r.rejectedTotal == 13)
+            #expect(r.rejectedTotal == 16)
             #expect(r.traces[0].outsideTerm == 1)
         }
     }
@@ -270,6 +275,31 @@ enum Engines {
         #expect(twice.exitCode == 2 && twice.standardError.hasPrefix("error[SLA0509]: the same trace twice: "), "\(twice.standardError)")
         let b1 = try dir.write("b1.jsonl", "\n"), b2 = try dir.write("b2.jsonl", "\n")
         #expect((try? Engines.run(contract: contract, traces: [sample, b1, b2], engine: .duckdb).get()) != nil)
+    }
+
+    /// What the DuckDB script cannot read is refused before it runs (exit 2), not left to fail
+    /// inside the engine: a compressed trace ("not valid UTF-8" from DuckDB before).
+    @Test(.enabled(if: Engines.duckdb)) func compressedTracesAreRefusedForDuckDB() throws {
+        let dir = TemporaryDirectory()
+        let sample = Engines.path("Contracts/samples/acme-2026-03-14.jsonl")
+        let contract = Engines.path("Contracts/acme-schedule-b.sla")
+        let gz = dir.url.appendingPathComponent("t.jsonl.gz").path
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/bin/sh")
+        gzip.arguments = ["-c", "gzip -c '\(sample)' > '\(gz)'"]
+        try gzip.run()
+        gzip.waitUntilExit()
+        try #require(gzip.terminationStatus == 0)
+        let zst = try dir.write("t.jsonl.zst", "")
+        try Data([0x28, 0xB5, 0x2F, 0xFD, 0, 0, 0, 0]).write(to: URL(fileURLWithPath: zst))
+        for (path, kind) in [(gz, "gzip"), (zst, "zstd")] {
+            guard case .failure(let out) = Engines.run(contract: contract, traces: [path], engine: .duckdb) else {
+                Issue.record("a \(kind) trace was given to DuckDB")
+                continue
+            }
+            #expect(out.exitCode == 2 && out.standardError.hasPrefix("error[SLA1005]: "), "\(out.standardError)")
+            #expect(out.standardError.contains("is \(kind)-compressed"), "\(out.standardError)")
+        }
     }
 
     /// `--check-ids` through DuckDB: two traces sharing ids, and ids repeated within one.
@@ -468,6 +498,27 @@ struct ExactTransportTests {
         #expect(header.contains("-- contract Benchmark: peer evaluation (BENCH-PEERS-1 v1), sha256 "), "\(header)")
         #expect(!header.contains("Optional("))
         #expect(script.comment("a\rDROP TABLE x;\nb\u{2028}c\u{0}") == "a DROP TABLE x; b c ")
+    }
+
+    /// The script names a column after each field: a custom field such as `gen_ai.system` made
+    /// DuckDB stop with a syntax error (and Spark read it as a nested path). It is refused first.
+    @Test func fieldsThatAreNotPlainNamesAreRefused() throws {
+        let dir = TemporaryDirectory()
+        let contract = try dir.write("dotted.sla", """
+            contract "Dotted" {
+                effective 2026-03-01 to 2026-04-01
+                clause "1" fast {
+                    every 1 hour per gen_ai.system
+                    require max(ttft) <= 150 ms
+                }
+            }
+
+            """)
+        let plan = try #require(try? PlanBuilding.plan(contractPath: contract, colored: false).get())
+        for dialect in [SQLDialect.duckdb, .spark] {
+            #expect(throws: SQLCompileError.self) { _ = try SQLScript(try plan.validated(), dialect: dialect, input: .jsonl).text() }
+        }
+        #expect(SQLScript.isPlainName("finish_reason") && !SQLScript.isPlainName("gen_ai.system") && !SQLScript.isPlainName("2fa"))
     }
 
     @Test func bigIntegersAddExactly() throws {

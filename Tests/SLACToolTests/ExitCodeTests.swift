@@ -228,6 +228,14 @@ import Testing
         #expect(junitText.contains("<error message=\"input error: trace"), "\(junitText)")
     }
 
+    /// Standard input can be read once: `- -` was exit 3 ("holds no records") instead of the
+    /// usage error of any trace given twice.
+    @Test func standardInputTwiceIsAUsageError() throws {
+        let run = try Self.slac(["verify", "--contract", Self.contract, "--quiet", "-", "-"])
+        #expect(run.status == 2, "\(run.stderr)")
+        #expect(run.stderr.hasPrefix("error[SLA0509]: the same trace twice: standard input (`-`) can be read once"), "\(run.stderr)")
+    }
+
     /// A command line that does not parse is exit 2 like any other, so the same guarantee holds:
     /// a typo in a CI step's options (`--stirct`, `--windows failed`) once left the previous run's
     /// passing report and JUnit file in place, to be uploaded as the failed step's artefacts.

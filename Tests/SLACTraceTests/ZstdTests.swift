@@ -57,6 +57,26 @@ import Testing
         }
     }
 
+    /// A stream may start with a skippable frame (`zstd -t` accepts it); it was read as plain
+    /// text, and its compressed bytes rejected as records.
+    @Test func aStreamStartingWithASkippableFrameIsZstd() throws {
+        let dir = TemporaryDirectory()
+        let path = try dir.write("skip-first.jsonl.zst", Self.skippable(Array(repeating: 1, count: 40)) + Self.frame(Self.content))
+        #expect(TraceStream.shouldStream(path: path))
+        #expect(try Self.readAll(path) == Self.content)
+    }
+
+    /// Not read as a stream (no zstd magic), a plain file named `.zst` is an error as for `.gz`;
+    /// it was read as plain text.
+    @Test func zstNameWithoutZstdContentIsAnInputErrorWhenMapped() throws {
+        let dir = TemporaryDirectory()
+        let path = try dir.write("plain.jsonl.zst", "{\"ts\":\"2026-03-01T00:00:00Z\"}\n")
+        #expect(!TraceStream.shouldStream(path: path))
+        #expect(throws: TraceInputError(path: path, message: "not a valid zstd stream: missing zstd frame header")) {
+            _ = try TraceInput(path: path)
+        }
+    }
+
     @Test func formatIsDetectedThroughTheExtension() {
         let bytes = Array("ts,id\n".utf8)
         let format = bytes.withUnsafeBytes { TraceFormatDetection.detect(bytes: $0, path: "t.csv.zst") }
