@@ -200,7 +200,7 @@
                     <xsl:text> for </xsl:text>
                   </xsl:when>
                   <xsl:otherwise>
-                    <xsl:text>breached verdict</xsl:text>
+                    <xsl:value-of select="@verdict"/><xsl:text> verdict</xsl:text>
                     <xsl:if test="@group"><xsl:text> of </xsl:text><bdi><xsl:value-of select="@group"/></bdi></xsl:if>
                     <xsl:text> for </xsl:text>
                   </xsl:otherwise>

@@ -134,6 +134,7 @@ package enum RenderAnnotation {
         -> [(clause: Int, clauseElement: ElementView, element: ElementView, coverage: Rational)] {
         var thinCredits: [(Rational, ElementView)] = []
         var thinPeriods: [(Rational, ElementView)] = []
+        var thinCompliant: [(Rational, ElementView)] = []
         var lowest: (Rational, String)?
         for name in ["period", "credit"] {
             clause.forEachChild(name) { element in
@@ -151,6 +152,7 @@ package enum RenderAnnotation {
                     setAttribute(element.pointer, ns, "thin", "yes")
                     if name == "credit" { thinCredits.append((coverage, element)) }
                     if name == "period" && element.attribute("verdict") == "breached" { thinPeriods.append((coverage, element)) }
+                    if name == "period" && element.attribute("verdict") == "compliant" { thinCompliant.append((coverage, element)) }
                 }
                 if name == "period", lowest.map({ coverage < $0.0 }) ?? true { lowest = (coverage, percent) }
             }
@@ -159,7 +161,12 @@ package enum RenderAnnotation {
             setAttribute(clause.pointer, ns, "lowest-coverage", lowest.1)
             if lowest.0 < thinCoverage { setAttribute(clause.pointer, ns, "thin", "yes") }
         }
-        let chosen = thinCredits.isEmpty ? Array(thinPeriods.sorted { $0.0 < $1.0 }.prefix(1)) : thinCredits
+        // Every credit; else the worst breached period; else, for a compliant clause, its compliant
+        // period with the least data: a pass judged on a few minutes of a month is the case an
+        // auditor most needs to see, and it once went unflagged.
+        let chosen = !thinCredits.isEmpty ? thinCredits
+            : !thinPeriods.isEmpty ? Array(thinPeriods.sorted { $0.0 < $1.0 }.prefix(1))
+            : clause.attribute("verdict") == "compliant" ? Array(thinCompliant.sorted { $0.0 < $1.0 }.prefix(1)) : []
         return chosen.map { (index, clause, $0.1, $0.0) }
     }
 

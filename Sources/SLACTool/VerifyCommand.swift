@@ -220,7 +220,13 @@ public enum VerifyCommand {
                 }
                 parts.append(text)
             }
-            let help = trace.rejected == trace.read
+            // Epoch seconds read as milliseconds land in January 1970 (1,773,446,400 s → 1970-01-21).
+            let january1970 = Int64(31) * 86_400 * 1_000_000_000
+            let looksLikeSeconds = trace.outsideTermRange.map { $0.lowerBound >= 0 && $0.upperBound < january1970 } ?? false
+                && termStart >= january1970
+            let help = looksLikeSeconds
+                ? "`ts` looks like epoch seconds (the records fall in January 1970): a number in `ts` is read as epoch milliseconds, so multiply it by 1000, or write RFC 3339"
+                : trace.rejected == trace.read
                 ? "check that this is a trace and its format (`slac formats`; `--format` forces one): `ts` is RFC 3339 or epoch milliseconds"
                 : "pass the traces of the contract's term, or `--allow-empty` if that is expected"
             problems.append(ToolDiagnostics.error("SLA0604", "no record of trace `\(trace.path)` was accepted: of \(trace.read) read, "
@@ -456,11 +462,12 @@ public enum VerifyCommand {
         // Nothing judged is never green: a trace with no accepted record is an input error.
         let emptyTraces = options.allowEmpty ? [] : emptyTraceProblems(result, termStart: result.contract.termStart, termEnd: result.contract.termEnd)
         var inputProblems = emptyTraces
+        // Engines cannot number CSV rows (line 0): such a record is located by its id.
+        func located(_ r: RejectedRecord) -> String {
+            r.line > 0 || r.id == nil ? "\(r.path):\(r.line): \(r.reason)" : "\(r.path) (id `\(r.id ?? "")`): \(r.reason)"
+        }
         if options.strict && result.rejectedTotal > 0 {
-            // Engines cannot number CSV rows (line 0): such a record is located by its id.
-            let first = result.rejected.prefix(10).map { r in
-                r.line > 0 || r.id == nil ? "\(r.path):\(r.line): \(r.reason)" : "\(r.path) (id `\(r.id ?? "")`): \(r.reason)"
-            }
+            let first = result.rejected.prefix(10).map(located)
             inputProblems.append(ToolDiagnostics.error("SLA0605", "\(result.rejectedTotal) record\(result.rejectedTotal == 1 ? " was" : "s were") rejected and `--strict` is set",
                                                        notes: first))
         }
@@ -479,6 +486,12 @@ public enum VerifyCommand {
             for clause in noData {
                 notices.append("note: clause \(clause.ref) `\(clause.name)` judged nothing — \(JUnitWriter.noDataMessage(clause))\n")
             }
+        }
+        // Rejected records are counted in the report; a CI log should show them too, with the
+        // first, rather than only as a number in the summary (every trace rejected whole is an
+        // error above, which says why).
+        if !options.strict, result.rejectedTotal > 0, emptyTraces.isEmpty, let first = result.rejected.first {
+            notices.append("note: \(result.rejectedTotal) record\(result.rejectedTotal == 1 ? " was" : "s were") rejected (the report lists them when written; `--strict` fails the run on any); first: \(located(first))\n")
         }
         if !inputProblems.isEmpty {
             return CommandOutput(standardOutput: options.quiet ? "" : Summary.render(result, verdict: "input error"),

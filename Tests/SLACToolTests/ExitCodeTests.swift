@@ -199,6 +199,15 @@ import Testing
         #expect(run.stderr.contains("no record of trace"), "\(run.stderr)")
     }
 
+    /// `ts` in epoch seconds is read as milliseconds and lands in January 1970: the help says so.
+    @Test func epochSecondsAreNamed() throws {
+        let dir = TemporaryDirectory()
+        let lines = (0..<5).map { "{\"id\":\"r\($0)\",\"ts\":\(1_773_446_400 + $0 * 60),\"status\":\"ok\",\"ttft_ms\":100}" }
+        let run = try Self.verify(try dir.write("secs.jsonl", lines.joined(separator: "\n") + "\n"))
+        #expect(run.status == 3, "\(run.stderr)")
+        #expect(run.stderr.contains("`ts` looks like epoch seconds"), "\(run.stderr)")
+    }
+
     @Test func aTraceOutsideTheTermSaysWhereItLies() throws {
         let dir = TemporaryDirectory()
         let old = try dir.write("old.sla", (try String(contentsOfFile: Self.contract, encoding: .utf8))

@@ -81,13 +81,13 @@ package enum FormatCatalog {
                 format: .jsonl, title: "canonical JSON Lines (docs/formats.md)", layout: "one JSON object per line",
                 positionUnit: .line, fields: nil, attributeFields: false, hasTimestamps: true, needsEpoch: false,
                 detection: "first non-blank byte `{` (and no adapter's keys)",
-                mappings: [FieldMapping("any key", "same name", "none: canonical units (`ts` RFC 3339 or epoch ms)")], dropped: [])
+                mappings: [FieldMapping("any key", "the field of that name", "no conversion: values are in canonical units (`ts` RFC 3339 or epoch ms)")], dropped: [])
         case .csv:
             return FormatDescription(
                 format: .csv, title: "canonical CSV (docs/formats.md)", layout: "RFC 4180 CSV, header row naming the fields",
                 positionUnit: .line, fields: nil, attributeFields: false, hasTimestamps: true, needsEpoch: false,
                 detection: "a header row with a `ts` column",
-                mappings: [FieldMapping("any column", "same name", "none: canonical units")], dropped: [])
+                mappings: [FieldMapping("any column", "the field of that name", "no conversion: values are in canonical units")], dropped: [])
         case .llmperf:
             return FormatDescription(
                 format: .llmperf, title: "LLMPerf per-request results", layout: "a JSON array of request objects",
