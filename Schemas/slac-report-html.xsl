@@ -664,6 +664,7 @@
             <span class="key"><span class="swatch met"></span>met</span>
             <span class="key"><span class="swatch breached"></span>breached</span>
             <span class="key"><span class="swatch insufficient"></span>insufficient (not judged)</span>
+            <xsl:if test="v:path[@layer = 'valued']"><span class="key"><span class="swatch valued"></span>valued (a value clause's window: its value counts in the measure, it has no verdict of its own)</span></xsl:if>
             <xsl:if test="@bound-y"><span class="key"><span class="swatch bound"></span>bound</span></xsl:if>
             <xsl:if test="@gaps"><span class="key"><span class="swatch nodata"></span>no in-scope record (a gap in the data)</span></xsl:if>
             <xsl:if test="@maintenance"><span class="key"><span class="swatch maintenance"></span>maintenance (excluded by the contract)</span></xsl:if>
@@ -1190,7 +1191,7 @@
   <xsl:template name="css">
     <xsl:text>
 :root { --ink: #1c1c1c; --muted: #5f6368; --rule: #d5d7db; --bad: #b3261e; --ok: #1e7b34; --nodata: #6b6b6b;
-        --met: #3366aa; --insufficient: #b9bcc2; --paper: #ffffff; --tint: #f5f6f8; }
+        --met: #3366aa; --insufficient: #b9bcc2; --valued: #5f8f8a; --paper: #ffffff; --tint: #f5f6f8; }
 * { box-sizing: border-box; }
 html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 body { margin: 0; color: var(--ink); background: var(--paper); font: 14px/1.45 "Helvetica Neue", Helvetica, Arial, sans-serif; }
@@ -1256,6 +1257,7 @@ svg .layer-maintenance { fill: #dbe6f4; }
 svg .layer-met { fill: var(--met); }
 svg .layer-breached { fill: var(--bad); }
 svg .layer-insufficient { fill: var(--insufficient); }
+svg .layer-valued { fill: var(--valued); }
 svg .layer-strip-breached { fill: var(--bad); }
 svg .layer-strip-insufficient { fill: var(--insufficient); }
 svg .layer-clipped { fill: var(--ink); }
@@ -1269,6 +1271,7 @@ figcaption .key { margin-right: 14px; color: var(--ink); white-space: nowrap; }
 .swatch.met { background: var(--met); }
 .swatch.breached { background: var(--bad); }
 .swatch.insufficient { background: var(--insufficient); }
+.swatch.valued { background: var(--valued); }
 .swatch.bound { height: 0; border-top: 2px dashed var(--ink); vertical-align: 3px; }
 .untrusted-notice { margin: 0 auto 10px; padding: 8px 12px; background: #5f6368; color: #fff; font-size: 15px; }
 .untrusted-notice a { color: #fff; }

@@ -3,7 +3,9 @@ import SLACExact
 
 /// One listed window as the chart sees it.
 struct ChartWindow {
-    enum Kind: Int { case met = 0, breached = 1, insufficient = 2 }
+    /// `valued`: a window of a `value` clause, which has a value but no verdict of its own (it
+    /// was drawn as insufficient, in grey, with the insufficient strip under it).
+    enum Kind: Int { case met = 0, breached = 1, insufficient = 2, valued = 3 }
     var start: Int64
     var end: Int64
     var value: Double?
@@ -123,11 +125,11 @@ struct ChartData {
 
         // Columns: per verdict, the min and max observed value and counts.
         struct Bucket {
-            var low = [Double](repeating: .infinity, count: 3)
-            var high = [Double](repeating: -.infinity, count: 3)
-            var lowText = [String?](repeating: nil, count: 3)
-            var highText = [String?](repeating: nil, count: 3)
-            var counts = [0, 0, 0]
+            var low = [Double](repeating: .infinity, count: 4)
+            var high = [Double](repeating: -.infinity, count: 4)
+            var lowText = [String?](repeating: nil, count: 4)
+            var highText = [String?](repeating: nil, count: 4)
+            var counts = [0, 0, 0, 0]
             var valueless = 0
             var start = Int64.max
             var end = Int64.min
@@ -151,7 +153,7 @@ struct ChartData {
         }
         windowsPerColumn = buckets.map { $0.counts.reduce(0, +) }.max() ?? 0
 
-        var bars = ["", "", ""]
+        var bars = ["", "", "", ""]
         var breachedStrip = "", insufficientStrip = "", clipMarks = ""
         // Narrow columns keep a gap between bars; a wide one (a calendar month alone on the axis)
         // is drawn across its whole time, with a few pixels of gap, so the bar shows its window.
@@ -159,7 +161,7 @@ struct ChartData {
         for (index, bucket) in buckets.enumerated() where bucket.counts.reduce(0, +) > 0 {
             let x = Self.plotLeft + Double(index) * columnWidth
             let barX = x + (columnWidth - barWidth) / 2
-            for k in 0..<3 where bucket.high[k] >= bucket.low[k] {
+            for k in 0..<4 where bucket.high[k] >= bucket.low[k] {
                 var top = y(bucket.high[k]), bottom = y(bucket.low[k])
                 if bottom - top < 2.5 { let mid = (top + bottom) / 2; top = mid - 1.25; bottom = mid + 1.25 }
                 bars[k] += "M\(Self.px(barX)) \(Self.px(top))h\(Self.px(barWidth))v\(Self.px(bottom - top))h-\(Self.px(barWidth))z"
@@ -176,7 +178,7 @@ struct ChartData {
             }
             // The extremes of the column, with the text the report gives them.
             var lowest: (Double, String?) = (.infinity, nil), highest: (Double, String?) = (-.infinity, nil)
-            for k in 0..<3 {
+            for k in 0..<4 {
                 if bucket.low[k] < lowest.0 { lowest = (bucket.low[k], bucket.lowText[k]) }
                 if bucket.high[k] > highest.0 { highest = (bucket.high[k], bucket.highText[k]) }
             }
@@ -210,7 +212,7 @@ struct ChartData {
             maintenancePath += "M\(Self.px(x0)) \(Self.px(Self.plotTop))h\(Self.px(width))v\(Self.px(Self.plotHeight))h-\(Self.px(width))z"
             self.maintenance += 1
         }
-        paths = [("nodata", gapPath), ("maintenance", maintenancePath), ("insufficient", bars[2]), ("met", bars[0]), ("breached", bars[1]),
+        paths = [("nodata", gapPath), ("maintenance", maintenancePath), ("insufficient", bars[2]), ("met", bars[0]), ("breached", bars[1]), ("valued", bars[3]),
                  ("strip-breached", breachedStrip), ("strip-insufficient", insufficientStrip), ("clipped", clipMarks)]
             .filter { !$0.1.isEmpty }
         xTicks = Self.timeTicks(from: firstStart, to: lastEnd)
@@ -221,8 +223,8 @@ struct ChartData {
                               unit: String, bound: ChartBound?) -> String {
         let total = counts.reduce(0, +)
         var parts = ["\(shortInstant(start)) – \(shortInstant(end)) UTC", "\(total) window\(total == 1 ? "" : "s")"]
-        let names = ["met", "breached", "insufficient"]
-        for k in [1, 0, 2] where counts[k] > 0 { parts.append("\(counts[k]) \(names[k])") }
+        let names = ["met", "breached", "insufficient", "valued"]
+        for k in [1, 0, 3, 2] where counts[k] > 0 { parts.append("\(counts[k]) \(names[k])") }
         // Six significant digits, unless that reads as the bound while the value is not the bound
         // (a sum of 0.1 and 0.2 ms against `<= 0.3 ms`): then the report's exact text, as the
         // tables print it (docs/reports.md).

@@ -256,6 +256,7 @@ package enum RenderAnnotation {
             switch window.attribute("verdict") {
             case "met": kind = .met
             case "breached": kind = .breached
+            case "valued": kind = .valued
             default: kind = .insufficient
             }
             windows.append(ChartWindow(start: start, end: end, value: value, kind: kind, text: window.attribute("observed")))

@@ -124,6 +124,13 @@ struct HTMLRenderingTests {
         #expect(html.contains("USD</strong> to <bdi>region = eu-west-1</bdi> for"))
         // Objectives read the same in every table.
         #expect(!html.contains("&gt;= 99.9%") && html.contains("≥ 99.9%"))
+        // With every window listed, valued windows are drawn as such, not in the grey of
+        // insufficient ones with the insufficient strip under them.
+        options.windows = .all
+        #expect(VerifyCommand.run(options, colored: false).exitCode == 1)
+        let all = text(try HTMLReportRenderer.render(Array(try Data(contentsOf: URL(fileURLWithPath: dir.path("report.xml"))))).html)
+        #expect(all.contains("class=\"layer-valued\"") && !all.contains("class=\"layer-strip-insufficient\""))
+        #expect(all.contains("<span class=\"swatch valued\"></span>valued"))
     }
 
     /// The hover text of a chart column once printed `observed 0.3 ms` for a breached window of
