@@ -253,7 +253,7 @@
           <tr>
             <th>Clause</th><th>Requirement</th><th>Verdict</th>
             <th class="num">Windows met</th><th class="num">breached</th><th class="num">insufficient</th>
-            <th class="num">Worst attainment</th><th class="num">Data in the period</th><th class="num">Credit due</th>
+            <th class="num" title="the period and group furthest from the objective: its attainment, or its measure">Worst measure</th><th class="num">Data in the period</th><th class="num">Credit due</th>
           </tr>
         </thead>
         <tbody>
@@ -265,7 +265,7 @@
               <xsl:choose>
                 <xsl:when test="@windows-valued">
                   <!-- A measure's windows are given values and averaged per period, never met or breached one by one. -->
-                  <td class="num" colspan="2" title="windows with a value, averaged by the measure (not judged one by one)">
+                  <td class="num spanning" colspan="2" title="windows with a value, averaged by the measure (not judged one by one)">
                     <xsl:value-of select="format-number(@windows-valued, '#,##0')"/><xsl:text> valued</xsl:text>
                   </td>
                 </xsl:when>
@@ -277,7 +277,7 @@
               <td class="num"><xsl:value-of select="format-number(@windows-insufficient, '#,##0')"/></td>
               <td class="num fig">
                 <xsl:if test="@v:worst-attainment">
-                  <span title="{@v:worst-attainment-exact}"><xsl:value-of select="@v:worst-attainment"/></span>
+                  <xsl:text>attainment </xsl:text><span title="{@v:worst-attainment-exact}"><xsl:value-of select="@v:worst-attainment"/></span>
                 </xsl:if>
                 <xsl:if test="@v:worst-measure">
                   <xsl:value-of select="r:period[@measure-kind][1]/@measure-kind"/><xsl:text> </xsl:text><xsl:value-of select="@v:worst-measure"/>
@@ -1272,6 +1272,7 @@ figcaption .key { margin-right: 14px; color: var(--ink); white-space: nowrap; }
 .swatch.breached { background: var(--bad); }
 .swatch.insufficient { background: var(--insufficient); }
 .swatch.valued { background: var(--valued); }
+table.data td.num.spanning { text-align: center; }
 .swatch.bound { height: 0; border-top: 2px dashed var(--ink); vertical-align: 3px; }
 .untrusted-notice { margin: 0 auto 10px; padding: 8px 12px; background: #5f6368; color: #fff; font-size: 15px; }
 .untrusted-notice a { color: #fff; }
