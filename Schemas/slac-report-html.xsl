@@ -97,11 +97,13 @@
           <xsl:value-of select="r:contract/@id"/>
         </xsl:if>
         <xsl:if test="r:contract/@version">
-          <xsl:text> · version </xsl:text>
+          <xsl:if test="r:contract/@id"><xsl:text> · </xsl:text></xsl:if>
+          <xsl:text>version </xsl:text>
           <xsl:value-of select="r:contract/@version"/>
         </xsl:if>
         <xsl:if test="r:contract/@term-start">
-          <xsl:text> · term </xsl:text>
+          <xsl:if test="r:contract/@id or r:contract/@version"><xsl:text> · </xsl:text></xsl:if>
+          <xsl:text>term </xsl:text>
           <xsl:call-template name="instant"><xsl:with-param name="t" select="r:contract/@term-start"/></xsl:call-template>
           <xsl:text> to </xsl:text>
           <xsl:call-template name="instant"><xsl:with-param name="t" select="r:contract/@term-end"/></xsl:call-template>
@@ -725,7 +727,9 @@
           <xsl:if test="@breached &gt; count(r:window)">
             <xsl:text> (of </xsl:text><xsl:value-of select="format-number(@breached, '#,##0')"/><xsl:text>)</xsl:text>
           </xsl:if>
-          <xsl:text>, with the ids and values of their worst records (rounded; hover for the exact value).</xsl:text>
+          <xsl:text>, with the ids and values of their worst records (rounded; hover for the exact value). The worst
+            records are those farthest from passing, which may include records that meet the bound on their own.
+            "Beyond bound" is how far the observed value lies past the bound (pp: percentage points).</xsl:text>
           <xsl:if test="r:window[@numerator]">
             <xsl:text> For a share, the requests column counts every in-scope request of the window; the share is taken over
               those where the condition could be decided (a request without the metric's fields is undecided and not counted),
@@ -739,7 +743,7 @@
           <thead>
             <tr>
               <th class="num">#</th><th>Window (UTC)</th><th>Group</th><th class="num">Requests</th>
-              <th class="num">Observed</th><th class="num">Beyond bound</th><th>Worst records (id<xsl:if test="r:window/r:evidence/@v:display">: value</xsl:if>)</th>
+              <th class="num">Observed</th><th class="num" title="how far the observed value lies past the bound: + above an upper bound, − below a lower one; pp: percentage points">Beyond bound</th><th>Worst records (id<xsl:if test="r:window/r:evidence/@v:display">: value</xsl:if>)</th>
             </tr>
           </thead>
           <tbody>

@@ -37,21 +37,28 @@ package struct ReportComparison: Sendable, Equatable {
     /// writer's default), so the recomputed report lists the same windows.
     package static func windowSelection(of report: [UInt8]) throws(ReportReadError) -> WindowSelection {
         let document = try SafeXML.parseReport(report, validate: false)
-        return document.root?.attribute("windows").flatMap(WindowSelection.init(rawValue:)) ?? .breached
+        // Elements point into the document: it must live until they are read.
+        return withExtendedLifetime(document) { document.root?.attribute("windows").flatMap(WindowSelection.init(rawValue:)) ?? .breached }
     }
 
     /// Whether the report was made with the repeated-id check (`--check-ids`): its traces carry
     /// `repeated-ids`, so the recomputed report must count them too.
     package static func checksRepeatedIDs(_ report: [UInt8]) throws(ReportReadError) -> Bool {
         let document = try SafeXML.parseReport(report, validate: false)
-        return document.root?.children.contains { $0.isReport("trace") && $0.attribute("repeated-ids") != nil } ?? false
+        return withExtendedLifetime(document) { document.root?.children.contains { $0.isReport("trace") && $0.attribute("repeated-ids") != nil } ?? false }
+    }
+
+    /// The signer a report names (`verify --signer`), if any.
+    package static func signer(of report: [UInt8]) throws(ReportReadError) -> String? {
+        let document = try SafeXML.parseReport(report, validate: false)
+        return withExtendedLifetime(document) { document.root?.attribute("signer") }
     }
 
     /// The `epoch` a report's traces were placed from (Mooncake traces; `verify --epoch`), so the
     /// recomputation places them alike; nil when no trace records one.
     package static func epoch(of report: [UInt8]) throws(ReportReadError) -> String? {
         let document = try SafeXML.parseReport(report, validate: false)
-        return document.root?.children.lazy.filter { $0.isReport("trace") }.compactMap { $0.attribute("epoch") }.first
+        return withExtendedLifetime(document) { document.root?.children.lazy.filter { $0.isReport("trace") }.compactMap { $0.attribute("epoch") }.first }
     }
 
     /// Compares `report` (untrusted; its integrity element is ignored) with `expected`, the
@@ -62,7 +69,9 @@ package struct ReportComparison: Sendable, Equatable {
         let left = try SafeXML.parseReport(report)
         let right = try SafeXML.parseReport(expected, validate: false)
         var comparer = Comparer(limit: limit)
-        if let a = left.root, let b = right.root { comparer.compareRoot(a, b) }
+        withExtendedLifetime((left, right)) {
+            if let a = left.root, let b = right.root { comparer.compareRoot(a, b) }
+        }
         return ReportComparison(differences: comparer.differences, truncated: comparer.truncated, notes: comparer.notes,
                                 windowsCompared: comparer.windows, clausesCompared: comparer.clauses,
                                 tracesWithoutDigest: comparer.uncheckedTraces)

@@ -171,6 +171,10 @@ public enum VerifyReportCommand {
             out += "signature  FAIL  \(reason)\n"
         }
 
+        // The signer the report names (with `--recompute` it is among the notes below).
+        if !options.recompute, let signer = try? ReportComparison.signer(of: bytes) {
+            out += "signer     the report names `\(signer.terminalSafe)` as its signer (a statement inside the signed part; the signature line says whether the key holds)\n"
+        }
         var exitCode = failed ? ExitCode.breached : ExitCode.compliant
         if options.recompute, let contract = options.contractPath {
             switch recompute(bytes, contract: contract, options: options, colored: colored) {

@@ -80,9 +80,11 @@ package final class TraceInput: @unchecked Sendable {
                 TraceInput.release(raw)
                 throw TraceInputError(path: path, message: "not a valid gzip stream: missing gzip header")
             }
-            // A zstd stream is read by `TraceStream`; one named `.zst` that is not zstd arrives
-            // here, and is an error as for `.gz` (docs/formats.md, "Compressed input").
-            if path.hasSuffix(".zst") && rawBuffer.count > 0 {
+            // A zstd stream is read by `TraceStream` (here its bytes are only digested, by the
+            // engines); one named `.zst` that is not zstd is an error as for `.gz`
+            // (docs/formats.md, "Compressed input").
+            if path.hasSuffix(".zst") && rawBuffer.count > 0
+                && !(rawBuffer.count >= 4 && TraceStream.isZstdMagic(rawBuffer[0], rawBuffer[1], rawBuffer[2], rawBuffer[3])) {
                 TraceInput.release(raw)
                 throw TraceInputError(path: path, message: "not a valid zstd stream: missing zstd frame header")
             }

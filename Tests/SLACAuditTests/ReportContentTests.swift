@@ -300,6 +300,14 @@ struct ReportContentTests {
         #expect(run.root.attribute("generated") == "2026-03-14T00:00:00.123Z")
         let check = try ReportIntegrity.check(Array(run.xml.utf8))
         #expect(check.holds)
+        // `verify-report` names the signer without `--recompute` too (read from the report; the
+        // document once went away before its attribute was read, and printed garbage).
+        try Data(run.xml.utf8).write(to: URL(fileURLWithPath: dir.path("signed.xml")))
+        var reportCheck = VerifyReportCommand.Options(reportPath: dir.path("signed.xml"))
+        reportCheck.publicKey = dir.path("k.pub")
+        let checked = VerifyReportCommand.run(reportCheck, colored: false)
+        #expect(checked.exitCode == 0, "\(checked.standardOutput)\(checked.standardError)")
+        #expect(checked.standardOutput.contains("signer     the report names `Jane Roe, Example Audit LLP` as its signer"), "\(checked.standardOutput)")
         // Both are covered by the digest and signature: changing either breaks the seal.
         for (from, to) in [("Jane Roe", "John Doe"), ("00:00:00.123Z", "00:00:00.124Z")] {
             let edited = run.xml.replacingOccurrences(of: from, with: to)

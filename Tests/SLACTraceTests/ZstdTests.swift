@@ -75,6 +75,10 @@ import Testing
         #expect(throws: TraceInputError(path: path, message: "not a valid zstd stream: missing zstd frame header")) {
             _ = try TraceInput(path: path)
         }
+        // A real zstd file is only digested through `TraceInput` (by the engines): no error.
+        let real = try dir.write("real.jsonl.zst", Self.frame(Self.content))
+        let skipFirst = try dir.write("skip.jsonl.zst", Self.skippable([1, 2, 3]) + Self.frame(Self.content))
+        for path in [real, skipFirst] { #expect(throws: Never.self) { _ = try TraceInput(path: path) } }
     }
 
     @Test func formatIsDetectedThroughTheExtension() {
