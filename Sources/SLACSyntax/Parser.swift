@@ -259,7 +259,13 @@ package struct Parser {
 
     private mutating func parseClause() -> ClauseSyntax? {
         let start = advance().span.start  // `clause`
-        guard let ref = parseStringLiteral(what: "the clause's reference in quotes, e.g. `\"4.1\"`", help: "write `clause \"4.1\" some_name {`") else {
+        // An unquoted reference (`clause 1.1 ttft_p95 {`): the suggestion quotes what was written.
+        var refHelp = "write `clause \"4.1\" some_name {`"
+        if current.kind == .number || current.kind == .identifier, !source.slice(current.span).contains("\"") {
+            let name = peek().kind == .identifier ? peek().value : "some_name"
+            refHelp = "write `clause \"\(source.slice(current.span))\" \(name) {`"
+        }
+        guard let ref = parseStringLiteral(what: "the clause's reference in quotes, e.g. `\"4.1\"`", help: refHelp) else {
             recover(to: Parser.contractKeywords); return nil
         }
         guard current.kind == .identifier else {

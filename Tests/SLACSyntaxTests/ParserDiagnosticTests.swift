@@ -31,6 +31,9 @@ import Testing
     @Test func suggestionsQuoteTheSourceAsWritten() {
         let ref = parse(contract(body: "    clause \"<4.1&\\\"]]>\" ttft_<x> {\n        every 5 minutes\n        require p99(ttft) <= 800 ms\n    }"))
         #expect(ref.diagnostics.first?.help == "write `clause \"<4.1&\\\"]]>\" ttft_ {`", "\(ref.diagnostics)")
+        // An unquoted reference: the suggestion quotes it and keeps the name (it said `"4.1" some_name`).
+        let unquoted = parse(contract(body: "    clause 1.1 ttft_p95 {\n        every 5 minutes\n        require p99(ttft) <= 800 ms\n    }"))
+        #expect(unquoted.diagnostics.first?.help == "write `clause \"1.1\" ttft_p95 {`", "\(unquoted.diagnostics)")
         let tier = parse(contract(clause: "every 5 minutes\nrequire p99(ttft) <= 800 ms\nobjective 99% of windows per calendar month\ncredit 10% of fee when attainment <= 98%"))
         #expect(tier.diagnostics.first { $0.code == "SLA0326" }?.help == "write `when attainment < 98%`, or `when measure <= 98%` with a `measure`")
     }
