@@ -119,6 +119,22 @@ package struct Checker {
                 error("SLA0306", effective.span, "the effective term is longer than 250 years",
                       help: "slac measures terms of up to 250 years; split a longer agreement into several contracts")
             }
+            // `to 2026-12-31` written as the last day of the term: the end is excluded, so that
+            // day is not in the term. Legal text often writes end dates inclusively.
+            // Not beside an error of the term, nor where the next day is past the dates slac
+            // supports (2199-12-31 is the last).
+            if effective.to.kind == .date, let s = termStart, let e = termEnd, e > s,
+               !e.subtractingReportingOverflow(s).overflow, e - s <= CivilTime.longestTermNanoseconds {
+                let parts = effective.to.text.split(separator: "-").compactMap { Int($0) }
+                if parts.count == 3, parts[1] >= 1, parts[1] <= 12, parts[2] == CivilTime.daysInMonth(year: parts[0], month: parts[1]),
+                   parts[0] < 2199 || parts[1] < 12 {
+                    let next = parts[1] == 12 ? String(format: "%04d-01-01", parts[0] + 1) : String(format: "%04d-%02d-01", parts[0], parts[1] + 1)
+                    diagnostics.append(.warning("SLA0419", at: effective.to.span,
+                                                "the term ends at the start of \(effective.to.text), so that day is not in it",
+                                                help: "the end date is excluded: if the agreement runs through \(effective.to.text), write `to \(next)`",
+                                                fix: DiagnosticFix(span: effective.to.span, replacement: next)))
+                }
+            }
         } else if !hasSyntaxError(in: syntax.span, outside: clauseSyntax.map(\.span)) {
             error("SLA0314", syntax.name.span, "contract `\(syntax.name.value)` has no effective term",
                   help: "add `effective 2026-01-01 to 2027-01-01` to the header")
@@ -585,9 +601,18 @@ package struct Checker {
             }
             if (kind == nil || kind == .attainment) && checkedEmpty == nil, let w = checkedWindow, !checkedCredits.isEmpty,
                Checker.window(w, fills: period) {
+                // For a statistic of the whole month (`p95(ttft)`), tiers on how far it is from the
+                // bound are what contracts mean; for a share, a share of good time or requests.
+                let help: String
+                switch aggregate {
+                case .share?:
+                    help = "to credit a share of good time or of good requests, use `every 5 minutes` with `measure mean` or `measure uptime per calendar month`"
+                default:
+                    help = "to pay tiers by how far the month's statistic is from the bound, write `value` instead of `require`, `measure mean per calendar month` (one window a month: its mean is the month's value), `objective measure …` and `credit … when measure …` (docs/language.md, \"A monthly percentile with credit tiers\")"
+                }
                 diagnostics.append(.warning("SLA0403", at: credits[0].span,
                                             "each period holds one window per group, so its attainment is 0% or 100% and a breach pays the largest tier",
-                                            help: "to credit a share of good time or of good requests, use `every 5 minutes` with `measure mean` or `measure uptime per calendar month`"))
+                                            help: help))
             }
         }
 

@@ -99,6 +99,7 @@ package enum DiagnosticRegistry {
         Entry(code: "SLA0416", severity: .warning, meaning: "a quota is below what a per-window minimum adds up to"),
         Entry(code: "SLA0417", severity: .warning, meaning: "clauses not compared with each other: more than 500 clauses"),
         Entry(code: "SLA0418", severity: .warning, meaning: "a clause measured separately per `id`: every request is a group of its own"),
+        Entry(code: "SLA0419", severity: .warning, meaning: "the term's end date is the last day of a month, which the excluded end leaves out (`to 2026-12-31`: did you mean `to 2027-01-01`?)"),
         Entry(code: "SLA0501", severity: .error, meaning: "unknown command"),
         Entry(code: "SLA0502", severity: .error, meaning: "invalid command line: an unknown option, a bad value, a missing or extra argument"),
         Entry(code: "SLA0503", severity: .error, meaning: "`--signer` without `--sign-key`"),

@@ -1,6 +1,7 @@
 import SLACChecker
 import SLACExact
 import SLACSyntax
+import SLACTestSupport
 import Testing
 
 /// The checker's rules for period measures, prices and credits of the charges, and the
@@ -152,6 +153,23 @@ import Testing
     }
 
     /// `0,8 s` said "write `0 ms`"; it is a decimal comma.
+    /// Legal text often writes end dates inclusively; the term's end is excluded, so `to
+    /// 2026-12-31` leaves out the last day. A warning with the fix, on the last day of any month.
+    @Test func anEndDateOnTheLastDayOfAMonthIsQuestioned() {
+        for (end, next) in [("2026-12-31", "2027-01-01"), ("2028-02-29", "2028-03-01"), ("2026-06-30", "2026-07-01")] {
+            let text = "contract \"T\" {\n    effective 2026-01-01 to 1️⃣\(end)\n    clause \"1\" c {\n        every 5 minutes\n        require p99(ttft) <= 800 ms\n    }\n}\n"
+            assertDiagnostics(text, [("SLA0419", marker: "1️⃣")])
+            let result = Checker.check(SourceFile(path: "t.sla", text: MarkedSource(text).text))
+            #expect(result.diagnostics.first?.fix?.replacement == next)
+            #expect(result.diagnostics.first?.help == "the end date is excluded: if the agreement runs through \(end), write `to \(next)`")
+        }
+        // The first of a month, an instant, or a day that is not the last: no warning.
+        for end in ["2027-01-01", "2026-12-31T00:00:00Z", "2026-12-30"] {
+            let text = "contract \"T\" {\n    effective 2026-01-01 to \(end)\n    clause \"1\" c {\n        every 5 minutes\n        require p99(ttft) <= 800 ms\n    }\n}\n"
+            #expect(Checker.check(SourceFile(path: "t.sla", text: text)).diagnostics.isEmpty, "\(end)")
+        }
+    }
+
     @Test func decimalComma() {
         assertDiagnostics(contract(clause: "every 1 hour\nrequire p99(ttft) <= 1️⃣0,8 s"), [("SLA0104", marker: "1️⃣")])
         let result = Checker.check(SourceFile(path: "t", text: contract(clause: "every 1 hour\nrequire p99(ttft) <= 0,8 s")))
