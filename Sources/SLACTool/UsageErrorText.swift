@@ -29,6 +29,13 @@ package enum UsageErrorText {
             text = String(text[..<range.lowerBound])
         }
         if text.hasPrefix("Error: ") { text.removeFirst(7) }
+        // ArgumentParser suggests its nearest option however far it is (`--bogus`: "did you mean
+        // `--jobs`?"); keep only a plausible typo, by the rule of every other suggestion.
+        if let suggestion = help, suggestion.hasPrefix("did you mean `"), suggestion.hasSuffix("`?"),
+           let typed = text.split(separator: "`").dropFirst().first {
+            let suggested = String(suggestion.dropFirst("did you mean `".count).dropLast(2))
+            if Spelling.closest(to: String(typed), among: [suggested]) == nil { help = nil }
+        }
         if let first = text.first, first.isUppercase, !(text.dropFirst().first?.isUppercase ?? false) {
             text = first.lowercased() + text.dropFirst()
         }

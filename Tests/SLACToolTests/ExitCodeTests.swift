@@ -444,6 +444,9 @@ import Testing
     @Test func houseStyleOfArgumentParserMessages() {
         #expect(UsageErrorText.render("Unknown option '--contrat'. Did you mean '--contract'?", command: "verify")
             == "error[SLA0502]: unknown option `--contrat`\n   = help: did you mean `--contract`? (`slac verify --help` lists the arguments and options)\n")
+        // A suggestion that is no plausible typo is dropped (`--bogus` was told `--jobs`).
+        #expect(UsageErrorText.render("Unknown option '--bogus'. Did you mean '--jobs'?", command: "verify")
+            == "error[SLA0502]: unknown option `--bogus`\n   = help: `slac verify --help` lists the arguments and options\n")
         #expect(UsageErrorText.render("Missing expected argument '<file>'", command: nil)
             == "error[SLA0502]: missing expected argument `<file>`\n   = help: `slac --help` lists the arguments and options\n")
     }
