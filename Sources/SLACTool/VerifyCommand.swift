@@ -346,7 +346,13 @@ public enum VerifyCommand {
             result = try evaluator.evaluate(withOptions, jobs: max(1, options.jobs), progress: progress)
             bar?.finish()
         } catch {
-            return .failure(ToolDiagnostics.output("SLA0608", "\(error)", exit: .inputError, colored: colored))
+            // A trace read as CSV by its content (no `.jsonl` name: standard input, `.log`) may be
+            // JSON Lines whose first line is not an object: say how the format was chosen.
+            let text = "\(error)"
+            let help = options.format == nil && text.contains("csv header")
+                ? "the format was detected from the content: a first line that is not a JSON object and holds a comma reads as a CSV header; if this is JSON Lines, pass `--format jsonl`"
+                : nil
+            return .failure(ToolDiagnostics.output("SLA0608", text, help: help, exit: .inputError, colored: colored))
         }
 
         for (index, source) in sources.enumerated() where index < result.traces.count

@@ -208,6 +208,16 @@ import Testing
         #expect(run.stderr.contains("`ts` looks like epoch seconds"), "\(run.stderr)")
     }
 
+    /// Piped JSON Lines whose first line is not an object reads as CSV (no name to go by): the
+    /// error says how the format was chosen and how to force it.
+    @Test func aTraceReadAsCSVByItsContentSaysSo() throws {
+        let dir = TemporaryDirectory()
+        let path = try dir.write("prefixed.log", "garbage, line\n{\"id\":\"a\",\"ts\":\"2026-03-14T00:00:00Z\",\"ttft_ms\":100}\n")
+        let run = try Self.verify(path)
+        #expect(run.status == 3, "\(run.stderr)")
+        #expect(run.stderr.contains("if this is JSON Lines, pass `--format jsonl`"), "\(run.stderr)")
+    }
+
     @Test func aTraceOutsideTheTermSaysWhereItLies() throws {
         let dir = TemporaryDirectory()
         let old = try dir.write("old.sla", (try String(contentsOfFile: Self.contract, encoding: .utf8))
