@@ -390,7 +390,23 @@ package enum ContractDiff {
             return "measure \(tier.comparison.rawValue) \(Wording.measureBound(tier.threshold, clause: clause))"
         }
         func same(_ a: CheckedCredit, _ b: CheckedCredit) -> Bool { a.threshold == b.threshold && a.comparison == b.comparison }
-        for tier in nc.credits.reversed() {
+        // A tier whose threshold moved (same credit, same direction) reads as one change, not as
+        // a tier removed and another added: pair the unmatched tiers of equal credit in order.
+        var movedFrom: [Int: CheckedCredit] = [:]   // index in `n` → the old tier it replaces
+        var pairedOld: Set<Int> = []
+        for (i, tier) in n.enumerated() where !o.contains(where: { same($0, tier) }) {
+            if let j = o.indices.first(where: { j in !pairedOld.contains(j) && !n.contains(where: { same($0, o[j]) })
+                                                && o[j].percent == tier.percent && o[j].base == tier.base && o[j].comparison == tier.comparison }) {
+                movedFrom[i] = o[j]
+                pairedOld.insert(j)
+            }
+        }
+        for (i, tier) in n.enumerated().reversed() {
+            if let before = movedFrom[i] {
+                changes.append(ContractChange(subject: subject, kind: .creditTierChanged,
+                                              message: "credit of \(Wording.number(tier.percent))% of \(tier.base.rawValue)\(amount(tier, newFee)) now due when \(when(tier, nc)), was when \(when(before, oc))\(amount(before, oldFee) == amount(tier, newFee) ? "" : amount(before, oldFee).replacingOccurrences(of: " (", with: " (then "))"))
+                continue
+            }
             if let before = o.first(where: { same($0, tier) }) {
                 guard before.percent != tier.percent || before.base != tier.base else { continue }
                 changes.append(ContractChange(subject: subject, kind: .creditTierChanged,
@@ -400,7 +416,7 @@ package enum ContractDiff {
                                               message: "credit tier added: \(Wording.number(tier.percent))% of \(tier.base.rawValue)\(amount(tier, newFee)) when \(when(tier, nc))"))
             }
         }
-        for tier in o.reversed() where !n.contains(where: { same($0, tier) }) {
+        for (j, tier) in o.enumerated().reversed() where !n.contains(where: { same($0, tier) }) && !pairedOld.contains(j) {
             changes.append(ContractChange(subject: subject, kind: .creditTierRemoved,
                                           message: "credit tier removed: \(Wording.number(tier.percent))% of \(tier.base.rawValue)\(amount(tier, oldFee)) when \(when(tier, oc))"))
         }

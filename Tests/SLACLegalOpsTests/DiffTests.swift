@@ -273,7 +273,9 @@ import Testing
         let c = try changes { $0.replacingOccurrences(of: "mean per calendar month", with: "mean per calendar quarter")
             .replacingOccurrences(of: "empty     100%", with: "empty     99%")
             .replacingOccurrences(of: "10% of charges when measure < 99.9%", with: "10% of charges when measure < 99.8%") }
-        #expect(Set(c.map(\.kind)) == [.measureChanged, .objectivePeriodChanged, .creditTierAdded, .creditTierRemoved])
+        // The tier's threshold moved: one change, not a tier removed and another added.
+        #expect(Set(c.map(\.kind)) == [.measureChanged, .objectivePeriodChanged, .creditTierChanged])
+        #expect(c.contains { $0.message == "credit of 10% of charges now due when measure < 99.8%, was when measure < 99.9%" }, "\(c.map(\.message))")
     }
 
     @Test func layoutIsNoChange() throws {
