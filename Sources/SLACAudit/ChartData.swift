@@ -5,7 +5,7 @@ import SLACExact
 struct ChartWindow {
     /// `valued`: a window of a `value` clause, which has a value but no verdict of its own (it
     /// was drawn as insufficient, in grey, with the insufficient strip under it).
-    enum Kind: Int { case met = 0, breached = 1, insufficient = 2, valued = 3 }
+    enum Kind: Int, CaseIterable { case met = 0, breached = 1, insufficient = 2, valued = 3 }
     var start: Int64
     var end: Int64
     var value: Double?
@@ -34,6 +34,8 @@ struct ChartData {
     /// At most one column per two pixels.
     static let maximumColumns = 431
 
+    /// The lowest or highest observed value of a column's windows, with the report's text of it.
+    struct Extreme { var value: Double; var text: String? = nil }
     /// A drawn column: its pixel extent and the hover text.
     struct Column { var x: Double; var width: Double; var title: String }
     /// A tick: its pixel position and label.
@@ -119,22 +121,27 @@ struct ChartData {
         }
         if let boundValue, let bound {
             boundY = y(boundValue)
-            let symbol = ["<=": "≤", ">=": "≥", "!=": "≠"][bound.comparison] ?? bound.comparison
+            let symbol = RenderAnnotation.comparisonSymbol(bound.comparison)
             boundLabel = "bound \(symbol) \(RenderAnnotation.exactDisplay(bound.exact, unit: bound.unit))"
         }
 
-        // Columns: per verdict, the min and max observed value and counts.
+        // Columns: per kind of window, the min and max observed value (with the report's text of
+        // it) and counts.
+        let kinds = ChartWindow.Kind.allCases.count
         struct Bucket {
-            var low = [Double](repeating: .infinity, count: 4)
-            var high = [Double](repeating: -.infinity, count: 4)
-            var lowText = [String?](repeating: nil, count: 4)
-            var highText = [String?](repeating: nil, count: 4)
-            var counts = [0, 0, 0, 0]
+            var low: [Extreme]
+            var high: [Extreme]
+            var counts: [Int]
+            init(kinds: Int) {
+                low = Array(repeating: Extreme(value: .infinity), count: kinds)
+                high = Array(repeating: Extreme(value: -.infinity), count: kinds)
+                counts = Array(repeating: 0, count: kinds)
+            }
             var valueless = 0
             var start = Int64.max
             var end = Int64.min
         }
-        var buckets = [Bucket](repeating: Bucket(), count: columns)
+        var buckets = [Bucket](repeating: Bucket(kinds: kinds), count: columns)
         for window in windows {
             // The small nudge keeps a window that starts exactly on a column edge in that column
             // despite rounding (windows are usually aligned with the columns).
@@ -145,15 +152,15 @@ struct ChartData {
             buckets[index].start = min(buckets[index].start, window.start)
             buckets[index].end = max(buckets[index].end, window.end)
             if let v = window.value, v.isFinite {
-                if v < buckets[index].low[k] { buckets[index].low[k] = v; buckets[index].lowText[k] = window.text }
-                if v > buckets[index].high[k] { buckets[index].high[k] = v; buckets[index].highText[k] = window.text }
+                if v < buckets[index].low[k].value { buckets[index].low[k] = Extreme(value: v, text: window.text) }
+                if v > buckets[index].high[k].value { buckets[index].high[k] = Extreme(value: v, text: window.text) }
             } else {
                 buckets[index].valueless += 1
             }
         }
         windowsPerColumn = buckets.map { $0.counts.reduce(0, +) }.max() ?? 0
 
-        var bars = ["", "", "", ""]
+        var bars = [String](repeating: "", count: kinds)
         var breachedStrip = "", insufficientStrip = "", clipMarks = ""
         // Narrow columns keep a gap between bars; a wide one (a calendar month alone on the axis)
         // is drawn across its whole time, with a few pixels of gap, so the bar shows its window.
@@ -161,11 +168,11 @@ struct ChartData {
         for (index, bucket) in buckets.enumerated() where bucket.counts.reduce(0, +) > 0 {
             let x = Self.plotLeft + Double(index) * columnWidth
             let barX = x + (columnWidth - barWidth) / 2
-            for k in 0..<4 where bucket.high[k] >= bucket.low[k] {
-                var top = y(bucket.high[k]), bottom = y(bucket.low[k])
+            for k in 0..<kinds where bucket.high[k].value >= bucket.low[k].value {
+                var top = y(bucket.high[k].value), bottom = y(bucket.low[k].value)
                 if bottom - top < 2.5 { let mid = (top + bottom) / 2; top = mid - 1.25; bottom = mid + 1.25 }
                 bars[k] += "M\(Self.px(barX)) \(Self.px(top))h\(Self.px(barWidth))v\(Self.px(bottom - top))h-\(Self.px(barWidth))z"
-                if bucket.high[k] > yHigh {
+                if bucket.high[k].value > yHigh {
                     let cx = barX + barWidth / 2
                     clipMarks += "M\(Self.px(cx - 3.5)) \(Self.px(Self.plotTop + 1))l3.5 -6l3.5 6z"
                 }
@@ -176,12 +183,9 @@ struct ChartData {
             if bucket.counts[2] > 0 {
                 insufficientStrip += "M\(Self.px(barX)) \(Self.px(Self.insufficientStripY))h\(Self.px(barWidth))v\(Self.px(Self.stripHeight))h-\(Self.px(barWidth))z"
             }
-            // The extremes of the column, with the text the report gives them.
-            var lowest: (Double, String?) = (.infinity, nil), highest: (Double, String?) = (-.infinity, nil)
-            for k in 0..<4 {
-                if bucket.low[k] < lowest.0 { lowest = (bucket.low[k], bucket.lowText[k]) }
-                if bucket.high[k] > highest.0 { highest = (bucket.high[k], bucket.highText[k]) }
-            }
+            // The extremes of the column, whatever the kind of window.
+            let lowest = bucket.low.min { $0.value < $1.value } ?? Extreme(value: .infinity)
+            let highest = bucket.high.max { $0.value < $1.value } ?? Extreme(value: -.infinity)
             hover.append(Column(x: x, width: columnWidth, title: Self.title(bucket.start, bucket.end, counts: bucket.counts,
                                                                            valueless: bucket.valueless, low: lowest, high: highest,
                                                                            unit: unit, bound: boundValue == nil ? nil : bound)))
@@ -219,7 +223,7 @@ struct ChartData {
     }
 
     /// The hover text of a column: its time range, counts per verdict and value range.
-    private static func title(_ start: Int64, _ end: Int64, counts: [Int], valueless: Int, low: (Double, String?), high: (Double, String?),
+    private static func title(_ start: Int64, _ end: Int64, counts: [Int], valueless: Int, low: Extreme, high: Extreme,
                               unit: String, bound: ChartBound?) -> String {
         let total = counts.reduce(0, +)
         var parts = ["\(shortInstant(start)) – \(shortInstant(end)) UTC", "\(total) window\(total == 1 ? "" : "s")"]
@@ -228,14 +232,14 @@ struct ChartData {
         // Six significant digits, unless that reads as the bound while the value is not the bound
         // (a sum of 0.1 and 0.2 ms against `<= 0.3 ms`): then the report's exact text, as the
         // tables print it (docs/reports.md).
-        func shown(_ value: (Double, String?)) -> String {
-            let short = format(value.0, unit: unit, step: 0)
-            guard let bound, let text = value.1, short == RenderAnnotation.exactDisplay(bound.exact, unit: bound.unit),
+        func shown(_ extreme: Extreme) -> String {
+            let short = format(extreme.value, unit: unit, step: 0)
+            guard let bound, let text = extreme.text, short == RenderAnnotation.exactDisplay(bound.exact, unit: bound.unit),
                   Rational(decimal: text) != Rational(decimal: bound.exact) else { return short }
             return RenderAnnotation.exactDisplay(text, unit: unit)
         }
-        if high.0 >= low.0 {
-            parts.append(low.0 == high.0 ? "observed \(shown(low))" : "observed \(shown(low)) to \(shown(high))")
+        if high.value >= low.value {
+            parts.append(low.value == high.value ? "observed \(shown(low))" : "observed \(shown(low)) to \(shown(high))")
         }
         if valueless > 0 { parts.append("\(valueless) without a value") }
         return parts.joined(separator: " · ")

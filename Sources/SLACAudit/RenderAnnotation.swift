@@ -438,6 +438,11 @@ package enum RenderAnnotation {
         return text + " " + unit
     }
 
+    /// A comparison as people read it (`<=` → `≤`); `<`, `>` and `=` as written.
+    package static func comparisonSymbol(_ comparison: String) -> String {
+        ["<=": "≤", ">=": "≥", "!=": "≠"][comparison] ?? comparison
+    }
+
     /// A decimal fraction as a percentage, exactly (`0.9931` → `99.31`); nil for other text.
     package static func percentText(_ decimal: String) -> String? {
         let parts = decimal.split(separator: ".", omittingEmptySubsequences: false)

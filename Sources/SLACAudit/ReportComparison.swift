@@ -33,32 +33,32 @@ package struct ReportComparison: Sendable, Equatable {
     /// Whether every verdict and figure agrees.
     package var matches: Bool { differences.isEmpty }
 
-    /// The window selection a report was written with (`windows`; `breached` when absent, the
-    /// writer's default), so the recomputed report lists the same windows.
-    package static func windowSelection(of report: [UInt8]) throws(ReportReadError) -> WindowSelection {
+    /// How a report's run was made, as far as the recomputation must make it alike: the window
+    /// selection (`windows`; `breached` when absent, the writer's default), the repeated-id
+    /// check (its traces carry `repeated-ids`), the `--epoch` its traces were placed from
+    /// (Mooncake), and the signer it names. One parse of the report for all of them.
+    package struct RecordedRun: Sendable, Equatable {
+        package var windows: WindowSelection = .breached
+        package var checksRepeatedIDs = false
+        package var epoch: String?
+        package var signer: String?
+    }
+
+    /// Reads `RecordedRun` from a report (untrusted; not validated against the schema).
+    package static func recordedRun(of report: [UInt8]) throws(ReportReadError) -> RecordedRun {
         let document = try SafeXML.parseReport(report, validate: false)
         // Elements point into the document: it must live until they are read.
-        return withExtendedLifetime(document) { document.root?.attribute("windows").flatMap(WindowSelection.init(rawValue:)) ?? .breached }
-    }
-
-    /// Whether the report was made with the repeated-id check (`--check-ids`): its traces carry
-    /// `repeated-ids`, so the recomputed report must count them too.
-    package static func checksRepeatedIDs(_ report: [UInt8]) throws(ReportReadError) -> Bool {
-        let document = try SafeXML.parseReport(report, validate: false)
-        return withExtendedLifetime(document) { document.root?.children.contains { $0.isReport("trace") && $0.attribute("repeated-ids") != nil } ?? false }
-    }
-
-    /// The signer a report names (`verify --signer`), if any.
-    package static func signer(of report: [UInt8]) throws(ReportReadError) -> String? {
-        let document = try SafeXML.parseReport(report, validate: false)
-        return withExtendedLifetime(document) { document.root?.attribute("signer") }
-    }
-
-    /// The `epoch` a report's traces were placed from (Mooncake traces; `verify --epoch`), so the
-    /// recomputation places them alike; nil when no trace records one.
-    package static func epoch(of report: [UInt8]) throws(ReportReadError) -> String? {
-        let document = try SafeXML.parseReport(report, validate: false)
-        return withExtendedLifetime(document) { document.root?.children.lazy.filter { $0.isReport("trace") }.compactMap { $0.attribute("epoch") }.first }
+        return withExtendedLifetime(document) {
+            var run = RecordedRun()
+            guard let root = document.root else { return run }
+            run.windows = root.attribute("windows").flatMap(WindowSelection.init(rawValue:)) ?? .breached
+            run.signer = root.attribute("signer")
+            for trace in root.children where trace.isReport("trace") {
+                if trace.attribute("repeated-ids") != nil { run.checksRepeatedIDs = true }
+                if run.epoch == nil { run.epoch = trace.attribute("epoch") }
+            }
+            return run
+        }
     }
 
     /// Compares `report` (untrusted; its integrity element is ignored) with `expected`, the

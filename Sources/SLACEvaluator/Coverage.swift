@@ -24,7 +24,7 @@ extension CompiledClause {
     /// The time of sorted `cells` inside `[from, to)`, less the time in `removed` (maintenance,
     /// sorted and merged): time in a maintenance interval is never covered, even in a cell whose
     /// other part holds a record (docs/reports.md, "Coverage").
-    func coveredTime(_ cells: [Int64], from: Int64, to: Int64, removed: [MaintenanceInterval] = []) -> Int64 {
+    func coveredTime(_ cells: [Int64], from: Int64, to: Int64, removed: [MaintenanceInterval]) -> Int64 {
         guard from < to, !cells.isEmpty else { return 0 }
         // The first cell that ends after `from`.
         var low = 0, high = cells.count

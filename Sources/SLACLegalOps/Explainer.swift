@@ -1,5 +1,4 @@
 import SLACChecker
-import SLACFields
 import SLACExact
 import SLACSyntax
 
@@ -37,17 +36,6 @@ package struct Explanation: Sendable, Hashable {
 /// Everything it states comes from the checked contract (what slac will actually evaluate); the
 /// syntax is used only to quote what was written, so a mismatch between the two is visible.
 package enum ContractExplainer {
-    /// Whether a condition can be unknown for a record (docs/language.md, "Conditions"): it
-    /// compares a metric, which may be undefined, or a text field other than `status`, which may
-    /// be absent (an absent `status` is "ok").
-    static func mayBeUnknown(_ condition: CheckedPredicate) -> Bool {
-        switch condition {
-        case .and(let a, let b), .or(let a, let b): mayBeUnknown(a) || mayBeUnknown(b)
-        case .not(let a): mayBeUnknown(a)
-        case .metric: true
-        case .text(let field, _, _), .textIn(let field, _, _): field != CanonicalField.status.name
-        }
-    }
 
     /// The explanation of the whole contract, or of the clause named `clause` (its name or ref).
     package static func explain(_ document: ContractDocument, clause: String? = nil) -> Explanation {
@@ -174,7 +162,7 @@ package enum ContractExplainer {
             ? "a window with fewer than \(Wording.number(Rational(clause.minimumRequests))) in-scope requests is insufficient and is not \(judged)"
             : "none: every window with an in-scope request is \(judged)"
         if clause.aggregate.metric != nil { minimum = minimum + "; a window where no request has a defined value is insufficient as well" }
-        if case .share(let condition) = clause.aggregate, ContractExplainer.mayBeUnknown(condition) {
+        if case .share(let condition) = clause.aggregate, !Wording.undecidableNames(in: condition).isEmpty {
             minimum = minimum + "; a window where the condition cannot be decided for any in-scope request (it reads a value they lack) is insufficient as well"
         }
         facts.append(.init("Minimum sample", minimum))

@@ -368,12 +368,18 @@ enum Wording {
 }
 
 extension Wording {
+    /// The fields and metrics of `p` that a request may lack, so that `p` cannot be decided for
+    /// it: all but `status`, which a request without it has as "ok".
+    static func undecidableNames(in p: CheckedPredicate) -> [String] {
+        names(in: p).filter { $0 != CanonicalField.status.name }
+    }
+
     /// What happens to a request for which `p` cannot be decided, in parentheses (empty when it
     /// always can be). A request without `status` has status "ok" (docs/formats.md), so `status`
     /// never makes a condition undecided.
     static func undecided(_ p: CheckedPredicate, _ consequence: String) -> Prose {
         let fields = names(in: p)
-        let undecidable = fields.filter { $0 != "status" }
+        let undecidable = undecidableNames(in: p)
         let okNote: Prose = fields.contains("status") ? "a request without \(code: "status") has status \"ok\"" : ""
         guard !undecidable.isEmpty else { return fields.contains("status") ? " (\(okNote))" : "" }
         let list = Prose.list(undecidable.map { "\(code: $0)" }, conjunction: "or")

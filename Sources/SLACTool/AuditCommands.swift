@@ -172,7 +172,7 @@ public enum VerifyReportCommand {
         }
 
         // The signer the report names (with `--recompute` it is among the notes below).
-        if !options.recompute, let signer = try? ReportComparison.signer(of: bytes) {
+        if !options.recompute, let signer = (try? ReportComparison.recordedRun(of: bytes))?.signer {
             out += "signer     the report names `\(signer.terminalSafe)` as its signer (a statement inside the signed part; the signature line says whether the key holds)\n"
         }
         var exitCode = failed ? ExitCode.breached : ExitCode.compliant
@@ -200,32 +200,25 @@ public enum VerifyReportCommand {
         return CommandOutput(standardOutput: out, exitCode: exitCode)
     }
 
-    /// Re-evaluates the inputs with the report's window selection and compares.
+    /// Re-evaluates the inputs as the report's run was made (`RecordedRun`) and compares.
     private static func recompute(_ report: [UInt8], contract: String, options: Options, colored: Bool) -> Result<ReportComparison, CommandOutput> {
-        let selection: WindowSelection
-        let checkIDs: Bool
-        let epoch: String?
-        do {
-            selection = try ReportComparison.windowSelection(of: report)
-            checkIDs = try ReportComparison.checksRepeatedIDs(report)
-            let recorded = try ReportComparison.epoch(of: report)
-            epoch = options.epoch ?? recorded
-        } catch {
+        let recorded: ReportComparison.RecordedRun
+        do { recorded = try ReportComparison.recordedRun(of: report) } catch {
             return .failure(ToolDiagnostics.output("SLA0801", error.description, exit: .invalidContract, colored: colored))
         }
         var verify = VerifyCommand.Options(contractPath: contract, traces: options.traces)
-        verify.checkIDs = checkIDs
+        verify.checkIDs = recorded.checksRepeatedIDs
         verify.format = options.format
-        verify.epoch = epoch
+        verify.epoch = options.epoch ?? recorded.epoch
         verify.jobs = options.jobs
-        verify.windows = selection
+        verify.windows = recorded.windows
         let result: EvaluationResult
         switch VerifyCommand.evaluate(verify, colored: colored) {
         case .failure(let output): return .failure(output)
         case .success(let evaluated): result = evaluated
         }
         do {
-            let expected = try XMLReportWriter(windows: selection).write(result)
+            let expected = try XMLReportWriter(windows: recorded.windows).write(result)
             return .success(try ReportComparison.compare(report: report, expected: expected))
         } catch {
             return .failure(ToolDiagnostics.output("SLA0802", "\(error)", exit: .invalidContract, colored: colored))

@@ -24,8 +24,9 @@ enum Summary {
             // met 1, breached 2" alone read as a contradiction under an uptime objective.
             if let worst = worstPeriod(c), let text = worst.attainmentText {
                 let unit = worst.measure?.unit ?? "ratio"
-                let symbol = ["<=": "≤", ">=": "≥", "<": "<", ">": ">"][c.objectiveComparison ?? ">="] ?? ">="
-                out += "; worst \(worst.measure?.kind ?? "attainment") \(shown(text, unit)) (objective \(symbol) \(shown(worst.objectiveText, unit)))"
+                let symbol = RenderAnnotation.comparisonSymbol(c.objectiveComparison ?? ">=")
+                let shown = { (text: String) in RenderAnnotation.exactDisplay(text, unit: unit) }
+                out += "; worst \(worst.measure?.kind ?? "attainment") \(shown(text)) (objective \(symbol) \(shown(worst.objectiveText)))"
             }
             if !c.credits.isEmpty {
                 let currencies = Set(c.credits.map(\.currency))
@@ -55,9 +56,4 @@ enum Summary {
         }
     }
 
-    /// A fraction as a percentage (exactly) for ratios, else the value with its unit.
-    static func shown(_ text: String, _ unit: String) -> String {
-        if unit == "ratio" { return RenderAnnotation.exactDisplay(text, unit: unit) }
-        return unit.isEmpty ? text : "\(text) \(unit)"
-    }
 }

@@ -325,7 +325,7 @@ public enum VerifyCommand {
         }
         // `--epoch` given where no trace counts time from its start does nothing: said, not
         // silently ignored (a user may believe it shifted the trace).
-        if epoch != nil, !sources.contains(where: { $0.format.isAdapter && $0.format.formatDescription.needsEpoch }) {
+        if epoch != nil, !sources.contains(where: { $0.format.needsEpoch }) {
             notices?.append("note: `--epoch` is ignored: no trace here has timestamps relative to its start (only `mooncake` traces do)\n")
         }
         // Records of formats without timestamps are placed at the term start (the check above
@@ -355,8 +355,7 @@ public enum VerifyCommand {
             return .failure(ToolDiagnostics.output("SLA0608", text, help: help, exit: .inputError, colored: colored))
         }
 
-        for (index, source) in sources.enumerated() where index < result.traces.count
-            && source.format.isAdapter && source.format.formatDescription.needsEpoch {
+        for (index, source) in sources.enumerated() where index < result.traces.count && source.format.needsEpoch {
             result.traces[index].epoch = epoch
         }
         for stored in opened.storedDigests where stored.stream.isCompressed && stored.trace < result.traces.count {

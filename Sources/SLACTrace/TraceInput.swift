@@ -76,17 +76,12 @@ package final class TraceInput: @unchecked Sendable {
             storage = try TraceInput.inflate(rawBuffer, path: path)
             isGzip = true
         } else {
-            if path.hasSuffix(".gz") && rawBuffer.count > 0 {
+            // A zstd stream is read by `TraceStream`; here its bytes are only digested (by the
+            // engines), so only content that is neither gzip nor zstd is refused by its name.
+            let looksZstd = rawBuffer.count >= 4 && TraceStream.isZstdMagic(rawBuffer[0], rawBuffer[1], rawBuffer[2], rawBuffer[3])
+            if rawBuffer.count > 0, !looksZstd, let error = TraceStream.compressedByNameOnly(path) {
                 TraceInput.release(raw)
-                throw TraceInputError(path: path, message: "not a valid gzip stream: missing gzip header")
-            }
-            // A zstd stream is read by `TraceStream` (here its bytes are only digested, by the
-            // engines); one named `.zst` that is not zstd is an error as for `.gz`
-            // (docs/formats.md, "Compressed input").
-            if path.hasSuffix(".zst") && rawBuffer.count > 0
-                && !(rawBuffer.count >= 4 && TraceStream.isZstdMagic(rawBuffer[0], rawBuffer[1], rawBuffer[2], rawBuffer[3])) {
-                TraceInput.release(raw)
-                throw TraceInputError(path: path, message: "not a valid zstd stream: missing zstd frame header")
+                throw error
             }
             storage = raw
             isGzip = false

@@ -168,11 +168,16 @@ package final class TraceStream: @unchecked Sendable {
         // The bytes read to decide were not shown to `storedBytes` (it sees compressed streams only).
         if isCompressed, rawCount > 0, let storedBytes { storedBytes(UnsafeRawBufferPointer(start: raw, count: rawCount)) }
         if isCompressed || rawCount == 0 { return }
-        if path.hasSuffix(".gz") {
-            throw fail("missing gzip header")
-        } else if path.hasSuffix(".zst") {
-            throw TraceInputError(path: path, message: "not a valid zstd stream: missing zstd frame header")
-        }
+        if let error = Self.compressedByNameOnly(path) { throw error }
+    }
+
+    /// The error for content that is not compressed in a file whose name says it is (`.gz`,
+    /// `.zst`), nil for other names: such a file is an input error, never read as plain text
+    /// (docs/formats.md, "Compressed input"). Both readers, this one and `TraceInput`, ask here.
+    static func compressedByNameOnly(_ path: String) -> TraceInputError? {
+        if path.hasSuffix(".gz") { return TraceInputError(path: path, message: "not a valid gzip stream: missing gzip header") }
+        if path.hasSuffix(".zst") { return TraceInputError(path: path, message: "not a valid zstd stream: missing zstd frame header") }
+        return nil
     }
 
     /// Reads up to `capacity` bytes of content into `buffer`; 0 means the content has ended.

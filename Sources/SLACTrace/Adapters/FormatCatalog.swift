@@ -65,6 +65,10 @@ package struct FormatDescription: Sendable, Equatable {
 extension TraceFormat {
     /// The description of this format (fields, conversions, detection).
     package var formatDescription: FormatDescription { FormatCatalog.description(of: self) }
+
+    /// Whether the format's timestamps count from the trace's start (Mooncake), so that reading
+    /// it needs `--epoch` and its report records the epoch.
+    package var needsEpoch: Bool { isAdapter && formatDescription.needsEpoch }
 }
 
 /// The descriptions of all formats, in `TraceFormat.allCases` order.
