@@ -20,6 +20,16 @@
 
   <xsl:output method="html" encoding="UTF-8" indent="yes"/>
 
+  <!-- The page's clock: the contract's time zone when it has one, else UTC. Instants are
+       printed on it through the annotation's table of local readings (docs/reports.md). -->
+  <xsl:key name="local-instant" match="v:instant" use="@utc"/>
+  <xsl:variable name="clock">
+    <xsl:choose>
+      <xsl:when test="/r:report/v:summary/@clock"><xsl:value-of select="/r:report/v:summary/@clock"/></xsl:when>
+      <xsl:otherwise>UTC</xsl:otherwise>
+    </xsl:choose>
+  </xsl:variable>
+
   <xsl:template match="/">
     <xsl:text disable-output-escaping="yes">&lt;!DOCTYPE html&gt;&#10;</xsl:text>
     <xsl:apply-templates select="r:report"/>
@@ -54,7 +64,14 @@
           <p>
             <xsl:text>Rendered by slac from the XML compliance report (namespace urn:slac:report:1), which is the record;
               this page is a view of it. Charts aggregate windows into time columns; every figure in the tables is copied
-              from the report. Times are UTC.</xsl:text>
+              from the report. </xsl:text>
+            <xsl:choose>
+              <xsl:when test="$clock = 'UTC'"><xsl:text>Times are UTC.</xsl:text></xsl:when>
+              <xsl:otherwise>
+                <xsl:text>Times are on the contract's clock, </xsl:text><xsl:value-of select="$clock"/>
+                <xsl:text> (a time that clocks going back read twice carries its UTC offset); the report itself records them in UTC.</xsl:text>
+              </xsl:otherwise>
+            </xsl:choose>
           </p>
         </footer>
       </body>
@@ -176,6 +193,7 @@
             <xsl:if test="@generated">
               <xsl:text> · generated </xsl:text>
               <xsl:call-template name="instant"><xsl:with-param name="t" select="@generated"/></xsl:call-template>
+              <xsl:if test="$clock != 'UTC'"><xsl:text> UTC</xsl:text></xsl:if>
             </xsl:if>
             <xsl:text> · lists </xsl:text>
             <xsl:call-template name="window-selection"/>
@@ -399,7 +417,7 @@
                   <xsl:call-template name="instant"><xsl:with-param name="t" select="@first-record"/></xsl:call-template>
                   <xsl:text> to </xsl:text>
                   <xsl:call-template name="instant"><xsl:with-param name="t" select="@last-record"/></xsl:call-template>
-                  <xsl:text> UTC.</xsl:text>
+                  <xsl:text> </xsl:text><xsl:value-of select="$clock"/><xsl:text>.</xsl:text>
                 </td>
               </tr>
             </xsl:if>
@@ -687,7 +705,7 @@
             <xsl:call-template name="instant"><xsl:with-param name="t" select="@from"/></xsl:call-template>
             <xsl:text> to </xsl:text>
             <xsl:call-template name="instant"><xsl:with-param name="t" select="@to"/></xsl:call-template>
-            <xsl:text> UTC: the time axis spans the clause's data. The strips below the plot mark columns holding breached and insufficient windows.</xsl:text>
+            <xsl:text> </xsl:text><xsl:value-of select="$clock"/><xsl:text>: the time axis spans the clause's data. The strips below the plot mark columns holding breached and insufficient windows.</xsl:text>
             <xsl:if test="@valued != @listed">
               <xsl:text> </xsl:text>
               <xsl:value-of select="format-number(@listed - @valued, '#,##0')"/>
@@ -742,7 +760,7 @@
         <table class="data evidence">
           <thead>
             <tr>
-              <th class="num">#</th><th>Window (UTC)</th><th>Group</th><th class="num">Requests</th>
+              <th class="num">#</th><th>Window (<xsl:value-of select="$clock"/>)</th><th>Group</th><th class="num">Requests</th>
               <th class="num">Observed</th><th class="num" title="how far the observed value lies past the bound: + above an upper bound, − below a lower one; pp: percentage points">Beyond bound</th><th>Worst records (id<xsl:if test="r:window/r:evidence/@v:display">: value</xsl:if>)</th>
             </tr>
           </thead>
@@ -888,7 +906,7 @@
                   <tr><th>Signer</th><td><xsl:value-of select="/r:report/@signer"/><xsl:text> (as the signed part of the report states it)</xsl:text></td></tr>
                 </xsl:if>
                 <xsl:if test="/r:report/@generated">
-                  <tr><th>Written at</th><td><xsl:call-template name="instant"><xsl:with-param name="t" select="/r:report/@generated"/></xsl:call-template><xsl:text> UTC (as the signed part of the report states it)</xsl:text></td></tr>
+                  <tr><th>Written at</th><td><xsl:call-template name="instant-utc"><xsl:with-param name="t" select="/r:report/@generated"/></xsl:call-template><xsl:text> UTC (as the signed part of the report states it)</xsl:text></td></tr>
                 </xsl:if>
               </xsl:when>
               <xsl:otherwise><tr><th>Signature</th><td>not signed</td></tr></xsl:otherwise>
@@ -1151,6 +1169,16 @@
   <!-- 2026-03-14T02:05:00Z as 2026-03-14 02:05 (seconds kept when not zero). -->
   <xsl:template name="instant">
     <xsl:param name="t"/>
+    <xsl:variable name="local" select="key('local-instant', string($t))"/>
+    <xsl:choose>
+      <xsl:when test="$local"><xsl:value-of select="$local/@date"/><xsl:text> </xsl:text><xsl:value-of select="$local/@time"/></xsl:when>
+      <xsl:otherwise><xsl:call-template name="instant-utc"><xsl:with-param name="t" select="$t"/></xsl:call-template></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- An instant in UTC, whatever the page's clock. -->
+  <xsl:template name="instant-utc">
+    <xsl:param name="t"/>
     <xsl:variable name="time" select="substring-before(substring-after($t, 'T'), 'Z')"/>
     <xsl:value-of select="substring-before($t, 'T')"/>
     <xsl:text> </xsl:text>
@@ -1161,9 +1189,15 @@
   </xsl:template>
 
   <xsl:template name="range">
+    <xsl:variable name="start" select="key('local-instant', string(@start))"/>
+    <xsl:variable name="end" select="key('local-instant', string(@end))"/>
     <xsl:call-template name="instant"><xsl:with-param name="t" select="@start"/></xsl:call-template>
     <xsl:text> – </xsl:text>
     <xsl:choose>
+      <xsl:when test="$start and $end">
+        <xsl:if test="$start/@date != $end/@date"><xsl:value-of select="$end/@date"/><xsl:text> </xsl:text></xsl:if>
+        <xsl:value-of select="$end/@time"/>
+      </xsl:when>
       <xsl:when test="substring-before(@start, 'T') = substring-before(@end, 'T')">
         <xsl:variable name="time" select="substring-before(substring-after(@end, 'T'), 'Z')"/>
         <xsl:choose>

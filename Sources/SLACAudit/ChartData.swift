@@ -69,7 +69,7 @@ struct ChartData {
     /// `maintenance` intervals are shaded as such, never as gaps (no record is in scope there
     /// because the contract says so, not because data is missing).
     init(windows: [ChartWindow], unit: String, bound: ChartBound?, range: (Int64, Int64)? = nil, data: [(Int64, Int64)] = [],
-         maintenance: [(Int64, Int64)] = []) {
+         maintenance: [(Int64, Int64)] = [], clock: PageClock = .utc) {
         self.unit = unit
         listed = windows.count
         guard let first = windows.min(by: { $0.start < $1.start }), let last = windows.max(by: { $0.end < $1.end }) else { return }
@@ -188,7 +188,7 @@ struct ChartData {
             let highest = bucket.high.max { $0.value < $1.value } ?? Extreme(value: -.infinity)
             hover.append(Column(x: x, width: columnWidth, title: Self.title(bucket.start, bucket.end, counts: bucket.counts,
                                                                            valueless: bucket.valueless, low: lowest, high: highest,
-                                                                           unit: unit, bound: boundValue == nil ? nil : bound)))
+                                                                           unit: unit, bound: boundValue == nil ? nil : bound, clock: clock)))
         }
         // Gaps: the complement of the data intervals and maintenance windows within the axis.
         let axisStart = firstStart
@@ -219,14 +219,15 @@ struct ChartData {
         paths = [("nodata", gapPath), ("maintenance", maintenancePath), ("insufficient", bars[2]), ("met", bars[0]), ("breached", bars[1]), ("valued", bars[3]),
                  ("strip-breached", breachedStrip), ("strip-insufficient", insufficientStrip), ("clipped", clipMarks)]
             .filter { !$0.1.isEmpty }
-        xTicks = Self.timeTicks(from: firstStart, to: lastEnd)
+        xTicks = Self.timeTicks(from: firstStart, to: lastEnd, clock: clock)
     }
 
     /// The hover text of a column: its time range, counts per verdict and value range.
     private static func title(_ start: Int64, _ end: Int64, counts: [Int], valueless: Int, low: Extreme, high: Extreme,
-                              unit: String, bound: ChartBound?) -> String {
+                              unit: String, bound: ChartBound?, clock: PageClock) -> String {
         let total = counts.reduce(0, +)
-        var parts = ["\(shortInstant(start)) – \(shortInstant(end)) UTC", "\(total) window\(total == 1 ? "" : "s")"]
+        let (s, e) = (clock.text(start), clock.text(end))
+        var parts = ["\(s.date) \(s.time) – \(e.date) \(e.time) \(clock.name)", "\(total) window\(total == 1 ? "" : "s")"]
         let names = ["met", "breached", "insufficient", "valued"]
         for k in [1, 0, 3, 2] where counts[k] > 0 { parts.append("\(counts[k]) \(names[k])") }
         // Six significant digits, unless that reads as the bound while the value is not the bound
@@ -245,34 +246,60 @@ struct ChartData {
         return parts.joined(separator: " · ")
     }
 
-    /// Up to about eight time ticks at round UTC instants (month starts for long spans).
-    static func timeTicks(from start: Int64, to end: Int64) -> [Tick] {
+    /// Up to about eight time ticks at round times of the page's clock (month starts for long
+    /// spans). Within a day the first tick, and any on a new date, carry the date as well.
+    static func timeTicks(from start: Int64, to end: Int64, clock: PageClock = .utc) -> [Tick] {
         let second: Int64 = 1_000_000_000
         let minute = 60 * second, hour = 60 * minute, day = 24 * hour
         let steps: [Int64] = [second, 5 * second, 15 * second, 30 * second, minute, 5 * minute, 15 * minute, 30 * minute,
                               hour, 2 * hour, 3 * hour, 6 * hour, 12 * hour, day, 2 * day, 7 * day, 14 * day]
         let span = end - start
-        guard let step = steps.first(where: { span / $0 <= 8 }) else { return monthTicks(from: start, to: end) }
-        var tick = CivilTime.floorDiv(start, step) * step
-        if tick < start { tick += step }
+        guard let step = steps.first(where: { span / $0 <= 8 }) else { return monthTicks(from: start, to: end, clock: clock) }
+        // Up to an hour, steps are taken on the time line, so that both readings of an hour that
+        // clocks going back repeat get their ticks; longer steps are taken on the clock's face.
+        var instants: [Int64] = []
+        if step <= hour {
+            let shift = Int64(clock.offsetSeconds(at: start)) * second
+            var at = CivilTime.floorDiv(start + shift, step) * step - shift
+            while at <= end {
+                if at >= start, CivilTime.floorDiv(clock.local(at), step) * step == clock.local(at) { instants.append(at) }
+                at += step
+            }
+        } else {
+            var tick = CivilTime.floorDiv(clock.local(start), step) * step
+            while tick <= clock.local(end) {
+                // A local time the clock skips (clocks going forward) gets no tick.
+                let at = clock.instant(readingLocal: tick)
+                if at >= start, at <= end, clock.local(at) == tick { instants.append(at) }
+                tick += step
+            }
+        }
         var ticks: [Tick] = []
-        while tick <= end {
-            let x = plotLeft + plotWidth * Double(tick - start) / Double(max(1, span))
-            let text = CivilTime.format(tick)  // 2026-03-14T02:00:00Z
-            let date = String(text.prefix(10)), time = String(text.dropFirst(11).prefix(step < minute ? 8 : 5))
+        var previousDate: Substring?
+        for at in instants {
+            let x = plotLeft + plotWidth * Double(at - start) / Double(max(1, span))
+            let text = CivilTime.format(clock.local(at))  // 2026-03-14T02:00:00Z, on the page's clock
+            let date = text.prefix(10), time = String(text.dropFirst(11).prefix(step < minute ? 8 : 5))
             let label: String
-            if step >= day { label = date } else if span <= day { label = time } else { label = String(date.dropFirst(5)) + " " + time }
+            if step >= day {
+                label = String(date)
+            } else if span <= day, previousDate == date {
+                label = time
+            } else {
+                label = String(date.dropFirst(5)) + " " + time
+            }
+            previousDate = date
             ticks.append(Tick(position: x, label: label))
-            tick += step
         }
         return ticks
     }
 
-    /// Ticks at the first of every 1, 2, 3, 6 or 12 months (or more years), at most about eight.
-    static func monthTicks(from start: Int64, to end: Int64) -> [Tick] {
+    /// Ticks at the first of every 1, 2, 3, 6 or 12 months (or more years) of the page's clock,
+    /// at most about eight.
+    static func monthTicks(from start: Int64, to end: Int64, clock: PageClock = .utc) -> [Tick] {
         let day = CivilTime.nanosPerDay
-        let first = CivilTime.civil(days: Int(CivilTime.floorDiv(start, day)))
-        let last = CivilTime.civil(days: Int(CivilTime.floorDiv(end, day)))
+        let first = CivilTime.civil(days: Int(CivilTime.floorDiv(clock.local(start), day)))
+        let last = CivilTime.civil(days: Int(CivilTime.floorDiv(clock.local(end), day)))
         let months = (last.year - first.year) * 12 + (last.month - first.month) + 1
         let step = [1, 2, 3, 6, 12, 24, 60, 120].first { months / $0 <= 8 } ?? (months / 8 + 1)
         let span = Double(max(1, end - start))
@@ -282,22 +309,16 @@ struct ChartData {
         index = (index + step - 1) / step * step
         while true {
             let year = index / 12, month = index % 12 + 1
-            let instant = Int64(CivilTime.days(year: year, month: month, day: 1)) * day
+            let local = Int64(CivilTime.days(year: year, month: month, day: 1)) * day
+            let instant = clock.instant(readingLocal: local)
             if instant > end { break }
             if instant >= start {
-                let label = String(CivilTime.format(instant).prefix(step >= 12 ? 4 : 7))
+                let label = String(CivilTime.format(local).prefix(step >= 12 ? 4 : 7))
                 ticks.append(Tick(position: plotLeft + plotWidth * Double(instant - start) / span, label: label))
             }
             index += step
         }
         return ticks
-    }
-
-    /// `2026-03-14 02:05` (seconds only when not zero).
-    static func shortInstant(_ nanos: Int64) -> String {
-        let text = CivilTime.format(nanos)
-        let date = text.prefix(10), time = text.dropFirst(11).prefix(8)
-        return "\(date) \(time.hasSuffix(":00") ? String(time.prefix(5)) : String(time))"
     }
 
     /// A value for an axis or a hover text: ratios as percentages, others in their unit, with as

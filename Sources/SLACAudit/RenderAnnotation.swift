@@ -24,6 +24,7 @@ package enum RenderAnnotation {
         // The contract's maintenance windows, shaded in every clause's chart as agreed time off
         // rather than as a gap in the data.
         let contractMaintenance = root.firstChild("contract").map(maintenanceIntervals) ?? []
+        let clock = PageClock(timezone: root.firstChild("contract")?.attribute("timezone"))
         if let contract = root.firstChild("contract"), let fee = contract.attribute("fee") {
             setAttribute(contract.pointer, ns, "fee-display", PeopleNumbers.money(fee))
         }
@@ -91,12 +92,13 @@ package enum RenderAnnotation {
             }
             let maintenance = contractMaintenance + (definition.map(maintenanceIntervals) ?? [])
             listedWindows += try annotateClause(clause, document: document, definition: definition, tracePaths: tracePaths,
-                                                maintenance: maintenance, ns: ns)
+                                                maintenance: maintenance, clock: clock, ns: ns)
         }
         let summary = try newChild(root.pointer, ns, "summary")
         setAttribute(summary, nil, "clauses", String(clauseCount))
         for (verdict, count) in counts.sorted(by: { $0.key < $1.key }) { setAttribute(summary, nil, verdict, String(count)) }
         setAttribute(summary, nil, "listed-windows", String(listedWindows))
+        setAttribute(summary, nil, "clock", clock.name)
         for currency in credits.keys.sorted() {
             guard let total = credits[currency] else { continue }
             let element = try newChild(summary, ns, "credit-total")
@@ -123,6 +125,39 @@ package enum RenderAnnotation {
             if !keys.isEmpty { setAttribute(warning, nil, "group", keys.joined(separator: ", ")) }
         }
         if let integrity { try annotateIntegrity(integrity, root: root.pointer, ns: ns) }
+        if clock.zone != nil { try annotateLocalTimes(root, summary: summary, clock: clock, ns: ns) }
+    }
+
+    /// Attributes holding instants that the page prints.
+    private static let instantAttributes: Set<String> = ["start", "end", "term-start", "term-end", "first-record", "last-record",
+                                                          "from", "to", "first", "last"]
+
+    /// For a contract with a time zone, each instant the page prints, on the contract's clock:
+    /// `<v:instant utc="2026-08-31T22:00:00Z" date="2026-09-01" time="00:00"/>`, which the
+    /// stylesheet's `instant` and `range` templates look up by key. The report's windows are
+    /// skipped but for the ranked copies of the worst, which are all the page lists; so is `generated`,
+    /// which the page quotes in UTC as the signed part states it.
+    private static func annotateLocalTimes(_ root: ElementView, summary: xmlNodePtr, clock: PageClock, ns: xmlNsPtr) throws {
+        var seen: Set<String> = []
+        var instants: [(text: String, nanos: Int64)] = []
+        func visit(_ element: ElementView) {
+            if element.isReport("window"), element.attribute("rank", namespace: namespace) == nil { return }
+            for (name, value) in element.attributes where instantAttributes.contains(name) {
+                guard !seen.contains(value), let nanos = CivilTime.parseInstant(value) else { continue }
+                seen.insert(value)
+                instants.append((value, nanos))
+            }
+            for child in element.children { visit(child) }
+        }
+        visit(root)
+        let table = try newChild(summary, ns, "instants")
+        for instant in instants {
+            let element = try newChild(table, ns, "instant")
+            let local = clock.text(instant.nanos)
+            setAttribute(element, nil, "utc", instant.text)
+            setAttribute(element, nil, "date", local.date)
+            setAttribute(element, nil, "time", local.time)
+        }
     }
 
     /// Below this coverage a period's verdict or credit is flagged at the top of the page.
@@ -241,7 +276,7 @@ package enum RenderAnnotation {
 
     /// The chart and the worst windows of one clause; returns the number of listed windows.
     private static func annotateClause(_ clause: ElementView, document: ParsedXML, definition: ElementView?, tracePaths: [String],
-                                       maintenance: [(Int64, Int64)], ns: xmlNsPtr) throws -> Int {
+                                       maintenance: [(Int64, Int64)], clock: PageClock, ns: xmlNsPtr) throws -> Int {
         let bound = definition.flatMap(ChartBound.init(definition:))
         var windows: [ChartWindow] = []
         var unit: String?
@@ -288,7 +323,7 @@ package enum RenderAnnotation {
             if coverage.attribute("intervals-omitted") != nil { dataIntervals = [] }
         }
         let chart = ChartData(windows: windows, unit: chartUnit, bound: bound, range: dataRange, data: dataIntervals,
-                              maintenance: maintenance)
+                              maintenance: maintenance, clock: clock)
         let element = try newChild(clause.pointer, ns, "chart")
         let attributes: [(String, String?)] = [
             ("listed", String(chart.listed)), ("valued", String(chart.valued)), ("columns", String(chart.columns)),

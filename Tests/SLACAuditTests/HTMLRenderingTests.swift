@@ -1,5 +1,6 @@
 import Foundation
 @testable import SLACAudit
+import SLACExact
 import SLACReport
 import SLACSchemas
 import SLACTool
@@ -183,6 +184,81 @@ struct HTMLRenderingTests {
         let runs = try page("Contracts/downtime-minutes.sla", "Contracts/samples/downtime-minutes-2026-09.jsonl")
         #expect(runs.contains("only runs of 5 or more breached intervals in a row are downtime"))
         #expect(!runs.contains("down after"))
+    }
+
+    /// A Berlin contract's September was printed "2026-08-31 22:00 – 2026-09-30 22:00", which
+    /// reads as the wrong month; the page now prints times on the contract's clock.
+    @Test("a contract with a time zone is shown on its clock; the hour clocks go back through carries offsets")
+    func contractClock() throws {
+        let dir = TempDir()
+        let contract = dir.path("berlin.sla")
+        try """
+            contract "Berlin clock" {
+                effective 2026-09-01 to 2026-12-01
+                timezone  "Europe/Berlin"
+                clause "1" fast {
+                    every     5 minutes
+                    require   percentile(ttft, 50) <= 100 ms
+                }
+                clause "2" monthly {
+                    every     calendar month
+                    require   share(status = "ok") >= 99%
+                }
+            }
+            """.write(toFile: contract, atomically: true, encoding: .utf8)
+        // Every other 5-minute window breached, from 01:30 CEST to 02:59 CET on 2026-10-25
+        // (2026-10-24T23:30Z to 2026-10-25T02:00Z), all requests failed.
+        var lines: [String] = []
+        let start = try #require(CivilTime.parseInstant("2026-10-24T23:30:00Z"))
+        for i in stride(from: 0, to: 150 * 60, by: 20) {
+            let ts = CivilTime.format(start + Int64(i) * 1_000_000_000)
+            lines.append(#"{"id":"r\#(i)","ts":"\#(ts)","status":"error","ttft_ms":\#((i / 300) % 2 == 0 ? 150 : 50)}"#)
+        }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: dir.path("t.jsonl"), atomically: true, encoding: .utf8)
+        var options = VerifyCommand.Options(contractPath: contract, traces: [dir.path("t.jsonl")])
+        options.reportPath = dir.path("r.xml")
+        options.quiet = true
+        _ = VerifyCommand.run(options, colored: false)
+        let xml = text(Array(try Data(contentsOf: URL(fileURLWithPath: dir.path("r.xml")))))
+        // The report keeps UTC.
+        #expect(xml.contains(#"start="2026-09-30T22:00:00Z" end="2026-10-31T23:00:00Z""#))
+        let html = text(try HTMLReportRenderer.render(Array(xml.utf8)).html)
+        #expect(html.contains("<td class=\"when\">2026-10-01 00:00 – 2026-11-01 00:00</td>"))
+        #expect(!html.contains("2026-09-30 22:00"))
+        #expect(html.contains("Times are on the contract's clock, Europe/Berlin"))
+        #expect(html.contains("<th>Window (Europe/Berlin)</th>"))
+        // Both readings of 02:00–02:05 are listed, told apart by their offsets.
+        #expect(html.contains("2026-10-25 02:00 UTC+02:00 – 02:05 UTC+02:00"))
+        #expect(html.contains("2026-10-25 02:00 UTC+01:00 – 02:05 UTC+01:00"))
+        #expect(html.contains("2026-10-25 01:30 – 2026-10-25 01:35 Europe/Berlin · 1 window · 1 breached"))
+        // The axis ticks: 02:00 twice, at two places, and the first tick carries its date.
+        let ticks = html.components(separatedBy: "class=\"tick\" text-anchor=\"middle\">").dropFirst().map { $0.prefix { $0 != "<" } }
+        #expect(ticks.prefix(6) == ["10-25 01:30", "02:00", "02:30", "02:00", "02:30", "03:00"])
+    }
+
+    @Test("the page's clock: offsets, repeated local times and local ranges")
+    func pageClock() throws {
+        let berlin = PageClock(timezone: "Europe/Berlin")
+        #expect(berlin.name == "Europe/Berlin")
+        #expect(PageClock(timezone: nil).name == "UTC" && PageClock(timezone: "Etc/UTC").zone == nil)
+        #expect(PageClock(timezone: "Mars/Olympus").name == "UTC")
+        func at(_ text: String) throws -> Int64 { try #require(CivilTime.parseInstant(text)) }
+        #expect(berlin.text(try at("2026-07-01T10:00:00Z")) == ("2026-07-01", "12:00"))
+        #expect(berlin.text(try at("2026-07-01T10:00:07.5Z")) == ("2026-07-01", "12:00:07.5"))
+        // Clocks go back at 01:00Z on 2026-10-25: 02:00–03:00 local is read twice.
+        #expect(!berlin.isRepeated(try at("2026-10-24T23:59:59Z")))
+        #expect(berlin.text(try at("2026-10-25T00:00:00Z")) == ("2026-10-25", "02:00 UTC+02:00"))
+        #expect(berlin.text(try at("2026-10-25T00:59:59Z")) == ("2026-10-25", "02:59:59 UTC+02:00"))
+        #expect(berlin.text(try at("2026-10-25T01:00:00Z")) == ("2026-10-25", "02:00 UTC+01:00"))
+        #expect(berlin.text(try at("2026-10-25T02:00:00Z")) == ("2026-10-25", "03:00"))
+        // Clocks go forward at 01:00Z on 2026-03-29: nothing is read twice.
+        #expect(berlin.text(try at("2026-03-29T01:00:00Z")) == ("2026-03-29", "03:00"))
+        #expect(berlin.rangeText(try at("2026-08-31T22:00:00Z"), try at("2026-09-30T22:00:00Z")) == "2026-09-01 00:00 – 2026-10-01 00:00")
+        #expect(PageClock.utc.rangeText(try at("2026-03-14T02:05:00Z"), try at("2026-03-14T03:05:00Z")) == "2026-03-14 02:05 – 03:05")
+        #expect(PageClock.offsetText(-12_600) == "UTC−03:30")
+        // Month ticks fall on local month starts.
+        let ticks = ChartData.monthTicks(from: try at("2026-08-31T22:00:00Z"), to: try at("2026-12-31T23:00:00Z"), clock: berlin)
+        #expect(ticks.map(\.label) == ["2026-09", "2026-10", "2026-11", "2026-12", "2027-01"])
     }
 
     @Test("hostile strings in a report come out as text")
