@@ -1344,6 +1344,12 @@ tr.subrow td { font-size: 12.5px; border-bottom: 1px solid var(--rule); padding-
 .swatch.nodata { background: #e6e8eb; border: 1px solid #c9ccd1; }
 .swatch.maintenance { background: #dbe6f4; border: 1px solid #b7c8e0; }
 footer { margin-top: 36px; padding-bottom: 30px; color: var(--muted); font-size: 12px; border-top: 1px solid var(--rule); }
+table.accounting code.digest { display: inline-block; min-width: 17ch; }
+@media screen and (max-width: 900px) {
+  /* A narrow window scrolls a wide table on its own instead of the whole page sideways. */
+  table.data { display: block; overflow-x: auto; }
+  main, footer { padding: 0 12px; }
+}
 @media print {
   body { font-size: 11px; }
   main, footer { max-width: none; padding: 0; }
