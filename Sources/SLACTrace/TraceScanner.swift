@@ -124,7 +124,13 @@ package enum TraceFormatDetection {
         }
         if let named = AdapterDetection.byName(path) { return named }
         if let byExtension { return byExtension }
-        return memchr(base + i, Int32(UInt8(ascii: ",")), lineEnd - i) != nil ? .csv : .jsonl
+        guard memchr(base + i, Int32(UInt8(ascii: ",")), lineEnd - i) != nil else { return .jsonl }
+        // A first line with a comma reads as a CSV header, unless the next line is a JSON object:
+        // then it is JSON Lines whose first record is malformed (that record is rejected, the
+        // rest read), not a CSV file whose header lacks `ts` (nothing read at all).
+        var next = lineEnd + 1
+        while next < n && (base[next] == 0x20 || base[next] == 0x09 || base[next] == 0x0D || base[next] == 0x0A) { next += 1 }
+        return next < n && base[next] == UInt8(ascii: "{") ? .jsonl : .csv
     }
 }
 

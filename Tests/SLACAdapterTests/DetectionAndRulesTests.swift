@@ -32,6 +32,9 @@ struct DetectionTests {
         #expect(detect(#"{"ts":"2026-03-01T00:00:00Z","metadata":1,"metrics":2}"#) == .jsonl)
         #expect(detect(#"{"id":"r1","ts":1}"#) == .jsonl)
         #expect(detect("id,ts,tenant\n") == .csv)
+        #expect(detect("id,tenant\n1,acme\n") == .csv)
+        // A malformed first line with a comma, then a JSON object: JSON Lines.
+        #expect(detect("garbage, line\n\n{\"id\":\"r1\"}\n") == .jsonl)
         #expect(detect("", "AzureLLMInferenceTrace_code.csv") == .azure)  // empty: the name breaks the tie
         #expect(detect("", "t.jsonl") == .jsonl)
     }
