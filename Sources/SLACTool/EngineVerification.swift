@@ -93,6 +93,12 @@ enum EngineVerification {
                 return fail("SLA1005", "`\(f.display)` is \(kind)-compressed, and the DuckDB script reads plain files only",
                             help: "decompress it first, or run natively (without `--engine`), which reads gzip and zstd", exit: .invalidContract)
             }
+            // The script reads CSV with `skip = 0` (DuckDB's own guess of rows to skip could drop
+            // records silently), so a blank line before the header would make the header a record.
+            if dialect == .duckdb, input == .csv, Self.startsWithBlankLine(mapped.bytes) {
+                return fail("SLA1005", "`\(f.display)` has a blank line before its CSV header, which the DuckDB script would read as a record",
+                            help: "remove the blank lines before the header, or run natively (without `--engine`), which skips them", exit: .invalidContract)
+            }
             let digest = Digest.sha256Hex(mapped.bytes)
             // DuckDB reports each file under the path it was given; Spark under its link (below).
             traces.append(EngineTrace(path: f.display, format: input.rawValue, sha256: digest,
@@ -159,6 +165,14 @@ enum EngineVerification {
         } catch {
             return fail("SLA1003", "cannot judge the output of \(dialect.rawValue): \(error)", exit: .inputError)
         }
+    }
+
+    /// Whether the first line (after a UTF-8 byte order mark) holds only blank space: the native
+    /// CSV reader skips such lines, DuckDB's reader with `skip = 0` does not.
+    static func startsWithBlankLine(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var i = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0D { i += 1 }
+        return i < bytes.count && bytes[i] == 0x0A
     }
 
     /// "gzip" or "zstd" when `bytes` start with that format's magic number, else nil (a gzip

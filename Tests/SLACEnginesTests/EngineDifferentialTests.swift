@@ -302,6 +302,19 @@ enum Engines {
         }
     }
 
+    /// DuckDB read the header of a CSV file with a blank line first as a record; it is refused.
+    @Test(.enabled(if: Engines.duckdb)) func csvWithABlankFirstLineIsRefusedForDuckDB() throws {
+        let dir = TemporaryDirectory()
+        let contract = Engines.path("Contracts/acme-schedule-b.sla")
+        let csv = try dir.write("blank.csv", "\r\nid,ts,status,ttft_ms\na,2026-03-14T00:00:00Z,ok,100\n")
+        guard case .failure(let out) = Engines.run(contract: contract, traces: [csv], engine: .duckdb) else {
+            Issue.record("a CSV file with a blank first line was given to DuckDB")
+            return
+        }
+        #expect(out.exitCode == 2 && out.standardError.hasPrefix("error[SLA1005]: "), "\(out.standardError)")
+        #expect(out.standardError.contains("blank line before its CSV header"), "\(out.standardError)")
+    }
+
     /// `--check-ids` through DuckDB: two traces sharing ids, and ids repeated within one.
     @Test(.enabled(if: Engines.duckdb)) func repeatedIDsThroughDuckDB() throws {
         let dir = TemporaryDirectory()
