@@ -10,6 +10,10 @@ public enum RenderCommand {
     /// Exit 0 when written, 2 when the report is malformed, 3 when the report cannot be read or
     /// the page cannot be written.
     public static func run(reportPath: String, outputPath: String?) -> CommandOutput {
+        // `render r.xml -o r.xml` replaced the signed report with its page.
+        if let collision = OutputFile.collision(outputs: [("-o", outputPath)], inputs: [("the report", reportPath)]) {
+            return ToolDiagnostics.output("SLA0513", collision.message, help: "write the page to another file", exit: .invalidContract, colored: false)
+        }
         let bytes: [UInt8]
         do { bytes = try SafeXML.readFile(path: reportPath) } catch {
             return ToolDiagnostics.output("SLA0801", error.description, exit: error.exitCode, colored: false)

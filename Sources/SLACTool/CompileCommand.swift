@@ -4,6 +4,7 @@ import SLACEngines
 /// `slac compile FILE [-o PLAN]`.
 public enum CompileCommand {
     public static func run(contractPath: String, output: String?, colored: Bool) -> CommandOutput {
+        if let collision = collision(contractPath: contractPath, output: output, colored: colored) { return collision }
         switch PlanBuilding.plan(contractPath: contractPath, colored: colored) {
         case .failure(let out): return out
         case .success(let plan):
@@ -23,10 +24,17 @@ public enum CompileCommand {
 }
 
 extension CompileCommand {
+    /// `compile c.sla -o c.sla` replaced the contract with its plan: refused (exit 2).
+    static func collision(contractPath: String, output: String?, colored: Bool) -> CommandOutput? {
+        guard let collision = OutputFile.collision(outputs: [("-o", output)], inputs: [("the contract", contractPath)]) else { return nil }
+        return ToolDiagnostics.output("SLA0513", collision.message, help: "write the plan to another file", exit: .invalidContract, colored: colored)
+    }
+
     /// `slac compile CONTRACT --target sql --dialect duckdb|spark`: the accumulating half as one
     /// SQL script (docs/engines.md).
     public static func runSQL(contractPath: String, dialect: SQLDialect?, input: SQLInputFormat, checkIDs: Bool = false, output: String?,
                               colored: Bool) -> CommandOutput {
+        if let collision = collision(contractPath: contractPath, output: output, colored: colored) { return collision }
         guard let dialect else {
             return ToolDiagnostics.output("SLA0511", "`--target sql` needs `--dialect`", help: "pass `--dialect duckdb` or `--dialect spark`",
                                           exit: .invalidContract, colored: colored)

@@ -14,22 +14,55 @@ import SLACEvaluator
 final class OutputFile: @unchecked Sendable {
     let path: String
     private var descriptor: Int32
+    /// Where the bytes go until `close`: a temporary file beside the target, renamed over it
+    /// then, so that a run killed while writing (a signal, a file-size limit) leaves the earlier
+    /// state at `path`, never half a report or a page cut after its verdict. Nil when writing
+    /// straight to `path`, which is then a device or pipe (`/dev/null`).
+    private let staging: (temporary: String, target: String)?
 
-    /// Creates the file, or empties it if it exists (as `Data.write(to:)` did: not atomic).
+    /// Starts the file; it appears at `path`, whole, on `close`.
     ///
     /// Missing folders on the way are created, as `mkdir -p` would: a CI job's first run writes
     /// `--report out/report.xml` before anything made `out/`, and failing there would leave the
-    /// job without the JUnit file that says why (docs/ci.md).
+    /// job without the JUnit file that says why (docs/ci.md). A symbolic link is written through:
+    /// its target is replaced, the link stays.
     init(creating path: String) throws(OutputFileError) {
         self.path = path
-        descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+        var info = stat()
+        if stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
+            // A device, a pipe (or a folder, which fails here with its own reason).
+            staging = nil
+            descriptor = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC)
+            if descriptor < 0 { throw OutputFileError(path: path, errno: errno) }
+            return
+        }
+        var target = path
+        if lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFLNK, let resolved = realpath(path, nil) {
+            target = String(cString: resolved)
+            free(resolved)
+        }
+        let folder = (target as NSString).deletingLastPathComponent
+        let name = (target as NSString).lastPathComponent
+        let temporary = (folder.isEmpty ? "" : folder + "/") + ".\(name).slac-\(getpid())-\(Self.nextSerial()).tmp"
+        staging = (temporary, target)
+        descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
         if descriptor < 0 {
             let code = errno
-            guard code == ENOENT, Self.createParentFolders(of: path) else { throw OutputFileError(path: path, errno: code) }
-            descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+            guard code == ENOENT, Self.createParentFolders(of: temporary) else { throw OutputFileError(path: path, errno: code) }
+            descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
             if descriptor < 0 { throw OutputFileError(path: path, errno: errno) }
         }
     }
+
+    /// Temporary names of one process differ by this serial (several outputs are written at once).
+    private static func nextSerial() -> Int {
+        serialLock.lock()
+        defer { serialLock.unlock() }
+        serial += 1
+        return serial
+    }
+    nonisolated(unsafe) private static var serial = 0
+    private static let serialLock = NSLock()
 
     /// Creates the folders `path` lies in; false when there were none to create or that failed
     /// (the first `open`'s reason then stands).
@@ -45,7 +78,10 @@ final class OutputFile: @unchecked Sendable {
     }
 
     deinit {
-        if descriptor >= 0 { _ = Glibc.close(descriptor) }
+        if descriptor >= 0 {
+            _ = Glibc.close(descriptor)
+            if let staging { unlink(staging.temporary) }
+        }
     }
 
     /// Writes all of `bytes` (a write may take only part of them, or be interrupted).
@@ -70,18 +106,29 @@ final class OutputFile: @unchecked Sendable {
         try write(bytes[...])
     }
 
-    /// Closes the file; a failure here (a full disk on some file systems) is a failed write.
+    /// Closes the file and puts it in place; a failure here (a full disk on some file systems)
+    /// is a failed write, and leaves nothing new at `path`.
     func close() throws(OutputFileError) {
         let fd = descriptor
         descriptor = -1
-        if Glibc.close(fd) != 0 { throw OutputFileError(path: path, errno: errno) }
+        if Glibc.close(fd) != 0 {
+            let code = errno
+            if let staging { unlink(staging.temporary) }
+            throw OutputFileError(path: path, errno: code)
+        }
+        if let staging, rename(staging.temporary, staging.target) != 0 {
+            let code = errno
+            unlink(staging.temporary)
+            throw OutputFileError(path: path, errno: code)
+        }
     }
 
-    /// Closes and removes the file: a report that could not be completed is not left behind.
+    /// Abandons the file: a report that could not be completed is not left behind (what was at
+    /// `path` before is then removed by the caller, as on any run that judged nothing).
     func discard() {
         if descriptor >= 0 { _ = Glibc.close(descriptor) }
         descriptor = -1
-        _ = Self.removeIfRegular(path)
+        if let staging { unlink(staging.temporary) }
     }
 
     /// Removes `path` when it is a regular file (or a symbolic link, which alone is removed):
@@ -95,6 +142,86 @@ final class OutputFile: @unchecked Sendable {
         let kind = info.st_mode & S_IFMT
         guard kind == S_IFREG || kind == S_IFLNK else { return nil }
         return unlink(path) == 0
+    }
+
+    /// The kinds of file slac writes, told apart by a marker near their start.
+    enum Kind: String, Sendable {
+        case report, page, junit
+
+        /// Found in the first kilobytes of every file of the kind slac writes (a report's
+        /// namespace on its root element, the page's generator line, JUnit's root element).
+        var marker: [UInt8] {
+            switch self {
+            case .report: return Array("urn:slac:report:1".utf8)
+            case .page: return Array("<meta name=\"generator\" content=\"slac".utf8)
+            case .junit: return Array("<testsuite".utf8)
+            }
+        }
+    }
+
+    /// Whether slac may write `kind` over whatever is at `path`: nothing, an empty file, a
+    /// device or pipe, or a file of that kind. A run that judged nothing writes its JUnit error
+    /// and removes earlier outputs only on these terms: `--junit key.pem`, or `--report trace.jsonl`
+    /// beside a typo, once replaced or deleted the user's input.
+    static func holdsNothingOrEarlier(_ path: String, kind: Kind) -> Bool {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return true }
+        guard info.st_mode & S_IFMT == S_IFREG, info.st_size > 0 else { return true }
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }
+        defer { _ = Glibc.close(descriptor) }
+        var head = [UInt8](repeating: 0, count: 4096)
+        let count = head.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+        guard count > 0 else { return false }
+        let marker = kind.marker
+        let bytes = head[..<count]
+        guard bytes.count >= marker.count else { return false }
+        for start in bytes.startIndex...(bytes.endIndex - marker.count) where bytes[start] == marker[0] {
+            if bytes[start..<(start + marker.count)].elementsEqual(marker) { return true }
+        }
+        return false
+    }
+
+    /// Removes an earlier output of `kind` at `path` (see `holdsNothingOrEarlier`): nil when
+    /// there is none or the file there is not one (it is left alone), else whether it was removed.
+    @discardableResult
+    static func removeEarlier(_ path: String, kind: Kind) -> Bool? {
+        guard holdsNothingOrEarlier(path, kind: kind) else { return nil }
+        return removeIfRegular(path)
+    }
+
+    /// The file identity (device and inode) of what `path` names, when it exists.
+    static func identity(_ path: String) -> String? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return "\(info.st_dev):\(info.st_ino)"
+    }
+
+    /// The first output that would overwrite an input or another output of the same run (the
+    /// same file by identity, or the same path when it does not exist yet): its path and an error
+    /// message; nil when there is none. Devices (`/dev/null`) and `-` are never a collision.
+    static func collision(outputs: [(option: String, path: String?)], inputs: [(what: String, path: String?)]) -> (path: String, message: String)? {
+        func isDevice(_ path: String) -> Bool {
+            var info = stat()
+            return stat(path, &info) == 0 && info.st_mode & S_IFMT != S_IFREG && info.st_mode & S_IFMT != S_IFDIR
+        }
+        func key(_ path: String) -> String {
+            identity(path) ?? URL(fileURLWithPath: path).standardizedFileURL.path
+        }
+        var seen: [String: String] = [:]
+        for input in inputs {
+            guard let path = input.path, path != "-", let id = identity(path) else { continue }
+            seen[id] = seen[id] ?? "\(input.what) `\(path)`"
+        }
+        for output in outputs {
+            guard let path = output.path, path != "-", !isDevice(path) else { continue }
+            let id = key(path)
+            if let earlier = seen[id] {
+                return (path, "`\(output.option) \(path)` names the same file as \(earlier): writing it would destroy that")
+            }
+            seen[id] = "`\(output.option) \(path)`"
+        }
+        return nil
     }
 
     /// Writes `bytes` to a new (or emptied) file at `path`.

@@ -27,7 +27,7 @@ final class ProgressBar: @unchecked Sendable {
         let seconds = max(0.001, Double(now - started) / 1e9)
         guard let totalBytes else {
             let line = String(format: "\r%.0f MB  %.0f records/s ", Double(bytes) / 1e6, Double(records) / seconds)
-            FileHandle.standardError.write(Data(line.utf8))
+            StandardStream.error(line)
             return
         }
         let fraction = min(1, Double(bytes) / Double(totalBytes))
@@ -37,12 +37,12 @@ final class ProgressBar: @unchecked Sendable {
         let rate = Double(records) / seconds
         let eta = fraction > 0 ? seconds * (1 - fraction) / fraction : 0
         let line = String(format: "\r[%@] %5.1f%%  %.0f MB  %.0f records/s  ETA %.0f s ", bar, fraction * 100, Double(bytes) / 1e6, rate, eta)
-        FileHandle.standardError.write(Data(line.utf8))
+        StandardStream.error(line)
     }
 
     func finish() {
         lock.lock()
         defer { lock.unlock() }
-        FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
+        StandardStream.error("\r\u{1B}[2K")
     }
 }

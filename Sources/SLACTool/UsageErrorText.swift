@@ -1,3 +1,4 @@
+import Foundation
 import SLACSyntax
 
 /// Command-line usage errors in the house style of every other slac error: a lowercase message
@@ -70,5 +71,62 @@ extension String {
         var s = self
         while let last = s.last, last.isWhitespace { s.removeLast() }
         return s
+    }
+}
+
+/// Options given twice. ArgumentParser keeps the last value of a repeated option without a word:
+/// `slac verify --contract breached.sla --contract passing.sla` judged the second only and exited
+/// 0, and CI templates that append user arguments to their own (`--report … $SLAC_ARGS`) make
+/// that easy to do by accident. Every option of slac takes one value, so a second one is a usage
+/// error (`SLA0514`, exit 2). Flags (`--strict --strict`) are harmless and left alone.
+package enum RepeatedOptions {
+    /// The value-taking options of a command, as groups of aliases (`-o`, `--output`), read from
+    /// its help text: every line of the options list that names an option before a `<value>`.
+    package static func valueOptions(fromHelp help: String) -> [[String]] {
+        help.split(separator: "\n").compactMap { line -> [String]? in
+            let trimmed = line.drop { $0 == " " }
+            guard trimmed.hasPrefix("-"), let bracket = trimmed.range(of: " <") else { return nil }
+            let names = trimmed[..<bracket.lowerBound].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            return names.allSatisfy({ $0.hasPrefix("-") && !$0.contains(" ") }) ? names : nil
+        }
+    }
+
+    /// The first value-taking option given more than once in `arguments` (those after the
+    /// command's name, up to a lone `--`), with its values; nil when there is none.
+    /// `help` is asked for only when some option-like word repeats (it costs a help rendering).
+    package static func first(in arguments: [String], help: () -> String) -> (option: String, values: [String])? {
+        var words: [String] = []
+        for argument in arguments {
+            if argument == "--" { break }
+            guard argument.hasPrefix("-"), argument.count > 1 else { continue }
+            words.append(argument.split(separator: "=", maxSplits: 1).first.map(String.init) ?? argument)
+        }
+        guard Set(words).count < words.count || words.contains(where: { !$0.hasPrefix("--") }) else { return nil }
+        for group in valueOptions(fromHelp: help()) {
+            var values: [String] = []
+            var index = arguments.startIndex
+            while index < arguments.endIndex, arguments[index] != "--" {
+                let argument = arguments[index]
+                if group.contains(argument) {
+                    values.append(index + 1 < arguments.endIndex ? arguments[index + 1] : "")
+                    index += 2
+                    continue
+                }
+                if let name = group.first(where: { argument.hasPrefix($0 + "=") }) {
+                    values.append(String(argument.dropFirst(name.count + 1)))
+                }
+                index += 1
+            }
+            if values.count > 1 { return (group.last ?? group[0], values) }
+        }
+        return nil
+    }
+
+    /// The usage error for a repeated option.
+    package static func render(option: String, values: [String], command: String, colored: Bool = false) -> String {
+        let given = values.map { "`\($0)`" }.joined(separator: ", then ")
+        return ToolDiagnostics.render([ToolDiagnostics.error("SLA0514", "`\(option)` is given \(values.count) times (\(given)); only one is used",
+                                                             help: "give `\(option)` once (`slac \(command) --help` lists the options)")],
+                                      colored: colored)
     }
 }

@@ -66,9 +66,56 @@ public enum VerifyCommand {
     }
 
     public static func run(_ options: Options, colored: Bool) -> CommandOutput {
-        let output = judgeAndWrite(options, colored: colored)
+        var outputs = StaleOutputs(options)
+        let output: CommandOutput
+        if let collision = outputCollision(options) {
+            // The colliding output is not touched: it may be the user's input.
+            outputs.reports.removeAll { $0 == collision.path }
+            outputs.pages.removeAll { $0 == collision.path }
+            outputs.junits.removeAll { $0 == collision.path }
+            output = ToolDiagnostics.output("SLA0513", collision.message, help: "give each output its own path, apart from the run's inputs",
+                                            exit: .invalidContract, colored: colored)
+        } else {
+            // Earlier outputs go before anything is read: a run stopped on the way (a signal, a
+            // cancelled CI job) leaves no previous run's passing report, page or JUnit file.
+            for (paths, kind) in [(outputs.reports, OutputFile.Kind.report), (outputs.pages, .page), (outputs.junits, .junit)] {
+                for path in paths { OutputFile.removeEarlier(path, kind: kind) }
+            }
+            output = judgeAndWrite(options, colored: colored)
+        }
         guard output.exit == .invalidContract || output.exit == .inputError else { return output }
-        return withoutStaleOutputs(output, options: options, colored: colored)
+        return withoutStaleOutputs(output, outputs: outputs, colored: colored)
+    }
+
+    /// An output that would overwrite an input (`--report trace.jsonl`, `--junit key.pem`) or
+    /// another output (`--report r.xml --html r.xml`), found before anything is read or written.
+    static func outputCollision(_ options: Options) -> (path: String, message: String)? {
+        let outputs: [(option: String, path: String?)] = [("--report", options.reportPath), ("--html", options.htmlPath), ("--junit", options.junitPath)]
+        var inputs: [(what: String, path: String?)] = [("the contract", options.contractPath), ("the plan", options.planPath),
+                                                       ("the signing key", options.signKeyPath)]
+        inputs += options.traces.map { ("the trace", $0) }
+        return OutputFile.collision(outputs: outputs, inputs: inputs)
+    }
+
+    /// The outputs a run that judged nothing clears: every path given, also when an option was
+    /// given twice (the parser keeps the last; the first is cleared too).
+    struct StaleOutputs {
+        var reports: [String]
+        var pages: [String]
+        var junits: [String]
+        var suite: String
+
+        init(reports: [String], pages: [String], junits: [String], suite: String) {
+            self.reports = reports
+            self.pages = pages
+            self.junits = junits
+            self.suite = suite
+        }
+
+        init(_ options: Options) {
+            self.init(reports: [options.reportPath].compactMap { $0 }, pages: [options.htmlPath].compactMap { $0 },
+                      junits: [options.junitPath].compactMap { $0 }, suite: options.contractPath ?? options.planPath ?? "slac")
+        }
     }
 
     /// A `slac verify` whose command line did not parse (an unknown option, a bad value): exit 2
@@ -80,44 +127,53 @@ public enum VerifyCommand {
     /// (`--report FILE` or `--report=FILE`, up to a lone `--`), skipping a value that starts with
     /// `-`, which is the next option rather than a path.
     public static func argumentsRejected(_ arguments: [String], message: String, colored: Bool) -> CommandOutput {
-        var options = Options(traces: [])
-        let named: [(String, WritableKeyPath<Options, String?>)] = [
-            ("--report", \.reportPath), ("--html", \.htmlPath), ("--junit", \.junitPath),
-            ("--contract", \.contractPath), ("--plan", \.planPath),
-        ]
+        var values: [String: [String]] = [:]
+        let names = ["--report", "--html", "--junit", "--contract", "--plan"]
         var index = arguments.startIndex
         while index < arguments.endIndex, arguments[index] != "--" {
             let argument = arguments[index]
-            for (name, path) in named {
+            for name in names {
                 if argument == name, index + 1 < arguments.endIndex, !arguments[index + 1].hasPrefix("-") {
-                    options[keyPath: path] = arguments[index + 1]
+                    values[name, default: []].append(arguments[index + 1])
                 } else if argument.hasPrefix(name + "="), argument.count > name.count + 1 {
-                    options[keyPath: path] = String(argument.dropFirst(name.count + 1))
+                    values[name, default: []].append(String(argument.dropFirst(name.count + 1)))
                 }
             }
             index += 1
         }
-        return withoutStaleOutputs(CommandOutput(standardError: message, exitCode: .invalidContract), options: options, colored: colored)
+        let outputs = StaleOutputs(reports: values["--report"] ?? [], pages: values["--html"] ?? [], junits: values["--junit"] ?? [],
+                                   suite: values["--contract"]?.last ?? values["--plan"]?.last ?? "slac")
+        return withoutStaleOutputs(CommandOutput(standardError: message, exitCode: .invalidContract), outputs: outputs, colored: colored)
     }
 
     /// When nothing was judged (exit 2 or 3), no report or page may be left at the requested paths
     /// looking current, and the JUnit file holds the error: a broken pipeline never turns green.
-    private static func withoutStaleOutputs(_ output: CommandOutput, options: Options, colored: Bool) -> CommandOutput {
+    ///
+    /// Only what slac wrote is removed or replaced (`OutputFile.holdsNothingOrEarlier`): a path
+    /// that names the user's own file (`--html contract.sla` beside a typo) leaves it alone, with
+    /// a note. `/dev/null` or a pipe is left be.
+    private static func withoutStaleOutputs(_ output: CommandOutput, outputs: StaleOutputs, colored: Bool) -> CommandOutput {
         var output = output
-        // Only a regular file (or a link) is an earlier report; `/dev/null` or a pipe is left be.
-        for path in [options.reportPath, options.htmlPath].compactMap({ $0 }) {
-            if OutputFile.removeIfRegular(path) == false {
+        let cleared = outputs.reports.map { ($0, OutputFile.Kind.report) } + outputs.pages.map { ($0, OutputFile.Kind.page) }
+        for (path, kind) in cleared {
+            if !OutputFile.holdsNothingOrEarlier(path, kind: kind) {
+                output.standardError += "note: left `\(path)` as it is: it is not a \(kind == .report ? "report" : "page") slac wrote\n"
+            } else if OutputFile.removeEarlier(path, kind: kind) == false {
                 output.standardError += ToolDiagnostics.render([ToolDiagnostics.error("SLA0901", "cannot remove the earlier report `\(path)`: \(String(cString: strerror(errno)))")],
                                                                colored: colored)
             }
         }
-        if let junit = options.junitPath {
+        for junit in outputs.junits {
+            guard OutputFile.holdsNothingOrEarlier(junit, kind: .junit) else {
+                output.standardError += "note: did not write the JUnit file `\(junit)`: the file there is not one slac wrote\n"
+                continue
+            }
             let lines = withoutColor(output.standardError).split(separator: "\n").map(String.init)
             let first = lines.first { $0.hasPrefix("error") } ?? lines.first ?? "slac verify could not judge its input"
             // `error[SLA0601]: message` or `error: message` → `message`.
             let message = first.hasPrefix("error") ? (first.range(of: ": ").map { String(first[$0.upperBound...]) } ?? first) : first
             let kind = output.exit == .inputError ? "input error" : "invalid contract, plan or usage"
-            let suite = options.contractPath ?? options.planPath ?? "slac"
+            let suite = outputs.suite
             do {
                 let document = try JUnitWriter().writeError(suite: suite, message: "\(kind): \(message)", details: output.standardError)
                 try OutputFile.write(document, to: junit)

@@ -28,23 +28,32 @@ struct Slac: ParsableCommand {
         let arguments = Array(CommandLine.arguments.dropFirst())
         let names = configuration.subcommands.map { $0._commandName }
         if let first = arguments.first, !first.hasPrefix("-"), first != "help", !names.contains(first) {
-            FileHandle.standardError.write(Data(UsageErrorText.unknownCommand(first, among: names, colored: useColor(2)).utf8))
+            StandardStream.error(UsageErrorText.unknownCommand(first, among: names, colored: useColor(2)))
             Foundation.exit(SLACTool.ExitCode.invalidContract.rawValue)
         }
         // No subcommand is a missing argument (exit 2, like every other usage error): a CI step
         // that lost its arguments must not pass. The overview still goes to standard error.
         if arguments.isEmpty {
-            FileHandle.standardError.write(Data((helpMessage() + "\n").utf8))
+            StandardStream.error(helpMessage() + "\n")
             Foundation.exit(SLACTool.ExitCode.invalidContract.rawValue)
         }
         let commandName = arguments.first.flatMap { names.contains($0) ? $0 : nil }
+        if let commandName, let command = configuration.subcommands.first(where: { $0._commandName == commandName }),
+           let repeated = RepeatedOptions.first(in: Array(arguments.dropFirst()), help: { helpMessage(for: command, columns: 10_000) }) {
+            let text = RepeatedOptions.render(option: repeated.option, values: repeated.values, command: commandName, colored: useColor(2))
+            if commandName == Verify._commandName {
+                emit(VerifyCommand.argumentsRejected(Array(arguments.dropFirst()), message: text, colored: useColor(2)))
+            }
+            StandardStream.error(text)
+            Foundation.exit(SLACTool.ExitCode.invalidContract.rawValue)
+        }
         do {
             var command = try parseAsRoot(arguments)
             try command.run()
         } catch {
             let code = exitCode(for: error)
             if code == .success {
-                print(fullMessage(for: error))
+                StandardStream.output(fullMessage(for: error) + "\n")
                 Foundation.exit(SLACTool.ExitCode.compliant.rawValue)
             }
             if code == .validationFailure {
@@ -52,11 +61,11 @@ struct Slac: ParsableCommand {
                 if commandName == Verify._commandName {
                     emit(VerifyCommand.argumentsRejected(Array(arguments.dropFirst()), message: text, colored: useColor(2)))
                 }
-                FileHandle.standardError.write(Data(text.utf8))
+                StandardStream.error(text)
                 Foundation.exit(SLACTool.ExitCode.invalidContract.rawValue)
             }
             let text = message(for: error)
-            if !text.isEmpty { FileHandle.standardError.write(Data(UsageErrorText.render(text, command: commandName, colored: useColor(2)).utf8)) }
+            if !text.isEmpty { StandardStream.error(UsageErrorText.render(text, command: commandName, colored: useColor(2))) }
             Foundation.exit(code.rawValue)
         }
     }
@@ -68,8 +77,8 @@ func useColor(_ fd: Int32) -> Bool {
 }
 
 func emit(_ output: CommandOutput) -> Never {
-    if !output.standardOutput.isEmpty { FileHandle.standardOutput.write(Data(output.standardOutput.utf8)) }
-    if !output.standardError.isEmpty { FileHandle.standardError.write(Data(output.standardError.utf8)) }
+    if !output.standardOutput.isEmpty { StandardStream.output(output.standardOutput) }
+    if !output.standardError.isEmpty { StandardStream.error(output.standardError) }
     exit(output.exitCode)
 }
 
