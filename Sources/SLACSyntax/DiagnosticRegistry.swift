@@ -112,7 +112,7 @@ package enum DiagnosticRegistry {
         Entry(code: "SLA0510", severity: .error, meaning: "`slac verify-report`: a contract or traces without `--recompute`, or `--recompute` without them"),
         Entry(code: "SLA0511", severity: .error, meaning: "engine options that do not go together (`--engine` with `--aggregates`, trace files with `--aggregates`, `--format` or `--epoch` with an engine, `--target sql` without `--dialect`)"),
         Entry(code: "SLA0512", severity: .error, meaning: "`--lateness` is not a duration, or is negative"),
-        Entry(code: "SLA0513", severity: .error, meaning: "an output path names an input of the run (the contract, a trace, a key, the report to render) or another output; nothing is written there"),
+        Entry(code: "SLA0513", severity: .error, meaning: "an output path names an input of the run (the contract, a trace, a key, the report to render), another output, or a file of another kind than slac writes there; nothing is written"),
         Entry(code: "SLA0514", severity: .error, meaning: "an option given twice: the parser would keep only the last value (`--contract a.sla --contract b.sla` judged `b.sla`)"),
         Entry(code: "SLA0601", severity: .error, meaning: "a trace cannot be read (missing, unreadable, truncated or corrupt compressed data)"),
         Entry(code: "SLA0602", severity: .error, meaning: "a trace is a summary of a benchmark run, not per-request records"),

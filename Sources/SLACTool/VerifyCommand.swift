@@ -73,7 +73,8 @@ public enum VerifyCommand {
             outputs.reports.removeAll { $0 == collision.path }
             outputs.pages.removeAll { $0 == collision.path }
             outputs.junits.removeAll { $0 == collision.path }
-            output = ToolDiagnostics.output("SLA0513", collision.message, help: "give each output its own path, apart from the run's inputs",
+            output = ToolDiagnostics.output("SLA0513", collision.message,
+                                            help: "give each output its own path, apart from the run's inputs (slac replaces only files it wrote; remove another file first if it may go)",
                                             exit: .invalidContract, colored: colored)
         } else {
             // Earlier outputs go before anything is read: a run stopped on the way (a signal, a
@@ -94,7 +95,15 @@ public enum VerifyCommand {
         var inputs: [(what: String, path: String?)] = [("the contract", options.contractPath), ("the plan", options.planPath),
                                                        ("the signing key", options.signKeyPath)]
         inputs += options.traces.map { ("the trace", $0) }
-        return OutputFile.collision(outputs: outputs, inputs: inputs)
+        if let collision = OutputFile.collision(outputs: outputs, inputs: inputs) { return collision }
+        // Any other file is replaced only when slac wrote it: `--junit deploy.key` replaced a key.
+        let kinds: [OutputFile.Kind] = [.report, .page, .junit]
+        for ((option, path), kind) in zip(outputs, kinds) {
+            guard let path, !OutputFile.holdsNothingOrEarlier(path, kind: kind) else { continue }
+            let what = kind == .report ? "a report" : kind == .page ? "a page" : "a JUnit file"
+            return (path, "`\(option) \(path)` would replace a file that is not \(what) slac wrote")
+        }
+        return nil
     }
 
     /// The outputs a run that judged nothing clears: every path given, also when an option was

@@ -1,0 +1,167 @@
+import Foundation
+import SLACTool
+import SLACTestSupport
+import Testing
+
+/// What a CI step leaves behind when its command line is wrong or its run is cut short: never a
+/// destroyed input, never the previous run's passing report (docs/ci.md). Each case was found by
+/// an audit that ran the real binary; so do these tests.
+@Suite struct OutputSafetyTests {
+    typealias Run = ExitCodeTests.Run
+    static let contract = ExitCodeTests.contract
+    static let sample = ExitCodeTests.sample
+
+    func slac(_ arguments: [String]) throws -> Run { try ExitCodeTests.slac(arguments) }
+
+    /// A folder holding copies of the contract and the sample trace, and a signing key.
+    func workspace() throws -> (dir: TemporaryDirectory, contract: String, trace: String, key: String) {
+        let dir = TemporaryDirectory()
+        let contract = try dir.write("c.sla", try String(contentsOfFile: Self.contract, encoding: .utf8))
+        let trace = try dir.write("t.jsonl", try String(contentsOfFile: Self.sample, encoding: .utf8))
+        let key = dir.url.appendingPathComponent("k").path
+        #expect(try slac(["keygen", "--out", key]).status == 0)
+        return (dir, contract, trace, key + ".key")
+    }
+
+    func bytes(_ path: String) -> Data? { FileManager.default.contents(atPath: path) }
+
+    @Test func anOutputNamingAnInputIsRefusedAndTheInputKept() throws {
+        let w = try workspace()
+        let before = [w.contract, w.trace, w.key].map(bytes)
+        let cases: [[String]] = [
+            ["--report", w.trace], ["--report", w.contract], ["--html", w.contract], ["--junit", w.key],
+            ["--sign-key", w.key, "--report", w.key],
+            // Beside an error that would have removed the earlier outputs (`--strict` and a rejected record are exit 3).
+            ["--strict", "--report", w.trace],
+        ]
+        for extra in cases {
+            let run = try slac(["verify", "--contract", w.contract, w.trace, "--quiet"] + extra)
+            #expect(run.status == 2, "\(extra): \(run.stderr)")
+            #expect(run.stderr.contains("error[SLA0513]"), "\(extra): \(run.stderr)")
+            #expect([w.contract, w.trace, w.key].map(bytes) == before, "\(extra) changed an input")
+        }
+        // Two outputs on one path.
+        let same = w.dir.url.appendingPathComponent("same.xml").path
+        let run = try slac(["verify", "--contract", w.contract, w.trace, "--quiet", "--report", same, "--junit", same])
+        #expect(run.status == 2 && run.stderr.contains("error[SLA0513]"), "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: same))
+    }
+
+    @Test func renderAndCompileDoNotWriteOverTheirInput() throws {
+        let w = try workspace()
+        let report = w.dir.url.appendingPathComponent("r.xml").path
+        _ = try slac(["verify", "--contract", w.contract, w.trace, "--quiet", "--report", report])
+        let sealed = bytes(report)
+        #expect(sealed != nil)
+        let render = try slac(["render", report, "-o", report])
+        #expect(render.status == 2 && render.stderr.contains("error[SLA0513]"), "\(render.stderr)")
+        #expect(bytes(report) == sealed)
+        let contract = bytes(w.contract)
+        let compile = try slac(["compile", w.contract, "-o", w.contract])
+        #expect(compile.status == 2 && compile.stderr.contains("error[SLA0513]"), "\(compile.stderr)")
+        #expect(bytes(w.contract) == contract)
+    }
+
+    /// `--bogus --html c.sla` deleted the contract: a run that judged nothing removes only files
+    /// slac wrote, and writes its JUnit error only over nothing or a JUnit file.
+    @Test func aTypoBesideAnInputPathLeavesTheInput() throws {
+        let w = try workspace()
+        let before = [w.contract, w.key].map(bytes)
+        let run = try slac(["verify", "--contract", w.contract, w.trace, "--bogus", "--html", w.contract, "--junit", w.key])
+        #expect(run.status == 2, "\(run.stderr)")
+        #expect([w.contract, w.key].map(bytes) == before)
+        #expect(run.stderr.contains("note: left `\(w.contract)` as it is"), "\(run.stderr)")
+        #expect(run.stderr.contains("note: did not write the JUnit file `\(w.key)`"), "\(run.stderr)")
+    }
+
+    /// `--contract breached.sla --contract passing.sla` judged the second only and exited 0.
+    @Test func anOptionGivenTwiceIsAUsageErrorAndClearsEveryOutputNamed() throws {
+        let w = try workspace()
+        let passing = try w.dir.write("passing.sla", """
+            contract "Passing" {
+                effective 2026-01-01 to 2027-01-01
+                clause "1" anything {
+                    over      term
+                    require   count <= 1000000 requests
+                }
+            }
+            """)
+        #expect(try slac(["verify", "--contract", passing, w.trace, "--quiet"]).status == 0)
+        let paths = ["a.xml", "b.xml", "ja.xml", "jb.xml"].map { w.dir.url.appendingPathComponent($0).path }
+        for (report, junit) in [(paths[0], paths[2]), (paths[1], paths[3])] {
+            #expect(try slac(["verify", "--contract", passing, w.trace, "--quiet", "--report", report, "--junit", junit]).status == 0)
+        }
+        let run = try slac(["verify", "--contract", w.contract, "--contract", passing, w.trace, "--quiet",
+                            "--report", paths[0], "--report", paths[1], "--junit", paths[2], "--junit=\(paths[3])"])
+        #expect(run.status == 2, "\(run.stderr)")
+        #expect(run.stderr.hasPrefix("error[SLA0514]: `--contract` is given 2 times"), "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: paths[0]) && !FileManager.default.fileExists(atPath: paths[1]))
+        for junit in paths[2...] {
+            #expect((try? String(contentsOfFile: junit, encoding: .utf8))?.contains("<error") == true, "\(junit)")
+        }
+        // Other commands, and a short option with its long name.
+        #expect(try slac(["compile", w.contract, "-o", "a.json", "--output", "b.json"]).stderr.contains("error[SLA0514]"))
+        #expect(try slac(["check", "--format", "text", "--format=json", w.contract]).status == 2)
+        // Flags may repeat.
+        #expect(try slac(["check", w.contract, "--format", "json"]).status == 0)
+    }
+
+    /// A run stopped on its way (a cancelled CI job) left the previous run's passing report.
+    @Test func earlierOutputsGoBeforeTheTraceIsRead() throws {
+        let w = try workspace()
+        let report = w.dir.url.appendingPathComponent("r.xml").path
+        let junit = w.dir.url.appendingPathComponent("j.xml").path
+        #expect(try slac(["verify", "--contract", w.contract, w.trace, "--quiet", "--report", report, "--junit", junit]).status == 1)
+        let fifo = w.dir.url.appendingPathComponent("pipe.jsonl").path
+        try #require(mkfifo(fifo, 0o600) == 0)
+        let process = Process()
+        process.executableURL = try ExitCodeTests.executable()
+        process.arguments = ["verify", "--contract", w.contract, fifo, "--quiet", "--report", report, "--junit", junit]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // The run blocks opening the pipe, after clearing its outputs.
+        var waited = 0
+        while FileManager.default.fileExists(atPath: report) || FileManager.default.fileExists(atPath: junit), waited < 200 {
+            usleep(50_000)
+            waited += 1
+        }
+        // SIGKILL: a test runner's threads block SIGTERM, and a child started from them inherits that.
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(!FileManager.default.fileExists(atPath: report))
+        #expect(!FileManager.default.fileExists(atPath: junit))
+    }
+
+    /// A report is written beside its path and renamed: a run killed by a file-size limit while
+    /// writing leaves no half report at the path.
+    @Test func aReportAppearsWholeOrNotAtAll() throws {
+        let w = try workspace()
+        let report = w.dir.url.appendingPathComponent("r.xml").path
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+        let slac = try ExitCodeTests.executable().path
+        shell.arguments = ["-c", "ulimit -f 8; exec '\(slac)' verify --contract '\(w.contract)' '\(w.trace)' --quiet --windows all --report '\(report)'"]
+        shell.standardOutput = FileHandle.nullDevice
+        shell.standardError = FileHandle.nullDevice
+        try shell.run()
+        shell.waitUntilExit()
+        #expect(shell.terminationStatus != 0 && shell.terminationStatus != 1)
+        #expect(!FileManager.default.fileExists(atPath: report))
+    }
+
+    /// `FileHandle.write` trapped (exit 132) when standard output was closed.
+    @Test func aClosedStandardOutputIsNotACrash() throws {
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+        let slac = try ExitCodeTests.executable().path
+        shell.arguments = ["-c", "'\(slac)' verify --contract '\(Self.contract)' '\(Self.sample)' >&-; echo $? >&2"]
+        let err = Pipe()
+        shell.standardOutput = FileHandle.nullDevice
+        shell.standardError = err
+        try shell.run()
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        shell.waitUntilExit()
+        #expect(text.split(separator: "\n").last == "1", "\(text)")
+    }
+}
