@@ -339,6 +339,11 @@
         <xsl:if test="r:contract/@id"><tr><th>Identifier</th><td><xsl:value-of select="r:contract/@id"/></td></tr></xsl:if>
         <xsl:if test="r:contract/@version"><tr><th>Version</th><td><xsl:value-of select="r:contract/@version"/></td></tr></xsl:if>
         <tr><th>Contract source SHA-256</th><td><code class="digest"><xsl:value-of select="r:contract/@sha256"/></code></td></tr>
+        <xsl:if test="r:contract/@plan-sha256">
+          <tr><th>Judged from a plan</th><td><strong class="warn">a compiled monitor plan</strong>, SHA-256 <code class="digest"><xsl:value-of select="r:contract/@plan-sha256"/></code>:
+            the contract's name, digest and terms on this page are as the plan states them, not read from the contract;
+            <code>slac verify-report --recompute --contract</code> checks them against the contract.</td></tr>
+        </xsl:if>
         <xsl:if test="r:contract/@timezone"><tr><th>Time zone (calendar windows)</th><td><xsl:value-of select="r:contract/@timezone"/></td></tr></xsl:if>
         <xsl:if test="r:contract/@term-start">
           <tr>

@@ -171,9 +171,10 @@ package enum ReportIntegrity {
         if let integrity { xmlAddChild(root.pointer, integrity.pointer) }
         guard let digest else { return nil }
         let computed = hex(digest)
+        let namesSigner = root.attribute("signer") != nil
         guard let integrity else {
             return IntegrityCheck(computedDigest: computed, recordedDigest: nil, digest: .absent,
-                                  signature: trustedKey.map { .missing(expected: $0.base64) } ?? .absent)
+                                  signature: trustedKey.map { .missing(expected: $0.base64) } ?? (namesSigner ? .malformed(reason: signerWithoutSignature) : .absent))
         }
         let recorded = integrity.attribute("digest")
         let digestStatus: IntegrityCheck.DigestStatus
@@ -192,17 +193,22 @@ package enum ReportIntegrity {
             digestStatus = .incomplete
         }
         return IntegrityCheck(computedDigest: computed, recordedDigest: recorded, digest: digestStatus,
-                              signature: signatureStatus(integrity, recordedDigest: recorded, trustedKey: trustedKey))
+                              signature: signatureStatus(integrity, recordedDigest: recorded, trustedKey: trustedKey, namesSigner: namesSigner))
     }
+
+    /// slac records a signer (`--signer`) only beside a signature; a report that names one without
+    /// a signature had it stripped (or the name added), and still read "names `Alice` as its signer".
+    static let signerWithoutSignature = "the report names a signer but carries no signature (slac records a signer only with a signature: the signature was removed or the name added)"
 
     /// Checks the signature over the digest the report records (so a signature that holds over a
     /// digest that no longer matches the content shows the content was changed after signing).
-    private static func signatureStatus(_ integrity: ElementView, recordedDigest: String?, trustedKey: ReportPublicKey?) -> IntegrityCheck.SignatureStatus {
+    private static func signatureStatus(_ integrity: ElementView, recordedDigest: String?, trustedKey: ReportPublicKey?,
+                                        namesSigner: Bool) -> IntegrityCheck.SignatureStatus {
         let signatureText = integrity.attribute("signature")
         let keyText = integrity.attribute("public-key")
         let declared = integrity.attribute("signature-algorithm")
         if signatureText == nil && keyText == nil && declared == nil {
-            return trustedKey.map { .missing(expected: $0.base64) } ?? .absent
+            return trustedKey.map { .missing(expected: $0.base64) } ?? (namesSigner ? .malformed(reason: signerWithoutSignature) : .absent)
         }
         guard declared == signatureAlgorithm else {
             return .malformed(reason: "unknown signature algorithm `\(declared ?? "")`")

@@ -42,6 +42,8 @@ package struct ReportComparison: Sendable, Equatable {
         package var checksRepeatedIDs = false
         package var epoch: String?
         package var signer: String?
+        /// The plan the report was judged from (`slac verify --plan`), by its SHA-256.
+        package var planSHA256: String?
     }
 
     /// Reads `RecordedRun` from a report (untrusted; not validated against the schema).
@@ -53,6 +55,7 @@ package struct ReportComparison: Sendable, Equatable {
             guard let root = document.root else { return run }
             run.windows = root.attribute("windows").flatMap(WindowSelection.init(rawValue:)) ?? .breached
             run.signer = root.attribute("signer")
+            run.planSHA256 = root.firstChild("contract")?.attribute("plan-sha256")
             for trace in root.children where trace.isReport("trace") {
                 if trace.attribute("repeated-ids") != nil { run.checksRepeatedIDs = true }
                 if run.epoch == nil { run.epoch = trace.attribute("epoch") }
@@ -111,6 +114,9 @@ private struct Comparer {
         if contractA != contractB {
             add("contract", "the report was made from a contract with SHA-256 \(contractA ?? "absent"); the given contract has \(contractB ?? "absent")")
         }
+        if let plan = a.firstChild("contract")?.attribute("plan-sha256") {
+            notes.append("the report was judged from a compiled plan (SHA-256 \(plan.prefix(16))…), which states the contract's digest itself; recomputed from the contract given, the digest and every figure must agree")
+        }
         let tracesA = a.children.filter { $0.isReport("trace") }, tracesB = b.children.filter { $0.isReport("trace") }
         // A report made by an engine (`<engine>`) is recomputed here by slac's own evaluator: the
         // figures must agree all the same (docs/engines.md), so they are compared and the engine
@@ -148,6 +154,7 @@ private struct Comparer {
         var ignored: Set<String> = []
         switch name {
         case "report": ignored = ["tool-version", "generated", "signer"]
+        case "contract": ignored = ["plan-sha256"]
         case "trace" where a.attribute("sha256") == EngineTrace.digestNotComputed:
             // Only the accounting can be compared; the format is the engine loader's, not detected.
             ignored = ["path", "sha256", "file-sha256", "format"]

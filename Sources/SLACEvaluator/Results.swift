@@ -448,6 +448,10 @@ package struct ContractIdentity: Sendable, Hashable, Codable {
     package var feeCurrency: String?
     /// The usage prices, as written and per token.
     package var prices: [PriceTerm] = []
+    /// The SHA-256 of the monitor plan the run was judged from (`slac verify --plan`); nil when
+    /// it was judged from the contract itself. A plan states the contract's name and digest
+    /// itself, and an edited plan keeps stating them: the report says a plan was used.
+    package var planSHA256: String? = nil
 }
 
 /// A usage price (`price 0.60 USD per 1M input_tokens`).

@@ -110,6 +110,7 @@ package struct XMLReportWriter: Sendable {
             "term-end": CivilTime.format(contract.termEnd),
             "fee": contract.feeText,
             "fee-currency": contract.feeCurrency,
+            "plan-sha256": contract.planSHA256,
         ]) {
             for price in contract.prices {
                 try out.element("price", ["field": price.field, "per-token": price.perToken, "currency": price.currency, "text": price.text])

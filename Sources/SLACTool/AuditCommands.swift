@@ -175,9 +175,14 @@ public enum VerifyReportCommand {
             out += "signature  FAIL  \(reason)\n"
         }
 
-        // The signer the report names (with `--recompute` it is among the notes below).
-        if !options.recompute, let signer = (try? ReportComparison.recordedRun(of: bytes))?.signer {
-            out += "signer     the report names `\(signer.terminalSafe)` as its signer (a statement inside the signed part; the signature line says whether the key holds)\n"
+        // The signer and plan the report names (with `--recompute` they are among the notes below).
+        if !options.recompute, let recorded = try? ReportComparison.recordedRun(of: bytes) {
+            if let signer = recorded.signer {
+                out += "signer     the report names `\(signer.terminalSafe)` as its signer (a statement inside the signed part; the signature line says whether the key holds)\n"
+            }
+            if let plan = recorded.planSHA256 {
+                out += "plan       the report was judged from a compiled plan (SHA-256 \(plan.prefix(16))…): its contract digest is the plan's statement; `--recompute --contract` checks it against the contract\n"
+            }
         }
         var exitCode = failed ? ExitCode.breached : ExitCode.compliant
         if options.recompute, let contract = options.contractPath {

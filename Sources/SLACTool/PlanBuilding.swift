@@ -20,14 +20,21 @@ package enum PlanBuilding {
         }
     }
 
-    package static func loadPlan(path: String, colored: Bool) -> Result<MonitorPlan, CommandOutput> {
+    /// The plan at `path`, with the SHA-256 of the file's bytes (recorded in the report).
+    package static func loadPlan(path: String, colored: Bool) -> Result<(plan: MonitorPlan, sha256: String), CommandOutput> {
         guard let data = FileManager.default.contents(atPath: path) else {
             return .failure(ToolDiagnostics.output("SLA0701", "cannot read monitor plan `\(path)`",
                                                    help: "check the path; `slac compile CONTRACT -o PLAN` writes a plan",
                                                    exit: .inputError, colored: colored))
         }
         do {
-            return .success(try MonitorPlan.decode(data))
+            let plan = try MonitorPlan.decode(data)
+            if plan.clauses.isEmpty {
+                return .failure(ToolDiagnostics.output("SLA0702", "`\(path)`: the plan has no clause, so it would judge nothing and pass",
+                                                       help: "make the plan from its contract with `slac compile CONTRACT -o PLAN`",
+                                                       exit: .invalidContract, colored: colored))
+            }
+            return .success((plan, Digest.sha256Hex(Array(data))))
         } catch {
             return .failure(ToolDiagnostics.output("SLA0702", "`\(path)`: \(error.description)",
                                                    help: "make the plan from its contract with `slac compile CONTRACT -o PLAN`, or pass `--contract CONTRACT` instead",

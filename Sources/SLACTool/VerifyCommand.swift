@@ -318,9 +318,13 @@ public enum VerifyCommand {
             }
         }
         let planResult: Result<MonitorPlan, CommandOutput>
+        var planDigest: String?
         switch (options.contractPath, options.planPath) {
         case (let c?, nil): planResult = PlanBuilding.plan(contractPath: c, colored: colored)
-        case (nil, let p?): planResult = PlanBuilding.loadPlan(path: p, colored: colored)
+        case (nil, let p?): planResult = PlanBuilding.loadPlan(path: p, colored: colored).map { loaded in
+            planDigest = loaded.sha256
+            return loaded.plan
+        }
         default:
             return .failure(ToolDiagnostics.output("SLA0505", "give exactly one of `--contract FILE` and `--plan PLAN`", exit: .invalidContract, colored: colored))
         }
@@ -331,7 +335,11 @@ public enum VerifyCommand {
         }
         // Beyond one machine: an engine accumulates, the judging half is the same (docs/engines.md).
         if options.engine != nil || options.aggregatesPath != nil {
-            return EngineVerification.evaluate(plan: plan, options: options, colored: colored)
+            return EngineVerification.evaluate(plan: plan, options: options, colored: colored).map { judged in
+                var judged = judged
+                judged.contract.planSHA256 = planDigest
+                return judged
+            }
         }
         if options.traces.isEmpty {
             return .failure(ToolDiagnostics.output("SLA0506", "no trace files given", help: "pass one or more trace files, or `-` for standard input",
@@ -433,6 +441,7 @@ public enum VerifyCommand {
                                                    help: "pass each trace once; a compressed copy of a trace has the same content digest as the trace",
                                                    exit: .invalidContract, colored: colored))
         }
+        result.contract.planSHA256 = planDigest
         return .success(result)
     }
 

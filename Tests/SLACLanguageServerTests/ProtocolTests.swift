@@ -82,6 +82,33 @@ import Testing
         var huge = MessageFramer()
         huge.append(Data("Content-Length: 4000000000\r\n\r\n".utf8) + Data(repeating: 32, count: 1000))
         #expect(huge.next() == .malformedHeader("Content-Length 4000000000 is more than the 64 MiB a message may hold"))
+        // After a bad frame, the next good one is read (audit: one header without a length made
+        // every later message an error, `exit` included, until the input closed). A body longer
+        // than its length, a body shorter, a stray line, headers ended by LF alone.
+        let good = MessageFramer.frame(body)
+        let streams: [(Data, Int)] = [
+            (Data("Content-Type: x\r\n\r\n".utf8) + body + good, 2),
+            (Data("Content-Length: 10\r\n\r\n".utf8) + body + good, 2),
+            (Data("Content-Length: \(body.count + 30)\r\n\r\n".utf8) + body + good + good, 2),
+            (Data("garbage\n".utf8) + good, 1),
+            (Data("Content-Length: \(body.count)\n\n".utf8) + body + good, 0),
+        ]
+        for (index, (stream, errors)) in streams.enumerated() {
+            for piece in [1, 7, stream.count] {
+                var resync = MessageFramer()
+                var got: [MessageFramer.Frame] = []
+                var at = 0
+                while at < stream.count {
+                    resync.append(stream[at..<min(stream.count, at + piece)])
+                    at += piece
+                    while let frame = resync.next() { got.append(frame) }
+                }
+                #expect(got.last == .message(body), "stream \(index) in pieces of \(piece): \(got)")
+                let bad = got.filter { if case .malformedHeader = $0 { return true } else { return false } }.count
+                let unusable = got.filter { if case .message(let m) = $0 { return m != body } else { return false } }.count
+                #expect(bad + unusable == errors, "stream \(index) in pieces of \(piece): \(got)")
+            }
+        }
         var other = MessageFramer()
         other.append(Data("content-length:  2\r\nContent-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n{}".utf8))
         #expect(other.next() == .message(Data("{}".utf8)))
