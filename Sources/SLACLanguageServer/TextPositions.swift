@@ -27,10 +27,13 @@ package struct TextPositions: Sendable {
     /// Byte offset of the start of each line.
     package let lineStarts: [Int]
     package let encoding: PositionEncoding
+    /// For UTF-16 positions on long lines (a 1 MB line with thousands of diagnostics).
+    private let counts: CharacterCounts
 
     package init(bytes: [UInt8], encoding: PositionEncoding) {
         self.bytes = bytes
         self.encoding = encoding
+        self.counts = CharacterCounts(bytes)
         // LF, CRLF and a lone CR end lines, as the protocol says (the same table as the CLI's).
         self.lineStarts = SourceFile.lineStarts(bytes)
     }
@@ -66,14 +69,10 @@ package struct TextPositions: Sendable {
         case .utf8:
             return Position(line: line, character: clamped - start)
         case .utf16:
-            var units = 0, i = start
-            while i < clamped {
-                let length = TextPositions.sequenceLength(bytes[i])
-                if i + length > clamped { break }  // inside a character: its start
-                units += length == 4 ? 2 : 1
-                i += length
-            }
-            return Position(line: line, character: units)
+            var end = clamped
+            // Inside a character: its start.
+            while end > start && end < bytes.count && bytes[end] & 0xC0 == 0x80 { end -= 1 }
+            return Position(line: line, character: counts.utf16Units(bytes, from: start, to: end))
         }
     }
 
