@@ -59,11 +59,64 @@ package struct LanguageServer: Sendable {
             cancelled.insert(id)
         }
         var out: [Data] = []
-        for message in batch {
+        for message in LanguageServer.mergingEdits(batch) {
             out += handle(message)
             if exitCode != nil { break }
         }
         cancelled.removeAll()
+        return out
+    }
+
+    /// The batch with each run of adjacent `didChange` notifications for one document merged into
+    /// one (their changes in order, the last version), so that a burst of keystrokes that waited
+    /// while a large contract was analysed is analysed once, not once per keystroke: at 0.7 s per
+    /// analysis, 20 keystrokes gave their diagnostics after 14 s and held up every hover behind them.
+    /// Diagnostics of the versions in between are never published; those of the last one are.
+    static func mergingEdits(_ batch: [Data]) -> [Data] {
+        let marker = Data("didChange".utf8)
+        guard batch.count > 1, batch.filter({ $0.range(of: marker) != nil }).count > 1 else { return batch }
+        var out: [Data] = []
+        // The run being merged: its decoded message, document and changes so far.
+        var run: (first: Data, object: [String: JSONValue], uri: String, changes: [JSONValue], count: Int)?
+        func flush() {
+            guard let current = run else { return }
+            run = nil
+            if current.count == 1 {
+                out.append(current.first)
+                return
+            }
+            var object = current.object
+            if case .object(var params)? = object["params"] {
+                params["contentChanges"] = .array(current.changes)
+                object["params"] = .object(params)
+            }
+            if let merged = try? JSONEncoder().encode(JSONValue.object(object)) { out.append(merged) }
+        }
+        for message in batch {
+            guard message.range(of: marker) != nil,
+                  case .object(let object)? = try? JSONDecoder().decode(JSONValue.self, from: message),
+                  object["method"]?.stringValue == "textDocument/didChange", object["id"] == nil,
+                  let uri = object["params"]?["textDocument"]?["uri"]?.stringValue,
+                  case .array(let changes)? = object["params"]?["contentChanges"] else {
+                flush()
+                out.append(message)
+                continue
+            }
+            if var current = run, current.uri == uri {
+                current.changes += changes
+                // The last version, and its text document identifier.
+                if case .object(var params)? = current.object["params"], let document = object["params"]?["textDocument"] {
+                    params["textDocument"] = document
+                    current.object["params"] = .object(params)
+                }
+                current.count += 1
+                run = current
+            } else {
+                flush()
+                run = (message, object, uri, changes, 1)
+            }
+        }
+        flush()
         return out
     }
 

@@ -114,4 +114,30 @@ import Testing
         #expect(other.next() == .message(Data("{}".utf8)))
         #expect(other.next() == nil)
     }
+    /// Keystrokes that queued up while a large contract was analysed are analysed once, as one
+    /// edit: one diagnostics notification, for the last version, and the request after them sees
+    /// the final text.
+    @Test func queuedEditsAreAnalysedOnce() {
+        var client = ScriptedClient()
+        let uri = "file:///t.sla"
+        _ = client.open(uri, "contract \"A\" {\n}\n")
+        func change(_ version: Int, _ text: String, line: Int, character: Int) -> Data {
+            ScriptedClient.data(["jsonrpc": "2.0", "method": "textDocument/didChange", "params": [
+                "textDocument": ["uri": uri, "version": version],
+                "contentChanges": [["range": ["start": ScriptedClient.position(line, character), "end": ScriptedClient.position(line, character)], "text": text]],
+            ] as [String: Any]])
+        }
+        let other = ScriptedClient.data(["jsonrpc": "2.0", "method": "textDocument/didOpen", "params": ["textDocument": [
+            "uri": "file:///u.sla", "languageId": "slac", "version": 1, "text": "contract \"U\" {\n}\n"]]])
+        let batch = [change(2, "x", line: 0, character: 10), change(3, "y", line: 0, character: 11), change(4, "z", line: 0, character: 12),
+                     other, change(5, "!", line: 0, character: 13),
+                     ScriptedClient.data(["jsonrpc": "2.0", "id": 99, "method": "textDocument/documentSymbol", "params": ["textDocument": ["uri": uri]]])]
+        let replies = client.server.handle(batch: batch).map(ScriptedClient.object)
+        let published = replies.filter { $0["method"] as? String == "textDocument/publishDiagnostics" }.compactMap { $0["params"] as? [String: Any] }
+        #expect(published.map { $0["uri"] as? String } == [uri, "file:///u.sla", uri])
+        #expect(published.map { $0["version"] as? Int } == [4, 1, 5])
+        let symbols = replies.first { ($0["id"] as? Int) == 99 }?["result"] as? [[String: Any]]
+        // The text is the four edits applied in order (inside the contract's name).
+        #expect(symbols?.first?["name"] as? String == "xyz!A", "\(String(describing: symbols))")
+    }
 }
