@@ -50,7 +50,9 @@ enum DocumentFeatures {
             clauses.append(DocumentSymbol(name: "\(c.ref.value) \(c.name.name)", detail: requirement, kind: 12,
                                           range: p.range(of: c.span), selectionRange: p.range(of: c.name.span), children: nil))
         }
-        return [DocumentSymbol(name: syntax.name.value, detail: "contract", kind: 3, range: p.range(of: syntax.span),
+        // LSP requires a non-empty name (VS Code drops the symbol otherwise); `contract "" {}` checks.
+        let name = syntax.name.value.trimmingCharacters(in: .whitespaces).isEmpty ? "(unnamed contract)" : syntax.name.value
+        return [DocumentSymbol(name: name, detail: "contract", kind: 3, range: p.range(of: syntax.span),
                                selectionRange: p.range(of: syntax.name.span), children: clauses)]
     }
 

@@ -106,6 +106,13 @@ package struct Parser {
     // MARK: file and contract
 
     private mutating func parseFile() -> ContractSyntax? {
+        // Blank text is an empty file, as `slac check` says of one on disk (the language server
+        // said SLA0113 for an empty document, the CLI SLA0003).
+        if atEnd, source.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
+            diagnostics.append(.error("SLA0003", at: Span(0, 0), "the file is empty",
+                                      help: "a contract file starts with `contract \"NAME\" {`"))
+            return nil
+        }
         if atEnd {
             diagnostics.append(.error("SLA0113", at: Span(0, 0), "the file holds no contract",
                                       help: "a contract file starts with `contract \"NAME\" {`"))

@@ -140,4 +140,16 @@ import Testing
         // The text is the four edits applied in order (inside the contract's name).
         #expect(symbols?.first?["name"] as? String == "xyz!A", "\(String(describing: symbols))")
     }
+    /// Found by an audit: an empty document had another code than `slac check` gives an empty
+    /// file, and `contract "" {…}` gave a symbol with an empty name, which LSP forbids.
+    @Test func emptyDocumentsAndUnnamedContracts() {
+        var client = ScriptedClient()
+        for text in ["", "  \n\t\r\n"] {
+            #expect(client.open("file:///e.sla", text).map { $0["code"] as? String } == ["SLA0003"])
+        }
+        #expect(client.open("file:///c.sla", "// only a comment\n").map { $0["code"] as? String } == ["SLA0113"])
+        _ = client.open("file:///n.sla", "contract \"\" {\n    effective 2026-01-01 to 2027-01-01\n    clause \"1\" a {\n        over term\n        require count <= 10 requests\n    }\n}\n")
+        let symbols = client.request("textDocument/documentSymbol", ["textDocument": ["uri": "file:///n.sla"]])["result"] as? [[String: Any]]
+        #expect(symbols?.first?["name"] as? String == "(unnamed contract)")
+    }
 }
