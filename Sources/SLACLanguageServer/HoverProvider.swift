@@ -34,9 +34,9 @@ enum HoverProvider {
                 return answer(text, token.span)
             }
             if let metric = Metric(rawValue: token.value) { return answer(Glossary.metric(metric), token.span) }
-            if let q = quantity(tokens, around: i) { return answer(q.text, q.span) }
+            if let q = quantity(tokens, around: i, bytes: document.positions.bytes) { return answer(q.text, q.span) }
         case .number, .percent, .slash:
-            if let q = quantity(tokens, around: i) { return answer(q.text, q.span) }
+            if let q = quantity(tokens, around: i, bytes: document.positions.bytes) { return answer(q.text, q.span) }
         case .string:
             if previous?.kind == .identifier && previous?.value == "timezone", let text = timeZoneText(token.value, now: now) {
                 return answer(text, token.span)
@@ -78,7 +78,12 @@ enum HoverProvider {
     // MARK: quantities
 
     /// The quantity a token belongs to (`0.8 s`, `50M tokens`, `30 tokens/s`, `99.5%`) in canonical units.
-    private static func quantity(_ tokens: [Token], around i: Int) -> (text: String, span: Span)? {
+    private static func quantity(_ tokens: [Token], around i: Int, bytes: [UInt8]) -> (text: String, span: Span)? {
+        // A unit belongs to its number only on the same line, as the parser reads it (`every 5`
+        // then `minutes` on the next line is a number without its unit, SLA0203).
+        func sameLine(_ a: Token, _ b: Token) -> Bool {
+            !bytes[min(a.span.end, bytes.count)..<min(b.span.start, bytes.count)].contains { $0 == 0x0A || $0 == 0x0D }
+        }
         // Back to the number: at most three unit tokens (`tokens`, `/`, `s`) sit after it.
         var n = i
         while n > max(0, i - 3) && tokens[n].kind != .number { n -= 1 }
@@ -93,11 +98,12 @@ enum HoverProvider {
         var unit: String?, end = tokens[n].span.end
         if n + 1 < tokens.count {
             let u = tokens[n + 1]
-            if u.kind == .percent {
+            if u.kind == .percent, sameLine(tokens[n], u) {
                 unit = "%"; end = u.span.end
-            } else if u.kind == .identifier, !["per", "of", "and", "or", "to", "when", "in", "not"].contains(u.value) {
+            } else if u.kind == .identifier, sameLine(tokens[n], u), !["per", "of", "and", "or", "to", "when", "in", "not"].contains(u.value) {
                 unit = u.value; end = u.span.end
-                if n + 3 < tokens.count, tokens[n + 2].kind == .slash, tokens[n + 3].kind == .identifier {
+                if n + 3 < tokens.count, tokens[n + 2].kind == .slash, tokens[n + 3].kind == .identifier,
+                   sameLine(u, tokens[n + 2]), sameLine(tokens[n + 2], tokens[n + 3]) {
                     unit = u.value + "/" + tokens[n + 3].value; end = tokens[n + 3].span.end
                 }
             }

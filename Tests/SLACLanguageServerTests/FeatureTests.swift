@@ -207,4 +207,13 @@ import Testing
         #expect(capabilities?["positionEncoding"] as? String == "utf-8")
         #expect(server.encoding == .utf8)
     }
+    /// A unit on the next line is not the number's unit (the parser says SLA0203); the hover
+    /// said "`5 minutes` = 300,000 ms" across the line break.
+    @Test func aQuantityEndsAtItsLine() {
+        var client = ScriptedClient()
+        let uri = "file:///q.sla"
+        _ = client.open(uri, "contract \"X\" {\n    effective 2026-01-01 to 2027-01-01\n    clause \"1\" a {\n        every 5\n minutes\n        require p99(ttft) <= 800 ms\n    }\n}\n")
+        #expect(client.hover(uri, 3, 14) == nil)
+        #expect(client.hover(uri, 5, 30)?.hasPrefix("`800 ms` = 800 ms") == true, "\(String(describing: client.hover(uri, 5, 30)))")
+    }
 }
