@@ -64,7 +64,11 @@ package struct ReportPublicKey: Sendable, Hashable {
             if let key = ReportPublicKey(base64: argument) { return key }
             throw .unreadable(path: argument)
         }
-        guard let data = FileManager.default.contents(atPath: argument), data.count < 64 << 10 else { throw .unreadable(path: argument) }
+        guard let data = FileManager.default.contents(atPath: argument) else { throw .unreadable(path: argument) }
+        // A readable file far larger than any key is not a key (2), not an unreadable file (3).
+        guard data.count < 64 << 10 else {
+            throw .malformed(path: argument, expected: "an Ed25519 public key (a PEM `PUBLIC KEY` file from `slac keygen`, or base64): it holds \(data.count) bytes, more than any key")
+        }
         let text = String(decoding: data, as: UTF8.self)
         if let der = PEM.decode(text, label: "PUBLIC KEY"),
            der.count == PEM.publicKeyPrefix.count + 32, der.starts(with: PEM.publicKeyPrefix),
@@ -113,7 +117,10 @@ package struct ReportSigningKey: Sendable {
 
     /// Reads `--sign-key KEY`, a PEM private-key file written by `slac keygen`.
     package static func load(path: String) throws(KeyFileError) -> ReportSigningKey {
-        guard let data = FileManager.default.contents(atPath: path), data.count < 64 << 10 else { throw .unreadable(path: path) }
+        guard let data = FileManager.default.contents(atPath: path) else { throw .unreadable(path: path) }
+        guard data.count < 64 << 10 else {
+            throw .malformed(path: path, expected: "an Ed25519 private key (a PEM `PRIVATE KEY` file from `slac keygen`): it holds \(data.count) bytes, more than any key")
+        }
         guard let der = PEM.decode(String(decoding: data, as: UTF8.self), label: "PRIVATE KEY"),
               der.count == PEM.privateKeyPrefix.count + 32, der.starts(with: PEM.privateKeyPrefix),
               let key = ReportSigningKey(rawRepresentation: der.suffix(32)) else {

@@ -63,12 +63,14 @@ package struct JUnitWriter: Sendable {
     /// A JUnit document for a run that judged nothing because its input was unusable (exit 3) or
     /// its contract invalid (exit 2): one test case holding an `<error>`, so that CI shows a red
     /// build naming the problem instead of a stale or empty file that reads as green.
-    package func writeError(suite: String, message: String, details: String) throws -> [UInt8] {
+    /// `type` is `input-error` (exit 3) or `usage-error` (exit 2: an invalid contract, plan or
+    /// command line).
+    package func writeError(suite: String, message: String, details: String, type: String = "input-error") throws -> [UInt8] {
         try XMLOutput.document { out in
             try out.element("testsuites", ["name": "slac", "tests": "1", "failures": "0", "errors": "1", "skipped": "0"]) {
                 try out.element("testsuite", ["name": suite, "tests": "1", "failures": "0", "errors": "1", "skipped": "0"]) {
                     try out.element("testcase", ["classname": suite, "name": "input"]) {
-                        try out.textElement("error", ["message": message, "type": "input-error"], text: details)
+                        try out.textElement("error", ["message": message, "type": type], text: details)
                     }
                 }
             }

@@ -199,7 +199,7 @@ public enum VerifyReportCommand {
                     out += "recompute  ok    \(digests); every verdict and figure of \(comparison.clausesCompared) clause(s) and \(comparison.windowsCompared) listed window(s) is reproduced exactly\n"
                 } else {
                     exitCode = ExitCode.breached
-                    out += "recompute  FAIL  the report's figures are not what the inputs give; first differences:\n"
+                    out += "recompute  FAIL  the report does not match what the inputs give; first differences:\n"
                     for difference in comparison.differences.prefix(10) { out += "  - \(difference)\n" }
                     if comparison.differences.count > 10 || comparison.truncated { out += "  - …\n" }
                 }

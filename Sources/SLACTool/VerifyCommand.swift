@@ -184,7 +184,8 @@ public enum VerifyCommand {
             let kind = output.exit == .inputError ? "input error" : "invalid contract, plan or usage"
             let suite = outputs.suite
             do {
-                let document = try JUnitWriter().writeError(suite: suite, message: "\(kind): \(message)", details: output.standardError)
+                let document = try JUnitWriter().writeError(suite: suite, message: "\(kind): \(message)", details: output.standardError,
+                                                            type: output.exit == .inputError ? "input-error" : "usage-error")
                 try OutputFile.write(document, to: junit)
             } catch {
                 output.standardError += ToolDiagnostics.render([ToolDiagnostics.error("SLA0901", "cannot write the JUnit file \(error)")],

@@ -203,6 +203,10 @@ struct Verify: ParsableCommand {
 
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("`--jobs` must be at least 1, not \(jobs)") }
+        // `--report ''` (an unset variable in a CI script) exited 3 as an unwritable output.
+        for (option, path) in [("--report", report), ("--html", html), ("--junit", junit), ("--contract", contract), ("--plan", plan)] where path?.isEmpty == true {
+            throw ValidationError("`\(option)` needs a path, not an empty string")
+        }
     }
 
     // `.unconditional`: `--lateness -5s` is read as a (negative, refused) value, not as a missing

@@ -164,4 +164,18 @@ import Testing
         shell.waitUntilExit()
         #expect(text.split(separator: "\n").last == "1", "\(text)")
     }
+    /// Smaller findings of the same audit: an empty output path is a usage error (it was 3, an
+    /// unwritable output), a large file given as a key is not a key (2, it was "cannot read"),
+    /// and the JUnit error of an exit 2 is typed as a usage error.
+    @Test func emptyPathsLargeKeysAndUsageErrorTypes() throws {
+        let w = try workspace()
+        let empty = try slac(["verify", "--contract", w.contract, w.trace, "--report", ""])
+        #expect(empty.status == 2 && empty.stderr.contains("`--report` needs a path"), "\(empty.stderr)")
+        let big = try w.dir.write("big.key", String(repeating: "a", count: 70_000))
+        let key = try slac(["verify", "--contract", w.contract, w.trace, "--quiet", "--sign-key", big])
+        #expect(key.status == 2 && key.stderr.contains("it holds 70000 bytes, more than any key"), "\(key.stderr)")
+        let junit = w.dir.url.appendingPathComponent("j.xml").path
+        #expect(try slac(["verify", "--plan", w.trace, w.trace, "--junit", junit]).status == 2)
+        #expect(try String(contentsOfFile: junit, encoding: .utf8).contains("type=\"usage-error\""))
+    }
 }
