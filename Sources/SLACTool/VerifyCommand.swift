@@ -435,6 +435,13 @@ public enum VerifyCommand {
         for stored in opened.storedDigests where stored.stream.isCompressed && stored.trace < result.traces.count {
             result.traces[stored.trace].fileSHA256 = stored.digester.finalize()
         }
+        // A CSV file cut in the middle of its last cell (`2731.0` → `273`) reads as a valid record
+        // with another value: nothing in the data can tell. Writers end their last line with a
+        // line break, so a file that does not is said to be possibly cut short.
+        for ending in opened.endings {
+            guard let last = ending.lastByte(), last != 0x0A, last != 0x0D else { continue }
+            notices?.append("note: `\(ending.path)` does not end with a line break; if it was cut short (a copy or upload that stopped), its last record may have been read with a value cut off (a number cut in the middle is still a number)\n")
+        }
 
         // The same content twice pools its records twice (a copy flipped a verdict): a usage error.
         if let duplicate = duplicateTraces(result) {
@@ -448,13 +455,33 @@ public enum VerifyCommand {
 
     /// A trace read as a stream: the digest of its stored bytes, kept when it was compressed.
     private typealias StoredDigest = (trace: Int, stream: TraceStream, digester: SHA256Digester)
-    private typealias OpenedTraces = (sources: [TraceSource], storedDigests: [StoredDigest])
+    private typealias OpenedTraces = (sources: [TraceSource], storedDigests: [StoredDigest], endings: [TraceEnding])
+    /// How a trace's content ended: its last byte, known once it was read.
+    private typealias TraceEnding = (trace: Int, path: String, lastByte: @Sendable () -> UInt8?)
+
+    /// The last content byte a stream passed on (for the note on a trace cut short).
+    private final class LastByte: @unchecked Sendable {
+        private let lock = NSLock()
+        private var byte: UInt8?
+        func observe(_ bytes: UnsafeRawBufferPointer) {
+            guard let last = bytes.last else { return }
+            lock.lock()
+            byte = last
+            lock.unlock()
+        }
+        var value: UInt8? {
+            lock.lock()
+            defer { lock.unlock() }
+            return byte
+        }
+    }
 
     /// The traces as sources for the evaluator, each in its detected (or forced) format.
     private static func openTraces(_ paths: [String], formatOverride: TraceFormat?, evaluator: Evaluator,
                                    colored: Bool) -> Result<OpenedTraces, CommandOutput> {
         var sources: [TraceSource] = []
         var storedDigests: [StoredDigest] = []
+        var endings: [TraceEnding] = []
         for path in paths {
             do throws(TraceInputError) {
                 let displayPath = path == "-" ? "<stdin>" : path
@@ -468,6 +495,8 @@ public enum VerifyCommand {
                 // file is opened again; a pipe that may have to be read twice is copied as it is
                 // read (one trace per run: windows close early only then); nil: it cannot be.
                 var readAgain: (@Sendable () throws(TraceInputError) -> TraceStream)?
+                // The last byte of the content, for a line format's note on a file cut short.
+                var ending: (@Sendable () -> UInt8?)?
                 if TraceStream.shouldStream(path: path) {
                     let raw = try TraceStream(path: path)
                     let isRegular = path != "-"
@@ -483,16 +512,26 @@ public enum VerifyCommand {
                     raw.storedBytes = { digester.update($0) }
                     storedDigests.append((sources.count, raw, digester))
                     let reader = LineBlockReader(stream: raw, blockSize: evaluator.blockSize, maximumLine: evaluator.maximumLine)
-                    reader.contentObserver = { contentDigester.update($0) }
+                    let last = LastByte()
+                    reader.contentObserver = { bytes in
+                        contentDigester.update(bytes)
+                        last.observe(bytes)
+                    }
+                    ending = { last.value }
                     stream = reader
                 }
                 let start = try stream?.prefix()
                 let input = stream == nil ? try TraceInput(path: path) : nil
+                if let input {
+                    let last = input.bytes.last
+                    ending = { last }
+                }
                 let head = start ?? input?.bytes ?? UnsafeRawBufferPointer(start: nil, count: 0)
                 let format = formatOverride ?? TraceFormatDetection.detect(bytes: head, path: path, maximumLine: evaluator.maximumLine)
                 if formatOverride == nil, format == .jsonl || format == .csv, let summary = TraceFormatDetection.summaryKind(bytes: head) {
                     return .failure(ToolDiagnostics.output("SLA0602", "trace `\(path)` is \(summary.what)", help: summary.help, exit: .inputError, colored: colored))
                 }
+                if let ending, format == .jsonl || format == .csv { endings.append((sources.count, displayPath, ending)) }
                 if let stream, !format.isAdapter {
                     var source = TraceSource(stream: stream, format: format, displayPath: displayPath, digester: contentDigester)
                     if let readAgain {
@@ -518,7 +557,7 @@ public enum VerifyCommand {
                 return .failure(ToolDiagnostics.output("SLA0601", "cannot read trace `\(path)`: \(error.message)", exit: .inputError, colored: colored))
             }
         }
-        return .success((sources, storedDigests))
+        return .success((sources, storedDigests, endings))
     }
 
     /// `run` before stale outputs are removed: the evaluation, the verdict and the reports.

@@ -178,4 +178,14 @@ import Testing
         #expect(try slac(["verify", "--plan", w.trace, w.trace, "--junit", junit]).status == 2)
         #expect(try String(contentsOfFile: junit, encoding: .utf8).contains("type=\"usage-error\""))
     }
+    /// A CSV file cut 4 bytes short read its last record with `273` for `2731.0`, without a word.
+    @Test func aTraceWithoutAFinalLineBreakIsNoted() throws {
+        let w = try workspace()
+        let csv = try String(contentsOfFile: ExitCodeTests.root.appendingPathComponent("Contracts/samples/acme-2026-03-14.csv").path, encoding: .utf8)
+        let cut = try w.dir.write("cut.csv", String(csv.utf8.dropLast(4)) ?? "")
+        let run = try slac(["verify", "--contract", w.contract, cut, "--quiet"])
+        #expect(run.stderr.contains("note: `\(cut)` does not end with a line break"), "\(run.stderr)")
+        let whole = try slac(["verify", "--contract", w.contract, w.trace, "--quiet"])
+        #expect(!whole.stderr.contains("does not end with a line break"), "\(whole.stderr)")
+    }
 }
