@@ -15,8 +15,13 @@ enum CompletionProvider {
         let offset = p.offset(of: position)
         let lineStart = p.lineStarts[p.line(of: offset)]
         let prefix = String(decoding: p.bytes[lineStart..<offset], as: UTF8.self)
+        // Inside a string or a text block nothing is offered (it is legal text, not contract syntax).
+        if Lexer.tokenize(document.text).tokens.contains(where: {
+            ($0.kind == .string || $0.kind == .textBlock) && $0.span.start < offset && offset < $0.span.end
+        }) { return [] }
         let trimmed = prefix.drop { $0 == " " || $0 == "\t" }
-        let words = trimmed.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        // Words are separated by spaces or tabs (`require<TAB>p` is `require` then `p`).
+        let words = trimmed.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         let endsWithSpace = prefix.last == " " || prefix.last == "\t"
         let partial = endsWithSpace ? "" : (words.last ?? "")
         let first = words.first ?? ""
@@ -33,13 +38,18 @@ enum CompletionProvider {
                                filterText: quoted ? zone : "\"\(zone)")
             }
         }
-        // `fee 120000.00 U`: currency codes.
-        if first == "fee" && words.count >= 2 && isNumber(words[1]) && (words.count == 2 && endsWithSpace || words.count == 3 && !endsWithSpace) {
+        // `fee 120000.00 U`, `price 0.60 U`: currency codes.
+        if first == "fee" || first == "price", words.count >= 2, isNumber(words[1]), words.count == 2 && endsWithSpace || words.count == 3 && !endsWithSpace {
             return currencyCodes.map { CompletionItem(label: $0, kind: 12, detail: "ISO 4217 currency code") }
+        }
+        // `price 0.60 USD per 1M i`: the token fields a price can be on.
+        if first == "price", words.contains("per"), let last = endsWithSpace ? words.last : (words.count >= 2 ? words[words.count - 2] : nil), isNumber(last) {
+            return ["input_tokens", "output_tokens", "total_tokens"].map { CompletionItem(label: $0, kind: 6, detail: "token field") }
         }
         // Inside the parentheses of an aggregate or a condition.
         if let function = openCall(in: prefix) {
-            if function == "share" { return metricItems + fieldItems }
+            // `itl` is a list: only an aggregate over it makes sense, never a condition (SLA0209).
+            if function == "share" { return conditionMetricItems + fieldItems }
             if Glossary.aggregate(function) != nil { return metricItems }
         }
         // `require p`: the aggregates.
@@ -48,7 +58,7 @@ enum CompletionProvider {
         }
         // A number followed by a space: its unit.
         if endsWithSpace ? words.last.map(isNumber) == true : (words.count >= 2 && isNumber(words[words.count - 2]) && partial.allSatisfy { $0.isLetter || $0 == "/" }) {
-            if first == "fee" { return [] }
+            if first == "fee" || first == "price" { return [] }
             if first == "every" { return unitItems(.duration) }
             if first == "minimum" { return unitItems(.requests) }
             return unitItems(nil)
@@ -56,7 +66,7 @@ enum CompletionProvider {
         // Conditions: after `scope`, `where`, `and`, `or`, `not`, `(`.
         let conditionStarts: Set<String> = ["scope", "where", "and", "or", "not"]
         if let before = endsWithSpace ? words.last : (words.count >= 2 ? words[words.count - 2] : nil), conditionStarts.contains(before) {
-            return metricItems + fieldItems
+            return conditionMetricItems + fieldItems
         }
         if first == "every" && (words.count == 1 && endsWithSpace || words.count == 2 && !endsWithSpace) {
             return ["calendar day", "calendar week", "calendar month"].map { CompletionItem(label: $0, kind: 12, detail: "calendar window") }
@@ -173,6 +183,11 @@ enum CompletionProvider {
         CompletionItem(label: $0.rawValue, kind: 6, detail: "metric (\($0.dimension.rawValue), \($0.dimension.canonicalUnit))")
     }
 
+    /// The metrics a condition can compare: not the list `itl`.
+    static let conditionMetricItems: [CompletionItem] = Metric.allCases.filter { !$0.isList }.map {
+        CompletionItem(label: $0.rawValue, kind: 6, detail: "metric (\($0.dimension.rawValue), \($0.dimension.canonicalUnit))")
+    }
+
     static let fieldItems: [CompletionItem] = canonicalTextFields.map {
         CompletionItem(label: $0, kind: 5, detail: "text field of every record")
     }
@@ -184,9 +199,10 @@ enum CompletionProvider {
         }
     }
 
-    /// ISO 4217 codes from Foundation's locale data, with the common ones first.
+    /// ISO 4217 codes the checker accepts, from Foundation's locale data, with the common ones
+    /// first (Foundation still lists withdrawn codes such as `VEF`, which the checker refuses).
     static let currencyCodes: [String] = {
         let common = ["USD", "EUR", "GBP", "JPY", "CHF", "CNY", "CAD", "AUD", "INR"]
-        return common + Locale.commonISOCurrencyCodes.filter { !common.contains($0) }.sorted()
+        return common + Locale.commonISOCurrencyCodes.filter { !common.contains($0) && CurrencyTable.isCode($0) }.sorted()
     }()
 }

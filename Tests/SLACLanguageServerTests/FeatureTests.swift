@@ -216,4 +216,36 @@ import Testing
         #expect(client.hover(uri, 3, 14) == nil)
         #expect(client.hover(uri, 5, 30)?.hasPrefix("`800 ms` = 800 ms") == true, "\(String(describing: client.hover(uri, 5, 30)))")
     }
+    /// Completions that led to errors (an audit): `itl` in a condition, units after a price,
+    /// withdrawn currencies, a tab losing the context, and keywords inside legal text.
+    @Test func completionsThatLeadToErrorsAreNotOffered() {
+        var client = ScriptedClient()
+        let uri = "file:///c.sla"
+        let text = """
+            contract "C" {
+                effective 2026-01-01 to 2027-01-01
+                price 0.60 \("")
+                price 0.60 USD per 1M \("")
+                fee 100 \("")
+                clause "1" a {
+                    text \"\"\"
+                        The p
+                        \"\"\"
+                    scope \("")
+                    require share(\("")
+                    require\tp
+                }
+            }
+
+            """
+        _ = client.open(uri, text)
+        func labels(_ line: Int, _ character: Int) -> [String] { client.completion(uri, line, character).compactMap { $0["label"] as? String } }
+        #expect(labels(2, 15).contains("EUR") && !labels(2, 15).contains("ms"))
+        #expect(labels(3, 26) == ["input_tokens", "output_tokens", "total_tokens"])
+        #expect(labels(4, 12).contains("USD") && !labels(4, 12).contains("VEF"))
+        #expect(labels(7, 17).isEmpty)
+        #expect(labels(9, 14).contains("ttft") && !labels(9, 14).contains("itl"))
+        #expect(labels(10, 22).contains("status") && !labels(10, 22).contains("itl"))
+        #expect(labels(11, 17).contains("p99(") && !labels(11, 17).contains("scope"))
+    }
 }
