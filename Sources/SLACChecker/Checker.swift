@@ -1187,9 +1187,12 @@ package struct Checker {
                 guard let unit = q.unit else {
                     // `0.999` is most likely meant as a fraction: suggest the percentage it stands for.
                     let fraction = (q.number.digits.count > Checker.maxDigits ? nil : Rational(decimal: q.number.digits)).flatMap { $0.signum > 0 && $0 <= .one && q.number.suffix == nil ? $0 : nil }
+                    // The quick fix is the help's suggestion (as for objectives and credits).
+                    let percent = fraction.map { ($0 * Rational(100)).decimalString() + "%" } ?? source.slice(q.span) + "%"
                     error("SLA0203", q.span, "the bound has no unit",
-                          help: fraction.map { "a share is a percentage: write `\(($0 * Rational(100)).decimalString())%` for the fraction `\(q.number.digits)`" }
-                              ?? "a share is a percentage: write `\(source.slice(q.span))%`")
+                          help: fraction.map { _ in "a share is a percentage: write `\(percent)` for the fraction `\(q.number.digits)`" }
+                              ?? "a share is a percentage: write `\(percent)`",
+                          fix: DiagnosticFix(span: q.span, replacement: percent))
                     return nil
                 }
                 guard unit.text == "%" else {

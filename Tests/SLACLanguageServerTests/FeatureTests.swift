@@ -167,6 +167,18 @@ import Testing
         #expect(client.diagnostics(in: Array(client.notifications.suffix(1))).isEmpty)
     }
 
+    /// `require share(…) >= 99.9` showed "write `99.9%`" without the quick fix objectives had.
+    @Test(arguments: [("99.9", "99.9%"), ("0.999", "99.9%")])
+    func quickFixForAShareBoundWithoutPercent(written: String, fixed: String) throws {
+        var client = ScriptedClient()
+        let text = acme.replacingOccurrences(of: "share(status = \"ok\") >= 99.9%", with: "share(status = \"ok\") >= \(written)")
+        #expect(text != acme)
+        let diagnostics = client.open(uri, text)
+        let range = try #require(diagnostics.first?["range"] as? [String: Any])
+        let response = client.request("textDocument/codeAction", ["textDocument": ["uri": uri], "range": range, "context": ["diagnostics": diagnostics]])
+        #expect((response["result"] as? [[String: Any]])?.first?["title"] as? String == "Replace `\(written)` with `\(fixed)`")
+    }
+
     @Test func quickFixForAMisspelledUnit() throws {
         var client = ScriptedClient()
         let text = acme.replacingOccurrences(of: "30 tokens/s", with: "30 tokens/sec")
