@@ -184,6 +184,26 @@ struct TextMateGrammar {
         #expect(try scope(of: "and model", in: text) == "keyword.operator.logical.slac")
     }
 
+    /// Found by an audit: `==` looked like a valid comparison, `&&` had no scope, a dotted field
+    /// starting with a keyword or field was split, and `id` as a field looked like the header.
+    @Test func errorsLookLikeErrorsAndFieldsLikeFields() throws {
+        let text = """
+            contract "T" {
+                id "X-1"
+                clause "1" a {
+                    scope request.kind = "x" and status.code == "y" && id = "z"
+                    every 5 minutes per id
+                }
+            }
+            """
+        #expect(try scope(of: "==", in: text) == "invalid.illegal.operator.slac")
+        #expect(try scope(of: "&&", in: text) == "invalid.illegal.operator.slac")
+        #expect(try scope(of: "request.kind", in: text) == "variable.other.slac")
+        #expect(try scope(of: "status.code", in: text) == "variable.other.slac")
+        #expect(try scope(of: "id \"X-1", in: text) == "keyword.other.header.slac")
+        #expect(try scope(of: "id = ", in: text) == "variable.other.field.slac")
+    }
+
     /// The characters no rule scopes (blanks aside), as `name:line:column`.
     private func unscoped(_ text: String, name: String) throws -> [String] {
         let scopes = try grammar().tokenize(text)
