@@ -102,7 +102,14 @@ private struct Layout {
 
     private mutating func buildNodes(tokens: [Token]) {
         func firstBrace(after offset: Int) -> Int {
-            tokens.first { $0.kind == .leftBrace && $0.span.start >= offset }?.span.end ?? offset
+            // Bisect to the first token at `offset`, then look on (a scan from the start per
+            // clause was quadratic).
+            var i = Self.firstIndex(in: tokens) { $0.span.start >= offset }
+            while i < tokens.count {
+                if tokens[i].kind == .leftBrace { return tokens[i].span.end }
+                i += 1
+            }
+            return offset
         }
         nodes.append(Node(kind: .contractOpen, span: Span(syntax.span.start, firstBrace(after: syntax.name.span.end))))
         for item in syntax.items {
@@ -146,12 +153,25 @@ private struct Layout {
         return source.line(n - 1).allSatisfy { $0 == " " || $0 == "\t" }
     }
 
+    /// The index of the first token (in source order) whose span satisfies `isAfter`, by
+    /// bisection: searching the tokens from the start for each comment made a contract of 7,000
+    /// commented clauses take seconds to format (quadratic).
+    private static func firstIndex(in tokens: [Token], where isAfter: (Token) -> Bool) -> Int {
+        var low = 0, high = tokens.count
+        while low < high {
+            let mid = (low + high) / 2
+            if isAfter(tokens[mid]) { high = mid } else { low = mid + 1 }
+        }
+        return low
+    }
+
     private mutating func attach(comments: [Comment], tokens: [Token]) {
         for comment in comments.sorted(by: { $0.span.start < $1.span.start }) {
             var text = comment.text
             while let last = text.last, last == " " || last == "\t" { text.removeLast() }
             let commentLine = line(comment.span.start)
-            let previous = tokens.last { $0.span.end <= comment.span.start }
+            let afterPrevious = Self.firstIndex(in: tokens) { $0.span.end > comment.span.start }
+            let previous = afterPrevious > 0 ? tokens[afterPrevious - 1] : nil
             if let previous, line(max(previous.span.start, previous.span.end - 1)) == commentLine,
                let n = node(containing: previous.span.start) {
                 if line(max(nodes[n].span.start, nodes[n].span.end - 1)) == commentLine && nodes[n].trailing == nil {
@@ -162,7 +182,8 @@ private struct Layout {
                 continue
             }
             let blank = blankLineBefore(comment.span.start)
-            guard let next = tokens.first(where: { $0.span.start >= comment.span.end }), let n = node(containing: next.span.start) else {
+            let nextIndex = Self.firstIndex(in: tokens) { $0.span.start >= comment.span.end }
+            guard nextIndex < tokens.count, case let next = tokens[nextIndex], let n = node(containing: next.span.start) else {
                 fileTrailing.append(CommentLine(text: text, blankBefore: blank))
                 continue
             }
