@@ -38,6 +38,9 @@ package struct JUnitWriter: Sendable {
                     try out.element("properties") {
                         for trace in result.traces {
                             try out.element("property", ["name": "trace", "value": "\(trace.path) sha256:\(trace.sha256)"])
+                            if let repeated = trace.repeatedIDs, repeated > 0 {
+                                try out.element("property", ["name": "repeated-ids", "value": "\(trace.path): \(repeated)"])
+                            }
                         }
                     }
                     for clause in clauses {

@@ -67,7 +67,12 @@ enum EngineVerification {
         var files: [(display: String, absolute: String)] = []
         for argument in options.traces {
             let matches = expand(argument)
-            if matches.isEmpty { return fail("SLA0601", "cannot read trace `\(argument)`: no such file, directory or glob match", exit: .inputError) }
+            if matches.isEmpty {
+                var isDirectory: ObjCBool = false
+                let what = FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory) && isDirectory.boolValue
+                    ? "the directory holds no trace file" : "no such file, directory or glob match"
+                return fail("SLA0601", "cannot read trace `\(argument)`: \(what)", exit: .inputError)
+            }
             files += matches
         }
         files.sort { $0.absolute.utf8.lexicographicallyPrecedes($1.absolute.utf8) }

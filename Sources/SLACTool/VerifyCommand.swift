@@ -612,6 +612,12 @@ public enum VerifyCommand {
         if !options.strict, result.rejectedTotal > 0, emptyTraces.isEmpty, let first = result.rejected.first {
             notices.append("note: \(result.rejectedTotal) record\(result.rejectedTotal == 1 ? " was" : "s were") rejected (the report lists them when written; `--strict` fails the run on any); first: \(located(first))\n")
         }
+        // Repeated ids (`--check-ids`) were only in the summary, which `--quiet` drops, and in the
+        // report: a CI log shows them too. They count as records all the same (docs/reports.md).
+        for trace in result.traces {
+            guard let repeated = trace.repeatedIDs, repeated > 0 else { continue }
+            notices.append("note: `\(trace.path)` has \(repeated) record\(repeated == 1 ? "" : "s") whose `id` an earlier record of the run already had (double-logged requests?); they are counted like any other; first: \(trace.repeatedIDExamples.prefix(3).map { "`\($0)`" }.joined(separator: ", "))\n")
+        }
         if !inputProblems.isEmpty {
             return CommandOutput(standardOutput: options.quiet ? "" : Summary.render(result, verdict: "input error"),
                                  standardError: notices.text + ToolDiagnostics.render(inputProblems, colored: colored), exitCode: ExitCode.inputError)

@@ -188,4 +188,13 @@ import Testing
         let whole = try slac(["verify", "--contract", w.contract, w.trace, "--quiet"])
         #expect(!whole.stderr.contains("does not end with a line break"), "\(whole.stderr)")
     }
+    /// `--check-ids --quiet` with 6,000 repeated ids said nothing in the log or the JUnit file.
+    @Test func repeatedIDsAreInTheLogAndTheJUnitFile() throws {
+        let w = try workspace()
+        let csv = ExitCodeTests.root.appendingPathComponent("Contracts/samples/acme-2026-03-14.csv").path
+        let junit = w.dir.url.appendingPathComponent("j.xml").path
+        let run = try slac(["verify", "--contract", w.contract, w.trace, csv, "--check-ids", "--quiet", "--junit", junit])
+        #expect(run.stderr.contains("note: `\(csv)` has 6000 records whose `id` an earlier record of the run already had"), "\(run.stderr)")
+        #expect(try String(contentsOfFile: junit, encoding: .utf8).contains("<property name=\"repeated-ids\" value=\"\(csv): 6000\"/>"))
+    }
 }
