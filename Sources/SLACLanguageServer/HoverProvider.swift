@@ -119,6 +119,9 @@ enum HoverProvider {
         case .duration where canonical >= Rational(1000): text += " = \((canonical / Rational(1000)).decimalString()) s"
         default: break
         }
+        // A value with no finite decimal (10 tokens/min is 1/6 tokens/s) is shown rounded with `≈`:
+        // then the exact fraction is given, so the note on exactness stays true of what is shown.
+        if text.contains("≈") { text += " (exactly \(canonical.description) \(definition.dimension.canonicalUnit))" }
         return (text + "\n\nExact: slac converts units with rational arithmetic, so no rounding happens.", span)
     }
 

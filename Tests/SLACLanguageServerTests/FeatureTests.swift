@@ -260,4 +260,12 @@ import Testing
         #expect(labels(10, 22).contains("status") && !labels(10, 22).contains("itl"))
         #expect(labels(11, 17).contains("p99(") && !labels(11, 17).contains("scope"))
     }
+    /// "`10 tokens/min` = ≈0.166666666667 tokens/s" stood next to "no rounding happens".
+    @Test func aRoundedQuantityGivesItsExactFraction() {
+        var client = ScriptedClient()
+        let uri = "file:///r.sla"
+        _ = client.open(uri, "contract \"X\" {\n    effective 2026-01-01 to 2027-01-01\n    clause \"1\" a {\n        every 5 minutes\n        require sum(total_tokens) <= 10 tokens/min\n    }\n}\n")
+        let hover = client.hover(uri, 4, 38)
+        #expect(hover?.contains("(exactly 1/6 tokens/s)") == true, "\(String(describing: hover))")
+    }
 }
