@@ -68,7 +68,11 @@ package enum ContractExplainer {
         facts.append(.init("Term", term))
         facts.append(.init("Time zone", "\(code: c.timezone): calendar days, weeks and months and the months of objectives and credits are taken in it; fixed-length windows are not"))
         if let fee = c.fee, let amount = Wording.feeAmount(fee) {
-            facts.append(.init("Fee", "\(Wording.money(amount, currency: fee.currency, minorUnitDigits: fee.minorUnitDigits)) per month; service credits are percentages of it"))
+            // Only where some credit is a share of it: the usage-charges credits are not.
+            let bases = Set(c.clauses.flatMap { $0.credits.map(\.base) })
+            let role: Prose = bases.contains(.fee) ? (bases.contains(.charges) ? "credits of the fee are percentages of it (the others, of the usage charges)" : "service credits are percentages of it")
+                : bases.isEmpty ? "no clause here carries a service credit" : "no credit here is a share of it: every credit is a share of the usage charges"
+            facts.append(.init("Fee", "\(Wording.money(amount, currency: fee.currency, minorUnitDigits: fee.minorUnitDigits)) per month; " + role))
         } else if c.prices.isEmpty {
             facts.append(.init("Fee", "none stated, so no clause can carry service credits"))
         } else {
@@ -76,7 +80,7 @@ package enum ContractExplainer {
         }
         if !c.prices.isEmpty {
             let items: [Prose] = c.prices.map { "\(code: "price " + $0.text)" }
-            facts.append(.init("Usage prices", "the usage charges of a group in a period are the exact sum, over its accepted requests in the period that no exclusion removes (scope and minimum do not apply: it is what was billed), of price × token count, rounded once half-to-even to the cent (the currency's minor unit); a request without the field adds nothing:", items: items))
+            facts.append(.init("Usage prices", "the usage charges of a group in a period are the exact sum, over its accepted requests in the period that no exclusion removes (scope and minimum do not apply: it is what was billed), of price × token count, rounded once half-to-even to \(Wording.minorUnitName(c.prices[0].currency)) (the currency's minor unit); a request without the field adds nothing:", items: items))
         }
         let exclusions = exclusionItems(c.exclusions, syntax: parts.exclusions, contract: c)
         facts.append(.init("Excluded from every clause", exclusions.isEmpty ? "nothing" : "before any clause looks at a request, these are set aside (and counted as excluded):", items: exclusions))
@@ -195,7 +199,7 @@ package enum ContractExplainer {
                 measured = "attainment over every interval of \(period): met intervals ÷ all intervals of the grid, an interval without a verdict counting as \(empty); " + grid
             }
             facts.append(.init("Measure", measured + (clause.groupBy.isEmpty ? "" : "; computed " + Wording.groups(clause.groupBy))))
-            facts.append(.init("Objective", "the clause is compliant when the measure of every (period, group) that exists is \(objectiveWords); a group exists in a period when it has an in-scope request there, or a window with one that starts there"))
+            facts.append(.init("Objective", "the clause is compliant when the measure of every (period, group) that exists is \(objectiveWords); a group exists in a period when it has an in-scope request there, or a window with one that starts there; when no (period, group) has a measure, the clause has no data (neither compliant nor breached)"))
         } else {
             let objective: Prose
             switch (clause.objective.period, syntax.objective == nil) {
@@ -206,7 +210,7 @@ package enum ContractExplainer {
             default:
                 objective = "attainment (met windows ÷ judged windows) is computed for \(period)\(who); the clause is compliant when every such attainment is \(objectiveWords) (a window belongs to the \(Wording.periodUnit(clause.objective.period)) in which it starts)"
             }
-            facts.append(.init("Objective", objective))
+            facts.append(.init("Objective", objective + "; when no window is judged at all, the clause has no data (neither compliant nor breached)"))
         }
 
         // Credits.

@@ -35,8 +35,8 @@ package enum Glossary {
         case "count": checked = .count
         case "share":
             return "**share(CONDITION)**: the share of requests for which the condition holds: the number of in-scope requests "
-                + "where it is true, divided by the number where it is true or false (a request where it cannot be decided, because "
-                + "a field is absent or a metric undefined, is left out of both counts; a request without `status` has status \"ok\"). Compared with a percentage, e.g. "
+                + "where it is true, divided by the number where it is true or false (a request for which it is neither true nor false, "
+                + "which can happen only when a field is absent or a metric undefined, is left out of both counts; a request without `status` has status \"ok\"). Compared with a percentage, e.g. "
                 + "`share(status = \"ok\") >= 99.9%`"
         case "percentile":
             return "**percentile(METRIC, Q)**: the Q-th percentile by nearest rank: the n defined values of a window are sorted "

@@ -215,26 +215,30 @@ enum PredicateLogic {
     }
 
     /// True when every record for which `p` holds also satisfies `q` (`nil` is the condition that
-    /// always holds). Proved by refuting `p and not q`; sound under three-valued logic because `q`
-    /// mentions only fields that `p` needs defined.
+    /// always holds). `p` is taken apart into its disjunctive normal form: it holds exactly when one
+    /// of its conjunctions of leaves does, and a conjunction holds only where every field and metric
+    /// it mentions is defined. For each conjunction that mentions every field of `q` (so `q` is then
+    /// true or false, never unknown), `conjunction and not q` is refuted. Sound under
+    /// three-valued logic; incomplete (false when it cannot tell). (It once gave up on any `or` or
+    /// `not` in `p`, and `slac diff` called `model in ["a", "b"]` → `model = "a" or model = "b"`
+    /// a widened scope.)
     static func implies(_ p: CheckedPredicate?, _ q: CheckedPredicate?) -> Bool {
         guard let q else { return true }
         guard let p else { return false }
         if p == q { return true }
-        guard subjects(q).isSubset(of: subjects(p)) && !mentionsOrUnderNegation(p) else { return false }
-        let test = SpannedPredicate.and(SpannedPredicate(p, syntax: nil), .not(SpannedPredicate(q, syntax: nil)))
-        guard let dnf = disjunctiveNormalForm(test) else { return false }
-        return dnf.allSatisfy { !isSatisfiable($0.map(\.leaf)) }
-    }
-
-    /// `p` needs every field it mentions only when it is a conjunction of leaves; with `or` a
-    /// record may satisfy it without some field, so implication is proved only for conjunctions.
-    private static func mentionsOrUnderNegation(_ p: CheckedPredicate) -> Bool {
-        switch p {
-        case .and(let a, let b): mentionsOrUnderNegation(a) || mentionsOrUnderNegation(b)
-        case .or, .not: true
-        default: false
+        let needed = subjects(q)
+        guard let conjunctions = disjunctiveNormalForm(SpannedPredicate(p, syntax: nil)) else { return false }
+        let notQ = SpannedPredicate.not(SpannedPredicate(q, syntax: nil))
+        for conjunction in conjunctions {
+            let leaves = conjunction.map(\.leaf)
+            // A conjunction no record satisfies implies anything.
+            if !isSatisfiable(leaves) { continue }
+            guard needed.isSubset(of: Set(leaves.compactMap(subject))) else { return false }
+            let test = conjunction.dropFirst().reduce(SpannedPredicate.leaf(conjunction[0])) { .and($0, .leaf($1)) }
+            guard let dnf = disjunctiveNormalForm(.and(test, notQ)) else { return false }
+            if dnf.contains(where: { isSatisfiable($0.map(\.leaf)) }) { return false }
         }
+        return true
     }
 
     /// Two conditions that select the same records.

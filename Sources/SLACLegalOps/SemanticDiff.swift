@@ -1,3 +1,4 @@
+import Foundation
 import SLACChecker
 import SLACExact
 import SLACSyntax
@@ -127,8 +128,14 @@ package enum ContractDiff {
                                           message: "term end moved from \(Wording.instant(o.termEnd)) to \(Wording.instant(n.termEnd)) (term \(delta > 0 ? "extended" : "shortened") by \(span(abs(delta))))"))
         }
         if o.timezone != n.timezone {
+            // Two names for one clock over the term (`UTC`, `Etc/UTC`; Berlin and Paris) move
+            // nothing: said so, rather than "move with it".
+            let same = o.termStart == n.termStart && o.termEnd == n.termEnd
+                && ZoneComparison.sameOffsets(o.timezone, n.timezone, from: o.termStart, to: o.termEnd)
             changes.append(ContractChange(subject: "contract", kind: .timezoneChanged,
-                                          message: "time zone changed from `\(o.timezone)` to `\(n.timezone)`: calendar windows, objective months and dates in the term move with it"))
+                                          message: same
+                                            ? "time zone changed from `\(o.timezone)` to `\(n.timezone)`, which keep the same UTC offsets throughout the term: calendar windows, objective months and dates do not move"
+                                            : "time zone changed from `\(o.timezone)` to `\(n.timezone)`: calendar windows, objective months and dates in the term move with it"))
         }
         switch (o.fee, n.fee) {
         case (let a?, let b?) where a != b:
@@ -220,7 +227,9 @@ package enum ContractDiff {
         if let scope = compareScope(o.scope, n.scope, oldText: oldSyntax.scope.map(SyntaxPrinter.predicate), newText: newSyntax.scope.map(SyntaxPrinter.predicate)) {
             add(scope.0, scope.1)
         }
-        if o.window != n.window { add(.windowChanged, "window changed from \(Wording.windowShort(o.window)) to \(Wording.windowShort(n.window))") }
+        if o.window != n.window, !Self.sameWindows(o.window, n.window, old: old.contract, new: new.contract) {
+            add(.windowChanged, "window changed from \(Wording.windowShort(o.window)) to \(Wording.windowShort(n.window))")
+        }
         if Set(o.groupBy) != Set(n.groupBy) {
             func per(_ g: [String]) -> String { g.isEmpty ? "no grouping" : "per " + g.joined(separator: ", ") }
             var detail: [String] = []
@@ -229,14 +238,23 @@ package enum ContractDiff {
             if !removed.isEmpty { detail.append("no longer separately for each " + removed.map { "`\($0)`" }.joined(separator: ", ")) }
             add(.groupsChanged, "grouping changed from \(per(o.groupBy)) to \(per(n.groupBy)) (\(detail.joined(separator: "; ")))")
         }
-        if o.minimumRequests != n.minimumRequests {
+        // A window exists only where a request is in scope, so `minimum 1` is no minimum at all.
+        if max(o.minimumRequests, 1) != max(n.minimumRequests, 1) {
             add(.minimumChanged, "minimum sample \(n.minimumRequests > o.minimumRequests ? "raised" : "lowered") from \(Wording.number(Rational(o.minimumRequests))) to \(Wording.number(Rational(n.minimumRequests))) requests per window")
         }
         if effectiveMeasure(o) != effectiveMeasure(n) || o.windowsAreValued != n.windowsAreValued {
             add(.measureChanged, "measure changed from \(measureWords(o)) to \(measureWords(n))")
         }
         if o.objective.comparison != n.objective.comparison {
-            add(.measureChanged, "objective changed from \(Wording.comparison(o.objective.comparison)) to \(Wording.comparison(n.objective.comparison))")
+            // With the bound too when it moved (it was left out: `>= 99.9%` → `> 95%` read as a
+            // change of comparison alone, and the verdict flipped).
+            func objective(_ c: CheckedClause) -> String {
+                let bound = o.measure == nil && n.measure == nil ? Wording.percent(c.objective.bound) + " of windows" : Wording.measureBound(c.objective.bound, clause: c)
+                return Wording.comparison(c.objective.comparison) + " " + bound
+            }
+            add(.measureChanged, o.objective.bound == n.objective.bound
+                ? "objective changed from \(Wording.comparison(o.objective.comparison)) to \(Wording.comparison(n.objective.comparison))"
+                : "objective changed from \(objective(o)) to \(objective(n))")
         } else if o.objective.bound != n.objective.bound {
             let up = n.objective.bound > o.objective.bound
             let stricter = up == (n.objective.comparison == .greaterEqual || n.objective.comparison == .greater)
@@ -267,17 +285,37 @@ package enum ContractDiff {
             add(.requirementChanged, "requirement changed from `\(oldText)` to `\(newText)`")
             return changes
         }
+        // A `value` clause's windows have no bound (its `>= 0` is a placeholder): from or to one,
+        // the requirement is new or gone, not a bound "tightened from 0%".
+        if o.windowsAreValued != n.windowsAreValued {
+            add(.requirementChanged, o.windowsAreValued
+                ? "windows now judged by `\(newText)`; they were only valued (`\(oldText)`), with no bound"
+                : "windows now only valued (`\(newText)`), with no bound; they were judged by `\(oldText)`")
+            return changes
+        }
+        // On a whole-number statistic (a count, a token statistic) `< 601` is `<= 600`.
+        func whole(_ c: CheckedClause) -> (ComparisonOperator, Rational) {
+            guard Self.isWhole(c.aggregate), c.bound.denominator == .one else { return (c.comparison, c.bound) }
+            switch c.comparison {
+            case .less: return (.lessEqual, c.bound - Rational(1))
+            case .greater: return (.greaterEqual, c.bound + Rational(1))
+            default: return (c.comparison, c.bound)
+            }
+        }
+        let (oCmp, oBound) = whole(o), (nCmp, nBound) = whole(n)
         let oldUnit = WrittenUnit(clause: o, require: oldSyntax.require), newUnit = WrittenUnit(clause: n, require: newSyntax.require)
         let upper: Set<ComparisonOperator> = [.less, .lessEqual], lower: Set<ComparisonOperator> = [.greater, .greaterEqual]
-        let sameDirection = (upper.contains(o.comparison) && upper.contains(n.comparison)) || (lower.contains(o.comparison) && lower.contains(n.comparison))
+        let sameDirection = (upper.contains(oCmp) && upper.contains(nCmp)) || (lower.contains(oCmp) && lower.contains(nCmp))
 
-        // `max` and `p100` (likewise `min` and `p0`) are one statistic spelled two ways.
+        // `max` and `p100` (likewise `min` and `p0`) are one statistic spelled two ways, and a
+        // share of two equivalent conditions is one share (`status = "ok"`, `status in ["ok"]`).
         let sameStatistic = o.aggregate == n.aggregate
             || (StatisticOrder.atMost(o.aggregate, n.aggregate) && StatisticOrder.atMost(n.aggregate, o.aggregate))
+            || Self.equivalentShares(o.aggregate, n.aggregate)
         if !sameStatistic {
             var message = "statistic changed from \(Wording.statisticShort(o.aggregate).plainText) to \(Wording.statisticShort(n.aggregate).plainText)"
-            if sameDirection && o.bound == n.bound && o.comparison == n.comparison {
-                let up = upper.contains(n.comparison)
+            if sameDirection && oBound == nBound && oCmp == nCmp {
+                let up = upper.contains(nCmp)
                 if StatisticOrder.atMost(n.aggregate, o.aggregate) && StatisticOrder.atMost(o.aggregate, n.aggregate) == false {
                     message += up ? " (looser: the new statistic is never above the old one)" : " (stricter: the new statistic is never above the old one)"
                 } else if StatisticOrder.atMost(o.aggregate, n.aggregate) {
@@ -285,30 +323,30 @@ package enum ContractDiff {
                 }
             }
             add(.requirementChanged, message + "; requirement was `\(oldText)`, now `\(newText)`")
-            if o.comparison == n.comparison && o.bound == n.bound { return changes }
+            if oCmp == nCmp && oBound == nBound { return changes }
         }
-        if o.comparison != n.comparison {
-            var message = "comparison changed from `\(o.comparison.rawValue)` to `\(n.comparison.rawValue)`"
-            if sameDirection && o.bound == n.bound {
-                let strictNow = n.comparison == .less || n.comparison == .greater
+        if oCmp != nCmp {
+            var message = "comparison changed from `\(oCmp.rawValue)` to `\(nCmp.rawValue)`"
+            if sameDirection && oBound == nBound {
+                let strictNow = nCmp == .less || nCmp == .greater
                 message += strictNow ? " (stricter: the bound itself no longer meets the requirement)" : " (looser: the bound itself now meets the requirement)"
             } else if !sameDirection {
                 message += "; requirement was `\(oldText)`, now `\(newText)`"
             }
             add(.comparisonChanged, message)
         }
-        guard o.bound != n.bound else { return changes }
+        guard oBound != nBound else { return changes }
         let window = o.window == n.window || (!oldUnit.perWindow && !newUnit.perWindow)
-        let delta = window ? " (\(newUnit.format(n.bound - o.bound, signed: true)))" : ""
-        let from = oldUnit.format(o.bound), to = newUnit.format(n.bound)
+        let delta = window ? " (\(newUnit.format(nBound - oBound, signed: true)))" : ""
+        let from = oldUnit.format(oBound), to = newUnit.format(nBound)
         if sameDirection && sameStatistic {
-            let tighter = upper.contains(n.comparison) ? n.bound < o.bound : n.bound > o.bound
+            let tighter = upper.contains(nCmp) ? nBound < oBound : nBound > oBound
             if from == to {
                 // A rate bound (`1k requests/min`) under a changed window: the rate reads the same,
                 // the count each window allows does not.
                 let unit = n.aggregate.dimension.canonicalUnit
                 add(tighter ? .boundTightened : .boundLoosened,
-                    "bound \(tighter ? "tightened" : "loosened") from \(Wording.number(o.bound)) to \(Wording.number(n.bound)) \(unit) a window (\(to) over \(Wording.windowShort(n.window)), was over \(Wording.windowShort(o.window)))")
+                    "bound \(tighter ? "tightened" : "loosened") from \(Wording.number(oBound)) to \(Wording.number(nBound)) \(unit) a window (\(to) over \(Wording.windowShort(n.window)), was over \(Wording.windowShort(o.window)))")
             } else {
                 add(tighter ? .boundTightened : .boundLoosened, "bound \(tighter ? "tightened" : "loosened") from \(from) to \(to)\(delta)")
             }
@@ -316,6 +354,32 @@ package enum ContractDiff {
             add(.boundChanged, "bound changed from \(from) to \(to)\(delta)")
         }
         return changes
+    }
+
+    /// `calendar day` and `1 day` (or `24 hours`) give the same windows when both contracts' clocks
+    /// are UTC throughout the term: calendar days then start at the epoch-aligned midnights.
+    static func sameWindows(_ a: CheckedWindow, _ b: CheckedWindow, old: CheckedContract, new: CheckedContract) -> Bool {
+        let day: Int64 = 86_400_000_000_000
+        let pair = [a, b]
+        guard pair.contains(.calendarDay), pair.contains(.fixed(nanoseconds: day)) else { return false }
+        return ZoneComparison.sameOffsets(old.timezone, "UTC", from: old.termStart, to: old.termEnd)
+            && ZoneComparison.sameOffsets(new.timezone, "UTC", from: new.termStart, to: new.termEnd)
+    }
+
+    /// Statistics whose values are whole numbers: a count of requests, and a token count's sum,
+    /// extremes or percentile (nearest rank picks a value).
+    static func isWhole(_ aggregate: CheckedAggregate) -> Bool {
+        switch aggregate {
+        case .count: return true
+        case .sum(let m), .min(let m), .max(let m), .percentile(let m, _): return PredicateLogic.isWhole(m)
+        default: return false
+        }
+    }
+
+    /// Two shares of conditions that hold for the same records.
+    static func equivalentShares(_ a: CheckedAggregate, _ b: CheckedAggregate) -> Bool {
+        guard case .share(let p) = a, case .share(let q) = b else { return false }
+        return PredicateLogic.equivalent(p, q)
     }
 
     /// Narrowed when the new scope implies the old one, widened when the old implies the new.
@@ -439,5 +503,33 @@ package enum ContractDiff {
 extension Substring {
     fileprivate var trimmingBlanks: String {
         String(drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed())
+    }
+}
+
+/// Whether two time zones keep the same UTC offset at every instant of a term.
+enum ZoneComparison {
+    /// Compared at the start, at every offset change of either zone within the term, and once a
+    /// day (a safety net for changes Foundation does not list as daylight-saving transitions).
+    static func sameOffsets(_ a: String, _ b: String, from start: Int64, to end: Int64) -> Bool {
+        if a == b { return true }
+        guard let za = TimeZone(identifier: a), let zb = TimeZone(identifier: b) else { return false }
+        let first = Date(timeIntervalSince1970: Double(start) / 1e9), last = Date(timeIntervalSince1970: Double(end) / 1e9)
+        func agree(_ d: Date) -> Bool { za.secondsFromGMT(for: d) == zb.secondsFromGMT(for: d) }
+        guard agree(first) else { return false }
+        var t = first
+        while true {
+            let candidates = [za.nextDaylightSavingTimeTransition(after: t), zb.nextDaylightSavingTimeTransition(after: t)].compactMap { $0 }
+            guard let next = candidates.min(), next < last else { break }
+            guard agree(next) else { return false }
+            t = next
+        }
+        // Terms of up to 50 years are sampled daily; longer ones rest on the transitions.
+        guard last.timeIntervalSince(first) <= 50 * 366 * 86_400 else { return true }
+        var d = first
+        while d < last {
+            guard agree(d) else { return false }
+            d = d.addingTimeInterval(86_400)
+        }
+        return true
     }
 }

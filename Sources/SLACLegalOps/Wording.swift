@@ -140,6 +140,15 @@ enum Wording {
 
     static func instant(_ nanos: Int64) -> String { CivilTime.format(nanos) }
 
+    /// The minor unit of a currency in words: "the cent" (2 digits), "a whole JPY" (0), "0.001 BHD" (3).
+    static func minorUnitName(_ currency: String) -> Prose {
+        switch CurrencyTable.minorUnitDigits(currency) {
+        case 0: return "a whole \(currency)"
+        case 2: return "the cent"
+        case let digits: return "\(("0." + String(repeating: "0", count: max(0, digits - 1)) + "1")) \(currency)"
+        }
+    }
+
     // MARK: metrics and conditions
 
     /// The metric's name for a reader, with where it comes from in the trace.
@@ -272,7 +281,7 @@ enum Wording {
             let d = duration(nanoseconds: ns)
             return "consecutive windows of \(d) aligned to the Unix epoch in UTC, whatever the contract time zone: window k runs from k × \(d) after 1970-01-01T00:00:00Z (included) to (k + 1) × \(d) (excluded)"
         case .calendarDay:
-            return "each calendar day in the contract time zone \(code: zone), from midnight to the next midnight local time" + (shifts ? " (23 or 25 hours long on the days the clocks change)" : "")
+            return "each calendar day in the contract time zone \(code: zone), from midnight to the next midnight local time" + (shifts ? " (on the days the clocks change, a day is longer or shorter by the change, e.g. 23 or 25 hours for a one-hour change; where the clocks skip midnight, the day starts when they resume)" : "")
         case .calendarWeek:
             return "each ISO calendar week in the contract time zone \(code: zone), from Monday 00:00 to the next Monday 00:00 local time"
         case .calendarMonth:
@@ -384,6 +393,8 @@ extension Wording {
         guard !undecidable.isEmpty else { return fields.contains("status") ? " (\(okNote))" : "" }
         let list = Prose.list(undecidable.map { "\(code: $0)" }, conjunction: "or")
         let note: Prose = fields.contains("status") ? "; \(okNote)" : ""
-        return " (a request where it cannot be decided, because \(list) is absent or undefined, \(consequence)\(note))"
+        // "Only when": with `or`, a request lacking one field can still be decided by the other
+        // side (`model = "a" or tenant = "t"` holds for a request with tenant "t" and no model).
+        return " (a request for which it is neither true nor false, which can happen only when \(list) is absent or undefined, \(consequence)\(note))"
     }
 }

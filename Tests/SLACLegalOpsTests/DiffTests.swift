@@ -119,6 +119,64 @@ import Testing
                  message: "term end moved from 2027-01-01T00:00:00Z to 2027-01-01T01:00:00Z (term extended by 1 hour)")
     }
 
+    /// Found by an audit of `slac diff` (each was a false change, or a missed one).
+    @Test func equivalentConditionsAndWholeNumbersAreNoChange() throws {
+        // An `in` list written as `or`, the same scope distributed, a negation pushed inward.
+        #expect(try changes([("model in [\"a\", \"b\"]", "(model = \"a\" or model = \"b\")")]).isEmpty)
+        #expect(try changes([("status = \"ok\" and model in [\"a\", \"b\"]", "(status = \"ok\" and model = \"a\") or (status = \"ok\" and model = \"b\")")]).isEmpty)
+        #expect(try changes([("status = \"ok\" and model", "not (status != \"ok\") and model")]).isEmpty)
+        #expect(try changes([("status = \"ok\" and model in [\"a\", \"b\"]", "not (status != \"ok\" or model not in [\"a\", \"b\"])")]).isEmpty)
+        // A share of an equivalent condition.
+        #expect(try changes([("share(decode_tps >= 30 tokens/s)", "share(not (decode_tps < 30 tokens/s))")]).isEmpty)
+        // `minimum 1` is no minimum (a window exists only with an in-scope request).
+        #expect(try changes([("        minimum   20 requests\n", "")]).map(\.kind) == [.minimumChanged])
+        let none = DiffTests.base.replacingOccurrences(of: "        minimum   20 requests\n", with: "")
+        let one = DiffTests.base.replacingOccurrences(of: "        minimum   20 requests\n", with: "        minimum   1 requests\n")
+        #expect(ContractDiff.compare(try document(none), try document(one, path: "new.sla")).isEmpty)
+        // A count is whole: `< 601` is `<= 600`.
+        let count = DiffTests.base.replacingOccurrences(of: "p99(ttft) <= 800 ms", with: "count <= 600 requests")
+        let strict = count.replacingOccurrences(of: "count <= 600 requests", with: "count < 601 requests")
+        #expect(ContractDiff.compare(try document(count), try document(strict, path: "new.sla")).isEmpty)
+        // `calendar day` and `1 day` are the same windows in UTC (not in Berlin).
+        #expect(try changes([("every     1 hour", "every     calendar day"), ("objective 99% of windows per term", "objective 99% of windows per term")]).count == 1)
+        let calendar = DiffTests.base.replacingOccurrences(of: "every     1 hour", with: "every     calendar day")
+        let fixed = DiffTests.base.replacingOccurrences(of: "every     1 hour", with: "every     24 hours")
+        #expect(ContractDiff.compare(try document(calendar), try document(fixed, path: "new.sla")).isEmpty)
+        let berlin = { (t: String) in t.replacingOccurrences(of: "timezone  \"UTC\"", with: "timezone  \"Europe/Berlin\"") }
+        #expect(ContractDiff.compare(try document(berlin(calendar)), try document(berlin(fixed), path: "new.sla")).map(\.kind) == [.windowChanged])
+    }
+
+    @Test func objectiveComparisonAndBoundTogether() throws {
+        let measure = """
+            contract "M" {
+                effective 2026-01-01 to 2027-01-01
+                clause "1" up {
+                    every     5 minutes
+                    require   share(status = "ok") >= 99%
+                    measure   uptime per calendar month
+                    objective measure >= 99.9%
+                }
+            }
+            """
+        let found = ContractDiff.compare(try document(measure), try document(measure.replacingOccurrences(of: "measure >= 99.9%", with: "measure > 95%"), path: "new.sla"))
+        #expect(found.map(\.message) == ["objective changed from at least 99.9% to above 95%"])
+        // Valued windows given a bound: the requirement is new, not "tightened from 0%".
+        let valued = measure.replacingOccurrences(of: "require   share(status = \"ok\") >= 99%", with: "value     share(status = \"ok\")")
+            .replacingOccurrences(of: "measure   uptime", with: "measure   mean")
+        let judged = valued.replacingOccurrences(of: "value     share(status = \"ok\")", with: "require   share(status = \"ok\") >= 95%")
+            .replacingOccurrences(of: "measure   mean", with: "measure   uptime")
+        let change = ContractDiff.compare(try document(valued), try document(judged, path: "new.sla"))
+        #expect(change.first?.message.hasPrefix("windows now judged by `share(status = \"ok\") >= 95%`") == true, "\(change.map(\.message))")
+        #expect(!change.contains { $0.message.contains("tightened") })
+    }
+
+    @Test func aTimeZoneRenameThatMovesNothingSaysSo() throws {
+        let etc = try changes([("timezone  \"UTC\"", "timezone  \"Etc/UTC\"")])
+        #expect(etc.first?.message.contains("which keep the same UTC offsets throughout the term: calendar windows, objective months and dates do not move") == true)
+        let berlin = try changes([("timezone  \"UTC\"", "timezone  \"Europe/Berlin\"")])
+        #expect(berlin.contains { $0.kind == .timezoneChanged && $0.message.hasSuffix("move with it") }, "\(berlin.map(\.message))")
+    }
+
     /// A rate bound under another window reads the same rate; the count a window allows changed.
     @Test func rateBoundUnderAnotherWindow() throws {
         let rate = DiffTests.base.replacingOccurrences(of: "require   p99(ttft) <= 800 ms", with: "require   count <= 1k requests/min")

@@ -23,6 +23,35 @@ import Testing
         Golden.check(ContractExplainer.html(ContractExplainer.explain(d)), "explain/" + stem(name) + ".html")
     }
 
+    /// Found by an audit of `explain`: statements that were false for some contracts.
+    @Test func statementsTrueOfEveryContract() throws {
+        let text = """
+            contract "G" {
+                effective 2026-01-01 to 2027-01-01
+                timezone  "Australia/Lord_Howe"
+                fee       1000 JPY per month
+                price     1 JPY per 1k input_tokens
+                clause "1" a {
+                    scope     model = "a" or tenant = "t"
+                    every     calendar day
+                    require   p99(ttft) <= 800 ms
+                    credit    10% of charges when attainment < 99%
+                }
+            }
+            """
+        let markdown = ContractExplainer.markdown(ContractExplainer.explain(try document(text)))
+        // The fee is not the base of a credit of the charges.
+        #expect(markdown.contains("no credit here is a share of it: every credit is a share of the usage charges"), "\(markdown)")
+        #expect(!markdown.contains("service credits are percentages of it"))
+        // Lord Howe's clocks change by half an hour: not "23 or 25 hours".
+        #expect(markdown.contains("a day is longer or shorter by the change"))
+        // JPY has no cents.
+        #expect(markdown.contains("rounded once half-to-even to a whole JPY"))
+        // With `or`, a request lacking one field may still be in scope.
+        #expect(markdown.contains("neither true nor false, which can happen only when `model` or `tenant` is absent or undefined"), "\(markdown)")
+        #expect(markdown.contains("the clause has no data (neither compliant nor breached)"))
+    }
+
     @Test func oneClauseOfTheSpecExample() throws {
         let d = try document(Paths.contract("acme-schedule-b.sla"))
         let text = ContractExplainer.markdown(ContractExplainer.explain(d, clause: "interactive_ttft"))
