@@ -496,6 +496,10 @@ package enum ContractDiff {
             let t = s.trimmingBlanks
             return "“" + (t.count > 70 ? String(t.prefix(69)) + "…" : t) + "”"
         }
+        // Lines that differ only in blanks at their ends read the same once clipped: say so.
+        if i < x.count, i < y.count, x[i].trimmingBlanks == y[i].trimmingBlanks {
+            return "line \(i + 1) changed only in spaces or tabs at its start or end (\(clip(y[i])))"
+        }
         return "line \(i + 1) was \(clip(i < x.count ? x[i] : nil)), now \(clip(i < y.count ? y[i] : nil))"
     }
 }

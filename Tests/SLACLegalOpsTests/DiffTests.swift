@@ -170,6 +170,12 @@ import Testing
         #expect(!change.contains { $0.message.contains("tightened") })
     }
 
+    /// A trailing space in the legal text printed "was “Latency.”, now “Latency.”".
+    @Test func aBlankOnlyTextChangeSaysSo() throws {
+        let found = try changes([("text      \"Latency.\"", "text      \"Latency. \"")])
+        #expect(found.map(\.message) == ["legal text changed: line 1 changed only in spaces or tabs at its start or end (“Latency.”)"])
+    }
+
     @Test func aTimeZoneRenameThatMovesNothingSaysSo() throws {
         let etc = try changes([("timezone  \"UTC\"", "timezone  \"Etc/UTC\"")])
         #expect(etc.first?.message.contains("which keep the same UTC offsets throughout the term: calendar windows, objective months and dates do not move") == true)
