@@ -174,19 +174,35 @@ package enum ContractDiff {
 
     private static func compareExclusions(_ o: CheckedExclusions, _ n: CheckedExclusions, subject: String) -> [ContractChange] {
         var changes: [ContractChange] = []
-        for m in n.maintenance where !o.maintenance.contains(m) {
+        // The same time and the same requests excluded, in other pieces (one interval split in two,
+        // two conditions merged with `or`): only the per-exclusion counts change.
+        let sameTime = Set(o.maintenance) != Set(n.maintenance) && merged(o.maintenance) == merged(n.maintenance)
+        let matched = n.requests.allSatisfy { p in o.requests.contains { PredicateLogic.equivalent($0, p) } }
+            && o.requests.allSatisfy { p in n.requests.contains { PredicateLogic.equivalent($0, p) } }
+        let sameRequests = !matched && !o.requests.isEmpty && !n.requests.isEmpty
+            && PredicateLogic.equivalent(o.requests.dropFirst().reduce(o.requests[0]) { .or($0, $1) },
+                                         n.requests.dropFirst().reduce(n.requests[0]) { .or($0, $1) })
+        if sameTime || sameRequests {
+            let what = [sameTime ? "the same maintenance time" : nil, sameRequests ? "the same requests" : nil].compactMap { $0 }.joined(separator: " and ")
+            let regrouped = ContractChange(subject: subject, kind: .exclusionOrderChanged,
+                                           message: "exclusions split or merged: \(what) excluded as before, in other pieces, so only the report's count for each exclusion can change (verdicts and credits do not)")
+            if sameTime && (sameRequests || matched) { return [regrouped] }
+            if sameRequests && Set(o.maintenance) == Set(n.maintenance) { return [regrouped] }
+            changes.append(regrouped)
+        }
+        for m in n.maintenance where !sameTime && !o.maintenance.contains(m) {
             changes.append(ContractChange(subject: subject, kind: .exclusionAdded,
                                           message: "maintenance exclusion added: \(Wording.instant(m.start)) to \(Wording.instant(m.end))"))
         }
-        for m in o.maintenance where !n.maintenance.contains(m) {
+        for m in o.maintenance where !sameTime && !n.maintenance.contains(m) {
             changes.append(ContractChange(subject: subject, kind: .exclusionRemoved,
                                           message: "maintenance exclusion removed: \(Wording.instant(m.start)) to \(Wording.instant(m.end))"))
         }
-        for p in n.requests where !o.requests.contains(where: { PredicateLogic.equivalent($0, p) }) {
+        for p in n.requests where !sameRequests && !o.requests.contains(where: { PredicateLogic.equivalent($0, p) }) {
             changes.append(ContractChange(subject: subject, kind: .exclusionAdded,
                                           message: "exclusion added: requests where `\(Wording.slac(p))`"))
         }
-        for p in o.requests where !n.requests.contains(where: { PredicateLogic.equivalent($0, p) }) {
+        for p in o.requests where !sameRequests && !n.requests.contains(where: { PredicateLogic.equivalent($0, p) }) {
             changes.append(ContractChange(subject: subject, kind: .exclusionRemoved,
                                           message: "exclusion removed: requests where `\(Wording.slac(p))`"))
         }
@@ -195,6 +211,19 @@ package enum ContractDiff {
                                           message: "exclusions reordered or repeated: a request is counted under the first exclusion that matches it, so the report's count for each exclusion can change (verdicts and credits do not)"))
         }
         return changes
+    }
+
+    /// Maintenance intervals as the time they cover: sorted, overlapping and touching ones joined.
+    private static func merged(_ intervals: [MaintenanceInterval]) -> [[Int64]] {
+        var out: [[Int64]] = []
+        for m in intervals.sorted(by: { $0.start < $1.start }) {
+            if let last = out.last, m.start <= last[1] {
+                out[out.count - 1][1] = max(last[1], m.end)
+            } else {
+                out.append([m.start, m.end])
+            }
+        }
+        return out
     }
 
     /// The same exclusions in the same source order, each equivalent to its counterpart.

@@ -170,6 +170,23 @@ import Testing
         #expect(!change.contains { $0.message.contains("tightened") })
     }
 
+    /// One maintenance interval split in two, or two request exclusions merged with `or`: the
+    /// same time and requests excluded; reported as one counts-only change, not as three.
+    @Test func exclusionsSplitOrMergedAreOneCountsOnlyChange() throws {
+        let split = try changes([("exclude maintenance from 2026-03-01T00:00:00Z to 2026-03-01T02:00:00Z",
+                                  "exclude maintenance from 2026-03-01T00:00:00Z to 2026-03-01T01:00:00Z\n    exclude maintenance from 2026-03-01T01:00:00Z to 2026-03-01T02:00:00Z")])
+        #expect(split.map(\.kind) == [.exclusionOrderChanged], "\(split.map(\.message))")
+        let two = DiffTests.base.replacingOccurrences(of: "exclude requests where status = \"error:429\"",
+                                                      with: "exclude requests where status = \"error:429\"\n    exclude requests where status = \"error:503\"")
+        let one = DiffTests.base.replacingOccurrences(of: "exclude requests where status = \"error:429\"",
+                                                      with: "exclude requests where status in [\"error:429\", \"error:503\"]")
+        let merged = ContractDiff.compare(try document(two), try document(one, path: "new.sla"))
+        #expect(merged.map(\.kind) == [.exclusionOrderChanged], "\(merged.map(\.message))")
+        #expect(merged.first?.message.hasPrefix("exclusions split or merged: the same requests excluded as before") == true)
+        // Shifted maintenance is a real change.
+        #expect(try changes([("to 2026-03-01T02:00:00Z", "to 2026-03-01T03:00:00Z")]).map(\.kind) == [.exclusionAdded, .exclusionRemoved])
+    }
+
     /// A trailing space in the legal text printed "was “Latency.”, now “Latency.”".
     @Test func aBlankOnlyTextChangeSaysSo() throws {
         let found = try changes([("text      \"Latency.\"", "text      \"Latency. \"")])
