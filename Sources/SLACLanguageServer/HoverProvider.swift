@@ -29,7 +29,10 @@ enum HoverProvider {
         }
         switch token.kind {
         case .identifier:
-            if next?.kind == .leftParen || token.value == "count", previous.map({ !($0.kind == .identifier && $0.value == "clause") }) ?? true,
+            // `count` without parentheses is the aggregate only right after `require` or `value`;
+            // elsewhere (`scope count = "x"`) it is a custom field of the trace.
+            let countAggregate = token.value == "count" && ["require", "value"].contains(previous?.value ?? "")
+            if next?.kind == .leftParen || countAggregate, previous.map({ !($0.kind == .identifier && $0.value == "clause") }) ?? true,
                let text = Glossary.aggregate(token.value, metric: aggregateMetric(tokens, after: i) ?? .ttft) {
                 return answer(text, token.span)
             }

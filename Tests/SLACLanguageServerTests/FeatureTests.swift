@@ -268,4 +268,12 @@ import Testing
         let hover = client.hover(uri, 4, 38)
         #expect(hover?.contains("(exactly 1/6 tokens/s)") == true, "\(String(describing: hover))")
     }
+    /// A custom field named `count` in a scope got the hover of the `count` aggregate.
+    @Test func countIsTheAggregateOnlyAfterRequire() {
+        var client = ScriptedClient()
+        let uri = "file:///n.sla"
+        _ = client.open(uri, "contract \"X\" {\n    effective 2026-01-01 to 2027-01-01\n    clause \"1\" a {\n        scope count = \"x\"\n        every 5 minutes\n        require count <= 10 requests\n    }\n}\n")
+        #expect(client.hover(uri, 3, 15)?.contains("**count**") != true, "\(String(describing: client.hover(uri, 3, 15)))")
+        #expect(client.hover(uri, 5, 17)?.contains("**count**") == true, "\(String(describing: client.hover(uri, 5, 17)))")
+    }
 }
