@@ -914,6 +914,12 @@
                   <tr><th>Written at</th><td><xsl:call-template name="instant-utc"><xsl:with-param name="t" select="/r:report/@generated"/></xsl:call-template><xsl:text> UTC (as the signed part of the report states it)</xsl:text></td></tr>
                 </xsl:if>
               </xsl:when>
+              <xsl:when test="$check/@signature-problem">
+                <tr><th>Signature</th><td><span class="bad">FAILED</span><xsl:text>: </xsl:text><xsl:value-of select="$check/@signature-problem"/></td></tr>
+                <xsl:if test="/r:report/@signer">
+                  <tr><th>Signer</th><td><xsl:value-of select="/r:report/@signer"/><xsl:text> (named by the report, with no signature to back it)</xsl:text></td></tr>
+                </xsl:if>
+              </xsl:when>
               <xsl:otherwise><tr><th>Signature</th><td>not signed</td></tr></xsl:otherwise>
             </xsl:choose>
           </table>

@@ -266,7 +266,9 @@ struct ChartData {
                 at += step
             }
         } else {
-            var tick = CivilTime.floorDiv(clock.local(start), step) * step
+            // Weeks start on Mondays, as calendar weeks do (the epoch, 1970-01-01, was a Thursday).
+            let origin: Int64 = step % (7 * day) == 0 ? 4 * day : 0
+            var tick = CivilTime.floorDiv(clock.local(start) - origin, step) * step + origin
             while tick <= clock.local(end) {
                 // A local time the clock skips (clocks going forward) gets no tick.
                 let at = clock.instant(readingLocal: tick)
@@ -279,7 +281,10 @@ struct ChartData {
         for at in instants {
             let x = plotLeft + plotWidth * Double(at - start) / Double(max(1, span))
             let text = CivilTime.format(clock.local(at))  // 2026-03-14T02:00:00Z, on the page's clock
-            let date = text.prefix(10), time = String(text.dropFirst(11).prefix(step < minute ? 8 : 5))
+            let date = text.prefix(10)
+            var time = String(text.dropFirst(11).prefix(step < minute ? 8 : 5))
+            // The hour clocks going back read twice: each tick says which reading it is.
+            if clock.isRepeated(at) { time += " " + PageClock.offsetText(clock.offsetSeconds(at: at)) }
             let label: String
             if step >= day {
                 label = String(date)

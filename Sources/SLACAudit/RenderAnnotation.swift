@@ -457,6 +457,9 @@ package enum RenderAnnotation {
         case .malformed: signature = "malformed"
         }
         setAttribute(element, nil, "signature", signature)
+        // Why an unusable signature fails (a signer named without a signature: the table said
+        // "not signed" under a FAILED banner, with nothing to say why).
+        if case .malformed(let reason) = check.signature { setAttribute(element, nil, "signature-problem", reason) }
         setAttribute(element, nil, "holds", check.holds ? "yes" : "no")
         // A signature checked against the key the report embeds proves only that whoever holds that
         // key signed it: the page says it is not independently trusted.

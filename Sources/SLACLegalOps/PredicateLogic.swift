@@ -217,25 +217,30 @@ enum PredicateLogic {
     /// True when every record for which `p` holds also satisfies `q` (`nil` is the condition that
     /// always holds). `p` is taken apart into its disjunctive normal form: it holds exactly when one
     /// of its conjunctions of leaves does, and a conjunction holds only where every field and metric
-    /// it mentions is defined. For each conjunction that mentions every field of `q` (so `q` is then
-    /// true or false, never unknown), `conjunction and not q` is refuted. Sound under
-    /// three-valued logic; incomplete (false when it cannot tell). (It once gave up on any `or` or
-    /// `not` in `p`, and `slac diff` called `model in ["a", "b"]` → `model = "a" or model = "b"`
-    /// a widened scope.)
+    /// it mentions is defined. For each conjunction, `q` is narrowed to the disjuncts of its own
+    /// normal form that mention only fields the conjunction needs (dropping disjuncts makes it
+    /// stronger, and what is left is true or false wherever the conjunction holds, never unknown);
+    /// then `conjunction and not q'` is refuted. Sound under three-valued logic; incomplete (false
+    /// when it cannot tell). (It once gave up on any `or` or `not` in `p`, and `slac diff` called
+    /// `model in ["a", "b"]` → `model = "a" or model = "b"` a widened scope.)
     static func implies(_ p: CheckedPredicate?, _ q: CheckedPredicate?) -> Bool {
         guard let q else { return true }
         guard let p else { return false }
         if p == q { return true }
-        let needed = subjects(q)
-        guard let conjunctions = disjunctiveNormalForm(SpannedPredicate(p, syntax: nil)) else { return false }
-        let notQ = SpannedPredicate.not(SpannedPredicate(q, syntax: nil))
+        guard let conjunctions = disjunctiveNormalForm(SpannedPredicate(p, syntax: nil)),
+              let disjuncts = disjunctiveNormalForm(SpannedPredicate(q, syntax: nil)) else { return false }
+        func and(_ leaves: [SpannedLeaf]) -> SpannedPredicate {
+            leaves.dropFirst().reduce(SpannedPredicate.leaf(leaves[0])) { .and($0, .leaf($1)) }
+        }
         for conjunction in conjunctions {
             let leaves = conjunction.map(\.leaf)
             // A conjunction no record satisfies implies anything.
             if !isSatisfiable(leaves) { continue }
-            guard needed.isSubset(of: Set(leaves.compactMap(subject))) else { return false }
-            let test = conjunction.dropFirst().reduce(SpannedPredicate.leaf(conjunction[0])) { .and($0, .leaf($1)) }
-            guard let dnf = disjunctiveNormalForm(.and(test, notQ)) else { return false }
+            let defined = Set(leaves.compactMap(subject))
+            let kept = disjuncts.filter { d in d.allSatisfy { subject($0.leaf).map(defined.contains) ?? false } }
+            guard !kept.isEmpty else { return false }
+            let narrowed = kept.dropFirst().reduce(and(kept[0])) { .or($0, and($1)) }
+            guard let dnf = disjunctiveNormalForm(.and(and(conjunction), .not(narrowed))) else { return false }
             if dnf.contains(where: { isSatisfiable($0.map(\.leaf)) }) { return false }
         }
         return true

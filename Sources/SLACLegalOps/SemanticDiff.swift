@@ -322,12 +322,17 @@ package enum ContractDiff {
                 : "windows now only valued (`\(newText)`), with no bound; they were judged by `\(oldText)`")
             return changes
         }
-        // On a whole-number statistic (a count, a token statistic) `< 601` is `<= 600`.
+        // On a whole-number statistic (a count, a token statistic) `< 601`, `< 600.5` and
+        // `<= 600.9` are all `<= 600`: each bound as the inclusive whole-number bound it means.
         func whole(_ c: CheckedClause) -> (ComparisonOperator, Rational) {
-            guard Self.isWhole(c.aggregate), c.bound.denominator == .one else { return (c.comparison, c.bound) }
+            guard Self.isWhole(c.aggregate) else { return (c.comparison, c.bound) }
+            let floor = Rational(c.bound.floor)
+            let ceiling = floor == c.bound ? floor : floor + Rational(1)
             switch c.comparison {
-            case .less: return (.lessEqual, c.bound - Rational(1))
-            case .greater: return (.greaterEqual, c.bound + Rational(1))
+            case .lessEqual: return (.lessEqual, floor)
+            case .less: return (.lessEqual, ceiling - Rational(1))
+            case .greaterEqual: return (.greaterEqual, ceiling)
+            case .greater: return (.greaterEqual, floor + Rational(1))
             default: return (c.comparison, c.bound)
             }
         }

@@ -14,6 +14,10 @@ public enum RenderCommand {
         if let collision = OutputFile.collision(outputs: [("-o", outputPath)], inputs: [("the report", reportPath)]) {
             return ToolDiagnostics.output("SLA0513", collision.message, help: "write the page to another file", exit: .invalidContract, colored: false)
         }
+        if let outputPath, !OutputFile.holdsNothingOrEarlier(outputPath, kind: .page) {
+            return ToolDiagnostics.output("SLA0513", "`-o \(outputPath)` would replace a file that is not a page slac wrote",
+                                          help: "write the page to another file, or remove that one first if it may go", exit: .invalidContract, colored: false)
+        }
         let bytes: [UInt8]
         do { bytes = try SafeXML.readFile(path: reportPath) } catch {
             return ToolDiagnostics.output("SLA0801", error.description, exit: error.exitCode, colored: false)

@@ -25,16 +25,23 @@ public enum CompileCommand {
 
 extension CompileCommand {
     /// `compile c.sla -o c.sla` replaced the contract with its plan: refused (exit 2).
-    static func collision(contractPath: String, output: String?, colored: Bool) -> CommandOutput? {
-        guard let collision = OutputFile.collision(outputs: [("-o", output)], inputs: [("the contract", contractPath)]) else { return nil }
-        return ToolDiagnostics.output("SLA0513", collision.message, help: "write the plan to another file", exit: .invalidContract, colored: colored)
+    static func collision(contractPath: String, output: String?, kind: OutputFile.Kind = .plan, colored: Bool) -> CommandOutput? {
+        if let collision = OutputFile.collision(outputs: [("-o", output)], inputs: [("the contract", contractPath)]) {
+            return ToolDiagnostics.output("SLA0513", collision.message, help: "write the plan to another file", exit: .invalidContract, colored: colored)
+        }
+        // `-o package.json` replaced the user's file: slac replaces only what it wrote.
+        if let output, !OutputFile.holdsNothingOrEarlier(output, kind: kind) {
+            return ToolDiagnostics.output("SLA0513", "`-o \(output)` would replace a file that is not \(kind.named) slac wrote",
+                                          help: "write to another file, or remove that one first if it may go", exit: .invalidContract, colored: colored)
+        }
+        return nil
     }
 
     /// `slac compile CONTRACT --target sql --dialect duckdb|spark`: the accumulating half as one
     /// SQL script (docs/engines.md).
     public static func runSQL(contractPath: String, dialect: SQLDialect?, input: SQLInputFormat, checkIDs: Bool = false, output: String?,
                               colored: Bool) -> CommandOutput {
-        if let collision = collision(contractPath: contractPath, output: output, colored: colored) { return collision }
+        if let collision = collision(contractPath: contractPath, output: output, kind: .script, colored: colored) { return collision }
         guard let dialect else {
             return ToolDiagnostics.output("SLA0511", "`--target sql` needs `--dialect`", help: "pass `--dialect duckdb` or `--dialect spark`",
                                           exit: .invalidContract, colored: colored)

@@ -146,15 +146,31 @@ final class OutputFile: @unchecked Sendable {
 
     /// The kinds of file slac writes, told apart by a marker near their start.
     enum Kind: String, Sendable {
-        case report, page, junit
+        case report, page, junit, plan, script
 
-        /// Found in the first kilobytes of every file of the kind slac writes (a report's
-        /// namespace on its root element, the page's generator line, JUnit's root element).
+        /// Found in every file of the kind slac writes, within `searched` bytes of its start (a
+        /// report's namespace on its root element, the page's generator line, JUnit's root
+        /// element, a plan's format name, which follows its clauses, a script's first comment).
         var marker: [UInt8] {
             switch self {
             case .report: return Array("urn:slac:report:1".utf8)
             case .page: return Array("<meta name=\"generator\" content=\"slac".utf8)
             case .junit: return Array("<testsuite".utf8)
+            case .plan: return Array("\"slac-monitor-plan\"".utf8)
+            case .script: return Array("-- slac ".utf8)
+            }
+        }
+
+        var searched: Int { self == .plan ? 64 << 20 : 4096 }
+
+        /// "a report", "a page", … for messages.
+        var named: String {
+            switch self {
+            case .report: "a report"
+            case .page: "a page"
+            case .junit: "a JUnit file"
+            case .plan: "a plan"
+            case .script: "an SQL script"
             }
         }
     }
@@ -170,8 +186,16 @@ final class OutputFile: @unchecked Sendable {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return false }
         defer { _ = Glibc.close(descriptor) }
-        var head = [UInt8](repeating: 0, count: 4096)
-        let count = head.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+        var head = [UInt8](repeating: 0, count: min(kind.searched, Int(info.st_size)))
+        var count = 0
+        while count < head.count {
+            let n = head.withUnsafeMutableBytes { buffer -> Int in
+                guard let base = buffer.baseAddress else { return -1 }
+                return Glibc.read(descriptor, base + count, buffer.count - count)
+            }
+            if n <= 0 { break }
+            count += n
+        }
         guard count > 0 else { return false }
         let marker = kind.marker
         let bytes = head[..<count]

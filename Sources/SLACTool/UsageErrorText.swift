@@ -104,20 +104,24 @@ package enum RepeatedOptions {
         guard Set(words).count < words.count || words.contains(where: { !$0.hasPrefix("--") }) else { return nil }
         for group in valueOptions(fromHelp: help()) {
             var values: [String] = []
+            var typed: String?
             var index = arguments.startIndex
             while index < arguments.endIndex, arguments[index] != "--" {
                 let argument = arguments[index]
                 if group.contains(argument) {
                     values.append(index + 1 < arguments.endIndex ? arguments[index + 1] : "")
+                    typed = typed ?? argument
                     index += 2
                     continue
                 }
                 if let name = group.first(where: { argument.hasPrefix($0 + "=") }) {
                     values.append(String(argument.dropFirst(name.count + 1)))
+                    typed = typed ?? name
                 }
                 index += 1
             }
-            if values.count > 1 { return (group.last ?? group[0], values) }
+            // Named as the user first typed it (`-o`, not `--output`).
+            if values.count > 1 { return (typed ?? group[0], values) }
         }
         return nil
     }
@@ -125,7 +129,7 @@ package enum RepeatedOptions {
     /// The usage error for a repeated option.
     package static func render(option: String, values: [String], command: String, colored: Bool = false) -> String {
         let given = values.map { "`\($0)`" }.joined(separator: ", then ")
-        return ToolDiagnostics.render([ToolDiagnostics.error("SLA0514", "`\(option)` is given \(values.count) times (\(given)); only one is used",
+        return ToolDiagnostics.render([ToolDiagnostics.error("SLA0514", "`\(option)` is given \(values.count) times (\(given)); it takes one value, so nothing was run",
                                                              help: "give `\(option)` once (`slac \(command) --help` lists the options)")],
                                       colored: colored)
     }

@@ -100,8 +100,7 @@ public enum VerifyCommand {
         let kinds: [OutputFile.Kind] = [.report, .page, .junit]
         for ((option, path), kind) in zip(outputs, kinds) {
             guard let path, !OutputFile.holdsNothingOrEarlier(path, kind: kind) else { continue }
-            let what = kind == .report ? "a report" : kind == .page ? "a page" : "a JUnit file"
-            return (path, "`\(option) \(path)` would replace a file that is not \(what) slac wrote")
+            return (path, "`\(option) \(path)` would replace a file that is not \(kind.named) slac wrote")
         }
         return nil
     }
@@ -163,7 +162,8 @@ public enum VerifyCommand {
     /// a note. `/dev/null` or a pipe is left be.
     private static func withoutStaleOutputs(_ output: CommandOutput, outputs: StaleOutputs, colored: Bool) -> CommandOutput {
         var output = output
-        let cleared = outputs.reports.map { ($0, OutputFile.Kind.report) } + outputs.pages.map { ($0, OutputFile.Kind.page) }
+        // An empty path (`--junit ''`) is its own usage error; there is nothing to clear there.
+        let cleared = (outputs.reports.map { ($0, OutputFile.Kind.report) } + outputs.pages.map { ($0, OutputFile.Kind.page) }).filter { !$0.0.isEmpty }
         for (path, kind) in cleared {
             if !OutputFile.holdsNothingOrEarlier(path, kind: kind) {
                 output.standardError += "note: left `\(path)` as it is: it is not a \(kind == .report ? "report" : "page") slac wrote\n"
@@ -172,7 +172,7 @@ public enum VerifyCommand {
                                                                colored: colored)
             }
         }
-        for junit in outputs.junits {
+        for junit in outputs.junits where !junit.isEmpty {
             guard OutputFile.holdsNothingOrEarlier(junit, kind: .junit) else {
                 output.standardError += "note: did not write the JUnit file `\(junit)`: the file there is not one slac wrote\n"
                 continue

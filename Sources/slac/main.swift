@@ -107,6 +107,11 @@ struct Compile: ParsableCommand {
     @Option(name: .shortAndLong, help: "Write the plan (or script) here instead of standard output.")
     var output: String?
 
+    func validate() throws {
+        // `-o ''` (an unset variable) is a usage error, as `verify --report ''` is.
+        if output?.isEmpty == true { throw ValidationError("`--output` needs a path, not an empty string") }
+    }
+
     @Option(help: "plan (a monitor plan, the default) or sql (a script for --dialect).")
     var target: CompileTarget = .plan
 
@@ -329,6 +334,11 @@ struct Render: ParsableCommand {
 
     @Option(name: .shortAndLong, help: "Write the page here instead of standard output.")
     var output: String?
+
+    func validate() throws {
+        // `-o ''` (an unset variable) is a usage error, as `verify --report ''` is.
+        if output?.isEmpty == true { throw ValidationError("`--output` needs a path, not an empty string") }
+    }
 
     @Argument(help: "The XML compliance report.")
     var report: String

@@ -233,7 +233,7 @@ struct HTMLRenderingTests {
         #expect(html.contains("2026-10-25 01:30 – 2026-10-25 01:35 Europe/Berlin · 1 window · 1 breached"))
         // The axis ticks: 02:00 twice, at two places, and the first tick carries its date.
         let ticks = html.components(separatedBy: "class=\"tick\" text-anchor=\"middle\">").dropFirst().map { $0.prefix { $0 != "<" } }
-        #expect(ticks.prefix(6) == ["10-25 01:30", "02:00", "02:30", "02:00", "02:30", "03:00"])
+        #expect(ticks.prefix(6) == ["10-25 01:30", "02:00 UTC+02:00", "02:30 UTC+02:00", "02:00 UTC+01:00", "02:30 UTC+01:00", "03:00"])
     }
 
     @Test("the page's clock: offsets, repeated local times and local ranges")
@@ -259,6 +259,9 @@ struct HTMLRenderingTests {
         // Month ticks fall on local month starts.
         let ticks = ChartData.monthTicks(from: try at("2026-08-31T22:00:00Z"), to: try at("2026-12-31T23:00:00Z"), clock: berlin)
         #expect(ticks.map(\.label) == ["2026-09", "2026-10", "2026-11", "2026-12", "2027-01"])
+        // Weekly ticks fall on Mondays, where calendar weeks start (they fell on Thursdays).
+        let weeks = ChartData.timeTicks(from: try at("2026-03-01T00:00:00Z"), to: try at("2026-04-26T00:00:00Z"))
+        #expect(weeks.map(\.label) == ["2026-03-02", "2026-03-09", "2026-03-16", "2026-03-23", "2026-03-30", "2026-04-06", "2026-04-13", "2026-04-20"])
     }
 
     @Test("hostile strings in a report come out as text")

@@ -56,6 +56,21 @@ import Testing
         let render = try slac(["render", report, "-o", report])
         #expect(render.status == 2 && render.stderr.contains("error[SLA0513]"), "\(render.stderr)")
         #expect(bytes(report) == sealed)
+        // Nor over a file of another kind (a hand-written page, a package.json, the user's SQL).
+        let page = try w.dir.write("index.html", "<html>mine</html>")
+        #expect(try slac(["render", report, "-o", page]).status == 2 && bytes(page) == Data("<html>mine</html>".utf8))
+        let json = try w.dir.write("package.json", "{}")
+        #expect(try slac(["compile", w.contract, "-o", json]).status == 2 && bytes(json) == Data("{}".utf8))
+        let sql = try w.dir.write("mine.sql", "select 1;")
+        #expect(try slac(["compile", w.contract, "--target", "sql", "--dialect", "duckdb", "-o", sql]).status == 2)
+        // What slac wrote is replaced, run after run.
+        let plan = w.dir.url.appendingPathComponent("p.json").path
+        for _ in 0..<2 { #expect(try slac(["compile", w.contract, "-o", plan]).status == 0) }
+        let rendered = w.dir.url.appendingPathComponent("r.html").path
+        for _ in 0..<2 { #expect(try slac(["render", report, "-o", rendered]).status == 0) }
+        for option in [["render", report, "-o", ""], ["compile", w.contract, "-o", ""]] {
+            #expect(try slac(option).status == 2, "\(option)")
+        }
         let contract = bytes(w.contract)
         let compile = try slac(["compile", w.contract, "-o", w.contract])
         #expect(compile.status == 2 && compile.stderr.contains("error[SLA0513]"), "\(compile.stderr)")
@@ -100,7 +115,7 @@ import Testing
             #expect((try? String(contentsOfFile: junit, encoding: .utf8))?.contains("<error") == true, "\(junit)")
         }
         // Other commands, and a short option with its long name.
-        #expect(try slac(["compile", w.contract, "-o", "a.json", "--output", "b.json"]).stderr.contains("error[SLA0514]"))
+        #expect(try slac(["compile", w.contract, "-o", "a.json", "--output", "b.json"]).stderr.contains("error[SLA0514]: `-o` is given 2 times"))
         #expect(try slac(["check", "--format", "text", "--format=json", w.contract]).status == 2)
         // Flags may repeat.
         #expect(try slac(["check", w.contract, "--format", "json"]).status == 0)

@@ -73,6 +73,8 @@ import Testing
         #expect(check.stdout.contains("signature  FAIL  the report names a signer but carries no signature"), "\(check.stdout)")
         let page = dir.url.appendingPathComponent("r.html").path
         _ = try slac(["render", report, "-o", page])
-        #expect(try String(contentsOfFile: page, encoding: .utf8).contains("integrity-failed"))
+        let html = try String(contentsOfFile: page, encoding: .utf8)
+        #expect(html.contains("integrity-failed"))
+        #expect(html.contains("<span class=\"bad\">FAILED</span>: the report names a signer but carries no signature"))
     }
 }
