@@ -344,7 +344,7 @@
             the contract's name, digest and terms on this page are as the plan states them, not read from the contract;
             <code>slac verify-report --recompute --contract</code> checks them against the contract.</td></tr>
         </xsl:if>
-        <xsl:if test="r:contract/@timezone"><tr><th>Time zone (calendar windows)</th><td><xsl:value-of select="r:contract/@timezone"/></td></tr></xsl:if>
+        <xsl:if test="r:contract/@timezone"><tr><th>Time zone (calendar windows, times on this page)</th><td><xsl:value-of select="r:contract/@timezone"/></td></tr></xsl:if>
         <xsl:if test="r:contract/@term-start">
           <tr>
             <th>Term</th>
@@ -520,7 +520,7 @@
           <table class="data compact">
             <thead>
               <tr>
-                <th>Period</th><th>Group</th><th>Measure</th>
+                <th>Period<xsl:if test="$clock != 'UTC'"> (<xsl:value-of select="$clock"/>)</xsl:if></th><th>Group</th><th>Measure</th>
                 <th class="num">Intervals</th><th class="num">without data</th><th class="num">down</th>
                 <th class="num">Value</th><th class="num">Objective</th><th class="num">Charges</th><th>Verdict</th>
                 <th class="num">Data</th>
@@ -549,7 +549,7 @@
           <table class="data">
             <thead>
               <tr>
-                <th>Period</th><th>Group</th>
+                <th>Period<xsl:if test="$clock != 'UTC'"> (<xsl:value-of select="$clock"/>)</xsl:if></th><th>Group</th>
                 <th class="num">Windows met</th><th class="num">breached</th>
                 <th class="num">Attainment</th><th class="num">Objective</th><th>Verdict</th>
                 <th class="num">Data in the period</th>
@@ -585,7 +585,7 @@
       <xsl:choose>
         <xsl:when test="r:credit[@of = 'charges']">
           <table class="data">
-            <thead><tr><th>Period</th><th>Group</th><th>How the amount follows</th><th class="num">Amount</th><th class="num">Data in the period</th></tr></thead>
+            <thead><tr><th>Period<xsl:if test="$clock != 'UTC'"> (<xsl:value-of select="$clock"/>)</xsl:if></th><th>Group</th><th>How the amount follows</th><th class="num">Amount</th><th class="num">Data in the period</th></tr></thead>
             <tbody>
               <xsl:for-each select="r:credit">
                 <tr>
@@ -601,7 +601,7 @@
         </xsl:when>
         <xsl:when test="r:credit">
           <table class="data">
-            <thead><tr><th>Month</th><th>How the amount follows</th><th class="num">Amount</th><th class="num">Data in the month</th></tr></thead>
+            <thead><tr><th>Month<xsl:if test="$clock != 'UTC'"> (<xsl:value-of select="$clock"/>)</xsl:if></th><th>How the amount follows</th><th class="num">Amount</th><th class="num">Data in the month</th></tr></thead>
             <tbody>
               <xsl:for-each select="r:credit">
                 <tr>
