@@ -44,14 +44,22 @@ final class OutputFile: @unchecked Sendable {
         let folder = (target as NSString).deletingLastPathComponent
         let name = (target as NSString).lastPathComponent
         let temporary = (folder.isEmpty ? "" : folder + "/") + ".\(name).slac-\(getpid())-\(Self.nextSerial()).tmp"
-        staging = (temporary, target)
-        descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
-        if descriptor < 0 {
-            let code = errno
-            guard code == ENOENT, Self.createParentFolders(of: temporary) else { throw OutputFileError(path: path, errno: code) }
+        var descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+        if descriptor < 0, errno == ENOENT, Self.createParentFolders(of: temporary) {
             descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
-            if descriptor < 0 { throw OutputFileError(path: path, errno: errno) }
         }
+        if descriptor >= 0 {
+            staging = (temporary, target)
+            self.descriptor = descriptor
+            return
+        }
+        // A folder that takes no new file but holds a writable one (a report path prepared by
+        // the CI system): written in place, as before outputs were staged.
+        let code = errno
+        staging = nil
+        guard code == EACCES || code == EROFS || code == EPERM else { throw OutputFileError(path: path, errno: code) }
+        self.descriptor = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC)
+        if self.descriptor < 0 { throw OutputFileError(path: path, errno: code) }
     }
 
     /// Temporary names of one process differ by this serial (several outputs are written at once).
