@@ -1,3 +1,4 @@
+import SLACFields
 import SLACChecker
 import SLACExact
 import SLACSyntax
@@ -225,22 +226,24 @@ enum PredicateLogic {
     /// `model in ["a", "b"]` → `model = "a" or model = "b"` a widened scope.)
     static func implies(_ p: CheckedPredicate?, _ q: CheckedPredicate?) -> Bool {
         guard let q else { return true }
-        guard let p else { return false }
         if p == q { return true }
-        guard let conjunctions = disjunctiveNormalForm(SpannedPredicate(p, syntax: nil)),
+        // No condition (every request) is the one empty conjunction.
+        guard let conjunctions = p.map({ disjunctiveNormalForm(SpannedPredicate($0, syntax: nil)) }) ?? [[]],
               let disjuncts = disjunctiveNormalForm(SpannedPredicate(q, syntax: nil)) else { return false }
-        func and(_ leaves: [SpannedLeaf]) -> SpannedPredicate {
-            leaves.dropFirst().reduce(SpannedPredicate.leaf(leaves[0])) { .and($0, .leaf($1)) }
+        func and(_ leaves: [SpannedLeaf]) -> SpannedPredicate? {
+            guard let first = leaves.first else { return nil }
+            return leaves.dropFirst().reduce(SpannedPredicate.leaf(first)) { .and($0, .leaf($1)) }
         }
         for conjunction in conjunctions {
             let leaves = conjunction.map(\.leaf)
             // A conjunction no record satisfies implies anything.
-            if !isSatisfiable(leaves) { continue }
-            let defined = Set(leaves.compactMap(subject))
-            let kept = disjuncts.filter { d in d.allSatisfy { subject($0.leaf).map(defined.contains) ?? false } }
-            guard !kept.isEmpty else { return false }
-            let narrowed = kept.dropFirst().reduce(and(kept[0])) { .or($0, and($1)) }
-            guard let dnf = disjunctiveNormalForm(.and(and(conjunction), .not(narrowed))) else { return false }
+            if !leaves.isEmpty && !isSatisfiable(leaves) { continue }
+            // Every request has a `status` ("ok" when the trace has none: docs/formats.md).
+            let defined = Set(leaves.compactMap(subject)).union(["field:" + CanonicalField.status.name])
+            let kept = disjuncts.compactMap { d in d.allSatisfy({ subject($0.leaf).map(defined.contains) ?? false }) ? and(d) : nil }
+            guard let first = kept.first else { return false }
+            let narrowed = SpannedPredicate.not(kept.dropFirst().reduce(first) { .or($0, $1) })
+            guard let dnf = disjunctiveNormalForm(and(conjunction).map { .and($0, narrowed) } ?? narrowed) else { return false }
             if dnf.contains(where: { isSatisfiable($0.map(\.leaf)) }) { return false }
         }
         return true

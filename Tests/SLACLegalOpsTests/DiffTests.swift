@@ -126,6 +126,11 @@ import Testing
         #expect(try changes([("status = \"ok\" and model in [\"a\", \"b\"]", "(status = \"ok\" and model = \"a\") or (status = \"ok\" and model = \"b\")")]).isEmpty)
         #expect(try changes([("status = \"ok\" and model", "not (status != \"ok\") and model")]).isEmpty)
         #expect(try changes([("status = \"ok\" and model in [\"a\", \"b\"]", "not (status != \"ok\" or model not in [\"a\", \"b\"])")]).isEmpty)
+        // `status` is always defined ("ok" when absent): `status = "ok" or status != "ok"` is every request.
+        let unscoped = DiffTests.base.replacingOccurrences(of: "        scope     status = \"ok\" and model in [\"a\", \"b\"]\n", with: "")
+        let tautology = DiffTests.base.replacingOccurrences(of: "status = \"ok\" and model in [\"a\", \"b\"]", with: "status = \"ok\" or status != \"ok\"")
+        #expect(unscoped != DiffTests.base)
+        #expect(ContractDiff.compare(try document(unscoped), try document(tautology, path: "new.sla")).isEmpty)
         // A share of an equivalent condition.
         #expect(try changes([("share(decode_tps >= 30 tokens/s)", "share(not (decode_tps < 30 tokens/s))")]).isEmpty)
         // `minimum 1` is no minimum (a window exists only with an in-scope request).
