@@ -818,9 +818,11 @@ package struct Checker {
         guard let v = number(q.number) else { return nil }
         guard let unit = q.unit else {
             if dimension == .tokens || dimension == .requests { return v }
+            // A window is minutes long far more often than milliseconds (`every 5` → `5 minutes`).
+            let unit = role == "the window length" ? "minutes" : dimension.exampleUnit
             error("SLA0203", q.span, "\(role) has no unit",
-                  help: "write `\(source.slice(q.span)) \(dimension.exampleUnit)`",
-                  fix: DiagnosticFix(span: q.span, replacement: source.slice(q.span) + " " + dimension.exampleUnit))
+                  help: "write `\(source.slice(q.span)) \(unit)`",
+                  fix: DiagnosticFix(span: q.span, replacement: source.slice(q.span) + " " + unit))
             return nil
         }
         guard let def = UnitTable.units[unit.text] else {

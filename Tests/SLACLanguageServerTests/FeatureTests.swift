@@ -220,10 +220,13 @@ import Testing
         #expect(server.encoding == .utf8)
     }
     /// A unit on the next line is not the number's unit (the parser says SLA0203); the hover
-    /// said "`5 minutes` = 300,000 ms" across the line break.
+    /// said "`5 minutes` = 300,000 ms" across the line break. The help suggests minutes for a
+    /// window (it suggested `5 ms`).
     @Test func aQuantityEndsAtItsLine() {
         var client = ScriptedClient()
         let uri = "file:///q.sla"
+        let diagnostics = client.open(uri, "contract \"X\" {\n    effective 2026-01-01 to 2027-01-01\n    clause \"1\" a {\n        every 5\n minutes\n        require p99(ttft) <= 800 ms\n    }\n}\n")
+        #expect((diagnostics.first?["message"] as? String)?.contains("write `5 minutes`") == true, "\(diagnostics)")
         _ = client.open(uri, "contract \"X\" {\n    effective 2026-01-01 to 2027-01-01\n    clause \"1\" a {\n        every 5\n minutes\n        require p99(ttft) <= 800 ms\n    }\n}\n")
         #expect(client.hover(uri, 3, 14) == nil)
         #expect(client.hover(uri, 5, 30)?.hasPrefix("`800 ms` = 800 ms") == true, "\(String(describing: client.hover(uri, 5, 30)))")
