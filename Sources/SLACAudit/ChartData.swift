@@ -282,9 +282,8 @@ struct ChartData {
             let x = plotLeft + plotWidth * Double(at - start) / Double(max(1, span))
             let text = CivilTime.format(clock.local(at))  // 2026-03-14T02:00:00Z, on the page's clock
             let date = text.prefix(10)
-            var time = String(text.dropFirst(11).prefix(step < minute ? 8 : 5))
-            // The hour clocks going back read twice: each tick says which reading it is.
-            if clock.isRepeated(at) { time += " " + PageClock.offsetText(clock.offsetSeconds(at: at)) }
+            // In the hour clocks going back read twice, each tick says which reading it is.
+            let time = String(text.dropFirst(11).prefix(step < minute ? 8 : 5)) + clock.repeatedOffset(at)
             let label: String
             if step >= day {
                 label = String(date)

@@ -66,8 +66,12 @@ struct PageClock: Sendable {
         let date = String(full.prefix(10))
         var time = String(full.dropFirst(11).dropLast())
         if time.count == 8, time.hasSuffix(":00") { time = String(time.prefix(5)) }
-        if isRepeated(nanos) { time += " " + Self.offsetText(offsetSeconds(at: nanos)) }
-        return (date, time)
+        return (date, time + repeatedOffset(nanos))
+    }
+
+    /// ` UTC+02:00` when the local time at `nanos` is read twice, else empty.
+    func repeatedOffset(_ nanos: Int64) -> String {
+        isRepeated(nanos) ? " " + Self.offsetText(offsetSeconds(at: nanos)) : ""
     }
 
     /// `UTC+02:00`, `UTC−03:30`.
@@ -76,11 +80,5 @@ struct PageClock: Sendable {
         let hours = magnitude / 3600, minutes = magnitude / 60 % 60
         func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
         return "UTC\(seconds < 0 ? "−" : "+")\(two(hours)):\(two(minutes))"
-    }
-
-    /// `2026-03-14 02:05 – 03:05` within a day, else both dates.
-    func rangeText(_ start: Int64, _ end: Int64) -> String {
-        let s = text(start), e = text(end)
-        return s.date == e.date ? "\(s.date) \(s.time) – \(e.time)" : "\(s.date) \(s.time) – \(e.date) \(e.time)"
     }
 }

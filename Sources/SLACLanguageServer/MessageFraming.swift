@@ -52,8 +52,9 @@ package struct MessageFramer: Sendable {
         }
         guard let (headerEnd, bodyStart) = MessageFramer.headerBlockEnd(in: buffer, limit: MessageFramer.maximumHeaderLength) else {
             if buffer.count > MessageFramer.maximumHeaderLength {
-                // Drop the first byte so that the next call looks for the next header.
+                // Drop the first byte so that the next call skips, silently, to the next header.
                 buffer.removeFirst()
+                skipping = true
                 return .malformedHeader("no header terminator in the first \(MessageFramer.maximumHeaderLength) bytes")
             }
             return nil

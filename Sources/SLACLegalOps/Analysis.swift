@@ -263,13 +263,7 @@ private struct Run {
     private mutating func equivalent(_ p: CheckedPredicate?, _ q: CheckedPredicate?) -> Bool {
         if p == q { return true }
         if let known = equivalences[[p, q]] { return known }
-        // `PredicateLogic.equivalent`, with the canonical forms from the cache.
-        let result: Bool
-        if let p, let q, canonical(p) == canonical(q) {
-            result = true
-        } else {
-            result = PredicateLogic.implies(p, q) && PredicateLogic.implies(q, p)
-        }
+        let result = PredicateLogic.equivalent(p, q) { canonical($0) }
         equivalences[[p, q]] = result
         equivalences[[q, p]] = result
         return result

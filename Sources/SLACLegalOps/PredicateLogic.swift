@@ -249,10 +249,12 @@ enum PredicateLogic {
         return true
     }
 
-    /// Two conditions that select the same records.
-    static func equivalent(_ p: CheckedPredicate?, _ q: CheckedPredicate?) -> Bool {
+    /// Two conditions that select the same records. `form` gives canonical forms (the analysis
+    /// passes its cache of them).
+    static func equivalent(_ p: CheckedPredicate?, _ q: CheckedPredicate?,
+                           form: (CheckedPredicate) -> CheckedPredicate = canonical) -> Bool {
         if p == q { return true }
-        if let p, let q, canonical(p) == canonical(q) { return true }
+        if let p, let q, form(p) == form(q) { return true }
         return implies(p, q) && implies(q, p)
     }
 

@@ -184,11 +184,9 @@ package enum ContractDiff {
                                          n.requests.dropFirst().reduce(n.requests[0]) { .or($0, $1) })
         if sameTime || sameRequests {
             let what = [sameTime ? "the same maintenance time" : nil, sameRequests ? "the same requests" : nil].compactMap { $0 }.joined(separator: " and ")
-            let regrouped = ContractChange(subject: subject, kind: .exclusionOrderChanged,
-                                           message: "exclusions split or merged: \(what) excluded as before, in other pieces, so only the report's count for each exclusion can change (verdicts and credits do not)")
-            if sameTime && (sameRequests || matched) { return [regrouped] }
-            if sameRequests && Set(o.maintenance) == Set(n.maintenance) { return [regrouped] }
-            changes.append(regrouped)
+            // The loops below then report only what else changed (the reorder check is moot).
+            changes.append(ContractChange(subject: subject, kind: .exclusionOrderChanged,
+                                          message: "exclusions split or merged: \(what) excluded as before, in other pieces, so only the report's count for each exclusion can change (verdicts and credits do not)"))
         }
         for m in n.maintenance where !sameTime && !o.maintenance.contains(m) {
             changes.append(ContractChange(subject: subject, kind: .exclusionAdded,

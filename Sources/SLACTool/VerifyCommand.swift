@@ -112,18 +112,6 @@ public enum VerifyCommand {
         var pages: [String]
         var junits: [String]
         var suite: String
-
-        init(reports: [String], pages: [String], junits: [String], suite: String) {
-            self.reports = reports
-            self.pages = pages
-            self.junits = junits
-            self.suite = suite
-        }
-
-        init(_ options: Options) {
-            self.init(reports: [options.reportPath].compactMap { $0 }, pages: [options.htmlPath].compactMap { $0 },
-                      junits: [options.junitPath].compactMap { $0 }, suite: options.contractPath ?? options.planPath ?? "slac")
-        }
     }
 
     /// A `slac verify` whose command line did not parse (an unknown option, a bad value): exit 2
@@ -166,7 +154,7 @@ public enum VerifyCommand {
         let cleared = (outputs.reports.map { ($0, OutputFile.Kind.report) } + outputs.pages.map { ($0, OutputFile.Kind.page) }).filter { !$0.0.isEmpty }
         for (path, kind) in cleared {
             if !OutputFile.holdsNothingOrEarlier(path, kind: kind) {
-                output.standardError += "note: left `\(path)` as it is: it is not a \(kind == .report ? "report" : "page") slac wrote\n"
+                output.standardError += "note: left `\(path)` as it is: it is not \(kind.named) slac wrote\n"
             } else if OutputFile.removeEarlier(path, kind: kind) == false {
                 output.standardError += ToolDiagnostics.render([ToolDiagnostics.error("SLA0901", "cannot remove the earlier report `\(path)`: \(String(cString: strerror(errno)))")],
                                                                colored: colored)
@@ -457,7 +445,7 @@ public enum VerifyCommand {
     private typealias StoredDigest = (trace: Int, stream: TraceStream, digester: SHA256Digester)
     private typealias OpenedTraces = (sources: [TraceSource], storedDigests: [StoredDigest], endings: [TraceEnding])
     /// How a trace's content ended: its last byte, known once it was read.
-    private typealias TraceEnding = (trace: Int, path: String, lastByte: @Sendable () -> UInt8?)
+    private typealias TraceEnding = (path: String, lastByte: @Sendable () -> UInt8?)
 
     /// The last content byte a stream passed on (for the note on a trace cut short).
     private final class LastByte: @unchecked Sendable {
@@ -531,7 +519,7 @@ public enum VerifyCommand {
                 if formatOverride == nil, format == .jsonl || format == .csv, let summary = TraceFormatDetection.summaryKind(bytes: head) {
                     return .failure(ToolDiagnostics.output("SLA0602", "trace `\(path)` is \(summary.what)", help: summary.help, exit: .inputError, colored: colored))
                 }
-                if let ending, format == .jsonl || format == .csv { endings.append((sources.count, displayPath, ending)) }
+                if let ending, format == .jsonl || format == .csv { endings.append((displayPath, ending)) }
                 if let stream, !format.isAdapter {
                     var source = TraceSource(stream: stream, format: format, displayPath: displayPath, digester: contentDigester)
                     if let readAgain {
@@ -697,5 +685,13 @@ public final class NoticeList: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return lines.joined()
+    }
+}
+
+extension VerifyCommand.StaleOutputs {
+    /// The outputs one parsed command line names (the struct keeps its memberwise initialiser).
+    init(_ options: VerifyCommand.Options) {
+        self.init(reports: [options.reportPath].compactMap { $0 }, pages: [options.htmlPath].compactMap { $0 },
+                  junits: [options.junitPath].compactMap { $0 }, suite: options.contractPath ?? options.planPath ?? "slac")
     }
 }
