@@ -335,6 +335,10 @@ package enum ContractDiff {
             }
         }
         let (oCmp, oBound) = whole(o), (nCmp, nBound) = whole(n)
+        // Where a bound was read as the whole-number bound it means, the message also quotes the
+        // requirements as written: `< 600` changed reads "599", which is not in either contract.
+        let reread = (oCmp, oBound) != (o.comparison, o.bound) || (nCmp, nBound) != (n.comparison, n.bound)
+        let asWritten = reread ? " (a whole number; as written `\(oldText)`, now `\(newText)`)" : ""
         let oldUnit = WrittenUnit(clause: o, require: oldSyntax.require), newUnit = WrittenUnit(clause: n, require: newSyntax.require)
         let upper: Set<ComparisonOperator> = [.less, .lessEqual], lower: Set<ComparisonOperator> = [.greater, .greaterEqual]
         let sameDirection = (upper.contains(oCmp) && upper.contains(nCmp)) || (lower.contains(oCmp) && lower.contains(nCmp))
@@ -365,7 +369,7 @@ package enum ContractDiff {
             } else if !sameDirection {
                 message += "; requirement was `\(oldText)`, now `\(newText)`"
             }
-            add(.comparisonChanged, message)
+            add(.comparisonChanged, message + (sameDirection ? asWritten : ""))
         }
         guard oBound != nBound else { return changes }
         let window = o.window == n.window || (!oldUnit.perWindow && !newUnit.perWindow)
@@ -380,10 +384,10 @@ package enum ContractDiff {
                 add(tighter ? .boundTightened : .boundLoosened,
                     "bound \(tighter ? "tightened" : "loosened") from \(Wording.number(oBound)) to \(Wording.number(nBound)) \(unit) a window (\(to) over \(Wording.windowShort(n.window)), was over \(Wording.windowShort(o.window)))")
             } else {
-                add(tighter ? .boundTightened : .boundLoosened, "bound \(tighter ? "tightened" : "loosened") from \(from) to \(to)\(delta)")
+                add(tighter ? .boundTightened : .boundLoosened, "bound \(tighter ? "tightened" : "loosened") from \(from) to \(to)\(delta)\(asWritten)")
             }
         } else {
-            add(.boundChanged, "bound changed from \(from) to \(to)\(delta)")
+            add(.boundChanged, "bound changed from \(from) to \(to)\(delta)\(asWritten)")
         }
         return changes
     }

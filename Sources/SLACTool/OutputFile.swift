@@ -49,6 +49,16 @@ final class OutputFile: @unchecked Sendable {
             descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
         }
         if descriptor >= 0 {
+            // A file being replaced keeps its permissions: a report kept private (`chmod 600`)
+            // stays private, rather than getting the default mode of a new file.
+            // The earlier output was usually removed before the trace was read
+            // (`removeEarlier`), which remembered its permissions.
+            var replaced = stat()
+            if stat(target, &replaced) == 0, replaced.st_mode & S_IFMT == S_IFREG {
+                _ = fchmod(descriptor, replaced.st_mode & 0o7777)
+            } else if let mode = Self.removedModes.mode(of: path) {
+                _ = fchmod(descriptor, mode)
+            }
             staging = (temporary, target)
             self.descriptor = descriptor
             return
@@ -149,7 +159,30 @@ final class OutputFile: @unchecked Sendable {
         guard lstat(path, &info) == 0 else { return nil }
         let kind = info.st_mode & S_IFMT
         guard kind == S_IFREG || kind == S_IFLNK else { return nil }
-        return unlink(path) == 0
+        guard unlink(path) == 0 else { return false }
+        if kind == S_IFREG { removedModes.remember(info.st_mode & 0o7777, of: path) }
+        return true
+    }
+
+    /// The permissions of the regular files this process removed, by path: the output written
+    /// there later takes them back.
+    private static let removedModes = RemovedModes()
+
+    private final class RemovedModes: @unchecked Sendable {
+        private let lock = NSLock()
+        private var modes: [String: mode_t] = [:]
+
+        func remember(_ mode: mode_t, of path: String) {
+            lock.lock()
+            modes[path] = mode
+            lock.unlock()
+        }
+
+        func mode(of path: String) -> mode_t? {
+            lock.lock()
+            defer { lock.unlock() }
+            return modes[path]
+        }
     }
 
     /// The kinds of file slac writes, told apart by a marker near their start.

@@ -142,6 +142,15 @@ import Testing
         let count = DiffTests.base.replacingOccurrences(of: "p99(ttft) <= 800 ms", with: "count <= 600 requests")
         let strict = count.replacingOccurrences(of: "count <= 600 requests", with: "count < 601 requests")
         #expect(ContractDiff.compare(try document(count), try document(strict, path: "new.sla")).isEmpty)
+        // A changed bound read as a whole number also quotes what is written (`< 600` is `<= 599`).
+        let below = count.replacingOccurrences(of: "count <= 600 requests", with: "count < 600 requests")
+        let lower = count.replacingOccurrences(of: "count <= 600 requests", with: "count < 550 requests")
+        let moved = ContractDiff.compare(try document(below), try document(lower, path: "new.sla"))
+        #expect(moved.map(\.kind) == [.boundTightened])
+        #expect(moved.first?.message.hasSuffix("(a whole number; as written `count < 600 requests`, now `count < 550 requests`)") == true, "\(moved.map(\.message))")
+        #expect(ContractDiff.compare(try document(count), try document(lower, path: "new.sla")).first?.message.contains("as written") == true)
+        let plain = count.replacingOccurrences(of: "count <= 600 requests", with: "count <= 550 requests")
+        #expect(ContractDiff.compare(try document(count), try document(plain, path: "new.sla")).first?.message.contains("as written") == false)
         // `calendar day` and `1 day` are the same windows in UTC (not in Berlin).
         #expect(try changes([("every     1 hour", "every     calendar day"), ("objective 99% of windows per term", "objective 99% of windows per term")]).count == 1)
         let calendar = DiffTests.base.replacingOccurrences(of: "every     1 hour", with: "every     calendar day")

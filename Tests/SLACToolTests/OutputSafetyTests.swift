@@ -165,6 +165,23 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: report))
     }
 
+    /// A report replaced by a later run kept nothing of the earlier file's permissions: a
+    /// `chmod 600` report became readable by everyone.
+    @Test func aReplacedOutputKeepsItsPermissions() throws {
+        let w = try workspace()
+        let report = w.dir.url.appendingPathComponent("r.xml").path
+        let page = w.dir.url.appendingPathComponent("r.html").path
+        let arguments = ["verify", "--contract", w.contract, w.trace, "--quiet", "--report", report, "--html", page]
+        #expect(try slac(arguments).status == 1)
+        #expect(chmod(report, 0o600) == 0 && chmod(page, 0o640) == 0)
+        #expect(try slac(arguments).status == 1)
+        func mode(_ path: String) throws -> Int {
+            try #require(FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
+        }
+        #expect(try mode(report) == 0o600)
+        #expect(try mode(page) == 0o640)
+    }
+
     /// `FileHandle.write` trapped (exit 132) when standard output was closed.
     @Test func aClosedStandardOutputIsNotACrash() throws {
         let shell = Process()
