@@ -160,14 +160,22 @@ struct ChartData {
         }
         windowsPerColumn = buckets.map { $0.counts.reduce(0, +) }.max() ?? 0
 
+        let axisStart = firstStart
+        let xOf = { (t: Int64) in Self.plotLeft + Self.plotWidth * Double(t - axisStart) / span }
+        // A column holding one window at most is drawn over that window's own time: calendar
+        // months differ in length, and on a grid of equal columns November's bar stood from
+        // about 21 October (two monthly windows, three columns). Columns holding several
+        // windows are the grid's.
+        let ownSpans = windowsPerColumn <= 1
         var bars = [String](repeating: "", count: kinds)
         var breachedStrip = "", insufficientStrip = "", clipMarks = ""
-        // Narrow columns keep a gap between bars; a wide one (a calendar month alone on the axis)
-        // is drawn across its whole time, with a few pixels of gap, so the bar shows its window.
-        let barWidth = max(1, columnWidth - min(columnWidth * 0.28, 4))
         for (index, bucket) in buckets.enumerated() where bucket.counts.reduce(0, +) > 0 {
-            let x = Self.plotLeft + Double(index) * columnWidth
-            let barX = x + (columnWidth - barWidth) / 2
+            let x = ownSpans ? xOf(bucket.start) : Self.plotLeft + Double(index) * columnWidth
+            let width = ownSpans ? max(1, xOf(bucket.end) - x) : columnWidth
+            // Narrow columns keep a gap between bars; a wide one (a calendar month alone on the
+            // axis) is drawn across its whole time, with a few pixels of gap.
+            let barWidth = max(1, width - min(width * 0.28, 4))
+            let barX = x + (width - barWidth) / 2
             for k in 0..<kinds where bucket.high[k].value >= bucket.low[k].value {
                 var top = y(bucket.high[k].value), bottom = y(bucket.low[k].value)
                 if bottom - top < 2.5 { let mid = (top + bottom) / 2; top = mid - 1.25; bottom = mid + 1.25 }
@@ -186,13 +194,11 @@ struct ChartData {
             // The extremes of the column, whatever the kind of window.
             let lowest = bucket.low.min { $0.value < $1.value } ?? Extreme(value: .infinity)
             let highest = bucket.high.max { $0.value < $1.value } ?? Extreme(value: -.infinity)
-            hover.append(Column(x: x, width: columnWidth, title: Self.title(bucket.start, bucket.end, counts: bucket.counts,
+            hover.append(Column(x: x, width: width, title: Self.title(bucket.start, bucket.end, counts: bucket.counts,
                                                                            valueless: bucket.valueless, low: lowest, high: highest,
                                                                            unit: unit, bound: boundValue == nil ? nil : bound, clock: clock)))
         }
         // Gaps: the complement of the data intervals and maintenance windows within the axis.
-        let axisStart = firstStart
-        let xOf = { (t: Int64) in Self.plotLeft + Self.plotWidth * Double(t - axisStart) / span }
         var gapPath = ""
         if !data.isEmpty {
             var cursor = axisStart

@@ -331,4 +331,29 @@ struct HTMLRenderingTests {
         #expect(RenderAnnotation.percentText("0.142857142857") == "14.2857142857")
         #expect(RenderAnnotation.percentText("1e-5") == nil)
     }
+
+    /// Two monthly windows over two months made three equal columns, and November's bar stood in
+    /// the one from about 21 October: a column holding one window is drawn over its own time.
+    @Test("a column holding one window is drawn over that window's time")
+    func longWindowsOverTheirOwnSpans() throws {
+        func at(_ text: String) throws -> Int64 { try #require(CivilTime.parseInstant(text)) }
+        let october = ChartWindow(start: try at("2026-10-01T00:00:00Z"), end: try at("2026-11-01T00:00:00Z"), value: 0.995, kind: .met)
+        let november = ChartWindow(start: try at("2026-11-01T00:00:00Z"), end: try at("2026-12-01T00:00:00Z"), value: 0.98, kind: .breached)
+        let chart = ChartData(windows: [october, november], unit: "ratio", bound: nil)
+        #expect(chart.hover.count == 2)
+        let left = ChartData.plotLeft, width = ChartData.plotWidth
+        let split = left + width * 31 / 61
+        #expect(abs(chart.hover[0].x - left) < 0.01 && abs(chart.hover[0].width - (split - left)) < 0.01)
+        #expect(abs(chart.hover[1].x - split) < 0.01 && abs(chart.hover[1].x + chart.hover[1].width - (left + width)) < 0.01)
+        #expect(chart.hover[1].title.hasPrefix("2026-11-01 00:00 – 2026-12-01 00:00"))
+        // Many windows a column: the grid's equal columns, as before.
+        let step: Int64 = 300_000_000_000
+        let many = (0..<10_000).map { i in
+            ChartWindow(start: Int64(i) * step, end: Int64(i + 1) * step, value: Double(i % 7), kind: .met)
+        }
+        let dense = ChartData(windows: many, unit: "ms", bound: nil)
+        #expect(dense.windowsPerColumn > 1)
+        let widths = Set(dense.hover.map { ($0.width * 1000).rounded() })
+        #expect(widths.count == 1)
+    }
 }
