@@ -1,4 +1,5 @@
 import Foundation
+import SLACTool
 import Testing
 
 /// The VS Code extension in `editors/vscode` is not built here (no npm), so its manifest is
@@ -26,5 +27,7 @@ import Testing
         #expect((manifest["dependencies"] as? [String: Any])?["vscode-languageclient"] != nil)
         let source = try String(contentsOf: EditorExtensionTests.folder.appendingPathComponent("src/extension.ts"), encoding: .utf8)
         #expect(source.contains("args: ['lsp']"))
+        // The extension is released with slac (its grammar follows the language): same version.
+        #expect(manifest["version"] as? String == SlacVersion.current)
     }
 }
