@@ -754,8 +754,15 @@ package struct SQLScript: Sendable {
               \(dialect.literal(plan.contract.sha256)) AS contract_sha256, \(plan.clauses.count) AS clauses, \(checkIDs ? "TRUE" : "FALSE") AS check_ids
             """
         var out = ["-- Engine output (docs/engines.md, \"Engine output\"): one JSON Lines file (or directory) per kind."]
+        // Each kind is made into a table, written, and counted: the `counts` output, written
+        // last, lets the reader find a part file lost in a copy (or rows cut from one), which
+        // would otherwise read as windows that never existed.
+        var written: [String] = []
         func write(_ name: String, _ queries: [String], empty: String) {
-            out.append(dialect.write(name, queries.isEmpty ? empty : queries.joined(separator: "\nUNION ALL\n")))
+            let table = "slac_out_\(name)"
+            out.append(dialect.createTable(table, queries.isEmpty ? empty : queries.joined(separator: "\nUNION ALL\n")))
+            out.append(dialect.write(name, "SELECT * FROM \(table)"))
+            written.append(name)
         }
         let none = "SELECT 0 AS clause WHERE FALSE"
         write("manifest", [manifest], empty: none)
@@ -783,6 +790,8 @@ package struct SQLScript: Sendable {
         write("cells", cells, empty: none)
         write("presence", presence, empty: none)
         write("charges", charges, empty: none)
+        let counts = written.map { "SELECT \(dialect.literal($0)) AS kind, count(*) AS n FROM slac_out_\($0)" }
+        out.append(dialect.write("counts", counts.joined(separator: "\nUNION ALL\n")))
         return out.joined(separator: "\n")
     }
 

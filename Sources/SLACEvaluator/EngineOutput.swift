@@ -79,6 +79,32 @@ enum EngineCell: Decodable {
 /// writes `KIND.jsonl`, Spark a directory `KIND/` of `part-*` files.
 struct EngineOutputFiles {
     let directory: String
+    /// The rows the engine wrote of each kind (its `counts` output), checked as each kind is
+    /// read; nil while `counts` itself is read.
+    var written: [String: Int64]?
+
+    init(directory: String) {
+        self.directory = directory
+    }
+
+    /// The files of an output whose `counts` were read: each kind read must hold as many rows as
+    /// the engine wrote.
+    static func counted(_ directory: String) throws -> EngineOutputFiles {
+        var files = EngineOutputFiles(directory: directory)
+        let single = directory + "/counts.jsonl", folder = directory + "/counts"
+        guard FileManager.default.fileExists(atPath: single) || FileManager.default.fileExists(atPath: folder) else {
+            throw EngineOutputError("`\(directory)` has no `counts.jsonl` or `counts/`, which the script writes last: the script did not finish, the folder was copied without it, or it is not the output of a script from `slac compile --target sql` of this version")
+        }
+        var written: [String: Int64] = [:]
+        for row in try files.rows("counts") {
+            guard let kind = row.text("kind"), let n = row.int("n"), n >= 0, written[kind] == nil else {
+                throw EngineOutputError("`counts` holds a row without a kind and a count, or a kind twice")
+            }
+            written[kind] = n
+        }
+        files.written = written
+        return files
+    }
 
     func rows(_ kind: String) throws -> [EngineRow] {
         let fm = FileManager.default
@@ -108,6 +134,14 @@ struct EngineOutputFiles {
                 }
             }
         }
+        if let written {
+            guard let expected = written[kind] else {
+                throw EngineOutputError("the engine's `counts` do not list `\(kind)`: the output is not from a script of this version")
+            }
+            guard expected == Int64(rows.count) else {
+                throw EngineOutputError("`\(kind)` holds \(rows.count) rows where the engine wrote \(expected): a file is missing or cut short (copy the output folder whole, or let slac run the engine with `--engine`)")
+            }
+        }
         return rows
     }
 }
@@ -121,11 +155,15 @@ extension Evaluator {
     /// from the output and mark their digests "not computed"). `sqlSHA256` is the digest of the
     /// script the engine ran, when slac ran it.
     package func judge(engineOutput directory: String, traces given: [EngineTrace]?, sqlSHA256: String?) throws -> EvaluationResult {
-        let files = EngineOutputFiles(directory: directory)
-        guard let manifest = try files.rows("manifest").first else { throw EngineOutputError("the engine output has an empty manifest") }
-        guard manifest.text("format") == SQLOutputFormat.name, manifest.int("version") == Int64(SQLOutputFormat.version) else {
-            throw EngineOutputError("the engine output is not \(SQLOutputFormat.name) version \(SQLOutputFormat.version)")
+        // The manifest first, uncounted: an output of another version says so, not "no counts".
+        guard let manifest = try EngineOutputFiles(directory: directory).rows("manifest").first else {
+            throw EngineOutputError("the engine output has an empty manifest")
         }
+        guard manifest.text("format") == SQLOutputFormat.name, manifest.int("version") == Int64(SQLOutputFormat.version) else {
+            throw EngineOutputError("the engine output is not \(SQLOutputFormat.name) version \(SQLOutputFormat.version): run the SQL that this slac's `compile --target sql` makes")
+        }
+        let files = try EngineOutputFiles.counted(directory)
+        _ = try files.rows("manifest")
         guard manifest.text("contract_sha256") == plan.contract.sha256, manifest.int("clauses") == Int64(clauses.count) else {
             throw EngineOutputError("the engine output was computed for another contract (sha256 \(manifest.text("contract_sha256") ?? "?")), not this one (\(plan.contract.sha256)): run the SQL that `slac compile --target sql` makes for this contract")
         }
@@ -322,6 +360,6 @@ extension Evaluator {
 /// The engine output's format name and version (docs/engines.md), shared with the SQL generator.
 package enum SQLOutputFormat {
     package static let name = "slac-engine-output"
-    package static let version = 1
+    package static let version = 2
 }
 

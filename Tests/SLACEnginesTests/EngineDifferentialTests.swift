@@ -383,6 +383,25 @@ enum Engines {
             return
         }
         #expect(refused.standardError.contains("another contract"))
+        // A copy that lost rows of a kind, or the counts the script writes last, is refused:
+        // read as it is, the lost windows would never have existed.
+        func refusal(_ change: (String) throws -> Void) throws -> String {
+            let copy = dir.path("copy-\(UUID().uuidString)")
+            try FileManager.default.copyItem(atPath: out, toPath: copy)
+            try change(copy)
+            var options = VerifyCommand.Options(contractPath: contract, traces: [])
+            options.aggregatesPath = copy
+            guard case .failure(let refused) = VerifyCommand.evaluate(options, colored: false) else { return "judged" }
+            return refused.standardError
+        }
+        let cut = try refusal { copy in
+            let windows = copy + "/windows.jsonl"
+            let lines = try String(contentsOfFile: windows, encoding: .utf8).split(separator: "\n")
+            try (lines.dropLast().joined(separator: "\n") + "\n").write(toFile: windows, atomically: true, encoding: .utf8)
+        }
+        #expect(cut.contains("`windows` holds") && cut.contains("a file is missing or cut short"), "\(cut)")
+        let unfinished = try refusal { copy in try FileManager.default.removeItem(atPath: copy + "/counts.jsonl") }
+        #expect(unfinished.contains("has no `counts.jsonl` or `counts/`"), "\(unfinished)")
     }
 
     /// Spark starts slowly (about 20 s), so all cases run as one `spark-sql` invocation: each
