@@ -1065,6 +1065,7 @@
             <xsl:text> to </xsl:text>
             <xsl:call-template name="instant"><xsl:with-param name="t" select="@end"/></xsl:call-template>
             <xsl:text> (end excluded)</xsl:text>
+            <xsl:if test="@as-uptime = 'true'"><xsl:text>, its time counted as uptime</xsl:text></xsl:if>
           </xsl:when>
           <xsl:otherwise><xsl:text>requests where </xsl:text><code><xsl:value-of select="@where"/></code></xsl:otherwise>
         </xsl:choose>

@@ -10,6 +10,7 @@ canonical JSON Lines (docs/formats.md) sorted by `ts`:
 - error-rate-uptime-2026-06.jsonl           for ../error-rate-uptime.sla
 - downtime-minutes-2026-09.jsonl            for ../downtime-minutes.sla
 - provisioned-throughput-tps-2026-05.jsonl  for ../provisioned-throughput-tps.sla
+- maintenance-as-uptime-2026-06.jsonl       for ../maintenance-as-uptime.sla
 
 The incidents are placed by hand so that the measures and credits can be computed on paper;
 README.md in this directory does the computation.
@@ -271,11 +272,51 @@ def provisioned_sample(path):
     return write(path, records, "p")
 
 
+# --------------------------------------------------------------------------------------------
+# 4. maintenance-as-uptime: June 2026 (43,200 minutes), maintenance counted as available.
+
+
+def maintenance_uptime_sample(path):
+    rng = random.Random(20260614)
+    tenant, model, region = "hooli", "llama-3.1-405b", "us-east-1"
+    records = []
+    busy = set()
+
+    def breached(start, minutes):
+        """`minutes` consecutive minutes from `start`, each with 10 requests of which 2 fail with
+        error:500: 80% succeed, below the 95% a minute needs."""
+        t0 = at(start)
+        for k in range(minutes):
+            begin = t0 + MINUTE * k
+            busy.add(begin)
+            for j, ts in enumerate(spread(begin, MINUTE, 10, offset=2)):
+                if j in (2, 6):
+                    records.append(failed_call(rng, ts, tenant, model, region, "error:500"))
+                else:
+                    records.append(ok_call(rng, ts, tenant, model, region))
+
+    breached("2026-06-09T10:00", 30)     # A: thirty minutes
+    breached("2026-06-22T16:00", 13)     # B: thirteen minutes
+    # Maintenance, 14 June 02:00 to 06:00: every request fails, none is measured.
+    for ts in spread(at("2026-06-14T02:00"), timedelta(hours=4), 120):
+        records.append(failed_call(rng, ts, tenant, model, region, "error:503"))
+        busy.add(ts.replace(second=0, microsecond=0))
+
+    # Background: one successful request at a quarter past every hour of June.
+    first = at("2026-06-01T00:15")
+    for h in range(24 * 30):
+        ts = first + timedelta(hours=h)
+        if ts.replace(second=0) not in busy:
+            records.append(ok_call(rng, ts, tenant, model, region))
+    return write(path, records, "m")
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
     for name, make in (("error-rate-uptime-2026-06.jsonl", error_rate_sample),
                        ("downtime-minutes-2026-09.jsonl", downtime_sample),
-                       ("provisioned-throughput-tps-2026-05.jsonl", provisioned_sample)):
+                       ("provisioned-throughput-tps-2026-05.jsonl", provisioned_sample),
+                       ("maintenance-as-uptime-2026-06.jsonl", maintenance_uptime_sample)):
         records = make(os.path.join(out, name))
         print("%s: %d records" % (name, len(records)))
 

@@ -203,9 +203,32 @@ package struct CheckedPrice: Sendable, Hashable, Codable {
 package struct MaintenanceInterval: Sendable, Hashable, Codable {
     package var start: Int64
     package var end: Int64
-    package init(start: Int64, end: Int64) {
+    /// `as uptime`: its records are excluded, but its time stays in the grid of `uptime` and
+    /// counts as up, as cloud SLAs count scheduled maintenance (docs/language.md, "Exclusions").
+    /// Otherwise its time leaves the grid.
+    package var asUptime: Bool
+
+    package init(start: Int64, end: Int64, asUptime: Bool = false) {
         self.start = start
         self.end = end
+        self.asUptime = asUptime
+    }
+
+    private enum CodingKeys: String, CodingKey { case start, end, asUptime }
+
+    // `asUptime` is written only when set: a plan without it reads and prints as before.
+    package init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        start = try c.decode(Int64.self, forKey: .start)
+        end = try c.decode(Int64.self, forKey: .end)
+        asUptime = try c.decodeIfPresent(Bool.self, forKey: .asUptime) ?? false
+    }
+
+    package func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(start, forKey: .start)
+        try c.encode(end, forKey: .end)
+        if asUptime { try c.encode(true, forKey: .asUptime) }
     }
 }
 

@@ -98,7 +98,11 @@ package struct Checker {
         // Time zone first: dates in the term and in exclusions depend on it.
         var zone = ZoneRules(identifier: "UTC")
         if let (tzName, tzSpan) = texts["timezone"] {
-            if let z = ZoneRules(identifier: tzName) { zone = z } else {
+            if let z = ZoneRules(identifier: tzName) { zone = z } else if ZoneRules.isAbbreviation(tzName) {
+                let example = TimeZone.abbreviationDictionary[tzName].map { "`\($0)`" } ?? "`Europe/London`"
+                error("SLA0311", tzSpan, "`\(tzName)` is a time-zone abbreviation, not a time zone",
+                      help: "abbreviations are ambiguous (`BST` is British Summer Time and Bangladesh Standard Time, `IST` India, Ireland and Israel): write the IANA name of the place, such as \(example)")
+            } else {
                 let suggestion = Spelling.closest(to: tzName, among: TimeZone.knownTimeZoneIdentifiers)
                 error("SLA0311", tzSpan, "unknown time zone `\(tzName)`",
                       help: suggestion.map { "did you mean `\($0)`?" } ?? "write an IANA name such as `Europe/Berlin` or `UTC`",
@@ -252,7 +256,18 @@ package struct Checker {
                 outOfRange(t); return nil
             }
             guard let v = CivilTime.parseInstant(t.text) else {
-                let help = t.text.count == 19 ? "add a UTC offset, e.g. `\(t.text)Z`" : "write an instant as `2026-03-14T02:00:00Z` or with an offset such as `+01:00`"
+                var help = t.text.count == 19 ? "add a UTC offset, e.g. `\(t.text)Z`" : "write an instant as `2026-03-14T02:00:00Z` or with an offset such as `+01:00`"
+                // In a contract on another clock, the offset of that clock at that local time:
+                // `Z` would move a local maintenance window by hours.
+                if t.text.count == 19, let zone, zone.identifier != "UTC", zone.identifier != "Etc/UTC",
+                   let reading = CivilTime.parseInstant(t.text + "Z") {
+                    let guess = zone.offsetSeconds(atNanos: reading)
+                    let offset = zone.offsetSeconds(atNanos: reading - Int64(guess) * CivilTime.nanosPerSecond)
+                    let sign = offset < 0 ? "-" : "+"
+                    let hours = abs(offset) / 3600, minutes = abs(offset) / 60 % 60
+                    let text = "\(sign)\(hours < 10 ? "0" : "")\(hours):\(minutes < 10 ? "0" : "")\(minutes)"
+                    help = "add the UTC offset: on the contract's clock (\(zone.identifier)) that time is `\(t.text)\(text)`; `\(t.text)Z` is UTC"
+                }
                 error("SLA0310", t.span, "`\(t.text)` is not a valid instant", help: help)
                 return nil
             }
@@ -271,7 +286,7 @@ package struct Checker {
         var before: [Int] = []
         for item in items {
             switch item {
-            case .maintenance(let from, let to, let span):
+            case .maintenance(let from, let to, let asUptime, let span):
                 let start = timePoint(from, zone: zone), end = timePoint(to, zone: zone)
                 guard let s = start, let e = end else { continue }
                 if e <= s {
@@ -283,7 +298,7 @@ package struct Checker {
                           help: "the term is `\(CivilTime.format(term.0))` to `\(CivilTime.format(term.1))`; move the window inside it")
                     continue
                 }
-                result.maintenance.append(MaintenanceInterval(start: s, end: e))
+                result.maintenance.append(MaintenanceInterval(start: s, end: e, asUptime: asUptime))
             case .requests(let p, _):
                 if let checked = checkPredicate(p, context: .exclusion) {
                     result.requests.append(checked)

@@ -99,6 +99,24 @@ public enum SQLDialect: String, CaseIterable, Sendable {
         }
     }
 
+    /// `write`, keeping what it wrote countable by `writtenRows`: DuckDB writes from a table it
+    /// keeps; Spark counts the lines of the files it wrote (a cached table of each kind made the
+    /// Spark tests slower by minutes).
+    func writeCounted(_ name: String, _ query: String) -> String {
+        switch self {
+        case .duckdb: return createTable("slac_out_\(name)", query) + "\n" + write(name, "SELECT * FROM slac_out_\(name)")
+        case .spark: return write(name, query)
+        }
+    }
+
+    /// A relation with one row per row of kind `name` that `writeCounted` wrote.
+    func writtenRows(_ name: String) -> String {
+        switch self {
+        case .duckdb: return "slac_out_\(name)"
+        case .spark: return "text.`${slac_output}/\(name)`"
+        }
+    }
+
     /// The text of a value of any type (a Parquet column of unknown type, a JSON scalar).
     func text(_ value: String) -> String { "CAST(\(value) AS \(self == .spark ? "STRING" : "VARCHAR"))" }
 

@@ -754,14 +754,12 @@ package struct SQLScript: Sendable {
               \(dialect.literal(plan.contract.sha256)) AS contract_sha256, \(plan.clauses.count) AS clauses, \(checkIDs ? "TRUE" : "FALSE") AS check_ids
             """
         var out = ["-- Engine output (docs/engines.md, \"Engine output\"): one JSON Lines file (or directory) per kind."]
-        // Each kind is made into a table, written, and counted: the `counts` output, written
-        // last, lets the reader find a part file lost in a copy (or rows cut from one), which
-        // would otherwise read as windows that never existed.
+        // Each kind is written and counted: the `counts` output, written last, lets the reader
+        // find a part file lost in a copy (or rows cut from one), which would otherwise read as
+        // windows that never existed.
         var written: [String] = []
         func write(_ name: String, _ queries: [String], empty: String) {
-            let table = "slac_out_\(name)"
-            out.append(dialect.createTable(table, queries.isEmpty ? empty : queries.joined(separator: "\nUNION ALL\n")))
-            out.append(dialect.write(name, "SELECT * FROM \(table)"))
+            out.append(dialect.writeCounted(name, queries.isEmpty ? empty : queries.joined(separator: "\nUNION ALL\n")))
             written.append(name)
         }
         let none = "SELECT 0 AS clause WHERE FALSE"
@@ -790,7 +788,7 @@ package struct SQLScript: Sendable {
         write("cells", cells, empty: none)
         write("presence", presence, empty: none)
         write("charges", charges, empty: none)
-        let counts = written.map { "SELECT \(dialect.literal($0)) AS kind, count(*) AS n FROM slac_out_\($0)" }
+        let counts = written.map { "SELECT \(dialect.literal($0)) AS kind, count(*) AS n FROM \(dialect.writtenRows($0))" }
         out.append(dialect.write("counts", counts.joined(separator: "\nUNION ALL\n")))
         return out.joined(separator: "\n")
     }

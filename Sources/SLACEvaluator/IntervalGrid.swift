@@ -33,6 +33,15 @@ struct IntervalGrid: Sendable {
         /// True when intervals wholly removed (by maintenance) lie just before this piece: a run
         /// of breached intervals does not continue across them.
         var gapBefore: Bool
+        /// The part of each interval's grid time inside maintenance `as uptime`, which is never
+        /// down. Equal to `time`: the intervals are up whatever their verdict (no record of them
+        /// is left), and a run of breached intervals ends at them.
+        var upTime: Int64 = 0
+
+        /// Whether the piece's intervals lie wholly in maintenance `as uptime`.
+        var isUp: Bool { upTime == time }
+        /// The time a down interval of the piece counts as down.
+        var downTime: Int64 { time - upTime }
     }
 
     private(set) var periods: [Period] = []
@@ -45,7 +54,8 @@ struct IntervalGrid: Sendable {
          maintenance: [MaintenanceInterval]) {
         termStart = term.0
         termEnd = term.1
-        let removed = IntervalGrid.merged(maintenance, term: term)
+        let removed = IntervalGrid.merged(maintenance.filter { !$0.asUptime }, term: term)
+        let up = IntervalGrid.merged(maintenance.filter(\.asUptime), term: term)
 
         // Periods from the one containing the term's start to the one containing its last instant.
         var p = CalendarWindows.period(kind, zone: zone, containing: term.0, term: term)
@@ -62,14 +72,26 @@ struct IntervalGrid: Sendable {
             for m in removed where m.end > lo && m.start < hi { time -= min(m.end, hi) - max(m.start, lo) }
             return time
         }
+        // Grid time inside maintenance `as uptime` (less the removed maintenance it overlaps).
+        func upTime(_ a: Int64, _ b: Int64) -> Int64 {
+            let lo = max(a, term.0), hi = min(b, term.1)
+            var time: Int64 = 0
+            for u in up where u.end > lo && u.start < hi {
+                let s = max(u.start, lo), e = min(u.end, hi)
+                time += e - s
+                for m in removed where m.end > s && m.start < e { time -= min(m.end, e) - max(m.start, s) }
+            }
+            return time
+        }
         var pendingGap = false
-        func add(_ start: Int64, step: Int64, count n: Int, time: Int64) {
+        func add(_ start: Int64, step: Int64, count n: Int, time: Int64, end: Int64) {
             if time <= 0 {
                 pendingGap = true
                 return
             }
+            let upTime = up.isEmpty ? 0 : upTime(start, end)
             pieces.append(Piece(firstStart: start, step: step, count: n, time: time, period: periodIndex(of: start),
-                                firstIndex: count, gapBefore: pendingGap))
+                                firstIndex: count, gapBefore: pendingGap, upTime: upTime))
             pendingGap = false
             count += n
         }
@@ -78,7 +100,7 @@ struct IntervalGrid: Sendable {
         case .fixed(let length):
             // Instants where the kind of interval may change: runs between them are uniform.
             var cuts = Set<Int64>([term.0, term.1])
-            for m in removed { cuts.insert(m.start); cuts.insert(m.end) }
+            for m in removed + up { cuts.insert(m.start); cuts.insert(m.end) }
             for q in periods { cuts.insert(q.start); cuts.insert(q.end) }
             let boundaries = cuts.sorted()
             var k = CivilTime.floorDiv(term.0, length)
@@ -92,19 +114,19 @@ struct IntervalGrid: Sendable {
                 let next = IntervalGrid.firstGreater(than: a, in: boundaries) ?? b
                 if next >= b {
                     let n = Int((next - a) / length)
-                    add(a, step: length, count: n, time: gridTime(a, b))
+                    add(a, step: length, count: n, time: gridTime(a, b), end: b)
                     k += Int64(n)
                 } else {
-                    add(a, step: length, count: 1, time: gridTime(a, b))
+                    add(a, step: length, count: 1, time: gridTime(a, b), end: b)
                     k += 1
                 }
             }
         case .term:
-            add(term.0, step: term.1 - term.0, count: 1, time: gridTime(term.0, term.1))
+            add(term.0, step: term.1 - term.0, count: 1, time: gridTime(term.0, term.1), end: term.1)
         default:
             var (a, b) = CalendarWindows.bounds(window, zone: zone, containing: term.0)
             while a < term.1 {
-                add(a, step: b - a, count: 1, time: gridTime(a, b))
+                add(a, step: b - a, count: 1, time: gridTime(a, b), end: b)
                 (a, b) = CalendarWindows.bounds(window, zone: zone, containing: b)
             }
         }
@@ -123,7 +145,7 @@ struct IntervalGrid: Sendable {
             if let last = result.last, s <= last.end {
                 result[result.count - 1].end = max(last.end, e)
             } else {
-                result.append(MaintenanceInterval(start: s, end: e))
+                result.append(MaintenanceInterval(start: s, end: e, asUptime: m.asUptime))
             }
         }
         return result
@@ -184,7 +206,7 @@ struct IntervalGrid: Sendable {
     func continues(to index: Int) -> Bool {
         guard index > 0 else { return false }
         let p = pieces[pieceIndex(of: index)]
-        return !(p.firstIndex == index && p.gapBefore)
+        return !(p.firstIndex == index && (p.gapBefore || pieces[pieceIndex(of: index - 1)].isUp))
     }
 
     /// Calls `body(period, count, time)` for the grid intervals `range`, split by period.
@@ -195,7 +217,7 @@ struct IntervalGrid: Sendable {
             let piece = pieces[k]
             let end = min(range.upperBound, piece.firstIndex + piece.count - 1)
             let n = end - i + 1
-            body(piece.period, n, Int64(n) * piece.time)
+            body(piece.period, n, Int64(n) * piece.downTime)
             i = end + 1
             k += 1
         }

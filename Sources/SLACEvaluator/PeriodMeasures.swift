@@ -148,16 +148,18 @@ extension CompiledClause {
             // Everything but the met intervals is breached: runs lie between met intervals.
             var cursor = 0
             func stretch(upTo end: Int) {
-                // The intervals cursor..<end, split at gaps.
+                // The intervals cursor..<end, split at gaps; intervals in maintenance `as uptime`
+                // are up, and split it too.
                 guard cursor < end else { return }
                 var runStart = cursor
                 var k = grid.pieceIndex(of: cursor)
+                if grid.pieces[k].isUp { runStart = grid.pieces[k].firstIndex + grid.pieces[k].count }
                 while k + 1 < grid.pieces.count && grid.pieces[k + 1].firstIndex < end {
                     k += 1
                     let piece = grid.pieces[k]
-                    if piece.gapBefore {
+                    if piece.gapBefore || piece.isUp {
                         if piece.firstIndex - runStart >= n { grid.forEachPeriod(in: runStart...(piece.firstIndex - 1), body) }
-                        runStart = piece.firstIndex
+                        runStart = piece.isUp ? piece.firstIndex + piece.count : piece.firstIndex
                     }
                 }
                 if end - runStart >= n { grid.forEachPeriod(in: runStart...(end - 1), body) }

@@ -99,7 +99,7 @@ enum PlanText {
         func count(_ i: Int) -> Int { i < removed.count ? removed[i] : 0 }
         var out: [ExclusionResult] = []
         for (i, m) in e.maintenance.enumerated() {
-            out.append(ExclusionResult(kind: "maintenance", start: m.start, end: m.end, removed: count(i)))
+            out.append(ExclusionResult(kind: "maintenance", start: m.start, end: m.end, removed: count(i), asUptime: m.asUptime ? true : nil))
         }
         for (i, p) in e.requests.enumerated() {
             out.append(ExclusionResult(kind: "requests", predicate: predicate(p), removed: count(e.maintenance.count + i)))

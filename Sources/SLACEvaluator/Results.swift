@@ -281,12 +281,15 @@ package struct ExclusionResult: Sendable, Hashable, Codable {
     /// A request predicate as contract text, bounds in canonical units.
     package var predicate: String?
     package var removed: Int
-    package init(kind: String, start: Int64? = nil, end: Int64? = nil, predicate: String? = nil, removed: Int = 0) {
+    /// True for maintenance `as uptime` (its time counts as up); nil otherwise.
+    package var asUptime: Bool?
+    package init(kind: String, start: Int64? = nil, end: Int64? = nil, predicate: String? = nil, removed: Int = 0, asUptime: Bool? = nil) {
         self.kind = kind
         self.start = start
         self.end = end
         self.predicate = predicate
         self.removed = removed
+        self.asUptime = asUptime
     }
 }
 

@@ -157,6 +157,7 @@ package struct ZoneRules: Sendable, Hashable {
     private let zone: TimeZone
 
     package init?(identifier: String) {
+        if Self.isAbbreviation(identifier) { return nil }
         if identifier == "UTC" || identifier == "Etc/UTC" {
             guard let utc = TimeZone(identifier: "UTC") else { return nil }
             self.zone = utc
@@ -165,6 +166,18 @@ package struct ZoneRules: Sendable, Hashable {
             self.zone = z
         }
         self.identifier = identifier
+    }
+
+    /// The tz database's names written in capital letters alone: the rest of such names (`BST`,
+    /// `IST`, `PST`, `CST`) are abbreviations, which Foundation resolves to one of the zones
+    /// they may mean (`BST` to Asia/Dhaka, not London; `IST` to Kolkata, not Dublin), so a
+    /// contract's term would silently start at another hour (found by an audit).
+    static let capitalNames: Set<String> = ["CET", "EET", "EST", "GB", "GMT", "HST", "MET", "MST", "NZ", "PRC", "ROC", "ROK", "UCT", "UTC", "WET"]
+
+    /// Whether `identifier` is a time-zone abbreviation rather than a tz database name.
+    package static func isAbbreviation(_ identifier: String) -> Bool {
+        !identifier.isEmpty && identifier.utf8.count <= 5 && identifier.utf8.allSatisfy { $0 >= 65 && $0 <= 90 }
+            && !capitalNames.contains(identifier)
     }
 
     /// UTC offset in seconds at an instant.

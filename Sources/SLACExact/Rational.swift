@@ -183,7 +183,15 @@ package struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible
         } else {
             approx = magnitude.approximateDouble
         }
-        if approx > 0 { exponent = Int((approx.log10Approx).rounded(.down)) }
+        if approx.isNormal && approx.isFinite {
+            exponent = Int((approx.log10Approx).rounded(.down))
+        } else {
+            // Beyond the doubles (a sum above the largest, once an endless walk down from
+            // `Int.max × log10 2`; or below the smallest, a walk of hundreds of steps): from the
+            // bit widths, within one or two of the answer.
+            let bits = magnitude.numerator.bitWidth - magnitude.denominator.bitWidth
+            exponent = Int((Double(bits) * 0.30102999566398120).rounded(.down))
+        }
         while magnitude < Rational.tenToThe(exponent) { exponent -= 1 }
         while magnitude >= Rational.tenToThe(exponent + 1) { exponent += 1 }
         let fractionDigits = max(0, significantDigits - 1 - exponent)

@@ -141,6 +141,7 @@ enum CompletionProvider {
         snippet("fee", "fee ${1:1000.00} ${2:USD} per month", "the monthly fee service credits are a share of"),
         snippet("price", "price ${1:0.60} ${2:USD} per ${3:1M} ${4:input_tokens}", "a usage price: charges per token of a token field"),
         snippet("exclude maintenance", "exclude maintenance from ${1:2026-01-01T00:00:00Z} to ${2:2026-01-01T02:00:00Z}", "a maintenance window, excluded from every clause"),
+        snippet("exclude maintenance as uptime", "exclude maintenance from ${1:2026-01-01T00:00:00Z} to ${2:2026-01-01T02:00:00Z} as uptime", "a maintenance window whose requests are excluded and whose time counts as up"),
         snippet("exclude requests", "exclude requests where ${1:status = \"error:429\"}", "requests excluded from every clause"),
         snippet("clause", "clause \"${1:1.1}\" ${2:name} {\n\ttext \"${3}\"\n\t${4:every 5 minutes}\n\trequire ${5:p99(ttft)} ${6:<=} ${7:800 ms}\n}", "a clause"),
     ]
@@ -162,6 +163,7 @@ enum CompletionProvider {
         snippet("credit of charges", "credit ${1:10}% of charges when measure < ${2:99.9}%", "a credit tier on the group's usage charges"),
         snippet("exclude requests", "exclude requests where ${1:status = \"error:429\"}", "requests this clause ignores"),
         snippet("exclude maintenance", "exclude maintenance from ${1:2026-01-01T00:00:00Z} to ${2:2026-01-01T02:00:00Z}", "a maintenance window for this clause"),
+        snippet("exclude maintenance as uptime", "exclude maintenance from ${1:2026-01-01T00:00:00Z} to ${2:2026-01-01T02:00:00Z} as uptime", "a maintenance window for this clause whose time counts as up"),
     ]
 
     static let aggregateItems: [CompletionItem] = Glossary.aggregateNames.map { name in

@@ -68,7 +68,7 @@ struct ContractParts {
     }
 
     var maintenanceSpans: [Span] {
-        exclusions.compactMap { if case .maintenance(_, _, let s) = $0 { return s } else { return nil } }
+        exclusions.compactMap { if case .maintenance(_, _, _, let s) = $0 { return s } else { return nil } }
     }
 }
 
@@ -113,7 +113,7 @@ struct ClauseParts {
     }
 
     var maintenanceSpans: [Span] {
-        exclusions.compactMap { if case .maintenance(_, _, let s) = $0 { return s } else { return nil } }
+        exclusions.compactMap { if case .maintenance(_, _, _, let s) = $0 { return s } else { return nil } }
     }
 }
 

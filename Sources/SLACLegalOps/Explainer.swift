@@ -94,6 +94,7 @@ package enum ContractExplainer {
         let requestSyntax = syntax.compactMap { s -> ExclusionSyntax? in if case .requests = s { return s } else { return nil } }
         for (i, m) in e.maintenance.enumerated() {
             var item: Prose = "requests arriving during maintenance from \(Wording.instant(m.start)) (included) to \(Wording.instant(m.end)) (excluded)"
+            if m.asUptime { item = item + ", whose time an uptime measure counts as up (it stays in the period)" }
             if i < maintenanceSyntax.count { item = item + ", written \(code: "exclude " + SyntaxPrinter.exclusion(maintenanceSyntax[i]))" }
             items.append(item)
         }
@@ -193,7 +194,9 @@ package enum ContractExplainer {
                     ? "a breached interval is down only within a run of at least \(String(measure.downtimeAfter)) consecutive breached intervals (a run continues across period boundaries and ends at a gap in the grid)"
                     : "every breached interval is down"
                 let empty: Prose = measure.empty == .breached ? "an interval without a verdict counts as breached" : "an interval without a verdict counts as met (up)"
-                measured = "uptime: the share of the grid's time in \(period) that is not down, exactly; " + down + "; " + empty + "; " + grid + ", counted for its time inside the term and outside maintenance"
+                let upMaintenance = (contract.exclusions.maintenance + clause.exclusions.maintenance).contains(where: \.asUptime)
+                measured = "uptime: the share of the grid's time in \(period) that is not down, exactly; " + down + "; " + empty + "; " + grid
+                    + (upMaintenance ? ", counted for its time inside the term and outside the maintenance taken out of the period; maintenance counted as uptime stays in the grid, is never down, and ends a run of breached intervals" : ", counted for its time inside the term and outside maintenance")
             case .attainment:
                 let empty: Prose = measure.empty == .breached ? "breached" : "met"
                 measured = "attainment over every interval of \(period): met intervals ÷ all intervals of the grid, an interval without a verdict counting as \(empty); " + grid

@@ -176,7 +176,11 @@ package enum ContractDiff {
         var changes: [ContractChange] = []
         // The same time and the same requests excluded, in other pieces (one interval split in two,
         // two conditions merged with `or`): only the per-exclusion counts change.
-        let sameTime = Set(o.maintenance) != Set(n.maintenance) && merged(o.maintenance) == merged(n.maintenance)
+        // Time removed and time counted as up are compared apart: the same interval turned
+        // `as uptime` can change every uptime figure.
+        let sameTime = Set(o.maintenance) != Set(n.maintenance)
+            && merged(o.maintenance.filter { !$0.asUptime }) == merged(n.maintenance.filter { !$0.asUptime })
+            && merged(o.maintenance.filter(\.asUptime)) == merged(n.maintenance.filter(\.asUptime))
         let matched = n.requests.allSatisfy { p in o.requests.contains { PredicateLogic.equivalent($0, p) } }
             && o.requests.allSatisfy { p in n.requests.contains { PredicateLogic.equivalent($0, p) } }
         let sameRequests = !matched && !o.requests.isEmpty && !n.requests.isEmpty
@@ -190,11 +194,11 @@ package enum ContractDiff {
         }
         for m in n.maintenance where !sameTime && !o.maintenance.contains(m) {
             changes.append(ContractChange(subject: subject, kind: .exclusionAdded,
-                                          message: "maintenance exclusion added: \(Wording.instant(m.start)) to \(Wording.instant(m.end))"))
+                                          message: "maintenance exclusion added: \(Wording.instant(m.start)) to \(Wording.instant(m.end))\(m.asUptime ? ", its time counted as uptime" : "")"))
         }
         for m in o.maintenance where !sameTime && !n.maintenance.contains(m) {
             changes.append(ContractChange(subject: subject, kind: .exclusionRemoved,
-                                          message: "maintenance exclusion removed: \(Wording.instant(m.start)) to \(Wording.instant(m.end))"))
+                                          message: "maintenance exclusion removed: \(Wording.instant(m.start)) to \(Wording.instant(m.end))\(m.asUptime ? ", its time counted as uptime" : "")"))
         }
         for p in n.requests where !sameRequests && !o.requests.contains(where: { PredicateLogic.equivalent($0, p) }) {
             changes.append(ContractChange(subject: subject, kind: .exclusionAdded,

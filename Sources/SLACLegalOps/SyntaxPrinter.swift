@@ -94,7 +94,7 @@ enum SyntaxPrinter {
     /// An exclusion without its `exclude` keyword.
     static func exclusion(_ e: ExclusionSyntax) -> String {
         switch e {
-        case .maintenance(let from, let to, _): "maintenance from " + from.text + " to " + to.text
+        case .maintenance(let from, let to, let asUptime, _): "maintenance from " + from.text + " to " + to.text + (asUptime ? " as uptime" : "")
         case .requests(let p, _): "requests where " + predicate(p)
         }
     }

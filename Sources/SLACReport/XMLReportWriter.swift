@@ -124,6 +124,7 @@ package struct XMLReportWriter: Sendable {
             "kind": exclusion.kind,
             "start": exclusion.start.map(CivilTime.format),
             "end": exclusion.end.map(CivilTime.format),
+            "as-uptime": exclusion.asUptime == true ? "true" : nil,
             "where": exclusion.predicate,
             "removed": String(exclusion.removed),
         ])

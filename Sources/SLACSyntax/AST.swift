@@ -188,14 +188,16 @@ package struct WindowClauseSyntax: Sendable, Hashable {
     package var span: Span
 }
 
-/// `exclude maintenance from T1 to T2` or `exclude requests where P`.
+/// `exclude maintenance from T1 to T2 [as uptime]` or `exclude requests where P`.
 package enum ExclusionSyntax: Sendable, Hashable {
-    case maintenance(from: TimePointSyntax, to: TimePointSyntax, span: Span)
+    /// `asUptime`: the interval's time stays in uptime's grid and counts as up (docs/language.md,
+    /// "Exclusions").
+    case maintenance(from: TimePointSyntax, to: TimePointSyntax, asUptime: Bool, span: Span)
     case requests(PredicateSyntax, span: Span)
 
     package var span: Span {
         switch self {
-        case .maintenance(_, _, let s), .requests(_, let s): s
+        case .maintenance(_, _, _, let s), .requests(_, let s): s
         }
     }
 }

@@ -179,8 +179,18 @@ package struct Parser {
             guard let currencyToken = expect(.identifier, "a currency code", help: "write an ISO 4217 code such as `USD` or `EUR`") else {
                 recover(to: Parser.contractKeywords); return nil
             }
-            guard expectKeyword("per", help: "fees are monthly: write `per month`"),
-                  expectKeyword("month", help: "fees are monthly: write `per month`") else {
+            guard expectKeyword("per", help: "fees are monthly: write `per month`") else {
+                recover(to: Parser.contractKeywords); return nil
+            }
+            if current.kind == .identifier, let months = ["year": 12, "annum": 12, "quarter": 3][current.value] {
+                // A yearly or quarterly fee: the error says how to write it as monthly, and the
+                // fee is kept, so that credits of it do not also read "the contract has no fee".
+                let monthly = Parser.monthlyAmount(amountToken.value, dividedBy: months)
+                diagnostics.append(.error("SLA0110", at: current.span, "expected `month`, found `\(current.value)`: fees are monthly",
+                                          help: monthly.map { "write the monthly fee: `fee \($0) \(currencyToken.value) per month` is \(amountToken.value) a \(months == 12 ? "year" : "quarter")" }
+                                            ?? "write the monthly fee (the \(months == 12 ? "yearly" : "quarterly") fee divided by \(months)) with `per month`"))
+                advance()
+            } else if !expectKeyword("month", help: "fees are monthly: write `per month`") {
                 recover(to: Parser.contractKeywords); return nil
             }
             return .header(.fee(amount: amount, currency: Identifier(currencyToken.value, span: currencyToken.span),
@@ -248,7 +258,15 @@ package struct Parser {
                   expectKeyword("to", help: "write `exclude maintenance from START to END`"), let to = parseTimePoint() else {
                 recover(to: keywords); return nil
             }
-            return .maintenance(from: from, to: to, span: Span(start, to.span.end))
+            // `as uptime`: the time counts as up (cloud SLAs: "maintenance is not downtime").
+            if isKeyword("as") {
+                advance()
+                guard expectKeyword("uptime", help: "write `exclude maintenance from START to END as uptime`: its time then counts as up") else {
+                    recover(to: keywords); return nil
+                }
+                return .maintenance(from: from, to: to, asUptime: true, span: Span(start, tokens[index - 1].span.end))
+            }
+            return .maintenance(from: from, to: to, asUptime: false, span: Span(start, to.span.end))
         }
         if isKeyword("requests") || isKeyword("request") {
             advance()
@@ -522,10 +540,23 @@ package struct Parser {
         return ObjectiveSyntax(percent: percent, period: period, periodSpan: periodSpan, span: keyword.span.union(tokens[index - 1].span))
     }
 
+    /// `amount` (decimal digits) divided by `months`, when that is a whole number of cents.
+    static func monthlyAmount(_ amount: String, dividedBy months: Int) -> String? {
+        let parts = amount.split(separator: ".", omittingEmptySubsequences: false)
+        let fraction = parts.count == 2 ? String(parts[1]) : ""
+        guard parts.count <= 2, fraction.count <= 2, parts.allSatisfy({ $0.utf8.allSatisfy { $0 >= 48 && $0 <= 57 } }),
+              let whole = Int(parts[0].isEmpty ? "0" : String(parts[0])), whole < 1 << 40,
+              let cents = Int(fraction + String(repeating: "0", count: 2 - fraction.count)) else { return nil }
+        let total = whole * 100 + cents
+        guard total % months == 0 else { return nil }
+        let monthly = total / months
+        return "\(monthly / 100)." + String(monthly % 100 + 100).dropFirst()
+    }
+
     private mutating func parseCredit() -> CreditSyntax? {
         let sync = Parser.clauseKeywords + ["clause"]
         let keyword = advance()
-        let shape = "write `credit 10% of fee when attainment < 99.5%` or `credit 10% of charges when measure < 99.9%`"
+        let shape = "write `credit 10% of fee when attainment < 99.5%`, or in a clause with a `measure`, `credit 10% of fee when measure < 99.9%` (`of charges` for a share of the usage charges)"
         guard let percent = parseQuantity(what: "a percentage of the fee or of the charges", help: shape),
               expectKeyword("of", help: shape) else { recover(to: sync); return nil }
         guard isKeyword("fee") || isKeyword("charges") else { expected("`fee` or `charges`", help: shape); recover(to: sync); return nil }
@@ -533,7 +564,20 @@ package struct Parser {
         let base: CreditSyntax.Base = baseToken.value == "fee" ? .fee : .charges
         guard expectKeyword("when", help: shape) else { recover(to: sync); return nil }
         let onMeasure: Bool
-        if isKeyword("measure") { onMeasure = true } else if isKeyword("attainment") { onMeasure = false } else {
+        if isKeyword("measure") { onMeasure = true } else if isKeyword("attainment") { onMeasure = false } else if current.kind == .identifier,
+            ["uptime", "mean", "downtime"].contains(current.value) {
+            // `when uptime < 99.9%`, as an SLA says it: the clause's measure is called `measure`
+            // here, whatever it computes (the help once suggested `attainment`, another error).
+            diagnostics.append(.error("SLA0110", at: current.span, "expected `attainment` or `measure` after `when`, found `\(current.value)`",
+                                      help: "a credit tier names the clause's measure as `measure`, whatever it computes: write `when measure`",
+                                      fix: DiagnosticFix(span: current.span, replacement: "measure")))
+            advance()
+            onMeasure = true
+            guard let (op, opSpan) = parseComparisonOperator(),
+                  let threshold = parseQuantity(what: "the measure's bound", help: shape) else { recover(to: sync); return nil }
+            return CreditSyntax(percent: percent, base: base, baseSpan: baseToken.span, onMeasure: onMeasure, comparison: op, operatorSpan: opSpan,
+                                threshold: threshold, span: keyword.span.union(threshold.span))
+        } else {
             expected("`attainment` or `measure` after `when`", help: shape); recover(to: sync); return nil
         }
         advance()

@@ -30,9 +30,14 @@ enum Summary {
             }
             if !c.credits.isEmpty {
                 let currencies = Set(c.credits.map(\.currency))
+                // Several periods' credits each name their period ("credits 1234 JPY, 1234 JPY"
+                // said nothing of which months), in dates on the contract's clock.
+                let periods = Set(c.credits.map { [$0.start, $0.end] }).count > 1
+                let zone = ZoneRules(identifier: r.contract.timezone)
                 out += "; credits " + c.credits.map { credit in
                     let group = credit.key.map { " " + $0.map { "\($0.field)=\($0.value ?? "(absent)")" }.joined(separator: ",") } ?? ""
-                    return "\(credit.amountText) \(credit.currency)\(group)"
+                    let period = periods ? " for \(localDate(credit.start, zone)) – \(localDate(credit.end, zone))" : ""
+                    return "\(credit.amountText) \(credit.currency)\(group)\(period)"
                 }.joined(separator: ", ")
                 let amounts = c.credits.compactMap { Rational(decimal: $0.amountText) }
                 if c.credits.count > 1, currencies.count == 1, let currency = currencies.first, amounts.count == c.credits.count {
@@ -43,6 +48,12 @@ enum Summary {
             out += "\n"
         }
         return out
+    }
+
+    /// The date of an instant on the contract's clock (`YYYY-MM-DD`; UTC without a zone).
+    static func localDate(_ nanos: Int64, _ zone: ZoneRules?) -> String {
+        let offset = Int64(zone?.offsetSeconds(atNanos: nanos) ?? 0) * CivilTime.nanosPerSecond
+        return String(CivilTime.format(nanos + offset).prefix(10))
     }
 
     /// The period furthest on the wrong side of the objective (the lowest measure under `>=`,

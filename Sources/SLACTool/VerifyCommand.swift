@@ -431,6 +431,18 @@ public enum VerifyCommand {
             notices?.append("note: `\(ending.path)` does not end with a line break; if it was cut short (a copy or upload that stopped), its last record may have been read with a value cut off (a number cut in the middle is still a number)\n")
         }
 
+        // A trace of HTTP status codes (`"status": 200`) reads as text "200", never "ok": every
+        // request fails a share of `status = "ok"`, and the contract pays its largest credit
+        // without a word (found by an audit). When no window of such a clause had a request
+        // with status "ok", the run says so.
+        for (index, clause) in plan.clauses.enumerated() where index < result.clauses.count {
+            guard case .share(let condition) = clause.aggregate, Self.asksForStatusOK(condition) else { continue }
+            let judged = result.clauses[index]
+            guard judged.windowsMet == 0, judged.windowsBreached > 0,
+                  judged.windows.allSatisfy({ $0.observed.map { $0.approximate == 0 } ?? true }) else { continue }
+            notices?.append("note: clause \(judged.ref) `\(judged.name)`: no window had a request with `status` \"ok\", so every request counted as failed; slac reads `status` as text (\"ok\", \"error\", \"error:503\"; absent means \"ok\"), so a trace of HTTP status codes (`\"status\": 200`) must have them mapped to that first (docs/formats.md)\n")
+        }
+
         // The same content twice pools its records twice (a copy flipped a verdict): a usage error.
         if let duplicate = duplicateTraces(result) {
             return .failure(ToolDiagnostics.output("SLA0509", "the same trace twice: `\(duplicate.0)` and `\(duplicate.1)` have the same content (sha256 \(duplicate.2.prefix(16))…)",
@@ -439,6 +451,17 @@ public enum VerifyCommand {
         }
         result.contract.planSHA256 = planDigest
         return .success(result)
+    }
+
+    /// Whether `condition` holds for a request whose `status` is "ok" only by that value (it
+    /// names `status = "ok"` or `status in [… "ok" …]`, not negated).
+    static func asksForStatusOK(_ condition: CheckedPredicate) -> Bool {
+        switch condition {
+        case .text(let field, let equal, let value): return field == "status" && equal && value == "ok"
+        case .textIn(let field, let values, let negated): return field == "status" && !negated && values.contains("ok")
+        case .and(let a, let b), .or(let a, let b): return asksForStatusOK(a) || asksForStatusOK(b)
+        case .not, .metric: return false
+        }
     }
 
     /// A trace read as a stream: the digest of its stored bytes, kept when it was compressed.

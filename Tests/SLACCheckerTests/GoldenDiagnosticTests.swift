@@ -97,6 +97,7 @@ struct GoldenCase: Sendable, CustomTestStringConvertible {
         GoldenCase("unknown-escape", "SLA0103", 5, 23),
         GoldenCase("unknown-metric", "SLA0201", 6, 21),
         GoldenCase("unknown-time-zone", "SLA0311", 3, 5),
+        GoldenCase("time-zone-abbreviation", "SLA0311", 3, 5),
         GoldenCase("unknown-unit", "SLA0205", 6, 34),
         GoldenCase("unterminated-string", "SLA0102", 3, 15),
         GoldenCase("unterminated-text-block", "SLA0105", 5, 14),

@@ -72,6 +72,14 @@ struct DSTTests {
         #expect(windows(r, clause: clause) == want, sourceLocation: sourceLocation)
     }
 
+    /// `BST` was read as Bangladesh (UTC+6), `IST` as Kolkata: abbreviations are refused, tz
+    /// database names in capitals (`EST`, `CET`) and links (`US/Pacific`) are not.
+    @Test("time-zone abbreviations are not time zones")
+    func abbreviations() {
+        for name in ["BST", "IST", "PST", "CST", "JST", "AEST", "CEST"] { #expect(ZoneRules(identifier: name) == nil, "\(name)") }
+        for name in ["UTC", "GMT", "EST", "CET", "US/Pacific", "Europe/London", "Etc/GMT+2"] { #expect(ZoneRules(identifier: name) != nil, "\(name)") }
+    }
+
     @Test("America/New_York: 2026-03-08 is 23 hours, 2026-11-01 is 25 hours")
     func newYork() throws {
         let instants = [

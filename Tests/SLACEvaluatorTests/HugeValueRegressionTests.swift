@@ -31,6 +31,18 @@ extension EdgeCaseTests {
         ])
         #expect(bigDiffs.isEmpty, Testing.Comment(rawValue: bigDiffs.joined(separator: "\n")))
         #expect(big.clauses[0].windows.map(\.verdict) == [.breached])
+
+        // The same with a fraction beside them: printing the sum never finished (found by an
+        // audit of the engines, whose trace of hostile numbers this is a part of).
+        let (fraction, fractionDiffs) = try run(header, "clause \"1\" s { every 1 day\n require sum(ttft) <= 0.3 ms }", [
+            "{\"id\":\"a\",\"ts\":\"2026-03-01T00:00:00Z\",\"ttft_ms\":1.7976931348623158e308}",
+            "{\"id\":\"b\",\"ts\":\"2026-03-01T00:00:01Z\",\"ttft_ms\":17976931348623157e292}",
+            "{\"id\":\"c\",\"ts\":\"2026-03-01T00:00:02Z\",\"ttft_ms\":0.1}",
+            "{\"id\":\"d\",\"ts\":\"2026-03-01T00:00:03Z\",\"ttft_ms\":2.4703282292062328e-324}",
+        ])
+        #expect(fractionDiffs.isEmpty, Testing.Comment(rawValue: fractionDiffs.joined(separator: "\n")))
+        #expect(fraction.clauses[0].windows.map(\.verdict) == [.breached])
+        #expect(fraction.clauses[0].windows.first?.observed?.text.hasPrefix("35953862697246314") == true)
     }
 }
 

@@ -168,6 +168,32 @@ struct PeriodMeasureTests {
         #expect(r.result.clauses[0].credits.isEmpty)
     }
 
+    /// Maintenance `as uptime` (cloud SLAs: maintenance is not downtime). April, UTC. x: 43 breached
+    /// minutes on 04-15, and 10 failing minutes inside 4 hours of such maintenance on 04-10, which
+    /// are excluded: (43200 − 43)/43200, over the whole month (without `as uptime`, the grid would
+    /// be 42,960 minutes). z: breached 10:00–10:04 on 04-20 where such maintenance covers
+    /// 10:02:30–10:03:00: the minute 10:02 stays breached (its records come before 10:02:30) and is
+    /// down for its other 30 s only.
+    @Test("maintenance as uptime stays in the grid and is never down")
+    func maintenanceAsUptime() throws {
+        let contract = F.downtimeContract(term: "2026-04-01 to 2026-05-01",
+                                          maintenance: ["2026-04-10T10:00:00Z to 2026-04-10T14:00:00Z as uptime",
+                                                        "2026-04-20T10:02:30Z to 2026-04-20T10:03:00Z as uptime"])
+        var lines = F.burst("x", from: utc("2026-04-15T10:00:00Z"), minutes: 43, tag: "x")
+        lines += F.burst("x", from: utc("2026-04-10T10:30:00Z"), minutes: 10, tag: "xm")
+        lines += F.burst("z", from: utc("2026-04-20T10:00:00Z"), minutes: 5, tag: "z")
+        let r = try run(contract, lines)
+        #expect(r.diffs.isEmpty, Testing.Comment(rawValue: r.diffs.joined(separator: "\n")))
+        let month = 43200 * F.minute
+        expectPeriod(r, clause: 0, key: ["x"], measure: Rational(43157, 43200), kind: "uptime",
+                     intervals: 43200, empty: 43157, down: 43, verdict: "breached")
+        #expect(r.period(0, "x")?.measure?.gridNanoseconds == month)
+        expectPeriod(r, clause: 0, key: ["z"], measure: Rational(BigInt(Int(month - 270_000_000_000)), BigInt(Int(month))), kind: "uptime",
+                     intervals: 43200, empty: 43195, down: 5, verdict: "compliant")
+        #expect(r.period(0, "z")?.measure?.downNanoseconds == 270_000_000_000)
+        #expect(r.result.exclusions.first?.asUptime == true)
+    }
+
     // MARK: (c) days of 25 and 23 hours
 
     /// A 5-minute grid over the day of the change in Europe/Berlin: 25 hours (300 intervals) on

@@ -125,12 +125,16 @@ extension ReferenceEvaluator {
         /// clause; 0 for an interval wholly removed (a gap in the grid).
         var time: Int64
         var period: Int
+        /// The part of `time` inside maintenance `as uptime`: never down.
+        var upTime: Int64 = 0
     }
 
     /// Maintenance intervals applying to the clause (contract level and its own) as a union of
-    /// disjoint sorted intervals.
-    func maintenanceUnion(_ c: CheckedClause) -> [(Int64, Int64)] {
-        let all = (contract.exclusions.maintenance + c.exclusions.maintenance).map { ($0.start, $0.end) }.sorted { $0.0 < $1.0 }
+    /// disjoint sorted intervals: those whose time leaves the grid, or (`asUptime`) those whose
+    /// time counts as up.
+    func maintenanceUnion(_ c: CheckedClause, asUptime: Bool = false) -> [(Int64, Int64)] {
+        let all = (contract.exclusions.maintenance + c.exclusions.maintenance).filter { $0.asUptime == asUptime }
+            .map { ($0.start, $0.end) }.sorted { $0.0 < $1.0 }
         var merged: [(Int64, Int64)] = []
         for m in all where m.0 < m.1 {
             if let last = merged.last, m.0 <= last.1 {
@@ -146,6 +150,7 @@ extension ReferenceEvaluator {
     /// one starting before the term's end, in time order, with its grid time and period.
     func termIntervals(_ c: CheckedClause, periods: [(start: Int64, end: Int64)]) -> [TermInterval] {
         let maintenance = maintenanceUnion(c)
+        let up = maintenanceUnion(c, asUptime: true)
         var out: [TermInterval] = []
         var at = window(c.window, contract.termStart).0
         while at < contract.termEnd {
@@ -158,7 +163,18 @@ extension ReferenceEvaluator {
                 if overlap > 0 { time -= overlap }
             }
             precondition(time >= 0)
-            out.append(TermInterval(start: s, end: e, time: time, period: Self.periodIndex(periods, s)))
+            // Time inside maintenance `as uptime` and outside the other maintenance.
+            var upTime: Int64 = 0
+            for (us, ue) in up {
+                let a = max(lo, us), b = min(hi, ue)
+                guard a < b else { continue }
+                upTime += b - a
+                for (ms, me) in maintenance {
+                    let overlap = min(b, me) - max(a, ms)
+                    if overlap > 0 { upTime -= overlap }
+                }
+            }
+            out.append(TermInterval(start: s, end: e, time: time, period: Self.periodIndex(periods, s), upTime: upTime))
             at = e
         }
         return out
@@ -222,7 +238,8 @@ extension ReferenceEvaluator {
             var down = [Bool](repeating: false, count: intervals.count)
             if measure.kind == .uptime {
                 func isBreached(_ i: Int) -> Bool {
-                    guard intervals[i].time > 0 else { return false }
+                    // A gap, or wholly in maintenance counted as uptime: not breached, ends a run.
+                    guard intervals[i].time > 0, intervals[i].upTime < intervals[i].time else { return false }
                     switch states[i] {
                     case .breached: return true
                     case .none: return measure.empty == .breached
@@ -254,7 +271,7 @@ extension ReferenceEvaluator {
                     case .none: empty += 1
                     }
                     gridTime += intervals[i].time
-                    if down[i] { downTime += intervals[i].time; downCount += 1 }
+                    if down[i] { downTime += intervals[i].time - intervals[i].upTime; downCount += 1 }
                 }
                 var value: Rational?
                 switch measure.kind {

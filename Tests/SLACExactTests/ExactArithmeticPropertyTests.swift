@@ -120,6 +120,15 @@ func hostileDouble(_ rng: inout SeededGenerator) -> Double {
         #expect(Rational(1, 3).decimalString(significantDigits: 5) == "0.33333")
         let tiny = Rational(exactly: 5e-324).decimalString(significantDigits: 3)
         #expect(tiny == "0." + String(repeating: "0", count: 323) + "494")
+        // Above the largest double with a fraction (a sum of two largest doubles and 0.1): the
+        // first guess of its exponent was `Int.max × log10 2`, and the walk down never ended.
+        let beyond = Rational(exactly: .greatestFiniteMagnitude) + Rational(exactly: .greatestFiniteMagnitude) + Rational(exactly: 0.1)
+        let text = beyond.decimalString(significantDigits: 5)
+        // Every digit of the whole part, as for 1e308 above.
+        #expect(text.count == 309 && text.hasPrefix("359538626972463141629"), "\(text)")
+        // Below the smallest double: the same digits as the exact expansion, rounded.
+        let below = Rational(BigInt.one, BigInt.powerOfTen(400)) + Rational(BigInt.one, BigInt.powerOfTen(401)) * Rational(1, 3)
+        #expect(below.decimalString(significantDigits: 3) == "0." + String(repeating: "0", count: 399) + "103")
     }
 }
 

@@ -244,7 +244,7 @@ import Testing
         for case .exclusion(let e) in items {
             switch e {
             case .requests(.comparison(.name(let f), .equal, .string(let v), _, _), _): kinds.append("requests \(f.name)=\(v.value)")
-            case .maintenance(let from, let to, _): kinds.append("maintenance \(from.kind) \(from.text) \(to.kind) \(to.text)")
+            case .maintenance(let from, let to, let asUptime, _): kinds.append("maintenance \(from.kind) \(from.text) \(to.kind) \(to.text)" + (asUptime ? " as uptime" : ""))
             default: kinds.append("?")
             }
         }
