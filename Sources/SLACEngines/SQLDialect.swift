@@ -14,6 +14,9 @@ public enum SQLDialect: String, CaseIterable, Sendable {
             switch c {
             case "'": out += "''"
             case "\\": out += self == .spark ? "\\\\" : "\\"
+            // `spark-sql` replaces `${…}` anywhere in the script with a variable, inside strings
+            // too (a scope on `"${env:HOME}"` matched nothing): a `$` is written as its escape.
+            case "$" where self == .spark: out += "\\u0024"
             default: out.unicodeScalars.append(c)
             }
         }

@@ -57,6 +57,17 @@ package struct SQLScript: Sendable {
         if let name = textFields.first(where: { !SQLScript.isPlainName($0) }) {
             throw SQLCompileError(message: "the field `\(name)` is not a plain name (letters, digits and `_`, not starting with a digit), which the SQL script cannot address")
         }
+        // DuckDB's column and struct names ignore case: `TENANT` and `tenant` were read as one
+        // field, silently (found by an audit). Spark keeps them apart.
+        if dialect == .duckdb {
+            var seen: [String: String] = [:]
+            for (name, _) in fieldList {
+                if let other = seen[name.lowercased()] {
+                    throw SQLCompileError(message: "the fields `\(other)` and `\(name)` differ only in case, which DuckDB does not tell apart")
+                }
+                seen[name.lowercased()] = name
+            }
+        }
         for c in plan.clauses {
             if case .percentile(_, let q) = c.aggregate {
                 guard let n = q.numerator.intValue, let d = q.denominator.intValue, n < 1 << 20, d < 1 << 20 else {
@@ -146,20 +157,21 @@ package struct SQLScript: Sendable {
             // Each row as a JSON object (a column a file lacks is then an absent field), read by
             // the JSON Lines path; a `ts` of a timestamp type is a UTC instant.
             parts.append(dialect.createTable("slac_lines", """
-                SELECT CAST(dense_rank() OVER (ORDER BY filename) - 1 AS INTEGER) AS trace, filename AS path,
+                SELECT CAST(dense_rank() OVER (ORDER BY slac_filename) - 1 AS INTEGER) AS trace, slac_filename AS path,
                        CAST(file_row_number + 1 AS BIGINT) AS line, CAST(to_json(t) AS VARCHAR) AS text,
                        CASE WHEN typeof(t.ts) IN ('TIMESTAMP', 'TIMESTAMP_NS', 'TIMESTAMP_MS', 'TIMESTAMP_S') THEN CAST(t.ts AS VARCHAR) || 'Z'
                             WHEN typeof(t.ts) = 'TIMESTAMP WITH TIME ZONE' THEN CAST(t.ts AS VARCHAR) || ':00' END AS ts_text
-                FROM read_parquet(getvariable('slac_input'), filename = true, file_row_number = true, union_by_name = true) t
+                FROM read_parquet(getvariable('slac_input'), filename = 'slac_filename', file_row_number = true, union_by_name = true) t
                 """))
         case (.duckdb, .csv):
             // Each row as a JSON object of its cells (text; an empty unquoted cell is absent),
             // typed below as the native CSV reader types cells. DuckDB cannot number CSV rows.
             parts.append(dialect.createTable("slac_lines", """
-                SELECT CAST(dense_rank() OVER (ORDER BY filename) - 1 AS INTEGER) AS trace, filename AS path,
+                SELECT CAST(dense_rank() OVER (ORDER BY slac_filename) - 1 AS INTEGER) AS trace, slac_filename AS path,
                        CAST(NULL AS BIGINT) AS line, CAST(to_json(t) AS VARCHAR) AS text, CAST(NULL AS VARCHAR) AS ts_text
-                FROM read_csv(getvariable('slac_input'), header = true, all_varchar = true, filename = true, union_by_name = true,
-                              allow_quoted_nulls = false, delim = ',', quote = '"', escape = '"', skip = 0) t
+                FROM read_csv(getvariable('slac_input'), header = true, all_varchar = true, filename = 'slac_filename', union_by_name = true,
+                              allow_quoted_nulls = false, delim = ',', quote = '"', escape = '"', skip = 0,
+                              max_line_size = \(SQLScript.maximumCSVRow)) t
                 """))
         case (.spark, .csv):
             // A quoted empty cell is text "" (Spark reads it as NULL unless told otherwise). RFC 4180
@@ -271,6 +283,11 @@ package struct SQLScript: Sendable {
                 """
         }
     }
+
+    /// The longest CSV row DuckDB reads: the native reader's limit (256 MB) and a line end.
+    /// DuckDB's own default, 2 MB, stopped the run on a row holding a long `itl_ms` list that the
+    /// native reader takes (found by an audit).
+    static let maximumCSVRow = (256 << 20) + 5
 
     /// A field name that Spark's struct schemas and backtick quoting take as it is.
     static func isPlainName(_ name: String) -> Bool {

@@ -38,7 +38,7 @@ struct ChunkScan {
     /// The slot of `id` when the repeated-id check is on, else -1; the ids seen in this chunk,
     /// and the smallest of those repeated within it.
     private let idSlot: Int
-    private var ids: Set<String> = []
+    private var ids: Set<ExactText> = []
     private var repeatedExamples: [String] = []
     /// Closing windows early (`Evaluator.lateness`): the bound, and whether the chunk starts its
     /// trace (no record of the trace comes before it); nil when windows stay open.
@@ -98,7 +98,7 @@ struct ChunkScan {
         swap(&interners, &self.interners)
         var groupOfRecord: [Int32] = []
         swap(&groupOfRecord, &self.groupOfRecord)
-        var ids: Set<String> = []
+        var ids: Set<ExactText> = []
         swap(&ids, &self.ids)
         var repeatedExamples: [String] = []
         swap(&repeatedExamples, &self.repeatedExamples)
@@ -123,7 +123,7 @@ struct ChunkScan {
             counts.accepted += 1
             if record.timestamp < counts.acceptedFirst { counts.acceptedFirst = record.timestamp }
             if record.timestamp > counts.acceptedLast { counts.acceptedLast = record.timestamp }
-            if idSlot >= 0, let id = record.texts[idSlot], !ids.insert(id).inserted {
+            if idSlot >= 0, let id = record.texts[idSlot], !ids.insert(ExactText(text: id)).inserted {
                 counts.repeatedIDs += 1
                 RepeatedIDList.note(id, in: &repeatedExamples)
             }

@@ -129,7 +129,7 @@ enum CompiledPredicate: Sendable {
     indirect case not(CompiledPredicate)
     case metric(Metric, DoubleBound)
     case text(slot: Int, equal: Bool, value: String)
-    case textIn(slot: Int, values: Set<String>, negated: Bool)
+    case textIn(slot: Int, values: [String], negated: Bool)
 
     init(_ p: CheckedPredicate, _ request: TraceFieldRequest) {
         switch p {
@@ -138,7 +138,7 @@ enum CompiledPredicate: Sendable {
         case .not(let a): self = .not(CompiledPredicate(a, request))
         case .metric(let m, let op, let bound): self = .metric(m, DoubleBound(op, bound))
         case .text(let f, let equal, let value): self = .text(slot: FieldSlots.textSlot(f, request), equal: equal, value: value)
-        case .textIn(let f, let values, let negated): self = .textIn(slot: FieldSlots.textSlot(f, request), values: Set(values), negated: negated)
+        case .textIn(let f, let values, let negated): self = .textIn(slot: FieldSlots.textSlot(f, request), values: values, negated: negated)
         }
     }
 
@@ -154,10 +154,10 @@ enum CompiledPredicate: Sendable {
             return bound.holds(v) ? .trueValue : .falseValue
         case .text(let slot, let equal, let value):
             guard let t = r.texts[slot] else { return .unknown }
-            return (t == value) == equal ? .trueValue : .falseValue
+            return t.sameBytes(value) == equal ? .trueValue : .falseValue
         case .textIn(let slot, let values, let negated):
             guard let t = r.texts[slot] else { return .unknown }
-            return values.contains(t) != negated ? .trueValue : .falseValue
+            return values.contains(where: { $0.sameBytes(t) }) != negated ? .trueValue : .falseValue
         case .and, .or, .not:
             return combined(r, slots)
         }

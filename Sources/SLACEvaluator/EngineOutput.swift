@@ -139,7 +139,8 @@ struct EngineOutputFiles {
                 throw EngineOutputError("the engine's `counts` do not list `\(kind)`: the output is not from a script of this version")
             }
             guard expected == Int64(rows.count) else {
-                throw EngineOutputError("`\(kind)` holds \(rows.count) rows where the engine wrote \(expected): a file is missing or cut short (copy the output folder whole, or let slac run the engine with `--engine`)")
+                let why = Int64(rows.count) < expected ? "a file is missing or cut short" : "rows were added, or a file is there twice"
+                throw EngineOutputError("`\(kind)` holds \(rows.count) rows where the engine wrote \(expected): \(why) (copy the output folder whole, or let slac run the engine with `--engine`)")
             }
         }
         return rows
@@ -150,7 +151,7 @@ extension Evaluator {
     /// The judging half over an engine's output: rebuilds the monitor state the native
     /// evaluator would have accumulated, then judges it with the same code (`finish`).
     ///
-    /// `traces` names the traces slac gave the engine, in path order; each of the engine's traces
+    /// `traces` names the traces slac gave the engine, in the order given; each of the engine's traces
     /// is matched to one by `enginePath` when all have one, else by position (nil: take the paths
     /// from the output and mark their digests "not computed"). `sqlSHA256` is the digest of the
     /// script the engine ran, when slac ran it.
@@ -262,12 +263,15 @@ extension Evaluator {
         }
         // Windows and groups.
         var groups = (0..<clauses.count).map { GroupTable(width: clauses[$0].plan.groupBy.count) }
-        var groupIndex = Array(repeating: [[String?]: Int32](), count: clauses.count)
+        // Keyed by the values' bytes (`ExactText`): two spellings of `é` are two groups, as the
+        // engine grouped them.
+        var groupIndex = Array(repeating: [[ExactText?]: Int32](), count: clauses.count)
         func group(_ c: Int, _ row: EngineRow) -> Int32 {
             let values = (0..<clauses[c].plan.groupBy.count).map { row.text("g\($0)") }
-            if let g = groupIndex[c][values] { return g }
+            let key = values.map { $0.map { ExactText(text: $0) } }
+            if let g = groupIndex[c][key] { return g }
             let g = groups[c].append(values)
-            groupIndex[c][values] = g
+            groupIndex[c][key] = g
             return g
         }
         func window(_ c: Int, _ row: EngineRow, kind: String) throws -> Int {

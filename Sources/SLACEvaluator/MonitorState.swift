@@ -353,7 +353,7 @@ package struct MonitorState: Sendable {
     var overLimit = false
     /// With the repeated-id check: every id seen (nil when the check is off), the trace a chunk's
     /// ids belong to, and per trace the smallest repeated ids (UTF-8 order).
-    var ids: Set<String>?
+    var ids: Set<ExactText>?
     var idTrace = 0
     var repeatedExamples: [[String]]
 
@@ -402,7 +402,7 @@ package struct MonitorState: Sendable {
         var repeats = 0
         for id in theirs where !mine.insert(id).inserted {
             repeats += 1
-            RepeatedIDList.note(id, in: &repeatedExamples[t])
+            RepeatedIDList.note(id.text, in: &repeatedExamples[t])
         }
         ids = mine
         counts[t].repeatedIDs += repeats

@@ -63,9 +63,15 @@ enum EngineVerification {
             }
             executable = sparkSQL
         }
-        // The traces: files, directories (their files) and globs, in path order (the engine's).
+        // The traces in the order given, as a native run numbers them (path order put a report's
+        // traces, evidence and digests in another order than the native report's); the files of
+        // a directory or a glob in path order.
         var files: [(display: String, absolute: String)] = []
         for argument in options.traces {
+            if argument == "-" {
+                return fail("SLA0601", "cannot read trace `-`: an engine reads files, not standard input",
+                            help: "write the trace to a file first, or run natively (without `--engine`), which reads standard input", exit: .inputError)
+            }
             let matches = expand(argument)
             if matches.isEmpty {
                 var isDirectory: ObjCBool = false
@@ -73,18 +79,23 @@ enum EngineVerification {
                     ? "the directory holds no trace file" : "no such file, directory or glob match"
                 return fail("SLA0601", "cannot read trace `\(argument)`: \(what)", exit: .inputError)
             }
-            files += matches
+            files += matches.sorted { $0.absolute.utf8.lexicographicallyPrecedes($1.absolute.utf8) }
         }
-        files.sort { $0.absolute.utf8.lexicographicallyPrecedes($1.absolute.utf8) }
-        // By the files' names when not given: all `.parquet`, all `.csv`, else JSON Lines.
-        let input: SQLInputFormat = options.inputFormat
-            ?? (files.allSatisfy { $0.absolute.hasSuffix(".parquet") } ? .parquet : files.allSatisfy { $0.absolute.hasSuffix(".csv") } ? .csv : .jsonl)
+        // By the files' names when not given: all `.parquet`, all `.csv` (in any case, as the
+        // native reader takes `UP.CSV`), else JSON Lines.
+        func named(_ suffix: String) -> Bool { files.allSatisfy { $0.absolute.lowercased().hasSuffix(suffix) } }
+        let input: SQLInputFormat = options.inputFormat ?? (named(".parquet") ? .parquet : named(".csv") ? .csv : .jsonl)
         let script: String
         do { script = try SQLScript(validated, dialect: dialect, input: input, checkIDs: options.checkIDs).text() } catch {
             return fail("SLA1004", "the contract cannot run on \(dialect.rawValue): \(error)", help: "run natively (without `--engine`)", exit: .invalidContract)
         }
         let sqlDigest = Digest.sha256Hex(Array(script.utf8))
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("slac-engine-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
+        // Spark's sources take one path and read it as a glob (`t[1].jsonl` would read
+        // `t1.jsonl`), and so do DuckDB's: the files are linked into a folder of slac's own
+        // under names without glob characters, numbered so that the engine's path order is the
+        // order given (for DuckDB only when some name holds a glob character).
+        let linked = dialect == .spark || files.contains { $0.absolute.contains(where: { "*?[]{}".contains($0) }) }
         var traces: [EngineTrace] = []
         // Digests of the files holding more than blank space, to find the same content twice.
         var seen: [String: String] = [:]
@@ -98,6 +109,14 @@ enum EngineVerification {
                 return fail("SLA1005", "`\(f.display)` is \(kind)-compressed, and the DuckDB script reads plain files only",
                             help: "decompress it first, or run natively (without `--engine`), which reads gzip and zstd", exit: .invalidContract)
             }
+            // Spark decompresses by the name (`.gz`) and reads other compressed bytes as text: every
+            // line a rejected record (found by an audit).
+            if dialect == .spark, let kind = mapped.isGzip ? "gzip" : Self.compression(of: mapped.bytes),
+               !(kind == "gzip" && f.absolute.lowercased().hasSuffix(".gz")) {
+                return fail("SLA1005", "`\(f.display)` is \(kind)-compressed\(kind == "gzip" ? " without a `.gz` name" : ""), which Spark would read as text",
+                            help: kind == "gzip" ? "name it `….gz`, decompress it, or run natively (without `--engine`)"
+                                : "decompress it first, or run natively (without `--engine`), which reads gzip and zstd", exit: .invalidContract)
+            }
             // The script reads CSV with `skip = 0` (DuckDB's own guess of rows to skip could drop
             // records silently), so a blank line before the header would make the header a record.
             if dialect == .duckdb, input == .csv, Self.startsWithBlankLine(mapped.bytes) {
@@ -105,9 +124,9 @@ enum EngineVerification {
                             help: "remove the blank lines before the header, or run natively (without `--engine`), which skips them", exit: .invalidContract)
             }
             let digest = Digest.sha256Hex(mapped.bytes)
-            // DuckDB reports each file under the path it was given; Spark under its link (below).
+            // The engine reports each file under the path it was given: the file's, or its link's.
             traces.append(EngineTrace(path: f.display, format: input.rawValue, sha256: digest,
-                                      enginePath: dialect == .duckdb ? f.absolute : Self.sparkLinkPath(work: work, index: traces.count, of: f.absolute)))
+                                      enginePath: linked ? Self.linkPath(work: work, index: traces.count, of: f.absolute) : f.absolute))
             // The same content twice would pool its records twice, as in a native run (a copy
             // flipped a verdict): a usage error, before the engine runs.
             guard mapped.bytes.contains(where: { !$0.isBlankSpace }) else { continue }
@@ -125,9 +144,19 @@ enum EngineVerification {
             return fail("SLA0901", "cannot create a working folder: \(error.localizedDescription)", exit: .inputError)
         }
         let run: EngineRun
+        if linked {
+            do {
+                try FileManager.default.createDirectory(at: work.appendingPathComponent("traces"), withIntermediateDirectories: true)
+                for (k, f) in files.enumerated() {
+                    try FileManager.default.createSymbolicLink(atPath: Self.linkPath(work: work, index: k, of: f.absolute), withDestinationPath: f.absolute)
+                }
+            } catch {
+                return fail("SLA0901", "cannot link the traces for \(dialect.rawValue): \(error.localizedDescription)", exit: .inputError)
+            }
+        }
         switch dialect {
         case .duckdb:
-            let list = "[" + files.map { "'" + $0.absolute.replacingOccurrences(of: "'", with: "''") + "'" }.joined(separator: ", ") + "]"
+            let list = "[" + traces.compactMap(\.enginePath).map { "'" + $0.replacingOccurrences(of: "'", with: "''") + "'" }.joined(separator: ", ") + "]"
             let prelude = "SET VARIABLE slac_input = \(list);\nSET VARIABLE slac_output = '\(output.replacingOccurrences(of: "'", with: "''"))';\n"
             run = EngineRun(executable: executable, arguments: ["-bail", ":memory:"], standardInput: prelude + script, workingDirectory: work.path)
         case .spark:
@@ -135,19 +164,8 @@ enum EngineVerification {
             guard FileManager.default.createFile(atPath: scriptPath, contents: Data(script.utf8)) else {
                 return fail("SLA0901", "cannot write the SQL script to `\(scriptPath)`", exit: .inputError)
             }
-            // Spark's sources take one path, and read it as a glob (`t[1].jsonl` would read
-            // `t1.jsonl`): the files, one or several, are linked into a folder of slac's own under
-            // names without glob characters, numbered so that the engine's path order is slac's.
-            let folder = work.appendingPathComponent("traces")
-            do {
-                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-                for (k, f) in files.enumerated() {
-                    try FileManager.default.createSymbolicLink(atPath: Self.sparkLinkPath(work: work, index: k, of: f.absolute), withDestinationPath: f.absolute)
-                }
-            } catch {
-                return fail("SLA0901", "cannot link the traces for Spark: \(error.localizedDescription)", exit: .inputError)
-            }
-            let inputPath = folder.path
+            // The folder of links (above): Spark's sources take one path.
+            let inputPath = work.appendingPathComponent("traces").path
             var arguments: [String] = []
             if let master = options.sparkMaster { arguments += ["--master", master] }
             arguments += ["--hivevar", "slac_input=\(inputPath)", "--hivevar", "slac_output=file://\(output)", "-f", scriptPath]
@@ -158,9 +176,16 @@ enum EngineVerification {
             // The engine's own words: its first error lines (a JVM prints stack traces after them),
             // else its last lines.
             let lines = outcome.standardError.split(separator: "\n").map(String.init)
-            let errors = lines.filter { $0.contains("Error") || $0.contains("Exception") || $0.hasPrefix("error") }
-                .filter { !$0.hasPrefix("\tat ") }.prefix(3)
-            let tail = (errors.isEmpty ? Array(lines.suffix(8)) : Array(errors)).joined(separator: "\n")
+            let tail: String
+            if dialect == .duckdb {
+                // DuckDB's message is short and says why on its later lines ("CSV Error on Line:
+                // 1" first, "Maximum line size of 2000000 bytes exceeded" after it).
+                tail = lines.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.prefix(8).joined(separator: "\n")
+            } else {
+                let errors = lines.filter { $0.contains("Error") || $0.contains("Exception") || $0.hasPrefix("error") }
+                    .filter { !$0.hasPrefix("\tat ") }.prefix(3)
+                tail = (errors.isEmpty ? Array(lines.suffix(8)) : Array(errors)).joined(separator: "\n")
+            }
             let diagnostic = ToolDiagnostics.error("SLA1002", "\(dialect.rawValue) failed (exit \(outcome.status)) running the generated SQL",
                                                    notes: ["the engine said: " + tail])
             return .failure(CommandOutput(standardError: ToolDiagnostics.render([diagnostic], colored: colored), exitCode: .inputError))
@@ -191,7 +216,7 @@ enum EngineVerification {
     /// Where trace `index` is linked for Spark: `traces/000003.jsonl` in the working folder. The
     /// last extension is kept when it is plain letters and digits (Spark picks a decompressor by
     /// it: `.gz`); nothing of the original name that Spark could read as a glob is.
-    static func sparkLinkPath(work: URL, index: Int, of path: String) -> String {
+    static func linkPath(work: URL, index: Int, of path: String) -> String {
         let ext = (path as NSString).pathExtension
         let kept = !ext.isEmpty && ext.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) }
         return work.appendingPathComponent("traces").appendingPathComponent(String(format: "%06d", index) + (kept ? "." + ext : "")).path

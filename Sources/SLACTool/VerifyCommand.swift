@@ -263,7 +263,9 @@ public enum VerifyCommand {
                 var text = "\(trace.rejected) rejected"
                 if let common, let example = listed.first(where: { $0.reason == common.key }) {
                     let share = listed.count == trace.rejected ? "\(common.value) of them" : "\(common.value) of the first \(listed.count)"
-                    text += " (most often: \(common.key); \(share), first on line \(example.line))"
+                    // An engine that cannot number rows leaves line 0: the record's id says where.
+                    let place = example.line > 0 ? "first on line \(example.line)" : example.id.map { "first with id `\($0)`" } ?? "the first"
+                    text += " (most often: \(common.key); \(share), \(place))"
                 }
                 parts.append(text)
             }

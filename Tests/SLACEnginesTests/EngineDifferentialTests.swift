@@ -96,6 +96,7 @@ enum Engines {
         #"{"id":"a3","ts":"2026-03-29T03:30:00.5+0200","tenant":"acme","status":"error:500","input_tokens":0,"output_tokens":0,"ttft_ms":-0.0,"e2e_ms":0}"#,
         #"{"id":"a4","ts":1774740600123,"tenant":"globex","status":"ok","input_tokens":5,"output_tokens":1,"ttft_ms":0.1,"e2e_ms":0.30000000000000004}"#,
         #"{"id":"a5","ts":"2026-03-29T10:00:00Z","tenant":null,"status":"ok","output_tokens":300,"ttft_ms":1e-300,"e2e_ms":1e300}"#,
+        #"{"id":"a6","ts":"2026-03-29T11:00:00Z","tenant":"${env:HOME}","status":"ok","output_tokens":3,"ttft_ms":5,"e2e_ms":50}"#,
         #"{"id":"b1","ts":"2026-03-29T10:00:00","tenant":"acme"}"#,
         #"{"id":"b2","ts":"2026-02-30T10:00:00Z","tenant":"acme"}"#,
         #"{"id":"b3","ts":"2026-03-29T10:00:00Z","tenant":"acme","ttft_ms":-5}"#,
@@ -174,6 +175,12 @@ enum Engines {
             clause "6" mins {
                 every 5 minutes
                 require min(e2e_tps) >= 1 tokens/s
+            }
+            // `spark-sql` substitutes `${…}` in the script, in strings too.
+            clause "7" dollars {
+                scope tenant in ["${env:HOME}", "${slac_input}"]
+                every calendar day
+                require max(ttft) <= 1 ms
             }
         }
         """
@@ -313,6 +320,55 @@ enum Engines {
         }
         #expect(out.exitCode == 2 && out.standardError.hasPrefix("error[SLA1005]: "), "\(out.standardError)")
         #expect(out.standardError.contains("blank line before its CSV header"), "\(out.standardError)")
+    }
+
+    /// Found by a differential audit: traces given out of path order, two spellings of `é`, a CSV
+    /// with a `filename` column and a row over 2 MB, a file name with a glob character, fields
+    /// differing only in case, and standard input.
+    @Test(.enabled(if: Engines.duckdb)) func auditedDifferencesThroughDuckDB() throws {
+        let dir = TemporaryDirectory()
+        let contract = try dir.write("c.sla", """
+            contract "Audit" {
+                effective 2026-01-01 to 2027-01-01
+                clause "1" grouped { every 1 hour per tenant
+                    require max(ttft) <= 500 ms }
+                clause "2" scoped { scope tenant = "d\u{E9}"
+                    every 1 hour
+                    require max(ttft) <= 500 ms }
+            }
+            """)
+        func line(_ id: String, _ second: Int, _ tenant: String, _ ttft: Int) -> String {
+            "{\"id\":\"\(id)\",\"ts\":\"2026-03-01T00:00:\(second < 10 ? "0" : "")\(second)Z\",\"tenant\":\"\(tenant)\",\"ttft_ms\":\(ttft)}"
+        }
+        let b = try dir.write("b.jsonl", [line("b1", 1, "d\u{E9}", 100), line("b2", 2, "de\u{301}", 900)].joined(separator: "\n") + "\n")
+        let a = try dir.write("a.jsonl", [line("a1", 3, "x", 900), line("a2", 4, "d\u{E9}", 200)].joined(separator: "\n") + "\n")
+        #expect(Engines.compare(contract, [b, a], engine: .duckdb) > 0)
+        let glob = try dir.write("t[1].jsonl", line("g1", 5, "y", 700) + "\n")
+        _ = try dir.write("t1.jsonl", line("h1", 6, "z", 100) + "\n")
+        #expect(Engines.compare(contract, [glob], engine: .duckdb) > 0)
+        // A CSV with its own `filename` column and a 2.4 MB `itl_ms` cell.
+        let itl = Engines.path("Contracts/streaming-itl.sla")
+        let list = "[" + Array(repeating: "1.5", count: 600_000).joined(separator: ",") + "]"
+        let csv = try dir.write("f.csv", "id,ts,tenant,filename,output_tokens,ttft_ms,e2e_ms,itl_ms\nr1,2026-06-01T00:00:00Z,t,x.txt,3,100,900,\"\(list)\"\n")
+        #expect(Engines.compare(itl, [csv], engine: .duckdb) >= 0)
+        // Refused before the engine runs, never judged on one of the two fields.
+        let cased = try dir.write("cased.sla", """
+            contract "Case" {
+                effective 2026-01-01 to 2027-01-01
+                clause "1" c { every 1 hour per TENANT
+                    require max(ttft) <= 500 ms }
+            }
+            """)
+        guard case .failure(let refused) = Engines.run(contract: cased, traces: [a], engine: .duckdb) else {
+            Issue.record("fields differing only in case were judged through DuckDB")
+            return
+        }
+        #expect(refused.standardError.contains("SLA1004") && refused.standardError.contains("differ only in case"), "\(refused.standardError)")
+        guard case .failure(let stdin) = Engines.run(contract: contract, traces: ["-"], engine: .duckdb) else {
+            Issue.record("standard input was given to DuckDB")
+            return
+        }
+        #expect(stdin.standardError.contains("an engine reads files, not standard input"))
     }
 
     /// `--check-ids` through DuckDB: two traces sharing ids, and ids repeated within one.

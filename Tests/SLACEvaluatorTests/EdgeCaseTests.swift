@@ -180,3 +180,40 @@ struct EdgeCaseTests {
         #expect(r.clauses[0].windows.first?.count == 4)
     }
 }
+
+/// Text is compared by its bytes: `"é"` written as one code point and as `e` with a combining
+/// accent are two values. Swift's `==` took them for one in conditions (and where states merged),
+/// while groups kept them apart and the engines compared bytes (found by an audit).
+extension EdgeCaseTests {
+    @Test("two spellings of é are two values, in conditions and in groups, with any number of jobs", arguments: [1, 2])
+    func unicodeSpellingsAreDistinct(jobs: Int) throws {
+        let composed = "d\u{E9}", decomposed = "de\u{301}"
+        #expect(composed == decomposed)  // as Swift compares them
+        var lines: [String] = []
+        for i in 0..<400 {
+            let tenant = i % 2 == 0 ? composed : decomposed
+            lines.append("{\"id\":\"r\(i)\",\"ts\":\"\(isoUTC(utc("2026-03-01T00:00:00Z") + Int64(i) * 1_000_000_000))\",\"tenant\":\"\(tenant)\",\"ttft_ms\":\(i % 2 == 0 ? 100 : 900)}")
+        }
+        let dir = TempDir()
+        let path = try dir.file("t.jsonl", lines.joined(separator: "\n") + "\n")
+        let contract = try checkContract("""
+            contract "Edge" {
+            effective 2026-01-01 to 2027-01-01
+            clause "1" grouped { every 1 hour per tenant
+             require max(ttft) <= 500 ms }
+            clause "2" scoped { scope tenant = "\(composed)"
+             every 1 hour
+             require max(ttft) <= 500 ms }
+            clause "3" listed { scope tenant in ["\(decomposed)"]
+             every 1 hour
+             require max(ttft) <= 500 ms }
+            }
+            """)
+        // Small blocks: with two jobs the groups meet where the states of blocks merge.
+        let r = try runEvaluator(makePlan(contract), [(path, .jsonl)], jobs: jobs, blockSize: 4096)
+        #expect(r.clauses[0].windowsMet == 1 && r.clauses[0].windowsBreached == 1)
+        #expect(r.clauses[1].verdict == .compliant && r.clauses[1].windows.allSatisfy { $0.count == 200 })
+        #expect(r.clauses[2].verdict == .breached)
+        #expect(r.clauses[2].windows.map(\.count) == [200])
+    }
+}

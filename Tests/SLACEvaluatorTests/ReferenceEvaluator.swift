@@ -462,11 +462,12 @@ struct ReferenceEvaluator {
             guard let v = value(m, r) else { return nil }
             return RefExact.holds(v, op, bound)
         case .text(let field, let equal, let value):
+            // Texts are equal when their bytes are (no Unicode normalization).
             guard let t = text(field, r) else { return nil }
-            return (t == value) == equal
+            return (Array(t.utf8) == Array(value.utf8)) == equal
         case .textIn(let field, let values, let negated):
             guard let t = text(field, r) else { return nil }
-            return values.contains(t) != negated
+            return values.contains { Array($0.utf8) == Array(t.utf8) } != negated
         }
     }
 
