@@ -69,6 +69,22 @@ def failed_call(rng, ts, tenant, model, region, status):
     return record(ts, tenant, model, region, status, rng.randint(600, 6000), 0, t, t)
 
 
+def breached_minutes(rng, records, busy, start, minutes, who, failing, status):
+    """`minutes` consecutive minutes from `start` (added to `busy`), each with 10 requests of which
+    those at the positions `failing` (two) fail with `status`: 80% succeed, below the 95% a minute
+    needs. `who` is (tenant, model, region)."""
+    tenant, model, region = who
+    t0 = at(start)
+    for k in range(minutes):
+        begin = t0 + MINUTE * k
+        busy.add(begin)
+        for j, ts in enumerate(spread(begin, MINUTE, 10, offset=2)):
+            if j in failing:
+                records.append(failed_call(rng, ts, tenant, model, region, status))
+            else:
+                records.append(ok_call(rng, ts, tenant, model, region))
+
+
 def spread(start, length, n, offset=7):
     """n instants spread over [start, start + length), none on a boundary."""
     step = length / n
@@ -175,17 +191,8 @@ def downtime_sample(path):
     busy = set()
 
     def breached(start, minutes):
-        """`minutes` consecutive minutes from `start`, each with 10 requests of which 2 fail with
-        error:503: 80% succeed, below the 95% a minute needs."""
-        t0 = at(start)
-        for k in range(minutes):
-            begin = t0 + MINUTE * k
-            busy.add(begin)
-            for j, ts in enumerate(spread(begin, MINUTE, 10, offset=2)):
-                if j in (3, 7):
-                    records.append(failed_call(rng, ts, tenant, model, region, "error:503"))
-                else:
-                    records.append(ok_call(rng, ts, tenant, model, region))
+        """Minutes with 2 requests in 10 failing with error:503 (`breached_minutes`)."""
+        breached_minutes(rng, records, busy, start, minutes, (tenant, model, region), (3, 7), "error:503")
 
     def exactly_five_percent(start):
         """One minute with 20 requests of which 1 fails: 95% succeed, which meets 95%."""
@@ -283,17 +290,8 @@ def maintenance_uptime_sample(path):
     busy = set()
 
     def breached(start, minutes):
-        """`minutes` consecutive minutes from `start`, each with 10 requests of which 2 fail with
-        error:500: 80% succeed, below the 95% a minute needs."""
-        t0 = at(start)
-        for k in range(minutes):
-            begin = t0 + MINUTE * k
-            busy.add(begin)
-            for j, ts in enumerate(spread(begin, MINUTE, 10, offset=2)):
-                if j in (2, 6):
-                    records.append(failed_call(rng, ts, tenant, model, region, "error:500"))
-                else:
-                    records.append(ok_call(rng, ts, tenant, model, region))
+        """Minutes with 2 requests in 10 failing with error:500 (`breached_minutes`)."""
+        breached_minutes(rng, records, busy, start, minutes, (tenant, model, region), (2, 6), "error:500")
 
     breached("2026-06-09T10:00", 30)     # A: thirty minutes
     breached("2026-06-22T16:00", 13)     # B: thirteen minutes
