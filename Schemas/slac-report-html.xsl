@@ -273,7 +273,7 @@
           <tr>
             <th>Clause</th><th>Requirement</th><th>Verdict</th>
             <th class="num">Windows met</th><th class="num">breached</th><th class="num">insufficient</th>
-            <th class="num" title="the period and group furthest from the objective: its attainment, or its measure">Worst measure</th><th class="num">Data in the period</th><th class="num">Credit due</th>
+            <th class="num" title="the period and group furthest from the objective: its attainment, or its measure">Worst measure</th><th class="num" title="the lowest share of time with data of any period and group of the clause, which need not be the worst measure's">Least data in a period</th><th class="num">Credit due</th>
           </tr>
         </thead>
         <tbody>
