@@ -47,6 +47,35 @@ package enum Metric: String, Sendable, Hashable, CaseIterable, Codable {
 /// The text fields every canonical record has; any other name used as a text field is a custom field.
 package let canonicalTextFields: [String] = CanonicalField.textFields.map(\.name)
 
+/// Text compared by its bytes (UTF-8), as the engines compare it, not as Swift compares strings:
+/// Swift takes `"é"` written as one code point and as `e` with a combining accent for equal, so
+/// natively `tenant = "é"` matched both spellings while DuckDB and Spark matched one, and two
+/// states merged across jobs could join two groups one job kept apart (found by an audit).
+/// docs/language.md, "Conditions": text is compared code point by code point.
+package struct ExactText: Hashable, Sendable {
+    package let text: String
+
+    package init(text: String) { self.text = text }
+
+    package static func == (a: ExactText, b: ExactText) -> Bool { a.text.sameBytes(b.text) }
+
+    package func hash(into hasher: inout Hasher) {
+        var copy = text
+        copy.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
+}
+
+extension String {
+    /// Whether the two hold the same bytes (see `ExactText`).
+    @inline(__always)
+    package func sameBytes(_ other: String) -> Bool {
+        // The same small string, or the same storage: equal without reading further.
+        if unsafeBitCast(self, to: (UInt64, UInt64).self) == unsafeBitCast(other, to: (UInt64, UInt64).self) { return true }
+        // Byte-equal strings are equal to Swift too, so `==` (a memcmp for ASCII) rejects first.
+        return self == other && utf8.elementsEqual(other.utf8)
+    }
+}
+
 /// A checked condition over one record, with bounds in canonical units. Three-valued at evaluation
 /// time (docs/language.md, "Conditions"): a comparison with an undefined metric or absent field is unknown.
 package indirect enum CheckedPredicate: Sendable, Hashable {
@@ -340,3 +369,34 @@ package struct CheckedContract: Sendable, Hashable {
     package let exclusions: CheckedExclusions
     package let clauses: [CheckedClause]
 }
+
+/// Conditions are equal when their texts hold the same bytes (`ExactText`): `slac diff` called a
+/// scope on `"café"` written with a combining accent no change, and `slac check` warned that
+/// `tenant = "café"` and `tenant != "café"` (the two spellings) contradict (found by an audit).
+extension CheckedPredicate {
+    package static func == (a: CheckedPredicate, b: CheckedPredicate) -> Bool {
+        switch (a, b) {
+        case (.and(let a1, let a2), .and(let b1, let b2)), (.or(let a1, let a2), .or(let b1, let b2)): return a1 == b1 && a2 == b2
+        case (.not(let x), .not(let y)): return x == y
+        case (.metric(let m1, let o1, let r1), .metric(let m2, let o2, let r2)): return m1 == m2 && o1 == o2 && r1 == r2
+        case (.text(let f1, let e1, let v1), .text(let f2, let e2, let v2)): return f1 == f2 && e1 == e2 && v1.sameBytes(v2)
+        case (.textIn(let f1, let v1, let n1), .textIn(let f2, let v2, let n2)):
+            return f1 == f2 && n1 == n2 && v1.count == v2.count && zip(v1, v2).allSatisfy { $0.sameBytes($1) }
+        default: return false
+        }
+    }
+
+    package func hash(into hasher: inout Hasher) {
+        switch self {
+        case .and(let a, let b): hasher.combine(0); a.hash(into: &hasher); b.hash(into: &hasher)
+        case .or(let a, let b): hasher.combine(1); a.hash(into: &hasher); b.hash(into: &hasher)
+        case .not(let a): hasher.combine(2); a.hash(into: &hasher)
+        case .metric(let m, let op, let bound): hasher.combine(3); hasher.combine(m); hasher.combine(op); hasher.combine(bound)
+        case .text(let f, let equal, let value): hasher.combine(4); hasher.combine(f); hasher.combine(equal); hasher.combine(ExactText(text: value))
+        case .textIn(let f, let values, let negated):
+            hasher.combine(5); hasher.combine(f); hasher.combine(negated)
+            for v in values { hasher.combine(ExactText(text: v)) }
+        }
+    }
+}
+

@@ -99,9 +99,17 @@ package struct Checker {
         var zone = ZoneRules(identifier: "UTC")
         if let (tzName, tzSpan) = texts["timezone"] {
             if let z = ZoneRules(identifier: tzName) { zone = z } else if ZoneRules.isAbbreviation(tzName) {
-                let example = TimeZone.abbreviationDictionary[tzName].map { "`\($0)`" } ?? "`Europe/London`"
-                error("SLA0311", tzSpan, "`\(tzName)` is a time-zone abbreviation, not a time zone",
-                      help: "abbreviations are ambiguous (`BST` is British Summer Time and Bangladesh Standard Time, `IST` India, Ireland and Israel): write the IANA name of the place, such as \(example)")
+                let fixed: [String: (offset: String, hours: Int, place: String)] = [
+                    "EST": ("−05:00", 5, "America/New_York"), "MST": ("−07:00", 7, "America/Denver"), "HST": ("−10:00", 10, "Pacific/Honolulu"),
+                ]
+                if let f = fixed[tzName] {
+                    error("SLA0311", tzSpan, "`\(tzName)` is a fixed UTC\(f.offset) all year, without daylight saving",
+                          help: "for the time of a place write its IANA name, such as `\(f.place)`; for a fixed offset write `Etc/GMT+\(f.hours)` (the sign is reversed there)")
+                } else {
+                    let example = TimeZone.abbreviationDictionary[tzName].map { "`\($0)`" } ?? "`Europe/London` or `Australia/Sydney`"
+                    error("SLA0311", tzSpan, "`\(tzName)` is a time-zone abbreviation, not a time zone",
+                          help: "an abbreviation can mean several zones (`BST` is British Summer Time and Bangladesh Standard Time): write the IANA name of the place (Region/City), such as \(example)")
+                }
             } else {
                 let suggestion = Spelling.closest(to: tzName, among: TimeZone.knownTimeZoneIdentifiers)
                 error("SLA0311", tzSpan, "unknown time zone `\(tzName)`",
@@ -261,12 +269,20 @@ package struct Checker {
                 // `Z` would move a local maintenance window by hours.
                 if t.text.count == 19, let zone, zone.identifier != "UTC", zone.identifier != "Etc/UTC",
                    let reading = CivilTime.parseInstant(t.text + "Z") {
-                    let guess = zone.offsetSeconds(atNanos: reading)
-                    let offset = zone.offsetSeconds(atNanos: reading - Int64(guess) * CivilTime.nanosPerSecond)
-                    let sign = offset < 0 ? "-" : "+"
-                    let hours = abs(offset) / 3600, minutes = abs(offset) / 60 % 60
-                    let text = "\(sign)\(hours < 10 ? "0" : "")\(hours):\(minutes < 10 ? "0" : "")\(minutes)"
-                    help = "add the UTC offset: on the contract's clock (\(zone.identifier)) that time is `\(t.text)\(text)`; `\(t.text)Z` is UTC"
+                    // The offsets in use around that reading under which it is a real time: one;
+                    // two where clocks go back (the time is read twice); none where they go forward.
+                    let hour = 3600 * CivilTime.nanosPerSecond
+                    let candidates = Set([-18, 0, 18].map { zone.offsetSeconds(atNanos: reading + Int64($0) * hour) })
+                    let valid = candidates.filter { zone.offsetSeconds(atNanos: reading - Int64($0) * CivilTime.nanosPerSecond) == $0 }.sorted(by: >)
+                    func written(_ offset: Int) -> String {
+                        let hours = abs(offset) / 3600, minutes = abs(offset) / 60 % 60
+                        return "`\(t.text)\(offset < 0 ? "-" : "+")\(hours < 10 ? "0" : "")\(hours):\(minutes < 10 ? "0" : "")\(minutes)`"
+                    }
+                    switch valid.count {
+                    case 0: help = "add a UTC offset: on the contract's clock (\(zone.identifier)) that time does not exist (clocks go forward over it); `\(t.text)Z` is UTC"
+                    case 1: help = "add the UTC offset: on the contract's clock (\(zone.identifier)) that time is \(written(valid[0])); `\(t.text)Z` is UTC"
+                    default: help = "add a UTC offset: on the contract's clock (\(zone.identifier)) that time happens twice (clocks go back), first as \(written(valid[0])), then as \(written(valid[1])); `\(t.text)Z` is UTC"
+                    }
                 }
                 error("SLA0310", t.span, "`\(t.text)` is not a valid instant", help: help)
                 return nil

@@ -1,3 +1,4 @@
+import SLACChecker
 import Dispatch
 import Foundation
 import SLACTrace

@@ -1,3 +1,4 @@
+import SLACChecker
 import Foundation
 import SLACExact
 import SLACTrace
@@ -136,11 +137,11 @@ struct EngineOutputFiles {
         }
         if let written {
             guard let expected = written[kind] else {
-                throw EngineOutputError("the engine's `counts` do not list `\(kind)`: the output is not from a script of this version")
+                throw EngineOutputError("the engine's `counts` do not list `\(kind)`: a line of `counts` is missing, or the output is not from a script of this version")
             }
             guard expected == Int64(rows.count) else {
                 let why = Int64(rows.count) < expected ? "a file is missing or cut short" : "rows were added, or a file is there twice"
-                throw EngineOutputError("`\(kind)` holds \(rows.count) rows where the engine wrote \(expected): \(why) (copy the output folder whole, or let slac run the engine with `--engine`)")
+                throw EngineOutputError("`\(kind)` holds \(rows.count) row\(rows.count == 1 ? "" : "s") where the engine wrote \(expected): \(why) (copy the output folder whole, or let slac run the engine with `--engine`)")
             }
         }
         return rows

@@ -1,30 +1,4 @@
-/// Text compared by its bytes (UTF-8), as the engines compare it, not as Swift compares strings:
-/// Swift takes `"é"` written as one code point and as `e` with a combining accent for equal, so
-/// natively `tenant = "é"` matched both spellings while DuckDB and Spark matched one, and two
-/// states merged across jobs could join two groups one job kept apart (found by an audit).
-/// docs/language.md, "Conditions": text is compared code point by code point.
-struct ExactText: Hashable, Sendable {
-    let text: String
-
-    static func == (a: ExactText, b: ExactText) -> Bool { a.text.sameBytes(b.text) }
-
-    func hash(into hasher: inout Hasher) {
-        var copy = text
-        copy.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
-    }
-}
-
-extension String {
-    /// Whether the two hold the same bytes (see `ExactText`).
-    @inline(__always)
-    func sameBytes(_ other: String) -> Bool {
-        // The same small string, or the same storage: equal without reading further.
-        if unsafeBitCast(self, to: (UInt64, UInt64).self) == unsafeBitCast(other, to: (UInt64, UInt64).self) { return true }
-        // Byte-equal strings are equal to Swift too, so `==` (a memcmp for ASCII) rejects first.
-        return self == other && utf8.elementsEqual(other.utf8)
-    }
-}
-
+import SLACChecker
 /// Interns short strings to dense ids with one cheap hash (FNV-1a over the UTF-8 bytes), so that
 /// per-record group keys are integers.
 ///

@@ -172,7 +172,9 @@ package struct ZoneRules: Sendable, Hashable {
     /// `IST`, `PST`, `CST`) are abbreviations, which Foundation resolves to one of the zones
     /// they may mean (`BST` to Asia/Dhaka, not London; `IST` to Kolkata, not Dublin), so a
     /// contract's term would silently start at another hour (found by an audit).
-    static let capitalNames: Set<String> = ["CET", "EET", "EST", "GB", "GMT", "HST", "MET", "MST", "NZ", "PRC", "ROC", "ROK", "UCT", "UTC", "WET"]
+    /// `EST`, `MST` and `HST` are tz names too, but a fixed offset all year (no daylight saving),
+    /// not the time of New York or Denver, so they are refused with the abbreviations.
+    static let capitalNames: Set<String> = ["CET", "EET", "GB", "GMT", "MET", "NZ", "PRC", "ROC", "ROK", "UCT", "UTC", "WET"]
 
     /// Whether `identifier` is a time-zone abbreviation rather than a tz database name.
     package static func isAbbreviation(_ identifier: String) -> Bool {

@@ -196,7 +196,7 @@ package enum ContractExplainer {
                 let empty: Prose = measure.empty == .breached ? "an interval without a verdict counts as breached" : "an interval without a verdict counts as met (up)"
                 let upMaintenance = (contract.exclusions.maintenance + clause.exclusions.maintenance).contains(where: \.asUptime)
                 measured = "uptime: the share of the grid's time in \(period) that is not down, exactly; " + down + "; " + empty + "; " + grid
-                    + (upMaintenance ? ", counted for its time inside the term and outside the maintenance taken out of the period; maintenance counted as uptime stays in the grid, is never down, and ends a run of breached intervals" : ", counted for its time inside the term and outside maintenance")
+                    + (upMaintenance ? ", counted for its time inside the term and outside the maintenance taken out of the period; maintenance counted as uptime stays in the grid and is never down (an interval partly inside it is down, when breached, for the rest of its time, and continues a run; one wholly inside it ends a run)" : ", counted for its time inside the term and outside maintenance")
             case .attainment:
                 let empty: Prose = measure.empty == .breached ? "breached" : "met"
                 measured = "attainment over every interval of \(period): met intervals ÷ all intervals of the grid, an interval without a verdict counting as \(empty); " + grid

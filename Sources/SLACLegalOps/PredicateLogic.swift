@@ -125,14 +125,17 @@ enum PredicateLogic {
     }
 
     private static func textSatisfiable(_ leaves: [CheckedPredicate]) -> Bool {
-        var allowed: Set<String>?
-        var excluded: Set<String> = []
+        // By bytes, as conditions compare texts (`ExactText`).
+        var allowed: Set<ExactText>?
+        var excluded: Set<ExactText> = []
         for l in leaves {
             switch l {
-            case .text(_, true, let v): allowed = (allowed ?? [v]).intersection([v])
-            case .text(_, false, let v): excluded.insert(v)
-            case .textIn(_, let values, false): allowed = (allowed ?? Set(values)).intersection(values)
-            case .textIn(_, let values, true): excluded.formUnion(values)
+            case .text(_, true, let v): allowed = (allowed ?? [ExactText(text: v)]).intersection([ExactText(text: v)])
+            case .text(_, false, let v): excluded.insert(ExactText(text: v))
+            case .textIn(_, let values, false):
+                let set = Set(values.map { ExactText(text: $0) })
+                allowed = (allowed ?? set).intersection(set)
+            case .textIn(_, let values, true): excluded.formUnion(values.map { ExactText(text: $0) })
             default: break
             }
         }
@@ -271,11 +274,12 @@ enum PredicateLogic {
             }
         }
         func rebuilt(_ q: CheckedPredicate, and: Bool) -> CheckedPredicate {
-            var seen = Set<String>()
+            // Keys compared and ordered by their bytes (texts are: `ExactText`).
+            var seen = Set<ExactText>()
             let sorted = operands(q, and: and)
                 .map { (key: String(describing: $0), predicate: $0) }
-                .sorted { $0.key < $1.key }
-                .filter { seen.insert($0.key).inserted }
+                .sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+                .filter { seen.insert(ExactText(text: $0.key)).inserted }
                 .map(\.predicate)
             return sorted.dropFirst().reduce(sorted[0]) { and ? .and($0, $1) : .or($0, $1) }
         }
@@ -283,7 +287,10 @@ enum PredicateLogic {
         case .and: return rebuilt(p, and: true)
         case .or: return rebuilt(p, and: false)
         case .not(let a): return .not(canonical(a))
-        case .textIn(let field, let values, let negated): return .textIn(field: field, values: Array(Set(values)).sorted(), negated: negated)
+        case .textIn(let field, let values, let negated):
+            var seen = Set<ExactText>()
+            let unique = values.filter { seen.insert(ExactText(text: $0)).inserted }.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            return .textIn(field: field, values: unique, negated: negated)
         default: return p
         }
     }

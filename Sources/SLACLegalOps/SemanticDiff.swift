@@ -433,8 +433,10 @@ package enum ContractDiff {
         for case .textIn(let f, let newValues, let negated) in nc {
             guard let oldValues = oc.lazy.compactMap({ c -> [String]? in
                 if case .textIn(f, let v, negated) = c { return v } else { return nil }
-            }).first, oldValues != newValues else { continue }
-            let gained = newValues.filter { !oldValues.contains($0) }, lost = oldValues.filter { !newValues.contains($0) }
+            }).first, !(oldValues.count == newValues.count && zip(oldValues, newValues).allSatisfy { $0.sameBytes($1) }) else { continue }
+            // By bytes, as conditions compare texts.
+            let gained = newValues.filter { v in !oldValues.contains { $0.sameBytes(v) } }
+            let lost = oldValues.filter { v in !newValues.contains { $0.sameBytes(v) } }
             let list = negated ? "`\(f) not in` list" : "`\(f)` list"
             if !gained.isEmpty { details.append("\(list) gained " + gained.map(SyntaxPrinter.quoted).joined(separator: ", ")) }
             if !lost.isEmpty { details.append("\(list) lost " + lost.map(SyntaxPrinter.quoted).joined(separator: ", ")) }
@@ -447,6 +449,12 @@ package enum ContractDiff {
         for c in oc where !nc.contains(c) {
             if case .textIn(let f, _, _) = c, listFields.contains(f) { continue }
             details.append("no longer requires `\(Wording.slac(c))`")
+        }
+        // Two texts that read the same but are other code points (`é` and `e` with a combining
+        // accent): said, or the change would look like none.
+        // (The conditions differ, so texts equal to Swift differ in their code points.)
+        if from == to {
+            details.append("the texts look alike but are written with other Unicode code points (such as `é` as one character, or as `e` and a combining accent), which conditions tell apart")
         }
         let suffix = details.isEmpty ? "" : " (" + details.joined(separator: "; ") + ")"
         if PredicateLogic.implies(n, o) { return (.scopeNarrowed, "scope narrowed from \(from) to \(to)\(suffix)") }

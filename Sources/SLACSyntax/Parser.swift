@@ -190,6 +190,12 @@ package struct Parser {
                                           help: monthly.map { "write the monthly fee: `fee \($0) \(currencyToken.value) per month` is \(amountToken.value) a \(months == 12 ? "year" : "quarter")" }
                                             ?? "write the monthly fee (the \(months == 12 ? "yearly" : "quarterly") fee divided by \(months)) with `per month`"))
                 advance()
+            } else if current.kind == .identifier, ["week", "day", "hour", "minute"].contains(current.value) {
+                // A weekly or daily fee is no fixed share of a month: the contract says how a
+                // month is billed, and that amount is the fee. Kept, as above.
+                diagnostics.append(.error("SLA0110", at: current.span, "expected `month`, found `\(current.value)`: fees are monthly",
+                                          help: "write the fee of a month as the contract bills it, with `per month` (a \(current.value)'s fee is not a fixed share of a month)"))
+                advance()
             } else if !expectKeyword("month", help: "fees are monthly: write `per month`") {
                 recover(to: Parser.contractKeywords); return nil
             }

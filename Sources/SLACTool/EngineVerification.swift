@@ -70,7 +70,7 @@ enum EngineVerification {
         for argument in options.traces {
             if argument == "-" {
                 return fail("SLA0601", "cannot read trace `-`: an engine reads files, not standard input",
-                            help: "write the trace to a file first, or run natively (without `--engine`), which reads standard input", exit: .inputError)
+                            help: "write the trace to a file first, or run natively (without `--engine`), which reads standard input", exit: .invalidContract)
             }
             let matches = expand(argument)
             if matches.isEmpty {

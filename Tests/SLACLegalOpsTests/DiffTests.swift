@@ -131,6 +131,13 @@ import Testing
         let tautology = DiffTests.base.replacingOccurrences(of: "status = \"ok\" and model in [\"a\", \"b\"]", with: "status = \"ok\" or status != \"ok\"")
         #expect(unscoped != DiffTests.base)
         #expect(ContractDiff.compare(try document(unscoped), try document(tautology, path: "new.sla")).isEmpty)
+        // Two spellings of é are two texts: a change, said to look alike (a newcomer's check).
+        let spelled = try changes([("model in [\"a\", \"b\"]", "model in [\"cafe\u{301}\"]")])
+        #expect(!spelled.isEmpty)
+        let composed = DiffTests.base.replacingOccurrences(of: "model in [\"a\", \"b\"]", with: "model = \"caf\u{E9}\"")
+        let decomposed = DiffTests.base.replacingOccurrences(of: "model in [\"a\", \"b\"]", with: "model = \"cafe\u{301}\"")
+        let respelled = ContractDiff.compare(try document(composed), try document(decomposed, path: "new.sla"))
+        #expect(respelled.count == 1 && respelled.first?.message.contains("look alike but are written with other Unicode code points") == true, "\(respelled.map(\.message))")
         // A share of an equivalent condition.
         #expect(try changes([("share(decode_tps >= 30 tokens/s)", "share(not (decode_tps < 30 tokens/s))")]).isEmpty)
         // `minimum 1` is no minimum (a window exists only with an in-scope request).

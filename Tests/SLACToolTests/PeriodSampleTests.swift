@@ -133,6 +133,22 @@ struct PeriodSampleTests {
         #expect(result.verdict == .breached)
     }
 
+    @Test("maintenance-as-uptime: maintenance stays in the month and is up")
+    func maintenanceAsUptime() throws {
+        let result = try Self.evaluate(contract: "Contracts/maintenance-as-uptime.sla", trace: "Contracts/samples/maintenance-as-uptime-2026-06.jsonl")
+        let t = try #require(result.traces.first)
+        #expect((t.read, t.accepted, t.rejected, t.outsideTerm, t.excluded) == (1269, 1269, 0, 0, 124))
+        let clause = try #require(result.clauses.first)
+        #expect((clause.windowsMet, clause.windowsBreached) == (715, 43))
+        // June: all 43,200 minutes (maintenance `as uptime` is not taken out), 30 + 13 down.
+        #expect(clause.periods.map(\.attainment) == [Rational(43157, 43200)])
+        #expect(clause.periods.map { $0.measure?.intervals } == [43200])
+        #expect(clause.periods.map { $0.measure?.down } == [43])
+        #expect(clause.periods.map { $0.measure?.gridNanoseconds } == [43200 * Self.minute])
+        #expect(clause.verdict == .compliant && clause.credits.isEmpty)
+        #expect(result.exclusions.map(\.asUptime) == [true, true] && result.exclusions.first?.removed == 124)
+    }
+
     // MARK: provisioned-throughput-tps
 
     @Test("provisioned-throughput-tps: decode floors per model (monthly credits of the fee), TTFT per quarter")
@@ -200,10 +216,11 @@ struct PeriodSampleTests {
         let readme = try String(contentsOfFile: Self.path("Contracts/samples/README.md"), encoding: .utf8)
         for figure in ["**599/600**", "**7121/7200**", "**14399/14400**", "**23.45**", "**9.94**", "**7.21**", "**2.34 USD**", "**2.48 USD**",
                        "**22319/22320**", "**10763/10770**", "**28**", "**2,500.00 USD**",
-                       "45/47 = **95.745%**", "**3,600.00 USD**", "**2183/2184**", "**727/728**", "**2,184**"] {
+                       "45/47 = **95.745%**", "**3,600.00 USD**", "**2183/2184**", "**727/728**", "**2,184**", "**43157/43200**", "**43,200**"] {
             #expect(readme.contains(figure), "README does not state \(figure)")
         }
-        for name in ["error-rate-uptime-2026-06.jsonl", "downtime-minutes-2026-09.jsonl", "provisioned-throughput-tps-2026-05.jsonl"] {
+        for name in ["error-rate-uptime-2026-06.jsonl", "downtime-minutes-2026-09.jsonl", "provisioned-throughput-tps-2026-05.jsonl",
+                     "maintenance-as-uptime-2026-06.jsonl"] {
             let data = try Data(contentsOf: URL(fileURLWithPath: Self.path("Contracts/samples/" + name)))
             let hex = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
             #expect(readme.contains("| `\(name)` | "), "README does not list \(name)")
