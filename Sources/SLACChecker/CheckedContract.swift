@@ -57,9 +57,9 @@ package struct ExactText: Hashable, Sendable {
 
     package init(text: String) { self.text = text }
 
-    package static func == (a: ExactText, b: ExactText) -> Bool { a.text.sameBytes(b.text) }
+    @inlinable package static func == (a: ExactText, b: ExactText) -> Bool { a.text.sameBytes(b.text) }
 
-    package func hash(into hasher: inout Hasher) {
+    @inlinable package func hash(into hasher: inout Hasher) {
         var copy = text
         copy.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
@@ -67,12 +67,12 @@ package struct ExactText: Hashable, Sendable {
 
 extension String {
     /// Whether the two hold the same bytes (see `ExactText`).
-    @inline(__always)
+    // Off the per-record path (the evaluator's conditions use `ContractText`).
+    @inlinable
     package func sameBytes(_ other: String) -> Bool {
-        // The same small string, or the same storage: equal without reading further.
-        if unsafeBitCast(self, to: (UInt64, UInt64).self) == unsafeBitCast(other, to: (UInt64, UInt64).self) { return true }
-        // Byte-equal strings are equal to Swift too, so `==` (a memcmp for ASCII) rejects first.
-        return self == other && utf8.elementsEqual(other.utf8)
+        // Byte-equal strings are equal to Swift too, so `==` (which takes the same storage or
+        // small string at once, and ASCII by memcmp) rejects first.
+        self == other && utf8.elementsEqual(other.utf8)
     }
 }
 
