@@ -13,6 +13,8 @@ package struct ContractChange: Sendable, Hashable {
         /// record is counted under the first exclusion that matches it, so the report's
         /// per-exclusion counts change.
         case exclusionOrderChanged
+        /// A maintenance interval now (or no longer) counted as uptime (`as uptime`).
+        case exclusionChanged
         case clauseAdded, clauseRemoved, clauseRenamed, clauseRefChanged
         case textChanged
         case requirementChanged, comparisonChanged, boundTightened, boundLoosened, boundChanged
@@ -192,11 +194,21 @@ package enum ContractDiff {
             changes.append(ContractChange(subject: subject, kind: .exclusionOrderChanged,
                                           message: "exclusions split or merged: \(what) excluded as before, in other pieces, so only the report's count for each exclusion can change (verdicts and credits do not)"))
         }
-        for m in n.maintenance where !sameTime && !o.maintenance.contains(m) {
+        // The same interval turned `as uptime` or back: one change, not a removal and an addition.
+        func toggled(_ m: MaintenanceInterval, in other: [MaintenanceInterval]) -> Bool {
+            !other.contains(m) && other.contains { $0.start == m.start && $0.end == m.end && $0.asUptime != m.asUptime }
+        }
+        for m in n.maintenance where !sameTime && toggled(m, in: o.maintenance) {
+            changes.append(ContractChange(subject: subject, kind: .exclusionChanged,
+                                          message: m.asUptime
+                                            ? "maintenance \(Wording.instant(m.start)) to \(Wording.instant(m.end)) now counts as uptime: its time stays in the period and is up (it was taken out of the period)"
+                                            : "maintenance \(Wording.instant(m.start)) to \(Wording.instant(m.end)) no longer counts as uptime: its time is taken out of the period (it stayed in it, as up)"))
+        }
+        for m in n.maintenance where !sameTime && !o.maintenance.contains(m) && !toggled(m, in: o.maintenance) {
             changes.append(ContractChange(subject: subject, kind: .exclusionAdded,
                                           message: "maintenance exclusion added: \(Wording.instant(m.start)) to \(Wording.instant(m.end))\(m.asUptime ? ", its time counted as uptime" : "")"))
         }
-        for m in o.maintenance where !sameTime && !n.maintenance.contains(m) {
+        for m in o.maintenance where !sameTime && !n.maintenance.contains(m) && !toggled(m, in: n.maintenance) {
             changes.append(ContractChange(subject: subject, kind: .exclusionRemoved,
                                           message: "maintenance exclusion removed: \(Wording.instant(m.start)) to \(Wording.instant(m.end))\(m.asUptime ? ", its time counted as uptime" : "")"))
         }

@@ -138,6 +138,12 @@ import Testing
         let decomposed = DiffTests.base.replacingOccurrences(of: "model in [\"a\", \"b\"]", with: "model = \"cafe\u{301}\"")
         let respelled = ContractDiff.compare(try document(composed), try document(decomposed, path: "new.sla"))
         #expect(respelled.count == 1 && respelled.first?.message.contains("look alike but are written with other Unicode code points") == true, "\(respelled.map(\.message))")
+        // Maintenance turned `as uptime`: one change.
+        let maintained = DiffTests.base.replacingOccurrences(of: "        minimum   20 requests\n", with: "        minimum   20 requests\n        exclude maintenance from 2026-03-14T02:00:00Z to 2026-03-14T04:00:00Z\n")
+        let asUptime = maintained.replacingOccurrences(of: "T04:00:00Z\n", with: "T04:00:00Z as uptime\n")
+        let turned = ContractDiff.compare(try document(maintained), try document(asUptime, path: "new.sla"))
+        #expect(turned.map(\.kind) == [.exclusionChanged], "\(turned.map(\.message))")
+        #expect(turned.first?.message.contains("now counts as uptime") == true)
         // A share of an equivalent condition.
         #expect(try changes([("share(decode_tps >= 30 tokens/s)", "share(not (decode_tps < 30 tokens/s))")]).isEmpty)
         // `minimum 1` is no minimum (a window exists only with an in-scope request).
@@ -274,6 +280,8 @@ import Testing
         try only(.exclusionAdded, [("    exclude requests where status = \"error:429\"\n", "    exclude requests where status = \"error:429\"\n    exclude requests where tenant = \"test\"\n")])
         try only(.exclusionRemoved, [("    exclude requests where status = \"error:429\"\n", "")])
         try only(.exclusionAdded, [("to 2026-03-01T02:00:00Z\n", "to 2026-03-01T02:00:00Z\n    exclude maintenance from 2026-04-01T00:00:00Z to 2026-04-01T01:00:00Z\n")])
+        try only(.exclusionChanged, [("to 2026-03-01T02:00:00Z\n", "to 2026-03-01T02:00:00Z as uptime\n")],
+                 message: "maintenance 2026-03-01T00:00:00Z to 2026-03-01T02:00:00Z now counts as uptime: its time stays in the period and is up (it was taken out of the period)")
         // Reordered or repeated exclusions change the per-exclusion counts of the report (the
         // audit found "no semantic difference" said of them).
         try only(.exclusionOrderChanged, [("    exclude requests where status = \"error:429\"\n", "    exclude requests where status = \"error:429\"\n    exclude requests where status = \"error:429\"\n")])
@@ -308,7 +316,7 @@ import Testing
     @Test func everyKindIsCovered() {
         // Keeps this suite honest when a kind is added (`priceChanged` and `measureChanged` are
         // covered by PeriodMeasureDiffTests).
-        #expect(ContractChange.Kind.allCases.count == 31)
+        #expect(ContractChange.Kind.allCases.count == 32)
     }
 
     // MARK: the command
