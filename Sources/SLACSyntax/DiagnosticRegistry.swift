@@ -68,7 +68,7 @@ package enum DiagnosticRegistry {
         Entry(code: "SLA0308", severity: .error, meaning: "credits of the fee, but the contract has no `fee`"),
         Entry(code: "SLA0309", severity: .error, meaning: "the period is shorter than the clause's window"),
         Entry(code: "SLA0310", severity: .error, meaning: "invalid date or instant (an instant needs its UTC offset)"),
-        Entry(code: "SLA0311", severity: .error, meaning: "unknown time zone"),
+        Entry(code: "SLA0311", severity: .error, meaning: "unknown time zone, or an abbreviation (`BST`, `EST`) that is not one"),
         Entry(code: "SLA0312", severity: .error, meaning: "something required is missing: a clause, a clause's window, or its `require` or `value`"),
         Entry(code: "SLA0313", severity: .error, meaning: "an item is given twice"),
         Entry(code: "SLA0314", severity: .error, meaning: "the contract has no effective term"),

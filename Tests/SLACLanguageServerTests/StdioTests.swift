@@ -29,8 +29,19 @@ import Testing
         bytes += StdioTests.frame(#"{"jsonrpc":"2.0","id":2,"method":"shutdown"}"#)
         bytes += StdioTests.frame(#"{"jsonrpc":"2.0","method":"exit"}"#)
         input.fileHandleForWriting.write(bytes)
-        let replies = output.fileHandleForReading.readDataToEndOfFile()
+        // The server ends on `exit`; the replies are then read from the pipe as they are, not
+        // up to its end of file: a child process of a test running beside this one may hold a
+        // copy of the pipe's write end, and waiting for end of file once hung this test for the
+        // whole run in CI.
         process.waitUntilExit()
+        try? input.fileHandleForWriting.close()
+        var replies = Data()
+        let reading = output.fileHandleForReading
+        while !String(decoding: replies, as: UTF8.self).contains(#"{"id":2,"jsonrpc":"2.0","result":null}"#) {
+            let more = reading.availableData
+            if more.isEmpty { break }
+            replies += more
+        }
         #expect(process.terminationStatus == 0)
         let text = String(decoding: replies, as: UTF8.self)
         let bodies = text.components(separatedBy: "\r\n\r\n").dropFirst().map { $0.components(separatedBy: "Content-Length").first ?? "" }
