@@ -135,16 +135,22 @@ struct EngineOutputFiles {
                 }
             }
         }
+        try checkCount(kind, rows: rows.count)
+        return rows
+    }
+
+    /// Whether `rows` rows of `kind` are what the engine wrote (nothing to check before `counts`
+    /// is read).
+    func checkCount(_ kind: String, rows count: Int) throws(EngineOutputError) {
         if let written {
             guard let expected = written[kind] else {
                 throw EngineOutputError("the engine's `counts` do not list `\(kind)`: a line of `counts` is missing, or the output is not from a script of this version")
             }
-            guard expected == Int64(rows.count) else {
-                let why = Int64(rows.count) < expected ? "a file is missing or cut short" : "rows were added, or a file is there twice"
-                throw EngineOutputError("`\(kind)` holds \(rows.count) row\(rows.count == 1 ? "" : "s") where the engine wrote \(expected): \(why) (copy the output folder whole, or let slac run the engine with `--engine`)")
+            guard expected == Int64(count) else {
+                let why = Int64(count) < expected ? "a file is missing or cut short" : "rows were added, or a file is there twice"
+                throw EngineOutputError("`\(kind)` holds \(count) row\(count == 1 ? "" : "s") where the engine wrote \(expected): \(why) (copy the output folder whole, or let slac run the engine with `--engine`)")
             }
         }
-        return rows
     }
 }
 
@@ -165,7 +171,7 @@ extension Evaluator {
             throw EngineOutputError("the engine output is not \(SQLOutputFormat.name) version \(SQLOutputFormat.version): run the SQL that this slac's `compile --target sql` makes")
         }
         let files = try EngineOutputFiles.counted(directory)
-        _ = try files.rows("manifest")
+        try files.checkCount("manifest", rows: 1)
         guard manifest.text("contract_sha256") == plan.contract.sha256, manifest.int("clauses") == Int64(clauses.count) else {
             throw EngineOutputError("the engine output was computed for another contract (sha256 \(manifest.text("contract_sha256") ?? "?")), not this one (\(plan.contract.sha256)): run the SQL that `slac compile --target sql` makes for this contract")
         }

@@ -34,8 +34,8 @@ struct IntervalGrid: Sendable {
         /// of breached intervals does not continue across them.
         var gapBefore: Bool
         /// The part of each interval's grid time inside maintenance `as uptime`, which is never
-        /// down. Equal to `time`: the intervals are up whatever their verdict (no record of them
-        /// is left), and a run of breached intervals ends at them.
+        /// down. When it is all of `time`, the intervals are up whatever their verdict (no record
+        /// of them is left), and a run of breached intervals ends at them.
         var upTime: Int64 = 0
 
         /// Whether the piece's intervals lie wholly in maintenance `as uptime`.
