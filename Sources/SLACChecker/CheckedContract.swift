@@ -208,7 +208,7 @@ package struct CheckedMeasure: Sendable, Hashable {
     }
 }
 
-/// `price AMOUNT CUR per N FIELD`: usage charges per token of a token field.
+/// `price AMOUNT CUR per N FIELD [where CONDITION]`: usage charges per token of a token field.
 package struct CheckedPrice: Sendable, Hashable, Codable {
     /// `input_tokens`, `output_tokens` or `total_tokens`.
     package var field: Metric
@@ -219,12 +219,18 @@ package struct CheckedPrice: Sendable, Hashable, Codable {
     /// ISO 4217 code, and the digits of its minor unit (charges are rounded to it).
     package var currency: String
     package var minorUnitDigits: Int
-    package init(field: Metric, perToken: Rational, text: String, currency: String, minorUnitDigits: Int) {
+    /// `where CONDITION`: the price applies to the records it holds for (a model's price); nil
+    /// for every record. A record's tokens of a field take the first of its field's prices, in the
+    /// contract's order, whose condition holds (docs/language.md, "price"). Not written in a plan
+    /// when nil, so plans without conditions are unchanged.
+    package var condition: CheckedPredicate?
+    package init(field: Metric, perToken: Rational, text: String, currency: String, minorUnitDigits: Int, condition: CheckedPredicate? = nil) {
         self.field = field
         self.perToken = perToken
         self.text = text
         self.currency = currency
         self.minorUnitDigits = minorUnitDigits
+        self.condition = condition
     }
 }
 

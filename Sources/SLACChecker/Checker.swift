@@ -58,7 +58,7 @@ package struct Checker {
         // Where each header's quoted value is, for fixes that rewrite only the value.
         var valueSpans: [String: Span] = [:]
         var clauseSyntax: [ClauseSyntax] = []
-        var priceSyntax: [(NumberLiteral, Identifier, NumberLiteral, Identifier, Span)] = []
+        var priceSyntax: [PriceSyntax] = []
 
         for item in syntax.items {
             switch item {
@@ -85,8 +85,8 @@ package struct Checker {
                 }
                 feeSpan = span
                 fee = checkFee(amount: amount, currency: currency)
-            case .header(.price(let amount, let currency, let per, let field, let span)):
-                priceSyntax.append((amount, currency, per, field, span))
+            case .header(.price(let amount, let currency, let per, let field, let condition, let span)):
+                priceSyntax.append(PriceSyntax(amount: amount, currency: currency, per: per, field: field, condition: condition, span: span))
             case .exclusion(let e):
                 contractExclusionSyntax.append(e)
             case .clause(let c):
@@ -196,30 +196,53 @@ package struct Checker {
         return Fee(amount: decimal, currency: currency.name, minorUnitDigits: digits)
     }
 
-    /// `price AMOUNT CUR per N FIELD` lines: token fields only, each once, `total_tokens` alone,
-    /// in one currency (the fee's when there is a fee).
-    private mutating func checkPrices(_ items: [(NumberLiteral, Identifier, NumberLiteral, Identifier, Span)], fee: Fee?) -> [CheckedPrice] {
+    /// One `price` line as parsed.
+    private struct PriceSyntax {
+        var amount: NumberLiteral
+        var currency: Identifier
+        var per: NumberLiteral
+        var field: Identifier
+        var condition: PredicateSyntax?
+        var span: Span
+    }
+
+    /// `price AMOUNT CUR per N FIELD [where CONDITION]` lines: token fields only, `total_tokens`
+    /// alone, in one currency (the fee's when there is a fee). A field may have several prices
+    /// with conditions (one per model); a record's tokens take the first whose condition holds, so
+    /// a price without a condition can only be its field's last (docs/language.md, "price").
+    private mutating func checkPrices(_ items: [PriceSyntax], fee: Fee?) -> [CheckedPrice] {
         var result: [CheckedPrice] = []
         var seen: [Metric: Span] = [:]
+        // The price of each field without a condition: any later price of that field is never used.
+        var unconditional: [Metric: Span] = [:]
         let tokenFields: [Metric] = [.inputTokens, .outputTokens, .totalTokens]
-        for (amount, currency, per, field, span) in items {
+        for item in items {
+            let (amount, currency, per, field, span) = (item.amount, item.currency, item.per, item.field, item.span)
             guard let metric = Metric(rawValue: field.name), tokenFields.contains(metric) else {
                 let suggestion = Spelling.closest(to: field.name, among: tokenFields.map(\.rawValue))
                 error("SLA0328", field.span, "`\(field.name)` is not a token field", help: suggestion.map { "did you mean `\($0)`?" }
                       ?? "prices are per `input_tokens`, `output_tokens` or `total_tokens`")
                 continue
             }
-            if let first = seen[metric] {
-                error("SLA0328", field.span, "`\(field.name)` has two prices", help: "keep one `price` line per field",
-                      notes: [DiagnosticNote(span: first, message: "first priced here")])
+            if let first = unconditional[metric] {
+                error("SLA0328", field.span, item.condition == nil ? "`\(field.name)` has two prices" : "this price of `\(field.name)` is never used",
+                      help: item.condition == nil ? "keep one `price` line per field, or give each a condition (`where model = \"...\"`)"
+                            : "a record's tokens take the first price of their field whose condition holds, and the price before this one has no condition: move this line above it",
+                      notes: [DiagnosticNote(span: first, message: "priced here for every record")])
                 continue
             }
-            if metric == .totalTokens ? !seen.isEmpty : seen[.totalTokens] != nil {
+            if metric == .totalTokens ? seen.keys.contains(where: { $0 != .totalTokens }) : seen[.totalTokens] != nil {
                 error("SLA0328", field.span, "`total_tokens` is priced together with `input_tokens` or `output_tokens`",
                       help: "price `total_tokens` alone, or `input_tokens` and `output_tokens` separately (a token would be charged twice)")
                 continue
             }
-            seen[metric] = field.span
+            seen[metric] = seen[metric] ?? field.span
+            if item.condition == nil { unconditional[metric] = field.span }
+            var condition: CheckedPredicate?
+            if let c = item.condition {
+                guard let checked = checkPredicate(c, context: .price) else { continue }
+                condition = checked
+            }
             guard CurrencyTable.isCode(currency.name) else {
                 error("SLA0315", currency.span, "`\(currency.name)` is not an ISO 4217 currency code", help: "write an ISO 4217 code such as `USD` or `EUR`")
                 continue
@@ -240,10 +263,19 @@ package struct Checker {
             }
             let text = source.slice(span).split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).dropFirst().joined(separator: " ")
             result.append(CheckedPrice(field: metric, perToken: value / n, text: text, currency: currency.name,
-                                       minorUnitDigits: CurrencyTable.minorUnitDigits(currency.name)))
+                                       minorUnitDigits: CurrencyTable.minorUnitDigits(currency.name), condition: condition))
         }
-        // In field order, so that the order of `price` lines is layout, not meaning.
-        return result.sorted { (tokenFields.firstIndex(of: $0.field) ?? 0) < (tokenFields.firstIndex(of: $1.field) ?? 0) }
+        // A field whose every price has a condition leaves the tokens of other records unpriced.
+        for metric in tokenFields where seen[metric] != nil && unconditional[metric] == nil {
+            guard let span = seen[metric] else { continue }
+            diagnostics.append(.warning("SLA0420", at: span, "no price of `\(metric.rawValue)` holds for every record: the tokens of records that no condition holds for add nothing to the charges",
+                    help: "end the prices of `\(metric.rawValue)` with one without `where`, for every other record (`price 0 ... per 1M \(metric.rawValue)` if they are free)"))
+        }
+        // In field order, so that the order of `price` lines of different fields is layout, not
+        // meaning; within a field the order is the contract's (the first price that holds applies).
+        return result.enumerated().sorted {
+            ((tokenFields.firstIndex(of: $0.element.field) ?? 0), $0.offset) < ((tokenFields.firstIndex(of: $1.element.field) ?? 0), $1.offset)
+        }.map(\.element)
     }
 
     /// A date is local midnight in the contract time zone; an instant carries its own offset.
@@ -945,12 +977,13 @@ package struct Checker {
     // MARK: predicates
 
     private enum PredicateContext {
-        case scope, exclusion, share
+        case scope, exclusion, share, price
         var name: String {
             switch self {
             case .scope: "`scope`"
             case .exclusion: "`exclude requests where`"
             case .share: "`share`"
+            case .price: "`price ... where`"
             }
         }
     }

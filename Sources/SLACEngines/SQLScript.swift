@@ -736,7 +736,11 @@ package struct SQLScript: Sendable {
                 let prices = plan.contract.prices ?? []
                 charges.append("SELECT DISTINCT \(i) AS clause, ps AS start_ns\(g) FROM slac_c\(i) WHERE cex IS NULL")
                 for (k, price) in prices.enumerated() {
-                    let billed = "SELECT * FROM (SELECT ps\(g), \(metric(price.field)) AS v FROM slac_c\(i) WHERE cex IS NULL) WHERE v IS NOT NULL AND abs(v) < CAST('Infinity' AS DOUBLE)"
+                    // A field's tokens go to the first of its prices whose condition holds.
+                    let earlier = prices[..<k].filter { $0.field == price.field }.compactMap(\.condition).map { "NOT coalesce(\(predicate($0)), FALSE)" }
+                    let applies = (price.condition.map { ["coalesce(\(predicate($0)), FALSE)"] } ?? []) + earlier
+                    let tokens = applies.isEmpty ? metric(price.field) : "CASE WHEN \(applies.joined(separator: " AND ")) THEN \(metric(price.field)) END"
+                    let billed = "SELECT * FROM (SELECT ps\(g), \(tokens) AS v FROM slac_c\(i) WHERE cex IS NULL) WHERE v IS NOT NULL AND abs(v) < CAST('Infinity' AS DOUBLE)"
                     sums.append("""
                         SELECT \(i) AS clause, \(k) AS price, ps AS start_ns\(g), v_e AS e, \(dialect.text("sum(CAST(v_m AS DECIMAL(38,0)))")) AS m
                         FROM (\(decomposed(billed, "v", "v"))) GROUP BY ps\(g), v_e

@@ -34,6 +34,10 @@ final class CompiledClause: Sendable {
     let valued: Bool
     /// Prices read for credits of the charges (empty otherwise: billing costs nothing then).
     let prices: [CheckedPrice]
+    /// Each price's condition, compiled (nil: the price holds for every record).
+    let priceConditions: [CompiledPredicate?]
+    /// Whether any price has a condition (else every price applies to every record).
+    let pricesHaveConditions: Bool
     let periodKind: CheckedObjective.Period
     /// Maintenance that applies to the clause (the contract's and its own): the grid leaves it out.
     let maintenance: [MaintenanceInterval]
@@ -82,6 +86,8 @@ final class CompiledClause: Sendable {
         measure = c.measure
         valued = c.valued ?? false
         prices = c.credits.contains { $0.base == .charges } ? (plan.contract.prices ?? []) : []
+        priceConditions = prices.map { $0.condition.map { CompiledPredicate($0, request) } }
+        pricesHaveConditions = priceConditions.contains { $0 != nil }
         periodKind = c.objective.period
         maintenance = plan.exclusions.maintenance + c.exclusions.maintenance
         doubleBound = DoubleBound(c.comparison, c.bound)
@@ -170,13 +176,24 @@ final class CompiledClause: Sendable {
         return bounds.0
     }
 
-    /// Adds a record's priced token counts to its (period, group).
+    /// Adds a record's priced token counts to its (period, group). With conditions, a field's
+    /// tokens go to the first of its prices whose condition holds (docs/language.md, "price").
     private func bill(_ r: TraceRecord, slots: FieldSlots, group: Int32, state: inout ClauseState) {
         let key = PeriodKey(start: period(of: r.timestamp, &state), group: group)
         var sums = state.tokenSums[key] ?? Array(repeating: ExactSum(), count: prices.count)
-        for (i, price) in prices.enumerated() {
-            let v = slots.value(price.field, r)
-            if v.isFinite { sums[i].add(v) }
+        if pricesHaveConditions {
+            var pricedFields: [Metric] = []
+            for (i, price) in prices.enumerated() where !pricedFields.contains(price.field) {
+                if let condition = priceConditions[i], condition.evaluate(r, slots) != .trueValue { continue }
+                pricedFields.append(price.field)
+                let v = slots.value(price.field, r)
+                if v.isFinite { sums[i].add(v) }
+            }
+        } else {
+            for (i, price) in prices.enumerated() {
+                let v = slots.value(price.field, r)
+                if v.isFinite { sums[i].add(v) }
+            }
         }
         state.tokenSums[key] = sums
     }

@@ -43,7 +43,7 @@ enum CompletionProvider {
             return currencyCodes.map { CompletionItem(label: $0, kind: 12, detail: "ISO 4217 currency code") }
         }
         // `price 0.60 USD per 1M i`: the token fields a price can be on.
-        if first == "price", words.contains("per"), let last = endsWithSpace ? words.last : (words.count >= 2 ? words[words.count - 2] : nil), isNumber(last) {
+        if first == "price", words.contains("per"), !words.contains("where"), let last = endsWithSpace ? words.last : (words.count >= 2 ? words[words.count - 2] : nil), isNumber(last) {
             return ["input_tokens", "output_tokens", "total_tokens"].map { CompletionItem(label: $0, kind: 6, detail: "token field") }
         }
         // Inside the parentheses of an aggregate or a condition.

@@ -80,7 +80,7 @@ package enum ContractExplainer {
         }
         if !c.prices.isEmpty {
             let items: [Prose] = c.prices.map { "\(code: "price " + $0.text)" }
-            facts.append(.init("Usage prices", "the usage charges of a group in a period are the exact sum, over its accepted requests in the period that no exclusion removes (scope and minimum do not apply: it is what was billed), of price × token count, rounded once half-to-even to \(Wording.minorUnitName(c.prices[0].currency)) (the currency's minor unit); a request without the field adds nothing:", items: items))
+            facts.append(.init("Usage prices", "the usage charges of a group in a period are the exact sum, over its accepted requests in the period that no exclusion removes (scope and minimum do not apply: it is what was billed), of price × token count, rounded once half-to-even to \(Wording.minorUnitName(c.prices[0].currency)) (the currency's minor unit); a request without the field adds nothing" + (c.prices.contains { $0.condition != nil } ? ". A request's tokens of a field take the first of that field's prices, in this order, whose condition holds for it (a condition that cannot be decided, for a request without the field it reads, does not hold); when none holds, they add nothing:" : ":"), items: items))
         }
         let exclusions = exclusionItems(c.exclusions, syntax: parts.exclusions, contract: c)
         facts.append(.init("Excluded from every clause", exclusions.isEmpty ? "nothing" : "before any clause looks at a request, these are set aside (and counted as excluded):", items: exclusions))

@@ -329,8 +329,8 @@ private struct Layout {
         case .text(_, let value, _): return padded + SyntaxPrinter.string(value, indent: 4)
         case .effective(let from, let to, _): return padded + from.text + " to " + to.text
         case .fee(let amount, let currency, _): return padded + SyntaxPrinter.number(amount) + " " + currency.name + " per month"
-        case .price(let amount, let currency, let per, let field, _):
-            return padded + SyntaxPrinter.price(amount: amount, currency: currency, per: per, field: field)
+        case .price(let amount, let currency, let per, let field, let condition, _):
+            return padded + SyntaxPrinter.price(amount: amount, currency: currency, per: per, field: field, condition: condition)
         }
     }
 

@@ -159,8 +159,10 @@ package enum ContractDiff {
             changes.append(ContractChange(subject: "contract", kind: .feeChanged, message: "fee removed (was \(amount) per month)"))
         default: break
         }
+        // A price is the same price when its field and its condition are (per-model prices).
+        func same(_ a: CheckedPrice, _ b: CheckedPrice) -> Bool { a.field == b.field && a.condition == b.condition }
         for price in n.prices {
-            if let before = o.prices.first(where: { $0.field == price.field }) {
+            if let before = o.prices.first(where: { same($0, price) }) {
                 guard before.perToken != price.perToken || before.currency != price.currency else { continue }
                 changes.append(ContractChange(subject: "contract", kind: .priceChanged,
                                               message: "price of `\(price.field.rawValue)` changed from `\(before.text)` to `\(price.text)`; every credit of the charges changes with it"))
@@ -168,8 +170,17 @@ package enum ContractDiff {
                 changes.append(ContractChange(subject: "contract", kind: .priceChanged, message: "price added: `\(price.text)`"))
             }
         }
-        for price in o.prices where !n.prices.contains(where: { $0.field == price.field }) {
+        for price in o.prices where !n.prices.contains(where: { same($0, price) }) {
             changes.append(ContractChange(subject: "contract", kind: .priceChanged, message: "price removed (was `\(price.text)`)"))
+        }
+        // The first price whose condition holds applies: the order of a field's prices matters.
+        for field in [Metric.inputTokens, .outputTokens, .totalTokens] {
+            let before = o.prices.filter { price in price.field == field && n.prices.contains { same($0, price) } }.map(\.condition)
+            let after = n.prices.filter { price in price.field == field && o.prices.contains { same($0, price) } }.map(\.condition)
+            if before != after {
+                changes.append(ContractChange(subject: "contract", kind: .priceChanged,
+                                              message: "the prices of `\(field.rawValue)` are in another order; a request that several of their conditions hold for takes the first, so its price may change"))
+            }
         }
         return changes
     }

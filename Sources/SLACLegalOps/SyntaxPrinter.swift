@@ -138,8 +138,8 @@ enum SyntaxPrinter {
         "after " + number(d.count) + " consecutive breached windows"
     }
 
-    /// `0.60 USD per 1M input_tokens`: a `price` header without its keyword.
-    static func price(amount: NumberLiteral, currency: Identifier, per: NumberLiteral, field: Identifier) -> String {
-        number(amount) + " " + currency.name + " per " + number(per) + " " + field.name
+    /// `0.60 USD per 1M input_tokens [where CONDITION]`: a `price` header without its keyword.
+    static func price(amount: NumberLiteral, currency: Identifier, per: NumberLiteral, field: Identifier, condition: PredicateSyntax?) -> String {
+        number(amount) + " " + currency.name + " per " + number(per) + " " + field.name + (condition.map { " where " + predicate($0) } ?? "")
     }
 }

@@ -12,7 +12,19 @@ import SLACFields
 /// readers parse only those.
 package struct MonitorPlan: Sendable, Hashable, Codable {
     /// Bumped on any incompatible change; `decode` refuses other versions.
-    package static let currentFormatVersion = 2
+    package static let currentFormatVersion = 3
+    /// The version of plans with maintenance `as uptime` or prices with conditions: a release
+    /// that reads only versions 1 and 2 would ignore those fields and compute other figures, so
+    /// it must refuse such a plan instead. Other plans keep the version they had before.
+    package static let conditionsFormatVersion = 3
+
+    /// Whether a plan with these parts needs `conditionsFormatVersion`.
+    static func usesVersion3(prices: [CheckedPrice], exclusions: CheckedExclusions, clauses: [PlanClause]) -> Bool {
+        prices.contains { $0.condition != nil } || (exclusions.maintenance + clauses.flatMap(\.exclusions.maintenance)).contains(where: \.asUptime)
+    }
+
+    /// Whether this plan needs `conditionsFormatVersion`.
+    var usesVersion3: Bool { Self.usesVersion3(prices: contract.prices ?? [], exclusions: exclusions, clauses: clauses) }
 
     package var format: String
     package var formatVersion: Int
@@ -26,7 +38,7 @@ package struct MonitorPlan: Sendable, Hashable, Codable {
     /// Plans of contracts without period measures, prices or calendar quarters and years are
     /// still written as version 1, byte for byte as before, so earlier slac releases read them;
     /// any of those features makes a version 2 plan, which earlier releases refuse rather than
-    /// misread.
+    /// misread; maintenance `as uptime` and prices with conditions make a version 3 plan.
     package static let baseFormatVersion = 1
 
     /// Reads a plan written by `encoded()`; refuses other formats and versions.
@@ -124,11 +136,11 @@ package struct PlanFields: Sendable, Hashable, Codable {
         needed(exclusions: exclusions, clauses: clauses, prices: prices, citingEvidence: true)
     }
 
-    /// Whether the plan reads `id` only to cite it in evidence (no scope, group or exclusion
-    /// reads it), so that the reader may leave it in the input (`TraceFieldRequest.deferredTextField`).
-    /// Prices only add number fields, so they do not matter here.
+    /// Whether the plan reads `id` only to cite it in evidence (no scope, group, exclusion or
+    /// price condition reads it), so that the reader may leave it in the input
+    /// (`TraceFieldRequest.deferredTextField`).
     package static func readsIDOnlyForEvidence(_ plan: MonitorPlan) -> Bool {
-        !needed(exclusions: plan.exclusions, clauses: plan.clauses, prices: [], citingEvidence: false).text.contains("id")
+        !needed(exclusions: plan.exclusions, clauses: plan.clauses, prices: plan.contract.prices ?? [], citingEvidence: false).text.contains("id")
     }
 
     private static func needed(exclusions: CheckedExclusions, clauses: [PlanClause], prices: [CheckedPrice],
@@ -159,8 +171,10 @@ package struct PlanFields: Sendable, Hashable, Codable {
             }
             // Evidence cites record ids.
             if citingEvidence { text.insert("id") }
-            // Credits of the charges read the priced token fields.
-            if c.credits.contains(where: { $0.base == .charges }) { prices.forEach { need($0.field) } }
+            // Credits of the charges read the priced token fields and the prices' conditions.
+            if c.credits.contains(where: { $0.base == .charges }) {
+                prices.forEach { need($0.field); $0.condition.map(need) }
+            }
         }
         return PlanFields(numeric: numeric.sorted(), text: text.sorted(), list: list.sorted())
     }
@@ -222,7 +236,8 @@ package enum MonitorCompiler {
         }
         let prices = contract.prices.isEmpty ? nil : contract.prices
         let fields = PlanFields.needed(exclusions: contract.exclusions, clauses: clauses, prices: prices ?? [])
-        let version = prices != nil || clauses.contains(where: \.usesVersion2) ? MonitorPlan.currentFormatVersion : MonitorPlan.baseFormatVersion
+        let version = MonitorPlan.usesVersion3(prices: prices ?? [], exclusions: contract.exclusions, clauses: clauses) ? MonitorPlan.conditionsFormatVersion
+            : prices != nil || clauses.contains(where: \.usesVersion2) ? 2 : MonitorPlan.baseFormatVersion
         let fee = contract.fee
         return MonitorPlan(
             format: "slac-monitor-plan", formatVersion: version, toolVersion: toolVersion,

@@ -46,10 +46,13 @@ extension MonitorPlan {
         default: throw inconsistent("the fee has an amount without a currency or a currency without an amount")
         }
         let prices = contract.prices ?? []
-        var pricedFields = Set<Metric>()
+        var pricedFields = Set<Metric>(), pricedForEveryRecord = Set<Metric>()
         for price in prices {
             guard [.inputTokens, .outputTokens, .totalTokens].contains(price.field) else { throw inconsistent("a price is on `\(price.field.rawValue)`, not a token field") }
-            guard pricedFields.insert(price.field).inserted else { throw inconsistent("`\(price.field.rawValue)` has two prices") }
+            // After a field's price without a condition, another of that field is never used.
+            guard !pricedForEveryRecord.contains(price.field) else { throw inconsistent("`\(price.field.rawValue)` has a price after its price for every record") }
+            pricedFields.insert(price.field)
+            if price.condition == nil { pricedForEveryRecord.insert(price.field) }
             guard price.perToken.signum >= 0, CurrencyTable.isCode(price.currency), (0...4).contains(price.minorUnitDigits) else {
                 throw inconsistent("the price `\(price.text)` is not valid")
             }
@@ -57,6 +60,9 @@ extension MonitorPlan {
         }
         if pricedFields.contains(.totalTokens) && pricedFields.count > 1 { throw inconsistent("`total_tokens` is priced with another token field") }
 
+        if formatVersion < MonitorPlan.conditionsFormatVersion && usesVersion3 {
+            throw inconsistent("it uses maintenance `as uptime` or a price with a condition, which need format version \(MonitorPlan.conditionsFormatVersion)")
+        }
         let needed = PlanFields.needed(exclusions: exclusions, clauses: clauses, prices: prices)
         guard fields.covers(needed) else {
             throw inconsistent("its `fields` do not list every field its clauses read")

@@ -333,13 +333,14 @@ package enum HeaderSyntax: Sendable, Hashable {
     case text(keyword: Identifier, value: StringLiteral, span: Span)
     case effective(from: TimePointSyntax, to: TimePointSyntax, span: Span)
     case fee(amount: NumberLiteral, currency: Identifier, span: Span)
-    /// `price AMOUNT CUR per N FIELD`: usage charges per N tokens of a token field.
-    case price(amount: NumberLiteral, currency: Identifier, per: NumberLiteral, field: Identifier, span: Span)
+    /// `price AMOUNT CUR per N FIELD [where CONDITION]`: usage charges per N tokens of a token
+    /// field, for the records the condition holds for (per-model prices), or for every record.
+    case price(amount: NumberLiteral, currency: Identifier, per: NumberLiteral, field: Identifier, condition: PredicateSyntax?, span: Span)
 
     package var span: Span {
         switch self {
         case .text(_, _, let s), .effective(_, _, let s), .fee(_, _, let s): s
-        case .price(_, _, _, _, let s): s
+        case .price(_, _, _, _, _, let s): s
         }
     }
 }

@@ -218,8 +218,15 @@ package struct Parser {
                 recover(to: Parser.contractKeywords); return nil
             }
             let per = NumberLiteral(digits: perToken.value, suffix: perToken.suffix, span: perToken.span)
+            // `where CONDITION`: the price of the records the condition holds for (a model's price).
+            var condition: PredicateSyntax?
+            if isKeyword("where") {
+                advance()
+                condition = parsePredicate()
+            }
+            let end = condition?.span ?? fieldToken.span
             return .header(.price(amount: amount, currency: Identifier(currencyToken.value, span: currencyToken.span), per: per,
-                                  field: Identifier(fieldToken.value, span: fieldToken.span), span: keyword.span.union(fieldToken.span)))
+                                  field: Identifier(fieldToken.value, span: fieldToken.span), condition: condition, span: keyword.span.union(end)))
         case "exclude":
             guard let e = parseExclusion(recoverTo: Parser.contractKeywords) else { return nil }
             return .exclusion(e)

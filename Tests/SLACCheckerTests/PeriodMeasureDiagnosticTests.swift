@@ -119,6 +119,55 @@ import Testing
                                    header: Self.fee + "\n    price 1 1️⃣EUR per 1M input_tokens"), [("SLA0328", marker: "1️⃣")])
     }
 
+    /// Prices per model: a field may have several prices with conditions; the one without a
+    /// condition comes last, and a field whose every price has one is warned of.
+    @Test func pricesWithConditions() throws {
+        let clause = "every 1 hour\nrequire count <= 5"
+        // Several prices of a field, each with a condition, then one for every other record: clean.
+        let clean = contract(clause: clause, header: """
+                price 3 USD per 1M input_tokens where model = "large"
+                price 15 USD per 1M output_tokens where model = "large"
+                price 0.25 USD per 1M input_tokens where model in ["small", "tiny"] or input_tokens > 200000
+                price 1 USD per 1M input_tokens
+                price 2 USD per 1M output_tokens
+            """)
+        let result = Checker.check(SourceFile(path: "t", text: clean))
+        #expect(result.diagnostics.isEmpty, "\(result.diagnostics.map(\.message))")
+        let checked = try checkedContract(clean)
+        // In field order; within a field, in the contract's order (the first that holds applies).
+        #expect(checked.prices.map(\.field) == [.inputTokens, .inputTokens, .inputTokens, .outputTokens, .outputTokens])
+        #expect(checked.prices.map(\.perToken) == [Rational(3, 1_000_000), Rational(1, 4_000_000), Rational(1, 1_000_000),
+                                                  Rational(15, 1_000_000), Rational(2, 1_000_000)])
+        #expect(checked.prices.map { $0.condition != nil } == [true, true, false, true, false])
+        #expect(checked.prices[0].condition == .text(field: "model", equal: true, value: "large"))
+        #expect(checked.prices[1].text == "0.25 USD per 1M input_tokens where model in [\"small\", \"tiny\"] or input_tokens > 200000")
+        // A price after the field's price for every record is never used.
+        assertDiagnostics(contract(clause: clause, header: """
+                price 1 USD per 1M input_tokens
+                price 3 USD per 1M 1️⃣input_tokens where model = "large"
+            """), [("SLA0328", marker: "1️⃣")])
+        assertDiagnostics(contract(clause: clause, header: """
+                price 3 USD per 1M input_tokens where model = "large"
+                price 1 USD per 1M input_tokens
+                price 2 USD per 1M 1️⃣input_tokens
+            """), [("SLA0328", marker: "1️⃣")])
+        // `total_tokens` with another field stays an error, conditions or not.
+        assertDiagnostics(contract(clause: clause, header: """
+                price 1 USD per 1M total_tokens
+                price 2 USD per 1M 1️⃣input_tokens where model = "small"
+            """), [("SLA0328", marker: "1️⃣")])
+        // Every price of a field has a condition: the tokens of other records are not charged.
+        assertDiagnostics(contract(clause: clause, header: """
+                price 3 USD per 1M 1️⃣input_tokens where model = "large"
+                price 1 USD per 1M input_tokens where model = "small"
+            """), [("SLA0420", marker: "1️⃣")])
+        // The condition is checked like any other (a list metric cannot be compared).
+        assertDiagnostics(contract(clause: clause, header: """
+                price 3 USD per 1M input_tokens where 1️⃣itl > 5 ms
+                price 1 USD per 1M input_tokens
+            """), [("SLA0209", marker: "1️⃣")])
+    }
+
     @Test func priceIsExactPerToken() throws {
         let checked = try checkedContract(contract(clause: "every 1 hour\nrequire count <= 5", header: Self.price))
         #expect(checked.prices.first?.perToken == Rational(6, 10_000_000))

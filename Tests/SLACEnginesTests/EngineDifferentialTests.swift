@@ -471,6 +471,8 @@ enum Engines {
         let cases: [(contract: String, trace: String)] = [
             (Engines.path("Contracts/acme-schedule-b.sla"), acme),
             (Engines.path("Contracts/error-rate-uptime.sla"), Engines.path("Contracts/samples/error-rate-uptime-2026-06.jsonl")),
+            // Per-model prices, on a trace of three models (one priced at the general rate).
+            (Engines.path("Contracts/error-rate-uptime.sla"), acme),
             (Engines.path("Contracts/downtime-minutes.sla"), Engines.path("Contracts/samples/downtime-minutes-2026-09.jsonl")),
             (Engines.path("Contracts/provisioned-throughput-tps.sla"), Engines.path("Contracts/samples/provisioned-throughput-tps-2026-05.jsonl")),
             (Engines.path("Contracts/berlin-calendar.sla"), acme),

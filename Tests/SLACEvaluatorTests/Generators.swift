@@ -603,6 +603,12 @@ enum MeasureGenerator {
         ["price 0.075 CUR per 1k total_tokens"],
         ["price 3 CUR per 7 input_tokens"],
         ["price 0.015 CUR per 1k output_tokens"],
+        // Per-model prices: the first whose condition holds; some records have no model or no
+        // price at all (the last set has no price for every record).
+        ["price 3.00 CUR per 1M input_tokens where model = \"llama-3.1-70b\"", "price 15.00 CUR per 1M output_tokens where model = \"llama-3.1-70b\"",
+         "price 0.25 CUR per 1M input_tokens where model in [\"llama-3.1-8b\", \"qwen2.5-72b\"] or input_tokens > 3000",
+         "price 0.80 CUR per 1M input_tokens", "price 1.25 CUR per 1M output_tokens"],
+        ["price 0.075 CUR per 1k total_tokens where not (tenant = \"acme\")", "price 0.01 CUR per 1k total_tokens where region in [\"eu-west-1\"]"],
     ]
     static let contractMaintenance = [
         "exclude maintenance from 2026-03-14T02:00:00Z to 2026-03-14T04:00:00Z",

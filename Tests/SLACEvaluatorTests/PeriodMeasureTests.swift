@@ -105,6 +105,60 @@ struct PeriodMeasureTests {
         #expect(credits.map(\.amountText) == ["3.21"] && credits.map(\.percentText) == ["10"])
     }
 
+    /// Per-model prices: a request's tokens of a field take the first of its prices whose
+    /// condition holds. April, one region, one interval with 1 error in 4 counted requests: the mean
+    /// is 1 − (1/4)/8640 = 34559/34560, compliant; the period's charges are reported all the same:
+    /// - `large`, 1,000,000 in / 100,000 out: 3.00 + 15.00 × 0.1 = 4.50 (the long-prompt price
+    ///   comes after `large`'s own);
+    /// - `small`, 2,000,000 in / 1,000,000 out: the long-prompt price comes before `small`'s, so
+    ///   2.50 × 2 = 5.00; output at the general 1.25 (no output price of its own): 6.25;
+    /// - `small`, 300,001 in / 10 out: 0.25 × 0.300001 = 0.07500025, and 1.25 × 0.00001 = 0.0000125;
+    /// - no model, 1,000,000 in, no output count: `model = "small"` cannot be decided, so it does
+    ///   not hold: the general 1.00;
+    /// - `error:429`, excluded: nothing.
+    /// Total 4.50 + 6.25 + 0.07500025 + 0.0000125 + 1.00 = 11.82501275, billed 11.83.
+    @Test("prices per model: the first price whose condition holds")
+    func pricesPerModel() throws {
+        let contract = """
+            contract "Per-model prices" {
+                effective 2026-04-01 to 2026-05-01
+                timezone  "UTC"
+                price     3.00 USD per 1M input_tokens where model = "large"
+                price     15.00 USD per 1M output_tokens where model = "large"
+                price     2.50 USD per 1M input_tokens where input_tokens > 1500000
+                price     0.25 USD per 1M input_tokens where model = "small"
+                price     1.00 USD per 1M input_tokens
+                price     1.25 USD per 1M output_tokens
+                exclude requests where status = "error:429"
+                clause "2.1" region_uptime {
+                    every     5 minutes per region
+                    value     share(status != "error:500")
+                    empty     100%
+                    measure   mean per calendar month
+                    objective measure >= 99.9%
+                    credit    10% of charges when measure < 99.9%
+                }
+            }
+            """
+        let t0 = utc("2026-04-03T00:00:00Z")
+        func record(_ id: String, _ model: String?, _ input: Int, _ output: Int?, status: String = "ok") -> String {
+            var fields = ["\"id\":\"\(id)\"", "\"ts\":\"\(isoUTC(t0))\"", "\"region\":\"eu\"", "\"status\":\"\(status)\"", "\"input_tokens\":\(input)"]
+            if let model { fields.append("\"model\":\"\(model)\"") }
+            if let output { fields.append("\"output_tokens\":\(output)") }
+            return "{" + fields.joined(separator: ",") + "}"
+        }
+        let r = try run(contract, [
+            record("a", "large", 1_000_000, 100_000),
+            record("b", "small", 2_000_000, 1_000_000, status: "error:500"),
+            record("c", "small", 300_001, 10),
+            record("d", nil, 1_000_000, nil),
+            record("e", "large", 9_000_000, 9_000_000, status: "error:429"),
+        ])
+        #expect(r.diffs.isEmpty, Testing.Comment(rawValue: r.diffs.joined(separator: "\n")))
+        expectPeriod(r, clause: 0, key: ["eu"], measure: Rational(8640 * 4 - 1, 8640 * 4), kind: "mean", intervals: 8640, empty: 8639,
+                     verdict: "compliant", charges: "11.83")
+    }
+
     // MARK: (b) the downtime-minutes SLA
 
     /// April (43,200 minutes). a: 4 breached minutes: not a run of 5, up (1). b: 5 breached minutes:

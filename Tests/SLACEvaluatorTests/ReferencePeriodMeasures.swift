@@ -314,10 +314,15 @@ extension ReferenceEvaluator {
     // MARK: charges and credits
 
     /// The exact usage charges of one record: price × field value over the `price` lines; a
-    /// record lacking a field adds nothing for it (`total_tokens` needs both counts).
+    /// record lacking a field adds nothing for it (`total_tokens` needs both counts). Of a
+    /// field's prices, the first whose condition holds for the record applies (none may).
     func charges(of r: RefRecord) -> Rational {
         var total = Rational(0)
+        var priced: [Metric] = []
         for price in contract.prices {
+            if priced.contains(price.field) { continue }
+            if let condition = price.condition, truth(condition, r) != true { continue }
+            priced.append(price.field)
             let tokens: Rational?
             switch price.field {
             case .inputTokens: tokens = r.numbers["input_tokens"].map(RefExact.rational)

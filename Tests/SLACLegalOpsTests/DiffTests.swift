@@ -373,6 +373,33 @@ import Testing
         #expect(c.map(\.kind) == [.priceChanged])
     }
 
+    /// Per-model prices: a price is known by its field and its condition; since the first price
+    /// whose condition holds applies, the order of a field's prices is meaning too.
+    @Test func pricesPerModel() throws {
+        let large = "    price     3.00 USD per 1M input_tokens where model = \"large\"\n"
+        let small = "    price     0.25 USD per 1M input_tokens where model = \"small\"\n"
+        let general = "    price     0.60 USD per 1M input_tokens"
+        func edit(_ before: String) -> (String) -> String { { $0.replacingOccurrences(of: general, with: before + general) } }
+        let old = try document(SourceFile(path: "old.sla", text: edit(large + small)(Self.base)))
+        func compare(_ text: String) throws -> [ContractChange] {
+            ContractDiff.compare(old, try document(SourceFile(path: "new.sla", text: text)))
+        }
+        // The same prices: no change.
+        #expect(try compare(edit(large + small)(Self.base)).isEmpty)
+        // One model's price changed: one change, naming it.
+        let repriced = try compare(edit(large.replacingOccurrences(of: "3.00", with: "2.50") + small)(Self.base))
+        #expect(repriced.map(\.kind) == [.priceChanged])
+        #expect(repriced.first?.message.contains("where model = \"large\"") == true)
+        // The same lines in another order: a request both conditions hold for may change price.
+        let reordered = try compare(edit(small + large)(Self.base))
+        #expect(reordered.map(\.kind) == [.priceChanged])
+        #expect(reordered.first?.message.contains("another order") == true)
+        // Another condition: one price removed and one added.
+        let renamed = try compare(edit(large.replacingOccurrences(of: "\"large\"", with: "\"huge\"") + small)(Self.base))
+        #expect(renamed.map(\.kind) == [.priceChanged, .priceChanged])
+        #expect(renamed.map(\.message).joined().contains("price added") && renamed.map(\.message).joined().contains("price removed"))
+    }
+
     @Test func downtimeRuleChange() throws {
         let c = try changes { $0.replacingOccurrences(of: "after 5 consecutive", with: "after 10 consecutive") }
         #expect(c.map(\.kind) == [.measureChanged])

@@ -109,7 +109,7 @@ import Testing
             case .header(.text(let keyword, let value, _)): headers.append("\(keyword.name)=\(value.value)")
             case .header(.effective(let from, let to, _)): headers.append("effective=\(from.text)..\(to.text)")
             case .header(.fee(let amount, let currency, _)): headers.append("fee=\(amount.digits) \(currency.name)")
-            case .header(.price(let amount, let currency, let per, let field, _)):
+            case .header(.price(let amount, let currency, let per, let field, _, _)):
                 headers.append("price=\(amount.digits) \(currency.name) per \(per.digits)\(per.suffix.map { String($0) } ?? "") \(field.name)")
             case .exclusion: exclusions += 1
             case .clause: break
