@@ -1,6 +1,7 @@
 import Foundation
 import SLACExact
 import SLACSyntax
+import SLACFields
 
 /// The result of checking: the checked contract when there are no errors, and every diagnostic.
 package struct CheckResult: Sendable {
@@ -215,9 +216,11 @@ package struct Checker {
         var seen: [Metric: Span] = [:]
         // The price of each field without a condition: any later price of that field is never used.
         var unconditional: [Metric: Span] = [:]
+        // Each field's conditions so far: a repeated one is never used.
+        var conditions: [Metric: [(CheckedPredicate, Span)]] = [:]
         let tokenFields: [Metric] = [.inputTokens, .outputTokens, .totalTokens]
         for item in items {
-            let (amount, currency, per, field, span) = (item.amount, item.currency, item.per, item.field, item.span)
+            let (amount, currency, per, field) = (item.amount, item.currency, item.per, item.field)
             guard let metric = Metric(rawValue: field.name), tokenFields.contains(metric) else {
                 let suggestion = Spelling.closest(to: field.name, among: tokenFields.map(\.rawValue))
                 error("SLA0328", field.span, "`\(field.name)` is not a token field", help: suggestion.map { "did you mean `\($0)`?" }
@@ -241,6 +244,14 @@ package struct Checker {
             var condition: CheckedPredicate?
             if let c = item.condition {
                 guard let checked = checkPredicate(c, context: .price) else { continue }
+                // The same condition again: the first price with it always wins.
+                if let first = conditions[metric]?.first(where: { $0.0 == checked }) {
+                    error("SLA0328", c.span, "this price of `\(field.name)` is never used: an earlier price of it has the same condition",
+                          help: "a record's tokens take the first price of their field whose condition holds: keep one of the two lines",
+                          notes: [DiagnosticNote(span: first.1, message: "the same condition here")])
+                    continue
+                }
+                conditions[metric, default: []].append((checked, c.span))
                 condition = checked
             }
             guard CurrencyTable.isCode(currency.name) else {
@@ -261,7 +272,8 @@ package struct Checker {
                 error("SLA0328", per.span, "a price is per a whole number of tokens", help: "write e.g. `per 1M input_tokens` or `per 1000 input_tokens`")
                 continue
             }
-            let text = source.slice(span).split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).dropFirst().joined(separator: " ")
+            // In the canonical spelling: a condition's strings exactly, without comments or line breaks.
+            let text = SyntaxPrinter.price(amount: amount, currency: currency, per: per, field: field, condition: item.condition)
             result.append(CheckedPrice(field: metric, perToken: value / n, text: text, currency: currency.name,
                                        minorUnitDigits: CurrencyTable.minorUnitDigits(currency.name), condition: condition))
         }
@@ -435,6 +447,8 @@ package struct Checker {
                 } else if let m = Metric(rawValue: g.name) {
                     error("SLA0213", g.span, "cannot group by the metric `\(m.rawValue)`",
                           help: "group by a text field such as `tenant`, `model` or `region`")
+                } else if let (message, _) = Self.notAComparableField(g.name) {
+                    error("SLA0213", g.span, message, help: "group by a text field such as `tenant`, `model` or `region`")
                 } else if let typo = typoOfKnownName(g.name) {
                     diagnostics.append(.warning("SLA0401", at: g.span, "`\(g.name)` is not a canonical field; it is read as a custom trace field",
                                                 help: "did you mean `\(typo)`? if `\(g.name)` is a field of your traces, ignore this warning",
@@ -957,6 +971,10 @@ package struct Checker {
         }
         if let m = Metric(rawValue: id.name) { return .metric(m) }
         if canonicalTextFields.contains(id.name) { return .textField(id.name) }
+        if let (message, help) = Self.notAComparableField(id.name) {
+            error("SLA0201", id.span, message, help: help)
+            return nil
+        }
         if let typo = typoOfKnownName(id.name) {
             if allowText && valueIsText {
                 diagnostics.append(.warning("SLA0401", at: id.span, "`\(id.name)` is not a canonical field; it is read as a custom trace field",
@@ -972,6 +990,20 @@ package struct Checker {
         error("SLA0201", id.span, "unknown metric `\(id.name)`",
               help: "metrics are " + Metric.allCases.map { "`\($0.rawValue)`" }.joined(separator: ", "))
         return nil
+    }
+
+    /// A canonical trace field that is neither text nor a metric (`ts`, `ttft_ms`): it was read
+    /// as a custom text field, which compared the raw text of a time or number natively and
+    /// failed in the engines, which load these fields as times and numbers.
+    private static func notAComparableField(_ name: String) -> (message: String, help: String)? {
+        guard let field = CanonicalField(rawValue: name), field.kind != .text else { return nil }
+        if field == .ts {
+            return ("`ts` is the request's time, which conditions and groups cannot use",
+                    "time is taken by the clause's window (`every calendar day`) and by `exclude maintenance from START to END`")
+        }
+        let metric = Metric.allCases.first { $0.traceFields == [field] }
+        return ("`\(name)` is the trace field of \(metric.map { "the metric `\($0.rawValue)`" } ?? "a metric"), not text",
+                metric.map { "compare the metric with its unit, e.g. `\($0.rawValue) <= 800 \($0.dimension.exampleUnit)`" } ?? "compare the metric with its unit")
     }
 
     // MARK: predicates

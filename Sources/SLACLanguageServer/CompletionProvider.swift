@@ -58,7 +58,8 @@ enum CompletionProvider {
         }
         // A number followed by a space: its unit.
         if endsWithSpace ? words.last.map(isNumber) == true : (words.count >= 2 && isNumber(words[words.count - 2]) && partial.allSatisfy { $0.isLetter || $0 == "/" }) {
-            if first == "fee" || first == "price" { return [] }
+            // A fee's or price's own numbers take no unit; a price's condition does (`where ttft > 800 ms`).
+            if first == "fee" || first == "price" && !words.contains("where") { return [] }
             if first == "every" { return unitItems(.duration) }
             if first == "minimum" { return unitItems(.requests) }
             return unitItems(nil)

@@ -161,11 +161,39 @@ import Testing
                 price 3 USD per 1M 1️⃣input_tokens where model = "large"
                 price 1 USD per 1M input_tokens where model = "small"
             """), [("SLA0420", marker: "1️⃣")])
+        // The same condition twice for a field: the second is never used.
+        assertDiagnostics(contract(clause: clause, header: """
+                price 3 USD per 1M input_tokens where model = "large"
+                price 2 USD per 1M input_tokens where 1️⃣model = "large"
+                price 1 USD per 1M input_tokens
+            """), [("SLA0328", marker: "1️⃣")])
+        // The price's text (reports, `explain`, `diff`) keeps strings exactly and leaves out comments
+        // and line breaks.
+        let spaced = try checkedContract(contract(clause: clause, header: """
+                price 3 USD per 1M input_tokens where model = "big  model" // the large one
+                    or model = "x"
+                price 1 USD per 1M input_tokens
+            """))
+        #expect(spaced.prices.map(\.text) == ["3 USD per 1M input_tokens where model = \"big  model\" or model = \"x\"", "1 USD per 1M input_tokens"])
         // The condition is checked like any other (a list metric cannot be compared).
         assertDiagnostics(contract(clause: clause, header: """
                 price 3 USD per 1M input_tokens where 1️⃣itl > 5 ms
                 price 1 USD per 1M input_tokens
             """), [("SLA0209", marker: "1️⃣")])
+    }
+
+    /// `ts` and the fields behind metrics (`ttft_ms`) were read as custom text fields: natively
+    /// their raw text was compared, while the engines, which load them as times and numbers,
+    /// failed on the SQL.
+    @Test func timeAndMetricFieldsAreNotText() {
+        assertDiagnostics(contract(clause: "scope 1️⃣ts = \"2026-03-02T00:01:00Z\"\nevery 1 hour\nrequire count <= 5"), [("SLA0201", marker: "1️⃣")])
+        assertDiagnostics(contract(clause: "scope 1️⃣ttft_ms in [\"5\"]\nevery 1 hour\nrequire count <= 5"), [("SLA0201", marker: "1️⃣")])
+        assertDiagnostics(contract(clause: "every 1 hour\nrequire share(2️⃣energy_j != \"0\") >= 5%"), [("SLA0201", marker: "2️⃣")])
+        assertDiagnostics(contract(clause: "every 1 hour per tenant, 1️⃣ts\nrequire count <= 5"), [("SLA0213", marker: "1️⃣")])
+        assertDiagnostics(contract(clause: "every 1 hour\nrequire count <= 5", header: """
+                price 3 USD per 1M input_tokens where 1️⃣e2e_ms = "5"
+                price 1 USD per 1M input_tokens
+            """), [("SLA0201", marker: "1️⃣")])
     }
 
     @Test func priceIsExactPerToken() throws {

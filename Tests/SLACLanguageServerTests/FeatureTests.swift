@@ -263,6 +263,17 @@ import Testing
         #expect(labels(10, 22).contains("status") && !labels(10, 22).contains("itl"))
         #expect(labels(11, 17).contains("p99(") && !labels(11, 17).contains("scope"))
     }
+    /// A price's own numbers take no unit, but its condition's do; after `where`, the token
+    /// fields of the price's `per` are not offered again.
+    @Test func unitsInsideAPriceCondition() {
+        var client = ScriptedClient()
+        let uri = "file:///p.sla"
+        _ = client.open(uri, "contract \"X\" {\n    effective 2026-01-01 to 2027-01-01\n    price 2 USD per 1M output_tokens where ttft > 800 \n    price 2 USD per 1M \n}\n")
+        func labels(_ line: Int, _ character: Int) -> [String] { client.completion(uri, line, character).compactMap { $0["label"] as? String } }
+        #expect(labels(2, 54).contains("ms"), "\(labels(2, 54))")
+        #expect(!labels(2, 54).contains("input_tokens"))
+        #expect(labels(3, 23) == ["input_tokens", "output_tokens", "total_tokens"])
+    }
     /// "`10 tokens/min` = ≈0.166666666667 tokens/s" stood next to "no rounding happens".
     @Test func aRoundedQuantityGivesItsExactFraction() {
         var client = ScriptedClient()
