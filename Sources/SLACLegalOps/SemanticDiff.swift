@@ -173,11 +173,20 @@ package enum ContractDiff {
         for price in o.prices where !n.prices.contains(where: { same($0, price) }) {
             changes.append(ContractChange(subject: "contract", kind: .priceChanged, message: "price removed (was `\(price.text)`)"))
         }
-        // The first price whose condition holds applies: the order of a field's prices matters.
+        // The first price whose condition holds applies: the order of a field's prices matters,
+        // for two prices whose conditions can hold for one request (not `model = "a"` and
+        // `model = "b"`).
         for field in [Metric.inputTokens, .outputTokens, .totalTokens] {
             let before = o.prices.filter { price in price.field == field && n.prices.contains { same($0, price) } }.map(\.condition)
             let after = n.prices.filter { price in price.field == field && o.prices.contains { same($0, price) } }.map(\.condition)
-            if before != after {
+            var swapped = false
+            for i in before.indices {
+                for j in before.indices where j > i {
+                    guard let a = before[i], let b = before[j], let ai = after.firstIndex(of: a), let bi = after.firstIndex(of: b), bi < ai else { continue }
+                    if PredicateLogic.contradiction(SpannedPredicate(.and(a, b), syntax: nil)) == nil { swapped = true }
+                }
+            }
+            if swapped {
                 changes.append(ContractChange(subject: "contract", kind: .priceChanged,
                                               message: "the prices of `\(field.rawValue)` are in another order; a request that several of their conditions hold for takes the first, so its price may change"))
             }

@@ -390,8 +390,12 @@ import Testing
         let repriced = try compare(edit(large.replacingOccurrences(of: "3.00", with: "2.50") + small)(Self.base))
         #expect(repriced.map(\.kind) == [.priceChanged])
         #expect(repriced.first?.message.contains("where model = \"large\"") == true)
-        // The same lines in another order: a request both conditions hold for may change price.
-        let reordered = try compare(edit(small + large)(Self.base))
+        // Conditions that no request meets together, in another order: no change.
+        #expect(try compare(edit(small + large)(Self.base)).isEmpty)
+        // Conditions that can hold together, in another order: a request both hold for may change price.
+        let long = large.replacingOccurrences(of: "model = \"large\"", with: "input_tokens > 100000")
+        let before = try document(SourceFile(path: "old.sla", text: edit(long + small)(Self.base)))
+        let reordered = ContractDiff.compare(before, try document(SourceFile(path: "new.sla", text: edit(small + long)(Self.base))))
         #expect(reordered.map(\.kind) == [.priceChanged])
         #expect(reordered.first?.message.contains("another order") == true)
         // Another condition: one price removed and one added.
