@@ -368,6 +368,12 @@
             <td><code><xsl:value-of select="@text"/></code><xsl:text> (</xsl:text><xsl:value-of select="@per-token"/><xsl:text> </xsl:text><xsl:value-of select="@currency"/><xsl:text> per token of </xsl:text><code><xsl:value-of select="@field"/></code><xsl:text>)</xsl:text></td>
           </tr>
         </xsl:for-each>
+        <xsl:if test="r:contract/r:price[@where]">
+          <tr>
+            <th>Which price applies</th>
+            <td>A request's tokens of a field take the first of that field's prices above, in this order, whose condition holds for the request; when none holds, they add nothing to the charges.</td>
+          </tr>
+        </xsl:if>
       </table>
 
       <xsl:if test="r:contract/r:exclusion">

@@ -460,7 +460,7 @@ package struct Evaluator: Sendable {
         }
         contract.prices = (plan.contract.prices ?? []).map {
             PriceTerm(field: $0.field.rawValue, perToken: $0.perToken.decimalString(significantDigits: 30, maxFractionDigits: 60),
-                      currency: $0.currency, text: $0.text)
+                      currency: $0.currency, text: $0.text, condition: $0.condition.map(PlanText.predicate))
         }
         var excludedBy: [Int] = []
         for c in state.counts {

@@ -464,11 +464,15 @@ package struct PriceTerm: Sendable, Hashable, Codable {
     package var perToken: String
     package var currency: String
     package var text: String
-    package init(field: String, perToken: String, currency: String, text: String) {
+    /// The price's condition as contract text with bounds in canonical units (as an exclusion's
+    /// `where`); nil for a price of every record.
+    package var condition: String?
+    package init(field: String, perToken: String, currency: String, text: String, condition: String? = nil) {
         self.field = field
         self.perToken = perToken
         self.currency = currency
         self.text = text
+        self.condition = condition
     }
 }
 

@@ -113,7 +113,8 @@ package struct XMLReportWriter: Sendable {
             "plan-sha256": contract.planSHA256,
         ]) {
             for price in contract.prices {
-                try out.element("price", ["field": price.field, "per-token": price.perToken, "currency": price.currency, "text": price.text])
+                try out.element("price", ["field": price.field, "per-token": price.perToken, "currency": price.currency, "text": price.text,
+                                          "where": price.condition])
             }
             for exclusion in exclusions { try writeExclusion(exclusion, to: out) }
         }
