@@ -32,6 +32,22 @@ import Testing
         #expect(root.descendants(named: "window").isEmpty)
     }
 
+    /// Prices per model: each `<price>` in the order that decides which applies, a condition in
+    /// `where`, none on the price of every record; valid against the schema.
+    @Test func pricesWithConditions() throws {
+        var result = compliantResult()
+        result.contract.prices = [
+            PriceTerm(field: "input_tokens", perToken: "0.000003", currency: "USD", text: "3.00 USD per 1M input_tokens where model = \"large\"",
+                      condition: "model = \"large\""),
+            PriceTerm(field: "input_tokens", perToken: "0.000001", currency: "USD", text: "1.00 USD per 1M input_tokens"),
+        ]
+        let bytes = try XMLReportWriter().write(result)
+        #expect(validator.validate(bytes) == [])
+        let prices = try #require(try parseXML(bytes).children(named: "contract").first).children(named: "price")
+        #expect(prices.map { $0.attributes["where"] } == ["model = \"large\"", nil])
+        #expect(prices.map { $0.attributes["per-token"] } == ["0.000003", "0.000001"])
+    }
+
     @Test func startsWithDeclarationAndIndentsByTwoSpaces() throws {
         let text = String(decoding: try XMLReportWriter().write(breachedResult()), as: UTF8.self)
         #expect(text.hasPrefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<report xmlns=\"urn:slac:report:1\" tool-version=\"0.1.0\" verdict=\"breached\""))
