@@ -1,6 +1,7 @@
 import SLACChecker
 import SLACExact
 import SLACSyntax
+import SLACFields
 
 /// A monitor plan that passed `MonitorPlan.validated()`: the only form the evaluator runs.
 ///
@@ -63,6 +64,16 @@ extension MonitorPlan {
         if formatVersion < MonitorPlan.conditionsFormatVersion && usesVersion3 {
             throw inconsistent("it uses maintenance `as uptime` or a price with a condition, which need format version \(MonitorPlan.conditionsFormatVersion)")
         }
+        // Conditions as the checker allows them: an edited plan must not compare a metric's
+        // number as text (which the engines' SQL cannot run) or a list of gaps with a bound.
+        var conditions = exclusions.requests + prices.compactMap(\.condition)
+        for c in clauses {
+            conditions += c.exclusions.requests + (c.scope.map { [$0] } ?? [])
+            if case .share(let p) = c.aggregate { conditions.append(p) }
+        }
+        for condition in conditions {
+            if let problem = Self.conditionProblem(condition) { throw inconsistent("a condition \(problem)") }
+        }
         let needed = PlanFields.needed(exclusions: exclusions, clauses: clauses, prices: prices)
         guard fields.covers(needed) else {
             throw inconsistent("its `fields` do not list every field its clauses read")
@@ -118,6 +129,23 @@ extension MonitorPlan {
             }
         }
         return ValidatedPlan(plan: self, zone: zone, fee: fee)
+    }
+
+    /// What is wrong with a condition that the checker would not have written, or nil.
+    static func conditionProblem(_ p: CheckedPredicate) -> String? {
+        func textField(_ field: String) -> String? {
+            if field.isEmpty { return "compares a field without a name" }
+            if Metric(rawValue: field) != nil { return "compares the metric `\(field)` as text" }
+            if let canonical = CanonicalField(rawValue: field), canonical.kind != .text { return "compares `\(field)` as text" }
+            return nil
+        }
+        switch p {
+        case .and(let a, let b), .or(let a, let b): return conditionProblem(a) ?? conditionProblem(b)
+        case .not(let a): return conditionProblem(a)
+        case .metric(let m, _, _): return m.isList ? "compares the list metric `\(m.rawValue)` with a bound" : nil
+        case .text(let field, _, _): return textField(field)
+        case .textIn(let field, let values, _): return values.isEmpty ? "has an empty list" : textField(field)
+        }
     }
 }
 

@@ -74,6 +74,30 @@ import Testing
         try expectRefused("different currencies") { $0.contract.prices?[0].currency = "EUR" }
         try expectRefused("is not valid") { $0.contract.prices?[0].perToken = Rational(-1) }
         try expectRefused("has no price") { $0.contract.prices = nil }
+        // Per-model prices: only in a version 3 plan, never after the field's price for every record.
+        try expectRefused("need format version 3") { $0.contract.prices?[0].condition = .text(field: "model", equal: true, value: "a") }
+        try expectRefused("after its price for every record") {
+            $0.formatVersion = 3
+            $0.contract.prices?.append(CheckedPrice(field: .inputTokens, perToken: Rational(1), text: "1 USD per 1 input_tokens where model = \"a\"",
+                                                    currency: "USD", minorUnitDigits: 2, condition: .text(field: "model", equal: true, value: "a")))
+            $0.fields.text.append("model")
+        }
+        try expectRefused("do not list every field") {
+            $0.formatVersion = 3
+            $0.contract.prices?[0].condition = .text(field: "model", equal: true, value: "a")
+        }
+    }
+
+    /// Conditions the checker would not write: a metric's or the time's field compared as text
+    /// (the engines' SQL fails on it), the list metric `itl` against a bound, an empty list.
+    @Test func conditionRules() throws {
+        try expectRefused("compares the metric `ttft` as text") { $0.clauses[0].scope = .text(field: "ttft", equal: true, value: "5") }
+        try expectRefused("compares `ts` as text") {
+            $0.exclusions.requests = [.textIn(field: "ts", values: ["2026-03-01T00:00:00Z"], negated: false)]
+            $0.fields.text.append("ts")
+        }
+        try expectRefused("list metric `itl`") { $0.clauses[1].aggregate = .share(.metric(.itl, .less, Rational(1))) }
+        try expectRefused("an empty list") { $0.clauses[0].scope = .textIn(field: "tenant", values: [], negated: false) }
     }
 
     @Test func clauseRules() throws {
