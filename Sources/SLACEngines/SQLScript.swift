@@ -51,11 +51,20 @@ package struct SQLScript: Sendable {
 
     /// The whole script: header, loader, records, accounting, then per clause its aggregates.
     package func text() throws -> String {
-        // The script names a column after each field (`f_tenant`); a custom field whose name is
-        // not a plain identifier (`gen_ai.system`) cannot be addressed that way yet, and said so
-        // here rather than as the engine's own syntax error (docs/engines.md, "Differences").
-        if let name = textFields.first(where: { !SQLScript.isPlainName($0) }) {
-            throw SQLCompileError(message: "the field `\(name)` is not a plain name (letters, digits and `_`, not starting with a digit), which the SQL script cannot address")
+        // The script names a column after each field (`f_tenant`, `f_gen_ai_dot_system` for
+        // `gen_ai.system`). A name that does not make a plain identifier that way (only an edited
+        // plan can hold one) is refused here rather than as the engine's own syntax error, and
+        // so are two names that make the same one.
+        var columnNames: [String: String] = [:]
+        for (name, _) in fieldList {
+            let column = SQLScript.columnName(name)
+            guard SQLScript.isPlainName(column) else {
+                throw SQLCompileError(message: "the field `\(name)` is not a name of letters, digits, `_` and dots, which the SQL script cannot address")
+            }
+            if let other = columnNames[column.lowercased()] {
+                throw SQLCompileError(message: "the fields `\(other)` and `\(name)` have the same column name in the SQL script")
+            }
+            columnNames[column.lowercased()] = name
         }
         // DuckDB's column and struct names ignore case: `TENANT` and `tenant` were read as one
         // field, silently (found by an audit). Spark keeps them apart.
@@ -215,15 +224,16 @@ package struct SQLScript: Sendable {
             let shape = "{" + fields.map { "\"\($0.name)\":\"JSON\"" }.joined(separator: ",") + "}"
             var types: [String] = []
             for f in fields {
+                let n = SQLScript.columnName(f.name)
                 let j = "j.\"\(f.name)\""
-                types.append("\(j) AS j_\(f.name), json_type(\(j)) AS jt_\(f.name)")
-                let jt = "jt_\(f.name)", jv = "j_\(f.name)"
+                types.append("\(j) AS j_\(n), json_type(\(j)) AS jt_\(n)")
+                let jt = "jt_\(n)", jv = "j_\(n)"
                 let type = """
                     CASE \(jt) WHEN 'VARCHAR' THEN 's' WHEN 'BOOLEAN' THEN 'b' WHEN 'ARRAY' THEN 'a' WHEN 'OBJECT' THEN 'o'
                       WHEN 'NULL' THEN NULL WHEN 'BIGINT' THEN 'n' WHEN 'UBIGINT' THEN 'n' WHEN 'DOUBLE' THEN 'n' WHEN 'HUGEINT' THEN 'n' END
                     """
                 if input == .csv {
-                    columns += csvTyped(f.name, f.kind, raw: "json_extract_string(\(jv), '$')")
+                    columns += csvTyped(n, f.kind, raw: "json_extract_string(\(jv), '$')")
                     continue
                 }
                 if f.kind == .timestamp && input == .parquet {
@@ -231,10 +241,10 @@ package struct SQLScript: Sendable {
                     columns.append("coalesce(ts_text, json_extract_string(\(jv), '$')) AS v_ts")
                     continue
                 }
-                columns.append("\(type) AS t_\(f.name)")
-                columns.append("CASE WHEN \(jt) IN ('ARRAY', 'OBJECT') THEN CAST(\(jv) AS VARCHAR) ELSE json_extract_string(\(jv), '$') END AS v_\(f.name)")
+                columns.append("\(type) AS t_\(n)")
+                columns.append("CASE WHEN \(jt) IN ('ARRAY', 'OBJECT') THEN CAST(\(jv) AS VARCHAR) ELSE json_extract_string(\(jv), '$') END AS v_\(n)")
                 if f.kind == .gaps {
-                    columns.append("CASE WHEN \(jt) = 'ARRAY' THEN TRY_CAST(\(jv) AS DOUBLE[]) END AS l_\(f.name)")
+                    columns.append("CASE WHEN \(jt) = 'ARRAY' THEN TRY_CAST(\(jv) AS DOUBLE[]) END AS l_\(n)")
                 }
             }
             return """
@@ -248,7 +258,7 @@ package struct SQLScript: Sendable {
                 """
         case (.spark, _):
             for f in fields where input == .csv {
-                columns += csvTyped(f.name, f.kind, raw: "get_json_object(text, '$.\(f.name)')")
+                columns += csvTyped(SQLScript.columnName(f.name), f.kind, raw: "get_json_object(text, '\(SQLScript.sparkPath(f.name))')")
             }
             // A field's JSON type from parses of the line as structs of one type each: Spark keeps
             // the fields that parse and leaves the others NULL, so the top-level value decides.
@@ -258,14 +268,14 @@ package struct SQLScript: Sendable {
             func shape(_ type: String) -> String { "struct<" + fields.map { "`\($0.name)`: \(type)" }.joined(separator: ", ") + ">" }
             let special = "('NaN', '+INF', '+Infinity', 'Infinity', '-INF', '-Infinity')"
             for f in fields where input != .csv {
-                let n = "`\(f.name)`"
+                let n = "`\(f.name)`", c = SQLScript.columnName(f.name), path = SQLScript.sparkPath(f.name)
                 columns.append("""
                     CASE WHEN jd.\(n) IS NOT NULL AND NOT (js.\(n) IN \(special)) THEN 'n' WHEN jb.\(n) IS NOT NULL THEN 'b' WHEN ja.\(n) IS NOT NULL THEN 'a'
-                      WHEN jo.\(n) IS NOT NULL THEN 'o' WHEN js.\(n) IS NOT NULL THEN 's' END AS t_\(f.name)
+                      WHEN jo.\(n) IS NOT NULL THEN 'o' WHEN js.\(n) IS NOT NULL THEN 's' END AS t_\(c)
                     """)
-                columns.append("get_json_object(text, '$.\(f.name)') AS v_\(f.name)")
+                columns.append("get_json_object(text, '\(path)') AS v_\(c)")
                 if f.kind == .gaps {
-                    columns.append("from_json(get_json_object(text, '$.\(f.name)'), 'array<double>') AS l_\(f.name)")
+                    columns.append("from_json(get_json_object(text, '\(path)'), 'array<double>') AS l_\(c)")
                 }
             }
             let typed = input == .csv || fields.isEmpty ? "" : """
@@ -288,6 +298,15 @@ package struct SQLScript: Sendable {
     /// DuckDB's own default, 2 MB, stopped the run on a row holding a long `itl_ms` list that the
     /// native reader takes (found by an audit).
     static let maximumCSVRow = (256 << 20) + 5
+
+    /// The part of the script's column names that stands for a field: the name itself, with
+    /// `_dot_` for each dot of a dotted custom field (`gen_ai.system`, as OpenTelemetry names
+    /// attributes), so that every column name is a plain identifier.
+    static func columnName(_ field: String) -> String { field.replacingOccurrences(of: ".", with: "_dot_") }
+
+    /// Spark's JSON path to a top-level key: `$.tenant`, or `$['gen_ai.system']` for a key with
+    /// dots, which `$.` would read as a path into nested objects.
+    static func sparkPath(_ field: String) -> String { field.contains(".") ? "$['\(field)']" : "$.\(field)" }
 
     /// A field name that Spark's struct schemas and backtick quoting take as it is.
     static func isPlainName(_ name: String) -> Bool {
@@ -378,8 +397,8 @@ package struct SQLScript: Sendable {
         // Layer 4: the reason, then the typed fields.
         var checks: [String] = ["WHEN NOT valid THEN 'invalid JSON'", "WHEN NOT ok THEN 'not a JSON object'"]
         for f in fieldList {
-            let n = f.name
-            let q = "'`\(n)`"
+            let n = SQLScript.columnName(f.name)
+            let q = "'`\(f.name)`"
             switch f.kind {
             case .text:
                 checks.append("WHEN t_\(n) IN ('a', 'o') THEN \(q) is not a string'")
@@ -406,7 +425,7 @@ package struct SQLScript: Sendable {
                 checks.append("WHEN t_\(n) = 'c' THEN \(q) is not a number: `' || v_\(n) || '`'")
                 checks.append("WHEN t_\(n) IN ('b', 'a', 'o') THEN \(q) is not a number: `' || v_\(n) || '`'")
                 let value = d.tryCast("v_\(n)", "DOUBLE")
-                checks.append("WHEN t_\(n) = 'n' AND (\(value) IS NULL OR abs(\(value)) = CAST('Infinity' AS DOUBLE)) THEN 'number `' || v_\(n) || '` in `\(n)` is out of range'")
+                checks.append("WHEN t_\(n) = 'n' AND (\(value) IS NULL OR abs(\(value)) = CAST('Infinity' AS DOUBLE)) THEN 'number `' || v_\(n) || '` in `\(f.name)` is out of range'")
                 checks.append("WHEN t_\(n) = 'n' AND \(value) < 0 THEN \(q) is negative: `' || v_\(n) || '`'")
                 if f.kind == .wholeNumber {
                     checks.append("WHEN t_\(n) = 'n' AND \(value) <> floor(\(value)) THEN \(q) is not a whole number: `' || v_\(n) || '`'")
@@ -422,11 +441,11 @@ package struct SQLScript: Sendable {
         checks.append("WHEN t_ts IS NULL THEN 'missing `ts`'")
         var typed: [String] = []
         for f in fieldList {
-            let n = f.name
+            let n = SQLScript.columnName(f.name)
             switch f.kind {
             case .text:
                 let value = "CASE WHEN t_\(n) IN ('s', 'n', 'b') THEN v_\(n) END"
-                typed.append(n == CanonicalField.status.name ? "coalesce(\(value), 'ok') AS f_\(n)" : "\(value) AS f_\(n)")
+                typed.append(f.name == CanonicalField.status.name ? "coalesce(\(value), 'ok') AS f_\(n)" : "\(value) AS f_\(n)")
             case .timestamp:
                 // Only where the instant is in range (the reason above says when it is not):
                 // engines evaluate every column of every row, and one `ts` in epoch microseconds
@@ -448,7 +467,7 @@ package struct SQLScript: Sendable {
         let reason = "CASE \(checks.joined(separator: "\n    ")) END"
         let query = """
             SELECT trace, path, line, reason,
-              CASE WHEN reason IS NULL THEN ts END AS ts, \(fieldList.map { $0.kind == .timestamp ? nil : "f_\($0.name)" }.compactMap { $0 }.joined(separator: ", "))
+              CASE WHEN reason IS NULL THEN ts END AS ts, \(fieldList.map { $0.kind == .timestamp ? nil : "f_" + SQLScript.columnName($0.name) }.compactMap { $0 }.joined(separator: ", "))
             FROM (SELECT trace, path, line, \(reason) AS reason, \(typed.joined(separator: ",\n  "))
                   FROM (\(layer3)))
             """
@@ -539,9 +558,9 @@ package struct SQLScript: Sendable {
         case .or(let a, let b): return "(\(predicate(a)) OR \(predicate(b)))"
         case .not(let a): return "(NOT \(predicate(a)))"
         case .metric(let m, let op, let bound): return comparison(metric(m), op, bound)
-        case .text(let field, let equal, let value): return "(f_\(field) \(equal ? "=" : "<>") \(dialect.literal(value)))"
+        case .text(let field, let equal, let value): return "(f_\(SQLScript.columnName(field)) \(equal ? "=" : "<>") \(dialect.literal(value)))"
         case .textIn(let field, let values, let negated):
-            return "(f_\(field) \(negated ? "NOT IN" : "IN") (\(values.map { dialect.literal($0) }.joined(separator: ", "))))"
+            return "(f_\(SQLScript.columnName(field)) \(negated ? "NOT IN" : "IN") (\(values.map { dialect.literal($0) }.joined(separator: ", "))))"
         }
     }
 
@@ -578,7 +597,7 @@ package struct SQLScript: Sendable {
     func bucketOf(_ x: String) -> String { dialect.div(floorTo(x, SQLScript.bucket), "\(SQLScript.bucket)") }
 
     func groupColumns(_ c: PlanClause) -> [String] {
-        (0..<groupWidth).map { i in i < c.groupBy.count ? "r.f_\(c.groupBy[i]) AS g\(i)" : "CAST(NULL AS \(dialect.textType)) AS g\(i)" }
+        (0..<groupWidth).map { i in i < c.groupBy.count ? "r.f_\(SQLScript.columnName(c.groupBy[i])) AS g\(i)" : "CAST(NULL AS \(dialect.textType)) AS g\(i)" }
     }
     var groupNames: [String] { (0..<groupWidth).map { "g\($0)" } }
     /// `, g0, g1` (or empty).

@@ -135,7 +135,7 @@ package enum DiagnosticRegistry {
         Entry(code: "SLA1001", severity: .error, meaning: "an engine's command-line tool (`duckdb`, `spark-sql`) is not installed where slac looks"),
         Entry(code: "SLA1002", severity: .error, meaning: "the engine failed running the generated SQL"),
         Entry(code: "SLA1003", severity: .error, meaning: "an engine output cannot be judged: missing files, another format version, another contract, or accounting that does not add up"),
-        Entry(code: "SLA1004", severity: .error, meaning: "a contract cannot be compiled to SQL (a percentile with too many digits for an integer rank, a custom field whose name is not a plain identifier such as `gen_ai.system`)"),
+        Entry(code: "SLA1004", severity: .error, meaning: "a contract cannot be compiled to SQL (a percentile with too many digits for an integer rank, two fields with the same column name in the script such as `a.b` and `a_dot_b`, a field name of an edited plan with characters other than letters, digits, `_` and dots)"),
         Entry(code: "SLA1005", severity: .error, meaning: "`--engine duckdb` was given a trace its script cannot read as the native reader does: gzip or zstd (it reads plain files only), or a CSV file with a blank line before its header"),
     ]
 

@@ -186,6 +186,34 @@ enum Engines {
         """
 }
 
+extension Engines {
+    /// Dotted custom fields in a condition, a group and a price's condition.
+    static let dottedContract = """
+        contract "Dotted" {
+            effective 2026-03-01 to 2026-04-01
+            price 2.00 USD per 1M input_tokens where gen_ai.request.model = "big"
+            price 1.00 USD per 1M input_tokens
+            clause "1" fast {
+                scope gen_ai.operation.name != "embeddings"
+                every 1 hour per gen_ai.system
+                require max(ttft) <= 150 ms
+                objective 99% of windows per calendar month
+                credit 10% of charges when attainment < 99%
+            }
+        }
+
+        """
+
+    static let dottedTrace = """
+        {"id":"d1","ts":"2026-03-02T10:00:00Z","gen_ai.system":"openai","gen_ai.operation.name":"chat","gen_ai.request.model":"big","input_tokens":1000000,"ttft_ms":120}
+        {"id":"d2","ts":"2026-03-02T10:05:00Z","gen_ai.system":"openai","gen_ai.operation.name":"chat","gen_ai.request.model":"small","input_tokens":3000000,"ttft_ms":180}
+        {"id":"d3","ts":"2026-03-02T11:00:00Z","gen_ai.system":"anthropic","gen_ai.operation.name":"chat","input_tokens":500000,"ttft_ms":90}
+        {"id":"d4","ts":"2026-03-02T11:30:00Z","gen_ai.system":"anthropic","gen_ai.operation.name":"embeddings","input_tokens":700000,"ttft_ms":900}
+        {"id":"d5","ts":"2026-03-02T12:00:00Z","gen_ai":{"system":"nested"},"gen_ai.operation.name":"chat","input_tokens":10,"ttft_ms":100}
+
+        """
+}
+
 @Suite(.serialized) struct EngineDifferentialTests {
     @Test(.enabled(if: Engines.duckdb)) func everyContractOnEverySampleThroughDuckDB() {
         var cases = 0, windows = 0
@@ -478,6 +506,7 @@ enum Engines {
             (Engines.path("Contracts/berlin-calendar.sla"), acme),
             (Engines.path("Contracts/streaming-itl.sla"), acme),
             (hostileContract, hostile),
+            (try dir.write("dotted.sla", Engines.dottedContract), try dir.write("dotted.jsonl", Engines.dottedTrace)),
             (Engines.path("Contracts/acme-schedule-b.sla"), try dir.write("h.csv", Engines.hostileCSV)),
         ]
         var batch = "SET spark.sql.ansi.enabled=false;\n"
@@ -591,15 +620,35 @@ struct ExactTransportTests {
         #expect(script.comment("a\rDROP TABLE x;\nb\u{2028}c\u{0}") == "a DROP TABLE x; b c ")
     }
 
-    /// The script names a column after each field: a custom field such as `gen_ai.system` made
-    /// DuckDB stop with a syntax error (and Spark read it as a nested path). It is refused first.
-    @Test func fieldsThatAreNotPlainNamesAreRefused() throws {
+    /// Dotted custom fields (`gen_ai.system`, as OpenTelemetry names attributes) were refused by
+    /// both engines (the script names a column after each field). They are top-level keys, as
+    /// natively: a nested `{"gen_ai": {"system": …}}` is not the field.
+    @Test(.enabled(if: Engines.duckdb)) func dottedFieldsThroughDuckDB() throws {
         let dir = TemporaryDirectory()
-        let contract = try dir.write("dotted.sla", """
-            contract "Dotted" {
+        let contract = try dir.write("dotted.sla", Engines.dottedContract)
+        let trace = try dir.write("dotted.jsonl", Engines.dottedTrace)
+        #expect(Engines.compare(contract, [trace], engine: .duckdb) > 0)
+        let native = try #require(try? Engines.run(contract: contract, traces: [trace], engine: nil).get())
+        // The groups are the flat keys' values; the nested object's record has none. Charges
+        // (scope does not apply to them): openai 2.00 + 3.00, anthropic 0.50 + 0.70.
+        let clause = native.clauses[0]
+        #expect(Set(clause.periods.map { $0.key.first?.value }) == ["openai", "anthropic", nil])
+        #expect(Dictionary(uniqueKeysWithValues: clause.periods.map { ($0.key.first?.value ?? "-", $0.chargesText ?? "") })
+                == ["openai": "5.00", "anthropic": "1.20", "-": "0.00"])
+        #expect(clause.windowsBreached == 1 && clause.windowsMet == 2)
+    }
+
+    /// What cannot make a column name is refused before the engine runs: two fields whose column
+    /// names would be the same (`a.b` and `a_dot_b`), and, in an edited plan, a name with other
+    /// characters than letters, digits, `_` and dots.
+    @Test func fieldsWithoutAColumnNameAreRefused() throws {
+        let dir = TemporaryDirectory()
+        let contract = try dir.write("same.sla", """
+            contract "Same" {
                 effective 2026-03-01 to 2026-04-01
                 clause "1" fast {
-                    every 1 hour per gen_ai.system
+                    scope a.b = "x" and a_dot_b = "y"
+                    every 1 hour
                     require max(ttft) <= 150 ms
                 }
             }
@@ -609,6 +658,11 @@ struct ExactTransportTests {
         for dialect in [SQLDialect.duckdb, .spark] {
             #expect(throws: SQLCompileError.self) { _ = try SQLScript(try plan.validated(), dialect: dialect, input: .jsonl).text() }
         }
+        var edited = plan
+        edited.clauses[0].scope = .text(field: "x\"y", equal: true, value: "1")
+        edited.fields.text = (edited.fields.text + ["x\"y"]).sorted()
+        #expect(throws: SQLCompileError.self) { _ = try SQLScript(try edited.validated(), dialect: .duckdb, input: .jsonl).text() }
+        #expect(SQLScript.columnName("gen_ai.system") == "gen_ai_dot_system" && SQLScript.sparkPath("gen_ai.system") == "$['gen_ai.system']")
         #expect(SQLScript.isPlainName("finish_reason") && !SQLScript.isPlainName("gen_ai.system") && !SQLScript.isPlainName("2fa"))
     }
 
