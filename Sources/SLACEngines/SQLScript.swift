@@ -55,16 +55,8 @@ package struct SQLScript: Sendable {
         // `gen_ai.system`). A name that does not make a plain identifier that way (only an edited
         // plan can hold one) is refused here rather than as the engine's own syntax error, and
         // so are two names that make the same one.
-        var columnNames: [String: String] = [:]
-        for (name, _) in fieldList {
-            let column = SQLScript.columnName(name)
-            guard SQLScript.isPlainName(column) else {
-                throw SQLCompileError(message: "the field `\(name)` is not a name of letters, digits, `_` and dots, which the SQL script cannot address")
-            }
-            if let other = columnNames[column.lowercased()] {
-                throw SQLCompileError(message: "the fields `\(other)` and `\(name)` have the same column name in the SQL script")
-            }
-            columnNames[column.lowercased()] = name
+        for (name, _) in fieldList where !SQLScript.isPlainName(SQLScript.columnName(name)) {
+            throw SQLCompileError(message: "the field `\(name)` is not a name of letters, digits, `_` and dots, which the SQL script cannot address")
         }
         // DuckDB's column and struct names ignore case: `TENANT` and `tenant` were read as one
         // field, silently (found by an audit). Spark keeps them apart.
@@ -76,6 +68,15 @@ package struct SQLScript: Sendable {
                 }
                 seen[name.lowercased()] = name
             }
+        }
+        // DuckDB's column names ignore case, Spark's do not (see above).
+        var columnNames: [String: String] = [:]
+        for (name, _) in fieldList {
+            let column = dialect == .duckdb ? SQLScript.columnName(name).lowercased() : SQLScript.columnName(name)
+            if let other = columnNames[column] {
+                throw SQLCompileError(message: "the fields `\(other)` and `\(name)` have the same column name in the SQL script")
+            }
+            columnNames[column] = name
         }
         for c in plan.clauses {
             if case .percentile(_, let q) = c.aggregate {
@@ -258,7 +259,7 @@ package struct SQLScript: Sendable {
                 """
         case (.spark, _):
             for f in fields where input == .csv {
-                columns += csvTyped(SQLScript.columnName(f.name), f.kind, raw: "get_json_object(text, '\(SQLScript.sparkPath(f.name))')")
+                columns += csvTyped(SQLScript.columnName(f.name), f.kind, raw: "get_json_object(text, \(SQLScript.sparkPathLiteral(f.name)))")
             }
             // A field's JSON type from parses of the line as structs of one type each: Spark keeps
             // the fields that parse and leaves the others NULL, so the top-level value decides.
@@ -268,14 +269,14 @@ package struct SQLScript: Sendable {
             func shape(_ type: String) -> String { "struct<" + fields.map { "`\($0.name)`: \(type)" }.joined(separator: ", ") + ">" }
             let special = "('NaN', '+INF', '+Infinity', 'Infinity', '-INF', '-Infinity')"
             for f in fields where input != .csv {
-                let n = "`\(f.name)`", c = SQLScript.columnName(f.name), path = SQLScript.sparkPath(f.name)
+                let n = "`\(f.name)`", c = SQLScript.columnName(f.name), path = SQLScript.sparkPathLiteral(f.name)
                 columns.append("""
                     CASE WHEN jd.\(n) IS NOT NULL AND NOT (js.\(n) IN \(special)) THEN 'n' WHEN jb.\(n) IS NOT NULL THEN 'b' WHEN ja.\(n) IS NOT NULL THEN 'a'
                       WHEN jo.\(n) IS NOT NULL THEN 'o' WHEN js.\(n) IS NOT NULL THEN 's' END AS t_\(c)
                     """)
-                columns.append("get_json_object(text, '\(path)') AS v_\(c)")
+                columns.append("get_json_object(text, \(path)) AS v_\(c)")
                 if f.kind == .gaps {
-                    columns.append("from_json(get_json_object(text, '\(path)'), 'array<double>') AS l_\(c)")
+                    columns.append("from_json(get_json_object(text, \(path)), 'array<double>') AS l_\(c)")
                 }
             }
             let typed = input == .csv || fields.isEmpty ? "" : """
@@ -307,6 +308,11 @@ package struct SQLScript: Sendable {
     /// Spark's JSON path to a top-level key: `$.tenant`, or `$['gen_ai.system']` for a key with
     /// dots, which `$.` would read as a path into nested objects.
     static func sparkPath(_ field: String) -> String { field.contains(".") ? "$['\(field)']" : "$.\(field)" }
+
+    /// `sparkPath` as a Spark string literal.
+    static func sparkPathLiteral(_ field: String) -> String {
+        field.contains(".") ? SQLDialect.spark.literal(sparkPath(field)) : "'\(sparkPath(field))'"
+    }
 
     /// A field name that Spark's struct schemas and backtick quoting take as it is.
     static func isPlainName(_ name: String) -> Bool {
