@@ -218,6 +218,7 @@ package struct Checker {
         var unconditional: [Metric: Span] = [:]
         // Each field's conditions so far: a repeated one is never used.
         var conditions: [Metric: [(CheckedPredicate, Span)]] = [:]
+        let diagnosticsBefore = diagnostics.count
         let tokenFields: [Metric] = [.inputTokens, .outputTokens, .totalTokens]
         for item in items {
             let (amount, currency, per, field) = (item.amount, item.currency, item.per, item.field)
@@ -277,8 +278,10 @@ package struct Checker {
             result.append(CheckedPrice(field: metric, perToken: value / n, text: text, currency: currency.name,
                                        minorUnitDigits: CurrencyTable.minorUnitDigits(currency.name), condition: condition))
         }
-        // A field whose every price has a condition leaves the tokens of other records unpriced.
-        for metric in tokenFields where seen[metric] != nil && unconditional[metric] == nil {
+        // A field whose every price has a condition leaves the tokens of other records unpriced
+        // (not said after an error in the prices: fixing it may change which fields are priced).
+        let pricesAreClean = diagnostics.count == diagnosticsBefore
+        for metric in tokenFields where seen[metric] != nil && unconditional[metric] == nil && pricesAreClean {
             guard let span = seen[metric] else { continue }
             diagnostics.append(.warning("SLA0420", at: span, "no price of `\(metric.rawValue)` holds for every record: the tokens of records that no condition holds for add nothing to the charges",
                     help: "end the prices of `\(metric.rawValue)` with one without `where`, for every other record (`price 0 ... per 1M \(metric.rawValue)` if they are free)"))
@@ -999,11 +1002,16 @@ package struct Checker {
         guard let field = CanonicalField(rawValue: name), field.kind != .text else { return nil }
         if field == .ts {
             return ("`ts` is the request's time, which conditions and groups cannot use",
-                    "time is taken by the clause's window (`every calendar day`) and by `exclude maintenance from START to END`")
+                    "time is taken by the clause's window (`every calendar day`) and by `exclude maintenance from START to END`; prices hold for the whole term (a price change is a new contract version with its own term)")
         }
         let metric = Metric.allCases.first { $0.traceFields == [field] }
-        return ("`\(name)` is the trace field of \(metric.map { "the metric `\($0.rawValue)`" } ?? "a metric"), not text",
-                metric.map { "compare the metric with its unit, e.g. `\($0.rawValue) <= 800 \($0.dimension.exampleUnit)`" } ?? "compare the metric with its unit")
+        guard let metric else { return ("`\(name)` is a trace field behind a metric; conditions and groups use the metric", "use the metric") }
+        if metric.isList {
+            return ("`\(name)` is the trace field behind the metric `\(metric.rawValue)`, a list of gaps per request, which conditions and groups cannot use",
+                    "aggregate it in `require`, e.g. `require p99(\(metric.rawValue)) <= 120 ms`")
+        }
+        return ("`\(name)` is the trace field behind the metric `\(metric.rawValue)`; conditions and groups use the metric",
+                "compare the metric with its unit, e.g. `\(metric.rawValue) <= 800 \(metric.dimension.exampleUnit)`")
     }
 
     // MARK: predicates
@@ -1093,7 +1101,8 @@ package struct Checker {
             case (.name(let id), _):
                 if case .name(let other) = rhs, resolveLiteralName(other) == nil {
                     error("SLA0214", opSpan, "a condition compares a field with a value, not two fields",
-                          help: "compare `\(id.name)` with a string or a number")
+                          help: Metric(rawValue: id.name) != nil ? "compare `\(id.name)` with a number and its unit"
+                              : "compare `\(id.name)` with a string: quote the value, `\(id.name) \(op.rawValue) \"\(other.name)\"`")
                     return nil
                 }
                 name = id; value = rhs

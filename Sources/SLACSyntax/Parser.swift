@@ -223,6 +223,13 @@ package struct Parser {
             if isKeyword("where") {
                 advance()
                 condition = parsePredicate()
+            } else if ["if", "when", "for"].contains(where: isKeyword), !lineStartTokens.contains(index) {
+                // `price ... if model = "x"`: read as meant, with the word to write.
+                diagnostics.append(.error("SLA0110", at: current.span, "expected `where`, found `\(current.value)`",
+                                          help: "a price's condition follows `where`: `price 3.00 USD per 1M input_tokens where model = \"large\"`",
+                                          fix: DiagnosticFix(span: current.span, replacement: "where")))
+                advance()
+                condition = parsePredicate()
             }
             let end = condition?.span ?? fieldToken.span
             return .header(.price(amount: amount, currency: Identifier(currencyToken.value, span: currencyToken.span), per: per,
@@ -810,16 +817,24 @@ package enum Spelling {
         return best?.0
     }
 
+    /// Edits from `a` to `b`, where swapping two neighbouring letters is one edit (optimal string
+    /// alignment): `modle` is one edit from `model`, the commonest typo, which plain edit distance
+    /// counted as two and so suggested nothing (found by a newcomer's check).
     static func distance(_ a: String, _ b: String) -> Int {
         let x = Array(a), y = Array(b)
         if x.isEmpty { return y.count }
         if y.isEmpty { return x.count }
+        var beforePrevious: [Int] = []
         var previous = Array(0...y.count)
         for i in 1...x.count {
             var row = [i] + Array(repeating: 0, count: y.count)
             for j in 1...y.count {
                 row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
+                if i > 1 && j > 1 && x[i - 1] == y[j - 2] && x[i - 2] == y[j - 1] {
+                    row[j] = min(row[j], beforePrevious[j - 2] + 1)
+                }
             }
+            beforePrevious = previous
             previous = row
         }
         return previous[y.count]

@@ -175,6 +175,16 @@ import Testing
                 price 1 USD per 1M input_tokens
             """))
         #expect(spaced.prices.map(\.text) == ["3 USD per 1M input_tokens where model = \"big  model\" or model = \"x\"", "1 USD per 1M input_tokens"])
+        // Both fields without a price for every record: a warning for each.
+        assertDiagnostics(contract(clause: clause, header: """
+                price 3 USD per 1M 1️⃣input_tokens where model = "large"
+                price 9 USD per 1M 2️⃣output_tokens where model = "large"
+            """), [("SLA0420", marker: "1️⃣"), ("SLA0420", marker: "2️⃣")])
+        // After an error in the prices, no warning about what they leave unpriced.
+        assertDiagnostics(contract(clause: clause, header: """
+                price 1 USD per 1M total_tokens where model = "large"
+                price 2 USD per 1M 1️⃣input_tokens
+            """), [("SLA0328", marker: "1️⃣")])
         // The condition is checked like any other (a list metric cannot be compared).
         assertDiagnostics(contract(clause: clause, header: """
                 price 3 USD per 1M input_tokens where 1️⃣itl > 5 ms
@@ -194,6 +204,34 @@ import Testing
                 price 3 USD per 1M input_tokens where 1️⃣e2e_ms = "5"
                 price 1 USD per 1M input_tokens
             """), [("SLA0201", marker: "1️⃣")])
+    }
+
+    /// A newcomer's mistakes in a price's condition get messages that say what to write.
+    @Test func mistakesInAPriceCondition() {
+        let clause = "every 1 hour\nrequire count <= 5"
+        // A swapped pair of letters is a likely typo of `model` (one edit, not two).
+        let typo = Checker.check(SourceFile(path: "t", text: contract(clause: clause, header: """
+                price 3 USD per 1M input_tokens where modle = "large"
+                price 1 USD per 1M input_tokens
+            """))).diagnostics
+        #expect(typo.map(\.code.rawValue) == ["SLA0401"])
+        #expect(typo.first?.help?.contains("`model`") == true)
+        // `if` for `where`: one error, with the fix, and the condition still read.
+        let word = Checker.check(SourceFile(path: "t", text: contract(clause: clause, header: """
+                price 3 USD per 1M input_tokens if model = "large"
+                price 1 USD per 1M input_tokens
+            """))).diagnostics
+        #expect(word.map(\.code.rawValue) == ["SLA0110"])
+        #expect(word.first?.fix?.replacement == "where")
+        // An unquoted value: the help quotes it.
+        let unquoted = Checker.check(SourceFile(path: "t", text: contract(clause: clause, header: """
+                price 3 USD per 1M input_tokens where model = large
+                price 1 USD per 1M input_tokens
+            """))).diagnostics
+        #expect(unquoted.first?.help?.contains("`model = \"large\"`") == true, "\(unquoted.map(\.help))")
+        // The gaps behind `itl` are aggregated, not compared.
+        let gaps = Checker.check(SourceFile(path: "t", text: contract(clause: "scope itl_ms = \"5\"\n" + clause))).diagnostics
+        #expect(gaps.map(\.code.rawValue) == ["SLA0201"] && gaps.first?.help?.contains("require p99(itl)") == true)
     }
 
     @Test func priceIsExactPerToken() throws {

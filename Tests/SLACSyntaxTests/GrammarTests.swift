@@ -111,7 +111,8 @@ enum Snippet: Sendable {
         "TimePoint": [.contractBody("effective 2026-04-01 to 2027-04-01T00:00:00Z")],
         "Fee": [.contractBody("fee 120000.00 USD per month")],
         "Price": [.contractBody("price 0.60 USD per 1M input_tokens\nprice 2.40 USD per 1M output_tokens"),
-                  .contractBody("price 0.075 USD per 1000 total_tokens")],
+                  .contractBody("price 0.075 USD per 1000 total_tokens"),
+                  .contractBody("price 3 USD per 1M input_tokens where model = \"large\" or input_tokens > 200k\nprice 1 USD per 1M input_tokens")],
         "CurrencyCode": [.contractBody("fee 42000 EUR per month")],
         "Exclusion": [.contractBody("exclude maintenance from 2026-03-14T02:00:00Z to 2026-03-14T04:00:00Z\nexclude requests where status = \"x\""),
                       .clauseBody("exclude requests where finish_reason = \"cancelled\"")],
@@ -206,6 +207,23 @@ enum Snippet: Sendable {
             for name in references where !defined.contains(name) {
                 fail("`\(production.name)` refers to `\(name)`, which is not defined")
             }
+        }
+    }
+
+    /// The rules docs/language.md quotes in its Grammar section are the EBNF's, word for word
+    /// (its `Price` rule lacked `where` after the EBNF had it; found by a newcomer's check).
+    @Test func rulesQuotedInTheLanguageReferenceAreTheGrammars() throws {
+        let grammar = try Self.grammar()
+        let rules = Dictionary(grammar.productions.map { ($0.name, $0.rhs) }, uniquingKeysWith: { a, _ in a })
+        let page = try String(contentsOf: Self.grammarURL.deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("docs/language.md"), encoding: .utf8)
+        let section = try #require(page.components(separatedBy: "\n## Grammar\n").last)
+        let block = try #require(section.components(separatedBy: "```text\n").dropFirst().first?.components(separatedBy: "```").first)
+        let quoted = try EBNFGrammar(block)
+        #expect(quoted.productions.count >= 8)
+        func words(_ s: String) -> String { s.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
+        for production in quoted.productions {
+            #expect(rules[production.name].map(words) == words(production.rhs), "`\(production.name)` differs from Grammar/slac.ebnf")
         }
     }
 
