@@ -495,7 +495,10 @@ final class CompiledClause: Sendable {
                                           objectiveText: objectiveText,
                                           verdict: meetsObjective(attainment) ? .compliant : .breached)
                 // Credits of the charges on window attainment need the group's charges too.
-                if !prices.isEmpty { period.chargesText = charges(state.tokenSums[pk]) }
+                if !prices.isEmpty {
+                    period.chargesText = charges(state.tokenSums[pk])
+                    period.billed = billed(state.tokenSums[pk])
+                }
                 periodResults.append(period)
             }
         }

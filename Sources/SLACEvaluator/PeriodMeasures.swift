@@ -106,7 +106,11 @@ extension CompiledClause {
                                           attainment: value, attainmentText: text, objectiveText: objectiveText,
                                           verdict: meetsObjective(value) ? .compliant : .breached)
                 result.measure = m
-                if !prices.isEmpty { result.chargesText = charges(state.tokenSums[PeriodKey(start: period.start, group: group)]) }
+                if !prices.isEmpty {
+                    let sums = state.tokenSums[PeriodKey(start: period.start, group: group)]
+                    result.chargesText = charges(sums)
+                    result.billed = billed(sums)
+                }
                 results.append(result)
             }
         }
@@ -126,6 +130,18 @@ extension CompiledClause {
             for (i, price) in prices.enumerated() where i < sums.count { total = total + sums[i].exactValue * price.perToken }
         }
         return Rational.fixed(total, fractionDigits: digits)
+    }
+
+    /// The tokens billed at each price with any, exactly (token counts are whole, so these are too).
+    func billed(_ sums: [ExactSum]?) -> [BilledTokens] {
+        guard let sums else { return [] }
+        return prices.indices.compactMap { i -> BilledTokens? in
+            guard i < sums.count else { return nil }
+            let tokens = sums[i].exactValue
+            guard tokens.signum != 0 else { return nil }
+            return BilledTokens(price: i + 1, field: prices[i].field.rawValue,
+                                tokensText: tokens.decimalString(significantDigits: 40, maxFractionDigits: 20))
+        }
     }
 
     /// The printed measure: 12 significant digits, more where that would read as the objective's

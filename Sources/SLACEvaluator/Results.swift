@@ -143,6 +143,9 @@ package struct PeriodResult: Sendable, Hashable, Codable {
     /// The group's usage charges in the period, rounded to the currency's minor unit, for a
     /// clause with credits of the charges.
     package var chargesText: String?
+    /// What the charges are made of: the tokens billed at each price (those with any), so that a
+    /// reader can recompute `chargesText` from the report (docs/reports.md, "Charges").
+    package var billed: [BilledTokens]?
     /// Coverage (docs/reports.md, "Coverage"): the time of the period, within the term, that held
     /// in-scope records of the group (counted in cells of the clause's window, or of an hour for
     /// longer windows), and the period's time within the term, in nanoseconds.
@@ -473,6 +476,21 @@ package struct PriceTerm: Sendable, Hashable, Codable {
         self.currency = currency
         self.text = text
         self.condition = condition
+    }
+}
+
+/// The tokens billed at one price in a (period, group).
+package struct BilledTokens: Sendable, Hashable, Codable {
+    /// The price's position in the contract's list of prices (1-based, as the report lists them).
+    package var price: Int
+    /// The priced token field.
+    package var field: String
+    /// The exact sum of the field over the records billed at this price.
+    package var tokensText: String
+    package init(price: Int, field: String, tokensText: String) {
+        self.price = price
+        self.field = field
+        self.tokensText = tokensText
     }
 }
 

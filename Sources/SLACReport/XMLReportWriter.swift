@@ -120,6 +120,13 @@ package struct XMLReportWriter: Sendable {
         }
     }
 
+    /// The tokens billed at each price in a period: what its `charges` are made of.
+    private func writeBilled(_ billed: [BilledTokens]?, to out: XMLOutput) throws {
+        for b in billed ?? [] {
+            try out.element("billed", ["price": String(b.price), "field": b.field, "tokens": b.tokensText])
+        }
+    }
+
     private func writeExclusion(_ exclusion: ExclusionResult, to out: XMLOutput) throws {
         try out.element("exclusion", [
             "kind": exclusion.kind,
@@ -261,6 +268,7 @@ package struct XMLReportWriter: Sendable {
                         "coverage": cover.ratio,
                     ]) {
                         try writeKey(period.key, to: out)
+                        try writeBilled(period.billed, to: out)
                     }
                     continue
                 }
@@ -281,6 +289,7 @@ package struct XMLReportWriter: Sendable {
                     "coverage": cover.ratio,
                 ]) {
                     try writeKey(period.key, to: out)
+                    try writeBilled(period.billed, to: out)
                 }
             }
             for credit in clause.credits {

@@ -157,6 +157,13 @@ struct PeriodMeasureTests {
         #expect(r.diffs.isEmpty, Testing.Comment(rawValue: r.diffs.joined(separator: "\n")))
         expectPeriod(r, clause: 0, key: ["eu"], measure: Rational(8640 * 4 - 1, 8640 * 4), kind: "mean", intervals: 8640, empty: 8639,
                      verdict: "compliant", charges: "11.83")
+        // What the charges are made of, per price (1-based, in the checked order: the four input
+        // prices, then the two output prices): large's input 1,000,000 at price 1, the long prompt
+        // 2,000,000 at price 2, small's 300,001 at price 3, the general input 1,000,000 at price 4;
+        // large's output 100,000 at price 5, the general output 1,000,010 at price 6.
+        let billed = r.result.clauses[0].periods.first?.billed?.map { "\($0.price) \($0.field) \($0.tokensText)" }
+        #expect(billed == ["1 input_tokens 1000000", "2 input_tokens 2000000", "3 input_tokens 300001", "4 input_tokens 1000000",
+                           "5 output_tokens 100000", "6 output_tokens 1000010"])
     }
 
     // MARK: (b) the downtime-minutes SLA

@@ -46,6 +46,16 @@ import Testing
         let prices = try #require(try parseXML(bytes).children(named: "contract").first).children(named: "price")
         #expect(prices.map { $0.attributes["where"] } == ["model = \"large\"", nil])
         #expect(prices.map { $0.attributes["per-token"] } == ["0.000003", "0.000001"])
+        // A period's charges with what they are made of.
+        var period = try #require(result.clauses[0].periods.first)
+        period.chargesText = "3.00"
+        period.billed = [BilledTokens(price: 1, field: "input_tokens", tokensText: "1000000")]
+        result.clauses[0].periods = [period]
+        result.clauses[0].chargesCurrency = "USD"
+        let withPeriod = try XMLReportWriter().write(result)
+        #expect(validator.validate(withPeriod) == [])
+        let billed = try parseXML(withPeriod).descendants(named: "billed")
+        #expect(billed.map { [$0.attributes["price"], $0.attributes["field"], $0.attributes["tokens"]] } == [["1", "input_tokens", "1000000"]])
     }
 
     @Test func startsWithDeclarationAndIndentsByTwoSpaces() throws {
