@@ -182,10 +182,13 @@ final class CompiledClause: Sendable {
         let key = PeriodKey(start: period(of: r.timestamp, &state), group: group)
         var sums = state.tokenSums[key] ?? Array(repeating: ExactSum(), count: prices.count)
         if pricesHaveConditions {
-            var pricedFields: [Metric] = []
-            for (i, price) in prices.enumerated() where !pricedFields.contains(price.field) {
+            // The token fields already priced for this record, as bits (no allocation per record).
+            var pricedFields: UInt8 = 0
+            for (i, price) in prices.enumerated() {
+                let bit: UInt8 = price.field == .inputTokens ? 1 : price.field == .outputTokens ? 2 : 4
+                if pricedFields & bit != 0 { continue }
                 if let condition = priceConditions[i], condition.evaluate(r, slots) != .trueValue { continue }
-                pricedFields.append(price.field)
+                pricedFields |= bit
                 let v = slots.value(price.field, r)
                 if v.isFinite { sums[i].add(v) }
             }

@@ -13,21 +13,6 @@ enum PlanText {
         return Rational(decimal: text) == r ? text : r.description
     }
 
-    /// A string literal as the contract writes it.
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for c in text.unicodeScalars {
-            switch c {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out + "\""
-    }
-
     /// A condition as contract text (`status = "ok" and model in ["a", "b"]`).
     static func predicate(_ p: CheckedPredicate) -> String {
         func wrapped(_ q: CheckedPredicate, inside: String) -> String {
@@ -40,9 +25,9 @@ enum PlanText {
         case .metric(let m, let op, let v):
             return "\(m.rawValue) \(op.rawValue) \(number(v)) \(m.dimension.canonicalUnit)"
         case .text(let f, let equal, let v):
-            return "\(f) \(equal ? "=" : "!=") \(quoted(v))"
+            return "\(f) \(equal ? "=" : "!=") \(SyntaxPrinter.quoted(v))"
         case .textIn(let f, let values, let negated):
-            return "\(f) \(negated ? "not in" : "in") [\(values.map(quoted).joined(separator: ", "))]"
+            return "\(f) \(negated ? "not in" : "in") [\(values.map(SyntaxPrinter.quoted).joined(separator: ", "))]"
         case .and(let a, let b): return wrapped(a, inside: "and") + " and " + wrapped(b, inside: "and")
         case .or(let a, let b): return predicate(a) + " or " + predicate(b)
         case .not(let a): return "not " + wrapped(a, inside: "not")
